@@ -1,1 +1,5 @@
+export * from "./describe.js";
+export * from "./group.js";
+export * from "./scheme.js";
+export * from "./scheme-source.js";
 export * from "./types.js";

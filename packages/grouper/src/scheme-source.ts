@@ -1,0 +1,348 @@
+/**
+ * The scheme as data (分组方案数据): the shape of `scheme.json` and its validation.
+ * Semantics are those of `schemes/README.md`; validation says precisely what is wrong and where.
+ */
+
+/** A grouping condition (分组条件) as written in `scheme.json`. */
+export type Predicate =
+  | { readonly always: true }
+  | { readonly all: readonly Predicate[] }
+  | { readonly any: readonly Predicate[] }
+  | { readonly not: Predicate }
+  | { readonly pdxIn: string }
+  | { readonly anyDxIn: string }
+  | { readonly ppxIn: string }
+  | { readonly anyPxIn: string }
+  | { readonly ageYears: NumberRange }
+  | { readonly ageDays: NumberRange }
+  | { readonly sex: "1" | "2" }
+  | { readonly birthWeight: NumberRange }
+  | { readonly regionsAtLeast: ListCount }
+  | { readonly traumaDiagnosesAtLeast: ListCount }
+  | { readonly hasMcc: true }
+  | { readonly hasCcOrMcc: true };
+
+/** A numeric bound: `eq`, `min` (≥), `max` (≤), `below` (<). */
+export interface NumberRange {
+  readonly eq?: number;
+  readonly min?: number;
+  readonly max?: number;
+  readonly below?: number;
+}
+
+export interface ListCount {
+  readonly min: number;
+  readonly lists: readonly string[];
+}
+
+/** 主要诊断大类 (MDC) entry. `adrgs` may hold the marker `"QY"` (ambiguous-group check). */
+export interface MdcSource {
+  readonly code: string;
+  readonly name?: string;
+  readonly when: Predicate;
+  readonly adrgs: readonly string[];
+}
+
+/** 核心疾病诊断相关组 (ADRG). */
+export interface AdrgSource {
+  readonly code: string;
+  readonly name?: string;
+  readonly mdc: string;
+  readonly when: Predicate;
+  readonly drgs: readonly string[];
+  readonly fallbackToAdrg: boolean;
+}
+
+/** 疾病诊断相关组 (DRG). */
+export interface DrgSource {
+  readonly code: string;
+  readonly name: string;
+  readonly adrg: string;
+  readonly when: Predicate;
+}
+
+/** `scheme.json` as a whole. */
+export interface SchemeSource {
+  readonly name?: string;
+  readonly version?: string;
+  readonly description?: string;
+  /** True for a demonstration scheme that must never be used for real payment. */
+  readonly demo?: boolean;
+  readonly mdcOrder: readonly string[];
+  readonly mdcs: readonly MdcSource[];
+  readonly adrgs: readonly AdrgSource[];
+  readonly drgs: readonly DrgSource[];
+  readonly lists: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The marker in an MDC's `adrgs` that enables the ambiguous-group (QY) check at that point. */
+export const QY_MARKER = "QY";
+
+/** The list of operating-room procedures (有效手术操作) that the QY check uses. */
+export const OR_PROCEDURES_LIST = "or_procedures";
+
+/** A defect in a scheme: the file, the JSON path and what is wrong (in Chinese). */
+export interface SchemeProblem {
+  readonly file: string;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Thrown when a scheme directory cannot be used; lists every problem found. */
+export class SchemeError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly problems: readonly SchemeProblem[],
+  ) {
+    const shown = problems.slice(0, 20).map((p) => `  ${p.file} ${p.path}: ${p.message}`);
+    const more = problems.length > 20 ? [`  …另有 ${problems.length - 20} 处问题`] : [];
+    super([`分组方案 ${dir} 无效（${problems.length} 处问题）：`, ...shown, ...more].join("\n"));
+    this.name = "SchemeError";
+  }
+}
+
+const PREDICATE_KEYS = new Set([
+  "always",
+  "all",
+  "any",
+  "not",
+  "pdxIn",
+  "anyDxIn",
+  "ppxIn",
+  "anyPxIn",
+  "ageYears",
+  "ageDays",
+  "sex",
+  "birthWeight",
+  "regionsAtLeast",
+  "traumaDiagnosesAtLeast",
+  "hasMcc",
+  "hasCcOrMcc",
+]);
+
+const TOP_LEVEL_KEYS = new Set([
+  "name",
+  "version",
+  "description",
+  "demo",
+  "mdcOrder",
+  "mdcs",
+  "adrgs",
+  "drgs",
+  "lists",
+]);
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === "string");
+}
+
+/**
+ * Validates parsed `scheme.json` content. Returns the typed source and every problem found;
+ * the source is only usable when there are no problems.
+ */
+export function validateSchemeSource(raw: unknown, file = "scheme.json"): { problems: SchemeProblem[] } {
+  const problems: SchemeProblem[] = [];
+  const bad = (path: string, message: string) => problems.push({ file, path, message });
+  if (!isObject(raw)) {
+    bad("$", "应为 JSON 对象");
+    return { problems };
+  }
+  for (const k of Object.keys(raw)) if (!TOP_LEVEL_KEYS.has(k)) bad(`$.${k}`, "未知的顶层字段");
+  for (const k of ["name", "version", "description"]) {
+    if (raw[k] !== undefined && typeof raw[k] !== "string") bad(`$.${k}`, "应为字符串");
+  }
+  if (raw.demo !== undefined && typeof raw.demo !== "boolean") bad("$.demo", "应为布尔值");
+
+  const lists = raw.lists;
+  const listNames = new Set<string>();
+  if (!isObject(lists)) bad("$.lists", "应为对象（列表名 → 编码数组）");
+  else {
+    for (const [name, codes] of Object.entries(lists)) {
+      listNames.add(name);
+      if (!isStringArray(codes)) bad(`$.lists["${name}"]`, "应为字符串数组");
+    }
+  }
+
+  const checkPredicate = (p: unknown, path: string): void => {
+    if (!isObject(p)) {
+      bad(path, "条件应为对象");
+      return;
+    }
+    const keys = Object.keys(p);
+    if (keys.length !== 1) {
+      bad(path, `条件应恰有一个键，实际为 ${JSON.stringify(keys)}`);
+      return;
+    }
+    const key = keys[0] as string;
+    const v = p[key];
+    if (!PREDICATE_KEYS.has(key)) {
+      bad(path, `未知的条件类型 "${key}"`);
+      return;
+    }
+    const at = `${path}.${key}`;
+    const checkList = (name: unknown, where: string) => {
+      if (typeof name !== "string") bad(where, "应为列表名（字符串）");
+      else if (!listNames.has(name)) bad(where, `引用了不存在的列表 "${name}"`);
+    };
+    const checkRange = (allowed: readonly string[]) => {
+      if (!isObject(v) || Object.keys(v).length === 0) {
+        bad(at, "应为非空的数值范围对象");
+        return;
+      }
+      for (const [k, n] of Object.entries(v)) {
+        if (!allowed.includes(k)) bad(`${at}.${k}`, `不支持的范围键，应为 ${allowed.join("/")}`);
+        else if (typeof n !== "number" || !Number.isFinite(n)) bad(`${at}.${k}`, "应为数值");
+      }
+    };
+    const checkCount = () => {
+      if (!isObject(v)) {
+        bad(at, "应为 {min, lists}");
+        return;
+      }
+      if (typeof v.min !== "number" || !Number.isInteger(v.min) || v.min < 1) bad(`${at}.min`, "应为正整数");
+      if (!isStringArray(v.lists) || v.lists.length === 0) bad(`${at}.lists`, "应为非空的列表名数组");
+      else for (const [i, n] of v.lists.entries()) checkList(n, `${at}.lists[${i}]`);
+    };
+    switch (key) {
+      case "always":
+      case "hasMcc":
+      case "hasCcOrMcc":
+        if (v !== true) bad(at, "值应为 true");
+        break;
+      case "all":
+      case "any":
+        if (!Array.isArray(v) || v.length === 0) bad(at, "应为非空的条件数组");
+        else for (const [i, q] of v.entries()) checkPredicate(q, `${at}[${i}]`);
+        break;
+      case "not":
+        checkPredicate(v, at);
+        break;
+      case "pdxIn":
+      case "anyDxIn":
+      case "ppxIn":
+      case "anyPxIn":
+        checkList(v, at);
+        break;
+      case "sex":
+        if (v !== "1" && v !== "2") bad(at, '应为 "1"（男）或 "2"（女）');
+        break;
+      case "ageYears":
+      case "ageDays":
+        checkRange(["eq", "min", "max", "below"]);
+        break;
+      case "birthWeight":
+        checkRange(["min", "below"]);
+        break;
+      case "regionsAtLeast":
+      case "traumaDiagnosesAtLeast":
+        checkCount();
+        break;
+    }
+  };
+
+  const codesSeen = (arr: unknown, path: string, label: string): Map<string, Record<string, unknown>> => {
+    const out = new Map<string, Record<string, unknown>>();
+    if (!Array.isArray(arr)) {
+      bad(path, `应为${label}数组`);
+      return out;
+    }
+    arr.forEach((e, i) => {
+      const at = `${path}[${i}]`;
+      if (!isObject(e)) {
+        bad(at, "应为对象");
+        return;
+      }
+      if (typeof e.code !== "string" || e.code === "") {
+        bad(`${at}.code`, "应为非空字符串");
+        return;
+      }
+      if (out.has(e.code)) bad(`${at}.code`, `${label}编码 ${e.code} 重复`);
+      out.set(e.code, e);
+      if (e.name !== undefined && typeof e.name !== "string") bad(`${at}.name`, "应为字符串");
+      checkPredicate(e.when, `${at}(${e.code}).when`);
+    });
+    return out;
+  };
+
+  const mdcs = codesSeen(raw.mdcs, "$.mdcs", "MDC");
+  const adrgs = codesSeen(raw.adrgs, "$.adrgs", "ADRG");
+  const drgs = codesSeen(raw.drgs, "$.drgs", "DRG");
+
+  if (!isStringArray(raw.mdcOrder)) bad("$.mdcOrder", "应为 MDC 编码数组");
+  else {
+    const seen = new Set<string>();
+    raw.mdcOrder.forEach((c, i) => {
+      if (!mdcs.has(c)) bad(`$.mdcOrder[${i}]`, `MDC ${c} 未在 mdcs 中定义`);
+      if (seen.has(c)) bad(`$.mdcOrder[${i}]`, `MDC ${c} 重复`);
+      seen.add(c);
+    });
+    for (const c of mdcs.keys()) if (!seen.has(c)) bad("$.mdcOrder", `MDC ${c} 未出现在 mdcOrder 中`);
+  }
+
+  const adrgOwner = new Map<string, string>();
+  Array.isArray(raw.mdcs) &&
+    raw.mdcs.forEach((m, i) => {
+      if (!isObject(m)) return;
+      const at = `$.mdcs[${i}](${String(m.code)}).adrgs`;
+      if (!isStringArray(m.adrgs)) {
+        bad(at, "应为 ADRG 编码数组");
+        return;
+      }
+      m.adrgs.forEach((a, j) => {
+        if (a === QY_MARKER) {
+          if (!listNames.has(OR_PROCEDURES_LIST))
+            bad(`${at}[${j}]`, `QY 检查需要列表 "${OR_PROCEDURES_LIST}"`);
+          return;
+        }
+        const adrg = adrgs.get(a);
+        if (!adrg) {
+          bad(`${at}[${j}]`, `ADRG ${a} 未在 adrgs 中定义`);
+          return;
+        }
+        if (adrg.mdc !== m.code)
+          bad(`${at}[${j}]`, `ADRG ${a} 属于 MDC ${String(adrg.mdc)}，不属于 ${String(m.code)}`);
+        if (adrgOwner.has(a)) bad(`${at}[${j}]`, `ADRG ${a} 被多次引用`);
+        adrgOwner.set(a, String(m.code));
+      });
+    });
+
+  const drgOwner = new Map<string, string>();
+  Array.isArray(raw.adrgs) &&
+    raw.adrgs.forEach((a, i) => {
+      if (!isObject(a)) return;
+      const at = `$.adrgs[${i}](${String(a.code)})`;
+      if (typeof a.mdc !== "string" || !mdcs.has(a.mdc)) bad(`${at}.mdc`, `MDC ${String(a.mdc)} 未定义`);
+      if (typeof a.fallbackToAdrg !== "boolean") bad(`${at}.fallbackToAdrg`, "应为布尔值");
+      if (!adrgOwner.has(String(a.code))) bad(at, "ADRG 未被任何 MDC 引用");
+      if (!isStringArray(a.drgs)) {
+        bad(`${at}.drgs`, "应为 DRG 编码数组");
+        return;
+      }
+      a.drgs.forEach((d, j) => {
+        const drg = drgs.get(d);
+        if (!drg) {
+          bad(`${at}.drgs[${j}]`, `DRG ${d} 未在 drgs 中定义`);
+          return;
+        }
+        if (drg.adrg !== a.code) bad(`${at}.drgs[${j}]`, `DRG ${d} 属于 ADRG ${String(drg.adrg)}`);
+        if (drgOwner.has(d)) bad(`${at}.drgs[${j}]`, `DRG ${d} 被多次引用`);
+        drgOwner.set(d, String(a.code));
+      });
+    });
+
+  Array.isArray(raw.drgs) &&
+    raw.drgs.forEach((d, i) => {
+      if (!isObject(d)) return;
+      const at = `$.drgs[${i}](${String(d.code)})`;
+      if (typeof d.name !== "string" || d.name === "") bad(`${at}.name`, "DRG 名称应为非空字符串");
+      if (typeof d.adrg !== "string" || !adrgs.has(d.adrg))
+        bad(`${at}.adrg`, `ADRG ${String(d.adrg)} 未定义`);
+      if (!drgOwner.has(String(d.code))) bad(at, "DRG 未被任何 ADRG 引用");
+    });
+
+  return { problems };
+}
