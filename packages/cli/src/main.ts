@@ -1,0 +1,13 @@
+/**
+ * The `yibao` command line. Every command that needs a scheme resolves it the same way:
+ * `--scheme DIR`, else the `YIBAO_SCHEME_DIR` environment variable, else the bundled demo scheme.
+ */
+
+import { program } from "./program.js";
+
+try {
+  await program().parseAsync(process.argv);
+} catch (e) {
+  process.stderr.write(`错误：${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,182 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { parse } from "csv-parse/sync";
+import ExcelJS from "exceljs";
+import { beforeAll, describe, expect, it } from "vitest";
+// The built module: its worker pool loads the compiled worker file beside it.
+import { groupFile } from "@yibao/cli/group-command";
+
+const run = promisify(execFile);
+const REPO = resolve(import.meta.dirname, "../../..");
+const SHARED = resolve(process.env.YIBAO_SHARED_DIR ?? resolve(REPO, "../shared"));
+const NATIONAL = resolve(SHARED, "schemes/chs-drg-1.1");
+
+interface Vector {
+  input: Record<string, unknown>;
+  expected: { status: string; drg: string };
+}
+let vectors: Vector[];
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "yibao-cli-"));
+  vectors = readFileSync(resolve(NATIONAL, "vectors.jsonl"), "utf8")
+    .split("\n")
+    .filter((l) => l !== "")
+    .slice(0, 3000)
+    .map((l) => JSON.parse(l) as Vector);
+});
+
+const jsonl = (rows: unknown[]) => `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`;
+
+describe("yibao group", () => {
+  it("groups JSONL in input order with worker threads, one object per line, errors in place", async () => {
+    const input = join(dir, "in.jsonl");
+    const lines = vectors.map((v) => JSON.stringify(v.input));
+    lines.splice(10, 0, "{not json");
+    lines.splice(20, 0, JSON.stringify({ id: "bad", sex: "1", diagnoses: [1, 2] }));
+    lines.splice(30, 0, "   ");
+    writeFileSync(input, `${lines.join("\n")}\n`);
+    const output = join(dir, "out.jsonl");
+    const summary = await groupFile({
+      schemeDir: NATIONAL,
+      input,
+      output,
+      explain: false,
+      mapCodes: false,
+      threads: 2,
+      progress: false,
+    });
+    expect(summary.records).toBe(vectors.length + 2);
+    expect(summary.errors).toBe(2);
+    const out = readFileSync(output, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(out.length).toBe(vectors.length + 2);
+    expect(out[10]).toEqual({ line: 11, error: expect.stringContaining("第 11 行：不是合法的 JSON") });
+    expect(out[20]).toMatchObject({ line: 21, id: "bad", error: expect.stringContaining("字段 diagnoses") });
+    const results = out.filter((o) => !("error" in o));
+    results.forEach((r, i) => {
+      const v = vectors[i] as Vector;
+      expect(r.id).toBe(v.input.id);
+      expect([r.status, r.drg]).toEqual([v.expected.status, v.expected.drg]);
+      expect(Object.keys(r)).toEqual(["id", "status", "mdc", "adrg", "drg", "drgName"]);
+    });
+  });
+
+  it("works through the yibao command, CSV in and Excel out, with explanations", async () => {
+    const csv = join(dir, "in.csv");
+    const sample = vectors.slice(0, 50);
+    const header = "病例ID,性别,年龄,日龄,出生体重,科室,住院天数,离院方式,诊断编码,手术操作编码";
+    const body = sample.map((v) => {
+      const r = v.input as Record<string, unknown>;
+      const cell = (x: unknown) => (x === null ? "" : String(x));
+      return [
+        r.id,
+        r.sex,
+        cell(r.ageYears),
+        cell(r.ageDays),
+        cell(r.birthWeight),
+        r.dept,
+        r.los,
+        r.dischargeWay,
+        (r.diagnoses as string[]).join("|"),
+        (r.procedures as string[]).join("|"),
+      ].join(",");
+    });
+    writeFileSync(csv, `${header}\n${body.join("\n")}\n`);
+    const xlsx = join(dir, "out.xlsx");
+    const { stderr } = await run(
+      process.execPath,
+      [
+        resolve(REPO, "bin/yibao.js"),
+        "group",
+        "--scheme",
+        NATIONAL,
+        "--input",
+        csv,
+        "--output",
+        xlsx,
+        "--explain",
+      ],
+      { env: { ...process.env, YIBAO_SCHEME_DIR: "" } },
+    );
+    expect(stderr).toContain("已处理 50 条");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(xlsx);
+    const ws = wb.getWorksheet("分组结果");
+    expect(ws?.getRow(1).getCell(6).value).toBe("DRG");
+    sample.forEach((v, i) => {
+      const row = ws?.getRow(i + 2);
+      expect(row?.getCell(2).value).toBe(v.input.id);
+      expect(row?.getCell(3).value).toBe(v.expected.status);
+      expect(row?.getCell(6).value).toBe(v.expected.drg);
+      expect(String(row?.getCell(11).value ?? "")).not.toBe("");
+    });
+  });
+
+  it("reads Excel and writes CSV; a bad number cell is reported, not coerced", async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("病例");
+    ws.addRow(["id", "sex", "ageYears", "los", "diagnoses", "procedures"]);
+    ws.addRow(["A1", "2", 40, 5, "J15.902", ""]);
+    ws.addRow(["A2", "1", "四十", 5, "J15.902", ""]);
+    ws.addRow(["A3", 1, 56, 7, "K81.002", "51.2300"]);
+    const xlsx = join(dir, "in.xlsx");
+    await wb.xlsx.writeFile(xlsx);
+    const csvOut = join(dir, "out.csv");
+    await groupFile({
+      schemeDir: resolve(REPO, "packages/grouper/demo-scheme"),
+      input: xlsx,
+      output: csvOut,
+      explain: false,
+      mapCodes: false,
+      threads: 0,
+      progress: false,
+    });
+    const rows = parse(readFileSync(csvOut, "utf8"), { bom: true, columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(rows.map((r) => [r.行号, r.病例ID, r.DRG])).toEqual([
+      ["2", "A1", "ES35"],
+      ["3", "A2", ""],
+      ["4", "A3", "HC25"],
+    ]);
+    expect(rows[1]?.错误).toContain("字段 ageYears");
+  });
+
+  it("maps codes of other versions when asked, and reports each conversion", async () => {
+    const input = join(dir, "map.jsonl");
+    writeFileSync(
+      input,
+      jsonl([
+        { id: "M1", sex: "1", ageYears: 30, diagnoses: ["K35.900", "X00.000"], procedures: ["47.0100"] },
+      ]),
+    );
+    const output = join(dir, "map.out.jsonl");
+    await groupFile({
+      schemeDir: resolve(REPO, "packages/grouper/demo-scheme"),
+      input,
+      output,
+      explain: false,
+      mapCodes: true,
+      threads: 1,
+      progress: false,
+    });
+    const [r] = readFileSync(output, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(r).toMatchObject({
+      id: "M1",
+      drg: "GD15",
+      codeChanges: [{ field: "diagnoses", index: 0, from: "K35.900", to: "K35.800x001" }],
+      unmappedCodes: ["X00.000"],
+    });
+  });
+});
