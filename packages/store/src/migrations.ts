@@ -1,0 +1,132 @@
+/**
+ * Schema migrations (数据库迁移), defined in code and run by Kysely's `Migrator` on both PostgreSQL and
+ * PGlite. Other packages append their own: pass them to `openStore({ migrations })`. Names sort the
+ * order: `NNNN_<package>_<what>`; the store owns 0001–0099, payment 0100–0199, audit 0200–0299,
+ * accounts 0300–0399 and so on. A migration, once released, is never edited: add a new one.
+ */
+import { type Kysely, type Migration, type MigrationProvider, sql } from "kysely";
+
+/** A migration with its name. */
+export interface NamedMigration extends Migration {
+  readonly name: string;
+}
+
+/** The summary columns shared by `settlement_list` and `settlement_list_history`. */
+const LIST_COLUMNS = sql.raw(`
+  setl_id text NOT NULL,
+  mdtrt_id text NOT NULL,
+  hospital_code text NOT NULL,
+  hospital_name text NOT NULL,
+  medcasno text NOT NULL,
+  patient_key text NOT NULL,
+  gend text NOT NULL,
+  age_years double precision,
+  age_days integer,
+  adm_date date,
+  dscg_date date,
+  setl_begn_date date,
+  setl_end_date date,
+  period char(7) NOT NULL,
+  los integer,
+  dscg_caty text NOT NULL,
+  dscg_way text NOT NULL,
+  principal_dx text NOT NULL,
+  principal_oprn text NOT NULL,
+  total_fee_fen bigint NOT NULL,
+  fund_pay_fen bigint NOT NULL,
+  personal_pay_fen bigint NOT NULL,
+  infno text NOT NULL,
+  msgid text,
+  status text NOT NULL CHECK (status IN ('accepted', 'refused')),
+  error_count integer NOT NULL,
+  warning_count integer NOT NULL,
+  scheme_id text NOT NULL,
+  group_status text NOT NULL CHECK (group_status IN ('OK', 'AMBIGUOUS', 'UNGROUPABLE', 'CHECK_FAILED')),
+  drg text NOT NULL,
+  drg_name text NOT NULL,
+  mdc text,
+  adrg text,
+  message jsonb NOT NULL,
+  received_at timestamptz NOT NULL,
+  version integer NOT NULL CHECK (version >= 1)`);
+
+type AnyDb = Kysely<any>;
+
+/** The store's own migrations. */
+export const storeMigrations: readonly NamedMigration[] = [
+  {
+    name: "0001_store_settlement_lists",
+    async up(db: AnyDb) {
+      await sql`CREATE TABLE hospital (
+        code text PRIMARY KEY,
+        name text NOT NULL,
+        level text,
+        first_seen_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      )`.execute(db);
+      await sql`CREATE TABLE settlement_list (${LIST_COLUMNS}, PRIMARY KEY (setl_id))`.execute(db);
+      await sql`CREATE INDEX settlement_list_hospital_period ON settlement_list (hospital_code, period)`.execute(
+        db,
+      );
+      await sql`CREATE INDEX settlement_list_period ON settlement_list (period)`.execute(db);
+      await sql`CREATE INDEX settlement_list_drg ON settlement_list (drg)`.execute(db);
+      await sql`CREATE INDEX settlement_list_patient ON settlement_list (patient_key)`.execute(db);
+      await sql`CREATE TABLE settlement_list_history (
+        ${LIST_COLUMNS},
+        replaced_at timestamptz NOT NULL,
+        PRIMARY KEY (setl_id, version)
+      )`.execute(db);
+      await sql`CREATE TABLE qc_finding (
+        setl_id text NOT NULL,
+        version integer NOT NULL,
+        seq integer NOT NULL,
+        rule_id text NOT NULL,
+        severity text NOT NULL CHECK (severity IN ('error', 'warning')),
+        field text NOT NULL,
+        message text NOT NULL,
+        PRIMARY KEY (setl_id, version, seq)
+      )`.execute(db);
+      await sql`CREATE INDEX qc_finding_rule ON qc_finding (rule_id)`.execute(db);
+      await sql`CREATE TABLE refused_upload (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        setl_id text NOT NULL,
+        hospital_code text NOT NULL,
+        period char(7) NOT NULL,
+        kept_version integer NOT NULL,
+        findings jsonb NOT NULL,
+        message jsonb NOT NULL,
+        received_at timestamptz NOT NULL
+      )`.execute(db);
+      await sql`CREATE INDEX refused_upload_setl_id ON refused_upload (setl_id)`.execute(db);
+      await sql`CREATE TABLE settled_count (
+        hospital_code text NOT NULL,
+        period char(7) NOT NULL,
+        settled_count integer NOT NULL CHECK (settled_count >= 0),
+        updated_at timestamptz NOT NULL,
+        PRIMARY KEY (hospital_code, period)
+      )`.execute(db);
+    },
+    async down(db: AnyDb) {
+      for (const t of [
+        "settled_count",
+        "refused_upload",
+        "qc_finding",
+        "settlement_list_history",
+        "settlement_list",
+        "hospital",
+      ]) {
+        await sql`DROP TABLE IF EXISTS ${sql.id(t)}`.execute(db);
+      }
+    },
+  },
+];
+
+/** A Kysely migration provider over a list of named migrations; duplicate names are an error. */
+export function migrationProvider(migrations: readonly NamedMigration[]): MigrationProvider {
+  const byName: Record<string, Migration> = {};
+  for (const m of migrations) {
+    if (byName[m.name]) throw new Error(`迁移名称重复：${m.name}`);
+    byName[m.name] = m.down ? { up: m.up, down: m.down } : { up: m.up };
+  }
+  return { getMigrations: async () => byName };
+}

@@ -1,0 +1,146 @@
+/**
+ * Opening the store (数据存储): PostgreSQL when a `postgres://` URL is given, else embedded PGlite on
+ * disk under the data directory, or in memory for tests. Same schema, same SQL on both.
+ */
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import pg from "pg";
+import { migrationProvider, type NamedMigration, storeMigrations } from "./migrations.js";
+import type { StoreDatabase } from "./schema.js";
+
+/** Where the data lives. */
+export interface StoreOptions {
+  /** `postgres://…`: use that PostgreSQL server. Defaults to env `DATABASE_URL`. */
+  readonly databaseUrl?: string | null;
+  /** PGlite data directory. Defaults to env `YIBAO_DATA_DIR`, else `./data`. */
+  readonly dataDir?: string | null;
+  /** PGlite in memory (tests, demos): nothing is written to disk. */
+  readonly memory?: boolean;
+  /** A PostgreSQL schema to create (if missing) and use instead of `public`: isolates tests and tenants. */
+  readonly schema?: string | null;
+  /** Further migrations (payment, audit, accounts…) to run after the store's own. */
+  readonly migrations?: readonly NamedMigration[];
+  /** PostgreSQL connection-pool size (default 10). */
+  readonly poolSize?: number;
+}
+
+/** Which engine a store runs on. */
+export type StoreEngine = "postgres" | "pglite";
+
+/** An open database with its schema migrated. */
+export interface Database {
+  readonly db: Kysely<StoreDatabase>;
+  readonly engine: StoreEngine;
+  /** Human-readable location (URL without password, or directory). */
+  readonly location: string;
+  /** Closes every connection. */
+  close(): Promise<void>;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** int8 as number (counts and fen sums stay far below 2^53), date as `yyyy-MM-dd` text. */
+const INT8_OID = 20;
+const DATE_OID = 1082;
+const parseInt8 = (v: string) => Number(v);
+const keepText = (v: string) => v;
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "postgres://…";
+  }
+}
+
+/** Opens the database chosen by the options (and environment) and runs every pending migration. */
+export async function openDatabase(options: StoreOptions = {}, env = process.env): Promise<Database> {
+  const schema = options.schema ?? null;
+  if (schema !== null && !SCHEMA_NAME.test(schema)) throw new Error(`数据库 schema 名称不合法：${schema}`);
+  const databaseUrl = options.memory ? null : (options.databaseUrl ?? env.DATABASE_URL ?? null);
+  let db: Kysely<StoreDatabase>;
+  let engine: StoreEngine;
+  let location: string;
+  if (databaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error(`DATABASE_URL 应以 postgres:// 开头`);
+    if (schema) {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      } finally {
+        await client.end();
+      }
+    }
+    const pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: options.poolSize ?? 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      types: {
+        getTypeParser: ((oid: number, format?: "text" | "binary") => {
+          if (oid === INT8_OID) return parseInt8;
+          if (oid === DATE_OID) return keepText;
+          return pg.types.getTypeParser(oid, format);
+        }) as typeof pg.types.getTypeParser,
+      },
+    });
+    db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+    engine = "postgres";
+    location = redact(databaseUrl) + (schema ? ` (schema ${schema})` : "");
+  } else {
+    const parsers = { [INT8_OID]: parseInt8, [DATE_OID]: keepText };
+    let pglite: PGlite;
+    if (options.memory) {
+      pglite = new PGlite({ parsers });
+      location = "memory";
+    } else {
+      const dir = resolve(options.dataDir ?? env.YIBAO_DATA_DIR ?? "./data");
+      mkdirSync(dir, { recursive: true });
+      pglite = new PGlite(dir, { parsers });
+      location = dir;
+    }
+    await pglite.waitReady;
+    if (schema) {
+      // PGlite has exactly one connection, so the search path set here holds for every query.
+      await pglite.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+    }
+    db = new Kysely<StoreDatabase>({ dialect: new PGliteDialect(pglite) });
+    engine = "pglite";
+  }
+  try {
+    await migrate(db, [...storeMigrations, ...(options.migrations ?? [])]);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return { db, engine, location, close: () => db.destroy() };
+}
+
+/** Runs every pending migration; throws with the failing migration's name. */
+export async function migrate(
+  db: Kysely<StoreDatabase>,
+  migrations: readonly NamedMigration[],
+): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(migrations),
+    allowUnorderedMigrations: true,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error");
+    throw new Error(`数据库迁移失败${failed ? `（${failed.migrationName}）` : ""}：${String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Checks that the database answers. */
+export async function ping(db: Kysely<StoreDatabase>): Promise<void> {
+  await sql`SELECT 1`.execute(db);
+}

@@ -1,0 +1,154 @@
+/**
+ * The database schema as Kysely sees it. One schema, Postgres SQL, for both PostgreSQL and PGlite.
+ * Tables are created by the migrations in `migrations.ts`; later packages (payment, audit, accounts)
+ * add their own tables with their own migrations and extend this interface in their own code.
+ */
+import type { ColumnType, Generated } from "kysely";
+
+/** 清单状态: accepted (已接收) or refused (已拒收). */
+export type SettlementListStatus = "accepted" | "refused";
+
+/** 质控结果严重程度: `error` refuses the list, `warning` accepts it with a note. */
+export type FindingSeverity = "error" | "warning";
+
+/** 分组状态, as the grouper reports it. */
+export type StoredGroupStatus = "OK" | "AMBIGUOUS" | "UNGROUPABLE" | "CHECK_FAILED";
+
+/** A `date` column: read and written as `yyyy-MM-dd` text (no time-zone conversion). */
+export type DateText = string;
+
+/** The typed summary columns shared by the current list and its history. */
+export interface SettlementListColumns {
+  /** 结算ID. */
+  setl_id: string;
+  /** 就诊ID. */
+  mdtrt_id: string;
+  /** 定点医药机构编号. */
+  hospital_code: string;
+  /** 定点医药机构名称. */
+  hospital_name: string;
+  /** 病案号. */
+  medcasno: string;
+  /** 患者标识: SHA-256 of certificate type and number (证件类别+证件号码), never the number itself. */
+  patient_key: string;
+  /** 性别 (gend code). */
+  gend: string;
+  /** 年龄(岁), null under one year. */
+  age_years: number | null;
+  /** 年龄不足1周岁的天数. */
+  age_days: number | null;
+  /** 入院日期. */
+  adm_date: DateText | null;
+  /** 出院日期. */
+  dscg_date: DateText | null;
+  /** 结算开始日期. */
+  setl_begn_date: DateText | null;
+  /** 结算结束日期. */
+  setl_end_date: DateText | null;
+  /** 结算期号 yyyy-MM of setl_end_date. */
+  period: string;
+  /** 住院天数. */
+  los: number | null;
+  /** 出院科别. */
+  dscg_caty: string;
+  /** 离院方式. */
+  dscg_way: string;
+  /** 主要诊断编码. */
+  principal_dx: string;
+  /** 主要手术操作编码. */
+  principal_oprn: string;
+  /** 医疗总费用 (fen). */
+  total_fee_fen: number;
+  /** 基金支付合计 (fen). */
+  fund_pay_fen: number;
+  /** 个人支付 (fen): 个人账户 + 个人现金. */
+  personal_pay_fen: number;
+  /** 接口: 4101 or 4101A. */
+  infno: string;
+  /** 报文ID. */
+  msgid: string | null;
+  status: SettlementListStatus;
+  error_count: number;
+  warning_count: number;
+  /** 分组方案 id. */
+  scheme_id: string;
+  group_status: StoredGroupStatus;
+  drg: string;
+  drg_name: string;
+  mdc: string | null;
+  adrg: string | null;
+  /** 原始报文: the full 4101/4101A envelope exactly as received. */
+  message: ColumnType<unknown, string, string>;
+  /** 上传时间. */
+  received_at: ColumnType<Date, Date | string, Date | string>;
+  /** 版本号, 1 for the first upload of a setl_id. */
+  version: number;
+}
+
+/** 医保结算清单 (current version of each setl_id). */
+export type SettlementListTable = SettlementListColumns;
+
+/** 结算清单历史版本: every replaced version, never deleted. */
+export interface SettlementListHistoryTable extends SettlementListColumns {
+  /** 被替换时间. */
+  replaced_at: ColumnType<Date, Date | string, never>;
+}
+
+/** 质控结果 of one version of one list. */
+export interface QcFindingTable {
+  setl_id: string;
+  version: number;
+  /** Position of the finding in the QC report. */
+  seq: number;
+  rule_id: string;
+  severity: FindingSeverity;
+  field: string;
+  message: string;
+}
+
+/**
+ * 拒收记录: an upload that failed QC for a setl_id whose accepted version stays in force. The accepted
+ * list is never replaced by a refused one; the attempt and its findings are kept here.
+ */
+export interface RefusedUploadTable {
+  id: Generated<number>;
+  setl_id: string;
+  hospital_code: string;
+  period: string;
+  /** The accepted version that stayed in force. */
+  kept_version: number;
+  findings: ColumnType<unknown, string, string>;
+  message: ColumnType<unknown, string, string>;
+  received_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** 定点医疗机构字典, kept up to date from uploads (name) and by the operator (level, region). */
+export interface HospitalTable {
+  code: string;
+  name: string;
+  /** 医保结算等级. */
+  level: string | null;
+  first_seen_at: ColumnType<Date, Date | string, Date | string>;
+  updated_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/**
+ * 应上传清单数: the number of inpatient settlements of a hospital in a period, reported by the settlement
+ * system; the denominator of the upload rate (清单上传率).
+ */
+export interface SettledCountTable {
+  hospital_code: string;
+  period: string;
+  settled_count: number;
+  updated_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** Every table of the store's own migrations. */
+export interface StoreDatabase {
+  settlement_list: SettlementListTable;
+  settlement_list_history: SettlementListHistoryTable;
+  qc_finding: QcFindingTable;
+  refused_upload: RefusedUploadTable;
+  hospital: HospitalTable;
+  settled_count: SettledCountTable;
+}

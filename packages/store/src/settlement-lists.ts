@@ -1,0 +1,426 @@
+/**
+ * Repository of settlement lists (医保结算清单): saving uploads with their QC findings and grouping
+ * results, keeping every replaced version, and querying.
+ *
+ * Concurrency: a batch runs in one transaction that first takes a transaction-scoped advisory lock
+ * per setl_id (in a fixed order, so two batches never deadlock on them); every later statement of the
+ * transaction therefore sees the latest committed version of its lists and no other writer can slip
+ * in between reading the current version and moving it to history. Deadlocks and serialization
+ * failures, should the server report one anyway, are retried.
+ */
+import { createHash } from "node:crypto";
+import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
+import type {
+  FindingSeverity,
+  SettlementListColumns,
+  SettlementListStatus,
+  StoreDatabase,
+  StoredGroupStatus,
+} from "./schema.js";
+
+/** 质控结果 (one finding of the QC rules). */
+export interface QcFinding {
+  readonly ruleId: string;
+  readonly severity: FindingSeverity;
+  /** The 4101 field path, e.g. `setlinfo.gend` or `diseinfo[0].diag_code`. */
+  readonly field: string;
+  /** Chinese message. */
+  readonly message: string;
+}
+
+/** The columns a caller supplies; status, counts and version are derived by the store. */
+export type SettlementListData = Omit<
+  SettlementListColumns,
+  "status" | "error_count" | "warning_count" | "version" | "received_at" | "message"
+> & {
+  /** The full original envelope as received. */
+  readonly message: unknown;
+};
+
+/** One upload to store: the list's summary, its original message and its QC findings. */
+export interface SettlementListUpload {
+  readonly list: SettlementListData;
+  readonly findings: readonly QcFinding[];
+  /** 上传时间; defaults to now. */
+  readonly receivedAt?: Date;
+}
+
+/**
+ * What happened to one upload:
+ * - `inserted`: first version of this setl_id;
+ * - `replaced`: a new version replaced the current one, which moved to history;
+ * - `refused_kept`: refused by QC while an accepted version exists; that version stays in force and
+ *   the attempt is recorded as a refused upload.
+ */
+export interface SaveOutcome {
+  readonly setlId: string;
+  readonly outcome: "inserted" | "replaced" | "refused_kept";
+  readonly status: SettlementListStatus;
+  /** The version now in force for this setl_id. */
+  readonly version: number;
+}
+
+/** 患者标识: SHA-256 of certificate type and number, so lists of one patient can be linked. */
+export function patientKey(certType: string, certNo: string): string {
+  return createHash("sha256").update(`${certType}|${certNo.trim().toUpperCase()}`).digest("hex");
+}
+
+const SUMMARY_COLUMNS = [
+  "setl_id",
+  "mdtrt_id",
+  "hospital_code",
+  "hospital_name",
+  "medcasno",
+  "patient_key",
+  "gend",
+  "age_years",
+  "age_days",
+  "adm_date",
+  "dscg_date",
+  "setl_begn_date",
+  "setl_end_date",
+  "period",
+  "los",
+  "dscg_caty",
+  "dscg_way",
+  "principal_dx",
+  "principal_oprn",
+  "total_fee_fen",
+  "fund_pay_fen",
+  "personal_pay_fen",
+  "infno",
+  "msgid",
+  "status",
+  "error_count",
+  "warning_count",
+  "scheme_id",
+  "group_status",
+  "drg",
+  "drg_name",
+  "mdc",
+  "adrg",
+  "received_at",
+  "version",
+] as const satisfies readonly (keyof SettlementListColumns)[];
+
+const ALL_COLUMNS = [...SUMMARY_COLUMNS, "message"] as const;
+
+/** Rows per multi-row INSERT (PostgreSQL allows 65,535 parameters per statement). */
+const LIST_CHUNK = 500;
+const FINDING_CHUNK = 2000;
+const MAX_ATTEMPTS = 5;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Splits a batch into rounds in which every setl_id occurs at most once, keeping upload order. */
+function rounds(uploads: readonly SettlementListUpload[]): number[][] {
+  const out: number[][] = [];
+  const seen = new Map<string, number>();
+  uploads.forEach((u, i) => {
+    const n = seen.get(u.list.setl_id) ?? 0;
+    seen.set(u.list.setl_id, n + 1);
+    (out[n] ??= []).push(i);
+  });
+  return out;
+}
+
+function isRetryable(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "40P01" || code === "40001";
+}
+
+/**
+ * Saves a batch of uploads in one transaction and returns one outcome per upload, in order. A setl_id
+ * that occurs several times in the batch is applied in batch order (the last upload wins, the earlier
+ * ones go to history). Either the whole batch is stored or, on a database error, none of it.
+ */
+export async function saveSettlementLists(
+  db: Kysely<StoreDatabase>,
+  uploads: readonly SettlementListUpload[],
+): Promise<SaveOutcome[]> {
+  if (uploads.length === 0) return [];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute((trx) => saveInTransaction(trx, uploads));
+    } catch (e) {
+      if (attempt >= MAX_ATTEMPTS || !isRetryable(e)) throw e;
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
+    }
+  }
+}
+
+async function saveInTransaction(
+  trx: Transaction<StoreDatabase>,
+  uploads: readonly SettlementListUpload[],
+): Promise<SaveOutcome[]> {
+  const ids = [...new Set(uploads.map((u) => u.list.setl_id))];
+  await sql`SELECT pg_advisory_xact_lock(h) FROM (
+      SELECT DISTINCT hashtextextended(id, 7301) AS h FROM jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) AS id
+      ORDER BY h
+    ) AS locks`.execute(trx);
+  await recordHospitals(trx, uploads);
+  const outcomes: SaveOutcome[] = new Array(uploads.length);
+  for (const round of rounds(uploads)) await saveRound(trx, uploads, round, outcomes);
+  return outcomes;
+}
+
+async function recordHospitals(trx: Transaction<StoreDatabase>, uploads: readonly SettlementListUpload[]) {
+  const names = new Map<string, string>();
+  for (const u of uploads) names.set(u.list.hospital_code, u.list.hospital_name);
+  const now = new Date();
+  const rows = [...names].sort(([a], [b]) => (a < b ? -1 : 1)).map(([code, name]) => ({ code, name }));
+  await trx
+    .insertInto("hospital")
+    .values(rows.map((r) => ({ ...r, level: null, first_seen_at: now, updated_at: now })))
+    .onConflict((oc) => oc.column("code").doNothing())
+    .execute();
+  // Rename only when the name changed: an UPDATE whose WHERE fails takes no row lock, so concurrent
+  // batches from one hospital do not queue behind each other here.
+  await sql`UPDATE hospital AS h SET name = v.name, updated_at = now()
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(code text, name text)
+    WHERE h.code = v.code AND h.name <> v.name`.execute(trx);
+}
+
+async function saveRound(
+  trx: Transaction<StoreDatabase>,
+  uploads: readonly SettlementListUpload[],
+  round: readonly number[],
+  outcomes: SaveOutcome[],
+) {
+  const ids = round.map((i) => uploads[i]!.list.setl_id);
+  const current = new Map<string, { status: SettlementListStatus; version: number }>();
+  for (const part of chunks(ids, FINDING_CHUNK)) {
+    const rows = await trx
+      .selectFrom("settlement_list")
+      .select(["setl_id", "status", "version"])
+      .where("setl_id", "in", part)
+      .execute();
+    for (const r of rows) current.set(r.setl_id, { status: r.status, version: r.version });
+  }
+  const writes: { index: number; version: number; status: SettlementListStatus }[] = [];
+  const replaced: string[] = [];
+  const refusedKept: { index: number; keptVersion: number }[] = [];
+  for (const i of round) {
+    const u = uploads[i]!;
+    const status: SettlementListStatus = u.findings.some((f) => f.severity === "error")
+      ? "refused"
+      : "accepted";
+    const cur = current.get(u.list.setl_id);
+    if (!cur) {
+      writes.push({ index: i, version: 1, status });
+      outcomes[i] = { setlId: u.list.setl_id, outcome: "inserted", status, version: 1 };
+    } else if (status === "accepted" || cur.status === "refused") {
+      writes.push({ index: i, version: cur.version + 1, status });
+      replaced.push(u.list.setl_id);
+      outcomes[i] = { setlId: u.list.setl_id, outcome: "replaced", status, version: cur.version + 1 };
+    } else {
+      refusedKept.push({ index: i, keptVersion: cur.version });
+      outcomes[i] = {
+        setlId: u.list.setl_id,
+        outcome: "refused_kept",
+        status: "refused",
+        version: cur.version,
+      };
+    }
+  }
+  for (const part of chunks(replaced, LIST_CHUNK)) {
+    await trx
+      .insertInto("settlement_list_history")
+      .columns([...ALL_COLUMNS, "replaced_at"])
+      .expression((eb) =>
+        eb
+          .selectFrom("settlement_list")
+          .select([...ALL_COLUMNS])
+          .select(sql<Date>`now()`.as("replaced_at"))
+          .where("setl_id", "in", part),
+      )
+      .execute();
+  }
+  const now = new Date();
+  for (const part of chunks(writes, LIST_CHUNK)) {
+    const rows = part.map((w) => {
+      const u = uploads[w.index]!;
+      const { message, ...summary } = u.list;
+      return {
+        ...summary,
+        message: JSON.stringify(message),
+        status: w.status,
+        error_count: u.findings.filter((f) => f.severity === "error").length,
+        warning_count: u.findings.filter((f) => f.severity === "warning").length,
+        received_at: u.receivedAt ?? now,
+        version: w.version,
+      };
+    });
+    await trx
+      .insertInto("settlement_list")
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column("setl_id").doUpdateSet((eb) => {
+          const set: Record<string, unknown> = {};
+          for (const c of ALL_COLUMNS) if (c !== "setl_id") set[c] = eb.ref(`excluded.${c}`);
+          return set as never;
+        }),
+      )
+      .execute();
+  }
+  const findingRows = writes.flatMap((w) => {
+    const u = uploads[w.index]!;
+    return u.findings.map((f, seq) => ({
+      setl_id: u.list.setl_id,
+      version: w.version,
+      seq,
+      rule_id: f.ruleId,
+      severity: f.severity,
+      field: f.field,
+      message: f.message,
+    }));
+  });
+  for (const part of chunks(findingRows, FINDING_CHUNK)) {
+    await trx.insertInto("qc_finding").values(part).execute();
+  }
+  if (refusedKept.length > 0) {
+    await trx
+      .insertInto("refused_upload")
+      .values(
+        refusedKept.map(({ index, keptVersion }) => {
+          const u = uploads[index]!;
+          return {
+            setl_id: u.list.setl_id,
+            hospital_code: u.list.hospital_code,
+            period: u.list.period,
+            kept_version: keptVersion,
+            findings: JSON.stringify(u.findings),
+            message: JSON.stringify(u.list.message),
+            received_at: u.receivedAt ?? now,
+          };
+        }),
+      )
+      .execute();
+  }
+}
+
+/** Filters of the list query; every filter is optional. */
+export interface SettlementListFilter {
+  readonly hospital?: string;
+  /** 结算期号 from (inclusive), yyyy-MM. */
+  readonly periodFrom?: string;
+  /** 结算期号 to (inclusive), yyyy-MM. */
+  readonly periodTo?: string;
+  readonly status?: SettlementListStatus;
+  readonly drg?: string;
+  readonly groupStatus?: StoredGroupStatus;
+  /** Page size (default 50, at most 1,000). */
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** A list without its original message, as the list query returns it. */
+export type SettlementListSummary = Omit<Selectable<SettlementListColumns>, "message">;
+
+/** One version of a list with its original message. */
+export type StoredSettlementList = Selectable<SettlementListColumns>;
+
+/** Lists matching the filter, newest upload first, with the total count for paging. */
+export async function listSettlementLists(
+  db: Kysely<StoreDatabase>,
+  filter: SettlementListFilter = {},
+): Promise<{ total: number; items: SettlementListSummary[] }> {
+  let q = db.selectFrom("settlement_list");
+  if (filter.hospital !== undefined) q = q.where("hospital_code", "=", filter.hospital);
+  if (filter.periodFrom !== undefined) q = q.where("period", ">=", filter.periodFrom);
+  if (filter.periodTo !== undefined) q = q.where("period", "<=", filter.periodTo);
+  if (filter.status !== undefined) q = q.where("status", "=", filter.status);
+  if (filter.drg !== undefined) q = q.where("drg", "=", filter.drg);
+  if (filter.groupStatus !== undefined) q = q.where("group_status", "=", filter.groupStatus);
+  const limit = Math.min(Math.max(filter.limit ?? 50, 0), 1000);
+  const [count, items] = await Promise.all([
+    q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    q
+      .select([...SUMMARY_COLUMNS])
+      .orderBy("received_at", "desc")
+      .orderBy("setl_id")
+      .limit(limit)
+      .offset(Math.max(filter.offset ?? 0, 0))
+      .execute(),
+  ]);
+  return { total: Number(count.n), items };
+}
+
+/** A refused upload that left the accepted version in force. */
+export interface RefusedUpload {
+  readonly keptVersion: number;
+  readonly receivedAt: Date;
+  readonly findings: readonly QcFinding[];
+}
+
+/** One list with everything known about it. */
+export interface SettlementListDetail {
+  readonly list: StoredSettlementList;
+  readonly findings: QcFinding[];
+  /** Earlier versions, newest first, each with its own findings. */
+  readonly history: (StoredSettlementList & { replaced_at: Date; findings: QcFinding[] })[];
+  readonly refusedUploads: RefusedUpload[];
+}
+
+function toFinding(r: {
+  rule_id: string;
+  severity: FindingSeverity;
+  field: string;
+  message: string;
+}): QcFinding {
+  return { ruleId: r.rule_id, severity: r.severity, field: r.field, message: r.message };
+}
+
+/** The current version of a list with its findings, history and refused uploads; undefined if unknown. */
+export async function getSettlementList(
+  db: Kysely<StoreDatabase>,
+  setlId: string,
+): Promise<SettlementListDetail | undefined> {
+  const list = await db
+    .selectFrom("settlement_list")
+    .selectAll()
+    .where("setl_id", "=", setlId)
+    .executeTakeFirst();
+  if (!list) return undefined;
+  const [findings, history, refused] = await Promise.all([
+    db
+      .selectFrom("qc_finding")
+      .select(["version", "rule_id", "severity", "field", "message"])
+      .where("setl_id", "=", setlId)
+      .orderBy("version")
+      .orderBy("seq")
+      .execute(),
+    db
+      .selectFrom("settlement_list_history")
+      .selectAll()
+      .where("setl_id", "=", setlId)
+      .orderBy("version", "desc")
+      .execute(),
+    db
+      .selectFrom("refused_upload")
+      .select(["kept_version", "received_at", "findings"])
+      .where("setl_id", "=", setlId)
+      .orderBy("id")
+      .execute(),
+  ]);
+  const byVersion = new Map<number, QcFinding[]>();
+  for (const f of findings) {
+    const arr = byVersion.get(f.version) ?? [];
+    arr.push(toFinding(f));
+    byVersion.set(f.version, arr);
+  }
+  return {
+    list,
+    findings: byVersion.get(list.version) ?? [],
+    history: history.map((h) => ({ ...h, findings: byVersion.get(h.version) ?? [] })),
+    refusedUploads: refused.map((r) => ({
+      keptVersion: r.kept_version,
+      receivedAt: r.received_at,
+      findings: r.findings as QcFinding[],
+    })),
+  };
+}
