@@ -40,8 +40,9 @@ export function program(): Command {
         progress: o.progress && process.stderr.isTTY === true,
       });
       const rate = Math.round(summary.records / Math.max(summary.seconds, 1e-9));
+      const peakMb = Math.round(process.resourceUsage().maxRSS / 1024);
       process.stderr.write(
-        `已处理 ${summary.records} 条（其中错误 ${summary.errors} 条），用时 ${summary.seconds.toFixed(2)} 秒，${rate} 条/秒\n`,
+        `已处理 ${summary.records} 条（其中错误 ${summary.errors} 条），用时 ${summary.seconds.toFixed(2)} 秒，${rate} 条/秒，峰值内存 ${peakMb} MB\n`,
       );
     });
 

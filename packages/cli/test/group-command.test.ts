@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+// The built module: its worker pool loads the compiled worker file beside it.
+import { groupFile } from "@yibao/cli/group-command";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
-// The built module: its worker pool loads the compiled worker file beside it.
-import { groupFile } from "@yibao/cli/group-command";
 
 const run = promisify(execFile);
 const REPO = resolve(import.meta.dirname, "../../..");

@@ -17,7 +17,7 @@ export const CHECK_FAILED_NAME = "数据校验未通过";
 function intern(c: CompiledScheme, codes: readonly string[]): number[] {
   const ids = c.codeIds;
   const out: number[] = new Array(codes.length);
-  for (let i = 0; i < codes.length; i++) out[i] = ids[codes[i] as string] ?? -1;
+  for (let i = 0; i < codes.length; i++) out[i] = ids.get(codes[i] as string);
   return out;
 }
 

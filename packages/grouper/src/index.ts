@@ -1,3 +1,4 @@
+export * from "./code-index.js";
 export * from "./describe.js";
 export * from "./group.js";
 export * from "./record.js";

@@ -1,4 +1,5 @@
 import { CodeDictionary, CodeVersionMap, parseTsv, TableError } from "@yibao/codes";
+import { CodeIndex } from "./code-index.js";
 import {
   OR_PROCEDURES_LIST,
   type Predicate,
@@ -80,11 +81,8 @@ export interface RecordContext {
 
 /** Internal compiled form: shared read-only by every grouping call. */
 export interface CompiledScheme {
-  /**
-   * Code → interned id. A null-prototype object rather than a Map: with tens of thousands of keys,
-   * V8's dictionary-mode property lookup is measurably faster on the grouping hot path.
-   */
-  readonly codeIds: Readonly<Record<string, number>>;
+  /** Code → interned id. */
+  readonly codeIds: CodeIndex;
   readonly listIds: ReadonlyMap<string, number>;
   readonly listNames: readonly string[];
   /** Words per code in `masks`. */
@@ -350,16 +348,8 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
   if (tableProblems.length > 0) throw new SchemeError(id, tableProblems);
 
   // Intern every code the logic can ask about.
-  const codeIds: Record<string, number> = Object.create(null);
-  let codeCount = 0;
-  const intern = (code: string): number => {
-    let v = codeIds[code];
-    if (v === undefined) {
-      v = codeCount++;
-      codeIds[code] = v;
-    }
-    return v;
-  };
+  const codeIds = new CodeIndex(65_536);
+  const intern = (code: string): number => codeIds.intern(code);
   const listNames = Object.keys(source.lists);
   const listIds = new Map(listNames.map((n, i) => [n, i] as const));
   for (const n of listNames) for (const code of source.lists[n] as string[]) intern(code);
@@ -367,10 +357,10 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
   for (const r of exclRows) intern(r[0] as string);
 
   const words = Math.max(1, Math.ceil(listNames.length / 32));
-  const masks = new Uint32Array(codeCount * words);
+  const masks = new Uint32Array(codeIds.size * words);
   listNames.forEach((n, l) => {
     for (const code of source.lists[n] as string[]) {
-      const cid = codeIds[code] as number;
+      const cid = codeIds.get(code);
       const at = cid * words + (l >>> 5);
       masks[at] = (masks[at] as number) | (1 << (l & 31));
     }
@@ -386,15 +376,15 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
     }
     return v;
   };
-  const ccLevel = new Uint8Array(codeCount);
-  const ccTable = new Int32Array(codeCount).fill(-1);
-  const pdxTable = new Int32Array(codeCount).fill(-1);
+  const ccLevel = new Uint8Array(codeIds.size);
+  const ccTable = new Int32Array(codeIds.size).fill(-1);
+  const pdxTable = new Int32Array(codeIds.size).fill(-1);
   for (const [code, level, t] of ccRows as [string, string, string][]) {
-    const cid = codeIds[code] as number;
+    const cid = codeIds.get(code);
     ccLevel[cid] = level === "MCC" ? 2 : 1;
     ccTable[cid] = table(t);
   }
-  for (const [code, t] of exclRows as [string, string][]) pdxTable[codeIds[code] as number] = table(t);
+  for (const [code, t] of exclRows as [string, string][]) pdxTable[codeIds.get(code)] = table(t);
 
   const partial = {
     codeIds,
