@@ -1,1 +1,10 @@
-export {};
+/**
+ * @yibao/server: the HTTP API (Fastify) for settlement-list intake, queries and QC indicators, and
+ * the host that other areas' plugins join.
+ */
+export * from "./app.js";
+export * from "./errors.js";
+export * from "./intake.js";
+export * from "./sample-lists.js";
+export * from "./settlement-checks.js";
+export * from "./start.js";

@@ -1,0 +1,112 @@
+/**
+ * Error replies (错误应答): every problem with a request is a 4xx with a Chinese message; only a fault
+ * of the server itself is a 500, and then the client sees no internals.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+
+/** The body of every error reply. */
+export interface ErrorBody {
+  readonly statusCode: number;
+  /** Machine-readable code, e.g. `INVALID_JSON`. */
+  readonly code: string;
+  /** Chinese message for people. */
+  readonly message: string;
+  /** Field-level problems, when there are any. */
+  readonly details?: readonly { readonly field: string; readonly message: string }[];
+}
+
+/** An error a route throws on purpose, carrying its status and Chinese message. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: ErrorBody["details"],
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+const FASTIFY_CODES: Readonly<Record<string, { code: string; message: string }>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: "INVALID_JSON", message: "请求体不是合法的 JSON" },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: "EMPTY_BODY", message: "请求体为空，应为 JSON" },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: "BODY_TOO_LARGE", message: "请求体过大" },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: "UNSUPPORTED_MEDIA_TYPE",
+    message: "不支持的内容类型，请使用 Content-Type: application/json",
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: "INVALID_CONTENT_LENGTH",
+    message: "Content-Length 与请求体长度不符",
+  },
+  FST_ERR_CTP_INVALID_TYPE: { code: "INVALID_CONTENT_TYPE", message: "Content-Type 不合法" },
+  FST_ERR_CTP_INVALID_CONTENT_TYPE: { code: "INVALID_CONTENT_TYPE", message: "Content-Type 不合法" },
+};
+
+function validationDetails(err: FastifyError): { field: string; message: string }[] {
+  const context = err.validationContext ?? "body";
+  const where =
+    { body: "请求体", querystring: "查询参数", params: "路径参数", headers: "请求头" }[context] ?? context;
+  return (err.validation ?? []).map((v) => {
+    const path = (v.instancePath ?? "").replace(/^\//, "").replaceAll("/", ".");
+    const params = v.params as Record<string, unknown> | undefined;
+    const missing = typeof params?.missingProperty === "string" ? params.missingProperty : undefined;
+    const field = [where, path, missing].filter(Boolean).join(".");
+    const message = missing ? "缺少必填项" : `不符合要求（${v.message ?? v.keyword}）`;
+    return { field, message };
+  });
+}
+
+/** The reply for an error: status and body. */
+export function errorReply(err: FastifyError | HttpError | Error): ErrorBody {
+  if (err instanceof HttpError) {
+    return {
+      statusCode: err.statusCode,
+      code: err.code,
+      message: err.message,
+      ...(err.details ? { details: err.details } : {}),
+    };
+  }
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    const details = validationDetails(fe);
+    return {
+      statusCode: 400,
+      code: "INVALID_REQUEST",
+      message: `请求格式不正确：${details.map((d) => `${d.field} ${d.message}`).join("；")}`,
+      details,
+    };
+  }
+  const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (known) {
+    const statusCode = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 400;
+    return { statusCode, code: known.code, message: known.message };
+  }
+  if (err instanceof SyntaxError || fe.statusCode === 400) {
+    // JSON syntax errors and prototype-poisoning attempts surface from the body parser as 400s.
+    return { statusCode: 400, code: "INVALID_JSON", message: "请求体不是合法的 JSON" };
+  }
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { statusCode: fe.statusCode, code: fe.code ?? "BAD_REQUEST", message: "请求无效" };
+  }
+  return { statusCode: 500, code: "INTERNAL_ERROR", message: "服务器内部错误，请稍后重试" };
+}
+
+/** Installs the error and not-found handlers on the root instance. */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const body = errorReply(err);
+    if (body.statusCode >= 500) request.log.error({ err }, "请求处理失败");
+    else request.log.info({ code: body.code, reason: err.message }, "请求被拒绝");
+    return reply.status(body.statusCode).send(body);
+  });
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const body: ErrorBody = {
+      statusCode: 404,
+      code: "NOT_FOUND",
+      message: `接口不存在：${request.method} ${request.url.split("?")[0]}`,
+    };
+    return reply.status(404).send(body);
+  });
+}

@@ -1,0 +1,228 @@
+/**
+ * 清单接收 (intake) of one 4101/4101A envelope: parse → QC → group → store. Parsing, QC and grouping are
+ * pure and run synchronously per list; storing goes through the store's group-commit queue, so the
+ * lists of many concurrent requests share a few transactions.
+ */
+import { type DrgScheme, type GroupResult, groupRecord, UNGROUPED_DRG } from "@yibao/grouper";
+import type { SettlementList } from "@yibao/settlement/model";
+import type { QcFinding } from "@yibao/settlement/rules";
+import {
+  patientKey,
+  type SaveOutcome,
+  type SettlementListData,
+  type SettlementListUpload,
+} from "@yibao/store";
+import type { FastifyBaseLogger } from "fastify";
+import { checkEnvelope } from "./settlement-checks.js";
+
+/** 分组结果 as the API reports it. */
+export interface GroupSummary {
+  readonly drg: string;
+  readonly drgName: string;
+  readonly status: GroupResult["status"];
+  readonly mdc: string | null;
+  readonly adrg: string | null;
+}
+
+/** A finding as the API reports it. */
+export interface FindingView {
+  readonly ruleId: string;
+  readonly severity: "error" | "warning";
+  readonly field: string;
+  readonly message: string;
+}
+
+/** The outcome of one list (单份清单处理结果). */
+export interface ListResult {
+  /** 结算ID, null when the envelope had none. */
+  readonly setl_id: string | null;
+  /** True when the list passed QC and is now the version in force. */
+  readonly accepted: boolean;
+  /** True when the upload was written (as the current version, or as a refused upload). */
+  readonly stored: boolean;
+  /** What the store did: inserted, replaced (old version kept in history), refused_kept. */
+  readonly outcome: SaveOutcome["outcome"] | null;
+  /** The version in force for this setl_id after the upload. */
+  readonly version: number | null;
+  /** Chinese summary of the outcome. */
+  readonly message: string;
+  readonly findings: readonly FindingView[];
+  readonly group: GroupSummary | null;
+  /** The envelope itself was not a 4101/4101A message (no `input.setlinfo` object). */
+  readonly envelopeInvalid?: true;
+  /** The database failed while saving this list. */
+  readonly storeError?: true;
+}
+
+/** Parse → QC → group of one envelope, before storing. */
+export interface PreparedList {
+  readonly setlId: string | null;
+  readonly findings: readonly QcFinding[];
+  readonly group: GroupSummary | null;
+  /** What to store; null when the list cannot be identified (no setl_id or institution code). */
+  readonly upload: SettlementListUpload | null;
+  readonly envelopeInvalid: boolean;
+}
+
+export type PrepareList = (envelope: unknown, receivedAt: Date) => PreparedList;
+
+const sum = (xs: readonly (number | null)[]) => xs.reduce<number>((a, x) => a + (x ?? 0), 0);
+
+/** The typed summary columns the store keeps, from the parsed list and its grouping result. */
+export function summaryColumns(
+  list: SettlementList,
+  envelope: unknown,
+  scheme: DrgScheme,
+  group: GroupSummary,
+): SettlementListData {
+  const i = list.info;
+  const setlEnd = i.setlEndDate;
+  const admDate = i.admTime?.slice(0, 10) ?? null;
+  const dscgDate = i.dscgTime?.slice(0, 10) ?? null;
+  const itemsFen = sum(list.feeItems.map((f) => f.amt));
+  const fundFen = sum(list.fundPayments.map((p) => p.fundPayamt));
+  const personalFen = (i.acctPay ?? 0) + (i.psnCashpay ?? 0);
+  const principalDx = list.diagnoses.find((d) => d.maindiagFlag === "1") ?? list.diagnoses[0];
+  return {
+    setl_id: i.setlId ?? "",
+    mdtrt_id: i.mdtrtId ?? "",
+    hospital_code: i.fixmedinsCode ?? "",
+    hospital_name: i.fixmedinsName ?? "",
+    medcasno: i.medcasno ?? "",
+    patient_key: patientKey(i.patnCertType ?? "", i.certno ?? ""),
+    gend: i.gend ?? "",
+    age_years: i.age,
+    age_days: i.nwbAge,
+    adm_date: admDate,
+    dscg_date: dscgDate,
+    setl_begn_date: i.setlBegnDate,
+    setl_end_date: setlEnd,
+    period: setlEnd ? setlEnd.slice(0, 7) : "",
+    los: i.actIptDays,
+    dscg_caty: i.dscgCaty ?? "",
+    dscg_way: i.dscgWay ?? "",
+    principal_dx: principalDx?.diagCode ?? "",
+    principal_oprn: list.procedures[0]?.oprnOprtCode ?? "",
+    // 4101A carries no fee items: the total is then what was paid.
+    total_fee_fen: list.feeItems.length > 0 ? itemsFen : fundFen + personalFen,
+    fund_pay_fen: fundFen,
+    personal_pay_fen: personalFen,
+    infno: list.infno,
+    msgid: list.msgid,
+    scheme_id: scheme.id,
+    group_status: group.status,
+    drg: group.drg,
+    drg_name: group.drgName,
+    mdc: group.mdc,
+    adrg: group.adrg,
+    message: envelope,
+  };
+}
+
+/** The default preparer: the settlement package's parser and QC rules (bureau mode) and the grouper. */
+export function createListPreparer(scheme: DrgScheme): PrepareList {
+  return (envelope, receivedAt) => {
+    const checked = checkEnvelope(envelope, scheme, receivedAt);
+    const { list, findings } = checked;
+    const setlId = list?.info.setlId ?? checked.setlId;
+    let group: GroupSummary | null = null;
+    if (list && checked.record) {
+      const r = groupRecord(scheme, checked.record);
+      group = { drg: r.drg, drgName: r.drgName, status: r.status, mdc: r.mdc, adrg: r.adrg };
+    } else if (list) {
+      group = {
+        drg: UNGROUPED_DRG,
+        drgName: "数据校验未通过",
+        status: "CHECK_FAILED",
+        mdc: null,
+        adrg: null,
+      };
+    }
+    const upload: SettlementListUpload | null =
+      list && group && setlId && list.info.fixmedinsCode
+        ? {
+            list: summaryColumns(list, envelope, scheme, group),
+            findings: findings.map((f) => ({
+              ruleId: f.ruleId,
+              severity: f.severity,
+              field: f.field,
+              message: f.message,
+            })),
+            receivedAt,
+          }
+        : null;
+    return { setlId: setlId ?? null, findings, group, upload, envelopeInvalid: checked.envelopeInvalid };
+  };
+}
+
+function view(f: QcFinding): FindingView {
+  return { ruleId: f.ruleId, severity: f.severity, field: f.field, message: f.message };
+}
+
+function describe(outcome: SaveOutcome): string {
+  switch (outcome.outcome) {
+    case "inserted":
+      return outcome.status === "accepted" ? "已接收" : "质控未通过，不予接收";
+    case "replaced":
+      return outcome.status === "accepted"
+        ? `已接收，替换原清单（现为第 ${outcome.version} 版，原版本保留在历史中）`
+        : `质控未通过，不予接收（替换原未通过的清单，现为第 ${outcome.version} 版）`;
+    case "refused_kept":
+      return `质控未通过，不予接收；已接收的第 ${outcome.version} 版保持有效`;
+  }
+}
+
+/** Prepares and stores a batch of envelopes; one result per envelope, in order. */
+export async function ingestLists(
+  ctx: {
+    readonly store: { submitSettlementList(u: SettlementListUpload): Promise<SaveOutcome> };
+    readonly prepareList: PrepareList;
+  },
+  envelopes: readonly unknown[],
+  receivedAt: Date,
+  log: FastifyBaseLogger,
+): Promise<ListResult[]> {
+  const prepared = envelopes.map((e) => ctx.prepareList(e, receivedAt));
+  const saves = prepared.map((p) => (p.upload ? ctx.store.submitSettlementList(p.upload) : null));
+  const results: ListResult[] = [];
+  for (let i = 0; i < prepared.length; i++) {
+    const p = prepared[i] as PreparedList;
+    const base = { setl_id: p.setlId, findings: p.findings.map(view), group: p.group };
+    const save = saves[i];
+    if (!save) {
+      results.push({
+        ...base,
+        accepted: false,
+        stored: false,
+        outcome: null,
+        version: null,
+        message: p.envelopeInvalid ? "报文结构不正确，未处理" : "缺少结算ID或定点医药机构编号，无法保存",
+        ...(p.envelopeInvalid ? { envelopeInvalid: true as const } : {}),
+      });
+      continue;
+    }
+    try {
+      const o = await save;
+      results.push({
+        ...base,
+        accepted: o.outcome !== "refused_kept" && o.status === "accepted",
+        stored: true,
+        outcome: o.outcome,
+        version: o.version,
+        message: describe(o),
+      });
+    } catch (err) {
+      log.error({ err, setlId: p.setlId }, "清单保存失败");
+      results.push({
+        ...base,
+        accepted: false,
+        stored: false,
+        outcome: null,
+        version: null,
+        message: "保存失败（数据库错误），请重新上传",
+        storeError: true,
+      });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,102 @@
+/**
+ * 结算清单上传与查询:
+ * - POST /api/v1/settlement-lists — one 4101/4101A envelope or a JSON array of them;
+ * - GET  /api/v1/settlement-lists — query by hospital, period, status, DRG, with paging;
+ * - GET  /api/v1/settlement-lists/:setlId — one list with findings, history and refused uploads.
+ */
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import { HttpError } from "../errors.js";
+import { ingestLists } from "../intake.js";
+import { PERIOD_PATTERN, periodRange } from "./query.js";
+
+const DIGITS = "^[0-9]{1,9}$";
+
+const ListQuery = Type.Object(
+  {
+    hospital: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
+    period: Type.Optional(Type.String({ pattern: PERIOD_PATTERN })),
+    periodFrom: Type.Optional(Type.String({ pattern: PERIOD_PATTERN })),
+    periodTo: Type.Optional(Type.String({ pattern: PERIOD_PATTERN })),
+    status: Type.Optional(Type.Union([Type.Literal("accepted"), Type.Literal("refused")])),
+    drg: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
+    groupStatus: Type.Optional(
+      Type.Union([
+        Type.Literal("OK"),
+        Type.Literal("AMBIGUOUS"),
+        Type.Literal("UNGROUPABLE"),
+        Type.Literal("CHECK_FAILED"),
+      ]),
+    ),
+    limit: Type.Optional(Type.String({ pattern: DIGITS })),
+    offset: Type.Optional(Type.String({ pattern: DIGITS })),
+  },
+  { additionalProperties: false },
+);
+
+const SetlIdParams = Type.Object({ setlId: Type.String({ minLength: 1, maxLength: 30 }) });
+
+export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { maxListsPerRequest } = app.yibao;
+  // Envelopes are checked one by one by the QC rules, so that one bad list in an array does not
+  // refuse the others; the schema only fixes the outer shape.
+  const UploadBody = Type.Union([
+    Type.Object({}, { additionalProperties: true }),
+    Type.Array(Type.Unknown(), { minItems: 1, maxItems: maxListsPerRequest }),
+  ]);
+
+  app.post("/", { schema: { body: UploadBody } }, async (request, reply) => {
+    const body = request.body as unknown;
+    const receivedAt = new Date();
+    if (Array.isArray(body)) {
+      const results = await ingestLists(app.yibao, body, receivedAt, request.log);
+      const stored = results.filter((r) => r.stored).length;
+      if (stored === 0 && results.some((r) => r.storeError)) {
+        throw new HttpError(503, "STORE_UNAVAILABLE", "数据库暂不可用，本批清单均未保存，请稍后重试");
+      }
+      return reply.send({
+        count: results.length,
+        accepted: results.filter((r) => r.accepted).length,
+        refused: results.filter((r) => !r.accepted).length,
+        results,
+      });
+    }
+    const [result] = await ingestLists(app.yibao, [body], receivedAt, request.log);
+    if (!result) throw new Error("ingestLists returned no result");
+    if (result.envelopeInvalid) {
+      throw new HttpError(
+        400,
+        "INVALID_MESSAGE",
+        `报文结构不正确：${result.findings.map((f) => `${f.field} ${f.message}`).join("；")}`,
+        result.findings.map((f) => ({ field: f.field, message: f.message })),
+      );
+    }
+    if (result.storeError)
+      throw new HttpError(503, "STORE_UNAVAILABLE", "数据库暂不可用，清单未保存，请稍后重试");
+    return reply.send(result);
+  });
+
+  app.get("/", { schema: { querystring: ListQuery } }, async (request) => {
+    const q = request.query;
+    const limit = q.limit === undefined ? 50 : Number(q.limit);
+    if (limit < 1 || limit > 1000)
+      throw new HttpError(400, "INVALID_REQUEST", "查询参数 limit 应在 1–1000 之间");
+    const offset = q.offset === undefined ? 0 : Number(q.offset);
+    const page = await app.yibao.store.listSettlementLists({
+      ...(q.hospital !== undefined ? { hospital: q.hospital } : {}),
+      ...periodRange(q),
+      ...(q.status !== undefined ? { status: q.status } : {}),
+      ...(q.drg !== undefined ? { drg: q.drg } : {}),
+      ...(q.groupStatus !== undefined ? { groupStatus: q.groupStatus } : {}),
+      limit,
+      offset,
+    });
+    return { total: page.total, limit, offset, items: page.items };
+  });
+
+  app.get("/:setlId", { schema: { params: SetlIdParams } }, async (request) => {
+    const detail = await app.yibao.store.getSettlementList(request.params.setlId);
+    if (!detail) throw new HttpError(404, "NOT_FOUND", `结算清单不存在：setl_id=${request.params.setlId}`);
+    return detail;
+  });
+};

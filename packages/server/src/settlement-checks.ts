@@ -1,0 +1,59 @@
+/**
+ * The settlement package's side of intake: parse and check one envelope with the QC rules in bureau
+ * mode (医保端入库校验) and derive the grouping record.
+ */
+import type { DrgScheme, GroupingRecord } from "@yibao/grouper";
+import { checkSettlementMessage } from "@yibao/settlement/check";
+import { toGroupingRecord } from "@yibao/settlement/grouping";
+import type { SettlementList } from "@yibao/settlement/model";
+import type { QcFinding } from "@yibao/settlement/rules";
+
+export interface CheckedEnvelope {
+  readonly list: SettlementList | null;
+  readonly findings: readonly QcFinding[];
+  readonly record: GroupingRecord | null;
+  /** The setl_id as sent, even when the message could not be parsed into a list. */
+  readonly setlId: string | null;
+  /** Not a 4101/4101A envelope at all (not an object, or no `input.setlinfo` object). */
+  readonly envelopeInvalid: boolean;
+}
+
+function rawSetlId(envelope: unknown): string | null {
+  if (typeof envelope !== "object" || envelope === null) return null;
+  const input = (envelope as { input?: unknown }).input;
+  if (typeof input !== "object" || input === null) return null;
+  const setlinfo = (input as { setlinfo?: unknown }).setlinfo;
+  if (typeof setlinfo !== "object" || setlinfo === null) return null;
+  const id = (setlinfo as { setl_id?: unknown }).setl_id;
+  return typeof id === "string" && id !== "" ? id : null;
+}
+
+function isEnvelope(envelope: unknown): boolean {
+  if (typeof envelope !== "object" || envelope === null || Array.isArray(envelope)) return false;
+  const input = (envelope as { input?: unknown }).input;
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return false;
+  const setlinfo = (input as { setlinfo?: unknown }).setlinfo;
+  return typeof setlinfo === "object" && setlinfo !== null && !Array.isArray(setlinfo);
+}
+
+/** 上传日期 in China Standard Time (UTC+8), as `yyyy-MM-ddTHH:mm:ss`. */
+export function chinaTime(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19);
+}
+
+/** Parses and checks one envelope received at `receivedAt`, and maps it for grouping. */
+export function checkEnvelope(envelope: unknown, scheme: DrgScheme, receivedAt: Date): CheckedEnvelope {
+  const result = checkSettlementMessage(envelope, {
+    mode: "bureau",
+    today: chinaTime(receivedAt),
+    codes: scheme,
+  });
+  const list = result.list ?? null;
+  return {
+    list,
+    findings: result.findings,
+    record: list ? toGroupingRecord(list, scheme) : null,
+    setlId: list?.info.setlId ?? rawSetlId(envelope),
+    envelopeInvalid: !isEnvelope(envelope),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Starting the server from the environment: PORT (default 3000), HOST (default 0.0.0.0),
+ * DATABASE_URL or YIBAO_DATA_DIR, YIBAO_SCHEME_DIR.
+ */
+import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
+import { type OpenStoreOptions, openStore } from "@yibao/store";
+import { buildServer, type ServerPlugin, type YibaoApp } from "./app.js";
+
+export interface StartServerOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly schemeDir?: string;
+  readonly store?: OpenStoreOptions;
+  readonly plugins?: readonly ServerPlugin[];
+  /** Pino log level (default `info`, env LOG_LEVEL). */
+  readonly logLevel?: string;
+}
+
+export interface RunningServer {
+  readonly app: YibaoApp;
+  /** `http://host:port`. */
+  readonly url: string;
+  /** Stops accepting requests, finishes the ones in flight, flushes writes and closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the store, loads the scheme, builds the app and listens. */
+export async function startServer(
+  options: StartServerOptions = {},
+  env = process.env,
+): Promise<RunningServer> {
+  const port = options.port ?? Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT 不合法：${env.PORT}`);
+  const host = options.host ?? env.HOST ?? "0.0.0.0";
+  const scheme = await loadSchemeDir(resolveSchemeDir(options.schemeDir, env));
+  const store = await openStore(options.store ?? {}, env);
+  try {
+    const app = await buildServer({
+      store,
+      scheme,
+      logger: { level: options.logLevel ?? env.LOG_LEVEL ?? "info" },
+      ...(options.plugins ? { plugins: options.plugins } : {}),
+    });
+    const url = await app.listen({ port, host });
+    app.log.info(
+      { database: store.engine, location: store.location, scheme: scheme.id },
+      "医保结算清单服务已启动",
+    );
+    return {
+      app,
+      url,
+      async close() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
