@@ -22,7 +22,9 @@ describe("the valid complete 4101 message", () => {
     expect(list.info.brdy).toBe("1979-05-12");
     expect(list.info.age).toBe(44);
     expect(list.info.psnCashpay).toBe(242_200);
-    expect(list.feeItems.map((i) => i.amt)).toEqual([30_000, 120_050, 86_000, 95_030, 320_000, 24_000, 215_080, 132_040]);
+    expect(list.feeItems.map((i) => i.amt)).toEqual([
+      30_000, 120_050, 86_000, 95_030, 320_000, 24_000, 215_080, 132_040,
+    ]);
     expect(list.fundPayments.map((p) => [p.fundPayType, p.fundPayamt])).toEqual([
       ["310100", 700_000],
       ["310200", 80_000],
@@ -58,14 +60,26 @@ describe("the valid complete 4101 message", () => {
     expect(r4101.accepted).toBe(false);
     expect(new Set(r4101.findings.map((f) => f.ruleId))).toEqual(new Set(["QC-REQ-002"]));
     expect(r4101.findings.map((f) => f.field).sort()).toEqual(
-      ["iteminfo", "payinfo", "setlinfo.acct_pay", "setlinfo.psn_cashpay", "setlinfo.psn_ownpay", "setlinfo.psn_selfpay"].sort(),
+      [
+        "iteminfo",
+        "payinfo",
+        "setlinfo.acct_pay",
+        "setlinfo.psn_cashpay",
+        "setlinfo.psn_ownpay",
+        "setlinfo.psn_selfpay",
+      ].sort(),
     );
   });
 
   it("puts the principal diagnosis and procedure first", () => {
     const m = validMessage();
     m.input.diseinfo.reverse();
-    m.input.oprninfo.unshift({ ...m.input.oprninfo[0], oprn_oprt_type: "2", oprn_oprt_code: "54.2100", oprn_oprt_name: "腹腔镜检查" });
+    m.input.oprninfo.unshift({
+      ...m.input.oprninfo[0],
+      oprn_oprt_type: "2",
+      oprn_oprt_code: "54.2100",
+      oprn_oprt_name: "腹腔镜检查",
+    });
     m.input.oprninfo.reverse();
     m.input.setlinfo.oprn_oprt_code_cnt = 2;
     const { list } = parseSettlementMessage(m);
@@ -118,7 +132,10 @@ describe("the valid complete 4101 message", () => {
     const mapped = toGroupingRecord(parseSettlementMessage(m).list as NonNullable<typeof list>, scheme);
     expect(mapped.procedures).toEqual(["47.0903"]);
 
-    const nb = toGroupingRecord(parseSettlementMessage(newbornMessage()).list as NonNullable<typeof list>, scheme);
+    const nb = toGroupingRecord(
+      parseSettlementMessage(newbornMessage()).list as NonNullable<typeof list>,
+      scheme,
+    );
     expect([nb.ageYears, nb.ageDays, nb.birthWeight]).toEqual([0, 13, 3250]);
   });
 
