@@ -6,8 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { DrgScheme } from "@yibao/grouper";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
-import { openStore, type Store } from "@yibao/store";
-import pg from "pg";
+import { dropSchema, openStore, type Store } from "@yibao/store";
 import { type BuildServerOptions, buildServer, type YibaoApp } from "../src/index.js";
 
 export const TEST_DATABASE_URL =
@@ -47,13 +46,7 @@ export async function testServer(
       await app.close();
       await store.close();
       if (engine === "postgres") {
-        const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-        await client.connect();
-        try {
-          await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        } finally {
-          await client.end();
-        }
+        await dropSchema(TEST_DATABASE_URL, schema);
       }
     },
   };

@@ -144,3 +144,15 @@ export async function migrate(
 export async function ping(db: Kysely<StoreDatabase>): Promise<void> {
   await sql`SELECT 1`.execute(db);
 }
+
+/** Drops a PostgreSQL schema and everything in it (test and benchmark clean-up). */
+export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`数据库 schema 名称不合法：${schema}`);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
