@@ -7,7 +7,7 @@
  * test server) in a fresh schema, sends N generated valid lists with bounded concurrency over HTTP
  * (keep-alive fetch), `--batch` lists per request, then reports sustained lists/s, request latency
  * percentiles, and checks that the database holds exactly N lists. The schema is dropped afterwards
- * unless --keep is given.
+ * unless --keep is given; `--profile DIR` writes a CPU profile of the server process.
  */
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -49,6 +49,8 @@ async function main(): Promise<void> {
       batch: { type: "string", default: "1" },
       "database-url": { type: "string" },
       keep: { type: "boolean", default: false },
+      /** Write a CPU profile of the server process into this directory. */
+      profile: { type: "string" },
     },
   });
   const n = Number(values.n);
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
   const proc = fork(fileURLToPath(import.meta.url), ["--child"], {
     env: { ...process.env, BENCH_SCHEMA: schema, BENCH_DATABASE_URL: databaseUrl },
     stdio: "inherit",
+    execArgv: values.profile ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : [],
   });
   const url = await new Promise<string>((resolve, reject) => {
     proc.once("message", (m) => resolve((m as { url: string }).url));
