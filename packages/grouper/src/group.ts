@@ -114,7 +114,17 @@ export function groupRecord(scheme: DrgScheme, r: GroupingRecord, options?: Grou
   const c = scheme.compiled;
   const ctx = recordContext(scheme, r);
   if (reasons !== null) explainSeverity(scheme, r, ctx, reasons);
-  for (const mdc of c.mdcs) {
+  const pdx = ctx.dx[0] as number;
+  const ppx = ctx.px.length > 0 ? (ctx.px[0] as number) : -1;
+  const candidates =
+    c.mdcUngated |
+    (pdx >= 0 ? (c.mdcByPdx[pdx] as number) : 0) |
+    (ppx >= 0 ? (c.mdcByPpx[ppx] as number) : 0);
+  const mdcs = c.mdcs;
+  for (let m = 0; m < mdcs.length; m++) {
+    // Gates are necessary conditions: a skipped MDC's condition could not have held.
+    if (m < 32 && ((candidates >>> m) & 1) === 0) continue;
+    const mdc = mdcs[m] as (typeof mdcs)[number];
     if (!mdc.when(ctx)) continue;
     reasons?.push({
       stage: "mdc",
@@ -139,6 +149,13 @@ export function groupRecord(scheme: DrgScheme, r: GroupingRecord, options?: Grou
           });
           return done(r, "AMBIGUOUS", mdc.code, null, code, `MDC${mdc.code} 歧义组`, reasons);
         }
+        continue;
+      }
+      if (
+        entry.gateOn === 1
+          ? !inList(c, pdx, entry.gateList)
+          : entry.gateOn === 2 && !inList(c, ppx, entry.gateList)
+      ) {
         continue;
       }
       if (!entry.when(ctx)) continue;

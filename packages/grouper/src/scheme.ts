@@ -98,11 +98,30 @@ export interface CompiledScheme {
   readonly tableNames: readonly string[];
   readonly mdcs: readonly CompiledMdc[];
   readonly orList: number;
+  /**
+   * MDC pre-selection (≤ 32 MDCs): bit i of `mdcByPdx[code]` / `mdcByPpx[code]` is set when MDC i's
+   * gate admits that principal diagnosis / procedure; `mdcUngated` has the bits of MDCs without a
+   * gate. With more than 32 MDCs every bit of `mdcUngated` is set and nothing is skipped.
+   */
+  readonly mdcByPdx: Uint32Array;
+  readonly mdcByPpx: Uint32Array;
+  readonly mdcUngated: number;
+}
+
+/**
+ * A necessary condition of a `when`, on the principal diagnosis (`pdx`) or principal procedure
+ * (`ppx`): the condition can only hold if that code is in one of `lists`. Used to skip conditions
+ * with one bit test; never changes a result.
+ */
+export interface Gate {
+  readonly on: "pdx" | "ppx";
+  readonly lists: readonly number[];
 }
 
 export interface CompiledMdc {
   readonly code: string;
   readonly when: CompiledPredicate;
+  readonly gate: Gate | null;
   readonly source: Predicate;
   readonly entries: readonly (CompiledAdrg | typeof QY_MARKER)[];
 }
@@ -110,6 +129,10 @@ export interface CompiledMdc {
 export interface CompiledAdrg {
   readonly code: string;
   readonly when: CompiledPredicate;
+  /** 0 no gate, 1 principal diagnosis, 2 principal procedure. */
+  readonly gateOn: number;
+  /** The gate's single list id (ADRG gates are kept only when they are one list), else -1. */
+  readonly gateList: number;
   readonly source: Predicate;
   readonly fallbackToAdrg: boolean;
   readonly drgs: readonly CompiledDrg[];
@@ -295,6 +318,29 @@ export function compilePredicate(c: CompiledScheme, p: Predicate): CompiledPredi
   throw new Error(`unsupported predicate ${JSON.stringify(p)}`);
 }
 
+/**
+ * Derives a necessary gate from a condition: `pdxIn L` and `ppxIn L` gate directly; `all` takes the
+ * first conjunct with a gate; `any` gates only when every disjunct gates on the same code.
+ */
+export function gateOf(p: Predicate, listId: (name: string) => number): Gate | null {
+  if ("pdxIn" in p) return { on: "pdx", lists: [listId(p.pdxIn)] };
+  if ("ppxIn" in p) return { on: "ppx", lists: [listId(p.ppxIn)] };
+  if ("all" in p) {
+    for (const q of p.all) {
+      const g = gateOf(q, listId);
+      if (g) return g;
+    }
+    return null;
+  }
+  if ("any" in p) {
+    const gates = p.any.map((q) => gateOf(q, listId));
+    const on = gates[0]?.on;
+    if (!on || gates.some((g) => g === null || g.on !== on)) return null;
+    return { on, lists: gates.flatMap((g) => (g as Gate).lists) };
+  }
+  return null;
+}
+
 function tableProblem(e: unknown, dir: string): never {
   if (e instanceof TableError) {
     throw new SchemeError(dir, [{ file: e.file, path: `第 ${e.line} 行`, message: e.reason }]);
@@ -398,15 +444,26 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
     tableNames: [...tableIds.keys()],
     orList: listIds.get(OR_PROCEDURES_LIST) ?? -1,
   };
-  const base = { ...partial, mdcs: [] as CompiledMdc[] };
+  const listId = (name: string) => listIds.get(name) as number;
+  const base = {
+    ...partial,
+    mdcs: [] as CompiledMdc[],
+    mdcByPdx: new Uint32Array(codeIds.size),
+    mdcByPpx: new Uint32Array(codeIds.size),
+    mdcUngated: 0,
+  };
   const drgSources = new Map(source.drgs.map((d) => [d.code, d]));
   const adrgSources = new Map(source.adrgs.map((a) => [a.code, a]));
   const mdcSources = new Map(source.mdcs.map((m) => [m.code, m]));
   const compiledAdrg = (code: string): CompiledAdrg => {
     const a = adrgSources.get(code) as (typeof source.adrgs)[number];
+    const gate = gateOf(a.when, listId);
+    const single = gate !== null && gate.lists.length === 1;
     return {
       code,
       when: compilePredicate(base, a.when),
+      gateOn: single ? (gate.on === "pdx" ? 1 : 2) : 0,
+      gateList: single ? (gate.lists[0] as number) : -1,
       source: a.when,
       fallbackToAdrg: a.fallbackToAdrg,
       drgs: a.drgs.map((d) => {
@@ -420,8 +477,29 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
     base.mdcs.push({
       code,
       when: compilePredicate(base, m.when),
+      gate: gateOf(m.when, listId),
       source: m.when,
       entries: m.adrgs.map((a) => (a === QY_MARKER ? QY_MARKER : compiledAdrg(a))),
+    });
+  }
+
+  if (base.mdcs.length > 32) base.mdcUngated = -1 >>> 0;
+  else {
+    base.mdcs.forEach((m, i) => {
+      const bit = (1 << i) >>> 0;
+      if (m.gate === null) {
+        base.mdcUngated = (base.mdcUngated | bit) >>> 0;
+        return;
+      }
+      const target = m.gate.on === "pdx" ? base.mdcByPdx : base.mdcByPpx;
+      for (let cid = 0; cid < codeIds.size; cid++) {
+        for (const l of m.gate.lists) {
+          if (hasBit(base, cid, l)) {
+            target[cid] = ((target[cid] as number) | bit) >>> 0;
+            break;
+          }
+        }
+      }
     });
   }
 
