@@ -95,9 +95,9 @@ export interface IndicatorCounts {
   settlements: number;
   /** 按时上传的清单数 = 病例数. */
   cases: number;
-  /** 正常入组 (status OK). */
+  /** 入组病例数: cases in a DRG other than 0000 (status OK or AMBIGUOUS). */
   groupedCases: number;
-  /** 歧义组 (status AMBIGUOUS). */
+  /** 歧义组 (status AMBIGUOUS), part of `groupedCases`. */
   qyCases: number;
   /** 0000 组 (UNGROUPABLE or CHECK_FAILED). */
   ungroupedCases: number;
@@ -298,6 +298,12 @@ function baselinesOf(stats: ReadonlyMap<string, DrgStats>): Map<string, Computed
   return out;
 }
 
+/**
+ * A DRG must lie this far (in log-mortality units) below μ − σ to be low-risk, so that values on the
+ * border (always the case with exactly two DRGs with deaths) do not flip with rounding.
+ */
+export const LOW_RISK_MARGIN = 1e-9;
+
 function lowRiskOf(stats: ReadonlyMap<string, DrgStats>): Set<string> {
   const logs: { drg: string; x: number }[] = [];
   for (const [drg, a] of stats) if (a.deaths > 0) logs.push({ drg, x: Math.log(a.deaths / a.cases) });
@@ -309,7 +315,7 @@ function lowRiskOf(stats: ReadonlyMap<string, DrgStats>): Set<string> {
   let v = 0;
   for (const l of logs) v += (l.x - mean) * (l.x - mean);
   const sd = Math.sqrt(v / logs.length);
-  for (const l of logs) if (l.x < mean - sd) out.add(l.drg);
+  for (const l of logs) if (l.x < mean - sd - LOW_RISK_MARGIN) out.add(l.drg);
   return out;
 }
 
@@ -327,7 +333,8 @@ export function computeRegionBaselines(
 /**
  * 低风险组: DRGs whose in-hospital mortality is low against the others (死亡风险1级). For each DRG
  * with at least one death, x = ln(deaths ÷ cases); with μ and σ the mean and population standard
- * deviation of x over those DRGs, a DRG is low-risk when x < μ − σ. DRGs without deaths (0级) are not
+ * deviation of x over those DRGs, a DRG is low-risk when x < μ − σ − 1e-9 (`LOW_RISK_MARGIN`).
+ * DRGs without deaths (0级) are not
  * low-risk groups. Uses grouped stays with a list in the period; stays with bad data are skipped.
  */
 export function deriveLowRiskDrgs(
@@ -544,8 +551,10 @@ export function computeIndicators(stays: readonly StaySummary[], opts: Indicator
         c.lowRiskCases++;
         if (s.dischargeWay === DEATH_DISCHARGE_WAY) c.lowRiskDeaths++;
       }
-    } else if (s.groupStatus === "AMBIGUOUS") c.qyCases++;
-    else c.ungroupedCases++;
+    } else if (s.groupStatus === "AMBIGUOUS") {
+      c.groupedCases++;
+      c.qyCases++;
+    } else c.ungroupedCases++;
     if (s.dischargeWay !== DEATH_DISCHARGE_WAY) {
       c.aliveDischarges++;
       const gap = gaps[i] as number;

@@ -45,12 +45,14 @@ describe("the hand-computed region (docs/indicators.md 算例)", () => {
 
   it("cases, grouping, 0000 and QY shares", () => {
     expect(region.values.cases).toBe(6);
-    expect(region.values.groupedCases).toBe(4);
-    expect(region.values.groupingRate).toBeCloseTo(4 / 6, 12);
+    expect(region.values.groupedCases).toBe(5); // s1-s4 and the QY stay s6
+    expect(region.values.groupingRate).toBeCloseTo(5 / 6, 12);
     expect(region.values.ungroupedShare).toBeCloseTo(1 / 6, 12);
     expect(region.values.qyShare).toBeCloseTo(1 / 6, 12);
     expect(h1.values.cases).toBe(3);
     expect(h1.values.ungroupedShare).toBe(0);
+    expect(h1.values.groupingRate).toBe(1);
+    expect(h1.values.qyShare).toBeCloseTo(1 / 3, 12);
     expect(h2.values.ungroupedShare).toBeCloseTo(1 / 3, 12);
   });
 
