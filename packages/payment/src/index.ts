@@ -1,1 +1,18 @@
-export {};
+/**
+ * @yibao/payment — the pure DRG/DIP payment core (DRG/DIP 支付核心): exact money, calibration of
+ * weights/rates/DIP scores from history, versioned payment and benefit policies, per-stay
+ * settlement, year-end clearing on the point method, re-settlement and fund loss, and the seed 002
+ * worked examples. No I/O.
+ */
+
+export * from "./benefit.js";
+export * from "./calibration.js";
+export * from "./clearing.js";
+export { HANDAN_RESIDENTS_2021 } from "./data/handan-2021.js";
+export * from "./money.js";
+export * from "./policy.js";
+export * from "./resettle.js";
+export * from "./seed002.js";
+export * from "./settle.js";
+export * from "./versioned.js";
+export * from "./wire.js";

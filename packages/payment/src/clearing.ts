@@ -1,0 +1,280 @@
+/**
+ * Year-end clearing on the point method (点数法年终清算), seed 000 l.1345–1425.
+ *
+ *   点值 = budget ÷ total points  (exact rational, fen per point)
+ *   hospital DRG payment = the budget split by points with largest-remainder allocation, so the
+ *       hospital payments add up to the budget to the fen (each is within 1 fen of points × 点值)
+ *   结余 = payment − cost > 0: the hospital keeps round(结余 × surplusRetention) (结余留用), the rest
+ *       returns to the fund
+ *   超支 = cost − payment > 0: the fund bears round(part × fundShare) of each band of the overspend
+ *       (bands as shares of the payment); overspend beyond the last band is not covered (超支不补)
+ *   settled = payment − returned surplus + covered overspend − audit deductions (审核扣款)
+ *   fund due = settled − patients' share; balance due = fund due − advance payments (预拨)
+ */
+import {
+  allocateLargestRemainder,
+  type Fen,
+  formatRational,
+  mulPpm,
+  type Ppm,
+  type Rational,
+} from "./money.js";
+import type { ClearingRules } from "./policy.js";
+import type { StaySettlement } from "./settle.js";
+
+/** A hospital's year totals going into clearing (机构年度汇总). */
+export interface HospitalYearTotals {
+  readonly hospitalId: string;
+  /** Σ points of its stays (micro-points). */
+  readonly points: number | bigint;
+  /** Σ 医疗总费用. */
+  readonly totalCost: Fen;
+  /** Σ 个人负担. */
+  readonly patientShare: Fen;
+  /** 已预拨 (monthly advance payments). */
+  readonly prepaid?: Fen;
+  readonly cases?: number;
+}
+
+/** An audit finding to deduct at clearing (审核扣款). */
+export interface AuditDeduction {
+  readonly hospitalId: string;
+  readonly amount: Fen;
+  readonly reason: string;
+}
+
+/** One hospital's clearing statement (机构清算结果), fen. */
+export interface HospitalClearing {
+  readonly hospitalId: string;
+  readonly points: bigint;
+  /** 点数法 DRG 支付. */
+  readonly payment: Fen;
+  readonly totalCost: Fen;
+  /** payment − cost. */
+  readonly balance: Fen;
+  /** 结余留用 / 结余返还. */
+  readonly surplusRetained: Fen;
+  readonly surplusReturned: Fen;
+  /** 超支 / 医保分担 / 医院自担. */
+  readonly overspend: Fen;
+  readonly overspendCovered: Fen;
+  readonly overspendBorne: Fen;
+  /** 审核扣款 and its reasons. */
+  readonly deductions: Fen;
+  readonly deductionReasons: readonly string[];
+  /** 清算后应得 = payment − returned + covered − deductions. */
+  readonly settled: Fen;
+  readonly patientShare: Fen;
+  /** 医保基金应付 = settled − patient share. */
+  readonly fundDue: Fen;
+  readonly prepaid: Fen;
+  /** 清算补拨(+)/扣回(−) = fundDue − prepaid. */
+  readonly balanceDue: Fen;
+}
+
+/** The year's clearing (年度清算结果). */
+export interface YearClearing {
+  readonly budget: Fen;
+  readonly totalPoints: bigint;
+  /** 点值: fen per point, exact. */
+  readonly pointValue: Rational;
+  /** 点值 in yuan per point with 6 decimals, for display. */
+  readonly pointValueYuan: string;
+  readonly hospitals: readonly HospitalClearing[];
+  /** Sums of every money column of `hospitals`. */
+  readonly totals: Omit<HospitalClearing, "hospitalId" | "deductionReasons">;
+  /** Deductions naming a hospital that is not cleared, with the reason. */
+  readonly rejectedDeductions: readonly (AuditDeduction & { readonly rule: string })[];
+}
+
+/** Sums settled stays per hospital for clearing (按机构汇总病例结算). */
+export function summarizeForClearing(settlements: Iterable<StaySettlement>): HospitalYearTotals[] {
+  const m = new Map<string, { points: number; totalCost: Fen; patientShare: Fen; cases: number }>();
+  for (const s of settlements) {
+    let t = m.get(s.hospitalId);
+    if (t === undefined) {
+      t = { points: 0, totalCost: 0, patientShare: 0, cases: 0 };
+      m.set(s.hospitalId, t);
+    }
+    t.points += s.points ?? 0;
+    t.totalCost += s.totalCost;
+    t.patientShare += s.patientShare;
+    t.cases++;
+  }
+  return [...m].map(([hospitalId, t]) => {
+    if (!Number.isSafeInteger(t.points) || !Number.isSafeInteger(t.totalCost)) {
+      throw new RangeError(`机构 ${hospitalId} 的汇总超出可精确表示的范围`);
+    }
+    return { hospitalId, ...t };
+  });
+}
+
+function overspendCovered(overspend: Fen, payment: Fen, rules: ClearingRules): Fen {
+  let covered = 0;
+  let lower = 0;
+  for (const b of rules.overspendBands) {
+    const upper = b.upTo === null ? overspend : Math.min(overspend, mulPpm(payment, b.upTo));
+    if (upper > lower) covered += mulPpm(upper - lower, b.fundShare);
+    if (upper >= overspend) break;
+    lower = Math.max(lower, upper);
+  }
+  return covered;
+}
+
+/** Year-end clearing per hospital on the point method (年终清算). */
+export function clearYear(input: {
+  readonly budget: Fen;
+  readonly hospitals: readonly HospitalYearTotals[];
+  readonly rules: ClearingRules;
+  readonly deductions?: readonly AuditDeduction[];
+}): YearClearing {
+  const { budget, rules } = input;
+  if (!Number.isSafeInteger(budget) || budget < 0) throw new RangeError("清算预算须为非负整数分");
+  const seen = new Set<string>();
+  for (const h of input.hospitals) {
+    if (seen.has(h.hospitalId)) throw new RangeError(`机构 ${h.hospitalId} 重复`);
+    seen.add(h.hospitalId);
+  }
+  const pts = input.hospitals.map((h) => BigInt(h.points));
+  let totalPoints = 0n;
+  for (const p of pts) totalPoints += p;
+  if (totalPoints <= 0n) throw new RangeError("总点数须大于零");
+  const payments = allocateLargestRemainder(budget, pts);
+  const pointValue: Rational = { num: BigInt(budget) * 1_000_000n, den: totalPoints };
+
+  const ded = new Map<string, { amount: Fen; reasons: string[] }>();
+  const rejected: (AuditDeduction & { rule: string })[] = [];
+  for (const d of input.deductions ?? []) {
+    if (!seen.has(d.hospitalId)) {
+      rejected.push({ ...d, rule: `机构 ${d.hospitalId} 不在本次清算范围` });
+      continue;
+    }
+    if (!Number.isSafeInteger(d.amount) || d.amount < 0) {
+      rejected.push({ ...d, rule: "扣款金额须为非负整数分" });
+      continue;
+    }
+    const e = ded.get(d.hospitalId) ?? { amount: 0, reasons: [] };
+    e.amount += d.amount;
+    e.reasons.push(d.reason);
+    ded.set(d.hospitalId, e);
+  }
+
+  const hospitals: HospitalClearing[] = input.hospitals.map((h, i) => {
+    const payment = payments[i] as number;
+    const balance = payment - h.totalCost;
+    const surplus = balance > 0 ? balance : 0;
+    const retained = mulPpm(surplus, rules.surplusRetention);
+    const overspend = balance < 0 ? -balance : 0;
+    const covered = overspendCovered(overspend, payment, rules);
+    const d = ded.get(h.hospitalId);
+    const deductions = d?.amount ?? 0;
+    const settled = payment - (surplus - retained) + covered - deductions;
+    const fundDue = settled - h.patientShare;
+    const prepaid = h.prepaid ?? 0;
+    return {
+      hospitalId: h.hospitalId,
+      points: pts[i] as bigint,
+      payment,
+      totalCost: h.totalCost,
+      balance,
+      surplusRetained: retained,
+      surplusReturned: surplus - retained,
+      overspend,
+      overspendCovered: covered,
+      overspendBorne: overspend - covered,
+      deductions,
+      deductionReasons: d?.reasons ?? [],
+      settled,
+      patientShare: h.patientShare,
+      fundDue,
+      prepaid,
+      balanceDue: fundDue - prepaid,
+    };
+  });
+  const totals = {
+    points: totalPoints,
+    payment: 0,
+    totalCost: 0,
+    balance: 0,
+    surplusRetained: 0,
+    surplusReturned: 0,
+    overspend: 0,
+    overspendCovered: 0,
+    overspendBorne: 0,
+    deductions: 0,
+    settled: 0,
+    patientShare: 0,
+    fundDue: 0,
+    prepaid: 0,
+    balanceDue: 0,
+  };
+  for (const h of hospitals) {
+    totals.payment += h.payment;
+    totals.totalCost += h.totalCost;
+    totals.balance += h.balance;
+    totals.surplusRetained += h.surplusRetained;
+    totals.surplusReturned += h.surplusReturned;
+    totals.overspend += h.overspend;
+    totals.overspendCovered += h.overspendCovered;
+    totals.overspendBorne += h.overspendBorne;
+    totals.deductions += h.deductions;
+    totals.settled += h.settled;
+    totals.patientShare += h.patientShare;
+    totals.fundDue += h.fundDue;
+    totals.prepaid += h.prepaid;
+    totals.balanceDue += h.balanceDue;
+  }
+  return {
+    budget,
+    totalPoints,
+    pointValue,
+    pointValueYuan: formatRational({ num: pointValue.num, den: pointValue.den * 100n }, 6),
+    hospitals,
+    totals,
+    rejectedDeductions: rejected,
+  };
+}
+
+/** A request to take a very expensive new-technology stay out of DRG payment (新技术除外申请). */
+export interface NewTechApplication {
+  readonly stayId: string;
+  readonly hospitalId: string;
+  readonly totalCost: Fen;
+}
+
+/**
+ * Approves new-technology exclusions within each hospital's quota (新技术除外额度): at most
+ * floor(cases × cap) stays per hospital (cap 3‰, seed 000 l.1078–1081), the most expensive first
+ * (ties by stay id). Returns the approved stay ids and the refused ones with the reason.
+ */
+export function selectNewTechExclusions(
+  applications: readonly NewTechApplication[],
+  caseCounts: ReadonlyMap<string, number>,
+  cap: Ppm,
+): { approved: string[]; refused: { stayId: string; reason: string }[] } {
+  const byHospital = new Map<string, NewTechApplication[]>();
+  for (const a of applications) {
+    const list = byHospital.get(a.hospitalId) ?? [];
+    list.push(a);
+    byHospital.set(a.hospitalId, list);
+  }
+  const approved: string[] = [];
+  const refused: { stayId: string; reason: string }[] = [];
+  for (const [hospitalId, list] of byHospital) {
+    const cases = caseCounts.get(hospitalId) ?? 0;
+    const x = cases * cap;
+    const quota = (x - (x % 1_000_000)) / 1_000_000;
+    list.sort(
+      (a, b) => b.totalCost - a.totalCost || (a.stayId < b.stayId ? -1 : a.stayId > b.stayId ? 1 : 0),
+    );
+    list.forEach((a, i) => {
+      if (i < quota) approved.push(a.stayId);
+      else
+        refused.push({
+          stayId: a.stayId,
+          reason: `超出机构 ${hospitalId} 新技术除外额度 ${quota} 例(病例数 ${cases})`,
+        });
+    });
+  }
+  return { approved, refused };
+}

@@ -1,0 +1,351 @@
+/**
+ * Payment policy and DRG weight table as versioned data (支付政策、病组权重表).
+ *
+ * The JSON forms (`...Data`) hold money as decimal yuan strings and ratios as decimal strings
+ * (`"1.26"`, `"80%"`); `parse...` validates them and converts to fen and ppm once, so settling
+ * never parses anything.
+ */
+import { type Fen, PPM_ONE, type Ppm } from "./money.js";
+import { Reader } from "./read.js";
+import { readVersioned, type Versioned } from "./versioned.js";
+
+/** JSON form of a DRG weight table (病组权重表). */
+export interface DrgWeightTableData extends Versioned {
+  readonly name?: string;
+  /** Grouping scheme the codes belong to (分组方案), e.g. `chs-drg-1.1`. */
+  readonly scheme?: string;
+  /** Where the figures come from (数据来源), e.g. seed line numbers. */
+  readonly sources?: readonly string[];
+  readonly entries: readonly {
+    readonly drg: string;
+    readonly name?: string;
+    /** 相对权重 RW, decimal string. */
+    readonly rw: string;
+    /** 病组次均费用 (yuan), for indicators and scaled low-outlier payment. */
+    readonly avgCost?: string | null;
+    /** 病组平均住院日 (days, decimal). */
+    readonly avgLos?: string | null;
+  }[];
+}
+
+/** One DRG's weight (病组权重). */
+export interface DrgWeight {
+  readonly drg: string;
+  readonly name: string;
+  /** 相对权重 (ppm). */
+  readonly rw: Ppm;
+  /** 次均费用 (fen), null when unknown. */
+  readonly avgCost: Fen | null;
+  /** 平均住院日 (ppm of a day), null when unknown. */
+  readonly avgLos: Ppm | null;
+}
+
+/** A parsed DRG weight table (病组权重表) with a lookup map. */
+export interface DrgWeightTable extends Versioned {
+  readonly name: string;
+  readonly scheme: string | null;
+  readonly entries: readonly DrgWeight[];
+  readonly byDrg: ReadonlyMap<string, DrgWeight>;
+}
+
+/** Validates and converts a weight table (解析病组权重表). */
+export function parseDrgWeightTable(data: unknown): DrgWeightTable {
+  const r0 = new Reader("病组权重表");
+  const raw = r0.object(data, "(根)");
+  const head = readVersioned(raw, "病组权重表");
+  const r = new Reader(`病组权重表 ${head.id}@${head.version}`);
+  const byDrg = new Map<string, DrgWeight>();
+  const entries: DrgWeight[] = [];
+  r.array(raw.entries, "entries").forEach((e0, i) => {
+    const f = `entries[${i}]`;
+    const e = r.object(e0, f);
+    const drg = r.string(e.drg, `${f}.drg`);
+    if (byDrg.has(drg)) r.fail(`${f}.drg`, `病组 ${drg} 重复`);
+    const w: DrgWeight = {
+      drg,
+      name: typeof e.name === "string" ? e.name : "",
+      rw: r.ratio(e.rw, `${f}.rw`),
+      avgCost: r.optYuan(e.avgCost, `${f}.avgCost`),
+      avgLos: r.optRatio(e.avgLos, `${f}.avgLos`),
+    };
+    byDrg.set(drg, w);
+    entries.push(w);
+  });
+  return {
+    ...head,
+    name: typeof raw.name === "string" ? raw.name : "",
+    scheme: typeof raw.scheme === "string" ? raw.scheme : null,
+    entries,
+    byDrg,
+  };
+}
+
+/** 高倍率病例的支付方式: by items (按项目, share of actual cost) or standard + excess × ratio. */
+export type HighOutlierPayment =
+  | { readonly method: "items"; readonly ratio: Ppm }
+  | { readonly method: "excess"; readonly ratio: Ppm };
+
+/** 低倍率病例的支付方式: actual cost (按实际费用), or standard × cost ÷ group average cost (按比例). */
+export type LowOutlierPayment = { readonly method: "actualCost" } | { readonly method: "scaled" };
+
+/** A weight band of the high-outlier rule (高倍率界值分档): RW ≤ maxRw → threshold multiple. */
+export interface OutlierBand {
+  /** Upper RW bound of the band (inclusive); null: no bound. */
+  readonly maxRw: Ppm | null;
+  /** Threshold = multiple × group standard. */
+  readonly multiple: Ppm;
+}
+
+/** One band of overspend sharing (超支分担分档) at year-end clearing. */
+export interface OverspendBand {
+  /** Overspend up to this share of the DRG payment (inclusive); null: no bound. */
+  readonly upTo: Ppm | null;
+  /** Share of the overspend in this band borne by the fund (医保分担比例). */
+  readonly fundShare: Ppm;
+}
+
+/** Year-end clearing rules (年终清算规则). */
+export interface ClearingRules {
+  /** 结余留用比例: share of a hospital's surplus it keeps. */
+  readonly surplusRetention: Ppm;
+  /** 超支分担: bands of the overspend borne by the fund; overspend beyond the last band is not covered (超支不补). */
+  readonly overspendBands: readonly OverspendBand[];
+}
+
+/** A new-technology item (新技术项目) filed with the insurer, paid by item for its first period. */
+export interface NewTechItem {
+  readonly code: string;
+  readonly name: string;
+  /** 备案日期. */
+  readonly recordedOn: string;
+}
+
+/**
+ * A parsed payment policy (DRG 支付政策), one version. `method` `rate` (费率法): standard =
+ * RW × rate × coefficient; `point` (点数法): points = RW × pointsPerRw × coefficient, paid at the
+ * point value fixed at year-end clearing, with `rate` (测算费率) converting money to points.
+ */
+export interface PaymentPolicy extends Versioned {
+  readonly name: string;
+  readonly region: string;
+  readonly method: "rate" | "point";
+  /** 费率 (rate method) or 测算费率 (point method): fen per 1.0 RW. */
+  readonly rate: Fen;
+  /** 每权重点数 (point method), usually 100. */
+  readonly pointsPerRw: number;
+  /** 医院等级系数: hospital level → coefficient. */
+  readonly levelCoefficients: ReadonlyMap<string, Ppm>;
+  /** 医院系数: hospital id → coefficient (overrides the level coefficient). */
+  readonly hospitalCoefficients: ReadonlyMap<string, Ppm>;
+  /** 基础病组: DRGs paid with coefficient 1 at every level. */
+  readonly baseGroups: ReadonlySet<string>;
+  /** 病组支付标准 given directly (fen), replacing RW × rate × coefficient. */
+  readonly drgStandards: ReadonlyMap<string, Fen>;
+  readonly highOutlier: { readonly bands: readonly OutlierBand[]; readonly payment: HighOutlierPayment };
+  readonly lowOutlier: { readonly multiple: Ppm; readonly payment: LowOutlierPayment } | null;
+  /** 歧义组 (QY) paid at this share of actual cost. */
+  readonly qyShare: Ppm;
+  /** 未入组 (0000) paid at this share of actual cost. */
+  readonly ungroupedShare: Ppm;
+  /** 固定除外病组 (器官移植等): paid by actual cost. */
+  readonly fixedExclusions: ReadonlySet<string>;
+  /** 新技术除外病例上限: share of a hospital's cases (3‰ → 3000 ppm). */
+  readonly newTechExclusionCap: Ppm;
+  /** 新技术项目, paid by item for `newTechItemMonths` months after filing. */
+  readonly newTechItems: ReadonlyMap<string, NewTechItem>;
+  readonly newTechItemMonths: number;
+  /** 特病单议: approved cases without a stated amount are topped up to actual cost ("full") or get nothing ("given"). */
+  readonly specialReviewMode: "full" | "given";
+  readonly clearing: ClearingRules | null;
+  readonly sources: readonly string[];
+}
+
+/** Validates and converts a payment policy (解析支付政策). */
+export function parsePaymentPolicy(data: unknown): PaymentPolicy {
+  const r0 = new Reader("支付政策");
+  const raw = r0.object(data, "(根)");
+  const head = readVersioned(raw, "支付政策");
+  const r = new Reader(`支付政策 ${head.id}@${head.version}`);
+  const method = raw.method;
+  if (method !== "rate" && method !== "point") r.fail("method", '须为 "rate"(费率法) 或 "point"(点数法)');
+  const rate = r.yuan(raw.rate, "rate");
+  if (rate <= 0) r.fail("rate", "费率须大于零");
+  const pointsPerRw = method === "point" ? r.integer(raw.pointsPerRw ?? 100, "pointsPerRw", 1) : 100;
+
+  const outliers = r.object(raw.outliers, "outliers");
+  const high = r.object(outliers.high, "outliers.high");
+  const bands = r.array(high.bands, "outliers.high.bands").map((b0, i) => {
+    const b = r.object(b0, `outliers.high.bands[${i}]`);
+    return {
+      maxRw: r.optRatio(b.maxRw, `outliers.high.bands[${i}].maxRw`),
+      multiple: r.ratio(b.multiple, `outliers.high.bands[${i}].multiple`),
+    };
+  });
+  if (bands.length === 0) r.fail("outliers.high.bands", "至少需要一档");
+  for (let i = 0; i < bands.length; i++) {
+    const b = bands[i] as OutlierBand;
+    if (b.multiple < PPM_ONE) r.fail(`outliers.high.bands[${i}].multiple`, "高倍率界值倍数须不小于 1");
+    const prev = bands[i - 1];
+    if (prev !== undefined && (prev.maxRw === null || (b.maxRw !== null && b.maxRw <= prev.maxRw))) {
+      r.fail(`outliers.high.bands[${i}].maxRw`, "分档须按权重上限递增，且只有最后一档可无上限");
+    }
+  }
+  if ((bands[bands.length - 1] as OutlierBand).maxRw !== null) {
+    r.fail("outliers.high.bands", "最后一档须无上限 (maxRw: null)");
+  }
+  const hp = r.object(high.payment, "outliers.high.payment");
+  let highPayment: HighOutlierPayment | undefined;
+  if (hp.method === "items")
+    highPayment = { method: "items", ratio: r.ratio(hp.ratio ?? "1", "outliers.high.payment.ratio") };
+  else if (hp.method === "excess")
+    highPayment = { method: "excess", ratio: r.ratio(hp.ratio, "outliers.high.payment.ratio") };
+  else r.fail("outliers.high.payment.method", '须为 "items"(按项目) 或 "excess"(标准+超出部分×比例)');
+
+  let lowOutlier: PaymentPolicy["lowOutlier"] = null;
+  if (outliers.low != null) {
+    const low = r.object(outliers.low, "outliers.low");
+    const multiple = r.ratio(low.multiple, "outliers.low.multiple");
+    if (multiple >= PPM_ONE) r.fail("outliers.low.multiple", "低倍率界值倍数须小于 1");
+    const lp = r.object(low.payment, "outliers.low.payment");
+    if (lp.method !== "actualCost" && lp.method !== "scaled") {
+      r.fail("outliers.low.payment.method", '须为 "actualCost"(按实际费用) 或 "scaled"(按比例)');
+    }
+    lowOutlier = { multiple, payment: { method: lp.method as "actualCost" | "scaled" } };
+  }
+
+  const amb = r.object(raw.ambiguous, "ambiguous");
+  const excl = r.object(raw.exclusions ?? {}, "exclusions");
+  const newTechItems = new Map<string, NewTechItem>();
+  r.array(raw.newTechItems ?? [], "newTechItems").forEach((x0, i) => {
+    const x = r.object(x0, `newTechItems[${i}]`);
+    const code = r.string(x.code, `newTechItems[${i}].code`);
+    newTechItems.set(code, {
+      code,
+      name: typeof x.name === "string" ? x.name : "",
+      recordedOn: r.date(x.recordedOn, `newTechItems[${i}].recordedOn`),
+    });
+  });
+  const sr = raw.specialReview == null ? {} : r.object(raw.specialReview, "specialReview");
+  const srMode = sr.mode ?? "full";
+  if (srMode !== "full" && srMode !== "given") r.fail("specialReview.mode", '须为 "full" 或 "given"');
+
+  let clearing: ClearingRules | null = null;
+  if (raw.clearing != null) {
+    const c = r.object(raw.clearing, "clearing");
+    const ob = r.array(c.overspendBands ?? [], "clearing.overspendBands").map((b0, i) => {
+      const b = r.object(b0, `clearing.overspendBands[${i}]`);
+      return {
+        upTo: r.optRatio(b.upTo, `clearing.overspendBands[${i}].upTo`),
+        fundShare: r.ratio(b.fundShare, `clearing.overspendBands[${i}].fundShare`),
+      };
+    });
+    for (let i = 1; i < ob.length; i++) {
+      const prev = ob[i - 1] as OverspendBand;
+      const cur = ob[i] as OverspendBand;
+      if (prev.upTo === null || (cur.upTo !== null && cur.upTo <= prev.upTo)) {
+        r.fail(`clearing.overspendBands[${i}].upTo`, "分档须按上限递增，且只有最后一档可无上限");
+      }
+    }
+    const retention = r.ratio(c.surplusRetention, "clearing.surplusRetention");
+    if (retention > PPM_ONE) r.fail("clearing.surplusRetention", "结余留用比例不能超过 1");
+    clearing = { surplusRetention: retention, overspendBands: ob };
+  }
+  const levelCoefficients = r.ratioMap(raw.levelCoefficients, "levelCoefficients");
+  const hospitalCoefficients = r.ratioMap(raw.hospitalCoefficients, "hospitalCoefficients");
+  const qyShare = r.ratio(amb.qyShare, "ambiguous.qyShare");
+  const ungroupedShare = r.ratio(amb.ungroupedShare ?? amb.qyShare, "ambiguous.ungroupedShare");
+  return {
+    ...head,
+    name: typeof raw.name === "string" ? raw.name : "",
+    region: typeof raw.region === "string" ? raw.region : "",
+    method: method as "rate" | "point",
+    rate,
+    pointsPerRw,
+    levelCoefficients,
+    hospitalCoefficients,
+    baseGroups: new Set(r.stringList(raw.baseGroups, "baseGroups")),
+    drgStandards: r.yuanMap(raw.drgStandards, "drgStandards"),
+    highOutlier: { bands, payment: highPayment as HighOutlierPayment },
+    lowOutlier,
+    qyShare,
+    ungroupedShare,
+    fixedExclusions: new Set(r.stringList(excl.fixedDrgs, "exclusions.fixedDrgs")),
+    newTechExclusionCap: r.ratio(excl.newTechCap ?? "3‰", "exclusions.newTechCap"),
+    newTechItems,
+    newTechItemMonths: r.integer(raw.newTechItemMonths ?? 12, "newTechItemMonths", 0),
+    specialReviewMode: srMode as "full" | "given",
+    clearing,
+    sources: r.stringList(raw.sources, "sources"),
+  };
+}
+
+/** Indicators a hospital coefficient is computed from (医院系数测算指标). */
+export interface HospitalCoefficientInputs {
+  /** 医院等级, a key of `levelBase`. */
+  readonly level: string;
+  /** 成本系数: the hospital's average cost per case ÷ the region's (ppm). */
+  readonly costIndex: Ppm;
+  /** 人次人头比: admissions ÷ distinct patients, the hospital's (ppm). */
+  readonly admissionsPerPatient: Ppm;
+  /** 病例组合指数 CMI of the hospital (ppm). */
+  readonly cmi: Ppm;
+}
+
+/** Parameters of the hospital coefficient (医院系数参数), region data. */
+export interface HospitalCoefficientParams {
+  /** 级别基础系数 by level. */
+  readonly levelBase: Readonly<Record<string, Ppm>>;
+  /** Weights of the four components (权重); they need not sum to 1 (normalised). */
+  readonly weights: {
+    readonly level: Ppm;
+    readonly cost: Ppm;
+    readonly admissionsPerPatient: Ppm;
+    readonly cmi: Ppm;
+  };
+  /** Regional reference values (全市平均): admissions per patient and CMI. */
+  readonly regional: { readonly admissionsPerPatient: Ppm; readonly cmi: Ppm };
+  /** Optional bounds of the coefficient. */
+  readonly min?: Ppm;
+  readonly max?: Ppm;
+}
+
+/**
+ * 医院系数 (病组差异系数) from level + cost + admissions-per-patient ratio + CMI (seed 000
+ * l.1048–1054: "级别+成本+人次人头比+CMI 值"):
+ *
+ *   coefficient = (w_level·levelBase + w_cost·costIndex + w_ratio·(regionalRatio ÷ hospitalRatio)
+ *                  + w_cmi·(hospitalCMI ÷ regionalCMI)) ÷ Σw
+ *
+ * The admissions-per-patient term is inverted, so a hospital that splits stays (higher ratio)
+ * gets a lower coefficient; the CMI term rewards taking harder cases. Rounded half away from
+ * zero to 1 ppm, then clamped to [min, max].
+ */
+export function hospitalCoefficient(
+  inputs: HospitalCoefficientInputs,
+  params: HospitalCoefficientParams,
+): Ppm {
+  const base = params.levelBase[inputs.level];
+  if (base === undefined) throw new RangeError(`医院等级「${inputs.level}」没有级别基础系数`);
+  if (inputs.admissionsPerPatient <= 0 || params.regional.cmi <= 0) {
+    throw new RangeError("人次人头比与全市 CMI 须大于零");
+  }
+  const w = params.weights;
+  const wSum = BigInt(w.level + w.cost + w.admissionsPerPatient + w.cmi);
+  if (wSum <= 0n) throw new RangeError("医院系数各项权重之和须大于零");
+  const M = BigInt(PPM_ONE);
+  // Everything over the common denominator M·hospitalRatio·regionalCMI·wSum, in ppm units.
+  const hr = BigInt(inputs.admissionsPerPatient);
+  const rc = BigInt(params.regional.cmi);
+  const den = hr * rc;
+  const num =
+    BigInt(w.level) * BigInt(base) * den +
+    BigInt(w.cost) * BigInt(inputs.costIndex) * den +
+    BigInt(w.admissionsPerPatient) * BigInt(params.regional.admissionsPerPatient) * M * rc +
+    BigInt(w.cmi) * BigInt(inputs.cmi) * M * hr;
+  const q = num / (den * wSum);
+  const rem = num % (den * wSum);
+  let c = Number(rem * 2n >= den * wSum ? q + 1n : q);
+  if (params.min !== undefined && c < params.min) c = params.min;
+  if (params.max !== undefined && c > params.max) c = params.max;
+  return c;
+}

@@ -1,0 +1,499 @@
+/**
+ * Settlement of one stay (单病例结算): payment standard, outlier type, DRG payment, fund payment,
+ * patient share and the hospital's surplus or loss, all in fen.
+ *
+ * Policies are compiled once into lookup maps (`createSettlementContext`); per stay, settling is a
+ * few map lookups and integer operations. Per-hospital group terms (standard, thresholds, points)
+ * are computed on first use and cached.
+ */
+import {
+  type BenefitPolicySet,
+  type CostSplit,
+  computePatientShare,
+  type PatientShare,
+  type PersonState,
+  type Treatment,
+} from "./benefit.js";
+import {
+  divRoundBig,
+  type Fen,
+  mulDivRound,
+  mulPpm,
+  PPM_ONE,
+  type Ppm,
+  type Rational,
+  toSafeNumber,
+} from "./money.js";
+import type { DrgWeightTable, PaymentPolicy } from "./policy.js";
+import { PolicyDataError, SettlementError } from "./versioned.js";
+
+/** The DRG code of ungroupable cases (未入组). */
+export const UNGROUPED = "0000";
+
+/** A hospital as payment sees it (定点医疗机构). */
+export interface HospitalInfo {
+  readonly id: string;
+  readonly name?: string;
+  /** 医院等级 (key of the policy's level coefficients). */
+  readonly level: string;
+  /** 起付线类别 in the benefit policy (e.g. 主城区二级). */
+  readonly benefitClass?: string;
+}
+
+/** 特病单议: approval and, optionally, the amount approved (fen; converted to points under the point method). */
+export interface SpecialReview {
+  readonly approved: boolean;
+  readonly amount?: Fen;
+}
+
+/** One inpatient stay to settle (待结算病例), money in fen. */
+export interface Stay {
+  readonly id: string;
+  readonly hospitalId: string;
+  /** DRG code, `xQY` (歧义组) or `0000` (未入组). */
+  readonly drg: string;
+  /** 医疗总费用. */
+  readonly totalCost: Fen;
+  readonly admissionDate: string;
+  /** 出院日期: selects the policy version. */
+  readonly dischargeDate: string;
+  readonly los?: number;
+  /** 费用构成; required unless `patientShare` is given. Must sum to `totalCost`. */
+  readonly costs?: CostSplit;
+  readonly bedFee?: Fen;
+  readonly bedDays?: number;
+  /** 险种 (default 城乡居民). */
+  readonly insurance?: string;
+  readonly treatment?: Treatment;
+  readonly fixedCase?: string | null;
+  readonly person?: PersonState;
+  /** 个人负担 as already settled (overrides the benefit-policy calculation). */
+  readonly patientShare?: Fen;
+  /** 新技术除外, approved (within the hospital's quota). */
+  readonly newTechExclusion?: boolean;
+  /** Item codes used in the stay that may be filed new technologies (新技术项目). */
+  readonly newTechItems?: readonly string[];
+  readonly specialReview?: SpecialReview;
+}
+
+/**
+ * 结算类别: 正常 / 高倍率 / 低倍率 / 歧义组 / 未入组 / 固定除外 / 新技术除外 / 新技术按项目.
+ */
+export type PaymentCategory =
+  | "normal"
+  | "highOutlier"
+  | "lowOutlier"
+  | "ambiguous"
+  | "ungrouped"
+  | "fixedExclusion"
+  | "newTechExclusion"
+  | "newTechItems";
+
+/** Chinese names of the categories (结算类别名称). */
+export const CATEGORY_NAMES: Readonly<Record<PaymentCategory, string>> = {
+  normal: "正常入组",
+  highOutlier: "高倍率",
+  lowOutlier: "低倍率",
+  ambiguous: "歧义组(QY)",
+  ungrouped: "未入组(0000)",
+  fixedExclusion: "固定除外",
+  newTechExclusion: "新技术除外",
+  newTechItems: "新技术按项目付费",
+};
+
+/** The settlement of one stay (病例结算结果), money in fen, points in micro-points (百万分之一点). */
+export interface StaySettlement {
+  readonly id: string;
+  readonly hospitalId: string;
+  readonly drg: string;
+  readonly policyId: string;
+  readonly policyVersion: string;
+  readonly method: "rate" | "point";
+  readonly category: PaymentCategory;
+  /** 倍率类型. */
+  readonly outlier: "none" | "high" | "low";
+  /** 医院系数 applied (1 for base groups). */
+  readonly coefficient: Ppm;
+  /** 相对权重 RW, null outside DRG payment. */
+  readonly rw: Ppm | null;
+  /** 支付标准, null outside DRG payment. */
+  readonly standard: Fen | null;
+  readonly highThreshold: Fen | null;
+  readonly lowThreshold: Fen | null;
+  /** 特病单议追加. */
+  readonly specialReviewAddition: Fen;
+  /** 病例点数 (micro-points), point method only. */
+  readonly points: number | null;
+  /** DRG 支付 to the hospital (point method: at the context's point value). */
+  readonly drgPayment: Fen;
+  readonly totalCost: Fen;
+  /** 个人负担. */
+  readonly patientShare: Fen;
+  /** 医保基金支付 = max(0, DRG payment − patient share). */
+  readonly fundPayment: Fen;
+  /** 结余(+)/超支(−) = DRG payment − total cost. */
+  readonly balance: Fen;
+  /** The benefit-policy breakdown when the patient share was computed here. */
+  readonly benefit: PatientShare | null;
+}
+
+interface DrgTerms {
+  readonly rw: Ppm;
+  readonly multiple: Ppm;
+  readonly base: boolean;
+  readonly fixedStandard: Fen | null;
+  readonly avgCost: Fen | null;
+}
+
+interface HospitalTerms {
+  readonly coefficient: Ppm;
+  readonly groups: Map<string, GroupTerms>;
+}
+
+interface GroupTerms {
+  readonly coefficient: Ppm;
+  readonly standard: Fen;
+  readonly high: Fen;
+  readonly low: Fen;
+  /** Standard points (micro-points). */
+  readonly points: number;
+  readonly drg: DrgTerms;
+}
+
+/** A payment policy compiled against its weight table (编译后的支付政策). */
+export class CompiledPolicy {
+  readonly policy: PaymentPolicy;
+  readonly weights: DrgWeightTable;
+  private readonly drgs = new Map<string, DrgTerms>();
+  private readonly hospitals = new Map<string, HospitalTerms>();
+  private readonly newTechUntil = new Map<string, { from: string; until: string }>();
+  /** pointsPerRw × 10⁶: converts money to micro-points with `rate`. */
+  private readonly microPerRw: number;
+
+  constructor(policy: PaymentPolicy, weights: DrgWeightTable) {
+    this.policy = policy;
+    this.weights = weights;
+    this.microPerRw = policy.pointsPerRw * PPM_ONE;
+    const bands = policy.highOutlier.bands;
+    for (const w of weights.entries) {
+      let multiple = 0;
+      for (const b of bands) {
+        if (b.maxRw === null || w.rw <= b.maxRw) {
+          multiple = b.multiple;
+          break;
+        }
+      }
+      this.drgs.set(w.drg, {
+        rw: w.rw,
+        multiple,
+        base: policy.baseGroups.has(w.drg),
+        fixedStandard: policy.drgStandards.get(w.drg) ?? null,
+        avgCost: w.avgCost,
+      });
+    }
+    for (const drg of policy.drgStandards.keys()) {
+      if (!this.drgs.has(drg)) {
+        throw new PolicyDataError(
+          `支付政策 ${policy.id}@${policy.version}`,
+          `drgStandards.${drg}`,
+          `病组 ${drg} 不在权重表 ${weights.id}@${weights.version} 中`,
+        );
+      }
+    }
+    for (const item of policy.newTechItems.values()) {
+      this.newTechUntil.set(item.code, {
+        from: item.recordedOn,
+        until: addMonths(item.recordedOn, policy.newTechItemMonths),
+      });
+    }
+  }
+
+  /** 医院系数 of a hospital under this policy: per-hospital value, else by level, else 1. */
+  coefficientOf(hospital: HospitalInfo): Ppm {
+    const p = this.policy;
+    const own = p.hospitalCoefficients.get(hospital.id);
+    if (own !== undefined) return own;
+    if (p.levelCoefficients.size === 0) return PPM_ONE;
+    const byLevel = p.levelCoefficients.get(hospital.level);
+    if (byLevel === undefined) {
+      throw new SettlementError(
+        hospital.id,
+        "level",
+        `支付政策 ${p.id}@${p.version} 没有医院等级「${hospital.level}」的系数`,
+      );
+    }
+    return byLevel;
+  }
+
+  /** Group terms (standard, thresholds, points) of a DRG at a hospital, cached. */
+  groupTerms(hospital: HospitalInfo, drg: string, record: string): GroupTerms {
+    let h = this.hospitals.get(hospital.id);
+    if (h === undefined) {
+      h = { coefficient: this.coefficientOf(hospital), groups: new Map() };
+      this.hospitals.set(hospital.id, h);
+    }
+    const cached = h.groups.get(drg);
+    if (cached !== undefined) return cached;
+    const d = this.drgs.get(drg);
+    if (d === undefined) {
+      throw new SettlementError(
+        record,
+        "drg",
+        `病组 ${drg} 不在权重表 ${this.weights.id}@${this.weights.version} 中`,
+      );
+    }
+    const coefficient = d.base ? PPM_ONE : h.coefficient;
+    const p = this.policy;
+    let standard: Fen;
+    let points: number;
+    if (d.fixedStandard !== null) {
+      standard = d.fixedStandard;
+      points = this.toPoints(standard);
+    } else {
+      // 支付标准 = RW × 费率 × 系数, rounded once to the fen.
+      standard = toSafeNumber(
+        divRoundBig(BigInt(d.rw) * BigInt(p.rate) * BigInt(coefficient), 1_000_000_000_000n),
+      );
+      // 点数 = RW × 每权重点数 × 系数, rounded once to the micro-point.
+      points = toSafeNumber(
+        divRoundBig(BigInt(d.rw) * BigInt(p.pointsPerRw) * BigInt(coefficient), 1_000_000n),
+      );
+    }
+    const low = p.lowOutlier;
+    const t: GroupTerms = {
+      coefficient,
+      standard,
+      high: mulPpm(standard, d.multiple),
+      low: low === null ? 0 : mulPpm(standard, low.multiple),
+      points,
+      drg: d,
+    };
+    h.groups.set(drg, t);
+    return t;
+  }
+
+  /** Money → micro-points at the conversion value rate ÷ pointsPerRw (按实际费用折算点数). */
+  toPoints(fen: Fen): number {
+    return mulDivRound(fen, this.microPerRw, this.policy.rate);
+  }
+
+  /** True when one of `items` is a filed new technology still in its by-item period on `date`. */
+  hasNewTechItem(items: readonly string[], date: string): boolean {
+    for (const code of items) {
+      const w = this.newTechUntil.get(code);
+      if (w !== undefined && w.from <= date && date < w.until) return true;
+    }
+    return false;
+  }
+}
+
+/** Adds calendar months to an ISO date (day clamped to the month's end). */
+export function addMonths(iso: string, months: number): string {
+  const y = Number(iso.slice(0, 4));
+  const m = Number(iso.slice(5, 7)) - 1 + months;
+  const ny = y + Math.floor(m / 12);
+  const nm = (m % 12) + 1;
+  const last = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
+  const d = Math.min(Number(iso.slice(8, 10)), last);
+  return `${ny}-${String(nm).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+/** What a settlement context is built from (结算上下文). */
+export interface SettlementContextInput {
+  /** Policy versions, each with the weight table it uses. */
+  readonly policies: readonly { readonly policy: PaymentPolicy; readonly weights: DrgWeightTable }[];
+  readonly hospitals: readonly HospitalInfo[];
+  readonly benefit?: BenefitPolicySet;
+  /** 点值 (fen per point) for point-method payments; default: the conversion value rate ÷ pointsPerRw. */
+  readonly pointValue?: Rational;
+  /** Insurance type when a stay gives none (default 城乡居民). */
+  readonly defaultInsurance?: string;
+}
+
+/** A compiled settlement context (结算上下文): policies by date, hospitals by id, benefit policy. */
+export class SettlementContext {
+  readonly policies: readonly CompiledPolicy[];
+  readonly hospitals: ReadonlyMap<string, HospitalInfo>;
+  readonly benefit: BenefitPolicySet | null;
+  readonly pointValue: Rational | null;
+  readonly defaultInsurance: string;
+
+  constructor(input: SettlementContextInput) {
+    if (input.policies.length === 0) throw new RangeError("结算上下文至少需要一个支付政策版本");
+    this.policies = input.policies.map((x) => new CompiledPolicy(x.policy, x.weights));
+    this.hospitals = new Map(input.hospitals.map((h) => [h.id, h]));
+    this.benefit = input.benefit ?? null;
+    this.pointValue = input.pointValue ?? null;
+    this.defaultInsurance = input.defaultInsurance ?? "城乡居民";
+  }
+
+  /** The compiled policy in force on `date`: the latest `effectiveFrom` whose interval contains it. */
+  policyAt(date: string, record: string): CompiledPolicy {
+    let best: CompiledPolicy | null = null;
+    for (const c of this.policies) {
+      const p = c.policy;
+      if (p.effectiveFrom <= date && (p.effectiveTo == null || date <= p.effectiveTo)) {
+        if (best === null || p.effectiveFrom > best.policy.effectiveFrom) best = c;
+      }
+    }
+    if (best === null) throw new SettlementError(record, "dischargeDate", `${date} 没有生效的支付政策`);
+    return best;
+  }
+}
+
+/** Builds a settlement context (创建结算上下文). */
+export function createSettlementContext(input: SettlementContextInput): SettlementContext {
+  return new SettlementContext(input);
+}
+
+function isAmbiguous(drg: string): boolean {
+  return (
+    drg.length >= 2 &&
+    drg.charCodeAt(drg.length - 1) === 89 /* Y */ &&
+    drg.charCodeAt(drg.length - 2) === 81 /* Q */
+  );
+}
+
+/**
+ * Settles one stay (单病例结算). Order of rules: 固定除外 → 新技术除外 → 新技术按项目 → 未入组 0000 →
+ * 歧义组 QY → DRG payment with 高倍率/低倍率, then 特病单议. Under the point method every money
+ * payment is converted to points at rate ÷ pointsPerRw; normal cases get the standard points.
+ * Throws `SettlementError` naming the record, field and rule.
+ */
+export function settleStay(stay: Stay, ctx: SettlementContext): StaySettlement {
+  const id = stay.id;
+  const cost = stay.totalCost;
+  if (!Number.isSafeInteger(cost) || cost < 0) throw new SettlementError(id, "totalCost", "须为非负整数分");
+  const hospital = ctx.hospitals.get(stay.hospitalId);
+  if (hospital === undefined)
+    throw new SettlementError(id, "hospitalId", `未知的定点医疗机构 ${stay.hospitalId}`);
+  const cp = ctx.policyAt(stay.dischargeDate, id);
+  const p = cp.policy;
+  const drg = stay.drg;
+
+  let category: PaymentCategory;
+  let payment: Fen;
+  let points = -1;
+  let terms: GroupTerms | null = null;
+  if (p.fixedExclusions.has(drg)) {
+    category = "fixedExclusion";
+    payment = cost;
+  } else if (stay.newTechExclusion === true) {
+    category = "newTechExclusion";
+    payment = cost;
+  } else if (stay.newTechItems !== undefined && cp.hasNewTechItem(stay.newTechItems, stay.dischargeDate)) {
+    category = "newTechItems";
+    payment = cost;
+  } else if (drg === UNGROUPED) {
+    category = "ungrouped";
+    payment = mulPpm(cost, p.ungroupedShare);
+  } else if (isAmbiguous(drg)) {
+    category = "ambiguous";
+    payment = mulPpm(cost, p.qyShare);
+  } else {
+    const t = cp.groupTerms(hospital, drg, id);
+    terms = t;
+    if (cost > t.high) {
+      category = "highOutlier";
+      const hp = p.highOutlier.payment;
+      payment = hp.method === "items" ? mulPpm(cost, hp.ratio) : t.standard + mulPpm(cost - t.high, hp.ratio);
+    } else if (cost < t.low) {
+      category = "lowOutlier";
+      const lp = (p.lowOutlier as NonNullable<PaymentPolicy["lowOutlier"]>).payment;
+      if (lp.method === "actualCost") payment = cost;
+      else {
+        // 按比例: standard × cost ÷ group average cost (the standard when unknown), at most the standard.
+        const ref = t.drg.avgCost ?? t.standard;
+        payment = ref === 0 ? 0 : Math.min(t.standard, mulDivRound(t.standard, cost, ref));
+      }
+    } else {
+      category = "normal";
+      payment = t.standard;
+      points = t.points;
+    }
+  }
+
+  let addition = 0;
+  const sr = stay.specialReview;
+  if (sr?.approved === true) {
+    addition = sr.amount ?? (p.specialReviewMode === "full" ? Math.max(0, cost - payment) : 0);
+  }
+
+  let drgPayment: Fen;
+  let pointsOut: number | null = null;
+  if (p.method === "rate") {
+    drgPayment = payment + addition;
+  } else {
+    if (points < 0) points = cp.toPoints(payment);
+    if (addition > 0) points += cp.toPoints(addition);
+    pointsOut = points;
+    const pv = ctx.pointValue;
+    drgPayment =
+      pv === null
+        ? mulDivRound(points, p.rate, p.pointsPerRw * PPM_ONE)
+        : toSafeNumber(divRoundBig(BigInt(points) * pv.num, pv.den * 1_000_000n));
+  }
+
+  let patientShare: Fen;
+  let benefit: PatientShare | null = null;
+  if (stay.costs !== undefined) {
+    const c = stay.costs;
+    if (c.classA + c.classB + c.selfPay + c.other !== cost) {
+      throw new SettlementError(id, "costs", "甲类+乙类+全自费+其他 须等于医疗总费用");
+    }
+  }
+  if (stay.patientShare !== undefined) {
+    patientShare = stay.patientShare;
+    if (!Number.isSafeInteger(patientShare) || patientShare < 0 || patientShare > cost) {
+      throw new SettlementError(id, "patientShare", "个人负担须为不超过总费用的非负整数分");
+    }
+  } else {
+    if (stay.costs === undefined) throw new SettlementError(id, "costs", "缺少费用构成，且未给出个人负担");
+    if (ctx.benefit === null)
+      throw new SettlementError(id, "patientShare", "结算上下文没有待遇政策，且未给出个人负担");
+    if (hospital.benefitClass === undefined) {
+      throw new SettlementError(id, "hospitalId", `医疗机构 ${hospital.id} 未设置起付线类别(benefitClass)`);
+    }
+    benefit = computePatientShare(
+      {
+        id,
+        costs: stay.costs,
+        bedFee: stay.bedFee,
+        bedDays: stay.bedDays,
+        benefitClass: hospital.benefitClass,
+        insurance: stay.insurance ?? ctx.defaultInsurance,
+        treatment: stay.treatment,
+        admissionDate: stay.admissionDate,
+        dischargeDate: stay.dischargeDate,
+        fixedCase: stay.fixedCase,
+        person: stay.person,
+      },
+      ctx.benefit,
+    );
+    patientShare = benefit.patient;
+  }
+  const fund = drgPayment - patientShare;
+  return {
+    id,
+    hospitalId: stay.hospitalId,
+    drg,
+    policyId: p.id,
+    policyVersion: p.version,
+    method: p.method,
+    category,
+    outlier: category === "highOutlier" ? "high" : category === "lowOutlier" ? "low" : "none",
+    coefficient: terms === null ? PPM_ONE : terms.coefficient,
+    rw: terms === null ? null : terms.drg.rw,
+    standard: terms === null ? null : terms.standard,
+    highThreshold: terms === null ? null : terms.high,
+    lowThreshold: terms === null || p.lowOutlier === null ? null : terms.low,
+    specialReviewAddition: addition,
+    points: pointsOut,
+    drgPayment,
+    totalCost: cost,
+    patientShare,
+    fundPayment: fund > 0 ? fund : 0,
+    balance: drgPayment - cost,
+    benefit,
+  };
+}
