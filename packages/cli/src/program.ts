@@ -1,6 +1,8 @@
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { defaultThreads, groupFile } from "./group-command.js";
+import { importLists } from "./import-command.js";
+import { serve } from "./serve-command.js";
 
 const schemeOption = () =>
   new Option("--scheme <dir>", "分组方案目录（默认取环境变量 YIBAO_SCHEME_DIR，否则为自带演示方案）");
@@ -93,6 +95,55 @@ export function program(): Command {
         }
       }
       if (unmapped > 0) process.exitCode = 2;
+    });
+
+  cmd
+    .command("serve")
+    .description(
+      "启动 HTTP 接口与 Web 控制台（默认嵌入式数据库 PGlite；设置 DATABASE_URL 则使用 PostgreSQL）",
+    )
+    .addOption(schemeOption())
+    .option("--port <port>", "端口（默认取环境变量 PORT，否则 3000）", nonNegativeInt)
+    .option("--host <host>", "监听地址（默认取环境变量 HOST，否则 0.0.0.0）")
+    .option("--data-dir <dir>", "PGlite 数据目录（默认取环境变量 YIBAO_DATA_DIR，否则 ./data）")
+    .option("--database-url <url>", "PostgreSQL 连接串（默认取环境变量 DATABASE_URL）")
+    .action(async (o) => {
+      await serve({
+        port: o.port,
+        host: o.host,
+        scheme: o.scheme,
+        dataDir: o.dataDir,
+        databaseUrl: o.databaseUrl,
+      });
+    });
+
+  cmd
+    .command("import")
+    .description("批量导入结算清单（JSONL / CSV / Excel），经质控、分组后入库，并输出逐条结果")
+    .addOption(schemeOption())
+    .requiredOption(
+      "--input <file>",
+      "输入文件（.jsonl：每行一个 4101 报文；.csv；.xlsx：setlinfo 等工作表）",
+    )
+    .option("--report <file>", "逐条结果报告（.jsonl / .csv / .xlsx）")
+    .option("--data-dir <dir>", "PGlite 数据目录（默认取环境变量 YIBAO_DATA_DIR，否则 ./data）")
+    .option("--database-url <url>", "PostgreSQL 连接串（默认取环境变量 DATABASE_URL）")
+    .option("--no-progress", "不显示进度条")
+    .action(async (o) => {
+      const s = await importLists({
+        input: o.input,
+        schemeDir: resolveSchemeDir(o.scheme),
+        store: {
+          ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
+          ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+        },
+        ...(o.report ? { report: o.report } : {}),
+        progress: o.progress && process.stderr.isTTY === true,
+      });
+      process.stderr.write(
+        `读取 ${s.read} 份清单：接收 ${s.inserted} 份，替换 ${s.replaced} 份，拒收 ${s.refused} 份，无法识别 ${s.invalid} 份；用时 ${s.seconds.toFixed(1)} 秒\n`,
+      );
+      if (s.refused + s.invalid > 0) process.exitCode = 3;
     });
 
   return cmd;
