@@ -1,1 +1,10 @@
-export {};
+export * from "./calendar.js";
+export * from "./clinical.js";
+export * from "./costs.js";
+export * from "./generate.js";
+export * from "./profile.js";
+export * from "./random.js";
+export * from "./region.js";
+export * from "./summary.js";
+export * from "./types.js";
+export * from "./verify.js";
