@@ -80,6 +80,11 @@ export class DayFormatter {
     return s;
   }
 
+  /** The calendar year of a day number. */
+  year(n: number): number {
+    return Number(this.day(n).slice(0, 4));
+  }
+
   /** `yyyy-MM-dd HH:mm:ss` for a day number and minute of the day (0–1439), seconds given. */
   time(n: number, minute: number, second = 0): string {
     return `${this.day(n)} ${this.clock[minute] as string}:${pad2(second)}`;
@@ -87,6 +92,14 @@ export class DayFormatter {
 
   /** `yyyyMMddHHmmss` for message ids. */
   compact(n: number, minute: number, second = 0): string {
-    return `${this.day(n).replaceAll("-", "")}${(this.clock[minute] as string).replace(":", "")}${pad2(second)}`;
+    let d = this.compactDays.get(n);
+    if (d === undefined) {
+      d = this.day(n).replaceAll("-", "");
+      if (this.compactDays.size < 100_000) this.compactDays.set(n, d);
+    }
+    const clock = this.clock[minute] as string;
+    return `${d}${clock.slice(0, 2)}${clock.slice(3, 5)}${pad2(second)}`;
   }
+
+  private readonly compactDays = new Map<number, string>();
 }

@@ -347,6 +347,29 @@ export class ClinicalModel {
     return this.adrgByCode.get(code);
   }
 
+  private readonly dxNames = new Map<string, string>();
+  private readonly pxNames = new Map<string, string>();
+
+  /** Diagnosis name (诊断名称), cached: the region uses a small share of the dictionary. */
+  dxName(code: string): string {
+    let n = this.dxNames.get(code);
+    if (n === undefined) {
+      n = this.scheme.diagnoses.name(code) ?? code;
+      this.dxNames.set(code, n);
+    }
+    return n;
+  }
+
+  /** Procedure name (手术操作名称), cached. */
+  pxName(code: string): string {
+    let n = this.pxNames.get(code);
+    if (n === undefined) {
+      n = this.scheme.procedures.name(code) ?? code;
+      this.pxNames.set(code, n);
+    }
+    return n;
+  }
+
   /** Whether a diagnosis is a principal diagnosis of a sex-specific or newborn MDC. */
   isRestricted(code: string): boolean {
     return this.restrictedDx.has(code);
@@ -590,7 +613,9 @@ export class ClinicalModel {
 }
 
 function dedupe(codes: string[]): string[] {
-  return codes.length < 2 ? codes : [...new Set(codes)];
+  const out: string[] = [];
+  for (const c of codes) if (!out.includes(c)) out.push(c);
+  return out;
 }
 
 /** CHS-DRG ADRG kind: second letter A–H surgical, J–Q non-OR procedure, R–Z medical. */

@@ -359,7 +359,7 @@ class StayStream {
   /** Marks an admission and says whether it is the person's second or later in the year. */
   private countAdmission(p: Person, day: number): boolean {
     if (p.id >= this.c.population.size) return false;
-    const year = Math.floor((day + 0.5) / 365.2425) + 1970;
+    const year = this.fmt.year(day);
     if (this.admYear[p.id] !== year) {
       this.admYear[p.id] = year;
       this.admCount[p.id] = 0;
@@ -581,7 +581,7 @@ class StayStream {
     const { message, truth } = renderStay(
       d,
       { serial, suffix },
-      this.c.clinical.scheme,
+      this.c.clinical,
       this.c.profile,
       this.fmt,
       b.group,
@@ -604,7 +604,7 @@ class StayStream {
       const { message, truth } = renderStay(
         b.draft,
         { serial: firstSerial, suffix: "H" },
-        this.c.clinical.scheme,
+        this.c.clinical,
         this.c.profile,
         this.fmt,
         b.group,

@@ -1,7 +1,7 @@
 /**
  * Rendering a stay draft into a 4101 settlement list (结算清单报文) and its ground truth.
  */
-import type { DrgScheme, GroupResult } from "@yibao/grouper";
+import type { GroupResult } from "@yibao/grouper";
 import type { DayFormatter } from "./calendar.js";
 import type { PatientFacts } from "./clinical.js";
 import { type FeeItem, type MoneySplit, settle } from "./costs.js";
@@ -67,7 +67,7 @@ export interface ListIds {
 export function renderStay(
   d: StayDraft,
   ids: ListIds,
-  scheme: DrgScheme,
+  names: { dxName(code: string): string; pxName(code: string): string },
   profile: RegionProfile,
   fmt: DayFormatter,
   group: GroupResult,
@@ -83,13 +83,11 @@ export function renderStay(
     d.uploadLagDays === 0 ? Math.min(1439, d.dscgMinute + 30 + (ids.serial % 120)) : 480 + (ids.serial % 600);
   const ageYears = d.facts.ageYears;
   const admCaty = d.departmentCode;
-  const dxNames = scheme.diagnoses;
-  const pxNames = scheme.procedures;
 
   const diseinfo: DiseInfo[] = d.diagnoses.map((code, i) => ({
     diag_type: "1",
     diag_code: code,
-    diag_name: dxNames.name(code) ?? code,
+    diag_name: names.dxName(code),
     adm_cond_type: i === 0 ? "1" : (d.secondaryOnset[i - 1] ?? "1"),
     maindiag_flag: i === 0 ? "1" : "0",
   }));
@@ -100,7 +98,7 @@ export function renderStay(
     const major = i === 0 && d.anaesthetist !== d.physician;
     return {
       oprn_oprt_type: i === 0 ? "1" : "2",
-      oprn_oprt_name: pxNames.name(code) ?? code,
+      oprn_oprt_name: names.pxName(code),
       oprn_oprt_code: code,
       oprn_oprt_date: fmt.day(day),
       anst_way: major ? "1" : "3",

@@ -260,8 +260,20 @@ export class Population {
     return age >= (c.minAge ?? 0) && age <= (c.maxAge ?? 200);
   }
 
-  /** The full person record. */
+  private readonly cache = new Map<number, Person>();
+
+  /** The full person record (cached for the most recent persons; memory stays bounded). */
   person(id: number): Person {
+    let p = this.cache.get(id);
+    if (p === undefined) {
+      p = this.derive(id);
+      if (this.cache.size >= 50_000) this.cache.clear();
+      this.cache.set(id, p);
+    }
+    return p;
+  }
+
+  private derive(id: number): Person {
     if (!Number.isInteger(id) || id < 0 || id >= this.size) throw new RangeError(`参保人编号超出范围：${id}`);
     const { sex, birthDay } = this.basics(id);
     const rng = new Rng(fmix32(id ^ this.salt), 8);
