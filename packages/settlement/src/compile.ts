@@ -341,22 +341,30 @@ function allFields(pred: (f: FieldSpec) => boolean): {
   };
 }
 
-/** Applies `test` to every non-null value of the selected fields; `test` reports through `fail`. */
+/** The path of a field: `setlinfo.x` when `section` is null, else `section[position].x`. */
+function pathOf(spec: FieldSpec, section: string | null, position: number): string {
+  return section === null ? `setlinfo.${spec.wire}` : `${section}[${position}].${spec.wire}`;
+}
+
+/**
+ * Applies `test` to every non-null value of the selected fields, with the section (null for
+ * setlinfo) and row position from which `pathOf` builds the path when a finding is reported.
+ */
 function eachValue(
   sel: ReturnType<typeof allFields>,
   run: Run,
-  test: (spec: FieldSpec, value: unknown, path: () => string) => void,
+  test: (spec: FieldSpec, value: unknown, section: string | null, position: number) => void,
 ): void {
   const info = run.list.info as unknown as Record<string, unknown>;
   for (const f of sel.setl) {
     const v = info[f.spec.key];
-    if (v !== null && v !== undefined) test(f.spec, v, () => f.path);
+    if (v !== null && v !== undefined) test(f.spec, v, null, 0);
   }
   for (const s of sel.rows) {
     for (const row of rowsOf(run.list, s.key)) {
       for (const f of s.fields) {
         const v = row[f.key];
-        if (v !== null && v !== undefined) test(f, v, () => `${s.wire}[${row.position}].${f.wire}`);
+        if (v !== null && v !== undefined) test(f, v, s.wire, row.position);
       }
     }
   }
@@ -366,10 +374,10 @@ const FACTORIES: Partial<Record<QcCheckKind, Factory>> = {
   length: (r) => {
     const sel = allFields((f) => f.kind === "C" && f.len !== undefined);
     return (run) =>
-      eachValue(sel, run, (spec, v, path) => {
+      eachValue(sel, run, (spec, v, section, position) => {
         const s = v as string;
         if (s.length > (spec.len as number)) {
-          emit(run, r, path(), {
+          emit(run, r, pathOf(spec, section, position), {
             label: spec.label,
             length: s.length,
             max: spec.len as number,
@@ -473,13 +481,13 @@ const FACTORIES: Partial<Record<QcCheckKind, Factory>> = {
       tables.set(f.dict as string, t);
     }
     return (run) =>
-      eachValue(sel, run, (spec, v, path) => {
+      eachValue(sel, run, (spec, v, section, position) => {
         const table = tables.get(spec.dict as string) as ReadonlyMap<string, string>;
         const s = v as string;
         const ok =
           spec.joinedBy === undefined ? table.has(s) : s.split(spec.joinedBy).every((x) => table.has(x));
         if (!ok) {
-          emit(run, r, path(), {
+          emit(run, r, pathOf(spec, section, position), {
             label: spec.label,
             value: showValue(s),
             table: spec.dict as string,

@@ -52,14 +52,6 @@ export function toWireDateTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 }
 
-/** Whether a string is an ISO date or date-time this package produces. */
-export function isIsoDateOrDateTime(s: string): boolean {
-  if (s.length === 10) return isDateAt(s, 0);
-  if (s.length >= 19 && s.charCodeAt(10) === 84 /* T */)
-    return parseWireDateTime(`${s.slice(0, 10)} ${s.slice(11, 19)}`) !== null;
-  return false;
-}
-
 /** Days since 1970-01-01 of the date part of an ISO date or date-time (assumed valid). */
 export function dayNumber(iso: string): number {
   const y = digits(iso, 0, 4);

@@ -60,6 +60,16 @@ function own(o: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(o, key) ? o[key] : undefined;
 }
 
+/**
+ * Field names that an object could inherit (none of the interface's names today): only these need
+ * the slower own-property test, every other field is read directly.
+ */
+const INHERITABLE: ReadonlySet<string> = new Set(
+  [SETLINFO_FIELDS, ...SECTIONS.map((s) => s.fields)].flatMap((fs) =>
+    (fs as readonly FieldSpec[]).map((f) => f.wire).filter((w) => w in Object.prototype),
+  ),
+);
+
 /** Parses an N value with at most `len` digits, `dec` of them decimals; non-negative. */
 export function parseDecimal(v: unknown, len: number, dec: number): number | null {
   let s: string;
@@ -97,7 +107,7 @@ function readRecord(
   out: Record<string, unknown>,
 ): void {
   for (const f of fields) {
-    const v = own(raw, f.wire);
+    const v = INHERITABLE.has(f.wire) ? own(raw, f.wire) : raw[f.wire];
     if (v === undefined || v === null || v === "") {
       out[f.key] = null;
       continue;
@@ -105,7 +115,7 @@ function readRecord(
     let value: unknown = null;
     switch (f.kind) {
       case "C":
-        if (typeof v === "string") value = v.trim() === "" ? null : v;
+        if (typeof v === "string") value = v.charCodeAt(0) > 32 || v.trim() !== "" ? v : null;
         else if (typeof v === "number" && Number.isFinite(v)) value = String(v);
         else
           report(ctx, "jsonType", prefix + f.wire, {

@@ -444,6 +444,19 @@ describe("every QC rule, broken alone, gives exactly its finding", () => {
     expect(DEFAULT_QC_RULES.rules.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
   });
 
+  it("an asterisk code alone is also a non-national code in the real dictionary; a dagger-asterisk pair is allowed", () => {
+    const alone = edit(v, (m) => (m.input.diseinfo[0].diag_code = "H13.3*"))();
+    expect(checkSettlementMessage(alone, context()).findings.map((f) => f.ruleId)).toEqual([
+      "QC-CODE-002",
+      "QC-DX-002",
+    ]);
+    const pair = edit(v, (m) => {
+      m.input.diseinfo[0].diag_code = "A01.002+G01*";
+      m.input.diseinfo[0].diag_name = "伤寒性脑膜炎";
+    })();
+    expect(checkSettlementMessage(pair, context()).findings).toEqual([]);
+  });
+
   it("names the setl_id in findings", () => {
     const r = checkSettlementMessage(edit(v, (_m, s) => (s.age = 40))(), context());
     expect(r.findings[0]?.setlId).toBe("210000H2101020012324030900042");
