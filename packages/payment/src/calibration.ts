@@ -298,6 +298,81 @@ export function rateFromBudget(budget: Fen, volumes: readonly DrgVolume[], weigh
   return toSafeNumber(divRoundBig(BigInt(budget) * 1_000_000_000_000n, denom));
 }
 
+/** A historic stay with its hospital and patient, for hospital indicators (机构历史病例). */
+export interface HospitalHistoricCase extends HistoricCase {
+  readonly hospitalId: string;
+  /** 参保人 id, for the admissions-per-patient ratio. */
+  readonly personId: string;
+}
+
+/** A hospital's indicators for its coefficient (医院系数测算指标), all ppm. */
+export interface HospitalIndicators {
+  readonly hospitalId: string;
+  readonly cases: number;
+  /** 成本系数 = hospital average cost ÷ regional average cost. */
+  readonly costIndex: Ppm;
+  /** 人次人头比 = stays ÷ distinct patients. */
+  readonly admissionsPerPatient: Ppm;
+  /** CMI = Σ RW ÷ cases (cases whose DRG is in the table). */
+  readonly cmi: Ppm;
+}
+
+/**
+ * Hospital indicators from history (医院指标测算) for `hospitalCoefficient`, plus the regional
+ * values (全市): cost index, admissions per patient and CMI, each rounded to 1 ppm.
+ */
+export function hospitalIndicators(
+  cases: readonly HospitalHistoricCase[],
+  weights: DrgWeightTable,
+): { hospitals: HospitalIndicators[]; regional: { admissionsPerPatient: Ppm; cmi: Ppm; avgCost: Fen } } {
+  cases.forEach(validateCase);
+  if (cases.length === 0) throw new RangeError("没有历史病例");
+  const M = BigInt(PPM_ONE);
+  const acc = (list: readonly HospitalHistoricCase[]) => {
+    let sum = 0n;
+    let rw = 0n;
+    let rwCases = 0;
+    const persons = new Set<string>();
+    for (const c of list) {
+      sum += BigInt(c.cost);
+      persons.add(c.personId);
+      const w = weights.byDrg.get(c.drg);
+      if (w !== undefined) {
+        rw += BigInt(w.rw);
+        rwCases++;
+      }
+    }
+    return { n: list.length, sum, rw, rwCases, persons: persons.size };
+  };
+  const all = acc(cases);
+  const cmiOf = (a: ReturnType<typeof acc>) =>
+    a.rwCases === 0 ? 0 : toSafeNumber(divRoundBig(a.rw, BigInt(a.rwCases)));
+  const hospitals = [...groupBy(cases, (c) => c.hospitalId)]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([hospitalId, list]) => {
+      const h = acc(list);
+      return {
+        hospitalId,
+        cases: h.n,
+        // (h.sum / h.n) ÷ (all.sum / all.n)
+        costIndex:
+          all.sum === 0n
+            ? PPM_ONE
+            : toSafeNumber(divRoundBig(h.sum * BigInt(all.n) * M, BigInt(h.n) * all.sum)),
+        admissionsPerPatient: toSafeNumber(divRoundBig(BigInt(h.n) * M, BigInt(h.persons))),
+        cmi: cmiOf(h),
+      };
+    });
+  return {
+    hospitals,
+    regional: {
+      admissionsPerPatient: toSafeNumber(divRoundBig(BigInt(all.n) * M, BigInt(all.persons))),
+      cmi: cmiOf(all),
+      avgCost: toSafeNumber(divRoundBig(all.sum, BigInt(all.n))),
+    },
+  };
+}
+
 // ---------------------------------------------------------------- DIP (按病种分值付费)
 
 /** Label of the procedure combination of cases without procedures (保守治疗). */

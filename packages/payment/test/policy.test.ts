@@ -57,3 +57,34 @@ describe("versioned data (版本化数据)", () => {
     expect(selectEffective(vs, "2020-01-01")).toBeUndefined();
   });
 });
+
+describe("hospital indicators from history (医院指标测算)", () => {
+  it("cost index, admissions per patient and CMI feed the coefficient", async () => {
+    const { hospitalIndicators } = await import("../src/calibration.js");
+    const { parseDrgWeightTable } = await import("../src/policy.js");
+    const w = parseDrgWeightTable({
+      id: "w",
+      version: "1",
+      effectiveFrom: "2021-01-01",
+      entries: [
+        { drg: "A", rw: "1" },
+        { drg: "B", rw: "2" },
+      ],
+    });
+    const r = hospitalIndicators(
+      [
+        { hospitalId: "H1", personId: "p1", drg: "A", cost: 100, los: 1 },
+        { hospitalId: "H1", personId: "p1", drg: "A", cost: 100, los: 1 },
+        { hospitalId: "H2", personId: "p2", drg: "B", cost: 400, los: 1 },
+        { hospitalId: "H2", personId: "p3", drg: "0000", cost: 200, los: 1 },
+      ],
+      w,
+    );
+    // regional average 200; H1 100 → 0.5, H2 300 → 1.5
+    expect(r.hospitals).toEqual([
+      { hospitalId: "H1", cases: 2, costIndex: 500_000, admissionsPerPatient: 2_000_000, cmi: 1_000_000 },
+      { hospitalId: "H2", cases: 2, costIndex: 1_500_000, admissionsPerPatient: 1_000_000, cmi: 2_000_000 },
+    ]);
+    expect(r.regional).toEqual({ admissionsPerPatient: 1_333_333, cmi: 1_333_333, avgCost: 200 });
+  });
+});
