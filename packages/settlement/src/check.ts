@@ -2,6 +2,7 @@
  * The quality-control engine (质控引擎): one function for the hospital's pre-upload check and the
  * bureau's intake; the mode only selects mode-specific rules (e.g. the deadline reminder).
  */
+import { type CodeDictionary, CodeVersionMap } from "@yibao/codes";
 import type { CodeTableSet } from "./code-tables.js";
 import { type CodeMaps, compileQcRules, computeFacts, type Run } from "./compile.js";
 import { DEFAULT_CODE_TABLES } from "./data/code-tables.js";
@@ -10,6 +11,17 @@ import { dayNumber, parseWireDate, parseWireDateTime } from "./dates.js";
 import type { SettlementList } from "./model.js";
 import { parseSettlementMessage } from "./parse.js";
 import type { QcFinding, QcMode, QcRuleSet } from "./rules.js";
+
+/**
+ * Code maps for plain dictionaries without a version map: every code outside the dictionaries is
+ * then a non-national code (QC-CODE-002/004).
+ */
+export function codeMapsOf(diagnoses: CodeDictionary, procedures: CodeDictionary): CodeMaps {
+  return {
+    diagnosisMap: new CodeVersionMap(diagnoses, new Map()),
+    procedureMap: new CodeVersionMap(procedures, new Map()),
+  };
+}
 
 /** What a check needs besides the list. */
 export interface QcContext {

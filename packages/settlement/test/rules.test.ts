@@ -1,11 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { checkSettlementMessage, DEFAULT_QC_RULES, type QcContext, withIdCheckChar } from "../src/index.js";
+import {
+  checkSettlementMessage,
+  codeMapsOf,
+  DEFAULT_QC_RULES,
+  type QcContext,
+  withIdCheckChar,
+} from "../src/index.js";
 import {
   codesWithExtraDiagnoses,
   context,
   femaleMessage,
   type Msg,
   newbornMessage,
+  realCodes,
   validMessage,
 } from "./helpers.js";
 
@@ -455,6 +462,16 @@ describe("every QC rule, broken alone, gives exactly its finding", () => {
       m.input.diseinfo[0].diag_name = "伤寒性脑膜炎";
     })();
     expect(checkSettlementMessage(pair, context()).findings).toEqual([]);
+  });
+
+  it("with plain dictionaries (no version map) a code of another version is refused", () => {
+    const { diagnosisMap, procedureMap } = realCodes();
+    const plain = codeMapsOf(diagnosisMap.dictionary, procedureMap.dictionary);
+    const m = edit(v, (x) => (x.input.oprninfo[0].oprn_oprt_code = "47.0900x002"))();
+    expect(checkSettlementMessage(m, context({ codes: plain })).findings.map((f) => f.ruleId)).toEqual([
+      "QC-CODE-004",
+    ]);
+    expect(checkSettlementMessage(v(), context({ codes: plain })).findings).toEqual([]);
   });
 
   it("names the setl_id in findings", () => {
