@@ -1,0 +1,43 @@
+/**
+ * Benchmark (审核吞吐量): audits N stays (default 1,000,000) on one core. The stays are a synthetic
+ * region of `base` stays replicated with new ids, persons and dates until N is reached (generation
+ * is not timed; the audit is). Run: `node packages/audit/dist/bench.js [N] [base]`.
+ */
+import { DEMO_SCHEME_DIR, loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
+import { parseSettlementMessage } from "@yibao/settlement";
+import { generateRegion } from "@yibao/synth";
+import { runAudit } from "./audit.js";
+import { contextFromStays } from "./evaluate.js";
+import type { AuditStay } from "./model.js";
+import { auditStayFromList } from "./stay.js";
+
+const n = Number(process.argv[2] ?? 1_000_000);
+const base = Number(process.argv[3] ?? 20_000);
+const scheme = await loadSchemeDir(process.env.YIBAO_SCHEME_DIR ? resolveSchemeDir() : DEMO_SCHEME_DIR);
+let t = performance.now();
+const region = generateRegion({ seed: 7, stays: base, scheme, inject: { rate: 0.1 } });
+const seedStays: AuditStay[] = [];
+for (const s of region.stays()) {
+  const list = parseSettlementMessage(s.message).list;
+  if (list !== undefined) seedStays.push(auditStayFromList(list, { scheme }));
+}
+const ctx = contextFromStays(seedStays, scheme);
+const stays: AuditStay[] = [];
+for (let copy = 0; stays.length < n; copy++) {
+  for (const s of seedStays) {
+    if (stays.length >= n) break;
+    stays.push(copy === 0 ? s : { ...s, id: `${s.id}-${copy}`, personId: `${s.personId}-${copy}` });
+  }
+}
+console.log(
+  `准备 ${stays.length} 例（基础 ${seedStays.length} 例），${((performance.now() - t) / 1000).toFixed(1)} s`,
+);
+t = performance.now();
+const r = runAudit(stays, ctx);
+const secs = (performance.now() - t) / 1000;
+const byType = new Map<string, number>();
+for (const f of r.findings) byType.set(f.violation, (byType.get(f.violation) ?? 0) + 1);
+console.log(
+  `审核 ${stays.length} 例：${secs.toFixed(1)} s，${Math.round(stays.length / secs)} 例/秒，发现 ${r.findings.length} 条，无法结算 ${r.errors.length} 例`,
+);
+console.log(JSON.stringify(Object.fromEntries(byType)));

@@ -1,0 +1,48 @@
+/** 审核上下文: everything an audit run reads, all of it data. */
+import type { DrgScheme } from "@yibao/grouper";
+import type { GroupNorms } from "./norms.js";
+import type { SettlementContext } from "./pricing.js";
+import type { KnowledgeBase, RuleBase } from "./rules.js";
+
+export interface AuditContext {
+  readonly scheme: DrgScheme;
+  /** The rule base in force for the period audited. */
+  readonly rules: RuleBase;
+  readonly knowledge: KnowledgeBase;
+  /** The payment context (policies, weights, hospitals) used to re-settle. */
+  readonly settlement: SettlementContext;
+  /** Group norms learned from the region's history. */
+  readonly norms: GroupNorms;
+}
+
+/** 相对权重 of a DRG under the policy in force on `date` (1.0 = 1), null when unknown. */
+export function rwOf(ctx: AuditContext, drg: string, date: string, record: string): number | null {
+  const w = ctx.settlement.policyAt(date, record).weights.byDrg.get(drg);
+  return w === undefined ? null : w.rw / 1_000_000;
+}
+
+/** Mean cost of a DRG: the norm, else the weight table's average cost, else null. */
+export function meanCostOf(ctx: AuditContext, drg: string, date: string, record: string): number | null {
+  const n = ctx.norms.drgs.get(drg);
+  if (n !== undefined) return n.meanCost;
+  const w = ctx.settlement.policyAt(date, record).weights.byDrg.get(drg);
+  return w?.avgCost ?? null;
+}
+
+const categoryIndex = new WeakMap<DrgScheme, Map<string, string[]>>();
+
+/** Diagnoses of the scheme by 3-character category (类目). */
+export function diagnosesByCategory(scheme: DrgScheme): Map<string, string[]> {
+  let m = categoryIndex.get(scheme);
+  if (m === undefined) {
+    m = new Map();
+    for (const code of scheme.diagnoses.codes()) {
+      const k = code.slice(0, 3);
+      let list = m.get(k);
+      if (list === undefined) m.set(k, (list = []));
+      list.push(code);
+    }
+    categoryIndex.set(scheme, m);
+  }
+  return m;
+}

@@ -1,0 +1,72 @@
+/**
+ * 起步知识库 (starter knowledge base): diagnosis sex/age restrictions by ICD-10 chapter and
+ * category, a small catalogue of service items with their restrictions and daily limits, exclusive
+ * item pairs, and bed-fee caps. The item codes follow the pattern of the national 医疗服务项目
+ * catalogue; a region replaces this with its own catalogue (its own version and dates).
+ */
+import type { KnowledgeBase } from "../rules.js";
+
+export const STARTER_KNOWLEDGE_BASE: KnowledgeBase = {
+  id: "starter-knowledge",
+  version: "2024.1",
+  effectiveFrom: "2020-01-01",
+  effectiveTo: null,
+  items: [
+    { code: "110200001", name: "普通病房床位费", category: "01", maxPerDay: 1, unit: "日", bedDay: true },
+    { code: "110200003", name: "重症监护床位费", category: "01", maxPerDay: 1, unit: "日", bedDay: true },
+    { code: "110100001", name: "住院诊查费", category: "02", maxPerDay: 1, unit: "日" },
+    { code: "120100002", name: "特级护理", category: "07", maxPerDay: 1, unit: "日" },
+    { code: "120100003", name: "Ⅰ级护理", category: "07", maxPerDay: 1, unit: "日" },
+    { code: "120100004", name: "Ⅱ级护理", category: "07", maxPerDay: 1, unit: "日" },
+    { code: "120100005", name: "Ⅲ级护理", category: "07", maxPerDay: 1, unit: "日" },
+    { code: "250403015", name: "前列腺特异性抗原测定(PSA)", category: "04", sex: "1", unit: "项" },
+    { code: "311000016", name: "前列腺按摩", category: "05", sex: "1", unit: "次" },
+    { code: "270800005", name: "宫颈细胞学检查", category: "04", sex: "2", unit: "例" },
+    { code: "311201001", name: "产前检查", category: "05", sex: "2", minAge: 12, maxAge: 60, unit: "次" },
+    { code: "120400008", name: "新生儿护理", category: "07", maxAge: 0, maxPerDay: 1, unit: "日" },
+    { code: "310702001", name: "儿童智力测定", category: "03", maxAge: 17, unit: "次" },
+    { code: "250104002", name: "血细胞分析（全血细胞计数）", category: "04", maxPerDay: 2, unit: "次" },
+    { code: "120400006", name: "静脉输液", category: "05", maxPerDay: 3, unit: "组" },
+    { code: "120400007", name: "静脉输液（连续输液第二组起）", category: "05", unit: "组" },
+  ],
+  diagnosisRestrictions: [
+    { prefix: "O", name: "妊娠、分娩和产褥期", sex: "2", minAge: 10, maxAge: 60 },
+    { prefix: "C53", name: "宫颈恶性肿瘤", sex: "2" },
+    { prefix: "C54", name: "子宫体恶性肿瘤", sex: "2" },
+    { prefix: "C56", name: "卵巢恶性肿瘤", sex: "2" },
+    { prefix: "D25", name: "子宫平滑肌瘤", sex: "2" },
+    { prefix: "N70", name: "输卵管炎和卵巢炎", sex: "2" },
+    { prefix: "N80", name: "子宫内膜异位症", sex: "2" },
+    { prefix: "C61", name: "前列腺恶性肿瘤", sex: "1" },
+    { prefix: "N40", name: "前列腺增生", sex: "1" },
+    { prefix: "N41", name: "前列腺炎性疾病", sex: "1" },
+    { prefix: "N43", name: "鞘膜积液和精子囊肿", sex: "1" },
+    { prefix: "P", name: "起源于围生期的某些情况", maxAge: 0 },
+    { prefix: "Z38", name: "活产婴儿", maxAge: 0 },
+  ],
+  exclusivePairs: [
+    { a: "120100003", b: "120100004", reason: "同日不应同时收取Ⅰ级护理与Ⅱ级护理" },
+    { a: "120100002", b: "120100003", reason: "特级护理已含Ⅰ级护理内容" },
+    { a: "110200001", b: "110200003", reason: "同日不应同时收取普通病房与重症监护床位费" },
+  ],
+  // 床位费日最高收费标准（含监护病房）by hi_setl_lv, fen per day: a price ceiling, not the
+  // benefit policy's 床位费支付标准 (seed 004 l.979), which only moves the excess to the patient.
+  bedFeeCapPerDay: { "1": 20000, "2": 30000, "3": 40000 },
+  feeCategoryNames: {
+    "01": "床位费",
+    "02": "诊察费",
+    "03": "检查费",
+    "04": "化验费",
+    "05": "治疗费",
+    "06": "手术费",
+    "07": "护理费",
+    "08": "卫生材料费",
+    "09": "西药费",
+    "10": "中药饮片费",
+    "11": "中成药费",
+    "12": "一般诊疗费",
+    "13": "挂号费",
+    "14": "其他费",
+  },
+  sources: ["种子 000 l.2059–2151", "种子 003 l.1134–1333", "种子 004 l.979"],
+};

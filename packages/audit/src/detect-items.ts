@@ -1,0 +1,282 @@
+/**
+ * Item rules (项目规则): sex- and age-restricted diagnoses and items, duplicate charging of an item
+ * on one day, quantities beyond limits (bed days beyond the stay, bed fee beyond its cap), items
+ * not allowed together. Diagnosis and category checks run on every list; item-level checks run when
+ * the stay carries detail items (费用明细).
+ */
+import type { AuditContext } from "./context.js";
+import { type Finding, makeFinding, yuan } from "./finding.js";
+import type { AuditStay, DetailItem, Evidence } from "./model.js";
+import { paymentStay, price, withoutCharges } from "./pricing.js";
+import { type AuditRule, type ItemKnowledge, ruleOf } from "./rules.js";
+
+function sexName(sex: string): string {
+  return sex === "1" ? "男" : sex === "2" ? "女" : "未知";
+}
+
+function finding(
+  s: AuditStay,
+  ctx: AuditContext,
+  rule: AuditRule,
+  key: string,
+  message: string,
+  evidence: Evidence[],
+  removed: number,
+): Finding {
+  const pricing = removed > 0 ? price([paymentStay(s)], [withoutCharges(s, removed)], ctx.settlement) : null;
+  return makeFinding(rule, {
+    stayIds: [s.id],
+    hospitalId: s.hospitalId,
+    physicianCode: s.physicianCode,
+    personId: s.personId,
+    key: `${s.id}:${key}`,
+    message: removed > 0 ? `${message}；涉及金额 ${yuan(removed)} 元` : message,
+    evidence,
+    pricing,
+  });
+}
+
+function catalogue(ctx: AuditContext): Map<string, ItemKnowledge> {
+  let m = catalogues.get(ctx.knowledge);
+  if (m === undefined) {
+    m = new Map(ctx.knowledge.items.map((i) => [i.code, i]));
+    catalogues.set(ctx.knowledge, m);
+  }
+  return m;
+}
+const catalogues = new WeakMap<object, Map<string, ItemKnowledge>>();
+
+/** Runs the item rules on one stay. */
+export function detectItemRules(s: AuditStay, ctx: AuditContext): Finding[] {
+  const out: Finding[] = [];
+  const kb = ctx.knowledge;
+  const age = s.record.ageYears;
+  const sexRule = ruleOf(ctx.rules, "sex_restriction");
+  const ageRule = ruleOf(ctx.rules, "age_restriction");
+  // Diagnoses.
+  for (const code of s.record.diagnoses) {
+    for (const r of kb.diagnosisRestrictions) {
+      if (!code.startsWith(r.prefix)) continue;
+      if (
+        sexRule !== undefined &&
+        r.sex !== undefined &&
+        (s.record.sex === "1" || s.record.sex === "2") &&
+        s.record.sex !== r.sex
+      ) {
+        out.push(
+          finding(
+            s,
+            ctx,
+            sexRule,
+            `dx-sex:${code}`,
+            `诊断 ${code}（${r.name}）限${sexName(r.sex)}性，患者为${sexName(s.record.sex)}性`,
+            [
+              {
+                text: `诊断 ${code} 属「${r.name}」，限${sexName(r.sex)}性`,
+                fields: { diagnosis: code, restrictedSex: r.sex, patientSex: s.record.sex },
+              },
+            ],
+            0,
+          ),
+        );
+      }
+      if (
+        ageRule !== undefined &&
+        age !== null &&
+        ((r.minAge !== undefined && age < r.minAge) || (r.maxAge !== undefined && age > r.maxAge))
+      ) {
+        out.push(
+          finding(
+            s,
+            ctx,
+            ageRule,
+            `dx-age:${code}`,
+            `诊断 ${code}（${r.name}）限年龄 ${r.minAge ?? 0}–${r.maxAge ?? "∞"} 岁，患者 ${age} 岁`,
+            [
+              {
+                text: `诊断 ${code} 属「${r.name}」，年龄范围 ${r.minAge ?? 0}–${r.maxAge ?? "∞"} 岁`,
+                fields: { diagnosis: code, minAge: r.minAge ?? null, maxAge: r.maxAge ?? null, age },
+              },
+            ],
+            0,
+          ),
+        );
+      }
+    }
+  }
+  // Category-level quantity: bed fee beyond cap × (LOS + tolerance).
+  const qty = ruleOf(ctx.rules, "quantity_limit");
+  if (qty !== undefined) {
+    const cap = kb.bedFeeCapPerDay[s.hospitalLevel];
+    let bed = 0;
+    for (const f of s.fees) if (f.category === "01") bed += f.amount;
+    const days = Math.max(1, s.los) + qty.check.bedDayTolerance;
+    if (cap !== undefined && bed > cap * days) {
+      out.push(
+        finding(
+          s,
+          ctx,
+          qty,
+          "bedfee",
+          `床位费 ${yuan(bed)} 元超过日最高标准 ${yuan(cap)} 元 × ${days} 日`,
+          [
+            {
+              text: `床位费 ${yuan(bed)} 元，住院 ${s.los} 天，日最高标准 ${yuan(cap)} 元`,
+              fields: { bedFee: bed, los: s.los, capPerDay: cap },
+            },
+          ],
+          bed - cap * days,
+        ),
+      );
+    }
+  }
+  const details = s.details;
+  if (details === undefined || details.length === 0) return out;
+  const cat = catalogue(ctx);
+  const dup = ruleOf(ctx.rules, "duplicate_charge");
+  const excl = ruleOf(ctx.rules, "exclusive_items");
+  const perDay = new Map<string, { item: DetailItem; qty: number; amount: number }>();
+  const codesByDay = new Map<string, Map<string, number>>();
+  let bedDays = 0;
+  let bedAmount = 0;
+  for (const d of details) {
+    const k = cat.get(d.code);
+    if (k !== undefined) {
+      if (
+        sexRule !== undefined &&
+        k.sex !== undefined &&
+        (s.record.sex === "1" || s.record.sex === "2") &&
+        s.record.sex !== k.sex
+      ) {
+        out.push(
+          finding(
+            s,
+            ctx,
+            sexRule,
+            `item-sex:${d.code}:${d.date}`,
+            `项目 ${d.name}（${d.code}）限${sexName(k.sex)}性，患者为${sexName(s.record.sex)}性`,
+            [
+              {
+                text: `${d.date} 收取 ${d.name} ${d.quantity}${k.unit ?? ""}，该项目限${sexName(k.sex)}性`,
+                fields: {
+                  item: d.code,
+                  date: d.date,
+                  restrictedSex: k.sex,
+                  patientSex: s.record.sex,
+                  amount: d.amount,
+                },
+              },
+            ],
+            d.amount,
+          ),
+        );
+      }
+      if (
+        ageRule !== undefined &&
+        age !== null &&
+        ((k.minAge !== undefined && age < k.minAge) || (k.maxAge !== undefined && age > k.maxAge))
+      ) {
+        out.push(
+          finding(
+            s,
+            ctx,
+            ageRule,
+            `item-age:${d.code}:${d.date}`,
+            `项目 ${d.name}（${d.code}）限年龄 ${k.minAge ?? 0}–${k.maxAge ?? "∞"} 岁，患者 ${age} 岁`,
+            [
+              {
+                text: `${d.date} 收取 ${d.name}，年龄范围 ${k.minAge ?? 0}–${k.maxAge ?? "∞"} 岁`,
+                fields: { item: d.code, date: d.date, age, amount: d.amount },
+              },
+            ],
+            d.amount,
+          ),
+        );
+      }
+      if (k.bedDay === true) {
+        bedDays += d.quantity;
+        bedAmount += d.amount;
+      }
+    }
+    const key = `${d.code}|${d.date}`;
+    const e = perDay.get(key);
+    if (e === undefined) perDay.set(key, { item: d, qty: d.quantity, amount: d.amount });
+    else {
+      e.qty += d.quantity;
+      e.amount += d.amount;
+    }
+    let day = codesByDay.get(d.date);
+    if (day === undefined) codesByDay.set(d.date, (day = new Map()));
+    day.set(d.code, (day.get(d.code) ?? 0) + d.amount);
+  }
+  if (dup !== undefined) {
+    for (const { item, qty: q, amount } of perDay.values()) {
+      const max = cat.get(item.code)?.maxPerDay;
+      if (max === undefined || q <= max) continue;
+      const over = Math.round((amount * (q - max)) / q);
+      out.push(
+        finding(
+          s,
+          ctx,
+          dup,
+          `dup:${item.code}:${item.date}`,
+          `${item.date} ${item.name} 收费 ${q} 次，超过每日限量 ${max}`,
+          [
+            {
+              text: `${item.name}（${item.code}）${item.date} 合计数量 ${q}，每日限量 ${max}`,
+              fields: { item: item.code, date: item.date, quantity: q, maxPerDay: max, excessAmount: over },
+            },
+          ],
+          over,
+        ),
+      );
+    }
+  }
+  if (qty !== undefined && bedDays > s.los + qty.check.bedDayTolerance) {
+    const allowed = s.los + qty.check.bedDayTolerance;
+    const over = Math.round((bedAmount * (bedDays - allowed)) / bedDays);
+    out.push(
+      finding(
+        s,
+        ctx,
+        qty,
+        "beddays",
+        `床位天数 ${bedDays} 天超过住院天数 ${s.los} 天`,
+        [
+          {
+            text: `床位费明细合计 ${bedDays} 日，实际住院 ${s.los} 天（允许 ${allowed} 日）`,
+            fields: { bedDays, los: s.los, allowed, excessAmount: over },
+          },
+        ],
+        over,
+      ),
+    );
+  }
+  if (excl !== undefined) {
+    for (const [date, codes] of codesByDay) {
+      for (const p of kb.exclusivePairs) {
+        const a = codes.get(p.a);
+        const b = codes.get(p.b);
+        if (a === undefined || b === undefined) continue;
+        const removed = Math.min(a, b);
+        out.push(
+          finding(
+            s,
+            ctx,
+            excl,
+            `excl:${p.a}:${p.b}:${date}`,
+            `${date} ${p.reason}`,
+            [
+              {
+                text: `${date} 同时收取 ${cat.get(p.a)?.name ?? p.a} 与 ${cat.get(p.b)?.name ?? p.b}`,
+                fields: { date, itemA: p.a, itemB: p.b, amountA: a, amountB: b },
+              },
+            ],
+            removed,
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,443 @@
+/**
+ * Per-stay DRG detectors (单病例审核): upcoding (低码高编), downcoding into a high outlier
+ * (高码低编), intentional ambiguity (有意歧义), charges crossing a settlement tier (违规收费跃迁),
+ * low-indication admission (低指征住院) and cost shifting (转嫁费用). Each is linear in the stay's
+ * codes and fee lines; regrouping happens only for candidate stays.
+ */
+import { type GroupingRecord, type GroupResult, groupRecord } from "@yibao/grouper";
+import { type AuditContext, diagnosesByCategory, meanCostOf, rwOf } from "./context.js";
+import { type Finding, makeFinding, yuan } from "./finding.js";
+import type { AuditStay, Evidence } from "./model.js";
+import { paymentStay, price, type StaySettlement, settleAs, withoutCharges } from "./pricing.js";
+import { ruleOf } from "./rules.js";
+
+function catName(ctx: AuditContext, c: string): string {
+  return ctx.knowledge.feeCategoryNames[c] ?? c;
+}
+
+function dxName(ctx: AuditContext, code: string): string {
+  const n = ctx.scheme.diagnoses.name(code);
+  return n === undefined ? code : `${code}（${n}）`;
+}
+
+function pxName(ctx: AuditContext, code: string): string {
+  const n = ctx.scheme.procedures.name(code);
+  return n === undefined ? code : `${code}（${n}）`;
+}
+
+function fee(s: AuditStay, category: string): number {
+  let t = 0;
+  for (const f of s.fees) if (f.category === category) t += f.amount;
+  return t;
+}
+
+function regroup(
+  ctx: AuditContext,
+  r: GroupingRecord,
+  diagnoses: readonly string[],
+  procedures: readonly string[],
+): GroupResult {
+  return groupRecord(ctx.scheme, { ...r, diagnoses, procedures });
+}
+
+function ratio(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/** 虚假诊断/多编诊断: a counted CC/MCC raises the group, but the cost fits the lower group. */
+export function detectUpcodingSecondary(s: AuditStay, ctx: AuditContext): Finding | null {
+  const rule = ruleOf(ctx.rules, "upcoding_secondary");
+  if (rule === undefined || s.group.status !== "OK" || s.record.diagnoses.length < 2) return null;
+  let hasCc = false;
+  for (let i = 1; i < s.record.diagnoses.length; i++) {
+    if (ctx.scheme.ccLevel(s.record.diagnoses[i] as string) !== undefined) hasCc = true;
+  }
+  if (!hasCc) return null;
+  const explained = groupRecord(ctx.scheme, s.record, { explain: true });
+  const counted: string[] = [];
+  for (const r of explained.reasons ?? []) {
+    if (r.stage === "cc" && r.code !== undefined && r.message.endsWith("，计入")) counted.push(r.code);
+  }
+  const rw = rwOf(ctx, s.group.drg, s.dischargeDate, s.id);
+  const mean = meanCostOf(ctx, s.group.drg, s.dischargeDate, s.id);
+  if (rw === null || mean === null) return null;
+  for (const code of counted) {
+    const dx = s.record.diagnoses.filter((d, i) => i === 0 || d !== code);
+    const g = regroup(ctx, s.record, dx, s.record.procedures);
+    if (g.status !== "OK" || g.adrg !== s.group.adrg) continue;
+    const rw2 = rwOf(ctx, g.drg, s.dischargeDate, s.id);
+    const mean2 = meanCostOf(ctx, g.drg, s.dischargeDate, s.id);
+    if (rw2 === null || mean2 === null || rw2 >= rw || mean <= mean2) continue;
+    const support = (s.totalCost - mean2) / (mean - mean2);
+    if (support > rule.check.maxSupport) continue;
+    const level = ctx.scheme.ccLevel(code) ?? "CC";
+    const pricing = price([paymentStay(s)], [paymentStay(s, { drg: g.drg })], ctx.settlement);
+    const evidence: Evidence[] = [
+      {
+        text: `次要诊断 ${dxName(ctx, code)} 为 ${level}，使病例由 ${g.drg}（权重 ${rw2.toFixed(2)}）入 ${s.group.drg}（权重 ${rw.toFixed(2)}）`,
+        fields: {
+          diagnosis: code,
+          level,
+          groupWith: s.group.drg,
+          groupWithout: g.drg,
+          rwWith: rw,
+          rwWithout: rw2,
+        },
+      },
+      {
+        text: `病例总费用 ${yuan(s.totalCost)} 元，${g.drg} 组均费用 ${yuan(mean2)} 元，${s.group.drg} 组均费用 ${yuan(mean)} 元：费用未体现该并发症的诊疗（支持度 ${ratio(support)}）`,
+        fields: { totalCost: s.totalCost, meanWithout: mean2, meanWith: mean, support: ratio(support) },
+      },
+    ];
+    for (const r of explained.reasons ?? []) {
+      if (r.stage === "cc" && r.code === code)
+        evidence.push({ text: `分组依据：${r.message}`, fields: { stage: "cc" } });
+    }
+    return makeFinding(rule, {
+      stayIds: [s.id],
+      hospitalId: s.hospitalId,
+      physicianCode: s.physicianCode,
+      personId: s.personId,
+      message: `疑似虚假或多编次要诊断 ${dxName(ctx, code)}：去除后入 ${g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+      evidence,
+      pricing,
+    });
+  }
+  return null;
+}
+
+/** 升级诊断: a near principal diagnosis gives a lower-weight group that fits the cost much better. */
+export function detectUpcodingPrincipal(s: AuditStay, ctx: AuditContext): Finding | null {
+  const rule = ruleOf(ctx.rules, "upcoding_principal");
+  if (rule === undefined || s.group.status !== "OK" || s.group.mdc === null) return null;
+  const mean = meanCostOf(ctx, s.group.drg, s.dischargeDate, s.id);
+  const rw = rwOf(ctx, s.group.drg, s.dischargeDate, s.id);
+  if (mean === null || rw === null || s.totalCost <= 0) return null;
+  const costRatio = s.totalCost / mean;
+  if (costRatio > rule.check.maxCostRatio) return null;
+  const pdx = s.record.diagnoses[0] as string;
+  const near = new Set<string>(diagnosesByCategory(ctx.scheme).get(pdx.slice(0, 3)) ?? []);
+  for (const adrg of ctx.norms.adrgsByMdc.get(s.group.mdc) ?? []) {
+    if (adrg === s.group.adrg) continue;
+    const top = ctx.norms.principalsByAdrg.get(adrg) ?? [];
+    for (let i = 0; i < top.length && i < rule.check.topPrincipalsPerAdrg; i++) near.add(top[i] as string);
+  }
+  near.delete(pdx);
+  const fit0 = Math.abs(Math.log(costRatio));
+  let best: { code: string; g: GroupResult; mean: number; rw: number; fit: number } | null = null;
+  for (const code of near) {
+    if (s.record.diagnoses.includes(code)) continue;
+    const dx = [code, ...s.record.diagnoses.slice(1)];
+    const g = regroup(ctx, s.record, dx, s.record.procedures);
+    if (g.status !== "OK") continue;
+    const rw2 = rwOf(ctx, g.drg, s.dischargeDate, s.id);
+    const mean2 = meanCostOf(ctx, g.drg, s.dischargeDate, s.id);
+    if (rw2 === null || mean2 === null || rw2 >= rw) continue;
+    const fit = Math.abs(Math.log(s.totalCost / mean2));
+    if (fit0 - fit >= rule.check.minFitGain && (best === null || fit < best.fit)) {
+      best = { code, g, mean: mean2, rw: rw2, fit };
+    }
+  }
+  if (best === null) return null;
+  const pricing = price([paymentStay(s)], [paymentStay(s, { drg: best.g.drg })], ctx.settlement);
+  return makeFinding(rule, {
+    stayIds: [s.id],
+    hospitalId: s.hospitalId,
+    physicianCode: s.physicianCode,
+    personId: s.personId,
+    message: `疑似升级主要诊断：主要诊断 ${dxName(ctx, pdx)} 的费用与 ${best.g.drg} 相符，按近似诊断 ${dxName(ctx, best.code)} 入 ${best.g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+    evidence: [
+      {
+        text: `按上传主要诊断入 ${s.group.drg}（权重 ${rw.toFixed(2)}，组均费用 ${yuan(mean)} 元），病例总费用 ${yuan(s.totalCost)} 元，仅为组均的 ${ratio(costRatio)} 倍`,
+        fields: { drg: s.group.drg, rw, meanCost: mean, totalCost: s.totalCost, costRatio: ratio(costRatio) },
+      },
+      {
+        text: `近似诊断 ${dxName(ctx, best.code)} 入 ${best.g.drg}（权重 ${best.rw.toFixed(2)}，组均费用 ${yuan(best.mean)} 元），与实际费用更相符`,
+        fields: { nearCode: best.code, nearDrg: best.g.drg, nearRw: best.rw, nearMeanCost: best.mean },
+      },
+    ],
+    pricing,
+  });
+}
+
+/**
+ * 高码低编: 手术费 but no procedure code. Priced when the usual procedure of the principal diagnosis
+ * regroups the stay into a higher-weight group where it is no longer a high outlier.
+ */
+export function detectDowncoding(s: AuditStay, ctx: AuditContext, uploaded: StaySettlement): Finding | null {
+  const rule = ruleOf(ctx.rules, "downcoding_outlier");
+  if (rule === undefined || s.record.procedures.length > 0) return null;
+  const surgery = fee(s, rule.check.surgeryCategory);
+  if (surgery < rule.check.minSurgeryFee) return null;
+  const pdx = s.record.diagnoses[0] as string;
+  const px = ctx.norms.procedureByPrincipal.get(pdx);
+  const evidence: Evidence[] = [
+    {
+      text: `病例${uploaded.category === "highOutlier" ? "为高倍率" : "未达高倍率"}（总费用 ${yuan(s.totalCost)} 元，高倍率界值 ${yuan(uploaded.highThreshold ?? 0)} 元），有${catName(ctx, rule.check.surgeryCategory)} ${yuan(surgery)} 元，但未填写任何手术操作`,
+      fields: {
+        totalCost: s.totalCost,
+        highThreshold: uploaded.highThreshold,
+        surgeryFee: surgery,
+        procedures: 0,
+      },
+    },
+  ];
+  let pricing = null;
+  let corrected = "";
+  if (px !== undefined) {
+    const g = regroup(ctx, s.record, s.record.diagnoses, [px]);
+    const rw = rwOf(ctx, s.group.drg, s.dischargeDate, s.id);
+    const rw2 = g.status === "OK" ? rwOf(ctx, g.drg, s.dischargeDate, s.id) : null;
+    if (g.status === "OK" && rw !== null && rw2 !== null && rw2 > rw) {
+      const alt = settleAs(s, g.drg, ctx.settlement);
+      evidence.push({
+        text: `按该诊断常规手术 ${pxName(ctx, px)} 补填后入 ${g.drg}（权重 ${rw2.toFixed(2)}），${alt.category === "highOutlier" ? "仍为高倍率" : `不再为高倍率（界值 ${yuan(alt.highThreshold ?? 0)} 元）`}`,
+        fields: { procedure: px, correctedDrg: g.drg, correctedRw: rw2, correctedCategory: alt.category },
+      });
+      if (alt.category !== "highOutlier") {
+        pricing = price([paymentStay(s)], [paymentStay(s, { drg: g.drg })], ctx.settlement);
+        corrected = g.drg;
+      }
+    }
+  }
+  return makeFinding(rule, {
+    stayIds: [s.id],
+    hospitalId: s.hospitalId,
+    physicianCode: s.physicianCode,
+    personId: s.personId,
+    message:
+      pricing === null
+        ? `疑似高码低编：病例有手术费但未编码手术，需核实手术后重新分组`
+        : `疑似高码低编：漏填手术使病例入低权重组并达高倍率，按 ${corrected} 重新结算基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+    evidence,
+    pricing,
+  });
+}
+
+/** 有意歧义: a QY case whose cost lies above the proper group's standard and below its high threshold. */
+export function detectQyAmbiguity(s: AuditStay, ctx: AuditContext, uploaded: StaySettlement): Finding | null {
+  const rule = ruleOf(ctx.rules, "qy_ambiguity");
+  if (rule === undefined || s.group.status !== "AMBIGUOUS") return null;
+  const px = s.record.procedures;
+  for (let i = 0; i < px.length; i++) {
+    const rest = px.filter((_, j) => j !== i);
+    const g = regroup(ctx, s.record, s.record.diagnoses, rest);
+    if (g.status !== "OK") continue;
+    const alt = settleAs(s, g.drg, ctx.settlement);
+    if (alt.standard === null || alt.highThreshold === null) return null;
+    if (!(s.totalCost > alt.standard && s.totalCost <= alt.highThreshold)) return null;
+    const pricing = price([paymentStay(s)], [paymentStay(s, { drg: g.drg })], ctx.settlement);
+    return makeFinding(rule, {
+      stayIds: [s.id],
+      hospitalId: s.hospitalId,
+      physicianCode: s.physicianCode,
+      personId: s.personId,
+      message: `疑似有意歧义：手术 ${pxName(ctx, px[i] as string)} 与主要诊断 ${dxName(ctx, s.record.diagnoses[0] as string)} 不匹配，使病例进入 ${s.group.drg} 按比例结算；去除后入 ${g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+      evidence: [
+        {
+          text: `上传入歧义组 ${s.group.drg}，按 ${uploaded.category === "ambiguous" ? "歧义组比例" : uploaded.category} 结算 ${yuan(uploaded.drgPayment)} 元`,
+          fields: { drg: s.group.drg, payment: uploaded.drgPayment },
+        },
+        {
+          text: `去除手术 ${pxName(ctx, px[i] as string)} 后入 ${g.drg}：支付标准 ${yuan(alt.standard)} 元 < 总费用 ${yuan(s.totalCost)} 元 ≤ 高倍率界值 ${yuan(alt.highThreshold)} 元`,
+          fields: {
+            procedure: px[i] as string,
+            correctedDrg: g.drg,
+            standard: alt.standard,
+            highThreshold: alt.highThreshold,
+            totalCost: s.totalCost,
+          },
+        },
+      ],
+      pricing,
+    });
+  }
+  return null;
+}
+
+/** 违规收费跃迁: one category's excess over the group norm moves the stay across a tier. */
+export function detectTierCrossing(
+  s: AuditStay,
+  ctx: AuditContext,
+  uploaded: StaySettlement,
+): Finding | null {
+  const rule = ruleOf(ctx.rules, "tier_crossing");
+  if (rule === undefined || s.group.status !== "OK" || s.totalCost <= 0) return null;
+  if (uploaded.highThreshold === null || uploaded.lowThreshold === null) return null;
+  const high = uploaded.category === "highOutlier";
+  const normalAboveLow = uploaded.category === "normal" && uploaded.lowThreshold > 0;
+  if (!high && !normalAboveLow) return null;
+  const norm = ctx.norms.drgs.get(s.group.drg);
+  if (norm === undefined || norm.cases < rule.check.minCases) return null;
+  let best = "";
+  let excess = 0;
+  for (const f of s.fees) {
+    const mu = norm.categoryShare.get(f.category) ?? 0;
+    if (mu >= 0.95) continue;
+    const rest = s.totalCost - f.amount;
+    const usual = (mu * rest) / (1 - mu);
+    const e = f.amount - usual;
+    if (e > excess) {
+      excess = e;
+      best = f.category;
+    }
+  }
+  excess = Math.round(excess);
+  if (excess / s.totalCost < rule.check.minExcessShare) return null;
+  const after = s.totalCost - excess;
+  const crossed = high ? after <= uploaded.highThreshold : after < uploaded.lowThreshold;
+  if (!crossed) return null;
+  const pricing = price([paymentStay(s)], [withoutCharges(s, excess)], ctx.settlement);
+  const from = high ? "正常倍率" : "低倍率";
+  const to = high ? "高倍率" : "正常倍率";
+  return makeFinding(rule, {
+    stayIds: [s.id],
+    hospitalId: s.hospitalId,
+    physicianCode: s.physicianCode,
+    personId: s.personId,
+    message: `疑似违规收费跃迁：${catName(ctx, best)}超出同组常规 ${yuan(excess)} 元，使病例由${from}跃迁为${to}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+    evidence: [
+      {
+        text: `${catName(ctx, best)} 占总费用 ${ratio((s.totalCost - (s.totalCost - fee(s, best))) / s.totalCost)}，同组均值 ${ratio(norm.categoryShare.get(best) ?? 0)}，超出常规 ${yuan(excess)} 元`,
+        fields: {
+          category: best,
+          amount: fee(s, best),
+          groupShare: ratio(norm.categoryShare.get(best) ?? 0),
+          excess,
+        },
+      },
+      {
+        text: `总费用 ${yuan(s.totalCost)} 元，剔除后 ${yuan(after)} 元；${high ? `高倍率界值 ${yuan(uploaded.highThreshold)}` : `低倍率界值 ${yuan(uploaded.lowThreshold)}`} 元`,
+        fields: {
+          totalCost: s.totalCost,
+          corrected: after,
+          highThreshold: uploaded.highThreshold,
+          lowThreshold: uploaded.lowThreshold,
+        },
+      },
+    ],
+    pricing,
+  });
+}
+
+function isMedicalAdrg(adrg: string | null): boolean {
+  if (adrg === null || adrg.length < 2) return false;
+  const c = adrg.charCodeAt(1);
+  return c >= 82; // R–Z: 内科组
+}
+
+/** 低指征住院: a short stay with only exams, labs, oral drugs and basic care. */
+export function detectLowIndication(s: AuditStay, ctx: AuditContext): Finding | null {
+  const rule = ruleOf(ctx.rules, "low_indication");
+  if (rule === undefined || s.los > rule.check.maxLos || s.totalCost <= 0) return null;
+  const c = rule.check;
+  if (
+    c.outpatientAdrgs.length > 0
+      ? !c.outpatientAdrgs.includes(s.group.adrg ?? "")
+      : !isMedicalAdrg(s.group.adrg)
+  )
+    return null;
+  let other = 0;
+  for (const f of s.fees) if (!c.allowedCategories.includes(f.category)) other += f.amount;
+  if (other / s.totalCost > c.maxOtherShare) return null;
+  const mean = meanCostOf(ctx, s.group.drg, s.dischargeDate, s.id);
+  if (mean === null || s.totalCost / mean > c.maxCostRatio) return null;
+  const original = [paymentStay(s)];
+  const full = price(original, [], ctx.settlement);
+  const pricing =
+    c.lossShare >= 1
+      ? full
+      : {
+          ...full,
+          correctedFund: full.originalFund - Math.round(full.originalFund * c.lossShare),
+          fundLoss: Math.round(full.originalFund * c.lossShare),
+        };
+  const cats = s.fees.filter((f) => f.amount > 0).map((f) => catName(ctx, f.category));
+  return makeFinding(rule, {
+    stayIds: [s.id],
+    hospitalId: s.hospitalId,
+    physicianCode: s.physicianCode,
+    personId: s.personId,
+    message: `疑似低指征住院：住院 ${s.los} 天，费用仅为${cats.join("、")}，可在门诊治疗；住院医保支付 ${yuan(Math.max(0, pricing.fundLoss))} 元计为损失`,
+    evidence: [
+      {
+        text: `住院 ${s.los} 天，无手术及治疗，检查检验、口服药与基础费用以外的费用占比 ${ratio(other / s.totalCost)}`,
+        fields: { los: s.los, categories: cats, otherShare: ratio(other / s.totalCost) },
+      },
+      {
+        text: `总费用 ${yuan(s.totalCost)} 元，为 ${s.group.drg} 组均费用 ${yuan(mean)} 元的 ${ratio(s.totalCost / mean)} 倍`,
+        fields: { totalCost: s.totalCost, meanCost: mean, drg: s.group.drg },
+      },
+    ],
+    pricing,
+  });
+}
+
+/** 转嫁费用: own-pay share far above the group (医保转自费) or exams/labs missing (住院转门诊). */
+export function detectCostShifting(s: AuditStay, ctx: AuditContext): Finding | null {
+  const rule = ruleOf(ctx.rules, "cost_shifting");
+  if (rule === undefined || s.group.status !== "OK" || s.totalCost <= 0) return null;
+  const norm = ctx.norms.drgs.get(s.group.drg);
+  if (norm === undefined || norm.cases < rule.check.minCases) return null;
+  const ownShare = s.ownPay / s.totalCost;
+  if (ownShare - norm.ownPayShare >= rule.check.ownPayExcess) {
+    const shifted = Math.round((ownShare - norm.ownPayShare) * s.totalCost);
+    const corrected = paymentStay(s, { patientShare: Math.max(0, s.patientShare - shifted) });
+    const pricing = price([paymentStay(s)], [corrected], ctx.settlement);
+    return makeFinding(rule, {
+      stayIds: [s.id],
+      hospitalId: s.hospitalId,
+      physicianCode: s.physicianCode,
+      personId: s.personId,
+      message: `疑似医保转自费：全自费占比 ${ratio(ownShare)}，同组均值 ${ratio(norm.ownPayShare)}，患者多负担约 ${yuan(shifted)} 元`,
+      evidence: [
+        {
+          text: `个人自费 ${yuan(s.ownPay)} 元，占总费用 ${ratio(ownShare)}；${s.group.drg} 组均全自费占比 ${ratio(norm.ownPayShare)}`,
+          fields: {
+            mode: "ownpay",
+            ownPay: s.ownPay,
+            ownShare: ratio(ownShare),
+            groupOwnShare: ratio(norm.ownPayShare),
+            shifted,
+          },
+        },
+      ],
+      pricing,
+    });
+  }
+  let exam = 0;
+  let examMu = 0;
+  for (const c of rule.check.examCategories) {
+    exam += fee(s, c);
+    examMu += norm.categoryShare.get(c) ?? 0;
+  }
+  const examShare = exam / s.totalCost;
+  const before = s.outpatientBeforeAdmission ?? 0;
+  if (examMu > 0 && (examShare < rule.check.examShareFactor * examMu || before > 0)) {
+    const missing = Math.max(before, Math.round((examMu * (s.totalCost - exam)) / (1 - examMu) - exam));
+    const corrected = paymentStay(s, { totalCost: s.totalCost + missing });
+    const pricing = price([paymentStay(s)], [corrected], ctx.settlement);
+    return makeFinding(rule, {
+      stayIds: [s.id],
+      hospitalId: s.hospitalId,
+      physicianCode: s.physicianCode,
+      personId: s.personId,
+      message: `疑似住院转门诊：检查检验费用占比 ${ratio(examShare)}，远低于同组均值 ${ratio(examMu)}，约 ${yuan(missing)} 元可能在入院前门诊发生`,
+      evidence: [
+        {
+          text: `检查费与化验费合计 ${yuan(exam)} 元，占总费用 ${ratio(examShare)}；${s.group.drg} 组均占比 ${ratio(examMu)}${before > 0 ? `；入院前门诊费用 ${yuan(before)} 元` : ""}`,
+          fields: {
+            mode: "outpatient",
+            exam,
+            examShare: ratio(examShare),
+            groupExamShare: ratio(examMu),
+            outpatientBefore: before,
+            missing,
+          },
+        },
+      ],
+      pricing,
+    });
+  }
+  return null;
+}

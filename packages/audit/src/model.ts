@@ -1,0 +1,127 @@
+/**
+ * The audit's view of one inpatient stay (审核病例) and of its findings (审核结果).
+ * Money is integer fen (分); dates are ISO `YYYY-MM-DD`; day numbers count days since 1970-01-01.
+ */
+import type { GroupingRecord, GroupStatus } from "@yibao/grouper";
+
+/** One 医疗收费项目类别 line of the list (iteminfo), in fen. */
+export interface FeeCategory {
+  /** med_chrgitm, e.g. `06` 手术费. */
+  readonly category: string;
+  readonly amount: number;
+  /** 甲类. */
+  readonly classA: number;
+  /** 乙类. */
+  readonly classB: number;
+  /** 全自费. */
+  readonly ownPay: number;
+  /** 其他. */
+  readonly other: number;
+}
+
+/**
+ * 费用明细 (detail item): optional item-level data for rules that need it (收费项目编码, 日期, 数量,
+ * 单价). The national settlement list has only categories; hospital systems and the detail upload
+ * (费用明细上传) can supply these.
+ */
+export interface DetailItem {
+  /** 医保目录项目编码. */
+  readonly code: string;
+  readonly name: string;
+  /** 收费项目类别 (med_chrgitm). */
+  readonly category: string;
+  /** 费用发生日期 (ISO date). */
+  readonly date: string;
+  readonly quantity: number;
+  /** 单价 (fen). */
+  readonly unitPrice: number;
+  /** 金额 (fen) = quantity × unitPrice, rounded. */
+  readonly amount: number;
+}
+
+/** The grouping as stored with the stay (分组结果). */
+export interface StayGroup {
+  readonly status: GroupStatus;
+  readonly drg: string;
+  readonly mdc: string | null;
+  readonly adrg: string | null;
+}
+
+/** 审核病例: one settled inpatient stay as the audit sees it. */
+export interface AuditStay {
+  /** 结算ID. */
+  readonly id: string;
+  /** 参保人 identifier (证件号码 or 医保编号): readmissions are found per person. */
+  readonly personId: string;
+  /** 定点医疗机构编码. */
+  readonly hospitalId: string;
+  /** 医保结算等级 (hi_setl_lv). */
+  readonly hospitalLevel: string;
+  /** 出院科别. */
+  readonly deptCode: string;
+  /** 主诊医师代码. */
+  readonly physicianCode: string;
+  readonly admissionDate: string;
+  readonly dischargeDate: string;
+  readonly admissionDay: number;
+  readonly dischargeDay: number;
+  /** 实际住院天数. */
+  readonly los: number;
+  /** The grouping record (codes, age, sex) the stay was grouped with. */
+  readonly record: GroupingRecord;
+  readonly group: StayGroup;
+  /** 医疗总费用. */
+  readonly totalCost: number;
+  /** 个人负担 as settled (total − fund payments). */
+  readonly patientShare: number;
+  /** 个人自费 (psn_ownpay). */
+  readonly ownPay: number;
+  readonly fees: readonly FeeCategory[];
+  /**
+   * 出院31天内再住院计划 (days_rinp_flag_31 = 2) declared on THIS list: the next admission within
+   * 31 days is planned.
+   */
+  readonly readmissionPlanned: boolean;
+  /** 费用明细, when available. */
+  readonly details?: readonly DetailItem[];
+  /** 入院前门诊费用 (fen) in the days before admission, when the outpatient data is linked. */
+  readonly outpatientBeforeAdmission?: number;
+}
+
+/** 违规类型: the nine DRG violation types of seed 002, patient selection and item rules. */
+export type ViolationType =
+  | "split_admission"
+  | "repeated_admission"
+  | "patient_selection"
+  | "low_indication"
+  | "upcoding_secondary"
+  | "upcoding_principal"
+  | "downcoding_outlier"
+  | "cost_shifting"
+  | "qy_ambiguity"
+  | "tier_crossing"
+  | "item_rule";
+
+/** Chinese names of the violation types (违规类型名称). */
+export const VIOLATION_TYPE_NAMES: Readonly<Record<ViolationType, string>> = {
+  split_admission: "分解住院",
+  repeated_admission: "重复住院",
+  patient_selection: "选择患者（推诿重症）",
+  low_indication: "低指征住院",
+  upcoding_secondary: "低码高编（虚假/多编次要诊断）",
+  upcoding_principal: "低码高编（升级主要诊断）",
+  downcoding_outlier: "高码低编（进入高倍率）",
+  cost_shifting: "转嫁费用",
+  qy_ambiguity: "有意歧义（QY）",
+  tier_crossing: "违规收费跃迁结算档次",
+  item_rule: "项目规则（政策/管理/医疗类）",
+};
+
+/** 审核结论: a policy-rule hit is a clear violation, a reasonable-use hit is suspicious. */
+export type Outcome = "明确违规" | "可疑";
+
+/** One piece of evidence (证据): Chinese text with structured fields. */
+export interface Evidence {
+  readonly text: string;
+  readonly fields: Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
+}

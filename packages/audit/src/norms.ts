@@ -1,0 +1,114 @@
+/**
+ * 病组常模 (group norms): what the region's own history says a stay of each DRG normally looks like
+ * (mean cost, fee-category shares, own-pay share), the frequent principal diagnoses of each ADRG and
+ * the usual principal procedure of each principal diagnosis. Part of the knowledge base
+ * (医药学知识), learned from data in one linear pass; detectors compare a stay against it.
+ */
+import type { AuditStay } from "./model.js";
+
+/** Norm of one DRG (病组常模). */
+export interface DrgNorm {
+  readonly drg: string;
+  readonly cases: number;
+  /** Mean total cost (fen), outliers trimmed. */
+  readonly meanCost: number;
+  readonly meanLos: number;
+  /** Mean share of each fee category in the total (0–1). */
+  readonly categoryShare: ReadonlyMap<string, number>;
+  /** Mean own-pay share (全自费占比). */
+  readonly ownPayShare: number;
+}
+
+/** 病组常模库. */
+export interface GroupNorms {
+  readonly drgs: ReadonlyMap<string, DrgNorm>;
+  /** ADRG → its most frequent principal diagnoses, most frequent first. */
+  readonly principalsByAdrg: ReadonlyMap<string, readonly string[]>;
+  /** Principal diagnosis → its most frequent principal procedure among operated stays. */
+  readonly procedureByPrincipal: ReadonlyMap<string, string>;
+  /** MDC → ADRGs seen. */
+  readonly adrgsByMdc: ReadonlyMap<string, readonly string[]>;
+}
+
+function topKeys(m: Map<string, number>, k: number): string[] {
+  return [...m.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, k)
+    .map((e) => e[0]);
+}
+
+function bump(outer: Map<string, Map<string, number>>, key: string, value: string): void {
+  let m = outer.get(key);
+  if (m === undefined) outer.set(key, (m = new Map()));
+  m.set(value, (m.get(value) ?? 0) + 1);
+}
+
+/**
+ * Learns the norms from historical stays in linear time. A DRG's means are taken over its stays
+ * with cost within [median ÷ trim, median × trim], so outliers (genuine or irregular) do not
+ * shift them.
+ */
+export function learnNorms(
+  stays: readonly AuditStay[],
+  options: { topPrincipals?: number; trim?: number } = {},
+): GroupNorms {
+  const top = options.topPrincipals ?? 5;
+  const trim = options.trim ?? 2.5;
+  const byDrg = new Map<string, AuditStay[]>();
+  const pdxByAdrg = new Map<string, Map<string, number>>();
+  const pxByPdx = new Map<string, Map<string, number>>();
+  const adrgsByMdc = new Map<string, Set<string>>();
+  for (const s of stays) {
+    const g = s.group;
+    if (g.status !== "OK") continue;
+    let list = byDrg.get(g.drg);
+    if (list === undefined) byDrg.set(g.drg, (list = []));
+    list.push(s);
+    const pdx = s.record.diagnoses[0];
+    if (g.adrg !== null && pdx !== undefined) {
+      bump(pdxByAdrg, g.adrg, pdx);
+      if (g.mdc !== null) {
+        let set = adrgsByMdc.get(g.mdc);
+        if (set === undefined) adrgsByMdc.set(g.mdc, (set = new Set()));
+        set.add(g.adrg);
+      }
+    }
+    const px = s.record.procedures[0];
+    if (pdx !== undefined && px !== undefined) bump(pxByPdx, pdx, px);
+  }
+  const drgs = new Map<string, DrgNorm>();
+  for (const [drg, list] of byDrg) {
+    const costs = list.map((s) => s.totalCost).sort((x, y) => x - y);
+    const median = costs[costs.length >> 1] as number;
+    let n = 0;
+    let cost = 0;
+    let los = 0;
+    let own = 0;
+    const shares = new Map<string, number>();
+    for (const s of list) {
+      if (s.totalCost <= 0 || s.totalCost < median / trim || s.totalCost > median * trim) continue;
+      n++;
+      cost += s.totalCost;
+      los += s.los;
+      own += s.ownPay / s.totalCost;
+      for (const f of s.fees) shares.set(f.category, (shares.get(f.category) ?? 0) + f.amount / s.totalCost);
+    }
+    if (n === 0) continue;
+    for (const [k, v] of shares) shares.set(k, v / n);
+    drgs.set(drg, {
+      drg,
+      cases: n,
+      meanCost: Math.round(cost / n),
+      meanLos: los / n,
+      categoryShare: shares,
+      ownPayShare: own / n,
+    });
+  }
+  const principalsByAdrg = new Map<string, string[]>();
+  for (const [adrg, m] of pdxByAdrg) principalsByAdrg.set(adrg, topKeys(m, top));
+  const procedureByPrincipal = new Map<string, string>();
+  for (const [pdx, m] of pxByPdx) procedureByPrincipal.set(pdx, topKeys(m, 1)[0] as string);
+  const mdcs = new Map<string, string[]>();
+  for (const [mdc, set] of adrgsByMdc) mdcs.set(mdc, [...set].sort());
+  return { drgs, principalsByAdrg, procedureByPrincipal, adrgsByMdc: mdcs };
+}

@@ -1,0 +1,58 @@
+/**
+ * 基金损失测算: every finding is priced by re-settling the stays as uploaded and as corrected with
+ * the payment package (seed 002 l.450–453: "剔除违规因素后重新结算，比较两次医保基金支付金额的差异").
+ */
+import { mergeStays, type Resettlement, resettle } from "@yibao/payment/resettle";
+import { type SettlementContext, type Stay, type StaySettlement, settleStay } from "@yibao/payment/settle";
+import type { AuditStay } from "./model.js";
+
+export type { Resettlement, SettlementContext, Stay, StaySettlement };
+
+/** The payment package's stay for an audit stay, with optional corrections. */
+export function paymentStay(s: AuditStay, overrides?: Partial<Stay>): Stay {
+  const base: Stay = {
+    id: s.id,
+    hospitalId: s.hospitalId,
+    drg: s.group.drg,
+    totalCost: s.totalCost,
+    admissionDate: s.admissionDate,
+    dischargeDate: s.dischargeDate,
+    los: s.los,
+    patientShare: s.patientShare,
+  };
+  return overrides === undefined ? base : { ...base, ...overrides };
+}
+
+/** The stay with some charges removed (剔除违规收费): the patient share shrinks in proportion. */
+export function withoutCharges(s: AuditStay, removed: number, drg?: string): Stay {
+  const cost = Math.max(0, s.totalCost - removed);
+  const share = s.totalCost === 0 ? 0 : Math.round((s.patientShare * cost) / s.totalCost);
+  return paymentStay(s, { totalCost: cost, patientShare: Math.min(share, cost), drg: drg ?? s.group.drg });
+}
+
+/** Merged stays (合并住院) regrouped into `drg`. */
+export function mergedStay(stays: readonly AuditStay[], drg: string): Stay {
+  return mergeStays(
+    stays.map((s) => paymentStay(s)),
+    { id: stays.map((s) => s.id).join("+"), drg },
+  );
+}
+
+/** Re-settles and returns both settlements and the fund loss. */
+export function price(
+  original: readonly Stay[],
+  corrected: readonly Stay[],
+  ctx: SettlementContext,
+): Resettlement {
+  return resettle(original, corrected, ctx);
+}
+
+/** Settles one stay as uploaded. */
+export function settleAsUploaded(s: AuditStay, ctx: SettlementContext): StaySettlement {
+  return settleStay(paymentStay(s), ctx);
+}
+
+/** Settles the stay as if it were grouped into `drg` (for thresholds of an alternative group). */
+export function settleAs(s: AuditStay, drg: string, ctx: SettlementContext): StaySettlement {
+  return settleStay(paymentStay(s, { drg }), ctx);
+}

@@ -1,0 +1,265 @@
+/**
+ * 两库: the knowledge base (知识库) and the rule base (规则库) as versioned data, after the national
+ * framework 1.0 (seed 000 l.2059–2151): rules are 政策类, 管理类 or 医疗类; each has parameters,
+ * thresholds and scenarios set by the region; a policy-rule hit is 明确违规 (intercepted), a
+ * reasonable-use hit is 可疑 (waits for the hospital's appeal). Nothing region-specific is a literal
+ * in the detectors: every number they use comes from here.
+ */
+import type { Outcome, ViolationType } from "./model.js";
+
+/** 规则类别. */
+export type RuleCategory = "政策类" | "管理类" | "医疗类";
+/** 应用场景. */
+export type Scenario = "住院" | "门诊" | "药店";
+/** 审核环节: 事前提醒 / 事中预警 / 事后审核. */
+export type Stage = "事前" | "事中" | "事后";
+
+/** The check a rule runs, with its parameters (规则逻辑与参数). */
+export type RuleCheck =
+  | {
+      /** 分解住院: re-admission to the same hospital within `windowDays` in the same ADRG or MDC. */
+      readonly kind: "split_admission";
+      readonly windowDays: number;
+      /**
+       * What makes two stays "the same illness": `principal` = same principal diagnosis or same
+       * ADRG; `category` = same principal diagnosis category (类目, 3 characters) or same ADRG;
+       * `mdc` = same MDC.
+       */
+      readonly relation: "principal" | "category" | "mdc";
+      readonly sameHospital: boolean;
+    }
+  | {
+      /** 重复住院: re-admission within `windowDays` for an unrelated group. */
+      readonly kind: "repeated_admission";
+      readonly windowDays: number;
+      readonly sameHospital: boolean;
+    }
+  | {
+      /** 选择患者: hospital-level drop of the high-weight or elderly share against the previous period. */
+      readonly kind: "patient_selection";
+      /** Period length in months (统计周期). */
+      readonly periodMonths: number;
+      /** RW at or above which a case counts as high-weight (高权重病例). */
+      readonly highWeightRw: number;
+      readonly elderlyAge: number;
+      readonly minCases: number;
+      /** Relative drop of a share that raises a finding (e.g. 0.3 = −30%). */
+      readonly maxRelativeDrop: number;
+    }
+  | {
+      /** 低指征住院: short stays with only exams, labs, oral drugs and basic care. */
+      readonly kind: "low_indication";
+      readonly maxLos: number;
+      /** Categories of a low-indication stay (检查/化验/西药/诊察/护理/床位). */
+      readonly allowedCategories: readonly string[];
+      /** Share of the cost allowed outside those categories. */
+      readonly maxOtherShare: number;
+      /** Cost ratio to the group standard below which the stay is cheap enough for outpatient care. */
+      readonly maxCostRatio: number;
+      /** ADRGs treatable in outpatient care (门诊可治疗病组); empty: any medical ADRG. */
+      readonly outpatientAdrgs: readonly string[];
+      /** Share of the fund payment counted as loss (门诊换算比例); 1 = all of it. */
+      readonly lossShare: number;
+    }
+  | {
+      /** 虚假/多编次要诊断: a counted CC/MCC raises the group but the cost does not support it. */
+      readonly kind: "upcoding_secondary";
+      /**
+       * Position of the cost between the lower group's and the raised group's average cost
+       * (0 = lower group's average, 1 = raised group's) at or below which the CC/MCC is unsupported.
+       */
+      readonly maxSupport: number;
+    }
+  | {
+      /** 升级诊断: a near principal diagnosis gives a lower group that fits the cost much better. */
+      readonly kind: "upcoding_principal";
+      /** Cost ÷ the group's average cost at or below which the case is checked. */
+      readonly maxCostRatio: number;
+      /** The near code's group average must fit the cost this much better (log distance). */
+      readonly minFitGain: number;
+      /** How many frequent principal diagnoses of each other ADRG of the MDC count as near codes. */
+      readonly topPrincipalsPerAdrg: number;
+    }
+  | {
+      /** 高码低编: 手术费 but no procedure code (the stay falls into a lower group, often a high outlier). */
+      readonly kind: "downcoding_outlier";
+      readonly surgeryCategory: string;
+      /** Minimum 手术费 (fen) that shows an operation was done. */
+      readonly minSurgeryFee: number;
+    }
+  | {
+      /** 转嫁费用: self-pay share or exam/lab share out of line with the group. */
+      readonly kind: "cost_shifting";
+      /** Own-pay share above the group's mean by this much (absolute) is suspicious. */
+      readonly ownPayExcess: number;
+      /** Exam+lab share below this fraction of the group's mean share is suspicious. */
+      readonly examShareFactor: number;
+      readonly examCategories: readonly string[];
+      readonly minCases: number;
+    }
+  | {
+      /** 有意歧义: QY case whose cost is above the group standard but below the high-outlier threshold. */
+      readonly kind: "qy_ambiguity";
+    }
+  | {
+      /** 违规收费跃迁: one category's excess over the group norm moves the stay across a tier. */
+      readonly kind: "tier_crossing";
+      /**
+       * A category is excessive when its amount beyond the group's usual share (given the rest of
+       * the bill) is at least this share of the total.
+       */
+      readonly minExcessShare: number;
+      readonly minCases: number;
+    }
+  | {
+      /** 限性别: diagnoses or items restricted to one sex. */
+      readonly kind: "sex_restriction";
+    }
+  | {
+      /** 限年龄: diagnoses or items restricted to an age range. */
+      readonly kind: "age_restriction";
+    }
+  | {
+      /** 重复收费: the same item more than its daily limit on one day. */
+      readonly kind: "duplicate_charge";
+    }
+  | {
+      /** 超数量: bed days beyond the length of stay, quantities beyond daily limits, bed fee beyond its cap. */
+      readonly kind: "quantity_limit";
+      /** Bed days allowed beyond LOS (入出院当日按一日计). */
+      readonly bedDayTolerance: number;
+    }
+  | {
+      /** 互斥项目: items not to be charged together on one day. */
+      readonly kind: "exclusive_items";
+    };
+
+/** One rule of the rule base (规则). */
+export interface AuditRule {
+  readonly id: string;
+  /** Chinese name shown to users. */
+  readonly name: string;
+  readonly category: RuleCategory;
+  readonly scenarios: readonly Scenario[];
+  readonly stages: readonly Stage[];
+  /** 明确违规 (policy rules) or 可疑 (reasonable-use rules). */
+  readonly outcome: Outcome;
+  /** The violation type its findings belong to. */
+  readonly violation: ViolationType;
+  readonly check: RuleCheck;
+  readonly enabled: boolean;
+  /** 规则说明 (Chinese). */
+  readonly description: string;
+  /** 依据: seed lines or documents. */
+  readonly basis: string;
+}
+
+/** 规则库: one version of a region's rules. */
+export interface RuleBase {
+  readonly id: string;
+  readonly region: string;
+  readonly version: string;
+  /** 生效日期 (inclusive). */
+  readonly effectiveFrom: string;
+  /** 失效日期 (inclusive), null: open-ended. */
+  readonly effectiveTo: string | null;
+  readonly rules: readonly AuditRule[];
+}
+
+/** An item of the knowledge base's catalogue (医保目录项目知识). */
+export interface ItemKnowledge {
+  readonly code: string;
+  readonly name: string;
+  readonly category: string;
+  /** 限性别: "1" male, "2" female. */
+  readonly sex?: "1" | "2";
+  /** 限年龄 (years, inclusive). */
+  readonly minAge?: number;
+  readonly maxAge?: number;
+  /** 每日限量 (units per day). */
+  readonly maxPerDay?: number;
+  /** 计价单位. */
+  readonly unit?: string;
+  /** True for 床位费 items: their quantity is bed days. */
+  readonly bedDay?: boolean;
+}
+
+/** A diagnosis restriction (诊断限性别/年龄) by code prefix. */
+export interface DiagnosisRestriction {
+  readonly prefix: string;
+  readonly name: string;
+  readonly sex?: "1" | "2";
+  readonly minAge?: number;
+  readonly maxAge?: number;
+}
+
+/** 知识库: codes, catalogue and medical knowledge the rules read, one version. */
+export interface KnowledgeBase {
+  readonly id: string;
+  readonly version: string;
+  readonly effectiveFrom: string;
+  readonly effectiveTo: string | null;
+  readonly items: readonly ItemKnowledge[];
+  readonly diagnosisRestrictions: readonly DiagnosisRestriction[];
+  /** 互斥项目: pairs of item codes not to be charged on the same day. */
+  readonly exclusivePairs: readonly { readonly a: string; readonly b: string; readonly reason: string }[];
+  /** 床位费日上限 by hospital level (fen per day). */
+  readonly bedFeeCapPerDay: Readonly<Record<string, number>>;
+  /** Category names (医疗收费项目类别). */
+  readonly feeCategoryNames: Readonly<Record<string, string>>;
+  readonly sources: readonly string[];
+}
+
+/** Picks the version in force on `date` (inclusive bounds; the latest `effectiveFrom` wins). */
+export function selectVersion<T extends { effectiveFrom: string; effectiveTo: string | null }>(
+  versions: readonly T[],
+  date: string,
+): T | undefined {
+  let best: T | undefined;
+  for (const v of versions) {
+    if (v.effectiveFrom <= date && (v.effectiveTo === null || date <= v.effectiveTo)) {
+      if (best === undefined || v.effectiveFrom > best.effectiveFrom) best = v;
+    }
+  }
+  return best;
+}
+
+/** An invalid rule base (规则库数据错误): names the rule and the field. */
+export class RuleBaseError extends Error {
+  override name = "RuleBaseError";
+}
+
+/** Validates a rule base: unique ids, dates, parameter ranges. Throws `RuleBaseError`. */
+export function validateRuleBase(base: RuleBase): RuleBase {
+  const iso = /^\d{4}-\d{2}-\d{2}$/;
+  if (!iso.test(base.effectiveFrom)) throw new RuleBaseError(`规则库 ${base.id}：生效日期格式错误`);
+  if (base.effectiveTo !== null && (!iso.test(base.effectiveTo) || base.effectiveTo < base.effectiveFrom)) {
+    throw new RuleBaseError(`规则库 ${base.id}：失效日期错误`);
+  }
+  const seen = new Set<string>();
+  for (const r of base.rules) {
+    if (seen.has(r.id)) throw new RuleBaseError(`规则库 ${base.id}：规则编号 ${r.id} 重复`);
+    seen.add(r.id);
+    for (const [k, v] of Object.entries(r.check)) {
+      if (typeof v === "number" && (!Number.isFinite(v) || v < 0)) {
+        throw new RuleBaseError(`规则 ${r.id}：参数 ${k} 须为非负数`);
+      }
+    }
+    if (r.category === "政策类" && r.outcome !== "明确违规") {
+      throw new RuleBaseError(`规则 ${r.id}：政策类规则的结论须为「明确违规」`);
+    }
+  }
+  return base;
+}
+
+/** The enabled rules of a kind (at most one per kind is used by the DRG detectors). */
+export function ruleOf<K extends RuleCheck["kind"]>(
+  base: RuleBase,
+  kind: K,
+): (AuditRule & { readonly check: Extract<RuleCheck, { kind: K }> }) | undefined {
+  for (const r of base.rules) {
+    if (r.enabled && r.check.kind === kind)
+      return r as AuditRule & { readonly check: Extract<RuleCheck, { kind: K }> };
+  }
+  return undefined;
+}
