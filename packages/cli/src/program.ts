@@ -2,7 +2,7 @@ import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { defaultThreads, groupFile } from "./group-command.js";
 import { importLists } from "./import-command.js";
-import { serve } from "./serve-command.js";
+import { closeOnSignals, serve } from "./serve-command.js";
 
 const schemeOption = () =>
   new Option("--scheme <dir>", "分组方案目录（默认取环境变量 YIBAO_SCHEME_DIR，否则为自带演示方案）");
@@ -107,14 +107,24 @@ export function program(): Command {
     .option("--host <host>", "监听地址（默认取环境变量 HOST，否则 0.0.0.0）")
     .option("--data-dir <dir>", "PGlite 数据目录（默认取环境变量 YIBAO_DATA_DIR，否则 ./data）")
     .option("--database-url <url>", "PostgreSQL 连接串（默认取环境变量 DATABASE_URL）")
+    .option("--demo", "数据库为空时先载入演示地区（合成的医院与一年的结算清单）", false)
+    .option(
+      "--demo-stays <n>",
+      "演示地区的结算清单数（默认取环境变量 YIBAO_DEMO_STAYS，否则 20000）",
+      nonNegativeInt,
+    )
     .action(async (o) => {
-      await serve({
+      const stays =
+        o.demoStays ?? (process.env.YIBAO_DEMO_STAYS ? Number(process.env.YIBAO_DEMO_STAYS) : undefined);
+      const server = await serve({
         port: o.port,
         host: o.host,
         scheme: o.scheme,
         dataDir: o.dataDir,
         databaseUrl: o.databaseUrl,
+        demo: o.demo ? (stays !== undefined ? { stays } : {}) : false,
       });
+      closeOnSignals(server);
     });
 
   cmd

@@ -14,6 +14,8 @@ export interface StartServerOptions {
   readonly plugins?: readonly ServerPlugin[];
   /** Pino log level (default `info`, env LOG_LEVEL). */
   readonly logLevel?: string;
+  /** Runs after the app is built and before it listens (e.g. loading the demo region). */
+  readonly beforeListen?: (app: YibaoApp) => Promise<void>;
 }
 
 export interface RunningServer {
@@ -41,6 +43,7 @@ export async function startServer(
       logger: { level: options.logLevel ?? env.LOG_LEVEL ?? "info" },
       ...(options.plugins ? { plugins: options.plugins } : {}),
     });
+    await options.beforeListen?.(app);
     const url = await app.listen({ port, host });
     app.log.info(
       { database: store.engine, location: store.location, scheme: scheme.id },
