@@ -77,12 +77,28 @@ export function groupLine(scheme: DrgScheme, text: string, line: number, opts: G
 
 const quoted = (s: string | null) => (s === null ? "null" : JSON.stringify(s));
 
+function resultJson(r: GroupResult): string {
+  return `{"id":${quoted(r.id)},"status":"${r.status}","mdc":${quoted(r.mdc)},"adrg":${quoted(r.adrg)},"drg":${quoted(r.drg)},"drgName":${quoted(r.drgName)}}`;
+}
+
+/** The JSONL result of a line that parses and validates, or null (the caller reports the error). */
+function plainResultJson(scheme: DrgScheme, text: string): string | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const v = validateGroupingRecord(value);
+  return "record" in v ? resultJson(groupRecord(scheme, v.record)) : null;
+}
+
 /** The JSONL form of a row: without the line number for results (the output is in input order). */
 export function rowToJson(row: OutputRow): string {
   if ("error" in row) return JSON.stringify(row);
   if (row.reasons === undefined && row.codeChanges === undefined && row.unmappedCodes === undefined) {
     // The common case, written directly: same text as JSON.stringify, without its generic walk.
-    return `{"id":${quoted(row.id)},"status":"${row.status}","mdc":${quoted(row.mdc)},"adrg":${quoted(row.adrg)},"drg":${quoted(row.drg)},"drgName":${quoted(row.drgName)}}`;
+    return resultJson(row);
   }
   const { line: _line, ...rest } = row;
   return JSON.stringify(rest);
@@ -168,8 +184,17 @@ export function groupChunk(
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i] as string;
     if (text.trim() === "") continue;
-    const row = groupLine(scheme, text, chunk.lineNumbers?.[i] ?? chunk.firstLine + i, opts);
+    const line = chunk.lineNumbers?.[i] ?? chunk.firstLine + i;
     records++;
+    if (as === "jsonl" && !opts.explain && !opts.mapCodes) {
+      // The common case, without building an intermediate row.
+      const json = plainResultJson(scheme, text);
+      if (json !== null) {
+        out.push(json);
+        continue;
+      }
+    }
+    const row = groupLine(scheme, text, line, opts);
     if ("error" in row) errors++;
     if (as === "jsonl") out.push(rowToJson(row));
     else cells.push(rowToCells(row));

@@ -8,15 +8,15 @@ export class CodeIndex {
   private chars: Uint16Array;
   private offsets: Int32Array;
   private count = 0;
-  private slots: Int32Array;
-  private hashes: Int32Array;
+  /** Open-addressing table of [id, hash] pairs: one cache line holds both halves of a probe. */
+  private table: Int32Array;
+  /** Mask over slot numbers (the table holds two ints per slot). */
   private mask: number;
 
   constructor(capacityHint = 1024) {
     let size = 16;
     while (size < capacityHint * 2) size <<= 1;
-    this.slots = new Int32Array(size).fill(-1);
-    this.hashes = new Int32Array(size);
+    this.table = CodeIndex.emptyTable(size);
     this.mask = size - 1;
     this.chars = new Uint16Array(capacityHint * 12);
     this.offsets = new Int32Array(capacityHint + 1);
@@ -24,6 +24,12 @@ export class CodeIndex {
 
   get size(): number {
     return this.count;
+  }
+
+  private static emptyTable(slots: number): Int32Array {
+    const t = new Int32Array(slots * 2);
+    for (let k = 0; k < t.length; k += 2) t[k] = -1;
+    return t;
   }
 
   /** FNV-1a over UTF-16 code units. */
@@ -44,12 +50,12 @@ export class CodeIndex {
   /** The id of `code`, or -1 when the index does not hold it. */
   get(code: string): number {
     const h = CodeIndex.hash(code);
-    const { slots, hashes, mask } = this;
+    const { table, mask } = this;
     let k = h & mask;
     for (;;) {
-      const v = slots[k] as number;
+      const v = table[2 * k] as number;
       if (v < 0) return -1;
-      if (hashes[k] === h && this.equals(v, code)) return v;
+      if (table[2 * k + 1] === h && this.equals(v, code)) return v;
       k = (k + 1) & mask;
     }
   }
@@ -63,7 +69,7 @@ export class CodeIndex {
   intern(code: string): number {
     const found = this.get(code);
     if (found >= 0) return found;
-    if ((this.count + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    if ((this.count + 1) * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
     const id = this.count++;
     if (this.offsets.length < this.count + 1) {
       const o = new Int32Array(this.offsets.length * 2);
@@ -84,19 +90,18 @@ export class CodeIndex {
 
   private place(h: number, id: number): void {
     let k = h & this.mask;
-    while ((this.slots[k] as number) >= 0) k = (k + 1) & this.mask;
-    this.slots[k] = id;
-    this.hashes[k] = h;
+    while ((this.table[2 * k] as number) >= 0) k = (k + 1) & this.mask;
+    this.table[2 * k] = id;
+    this.table[2 * k + 1] = h;
   }
 
-  private rehash(size: number): void {
-    const old = { slots: this.slots, hashes: this.hashes };
-    this.slots = new Int32Array(size).fill(-1);
-    this.hashes = new Int32Array(size);
-    this.mask = size - 1;
-    for (let k = 0; k < old.slots.length; k++) {
-      const id = old.slots[k] as number;
-      if (id >= 0) this.place(old.hashes[k] as number, id);
+  private rehash(slots: number): void {
+    const old = this.table;
+    this.table = CodeIndex.emptyTable(slots);
+    this.mask = slots - 1;
+    for (let k = 0; k < old.length; k += 2) {
+      const id = old[k] as number;
+      if (id >= 0) this.place(old[k + 1] as number, id);
     }
   }
 }

@@ -54,6 +54,15 @@ export function validateGroupingRecord(
   if (o.procedures !== undefined && !isCodeArray(o.procedures))
     bad("procedures", "应为手术操作编码（字符串）数组");
   if (problems.length > 0) return { problems };
+  // A complete record is used as it is: no copy on the hot path, and nothing changed.
+  if (
+    o.dept !== undefined &&
+    o.dischargeWay !== undefined &&
+    o.los !== undefined &&
+    o.procedures !== undefined
+  ) {
+    if (o.ageDays !== undefined && o.birthWeight !== undefined) return { record: raw as GroupingRecord };
+  }
   return {
     record: {
       id: o.id as string,
