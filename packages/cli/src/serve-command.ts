@@ -5,7 +5,7 @@
  */
 import { resolveSchemeDir } from "@yibao/grouper/load";
 import { type ServerPlugin, startServer } from "@yibao/server";
-import type { NamedMigration } from "@yibao/store";
+import type { NamedMigration, Store } from "@yibao/store";
 import { type DemoRegionOptions, loadDemoRegion } from "./demo-region.js";
 
 export interface ServeOptions {
@@ -14,7 +14,7 @@ export interface ServeOptions {
   readonly scheme?: string;
   readonly dataDir?: string;
   readonly databaseUrl?: string;
-  readonly plugins?: readonly ServerPlugin[];
+  readonly plugins?: readonly ServerPlugin[] | ((store: Store) => readonly ServerPlugin[]);
   readonly migrations?: readonly NamedMigration[];
   /** Load the demo region into an empty store before serving. */
   readonly demo?: DemoRegionOptions | false;

@@ -3,7 +3,7 @@
  * DATABASE_URL or YIBAO_DATA_DIR, YIBAO_SCHEME_DIR.
  */
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
-import { type OpenStoreOptions, openStore } from "@yibao/store";
+import { type OpenStoreOptions, openStore, type Store } from "@yibao/store";
 import { buildServer, type ServerPlugin, type YibaoApp } from "./app.js";
 
 export interface StartServerOptions {
@@ -11,7 +11,8 @@ export interface StartServerOptions {
   readonly host?: string;
   readonly schemeDir?: string;
   readonly store?: OpenStoreOptions;
-  readonly plugins?: readonly ServerPlugin[];
+  /** Further areas' plugins, or a function building them from the opened store. */
+  readonly plugins?: readonly ServerPlugin[] | ((store: Store) => readonly ServerPlugin[]);
   /** Pino log level (default `info`, env LOG_LEVEL). */
   readonly logLevel?: string;
   /** Runs after the app is built and before it listens (e.g. loading the demo region). */
@@ -41,7 +42,9 @@ export async function startServer(
       store,
       scheme,
       logger: { level: options.logLevel ?? env.LOG_LEVEL ?? "info" },
-      ...(options.plugins ? { plugins: options.plugins } : {}),
+      ...(options.plugins
+        ? { plugins: typeof options.plugins === "function" ? options.plugins(store) : options.plugins }
+        : {}),
     });
     await options.beforeListen?.(app);
     const url = await app.listen({ port, host });
