@@ -1,0 +1,137 @@
+/**
+ * The console's migrations (0300–0399, the accounts range): users, sessions, operation log, appeals,
+ * the indicator cubes and weights, and indexes on the store's settlement lists for the console's
+ * queries. Pass them to `openStore({ migrations: consoleMigrations })`.
+ */
+import type { NamedMigration } from "@yibao/store";
+import { type Kysely, sql } from "kysely";
+
+type AnyDb = Kysely<any>;
+
+const CUBE_MEASURES = sql.raw(`
+  period char(7) NOT NULL,
+  drg text NOT NULL,
+  group_status text NOT NULL,
+  lists integer NOT NULL,
+  cases integer NOT NULL,
+  total_cost_fen bigint NOT NULL,
+  fund_pay_fen bigint NOT NULL,
+  personal_pay_fen bigint NOT NULL,
+  los_sum bigint NOT NULL,
+  deaths integer NOT NULL,
+  alive integer NOT NULL,
+  readm14 integer NOT NULL,
+  readm30 integer NOT NULL`);
+
+export const consoleMigrations: readonly NamedMigration[] = [
+  {
+    name: "0300_console_accounts",
+    async up(db: AnyDb) {
+      await sql`CREATE TABLE console_user (
+        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        username text NOT NULL UNIQUE,
+        display_name text NOT NULL,
+        role text NOT NULL CHECK (role IN ('bureau', 'hospital', 'reviewer', 'admin')),
+        hospital_code text,
+        password_hash text NOT NULL,
+        disabled boolean NOT NULL DEFAULT false,
+        failed_logins integer NOT NULL DEFAULT 0,
+        locked_until timestamptz,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        CHECK ((role = 'hospital') = (hospital_code IS NOT NULL))
+      )`.execute(db);
+      await sql`CREATE TABLE console_session (
+        token_hash text PRIMARY KEY,
+        user_id integer NOT NULL REFERENCES console_user (id) ON DELETE CASCADE,
+        csrf_token text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        absolute_expires_at timestamptz NOT NULL
+      )`.execute(db);
+      await sql`CREATE INDEX console_session_user ON console_session (user_id)`.execute(db);
+      await sql`CREATE TABLE console_oplog (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at timestamptz NOT NULL,
+        user_id integer,
+        username text NOT NULL,
+        role text NOT NULL,
+        hospital_code text,
+        action text NOT NULL,
+        target text NOT NULL,
+        detail jsonb NOT NULL,
+        status_code integer,
+        ip text NOT NULL
+      )`.execute(db);
+      await sql`CREATE INDEX console_oplog_at ON console_oplog (at DESC)`.execute(db);
+      await sql`CREATE TABLE console_appeal (
+        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        setl_id text NOT NULL,
+        version integer NOT NULL,
+        seq integer NOT NULL,
+        rule_id text NOT NULL,
+        finding_message text NOT NULL,
+        hospital_code text NOT NULL,
+        reason text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
+        filed_by text NOT NULL,
+        filed_at timestamptz NOT NULL,
+        decided_by text,
+        decided_at timestamptz,
+        decision_comment text,
+        UNIQUE (setl_id, version, seq)
+      )`.execute(db);
+      await sql`CREATE INDEX console_appeal_hospital ON console_appeal (hospital_code, status)`.execute(db);
+    },
+    async down(db: AnyDb) {
+      for (const t of ["console_appeal", "console_oplog", "console_session", "console_user"]) {
+        await sql`DROP TABLE IF EXISTS ${sql.id(t)}`.execute(db);
+      }
+    },
+  },
+  {
+    name: "0301_console_indicator_cubes",
+    async up(db: AnyDb) {
+      await sql`CREATE TABLE console_cube (
+        hospital_code text NOT NULL,
+        dept text NOT NULL,
+        physician text NOT NULL,
+        physician_name text NOT NULL,
+        ${CUBE_MEASURES}
+      )`.execute(db);
+      await sql`CREATE INDEX console_cube_hospital_period ON console_cube (hospital_code, period)`.execute(
+        db,
+      );
+      await sql`CREATE TABLE console_cube_hd (
+        hospital_code text NOT NULL,
+        ${CUBE_MEASURES}
+      )`.execute(db);
+      await sql`CREATE INDEX console_cube_hd_period ON console_cube_hd (period, hospital_code)`.execute(db);
+      await sql`CREATE TABLE console_drg_weight (
+        drg text PRIMARY KEY,
+        rw double precision NOT NULL CHECK (rw >= 0),
+        source text NOT NULL
+      )`.execute(db);
+      await sql`CREATE TABLE console_cube_state (
+        id integer PRIMARY KEY CHECK (id = 1),
+        refreshed_at timestamptz NOT NULL,
+        source_count bigint NOT NULL,
+        source_max_received timestamptz,
+        base_rate_fen double precision,
+        weight_source text NOT NULL
+      )`.execute(db);
+      // Readmission look-up (next admission of the same patient) and the freshness check.
+      await sql`CREATE INDEX IF NOT EXISTS console_settlement_list_patient_adm
+        ON settlement_list (patient_key, adm_date)`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS console_settlement_list_received
+        ON settlement_list (received_at)`.execute(db);
+    },
+    async down(db: AnyDb) {
+      for (const t of ["console_cube_state", "console_drg_weight", "console_cube_hd", "console_cube"]) {
+        await sql`DROP TABLE IF EXISTS ${sql.id(t)}`.execute(db);
+      }
+      await sql`DROP INDEX IF EXISTS console_settlement_list_patient_adm`.execute(db);
+      await sql`DROP INDEX IF EXISTS console_settlement_list_received`.execute(db);
+    },
+  },
+];

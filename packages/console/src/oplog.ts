@@ -1,0 +1,33 @@
+/** 操作日志: every change, with who, when, what and the outcome. */
+import type { SessionUser } from "./accounts.js";
+import type { ConsoleDb } from "./schema.js";
+
+export interface Operation {
+  readonly user: SessionUser | null;
+  /** Username tried, when there is no user (failed login). */
+  readonly username?: string;
+  readonly action: string;
+  readonly target: string;
+  readonly detail?: Record<string, unknown>;
+  readonly statusCode?: number | null;
+  readonly ip?: string;
+  readonly at?: Date;
+}
+
+export async function recordOperation(db: ConsoleDb, op: Operation): Promise<void> {
+  await db
+    .insertInto("console_oplog")
+    .values({
+      at: op.at ?? new Date(),
+      user_id: op.user?.id ?? null,
+      username: op.user?.username ?? op.username ?? "",
+      role: op.user?.role ?? "",
+      hospital_code: op.user?.hospitalCode ?? null,
+      action: op.action,
+      target: op.target,
+      detail: JSON.stringify(op.detail ?? {}),
+      status_code: op.statusCode ?? null,
+      ip: op.ip ?? "",
+    })
+    .execute();
+}

@@ -1,0 +1,852 @@
+/**
+ * 控制台接口 under /api/v1/console: sign-in, indicators (overview, ranking, drill-down), QC findings
+ * by rule, lists with findings and groups, what-if grouping, appeals, accounts, operation log and
+ * Excel export of any table. Every route states its access policy in `config.access`.
+ */
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { verify } from "@node-rs/argon2";
+import { INDICATORS } from "@yibao/indicators";
+import { HttpError } from "@yibao/server";
+import ExcelJS from "exceljs";
+import { sql } from "kysely";
+import { Type } from "typebox";
+import type { RouteAccess } from "./access.js";
+import { SESSION_COOKIE } from "./access.js";
+import { createUser, hashPassword, login, logout, passwordProblem, type SessionPolicy } from "./accounts.js";
+import { type CubeRefresher, cubeState } from "./cube.js";
+import { type Dimension, queryIndicators } from "./indicator-sql.js";
+import { recordOperation } from "./oplog.js";
+import { type ConsoleDb, ROLE_NAMES, ROLES, type Role } from "./schema.js";
+
+const PERIOD = "^[0-9]{4}-(0[1-9]|1[0-2])$";
+const ALL: readonly Role[] = ROLES;
+const REGION_VIEWERS: readonly Role[] = ["bureau", "reviewer", "admin"];
+
+const Period = Type.Optional(Type.String({ pattern: PERIOD }));
+const Hospital = Type.Optional(Type.String({ minLength: 1, maxLength: 30 }));
+const Digits = (max: number) => Type.Optional(Type.String({ pattern: `^[0-9]{1,${max}}$` }));
+
+const ScopedPeriod = Type.Object(
+  { hospital: Hospital, periodFrom: Period, periodTo: Period },
+  { additionalProperties: false },
+);
+
+function access(roles: readonly Role[] | "public", scope: RouteAccess["scope"], action?: string) {
+  return { access: { roles, scope, ...(action ? { action } : {}) } satisfies RouteAccess };
+}
+
+function checkRange(q: { periodFrom?: string | undefined; periodTo?: string | undefined }) {
+  if (q.periodFrom && q.periodTo && q.periodFrom > q.periodTo) {
+    throw new HttpError(400, "INVALID_REQUEST", `起始期号（${q.periodFrom}）晚于截止期号（${q.periodTo}）`);
+  }
+}
+
+export interface ConsoleRouteOptions {
+  readonly db: ConsoleDb;
+  readonly refresher: CubeRefresher;
+  readonly sessionPolicy: SessionPolicy;
+  /** Adds `Secure` to the session cookie (behind HTTPS). */
+  readonly secureCookie: boolean;
+}
+
+function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+  return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${
+    secure ? "; Secure" : ""
+  }`;
+}
+
+interface ExportColumn {
+  key: string;
+  title: string;
+  kind?: "money" | "ratio" | "number" | "text";
+}
+
+function pick(row: unknown, path: string): unknown {
+  let v: unknown = row;
+  for (const part of path.split(".")) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncTypebox {
+  const { db, refresher, sessionPolicy } = options;
+  return async (app) => {
+    // ── 登录 / 退出 ──────────────────────────────────────────────────────────────────────────
+    app.post(
+      "/auth/login",
+      {
+        config: access("public", "none"),
+        schema: {
+          body: Type.Object(
+            {
+              username: Type.String({ minLength: 1, maxLength: 60 }),
+              password: Type.String({ minLength: 1, maxLength: 200 }),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request, reply) => {
+        const { username, password } = request.body;
+        const result = await login(db, username, password, sessionPolicy);
+        if (!result.ok) {
+          await recordOperation(db, {
+            user: null,
+            username,
+            action: "登录失败",
+            target: "/auth/login",
+            detail: { reason: result.reason },
+            statusCode: 401,
+            ip: request.ip,
+          });
+          const message =
+            result.reason === "locked"
+              ? "登录失败次数过多，账号已临时锁定，请 5 分钟后再试"
+              : result.reason === "disabled"
+                ? "账号已停用，请联系管理员"
+                : "用户名或密码错误";
+          throw new HttpError(401, "LOGIN_FAILED", message);
+        }
+        await recordOperation(db, {
+          user: result.user,
+          action: "登录",
+          target: "/auth/login",
+          statusCode: 200,
+          ip: request.ip,
+        });
+        reply.header(
+          "set-cookie",
+          sessionCookie(result.token, Math.floor(sessionPolicy.absoluteMs / 1000), options.secureCookie),
+        );
+        return {
+          user: { ...result.user, roleName: ROLE_NAMES[result.user.role] },
+          csrfToken: result.csrfToken,
+        };
+      },
+    );
+
+    app.post("/auth/logout", { config: access(ALL, "none", "退出登录") }, async (request, reply) => {
+      if (request.consoleSession) await logout(db, request.consoleSession.tokenHash);
+      reply.header("set-cookie", sessionCookie("", 0, options.secureCookie));
+      return { ok: true };
+    });
+
+    app.get("/auth/me", { config: access(ALL, "none") }, async (request) => {
+      const user = request.consoleUser!;
+      return {
+        user: { ...user, roleName: ROLE_NAMES[user.role] },
+        csrfToken: request.consoleSession!.csrfToken,
+      };
+    });
+
+    app.post(
+      "/auth/password",
+      {
+        config: access(ALL, "none", "修改本人密码"),
+        schema: {
+          body: Type.Object(
+            { oldPassword: Type.String({ maxLength: 200 }), newPassword: Type.String({ maxLength: 200 }) },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request) => {
+        const user = request.consoleUser!;
+        const row = await db
+          .selectFrom("console_user")
+          .select("password_hash")
+          .where("id", "=", user.id)
+          .executeTakeFirstOrThrow();
+        if (!(await verify(row.password_hash, request.body.oldPassword).catch(() => false))) {
+          throw new HttpError(400, "INVALID_PASSWORD", "原密码不正确");
+        }
+        const problem = passwordProblem(request.body.newPassword);
+        if (problem) throw new HttpError(400, "WEAK_PASSWORD", problem);
+        await db
+          .updateTable("console_user")
+          .set({ password_hash: await hashPassword(request.body.newPassword), updated_at: new Date() })
+          .where("id", "=", user.id)
+          .execute();
+        return { ok: true };
+      },
+    );
+
+    // ── 元数据 ───────────────────────────────────────────────────────────────────────────────
+    app.get("/meta", { config: access(ALL, "handler") }, async (request) => {
+      const user = request.consoleUser!;
+      const own = user.role === "hospital" ? user.hospitalCode : null;
+      let hq = db.selectFrom("hospital").select(["code", "name", "level"]).orderBy("code");
+      if (own) hq = hq.where("code", "=", own);
+      let pq = db.selectFrom("console_cube_hd").select("period").distinct().orderBy("period");
+      if (own) pq = pq.where("hospital_code", "=", own);
+      const [hospitals, periods, state] = await Promise.all([hq.execute(), pq.execute(), cubeState(db)]);
+      return {
+        user: { ...user, roleName: ROLE_NAMES[user.role] },
+        roles: ROLES.map((r) => ({ id: r, name: ROLE_NAMES[r] })),
+        indicators: INDICATORS,
+        hospitals,
+        periods: periods.map((p) => p.period.trim()),
+        scheme: { id: app.yibao.scheme.id, name: app.yibao.scheme.name, demo: app.yibao.scheme.demo },
+        cube: state,
+      };
+    });
+
+    // ── 指标 ─────────────────────────────────────────────────────────────────────────────────
+    app.get(
+      "/overview",
+      { config: access(ALL, "query"), schema: { querystring: ScopedPeriod } },
+      async (request) => {
+        const q = request.query;
+        checkRange(q);
+        const [total] = await queryIndicators(db, { dims: [], ...q });
+        const trend = await queryIndicators(db, { dims: ["period"], ...q });
+        const state = await cubeState(db);
+        return {
+          hospital: q.hospital ?? null,
+          values: total?.values ?? null,
+          counts: total?.counts ?? null,
+          trend: trend.map((r) => ({ period: r.keys.period?.trim(), values: r.values })),
+          cube: state,
+          notes: [
+            state?.weightSource === "loaded"
+              ? "CMI 使用已加载的病组权重表；结余/超支按权重×费率测算"
+              : "尚未加载付费权重表：CMI 所用权重按本区历史病组均次费用测算，结余/超支为按权重×费率的预估值",
+            "审核发现问题数与追回金额：智能审核模块尚未接入，暂为 0",
+          ],
+        };
+      },
+    );
+
+    app.get(
+      "/ranking",
+      { config: access(ALL, "query"), schema: { querystring: ScopedPeriod } },
+      async (request) => {
+        const q = request.query;
+        checkRange(q);
+        const rows = await queryIndicators(db, { dims: ["hospital"], ...q });
+        const names = new Map(
+          (await db.selectFrom("hospital").select(["code", "name", "level"]).execute()).map((h) => [
+            h.code,
+            h,
+          ]),
+        );
+        return {
+          rows: rows.map((r) => {
+            const code = r.keys.hospital ?? "";
+            return {
+              hospital: code,
+              name: names.get(code)?.name ?? code,
+              level: names.get(code)?.level ?? null,
+              ...r.values,
+            };
+          }),
+        };
+      },
+    );
+
+    const BreakdownQuery = Type.Object(
+      {
+        hospital: Hospital,
+        periodFrom: Period,
+        periodTo: Period,
+        dim: Type.Union([
+          Type.Literal("dept"),
+          Type.Literal("physician"),
+          Type.Literal("drg"),
+          Type.Literal("period"),
+        ]),
+      },
+      { additionalProperties: false },
+    );
+    app.get(
+      "/breakdown",
+      { config: access(ALL, "query"), schema: { querystring: BreakdownQuery } },
+      async (request) => {
+        const q = request.query;
+        checkRange(q);
+        const dims: Dimension[] = q.dim === "drg" || q.dim === "period" ? [q.dim] : [q.dim];
+        const rows = await queryIndicators(db, {
+          dims,
+          hospital: q.hospital,
+          periodFrom: q.periodFrom,
+          periodTo: q.periodTo,
+        });
+        const drgNames = new Map(app.yibao.scheme.drgs.map((d) => [d.code, d.name]));
+        return {
+          hospital: q.hospital ?? null,
+          dim: q.dim,
+          rows: rows.map((r) => {
+            const key = (r.keys[q.dim] ?? "").trim();
+            const label =
+              q.dim === "drg"
+                ? (drgNames.get(key) ?? (key === "0000" ? "未入组" : key))
+                : q.dim === "physician"
+                  ? r.physicianName || key
+                  : key;
+            return { key, label, ...r.values };
+          }),
+        };
+      },
+    );
+
+    // ── 质控 ─────────────────────────────────────────────────────────────────────────────────
+    app.get(
+      "/qc/rules",
+      { config: access(ALL, "query"), schema: { querystring: ScopedPeriod } },
+      async (request) => {
+        const q = request.query;
+        checkRange(q);
+        let query = db
+          .selectFrom("qc_finding as f")
+          .innerJoin("settlement_list as s", (j) =>
+            j.onRef("s.setl_id", "=", "f.setl_id").onRef("s.version", "=", "f.version"),
+          )
+          .select((eb) => [
+            "f.rule_id as ruleId",
+            "f.severity as severity",
+            eb.fn.min("f.message").as("message"),
+            eb.fn.countAll<number>().as("findings"),
+            sql<number>`count(DISTINCT f.setl_id)`.as("lists"),
+            sql<number>`count(DISTINCT s.hospital_code)`.as("hospitals"),
+          ])
+          .groupBy(["f.rule_id", "f.severity"])
+          .orderBy("findings", "desc");
+        if (q.hospital) query = query.where("s.hospital_code", "=", q.hospital);
+        if (q.periodFrom) query = query.where("s.period", ">=", q.periodFrom);
+        if (q.periodTo) query = query.where("s.period", "<=", q.periodTo);
+        const rows = await query.execute();
+        return {
+          rows: rows.map((r) => ({
+            ...r,
+            findings: Number(r.findings),
+            lists: Number(r.lists),
+            hospitals: Number(r.hospitals),
+          })),
+        };
+      },
+    );
+
+    // ── 清单 ─────────────────────────────────────────────────────────────────────────────────
+    const ListsQuery = Type.Object(
+      {
+        hospital: Hospital,
+        periodFrom: Period,
+        periodTo: Period,
+        status: Type.Optional(Type.Union([Type.Literal("accepted"), Type.Literal("refused")])),
+        drg: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
+        groupStatus: Type.Optional(
+          Type.Union([
+            Type.Literal("OK"),
+            Type.Literal("AMBIGUOUS"),
+            Type.Literal("UNGROUPABLE"),
+            Type.Literal("CHECK_FAILED"),
+          ]),
+        ),
+        ruleId: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+        hasFindings: Type.Optional(Type.Union([Type.Literal("true"), Type.Literal("false")])),
+        q: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+        dept: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+        limit: Digits(5),
+        offset: Digits(9),
+      },
+      { additionalProperties: false },
+    );
+    app.get(
+      "/lists",
+      { config: access(ALL, "query"), schema: { querystring: ListsQuery } },
+      async (request) => {
+        const q = request.query;
+        checkRange(q);
+        const limit = q.limit ? Number(q.limit) : 50;
+        if (limit < 1 || limit > 10_000)
+          throw new HttpError(400, "INVALID_REQUEST", "limit 应在 1–10000 之间");
+        const offset = q.offset ? Number(q.offset) : 0;
+        let base = db.selectFrom("settlement_list as s");
+        if (q.hospital) base = base.where("s.hospital_code", "=", q.hospital);
+        if (q.periodFrom) base = base.where("s.period", ">=", q.periodFrom);
+        if (q.periodTo) base = base.where("s.period", "<=", q.periodTo);
+        if (q.status) base = base.where("s.status", "=", q.status);
+        if (q.drg) base = base.where("s.drg", "=", q.drg);
+        if (q.groupStatus) base = base.where("s.group_status", "=", q.groupStatus);
+        if (q.dept) base = base.where("s.dscg_caty", "=", q.dept);
+        if (q.hasFindings === "true") base = base.where(sql<boolean>`s.error_count + s.warning_count > 0`);
+        if (q.hasFindings === "false") base = base.where(sql<boolean>`s.error_count + s.warning_count = 0`);
+        if (q.q) {
+          const like = `${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+          base = base.where((eb) => eb.or([eb("s.setl_id", "like", like), eb("s.medcasno", "like", like)]));
+        }
+        if (q.ruleId) {
+          const ruleId = q.ruleId;
+          base = base.where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom("qc_finding as f")
+                .select("f.seq")
+                .whereRef("f.setl_id", "=", "s.setl_id")
+                .whereRef("f.version", "=", "s.version")
+                .where("f.rule_id", "=", ruleId),
+            ),
+          );
+        }
+        const [countRow, items] = await Promise.all([
+          base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst(),
+          base
+            .select([
+              "s.setl_id as setlId",
+              "s.hospital_code as hospital",
+              "s.hospital_name as hospitalName",
+              "s.period",
+              "s.dscg_caty as dept",
+              "s.principal_dx as principalDx",
+              "s.principal_oprn as principalOprn",
+              "s.drg",
+              "s.drg_name as drgName",
+              "s.group_status as groupStatus",
+              "s.status",
+              "s.total_fee_fen as totalFeeFen",
+              "s.los",
+              "s.error_count as errorCount",
+              "s.warning_count as warningCount",
+              "s.received_at as receivedAt",
+              "s.version",
+            ])
+            .orderBy("s.received_at", "desc")
+            .orderBy("s.setl_id")
+            .limit(limit)
+            .offset(offset)
+            .execute(),
+        ]);
+        return {
+          total: Number(countRow?.n ?? 0),
+          limit,
+          offset,
+          rows: items.map((r) => ({ ...r, period: r.period.trim() })),
+        };
+      },
+    );
+
+    app.get(
+      "/lists/:setlId",
+      {
+        config: access(ALL, "setlId"),
+        schema: { params: Type.Object({ setlId: Type.String({ minLength: 1, maxLength: 30 }) }) },
+      },
+      async (request) => {
+        const detail = await app.yibao.store.getSettlementList(request.params.setlId);
+        if (!detail)
+          throw new HttpError(404, "NOT_FOUND", `结算清单不存在：setl_id=${request.params.setlId}`);
+        const appeals = await db
+          .selectFrom("console_appeal")
+          .selectAll()
+          .where("setl_id", "=", request.params.setlId)
+          .orderBy("id")
+          .execute();
+        const findings = await db
+          .selectFrom("qc_finding")
+          .select(["seq", "rule_id as ruleId", "severity", "field", "message"])
+          .where("setl_id", "=", detail.list.setl_id)
+          .where("version", "=", detail.list.version)
+          .orderBy("seq")
+          .execute();
+        const { message: _message, ...list } = detail.list as typeof detail.list & { message?: unknown };
+        return {
+          list,
+          findings,
+          history: detail.history.length,
+          refusedUploads: detail.refusedUploads.length,
+          appeals,
+        };
+      },
+    );
+
+    // ── 试分组 (what-if, nothing stored) ──────────────────────────────────────────────────────
+    app.post(
+      "/what-if",
+      {
+        config: access(["hospital", "bureau", "reviewer", "admin"], "envelopes", "试分组（不保存）"),
+        schema: { body: Type.Object({}, { additionalProperties: true }) },
+      },
+      async (request) => {
+        const prepared = app.yibao.prepareList(request.body, new Date());
+        const findings = prepared.findings.map((f) => ({
+          ruleId: f.ruleId,
+          severity: f.severity,
+          field: f.field,
+          message: f.message,
+        }));
+        const accepted = !prepared.envelopeInvalid && !findings.some((f) => f.severity === "error");
+        let estimate: null | {
+          rw: number;
+          baseRateFen: number;
+          paymentFen: number;
+          totalFeeFen: number;
+          surplusFen: number;
+        } = null;
+        const drg = prepared.group?.drg;
+        if (drg && prepared.group?.status === "OK" && prepared.upload) {
+          const [w, state] = await Promise.all([
+            db.selectFrom("console_drg_weight").select("rw").where("drg", "=", drg).executeTakeFirst(),
+            cubeState(db),
+          ]);
+          if (w && state?.baseRateFen) {
+            const paymentFen = Math.round(w.rw * state.baseRateFen);
+            const totalFeeFen = prepared.upload.list.total_fee_fen;
+            estimate = {
+              rw: w.rw,
+              baseRateFen: state.baseRateFen,
+              paymentFen,
+              totalFeeFen,
+              surplusFen: paymentFen - totalFeeFen,
+            };
+          }
+        }
+        request.oplogDetail = { setlId: prepared.setlId, drg: drg ?? null };
+        return {
+          setlId: prepared.setlId,
+          accepted,
+          envelopeInvalid: prepared.envelopeInvalid,
+          findings,
+          group: prepared.group,
+          estimate,
+        };
+      },
+    );
+
+    // ── 申诉 ─────────────────────────────────────────────────────────────────────────────────
+    const AppealQuery = Type.Object(
+      {
+        hospital: Hospital,
+        status: Type.Optional(
+          Type.Union([Type.Literal("pending"), Type.Literal("accepted"), Type.Literal("rejected")]),
+        ),
+      },
+      { additionalProperties: false },
+    );
+    app.get(
+      "/appeals",
+      { config: access(ALL, "query"), schema: { querystring: AppealQuery } },
+      async (request) => {
+        let query = db.selectFrom("console_appeal").selectAll().orderBy("id", "desc").limit(2000);
+        if (request.query.hospital) query = query.where("hospital_code", "=", request.query.hospital);
+        if (request.query.status) query = query.where("status", "=", request.query.status);
+        return { rows: await query.execute() };
+      },
+    );
+
+    app.post(
+      "/appeals",
+      {
+        config: access(["hospital"], "handler", "提交申诉"),
+        schema: {
+          body: Type.Object(
+            {
+              setlId: Type.String({ minLength: 1, maxLength: 30 }),
+              seq: Type.Integer({ minimum: 0 }),
+              reason: Type.String({ minLength: 2, maxLength: 2000 }),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request, reply) => {
+        const user = request.consoleUser!;
+        const b = request.body;
+        const finding = await db
+          .selectFrom("qc_finding as f")
+          .innerJoin("settlement_list as s", (j) =>
+            j.onRef("s.setl_id", "=", "f.setl_id").onRef("s.version", "=", "f.version"),
+          )
+          .select(["f.setl_id", "f.version", "f.seq", "f.rule_id", "f.message", "s.hospital_code"])
+          .where("f.setl_id", "=", b.setlId)
+          .where("f.seq", "=", b.seq)
+          .executeTakeFirst();
+        if (!finding || finding.hospital_code !== user.hospitalCode) {
+          throw new HttpError(404, "NOT_FOUND", `未找到本院清单 ${b.setlId} 的第 ${b.seq + 1} 条质控结果`);
+        }
+        const inserted = await db
+          .insertInto("console_appeal")
+          .values({
+            setl_id: finding.setl_id,
+            version: finding.version,
+            seq: finding.seq,
+            rule_id: finding.rule_id,
+            finding_message: finding.message,
+            hospital_code: finding.hospital_code,
+            reason: b.reason,
+            status: "pending",
+            filed_by: user.username,
+            filed_at: new Date(),
+            decided_by: null,
+            decided_at: null,
+            decision_comment: null,
+          })
+          .onConflict((oc) => oc.columns(["setl_id", "version", "seq"]).doNothing())
+          .returningAll()
+          .executeTakeFirst();
+        if (!inserted) throw new HttpError(409, "CONFLICT", "该质控结果已提交过申诉");
+        request.oplogDetail = {
+          appealId: inserted.id,
+          setlId: b.setlId,
+          seq: b.seq,
+          ruleId: finding.rule_id,
+        };
+        return reply.status(201).send(inserted);
+      },
+    );
+
+    app.post(
+      "/appeals/:id/decision",
+      {
+        config: access(["reviewer", "bureau"], "none", "审核申诉"),
+        schema: {
+          params: Type.Object({ id: Type.String({ pattern: "^[0-9]{1,9}$" }) }),
+          body: Type.Object(
+            {
+              decision: Type.Union([Type.Literal("accepted"), Type.Literal("rejected")]),
+              comment: Type.String({ minLength: 1, maxLength: 2000 }),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request) => {
+        const id = Number(request.params.id);
+        const updated = await db
+          .updateTable("console_appeal")
+          .set({
+            status: request.body.decision,
+            decided_by: request.consoleUser!.username,
+            decided_at: new Date(),
+            decision_comment: request.body.comment,
+          })
+          .where("id", "=", id)
+          .where("status", "=", "pending")
+          .returningAll()
+          .executeTakeFirst();
+        if (!updated) {
+          const exists = await db
+            .selectFrom("console_appeal")
+            .select("status")
+            .where("id", "=", id)
+            .executeTakeFirst();
+          if (!exists) throw new HttpError(404, "NOT_FOUND", `申诉不存在：${id}`);
+          throw new HttpError(409, "CONFLICT", "该申诉已审核，不能重复审核");
+        }
+        request.oplogDetail = { appealId: id, decision: request.body.decision, setlId: updated.setl_id };
+        return updated;
+      },
+    );
+
+    // ── 账号管理 ─────────────────────────────────────────────────────────────────────────────
+    app.get("/users", { config: access(["admin"], "none") }, async () => ({
+      rows: await db
+        .selectFrom("console_user")
+        .select([
+          "id",
+          "username",
+          "display_name as displayName",
+          "role",
+          "hospital_code as hospitalCode",
+          "disabled",
+          "created_at as createdAt",
+        ])
+        .orderBy("id")
+        .execute(),
+    }));
+
+    app.post(
+      "/users",
+      {
+        config: access(["admin"], "none", "新建账号"),
+        schema: {
+          body: Type.Object(
+            {
+              username: Type.String({ pattern: "^[A-Za-z0-9_.-]{3,40}$" }),
+              displayName: Type.String({ minLength: 1, maxLength: 60 }),
+              role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+              hospitalCode: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
+              password: Type.String({ maxLength: 200 }),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request, reply) => {
+        const b = request.body;
+        if ((b.role === "hospital") !== Boolean(b.hospitalCode)) {
+          throw new HttpError(400, "INVALID_REQUEST", "医院账号必须填写医院编码，其他角色不能填写");
+        }
+        const problem = passwordProblem(b.password);
+        if (problem) throw new HttpError(400, "WEAK_PASSWORD", problem);
+        const exists = await db
+          .selectFrom("console_user")
+          .select("id")
+          .where("username", "=", b.username)
+          .executeTakeFirst();
+        if (exists) throw new HttpError(409, "CONFLICT", `用户名已存在：${b.username}`);
+        const id = await createUser(db, { ...b, hospitalCode: b.hospitalCode ?? null });
+        request.oplogDetail = {
+          userId: id,
+          username: b.username,
+          role: b.role,
+          hospitalCode: b.hospitalCode ?? null,
+        };
+        return reply.status(201).send({ id });
+      },
+    );
+
+    app.post(
+      "/users/:id/status",
+      {
+        config: access(["admin"], "none", "停用/启用账号"),
+        schema: {
+          params: Type.Object({ id: Type.String({ pattern: "^[0-9]{1,9}$" }) }),
+          body: Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false }),
+        },
+      },
+      async (request) => {
+        const id = Number(request.params.id);
+        if (id === request.consoleUser!.id) throw new HttpError(400, "INVALID_REQUEST", "不能停用自己的账号");
+        const r = await db
+          .updateTable("console_user")
+          .set({ disabled: request.body.disabled, updated_at: new Date() })
+          .where("id", "=", id)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0) throw new HttpError(404, "NOT_FOUND", `账号不存在：${id}`);
+        if (request.body.disabled) await db.deleteFrom("console_session").where("user_id", "=", id).execute();
+        request.oplogDetail = { userId: id, disabled: request.body.disabled };
+        return { ok: true };
+      },
+    );
+
+    // ── 操作日志 ─────────────────────────────────────────────────────────────────────────────
+    app.get(
+      "/oplog",
+      {
+        config: access(["admin", "bureau"], "none"),
+        schema: {
+          querystring: Type.Object(
+            { limit: Digits(4), offset: Digits(9), username: Type.Optional(Type.String({ maxLength: 60 })) },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request) => {
+        const limit = Math.min(Number(request.query.limit ?? 200), 5000);
+        let query = db
+          .selectFrom("console_oplog")
+          .selectAll()
+          .orderBy("id", "desc")
+          .limit(limit)
+          .offset(Number(request.query.offset ?? 0));
+        if (request.query.username) query = query.where("username", "=", request.query.username);
+        return { rows: (await query.execute()).map((r) => ({ ...r, id: Number(r.id) })) };
+      },
+    );
+
+    // ── 汇总刷新 ─────────────────────────────────────────────────────────────────────────────
+    app.post("/cube/refresh", { config: access(["admin", "bureau"], "none", "刷新指标汇总") }, async () =>
+      refresher.refresh(),
+    );
+
+    // ── Excel 导出 ───────────────────────────────────────────────────────────────────────────
+    // Any table of the console: the data comes from the console's own GET endpoint, requested again
+    // with the caller's cookie, so every access rule holds for the export too.
+    app.get(
+      "/export",
+      {
+        config: access(ALL, "handler"),
+        schema: {
+          querystring: Type.Object(
+            {
+              path: Type.String({ pattern: "^/api/v1/", maxLength: 2000 }),
+              columns: Type.String({ maxLength: 8000 }),
+              filename: Type.Optional(Type.String({ maxLength: 80 })),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request, reply) => {
+        const { path } = request.query;
+        if (path.startsWith("/api/v1/console/export"))
+          throw new HttpError(400, "INVALID_REQUEST", "不能导出导出接口本身");
+        let columns: ExportColumn[];
+        try {
+          columns = JSON.parse(request.query.columns) as ExportColumn[];
+          if (!Array.isArray(columns) || columns.length === 0 || columns.length > 100) throw new Error();
+          for (const c of columns)
+            if (typeof c?.key !== "string" || typeof c?.title !== "string") throw new Error();
+        } catch {
+          throw new HttpError(
+            400,
+            "INVALID_REQUEST",
+            "columns 应为 [{key,title,kind}] 的 JSON 数组（1–100 列）",
+          );
+        }
+        const res = await app.inject({
+          method: "GET",
+          url: path,
+          headers: { cookie: request.headers.cookie ?? "" },
+        });
+        if (res.statusCode !== 200) {
+          const body = res.json() as { message?: string };
+          throw new HttpError(res.statusCode, "EXPORT_SOURCE", body.message ?? "导出的数据源不可用");
+        }
+        const data = res.json() as { rows?: unknown[]; items?: unknown[] } | unknown[];
+        const rows = Array.isArray(data) ? data : (data.rows ?? data.items ?? []);
+        const wb = new ExcelJS.Workbook();
+        wb.creator = "医保 DRG/DIP 平台";
+        const ws = wb.addWorksheet("数据");
+        ws.columns = columns.map((c) => ({
+          header: c.title,
+          key: c.key,
+          width: Math.max(10, c.title.length * 2 + 4),
+          ...(c.kind === "money"
+            ? { style: { numFmt: "#,##0.00" } }
+            : c.kind === "ratio"
+              ? { style: { numFmt: "0.00%" } }
+              : {}),
+        }));
+        ws.getRow(1).font = { bold: true };
+        for (const r of rows) {
+          const out: Record<string, unknown> = {};
+          for (const c of columns) {
+            const v = pick(r, c.key);
+            out[c.key] =
+              v === null || v === undefined
+                ? null
+                : c.kind === "money"
+                  ? Number(v) / 100
+                  : typeof v === "number" || typeof v === "string" || typeof v === "boolean"
+                    ? v
+                    : v instanceof Date
+                      ? v.toISOString()
+                      : JSON.stringify(v);
+          }
+          ws.addRow(out);
+        }
+        const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+        const name = `${(request.query.filename ?? "导出").replace(/[\\/:*?"<>|\r\n]/g, "_")}.xlsx`;
+        request.oplogDetail = { path, rows: rows.length };
+        await recordOperation(db, {
+          user: request.consoleUser,
+          action: "导出Excel",
+          target: path.slice(0, 300),
+          detail: { rows: rows.length },
+          statusCode: 200,
+          ip: request.ip,
+        });
+        return reply
+          .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+          .header(
+            "content-disposition",
+            `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+          )
+          .send(buffer);
+      },
+    );
+  };
+}

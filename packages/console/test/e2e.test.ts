@@ -1,0 +1,195 @@
+/**
+ * End to end in Debian's Chromium (playwright-core, never a downloaded browser): a real server on
+ * 127.0.0.1 with an ephemeral port, PGlite in memory, the demo scheme and a few hundred stored lists.
+ * Each role signs in; the hospital uploads a list and sees it grouped, appeals a finding; the reviewer
+ * decides it; the bureau opens a hospital's drill-down. Screenshots go to test-artifacts/console/.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consoleDb } from "../src/schema.js";
+import { type ConsoleTestServer, consoleTestServer, HOSPITALS, PASSWORDS, sampleList } from "./helpers.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const here = dirname(fileURLToPath(import.meta.url));
+const webDir = resolve(here, "../../web");
+const webDist = resolve(webDir, "dist");
+const artifacts = resolve(here, "../../../test-artifacts/console");
+
+let server: ConsoleTestServer;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`端到端测试需要 Debian 的 Chromium：${CHROMIUM} 不存在，请先 apt-get install chromium`);
+  }
+  if (!existsSync(resolve(webDist, "index.html"))) {
+    const vite = await import("vite");
+    await vite.build({ root: webDir, logLevel: "warn", configFile: resolve(webDir, "vite.config.ts") });
+  }
+  mkdirSync(artifacts, { recursive: true });
+  server = await consoleTestServer(100, webDist);
+  base = await server.app.listen({ host: "127.0.0.1", port: 0 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function signIn(username: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN" });
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  await page.fill("input[name=username]", username);
+  await page.fill("input[name=password]", PASSWORDS[username] ?? "");
+  await page.click("button[type=submit]");
+  await page.getByTestId("current-user").waitFor();
+  return page;
+}
+
+async function shot(page: Page, name: string) {
+  await page.waitForTimeout(300); // let the charts finish their animation frame
+  await page.screenshot({ path: resolve(artifacts, `${name}.png`), fullPage: true });
+}
+
+describe("console in Chromium", () => {
+  it("rejects a wrong password in Chinese", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/overview`);
+    await page.fill("input[name=username]", "bureau");
+    await page.fill("input[name=password]", "wrong-password-1");
+    await page.click("button[type=submit]");
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("用户名或密码错误");
+    await shot(page, "00-login");
+    await page.close();
+  });
+
+  let setlId = "";
+  let appealId = 0;
+
+  it("hospital: uploads a list, sees it grouped, appeals a finding", async () => {
+    const page = await signIn("hospital");
+    await expect(page.getByTestId("current-user").textContent()).resolves.toContain("医院");
+    await page.getByTestId("kpis").waitFor();
+    await shot(page, "10-hospital-overview");
+    // A list settled long ago: accepted or refused, it carries the upload-deadline finding.
+    const envelope = sampleList(777, 0, "2024-01-10");
+    setlId = String((envelope.input as { setlinfo: { setl_id: string } }).setlinfo.setl_id);
+    await page.click("nav >> text=上传清单");
+    await page.fill("textarea", JSON.stringify(envelope));
+    await page.click("button:has-text('上传')");
+    const result = page.getByTestId("upload-result");
+    await result.waitFor();
+    const text = (await result.textContent()) ?? "";
+    expect(text).toMatch(/分组结果：[A-Z0-9]{4}/);
+    await shot(page, "11-hospital-upload");
+    await page.goto(`${base}/lists/${setlId}`);
+    await page.getByTestId("list-drg").waitFor();
+    expect(await page.getByTestId("list-drg").textContent()).toMatch(/[A-Z0-9]{4}/);
+    const rows = page.locator("[data-testid=findings-table] tbody tr");
+    expect(await rows.count()).toBeGreaterThan(0);
+    await rows.first().locator("input").fill("超期原因：系统故障，已补传，附情况说明");
+    await rows.first().locator("button:has-text('提交申诉')").click();
+    await page.locator(".note").waitFor();
+    expect(await page.locator(".note").textContent()).toContain("申诉已提交");
+    await shot(page, "12-hospital-list-appeal");
+    const appeal = await consoleDb(server.store)
+      .selectFrom("console_appeal")
+      .select(["id", "status"])
+      .where("setl_id", "=", setlId)
+      .executeTakeFirstOrThrow();
+    expect(appeal.status).toBe("pending");
+    appealId = appeal.id;
+    // Own drill-down: surplus by department and physician.
+    await page.click("nav >> text=科室与医师结余");
+    await page.getByTestId("drilldown-table").waitFor();
+    await page.click("button[role=tab]:has-text('按医师')");
+    await page.waitForTimeout(300);
+    await shot(page, "13-hospital-departments-physicians");
+    // What-if grouping stores nothing.
+    await page.click("nav >> text=试分组");
+    await page.fill("textarea", JSON.stringify(sampleList(888, 0)));
+    await page.click("button:has-text('质控并分组')");
+    await page.getByTestId("whatif-group").waitFor();
+    expect(await page.getByTestId("whatif-group").textContent()).toMatch(/分组：[A-Z0-9]{4}/);
+    await shot(page, "14-hospital-what-if");
+    const stored = await server.store.getSettlementList("S000000000888");
+    expect(stored).toBeUndefined();
+    await page.context().close();
+  });
+
+  it("reviewer: decides the appeal in the audit queue", async () => {
+    const page = await signIn("reviewer");
+    await page.getByTestId("appeals-table").waitFor();
+    const row = page.locator("[data-testid=appeals-table] tbody tr", { hasText: setlId });
+    await row.locator("input").fill("情况属实，同意撤销该质控问题");
+    await row.locator("button:has-text('申诉成立')").click();
+    await page.locator(".note").waitFor();
+    await shot(page, "20-reviewer-queue");
+    const appeal = await consoleDb(server.store)
+      .selectFrom("console_appeal")
+      .select(["status", "decided_by"])
+      .where("id", "=", appealId)
+      .executeTakeFirstOrThrow();
+    expect(appeal).toEqual({ status: "accepted", decided_by: "reviewer" });
+    await page.context().close();
+  });
+
+  it("bureau: overview, ranking, drill-down, QC findings", async () => {
+    const page = await signIn("bureau");
+    await page.getByTestId("kpis").waitFor();
+    expect(await page.getByTestId("kpis").textContent()).toContain("病例组合指数");
+    await shot(page, "30-bureau-overview");
+    await page.click("nav >> text=医院排名");
+    const table = page.getByTestId("ranking-table");
+    await table.locator("tbody tr").first().waitFor();
+    expect(await table.locator("tbody tr").count()).toBe(HOSPITALS.length);
+    await shot(page, "31-bureau-ranking");
+    await table.locator("tbody tr", { hasText: HOSPITALS[1].name }).click();
+    await page.getByTestId("drilldown-table").waitFor();
+    expect(page.url()).toContain(`/hospitals/${HOSPITALS[1].code}`);
+    await page.click("button[role=tab]:has-text('按病组')");
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId("drilldown-table").locator("tbody tr").count()).toBeGreaterThan(1);
+    await shot(page, "32-bureau-drilldown");
+    await page.click("nav >> text=质控问题");
+    await page.getByTestId("qc-table").waitFor();
+    await shot(page, "33-bureau-qc");
+    await page.click("nav >> text=清单查询");
+    await page.getByTestId("lists-table").locator("tbody tr").first().waitFor();
+    await shot(page, "34-bureau-lists");
+    await page.context().close();
+  });
+
+  it("admin: accounts and the operation log", async () => {
+    const page = await signIn("admin");
+    await page.locator("table tbody tr").first().waitFor();
+    await shot(page, "40-admin-users");
+    await page.click("nav >> text=操作日志");
+    const log = page.getByTestId("oplog-table");
+    await log.locator("tbody tr").first().waitFor();
+    const text = (await log.textContent()) ?? "";
+    expect(text).toContain("提交申诉");
+    expect(text).toContain("审核申诉");
+    expect(text).toContain("上传结算清单");
+    await shot(page, "41-admin-oplog");
+    await page.context().close();
+  });
+});

@@ -1,0 +1,229 @@
+/** The console shell: sign-in, role menus, page routing. */
+import { type ReactNode, useCallback, useEffect, useState } from "react";
+import { ApiError, api, type Meta, setCsrfToken } from "./api";
+import { ErrorNote } from "./components";
+import { NotConnectedPage, OplogPage, UsersPage } from "./pages/Admin";
+import { AppealsPage } from "./pages/Appeals";
+import { DrilldownPage } from "./pages/Drilldown";
+import { ListDetailPage, ListsPage } from "./pages/Lists";
+import { OverviewPage } from "./pages/Overview";
+import { QcPage } from "./pages/Qc";
+import { RankingPage } from "./pages/Ranking";
+import { UploadPage, WhatIfPage } from "./pages/Upload";
+import { navigate, usePath } from "./router";
+
+interface MenuItem {
+  path: string;
+  label: string;
+}
+
+function menu(meta: Meta): MenuItem[] {
+  const own = meta.user.hospitalCode ?? "";
+  switch (meta.user.role) {
+    case "hospital":
+      return [
+        { path: "/overview", label: "本院概览" },
+        { path: "/lists", label: "本院清单" },
+        { path: `/hospitals/${own}`, label: "科室与医师结余" },
+        { path: "/qc", label: "质控问题" },
+        { path: "/upload", label: "上传清单" },
+        { path: "/what-if", label: "试分组" },
+        { path: "/appeals", label: "申诉" },
+      ];
+    case "reviewer":
+      return [
+        { path: "/appeals", label: "审核队列" },
+        { path: "/overview", label: "区域概览" },
+        { path: "/ranking", label: "医院排名" },
+        { path: "/qc", label: "质控问题" },
+        { path: "/lists", label: "清单查询" },
+        { path: "/special-cases", label: "特病单议" },
+      ];
+    case "admin":
+      return [
+        { path: "/users", label: "账号管理" },
+        { path: "/oplog", label: "操作日志" },
+        { path: "/overview", label: "区域概览" },
+        { path: "/ranking", label: "医院排名" },
+        { path: "/lists", label: "清单查询" },
+      ];
+    default:
+      return [
+        { path: "/overview", label: "区域概览" },
+        { path: "/ranking", label: "医院排名" },
+        { path: "/qc", label: "质控问题" },
+        { path: "/lists", label: "清单查询" },
+        { path: "/appeals", label: "审核队列与申诉" },
+        { path: "/special-cases", label: "特病单议" },
+        { path: "/clearing", label: "年终清算" },
+        { path: "/what-if", label: "试分组" },
+        { path: "/oplog", label: "操作日志" },
+      ];
+  }
+}
+
+function page(path: string, meta: Meta): ReactNode {
+  const hospital = path.match(/^\/hospitals\/([^/]+)$/);
+  if (hospital?.[1])
+    return <DrilldownPage key={hospital[1]} meta={meta} hospital={decodeURIComponent(hospital[1])} />;
+  const list = path.match(/^\/lists\/([^/]+)$/);
+  if (list?.[1]) return <ListDetailPage meta={meta} setlId={decodeURIComponent(list[1])} />;
+  switch (path) {
+    case "/overview":
+      return <OverviewPage meta={meta} />;
+    case "/ranking":
+      return <RankingPage meta={meta} />;
+    case "/qc":
+      return <QcPage meta={meta} />;
+    case "/lists":
+      return <ListsPage key={location.search} meta={meta} />;
+    case "/upload":
+      return <UploadPage />;
+    case "/what-if":
+      return <WhatIfPage />;
+    case "/appeals":
+      return <AppealsPage meta={meta} />;
+    case "/users":
+      return <UsersPage meta={meta} />;
+    case "/oplog":
+      return <OplogPage />;
+    case "/special-cases":
+      return (
+        <NotConnectedPage
+          title="特病单议"
+          module="付费模块（@yibao/payment）"
+          what="特病单议申请、审核与追加点数"
+        />
+      );
+    case "/clearing":
+      return (
+        <NotConnectedPage
+          title="年终清算"
+          module="付费模块（@yibao/payment）"
+          what="各医院年终清算单（点值、结余留用、超支分担、审核扣款）"
+        />
+      );
+    default:
+      return null;
+  }
+}
+
+function Login({ onDone }: { onDone: () => void }) {
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const r = await api.post<{ csrfToken: string }>("/api/v1/console/auth/login", { username, password });
+      setCsrfToken(r.csrfToken);
+      onDone();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <div className="login">
+      <form onSubmit={submit}>
+        <h1>医保 DRG/DIP 支付与智能审核平台</h1>
+        <label>
+          用户名
+          <input
+            name="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoComplete="username"
+          />
+        </label>
+        <label>
+          密码
+          <input
+            name="password"
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="current-password"
+          />
+        </label>
+        <ErrorNote error={error} />
+        <button type="submit" className="primary">
+          登录
+        </button>
+      </form>
+    </div>
+  );
+}
+
+export function App() {
+  const path = usePath();
+  const [meta, setMeta] = useState<Meta | null>(null);
+  const [state, setState] = useState<"loading" | "login" | "ready">("loading");
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    try {
+      const me = await api.get<{ csrfToken: string }>("/api/v1/console/auth/me");
+      setCsrfToken(me.csrfToken);
+      setMeta(await api.get<Meta>("/api/v1/console/meta"));
+      setState("ready");
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) setState("login");
+      else setError((e as Error).message);
+    }
+  }, []);
+  useEffect(() => {
+    load();
+    const onLogout = () => setState("login");
+    window.addEventListener("yibao:unauthenticated", onLogout);
+    return () => window.removeEventListener("yibao:unauthenticated", onLogout);
+  }, [load]);
+  const items = meta ? menu(meta) : [];
+  useEffect(() => {
+    if (state === "ready" && (path === "/" || path === "/login") && items[0]) navigate(items[0].path);
+  }, [state, path, items]);
+  if (state === "loading") return <div className="loading">{error ?? "加载中…"}</div>;
+  if (state === "login" || !meta) return <Login onDone={load} />;
+  const logout = async () => {
+    await api.post("/api/v1/console/auth/logout").catch(() => {});
+    setMeta(null);
+    setState("login");
+    navigate("/");
+  };
+  return (
+    <div className="shell">
+      <aside>
+        <div className="brand">医保平台</div>
+        <nav>
+          {items.map((m) => (
+            <a
+              key={m.path}
+              href={m.path}
+              className={path === m.path ? "active" : ""}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(m.path);
+              }}
+            >
+              {m.label}
+            </a>
+          ))}
+        </nav>
+      </aside>
+      <main>
+        <header className="topbar">
+          <span>
+            分组方案：{meta.scheme.name}
+            {meta.scheme.demo ? "（演示方案）" : ""}
+          </span>
+          <span className="user" data-testid="current-user">
+            {meta.user.displayName}（{meta.user.roleName}）
+          </span>
+          <button type="button" onClick={logout}>
+            退出
+          </button>
+        </header>
+        <div className="content">{page(path, meta) ?? <p>页面不存在</p>}</div>
+      </main>
+    </div>
+  );
+}

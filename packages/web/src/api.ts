@@ -1,0 +1,86 @@
+/** Calls to the console API: cookie session, CSRF token header on every change, Chinese errors. */
+
+let csrfToken = "";
+
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (method !== "GET") headers["x-csrf-token"] = csrfToken;
+  const res = await fetch(url, {
+    method,
+    headers,
+    credentials: "same-origin",
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const message = (data as { message?: string } | null)?.message ?? `请求失败（${res.status}）`;
+    if (res.status === 401) window.dispatchEvent(new CustomEvent("yibao:unauthenticated"));
+    throw new ApiError(res.status, message);
+  }
+  return data as T;
+}
+
+export const api = {
+  get: <T>(url: string) => call<T>("GET", url),
+  post: <T>(url: string, body?: unknown) => call<T>("POST", url, body ?? {}),
+};
+
+/** A query string from defined, non-empty values. */
+export function qs(params: Record<string, string | number | undefined | null>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== "") p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : "";
+}
+
+export type Role = "bureau" | "hospital" | "reviewer" | "admin";
+
+export interface User {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  roleName: string;
+  hospitalCode: string | null;
+}
+
+export interface IndicatorDef {
+  id: string;
+  name: string;
+  unit: string;
+  formula: string;
+  direction: string;
+  kind: "count" | "money" | "ratio" | "statistic";
+}
+
+export interface Meta {
+  user: User;
+  indicators: IndicatorDef[];
+  hospitals: { code: string; name: string; level: string | null }[];
+  periods: string[];
+  scheme: { id: string; name: string; demo: boolean };
+  cube: { refreshedAt: string; sourceCount: number; weightSource: string } | null;
+}
+
+export type Values = Record<string, number | null>;

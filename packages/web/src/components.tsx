@@ -1,0 +1,272 @@
+/** Shared pieces: sortable, filterable table with Excel export; ECharts chart; period filter; messages. */
+import * as echarts from "echarts";
+import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
+import { formatValue, type Kind } from "./format";
+
+export interface Column<R> {
+  key: string;
+  title: string;
+  kind?: Kind;
+  digits?: number;
+  render?: (row: R) => ReactNode;
+  /** Value for sorting/filtering/export when `key` is not a plain field. */
+  value?: (row: R) => unknown;
+}
+
+function cell<R>(row: R, c: Column<R>): unknown {
+  if (c.value) return c.value(row);
+  return (row as Record<string, unknown>)[c.key];
+}
+
+export interface DataTableProps<R> {
+  columns: Column<R>[];
+  rows: R[];
+  /** GET endpoint the rows came from: the Excel export requests it again on the server. */
+  exportPath?: string;
+  exportName?: string;
+  onRowClick?: (row: R) => void;
+  rowKey: (row: R) => string;
+  pageSize?: number;
+  testId?: string;
+}
+
+/** 可排序、可筛选、可导出 Excel 的表格. */
+export function DataTable<R>(props: DataTableProps<R>) {
+  const { columns, rows } = props;
+  const [sortKey, setSortKey] = useState<string | null>(null);
+  const [desc, setDesc] = useState(true);
+  const [filter, setFilter] = useState("");
+  const [page, setPage] = useState(0);
+  const pageSize = props.pageSize ?? 50;
+  const shown = useMemo(() => {
+    const f = filter.trim().toLowerCase();
+    let out = f
+      ? rows.filter((r) =>
+          columns.some((c) => {
+            const v = cell(r, c);
+            return v !== null && v !== undefined && String(v).toLowerCase().includes(f);
+          }),
+        )
+      : rows.slice();
+    const col = columns.find((c) => c.key === sortKey);
+    if (col) {
+      out = out.sort((a, b) => {
+        const x = cell(a, col);
+        const y = cell(b, col);
+        if (x === y) return 0;
+        if (x === null || x === undefined) return 1;
+        if (y === null || y === undefined) return -1;
+        const cmp =
+          typeof x === "number" && typeof y === "number"
+            ? x - y
+            : String(x).localeCompare(String(y), "zh-CN");
+        return desc ? -cmp : cmp;
+      });
+    }
+    return out;
+  }, [rows, columns, filter, sortKey, desc]);
+  const pages = Math.max(1, Math.ceil(shown.length / pageSize));
+  const current = shown.slice(page * pageSize, page * pageSize + pageSize);
+  const exportHref = props.exportPath
+    ? `/api/v1/console/export?${new URLSearchParams({
+        path: props.exportPath,
+        filename: props.exportName ?? "导出",
+        columns: JSON.stringify(
+          columns.map((c) => ({
+            key: c.key,
+            title: c.title,
+            kind: c.kind === "money" ? "money" : c.kind === "ratio" ? "ratio" : "text",
+          })),
+        ),
+      }).toString()}`
+    : null;
+  return (
+    <div className="table-box" data-testid={props.testId}>
+      <div className="table-tools">
+        <input
+          placeholder="筛选（任意列包含）"
+          value={filter}
+          onChange={(e) => {
+            setFilter(e.target.value);
+            setPage(0);
+          }}
+        />
+        <span className="muted">
+          共 {shown.length} 行{filter ? `（筛选自 ${rows.length} 行）` : ""}
+        </span>
+        {exportHref && (
+          <a className="button" href={exportHref} download>
+            导出 Excel
+          </a>
+        )}
+      </div>
+      <div className="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th
+                  key={c.key}
+                  onClick={() => {
+                    if (sortKey === c.key) setDesc(!desc);
+                    else {
+                      setSortKey(c.key);
+                      setDesc(true);
+                    }
+                  }}
+                  className={c.kind && c.kind !== "text" ? "num" : ""}
+                  title="点击排序"
+                >
+                  {c.title}
+                  {sortKey === c.key ? (desc ? " ▼" : " ▲") : ""}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {current.map((r) => (
+              <tr
+                key={props.rowKey(r)}
+                onClick={props.onRowClick ? () => props.onRowClick?.(r) : undefined}
+                className={props.onRowClick ? "clickable" : ""}
+              >
+                {columns.map((c) => (
+                  <td key={c.key} className={c.kind && c.kind !== "text" ? "num" : ""}>
+                    {c.render ? c.render(r) : formatValue(c.kind ?? "text", cell(r, c), c.digits)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+            {current.length === 0 && (
+              <tr>
+                <td colSpan={columns.length} className="muted">
+                  暂无数据
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      {pages > 1 && (
+        <div className="pager">
+          <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>
+            上一页
+          </button>
+          <span>
+            第 {page + 1} / {pages} 页
+          </span>
+          <button type="button" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>
+            下一页
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** An ECharts chart that resizes with its box. */
+export function Chart({
+  option,
+  height = 320,
+  testId,
+}: {
+  option: echarts.EChartsCoreOption;
+  height?: number;
+  testId?: string;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  useEffect(() => {
+    if (!ref.current) return;
+    chart.current = echarts.init(ref.current);
+    const resize = () => chart.current?.resize();
+    window.addEventListener("resize", resize);
+    return () => {
+      window.removeEventListener("resize", resize);
+      chart.current?.dispose();
+      chart.current = null;
+    };
+  }, []);
+  useEffect(() => {
+    chart.current?.setOption(option, true);
+  }, [option]);
+  return <div ref={ref} style={{ height, width: "100%" }} data-testid={testId} />;
+}
+
+export interface PeriodRange {
+  periodFrom: string;
+  periodTo: string;
+}
+
+export function PeriodPicker({
+  periods,
+  value,
+  onChange,
+}: {
+  periods: string[];
+  value: PeriodRange;
+  onChange: (v: PeriodRange) => void;
+}) {
+  return (
+    <span className="period-picker">
+      统计期
+      <select value={value.periodFrom} onChange={(e) => onChange({ ...value, periodFrom: e.target.value })}>
+        <option value="">最早</option>
+        {periods.map((p) => (
+          <option key={p} value={p}>
+            {p}
+          </option>
+        ))}
+      </select>
+      至
+      <select value={value.periodTo} onChange={(e) => onChange({ ...value, periodTo: e.target.value })}>
+        <option value="">最新</option>
+        {periods.map((p) => (
+          <option key={p} value={p}>
+            {p}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}
+
+export function ErrorNote({ error }: { error: string | null }) {
+  if (!error) return null;
+  return (
+    <div className="error" role="alert">
+      {error}
+    </div>
+  );
+}
+
+export function Card({ title, children, extra }: { title: string; children: ReactNode; extra?: ReactNode }) {
+  return (
+    <section className="card">
+      <header>
+        <h2>{title}</h2>
+        {extra}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+/** Loads data from `load` whenever `deps` change; returns [data, error, reload]. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, string | null, () => void] {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    load().then(
+      (d) => live && setData(d),
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  return [data, error, () => setTick((t) => t + 1)];
+}

@@ -1,0 +1,203 @@
+/** 账号管理 and 操作日志. */
+import { useState } from "react";
+import { api, type Meta } from "../api";
+import { Card, type Column, DataTable, ErrorNote, useLoad } from "../components";
+import { dateTime } from "../format";
+
+interface UserRow {
+  id: number;
+  username: string;
+  displayName: string;
+  role: string;
+  hospitalCode: string | null;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export function UsersPage({ meta }: { meta: Meta }) {
+  const [data, error, reload] = useLoad(() => api.get<{ rows: UserRow[] }>("/api/v1/console/users"), []);
+  const [form, setForm] = useState({
+    username: "",
+    displayName: "",
+    role: "hospital",
+    hospitalCode: "",
+    password: "",
+  });
+  const [message, setMessage] = useState<string | null>(null);
+  const roleName = new Map([
+    ["bureau", "医保局"],
+    ["hospital", "医院"],
+    ["reviewer", "审核员"],
+    ["admin", "管理员"],
+  ]);
+  const create = async () => {
+    setMessage(null);
+    try {
+      await api.post("/api/v1/console/users", {
+        ...form,
+        ...(form.role === "hospital" ? {} : { hospitalCode: undefined }),
+      });
+      setMessage(`已创建账号 ${form.username}`);
+      reload();
+    } catch (e) {
+      setMessage((e as Error).message);
+    }
+  };
+  const toggle = async (u: UserRow) => {
+    try {
+      await api.post(`/api/v1/console/users/${u.id}/status`, { disabled: !u.disabled });
+      reload();
+    } catch (e) {
+      setMessage((e as Error).message);
+    }
+  };
+  const columns: Column<UserRow>[] = [
+    { key: "id", title: "编号", kind: "count" },
+    { key: "username", title: "用户名" },
+    { key: "displayName", title: "姓名/名称" },
+    { key: "role", title: "角色", value: (r) => roleName.get(r.role) ?? r.role },
+    { key: "hospitalCode", title: "所属医院" },
+    { key: "disabled", title: "状态", value: (r) => (r.disabled ? "已停用" : "正常") },
+    { key: "createdAt", title: "创建时间", value: (r) => dateTime(r.createdAt) },
+    {
+      key: "actions",
+      title: "操作",
+      render: (r) =>
+        r.id === meta.user.id ? (
+          "—"
+        ) : (
+          <button type="button" onClick={() => toggle(r)}>
+            {r.disabled ? "启用" : "停用"}
+          </button>
+        ),
+    },
+  ];
+  return (
+    <div>
+      <div className="page-title">
+        <h1>账号管理</h1>
+      </div>
+      <ErrorNote error={error} />
+      {message && <div className="note">{message}</div>}
+      <Card title="新建账号">
+        <div className="filters">
+          <input
+            placeholder="用户名"
+            value={form.username}
+            onChange={(e) => setForm({ ...form, username: e.target.value })}
+          />
+          <input
+            placeholder="姓名/名称"
+            value={form.displayName}
+            onChange={(e) => setForm({ ...form, displayName: e.target.value })}
+          />
+          <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
+            {[...roleName].map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+          {form.role === "hospital" && (
+            <select
+              value={form.hospitalCode}
+              onChange={(e) => setForm({ ...form, hospitalCode: e.target.value })}
+            >
+              <option value="">选择医院</option>
+              {meta.hospitals.map((h) => (
+                <option key={h.code} value={h.code}>
+                  {h.name}
+                </option>
+              ))}
+            </select>
+          )}
+          <input
+            type="password"
+            placeholder="初始密码（≥10位，含字母和数字）"
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+          />
+          <button type="button" className="primary" onClick={create}>
+            创建
+          </button>
+        </div>
+      </Card>
+      <Card title="账号列表">
+        <DataTable
+          columns={columns}
+          rows={data?.rows ?? []}
+          rowKey={(r) => String(r.id)}
+          exportPath="/api/v1/console/users"
+          exportName="账号"
+        />
+      </Card>
+    </div>
+  );
+}
+
+interface LogRow {
+  id: number;
+  at: string;
+  username: string;
+  role: string;
+  hospital_code: string | null;
+  action: string;
+  target: string;
+  detail: unknown;
+  status_code: number | null;
+  ip: string;
+}
+
+export function OplogPage() {
+  const path = "/api/v1/console/oplog?limit=1000";
+  const [data, error] = useLoad(() => api.get<{ rows: LogRow[] }>(path), []);
+  const columns: Column<LogRow>[] = [
+    { key: "at", title: "时间", value: (r) => dateTime(r.at) },
+    { key: "username", title: "用户" },
+    { key: "role", title: "角色" },
+    { key: "hospital_code", title: "医院" },
+    { key: "action", title: "操作" },
+    { key: "target", title: "对象" },
+    { key: "detail", title: "详情", value: (r) => JSON.stringify(r.detail) },
+    {
+      key: "status_code",
+      title: "结果",
+      value: (r) => (r.status_code === null ? "—" : r.status_code < 400 ? "成功" : `失败(${r.status_code})`),
+    },
+    { key: "ip", title: "来源IP" },
+  ];
+  return (
+    <div>
+      <div className="page-title">
+        <h1>操作日志</h1>
+      </div>
+      <ErrorNote error={error} />
+      <Card title="最近 1000 条">
+        <DataTable
+          testId="oplog-table"
+          columns={columns}
+          rows={data?.rows ?? []}
+          rowKey={(r) => String(r.id)}
+          exportPath={path}
+          exportName="操作日志"
+        />
+      </Card>
+    </div>
+  );
+}
+
+/** Pages whose data belongs to a module that is not connected yet; says so plainly. */
+export function NotConnectedPage({ title, module, what }: { title: string; module: string; what: string }) {
+  return (
+    <div>
+      <div className="page-title">
+        <h1>{title}</h1>
+      </div>
+      <Card title="尚未接入">
+        <p>
+          {what}由{module}提供，该模块的接口尚未接入本平台，因此这里暂时没有数据。接入后此页将显示相应内容。
+        </p>
+      </Card>
+    </div>
+  );
+}

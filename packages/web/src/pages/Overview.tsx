@@ -1,0 +1,147 @@
+/** 区域概览 / 本院概览: key indicators, monthly trend, hospital comparison. */
+import { useState } from "react";
+import { api, type Meta, qs, type Values } from "../api";
+import { Card, Chart, ErrorNote, PeriodPicker, type PeriodRange, useLoad } from "../components";
+import { formatValue } from "../format";
+
+interface Overview {
+  values: Values | null;
+  trend: { period: string; values: Values }[];
+  notes: string[];
+  cube: { refreshedAt: string } | null;
+}
+
+const KPIS = [
+  "cases",
+  "cmi",
+  "cei",
+  "tei",
+  "avgCostFen",
+  "avgLos",
+  "outOfPocketShare",
+  "groupingRate",
+  "ungroupedShare",
+  "readmission30Rate",
+  "surplusFen",
+  "auditFindings",
+  "recoveredFen",
+];
+
+export function OverviewPage({ meta }: { meta: Meta }) {
+  const [range, setRange] = useState<PeriodRange>({ periodFrom: "", periodTo: "" });
+  const [data, error] = useLoad(
+    () => api.get<Overview>(`/api/v1/console/overview${qs({ ...range })}`),
+    [range],
+  );
+  const [ranking] = useLoad(
+    () => api.get<{ rows: (Values & { name: string })[] }>(`/api/v1/console/ranking${qs({ ...range })}`),
+    [range],
+  );
+  const defs = new Map(meta.indicators.map((d) => [d.id, d]));
+  const hospitalView = meta.user.role === "hospital";
+  return (
+    <div>
+      <div className="page-title">
+        <h1>{hospitalView ? "本院概览" : "区域概览"}</h1>
+        <PeriodPicker periods={meta.periods} value={range} onChange={setRange} />
+      </div>
+      <ErrorNote error={error} />
+      <div className="kpis" data-testid="kpis">
+        {KPIS.map((id) => {
+          const d = defs.get(id);
+          if (!d) return null;
+          return (
+            <div className="kpi" key={id} title={d.formula}>
+              <div className="kpi-name">{d.name}</div>
+              <div className="kpi-value">
+                {formatValue(d.kind, data?.values?.[id] ?? null)}
+                {d.unit && d.kind !== "ratio" ? <small> {d.unit}</small> : null}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+      {data?.notes.map((n) => (
+        <p className="muted" key={n}>
+          ※ {n}
+        </p>
+      ))}
+      <div className="grid2">
+        <Card title="月度病例数与 CMI">
+          <Chart
+            testId="trend-chart"
+            option={{
+              tooltip: { trigger: "axis" },
+              legend: { data: ["病例数", "CMI"] },
+              xAxis: { type: "category", data: data?.trend.map((t) => t.period) ?? [] },
+              yAxis: [
+                { type: "value", name: "病例数" },
+                { type: "value", name: "CMI", scale: true },
+              ],
+              series: [
+                { name: "病例数", type: "bar", data: data?.trend.map((t) => t.values.cases) ?? [] },
+                {
+                  name: "CMI",
+                  type: "line",
+                  yAxisIndex: 1,
+                  data: data?.trend.map((t) => t.values.cmi) ?? [],
+                },
+              ],
+            }}
+          />
+        </Card>
+        <Card title="次均费用与平均住院日">
+          <Chart
+            option={{
+              tooltip: { trigger: "axis" },
+              legend: { data: ["次均费用(元)", "平均住院日"] },
+              xAxis: { type: "category", data: data?.trend.map((t) => t.period) ?? [] },
+              yAxis: [
+                { type: "value", name: "元" },
+                { type: "value", name: "天" },
+              ],
+              series: [
+                {
+                  name: "次均费用(元)",
+                  type: "line",
+                  data: data?.trend.map((t) => ((t.values.avgCostFen ?? 0) / 100).toFixed(2)) ?? [],
+                },
+                {
+                  name: "平均住院日",
+                  type: "line",
+                  yAxisIndex: 1,
+                  data: data?.trend.map((t) => t.values.avgLos) ?? [],
+                },
+              ],
+            }}
+          />
+        </Card>
+      </div>
+      {!hospitalView && (
+        <Card title="各医院 CMI 与费用消耗指数">
+          <Chart
+            height={360}
+            option={{
+              tooltip: { trigger: "axis" },
+              legend: { data: ["CMI", "费用消耗指数", "时间消耗指数"] },
+              xAxis: {
+                type: "category",
+                data: ranking?.rows.map((r) => r.name) ?? [],
+                axisLabel: { rotate: 20 },
+              },
+              yAxis: { type: "value" },
+              series: [
+                { name: "CMI", type: "bar", data: ranking?.rows.map((r) => r.cmi) ?? [] },
+                { name: "费用消耗指数", type: "bar", data: ranking?.rows.map((r) => r.cei) ?? [] },
+                { name: "时间消耗指数", type: "bar", data: ranking?.rows.map((r) => r.tei) ?? [] },
+              ],
+            }}
+          />
+        </Card>
+      )}
+      {data?.cube && (
+        <p className="muted">指标汇总更新于 {new Date(data.cube.refreshedAt).toLocaleString("zh-CN")}</p>
+      )}
+    </div>
+  );
+}

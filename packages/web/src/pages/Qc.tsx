@@ -1,0 +1,81 @@
+/** 质控问题: findings by rule, with a chart and the lists behind each rule. */
+import { useState } from "react";
+import { api, type Meta, qs } from "../api";
+import {
+  Card,
+  Chart,
+  type Column,
+  DataTable,
+  ErrorNote,
+  PeriodPicker,
+  type PeriodRange,
+  useLoad,
+} from "../components";
+import { navigate } from "../router";
+
+interface Row {
+  ruleId: string;
+  severity: string;
+  message: string;
+  findings: number;
+  lists: number;
+  hospitals: number;
+}
+
+export function QcPage({ meta }: { meta: Meta }) {
+  const [range, setRange] = useState<PeriodRange>({ periodFrom: "", periodTo: "" });
+  const [hospital, setHospital] = useState("");
+  const path = `/api/v1/console/qc/rules${qs({ ...range, hospital })}`;
+  const [data, error] = useLoad(() => api.get<{ rows: Row[] }>(path), [path]);
+  const rows = data?.rows ?? [];
+  const columns: Column<Row>[] = [
+    { key: "ruleId", title: "规则编号" },
+    { key: "severity", title: "严重程度", value: (r) => (r.severity === "error" ? "错误（拒收）" : "警告") },
+    { key: "message", title: "问题示例" },
+    { key: "findings", title: "问题数", kind: "count" },
+    { key: "lists", title: "涉及清单数", kind: "count" },
+    { key: "hospitals", title: "涉及医院数", kind: "count" },
+  ];
+  return (
+    <div>
+      <div className="page-title">
+        <h1>质控问题</h1>
+        {meta.user.role !== "hospital" && (
+          <select value={hospital} onChange={(e) => setHospital(e.target.value)}>
+            <option value="">全部医院</option>
+            {meta.hospitals.map((h) => (
+              <option key={h.code} value={h.code}>
+                {h.name}
+              </option>
+            ))}
+          </select>
+        )}
+        <PeriodPicker periods={meta.periods} value={range} onChange={setRange} />
+      </div>
+      <ErrorNote error={error} />
+      <Card title="按规则统计">
+        <Chart
+          option={{
+            tooltip: { trigger: "axis" },
+            xAxis: {
+              type: "category",
+              data: rows.slice(0, 20).map((r) => r.ruleId),
+              axisLabel: { rotate: 30 },
+            },
+            yAxis: { type: "value" },
+            series: [{ name: "问题数", type: "bar", data: rows.slice(0, 20).map((r) => r.findings) }],
+          }}
+        />
+        <DataTable
+          testId="qc-table"
+          columns={columns}
+          rows={rows}
+          rowKey={(r) => `${r.ruleId}|${r.severity}`}
+          exportPath={path}
+          exportName="质控问题"
+          onRowClick={(r) => navigate(`/lists${qs({ ruleId: r.ruleId, hospital })}`)}
+        />
+      </Card>
+    </div>
+  );
+}
