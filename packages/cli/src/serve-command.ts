@@ -3,6 +3,16 @@
  * embedded PGlite (`YIBAO_DATA_DIR`, default `./data`), with the scheme resolved as everywhere else.
  * With `--demo`, an empty store is first filled with the synthetic demo region.
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  consoleDb,
+  consoleMigrations,
+  consolePlugins,
+  type DemoAccount,
+  ensureDemoAccounts,
+  refreshCube,
+} from "@yibao/console";
 import { resolveSchemeDir } from "@yibao/grouper/load";
 import { type ServerPlugin, startServer } from "@yibao/server";
 import type { NamedMigration, Store } from "@yibao/store";
@@ -21,8 +31,35 @@ export interface ServeOptions {
   readonly log?: (line: string) => void;
 }
 
+const ROLE_LABEL: Record<DemoAccount["role"], string> = {
+  admin: "管理员",
+  bureau: "医保局",
+  reviewer: "审核员",
+  hospital: "医院",
+};
+
+/**
+ * Demo accounts are created once with random passwords; only their hashes are in the database, so
+ * the passwords are kept in `demo-accounts.json` (mode 600) in the data directory to be shown at
+ * every start of the demo.
+ */
+function rememberDemoAccounts(dataDir: string, created: readonly DemoAccount[]): DemoAccount[] {
+  const file = join(dataDir, "demo-accounts.json");
+  const known: DemoAccount[] = existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as DemoAccount[])
+    : [];
+  const all = [...known.filter((k) => !created.some((c) => c.username === k.username)), ...created];
+  if (created.length > 0) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(all, null, 2), { mode: 0o600 });
+  }
+  return all;
+}
+
 export async function serve(o: ServeOptions): Promise<{ url: string; close(): Promise<void> }> {
   const log = o.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const dataDir = resolve(o.dataDir ?? process.env.YIBAO_DATA_DIR ?? "./data");
+  let accounts: DemoAccount[] = [];
   const server = await startServer({
     ...(o.port !== undefined ? { port: o.port } : {}),
     ...(o.host !== undefined ? { host: o.host } : {}),
@@ -30,12 +67,21 @@ export async function serve(o: ServeOptions): Promise<{ url: string; close(): Pr
     store: {
       ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
       ...(o.dataDir ? { dataDir: o.dataDir } : {}),
-      ...(o.migrations ? { migrations: o.migrations } : {}),
+      migrations: [...consoleMigrations, ...(o.migrations ?? [])],
     },
-    ...(o.plugins ? { plugins: o.plugins } : {}),
+    plugins: (store) => [
+      ...consolePlugins({ store }),
+      ...(typeof o.plugins === "function" ? o.plugins(store) : (o.plugins ?? [])),
+    ],
     beforeListen: async (app) => {
-      if (!o.demo) return;
       const { store, scheme } = app.yibao;
+      if (!o.demo) {
+        // A new installation still needs someone who can log in: the administrator, bureau and reviewer.
+        const created = await ensureDemoAccounts(store, { hospitalCodes: [] });
+        for (const a of created)
+          log(`已创建账号 ${a.username}（${ROLE_LABEL[a.role]}），初始密码 ${a.password}，请登录后修改`);
+        return;
+      }
       let shown = 0;
       const r = await loadDemoRegion(store, scheme, {
         ...o.demo,
@@ -51,10 +97,20 @@ export async function serve(o: ServeOptions): Promise<{ url: string; close(): Pr
         log(
           `已载入演示地区（${scheme.demo ? "演示方案" : scheme.name}）：${r.hospitals} 家医院，${r.lists} 份结算清单（入院 ${r.from} 至 ${r.to}），接收 ${r.accepted} 份`,
         );
+        await refreshCube(consoleDb(store));
       }
+      accounts = rememberDemoAccounts(dataDir, await ensureDemoAccounts(store));
     },
   });
   log(`医保平台已启动：${server.url}`);
+  if (accounts.length > 0) {
+    log("演示账号（用户名 / 密码 / 角色）：");
+    for (const a of accounts) {
+      log(
+        `  ${a.username} / ${a.password} / ${ROLE_LABEL[a.role]}${a.hospitalCode ? `（${a.hospitalCode}）` : ""}`,
+      );
+    }
+  }
   return server;
 }
 
