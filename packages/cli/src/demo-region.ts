@@ -65,7 +65,7 @@ export async function loadDemoRegion(
   let accepted = 0;
   const flush = async () => {
     const outcomes = await store.saveSettlementLists(batch);
-    accepted += outcomes.filter((o) => o.outcome === "inserted" || o.outcome === "replaced").length;
+    accepted += outcomes.filter((o) => o.outcome !== "refused_kept" && o.status === "accepted").length;
     batch = [];
     opts.onProgress?.(lists, stays);
   };

@@ -200,8 +200,9 @@ export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
       const findings = b.prepared.findings.map((f) => `${f.ruleId} ${f.field}: ${f.message}`).join("；");
       let outcome: ImportRow["outcome"];
       if (!o) outcome = "invalid";
-      else if (o.outcome === "inserted" || o.outcome === "replaced") outcome = o.outcome;
-      else outcome = o.outcome === "refused_kept" ? "refused_kept" : "refused";
+      else if (o.outcome === "refused_kept") outcome = "refused_kept";
+      else if (o.status !== "accepted") outcome = "refused";
+      else outcome = o.outcome;
       if (outcome === "inserted") counts.inserted++;
       else if (outcome === "replaced") counts.replaced++;
       else if (outcome === "invalid") counts.invalid++;

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { importLists } from "@yibao/cli/import-command";
@@ -22,6 +22,9 @@ describe("yibao import", () => {
     const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify(sample(i)));
     lines.splice(7, 0, "{broken");
     lines.push(JSON.stringify(sample(3)));
+    const bad = sample(100);
+    bad.input.setlinfo.gend = "7"; // not in the gend code table: refused by QC, stored as refused
+    lines.push(JSON.stringify(bad));
     writeFileSync(jsonl, `${lines.join("\n")}\n`);
     const report = join(dir, "report.jsonl");
     const a = await importLists({
@@ -31,7 +34,15 @@ describe("yibao import", () => {
       report,
       progress: false,
     });
-    expect(a).toMatchObject({ read: 42, inserted: 40, replaced: 1, invalid: 1 });
+    expect(a).toMatchObject({ read: 43, inserted: 40, replaced: 1, refused: 1, invalid: 1 });
+    const rows = readFileSync(report, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(rows.find((r) => r.setlId === bad.input.setlinfo.setl_id)).toMatchObject({
+      outcome: "refused",
+      findings: expect.stringContaining("setlinfo.gend"),
+    });
 
     // CSV: setlinfo fields as columns, lists as JSON arrays.
     const csvRows = [40, 41].map((n) => {
@@ -79,7 +90,7 @@ describe("yibao import", () => {
     const store = await openStore({ dataDir });
     try {
       const page = await store.listSettlementLists({ limit: 1000 });
-      expect(page.total).toBe(44);
+      expect(page.total).toBe(45);
       const detail = await store.getSettlementList(String(sample(3).input.setlinfo.setl_id));
       expect(detail?.history.length).toBe(1);
     } finally {
