@@ -113,7 +113,7 @@ export async function openDatabase(options: StoreOptions = {}, env = process.env
     engine = "pglite";
   }
   try {
-    await migrate(db, [...storeMigrations, ...(options.migrations ?? [])]);
+    await migrate(db, [...storeMigrations, ...(options.migrations ?? [])], schema);
   } catch (e) {
     await db.destroy();
     throw e;
@@ -125,11 +125,15 @@ export async function openDatabase(options: StoreOptions = {}, env = process.env
 export async function migrate(
   db: Kysely<StoreDatabase>,
   migrations: readonly NamedMigration[],
+  schema: string | null = null,
 ): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: migrationProvider(migrations),
     allowUnorderedMigrations: true,
+    // Kysely looks for its own tables by name; without the schema it can find another schema's
+    // `kysely_migration_lock` (e.g. in `public`) and then fail to use it through the search path.
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
