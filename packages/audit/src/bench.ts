@@ -1,7 +1,8 @@
 /**
  * Benchmark (审核吞吐量): audits N stays (default 1,000,000) on one core. The stays are a synthetic
  * region of `base` stays replicated with new ids, persons and dates until N is reached (generation
- * is not timed; the audit is). Run: `node packages/audit/dist/bench.js [N] [base]`.
+ * is not timed; the audit is). Each stay carries its detail charges (费用明细) and pre-admission
+ * outpatient spending, so the knowledge-base checks run as in the evaluation. Run: `node packages/audit/dist/bench.js [N] [base]`.
  */
 import { DEMO_SCHEME_DIR, loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { parseSettlementMessage } from "@yibao/settlement";
@@ -19,7 +20,14 @@ const region = generateRegion({ seed: 7, stays: base, scheme, inject: { rate: 0.
 const seedStays: AuditStay[] = [];
 for (const s of region.stays()) {
   const list = parseSettlementMessage(s.message).list;
-  if (list !== undefined) seedStays.push(auditStayFromList(list, { scheme }));
+  if (list !== undefined)
+    seedStays.push(
+      auditStayFromList(list, {
+        scheme,
+        details: s.details,
+        outpatientBeforeAdmission: s.outpatientBeforeAdmission,
+      }),
+    );
 }
 const ctx = contextFromStays(seedStays, scheme);
 const stays: AuditStay[] = [];

@@ -4,6 +4,7 @@
  * hospital and period.
  */
 import { groupRecord } from "@yibao/grouper";
+import { SettlementError } from "@yibao/payment/versioned";
 import { type AuditContext, rwOf } from "./context.js";
 import { type Finding, makeFinding, yuan } from "./finding.js";
 import type { AuditStay } from "./model.js";
@@ -87,7 +88,12 @@ export function detectReadmissions(
       let mergedDrg = "";
       if (a.hospitalId === b.hospitalId) {
         mergedDrg = mergeAndGroup(ctx, [a, b]);
-        pricing = price([paymentStay(a), paymentStay(b)], [mergedStay([a, b], mergedDrg)], ctx.settlement);
+        try {
+          pricing = price([paymentStay(a), paymentStay(b)], [mergedStay([a, b], mergedDrg)], ctx.settlement);
+        } catch (e) {
+          // The merged group has no weight in the policy (无权重病组): reported unpriced.
+          if (!(e instanceof SettlementError)) throw e;
+        }
       }
       const isSplit = rule === split;
       const rwA = rwOf(ctx, a.group.drg, a.dischargeDate, a.id);

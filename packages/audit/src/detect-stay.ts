@@ -7,9 +7,44 @@
 import { type GroupingRecord, type GroupResult, groupRecord } from "@yibao/grouper";
 import { type AuditContext, diagnosesByCategory, meanCostOf, rwOf } from "./context.js";
 import { type Finding, makeFinding, yuan } from "./finding.js";
-import type { AuditStay, Evidence } from "./model.js";
+import type { AuditStay, DetailItem, Evidence } from "./model.js";
 import { paymentStay, price, type StaySettlement, settleAs, withoutCharges } from "./pricing.js";
 import { ruleOf } from "./rules.js";
+import {
+  type DiagnosisSupportBase,
+  presentClasses,
+  type SupportFinding,
+  supportClassName,
+  supportOf,
+} from "./support.js";
+
+/** The stay's detail items indexed by the knowledge base's support classes; null without details. */
+export interface StaySupport {
+  readonly kb: DiagnosisSupportBase;
+  readonly present: ReadonlyMap<string, readonly DetailItem[]>;
+}
+
+const supportCache = new WeakMap<AuditStay, StaySupport | null>();
+
+/** 诊疗依据 index of a stay: null when the stay has no detail items or the knowledge has no support data. */
+export function staySupport(s: AuditStay, ctx: AuditContext): StaySupport | null {
+  const kb = ctx.knowledge.diagnosisSupport;
+  if (kb === undefined || s.details === undefined || s.details.length === 0) return null;
+  let v = supportCache.get(s);
+  if (v === undefined || (v !== null && v.kb !== kb)) {
+    v = { kb, present: presentClasses(kb, s.details) };
+    supportCache.set(s, v);
+  }
+  return v;
+}
+
+function classNames(kb: DiagnosisSupportBase, ids: readonly string[]): string {
+  return ids.map((k) => supportClassName(kb, k)).join("、");
+}
+
+function itemsText(f: SupportFinding): string {
+  return f.items.map((d) => `${d.date} ${d.name}（${d.code}）`).join("；");
+}
 
 function catName(ctx: AuditContext, c: string): string {
   return ctx.knowledge.feeCategoryNames[c] ?? c;
@@ -60,7 +95,10 @@ export function detectUpcodingSecondary(s: AuditStay, ctx: AuditContext): Findin
   }
   const rw = rwOf(ctx, s.group.drg, s.dischargeDate, s.id);
   const mean = meanCostOf(ctx, s.group.drg, s.dischargeDate, s.id);
-  if (rw === null || mean === null) return null;
+  if (rw === null) return null;
+  const sup = staySupport(s, ctx);
+  if (sup !== null) return upcodingByDetails(s, ctx, rule, sup, counted, explained, rw);
+  if (mean === null) return null;
   for (const code of counted) {
     const dx = s.record.diagnoses.filter((d, i) => i === 0 || d !== code);
     const g = regroup(ctx, s.record, dx, s.record.procedures);
@@ -106,6 +144,148 @@ export function detectUpcodingSecondary(s: AuditStay, ctx: AuditContext): Findin
   return null;
 }
 
+/**
+ * 虚假/多编诊断 by the knowledge base: the counted CC/MCCs with none of their supporting item classes
+ * among the detail charges are removed together; when the stay then groups into a lower-weight DRG,
+ * each of them is a coded comorbidity without 诊疗依据 that raised the group.
+ */
+function upcodingByDetails(
+  s: AuditStay,
+  ctx: AuditContext,
+  rule: NonNullable<ReturnType<typeof ruleOf<"upcoding_secondary">>>,
+  sup: StaySupport,
+  counted: readonly string[],
+  explained: GroupResult,
+  rw: number,
+): Finding | null {
+  const unsupported: { code: string; f: SupportFinding }[] = [];
+  for (const code of counted) {
+    const f = supportOf(sup.kb, code, sup.present);
+    if (f !== null && !f.supported) unsupported.push({ code, f });
+  }
+  if (unsupported.length === 0) return null;
+  const drop = new Set(unsupported.map((u) => u.code));
+  const dx = s.record.diagnoses.filter((d, i) => i === 0 || !drop.has(d));
+  const g = regroup(ctx, s.record, dx, s.record.procedures);
+  if (g.status !== "OK" || g.drg === s.group.drg) return null;
+  const rw2 = rwOf(ctx, g.drg, s.dischargeDate, s.id);
+  if (rw2 === null || rw2 >= rw) return null;
+  const mean = meanCostOf(ctx, s.group.drg, s.dischargeDate, s.id);
+  const mean2 = meanCostOf(ctx, g.drg, s.dischargeDate, s.id);
+  const pricing = price([paymentStay(s)], [paymentStay(s, { drg: g.drg })], ctx.settlement);
+  const codes = unsupported.map((u) => u.code);
+  const evidence: Evidence[] = [];
+  for (const { code, f } of unsupported) {
+    const level = ctx.scheme.ccLevel(code) ?? "CC";
+    evidence.push({
+      text: `次要诊断 ${dxName(ctx, code)} 为 ${level}；知识库「${f.rule.name}」的诊疗依据（${classNames(sup.kb, f.rule.classes)}）在费用明细 ${s.details?.length ?? 0} 条中均未见`,
+      fields: {
+        diagnosis: code,
+        level,
+        knowledge: f.rule.key,
+        knowledgeSource: f.rule.source,
+        requiredClasses: f.rule.classes,
+        detailLines: s.details?.length ?? 0,
+      },
+    });
+  }
+  evidence.push({
+    text: `去除无诊疗依据的次要诊断后由 ${s.group.drg}（权重 ${rw.toFixed(2)}）入 ${g.drg}（权重 ${rw2.toFixed(2)}）`,
+    fields: { groupWith: s.group.drg, groupWithout: g.drg, rwWith: rw, rwWithout: rw2, removed: codes },
+  });
+  if (mean !== null && mean2 !== null) {
+    evidence.push({
+      text: `病例总费用 ${yuan(s.totalCost)} 元；${g.drg} 组均 ${yuan(mean2)} 元，${s.group.drg} 组均 ${yuan(mean)} 元`,
+      fields: { totalCost: s.totalCost, meanWithout: mean2, meanWith: mean },
+    });
+  }
+  for (const r of explained.reasons ?? []) {
+    if (r.stage === "cc" && r.code !== undefined && drop.has(r.code))
+      evidence.push({ text: `分组依据：${r.message}`, fields: { stage: "cc" } });
+  }
+  return makeFinding(rule, {
+    stayIds: [s.id],
+    hospitalId: s.hospitalId,
+    physicianCode: s.physicianCode,
+    personId: s.personId,
+    message: `疑似虚假或多编次要诊断 ${codes.map((c) => dxName(ctx, c)).join("、")}：费用明细中无相应诊疗，去除后入 ${g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+    evidence,
+    pricing,
+  });
+}
+
+/**
+ * 升级诊断 by the knowledge base: the uploaded principal diagnosis has none of its supporting items,
+ * while a near code (same category, or a frequent principal of another ADRG of the MDC) has its own
+ * and groups the stay into a lower-weight DRG.
+ */
+function principalByDetails(
+  s: AuditStay,
+  ctx: AuditContext,
+  rule: NonNullable<ReturnType<typeof ruleOf<"upcoding_principal">>>,
+  sup: StaySupport,
+  rw: number,
+): Finding | null {
+  const pdx = s.record.diagnoses[0] as string;
+  const own = supportOf(sup.kb, pdx, sup.present);
+  if (own === null || own.supported || own.rule.source !== "diagnosis") return null;
+  const near = nearPrincipals(s, ctx, rule.check.topPrincipalsPerAdrg);
+  let best: { code: string; g: GroupResult; rw: number; f: SupportFinding } | null = null;
+  for (const code of near) {
+    if (s.record.diagnoses.includes(code)) continue;
+    const f = supportOf(sup.kb, code, sup.present);
+    if (f === null || !f.supported || f.rule.source !== "diagnosis" || f.rule.key === own.rule.key) continue;
+    const g = regroup(ctx, s.record, [code, ...s.record.diagnoses.slice(1)], s.record.procedures);
+    if (g.status !== "OK") continue;
+    const rw2 = rwOf(ctx, g.drg, s.dischargeDate, s.id);
+    if (rw2 === null || rw2 >= rw) continue;
+    if (
+      best === null ||
+      f.presentClasses.length > best.f.presentClasses.length ||
+      (f.presentClasses.length === best.f.presentClasses.length && rw2 > best.rw)
+    )
+      best = { code, g, rw: rw2, f };
+  }
+  if (best === null) return null;
+  const pricing = price([paymentStay(s)], [paymentStay(s, { drg: best.g.drg })], ctx.settlement);
+  return makeFinding(rule, {
+    stayIds: [s.id],
+    hospitalId: s.hospitalId,
+    physicianCode: s.physicianCode,
+    personId: s.personId,
+    message: `疑似升级主要诊断：主要诊断 ${dxName(ctx, pdx)} 无诊疗依据，费用明细支持近似诊断 ${dxName(ctx, best.code)}，按其入 ${best.g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+    evidence: [
+      {
+        text: `主要诊断 ${dxName(ctx, pdx)} 入 ${s.group.drg}（权重 ${rw.toFixed(2)}）；知识库「${own.rule.name}」的诊疗依据（${classNames(sup.kb, own.rule.classes)}）在费用明细中均未见`,
+        fields: { principal: pdx, drg: s.group.drg, rw, requiredClasses: own.rule.classes },
+      },
+      {
+        text: `近似诊断 ${dxName(ctx, best.code)} 的诊疗依据见于明细：${itemsText(best.f)}；按其入 ${best.g.drg}（权重 ${best.rw.toFixed(2)}）`,
+        fields: {
+          nearCode: best.code,
+          nearDrg: best.g.drg,
+          nearRw: best.rw,
+          presentClasses: best.f.presentClasses,
+          items: best.f.items.map((d) => d.code),
+        },
+      },
+    ],
+    pricing,
+  });
+}
+
+function nearPrincipals(s: AuditStay, ctx: AuditContext, topPerAdrg: number): Set<string> {
+  const pdx = s.record.diagnoses[0] as string;
+  const near = new Set<string>(diagnosesByCategory(ctx.scheme).get(pdx.slice(0, 3)) ?? []);
+  for (const adrg of ctx.norms.adrgsByMdc.get(s.group.mdc ?? "") ?? []) {
+    if (adrg === s.group.adrg) continue;
+    const top = ctx.norms.principalsByAdrg.get(adrg) ?? [];
+    for (let i = 0; i < top.length && i < topPerAdrg; i++) near.add(top[i] as string);
+  }
+  near.delete(pdx);
+  return near;
+}
+
 /** 升级诊断: a near principal diagnosis gives a lower-weight group that fits the cost much better. */
 export function detectUpcodingPrincipal(s: AuditStay, ctx: AuditContext): Finding | null {
   const rule = ruleOf(ctx.rules, "upcoding_principal");
@@ -113,6 +293,8 @@ export function detectUpcodingPrincipal(s: AuditStay, ctx: AuditContext): Findin
   const mean = meanCostOf(ctx, s.group.drg, s.dischargeDate, s.id);
   const rw = rwOf(ctx, s.group.drg, s.dischargeDate, s.id);
   if (mean === null || rw === null || s.totalCost <= 0) return null;
+  const sup = staySupport(s, ctx);
+  if (sup !== null) return principalByDetails(s, ctx, rule, sup, rw);
   const costRatio = s.totalCost / mean;
   if (costRatio > rule.check.maxCostRatio) return null;
   const pdx = s.record.diagnoses[0] as string;
@@ -373,15 +555,33 @@ export function detectLowIndication(s: AuditStay, ctx: AuditContext): Finding | 
   });
 }
 
-/** 转嫁费用: own-pay share far above the group (医保转自费) or exams/labs missing (住院转门诊). */
+/** 目录内项目按全自费收取: covered (甲类/乙类) detail lines the patient paid in full. */
+function coveredOwnPay(s: AuditStay): { amount: number; lines: DetailItem[] } | null {
+  if (s.details === undefined || s.details.length === 0) return null;
+  let amount = 0;
+  const lines: DetailItem[] = [];
+  for (const d of s.details) {
+    if ((d.chrgitmLv === "01" || d.chrgitmLv === "02") && (d.ownPayAmount ?? 0) > 0) {
+      amount += d.ownPayAmount ?? 0;
+      lines.push(d);
+    }
+  }
+  return { amount, lines };
+}
+
+/**
+ * 转嫁费用: 医保转自费 — covered items billed as 全自费 (with details), else an own-pay share far above
+ * the group; 住院转门诊 — large pre-admission outpatient spending with the stay's exams and labs below
+ * the group (with linked outpatient data), else exams and labs far below the group.
+ */
 export function detectCostShifting(s: AuditStay, ctx: AuditContext): Finding | null {
   const rule = ruleOf(ctx.rules, "cost_shifting");
   if (rule === undefined || s.group.status !== "OK" || s.totalCost <= 0) return null;
   const norm = ctx.norms.drgs.get(s.group.drg);
   if (norm === undefined || norm.cases < rule.check.minCases) return null;
   const ownShare = s.ownPay / s.totalCost;
-  if (ownShare - norm.ownPayShare >= rule.check.ownPayExcess) {
-    const shifted = Math.round((ownShare - norm.ownPayShare) * s.totalCost);
+  const covered = rule.check.coveredOwnPayShare === undefined ? null : coveredOwnPay(s);
+  const ownpayFinding = (shifted: number, evidence: Evidence[], message: string) => {
     const corrected = paymentStay(s, { patientShare: Math.max(0, s.patientShare - shifted) });
     const pricing = price([paymentStay(s)], [corrected], ctx.settlement);
     return makeFinding(rule, {
@@ -389,8 +589,40 @@ export function detectCostShifting(s: AuditStay, ctx: AuditContext): Finding | n
       hospitalId: s.hospitalId,
       physicianCode: s.physicianCode,
       personId: s.personId,
-      message: `疑似医保转自费：全自费占比 ${ratio(ownShare)}，同组均值 ${ratio(norm.ownPayShare)}，患者多负担约 ${yuan(shifted)} 元`,
-      evidence: [
+      message,
+      evidence,
+      pricing,
+    });
+  };
+  if (covered !== null) {
+    if (covered.amount >= (rule.check.coveredOwnPayShare ?? 0) * s.totalCost && covered.amount > 0) {
+      const names = [...new Set(covered.lines.map((d) => `${d.name}（${d.code}）`))].slice(0, 6);
+      return ownpayFinding(
+        covered.amount,
+        [
+          {
+            text: `医保目录内项目按全自费收取 ${yuan(covered.amount)} 元（${covered.lines.length} 条明细）：${names.join("、")}`,
+            fields: {
+              mode: "ownpay",
+              coveredOwnPay: covered.amount,
+              lines: covered.lines.length,
+              items: names,
+              share: ratio(covered.amount / s.totalCost),
+            },
+          },
+          {
+            text: `个人自费 ${yuan(s.ownPay)} 元，占总费用 ${ratio(ownShare)}；${s.group.drg} 组均全自费占比 ${ratio(norm.ownPayShare)}`,
+            fields: { ownPay: s.ownPay, ownShare: ratio(ownShare), groupOwnShare: ratio(norm.ownPayShare) },
+          },
+        ],
+        `疑似医保转自费：目录内项目按全自费收取 ${yuan(covered.amount)} 元，患者多负担`,
+      );
+    }
+  } else if (ownShare - norm.ownPayShare >= rule.check.ownPayExcess) {
+    const shifted = Math.round((ownShare - norm.ownPayShare) * s.totalCost);
+    return ownpayFinding(
+      shifted,
+      [
         {
           text: `个人自费 ${yuan(s.ownPay)} 元，占总费用 ${ratio(ownShare)}；${s.group.drg} 组均全自费占比 ${ratio(norm.ownPayShare)}`,
           fields: {
@@ -402,8 +634,8 @@ export function detectCostShifting(s: AuditStay, ctx: AuditContext): Finding | n
           },
         },
       ],
-      pricing,
-    });
+      `疑似医保转自费：全自费占比 ${ratio(ownShare)}，同组均值 ${ratio(norm.ownPayShare)}，患者多负担约 ${yuan(shifted)} 元`,
+    );
   }
   let exam = 0;
   let examMu = 0;
@@ -411,33 +643,38 @@ export function detectCostShifting(s: AuditStay, ctx: AuditContext): Finding | n
     exam += fee(s, c);
     examMu += norm.categoryShare.get(c) ?? 0;
   }
+  if (examMu <= 0) return null;
   const examShare = exam / s.totalCost;
-  const before = s.outpatientBeforeAdmission ?? 0;
-  if (examMu > 0 && (examShare < rule.check.examShareFactor * examMu || before > 0)) {
-    const missing = Math.max(before, Math.round((examMu * (s.totalCost - exam)) / (1 - examMu) - exam));
-    const corrected = paymentStay(s, { totalCost: s.totalCost + missing });
-    const pricing = price([paymentStay(s)], [corrected], ctx.settlement);
-    return makeFinding(rule, {
-      stayIds: [s.id],
-      hospitalId: s.hospitalId,
-      physicianCode: s.physicianCode,
-      personId: s.personId,
-      message: `疑似住院转门诊：检查检验费用占比 ${ratio(examShare)}，远低于同组均值 ${ratio(examMu)}，约 ${yuan(missing)} 元可能在入院前门诊发生`,
-      evidence: [
-        {
-          text: `检查费与化验费合计 ${yuan(exam)} 元，占总费用 ${ratio(examShare)}；${s.group.drg} 组均占比 ${ratio(examMu)}${before > 0 ? `；入院前门诊费用 ${yuan(before)} 元` : ""}`,
-          fields: {
-            mode: "outpatient",
-            exam,
-            examShare: ratio(examShare),
-            groupExamShare: ratio(examMu),
-            outpatientBefore: before,
-            missing,
-          },
+  const before = s.outpatientBeforeAdmission;
+  const linked = before !== undefined && rule.check.outpatientShare !== undefined;
+  const hit = linked
+    ? before >= (rule.check.outpatientShare ?? 0) * s.totalCost &&
+      examShare < (rule.check.outpatientExamShareFactor ?? 1) * examMu
+    : examShare < rule.check.examShareFactor * examMu || (before ?? 0) > 0;
+  if (!hit) return null;
+  const gap = Math.round((examMu * (s.totalCost - exam)) / (1 - examMu) - exam);
+  const missing = linked ? Math.max(0, Math.min(before ?? 0, gap)) : Math.max(before ?? 0, gap);
+  const corrected = paymentStay(s, { totalCost: s.totalCost + missing });
+  const pricing = price([paymentStay(s)], [corrected], ctx.settlement);
+  return makeFinding(rule, {
+    stayIds: [s.id],
+    hospitalId: s.hospitalId,
+    physicianCode: s.physicianCode,
+    personId: s.personId,
+    message: `疑似住院转门诊：检查检验费用占比 ${ratio(examShare)}，低于同组均值 ${ratio(examMu)}${(before ?? 0) > 0 ? `，入院前门诊费用 ${yuan(before ?? 0)} 元` : ""}，约 ${yuan(missing)} 元可能在入院前门诊发生`,
+    evidence: [
+      {
+        text: `检查费与化验费合计 ${yuan(exam)} 元，占总费用 ${ratio(examShare)}；${s.group.drg} 组均占比 ${ratio(examMu)}${(before ?? 0) > 0 ? `；入院前门诊费用 ${yuan(before ?? 0)} 元（住院总费用的 ${ratio((before ?? 0) / s.totalCost)}）` : ""}`,
+        fields: {
+          mode: "outpatient",
+          exam,
+          examShare: ratio(examShare),
+          groupExamShare: ratio(examMu),
+          outpatientBefore: before ?? 0,
+          missing,
         },
-      ],
-      pricing,
-    });
-  }
-  return null;
+      },
+    ],
+    pricing,
+  });
 }

@@ -14,7 +14,7 @@ import { EVAL_INJECTION_RATE, EVAL_POLICY_PARAMS } from "./data/eval-region.js";
 import { STARTER_KNOWLEDGE_BASE } from "./data/starter-knowledge.js";
 import { STARTER_RULE_BASE } from "./data/starter-rules.js";
 import type { Finding } from "./finding.js";
-import { type AuditStay, VIOLATION_TYPE_NAMES } from "./model.js";
+import { type AuditStay, type DetailItem, VIOLATION_TYPE_NAMES } from "./model.js";
 import { learnNorms } from "./norms.js";
 import { paymentStay, price } from "./pricing.js";
 import type { KnowledgeBase, RuleBase } from "./rules.js";
@@ -125,10 +125,14 @@ export function contextFromStays(
   return { scheme, rules, knowledge, norms, settlement: calibrateSettlement(stays, norms) };
 }
 
-function toStay(message: unknown, scheme: DrgScheme): AuditStay {
+function toStay(
+  message: unknown,
+  scheme: DrgScheme,
+  extra: { details?: readonly DetailItem[]; outpatientBeforeAdmission?: number } = {},
+): AuditStay {
   const parsed = parseSettlementMessage(message);
   if (parsed.list === undefined) throw new Error(`合成清单无法解析：${parsed.findings[0]?.message ?? ""}`);
-  return auditStayFromList(parsed.list, { scheme });
+  return auditStayFromList(parsed.list, { scheme, ...extra });
 }
 
 /** Runs the evaluation (审核质量评估). */
@@ -144,7 +148,10 @@ export function evaluateAudit(options: EvaluateOptions): Evaluation {
   const labels = new Map<string, ViolationLabel>();
   const labelOfStay = new Map<string, ViolationLabel>();
   for (const s of region.stays()) {
-    const stay = toStay(s.message, scheme);
+    const stay = toStay(s.message, scheme, {
+      details: s.details,
+      outpatientBeforeAdmission: s.outpatientBeforeAdmission,
+    });
     stays.push(stay);
     if (s.label !== null) {
       labels.set(s.label.caseId, s.label);

@@ -6,6 +6,7 @@
  */
 export * from "./audit.js";
 export * from "./context.js";
+export { STARTER_DIAGNOSIS_SUPPORT } from "./data/diagnosis-support.js";
 export { STARTER_KNOWLEDGE_BASE } from "./data/starter-knowledge.js";
 export { STARTER_RULE_BASE } from "./data/starter-rules.js";
 export * from "./detect-items.js";
@@ -19,4 +20,5 @@ export * from "./pricing.js";
 export * from "./profiling.js";
 export * from "./rules.js";
 export * from "./stay.js";
+export * from "./support.js";
 export * from "./workflow.js";

@@ -37,6 +37,10 @@ export interface DetailItem {
   readonly unitPrice: number;
   /** 金额 (fen) = quantity × unitPrice, rounded. */
   readonly amount: number;
+  /** 收费项目等级 (chrgitm_lv): `01` 甲类, `02` 乙类, `03` 丙类（自费）; absent when unknown. */
+  readonly chrgitmLv?: string;
+  /** 全自费金额 (fulamt_ownpay_amt) of the line, fen; absent when unknown. */
+  readonly ownPayAmount?: number;
 }
 
 /** The grouping as stored with the stay (分组结果). */

@@ -6,6 +6,7 @@
  * in the detectors: every number they use comes from here.
  */
 import type { Outcome, ViolationType } from "./model.js";
+import type { DiagnosisSupportBase } from "./support.js";
 
 /** 规则类别. */
 export type RuleCategory = "政策类" | "管理类" | "医疗类";
@@ -96,6 +97,18 @@ export type RuleCheck =
       readonly examShareFactor: number;
       readonly examCategories: readonly string[];
       readonly minCases: number;
+      /**
+       * With detail items: 目录内（甲类/乙类）项目按全自费收取 at or above this share of the total cost is
+       * 医保转自费 (replaces the own-pay share test).
+       */
+      readonly coveredOwnPayShare?: number;
+      /**
+       * With linked outpatient data: pre-admission outpatient spending at or above this share of the
+       * stay's cost, with the exam+lab share below `outpatientExamShareFactor` × the group's, is
+       * 住院转门诊 (replaces the exam-share-only test).
+       */
+      readonly outpatientShare?: number;
+      readonly outpatientExamShareFactor?: number;
     }
   | {
       /** 有意歧义: QY case whose cost is above the group standard but below the high-outlier threshold. */
@@ -207,6 +220,8 @@ export interface KnowledgeBase {
   readonly bedFeeCapPerDay: Readonly<Record<string, number>>;
   /** Category names (医疗收费项目类别). */
   readonly feeCategoryNames: Readonly<Record<string, string>>;
+  /** 诊断诊疗依据: which charged items support a diagnosis (used when the stay has detail items). */
+  readonly diagnosisSupport?: DiagnosisSupportBase;
   readonly sources: readonly string[];
 }
 

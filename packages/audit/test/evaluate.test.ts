@@ -20,3 +20,31 @@ describe("evaluation on a synthetic region (3,000 stays)", () => {
     expect(j.fundLossRecoveredShare).toBeGreaterThan(0.5);
   });
 });
+
+describe("evaluation with detail charges on three seeds (3,000 stays each)", () => {
+  const runs = [11, 12, 13].map((seed) => evaluateAudit({ seed, stays: 3000, scheme }));
+  it("split admission, downcoding and QY meet recall ≥ 0.9 and precision ≥ 0.8 on every seed", () => {
+    for (const e of runs) {
+      for (const t of ["split_admission", "downcoding_outlier", "qy_ambiguity"]) {
+        const q = e.types[t];
+        expect(q?.recall ?? 0, `${e.seed} ${t}`).toBeGreaterThanOrEqual(0.9);
+        expect(q?.precision ?? 0, `${e.seed} ${t}`).toBeGreaterThanOrEqual(0.8);
+      }
+    }
+  });
+  it("unsupported secondary diagnosis: measured level with the knowledge base (target 0.9/0.8 not yet met)", () => {
+    for (const e of runs) {
+      const q = e.types.upcoding_secondary;
+      expect(q?.recall ?? 0, `${e.seed}`).toBeGreaterThanOrEqual(0.8);
+      expect(q?.precision ?? 0, `${e.seed}`).toBeGreaterThanOrEqual(0.6);
+    }
+  });
+  it("principal swap, repeated admission and cost shifting are found through the details", () => {
+    for (const e of runs) {
+      expect(e.types.upcoding_principal?.precision ?? 0, `${e.seed}`).toBeGreaterThanOrEqual(0.9);
+      expect(e.types.upcoding_principal?.recall ?? 0, `${e.seed}`).toBeGreaterThanOrEqual(0.55);
+      expect(e.types.repeated_admission?.recall ?? 0, `${e.seed}`).toBeGreaterThanOrEqual(0.9);
+      expect(e.types.cost_shifting?.recall ?? 0, `${e.seed}`).toBeGreaterThanOrEqual(0.7);
+    }
+  });
+});

@@ -13,6 +13,7 @@ import {
   type PatientFacts,
 } from "./clinical.js";
 import { addCharge, classify, type FeeItem, type FeeMixKind, feeItems, itemsTotal } from "./costs.js";
+import { type DetailLine, detailLines } from "./details.js";
 import { renderStay, type StayDraft } from "./message.js";
 import { DEFAULT_PROFILE, type HospitalLevel, type RegionProfile } from "./profile.js";
 import { Rng, Weighted } from "./random.js";
@@ -173,6 +174,8 @@ const LEVEL_ORDER: Readonly<Record<HospitalLevel, number>> = { "1": 1, "2": 2, "
 
 class StayStream {
   private readonly rng: Rng;
+  /** Draws of the detail charges, apart from `rng` so the lists are those of the stream without details. */
+  private readonly detailRng: Rng;
   private readonly fmt = new DayFormatter();
   private readonly lastDscg: Int32Array;
   private readonly admYear: Int16Array;
@@ -190,6 +193,7 @@ class StayStream {
 
   constructor(private readonly c: StreamConfig) {
     this.rng = new Rng(c.seed, 2);
+    this.detailRng = new Rng(c.seed, 5);
     const n = c.population.size;
     this.lastDscg = new Int32Array(n).fill(-1_000_000);
     this.admYear = new Int16Array(n);
@@ -587,7 +591,31 @@ class StayStream {
       b.group,
       this.rng,
     );
-    return { index, message, truth, label };
+    return { index, message, truth, label, ...this.detailsOf(d) };
+  }
+
+  /** 费用明细 and pre-admission outpatient spending of a draft (drawn with `detailRng`). */
+  private detailsOf(d: StayDraft): { details: DetailLine[]; outpatientBeforeAdmission: number } {
+    const rng = this.detailRng;
+    const details = detailLines(
+      rng,
+      {
+        items: d.items,
+        diagnoses: d.trueDiagnoses,
+        procedures: d.trueProcedures,
+        admDay: d.admDay,
+        los: d.los,
+        oralOnly: d.oralOnly === true,
+        ventilated: d.ventHours > 0,
+        transfused: d.transfusionUnits > 0,
+        shiftedOwnPay: d.shiftedOwnPay,
+      },
+      this.fmt,
+      (c) => this.c.clinical.pxName(c),
+    );
+    // About 40% of inpatients were seen in outpatient care in the days before (挂号、检验、检查).
+    const visit = rng.chance(0.4) ? Math.round(rng.lognormalMean(25_000, 0.6)) : 0;
+    return { details, outpatientBeforeAdmission: visit + (d.outpatientShiftedFen ?? 0) };
   }
 
   private emitInjected(type: ViolationType, inj: Injected): SynthStay[] {
@@ -767,6 +795,7 @@ class StayStream {
         if (!b) return null;
         b.draft.procedures = b.draft.procedures.filter((p) => clinical.examProcedures.includes(p));
         b.draft.trueProcedures = b.draft.procedures;
+        b.draft.oralOnly = true;
         b.draft.icuHours = 0;
         b.draft.ventHours = 0;
         b.group = this.regroup(b.draft);
@@ -787,11 +816,14 @@ class StayStream {
         if (rng.chance(0.5)) {
           let shifted = 0;
           const share = 0.3 + 0.3 * rng.float();
+          const byCategory: Record<string, number> = {};
+          up.draft.shiftedOwnPay = byCategory;
           up.draft.items = b.draft.items.map((i) => {
             if (i.category !== "08" && i.category !== "09" && i.category !== "03") return i;
             const moveB = Math.round(i.classBFen * share);
             const moveA = Math.round(i.classAFen * share * 0.5);
             shifted += moveA + moveB;
+            byCategory[i.category] = moveA + moveB;
             return {
               ...i,
               classAFen: i.classAFen - moveA,
@@ -822,6 +854,7 @@ class StayStream {
         }
         if (moved === 0) return null;
         up.draft.items = kept;
+        up.draft.outpatientShiftedFen = moved;
         const daysBefore = rng.range(1, 3);
         return {
           uploaded: [up],
@@ -934,7 +967,14 @@ class StayStream {
       const age = ageInYears(person.birthDay, day2);
       if (age < b.minAge || age > b.maxAge) continue;
       const s = this.honest(day2, h, b, this.severity(), { person });
-      if (s && s.group.status === "OK" && s.group.adrg !== first.group.adrg) second = s;
+      // A different illness: another ADRG and another principal diagnosis category (类目).
+      if (
+        s &&
+        s.group.status === "OK" &&
+        s.group.adrg !== first.group.adrg &&
+        (s.draft.diagnoses[0] as string).slice(0, 3) !== (d1.diagnoses[0] as string).slice(0, 3)
+      )
+        second = s;
     }
     if (!second || day2 + second.draft.los > this.c.toDay) return null;
     const d2 = second.draft;

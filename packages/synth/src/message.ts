@@ -48,6 +48,12 @@ export interface StayDraft {
   episode: number;
   /** Admission-condition codes of secondaries (adm_cond_type), parallel to diagnoses[1..]. */
   secondaryOnset: string[];
+  /** Care given was only exams, labs and oral drugs (low-indication admission). */
+  oralOnly?: boolean;
+  /** Covered amounts billed as 全自费, by category (cost shifting). */
+  shiftedOwnPay?: Record<string, number>;
+  /** Exams and labs done as outpatient before admission instead of in the stay (fen). */
+  outpatientShiftedFen?: number;
 }
 
 const yuan = (fen: number): number => fen / 100;

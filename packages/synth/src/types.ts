@@ -3,6 +3,7 @@
  * names, money as yuan numbers with two decimals) plus each stay's ground truth and labels.
  */
 import type { GroupStatus } from "@yibao/grouper";
+import type { DetailLine } from "./details.js";
 
 /** setlinfo (表154): one per list. Money fields are yuan with two decimals. */
 export interface SetlInfo {
@@ -267,4 +268,11 @@ export interface SynthStay {
   readonly message: SettlementMessage;
   readonly truth: StayTruth;
   readonly label: ViolationLabel | null;
+  /**
+   * 费用明细 of the list: item lines whose amounts add up, per 收费项目类别, to the list's iteminfo
+   * (and, per category, the self-pay lines to its 全自费 amount). Not part of the 4101 message.
+   */
+  readonly details: readonly DetailLine[];
+  /** 入院前门诊费用 (fen): outpatient spending in the 3 days before admission; 0 when none. */
+  readonly outpatientBeforeAdmission: number;
 }

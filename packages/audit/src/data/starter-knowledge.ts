@@ -5,6 +5,7 @@
  * catalogue; a region replaces this with its own catalogue (its own version and dates).
  */
 import type { KnowledgeBase } from "../rules.js";
+import { STARTER_DIAGNOSIS_SUPPORT } from "./diagnosis-support.js";
 
 export const STARTER_KNOWLEDGE_BASE: KnowledgeBase = {
   id: "starter-knowledge",
@@ -68,5 +69,6 @@ export const STARTER_KNOWLEDGE_BASE: KnowledgeBase = {
     "13": "挂号费",
     "14": "其他费",
   },
-  sources: ["种子 000 l.2059–2151", "种子 003 l.1134–1333", "种子 004 l.979"],
+  diagnosisSupport: STARTER_DIAGNOSIS_SUPPORT,
+  sources: ["种子 000 l.2059–2151", "种子 002 l.548–607", "种子 003 l.1134–1333", "种子 004 l.979"],
 };

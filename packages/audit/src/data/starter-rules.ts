@@ -134,9 +134,13 @@ export const STARTER_RULE_BASE: RuleBase = {
         examShareFactor: 0.35,
         examCategories: ["03", "04"],
         minCases: 20,
+        coveredOwnPayShare: 0.03,
+        outpatientShare: 0.08,
+        outpatientExamShareFactor: 0.8,
       },
       enabled: true,
-      description: "全自费占比显著高于同组均值（医保转自费），或检查检验费用占比显著低于同组（住院转门诊）",
+      description:
+        "全自费占比显著高于同组均值或目录内项目按全自费收取（医保转自费），或入院前门诊费用较高而住院检查检验费用占比显著低于同组（住院转门诊）",
       basis: "种子 002 l.650–670",
     },
     {
