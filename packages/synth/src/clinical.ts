@@ -209,7 +209,14 @@ export class ClinicalModel {
       }
     }
     this.restrictedDx = restrictedDx;
-    const chapterOk = (c: string) => !/^[OPSTUVWXYZ]/.test(c);
+    const sexRanges = profile.sexSpecificDiagnoses.flatMap((s) =>
+      s.ranges.map((r) => r.split("-") as [string, string]),
+    );
+    const sexSpecific = (c: string) => {
+      const cat = c.slice(0, 3);
+      return sexRanges.some(([lo, hi]) => cat >= lo && cat <= hi);
+    };
+    const chapterOk = (c: string) => !/^[OPSTUVWXYZ]/.test(c) && !sexSpecific(c);
     // Severity and comorbidity pools.
     const cc: string[] = [];
     const mcc: string[] = [];
@@ -222,7 +229,9 @@ export class ClinicalModel {
       else plain.push(code);
     }
     const pool = (preferred: readonly string[], all: string[], ok: (c: string) => boolean, tag: number) => {
-      const common = preferred.filter((c) => scheme.diagnoses.has(c) && ok(c) && !restrictedDx.has(c));
+      const common = preferred.filter(
+        (c) => scheme.diagnoses.has(c) && ok(c) && !restrictedDx.has(c) && !sexSpecific(c),
+      );
       const sample = deterministicSample(all, 300, salt ^ tag);
       const items = [...common, ...sample];
       const weights = items.map((_, i) =>
@@ -494,8 +503,12 @@ export class ClinicalModel {
   /** A birth weight (g) within the template's range, or a typical one. */
   birthWeightFor(req: Requirement | undefined, rng: Rng | null): number {
     const r = req?.birthWeight;
-    const lo = r?.min ?? (r?.below !== undefined ? Math.max(500, r.below - 1000) : 2500);
-    const hi = r?.below !== undefined ? r.below - 1 : r?.min !== undefined ? Math.max(lo + 1500, 4000) : 4200;
+    // Never below 500 g: a range open at the bottom ("below 1500 g") still means a live newborn.
+    const lo = Math.max(500, r?.min ?? (r?.below !== undefined ? r.below - 1000 : 2500));
+    const hi = Math.max(
+      lo,
+      r?.below !== undefined ? r.below - 1 : r?.min !== undefined ? Math.max(lo + 1500, 4000) : 4200,
+    );
     const u = rng ? rng.float() : 0.5;
     return Math.round(lo + u * (hi - lo));
   }

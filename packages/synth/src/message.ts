@@ -10,6 +10,10 @@ import type { Rng } from "./random.js";
 import type { Hospital, Person, Physician } from "./region.js";
 import type { DiseInfo, IcuInfo, OprnInfo, SettlementMessage, StayTruth } from "./types.js";
 
+/** 输血品种 (bld_cat) codes of the national table: 1 红细胞, 3 血浆. */
+const BLOOD_RED_CELLS = "1";
+const BLOOD_PLASMA = "3";
+
 /** Everything about one list before it is rendered. Money in fen, days as day numbers. */
 export interface StayDraft {
   hospital: Hospital;
@@ -233,7 +237,13 @@ export function renderStay(
       icuinfo,
       bldinfo:
         d.transfusionUnits > 0
-          ? [{ bld_cat: rng.chance(0.8) ? "红细胞" : "血浆", bld_amt: d.transfusionUnits, bld_unt: "U" }]
+          ? [
+              {
+                bld_cat: rng.chance(0.8) ? BLOOD_RED_CELLS : BLOOD_PLASMA,
+                bld_amt: d.transfusionUnits,
+                bld_unt: "U",
+              },
+            ]
           : [],
     },
   };

@@ -116,6 +116,11 @@ export interface RegionProfile {
   readonly employeeShareByAge: readonly (readonly [number, number])[];
   /** Sex-specific MDCs: letter → sex code, with an age range for each. */
   readonly sexSpecificMdcs: Readonly<Record<string, { sex: "1" | "2"; minAge: number; maxAge: number }>>;
+  /**
+   * ICD-10 category ranges (类目, inclusive) of diagnoses that belong to one sex (性别专用诊断): never
+   * drawn as comorbidities of an arbitrary patient. The same ranges as the settlement-list QC rules.
+   */
+  readonly sexSpecificDiagnoses: readonly { readonly sex: "1" | "2"; readonly ranges: readonly string[] }[];
   /** Newborn MDCs (age 0 with ageDays and birth weight). */
   readonly newbornMdcs: readonly string[];
   /** Honest (non-planned) readmissions of a person come at least this many days after discharge. */
@@ -371,6 +376,10 @@ export const DEFAULT_PROFILE: RegionProfile = {
     [23, 0.6],
     [60, 0.45],
     [75, 0.35],
+  ],
+  sexSpecificDiagnoses: [
+    { sex: "2", ranges: ["O00-O9A", "N70-N98", "C51-C58", "D25-D28"] },
+    { sex: "1", ranges: ["N40-N51", "C60-C63", "D29-D29"] },
   ],
   sexSpecificMdcs: {
     O: { sex: "2", minAge: 18, maxAge: 45 },
