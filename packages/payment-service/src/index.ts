@@ -1,1 +1,16 @@
-export {};
+/**
+ * @yibao/payment-service — payment as a running service (支付服务): persisted versioned policies and
+ * weight tables, calibration, period settlement and year-end clearing jobs over the store,
+ * statements in Excel/CSV, the /api/v1/payment plugin and the CLI commands.
+ */
+export * from "./calibrate.js";
+export * from "./clearing.js";
+export * from "./cli.js";
+export * from "./demo.js";
+export * from "./migrations.js";
+export * from "./plugin.js";
+export * from "./queries.js";
+export * from "./repo.js";
+export * from "./seed002.js";
+export * from "./settle-period.js";
+export * from "./statements.js";

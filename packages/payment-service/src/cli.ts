@@ -1,0 +1,235 @@
+/**
+ * CLI commands (命令行): `examples seed-002` and `payment calibrate|settle|clear|statement`, added to
+ * the `yibao` program by `registerPaymentCommands`.
+ */
+import { writeFile } from "node:fs/promises";
+import type { DrgScheme } from "@yibao/grouper";
+import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
+import { formatSeed002Report, formatYuan, parseYuan } from "@yibao/payment";
+import { openStore, type Store } from "@yibao/store";
+import cliProgress from "cli-progress";
+import { type Command, Option } from "commander";
+import { calibrate } from "./calibrate.js";
+import { clearYearJob } from "./clearing.js";
+import { paymentMigrations } from "./migrations.js";
+import { PaymentInputError, parsePeriodRange } from "./repo.js";
+import { allMatch, runSeed002Dir } from "./seed002.js";
+import { settlePeriod } from "./settle-period.js";
+import { clearingStatement, formatOf, render, settlementStatement } from "./statements.js";
+
+interface StoreFlags {
+  databaseUrl?: string;
+  dataDir?: string;
+  scheme?: string;
+}
+
+function storeOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option("--database-url <url>", "PostgreSQL 连接串（默认环境变量 DATABASE_URL）"))
+    .addOption(new Option("--data-dir <dir>", "PGlite 数据目录（默认 YIBAO_DATA_DIR 或 ./data）"));
+}
+
+async function open(flags: StoreFlags): Promise<Store> {
+  return openStore({
+    ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
+    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+    migrations: paymentMigrations,
+  });
+}
+
+async function scheme(flags: StoreFlags): Promise<DrgScheme> {
+  return loadSchemeDir(flags.scheme ?? process.env.YIBAO_SCHEME_DIR ?? DEMO_SCHEME_DIR);
+}
+
+/** Runs an action, printing input errors in Chinese with exit code 1. */
+async function run(f: () => Promise<void>): Promise<void> {
+  try {
+    await f();
+  } catch (e) {
+    process.stderr.write(`错误：${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = e instanceof PaymentInputError ? 2 : 1;
+  }
+}
+
+function yuanOption(v: string, field: string): number {
+  try {
+    return parseYuan(v);
+  } catch {
+    throw new PaymentInputError(`${field}：须为元金额（收到「${v}」）`);
+  }
+}
+
+/** Adds the payment commands to the `yibao` program. */
+export function registerPaymentCommands(program: Command): void {
+  const examples =
+    program.commands.find((c) => c.name() === "examples") ??
+    program.command("examples").description("运行随附示例");
+  examples
+    .command("seed-002")
+    .description("种子 002 示例：每例按上传与更正两种方式结算，打印基金损失")
+    .option("--dir <dir>", "示例目录", "examples/seed-002")
+    .action(async (o: { dir: string }) =>
+      run(async () => {
+        const results = await runSeed002Dir(o.dir);
+        process.stdout.write(`${formatSeed002Report(results)}\n`);
+        if (!allMatch(results)) {
+          process.stderr.write(
+            results.length === 0 ? `目录 ${o.dir} 中没有示例文件\n` : "有示例与预期基金损失不符\n",
+          );
+          process.exitCode = 1;
+        }
+      }),
+    );
+
+  const payment = program.command("payment").description("DRG 支付：测算、按期结算、年终清算、结算单导出");
+
+  storeOptions(payment.command("calibrate").description("由历史结算清单测算病组权重(与费率)，保存为新版本"))
+    .requiredOption("--period <range>", "历史期号 yyyy-MM 或 yyyy-MM..yyyy-MM")
+    .requiredOption("--id <id>", "权重表编号")
+    .requiredOption("--version <version>", "权重表版本")
+    .requiredOption("--effective-from <date>", "生效日期 yyyy-MM-dd")
+    .option("--min-cases <n>", "最低病例数", "5")
+    .option("--iqr <k>", "IQR 剔除系数 k", "1.5")
+    .option("--budget <yuan>", "按预算测算费率(元)")
+    .option("--scheme <dir>", "分组方案目录（默认 YIBAO_SCHEME_DIR 或演示方案）")
+    .action(async (o: StoreFlags & Record<string, string>) =>
+      run(async () => {
+        const range = parsePeriodRange(o.period as string);
+        const s = await scheme(o);
+        const store = await open(o);
+        try {
+          const r = await calibrate({
+            store,
+            periodFrom: range.from,
+            periodTo: range.to,
+            id: o.id as string,
+            version: o.version as string,
+            effectiveFrom: o.effectiveFrom as string,
+            schemeId: s.id,
+            drgNames: new Map(s.drgs.map((d) => [d.code, d.name])),
+            minCases: Number(o.minCases),
+            trim: { kind: "iqr", k: Math.round(Number(o.iqr) * 1_000_000) },
+            ...(o.budget ? { budget: yuanOption(o.budget, "--budget") } : {}),
+            actor: "cli",
+          });
+          process.stdout.write(
+            `已保存病组权重表 ${r.weights.id}@${r.weights.version}：${r.cases} 例，${r.groups} 个病组，` +
+              `${r.flagged.length} 个病组病例数不足未赋权重${r.rate !== null ? `，测算费率 ${formatYuan(r.rate)} 元` : ""}\n`,
+          );
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+
+  storeOptions(payment.command("settle").description("按期结算已接收的结算清单"))
+    .requiredOption("--period <range>", "期号 yyyy-MM 或 yyyy-MM..yyyy-MM")
+    .option("--policy <id[@version]>", "指定支付政策")
+    .action(async (o: StoreFlags & { period: string; policy?: string }) =>
+      run(async () => {
+        const range = parsePeriodRange(o.period);
+        const store = await open(o);
+        const bar = process.stdout.isTTY
+          ? new cliProgress.SingleBar(
+              { format: "结算 {period} [{bar}] {value}/{total} 例 | 错误 {errors}", hideCursor: true },
+              cliProgress.Presets.shades_classic,
+            )
+          : null;
+        let started = false;
+        try {
+          const [pid, pver] = (o.policy ?? "").split("@");
+          const r = await settlePeriod({
+            store,
+            period: range.from,
+            periodTo: range.to,
+            ...(pid ? { policy: { id: pid, ...(pver ? { version: pver } : {}) } } : {}),
+            actor: "cli",
+            onProgress: (p) => {
+              if (!bar) return;
+              if (!started) {
+                bar.start(p.total, 0, { period: p.period, errors: 0 });
+                started = true;
+              }
+              bar.update(p.done, { period: p.period, errors: p.errors });
+            },
+          });
+          bar?.stop();
+          const t = r.totals;
+          process.stdout.write(
+            `结算完成（作业 ${r.runId}）：${r.settled} 例，写入 ${r.written} 条，错误 ${r.errors} 例，用时 ${(r.milliseconds / 1000).toFixed(1)} 秒\n` +
+              `医疗总费用 ${formatYuan(t.totalCost)} 元，DRG 支付 ${formatYuan(t.drgPayment)} 元，医保基金支付 ${formatYuan(t.fundPayment)} 元，` +
+              `个人负担 ${formatYuan(t.patientShare)} 元，结余/超支 ${formatYuan(t.balance)} 元\n`,
+          );
+          for (const e of r.errorSamples.slice(0, 10))
+            process.stdout.write(`  ${e.setlId} ${e.field}：${e.message}\n`);
+        } finally {
+          bar?.stop();
+          await store.close();
+        }
+      }),
+    );
+
+  storeOptions(payment.command("clear").description("点数法年终清算"))
+    .requiredOption("--year <yyyy>", "清算年度")
+    .requiredOption("--budget <yuan>", "年度预算(元)")
+    .option("--policy <id[@version]>", "指定支付政策(清算规则)")
+    .action(async (o: StoreFlags & { year: string; budget: string; policy?: string }) =>
+      run(async () => {
+        const store = await open(o);
+        try {
+          const [pid, pver] = (o.policy ?? "").split("@");
+          const r = await clearYearJob({
+            store,
+            year: Number(o.year),
+            budget: yuanOption(o.budget, "--budget"),
+            ...(pid ? { policy: { id: pid, ...(pver ? { version: pver } : {}) } } : {}),
+            actor: "cli",
+          });
+          process.stdout.write(
+            `${r.year} 年清算完成（作业 ${r.runId}）：${r.hospitals.length} 家机构，点值 ${r.pointValueYuan} 元/点\n`,
+          );
+          for (const h of r.hospitals) {
+            process.stdout.write(
+              `  ${h.hospitalId} 支付 ${formatYuan(h.payment)} 扣款 ${formatYuan(h.deductions)} 清算后应得 ${formatYuan(h.settled)} 补拨/扣回 ${formatYuan(h.balanceDue)}\n`,
+            );
+          }
+          for (const d of r.rejectedDeductions)
+            process.stdout.write(`  未执行扣款 ${d.hospitalId} ${formatYuan(d.amount)}：${d.rule}\n`);
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+
+  storeOptions(
+    payment
+      .command("statement")
+      .description("导出结算单(--kind settlement)或清算单(--kind clearing)为 Excel/CSV"),
+  )
+    .requiredOption("--year <yyyy>", "年度")
+    .option("--hospital <code>", "定点医疗机构编号（结算单必填）")
+    .option("--kind <kind>", "settlement 或 clearing", "settlement")
+    .requiredOption("--output <file>", "输出文件 .xlsx 或 .csv")
+    .action(async (o: StoreFlags & { year: string; hospital?: string; kind: string; output: string }) =>
+      run(async () => {
+        const format = formatOf(o.output);
+        const year = Number(o.year);
+        if (!Number.isInteger(year)) throw new PaymentInputError(`--year：须为四位年份（收到「${o.year}」）`);
+        if (o.kind !== "settlement" && o.kind !== "clearing")
+          throw new PaymentInputError("--kind：须为 settlement 或 clearing");
+        if (o.kind === "settlement" && !o.hospital)
+          throw new PaymentInputError("导出结算单须给出 --hospital");
+        const store = await open(o);
+        try {
+          const t =
+            o.kind === "settlement"
+              ? await settlementStatement(store, year, o.hospital as string)
+              : await clearingStatement(store, year, o.hospital);
+          await writeFile(o.output, await render(t, format));
+          process.stdout.write(`已导出 ${t.title}：${o.output}（${t.rows.length} 行）\n`);
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+}

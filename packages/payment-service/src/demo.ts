@@ -1,0 +1,161 @@
+/**
+ * The demo region's payment (演示地区支付): calibrates weights from the stored history, stores a
+ * default rate policy and the Handan benefit policy when none exist, maps the hospitals to levels
+ * and deductible classes, and settles every period not yet settled. Idempotent.
+ */
+
+import type { DrgScheme } from "@yibao/grouper";
+import { HANDAN_RESIDENTS_2021 } from "@yibao/payment";
+import type { Store } from "@yibao/store";
+import { sql } from "kysely";
+import { calibrate } from "./calibrate.js";
+import {
+  dbOf,
+  listVersions,
+  loadPaymentHospitals,
+  type PaymentHospital,
+  savePaymentHospitals,
+  saveVersion,
+} from "./repo.js";
+import { SETTLEMENT_LEVEL_NAMES, type SettlePeriodResult, settlePeriod } from "./settle-period.js";
+
+/** The demo rate policy (演示支付政策); the rate is filled in from the history by calibration. */
+export function demoPolicy(effectiveFrom: string): Record<string, unknown> {
+  return {
+    id: "demo-rate",
+    version: "1",
+    name: "演示地区 DRG 支付政策(费率法)",
+    region: "演示地区",
+    effectiveFrom,
+    effectiveTo: null,
+    method: "rate",
+    rate: "10000",
+    levelCoefficients: {},
+    baseGroups: [],
+    drgStandards: {},
+    outliers: {
+      high: {
+        bands: [
+          { maxRw: "1", multiple: "3" },
+          { maxRw: "2", multiple: "2.5" },
+          { maxRw: null, multiple: "2" },
+        ],
+        payment: { method: "items", ratio: "1" },
+      },
+      low: { multiple: "0.4", payment: { method: "actualCost" } },
+    },
+    ambiguous: { qyShare: "80%", ungroupedShare: "80%" },
+    exclusions: { fixedDrgs: [], newTechCap: "3‰" },
+    specialReview: { mode: "full" },
+    clearing: { surplusRetention: "70%", overspendBands: [{ upTo: "10%", fundShare: "50%" }] },
+    sources: [
+      "费率由历史数据按预算(历史 DRG 病例总费用)测算",
+      "高倍率 3/2.5/2 倍、低倍率 0.4 倍、QY/0000 按 80%：与种子 002 示例相同的演示取值",
+      "结余留用 70%、超支 10% 以内医保分担 50%：演示参数，非某地实际政策",
+    ],
+  };
+}
+
+/** Deductible class (起付线类别) of a demo hospital under the Handan policy, or null (share from the list). */
+export function demoBenefitClass(level: string, name: string): string | null {
+  const tcm = name.includes("中医");
+  if (level === "1") return tcm ? "一级中医" : "一级";
+  if (level === "2") return tcm ? "二级中医" : "主城区二级";
+  if (level === "3") return tcm ? "市级中医" : null;
+  return null;
+}
+
+export interface DemoPaymentResult {
+  readonly calibrated: boolean;
+  readonly policyCreated: boolean;
+  readonly benefitCreated: boolean;
+  readonly hospitalsMapped: number;
+  readonly settlement: SettlePeriodResult | null;
+}
+
+/** Prepares and settles the demo region's payment; does nothing that is already done. */
+export async function ensureDemoPayment(options: {
+  readonly store: Store;
+  readonly scheme: DrgScheme;
+  readonly onProgress?: Parameters<typeof settlePeriod>[0]["onProgress"];
+}): Promise<DemoPaymentResult> {
+  const { store, scheme } = options;
+  const db = dbOf(store);
+  const range = await sql<{
+    lo: string | null;
+    hi: string | null;
+  }>`SELECT min(period) AS lo, max(period) AS hi
+    FROM settlement_list WHERE status = 'accepted'`.execute(db);
+  const lo = range.rows[0]?.lo ?? null;
+  const hi = range.rows[0]?.hi ?? null;
+  if (lo === null || hi === null) {
+    return {
+      calibrated: false,
+      policyCreated: false,
+      benefitCreated: false,
+      hospitalsMapped: 0,
+      settlement: null,
+    };
+  }
+  const effectiveFrom = `${lo.slice(0, 4)}-01-01`;
+  let calibrated = false;
+  let policyCreated = false;
+  const policies = await listVersions(store, "policy");
+  const weights = await listVersions(store, "weights");
+  if (weights.length === 0 || policies.length === 0) {
+    const budget = await sql<{
+      s: string;
+    }>`SELECT COALESCE(sum(total_fee_fen), 0)::text AS s FROM settlement_list
+      WHERE status = 'accepted' AND drg <> '0000' AND drg NOT LIKE '%QY'`.execute(db);
+    const names = new Map(scheme.drgs.map((d) => [d.code, d.name]));
+    await calibrate({
+      store,
+      periodFrom: lo,
+      periodTo: hi,
+      id: "demo-weights",
+      version: `${lo}..${hi}`,
+      effectiveFrom,
+      schemeId: scheme.id,
+      drgNames: names,
+      minCases: 5,
+      fallbackRw: 1_000_000,
+      budget: Number(budget.rows[0]?.s ?? 0),
+      ...(policies.length === 0 ? { policy: demoPolicy(effectiveFrom) } : {}),
+      actor: "demo",
+    });
+    calibrated = true;
+    policyCreated = policies.length === 0;
+  }
+  let benefitCreated = false;
+  if ((await listVersions(store, "benefit")).length === 0) {
+    await saveVersion(store, "benefit", HANDAN_RESIDENTS_2021, { actor: "demo" });
+    benefitCreated = true;
+  }
+  const known = await loadPaymentHospitals(store);
+  const hs = await sql<{ hospital_code: string; hospital_name: string; lv: string | null }>`
+    SELECT DISTINCT ON (hospital_code) hospital_code, hospital_name, message->'input'->'setlinfo'->>'hi_setl_lv' AS lv
+    FROM settlement_list ORDER BY hospital_code, setl_id`.execute(db);
+  const add: PaymentHospital[] = hs.rows
+    .filter((h) => !known.has(h.hospital_code))
+    .map((h) => ({
+      hospitalCode: h.hospital_code,
+      level: SETTLEMENT_LEVEL_NAMES[h.lv ?? ""] ?? h.lv ?? "",
+      benefitClass: demoBenefitClass(h.lv ?? "", h.hospital_name),
+    }));
+  await savePaymentHospitals(store, add);
+  const pending = await sql<{ p: string | null }>`SELECT min(l.period) AS p FROM settlement_list l
+    LEFT JOIN stay_settlement s ON s.setl_id = l.setl_id AND s.list_version = l.version
+    WHERE l.status = 'accepted' AND s.setl_id IS NULL`.execute(db);
+  const from = pending.rows[0]?.p ?? null;
+  const settlement =
+    from === null
+      ? null
+      : await settlePeriod({
+          store,
+          period: `${from.slice(0, 4)}-01` < lo ? lo : `${from.slice(0, 4)}-01`,
+          periodTo: hi,
+          actor: "demo",
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        });
+  return { calibrated, policyCreated, benefitCreated, hospitalsMapped: add.length, settlement };
+}

@@ -1,0 +1,200 @@
+/**
+ * Payment tables (支付服务数据表), migrations 0100–0199.
+ *
+ * Design:
+ * - Versioned data (`payment_policy`, `drg_weight_table`, `benefit_policy`, `dip_catalogue`): one row per
+ *   (id, version), the JSON exactly as validated by the payment package's parsers, plus the columns
+ *   used to select a version (region, effective_from, effective_to). A policy version may name the
+ *   weight table it uses (`weights_id`/`weights_version`); without one, the weight table in force on
+ *   the policy's effective date is used.
+ * - `payment_hospital`: 医院等级 and 起付线类别 per hospital (data, not code). Without a row the level
+ *   comes from the list's 医保结算等级 (hi_setl_lv) and the patient share from the list.
+ * - `stay_settlement`: the current settlement of every setl_id (one row). A settlement that changes
+ *   (new list version, other policy version, other amounts) moves the old row to
+ *   `stay_settlement_history` in the same statement; an unchanged re-run writes nothing, so re-running a
+ *   settlement is idempotent.
+ * - `payment_run`: every job (calibrate, settle, clear, special case) with who/when/parameters/totals;
+ *   `stay_settlement_error`: the records a run could not settle, with field and rule.
+ * - `special_case_approval`: 特病单议 approvals (amount in fen, converted to points on the point method).
+ * - `audit_deduction`: 审核扣款 written by the audit service, deducted at year-end clearing.
+ * - `year_clearing` + `clearing_statement`: the current clearing of a year and its per-hospital rows
+ *   (replaced by a new clearing of the same year; the run keeps the parameters and totals).
+ */
+import type { NamedMigration } from "@yibao/store";
+import { type Kysely, sql } from "kysely";
+
+type AnyDb = Kysely<any>;
+
+const VERSIONED = sql.raw(`
+  id text NOT NULL,
+  version text NOT NULL,
+  name text NOT NULL DEFAULT '',
+  region text NOT NULL DEFAULT '',
+  effective_from date NOT NULL,
+  effective_to date,
+  data jsonb NOT NULL,
+  created_by text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (id, version)`);
+
+const SETTLEMENT_COLUMNS = sql.raw(`
+  setl_id text NOT NULL,
+  list_version integer NOT NULL,
+  run_id bigint NOT NULL,
+  hospital_code text NOT NULL,
+  period char(7) NOT NULL,
+  patient_key text NOT NULL,
+  adm_date date,
+  dscg_date date,
+  drg text NOT NULL,
+  category text NOT NULL,
+  outlier text NOT NULL,
+  policy_id text NOT NULL,
+  policy_version text NOT NULL,
+  weights_id text NOT NULL,
+  weights_version text NOT NULL,
+  method text NOT NULL,
+  coefficient_ppm integer NOT NULL,
+  rw_ppm integer,
+  standard_fen bigint,
+  special_review_fen bigint NOT NULL,
+  special_review_points bigint NOT NULL,
+  points bigint NOT NULL,
+  drg_payment_fen bigint NOT NULL,
+  total_cost_fen bigint NOT NULL,
+  patient_share_fen bigint NOT NULL,
+  fund_payment_fen bigint NOT NULL,
+  balance_fen bigint NOT NULL,
+  benefit_fund_fen bigint,
+  share_source text NOT NULL CHECK (share_source IN ('policy', 'list')),
+  settled_at timestamptz NOT NULL`);
+
+/** The payment service's migrations; pass them to `openStore({ migrations })`. */
+export const paymentMigrations: readonly NamedMigration[] = [
+  {
+    name: "0100_payment_tables",
+    async up(db: AnyDb) {
+      await sql`CREATE TABLE payment_policy (${VERSIONED}, method text NOT NULL,
+        weights_id text, weights_version text)`.execute(db);
+      await sql`CREATE TABLE drg_weight_table (${VERSIONED}, scheme text, calibration jsonb)`.execute(db);
+      await sql`CREATE TABLE benefit_policy (${VERSIONED})`.execute(db);
+      await sql`CREATE TABLE dip_catalogue (${VERSIONED})`.execute(db);
+      await sql`CREATE TABLE payment_hospital (
+        hospital_code text PRIMARY KEY,
+        level text NOT NULL,
+        benefit_class text,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`.execute(db);
+      await sql`CREATE TABLE payment_run (
+        run_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('calibrate', 'settle', 'clear', 'special_case')),
+        actor text NOT NULL,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        status text NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+        params jsonb NOT NULL,
+        totals jsonb,
+        error text
+      )`.execute(db);
+      await sql`CREATE TABLE stay_settlement (${SETTLEMENT_COLUMNS}, PRIMARY KEY (setl_id))`.execute(db);
+      await sql`CREATE INDEX stay_settlement_hospital_period ON stay_settlement (hospital_code, period)`.execute(
+        db,
+      );
+      await sql`CREATE INDEX stay_settlement_period ON stay_settlement (period)`.execute(db);
+      await sql`CREATE INDEX stay_settlement_patient ON stay_settlement (patient_key)`.execute(db);
+      await sql`CREATE TABLE stay_settlement_history (${SETTLEMENT_COLUMNS},
+        replaced_at timestamptz NOT NULL,
+        replaced_by_run bigint NOT NULL)`.execute(db);
+      await sql`CREATE INDEX stay_settlement_history_setl ON stay_settlement_history (setl_id)`.execute(db);
+      await sql`CREATE TABLE stay_settlement_error (
+        run_id bigint NOT NULL,
+        setl_id text NOT NULL,
+        field text NOT NULL,
+        message text NOT NULL,
+        PRIMARY KEY (run_id, setl_id)
+      )`.execute(db);
+      await sql`CREATE TABLE special_case_approval (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        setl_id text NOT NULL,
+        hospital_code text NOT NULL,
+        amount_fen bigint CHECK (amount_fen IS NULL OR amount_fen >= 0),
+        reason text NOT NULL,
+        approved_by text NOT NULL,
+        approved_at timestamptz NOT NULL DEFAULT now(),
+        revoked boolean NOT NULL DEFAULT false
+      )`.execute(db);
+      await sql`CREATE INDEX special_case_approval_setl ON special_case_approval (setl_id)`.execute(db);
+      await sql`CREATE TABLE audit_deduction (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        hospital_code text NOT NULL,
+        year integer NOT NULL,
+        amount_fen bigint NOT NULL CHECK (amount_fen >= 0),
+        reason text NOT NULL,
+        finding_id text UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`.execute(db);
+      await sql`CREATE INDEX audit_deduction_year ON audit_deduction (year, hospital_code)`.execute(db);
+      await sql`CREATE TABLE year_clearing (
+        year integer PRIMARY KEY,
+        run_id bigint NOT NULL,
+        policy_id text NOT NULL,
+        policy_version text NOT NULL,
+        budget_fen bigint NOT NULL,
+        total_points numeric NOT NULL,
+        point_value_num numeric NOT NULL,
+        point_value_den numeric NOT NULL,
+        point_value_yuan text NOT NULL,
+        totals jsonb NOT NULL,
+        rejected_deductions jsonb NOT NULL,
+        cleared_at timestamptz NOT NULL
+      )`.execute(db);
+      await sql`CREATE TABLE clearing_statement (
+        year integer NOT NULL,
+        hospital_code text NOT NULL,
+        run_id bigint NOT NULL,
+        cases integer NOT NULL,
+        points numeric NOT NULL,
+        special_review_points numeric NOT NULL,
+        payment_fen bigint NOT NULL,
+        total_cost_fen bigint NOT NULL,
+        balance_fen bigint NOT NULL,
+        surplus_retained_fen bigint NOT NULL,
+        surplus_returned_fen bigint NOT NULL,
+        overspend_fen bigint NOT NULL,
+        overspend_covered_fen bigint NOT NULL,
+        overspend_borne_fen bigint NOT NULL,
+        deductions_fen bigint NOT NULL,
+        deduction_reasons jsonb NOT NULL,
+        settled_fen bigint NOT NULL,
+        patient_share_fen bigint NOT NULL,
+        fund_due_fen bigint NOT NULL,
+        prepaid_fen bigint NOT NULL,
+        balance_due_fen bigint NOT NULL,
+        PRIMARY KEY (year, hospital_code)
+      )`.execute(db);
+      // Keyset pagination of a period's accepted lists by person (settlePeriod).
+      await sql`CREATE INDEX payment_settlement_list_period_person
+        ON settlement_list (period, patient_key, setl_id)`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`DROP INDEX IF EXISTS payment_settlement_list_period_person`.execute(db);
+      for (const t of [
+        "clearing_statement",
+        "year_clearing",
+        "audit_deduction",
+        "special_case_approval",
+        "stay_settlement_error",
+        "stay_settlement_history",
+        "stay_settlement",
+        "payment_run",
+        "payment_hospital",
+        "dip_catalogue",
+        "benefit_policy",
+        "drg_weight_table",
+        "payment_policy",
+      ]) {
+        await sql`DROP TABLE IF EXISTS ${sql.id(t)}`.execute(db);
+      }
+    },
+  },
+];

@@ -1,0 +1,353 @@
+/**
+ * Payment API (支付接口), mounted at /api/v1/payment. Every problem with a request is a 4xx with a
+ * Chinese message: input errors of the jobs (PaymentInputError), policy data errors
+ * (PolicyDataError, naming the dataset, field and rule) and settlement errors.
+ */
+import { formatSeed002Report, PolicyDataError, SettlementError } from "@yibao/payment";
+import { HttpError, type ServerPlugin } from "@yibao/server";
+import type { FastifyInstance, FastifyPluginAsync } from "fastify";
+import { type Static, Type } from "typebox";
+import { calibrate } from "./calibrate.js";
+import { clearYearJob, getClearing } from "./clearing.js";
+import { approveSpecialCase, getSettlement, listSettlements } from "./queries.js";
+import {
+  getVersion,
+  KIND_NAMES,
+  listVersions,
+  PaymentInputError,
+  parsePeriodRange,
+  recordAuditDeductions,
+  saveVersion,
+  type VersionedKind,
+} from "./repo.js";
+import { allMatch, runSeed002Dir } from "./seed002.js";
+import { settlePeriod } from "./settle-period.js";
+import { clearingStatement, render } from "./statements.js";
+
+const PERIOD = "^\\d{4}-(0[1-9]|1[0-2])$";
+const YUAN = "^\\d{1,13}(\\.\\d{1,2})?$";
+const Id = Type.String({ minLength: 1, maxLength: 100 });
+
+/** Yuan string → fen (exact). */
+function fen(yuan: string, field: string): number {
+  if (!new RegExp(YUAN).test(yuan))
+    throw new PaymentInputError(`${field}：须为元金额，最多两位小数（收到「${yuan}」）`);
+  const [i, d = ""] = yuan.split(".");
+  return Number(i) * 100 + Number(d.padEnd(2, "0"));
+}
+
+const VersionBody = Type.Object(
+  {
+    data: Type.Record(Type.String(), Type.Unknown()),
+    weights: Type.Optional(Type.Object({ id: Id, version: Id }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+const CalibrateBody = Type.Object(
+  {
+    periodFrom: Type.String({ pattern: PERIOD }),
+    periodTo: Type.String({ pattern: PERIOD }),
+    id: Id,
+    version: Id,
+    effectiveFrom: Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" }),
+    effectiveTo: Type.Optional(Type.Union([Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" }), Type.Null()])),
+    trim: Type.Optional(
+      Type.Union([
+        Type.Object({ kind: Type.Literal("none") }, { additionalProperties: false }),
+        Type.Object(
+          { kind: Type.Literal("iqr"), k: Type.Number({ minimum: 0, maximum: 100 }) },
+          { additionalProperties: false },
+        ),
+        Type.Object(
+          {
+            kind: Type.Literal("percentile"),
+            lower: Type.Number({ minimum: 0, maximum: 1 }),
+            upper: Type.Number({ minimum: 0, maximum: 1 }),
+          },
+          { additionalProperties: false },
+        ),
+      ]),
+    ),
+    minCases: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+    budget: Type.Optional(Type.String({ pattern: YUAN })),
+    rate: Type.Optional(Type.String({ pattern: YUAN })),
+    policy: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    dip: Type.Optional(
+      Type.Object(
+        {
+          id: Id,
+          version: Id,
+          coreMinCases: Type.Integer({ minimum: 1 }),
+          scale: Type.Optional(Type.Integer({ minimum: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+const SettleBody = Type.Object(
+  {
+    period: Type.String({ pattern: PERIOD }),
+    periodTo: Type.Optional(Type.String({ pattern: PERIOD })),
+    policy: Type.Optional(
+      Type.Object({ id: Id, version: Type.Optional(Id) }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const SettlementQuery = Type.Object(
+  {
+    hospital: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
+    period: Type.Optional(Type.String({ pattern: PERIOD })),
+    drg: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+const YearParams = Type.Object({ year: Type.Integer({ minimum: 1900, maximum: 9999 }) });
+const ClearingBody = Type.Object(
+  {
+    year: Type.Integer({ minimum: 1900, maximum: 9999 }),
+    budget: Type.String({ pattern: YUAN }),
+    policy: Type.Optional(
+      Type.Object({ id: Id, version: Type.Optional(Id) }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const ExportQuery = Type.Object(
+  {
+    format: Type.Optional(Type.Union([Type.Literal("xlsx"), Type.Literal("csv")])),
+    hospital: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
+  },
+  { additionalProperties: false },
+);
+const SpecialCaseBody = Type.Object(
+  {
+    setlId: Type.String({ minLength: 1, maxLength: 60 }),
+    amount: Type.Optional(Type.Union([Type.String({ pattern: YUAN }), Type.Null()])),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+  },
+  { additionalProperties: false },
+);
+const DeductionBody = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          hospital: Type.String({ minLength: 1, maxLength: 30 }),
+          year: Type.Integer({ minimum: 1900, maximum: 9999 }),
+          amount: Type.String({ pattern: YUAN }),
+          reason: Type.String({ minLength: 1, maxLength: 500 }),
+          findingId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 10000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Maps job errors to HTTP errors with Chinese messages. */
+async function guard<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof PaymentInputError) throw new HttpError(e.statusCode, e.code, e.message);
+    if (e instanceof PolicyDataError) throw new HttpError(400, "INVALID_POLICY_DATA", e.message);
+    if (e instanceof SettlementError) throw new HttpError(422, "SETTLEMENT_ERROR", e.message);
+    if (e instanceof RangeError) throw new HttpError(400, "INVALID_INPUT", e.message);
+    throw e;
+  }
+}
+
+function actorOf(headers: Record<string, unknown>): string {
+  const a = headers["x-yibao-actor"];
+  return typeof a === "string" && a.length > 0 && a.length <= 100 ? a : "api";
+}
+
+function versionRoutes(app: FastifyInstance, path: string, kind: VersionedKind): void {
+  app.get(path, async () => ({ items: await listVersions(app.yibao.store, kind) }));
+  app.get(
+    `${path}/:id/:version`,
+    { schema: { params: Type.Object({ id: Id, version: Id }) } },
+    async (request) => {
+      const p = request.params as { id: string; version: string };
+      const v = await getVersion(app.yibao.store, kind, p.id, p.version);
+      if (!v) throw new HttpError(404, "NOT_FOUND", `${KIND_NAMES[kind]} ${p.id}@${p.version} 不存在`);
+      return v;
+    },
+  );
+  app.post(path, { schema: { body: VersionBody } }, async (request, reply) => {
+    const b = request.body as Static<typeof VersionBody>;
+    const saved = await guard(() =>
+      saveVersion(app.yibao.store, kind, b.data, {
+        actor: actorOf(request.headers),
+        ...(b.weights ? { weights: b.weights } : {}),
+      }),
+    );
+    return reply.status(201).send(saved);
+  });
+}
+
+/** Options of the payment plugin. */
+export interface PaymentPluginOptions {
+  /** Directory of the seed 002 example files (default `examples/seed-002` under the working directory). */
+  readonly examplesDir?: string;
+}
+
+/** The payment routes (without prefix). */
+export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPluginAsync {
+  return async (app) => {
+    versionRoutes(app, "/policies", "policy");
+    versionRoutes(app, "/weight-tables", "weights");
+    versionRoutes(app, "/benefit-policies", "benefit");
+    app.get("/dip-catalogues", async () => ({ items: await listVersions(app.yibao.store, "dip") }));
+
+    app.post("/calibrate", { schema: { body: CalibrateBody } }, async (request, reply) => {
+      const b = request.body as Static<typeof CalibrateBody>;
+      const ppm = (x: number) => Math.round(x * 1_000_000);
+      const trim =
+        b.trim === undefined
+          ? undefined
+          : b.trim.kind === "none"
+            ? ({ kind: "none" } as const)
+            : b.trim.kind === "iqr"
+              ? ({ kind: "iqr", k: ppm(b.trim.k) } as const)
+              : ({ kind: "percentile", lower: ppm(b.trim.lower), upper: ppm(b.trim.upper) } as const);
+      const r = await guard(() =>
+        calibrate({
+          store: app.yibao.store,
+          periodFrom: b.periodFrom,
+          periodTo: b.periodTo,
+          id: b.id,
+          version: b.version,
+          effectiveFrom: b.effectiveFrom,
+          effectiveTo: b.effectiveTo ?? null,
+          schemeId: app.yibao.scheme.id,
+          drgNames: new Map(app.yibao.scheme.drgs.map((d) => [d.code, d.name])),
+          ...(trim ? { trim } : {}),
+          ...(b.minCases !== undefined ? { minCases: b.minCases } : {}),
+          ...(b.budget !== undefined ? { budget: fen(b.budget, "budget") } : {}),
+          ...(b.rate !== undefined ? { rate: fen(b.rate, "rate") } : {}),
+          ...(b.policy ? { policy: b.policy } : {}),
+          ...(b.dip ? { dip: b.dip } : {}),
+          actor: actorOf(request.headers),
+        }),
+      );
+      return reply.status(201).send(r);
+    });
+
+    app.post("/settle", { schema: { body: SettleBody } }, async (request) => {
+      const b = request.body as Static<typeof SettleBody>;
+      const range = parsePeriodRange(b.periodTo ? `${b.period}..${b.periodTo}` : b.period);
+      return guard(() =>
+        settlePeriod({
+          store: app.yibao.store,
+          period: range.from,
+          periodTo: range.to,
+          ...(b.policy ? { policy: b.policy } : {}),
+          actor: actorOf(request.headers),
+        }),
+      );
+    });
+
+    app.get("/settlements", { schema: { querystring: SettlementQuery } }, async (request) =>
+      listSettlements(app.yibao.store, request.query as Static<typeof SettlementQuery>),
+    );
+    app.get(
+      "/settlements/:setlId",
+      { schema: { params: Type.Object({ setlId: Type.String({ minLength: 1, maxLength: 60 }) }) } },
+      async (request) => {
+        const { setlId } = request.params as { setlId: string };
+        const s = await getSettlement(app.yibao.store, setlId);
+        if (!s) throw new HttpError(404, "NOT_FOUND", `结算ID ${setlId} 没有结算记录`);
+        return s;
+      },
+    );
+
+    app.post("/clearing", { schema: { body: ClearingBody } }, async (request, reply) => {
+      const b = request.body as Static<typeof ClearingBody>;
+      const r = await guard(() =>
+        clearYearJob({
+          store: app.yibao.store,
+          year: b.year,
+          budget: fen(b.budget, "budget"),
+          ...(b.policy ? { policy: b.policy } : {}),
+          actor: actorOf(request.headers),
+        }),
+      );
+      return reply.status(201).send(r);
+    });
+    app.get("/clearing/:year", { schema: { params: YearParams } }, async (request) => {
+      const { year } = request.params as Static<typeof YearParams>;
+      const c = await getClearing(app.yibao.store, year);
+      if (!c) throw new HttpError(404, "NOT_CLEARED", `${year} 年尚未清算`);
+      return c;
+    });
+    app.get(
+      "/clearing/:year/export",
+      { schema: { params: YearParams, querystring: ExportQuery } },
+      async (request, reply) => {
+        const { year } = request.params as Static<typeof YearParams>;
+        const q = request.query as Static<typeof ExportQuery>;
+        const format = q.format ?? "xlsx";
+        const t = await guard(() => clearingStatement(app.yibao.store, year, q.hospital));
+        const body = await render(t, format);
+        const name = `clearing-${year}${q.hospital ? `-${q.hospital}` : ""}.${format}`;
+        return reply
+          .header(
+            "content-type",
+            format === "xlsx"
+              ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              : "text/csv; charset=utf-8",
+          )
+          .header("content-disposition", `attachment; filename="${name}"`)
+          .send(body);
+      },
+    );
+
+    app.post("/special-cases", { schema: { body: SpecialCaseBody } }, async (request, reply) => {
+      const b = request.body as Static<typeof SpecialCaseBody>;
+      const r = await guard(() =>
+        approveSpecialCase(app.yibao.store, {
+          setlId: b.setlId,
+          amountFen: b.amount == null ? null : fen(b.amount, "amount"),
+          reason: b.reason,
+          actor: actorOf(request.headers),
+        }),
+      );
+      return reply.status(201).send(r);
+    });
+
+    app.post("/audit-deductions", { schema: { body: DeductionBody } }, async (request, reply) => {
+      const b = request.body as Static<typeof DeductionBody>;
+      const added = await guard(() =>
+        recordAuditDeductions(
+          app.yibao.store,
+          b.items.map((d, i) => ({
+            hospitalCode: d.hospital,
+            year: d.year,
+            amountFen: fen(d.amount, `items[${i}].amount`),
+            reason: d.reason,
+            findingId: d.findingId ?? null,
+          })),
+        ),
+      );
+      return reply.status(201).send({ added });
+    });
+
+    app.get("/seed-002", async () => {
+      const results = await runSeed002Dir(options.examplesDir ?? "examples/seed-002");
+      return { allMatch: allMatch(results), report: formatSeed002Report(results), results };
+    });
+  };
+}
+
+/** The payment plugin for `buildServer({ plugins })`, at /api/v1/payment. */
+export function paymentPlugin(options: PaymentPluginOptions = {}): ServerPlugin {
+  return { name: "payment", plugin: paymentRoutes(options), prefix: "/api/v1/payment" };
+}

@@ -1,0 +1,135 @@
+/** Reading settlements and approving special cases (结算查询、特病单议). */
+import { type Fen, type PersonState, SettlementError } from "@yibao/payment";
+import type { Store } from "@yibao/store";
+import { sql } from "kysely";
+import { dbOf, PaymentInputError, withRun } from "./repo.js";
+import { loadApprovals, loadSettler, settleInput, writeSettlements } from "./settle-period.js";
+
+export interface SettlementFilter {
+  readonly hospital?: string;
+  readonly period?: string;
+  readonly drg?: string;
+  readonly page?: number;
+  readonly pageSize?: number;
+}
+
+const VIEW =
+  sql.raw(`setl_id AS "setlId", list_version AS "listVersion", run_id AS "runId", hospital_code AS "hospitalCode",
+  period, adm_date AS "admDate", dscg_date AS "dscgDate", drg, category, outlier, policy_id AS "policyId",
+  policy_version AS "policyVersion", weights_id AS "weightsId", weights_version AS "weightsVersion", method,
+  coefficient_ppm AS "coefficientPpm", rw_ppm AS "rwPpm", standard_fen AS "standardFen", special_review_fen AS "specialReviewFen",
+  special_review_points AS "specialReviewPoints", points, drg_payment_fen AS "drgPaymentFen", total_cost_fen AS "totalCostFen",
+  patient_share_fen AS "patientShareFen", fund_payment_fen AS "fundPaymentFen", balance_fen AS "balanceFen",
+  benefit_fund_fen AS "benefitFundFen", share_source AS "shareSource", settled_at AS "settledAt"`);
+
+/** Lists current settlements with filters and paging (newest period first). */
+export async function listSettlements(store: Store, f: SettlementFilter = {}) {
+  const page = f.page ?? 1;
+  const size = f.pageSize ?? 50;
+  const where = sql`WHERE (${f.hospital ?? null}::text IS NULL OR hospital_code = ${f.hospital ?? null})
+    AND (${f.period ?? null}::text IS NULL OR period = ${f.period ?? null})
+    AND (${f.drg ?? null}::text IS NULL OR drg = ${f.drg ?? null})`;
+  const db = dbOf(store);
+  const total = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM stay_settlement ${where}`.execute(
+    db,
+  );
+  const items = await sql`SELECT ${VIEW} FROM stay_settlement ${where} ORDER BY period DESC, setl_id
+    LIMIT ${size} OFFSET ${(page - 1) * size}`.execute(db);
+  return { total: Number(total.rows[0]?.n ?? 0), page, pageSize: size, items: items.rows };
+}
+
+/** The current settlement of a setl_id and every earlier one (re-settlements), or undefined. */
+export async function getSettlement(store: Store, setlId: string) {
+  const db = dbOf(store);
+  const cur = await sql`SELECT ${VIEW} FROM stay_settlement WHERE setl_id = ${setlId}`.execute(db);
+  const hist = await sql`SELECT ${VIEW}, replaced_at AS "replacedAt", replaced_by_run AS "replacedByRun"
+    FROM stay_settlement_history WHERE setl_id = ${setlId} ORDER BY replaced_at DESC`.execute(db);
+  if (cur.rows.length === 0 && hist.rows.length === 0) return undefined;
+  const errors =
+    await sql`SELECT run_id AS "runId", field, message FROM stay_settlement_error WHERE setl_id = ${setlId}
+    ORDER BY run_id DESC LIMIT 10`.execute(db);
+  return { setlId, current: cur.rows[0] ?? null, history: hist.rows, errors: errors.rows };
+}
+
+export interface SpecialCaseInput {
+  readonly setlId: string;
+  /** 核准追加金额 (fen); absent: per the policy's special-review mode (e.g. topped up to cost). */
+  readonly amountFen?: Fen | null;
+  readonly reason: string;
+  readonly actor?: string;
+}
+
+/**
+ * Approves a special case (特病单议) and re-settles that stay at once: the approval adds its amount
+ * (as points on the point method); the stay's patient share stays as settled. The replaced settlement
+ * goes to history.
+ */
+export async function approveSpecialCase(store: Store, input: SpecialCaseInput) {
+  const db = dbOf(store);
+  if (input.amountFen != null && (!Number.isSafeInteger(input.amountFen) || input.amountFen < 0)) {
+    throw new PaymentInputError(`特病单议 ${input.setlId} amountFen：须为非负整数分`);
+  }
+  const list = await sql<
+    Record<string, unknown>
+  >`SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key,
+      l.adm_date, l.dscg_date, l.los, l.drg, l.total_fee_fen, l.personal_pay_fen,
+      l.message->'input'->'setlinfo'->>'hi_type' AS hi_type, l.message->'input'->'setlinfo'->>'hi_setl_lv' AS hi_setl_lv
+    FROM settlement_list l WHERE l.setl_id = ${input.setlId} AND l.status = 'accepted'`.execute(db);
+  const l = list.rows[0];
+  if (!l) throw new PaymentInputError(`结算清单 ${input.setlId} 不存在或未被接收`, "NOT_FOUND", 404);
+  const cur = await sql<{
+    patient_share_fen: number;
+    list_version: number;
+  }>`SELECT patient_share_fen, list_version
+    FROM stay_settlement WHERE setl_id = ${input.setlId}`.execute(db);
+  const c = cur.rows[0];
+  if (!c)
+    throw new PaymentInputError(
+      `结算清单 ${input.setlId} 尚未结算，请先按期结算后再核准特病单议`,
+      "NOT_SETTLED",
+      409,
+    );
+  return withRun(store, "special_case", input.actor ?? "system", input, async (runId) => {
+    await sql`INSERT INTO special_case_approval (setl_id, hospital_code, amount_fen, reason, approved_by)
+      VALUES (${input.setlId}, ${String(l.hospital_code)}, ${input.amountFen ?? null}, ${input.reason}, ${input.actor ?? "system"})`.execute(
+      db,
+    );
+    const settler = await loadSettler(store);
+    const review = (await loadApprovals(store, [input.setlId])).get(input.setlId);
+    let row: ReturnType<typeof settleInput>["row"];
+    try {
+      row = settleInput(
+        settler,
+        {
+          setlId: String(l.setl_id),
+          listVersion: Number(l.version),
+          hospitalCode: String(l.hospital_code),
+          period: String(l.period),
+          patientKey: String(l.patient_key),
+          admDate: (l.adm_date as string | null) ?? null,
+          dscgDate: (l.dscg_date as string | null) ?? null,
+          los: l.los === null ? null : Number(l.los),
+          drg: String(l.drg),
+          totalFee: Number(l.total_fee_fen),
+          personalPay: Number(l.personal_pay_fen),
+          hiType: (l.hi_type as string | null) ?? null,
+          hiSetlLv: (l.hi_setl_lv as string | null) ?? null,
+          costs: null,
+          bedFee: null,
+        },
+        {} as PersonState,
+        review,
+        Number(c.patient_share_fen),
+      ).row;
+    } catch (e) {
+      if (e instanceof SettlementError)
+        throw new PaymentInputError(`特病单议重新结算失败：${e.message}`, "SETTLEMENT_ERROR", 422);
+      throw e;
+    }
+    await db.transaction().execute((trx) => writeSettlements(trx, runId, [row]));
+    return {
+      settlement: row,
+      totals: { setlId: row.setlId, specialReviewFen: row.specialReviewFen, points: row.points },
+    };
+  });
+}

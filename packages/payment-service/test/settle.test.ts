@@ -1,0 +1,187 @@
+import { HANDAN_RESIDENTS_2021 } from "@yibao/payment";
+import { openStore, type Store } from "@yibao/store";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clearYearJob, getClearing } from "../src/clearing.js";
+import { ensureDemoPayment } from "../src/demo.js";
+import { paymentMigrations } from "../src/migrations.js";
+import { approveSpecialCase, getSettlement } from "../src/queries.js";
+import { dbOf, recordAuditDeductions, saveVersion } from "../src/repo.js";
+import { settlePeriod, storedTotals } from "../src/settle-period.js";
+import { clearingStatement, settlementStatement, toCsv } from "../src/statements.js";
+import { demoScheme, fillRegion } from "./helpers.js";
+
+let store: Store;
+
+beforeAll(async () => {
+  store = await openStore({ memory: true, migrations: paymentMigrations });
+  const scheme = await demoScheme();
+  await fillRegion(store, scheme, 1200);
+});
+afterAll(async () => store?.close());
+
+describe("period settlement over the store (PGlite)", () => {
+  it("calibrates, stores policies and settles every period; totals equal the sum of parts", async () => {
+    const scheme = await demoScheme();
+    const r = await ensureDemoPayment({ store, scheme });
+    expect(r.calibrated).toBe(true);
+    expect(r.policyCreated).toBe(true);
+    expect(r.benefitCreated).toBe(true);
+    const s = r.settlement;
+    expect(s).not.toBeNull();
+    if (!s) return;
+    const accepted = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM settlement_list WHERE status = 'accepted'`.execute(dbOf(store));
+    expect(s.settled + s.errors).toBe(accepted.rows[0]?.n);
+    expect(s.settled).toBeGreaterThan(1000);
+    expect(s.shareSources.policy).toBeGreaterThan(0);
+    // Sum of parts, row by row, in bigint.
+    const rows = await sql<{
+      t: string;
+      d: string;
+      p: string;
+      f: string;
+      b: string;
+    }>`SELECT total_cost_fen::text AS t,
+      drg_payment_fen::text AS d, patient_share_fen::text AS p, fund_payment_fen::text AS f, balance_fen::text AS b FROM stay_settlement`.execute(
+      dbOf(store),
+    );
+    let t = 0n;
+    let d = 0n;
+    let f = 0n;
+    let b = 0n;
+    for (const x of rows.rows) {
+      t += BigInt(x.t);
+      d += BigInt(x.d);
+      f += BigInt(x.f);
+      b += BigInt(x.b);
+      expect(BigInt(x.b)).toBe(BigInt(x.d) - BigInt(x.t));
+    }
+    expect(String(t)).toBe(String(s.totals.totalCost));
+    expect(String(d)).toBe(String(s.totals.drgPayment));
+    expect(String(f)).toBe(String(s.totals.fundPayment));
+    expect(String(b)).toBe(String(s.totals.balance));
+    // Second admissions of a person in the year get the halved deductible: the state is carried.
+    const again = await ensureDemoPayment({ store, scheme });
+    expect(again.calibrated).toBe(false);
+    expect(again.settlement).toBeNull();
+  });
+
+  it("re-running a settlement is idempotent: same totals, nothing written, no history", async () => {
+    const before = await storedTotals(dbOf(store), ["2023-03"]);
+    const r = await settlePeriod({ store, period: "2023-03" });
+    expect(r.written).toBe(0);
+    expect(r.totals).toEqual(before);
+    const h = await sql<{ n: number }>`SELECT count(*)::int AS n FROM stay_settlement_history`.execute(
+      dbOf(store),
+    );
+    expect(h.rows[0]?.n).toBe(0);
+  });
+
+  it("a new policy version re-settles and keeps the old settlement in history", async () => {
+    const pol = await sql<{ data: Record<string, unknown> }>`SELECT data FROM payment_policy`.execute(
+      dbOf(store),
+    );
+    const base = pol.rows[0]?.data as Record<string, unknown>;
+    await saveVersion(
+      store,
+      "policy",
+      { ...base, version: "2", effectiveFrom: "2023-06-01", rate: "9000" },
+      { actor: "test" },
+    );
+    const r = await settlePeriod({ store, period: "2023-06", periodTo: "2023-06" });
+    expect(r.written).toBe(r.settled);
+    const one = await sql<{
+      setl_id: string;
+    }>`SELECT setl_id FROM stay_settlement WHERE period = '2023-06' AND category = 'normal' LIMIT 1`.execute(
+      dbOf(store),
+    );
+    const got = await getSettlement(store, one.rows[0]?.setl_id as string);
+    expect(got?.current).toMatchObject({ policyVersion: "2" });
+    expect(got?.history.length).toBe(1);
+    expect(got?.history[0]).toMatchObject({ policyVersion: "1" });
+  });
+
+  it("clears a year with approvals and audit deductions; totals equal the sum of the hospitals", async () => {
+    const db = dbOf(store);
+    const one = await sql<{
+      setl_id: string;
+      hospital_code: string;
+      points: number;
+    }>`SELECT setl_id, hospital_code, points
+      FROM stay_settlement WHERE category = 'normal' ORDER BY setl_id LIMIT 1`.execute(db);
+    const stay = one.rows[0];
+    if (!stay) throw new Error("no stay");
+    const approved = await approveSpecialCase(store, {
+      setlId: stay.setl_id,
+      amountFen: 100_000,
+      reason: "罕见病特病单议",
+      actor: "审核员",
+    });
+    expect(approved.settlement.specialReviewFen).toBe(100_000);
+    expect(approved.settlement.points).toBeGreaterThan(Number(stay.points));
+    const hospitals = await sql<{
+      h: string;
+    }>`SELECT DISTINCT hospital_code AS h FROM stay_settlement ORDER BY 1 LIMIT 2`.execute(db);
+    const h1 = hospitals.rows[0]?.h as string;
+    const added = await recordAuditDeductions(store, [
+      { hospitalCode: h1, year: 2023, amountFen: 123_456, reason: "高套分组", findingId: "F-1" },
+      { hospitalCode: h1, year: 2023, amountFen: 123_456, reason: "高套分组", findingId: "F-1" },
+      { hospitalCode: "H-NOT-CLEARED", year: 2023, amountFen: 500, reason: "不在清算范围", findingId: "F-2" },
+    ]);
+    expect(added).toBe(2);
+    const totalCost = await sql<{
+      s: string;
+    }>`SELECT sum(total_cost_fen)::text AS s FROM stay_settlement`.execute(db);
+    const budget = Number(totalCost.rows[0]?.s);
+    const c = await clearYearJob({ store, year: 2023, budget });
+    expect(c.totals.payment).toBe(budget);
+    let settled = 0;
+    let deductions = 0;
+    for (const h of c.hospitals) {
+      settled += h.settled;
+      deductions += h.deductions;
+      expect(h.settled).toBe(h.payment - h.surplusReturned + h.overspendCovered - h.deductions);
+    }
+    expect(settled).toBe(c.totals.settled);
+    expect(deductions).toBe(123_456);
+    expect(c.hospitals.find((h) => h.hospitalId === h1)?.deductions).toBe(123_456);
+    expect(c.rejectedDeductions.map((d) => d.hospitalId)).toEqual(["H-NOT-CLEARED"]);
+    const withSr = c.hospitals.find((h) => h.hospitalId === stay.hospital_code);
+    expect(BigInt(withSr?.specialReviewPoints ?? "0")).toBeGreaterThan(0n);
+    const stored = await getClearing(store, 2023);
+    expect(stored?.hospitals.length).toBe(c.hospitals.length);
+    expect(stored?.totals.settled).toBe(c.totals.settled);
+    // Statements: CSV total row is the exact yuan sum.
+    const t = await clearingStatement(store, 2023);
+    const csv = toCsv(t);
+    expect(csv).toContain("定点医疗机构编号");
+    expect(csv).toContain(`合计`);
+    const st = await settlementStatement(store, 2023, h1);
+    expect(st.rows.length).toBeGreaterThan(1);
+  });
+
+  it("bad policy data is refused with the field named; bad records are reported and the rest goes on", async () => {
+    await expect(
+      saveVersion(
+        store,
+        "benefit",
+        {
+          ...HANDAN_RESIDENTS_2021,
+          version: "x",
+          fundRatios: [{ insurance: "城乡居民", level: "二级", ratio: "180%" }],
+        },
+        { actor: "t" },
+      ),
+    ).rejects.toThrow(/fundRatios\[0\]\.ratio/);
+    const db = dbOf(store);
+    await sql`UPDATE settlement_list SET adm_date = NULL WHERE setl_id = (SELECT setl_id FROM settlement_list WHERE period = '2023-04' AND status = 'accepted' ORDER BY setl_id LIMIT 1)`.execute(
+      db,
+    );
+    const r = await settlePeriod({ store, period: "2023-04" });
+    expect(r.errors).toBe(1);
+    expect(r.errorSamples[0]).toMatchObject({ field: "adm_date" });
+    expect(r.settled).toBeGreaterThan(50);
+  });
+});
