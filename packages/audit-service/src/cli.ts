@@ -1,0 +1,139 @@
+/**
+ * CLI commands (命令行) of the audit area: `audit evaluate`, `audit run`, `audit findings`. The lead
+ * wires `registerAuditCommands(program)` into `yibao`.
+ */
+import { evaluateAudit, formatEvaluation, yuan } from "@yibao/audit";
+import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
+import { paymentMigrations } from "@yibao/payment-service/migrations";
+import { openStore, type Store } from "@yibao/store";
+import cliProgress from "cli-progress";
+import { type Command, InvalidArgumentError } from "commander";
+import { exportFindings } from "./export.js";
+import { auditPeriod } from "./jobs.js";
+import { auditMigrations } from "./migrations.js";
+import { parsePeriods } from "./read.js";
+
+interface StoreFlags {
+  databaseUrl?: string;
+  dataDir?: string;
+  scheme?: string;
+}
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new InvalidArgumentError(`${name} 须为非负整数（收到「${v}」）`);
+    return n;
+  };
+}
+
+function period(v: string): string {
+  try {
+    parsePeriods(v);
+    return v;
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** Opens the store with the payment and audit migrations. */
+export async function openAuditStore(flags: StoreFlags): Promise<Store> {
+  return openStore({
+    ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
+    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+    migrations: [...paymentMigrations, ...auditMigrations],
+  });
+}
+
+function storeOptions(cmd: Command): Command {
+  return cmd
+    .option("--database-url <url>", "PostgreSQL 连接串（默认环境变量 DATABASE_URL）")
+    .option("--data-dir <dir>", "PGlite 数据目录（默认环境变量 YIBAO_DATA_DIR 或 ./data）")
+    .option("--scheme <dir>", "分组方案目录（默认环境变量 YIBAO_SCHEME_DIR，否则演示方案）");
+}
+
+/** Adds `audit evaluate|run|findings` to the program. */
+export function registerAuditCommands(program: Command): Command {
+  const audit = program.command("audit").description("智能审核：质量评估、运行审核、导出审核发现");
+
+  audit
+    .command("evaluate")
+    .description("生成注入违规的合成地区并审核，报告各违规类型的查准率与查全率（末行为 JSON）")
+    .requiredOption("--seed <n>", "随机种子", positiveInt("--seed"))
+    .requiredOption("--stays <k>", "病例数", positiveInt("--stays"))
+    .option("--scheme <dir>", "分组方案目录（默认环境变量 YIBAO_SCHEME_DIR，否则演示方案）")
+    .action(async (o: { seed: number; stays: number; scheme?: string }) => {
+      const scheme = await loadSchemeDir(resolveSchemeDir(o.scheme));
+      const e = evaluateAudit({ seed: o.seed, stays: o.stays, scheme });
+      process.stdout.write(`${formatEvaluation(e)}\n`);
+    });
+
+  storeOptions(
+    audit
+      .command("run")
+      .description("审核一个结算期（yyyy-MM，或 yyyy-MM..yyyy-MM、yyyy）的已接收清单并保存审核发现")
+      .requiredOption("--period <period>", "结算期号", period)
+      .option("--actor <name>", "操作人", "cli"),
+  ).action(async (o: StoreFlags & { period: string; actor: string }) => {
+    const scheme = await loadSchemeDir(resolveSchemeDir(o.scheme));
+    const store = await openAuditStore(o);
+    const bar = process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          { format: "读取清单 [{bar}] {percentage}% | {value}/{total}", stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
+    let started = false;
+    try {
+      const r = await auditPeriod({
+        store,
+        scheme,
+        period: o.period,
+        actor: o.actor,
+        onProgress: (done, total) => {
+          if (bar === null) return;
+          if (!started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          bar.update(done);
+        },
+      });
+      bar?.stop();
+      const lines = [
+        `审核完成：批次 ${r.runId}，期号 ${r.periodFrom}${r.periodTo === r.periodFrom ? "" : `..${r.periodTo}`}，病例 ${r.stays} 例（回溯 ${r.historyStays} 例）`,
+        `审核发现 ${r.findings} 条，基金损失 ${yuan(r.fundLossFen)} 元；无法审核 ${r.errors} 例；替换待处理发现 ${r.replaced} 条，保留已进入流程的发现 ${r.keptDecided} 条`,
+        ...Object.entries(r.byType).map(([t, v]) => `  ${t}\t${v.findings} 条\t${yuan(v.fundLossFen)} 元`),
+        ...r.errorSamples.slice(0, 5).map((e) => `  无法审核 ${e.setlId}：${e.message}`),
+        `耗时 ${(r.millis.total / 1000).toFixed(1)} s（读取 ${(r.millis.read / 1000).toFixed(1)} s，审核 ${(r.millis.audit / 1000).toFixed(1)} s，写入 ${(r.millis.write / 1000).toFixed(1)} s）`,
+      ];
+      process.stdout.write(`${lines.join("\n")}\n`);
+    } finally {
+      bar?.stop();
+      await store.close();
+    }
+  });
+
+  storeOptions(
+    audit
+      .command("findings")
+      .description("导出审核发现为 Excel（.xlsx）或 CSV（.csv），中文表头")
+      .requiredOption("--period <period>", "结算期号", period)
+      .requiredOption("--output <file>", "输出文件 .xlsx 或 .csv")
+      .option("--hospital <code>", "只导出该定点医疗机构"),
+  ).action(async (o: StoreFlags & { period: string; output: string; hospital?: string }) => {
+    if (!/\.(xlsx|csv)$/i.test(o.output)) {
+      throw new InvalidArgumentError(`--output：导出文件须以 .xlsx 或 .csv 结尾（收到「${o.output}」）`);
+    }
+    const { from, to } = parsePeriods(o.period);
+    const store = await openAuditStore(o);
+    try {
+      const n = await exportFindings(store, o.output, from, to, o.hospital);
+      process.stdout.write(`已导出审核发现 ${n} 条：${o.output}\n`);
+    } finally {
+      await store.close();
+    }
+  });
+  return audit;
+}

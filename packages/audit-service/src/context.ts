@@ -1,0 +1,128 @@
+/**
+ * The audit context of a run over the store (审核上下文): the rule base and knowledge base in force,
+ * group norms learned from the stays audited, and the payment context used to re-settle — the
+ * stored payment policies and weights when the payment service holds some (支付政策), else weights
+ * calibrated from the stays themselves (as the evaluation does).
+ */
+import {
+  type AuditContext,
+  type AuditStay,
+  calibrateSettlement,
+  type KnowledgeBase,
+  learnNorms,
+  type RuleBase,
+  STARTER_KNOWLEDGE_BASE,
+  STARTER_RULE_BASE,
+  selectVersion,
+} from "@yibao/audit";
+import type { DrgScheme } from "@yibao/grouper";
+import { createSettlementContext, type SettlementContext } from "@yibao/payment/settle";
+import { loadPaymentHospitals, loadPolicies, PaymentInputError } from "@yibao/payment-service/repo";
+import { SETTLEMENT_LEVEL_NAMES } from "@yibao/payment-service/settle-period";
+import type { Store } from "@yibao/store";
+
+/** Versions of the rule base and knowledge base a deployment has (data, selected by date). */
+export interface AuditLibraries {
+  readonly ruleBases: readonly RuleBase[];
+  readonly knowledgeBases: readonly KnowledgeBase[];
+}
+
+export const STARTER_LIBRARIES: AuditLibraries = {
+  ruleBases: [STARTER_RULE_BASE],
+  knowledgeBases: [STARTER_KNOWLEDGE_BASE],
+};
+
+/** An audit that cannot start (审核无法进行): names what is missing. */
+export class AuditServiceError extends Error {
+  override name = "AuditServiceError";
+  constructor(
+    message: string,
+    readonly code = "AUDIT_INPUT",
+    readonly statusCode = 400,
+  ) {
+    super(message);
+  }
+}
+
+/** The rule base and knowledge base in force on `date` (the latest version effective then). */
+export function librariesAt(
+  date: string,
+  libraries: AuditLibraries = STARTER_LIBRARIES,
+): { rules: RuleBase; knowledge: KnowledgeBase } {
+  const rules = selectVersion(libraries.ruleBases, date) ?? latest(libraries.ruleBases);
+  const knowledge = selectVersion(libraries.knowledgeBases, date) ?? latest(libraries.knowledgeBases);
+  if (rules === undefined) throw new AuditServiceError(`没有在 ${date} 生效的规则库`, "NO_RULE_BASE");
+  if (knowledge === undefined)
+    throw new AuditServiceError(`没有在 ${date} 生效的知识库`, "NO_KNOWLEDGE_BASE");
+  return { rules, knowledge };
+}
+
+function latest<T extends { effectiveFrom: string }>(xs: readonly T[]): T | undefined {
+  let best: T | undefined;
+  for (const x of xs) if (best === undefined || x.effectiveFrom > best.effectiveFrom) best = x;
+  return best;
+}
+
+/** Where the payment context came from. */
+export type SettlementSource = "stored" | "calibrated";
+
+/**
+ * The payment context for re-settlement: the stored policies (with their weight tables) and
+ * hospital levels when the payment service has policies; otherwise calibrated from `stays`.
+ */
+export async function settlementContextFor(
+  store: Store,
+  stays: readonly AuditStay[],
+  norms: ReturnType<typeof learnNorms>,
+): Promise<{ settlement: SettlementContext; source: SettlementSource }> {
+  let policies: Awaited<ReturnType<typeof loadPolicies>>;
+  try {
+    policies = await loadPolicies(store);
+  } catch (e) {
+    if (e instanceof PaymentInputError || isMissingTable(e)) {
+      return { settlement: calibrateSettlement(stays, norms), source: "calibrated" };
+    }
+    throw e;
+  }
+  let stored: Awaited<ReturnType<typeof loadPaymentHospitals>>;
+  try {
+    stored = await loadPaymentHospitals(store);
+  } catch (e) {
+    if (!isMissingTable(e)) throw e;
+    stored = new Map();
+  }
+  const hospitals = new Map<string, string>();
+  for (const s of stays) {
+    if (hospitals.has(s.hospitalId)) continue;
+    hospitals.set(
+      s.hospitalId,
+      stored.get(s.hospitalId)?.level ?? SETTLEMENT_LEVEL_NAMES[s.hospitalLevel] ?? s.hospitalLevel,
+    );
+  }
+  return {
+    settlement: createSettlementContext({
+      policies,
+      hospitals: [...hospitals].map(([id, level]) => ({ id, level })),
+    }),
+    source: "stored",
+  };
+}
+
+function isMissingTable(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "42P01";
+}
+
+/** Builds the whole audit context of a batch of stays. */
+export async function auditContextFor(
+  store: Store,
+  scheme: DrgScheme,
+  stays: readonly AuditStay[],
+  date: string,
+  libraries: AuditLibraries = STARTER_LIBRARIES,
+): Promise<{ ctx: AuditContext; source: SettlementSource }> {
+  const { rules, knowledge } = librariesAt(date, libraries);
+  const norms = learnNorms(stays);
+  const { settlement, source } = await settlementContextFor(store, stays, norms);
+  return { ctx: { scheme, rules, knowledge, norms, settlement }, source };
+}

@@ -1,0 +1,253 @@
+/**
+ * Reading a period's stays from the store (读取审核病例): accepted lists by keyset pagination on
+ * (period, patient_key, setl_id), only the parts of the stored 4101 message the audit reads, the
+ * grouping as stored, converted with `auditStayFromList`. A list that cannot be converted is
+ * reported with its 结算ID and the batch goes on.
+ */
+import { type AuditStay, auditStayFromList } from "@yibao/audit";
+import type { DrgScheme } from "@yibao/grouper";
+import { parseSettlementMessage } from "@yibao/settlement";
+import type { Store } from "@yibao/store";
+import { type Kysely, sql } from "kysely";
+
+export type AnyKysely = Kysely<any>;
+
+export function dbOf(store: Store): AnyKysely {
+  return store.db as unknown as AnyKysely;
+}
+
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** Checks a `yyyy-MM` period; throws a Chinese error naming the field. */
+export function checkPeriod(p: string, field = "period"): string {
+  if (!PERIOD.test(p)) throw new RangeError(`${field}：结算期号须为 yyyy-MM 格式（收到「${p}」）`);
+  return p;
+}
+
+/** Parses `yyyy-MM`, `yyyy-MM..yyyy-MM` or `yyyy` (a whole year). */
+export function parsePeriods(s: string): { from: string; to: string } {
+  const t = s.trim();
+  if (/^\d{4}$/.test(t)) return { from: `${t}-01`, to: `${t}-12` };
+  const [a, b] = t.split("..");
+  const from = checkPeriod((a ?? "").trim());
+  const to = b === undefined ? from : checkPeriod(b.trim());
+  if (to < from) throw new RangeError(`period：结束期号 ${to} 早于开始期号 ${from}`);
+  return { from, to };
+}
+
+/** The periods from `from` to `to` inclusive. */
+export function periodsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  for (;;) {
+    const p = `${y}-${String(m).padStart(2, "0")}`;
+    out.push(p);
+    if (p >= to) return out;
+    m++;
+    if (m > 12) [m, y] = [1, y + 1];
+  }
+}
+
+/** First day of a period (yyyy-MM-01). */
+export function periodStart(p: string): string {
+  return `${p}-01`;
+}
+
+/** Last day of a period. */
+export function periodEnd(p: string): string {
+  const y = Number(p.slice(0, 4));
+  const m = Number(p.slice(5, 7));
+  const d = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${p}-${String(d).padStart(2, "0")}`;
+}
+
+/** `date` minus `days` (ISO dates, UTC arithmetic). */
+export function minusDays(date: string, days: number): string {
+  const t = Date.parse(`${date}T00:00:00Z`) - days * 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/** The keys of setlinfo the conversion reads; the rest of the envelope (names, addresses) is not fetched. */
+const SETLINFO_KEYS = [
+  "setl_id",
+  "mdtrt_id",
+  "fixmedins_code",
+  "hi_setl_lv",
+  "gend",
+  "brdy",
+  "age",
+  "nwb_age",
+  "patn_cert_type",
+  "certno",
+  "hi_no",
+  "nwb_bir_wt",
+  "adm_time",
+  "dscg_time",
+  "dscg_caty",
+  "act_ipt_days",
+  "dscg_way",
+  "days_rinp_flag_31",
+  "chfpdr_code",
+  "setl_end_date",
+  "psn_ownpay",
+] as const;
+
+const SLIM_MESSAGE = sql.raw(`jsonb_build_object(
+  'infno', message->'infno',
+  'input', jsonb_build_object(
+    'setlinfo', jsonb_build_object(${SETLINFO_KEYS.map((k) => `'${k}', message->'input'->'setlinfo'->'${k}'`).join(", ")}),
+    'diseinfo', COALESCE(message->'input'->'diseinfo', '[]'::jsonb),
+    'oprninfo', COALESCE(message->'input'->'oprninfo', '[]'::jsonb),
+    'iteminfo', COALESCE(message->'input'->'iteminfo', '[]'::jsonb),
+    'payinfo', COALESCE(message->'input'->'payinfo', '[]'::jsonb))) AS m`);
+
+interface StayRow {
+  setl_id: string;
+  period: string;
+  patient_key: string;
+  group_status: "OK" | "AMBIGUOUS" | "UNGROUPABLE" | "CHECK_FAILED";
+  drg: string;
+  mdc: string | null;
+  adrg: string | null;
+  m: unknown;
+}
+
+/** A list that could not be audited (无法审核). */
+export interface ReadError {
+  readonly setlId: string;
+  readonly message: string;
+}
+
+/** Converts one row; returns the stay or the error. */
+function toStay(row: StayRow, scheme: DrgScheme): AuditStay | ReadError {
+  try {
+    const parsed = parseSettlementMessage(row.m);
+    if (parsed.list === undefined) {
+      return {
+        setlId: row.setl_id,
+        message: `清单 ${row.setl_id}：原始报文无法解析（${parsed.findings[0]?.message ?? ""}）`,
+      };
+    }
+    return auditStayFromList(parsed.list, {
+      scheme,
+      group: { status: row.group_status, drg: row.drg, mdc: row.mdc, adrg: row.adrg },
+    });
+  } catch (e) {
+    return { setlId: row.setl_id, message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** What a read delivers per batch. */
+export interface StayBatch {
+  readonly stays: AuditStay[];
+  /** setl_id → period of each stay of the batch. */
+  readonly periods: Map<string, string>;
+  readonly errors: ReadError[];
+}
+
+/**
+ * Reads the accepted lists of `from`..`to` in keyset batches of `batchSize`, the next batch fetched
+ * while the current one is converted (the database works while Node parses).
+ */
+export async function* readPeriodStays(
+  store: Store,
+  scheme: DrgScheme,
+  from: string,
+  to: string,
+  batchSize = 5000,
+): AsyncGenerator<StayBatch> {
+  const db = dbOf(store);
+  const fetch = (after: { period: string; key: string; id: string } | null) =>
+    sql<StayRow>`SELECT setl_id, period, patient_key, group_status, drg, mdc, adrg, ${SLIM_MESSAGE}
+      FROM settlement_list
+      WHERE status = 'accepted' AND period >= ${from} AND period <= ${to}
+        AND (${after === null} OR (period, patient_key, setl_id) > (${after?.period ?? ""}, ${after?.key ?? ""}, ${after?.id ?? ""}))
+      ORDER BY period, patient_key, setl_id
+      LIMIT ${batchSize}`
+      .execute(db)
+      .then((r) => r.rows);
+  let pending = fetch(null);
+  for (;;) {
+    const rows = await pending;
+    const last = rows[rows.length - 1];
+    pending =
+      rows.length === batchSize && last !== undefined
+        ? fetch({ period: last.period, key: last.patient_key, id: last.setl_id })
+        : Promise.resolve([]);
+    if (rows.length === 0) return;
+    yield convert(rows, scheme);
+    if (rows.length < batchSize) return;
+  }
+}
+
+function convert(rows: readonly StayRow[], scheme: DrgScheme): StayBatch {
+  const stays: AuditStay[] = [];
+  const errors: ReadError[] = [];
+  const periods = new Map<string, string>();
+  for (const row of rows) {
+    const s = toStay(row, scheme);
+    if ("setlId" in s) errors.push(s);
+    else {
+      stays.push(s);
+      periods.set(s.id, row.period);
+    }
+  }
+  return { stays, periods, errors };
+}
+
+/**
+ * The history a readmission needs (再入院回溯): accepted lists of earlier periods discharged on or
+ * after `since`.
+ */
+export async function readHistoryStays(
+  store: Store,
+  scheme: DrgScheme,
+  before: string,
+  since: string,
+): Promise<StayBatch> {
+  const r =
+    await sql<StayRow>`SELECT setl_id, period, patient_key, group_status, drg, mdc, adrg, ${SLIM_MESSAGE}
+    FROM settlement_list
+    WHERE status = 'accepted' AND period < ${before} AND dscg_date >= ${since}
+    ORDER BY setl_id`.execute(dbOf(store));
+  return convert(r.rows, scheme);
+}
+
+/** A light stay for the hospital-level rules (选择患者): typed columns only, no message. */
+export interface LightStayRow {
+  setl_id: string;
+  hospital_code: string;
+  dscg_date: string;
+  group_status: string;
+  drg: string;
+  age_years: number | null;
+}
+
+/** Typed columns of the accepted lists discharged in [fromDate, toDate]. */
+export async function readLightStays(
+  store: Store,
+  fromDate: string,
+  toDate: string,
+): Promise<LightStayRow[]> {
+  const r = await sql<LightStayRow>`SELECT setl_id, hospital_code, dscg_date, group_status, drg, age_years
+    FROM settlement_list
+    WHERE status = 'accepted' AND dscg_date >= ${fromDate} AND dscg_date <= ${toDate}`.execute(dbOf(store));
+  return r.rows;
+}
+
+/** The accepted lists of one patient discharged on or after `since` (a precheck's history). */
+export async function readPatientStays(
+  store: Store,
+  scheme: DrgScheme,
+  patient: string,
+  since: string,
+  exceptSetlId: string,
+): Promise<StayBatch> {
+  const r =
+    await sql<StayRow>`SELECT setl_id, period, patient_key, group_status, drg, mdc, adrg, ${SLIM_MESSAGE}
+    FROM settlement_list
+    WHERE status = 'accepted' AND patient_key = ${patient} AND dscg_date >= ${since} AND setl_id <> ${exceptSetlId}
+    ORDER BY setl_id`.execute(dbOf(store));
+  return convert(r.rows, scheme);
+}
