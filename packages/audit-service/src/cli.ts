@@ -1,11 +1,11 @@
 /**
- * CLI commands (命令行) of the audit area: `audit evaluate`, `audit run`, `audit findings`. The lead
- * wires `registerAuditCommands(program)` into `yibao`.
+ * CLI commands (命令行) of the audit area: `audit evaluate`, `audit run`, `audit findings`. `yibao`
+ * adds them with `registerAuditCommands(program, { migrations })`.
  */
 import { evaluateAudit, formatEvaluation, yuan } from "@yibao/audit";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { paymentMigrations } from "@yibao/payment-service/migrations";
-import { openStore, type Store } from "@yibao/store";
+import { type NamedMigration, openStore, type Store } from "@yibao/store";
 import cliProgress from "cli-progress";
 import { type Command, InvalidArgumentError } from "commander";
 import { exportFindings } from "./export.js";
@@ -37,12 +37,18 @@ function period(v: string): string {
   }
 }
 
-/** Opens the store with the payment and audit migrations. */
-export async function openAuditStore(flags: StoreFlags): Promise<Store> {
+/** The payment and audit migrations: what the audit commands need at the least. */
+export const AUDIT_STORE_MIGRATIONS: readonly NamedMigration[] = [...paymentMigrations, ...auditMigrations];
+
+/** Opens the store with the payment and audit migrations, or with the ones given. */
+export async function openAuditStore(
+  flags: StoreFlags,
+  migrations: readonly NamedMigration[] = AUDIT_STORE_MIGRATIONS,
+): Promise<Store> {
   return openStore({
     ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
     ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-    migrations: [...paymentMigrations, ...auditMigrations],
+    migrations,
   });
 }
 
@@ -53,8 +59,15 @@ function storeOptions(cmd: Command): Command {
     .option("--scheme <dir>", "分组方案目录（默认环境变量 YIBAO_SCHEME_DIR，否则演示方案）");
 }
 
-/** Adds `audit evaluate|run|findings` to the program. */
-export function registerAuditCommands(program: Command): Command {
+/**
+ * Adds `audit evaluate|run|findings` to the program. `migrations`: what the commands open the store
+ * with (a program serving other areas too passes all of its migrations).
+ */
+export function registerAuditCommands(
+  program: Command,
+  options: { readonly migrations?: readonly NamedMigration[] } = {},
+): Command {
+  const migrations = options.migrations ?? AUDIT_STORE_MIGRATIONS;
   const audit = program.command("audit").description("智能审核：质量评估、运行审核、导出审核发现");
 
   audit
@@ -77,7 +90,7 @@ export function registerAuditCommands(program: Command): Command {
       .option("--actor <name>", "操作人", "cli"),
   ).action(async (o: StoreFlags & { period: string; actor: string }) => {
     const scheme = await loadSchemeDir(resolveSchemeDir(o.scheme));
-    const store = await openAuditStore(o);
+    const store = await openAuditStore(o, migrations);
     const bar = process.stderr.isTTY
       ? new cliProgress.SingleBar(
           { format: "读取清单 [{bar}] {percentage}% | {value}/{total}", stream: process.stderr },
@@ -127,7 +140,7 @@ export function registerAuditCommands(program: Command): Command {
       throw new InvalidArgumentError(`--output：导出文件须以 .xlsx 或 .csv 结尾（收到「${o.output}」）`);
     }
     const { from, to } = parsePeriods(o.period);
-    const store = await openAuditStore(o);
+    const store = await openAuditStore(o, migrations);
     try {
       const n = await exportFindings(store, o.output, from, to, o.hospital);
       process.stdout.write(`已导出审核发现 ${n} 条：${o.output}\n`);

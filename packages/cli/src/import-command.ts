@@ -14,7 +14,7 @@ import { once } from "node:events";
 import { createReadStream, createWriteStream, statSync } from "node:fs";
 import { loadSchemeDir } from "@yibao/grouper/load";
 import { createListPreparer, type PreparedList } from "@yibao/server";
-import { openStore, type SettlementListUpload, type StoreOptions } from "@yibao/store";
+import { type OpenStoreOptions, openStore, type SettlementListUpload } from "@yibao/store";
 import { parse } from "csv-parse";
 import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
@@ -162,7 +162,7 @@ export interface ImportRow {
 export interface ImportOptions {
   readonly input: string;
   readonly schemeDir: string;
-  readonly store: StoreOptions;
+  readonly store: OpenStoreOptions;
   readonly report?: string;
   readonly progress: boolean;
   readonly batchSize?: number;

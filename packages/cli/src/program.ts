@@ -1,7 +1,10 @@
+import { registerAuditCommands } from "@yibao/audit-service";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
+import { registerPaymentCommands } from "@yibao/payment-service";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { defaultThreads, groupFile } from "./group-command.js";
 import { importLists } from "./import-command.js";
+import { PLATFORM_MIGRATIONS, SEED_002_EXAMPLES_DIR } from "./platform.js";
 import { closeOnSignals, serve } from "./serve-command.js";
 
 const schemeOption = () =>
@@ -146,6 +149,7 @@ export function program(): Command {
         store: {
           ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
           ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+          migrations: PLATFORM_MIGRATIONS,
         },
         ...(o.report ? { report: o.report } : {}),
         progress: o.progress && process.stderr.isTTY === true,
@@ -156,5 +160,7 @@ export function program(): Command {
       if (s.refused + s.invalid > 0) process.exitCode = 3;
     });
 
+  registerPaymentCommands(cmd, { migrations: PLATFORM_MIGRATIONS, examplesDir: SEED_002_EXAMPLES_DIR });
+  registerAuditCommands(cmd, { migrations: PLATFORM_MIGRATIONS });
   return cmd;
 }

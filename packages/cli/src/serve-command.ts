@@ -5,18 +5,14 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import {
-  consoleDb,
-  consoleMigrations,
-  consolePlugins,
-  type DemoAccount,
-  ensureDemoAccounts,
-  refreshCube,
-} from "@yibao/console";
+import { ensureDemoAudit } from "@yibao/audit-service";
+import { consoleDb, type DemoAccount, ensureDemoAccounts, refreshCube } from "@yibao/console";
 import { resolveSchemeDir } from "@yibao/grouper/load";
+import { ensureDemoPayment } from "@yibao/payment-service";
 import { type ServerPlugin, startServer } from "@yibao/server";
 import type { NamedMigration, Store } from "@yibao/store";
 import { type DemoRegionOptions, loadDemoRegion } from "./demo-region.js";
+import { PLATFORM_MIGRATIONS, platformPlugins } from "./platform.js";
 
 export interface ServeOptions {
   readonly port?: number;
@@ -67,10 +63,10 @@ export async function serve(o: ServeOptions): Promise<{ url: string; close(): Pr
     store: {
       ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
       ...(o.dataDir ? { dataDir: o.dataDir } : {}),
-      migrations: [...consoleMigrations, ...(o.migrations ?? [])],
+      migrations: [...PLATFORM_MIGRATIONS, ...(o.migrations ?? [])],
     },
     plugins: (store) => [
-      ...consolePlugins({ store }),
+      ...platformPlugins(store),
       ...(typeof o.plugins === "function" ? o.plugins(store) : (o.plugins ?? [])),
     ],
     beforeListen: async (app) => {
@@ -97,8 +93,17 @@ export async function serve(o: ServeOptions): Promise<{ url: string; close(): Pr
         log(
           `已载入演示地区（${scheme.demo ? "演示方案" : scheme.name}）：${r.hospitals} 家医院，${r.lists} 份结算清单（入院 ${r.from} 至 ${r.to}），接收 ${r.accepted} 份`,
         );
-        await refreshCube(consoleDb(store));
       }
+      // Settle and audit what is not settled and audited yet (both idempotent), so the payment,
+      // clearing and audit views have their data; then the indicator summaries.
+      const pay = await ensureDemoPayment({ store, scheme });
+      if (pay.settlement) log(`已结算演示地区 ${pay.settlement.settled} 例住院`);
+      const audit = await ensureDemoAudit({ store, scheme });
+      if (!audit.skipped) {
+        const findings = audit.runs.reduce((n, r) => n + r.findings, 0);
+        log(`已完成演示地区智能审核：${audit.runs.length} 个结算期，审核发现 ${findings} 条`);
+      }
+      if (!r.skipped || pay.settlement || !audit.skipped) await refreshCube(consoleDb(store));
       accounts = rememberDemoAccounts(dataDir, await ensureDemoAccounts(store));
     },
   });

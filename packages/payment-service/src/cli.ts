@@ -6,7 +6,7 @@ import { writeFile } from "node:fs/promises";
 import type { DrgScheme } from "@yibao/grouper";
 import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
 import { formatSeed002Report, formatYuan, parseYuan } from "@yibao/payment";
-import { openStore, type Store } from "@yibao/store";
+import { type NamedMigration, openStore, type Store } from "@yibao/store";
 import cliProgress from "cli-progress";
 import { type Command, Option } from "commander";
 import { calibrate } from "./calibrate.js";
@@ -29,12 +29,24 @@ function storeOptions(cmd: Command): Command {
     .addOption(new Option("--data-dir <dir>", "PGlite 数据目录（默认 YIBAO_DATA_DIR 或 ./data）"));
 }
 
-async function open(flags: StoreFlags): Promise<Store> {
-  return openStore({
-    ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
-    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-    migrations: paymentMigrations,
-  });
+/** Options of {@link registerPaymentCommands}. */
+export interface PaymentCommandOptions {
+  /**
+   * The migrations the commands open the store with (default: the payment tables). A program that
+   * also serves other areas passes all of its migrations, so every command opens the same database.
+   */
+  readonly migrations?: readonly NamedMigration[];
+  /** Default directory of `examples seed-002` (default `examples/seed-002` under the working directory). */
+  readonly examplesDir?: string;
+}
+
+function opener(migrations: readonly NamedMigration[]) {
+  return (flags: StoreFlags): Promise<Store> =>
+    openStore({
+      ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
+      ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+      migrations,
+    });
 }
 
 async function scheme(flags: StoreFlags): Promise<DrgScheme> {
@@ -60,14 +72,15 @@ function yuanOption(v: string, field: string): number {
 }
 
 /** Adds the payment commands to the `yibao` program. */
-export function registerPaymentCommands(program: Command): void {
+export function registerPaymentCommands(program: Command, options: PaymentCommandOptions = {}): void {
+  const open = opener(options.migrations ?? paymentMigrations);
   const examples =
     program.commands.find((c) => c.name() === "examples") ??
     program.command("examples").description("运行随附示例");
   examples
     .command("seed-002")
     .description("种子 002 示例：每例按上传与更正两种方式结算，打印基金损失")
-    .option("--dir <dir>", "示例目录", "examples/seed-002")
+    .option("--dir <dir>", "示例目录", options.examplesDir ?? "examples/seed-002")
     .action(async (o: { dir: string }) =>
       run(async () => {
         const results = await runSeed002Dir(o.dir);

@@ -5,11 +5,17 @@
  */
 import { formatSeed002Report, PolicyDataError, SettlementError } from "@yibao/payment";
 import { HttpError, type ServerPlugin } from "@yibao/server";
-import type { FastifyInstance, FastifyPluginAsync } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { type Static, Type } from "typebox";
 import { calibrate } from "./calibrate.js";
 import { clearYearJob, getClearing } from "./clearing.js";
-import { approveSpecialCase, getSettlement, listSettlements } from "./queries.js";
+import {
+  approveSpecialCase,
+  balanceBreakdown,
+  getSettlement,
+  listSettlements,
+  listSpecialCases,
+} from "./queries.js";
 import {
   getVersion,
   KIND_NAMES,
@@ -101,9 +107,28 @@ const SettlementQuery = Type.Object(
     hospital: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
     period: Type.Optional(Type.String({ pattern: PERIOD })),
     drg: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
+    outlier: Type.Optional(Type.Union([Type.Literal("high"), Type.Literal("low"), Type.Literal("none")])),
     page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   },
+  { additionalProperties: false },
+);
+const BalanceQuery = Type.Object(
+  {
+    by: Type.Union([
+      Type.Literal("hospital"),
+      Type.Literal("dept"),
+      Type.Literal("physician"),
+      Type.Literal("drg"),
+    ]),
+    hospital: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
+    periodFrom: Type.Optional(Type.String({ pattern: PERIOD })),
+    periodTo: Type.Optional(Type.String({ pattern: PERIOD })),
+  },
+  { additionalProperties: false },
+);
+const HospitalQuery = Type.Object(
+  { hospital: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })) },
   { additionalProperties: false },
 );
 const YearParams = Type.Object({ year: Type.Integer({ minimum: 1900, maximum: 9999 }) });
@@ -164,16 +189,35 @@ async function guard<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-function actorOf(headers: Record<string, unknown>): string {
-  const a = headers["x-yibao-actor"];
+/**
+ * The acting user: the console session's user when the console's access layer signed the request
+ * in, else the `X-Yibao-Actor` header (service-to-service calls), else "api".
+ */
+function actorOf(request: FastifyRequest): string {
+  const user = (request as FastifyRequest & { consoleUser?: { username?: string } | null }).consoleUser;
+  if (user?.username) return user.username;
+  const a = request.headers["x-yibao-actor"];
   return typeof a === "string" && a.length > 0 && a.length <= 100 ? a : "api";
 }
 
+type Role = "bureau" | "hospital" | "reviewer" | "admin";
+const ALL: readonly Role[] = ["bureau", "hospital", "reviewer", "admin"];
+const BUREAU: readonly Role[] = ["bureau", "admin"];
+
+/**
+ * A route's access policy for the console's access layer (see @yibao/console `RouteAccess`): who may
+ * call it, how a hospital account is scoped, and the operation-log name of a change.
+ */
+const access = (roles: readonly Role[], scope: "query" | "setlId" | "none", action?: string) =>
+  ({ access: { roles, scope, ...(action ? { action } : {}) } }) as object;
+
 function versionRoutes(app: FastifyInstance, path: string, kind: VersionedKind): void {
-  app.get(path, async () => ({ items: await listVersions(app.yibao.store, kind) }));
+  app.get(path, { config: access(ALL, "none") }, async () => ({
+    items: await listVersions(app.yibao.store, kind),
+  }));
   app.get(
     `${path}/:id/:version`,
-    { schema: { params: Type.Object({ id: Id, version: Id }) } },
+    { config: access(ALL, "none"), schema: { params: Type.Object({ id: Id, version: Id }) } },
     async (request) => {
       const p = request.params as { id: string; version: string };
       const v = await getVersion(app.yibao.store, kind, p.id, p.version);
@@ -181,16 +225,20 @@ function versionRoutes(app: FastifyInstance, path: string, kind: VersionedKind):
       return v;
     },
   );
-  app.post(path, { schema: { body: VersionBody } }, async (request, reply) => {
-    const b = request.body as Static<typeof VersionBody>;
-    const saved = await guard(() =>
-      saveVersion(app.yibao.store, kind, b.data, {
-        actor: actorOf(request.headers),
-        ...(b.weights ? { weights: b.weights } : {}),
-      }),
-    );
-    return reply.status(201).send(saved);
-  });
+  app.post(
+    path,
+    { config: access(BUREAU, "none", `保存${KIND_NAMES[kind]}`), schema: { body: VersionBody } },
+    async (request, reply) => {
+      const b = request.body as Static<typeof VersionBody>;
+      const saved = await guard(() =>
+        saveVersion(app.yibao.store, kind, b.data, {
+          actor: actorOf(request),
+          ...(b.weights ? { weights: b.weights } : {}),
+        }),
+      );
+      return reply.status(201).send(saved);
+    },
+  );
 }
 
 /** Options of the payment plugin. */
@@ -205,62 +253,77 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
     versionRoutes(app, "/policies", "policy");
     versionRoutes(app, "/weight-tables", "weights");
     versionRoutes(app, "/benefit-policies", "benefit");
-    app.get("/dip-catalogues", async () => ({ items: await listVersions(app.yibao.store, "dip") }));
+    app.get("/dip-catalogues", { config: access(ALL, "none") }, async () => ({
+      items: await listVersions(app.yibao.store, "dip"),
+    }));
 
-    app.post("/calibrate", { schema: { body: CalibrateBody } }, async (request, reply) => {
-      const b = request.body as Static<typeof CalibrateBody>;
-      const ppm = (x: number) => Math.round(x * 1_000_000);
-      const trim =
-        b.trim === undefined
-          ? undefined
-          : b.trim.kind === "none"
-            ? ({ kind: "none" } as const)
-            : b.trim.kind === "iqr"
-              ? ({ kind: "iqr", k: ppm(b.trim.k) } as const)
-              : ({ kind: "percentile", lower: ppm(b.trim.lower), upper: ppm(b.trim.upper) } as const);
-      const r = await guard(() =>
-        calibrate({
-          store: app.yibao.store,
-          periodFrom: b.periodFrom,
-          periodTo: b.periodTo,
-          id: b.id,
-          version: b.version,
-          effectiveFrom: b.effectiveFrom,
-          effectiveTo: b.effectiveTo ?? null,
-          schemeId: app.yibao.scheme.id,
-          drgNames: new Map(app.yibao.scheme.drgs.map((d) => [d.code, d.name])),
-          ...(trim ? { trim } : {}),
-          ...(b.minCases !== undefined ? { minCases: b.minCases } : {}),
-          ...(b.budget !== undefined ? { budget: fen(b.budget, "budget") } : {}),
-          ...(b.rate !== undefined ? { rate: fen(b.rate, "rate") } : {}),
-          ...(b.policy ? { policy: b.policy } : {}),
-          ...(b.dip ? { dip: b.dip } : {}),
-          actor: actorOf(request.headers),
-        }),
-      );
-      return reply.status(201).send(r);
-    });
+    app.post(
+      "/calibrate",
+      { config: access(BUREAU, "none", "测算病组权重"), schema: { body: CalibrateBody } },
+      async (request, reply) => {
+        const b = request.body as Static<typeof CalibrateBody>;
+        const ppm = (x: number) => Math.round(x * 1_000_000);
+        const trim =
+          b.trim === undefined
+            ? undefined
+            : b.trim.kind === "none"
+              ? ({ kind: "none" } as const)
+              : b.trim.kind === "iqr"
+                ? ({ kind: "iqr", k: ppm(b.trim.k) } as const)
+                : ({ kind: "percentile", lower: ppm(b.trim.lower), upper: ppm(b.trim.upper) } as const);
+        const r = await guard(() =>
+          calibrate({
+            store: app.yibao.store,
+            periodFrom: b.periodFrom,
+            periodTo: b.periodTo,
+            id: b.id,
+            version: b.version,
+            effectiveFrom: b.effectiveFrom,
+            effectiveTo: b.effectiveTo ?? null,
+            schemeId: app.yibao.scheme.id,
+            drgNames: new Map(app.yibao.scheme.drgs.map((d) => [d.code, d.name])),
+            ...(trim ? { trim } : {}),
+            ...(b.minCases !== undefined ? { minCases: b.minCases } : {}),
+            ...(b.budget !== undefined ? { budget: fen(b.budget, "budget") } : {}),
+            ...(b.rate !== undefined ? { rate: fen(b.rate, "rate") } : {}),
+            ...(b.policy ? { policy: b.policy } : {}),
+            ...(b.dip ? { dip: b.dip } : {}),
+            actor: actorOf(request),
+          }),
+        );
+        return reply.status(201).send(r);
+      },
+    );
 
-    app.post("/settle", { schema: { body: SettleBody } }, async (request) => {
-      const b = request.body as Static<typeof SettleBody>;
-      const range = parsePeriodRange(b.periodTo ? `${b.period}..${b.periodTo}` : b.period);
-      return guard(() =>
-        settlePeriod({
-          store: app.yibao.store,
-          period: range.from,
-          periodTo: range.to,
-          ...(b.policy ? { policy: b.policy } : {}),
-          actor: actorOf(request.headers),
-        }),
-      );
-    });
+    app.post(
+      "/settle",
+      { config: access(BUREAU, "none", "按期结算"), schema: { body: SettleBody } },
+      async (request) => {
+        const b = request.body as Static<typeof SettleBody>;
+        const range = parsePeriodRange(b.periodTo ? `${b.period}..${b.periodTo}` : b.period);
+        return guard(() =>
+          settlePeriod({
+            store: app.yibao.store,
+            period: range.from,
+            periodTo: range.to,
+            ...(b.policy ? { policy: b.policy } : {}),
+            actor: actorOf(request),
+          }),
+        );
+      },
+    );
 
-    app.get("/settlements", { schema: { querystring: SettlementQuery } }, async (request) =>
-      listSettlements(app.yibao.store, request.query as Static<typeof SettlementQuery>),
+    app.get(
+      "/settlements",
+      { config: access(ALL, "query"), schema: { querystring: SettlementQuery } },
+      async (request) => listSettlements(app.yibao.store, request.query as Static<typeof SettlementQuery>),
     );
     app.get(
       "/settlements/:setlId",
-      { schema: { params: Type.Object({ setlId: Type.String({ minLength: 1, maxLength: 60 }) }) } },
+      {
+        config: access(ALL, "setlId"),
+        schema: { params: Type.Object({ setlId: Type.String({ minLength: 1, maxLength: 60 }) }) },
+      },
       async (request) => {
         const { setlId } = request.params as { setlId: string };
         const s = await getSettlement(app.yibao.store, setlId);
@@ -269,28 +332,44 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
       },
     );
 
-    app.post("/clearing", { schema: { body: ClearingBody } }, async (request, reply) => {
-      const b = request.body as Static<typeof ClearingBody>;
-      const r = await guard(() =>
-        clearYearJob({
-          store: app.yibao.store,
-          year: b.year,
-          budget: fen(b.budget, "budget"),
-          ...(b.policy ? { policy: b.policy } : {}),
-          actor: actorOf(request.headers),
-        }),
-      );
-      return reply.status(201).send(r);
-    });
-    app.get("/clearing/:year", { schema: { params: YearParams } }, async (request) => {
-      const { year } = request.params as Static<typeof YearParams>;
-      const c = await getClearing(app.yibao.store, year);
-      if (!c) throw new HttpError(404, "NOT_CLEARED", `${year} 年尚未清算`);
-      return c;
-    });
+    app.post(
+      "/clearing",
+      { config: access(BUREAU, "none", "年终清算"), schema: { body: ClearingBody } },
+      async (request, reply) => {
+        const b = request.body as Static<typeof ClearingBody>;
+        const r = await guard(() =>
+          clearYearJob({
+            store: app.yibao.store,
+            year: b.year,
+            budget: fen(b.budget, "budget"),
+            ...(b.policy ? { policy: b.policy } : {}),
+            actor: actorOf(request),
+          }),
+        );
+        return reply.status(201).send(r);
+      },
+    );
+    app.get(
+      "/clearing/:year",
+      { config: access(ALL, "query"), schema: { params: YearParams, querystring: HospitalQuery } },
+      async (request) => {
+        const { year } = request.params as Static<typeof YearParams>;
+        const { hospital } = request.query as Static<typeof HospitalQuery>;
+        const c = await getClearing(app.yibao.store, year);
+        if (!c) throw new HttpError(404, "NOT_CLEARED", `${year} 年尚未清算`);
+        // One hospital's statement (a hospital account always gets only its own): the region's
+        // point value and totals stay, the other hospitals' rows and deductions do not.
+        if (hospital === undefined) return c;
+        return {
+          ...c,
+          hospitals: c.hospitals.filter((h) => h.hospitalId === hospital),
+          rejectedDeductions: c.rejectedDeductions.filter((d) => d.hospitalId === hospital),
+        };
+      },
+    );
     app.get(
       "/clearing/:year/export",
-      { schema: { params: YearParams, querystring: ExportQuery } },
+      { config: access(ALL, "query"), schema: { params: YearParams, querystring: ExportQuery } },
       async (request, reply) => {
         const { year } = request.params as Static<typeof YearParams>;
         const q = request.query as Static<typeof ExportQuery>;
@@ -310,37 +389,60 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
       },
     );
 
-    app.post("/special-cases", { schema: { body: SpecialCaseBody } }, async (request, reply) => {
-      const b = request.body as Static<typeof SpecialCaseBody>;
-      const r = await guard(() =>
-        approveSpecialCase(app.yibao.store, {
-          setlId: b.setlId,
-          amountFen: b.amount == null ? null : fen(b.amount, "amount"),
-          reason: b.reason,
-          actor: actorOf(request.headers),
-        }),
-      );
-      return reply.status(201).send(r);
-    });
+    app.get(
+      "/special-cases",
+      { config: access(ALL, "query"), schema: { querystring: HospitalQuery } },
+      async (request) => ({
+        items: await listSpecialCases(app.yibao.store, request.query as Static<typeof HospitalQuery>),
+      }),
+    );
+    app.get(
+      "/balance",
+      { config: access(ALL, "query"), schema: { querystring: BalanceQuery } },
+      async (request) => ({
+        rows: await balanceBreakdown(app.yibao.store, request.query as Static<typeof BalanceQuery>),
+      }),
+    );
 
-    app.post("/audit-deductions", { schema: { body: DeductionBody } }, async (request, reply) => {
-      const b = request.body as Static<typeof DeductionBody>;
-      const added = await guard(() =>
-        recordAuditDeductions(
-          app.yibao.store,
-          b.items.map((d, i) => ({
-            hospitalCode: d.hospital,
-            year: d.year,
-            amountFen: fen(d.amount, `items[${i}].amount`),
-            reason: d.reason,
-            findingId: d.findingId ?? null,
-          })),
-        ),
-      );
-      return reply.status(201).send({ added });
-    });
+    app.post(
+      "/special-cases",
+      { config: access(["reviewer", "bureau"], "none", "核准特病单议"), schema: { body: SpecialCaseBody } },
+      async (request, reply) => {
+        const b = request.body as Static<typeof SpecialCaseBody>;
+        const r = await guard(() =>
+          approveSpecialCase(app.yibao.store, {
+            setlId: b.setlId,
+            amountFen: b.amount == null ? null : fen(b.amount, "amount"),
+            reason: b.reason,
+            actor: actorOf(request),
+          }),
+        );
+        return reply.status(201).send(r);
+      },
+    );
 
-    app.get("/seed-002", async () => {
+    app.post(
+      "/audit-deductions",
+      { config: access(BUREAU, "none", "登记审核扣款"), schema: { body: DeductionBody } },
+      async (request, reply) => {
+        const b = request.body as Static<typeof DeductionBody>;
+        const added = await guard(() =>
+          recordAuditDeductions(
+            app.yibao.store,
+            b.items.map((d, i) => ({
+              hospitalCode: d.hospital,
+              year: d.year,
+              amountFen: fen(d.amount, `items[${i}].amount`),
+              reason: d.reason,
+              findingId: d.findingId ?? null,
+            })),
+          ),
+        );
+        return reply.status(201).send({ added });
+      },
+    );
+
+    app.get("/seed-002", { config: access(ALL, "none") }, async () => {
       const results = await runSeed002Dir(options.examplesDir ?? "examples/seed-002");
       return { allMatch: allMatch(results), report: formatSeed002Report(results), results };
     });

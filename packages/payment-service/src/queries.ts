@@ -9,6 +9,8 @@ export interface SettlementFilter {
   readonly hospital?: string;
   readonly period?: string;
   readonly drg?: string;
+  /** 高倍率 / 低倍率 / 非异常 (the stay's outlier type). */
+  readonly outlier?: "high" | "low" | "none";
   readonly page?: number;
   readonly pageSize?: number;
 }
@@ -28,7 +30,8 @@ export async function listSettlements(store: Store, f: SettlementFilter = {}) {
   const size = f.pageSize ?? 50;
   const where = sql`WHERE (${f.hospital ?? null}::text IS NULL OR hospital_code = ${f.hospital ?? null})
     AND (${f.period ?? null}::text IS NULL OR period = ${f.period ?? null})
-    AND (${f.drg ?? null}::text IS NULL OR drg = ${f.drg ?? null})`;
+    AND (${f.drg ?? null}::text IS NULL OR drg = ${f.drg ?? null})
+    AND (${f.outlier ?? null}::text IS NULL OR outlier = ${f.outlier ?? null})`;
   const db = dbOf(store);
   const total = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM stay_settlement ${where}`.execute(
     db,
@@ -132,4 +135,104 @@ export async function approveSpecialCase(store: Store, input: SpecialCaseInput) 
       totals: { setlId: row.setlId, specialReviewFen: row.specialReviewFen, points: row.points },
     };
   });
+}
+
+/** One approval of a special case (特病单议核准). */
+export interface SpecialCaseRow {
+  readonly id: number;
+  readonly setlId: string;
+  readonly hospitalCode: string;
+  /** 核准追加金额 (fen); null: per the policy's special-review mode. */
+  readonly amountFen: number | null;
+  readonly reason: string;
+  readonly approvedBy: string;
+  readonly approvedAt: string;
+  readonly revoked: boolean;
+}
+
+/** Special-case approvals, newest first, optionally of one hospital. */
+export async function listSpecialCases(
+  store: Store,
+  f: { readonly hospital?: string; readonly limit?: number } = {},
+): Promise<SpecialCaseRow[]> {
+  const r =
+    await sql<SpecialCaseRow>`SELECT id::int AS id, setl_id AS "setlId", hospital_code AS "hospitalCode",
+      amount_fen::bigint AS "amountFen", reason, approved_by AS "approvedBy", approved_at AS "approvedAt", revoked
+    FROM special_case_approval
+    WHERE (${f.hospital ?? null}::text IS NULL OR hospital_code = ${f.hospital ?? null})
+    ORDER BY id DESC LIMIT ${f.limit ?? 500}`.execute(dbOf(store));
+  return r.rows.map((x) => ({
+    ...x,
+    amountFen: x.amountFen === null ? null : Number(x.amountFen),
+    approvedAt: new Date(x.approvedAt).toISOString(),
+  }));
+}
+
+/** The dimensions surplus and loss can be broken down by (结余分析维度). */
+export type BalanceDimension = "hospital" | "dept" | "physician" | "drg";
+
+/** Surplus or loss of one cell (盈亏): DRG payment against the stays' cost, in fen. */
+export interface BalanceRow {
+  readonly key: string;
+  /** Department, physician or DRG name where the lists carry one. */
+  readonly name: string;
+  readonly cases: number;
+  readonly drgPaymentFen: number;
+  readonly totalCostFen: number;
+  readonly fundPaymentFen: number;
+  /** 结余(+)/超支(−) = DRG payment − cost. */
+  readonly balanceFen: number;
+  readonly highOutliers: number;
+  readonly lowOutliers: number;
+}
+
+const BALANCE_KEY: Readonly<Record<BalanceDimension, string>> = {
+  hospital: "s.hospital_code",
+  dept: "l.dscg_caty",
+  physician: "coalesce(l.message->'input'->'setlinfo'->>'chfpdr_code', '')",
+  drg: "s.drg",
+};
+const BALANCE_NAME: Readonly<Record<BalanceDimension, string>> = {
+  hospital: "max(l.hospital_name)",
+  dept: "''",
+  physician: "max(coalesce(l.message->'input'->'setlinfo'->>'chfpdr_name', ''))",
+  drg: "''",
+};
+
+/**
+ * 病组结余分析: the current settlements summed by hospital, discharge department, attending physician
+ * or DRG over a period range, most overspent first. Sums are exact (bigint fen).
+ */
+export async function balanceBreakdown(
+  store: Store,
+  f: {
+    readonly by: BalanceDimension;
+    readonly hospital?: string;
+    readonly periodFrom?: string;
+    readonly periodTo?: string;
+  },
+): Promise<BalanceRow[]> {
+  const key = sql.raw(BALANCE_KEY[f.by]);
+  const r = await sql<
+    Record<string, string | number>
+  >`SELECT ${key} AS key, ${sql.raw(BALANCE_NAME[f.by])} AS name,
+      count(*)::int AS cases, sum(s.drg_payment_fen)::text AS pay, sum(s.total_cost_fen)::text AS cost,
+      sum(s.fund_payment_fen)::text AS fund, sum(s.balance_fen)::text AS balance,
+      count(*) FILTER (WHERE s.outlier = 'high')::int AS high, count(*) FILTER (WHERE s.outlier = 'low')::int AS low
+    FROM stay_settlement s JOIN settlement_list l ON l.setl_id = s.setl_id
+    WHERE (${f.hospital ?? null}::text IS NULL OR s.hospital_code = ${f.hospital ?? null})
+      AND (${f.periodFrom ?? null}::text IS NULL OR s.period >= ${f.periodFrom ?? null})
+      AND (${f.periodTo ?? null}::text IS NULL OR s.period <= ${f.periodTo ?? null})
+    GROUP BY 1 ORDER BY sum(s.balance_fen), 1 LIMIT 2000`.execute(dbOf(store));
+  return r.rows.map((x) => ({
+    key: String(x.key),
+    name: String(x.name ?? ""),
+    cases: Number(x.cases),
+    drgPaymentFen: Number(x.pay),
+    totalCostFen: Number(x.cost),
+    fundPaymentFen: Number(x.fund),
+    balanceFen: Number(x.balance),
+    highOutliers: Number(x.high),
+    lowOutliers: Number(x.low),
+  }));
 }

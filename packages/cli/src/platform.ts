@@ -1,0 +1,30 @@
+/**
+ * The whole platform (平台) as the `yibao` command runs it: every area's migrations and server
+ * plugins in one place, so that every command opens the same database the same way. Kysely refuses
+ * a database that has run a migration the caller does not know, so a command that opened the store
+ * with fewer migrations than `yibao serve` would fail on a store the server had created.
+ */
+import { fileURLToPath } from "node:url";
+import { auditMigrations, auditPlugin } from "@yibao/audit-service";
+import { consoleMigrations, consolePlugins } from "@yibao/console";
+import { paymentMigrations, paymentPlugin } from "@yibao/payment-service";
+import type { ServerPlugin } from "@yibao/server";
+import type { NamedMigration, Store } from "@yibao/store";
+
+/** Every migration beyond the store's own: payment (01xx), audit (02xx), console (03xx). */
+export const PLATFORM_MIGRATIONS: readonly NamedMigration[] = [
+  ...paymentMigrations,
+  ...auditMigrations,
+  ...consoleMigrations,
+];
+
+/** The seed 002 worked examples shipped in the repository (`examples/seed-002`). */
+export const SEED_002_EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/seed-002", import.meta.url));
+
+/**
+ * Every area's API on one server: the console (accounts, sessions, access control on every /api
+ * route, indicators), payment (/api/v1/payment) and audit (/api/v1/audit).
+ */
+export function platformPlugins(store: Store): ServerPlugin[] {
+  return [...consolePlugins({ store }), paymentPlugin({ examplesDir: SEED_002_EXAMPLES_DIR }), auditPlugin()];
+}
