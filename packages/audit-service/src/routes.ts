@@ -141,6 +141,12 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
       },
     );
 
+    app.get("/meta", { config: access([...ROLES], "none") }, async () => ({
+      violationTypes: VIOLATION_TYPE_NAMES,
+      caseStates: CASE_STATE_NAMES,
+      outcomes: ["明确违规", "可疑"],
+    }));
+
     app.get("/runs", { config: access(["bureau", "reviewer", "admin"], "none") }, async () => {
       const r =
         await sql`SELECT run_id, period_from, period_to, rule_base_id, rule_base_version, knowledge_version,

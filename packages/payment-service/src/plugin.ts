@@ -5,6 +5,7 @@
  */
 import { formatSeed002Report, PolicyDataError, SettlementError } from "@yibao/payment";
 import { HttpError, type ServerPlugin } from "@yibao/server";
+import { DEFAULT_CODE_TABLES } from "@yibao/settlement";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { type Static, Type } from "typebox";
 import { calibrate } from "./calibrate.js";
@@ -399,9 +400,18 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
     app.get(
       "/balance",
       { config: access(ALL, "query"), schema: { querystring: BalanceQuery } },
-      async (request) => ({
-        rows: await balanceBreakdown(app.yibao.store, request.query as Static<typeof BalanceQuery>),
-      }),
+      async (request) => {
+        const q = request.query as Static<typeof BalanceQuery>;
+        const rows = await balanceBreakdown(app.yibao.store, q);
+        // Names from the department code table (诊疗科目) and the scheme's DRG names.
+        const names: Record<string, string> | undefined =
+          q.by === "dept"
+            ? DEFAULT_CODE_TABLES.tables.caty?.codes
+            : q.by === "drg"
+              ? Object.fromEntries(app.yibao.scheme.drgs.map((d) => [d.code, d.name]))
+              : undefined;
+        return { rows: names ? rows.map((r) => ({ ...r, name: r.name || (names[r.key] ?? "") })) : rows };
+      },
     );
 
     app.post(

@@ -2,11 +2,13 @@
 import { type ReactNode, useCallback, useEffect, useState } from "react";
 import { ApiError, api, type Meta, setCsrfToken } from "./api";
 import { ErrorNote } from "./components";
-import { NotConnectedPage, OplogPage, UsersPage } from "./pages/Admin";
+import { OplogPage, UsersPage } from "./pages/Admin";
 import { AppealsPage } from "./pages/Appeals";
+import { AuditPage } from "./pages/Audit";
 import { DrilldownPage } from "./pages/Drilldown";
 import { ListDetailPage, ListsPage } from "./pages/Lists";
 import { OverviewPage } from "./pages/Overview";
+import { BalancePage, ClearingPage, SpecialCasesPage } from "./pages/Payment";
 import { QcPage } from "./pages/Qc";
 import { RankingPage } from "./pages/Ranking";
 import { UploadPage, WhatIfPage } from "./pages/Upload";
@@ -24,15 +26,19 @@ function menu(meta: Meta): MenuItem[] {
       return [
         { path: "/overview", label: "本院概览" },
         { path: "/lists", label: "本院清单" },
-        { path: `/hospitals/${own}`, label: "科室与医师结余" },
+        { path: `/hospitals/${own}`, label: "科室与医师指标" },
+        { path: "/balance", label: "结算盈亏" },
         { path: "/qc", label: "质控问题" },
         { path: "/upload", label: "上传清单" },
         { path: "/what-if", label: "试分组" },
-        { path: "/appeals", label: "申诉" },
+        { path: "/audit", label: "审核发现与申诉" },
+        { path: "/appeals", label: "质控申诉" },
+        { path: "/clearing", label: "年终清算单" },
       ];
     case "reviewer":
       return [
-        { path: "/appeals", label: "审核队列" },
+        { path: "/audit", label: "审核队列" },
+        { path: "/appeals", label: "质控申诉" },
         { path: "/overview", label: "区域概览" },
         { path: "/ranking", label: "医院排名" },
         { path: "/qc", label: "质控问题" },
@@ -53,8 +59,10 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/ranking", label: "医院排名" },
         { path: "/qc", label: "质控问题" },
         { path: "/lists", label: "清单查询" },
-        { path: "/appeals", label: "审核队列与申诉" },
+        { path: "/audit", label: "智能审核" },
+        { path: "/appeals", label: "质控申诉" },
         { path: "/special-cases", label: "特病单议" },
+        { path: "/balance", label: "结算盈亏" },
         { path: "/clearing", label: "年终清算" },
         { path: "/what-if", label: "试分组" },
         { path: "/oplog", label: "操作日志" },
@@ -87,22 +95,14 @@ function page(path: string, meta: Meta): ReactNode {
       return <UsersPage meta={meta} />;
     case "/oplog":
       return <OplogPage />;
+    case "/audit":
+      return <AuditPage meta={meta} />;
     case "/special-cases":
-      return (
-        <NotConnectedPage
-          title="特病单议"
-          module="付费模块（@yibao/payment）"
-          what="特病单议申请、审核与追加点数"
-        />
-      );
+      return <SpecialCasesPage meta={meta} />;
     case "/clearing":
-      return (
-        <NotConnectedPage
-          title="年终清算"
-          module="付费模块（@yibao/payment）"
-          what="各医院年终清算单（点值、结余留用、超支分担、审核扣款）"
-        />
-      );
+      return <ClearingPage meta={meta} />;
+    case "/balance":
+      return <BalancePage meta={meta} />;
     default:
       return null;
   }

@@ -185,19 +185,3 @@ export function OplogPage() {
     </div>
   );
 }
-
-/** Pages whose data belongs to a module that is not connected yet; says so plainly. */
-export function NotConnectedPage({ title, module, what }: { title: string; module: string; what: string }) {
-  return (
-    <div>
-      <div className="page-title">
-        <h1>{title}</h1>
-      </div>
-      <Card title="尚未接入">
-        <p>
-          {what}由{module}提供，该模块的接口尚未接入本平台，因此这里暂时没有数据。接入后此页将显示相应内容。
-        </p>
-      </Card>
-    </div>
-  );
-}

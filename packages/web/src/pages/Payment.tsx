@@ -1,0 +1,525 @@
+/**
+ * 付费: special-case review (特病单议), year-end clearing statements (年终清算) and surplus or loss
+ * from the actual settlements (结算盈亏) by department, physician, DRG or hospital.
+ */
+import { useState } from "react";
+import { api, type Meta, qs } from "../api";
+import {
+  Card,
+  Chart,
+  type Column,
+  DataTable,
+  ErrorNote,
+  PeriodPicker,
+  type PeriodRange,
+  useLoad,
+} from "../components";
+import { yuan } from "../format";
+import { navigate } from "../router";
+
+interface Settlement {
+  setlId: string;
+  hospitalCode: string;
+  period: string;
+  drg: string;
+  category: string;
+  outlier: string;
+  standardFen: number | null;
+  specialReviewFen: number;
+  drgPaymentFen: number;
+  totalCostFen: number;
+  fundPaymentFen: number;
+  balanceFen: number;
+}
+
+interface SpecialCase {
+  id: number;
+  setlId: string;
+  hospitalCode: string;
+  amountFen: number | null;
+  reason: string;
+  approvedBy: string;
+  approvedAt: string;
+  revoked: boolean;
+}
+
+/** Micro-points (百万分之一点, as the payment API keeps points) → points for display. */
+const points = (micro: string) =>
+  (Number(micro) / 1_000_000).toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+
+/** Yuan as typed by a person (at most two decimals) → the API's yuan string, or null when invalid. */
+function yuanInput(v: string): string | null {
+  const t = v.trim().replace(/,/g, "");
+  return /^\d{1,13}(\.\d{1,2})?$/.test(t) ? t : null;
+}
+
+const hospitalName = (meta: Meta, code: string) => meta.hospitals.find((h) => h.code === code)?.name ?? code;
+
+function setlLink(setlId: string) {
+  return (
+    <a
+      href={`/lists/${setlId}`}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(`/lists/${encodeURIComponent(setlId)}`);
+      }}
+    >
+      {setlId}
+    </a>
+  );
+}
+
+/** 特病单议: high-cost outliers as candidates; a reviewer approves an addition that re-settles the stay. */
+export function SpecialCasesPage({ meta }: { meta: Meta }) {
+  const canApprove = meta.user.role === "reviewer" || meta.user.role === "bureau";
+  const [hospital, setHospital] = useState("");
+  const [period, setPeriod] = useState("");
+  const candidatesPath = `/api/v1/payment/settlements${qs({ outlier: "high", hospital, period, pageSize: 500 })}`;
+  const [candidates, error, reloadCandidates] = useLoad(
+    () => api.get<{ total: number; items: Settlement[] }>(candidatesPath),
+    [candidatesPath],
+  );
+  const approvalsPath = `/api/v1/payment/special-cases${qs({ hospital })}`;
+  const [approvals, approvalsError, reloadApprovals] = useLoad(
+    () => api.get<{ items: SpecialCase[] }>(approvalsPath),
+    [approvalsPath],
+  );
+  const [selected, setSelected] = useState<Settlement | null>(null);
+  const [amount, setAmount] = useState("");
+  const [reason, setReason] = useState("");
+  const [message, setMessage] = useState<string | null>(null);
+  const approve = async () => {
+    if (!selected) return;
+    const yuanValue = amount.trim() === "" ? null : yuanInput(amount);
+    if (amount.trim() !== "" && yuanValue === null) {
+      setMessage("追加金额须为元金额，最多两位小数");
+      return;
+    }
+    setMessage(null);
+    try {
+      await api.post("/api/v1/payment/special-cases", { setlId: selected.setlId, amount: yuanValue, reason });
+      setMessage(`已核准 ${selected.setlId} 的特病单议，并已重新结算`);
+      setSelected(null);
+      setAmount("");
+      setReason("");
+      reloadCandidates();
+      reloadApprovals();
+    } catch (e) {
+      setMessage((e as Error).message);
+    }
+  };
+  const columns: Column<Settlement>[] = [
+    { key: "setlId", title: "结算ID", render: (r) => setlLink(r.setlId) },
+    { key: "hospitalCode", title: "医院", value: (r) => hospitalName(meta, r.hospitalCode) },
+    { key: "period", title: "期号" },
+    { key: "drg", title: "病组" },
+    { key: "standardFen", title: "支付标准（元）", kind: "money" },
+    { key: "totalCostFen", title: "总费用（元）", kind: "money" },
+    { key: "drgPaymentFen", title: "病组支付（元）", kind: "money" },
+    { key: "specialReviewFen", title: "已追加（元）", kind: "money" },
+    { key: "balanceFen", title: "结余/超支（元）", kind: "money" },
+  ];
+  const approvalColumns: Column<SpecialCase>[] = [
+    { key: "id", title: "编号", kind: "count" },
+    { key: "setlId", title: "结算ID", render: (r) => setlLink(r.setlId) },
+    { key: "hospitalCode", title: "医院", value: (r) => hospitalName(meta, r.hospitalCode) },
+    {
+      key: "amountFen",
+      title: "核准追加（元）",
+      value: (r) => (r.amountFen === null ? "按政策补足" : yuan(r.amountFen)),
+    },
+    { key: "reason", title: "理由" },
+    { key: "approvedBy", title: "核准人" },
+    { key: "approvedAt", title: "核准时间", value: (r) => new Date(r.approvedAt).toLocaleString("zh-CN") },
+  ];
+  return (
+    <div>
+      <div className="page-title">
+        <h1>特病单议</h1>
+        <span className="filters">
+          {meta.user.role !== "hospital" && (
+            <select aria-label="医院" value={hospital} onChange={(e) => setHospital(e.target.value)}>
+              <option value="">全部医院</option>
+              {meta.hospitals.map((h) => (
+                <option key={h.code} value={h.code}>
+                  {h.name}
+                </option>
+              ))}
+            </select>
+          )}
+          <select aria-label="期号" value={period} onChange={(e) => setPeriod(e.target.value)}>
+            <option value="">全部期号</option>
+            {meta.periods.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </span>
+      </div>
+      <p className="muted">
+        高倍率病例（总费用超过病组支付标准的规定倍数）可申请特病单议；核准后按支付政策追加支付（点数法下折算为点数），并立即重新结算该病例。
+      </p>
+      <ErrorNote error={error ?? approvalsError} />
+      {message && <div className="note">{message}</div>}
+      {selected && canApprove && (
+        <Card title={`核准特病单议：${selected.setlId}`}>
+          <p>
+            {hospitalName(meta, selected.hospitalCode)}，病组 {selected.drg}，总费用{" "}
+            {yuan(selected.totalCostFen)} 元，病组支付 {yuan(selected.drgPaymentFen)} 元。
+          </p>
+          <div className="inline-form">
+            <input
+              aria-label="追加金额"
+              placeholder="追加金额（元，留空按政策补足）"
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+            />
+            <input
+              aria-label="核准理由"
+              placeholder="核准理由（必填）"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
+            <button type="button" className="primary" disabled={reason.trim() === ""} onClick={approve}>
+              核准
+            </button>
+            <button type="button" onClick={() => setSelected(null)}>
+              取消
+            </button>
+          </div>
+        </Card>
+      )}
+      <Card
+        title={`高倍率病例（共 ${candidates?.total ?? 0} 例）${canApprove ? "：点击一行核准特病单议" : ""}`}
+      >
+        <DataTable
+          testId="special-candidates"
+          columns={columns}
+          rows={candidates?.items ?? []}
+          rowKey={(r) => r.setlId}
+          {...(canApprove ? { onRowClick: (r: Settlement) => setSelected(r) } : {})}
+          exportPath={candidatesPath}
+          exportName="高倍率病例"
+        />
+      </Card>
+      <Card title="已核准的特病单议">
+        <DataTable
+          testId="special-approvals"
+          columns={approvalColumns}
+          rows={approvals?.items ?? []}
+          rowKey={(r) => String(r.id)}
+          exportPath={approvalsPath}
+          exportName="特病单议"
+        />
+      </Card>
+    </div>
+  );
+}
+
+interface ClearingHospital {
+  hospitalId: string;
+  cases: number;
+  points: string;
+  payment: number;
+  totalCost: number;
+  balance: number;
+  surplusRetained: number;
+  overspendBorne: number;
+  overspendCovered: number;
+  deductions: number;
+  deductionReasons: string[];
+  patientShare: number;
+  fundDue: number;
+  prepaid: number;
+  balanceDue: number;
+}
+
+interface Clearing {
+  year: number;
+  runId: number;
+  policy: { id: string; version: string };
+  budget: number;
+  totalPoints: string;
+  pointValueYuan: string;
+  clearedAt: string;
+  hospitals: ClearingHospital[];
+}
+
+/** 年终清算: the year's point value and each hospital's statement; the bureau runs the clearing. */
+export function ClearingPage({ meta }: { meta: Meta }) {
+  const years = [...new Set(meta.periods.map((p) => p.slice(0, 4)))].sort().reverse();
+  const [year, setYear] = useState(years[0] ?? String(new Date().getFullYear() - 1));
+  const [budget, setBudget] = useState("");
+  const [message, setMessage] = useState<string | null>(null);
+  const path = `/api/v1/payment/clearing/${year}`;
+  const [data, error, reload] = useLoad(
+    () =>
+      api.get<Clearing>(path).catch((e: Error & { status?: number }) => {
+        if (e.status === 404) return null;
+        throw e;
+      }),
+    [path],
+  );
+  const canClear = meta.user.role === "bureau" || meta.user.role === "admin";
+  // The suggested budget: what the fund prepaid for the year's settled stays.
+  const [prepaid] = useLoad(
+    () =>
+      canClear
+        ? api.get<{ rows: { fundPaymentFen: number }[] }>(
+            `/api/v1/payment/balance${qs({ by: "hospital", periodFrom: `${year}-01`, periodTo: `${year}-12` })}`,
+          )
+        : Promise.resolve({ rows: [] }),
+    [year, canClear],
+  );
+  const suggested = (prepaid?.rows ?? []).reduce((n, r) => n + r.fundPaymentFen, 0);
+  const clear = async () => {
+    const b = yuanInput(budget === "" && suggested > 0 ? (suggested / 100).toFixed(2) : budget);
+    if (b === null) {
+      setMessage("年度预算须为元金额，最多两位小数");
+      return;
+    }
+    setMessage(null);
+    try {
+      await api.post("/api/v1/payment/clearing", { year: Number(year), budget: b });
+      setMessage(`${year} 年清算完成`);
+      reload();
+    } catch (e) {
+      setMessage((e as Error).message);
+    }
+  };
+  const columns: Column<ClearingHospital>[] = [
+    { key: "hospitalId", title: "医院", value: (r) => hospitalName(meta, r.hospitalId) },
+    { key: "cases", title: "病例数", kind: "count" },
+    {
+      key: "points",
+      title: "总点数",
+      value: (r) => Number(r.points) / 1_000_000,
+      render: (r) => points(r.points),
+    },
+    { key: "payment", title: "按点值支付（元）", kind: "money" },
+    { key: "totalCost", title: "总费用（元）", kind: "money" },
+    { key: "balance", title: "结余/超支（元）", kind: "money" },
+    { key: "surplusRetained", title: "结余留用（元）", kind: "money" },
+    { key: "overspendCovered", title: "超支医保分担（元）", kind: "money" },
+    { key: "overspendBorne", title: "超支医院承担（元）", kind: "money" },
+    { key: "deductions", title: "审核扣款（元）", kind: "money" },
+    { key: "fundDue", title: "基金应付（元）", kind: "money" },
+    { key: "prepaid", title: "已预付（元）", kind: "money" },
+    { key: "balanceDue", title: "清算应补(+)/应退(−)（元）", kind: "money" },
+  ];
+  const rows = data?.hospitals ?? [];
+  return (
+    <div>
+      <div className="page-title">
+        <h1>年终清算</h1>
+        <select aria-label="清算年度" value={year} onChange={(e) => setYear(e.target.value)}>
+          {years.map((y) => (
+            <option key={y} value={y}>
+              {y} 年
+            </option>
+          ))}
+        </select>
+      </div>
+      <ErrorNote error={error} />
+      {message && <div className="note">{message}</div>}
+      {canClear && (
+        <Card title={data ? "重新清算" : "执行清算"}>
+          <div className="inline-form">
+            <input
+              aria-label="年度预算"
+              placeholder={
+                suggested > 0 ? `年度预算（元），默认 ${yuan(suggested)}（年度基金预付）` : "年度预算（元）"
+              }
+              value={budget}
+              onChange={(e) => setBudget(e.target.value)}
+              style={{ minWidth: 360 }}
+            />
+            <button type="button" className="primary" onClick={clear}>
+              按点数法清算 {year} 年
+            </button>
+          </div>
+        </Card>
+      )}
+      {data === null && <p className="muted">{year} 年尚未清算。</p>}
+      {data && (
+        <>
+          <div className="kpis" data-testid="clearing-kpis">
+            <div className="kpi">
+              <div className="kpi-name">年度预算（元）</div>
+              <div className="kpi-value">{yuan(data.budget)}</div>
+            </div>
+            <div className="kpi">
+              <div className="kpi-name">总点数</div>
+              <div className="kpi-value">{points(data.totalPoints)}</div>
+            </div>
+            <div className="kpi">
+              <div className="kpi-name">点值（元/点）</div>
+              <div className="kpi-value">{data.pointValueYuan}</div>
+            </div>
+            <div className="kpi">
+              <div className="kpi-name">支付政策</div>
+              <div className="kpi-value">
+                <small>
+                  {data.policy.id}@{data.policy.version}
+                </small>
+              </div>
+            </div>
+          </div>
+          {rows.length > 1 && (
+            <Card title="各医院清算应补/应退（元）">
+              <Chart
+                testId="clearing-chart"
+                height={Math.max(240, rows.length * 22 + 60)}
+                option={{
+                  tooltip: { trigger: "axis" },
+                  grid: { left: 200 },
+                  xAxis: { type: "value" },
+                  yAxis: { type: "category", data: rows.map((r) => hospitalName(meta, r.hospitalId)) },
+                  series: [
+                    {
+                      type: "bar",
+                      name: "应补/应退",
+                      data: rows.map((r) => ({
+                        value: (r.balanceDue / 100).toFixed(2),
+                        itemStyle: { color: r.balanceDue >= 0 ? "#3a9d5d" : "#d9534f" },
+                      })),
+                    },
+                  ],
+                }}
+              />
+            </Card>
+          )}
+          <Card
+            title="清算单"
+            extra={
+              <a className="button" href={`${path}/export?format=xlsx`} data-testid="clearing-export">
+                下载清算单（Excel）
+              </a>
+            }
+          >
+            <DataTable testId="clearing-table" columns={columns} rows={rows} rowKey={(r) => r.hospitalId} />
+          </Card>
+        </>
+      )}
+    </div>
+  );
+}
+
+interface BalanceRow {
+  key: string;
+  name: string;
+  cases: number;
+  drgPaymentFen: number;
+  totalCostFen: number;
+  fundPaymentFen: number;
+  balanceFen: number;
+  highOutliers: number;
+  lowOutliers: number;
+}
+
+const BALANCE_DIMS = [
+  { id: "dept", name: "按科室" },
+  { id: "physician", name: "按医师" },
+  { id: "drg", name: "按病组" },
+  { id: "hospital", name: "按医院" },
+] as const;
+
+/** 结算盈亏: surplus or loss of the actual settlements (病组支付 − 费用). */
+export function BalancePage({ meta }: { meta: Meta }) {
+  const own = meta.user.hospitalCode;
+  const dims = BALANCE_DIMS.filter((d) => d.id !== "hospital" || own === null);
+  const [by, setBy] = useState<(typeof BALANCE_DIMS)[number]["id"]>(own ? "dept" : "hospital");
+  const [hospital, setHospital] = useState("");
+  const [range, setRange] = useState<PeriodRange>({ periodFrom: "", periodTo: "" });
+  const path = `/api/v1/payment/balance${qs({ by, hospital, ...range })}`;
+  const [data, error] = useLoad(() => api.get<{ rows: BalanceRow[] }>(path), [path]);
+  const rows = data?.rows ?? [];
+  const dimName = { dept: "科室", physician: "医师", drg: "病组", hospital: "医院" }[by];
+  const total = rows.reduce((t, r) => ({ cases: t.cases + r.cases, balance: t.balance + r.balanceFen }), {
+    cases: 0,
+    balance: 0,
+  });
+  const chartRows = rows.slice(0, 15).concat(rows.length > 30 ? rows.slice(-15) : rows.slice(15));
+  const columns: Column<BalanceRow>[] = [
+    { key: "key", title: `${dimName}代码` },
+    { key: "name", title: `${dimName}名称` },
+    { key: "cases", title: "病例数", kind: "count" },
+    { key: "drgPaymentFen", title: "病组支付（元）", kind: "money" },
+    { key: "totalCostFen", title: "总费用（元）", kind: "money" },
+    { key: "balanceFen", title: "结余/超支（元）", kind: "money" },
+    { key: "fundPaymentFen", title: "基金支付（元）", kind: "money" },
+    { key: "highOutliers", title: "高倍率", kind: "count" },
+    { key: "lowOutliers", title: "低倍率", kind: "count" },
+  ];
+  return (
+    <div>
+      <div className="page-title">
+        <h1>结算盈亏</h1>
+        <span className="filters">
+          {own === null && by !== "hospital" && (
+            <select aria-label="医院" value={hospital} onChange={(e) => setHospital(e.target.value)}>
+              <option value="">全部医院</option>
+              {meta.hospitals.map((h) => (
+                <option key={h.code} value={h.code}>
+                  {h.name}
+                </option>
+              ))}
+            </select>
+          )}
+          <PeriodPicker periods={meta.periods} value={range} onChange={setRange} />
+        </span>
+      </div>
+      <div className="tabs" role="tablist">
+        {dims.map((d) => (
+          <button
+            type="button"
+            key={d.id}
+            role="tab"
+            className={d.id === by ? "active" : ""}
+            onClick={() => setBy(d.id)}
+          >
+            {d.name}
+          </button>
+        ))}
+      </div>
+      <ErrorNote error={error} />
+      <p className="muted" data-testid="balance-summary">
+        按实际结算（病组支付 − 病例总费用）：{total.cases.toLocaleString("zh-CN")} 例，合计
+        {total.balance >= 0 ? "结余" : "超支"} {yuan(Math.abs(total.balance))} 元。
+      </p>
+      <Card title={`${dimName}结余/超支（元，超支最多与结余最多者）`}>
+        <Chart
+          testId="balance-chart"
+          height={Math.max(220, chartRows.length * 22 + 60)}
+          option={{
+            tooltip: { trigger: "axis" },
+            grid: { left: 200 },
+            xAxis: { type: "value" },
+            yAxis: { type: "category", data: chartRows.map((r) => r.name || r.key) },
+            series: [
+              {
+                type: "bar",
+                name: "结余/超支",
+                data: chartRows.map((r) => ({
+                  value: (r.balanceFen / 100).toFixed(2),
+                  itemStyle: { color: r.balanceFen >= 0 ? "#3a9d5d" : "#d9534f" },
+                })),
+              },
+            ],
+          }}
+        />
+      </Card>
+      <Card title={`${dimName}明细`}>
+        <DataTable
+          testId="balance-table"
+          columns={columns}
+          rows={rows}
+          rowKey={(r) => r.key}
+          exportPath={path}
+          exportName={`结算盈亏-${dimName}`}
+        />
+      </Card>
+    </div>
+  );
+}
