@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { auditMigrations, auditPlugin } from "@yibao/audit-service";
-import { consoleMigrations, consolePlugins } from "@yibao/console";
+import { type ConsolePluginOptions, consoleMigrations, consolePlugins } from "@yibao/console";
 import { paymentMigrations, paymentPlugin } from "@yibao/payment-service";
 import type { ServerPlugin } from "@yibao/server";
 import type { NamedMigration, Store } from "@yibao/store";
@@ -25,6 +25,13 @@ export const SEED_002_EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/se
  * Every area's API on one server: the console (accounts, sessions, access control on every /api
  * route, indicators), payment (/api/v1/payment) and audit (/api/v1/audit).
  */
-export function platformPlugins(store: Store): ServerPlugin[] {
-  return [...consolePlugins({ store }), paymentPlugin({ examplesDir: SEED_002_EXAMPLES_DIR }), auditPlugin()];
+export function platformPlugins(
+  store: Store,
+  consoleOptions: Omit<ConsolePluginOptions, "store"> = {},
+): ServerPlugin[] {
+  return [
+    ...consolePlugins({ ...consoleOptions, store }),
+    paymentPlugin({ examplesDir: SEED_002_EXAMPLES_DIR }),
+    auditPlugin(),
+  ];
 }

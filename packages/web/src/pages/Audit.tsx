@@ -359,6 +359,7 @@ export function AuditPage({ meta }: { meta: Meta }) {
     { key: "period", title: "期号" },
     ...(role === "hospital" ? [] : [{ key: "hospitalCode", title: "医院" }]),
     { key: "violationName", title: "违规类型" },
+    { key: "setlIds", title: "结算清单", value: (r) => r.setlIds.join(" ") },
     { key: "outcome", title: "结论" },
     { key: "message", title: "审核意见" },
     { key: "fundLossFen", title: "基金损失（元）", kind: "money" },

@@ -375,7 +375,11 @@ export function ClearingPage({ meta }: { meta: Meta }) {
                   tooltip: { trigger: "axis" },
                   grid: { left: 200 },
                   xAxis: { type: "value" },
-                  yAxis: { type: "category", data: rows.map((r) => hospitalName(meta, r.hospitalId)) },
+                  yAxis: {
+                    type: "category",
+                    data: rows.map((r) => hospitalName(meta, r.hospitalId)),
+                    axisLabel: { interval: 0 },
+                  },
                   series: [
                     {
                       type: "bar",
@@ -496,7 +500,11 @@ export function BalancePage({ meta }: { meta: Meta }) {
             tooltip: { trigger: "axis" },
             grid: { left: 200 },
             xAxis: { type: "value" },
-            yAxis: { type: "category", data: chartRows.map((r) => r.name || r.key) },
+            yAxis: {
+              type: "category",
+              data: chartRows.map((r) => r.name || r.key),
+              axisLabel: { interval: 0 },
+            },
             series: [
               {
                 type: "bar",

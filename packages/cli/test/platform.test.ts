@@ -1,0 +1,346 @@
+/**
+ * The whole platform as `yibao serve --demo` runs it (console, payment and audit on one server),
+ * on in-memory PGlite with a small synthetic demo region that has been settled and audited:
+ * 1. access: every /api route of every area, tried by a hospital account against another hospital's
+ *    data, never returns that data and never changes it;
+ * 2. end to end in Debian's Chromium: the hospital appeals an audit finding with evidence, the reviewer
+ *    upholds it, the bureau records the deduction and clears the year (the deduction is in the
+ *    hospital's statement), the reviewer approves a special case; screenshots go to
+ *    test-artifacts/platform/.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { ensureDemoAudit } from "@yibao/audit-service";
+import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
+import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
+import { ensureDemoPayment } from "@yibao/payment-service";
+import { buildServer, type YibaoApp } from "@yibao/server";
+import { openStore, type Store } from "@yibao/store";
+import { sql } from "kysely";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadDemoRegion } from "../src/demo-region.js";
+import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const REPO = resolve(import.meta.dirname, "../../..");
+const webDist = resolve(REPO, "packages/web/dist");
+const artifacts = resolve(REPO, "test-artifacts/platform");
+const PASSWORDS: Readonly<Record<string, string>> = {
+  admin: "admin-pass-2025",
+  bureau: "bureau-pass-2025",
+  reviewer: "review-pass-2025",
+  hospital: "hosp1-pass-2025",
+  hospital2: "hosp2-pass-2025",
+};
+const YEAR = 2025;
+
+let store: Store;
+let app: YibaoApp;
+let own: string;
+let other: string;
+let otherName: string;
+let otherSetl: string;
+let otherFinding: string;
+
+interface Session {
+  readonly cookie: string;
+  readonly csrf: string;
+}
+
+async function signIn(username: string): Promise<Session> {
+  const res = await app.inject({
+    method: "POST",
+    url: "/api/v1/console/auth/login",
+    payload: { username, password: PASSWORDS[username] },
+  });
+  if (res.statusCode !== 200) throw new Error(`登录失败 ${username}: ${res.statusCode} ${res.body}`);
+  return {
+    cookie: String(res.headers["set-cookie"]).split(";")[0] as string,
+    csrf: (res.json() as { csrfToken: string }).csrfToken,
+  };
+}
+
+/** Every route (method, url) the application serves under /api, read from its route tree. */
+function apiRoutes(): { method: string; url: string }[] {
+  const stack: string[] = [];
+  const seen = new Set<string>();
+  const out: { method: string; url: string }[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split("\n")) {
+    const m = line.match(/^(.*?)(?:└── |├── )(\S+) \(([A-Z, ]+)\)/);
+    if (!m?.[2] || !m[3]) continue;
+    const depth = Math.floor((m[1] ?? "").length / 4);
+    stack.length = depth;
+    const url = (stack[depth - 1] ?? "") + m[2];
+    stack[depth] = url;
+    const path = url.length > 1 && url.endsWith("/") ? url.slice(0, -1) : url;
+    if (!path.startsWith("/api/")) continue;
+    for (const method of m[3].split(",").map((x) => x.trim())) {
+      const key = `${method} ${path}`;
+      if (method === "HEAD" || seen.has(key)) continue;
+      seen.add(key);
+      out.push({ method, url: path });
+    }
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
+  store = await openStore({ memory: true, migrations: PLATFORM_MIGRATIONS });
+  const region = await loadDemoRegion(store, scheme, {
+    stays: 1200,
+    seed: 7,
+    from: `${YEAR}-01-01`,
+    to: `${YEAR}-12-31`,
+    today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
+    injectRate: 0.08,
+  });
+  expect(region.accepted).toBeGreaterThan(1000);
+  await ensureDemoPayment({ store, scheme });
+  const audit = await ensureDemoAudit({ store, scheme });
+  expect(audit.runs.reduce((n, r) => n + r.findings, 0)).toBeGreaterThan(20);
+  const db = consoleDb(store);
+  await ensureDemoAccounts(store, { passwords: PASSWORDS });
+  await refreshCube(db);
+  const accounts = await db.selectFrom("console_user").select(["username", "hospital_code"]).execute();
+  own = accounts.find((a) => a.username === "hospital")?.hospital_code as string;
+  other = accounts.find((a) => a.username === "hospital2")?.hospital_code as string;
+  const o = await sql<{ setl_id: string; hospital_name: string }>`SELECT setl_id, hospital_name
+    FROM settlement_list WHERE hospital_code = ${other} ORDER BY setl_id LIMIT 1`.execute(db);
+  otherSetl = o.rows[0]?.setl_id as string;
+  otherName = o.rows[0]?.hospital_name as string;
+  const f = await sql<{ finding_id: string }>`SELECT finding_id FROM audit_finding
+    WHERE hospital_code = ${other} ORDER BY finding_id LIMIT 1`.execute(db);
+  otherFinding = f.rows[0]?.finding_id as string;
+  expect(otherFinding, "演示数据中应有第二家医院的审核发现").toBeTruthy();
+  app = await buildServer({
+    store,
+    scheme,
+    logger: false,
+    plugins: platformPlugins(store, { webDist, refreshDelayMs: 50, checkIntervalMs: 0 }),
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await app?.close();
+  await store?.close();
+});
+
+describe("access on every route of the platform", () => {
+  it("serves the console, payment and audit areas", () => {
+    const urls = apiRoutes().map((r) => `${r.method} ${r.url}`);
+    for (const u of [
+      "GET /api/v1/payment/settlements",
+      "GET /api/v1/payment/balance",
+      "GET /api/v1/payment/clearing/:year",
+      "POST /api/v1/payment/special-cases",
+      "GET /api/v1/audit/findings",
+      "POST /api/v1/audit/findings/:id/appeal",
+      "GET /api/v1/console/breakdown",
+    ])
+      expect(urls).toContain(u);
+  });
+
+  it("a hospital account never receives nor changes another hospital's data", async () => {
+    const hospital = await signIn("hospital");
+    const before = await sql<{ n: number }>`SELECT
+        (SELECT count(*) FROM audit_case_event)::int + (SELECT count(*) FROM special_case_approval)::int
+        + (SELECT count(*) FROM audit_deduction)::int + (SELECT count(*) FROM payment_run)::int AS n`.execute(
+      consoleDb(store),
+    );
+    const tried: string[] = [];
+    for (const r of apiRoutes()) {
+      if (r.url.endsWith("/auth/logout")) continue;
+      const base = r.url
+        .replace(":setlId", otherSetl)
+        .replace(":year", String(YEAR))
+        .replace(":version", "1")
+        .replace(":id", encodeURIComponent(r.url.includes("/audit/") ? otherFinding : "demo-rate"));
+      const variants =
+        r.method === "GET"
+          ? [base, `${base}?hospital=${other}`, `${base}?hospital=${other}&by=dept`, `${base}?by=hospital`]
+          : [base];
+      for (const url of variants) {
+        const res = await app.inject({
+          method: r.method as "GET" | "POST",
+          url,
+          headers: { cookie: hospital.cookie, "x-csrf-token": hospital.csrf },
+          ...(r.method === "GET"
+            ? {}
+            : {
+                payload: {
+                  setlId: otherSetl,
+                  statement: "越权申诉",
+                  reason: "越权",
+                  decision: "upheld",
+                  year: YEAR,
+                  budget: "1000.00",
+                  period: `${YEAR}-01`,
+                  items: [{ hospital: other, year: YEAR, amount: "1.00", reason: "越权" }],
+                },
+              }),
+        });
+        tried.push(`${r.method} ${url} → ${res.statusCode}`);
+        if (res.statusCode < 400) {
+          const body = res.body;
+          expect(body.includes(other), `${r.method} ${url} 泄露了其他医院编码`).toBe(false);
+          expect(body.includes(otherSetl), `${r.method} ${url} 泄露了其他医院清单`).toBe(false);
+          expect(body.includes(otherName), `${r.method} ${url} 泄露了其他医院名称`).toBe(false);
+        }
+      }
+    }
+    const after = await sql<{ n: number }>`SELECT
+        (SELECT count(*) FROM audit_case_event)::int + (SELECT count(*) FROM special_case_approval)::int
+        + (SELECT count(*) FROM audit_deduction)::int + (SELECT count(*) FROM payment_run)::int AS n`.execute(
+      consoleDb(store),
+    );
+    expect(after.rows[0]?.n, "医院账号不得改变支付与审核数据").toBe(before.rows[0]?.n);
+    expect(tried.length).toBeGreaterThan(80);
+  });
+
+  it("a hospital sees its own settlements, findings and balance", async () => {
+    const hospital = await signIn("hospital");
+    for (const url of [
+      "/api/v1/payment/settlements?pageSize=1000",
+      "/api/v1/audit/findings?limit=1000",
+      "/api/v1/payment/balance?by=dept",
+    ]) {
+      const res = await app.inject({ url, headers: { cookie: hospital.cookie } });
+      expect(res.statusCode, url).toBe(200);
+      const j = res.json() as { items?: { hospitalCode: string }[]; rows?: unknown[] };
+      if (j.items) {
+        expect(j.items.length, url).toBeGreaterThan(0);
+        expect(new Set(j.items.map((i) => i.hospitalCode)), url).toEqual(new Set([own]));
+      } else expect(j.rows?.length, url).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("platform in Chromium", () => {
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`端到端测试需要 Debian 的 Chromium：${CHROMIUM} 不存在，请先 apt-get install chromium`);
+    }
+    if (!existsSync(resolve(webDist, "index.html"))) throw new Error("请先构建 Web 控制台（npm run build）");
+    mkdirSync(artifacts, { recursive: true });
+    base = await app.listen({ host: "127.0.0.1", port: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(username: string, path: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN" });
+    const page = await context.newPage();
+    await page.goto(`${base}${path}`);
+    await page.fill("input[name=username]", username);
+    await page.fill("input[name=password]", PASSWORDS[username] ?? "");
+    await page.click("button[type=submit]");
+    await page.getByTestId("current-user").waitFor();
+    return page;
+  }
+
+  async function shot(page: Page, name: string) {
+    await page.waitForTimeout(300); // let the charts draw
+    await page.screenshot({ path: resolve(artifacts, `${name}.png`), fullPage: true });
+  }
+
+  let appealed: string;
+  /** The first list of the appealed finding (a split admission names two). */
+  const appealedList = () => (appealed.split(":")[1] ?? "").split("+")[0] as string;
+
+  it("hospital: opens an audit finding with both settlements and appeals it with evidence", async () => {
+    const page = await open("hospital", "/audit");
+    const table = page.getByTestId("audit-table");
+    await table.locator("tbody tr").first().waitFor();
+    await shot(page, "01-hospital-audit");
+    await table.locator("tbody tr").first().click();
+    await page.getByTestId("finding-settlements").waitFor();
+    const title = await page.locator(".card h2", { hasText: "审核发现 " }).first().textContent();
+    appealed = (title ?? "").replace("审核发现 ", "").trim();
+    expect(appealed).toMatch(/:/);
+    await expect(page.getByTestId("finding-settlements").textContent()).resolves.toContain("按更正重新结算");
+    await page.getByLabel("申诉理由").fill("病程记录第 3 天有该并发症的诊断与治疗记录");
+    await page.getByLabel("申诉材料").fill("病程记录、血常规报告");
+    await page.getByRole("button", { name: "提交申诉" }).click();
+    await page.getByText("已提交申诉").waitFor();
+    await expect(page.getByTestId("finding-trail").textContent()).resolves.toContain("医院申诉");
+    await shot(page, "02-hospital-appeal");
+    const row = await sql<{ status: string; hospital_code: string }>`SELECT status, hospital_code
+      FROM audit_finding WHERE finding_id = ${appealed}`.execute(consoleDb(store));
+    expect(row.rows[0]).toEqual({ status: "appealed", hospital_code: own });
+  });
+
+  it("reviewer: upholds the appeal; bureau: records the deduction and clears the year", async () => {
+    const reviewer = await open("reviewer", "/audit");
+    await reviewer.getByTestId("audit-table").locator("tbody tr").first().waitFor();
+    await reviewer.getByTestId("audit-table").getByText(appealedList()).first().click();
+    await reviewer.getByLabel("复核意见").fill("病历未见该并发症的检查与治疗，维持原审核结论");
+    await reviewer.getByRole("button", { name: "维持（申诉不成立）" }).click();
+    await reviewer.getByText("已维持审核结果").waitFor();
+    await shot(reviewer, "03-reviewer-decision");
+
+    const bureau = await open("bureau", "/audit");
+    await bureau.getByLabel("案件状态").selectOption("upheld");
+    await bureau.getByTestId("audit-table").getByText(appealedList()).first().click();
+    await bureau.getByRole("button", { name: "登记扣款" }).click();
+    await bureau.getByText("已登记扣款").waitFor();
+    const finding = await sql<{ status: string; deduction_fen: number }>`SELECT status, deduction_fen
+      FROM audit_finding WHERE finding_id = ${appealed}`.execute(consoleDb(store));
+    expect(finding.rows[0]?.status).toBe("deducted");
+
+    await bureau.goto(`${base}/clearing`);
+    await bureau.getByPlaceholder(/默认/).waitFor(); // the suggested budget: the year's fund prepayments
+    await bureau.getByRole("button", { name: `按点数法清算 ${YEAR} 年` }).click();
+    await bureau.getByTestId("clearing-table").locator("tbody tr").first().waitFor();
+    await shot(bureau, "04-bureau-clearing");
+    const st = await sql<{ deductions_fen: number }>`SELECT deductions_fen FROM clearing_statement
+      WHERE year = ${YEAR} AND hospital_code = ${own}`.execute(consoleDb(store));
+    expect(Number(st.rows[0]?.deductions_fen)).toBeGreaterThanOrEqual(Number(finding.rows[0]?.deduction_fen));
+    await bureau.goto(`${base}/balance`);
+    await bureau.getByTestId("balance-table").locator("tbody tr").first().waitFor();
+    await shot(bureau, "05-bureau-balance");
+  });
+
+  it("reviewer: approves a special case, which re-settles the stay", async () => {
+    const page = await open("reviewer", "/special-cases");
+    const first = page.getByTestId("special-candidates").locator("tbody tr").first();
+    await first.waitFor();
+    const setlId = ((await first.locator("td").first().textContent()) ?? "").trim();
+    await first.click();
+    await page.getByLabel("追加金额").fill("1000");
+    await page.getByLabel("核准理由").fill("罕见并发症，专家组论证通过");
+    await page.getByRole("button", { name: "核准", exact: true }).click();
+    await page.getByText(`已核准 ${setlId}`).waitFor();
+    await page.getByTestId("special-approvals").getByText(setlId).waitFor();
+    await shot(page, "06-reviewer-special-case");
+    const s = await sql<{ special_review_fen: number }>`SELECT special_review_fen FROM stay_settlement
+      WHERE setl_id = ${setlId}`.execute(consoleDb(store));
+    expect(Number(s.rows[0]?.special_review_fen)).toBe(100_000);
+  });
+
+  it("hospital: its own balance by department and its clearing statement", async () => {
+    const page = await open("hospital", "/balance");
+    await page.getByTestId("balance-table").locator("tbody tr").first().waitFor();
+    await shot(page, "07-hospital-balance");
+    await page.goto(`${base}/clearing`);
+    await page.getByTestId("clearing-table").locator("tbody tr").first().waitFor();
+    expect(await page.getByTestId("clearing-table").locator("tbody tr").count()).toBe(1);
+    await shot(page, "08-hospital-clearing");
+  });
+});
