@@ -137,6 +137,7 @@ describe("console in Chromium", () => {
 
   it("reviewer: decides the appeal in the audit queue", async () => {
     const page = await signIn("reviewer");
+    await page.click("nav >> text=质控申诉");
     await page.getByTestId("appeals-table").waitFor();
     const row = page.locator("[data-testid=appeals-table] tbody tr", { hasText: setlId });
     await row.locator("input").fill("情况属实，同意撤销该质控问题");

@@ -26,7 +26,7 @@ function menu(meta: Meta): MenuItem[] {
       return [
         { path: "/overview", label: "本院概览" },
         { path: "/lists", label: "本院清单" },
-        { path: `/hospitals/${own}`, label: "科室与医师指标" },
+        { path: `/hospitals/${own}`, label: "科室与医师结余" },
         { path: "/balance", label: "结算盈亏" },
         { path: "/qc", label: "质控问题" },
         { path: "/upload", label: "上传清单" },
