@@ -312,6 +312,23 @@ describe("platform in Chromium", () => {
     const st = await sql<{ deductions_fen: number }>`SELECT deductions_fen FROM clearing_statement
       WHERE year = ${YEAR} AND hospital_code = ${own}`.execute(consoleDb(store));
     expect(Number(st.rows[0]?.deductions_fen)).toBeGreaterThanOrEqual(Number(finding.rows[0]?.deduction_fen));
+    // The console's indicators carry the audit findings, the deduction and the settled surplus.
+    await refreshCube(consoleDb(store));
+    const ranking = await app.inject({
+      url: "/api/v1/console/ranking",
+      headers: { cookie: (await signIn("bureau")).cookie },
+    });
+    const rows = (ranking.json() as { rows: { hospital: string; values?: Record<string, number> }[] }).rows;
+    const mine = rows.find((r) => r.hospital === own) as unknown as Record<string, number>;
+    const findings = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_finding f
+      JOIN settlement_list l ON l.setl_id = f.setl_ids->>0 WHERE l.hospital_code = ${own}`.execute(
+      consoleDb(store),
+    );
+    expect(mine.auditFindings).toBe(findings.rows[0]?.n);
+    expect(mine.recoveredFen).toBe(Number(finding.rows[0]?.deduction_fen));
+    const balance = await sql<{ b: string }>`SELECT sum(balance_fen)::text AS b FROM stay_settlement
+      WHERE hospital_code = ${own}`.execute(consoleDb(store));
+    expect(mine.surplusFen).toBe(Number(balance.rows[0]?.b));
     await bureau.goto(`${base}/balance`);
     await bureau.getByTestId("balance-table").locator("tbody tr").first().waitFor();
     await shot(bureau, "05-bureau-balance");

@@ -16,19 +16,72 @@ export interface CubeState {
   readonly weightSource: string;
 }
 
-/** Rebuilds both cubes, the derived weights and the base rate in one transaction. */
+/** Whether a table of another area (payment, audit) is installed in the store's schema. */
+async function hasTable(db: ConsoleDb, table: string): Promise<boolean> {
+  const r = await sql<{ t: string | null }>`SELECT to_regclass(${table})::text AS t`.execute(db);
+  return r.rows[0]?.t != null;
+}
+
+/**
+ * What the cubes are built from, as one string the freshness check compares: the lists (count and
+ * latest upload), the latest settlement run and the audit findings (count and latest change) where
+ * those areas are installed.
+ */
+async function sourceSignature(db: ConsoleDb): Promise<{ n: number; max: Date | null; signature: string }> {
+  const lists = await sql<{ n: number; max: Date | null }>`SELECT count(*)::int AS n, max(received_at) AS max
+    FROM settlement_list`.execute(db);
+  const n = lists.rows[0]?.n ?? 0;
+  const max = lists.rows[0]?.max ?? null;
+  const parts = [String(n), max?.toISOString() ?? ""];
+  if (await hasTable(db, "payment_run")) {
+    const r = await sql<{ id: string | null }>`SELECT max(run_id)::text AS id FROM payment_run`.execute(db);
+    parts.push(`pay:${r.rows[0]?.id ?? ""}`);
+  }
+  if (await hasTable(db, "audit_finding")) {
+    const r = await sql<{ n: number; at: Date | null }>`SELECT count(*)::int AS n, max(updated_at) AS at
+      FROM audit_finding`.execute(db);
+    parts.push(`audit:${r.rows[0]?.n ?? 0}:${r.rows[0]?.at?.toISOString() ?? ""}`);
+  }
+  return { n, max, signature: parts.join("|") };
+}
+
+/**
+ * Rebuilds both cubes, the derived weights and the base rate in one transaction. Where the payment
+ * and audit areas are installed, each cell also sums its stays' current settlements (DRG payment,
+ * cost, outliers) and the audit findings of its lists with what was deducted for them.
+ */
 export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
   return db.transaction().execute(async (trx) => {
+    const payment = await hasTable(trx, "stay_settlement");
+    const audit = payment && (await hasTable(trx, "audit_finding"));
+    const settled = payment
+      ? sql`ss.setl_id IS NOT NULL AND s.status = 'accepted' AS settled, coalesce(ss.drg_payment_fen, 0) AS settled_pay,
+          coalesce(ss.total_cost_fen, 0) AS settled_cost, ss.outlier`
+      : sql`false AS settled, 0 AS settled_pay, 0 AS settled_cost, NULL::text AS outlier`;
+    const settledJoin = payment
+      ? sql`LEFT JOIN stay_settlement ss ON ss.setl_id = s.setl_id AND ss.list_version = s.version`
+      : sql``;
+    // A finding belongs to its first list (a split admission names two); recovered = its deductions.
+    const found = audit
+      ? sql`coalesce(af.findings, 0) AS findings, coalesce(af.recovered, 0) AS recovered`
+      : sql`0 AS findings, 0 AS recovered`;
+    const foundJoin = audit
+      ? sql`LEFT JOIN (SELECT f.setl_ids->>0 AS setl_id, count(*)::int AS findings,
+            coalesce(sum(d.amount_fen), 0)::bigint AS recovered
+          FROM audit_finding f LEFT JOIN audit_deduction d ON d.finding_id = f.finding_id GROUP BY 1) af
+          ON af.setl_id = s.setl_id`
+      : sql``;
     await sql`DELETE FROM console_cube`.execute(trx);
     await sql`DELETE FROM console_cube_hd`.execute(trx);
     await sql`INSERT INTO console_cube (hospital_code, dept, physician, physician_name, period, drg, group_status,
-        lists, cases, total_cost_fen, fund_pay_fen, personal_pay_fen, los_sum, deaths, alive, readm14, readm30)
+        lists, cases, total_cost_fen, fund_pay_fen, personal_pay_fen, los_sum, deaths, alive, readm14, readm30,
+        settled_cases, settled_payment_fen, settled_cost_fen, high_outliers, low_outliers, audit_findings, recovered_fen)
       WITH stays AS (
         SELECT s.hospital_code, s.dscg_caty AS dept,
           coalesce(s.message->'input'->'setlinfo'->>'chfpdr_code', '') AS physician,
           coalesce(s.message->'input'->'setlinfo'->>'chfpdr_name', '') AS physician_name,
           s.period, s.drg, s.group_status, s.status, s.total_fee_fen, s.fund_pay_fen, s.personal_pay_fen,
-          coalesce(s.los, 0) AS los, s.dscg_way,
+          coalesce(s.los, 0) AS los, s.dscg_way, ${settled}, ${found},
           CASE WHEN s.status = 'accepted' AND s.dscg_way <> '5'
                 AND coalesce(s.message->'input'->'setlinfo'->>'days_rinp_flag_31', '') <> '2'
                 AND s.adm_date IS NOT NULL AND s.dscg_date IS NOT NULL
@@ -37,7 +90,7 @@ export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
                     AND (n.adm_date, n.dscg_date, n.setl_id COLLATE "C")
                       > (s.adm_date, s.dscg_date, s.setl_id COLLATE "C")) - s.dscg_date
           END AS gap
-        FROM settlement_list s)
+        FROM settlement_list s ${settledJoin} ${foundJoin})
       SELECT hospital_code, dept, physician, max(physician_name), period, drg, group_status,
         count(*), count(*) FILTER (WHERE status = 'accepted'),
         coalesce(sum(total_fee_fen) FILTER (WHERE status = 'accepted'), 0),
@@ -46,12 +99,19 @@ export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
         coalesce(sum(los) FILTER (WHERE status = 'accepted'), 0),
         count(*) FILTER (WHERE status = 'accepted' AND dscg_way = '5'),
         count(*) FILTER (WHERE status = 'accepted' AND dscg_way <> '5'),
-        count(*) FILTER (WHERE gap <= 14), count(*) FILTER (WHERE gap <= 30)
+        count(*) FILTER (WHERE gap <= 14), count(*) FILTER (WHERE gap <= 30),
+        count(*) FILTER (WHERE settled), coalesce(sum(settled_pay) FILTER (WHERE settled), 0),
+        coalesce(sum(settled_cost) FILTER (WHERE settled), 0),
+        count(*) FILTER (WHERE settled AND outlier = 'high'), count(*) FILTER (WHERE settled AND outlier = 'low'),
+        coalesce(sum(findings), 0), coalesce(sum(recovered), 0)
       FROM stays GROUP BY hospital_code, dept, physician, period, drg, group_status`.execute(trx);
     await sql`INSERT INTO console_cube_hd (hospital_code, period, drg, group_status, lists, cases, total_cost_fen,
-        fund_pay_fen, personal_pay_fen, los_sum, deaths, alive, readm14, readm30)
+        fund_pay_fen, personal_pay_fen, los_sum, deaths, alive, readm14, readm30,
+        settled_cases, settled_payment_fen, settled_cost_fen, high_outliers, low_outliers, audit_findings, recovered_fen)
       SELECT hospital_code, period, drg, group_status, sum(lists), sum(cases), sum(total_cost_fen),
-        sum(fund_pay_fen), sum(personal_pay_fen), sum(los_sum), sum(deaths), sum(alive), sum(readm14), sum(readm30)
+        sum(fund_pay_fen), sum(personal_pay_fen), sum(los_sum), sum(deaths), sum(alive), sum(readm14), sum(readm30),
+        sum(settled_cases), sum(settled_payment_fen), sum(settled_cost_fen), sum(high_outliers), sum(low_outliers),
+        sum(audit_findings), sum(recovered_fen)
       FROM console_cube GROUP BY hospital_code, period, drg, group_status`.execute(trx);
     const loaded = await sql<{
       n: number;
@@ -73,15 +133,13 @@ export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
       FROM console_cube_hd c JOIN console_drg_weight w ON w.drg = c.drg WHERE c.group_status = 'OK'`.execute(
       trx,
     );
-    const count = await sql<{
-      n: number;
-      max: Date | null;
-    }>`SELECT count(*)::int AS n, max(received_at) AS max FROM settlement_list`.execute(trx);
+    const source = await sourceSignature(trx);
     const state = {
       id: 1,
       refreshed_at: new Date(),
-      source_count: count.rows[0]?.n ?? 0,
-      source_max_received: count.rows[0]?.max ?? null,
+      source_count: source.n,
+      source_max_received: source.max,
+      source_signature: source.signature,
       base_rate_fen: rate.rows[0]?.rate ?? null,
       weight_source: weightSource,
     };
@@ -165,29 +223,20 @@ export class CubeRefresher {
     this.timer.unref();
   }
 
-  /** Refreshes when the stored lists changed since the last refresh (or there was none). */
+  /**
+   * Refreshes when what the cubes are built from changed since the last refresh (or there was none):
+   * lists that arrived another way (CLI import), a settlement run, an audit run or a case decision.
+   */
   async check(): Promise<void> {
-    const [state, src] = await Promise.all([
-      cubeState(this.db),
-      sql<{
-        n: number;
-        max: Date | null;
-      }>`SELECT count(*)::int AS n, max(received_at) AS max FROM settlement_list`.execute(this.db),
+    const [row, src] = await Promise.all([
+      this.db
+        .selectFrom("console_cube_state")
+        .select("source_signature")
+        .where("id", "=", 1)
+        .executeTakeFirst(),
+      sourceSignature(this.db),
     ]);
-    const n = src.rows[0]?.n ?? 0;
-    const max = src.rows[0]?.max ?? null;
-    const row = await this.db
-      .selectFrom("console_cube_state")
-      .select("source_max_received")
-      .where("id", "=", 1)
-      .executeTakeFirst();
-    if (
-      !state ||
-      state.sourceCount !== n ||
-      (row?.source_max_received?.getTime() ?? null) !== (max?.getTime() ?? null)
-    ) {
-      await this.refresh();
-    }
+    if (!row || row.source_signature !== src.signature) await this.refresh();
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,9 @@
  * The indicators of @yibao/indicators (docs/indicators.md §3, §6) as SQL sums over the cubes: each row
  * returns the fields of `IndicatorCounts`, turned into values by the same `indicatorValues`. Region
  * baselines (per-DRG average cost and stay) and low-risk groups come from all hospitals in the period.
+ * Surplus or loss: a cell's settled stays count with their actual DRG payment (the payment area's
+ * current settlements); a cell nothing has settled yet is estimated as RW × base rate. Audit findings
+ * and recovered amounts come from the audit area through the cubes.
  * Parameterized: dimensions are chosen from a fixed list, values are bound.
  */
 import { type IndicatorCounts, type IndicatorId, indicatorValues } from "@yibao/indicators";
@@ -83,9 +86,14 @@ export async function queryIndicators(db: ConsoleDb, q: IndicatorQuery): Promise
       coalesce(sum(c.alive), 0)::float8 AS alive,
       coalesce(sum(c.readm14), 0)::float8 AS readm14,
       coalesce(sum(c.readm30), 0)::float8 AS readm30,
-      coalesce(sum(c.cases) FILTER (WHERE ${paid}), 0)::float8 AS paid_cases,
-      coalesce(sum(c.cases * round(w.rw * r.rate)) FILTER (WHERE ${paid}), 0)::float8 AS drg_payment_fen,
-      coalesce(sum(c.total_cost_fen) FILTER (WHERE ${paid}), 0)::float8 AS paid_cost_fen,
+      coalesce(sum(CASE WHEN c.settled_cases > 0 THEN c.settled_cases WHEN ${paid} THEN c.cases END), 0)::float8
+        AS paid_cases,
+      coalesce(sum(CASE WHEN c.settled_cases > 0 THEN c.settled_payment_fen
+        WHEN ${paid} THEN c.cases * round(w.rw * r.rate) END), 0)::float8 AS drg_payment_fen,
+      coalesce(sum(CASE WHEN c.settled_cases > 0 THEN c.settled_cost_fen WHEN ${paid} THEN c.total_cost_fen END), 0)::float8
+        AS paid_cost_fen,
+      coalesce(sum(c.audit_findings), 0)::float8 AS audit_findings,
+      coalesce(sum(c.recovered_fen), 0)::float8 AS recovered_fen,
       coalesce(sum(c.cases) FILTER (WHERE ${ok} AND lr.drg IS NOT NULL), 0)::float8 AS low_risk_cases,
       coalesce(sum(c.deaths) FILTER (WHERE ${ok} AND lr.drg IS NOT NULL), 0)::float8 AS low_risk_deaths
     FROM ${table} c
@@ -124,8 +132,8 @@ export async function queryIndicators(db: ConsoleDb, q: IndicatorQuery): Promise
       paidCases: n("paid_cases"),
       drgPaymentFen: n("drg_payment_fen"),
       paidCostFen: n("paid_cost_fen"),
-      auditFindings: 0,
-      recoveredFen: 0,
+      auditFindings: n("audit_findings"),
+      recoveredFen: n("recovered_fen"),
       lowRiskCases: n("low_risk_cases"),
       lowRiskDeaths: n("low_risk_deaths"),
     };

@@ -134,4 +134,38 @@ export const consoleMigrations: readonly NamedMigration[] = [
       await sql`DROP INDEX IF EXISTS console_settlement_list_received`.execute(db);
     },
   },
+  {
+    // The cubes also carry what payment settled and what audit found, where those areas are installed.
+    name: "0302_console_cube_settlement_audit",
+    async up(db: AnyDb) {
+      for (const t of ["console_cube", "console_cube_hd"]) {
+        await sql`ALTER TABLE ${sql.id(t)}
+          ADD COLUMN settled_cases integer NOT NULL DEFAULT 0,
+          ADD COLUMN settled_payment_fen bigint NOT NULL DEFAULT 0,
+          ADD COLUMN settled_cost_fen bigint NOT NULL DEFAULT 0,
+          ADD COLUMN high_outliers integer NOT NULL DEFAULT 0,
+          ADD COLUMN low_outliers integer NOT NULL DEFAULT 0,
+          ADD COLUMN audit_findings integer NOT NULL DEFAULT 0,
+          ADD COLUMN recovered_fen bigint NOT NULL DEFAULT 0`.execute(db);
+      }
+      await sql`ALTER TABLE console_cube_state ADD COLUMN source_signature text NOT NULL DEFAULT ''`.execute(
+        db,
+      );
+    },
+    async down(db: AnyDb) {
+      for (const t of ["console_cube", "console_cube_hd"]) {
+        for (const c of [
+          "settled_cases",
+          "settled_payment_fen",
+          "settled_cost_fen",
+          "high_outliers",
+          "low_outliers",
+          "audit_findings",
+          "recovered_fen",
+        ])
+          await sql`ALTER TABLE ${sql.id(t)} DROP COLUMN ${sql.id(c)}`.execute(db);
+      }
+      await sql`ALTER TABLE console_cube_state DROP COLUMN source_signature`.execute(db);
+    },
+  },
 ];

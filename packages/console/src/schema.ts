@@ -99,6 +99,16 @@ interface CubeMeasures {
   alive: number;
   readm14: number;
   readm30: number;
+  /** Accepted lists settled by the payment area (结算), with their DRG payment and cost. */
+  settled_cases: number;
+  settled_payment_fen: number;
+  settled_cost_fen: number;
+  /** Settled stays paid as high / low cost outliers (高倍率 / 低倍率). */
+  high_outliers: number;
+  low_outliers: number;
+  /** Audit findings (审核发现) attributed to the cell's lists, and what was deducted for them (追回). */
+  audit_findings: number;
+  recovered_fen: number;
 }
 
 /** Fine cube: hospital × department × physician × DRG × period × group status. */
@@ -131,6 +141,8 @@ export interface ConsoleCubeStateTable {
   /** 费率 (fen per weight unit) used for estimates. */
   base_rate_fen: number | null;
   weight_source: string;
+  /** What the cubes were built from, compared by the freshness check (lists, settlement runs, audit). */
+  source_signature: string;
 }
 
 export interface ConsoleTables {

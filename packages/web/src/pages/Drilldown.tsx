@@ -61,7 +61,7 @@ export function DrilldownPage({ meta, hospital }: { meta: Meta; hospital: string
         </button>
       </div>
       <ErrorNote error={error} />
-      <Card title={`${dimName}结余/超支（预估，元）`}>
+      <Card title={`${dimName}结余/超支（元；已结算的按实际结算，未结算的按权重×费率预估）`}>
         <Chart
           testId="surplus-chart"
           height={Math.max(220, bySurplus.length * 24 + 60)}
