@@ -9,7 +9,7 @@ import type { RuleBase } from "../rules.js";
 export const STARTER_RULE_BASE: RuleBase = {
   id: "starter",
   region: "通用（示例地区）",
-  version: "2024.1",
+  version: "2024.2",
   effectiveFrom: "2020-01-01",
   effectiveTo: null,
   rules: [
@@ -89,7 +89,7 @@ export const STARTER_RULE_BASE: RuleBase = {
       stages: ["事前", "事中", "事后"],
       outcome: "可疑",
       violation: "upcoding_secondary",
-      check: { kind: "upcoding_secondary", maxSupport: 0 },
+      check: { kind: "upcoding_secondary", maxSupport: 0, principalEvidenceExplains: true },
       enabled: true,
       description: "计入的 CC/MCC 次要诊断使病例进入更高权重组，但费用与低权重组相当，无相应诊疗支持",
       basis: "种子 002 l.548–607",
