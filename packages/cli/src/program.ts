@@ -1,3 +1,4 @@
+import { registerAuditCommands } from "@yibao/audit-service/cli";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { defaultThreads, groupFile } from "./group-command.js";
@@ -155,6 +156,9 @@ export function program(): Command {
       );
       if (s.refused + s.invalid > 0) process.exitCode = 3;
     });
+
+  // 智能审核: audit evaluate | run | findings.
+  registerAuditCommands(cmd);
 
   return cmd;
 }
