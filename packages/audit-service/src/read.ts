@@ -93,14 +93,23 @@ const SETLINFO_KEYS = [
   "psn_ownpay",
 ] as const;
 
+/**
+ * The slim message, built from `x.input`/`x.infno` of `SLIM_FROM`: the stored message is read (and
+ * de-TOASTed) once per row there, not once per extracted key (about three times faster).
+ */
 const SLIM_MESSAGE = sql.raw(`jsonb_build_object(
-  'infno', message->'infno',
+  'infno', x.infno,
   'input', jsonb_build_object(
-    'setlinfo', jsonb_build_object(${SETLINFO_KEYS.map((k) => `'${k}', message->'input'->'setlinfo'->'${k}'`).join(", ")}),
-    'diseinfo', COALESCE(message->'input'->'diseinfo', '[]'::jsonb),
-    'oprninfo', COALESCE(message->'input'->'oprninfo', '[]'::jsonb),
-    'iteminfo', COALESCE(message->'input'->'iteminfo', '[]'::jsonb),
-    'payinfo', COALESCE(message->'input'->'payinfo', '[]'::jsonb))) AS m`);
+    'setlinfo', jsonb_build_object(${SETLINFO_KEYS.map((k) => `'${k}', x.input->'setlinfo'->'${k}'`).join(", ")}),
+    'diseinfo', COALESCE(x.input->'diseinfo', '[]'::jsonb),
+    'oprninfo', COALESCE(x.input->'oprninfo', '[]'::jsonb),
+    'iteminfo', COALESCE(x.input->'iteminfo', '[]'::jsonb),
+    'payinfo', COALESCE(x.input->'payinfo', '[]'::jsonb))) AS m`);
+
+/** `settlement_list` with the message's input extracted once per row (`OFFSET 0` keeps it a subquery). */
+const SLIM_FROM = sql.raw(
+  "settlement_list s CROSS JOIN LATERAL (SELECT s.message->'input' AS input, s.message->'infno' AS infno OFFSET 0) x",
+);
 
 interface StayRow {
   setl_id: string;
@@ -160,7 +169,7 @@ export async function* readPeriodStays(
   const db = dbOf(store);
   const fetch = (after: { period: string; key: string; id: string } | null) =>
     sql<StayRow>`SELECT setl_id, period, patient_key, group_status, drg, mdc, adrg, ${SLIM_MESSAGE}
-      FROM settlement_list
+      FROM ${SLIM_FROM}
       WHERE status = 'accepted' AND period >= ${from} AND period <= ${to}
         AND (${after === null} OR (period, patient_key, setl_id) > (${after?.period ?? ""}, ${after?.key ?? ""}, ${after?.id ?? ""}))
       ORDER BY period, patient_key, setl_id
@@ -208,7 +217,7 @@ export async function readHistoryStays(
 ): Promise<StayBatch> {
   const r =
     await sql<StayRow>`SELECT setl_id, period, patient_key, group_status, drg, mdc, adrg, ${SLIM_MESSAGE}
-    FROM settlement_list
+    FROM ${SLIM_FROM}
     WHERE status = 'accepted' AND period < ${before} AND dscg_date >= ${since}
     ORDER BY setl_id`.execute(dbOf(store));
   return convert(r.rows, scheme);
@@ -246,7 +255,7 @@ export async function readPatientStays(
 ): Promise<StayBatch> {
   const r =
     await sql<StayRow>`SELECT setl_id, period, patient_key, group_status, drg, mdc, adrg, ${SLIM_MESSAGE}
-    FROM settlement_list
+    FROM ${SLIM_FROM}
     WHERE status = 'accepted' AND patient_key = ${patient} AND dscg_date >= ${since} AND setl_id <> ${exceptSetlId}
     ORDER BY setl_id`.execute(dbOf(store));
   return convert(r.rows, scheme);

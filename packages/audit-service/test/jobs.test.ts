@@ -36,7 +36,7 @@ for (const engine of ["pglite", "postgres"] as Engine[]) {
         status: string;
         rule_base_version: string;
       }>`SELECT status, rule_base_version FROM audit_run WHERE run_id = ${r.runId}`.execute(db);
-      expect(run.rows[0]).toEqual({ status: "done", rule_base_version: "2024.1" });
+      expect(run.rows[0]).toEqual({ status: "done", rule_base_version: "2024.2" });
 
       // Move one priced finding through the workflow, then re-run the period.
       const pick = await sql<{

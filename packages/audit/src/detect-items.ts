@@ -46,6 +46,17 @@ function catalogue(ctx: AuditContext): Map<string, ItemKnowledge> {
 }
 const catalogues = new WeakMap<object, Map<string, ItemKnowledge>>();
 
+/** Item codes that take part in an exclusive pair (互斥项目), per knowledge version. */
+function exclusiveCodes(ctx: AuditContext): Set<string> {
+  let m = exclusives.get(ctx.knowledge);
+  if (m === undefined) {
+    m = new Set(ctx.knowledge.exclusivePairs.flatMap((p) => [p.a, p.b]));
+    exclusives.set(ctx.knowledge, m);
+  }
+  return m;
+}
+const exclusives = new WeakMap<object, Set<string>>();
+
 /** Runs the item rules on one stay. */
 export function detectItemRules(s: AuditStay, ctx: AuditContext): Finding[] {
   const out: Finding[] = [];
@@ -135,7 +146,9 @@ export function detectItemRules(s: AuditStay, ctx: AuditContext): Finding[] {
   const cat = catalogue(ctx);
   const dup = ruleOf(ctx.rules, "duplicate_charge");
   const excl = ruleOf(ctx.rules, "exclusive_items");
-  const perDay = new Map<string, { item: DetailItem; qty: number; amount: number }>();
+  const paired = exclusiveCodes(ctx);
+  /** Item code → date → that day's quantity and amount (items with a daily limit only). */
+  const perDay = new Map<string, Map<string, { item: DetailItem; qty: number; amount: number }>>();
   const codesByDay = new Map<string, Map<string, number>>();
   let bedDays = 0;
   let bedAmount = 0;
@@ -198,38 +211,47 @@ export function detectItemRules(s: AuditStay, ctx: AuditContext): Finding[] {
         bedAmount += d.amount;
       }
     }
-    const key = `${d.code}|${d.date}`;
-    const e = perDay.get(key);
-    if (e === undefined) perDay.set(key, { item: d, qty: d.quantity, amount: d.amount });
-    else {
-      e.qty += d.quantity;
-      e.amount += d.amount;
+    // Only items with a daily limit can be charged too often, only paired items exclude each other.
+    if (dup !== undefined && k?.maxPerDay !== undefined) {
+      let days = perDay.get(d.code);
+      if (days === undefined) perDay.set(d.code, (days = new Map()));
+      const e = days.get(d.date);
+      if (e === undefined) days.set(d.date, { item: d, qty: d.quantity, amount: d.amount });
+      else {
+        e.qty += d.quantity;
+        e.amount += d.amount;
+      }
     }
-    let day = codesByDay.get(d.date);
-    if (day === undefined) codesByDay.set(d.date, (day = new Map()));
-    day.set(d.code, (day.get(d.code) ?? 0) + d.amount);
+    if (excl !== undefined && paired.has(d.code)) {
+      let day = codesByDay.get(d.date);
+      if (day === undefined) codesByDay.set(d.date, (day = new Map()));
+      day.set(d.code, (day.get(d.code) ?? 0) + d.amount);
+    }
   }
   if (dup !== undefined) {
-    for (const { item, qty: q, amount } of perDay.values()) {
-      const max = cat.get(item.code)?.maxPerDay;
-      if (max === undefined || q <= max) continue;
-      const over = Math.round((amount * (q - max)) / q);
-      out.push(
-        finding(
-          s,
-          ctx,
-          dup,
-          `dup:${item.code}:${item.date}`,
-          `${item.date} ${item.name} 收费 ${q} 次，超过每日限量 ${max}`,
-          [
-            {
-              text: `${item.name}（${item.code}）${item.date} 合计数量 ${q}，每日限量 ${max}`,
-              fields: { item: item.code, date: item.date, quantity: q, maxPerDay: max, excessAmount: over },
-            },
-          ],
-          over,
-        ),
-      );
+    for (const [code, days] of perDay) {
+      const max = cat.get(code)?.maxPerDay;
+      if (max === undefined) continue;
+      for (const { item, qty: q, amount } of days.values()) {
+        if (q <= max) continue;
+        const over = Math.round((amount * (q - max)) / q);
+        out.push(
+          finding(
+            s,
+            ctx,
+            dup,
+            `dup:${item.code}:${item.date}`,
+            `${item.date} ${item.name} 收费 ${q} 次，超过每日限量 ${max}`,
+            [
+              {
+                text: `${item.name}（${item.code}）${item.date} 合计数量 ${q}，每日限量 ${max}`,
+                fields: { item: item.code, date: item.date, quantity: q, maxPerDay: max, excessAmount: over },
+              },
+            ],
+            over,
+          ),
+        );
+      }
     }
   }
   if (qty !== undefined && bedDays > s.los + qty.check.bedDayTolerance) {

@@ -16,6 +16,7 @@ import {
   type SupportFinding,
   supportClassName,
   supportOf,
+  supportRuleOf,
 } from "./support.js";
 
 /** The stay's detail items indexed by the knowledge base's support classes; null without details. */
@@ -158,10 +159,20 @@ function upcodingByDetails(
   explained: GroupResult,
   rw: number,
 ): Finding | null {
-  const unsupported: { code: string; f: SupportFinding }[] = [];
+  const pdx = s.record.diagnoses[0] as string;
+  const principal = rule.check.principalEvidenceExplains === true ? supportRuleOf(sup.kb, pdx) : null;
+  const unsupported: { code: string; f: SupportFinding; shared: readonly string[] }[] = [];
   for (const code of counted) {
     const f = supportOf(sup.kb, code, sup.present);
-    if (f !== null && !f.supported) unsupported.push({ code, f });
+    if (f === null) continue;
+    if (!f.supported) unsupported.push({ code, f, shared: [] });
+    else if (
+      principal !== null &&
+      principal.key !== f.rule.key &&
+      f.presentClasses.every((k) => principal.classes.includes(k))
+    )
+      // Every item found for it is also 诊疗依据 of the principal diagnosis: no evidence of its own.
+      unsupported.push({ code, f, shared: f.presentClasses });
   }
   if (unsupported.length === 0) return null;
   const drop = new Set(unsupported.map((u) => u.code));
@@ -175,10 +186,13 @@ function upcodingByDetails(
   const pricing = price([paymentStay(s)], [paymentStay(s, { drg: g.drg })], ctx.settlement);
   const codes = unsupported.map((u) => u.code);
   const evidence: Evidence[] = [];
-  for (const { code, f } of unsupported) {
+  for (const { code, f, shared } of unsupported) {
     const level = ctx.scheme.ccLevel(code) ?? "CC";
     evidence.push({
-      text: `次要诊断 ${dxName(ctx, code)} 为 ${level}；知识库「${f.rule.name}」的诊疗依据（${classNames(sup.kb, f.rule.classes)}）在费用明细 ${s.details?.length ?? 0} 条中均未见`,
+      text:
+        shared.length === 0
+          ? `次要诊断 ${dxName(ctx, code)} 为 ${level}；知识库「${f.rule.name}」的诊疗依据（${classNames(sup.kb, f.rule.classes)}）在费用明细 ${s.details?.length ?? 0} 条中均未见`
+          : `次要诊断 ${dxName(ctx, code)} 为 ${level}；费用明细中仅见${classNames(sup.kb, shared)}（${itemsText(f)}），均为主要诊断 ${dxName(ctx, pdx)} 的诊疗依据，无该诊断本身的诊疗依据（知识库「${f.rule.name}」：${classNames(sup.kb, f.rule.classes)}）`,
       fields: {
         diagnosis: code,
         level,
@@ -186,6 +200,7 @@ function upcodingByDetails(
         knowledgeSource: f.rule.source,
         requiredClasses: f.rule.classes,
         detailLines: s.details?.length ?? 0,
+        sharedWithPrincipal: shared,
       },
     });
   }
@@ -208,7 +223,7 @@ function upcodingByDetails(
     hospitalId: s.hospitalId,
     physicianCode: s.physicianCode,
     personId: s.personId,
-    message: `疑似虚假或多编次要诊断 ${codes.map((c) => dxName(ctx, c)).join("、")}：费用明细中无相应诊疗，去除后入 ${g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+    message: `疑似虚假或多编次要诊断 ${codes.map((c) => dxName(ctx, c)).join("、")}：费用明细中无${unsupported.some((u) => u.shared.length > 0) ? "该诊断本身的" : "相应"}诊疗依据，去除后入 ${g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
     evidence,
     pricing,
   });

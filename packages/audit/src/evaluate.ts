@@ -10,7 +10,7 @@ import { parseSettlementMessage } from "@yibao/settlement";
 import { generateRegion, VIOLATION_TYPES, type ViolationLabel, type ViolationType } from "@yibao/synth";
 import { runAudit } from "./audit.js";
 import type { AuditContext } from "./context.js";
-import { EVAL_INJECTION_RATE, EVAL_POLICY_PARAMS } from "./data/eval-region.js";
+import { EVAL_INJECTION_RATE, EVAL_POLICY_PARAMS, EVAL_WEIGHT_CALIBRATION } from "./data/eval-region.js";
 import { STARTER_KNOWLEDGE_BASE } from "./data/starter-knowledge.js";
 import { STARTER_RULE_BASE } from "./data/starter-rules.js";
 import type { Finding } from "./finding.js";
@@ -64,7 +64,7 @@ function yuanText(fen: number): string {
 
 /**
  * Calibrates the region's payment context from its stays (权重测算): RW = the DRG's trimmed mean cost
- * ÷ the region's mean cost, rate = the region's mean cost, level coefficients = mean cost ratio of
+ * (sparse severity groups shrunk and ordered after `EVAL_WEIGHT_CALIBRATION`) ÷ the region's mean cost, rate = the region's mean cost, level coefficients = mean cost ratio of
  * each hospital level. The fixed policy parts come from `EVAL_POLICY_PARAMS`.
  */
 export function calibrateSettlement(
@@ -78,14 +78,18 @@ export function calibrateSettlement(
     n += d.cases;
   }
   const rate = n === 0 ? 10_000_00 : Math.round(total / n);
+  const means = severityCalibratedMeans(norms);
   const entries = [...norms.drgs.values()]
     .sort((a, b) => (a.drg < b.drg ? -1 : 1))
-    .map((d) => ({
-      drg: d.drg,
-      rw: (d.meanCost / rate).toFixed(4),
-      avgCost: yuanText(d.meanCost),
-      avgLos: d.meanLos.toFixed(2),
-    }));
+    .map((d) => {
+      const mean = means.get(d.drg) ?? d.meanCost;
+      return {
+        drg: d.drg,
+        rw: (mean / rate).toFixed(4),
+        avgCost: yuanText(Math.round(mean)),
+        avgLos: d.meanLos.toFixed(2),
+      };
+    });
   // Groups seen only as QY/0000 or too rare still need a weight for re-settlement: the MDC's mean.
   const levelSum = new Map<string, { r: number; n: number }>();
   const hospitals = new Map<string, string>();
@@ -112,6 +116,53 @@ export function calibrateSettlement(
     policies: [{ policy, weights }],
     hospitals: [...hospitals].map(([id, level]) => ({ id, level })),
   });
+}
+
+/**
+ * Mean costs of the DRGs with a severity suffix after `EVAL_WEIGHT_CALIBRATION`: shrunk towards the
+ * ADRG level × severity ratio, then made non-decreasing in severity by pooling adjacent violators
+ * (case-weighted).
+ */
+function severityCalibratedMeans(norms: ReturnType<typeof learnNorms>): Map<string, number> {
+  const { priorCases, severityRatios } = EVAL_WEIGHT_CALIBRATION;
+  const byAdrg = new Map<string, { drg: string; ratio: number; n: number; mean: number }[]>();
+  for (const d of norms.drgs.values()) {
+    const ratio = severityRatios[d.drg.slice(3, 4)];
+    if (ratio === undefined || d.drg.length < 4) continue;
+    const k = d.drg.slice(0, 3);
+    const list = byAdrg.get(k) ?? [];
+    list.push({ drg: d.drg, ratio, n: d.cases, mean: d.meanCost });
+    byAdrg.set(k, list);
+  }
+  const out = new Map<string, number>();
+  for (const list of byAdrg.values()) {
+    if (list.length < 2) continue;
+    let cost = 0;
+    let units = 0;
+    for (const x of list) {
+      cost += x.n * x.mean;
+      units += x.n * x.ratio;
+    }
+    const level = cost / units;
+    list.sort((a, b) => a.ratio - b.ratio);
+    // Pool adjacent violators: blocks of [weight, mean, members].
+    const blocks: { w: number; m: number; drgs: string[] }[] = [];
+    for (const x of list) {
+      const w = x.n + priorCases;
+      let b = { w, m: (x.n * x.mean + priorCases * level * x.ratio) / w, drgs: [x.drg] };
+      for (let last = blocks.at(-1); last !== undefined && last.m > b.m; last = blocks.at(-1)) {
+        blocks.pop();
+        b = {
+          w: last.w + b.w,
+          m: (last.w * last.m + b.w * b.m) / (last.w + b.w),
+          drgs: [...last.drgs, ...b.drgs],
+        };
+      }
+      blocks.push(b);
+    }
+    for (const b of blocks) for (const d of b.drgs) out.set(d, b.m);
+  }
+  return out;
 }
 
 /** Builds the audit context of a batch of stays that is its own history (norms and weights). */

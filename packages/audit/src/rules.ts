@@ -70,6 +70,12 @@ export type RuleCheck =
        * (0 = lower group's average, 1 = raised group's) at or below which the CC/MCC is unsupported.
        */
       readonly maxSupport: number;
+      /**
+       * With detail items: support classes that are also 诊疗依据 of the principal diagnosis (e.g. the
+       * antibiotic of an appendicitis for a coded pneumonia) do not support a secondary diagnosis of
+       * another condition on their own.
+       */
+      readonly principalEvidenceExplains?: boolean;
     }
   | {
       /** 升级诊断: a near principal diagnosis gives a lower group that fits the cost much better. */

@@ -66,6 +66,8 @@ export interface SupportFinding {
 
 interface Compiled {
   readonly byCode: Map<string, string[]>;
+  /** Classes of each item code seen so far (by code and prefix), filled on first use. */
+  readonly ofItem: Map<string, readonly string[]>;
   /** Prefix → class ids, longest first when matched. */
   readonly prefixes: readonly (readonly [string, string])[];
   readonly dxPrefixes: readonly DiagnosisSupportRule[];
@@ -91,7 +93,7 @@ function compile(base: DiagnosisSupportBase): Compiled {
   }
   prefixes.sort((a, b) => b[0].length - a[0].length);
   const dxPrefixes = [...base.diagnoses].sort((a, b) => b.prefix.length - a.prefix.length);
-  c = { byCode, prefixes, dxPrefixes, classNames };
+  c = { byCode, ofItem: new Map(), prefixes, dxPrefixes, classNames };
   compiled.set(base, c);
   return c;
 }
@@ -130,9 +132,12 @@ export function supportRuleOf(base: DiagnosisSupportBase, code: string): Support
 /** Item classes of one charged item (by code, else by the longest matching prefix). */
 export function classesOfItem(base: DiagnosisSupportBase, code: string): readonly string[] {
   const c = compile(base);
+  const known = c.ofItem.get(code);
+  if (known !== undefined) return known;
   const direct = c.byCode.get(code);
   const out: string[] = direct === undefined ? [] : direct.slice();
   for (const [p, id] of c.prefixes) if (code.startsWith(p) && !out.includes(id)) out.push(id);
+  c.ofItem.set(code, out);
   return out;
 }
 

@@ -102,6 +102,36 @@ describe("upcoding by unsupported secondary diagnosis, with detail charges", () 
     expect(detectUpcodingSecondary({ ...cheap, details: undefined }, ctx)).not.toBeNull();
   });
 
+  it("flags a CC whose only items are 诊疗依据 of the principal diagnosis (antibiotic of the pneumonia)", () => {
+    const s = stay({ diagnoses: ["J15.902", "K81.002"], cost: 600_000 });
+    expect(s.group.drg).toBe("ES33");
+    const f = detectUpcodingSecondary(withDetails(s, [...ROUTINE, ...PNEUMONIA]), ctx);
+    expect(f?.violation).toBe("upcoding_secondary");
+    expect(f?.evidence[0]?.fields.diagnosis).toBe("K81.002");
+    expect(f?.evidence[0]?.fields.sharedWithPrincipal).toEqual(["therapeutic_antibiotic"]);
+    expect(f?.evidence[0]?.text).toContain("均为主要诊断");
+    // With an item of its own (hepatobiliary ultrasound) the cholecystitis is supported.
+    const own = withDetails(s, [
+      ...ROUTINE,
+      ...PNEUMONIA,
+      item("220301001", "彩色多普勒超声（肝胆胰脾）", "03", 18_000),
+    ]);
+    expect(detectUpcodingSecondary(own, ctx)).toBeNull();
+    // A region whose rule does not discount shared evidence (parameter off) accepts the antibiotic.
+    const lenient = {
+      ...ctx,
+      rules: {
+        ...ctx.rules,
+        rules: ctx.rules.rules.map((r) =>
+          r.check.kind === "upcoding_secondary"
+            ? { ...r, check: { ...r.check, principalEvidenceExplains: false } }
+            : r,
+        ),
+      },
+    };
+    expect(detectUpcodingSecondary(withDetails(s, [...ROUTINE, ...PNEUMONIA]), lenient)).toBeNull();
+  });
+
   it("ignores a CC excluded by the principal diagnosis (CC 排除表): it does not raise the group", () => {
     const s = stay({ diagnoses: ["J15.902", "J18.900"], cost: 400_000 });
     expect(s.group.drg).toBe("ES35");

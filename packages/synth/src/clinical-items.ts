@@ -205,8 +205,17 @@ export interface TreatmentEntry {
   readonly prefix: string;
   /** Items to draw from (2 to 3 of them). */
   readonly items: readonly string[];
-  /** Share of honest cases with this diagnosis (as a secondary) with no specific charge. */
+  /**
+   * Share of honest cases with this diagnosis (as a secondary) with no specific treatment charge
+   * (stable chronic conditions, conditions only recorded).
+   */
   readonly unsupported: number;
+  /**
+   * 诊断依据: the tests a condition is diagnosed by (chest imaging or sputum culture for a pneumonia,
+   * NT-proBNP or echocardiography for heart failure, a potassium recheck for hypokalaemia). A condition
+   * of this kind is not coded without its test: at least one of these is charged, treated or not.
+   */
+  readonly workup?: readonly string[];
 }
 
 export const TREATMENTS: readonly TreatmentEntry[] = [
@@ -226,8 +235,18 @@ export const TREATMENTS: readonly TreatmentEntry[] = [
   { prefix: "E10", items: ["250302010", "120400021", "XA10AB01Y001"], unsupported: 0.03 },
   { prefix: "E78", items: ["250303001", "XC10AA05Y001"], unsupported: 0.12 },
   { prefix: "E03", items: ["250310001", "XH03AA01Y001"], unsupported: 0.1 },
-  { prefix: "E87.6", items: ["XA12BA01Y001", "XB05XA01Y001", "250304011"], unsupported: 0.005 },
-  { prefix: "E87", items: ["XB05XA01Y001", "250304011", "XA12BA01Y001"], unsupported: 0.01 },
+  {
+    prefix: "E87.6",
+    items: ["XA12BA01Y001", "XB05XA01Y001", "250304011"],
+    unsupported: 0.005,
+    workup: ["250304011"],
+  },
+  {
+    prefix: "E87",
+    items: ["XB05XA01Y001", "250304011", "XA12BA01Y001"],
+    unsupported: 0.01,
+    workup: ["250304011"],
+  },
   { prefix: "I10", items: ["XC08CA01Y001", "XC09CA01Y001", "XC07AB02Y001", "310701022"], unsupported: 0.08 },
   {
     prefix: "I21",
@@ -241,6 +260,7 @@ export const TREATMENTS: readonly TreatmentEntry[] = [
       "XC10AA05Y001",
     ],
     unsupported: 0.003,
+    workup: ["250306009", "250306004"],
   },
   {
     prefix: "I25",
@@ -259,6 +279,7 @@ export const TREATMENTS: readonly TreatmentEntry[] = [
     prefix: "I50",
     items: ["250306015", "XC03CA01Y001", "XC03DA01Y001", "220600001", "XC01DX19Y001"],
     unsupported: 0.005,
+    workup: ["250306015", "220600001"],
   },
   {
     prefix: "I63",
@@ -269,6 +290,7 @@ export const TREATMENTS: readonly TreatmentEntry[] = [
     prefix: "J15",
     items: ["XJ01DD04Y001", "XJ01MA12Y001", "250501006", "250404025", "210300003", "XR05CB06Y001"],
     unsupported: 0.005,
+    workup: ["210300003", "250501006"],
   },
   {
     prefix: "J18",
@@ -282,6 +304,7 @@ export const TREATMENTS: readonly TreatmentEntry[] = [
       "ZA09AA01Y001",
     ],
     unsupported: 0.005,
+    workup: ["210300003", "250501006"],
   },
   { prefix: "J20", items: ["XJ01FA10Y001", "XR05CB06Y001", "310603011", "XR03BB01Y001"], unsupported: 0.02 },
   {
@@ -293,30 +316,40 @@ export const TREATMENTS: readonly TreatmentEntry[] = [
     prefix: "J96",
     items: ["250102035", "310603005", "310603003", "310603001", "XR07AB02Y001"],
     unsupported: 0.003,
+    workup: ["250102035"],
   },
   { prefix: "K25", items: ["310902001", "XA02BC01Y002", "XB02AA02Y001"], unsupported: 0.02 },
   { prefix: "K35", items: ["XJ01DD04Y001", "XJ01XD01Y001", "210300006", "250404025"], unsupported: 0.01 },
-  { prefix: "K76", items: ["220301001", "210300005", "210400005", "250403001"], unsupported: 0.02 },
+  {
+    prefix: "K76",
+    items: ["220301001", "210300005", "210400005", "250403001"],
+    unsupported: 0.02,
+    workup: ["220301001", "210300005", "210400005"],
+  },
   {
     prefix: "K80",
     items: ["220301001", "XJ01DD04Y001", "XA03BA03Y001", "ZA10DA01Y001", "XJ01XD01Y001"],
     unsupported: 0.015,
+    workup: ["220301001"],
   },
   {
     prefix: "K81",
     items: ["220301001", "XJ01DD04Y001", "XJ01XD01Y001", "XA03BA03Y001", "ZA10DA01Y001"],
     unsupported: 0.005,
+    workup: ["220301001"],
   },
   { prefix: "K21", items: ["XA02BC01Y002", "310902001"], unsupported: 0.1 },
   {
     prefix: "N18",
     items: ["311400001", "XB03XA01Y001", "XV03AE02Y001", "XA11CC04Y001", "250307010"],
     unsupported: 0.005,
+    workup: ["250307010"],
   },
   {
     prefix: "N19",
     items: ["250307010", "250307014", "XB03XA01Y001", "ZA12HA01Y001", "XV03AE02Y001"],
     unsupported: 0.008,
+    workup: ["250307010", "250307014"],
   },
   { prefix: "N40", items: ["220201001"], unsupported: 0.05 },
   {

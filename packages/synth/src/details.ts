@@ -103,13 +103,21 @@ export function detailLines(
   for (let i = 0; i < input.diagnoses.length; i++) {
     const t = treatmentOf(input.diagnoses[i] as string);
     if (t === undefined) continue;
-    if (rng.chance(i === 0 ? t.unsupported * 0.25 : t.unsupported)) continue;
+    if (rng.chance(i === 0 ? t.unsupported * 0.25 : t.unsupported)) {
+      // Not treated, only recorded: a condition diagnosed by a test still has that test.
+      if (t.workup !== undefined) add(CATALOGUE.get(t.workup[rng.int(t.workup.length)] as string), 3);
+      continue;
+    }
     const k = Math.min(t.items.length, 2 + rng.int(2));
     const pool = t.items.slice();
+    let diagnosed = t.workup === undefined;
     for (let j = 0; j < k; j++) {
       const code = pool.splice(rng.int(pool.length), 1)[0] as string;
       add(CATALOGUE.get(code), 3);
+      if (t.workup?.includes(code)) diagnosed = true;
     }
+    if (!diagnosed && t.workup !== undefined)
+      add(CATALOGUE.get(t.workup[rng.int(t.workup.length)] as string), 3);
   }
   if (rng.chance(0.1)) {
     const t = TREATMENTS[rng.int(TREATMENTS.length)] as TreatmentEntry;

@@ -15,7 +15,7 @@ import type { DiagnosisSupportBase } from "../support.js";
 
 export const STARTER_DIAGNOSIS_SUPPORT: DiagnosisSupportBase = {
   id: "starter-diagnosis-support",
-  version: "2024.1",
+  version: "2024.2",
   effectiveFrom: "2020-01-01",
   effectiveTo: null,
   classes: [
@@ -30,7 +30,8 @@ export const STARTER_DIAGNOSIS_SUPPORT: DiagnosisSupportBase = {
     { id: "blood_gas", name: "血气分析", codes: ["250102035"] },
     { id: "liver_special", name: "肝病专项检验", codes: ["250305012", "250401005", "250403001"] },
     { id: "anaemia_lab", name: "贫血相关检验", codes: ["250203005", "250203011", "250203012"] },
-    { id: "infection_lab", name: "感染病原学/炎症标志物", codes: ["250501001", "250501006", "250404025"] },
+    { id: "infection_lab", name: "病原学培养/炎症标志物", codes: ["250501001", "250404025"] },
+    { id: "sputum_pathogen", name: "痰病原学检查", codes: ["250501006"] },
     { id: "tumour_marker", name: "肿瘤标志物", codes: ["250403003", "250403007", "250403016", "250403018"] },
     { id: "thyroid_lab", name: "甲状腺功能检测", codes: ["250310001", "250310004", "250310007"] },
     { id: "pathology", name: "病理检查", codes: ["270300001", "270300005", "270800001"] },
@@ -136,11 +137,31 @@ export const STARTER_DIAGNOSIS_SUPPORT: DiagnosisSupportBase = {
     { prefix: "I61", name: "脑出血", classes: ["head_imaging", "mannitol"] },
     { prefix: "I63", name: "脑梗死", classes: ["head_imaging", "antiplatelet", "thrombolytic", "rehab"] },
     // 呼吸
-    { prefix: "J12", name: "病毒性肺炎", classes: ["antiviral", "infection_lab", "chest_ct"] },
-    { prefix: "J13", name: "肺炎", classes: ["therapeutic_antibiotic", "infection_lab", "chest_ct"] },
-    { prefix: "J14", name: "肺炎", classes: ["therapeutic_antibiotic", "infection_lab", "chest_ct"] },
-    { prefix: "J15", name: "细菌性肺炎", classes: ["therapeutic_antibiotic", "infection_lab", "chest_ct"] },
-    { prefix: "J18", name: "肺炎", classes: ["therapeutic_antibiotic", "infection_lab", "chest_ct"] },
+    {
+      prefix: "J12",
+      name: "病毒性肺炎",
+      classes: ["antiviral", "infection_lab", "sputum_pathogen", "chest_ct"],
+    },
+    {
+      prefix: "J13",
+      name: "肺炎",
+      classes: ["therapeutic_antibiotic", "infection_lab", "sputum_pathogen", "chest_ct"],
+    },
+    {
+      prefix: "J14",
+      name: "肺炎",
+      classes: ["therapeutic_antibiotic", "infection_lab", "sputum_pathogen", "chest_ct"],
+    },
+    {
+      prefix: "J15",
+      name: "细菌性肺炎",
+      classes: ["therapeutic_antibiotic", "infection_lab", "sputum_pathogen", "chest_ct"],
+    },
+    {
+      prefix: "J18",
+      name: "肺炎",
+      classes: ["therapeutic_antibiotic", "infection_lab", "sputum_pathogen", "chest_ct"],
+    },
     {
       prefix: "J20",
       name: "急性支气管炎",
@@ -211,7 +232,11 @@ export const STARTER_DIAGNOSIS_SUPPORT: DiagnosisSupportBase = {
       classes: ["transfusion", "haemostatic", "systemic_steroid", "coag_lab"],
     },
     // 感染
-    { prefix: "A41", name: "脓毒症", classes: ["therapeutic_antibiotic", "infection_lab"] },
+    {
+      prefix: "A41",
+      name: "脓毒症",
+      classes: ["therapeutic_antibiotic", "infection_lab", "sputum_pathogen"],
+    },
     // 神经
     { prefix: "G40", name: "癫痫", classes: ["antiepileptic", "eeg"] },
     // 肌肉骨骼、损伤

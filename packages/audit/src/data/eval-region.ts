@@ -30,3 +30,15 @@ export const EVAL_POLICY_PARAMS = {
 
 /** Share of injected irregular episodes in the evaluation region. */
 export const EVAL_INJECTION_RATE = 0.1;
+
+/**
+ * 权重测算 of sparse groups (评估用): a DRG's mean cost is shrunk towards its ADRG's level times the
+ * severity ratio of its CHS-DRG 细分组 (4th character: 1 伴严重并发症或合并症, 3 伴一般并发症或合并症,
+ * 5 不伴并发症或合并症), with the weight of `priorCases` cases, and kept non-decreasing in severity
+ * within the ADRG — so a group seen a handful of times does not get a weight below its milder sibling,
+ * as a region does not publish such a table. Groups of other suffixes keep their own mean.
+ */
+export const EVAL_WEIGHT_CALIBRATION = {
+  priorCases: 10,
+  severityRatios: { "1": 1.6, "3": 1.25, "5": 1 } as Readonly<Record<string, number>>,
+} as const;

@@ -9,7 +9,7 @@ import { STARTER_DIAGNOSIS_SUPPORT } from "./diagnosis-support.js";
 
 export const STARTER_KNOWLEDGE_BASE: KnowledgeBase = {
   id: "starter-knowledge",
-  version: "2024.1",
+  version: "2024.2",
   effectiveFrom: "2020-01-01",
   effectiveTo: null,
   items: [

@@ -9,7 +9,7 @@ import type { RuleBase } from "../rules.js";
 export const STARTER_RULE_BASE: RuleBase = {
   id: "starter",
   region: "通用（示例地区）",
-  version: "2024.1",
+  version: "2024.2",
   effectiveFrom: "2020-01-01",
   effectiveTo: null,
   rules: [
@@ -89,9 +89,10 @@ export const STARTER_RULE_BASE: RuleBase = {
       stages: ["事前", "事中", "事后"],
       outcome: "可疑",
       violation: "upcoding_secondary",
-      check: { kind: "upcoding_secondary", maxSupport: 0 },
+      check: { kind: "upcoding_secondary", maxSupport: 0, principalEvidenceExplains: true },
       enabled: true,
-      description: "计入的 CC/MCC 次要诊断使病例进入更高权重组，但费用与低权重组相当，无相应诊疗支持",
+      description:
+        "计入的 CC/MCC 次要诊断使病例进入更高权重组，但无相应诊疗支持：有费用明细时，明细中无该诊断的诊疗依据（仅见主要诊断的诊疗项目不算）；无明细时，费用与低权重组相当",
       basis: "种子 002 l.548–607",
     },
     {
