@@ -12,7 +12,8 @@
  * earlier periods of the year is loaded from the stored settlements.
  *
  * Cost split (费用构成): 甲类/乙类/全自费/其他 summed from the list's iteminfo in SQL (numeric, exact),
- * 床位费 = item 01.
+ * 床位费 = item 01; derived when the list is stored (payment_list_cost, see migration 0101), so a page
+ * is read from plain columns.
  */
 import {
   type BenefitPolicySet,
@@ -135,7 +136,12 @@ interface ListRow {
   bed_fee: string | number | null;
 }
 
-/** Reads one page of a period's accepted lists after the keyset cursor. */
+/**
+ * Reads one page of a period's accepted lists after the keyset cursor: the page first (index on
+ * period, patient_key, setl_id), then its cost split from payment_list_cost by primary key (OFFSET 0
+ * keeps it a per-row index lookup rather than a join over the whole table). A list whose cost
+ * split is missing or stale (another version) is split from its JSON, with the same SQL function.
+ */
 async function readPage(
   db: AnyKysely,
   period: string,
@@ -143,23 +149,39 @@ async function readPage(
   limit: number,
 ): Promise<ListRow[]> {
   const cursor = after ? sql`AND (l.patient_key, l.setl_id) > (${after.key}, ${after.id})` : sql``;
-  const r =
-    await sql<ListRow>`SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key, l.adm_date, l.dscg_date,
-      l.los, l.drg, l.total_fee_fen, l.personal_pay_fen,
-      m.inp->'setlinfo'->>'hi_type' AS hi_type, m.inp->'setlinfo'->>'hi_setl_lv' AS hi_setl_lv,
-      c.class_a, c.class_b, c.self_pay, c.other, c.bed_fee
-    FROM settlement_list l
-    CROSS JOIN LATERAL (SELECT l.message->'input' AS inp) m
-    CROSS JOIN LATERAL (
-      SELECT (sum(x.claa_sumfee) * 100)::bigint AS class_a, (sum(x.clab_amt) * 100)::bigint AS class_b,
-             (sum(x.fulamt_ownpay_amt) * 100)::bigint AS self_pay, (sum(x.oth_amt) * 100)::bigint AS other,
-             (sum(x.amt) FILTER (WHERE x.med_chrgitm = '01') * 100)::bigint AS bed_fee
-      FROM jsonb_to_recordset(CASE WHEN jsonb_typeof(m.inp->'iteminfo') = 'array' THEN m.inp->'iteminfo' ELSE '[]'::jsonb END)
-        AS x(med_chrgitm text, amt numeric, claa_sumfee numeric, clab_amt numeric, fulamt_ownpay_amt numeric, oth_amt numeric)
-    ) c
-    WHERE l.period = ${period} AND l.status = 'accepted' ${cursor}
-    ORDER BY l.patient_key, l.setl_id
-    LIMIT ${limit}`.execute(db);
+  const r = await sql<ListRow & { missing: boolean }>`SELECT p.*, c.setl_id IS NULL AS missing,
+      c.hi_type, c.hi_setl_lv, c.class_a_fen AS class_a, c.class_b_fen AS class_b, c.self_pay_fen AS self_pay,
+      c.other_fen AS other, c.bed_fee_fen AS bed_fee
+    FROM (SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key, l.adm_date, l.dscg_date,
+        l.los, l.drg, l.total_fee_fen, l.personal_pay_fen
+      FROM settlement_list l
+      WHERE l.period = ${period} AND l.status = 'accepted' ${cursor}
+      ORDER BY l.patient_key, l.setl_id
+      LIMIT ${limit}) p
+    LEFT JOIN LATERAL (SELECT * FROM payment_list_cost c WHERE c.setl_id = p.setl_id AND c.version = p.version
+      OFFSET 0) c ON true
+    ORDER BY p.patient_key, p.setl_id`.execute(db);
+  const missing = r.rows.filter((x) => x.missing);
+  if (missing.length > 0) {
+    const f = await sql<
+      Omit<ListRow, "version">
+    >`SELECT l.setl_id, f.hi_type, f.hi_setl_lv, f.class_a_fen AS class_a,
+        f.class_b_fen AS class_b, f.self_pay_fen AS self_pay, f.other_fen AS other, f.bed_fee_fen AS bed_fee
+      FROM settlement_list l CROSS JOIN LATERAL payment_list_cost_of(l.message) f
+      WHERE l.setl_id = ANY(${missing.map((x) => x.setl_id)}::text[])`.execute(db);
+    const byId = new Map(f.rows.map((x) => [x.setl_id, x]));
+    for (const x of missing) {
+      const c = byId.get(x.setl_id);
+      if (c === undefined) continue;
+      x.hi_type = c.hi_type;
+      x.hi_setl_lv = c.hi_setl_lv;
+      x.class_a = c.class_a;
+      x.class_b = c.class_b;
+      x.self_pay = c.self_pay;
+      x.other = c.other;
+      x.bed_fee = c.bed_fee;
+    }
+  }
   return r.rows;
 }
 
