@@ -1,4 +1,5 @@
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
+import { paymentMigrations, paymentPlugin, registerPaymentCommands } from "@yibao/payment-service";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { defaultThreads, groupFile } from "./group-command.js";
 import { importLists } from "./import-command.js";
@@ -123,6 +124,8 @@ export function program(): Command {
         dataDir: o.dataDir,
         databaseUrl: o.databaseUrl,
         demo: o.demo ? (stays !== undefined ? { stays } : {}) : false,
+        plugins: [paymentPlugin()],
+        migrations: paymentMigrations,
       });
       closeOnSignals(server);
     });
@@ -155,6 +158,9 @@ export function program(): Command {
       );
       if (s.refused + s.invalid > 0) process.exitCode = 3;
     });
+
+  // examples seed-002, payment calibrate|settle|clear|statement
+  registerPaymentCommands(cmd);
 
   return cmd;
 }

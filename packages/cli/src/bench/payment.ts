@@ -17,6 +17,7 @@
  *    balance = DRG payment − cost and fund = max(0, DRG payment − patient share).
  * 5. Re-run (timed): idempotent, nothing written, the same totals.
  * Peak memory is the Node process's maximum resident set size (getrusage).
+ * `--keep` keeps the schema; `--reuse SCHEMA` settles a kept schema again (no fill, settlements cleared).
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -80,8 +81,14 @@ async function fill(
     db,
   );
   const names = cols.rows.map((r) => r.c);
+  // New setl_id, 就诊 ID and person per copy, also inside the message, so no two lists are equal.
   const select = names.map((c) =>
-    c === "setl_id" || c === "patient_key" || c === "mdtrt_id" ? `b.${c} || '-' || g` : `b.${c}`,
+    c === "setl_id" || c === "patient_key" || c === "mdtrt_id"
+      ? `b.${c} || '-' || g`
+      : c === "message"
+        ? `jsonb_set(jsonb_set(b.message, '{input,setlinfo,setl_id}', to_jsonb(b.setl_id || '-' || g)),
+            '{input,setlinfo,mdtrt_id}', to_jsonb(b.mdtrt_id || '-' || g))`
+        : `b.${c}`,
   );
   const copies = Math.ceil(n / have) - 1;
   const perStatement = Math.max(1, Math.floor(100_000 / have));
@@ -173,6 +180,7 @@ async function main(): Promise<void> {
       base: { type: "string" },
       batch: { type: "string" },
       keep: { type: "boolean", default: false },
+      reuse: { type: "string" },
     },
   });
   const n = positiveInt(values.stays ?? process.env.BENCH_STAYS, 1_000_000, "--stays");
@@ -180,7 +188,9 @@ async function main(): Promise<void> {
   const batchSize = values.batch === undefined ? undefined : positiveInt(values.batch, 5000, "--batch");
   const url = values["database-url"] ?? process.env.DATABASE_URL;
   if (!url) throw new Error("按期结算压测需要 PostgreSQL：请设置 DATABASE_URL 或 --database-url");
-  const schema = `bench_pay_${randomBytes(4).toString("hex")}`;
+  // --reuse SCHEMA: a schema kept by an earlier --keep run: no fill, settlements cleared, kept again.
+  const schema = values.reuse ?? `bench_pay_${randomBytes(4).toString("hex")}`;
+  const keep = values.keep || values.reuse !== undefined;
   const store = await openStore({ databaseUrl: url, schema, migrations: paymentMigrations, poolSize: 4 });
   const db = dbOf(store);
   let interrupted = false;
@@ -190,10 +200,21 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", onSignal);
   try {
-    log(`按期结算压测：${n} 份已接收清单，schema ${schema}`);
+    log(`按期结算压测：${values.reuse ? "沿用已有清单" : `${n} 份已接收清单`}，schema ${schema}`);
     const t0 = performance.now();
-    const { accepted } = await fill(store, n, base);
-    log(`1. 填充 ${accepted} 份已接收清单：${seconds(t0).toFixed(1)} 秒`);
+    let accepted: number;
+    if (values.reuse !== undefined) {
+      await sql`TRUNCATE stay_settlement, stay_settlement_history, stay_settlement_error`.execute(db);
+      await sql`VACUUM ANALYZE settlement_list`.execute(db);
+      accepted = await count(
+        db,
+        sql<{ n: string }>`SELECT count(*) AS n FROM settlement_list WHERE status = 'accepted'`,
+      );
+      log(`1. 沿用 schema ${schema}：${accepted} 份已接收清单，已清空结算结果`);
+    } else {
+      accepted = (await fill(store, n, base)).accepted;
+      log(`1. 填充 ${accepted} 份已接收清单：${seconds(t0).toFixed(1)} 秒`);
+    }
     if (interrupted) return;
 
     const t1 = performance.now();
@@ -251,7 +272,7 @@ async function main(): Promise<void> {
   } finally {
     process.removeListener("SIGINT", onSignal);
     await store.close();
-    if (values.keep) log(`保留 schema ${schema}`);
+    if (keep) log(`保留 schema ${schema}（用完请 DROP SCHEMA ${schema} CASCADE）`);
     else await dropSchema(url, schema);
   }
 }
