@@ -255,8 +255,21 @@ export const paymentMigrations: readonly NamedMigration[] = [
         SELECT l.setl_id, l.version, c.* FROM settlement_list l CROSS JOIN LATERAL payment_list_cost_of(l.message) c`.execute(
         db,
       );
+      // Keyset pages of accepted lists only (refused ones are never settled), read in index order.
+      await sql`CREATE INDEX payment_settlement_list_accepted_keyset
+        ON settlement_list (period, patient_key, setl_id) WHERE status = 'accepted'`.execute(db);
+      await sql`DROP INDEX payment_settlement_list_period_person`.execute(db);
+      // No query looks settlements up by person (the year-to-date state is read by period); the
+      // index was a quarter of the cost of writing a settlement.
+      await sql`DROP INDEX stay_settlement_patient`.execute(db);
     },
     async down(db: AnyDb) {
+      await sql`CREATE INDEX IF NOT EXISTS stay_settlement_patient ON stay_settlement (patient_key)`.execute(
+        db,
+      );
+      await sql`CREATE INDEX IF NOT EXISTS payment_settlement_list_period_person
+        ON settlement_list (period, patient_key, setl_id)`.execute(db);
+      await sql`DROP INDEX IF EXISTS payment_settlement_list_accepted_keyset`.execute(db);
       await sql`DROP TRIGGER IF EXISTS payment_list_cost_update ON settlement_list`.execute(db);
       await sql`DROP TRIGGER IF EXISTS payment_list_cost_insert ON settlement_list`.execute(db);
       await sql`DROP FUNCTION IF EXISTS payment_list_cost_sync()`.execute(db);
