@@ -2,7 +2,7 @@
  * Period settlement (按期结算): streams the accepted lists of one or more periods from the store in
  * keyset-paginated pages (period, patient_key, setl_id — never OFFSET), settles each stay with the
  * payment core and writes the settlements in batched multi-row INSERTs (one `unnest` statement per
- * page) inside transactions, while the next page is already being read.
+ * page) inside transactions, up to two pages at once, while the next page is already being read.
  *
  * Patient share (个人负担): computed from the benefit policy in force when the hospital has a
  * 起付线类别 (payment_hospital.benefit_class) that the policy knows and the policy has a fund ratio for
@@ -184,6 +184,9 @@ async function readPage(
   }
   return r.rows;
 }
+
+/** Pages written concurrently by one settlement run. */
+const WRITES_IN_FLIGHT = 2;
 
 const NO_YEAR: PersonYearState = { admissions: 0, fundPaid: 0 };
 
@@ -575,7 +578,9 @@ function columnsOf(rows: readonly SettlementRow[]): unknown[][] {
 
 /**
  * Writes settlements: new setl_ids are inserted, changed ones replace the current row after moving
- * it to history, unchanged ones are left alone. One statement; returns the rows inserted or updated.
+ * it to history, unchanged ones are left alone. One statement: the current rows are looked up once
+ * (`j`), so unchanged rows are neither locked nor written; rows go in setl_id order (index locality).
+ * Returns the rows inserted or updated.
  */
 export async function writeSettlements(
   db: Kysely<unknown> | AnyKysely,
@@ -583,9 +588,11 @@ export async function writeSettlements(
   rows: readonly SettlementRow[],
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const cols = columnsOf(rows);
+  const sorted = [...rows].sort((a, b) => (a.setlId < b.setlId ? -1 : a.setlId > b.setlId ? 1 : 0));
+  const cols = columnsOf(sorted);
   const unnestArgs = sql.join(cols.map((c, k) => sql`${c}::${sql.raw(TYPES[k] as string)}[]`));
   const colList = sql.raw(COLS.join(", "));
+  const vCols = sql.raw(COLS.map((c) => `v.${c}`).join(", "));
   const all = sql.raw(`${COLS.join(", ")}, run_id, settled_at`);
   const sAll = sql.raw(`${COLS.map((c) => `s.${c}`).join(", ")}, s.run_id, s.settled_at`);
   const sCmp = sql.raw(`(${COMPARED.map((c) => `s.${c}`).join(", ")})`);
@@ -598,14 +605,18 @@ export async function writeSettlements(
       .join(", "),
   );
   const r = await sql`WITH v AS (SELECT * FROM unnest(${unnestArgs}) AS t(${colList})),
+    j AS MATERIALIZED (
+      SELECT ${vCols}, s.setl_id IS NOT NULL AS existed FROM v LEFT JOIN stay_settlement s ON s.setl_id = v.setl_id
+      WHERE s.setl_id IS NULL OR ${sCmp} IS DISTINCT FROM ${vCmp}
+    ),
     moved AS (
       INSERT INTO stay_settlement_history (${all}, replaced_at, replaced_by_run)
-      SELECT ${sAll}, now(), ${runId}::bigint FROM stay_settlement s JOIN v ON v.setl_id = s.setl_id
-      WHERE ${sCmp} IS DISTINCT FROM ${vCmp}
+      SELECT ${sAll}, now(), ${runId}::bigint FROM stay_settlement s JOIN j ON j.setl_id = s.setl_id
+      WHERE j.existed
       RETURNING 1
     )
     INSERT INTO stay_settlement (${all})
-    SELECT ${colList}, ${runId}::bigint, now() FROM v
+    SELECT ${colList}, ${runId}::bigint, now() FROM j
     ON CONFLICT (setl_id) DO UPDATE SET ${updates}
     WHERE ${curCmp} IS DISTINCT FROM ${exCmp}`.execute(db as AnyKysely);
   return Number(r.numAffectedRows ?? 0n);
@@ -737,7 +748,7 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
     const sources = { policy: 0, list: 0 };
     const t = emptyTotals();
     let points = 0n;
-    let pendingWrite: Promise<void> = Promise.resolve();
+    const inflight: Promise<void>[] = [];
 
     const settleGroup = (rows: readonly ListRow[], out: SettlementRow[], errs: RecordError[]) => {
       const inputs = rows.map(inputOf);
@@ -812,15 +823,23 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
           i = j;
         }
         done += rows.length;
-        await pendingWrite;
-        pendingWrite = db.transaction().execute(async (trx) => {
-          written += await writeSettlements(trx, runId, out);
+        // Up to WRITES_IN_FLIGHT pages are written at once (their setl_ids are disjoint) while the
+        // next page is read and settled.
+        if (inflight.length >= WRITES_IN_FLIGHT) await inflight.shift();
+        const w = db.transaction().execute(async (trx) => {
+          // The run is recorded as done only by a later, synchronous commit, which makes every page
+          // durable; a crash before it leaves an unfinished run that is simply settled again.
+          await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+          const n = await writeSettlements(trx, runId, out);
+          written += n;
           await writeErrors(trx, runId, errs);
         });
+        w.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+        inflight.push(w);
         options.onProgress?.({ period, done, total, errors });
       }
     }
-    await pendingWrite;
+    await Promise.all(inflight);
     t.points = points.toString();
     const stored = await storedTotals(db, periods, runId);
     for (const k of Object.keys(t) as (keyof SettlementTotals)[]) {

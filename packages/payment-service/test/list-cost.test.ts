@@ -60,4 +60,16 @@ describe("cost split of the stored lists (payment_list_cost)", () => {
     }>`SELECT class_a_fen, bed_fee_fen FROM payment_list_cost WHERE setl_id = ${id}`.execute(db);
     expect(c.rows[0]).toEqual({ class_a_fen: 1235, bed_fee_fen: 1235 });
   });
+
+  it("small pages written concurrently: every settlement counted and stored once, re-run writes nothing", async () => {
+    const db = dbOf(store);
+    const accepted = await sql<{ n: number }>`SELECT count(*)::int AS n FROM settlement_list
+      WHERE status = 'accepted' AND period IN ('2023-05', '2023-06')`.execute(db);
+    const r = await settlePeriod({ store, period: "2023-05", periodTo: "2023-06", batchSize: 13 });
+    expect(r.settled + r.errors).toBe(accepted.rows[0]?.n);
+    expect(r.written).toBe(r.settled);
+    const again = await settlePeriod({ store, period: "2023-05", periodTo: "2023-06", batchSize: 7 });
+    expect(again.written).toBe(0);
+    expect(again.totals).toEqual(r.totals);
+  });
 });
