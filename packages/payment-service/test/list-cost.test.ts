@@ -3,8 +3,9 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDemoPayment } from "../src/demo.js";
 import { paymentMigrations } from "../src/migrations.js";
+import { getSettlement } from "../src/queries.js";
 import { dbOf } from "../src/repo.js";
-import { settlePeriod } from "../src/settle-period.js";
+import { type SettlementRow, settlePeriod, writeSettlements } from "../src/settle-period.js";
 import { demoScheme, fillRegion } from "./helpers.js";
 
 let store: Store;
@@ -71,5 +72,30 @@ describe("cost split of the stored lists (payment_list_cost)", () => {
     const again = await settlePeriod({ store, period: "2023-05", periodTo: "2023-06", batchSize: 7 });
     expect(again.written).toBe(0);
     expect(again.totals).toEqual(r.totals);
+  });
+
+  it("writes text with quotes, backslashes, commas and braces, and NULLs, exactly", async () => {
+    const db = dbOf(store);
+    const one = await sql<{
+      setl_id: string;
+      patient_key: string;
+    }>`SELECT setl_id, patient_key FROM stay_settlement
+      ORDER BY setl_id LIMIT 1`.execute(db);
+    const id = one.rows[0]?.setl_id as string;
+    const cur = (await getSettlement(store, id))?.current as unknown as SettlementRow;
+    const odd = 'v"1\\,{x} NULL 版本';
+    const row: SettlementRow = {
+      ...cur,
+      patientKey: one.rows[0]?.patient_key as string,
+      policyVersion: odd,
+      rwPpm: null,
+      benefitFundFen: null,
+    };
+    expect(await writeSettlements(db, 0, [row])).toBe(1);
+    const got = (await getSettlement(store, id))?.current as unknown as SettlementRow;
+    expect(got.policyVersion).toBe(odd);
+    expect(got.rwPpm).toBeNull();
+    expect(got.benefitFundFen).toBeNull();
+    expect(got.points).toBe(cur.points);
   });
 });

@@ -16,10 +16,13 @@
  *    stored rows to the fen, the per hospital × period subtotals add up to them, and every row's
  *    balance = DRG payment − cost and fund = max(0, DRG payment − patient share).
  * 5. Re-run (timed): idempotent, nothing written, the same totals.
- * Peak memory is the Node process's maximum resident set size (getrusage).
+ * Peak memory is the Node process's maximum resident set size (getrusage); CPU time is the Node
+ * process's plus, when the server runs on this machine, its backends' (/proc), beside the load average.
  * `--keep` keeps the schema; `--reuse SCHEMA` settles a kept schema again (no fill, settlements cleared).
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
 import {
@@ -172,6 +175,43 @@ async function check(db: Db, runId: number, totals: SettlementTotals, accepted: 
   return lines;
 }
 
+const APP = `yibao-bench-${process.pid}`;
+
+/**
+ * CPU seconds used so far by this process and by the PostgreSQL backends of its connections (read
+ * from /proc when the server runs on this machine, else null): a measure that does not depend on
+ * what else the machine is doing, unlike the wall time.
+ */
+async function cpuSeconds(db: Db): Promise<{ node: number; pg: Map<number, number> | null }> {
+  const u = process.cpuUsage();
+  const node = (u.user + u.system) / 1e6;
+  const r = await sql<{
+    pid: number;
+  }>`SELECT pid FROM pg_stat_activity WHERE application_name = ${APP}`.execute(db);
+  const pg = new Map<number, number>();
+  try {
+    for (const { pid } of r.rows) {
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = f.slice(f.lastIndexOf(")") + 2).split(" ");
+      pg.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    return { node, pg: null };
+  }
+  return { node, pg };
+}
+
+function cpuSince(
+  a: Awaited<ReturnType<typeof cpuSeconds>>,
+  b: Awaited<ReturnType<typeof cpuSeconds>>,
+): string {
+  const node = b.node - a.node;
+  if (a.pg === null || b.pg === null) return `CPU：Node ${node.toFixed(1)} 秒`;
+  let pg = 0;
+  for (const [pid, t] of b.pg) pg += t - (a.pg.get(pid) ?? 0);
+  return `CPU：Node ${node.toFixed(1)} 秒 + PostgreSQL ${pg.toFixed(1)} 秒`;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -191,7 +231,14 @@ async function main(): Promise<void> {
   // --reuse SCHEMA: a schema kept by an earlier --keep run: no fill, settlements cleared, kept again.
   const schema = values.reuse ?? `bench_pay_${randomBytes(4).toString("hex")}`;
   const keep = values.keep || values.reuse !== undefined;
-  const store = await openStore({ databaseUrl: url, schema, migrations: paymentMigrations, poolSize: 4 });
+  const u = new URL(url);
+  u.searchParams.set("application_name", APP);
+  const store = await openStore({
+    databaseUrl: u.toString(),
+    schema,
+    migrations: paymentMigrations,
+    poolSize: 4,
+  });
   const db = dbOf(store);
   let interrupted = false;
   const onSignal = () => {
@@ -228,6 +275,7 @@ async function main(): Promise<void> {
     );
     if (interrupted) return;
 
+    const c2 = await cpuSeconds(db);
     const t2 = performance.now();
     let shown = 0;
     const r = await settlePeriod({
@@ -244,10 +292,16 @@ async function main(): Promise<void> {
       },
     });
     const settleS = seconds(t2);
+    const c3 = await cpuSeconds(db);
     process.stdout.write("\n");
     log(
       `3. 按期结算（读取+结算+写入，含合计校验）${r.settled} 例，错误 ${r.errors} 例，写入 ${r.written} 条：` +
         `${settleS.toFixed(1)} 秒，${Math.round(r.settled / settleS)} 例/秒，峰值内存 ${peakMb()} MB`,
+    );
+    log(
+      `   ${cpuSince(c2, c3)}；负载 ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(" / ")}（${cpus().length} 核）`,
     );
     log(`   类别 ${JSON.stringify(r.byCategory)}，个人负担来源 ${JSON.stringify(r.shareSources)}`);
 
@@ -255,6 +309,7 @@ async function main(): Promise<void> {
     for (const line of await check(db, r.runId, r.totals, accepted)) log(`4. ${line}`);
     log(`   校验用时 ${seconds(t3).toFixed(1)} 秒`);
 
+    const c4 = await cpuSeconds(db);
     const t4 = performance.now();
     const again = await settlePeriod({
       store,
@@ -264,7 +319,9 @@ async function main(): Promise<void> {
       ...(batchSize ? { batchSize } : {}),
     });
     const againS = seconds(t4);
-    log(`5. 重复结算（幂等）${again.settled} 例，写入 ${again.written} 条：${againS.toFixed(1)} 秒`);
+    log(
+      `5. 重复结算（幂等）${again.settled} 例，写入 ${again.written} 条：${againS.toFixed(1)} 秒，${cpuSince(c4, await cpuSeconds(db))}`,
+    );
     if (again.written !== 0 || JSON.stringify(again.totals) !== JSON.stringify(r.totals)) {
       throw new Error("重复结算不幂等：有写入或合计不一致");
     }
