@@ -538,68 +538,42 @@ const COMPARED = [
   "share_source",
 ] as const;
 
-/** The value of each of COLS in a row, in COLS order. */
-const GETTERS: readonly ((r: SettlementRow) => string | number | null)[] = [
-  (r) => r.setlId,
-  (r) => r.listVersion,
-  (r) => r.hospitalCode,
-  (r) => r.period,
-  (r) => r.patientKey,
-  (r) => r.admDate,
-  (r) => r.dscgDate,
-  (r) => r.drg,
-  (r) => r.category,
-  (r) => r.outlier,
-  (r) => r.policyId,
-  (r) => r.policyVersion,
-  (r) => r.weightsId,
-  (r) => r.weightsVersion,
-  (r) => r.method,
-  (r) => r.coefficientPpm,
-  (r) => r.rwPpm,
-  (r) => r.standardFen,
-  (r) => r.specialReviewFen,
-  (r) => r.specialReviewPoints,
-  (r) => r.points,
-  (r) => r.drgPaymentFen,
-  (r) => r.totalCostFen,
-  (r) => r.patientShareFen,
-  (r) => r.fundPaymentFen,
-  (r) => r.balanceFen,
-  (r) => r.benefitFundFen,
-  (r) => r.shareSource,
-];
-
-const ARRAY_SPECIAL = /["\\]/g;
-
-/**
- * One column of the rows as a PostgreSQL array literal (text elements double-quoted with `"` and `\`
- * escaped, NULL unquoted; integers as digits): one string per column instead of one array element
- * object per value for the driver to serialize.
- */
-function arrayLiteral(
-  rows: readonly SettlementRow[],
-  get: (r: SettlementRow) => string | number | null,
-  quoted: boolean,
-): string {
-  const parts = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const v = get(rows[i] as SettlementRow);
-    if (v === null) parts[i] = "NULL";
-    else if (quoted) parts[i] = `"${String(v).replace(ARRAY_SPECIAL, "\\$&")}"`;
-    else {
-      if (!Number.isSafeInteger(v)) throw new Error(`结算结果不是安全整数：${String(v)}`);
-      parts[i] = String(v);
-    }
-  }
-  return `{${parts.join(",")}}`;
-}
-
-function columnsOf(rows: readonly SettlementRow[]): string[] {
-  return GETTERS.map((get, k) => {
-    const type = TYPES[k] as string;
-    return arrayLiteral(rows, get, type === "text" || type === "date");
+function columnsOf(rows: readonly SettlementRow[]): unknown[][] {
+  const c: unknown[][] = COLS.map(() => new Array(rows.length));
+  rows.forEach((r, i) => {
+    const v = [
+      r.setlId,
+      r.listVersion,
+      r.hospitalCode,
+      r.period,
+      r.patientKey,
+      r.admDate,
+      r.dscgDate,
+      r.drg,
+      r.category,
+      r.outlier,
+      r.policyId,
+      r.policyVersion,
+      r.weightsId,
+      r.weightsVersion,
+      r.method,
+      r.coefficientPpm,
+      r.rwPpm,
+      r.standardFen,
+      r.specialReviewFen,
+      r.specialReviewPoints,
+      r.points,
+      r.drgPaymentFen,
+      r.totalCostFen,
+      r.patientShareFen,
+      r.fundPaymentFen,
+      r.balanceFen,
+      r.benefitFundFen,
+      r.shareSource,
+    ];
+    for (let k = 0; k < v.length; k++) (c[k] as unknown[])[i] = v[k];
   });
+  return c;
 }
 
 /**
