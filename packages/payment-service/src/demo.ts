@@ -78,6 +78,8 @@ export async function ensureDemoPayment(options: {
   readonly store: Store;
   readonly scheme: DrgScheme;
   readonly onProgress?: Parameters<typeof settlePeriod>[0]["onProgress"];
+  /** Prepare policies and hospitals only (benchmarks time the settlement themselves). */
+  readonly skipSettle?: boolean;
 }): Promise<DemoPaymentResult> {
   const { store, scheme } = options;
   const db = dbOf(store);
@@ -148,7 +150,7 @@ export async function ensureDemoPayment(options: {
     WHERE l.status = 'accepted' AND s.setl_id IS NULL`.execute(db);
   const from = pending.rows[0]?.p ?? null;
   const settlement =
-    from === null
+    from === null || options.skipSettle === true
       ? null
       : await settlePeriod({
           store,

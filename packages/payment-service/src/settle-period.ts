@@ -2,7 +2,7 @@
  * Period settlement (按期结算): streams the accepted lists of one or more periods from the store in
  * keyset-paginated pages (period, patient_key, setl_id — never OFFSET), settles each stay with the
  * payment core and writes the settlements in batched multi-row INSERTs (one `unnest` statement per
- * page) inside transactions, while the next page is already being read.
+ * page) inside transactions, up to two pages at once, while the next page is already being read.
  *
  * Patient share (个人负担): computed from the benefit policy in force when the hospital has a
  * 起付线类别 (payment_hospital.benefit_class) that the policy knows and the policy has a fund ratio for
@@ -12,7 +12,8 @@
  * earlier periods of the year is loaded from the stored settlements.
  *
  * Cost split (费用构成): 甲类/乙类/全自费/其他 summed from the list's iteminfo in SQL (numeric, exact),
- * 床位费 = item 01.
+ * 床位费 = item 01; derived when the list is stored (payment_list_cost, see migration 0101), so a page
+ * is read from plain columns.
  */
 import {
   type BenefitPolicySet,
@@ -135,7 +136,12 @@ interface ListRow {
   bed_fee: string | number | null;
 }
 
-/** Reads one page of a period's accepted lists after the keyset cursor. */
+/**
+ * Reads one page of a period's accepted lists after the keyset cursor: the page first (index on
+ * period, patient_key, setl_id), then its cost split from payment_list_cost by primary key (OFFSET 0
+ * keeps it a per-row index lookup rather than a join over the whole table). A list whose cost
+ * split is missing or stale (another version) is split from its JSON, with the same SQL function.
+ */
 async function readPage(
   db: AnyKysely,
   period: string,
@@ -143,25 +149,44 @@ async function readPage(
   limit: number,
 ): Promise<ListRow[]> {
   const cursor = after ? sql`AND (l.patient_key, l.setl_id) > (${after.key}, ${after.id})` : sql``;
-  const r =
-    await sql<ListRow>`SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key, l.adm_date, l.dscg_date,
-      l.los, l.drg, l.total_fee_fen, l.personal_pay_fen,
-      m.inp->'setlinfo'->>'hi_type' AS hi_type, m.inp->'setlinfo'->>'hi_setl_lv' AS hi_setl_lv,
-      c.class_a, c.class_b, c.self_pay, c.other, c.bed_fee
-    FROM settlement_list l
-    CROSS JOIN LATERAL (SELECT l.message->'input' AS inp) m
-    CROSS JOIN LATERAL (
-      SELECT (sum(x.claa_sumfee) * 100)::bigint AS class_a, (sum(x.clab_amt) * 100)::bigint AS class_b,
-             (sum(x.fulamt_ownpay_amt) * 100)::bigint AS self_pay, (sum(x.oth_amt) * 100)::bigint AS other,
-             (sum(x.amt) FILTER (WHERE x.med_chrgitm = '01') * 100)::bigint AS bed_fee
-      FROM jsonb_to_recordset(CASE WHEN jsonb_typeof(m.inp->'iteminfo') = 'array' THEN m.inp->'iteminfo' ELSE '[]'::jsonb END)
-        AS x(med_chrgitm text, amt numeric, claa_sumfee numeric, clab_amt numeric, fulamt_ownpay_amt numeric, oth_amt numeric)
-    ) c
-    WHERE l.period = ${period} AND l.status = 'accepted' ${cursor}
-    ORDER BY l.patient_key, l.setl_id
-    LIMIT ${limit}`.execute(db);
+  const r = await sql<ListRow & { missing: boolean }>`SELECT p.*, c.setl_id IS NULL AS missing,
+      c.hi_type, c.hi_setl_lv, c.class_a_fen AS class_a, c.class_b_fen AS class_b, c.self_pay_fen AS self_pay,
+      c.other_fen AS other, c.bed_fee_fen AS bed_fee
+    FROM (SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key, l.adm_date, l.dscg_date,
+        l.los, l.drg, l.total_fee_fen, l.personal_pay_fen
+      FROM settlement_list l
+      WHERE l.period = ${period} AND l.status = 'accepted' ${cursor}
+      ORDER BY l.patient_key, l.setl_id
+      LIMIT ${limit}) p
+    LEFT JOIN LATERAL (SELECT * FROM payment_list_cost c WHERE c.setl_id = p.setl_id AND c.version = p.version
+      OFFSET 0) c ON true
+    ORDER BY p.patient_key, p.setl_id`.execute(db);
+  const missing = r.rows.filter((x) => x.missing);
+  if (missing.length > 0) {
+    const f = await sql<
+      Omit<ListRow, "version">
+    >`SELECT l.setl_id, f.hi_type, f.hi_setl_lv, f.class_a_fen AS class_a,
+        f.class_b_fen AS class_b, f.self_pay_fen AS self_pay, f.other_fen AS other, f.bed_fee_fen AS bed_fee
+      FROM settlement_list l CROSS JOIN LATERAL payment_list_cost_of(l.message) f
+      WHERE l.setl_id = ANY(${missing.map((x) => x.setl_id)}::text[])`.execute(db);
+    const byId = new Map(f.rows.map((x) => [x.setl_id, x]));
+    for (const x of missing) {
+      const c = byId.get(x.setl_id);
+      if (c === undefined) continue;
+      x.hi_type = c.hi_type;
+      x.hi_setl_lv = c.hi_setl_lv;
+      x.class_a = c.class_a;
+      x.class_b = c.class_b;
+      x.self_pay = c.self_pay;
+      x.other = c.other;
+      x.bed_fee = c.bed_fee;
+    }
+  }
   return r.rows;
 }
+
+/** Pages written concurrently by one settlement run. */
+const WRITES_IN_FLIGHT = 2;
 
 const NO_YEAR: PersonYearState = { admissions: 0, fundPaid: 0 };
 
@@ -553,7 +578,9 @@ function columnsOf(rows: readonly SettlementRow[]): unknown[][] {
 
 /**
  * Writes settlements: new setl_ids are inserted, changed ones replace the current row after moving
- * it to history, unchanged ones are left alone. One statement; returns the rows inserted or updated.
+ * it to history, unchanged ones are left alone. One statement: the current rows are looked up once
+ * (`j`), so unchanged rows are neither locked nor written; rows go in setl_id order (index locality).
+ * Returns the rows inserted or updated.
  */
 export async function writeSettlements(
   db: Kysely<unknown> | AnyKysely,
@@ -561,9 +588,11 @@ export async function writeSettlements(
   rows: readonly SettlementRow[],
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const cols = columnsOf(rows);
+  const sorted = [...rows].sort((a, b) => (a.setlId < b.setlId ? -1 : a.setlId > b.setlId ? 1 : 0));
+  const cols = columnsOf(sorted);
   const unnestArgs = sql.join(cols.map((c, k) => sql`${c}::${sql.raw(TYPES[k] as string)}[]`));
   const colList = sql.raw(COLS.join(", "));
+  const vCols = sql.raw(COLS.map((c) => `v.${c}`).join(", "));
   const all = sql.raw(`${COLS.join(", ")}, run_id, settled_at`);
   const sAll = sql.raw(`${COLS.map((c) => `s.${c}`).join(", ")}, s.run_id, s.settled_at`);
   const sCmp = sql.raw(`(${COMPARED.map((c) => `s.${c}`).join(", ")})`);
@@ -576,14 +605,18 @@ export async function writeSettlements(
       .join(", "),
   );
   const r = await sql`WITH v AS (SELECT * FROM unnest(${unnestArgs}) AS t(${colList})),
+    j AS MATERIALIZED (
+      SELECT ${vCols}, s.setl_id IS NOT NULL AS existed FROM v LEFT JOIN stay_settlement s ON s.setl_id = v.setl_id
+      WHERE s.setl_id IS NULL OR ${sCmp} IS DISTINCT FROM ${vCmp}
+    ),
     moved AS (
       INSERT INTO stay_settlement_history (${all}, replaced_at, replaced_by_run)
-      SELECT ${sAll}, now(), ${runId}::bigint FROM stay_settlement s JOIN v ON v.setl_id = s.setl_id
-      WHERE ${sCmp} IS DISTINCT FROM ${vCmp}
+      SELECT ${sAll}, now(), ${runId}::bigint FROM stay_settlement s JOIN j ON j.setl_id = s.setl_id
+      WHERE j.existed
       RETURNING 1
     )
     INSERT INTO stay_settlement (${all})
-    SELECT ${colList}, ${runId}::bigint, now() FROM v
+    SELECT ${colList}, ${runId}::bigint, now() FROM j
     ON CONFLICT (setl_id) DO UPDATE SET ${updates}
     WHERE ${curCmp} IS DISTINCT FROM ${exCmp}`.execute(db as AnyKysely);
   return Number(r.numAffectedRows ?? 0n);
@@ -715,7 +748,7 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
     const sources = { policy: 0, list: 0 };
     const t = emptyTotals();
     let points = 0n;
-    let pendingWrite: Promise<void> = Promise.resolve();
+    const inflight: Promise<void>[] = [];
 
     const settleGroup = (rows: readonly ListRow[], out: SettlementRow[], errs: RecordError[]) => {
       const inputs = rows.map(inputOf);
@@ -790,15 +823,23 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
           i = j;
         }
         done += rows.length;
-        await pendingWrite;
-        pendingWrite = db.transaction().execute(async (trx) => {
-          written += await writeSettlements(trx, runId, out);
+        // Up to WRITES_IN_FLIGHT pages are written at once (their setl_ids are disjoint) while the
+        // next page is read and settled.
+        if (inflight.length >= WRITES_IN_FLIGHT) await inflight.shift();
+        const w = db.transaction().execute(async (trx) => {
+          // The run is recorded as done only by a later, synchronous commit, which makes every page
+          // durable; a crash before it leaves an unfinished run that is simply settled again.
+          await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+          const n = await writeSettlements(trx, runId, out);
+          written += n;
           await writeErrors(trx, runId, errs);
         });
+        w.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+        inflight.push(w);
         options.onProgress?.({ period, done, total, errors });
       }
     }
-    await pendingWrite;
+    await Promise.all(inflight);
     t.points = points.toString();
     const stored = await storedTotals(db, periods, runId);
     for (const k of Object.keys(t) as (keyof SettlementTotals)[]) {
