@@ -2,9 +2,10 @@
  * Load test of settlement-list intake over HTTP (结算清单接收压测), not part of `npm test`.
  *
  *   node packages/server/dist/bench/ingest.js [--n 20000] [--concurrency 32] [--batch 1] [--database-url URL]
+ *     [--schema-prefix bench]
  *
  * Starts the server in a child process on 127.0.0.1 against PostgreSQL (DATABASE_URL, else the local
- * test server) in a fresh schema, sends N generated valid lists with bounded concurrency over HTTP
+ * test server) in a fresh schema (`<schema-prefix>_<random>`), sends N generated valid lists with bounded concurrency over HTTP
  * (keep-alive fetch), `--batch` lists per request, then reports sustained lists/s, request latency
  * percentiles, and checks that the database holds exactly N lists. The schema is dropped afterwards
  * unless --keep is given; `--profile DIR` writes a CPU profile of the server process.
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
       batch: { type: "string", default: "1" },
       "database-url": { type: "string" },
       keep: { type: "boolean", default: false },
+      /** The fresh schema is named `<prefix>_<random hex>`. */
+      "schema-prefix": { type: "string", default: "bench" },
       /** Write a CPU profile of the server process into this directory. */
       profile: { type: "string" },
     },
@@ -57,7 +60,7 @@ async function main(): Promise<void> {
   const concurrency = Number(values.concurrency);
   const batch = Number(values.batch);
   const databaseUrl = values["database-url"] ?? process.env.DATABASE_URL ?? DEFAULT_URL;
-  const schema = `bench_${randomBytes(5).toString("hex")}`;
+  const schema = `${values["schema-prefix"]}_${randomBytes(5).toString("hex")}`;
 
   const proc = fork(fileURLToPath(import.meta.url), ["--child"], {
     env: { ...process.env, BENCH_SCHEMA: schema, BENCH_DATABASE_URL: databaseUrl },
