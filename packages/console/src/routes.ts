@@ -7,8 +7,9 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { verify } from "@node-rs/argon2";
 import { INDICATORS } from "@yibao/indicators";
 import { HttpError } from "@yibao/server";
+import { countSettlementLists, type StoreDatabase } from "@yibao/store";
 import ExcelJS from "exceljs";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { Type } from "typebox";
 import type { RouteAccess } from "./access.js";
 import { SESSION_COOKIE } from "./access.js";
@@ -298,24 +299,25 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       async (request) => {
         const q = request.query;
         checkRange(q);
+        // From the store's finding summary (kept with every upload), not the findings themselves.
         let query = db
-          .selectFrom("qc_finding as f")
-          .innerJoin("settlement_list as s", (j) =>
-            j.onRef("s.setl_id", "=", "f.setl_id").onRef("s.version", "=", "f.version"),
-          )
-          .select((eb) => [
+          .selectFrom("qc_finding_count as f")
+          .select([
             "f.rule_id as ruleId",
             "f.severity as severity",
-            eb.fn.min("f.message").as("message"),
-            eb.fn.countAll<number>().as("findings"),
-            sql<number>`count(DISTINCT f.setl_id)`.as("lists"),
-            sql<number>`count(DISTINCT s.hospital_code)`.as("hospitals"),
+            sql<string>`min(f.message) FILTER (WHERE f.findings > 0)`.as("message"),
+            sql<number>`sum(f.findings)`.as("findings"),
+            sql<number>`sum(f.lists)`.as("lists"),
+            sql<number>`count(DISTINCT f.hospital_code) FILTER (WHERE f.findings > 0)`.as("hospitals"),
           ])
           .groupBy(["f.rule_id", "f.severity"])
-          .orderBy("findings", "desc");
-        if (q.hospital) query = query.where("s.hospital_code", "=", q.hospital);
-        if (q.periodFrom) query = query.where("s.period", ">=", q.periodFrom);
-        if (q.periodTo) query = query.where("s.period", "<=", q.periodTo);
+          .having(sql<boolean>`sum(f.findings) > 0`)
+          .orderBy("findings", "desc")
+          .orderBy("f.rule_id")
+          .orderBy("f.severity");
+        if (q.hospital) query = query.where("f.hospital_code", "=", q.hospital);
+        if (q.periodFrom) query = query.where("f.period", ">=", q.periodFrom);
+        if (q.periodTo) query = query.where("f.period", "<=", q.periodTo);
         const rows = await query.execute();
         return {
           rows: rows.map((r) => ({
@@ -390,8 +392,13 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
             ),
           );
         }
+        // Without a filter on drg, department, findings or text the total comes from the store's
+        // list-count summary rather than counting up to a million lists.
+        const summaryCountable = !q.drg && !q.dept && !q.hasFindings && !q.q && !q.ruleId;
         const [countRow, items] = await Promise.all([
-          base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst(),
+          summaryCountable
+            ? countSettlementLists(db as unknown as Kysely<StoreDatabase>, q).then((n) => ({ n }))
+            : base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst(),
           base
             .select([
               "s.setl_id as setlId",
