@@ -16,6 +16,13 @@ export interface CubeState {
   readonly weightSource: string;
 }
 
+/**
+ * What the cubes were built from: the number of lists (from the store's list-count summary, not a
+ * count over a million lists) and the latest upload (an index look-up).
+ */
+const SOURCE_STATE = sql`SELECT (SELECT coalesce(sum(lists), 0) FROM settlement_list_count)::int AS n,
+  (SELECT max(received_at) FROM settlement_list) AS max`;
+
 /** Rebuilds both cubes, the derived weights and the base rate in one transaction. */
 export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
   return db.transaction().execute(async (trx) => {
@@ -53,6 +60,9 @@ export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
       SELECT hospital_code, period, drg, group_status, sum(lists), sum(cases), sum(total_cost_fen),
         sum(fund_pay_fen), sum(personal_pay_fen), sum(los_sum), sum(deaths), sum(alive), sum(readm14), sum(readm30)
       FROM console_cube GROUP BY hospital_code, period, drg, group_status`.execute(trx);
+    // Fresh statistics, so the pages' queries are planned for the new cells.
+    await sql`ANALYZE console_cube`.execute(trx);
+    await sql`ANALYZE console_cube_hd`.execute(trx);
     const loaded = await sql<{
       n: number;
     }>`SELECT count(*)::int AS n FROM console_drg_weight WHERE source = 'loaded'`.execute(trx);
@@ -76,7 +86,7 @@ export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
     const count = await sql<{
       n: number;
       max: Date | null;
-    }>`SELECT count(*)::int AS n, max(received_at) AS max FROM settlement_list`.execute(trx);
+    }>`${SOURCE_STATE}`.execute(trx);
     const state = {
       id: 1,
       refreshed_at: new Date(),
@@ -172,7 +182,7 @@ export class CubeRefresher {
       sql<{
         n: number;
         max: Date | null;
-      }>`SELECT count(*)::int AS n, max(received_at) AS max FROM settlement_list`.execute(this.db),
+      }>`${SOURCE_STATE}`.execute(this.db),
     ]);
     const n = src.rows[0]?.n ?? 0;
     const max = src.rows[0]?.max ?? null;
