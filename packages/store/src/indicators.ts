@@ -119,7 +119,7 @@ export async function qcIndicators(
         coalesce(sum(s.lists) FILTER (WHERE s.status = 'accepted'), 0)::int8 AS accepted,
         coalesce(sum(s.lists) FILTER (WHERE s.status = 'accepted' AND s.group_status = 'OK'), 0)::int8 AS grouped,
         coalesce(sum(s.lists) FILTER (WHERE s.status = 'accepted' AND s.group_status = 'AMBIGUOUS'), 0)::int8 AS ambiguous,
-        coalesce(sum(s.lists) FILTER (WHERE s.status = 'accepted' AND s.ungrouped), 0)::int8 AS ungrouped
+        coalesce(sum(s.lists) FILTER (WHERE s.status = 'accepted' AND s.drg = '0000'), 0)::int8 AS ungrouped
       FROM settlement_list_count s WHERE ${cond("s")}
       GROUP BY s.hospital_code, s.period HAVING sum(s.lists) > 0`.execute(db);
   const refused = await sql<{ hospital_code: string; period: string; n: number }>`

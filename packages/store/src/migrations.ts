@@ -131,9 +131,9 @@ export const storeMigrations: readonly NamedMigration[] = [
         period char(7) NOT NULL,
         status text NOT NULL,
         group_status text NOT NULL,
-        ungrouped boolean NOT NULL,
+        drg text NOT NULL,
         lists integer NOT NULL,
-        PRIMARY KEY (hospital_code, period, status, group_status, ungrouped)
+        PRIMARY KEY (hospital_code, period, status, group_status, drg)
       )`.execute(db);
       await sql`CREATE TABLE qc_finding_count (
         hospital_code text NOT NULL,
@@ -160,6 +160,26 @@ export const storeMigrations: readonly NamedMigration[] = [
       }
     },
   },
+  {
+    // Lists filtered by one period or one DRG, newest upload first, straight from an index: the same
+    // two indexes as before with the list order appended (no extra index for intake to keep).
+    name: "0003_store_list_order_indexes",
+    async up(db: AnyDb) {
+      await sql`CREATE INDEX settlement_list_period_received
+        ON settlement_list (period, received_at DESC, setl_id)`.execute(db);
+      await sql`DROP INDEX settlement_list_period`.execute(db);
+      await sql`CREATE INDEX settlement_list_drg_received ON settlement_list (drg, received_at DESC, setl_id)`.execute(
+        db,
+      );
+      await sql`DROP INDEX settlement_list_drg`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`CREATE INDEX settlement_list_period ON settlement_list (period)`.execute(db);
+      await sql`DROP INDEX settlement_list_period_received`.execute(db);
+      await sql`CREATE INDEX settlement_list_drg ON settlement_list (drg)`.execute(db);
+      await sql`DROP INDEX settlement_list_drg_received`.execute(db);
+    },
+  },
 ];
 
 /**
@@ -172,8 +192,8 @@ export async function rebuildStoreSummaries(db: AnyDb): Promise<void> {
   await sql`DELETE FROM settlement_list_count`.execute(db);
   await sql`DELETE FROM qc_finding_count`.execute(db);
   await sql`DELETE FROM refused_upload_count`.execute(db);
-  await sql`INSERT INTO settlement_list_count (hospital_code, period, status, group_status, ungrouped, lists)
-    SELECT hospital_code, period, status, group_status, drg = '0000', count(*)
+  await sql`INSERT INTO settlement_list_count (hospital_code, period, status, group_status, drg, lists)
+    SELECT hospital_code, period, status, group_status, drg, count(*)
     FROM settlement_list GROUP BY 1, 2, 3, 4, 5`.execute(db);
   await sql`INSERT INTO qc_finding_count (hospital_code, period, rule_id, severity, message_hash, message, findings, lists)
     WITH f AS (

@@ -144,7 +144,7 @@ export interface SettledCountTable {
 }
 
 /**
- * 清单数汇总: lists in force per hospital, period, status, group status and `0000` or not, kept by
+ * 清单数汇总: lists in force per hospital, period, status, group status and DRG, kept by
  * `saveSettlementLists` in the same transaction as the lists.
  */
 export interface SettlementListCountTable {
@@ -152,8 +152,7 @@ export interface SettlementListCountTable {
   period: string;
   status: SettlementListStatus;
   group_status: StoredGroupStatus;
-  /** drg = '0000'. */
-  ungrouped: boolean;
+  drg: string;
   lists: number;
 }
 

@@ -205,8 +205,7 @@ class SummaryDeltas {
 
   /** Counts one version of a list with its findings in (`sign` 1) or out (`sign` −1). */
   add(list: CountedList, findings: readonly CountedFinding[], sign: 1 | -1): void {
-    const ungrouped = list.drg === "0000";
-    const lk = [list.hospital_code, list.period, list.status, list.group_status, ungrouped].join(SEP);
+    const lk = [list.hospital_code, list.period, list.status, list.group_status, list.drg].join(SEP);
     const l = this.lists.get(lk);
     if (l) l.n += sign;
     else this.lists.set(lk, { row: list, n: sign });
@@ -257,13 +256,13 @@ class SummaryDeltas {
             period: row.period,
             status: row.status,
             group_status: row.group_status,
-            ungrouped: row.drg === "0000",
+            drg: row.drg,
             lists: n,
           })),
         )
         .onConflict((oc) =>
           oc
-            .columns(["hospital_code", "period", "status", "group_status", "ungrouped"])
+            .columns(["hospital_code", "period", "status", "group_status", "drg"])
             .doUpdateSet({ lists: sql`settlement_list_count.lists + excluded.lists` }),
         )
         .execute();
@@ -493,7 +492,7 @@ export type StoredSettlementList = Selectable<SettlementListColumns>;
 /** The filters `countSettlementLists` answers from the list-count summary. */
 export type CountableListFilter = Pick<
   SettlementListFilter,
-  "hospital" | "periodFrom" | "periodTo" | "status" | "groupStatus"
+  "hospital" | "periodFrom" | "periodTo" | "status" | "groupStatus" | "drg"
 >;
 
 /**
@@ -510,6 +509,7 @@ export async function countSettlementLists(
   if (filter.periodTo !== undefined) q = q.where("period", "<=", filter.periodTo);
   if (filter.status !== undefined) q = q.where("status", "=", filter.status);
   if (filter.groupStatus !== undefined) q = q.where("group_status", "=", filter.groupStatus);
+  if (filter.drg !== undefined) q = q.where("drg", "=", filter.drg);
   const r = await q.select(sql<number>`coalesce(sum(lists), 0)::int8`.as("n")).executeTakeFirstOrThrow();
   return Number(r.n);
 }
@@ -521,16 +521,19 @@ export async function listSettlementLists(
 ): Promise<{ total: number; items: SettlementListSummary[] }> {
   let q = db.selectFrom("settlement_list");
   if (filter.hospital !== undefined) q = q.where("hospital_code", "=", filter.hospital);
-  if (filter.periodFrom !== undefined) q = q.where("period", ">=", filter.periodFrom);
-  if (filter.periodTo !== undefined) q = q.where("period", "<=", filter.periodTo);
+  // One month as equality: the (period, received_at) index then yields the newest first.
+  if (filter.periodFrom !== undefined && filter.periodFrom === filter.periodTo)
+    q = q.where("period", "=", filter.periodFrom);
+  else {
+    if (filter.periodFrom !== undefined) q = q.where("period", ">=", filter.periodFrom);
+    if (filter.periodTo !== undefined) q = q.where("period", "<=", filter.periodTo);
+  }
   if (filter.status !== undefined) q = q.where("status", "=", filter.status);
   if (filter.drg !== undefined) q = q.where("drg", "=", filter.drg);
   if (filter.groupStatus !== undefined) q = q.where("group_status", "=", filter.groupStatus);
   const limit = Math.min(Math.max(filter.limit ?? 50, 0), 1000);
   const [count, items] = await Promise.all([
-    filter.drg === undefined
-      ? countSettlementLists(db, filter).then((n) => ({ n }))
-      : q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    countSettlementLists(db, filter).then((n) => ({ n })),
     q
       .select([...SUMMARY_COLUMNS])
       .orderBy("received_at", "desc")

@@ -24,9 +24,9 @@ type Snapshot = Record<string, unknown[]>;
 
 /** The summary rows, zeros left out (a maintained table may keep rows whose count fell to zero). */
 async function snapshot(db: Kysely<StoreDatabase>): Promise<Snapshot> {
-  const lists = await sql`SELECT hospital_code, period, status, group_status, ungrouped, lists
+  const lists = await sql`SELECT hospital_code, period, status, group_status, drg, lists
     FROM settlement_list_count WHERE lists <> 0
-    ORDER BY hospital_code, period, status, group_status, ungrouped`.execute(db);
+    ORDER BY hospital_code, period, status, group_status, drg`.execute(db);
   const findings =
     await sql`SELECT hospital_code, period, rule_id, severity, message_hash, message, findings, lists
     FROM qc_finding_count WHERE findings <> 0 OR lists <> 0
@@ -63,7 +63,7 @@ const uploadArb = fc.record({
   hospital: fc.constantFrom(...HOSPITALS),
   period: fc.constantFrom(...PERIODS),
   groupStatus: fc.constantFrom("OK" as const, "AMBIGUOUS" as const, "UNGROUPABLE" as const),
-  ungrouped: fc.boolean(),
+  drg: fc.constantFrom("0000", "GB25", "ES35"),
   findings: fc.array(findingArb, { maxLength: 4 }),
 });
 
@@ -74,7 +74,7 @@ function toUpload(prefix: string, u: UploadSpec) {
     hospital: u.hospital,
     period: u.period,
     groupStatus: u.groupStatus,
-    drg: u.ungrouped ? "0000" : "GB25",
+    drg: u.drg,
     findings: u.findings,
   });
 }
