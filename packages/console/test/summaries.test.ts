@@ -89,14 +89,47 @@ describe("pages from the store's summaries", () => {
         bureau.cookie,
         await count((q) => q.where(sql<boolean>`error_count + warning_count > 0`)),
       ],
+      [
+        "?hasFindings=false&drg=0000",
+        bureau.cookie,
+        await count((q) => q.where(sql<boolean>`error_count + warning_count = 0`).where("drg", "=", "0000")),
+      ],
+      [
+        "?periodFrom=2025-02&periodTo=2025-02",
+        bureau.cookie,
+        await count((q) => q.where("period", "=", "2025-02")),
+      ],
+      ["?q=S1", bureau.cookie, await count((q) => q.where("setl_id", "like", "S1%"))],
       ["", hospital.cookie, await count((q) => q.where("hospital_code", "=", HOSPITALS[0].code))],
+      [
+        "?hasFindings=false",
+        hospital.cookie,
+        await count((q) =>
+          q
+            .where("hospital_code", "=", HOSPITALS[0].code)
+            .where(sql<boolean>`error_count + warning_count = 0`),
+        ),
+      ],
     ];
     for (const [q, cookie, n] of cases) {
       const res = await s.app.inject({ url: `/api/v1/console/lists${q}`, headers: { cookie } });
       expect((res.json() as { total: number }).total, q).toBe(n);
       const api = await s.app.inject({ url: `/api/v1/settlement-lists${q}`, headers: { cookie } });
-      if (!q.includes("hasFindings")) expect((api.json() as { total: number }).total, q).toBe(n);
+      if (!q.includes("hasFindings") && !q.includes("q="))
+        expect((api.json() as { total: number }).total, q).toBe(n);
     }
     expect(cases[1]?.[2]).toBeGreaterThan(0);
+    for (const [, , n] of cases.slice(5)) expect(n).toBeGreaterThan(0);
+    // The rows are the newest uploads first, also for one month.
+    const month = await s.app.inject({
+      url: "/api/v1/console/lists?periodFrom=2025-02&periodTo=2025-02&limit=5",
+      headers: { cookie: bureau.cookie },
+    });
+    const rows = (month.json() as { rows: { period: string; receivedAt: string; setlId: string }[] }).rows;
+    expect(rows.length).toBe(5);
+    expect(rows.every((r) => r.period === "2025-02")).toBe(true);
+    const order = (a: (typeof rows)[number], b: (typeof rows)[number]) =>
+      a.receivedAt !== b.receivedAt ? (a.receivedAt < b.receivedAt ? 1 : -1) : a.setlId < b.setlId ? -1 : 1;
+    expect([...rows].sort(order)).toEqual(rows);
   });
 });
