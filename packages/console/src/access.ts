@@ -93,6 +93,11 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
+function envelopeSetlId(e: unknown): string | undefined {
+  const id = (e as { input?: { setlinfo?: { setl_id?: unknown } } } | null)?.input?.setlinfo?.setl_id;
+  return typeof id === "string" ? id : undefined;
+}
+
 function envelopeHospital(e: unknown): string | undefined {
   const code = (e as { input?: { setlinfo?: { fixmedins_code?: unknown } } } | null)?.input?.setlinfo
     ?.fixmedins_code;
@@ -169,7 +174,26 @@ export function accessPlugin(options: AccessOptions): FastifyPluginAsync {
           .select("hospital_code")
           .where("setl_id", "=", setlId)
           .executeTakeFirst();
-        if (!row || row.hospital_code !== user.hospitalCode) {
+        // The list's history and refused uploads are shown with it: every version must be the
+        // hospital's own too.
+        const foreign =
+          row?.hospital_code === user.hospitalCode
+            ? await db
+                .selectFrom("settlement_list_history")
+                .select("version")
+                .where("setl_id", "=", setlId)
+                .where("hospital_code", "<>", user.hospitalCode ?? "")
+                .union(
+                  db
+                    .selectFrom("refused_upload")
+                    .select("kept_version as version")
+                    .where("setl_id", "=", setlId)
+                    .where("hospital_code", "<>", user.hospitalCode ?? ""),
+                )
+                .limit(1)
+                .executeTakeFirst()
+            : undefined;
+        if (!row || row.hospital_code !== user.hospitalCode || foreign) {
           return deny(reply, 404, "NOT_FOUND", `结算清单不存在：setl_id=${setlId}`);
         }
       } else if (access.scope === "envelopes") {
@@ -183,6 +207,30 @@ export function accessPlugin(options: AccessOptions): FastifyPluginAsync {
             "FORBIDDEN",
             `第 ${bad + 1} 份清单的定点医药机构编号（${envelopeHospital(envelopes[bad]) ?? "空"}）不是本院（${user.hospitalCode}），医院账号只能上传本院清单`,
           );
+        }
+        // A re-upload replaces the stored list and moves it to history: a hospital may never replace
+        // (and then read) another hospital's list by reusing its setl_id.
+        const ids = [...new Set(envelopes.map(envelopeSetlId).filter((x): x is string => Boolean(x)))];
+        if (
+          ids.length > 0 &&
+          access.scope === "envelopes" &&
+          routeKey(request)?.startsWith("POST /api/v1/settlement-lists")
+        ) {
+          const taken = await db
+            .selectFrom("settlement_list")
+            .select("setl_id")
+            .where("setl_id", "in", ids)
+            .where("hospital_code", "<>", user.hospitalCode ?? "")
+            .limit(1)
+            .executeTakeFirst();
+          if (taken) {
+            return deny(
+              reply,
+              403,
+              "FORBIDDEN",
+              `结算清单 ${taken.setl_id} 已由其他医院上传，医院账号只能上传或更正本院清单`,
+            );
+          }
         }
       }
     });

@@ -28,8 +28,11 @@ async function hasTable(db: ConsoleDb, table: string): Promise<boolean> {
  * those areas are installed.
  */
 async function sourceSignature(db: ConsoleDb): Promise<{ n: number; max: Date | null; signature: string }> {
-  const lists = await sql<{ n: number; max: Date | null }>`SELECT count(*)::int AS n, max(received_at) AS max
-    FROM settlement_list`.execute(db);
+  // The list count from the store's list-count summary (not a count over a million lists) and the
+  // latest upload (an index look-up).
+  const lists = await sql<{ n: number; max: Date | null }>`SELECT
+    (SELECT coalesce(sum(lists), 0) FROM settlement_list_count)::int AS n,
+    (SELECT max(received_at) FROM settlement_list) AS max`.execute(db);
   const n = lists.rows[0]?.n ?? 0;
   const max = lists.rows[0]?.max ?? null;
   const parts = [String(n), max?.toISOString() ?? ""];
@@ -113,6 +116,9 @@ export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
         sum(settled_cases), sum(settled_payment_fen), sum(settled_cost_fen), sum(high_outliers), sum(low_outliers),
         sum(audit_findings), sum(recovered_fen)
       FROM console_cube GROUP BY hospital_code, period, drg, group_status`.execute(trx);
+    // Fresh statistics, so the pages' queries are planned for the new cells.
+    await sql`ANALYZE console_cube`.execute(trx);
+    await sql`ANALYZE console_cube_hd`.execute(trx);
     const loaded = await sql<{
       n: number;
     }>`SELECT count(*)::int AS n FROM console_drg_weight WHERE source = 'loaded'`.execute(trx);

@@ -135,8 +135,31 @@ export const consoleMigrations: readonly NamedMigration[] = [
     },
   },
   {
+    // The list page at a million lists: a hospital's newest lists; the few lists with findings or
+    // refused (a partial index, so the many clean lists cost intake nothing here); the search by
+    // setl_id or medcasno prefix (LIKE 'x%' uses a btree only with pattern ops under a non-C locale).
+    name: "0302_console_list_indexes",
+    async up(db: AnyDb) {
+      await sql`CREATE INDEX IF NOT EXISTS console_settlement_list_hospital_received
+        ON settlement_list (hospital_code, received_at DESC, setl_id)`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS console_settlement_list_flagged
+        ON settlement_list (received_at DESC, setl_id)
+        WHERE error_count > 0 OR warning_count > 0 OR status = 'refused'`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS console_settlement_list_setl_id_prefix
+        ON settlement_list (setl_id text_pattern_ops)`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS console_settlement_list_medcasno_prefix
+        ON settlement_list (medcasno text_pattern_ops)`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`DROP INDEX IF EXISTS console_settlement_list_medcasno_prefix`.execute(db);
+      await sql`DROP INDEX IF EXISTS console_settlement_list_setl_id_prefix`.execute(db);
+      await sql`DROP INDEX IF EXISTS console_settlement_list_flagged`.execute(db);
+      await sql`DROP INDEX IF EXISTS console_settlement_list_hospital_received`.execute(db);
+    },
+  },
+  {
     // The cubes also carry what payment settled and what audit found, where those areas are installed.
-    name: "0302_console_cube_settlement_audit",
+    name: "0303_console_cube_settlement_audit",
     async up(db: AnyDb) {
       for (const t of ["console_cube", "console_cube_hd"]) {
         await sql`ALTER TABLE ${sql.id(t)}

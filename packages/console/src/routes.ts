@@ -7,8 +7,9 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { verify } from "@node-rs/argon2";
 import { INDICATORS } from "@yibao/indicators";
 import { HttpError } from "@yibao/server";
+import { countSettlementLists, type StoreDatabase } from "@yibao/store";
 import ExcelJS from "exceljs";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { Type } from "typebox";
 import type { RouteAccess } from "./access.js";
 import { SESSION_COOKIE } from "./access.js";
@@ -19,6 +20,8 @@ import { recordOperation } from "./oplog.js";
 import { type ConsoleDb, ROLE_NAMES, ROLES, type Role } from "./schema.js";
 
 const PERIOD = "^[0-9]{4}-(0[1-9]|1[0-2])$";
+/** Lists filtered by department, rule or text are counted up to this many. */
+export const LIST_COUNT_CAP = 10_000;
 const ALL: readonly Role[] = ROLES;
 const REGION_VIEWERS: readonly Role[] = ["bureau", "reviewer", "admin"];
 
@@ -200,9 +203,11 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       async (request) => {
         const q = request.query;
         checkRange(q);
-        const [total] = await queryIndicators(db, { dims: [], ...q });
-        const trend = await queryIndicators(db, { dims: ["period"], ...q });
-        const state = await cubeState(db);
+        const [[total], trend, state] = await Promise.all([
+          queryIndicators(db, { dims: [], ...q }),
+          queryIndicators(db, { dims: ["period"], ...q }),
+          cubeState(db),
+        ]);
         return {
           hospital: q.hospital ?? null,
           values: total?.values ?? null,
@@ -225,13 +230,11 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       async (request) => {
         const q = request.query;
         checkRange(q);
-        const rows = await queryIndicators(db, { dims: ["hospital"], ...q });
-        const names = new Map(
-          (await db.selectFrom("hospital").select(["code", "name", "level"]).execute()).map((h) => [
-            h.code,
-            h,
-          ]),
-        );
+        const [rows, hospitals] = await Promise.all([
+          queryIndicators(db, { dims: ["hospital"], ...q }),
+          db.selectFrom("hospital").select(["code", "name", "level"]).execute(),
+        ]);
+        const names = new Map(hospitals.map((h) => [h.code, h]));
         return {
           rows: rows.map((r) => {
             const code = r.keys.hospital ?? "";
@@ -298,24 +301,25 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       async (request) => {
         const q = request.query;
         checkRange(q);
+        // From the store's finding summary (kept with every upload), not the findings themselves.
         let query = db
-          .selectFrom("qc_finding as f")
-          .innerJoin("settlement_list as s", (j) =>
-            j.onRef("s.setl_id", "=", "f.setl_id").onRef("s.version", "=", "f.version"),
-          )
-          .select((eb) => [
+          .selectFrom("qc_finding_count as f")
+          .select([
             "f.rule_id as ruleId",
             "f.severity as severity",
-            eb.fn.min("f.message").as("message"),
-            eb.fn.countAll<number>().as("findings"),
-            sql<number>`count(DISTINCT f.setl_id)`.as("lists"),
-            sql<number>`count(DISTINCT s.hospital_code)`.as("hospitals"),
+            sql<string>`min(f.message) FILTER (WHERE f.findings > 0)`.as("message"),
+            sql<number>`sum(f.findings)`.as("findings"),
+            sql<number>`sum(f.lists)`.as("lists"),
+            sql<number>`count(DISTINCT f.hospital_code) FILTER (WHERE f.findings > 0)`.as("hospitals"),
           ])
           .groupBy(["f.rule_id", "f.severity"])
-          .orderBy("findings", "desc");
-        if (q.hospital) query = query.where("s.hospital_code", "=", q.hospital);
-        if (q.periodFrom) query = query.where("s.period", ">=", q.periodFrom);
-        if (q.periodTo) query = query.where("s.period", "<=", q.periodTo);
+          .having(sql<boolean>`sum(f.findings) > 0`)
+          .orderBy("findings", "desc")
+          .orderBy("f.rule_id")
+          .orderBy("f.severity");
+        if (q.hospital) query = query.where("f.hospital_code", "=", q.hospital);
+        if (q.periodFrom) query = query.where("f.period", ">=", q.periodFrom);
+        if (q.periodTo) query = query.where("f.period", "<=", q.periodTo);
         const rows = await query.execute();
         return {
           rows: rows.map((r) => ({
@@ -365,14 +369,16 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
         const offset = q.offset ? Number(q.offset) : 0;
         let base = db.selectFrom("settlement_list as s");
         if (q.hospital) base = base.where("s.hospital_code", "=", q.hospital);
-        if (q.periodFrom) base = base.where("s.period", ">=", q.periodFrom);
-        if (q.periodTo) base = base.where("s.period", "<=", q.periodTo);
+        // One month as equality: the (period, received_at) index then yields the newest first.
+        if (q.periodFrom && q.periodFrom === q.periodTo) base = base.where("s.period", "=", q.periodFrom);
+        else {
+          if (q.periodFrom) base = base.where("s.period", ">=", q.periodFrom);
+          if (q.periodTo) base = base.where("s.period", "<=", q.periodTo);
+        }
         if (q.status) base = base.where("s.status", "=", q.status);
         if (q.drg) base = base.where("s.drg", "=", q.drg);
         if (q.groupStatus) base = base.where("s.group_status", "=", q.groupStatus);
         if (q.dept) base = base.where("s.dscg_caty", "=", q.dept);
-        if (q.hasFindings === "true") base = base.where(sql<boolean>`s.error_count + s.warning_count > 0`);
-        if (q.hasFindings === "false") base = base.where(sql<boolean>`s.error_count + s.warning_count = 0`);
         if (q.q) {
           const like = `${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
           base = base.where((eb) => eb.or([eb("s.setl_id", "like", like), eb("s.medcasno", "like", like)]));
@@ -390,8 +396,44 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
             ),
           );
         }
+        // Lists with findings or refused ones are few and have their own (partial) index,
+        // console_settlement_list_flagged. Written per column (counts are never negative), so the
+        // planner estimates it from the columns' statistics and proves it implies the index's.
+        const flagged = base.where(sql<boolean>`(s.error_count > 0 OR s.warning_count > 0)`);
+        const countOf = (b: typeof base) =>
+          b
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+            .then((r) => Number(r.n));
+        const summary = () => countSettlementLists(db as unknown as Kysely<StoreDatabase>, q);
+        // Without a filter on department, rule or text the total comes from the store's list-count
+        // summary rather than counting up to a million lists (without findings: all − with findings).
+        const summaryCountable = !q.dept && !q.q && !q.ruleId;
+        if (q.hasFindings === "true") base = flagged;
+        if (q.hasFindings === "false")
+          base = base.where(sql<boolean>`s.error_count = 0 AND s.warning_count = 0`);
+        // A department, rule or text filter is counted over the lists, up to LIST_COUNT_CAP: a broad
+        // prefix can match a third of a million lists, and "more than 10,000" is all the page needs.
+        const capped = (b: typeof base) =>
+          db
+            .selectFrom(
+              b
+                .select(sql`1`.as("one"))
+                .limit(LIST_COUNT_CAP + 1)
+                .as("c"),
+            )
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+            .then((r) => Number(r.n));
+        const total = !summaryCountable
+          ? capped(base)
+          : q.hasFindings === "true"
+            ? countOf(flagged)
+            : q.hasFindings === "false"
+              ? Promise.all([summary(), countOf(flagged)]).then(([all, f]) => all - f)
+              : summary();
         const [countRow, items] = await Promise.all([
-          base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst(),
+          total.then((n) => ({ n })),
           base
             .select([
               "s.setl_id as setlId",
@@ -419,7 +461,12 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
             .execute(),
         ]);
         return {
-          total: Number(countRow?.n ?? 0),
+          total: Math.min(
+            Number(countRow?.n ?? 0),
+            summaryCountable ? Number.MAX_SAFE_INTEGER : LIST_COUNT_CAP,
+          ),
+          /** True when there are more than `total` matching lists (counting stopped at the cap). */
+          totalCapped: !summaryCountable && Number(countRow?.n ?? 0) > LIST_COUNT_CAP,
           limit,
           offset,
           rows: items.map((r) => ({ ...r, period: r.period.trim() })),

@@ -190,6 +190,48 @@ describe("hospital scoping on every endpoint", () => {
     expect(own.statusCode).toBe(200);
   });
 
+  it("a hospital cannot replace another hospital's list by reusing its setl_id", async () => {
+    const before = await s.store.getSettlementList(OTHER_SETL);
+    expect(before?.list.hospital_code).toBe(OTHER);
+    const envelope = sampleList(901, 0) as { input: { setlinfo: { setl_id: string } } };
+    envelope.input.setlinfo.setl_id = OTHER_SETL; // own fixmedins_code, the other hospital's setl_id
+    const res = await s.app.inject({
+      method: "POST",
+      url: "/api/v1/settlement-lists",
+      headers: { cookie: hospital.cookie, "x-csrf-token": hospital.csrf },
+      payload: [envelope],
+    });
+    expect(res.statusCode).toBe(403);
+    const after = await s.store.getSettlementList(OTHER_SETL);
+    expect(after?.list.version).toBe(before?.list.version);
+    expect(after?.list.hospital_code).toBe(OTHER);
+    expect(after?.refusedUploads).toHaveLength(before?.refusedUploads.length ?? -1);
+    // A list with another hospital's version in its history stays hidden from the hospital.
+    const bureauUpload = sampleList(902, 1) as { input: { setlinfo: { setl_id: string } } };
+    const own = sampleList(902, 0) as { input: { setlinfo: { setl_id: string } } };
+    own.input.setlinfo.setl_id = bureauUpload.input.setlinfo.setl_id;
+    for (const payload of [[bureauUpload], [own]]) {
+      const r = await s.app.inject({
+        method: "POST",
+        url: "/api/v1/settlement-lists",
+        headers: { cookie: bureau.cookie, "x-csrf-token": bureau.csrf },
+        payload,
+      });
+      expect(r.statusCode, r.body).toBe(200);
+    }
+    const moved = await s.store.getSettlementList(own.input.setlinfo.setl_id);
+    expect(moved?.list.hospital_code).toBe(OWN);
+    expect(moved?.history.map((h) => h.hospital_code)).toEqual([OTHER]);
+    for (const url of [
+      `/api/v1/settlement-lists/${own.input.setlinfo.setl_id}`,
+      `/api/v1/console/lists/${own.input.setlinfo.setl_id}`,
+    ]) {
+      const r = await s.app.inject({ url, headers: { cookie: hospital.cookie } });
+      expect(r.statusCode, url).toBe(404);
+      expect(r.body.includes(OTHER)).toBe(false);
+    }
+  });
+
   it("the bureau sees every hospital", async () => {
     const r = await s.app.inject({ url: "/api/v1/console/ranking", headers: { cookie: bureau.cookie } });
     const rows = (r.json() as { rows: { hospital: string }[] }).rows;

@@ -2,9 +2,10 @@
  * End to end in Debian's Chromium (playwright-core, never a downloaded browser): a real server on
  * 127.0.0.1 with an ephemeral port, PGlite in memory, the demo scheme and a few hundred stored lists.
  * Each role signs in; the hospital uploads a list and sees it grouped, appeals a finding; the reviewer
- * decides it; the bureau opens a hospital's drill-down. Screenshots go to test-artifacts/console/.
+ * decides it; the bureau opens a hospital's drill-down. A screenshot of every main page goes to
+ * test-artifacts/console/ (issue 6), and the last test checks that each one was written.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -30,6 +31,7 @@ beforeAll(async () => {
     const vite = await import("vite");
     await vite.build({ root: webDir, logLevel: "warn", configFile: resolve(webDir, "vite.config.ts") });
   }
+  rmSync(artifacts, { recursive: true, force: true }); // no stale screenshot passes for a new one
   mkdirSync(artifacts, { recursive: true });
   server = await consoleTestServer(100, webDist);
   base = await server.app.listen({ host: "127.0.0.1", port: 0 });
@@ -132,6 +134,15 @@ describe("console in Chromium", () => {
     await shot(page, "14-hospital-what-if");
     const stored = await server.store.getSettlementList("S000000000888");
     expect(stored).toBeUndefined();
+    await page.click("nav >> text=本院清单");
+    await page.getByTestId("lists-table").locator("tbody tr").first().waitFor();
+    await shot(page, "15-hospital-lists");
+    await page.click("nav >> text=质控问题");
+    await page.getByTestId("qc-table").waitFor();
+    await shot(page, "16-hospital-qc");
+    await page.click("nav >> text=质控申诉");
+    await page.getByTestId("appeals-table").locator("tbody tr", { hasText: setlId }).waitFor();
+    await shot(page, "17-hospital-appeals");
     await page.context().close();
   });
 
@@ -192,5 +203,32 @@ describe("console in Chromium", () => {
     expect(text).toContain("上传结算清单");
     await shot(page, "41-admin-oplog");
     await page.context().close();
+  });
+
+  it("saved a screenshot of every main page as a test artifact", () => {
+    const pages = [
+      "00-login",
+      "10-hospital-overview",
+      "11-hospital-upload",
+      "12-hospital-list-appeal",
+      "13-hospital-departments-physicians",
+      "14-hospital-what-if",
+      "15-hospital-lists",
+      "16-hospital-qc",
+      "17-hospital-appeals",
+      "20-reviewer-queue",
+      "30-bureau-overview",
+      "31-bureau-ranking",
+      "32-bureau-drilldown",
+      "33-bureau-qc",
+      "34-bureau-lists",
+      "40-admin-users",
+      "41-admin-oplog",
+    ];
+    for (const name of pages) {
+      const file = resolve(artifacts, `${name}.png`);
+      expect(existsSync(file), `缺少截图 ${file}`).toBe(true);
+      expect(statSync(file).size, file).toBeGreaterThan(10_000);
+    }
   });
 });

@@ -105,6 +105,7 @@ export async function qcIndicators(
     if (filter.periodTo !== undefined) parts.push(sql`${sql.ref(`${alias}.period`)} <= ${filter.periodTo}`);
     return sql.join(parts, sql` AND `);
   };
+  // From the summaries saveSettlementLists keeps (see rebuildStoreSummaries); rows may hold zeros.
   const lists = await sql<{
     hospital_code: string;
     period: string;
@@ -114,23 +115,23 @@ export async function qcIndicators(
     ambiguous: number;
     ungrouped: number;
   }>`SELECT s.hospital_code, s.period,
-        count(*)::int8 AS lists,
-        count(*) FILTER (WHERE s.status = 'accepted')::int8 AS accepted,
-        count(*) FILTER (WHERE s.status = 'accepted' AND s.group_status = 'OK')::int8 AS grouped,
-        count(*) FILTER (WHERE s.status = 'accepted' AND s.group_status = 'AMBIGUOUS')::int8 AS ambiguous,
-        count(*) FILTER (WHERE s.status = 'accepted' AND s.drg = '0000')::int8 AS ungrouped
-      FROM settlement_list s WHERE ${cond("s")}
-      GROUP BY s.hospital_code, s.period`.execute(db);
+        sum(s.lists)::int8 AS lists,
+        coalesce(sum(s.lists) FILTER (WHERE s.status = 'accepted'), 0)::int8 AS accepted,
+        coalesce(sum(s.lists) FILTER (WHERE s.status = 'accepted' AND s.group_status = 'OK'), 0)::int8 AS grouped,
+        coalesce(sum(s.lists) FILTER (WHERE s.status = 'accepted' AND s.group_status = 'AMBIGUOUS'), 0)::int8 AS ambiguous,
+        coalesce(sum(s.lists) FILTER (WHERE s.status = 'accepted' AND s.drg = '0000'), 0)::int8 AS ungrouped
+      FROM settlement_list_count s WHERE ${cond("s")}
+      GROUP BY s.hospital_code, s.period HAVING sum(s.lists) > 0`.execute(db);
   const refused = await sql<{ hospital_code: string; period: string; n: number }>`
-      SELECT r.hospital_code, r.period, count(*)::int8 AS n FROM refused_upload r WHERE ${cond("r")}
-      GROUP BY r.hospital_code, r.period`.execute(db);
+      SELECT r.hospital_code, r.period, r.uploads::int8 AS n FROM refused_upload_count r
+      WHERE ${cond("r")} AND r.uploads > 0`.execute(db);
   const settled = await sql<{ hospital_code: string; period: string; settled_count: number }>`
       SELECT c.hospital_code, c.period, c.settled_count FROM settled_count c WHERE ${cond("c")}`.execute(db);
   const byRule = await sql<{ rule_id: string; severity: FindingSeverity; findings: number; lists: number }>`
-      SELECT f.rule_id, f.severity, count(*)::int8 AS findings, count(DISTINCT f.setl_id)::int8 AS lists
-      FROM qc_finding f JOIN settlement_list s ON s.setl_id = f.setl_id AND s.version = f.version
-      WHERE ${cond("s")}
-      GROUP BY f.rule_id, f.severity ORDER BY count(*) DESC, f.rule_id`.execute(db);
+      SELECT f.rule_id, f.severity, sum(f.findings)::int8 AS findings, sum(f.lists)::int8 AS lists
+      FROM qc_finding_count f WHERE ${cond("f")}
+      GROUP BY f.rule_id, f.severity HAVING sum(f.findings) > 0
+      ORDER BY sum(f.findings) DESC, f.rule_id, f.severity`.execute(db);
 
   const key = (h: string, p: string) => `${h}\u0000${p}`;
   const rows = new Map<string, Counts & { hospitalCode: string; period: string }>();

@@ -119,7 +119,93 @@ export const storeMigrations: readonly NamedMigration[] = [
       }
     },
   },
+  {
+    // Counts the QC indicators need, kept by saveSettlementLists in the lists' own transaction, so
+    // the indicators read a few thousand rows instead of scanning every list and finding. No CHECK
+    // (count >= 0): a decrement arrives as an INSERT … ON CONFLICT of a negative row, and PostgreSQL
+    // checks the proposed row before it finds the conflict.
+    name: "0002_store_summaries",
+    async up(db: AnyDb) {
+      await sql`CREATE TABLE settlement_list_count (
+        hospital_code text NOT NULL,
+        period char(7) NOT NULL,
+        status text NOT NULL,
+        group_status text NOT NULL,
+        drg text NOT NULL,
+        lists integer NOT NULL,
+        PRIMARY KEY (hospital_code, period, status, group_status, drg)
+      )`.execute(db);
+      await sql`CREATE TABLE qc_finding_count (
+        hospital_code text NOT NULL,
+        period char(7) NOT NULL,
+        rule_id text NOT NULL,
+        severity text NOT NULL,
+        message_hash text NOT NULL,
+        message text NOT NULL,
+        findings integer NOT NULL,
+        lists integer NOT NULL,
+        PRIMARY KEY (hospital_code, period, rule_id, severity, message_hash)
+      )`.execute(db);
+      await sql`CREATE TABLE refused_upload_count (
+        hospital_code text NOT NULL,
+        period char(7) NOT NULL,
+        uploads integer NOT NULL,
+        PRIMARY KEY (hospital_code, period)
+      )`.execute(db);
+      await rebuildStoreSummaries(db);
+    },
+    async down(db: AnyDb) {
+      for (const t of ["refused_upload_count", "qc_finding_count", "settlement_list_count"]) {
+        await sql`DROP TABLE IF EXISTS ${sql.id(t)}`.execute(db);
+      }
+    },
+  },
+  {
+    // Lists filtered by one period or one DRG, newest upload first, straight from an index: the same
+    // two indexes as before with the list order appended (no extra index for intake to keep).
+    name: "0003_store_list_order_indexes",
+    async up(db: AnyDb) {
+      await sql`CREATE INDEX settlement_list_period_received
+        ON settlement_list (period, received_at DESC, setl_id)`.execute(db);
+      await sql`DROP INDEX settlement_list_period`.execute(db);
+      await sql`CREATE INDEX settlement_list_drg_received ON settlement_list (drg, received_at DESC, setl_id)`.execute(
+        db,
+      );
+      await sql`DROP INDEX settlement_list_drg`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`CREATE INDEX settlement_list_period ON settlement_list (period)`.execute(db);
+      await sql`DROP INDEX settlement_list_period_received`.execute(db);
+      await sql`CREATE INDEX settlement_list_drg ON settlement_list (drg)`.execute(db);
+      await sql`DROP INDEX settlement_list_drg_received`.execute(db);
+    },
+  },
 ];
+
+/**
+ * Rebuilds the store's summary tables from the lists in force (the migration's backfill; also for
+ * repairing them after lists were written around `saveSettlementLists`). `lists` of a rule is
+ * attributed to the smallest message of that rule on each list, so its sum over messages is the
+ * number of distinct lists.
+ */
+export async function rebuildStoreSummaries(db: AnyDb): Promise<void> {
+  await sql`DELETE FROM settlement_list_count`.execute(db);
+  await sql`DELETE FROM qc_finding_count`.execute(db);
+  await sql`DELETE FROM refused_upload_count`.execute(db);
+  await sql`INSERT INTO settlement_list_count (hospital_code, period, status, group_status, drg, lists)
+    SELECT hospital_code, period, status, group_status, drg, count(*)
+    FROM settlement_list GROUP BY 1, 2, 3, 4, 5`.execute(db);
+  await sql`INSERT INTO qc_finding_count (hospital_code, period, rule_id, severity, message_hash, message, findings, lists)
+    WITH f AS (
+      SELECT s.hospital_code, s.period, f.rule_id, f.severity, f.message, f.setl_id,
+        min(f.message COLLATE "C") OVER (PARTITION BY f.setl_id, f.rule_id, f.severity) AS first_message
+      FROM qc_finding f JOIN settlement_list s ON s.setl_id = f.setl_id AND s.version = f.version)
+    SELECT hospital_code, period, rule_id, severity, md5(message), message, count(*),
+      count(DISTINCT setl_id) FILTER (WHERE message = first_message)
+    FROM f GROUP BY hospital_code, period, rule_id, severity, message`.execute(db);
+  await sql`INSERT INTO refused_upload_count (hospital_code, period, uploads)
+    SELECT hospital_code, period, count(*) FROM refused_upload GROUP BY 1, 2`.execute(db);
+}
 
 /** A Kysely migration provider over a list of named migrations; duplicate names are an error. */
 export function migrationProvider(migrations: readonly NamedMigration[]): MigrationProvider {

@@ -143,6 +143,43 @@ export interface SettledCountTable {
   updated_at: ColumnType<Date, Date | string, Date | string>;
 }
 
+/**
+ * 清单数汇总: lists in force per hospital, period, status, group status and DRG, kept by
+ * `saveSettlementLists` in the same transaction as the lists.
+ */
+export interface SettlementListCountTable {
+  hospital_code: string;
+  period: string;
+  status: SettlementListStatus;
+  group_status: StoredGroupStatus;
+  drg: string;
+  lists: number;
+}
+
+/**
+ * 质控问题汇总: findings of the lists in force per hospital, period, rule, severity and message. `lists`
+ * counts each list once per rule (on the row of its smallest message of that rule), so summed over
+ * messages it is the number of distinct lists with the rule. Rows may hold zeros.
+ */
+export interface QcFindingCountTable {
+  hospital_code: string;
+  period: string;
+  rule_id: string;
+  severity: FindingSeverity;
+  /** md5(message), the key (messages may be long). */
+  message_hash: string;
+  message: string;
+  findings: number;
+  lists: number;
+}
+
+/** 拒收重传汇总: refused uploads that left an accepted list in force, per hospital and period. */
+export interface RefusedUploadCountTable {
+  hospital_code: string;
+  period: string;
+  uploads: number;
+}
+
 /** Every table of the store's own migrations. */
 export interface StoreDatabase {
   settlement_list: SettlementListTable;
@@ -151,4 +188,7 @@ export interface StoreDatabase {
   refused_upload: RefusedUploadTable;
   hospital: HospitalTable;
   settled_count: SettledCountTable;
+  settlement_list_count: SettlementListCountTable;
+  qc_finding_count: QcFindingCountTable;
+  refused_upload_count: RefusedUploadCountTable;
 }

@@ -7,6 +7,12 @@
  * transaction therefore sees the latest committed version of its lists and no other writer can slip
  * in between reading the current version and moving it to history. Deadlocks and serialization
  * failures, should the server report one anyway, are retried.
+ *
+ * Summaries: the same transaction keeps `settlement_list_count`, `qc_finding_count` and
+ * `refused_upload_count` (see `rebuildStoreSummaries`): the batch's changes are summed in memory (a
+ * replaced version counts −1, its successor +1) and applied last, one `INSERT … ON CONFLICT DO UPDATE`
+ * increment per table with the keys sorted, so concurrent batches touching the same counters wait for
+ * each other only for the moment before commit and always lock them in the same order.
  */
 import { createHash } from "node:crypto";
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
@@ -164,8 +170,140 @@ async function saveInTransaction(
     ) AS locks`.execute(trx);
   await recordHospitals(trx, uploads);
   const outcomes: SaveOutcome[] = new Array(uploads.length);
-  for (const round of rounds(uploads)) await saveRound(trx, uploads, round, outcomes);
+  const deltas = new SummaryDeltas();
+  for (const round of rounds(uploads)) await saveRound(trx, uploads, round, outcomes, deltas);
+  await deltas.apply(trx);
   return outcomes;
+}
+
+/** The part of a version that the summaries are keyed by. */
+interface CountedList {
+  readonly hospital_code: string;
+  readonly period: string;
+  readonly status: SettlementListStatus;
+  readonly group_status: StoredGroupStatus;
+  readonly drg: string;
+}
+
+type CountedFinding = Pick<QcFinding, "ruleId" | "severity" | "message">;
+
+/** C-collation order (UTF-8 bytes), as `rebuildStoreSummaries` picks a rule's first message. */
+function compareC(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+const SEP = "\u0000";
+
+/** The changes a batch makes to the summary tables, applied in one statement per table. */
+class SummaryDeltas {
+  readonly lists = new Map<string, { row: CountedList; n: number }>();
+  readonly findings = new Map<
+    string,
+    { hospital: string; period: string; f: CountedFinding; findings: number; lists: number }
+  >();
+  readonly refused = new Map<string, { hospital: string; period: string; n: number }>();
+
+  /** Counts one version of a list with its findings in (`sign` 1) or out (`sign` −1). */
+  add(list: CountedList, findings: readonly CountedFinding[], sign: 1 | -1): void {
+    const lk = [list.hospital_code, list.period, list.status, list.group_status, list.drg].join(SEP);
+    const l = this.lists.get(lk);
+    if (l) l.n += sign;
+    else this.lists.set(lk, { row: list, n: sign });
+    if (findings.length === 0) return;
+    // A list counts once per rule and severity, on the row of its smallest message of that rule.
+    const first = new Map<string, string>();
+    for (const f of findings) {
+      const rk = `${f.ruleId}${SEP}${f.severity}`;
+      const m = first.get(rk);
+      if (m === undefined || compareC(f.message, m) < 0) first.set(rk, f.message);
+    }
+    for (const f of findings) {
+      const rk = `${f.ruleId}${SEP}${f.severity}`;
+      const k = [list.hospital_code, list.period, rk, f.message].join(SEP);
+      let e = this.findings.get(k);
+      if (!e) {
+        e = { hospital: list.hospital_code, period: list.period, f, findings: 0, lists: 0 };
+        this.findings.set(k, e);
+      }
+      e.findings += sign;
+      if (first.get(rk) === f.message) {
+        e.lists += sign;
+        first.delete(rk); // once per list, even if the message repeats
+      }
+    }
+  }
+
+  addRefused(hospital: string, period: string): void {
+    const k = `${hospital}${SEP}${period}`;
+    const r = this.refused.get(k);
+    if (r) r.n++;
+    else this.refused.set(k, { hospital, period, n: 1 });
+  }
+
+  async apply(trx: Transaction<StoreDatabase>): Promise<void> {
+    const sorted = <T>(m: Map<string, T>, keep: (v: T) => boolean): T[] =>
+      [...m]
+        .filter(([, v]) => keep(v))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, v]) => v);
+    const lists = sorted(this.lists, (v) => v.n !== 0);
+    for (const part of chunks(lists, FINDING_CHUNK)) {
+      await trx
+        .insertInto("settlement_list_count")
+        .values(
+          part.map(({ row, n }) => ({
+            hospital_code: row.hospital_code,
+            period: row.period,
+            status: row.status,
+            group_status: row.group_status,
+            drg: row.drg,
+            lists: n,
+          })),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(["hospital_code", "period", "status", "group_status", "drg"])
+            .doUpdateSet({ lists: sql`settlement_list_count.lists + excluded.lists` }),
+        )
+        .execute();
+    }
+    const findings = sorted(this.findings, (v) => v.findings !== 0 || v.lists !== 0);
+    for (const part of chunks(findings, FINDING_CHUNK)) {
+      await trx
+        .insertInto("qc_finding_count")
+        .values(
+          part.map((e) => ({
+            hospital_code: e.hospital,
+            period: e.period,
+            rule_id: e.f.ruleId,
+            severity: e.f.severity,
+            message_hash: createHash("md5").update(e.f.message, "utf8").digest("hex"),
+            message: e.f.message,
+            findings: e.findings,
+            lists: e.lists,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(["hospital_code", "period", "rule_id", "severity", "message_hash"]).doUpdateSet({
+            findings: sql`qc_finding_count.findings + excluded.findings`,
+            lists: sql`qc_finding_count.lists + excluded.lists`,
+          }),
+        )
+        .execute();
+    }
+    const refused = sorted(this.refused, () => true);
+    if (refused.length > 0) {
+      await trx
+        .insertInto("refused_upload_count")
+        .values(refused.map((r) => ({ hospital_code: r.hospital, period: r.period, uploads: r.n })))
+        .onConflict((oc) =>
+          oc
+            .columns(["hospital_code", "period"])
+            .doUpdateSet({ uploads: sql`refused_upload_count.uploads + excluded.uploads` }),
+        )
+        .execute();
+    }
+  }
 }
 
 async function recordHospitals(trx: Transaction<StoreDatabase>, uploads: readonly SettlementListUpload[]) {
@@ -190,16 +328,17 @@ async function saveRound(
   uploads: readonly SettlementListUpload[],
   round: readonly number[],
   outcomes: SaveOutcome[],
+  deltas: SummaryDeltas,
 ) {
   const ids = round.map((i) => uploads[i]!.list.setl_id);
-  const current = new Map<string, { status: SettlementListStatus; version: number }>();
+  const current = new Map<string, CountedList & { version: number }>();
   for (const part of chunks(ids, FINDING_CHUNK)) {
     const rows = await trx
       .selectFrom("settlement_list")
-      .select(["setl_id", "status", "version"])
+      .select(["setl_id", "status", "version", "hospital_code", "period", "group_status", "drg"])
       .where("setl_id", "in", part)
       .execute();
-    for (const r of rows) current.set(r.setl_id, { status: r.status, version: r.version });
+    for (const r of rows) current.set(r.setl_id, r);
   }
   const writes: { index: number; version: number; status: SettlementListStatus }[] = [];
   const replaced: string[] = [];
@@ -226,6 +365,32 @@ async function saveRound(
         version: cur.version,
       };
     }
+  }
+  // The versions being replaced leave the summaries with the findings they were counted with.
+  const oldFindings = new Map<string, CountedFinding[]>();
+  for (const part of chunks(replaced, FINDING_CHUNK)) {
+    const rows = await trx
+      .selectFrom("qc_finding as f")
+      .innerJoin("settlement_list as s", (j) =>
+        j.onRef("s.setl_id", "=", "f.setl_id").onRef("s.version", "=", "f.version"),
+      )
+      .select(["f.setl_id", "f.rule_id", "f.severity", "f.message"])
+      .where("s.setl_id", "in", part)
+      .execute();
+    for (const r of rows) {
+      const arr = oldFindings.get(r.setl_id) ?? [];
+      arr.push({ ruleId: r.rule_id, severity: r.severity, message: r.message });
+      oldFindings.set(r.setl_id, arr);
+    }
+  }
+  for (const id of replaced) deltas.add(current.get(id)!, oldFindings.get(id) ?? [], -1);
+  for (const w of writes) {
+    const u = uploads[w.index]!;
+    deltas.add({ ...u.list, status: w.status }, u.findings, 1);
+  }
+  for (const { index } of refusedKept) {
+    const u = uploads[index]!;
+    deltas.addRefused(u.list.hospital_code, u.list.period);
   }
   for (const part of chunks(replaced, LIST_CHUNK)) {
     await trx
@@ -324,6 +489,31 @@ export type SettlementListSummary = Omit<Selectable<SettlementListColumns>, "mes
 /** One version of a list with its original message. */
 export type StoredSettlementList = Selectable<SettlementListColumns>;
 
+/** The filters `countSettlementLists` answers from the list-count summary. */
+export type CountableListFilter = Pick<
+  SettlementListFilter,
+  "hospital" | "periodFrom" | "periodTo" | "status" | "groupStatus" | "drg"
+>;
+
+/**
+ * The number of lists in force matching the filter, from `settlement_list_count` (kept with every
+ * upload) instead of counting the lists: a few rows per hospital and period.
+ */
+export async function countSettlementLists(
+  db: Kysely<StoreDatabase>,
+  filter: CountableListFilter = {},
+): Promise<number> {
+  let q = db.selectFrom("settlement_list_count");
+  if (filter.hospital !== undefined) q = q.where("hospital_code", "=", filter.hospital);
+  if (filter.periodFrom !== undefined) q = q.where("period", ">=", filter.periodFrom);
+  if (filter.periodTo !== undefined) q = q.where("period", "<=", filter.periodTo);
+  if (filter.status !== undefined) q = q.where("status", "=", filter.status);
+  if (filter.groupStatus !== undefined) q = q.where("group_status", "=", filter.groupStatus);
+  if (filter.drg !== undefined) q = q.where("drg", "=", filter.drg);
+  const r = await q.select(sql<number>`coalesce(sum(lists), 0)::int8`.as("n")).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 /** Lists matching the filter, newest upload first, with the total count for paging. */
 export async function listSettlementLists(
   db: Kysely<StoreDatabase>,
@@ -331,14 +521,19 @@ export async function listSettlementLists(
 ): Promise<{ total: number; items: SettlementListSummary[] }> {
   let q = db.selectFrom("settlement_list");
   if (filter.hospital !== undefined) q = q.where("hospital_code", "=", filter.hospital);
-  if (filter.periodFrom !== undefined) q = q.where("period", ">=", filter.periodFrom);
-  if (filter.periodTo !== undefined) q = q.where("period", "<=", filter.periodTo);
+  // One month as equality: the (period, received_at) index then yields the newest first.
+  if (filter.periodFrom !== undefined && filter.periodFrom === filter.periodTo)
+    q = q.where("period", "=", filter.periodFrom);
+  else {
+    if (filter.periodFrom !== undefined) q = q.where("period", ">=", filter.periodFrom);
+    if (filter.periodTo !== undefined) q = q.where("period", "<=", filter.periodTo);
+  }
   if (filter.status !== undefined) q = q.where("status", "=", filter.status);
   if (filter.drg !== undefined) q = q.where("drg", "=", filter.drg);
   if (filter.groupStatus !== undefined) q = q.where("group_status", "=", filter.groupStatus);
   const limit = Math.min(Math.max(filter.limit ?? 50, 0), 1000);
   const [count, items] = await Promise.all([
-    q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    countSettlementLists(db, filter).then((n) => ({ n })),
     q
       .select([...SUMMARY_COLUMNS])
       .orderBy("received_at", "desc")

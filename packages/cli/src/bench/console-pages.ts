@@ -39,8 +39,11 @@ try {
       : `载入 ${r.lists} 份清单用时 ${((performance.now() - t) / 1000).toFixed(0)} 秒`,
   );
   t = performance.now();
-  await refreshCube(consoleDb(store));
-  log(`指标汇总刷新用时 ${((performance.now() - t) / 1000).toFixed(1)} 秒`);
+  if (process.env.BENCH_SKIP_REFRESH === "1") log("跳过指标汇总刷新（BENCH_SKIP_REFRESH=1）");
+  else {
+    await refreshCube(consoleDb(store));
+    log(`指标汇总刷新用时 ${((performance.now() - t) / 1000).toFixed(1)} 秒`);
+  }
   const passwords = { bureau: "bench-bureau-1", hospital: "bench-hospital-1" };
   await ensureDemoAccounts(store, { passwords });
   const app = await buildServer({ store, scheme, plugins: consolePlugins({ store, checkIntervalMs: 0 }) });
@@ -70,7 +73,22 @@ try {
     }
   ).rows?.[0];
   const h = anyHospital?.code ?? anyHospital?.hospital ?? anyHospital?.key ?? "";
+  const someList = (
+    JSON.parse(
+      (await app.inject({ url: "/api/v1/console/lists?limit=1", headers: { cookie: hospital } })).body,
+    ) as { rows?: { setlId?: string }[] }
+  ).rows?.[0]?.setlId;
+  const someRule =
+    (
+      JSON.parse(
+        (await app.inject({ url: "/api/v1/console/qc/rules", headers: { cookie: bureau } })).body,
+      ) as {
+        rows?: { ruleId?: string }[];
+      }
+    ).rows?.[0]?.ruleId ?? "QC-TIME-001";
+  // The list page asks for 1,000 rows with its filters; every page loads /meta first.
   const pages: [string, string, string][] = [
+    ["元数据（每页）", "/api/v1/console/meta", bureau],
     ["区域概览", "/api/v1/console/overview", bureau],
     ["区域概览（单月）", `/api/v1/console/overview?periodFrom=${last}&periodTo=${last}`, bureau],
     ["医院排名", "/api/v1/console/ranking", bureau],
@@ -80,6 +98,18 @@ try {
     ["医院下钻：月份", `/api/v1/console/breakdown?hospital=${h}&dim=period`, bureau],
     ["质控问题", "/api/v1/console/qc/rules", bureau],
     ["清单查询", "/api/v1/console/lists", bureau],
+    ["清单查询（页面，1000 行）", "/api/v1/console/lists?limit=1000", bureau],
+    ["清单查询（有质控问题）", "/api/v1/console/lists?limit=1000&hasFindings=true", bureau],
+    ["清单查询（无质控问题）", "/api/v1/console/lists?limit=1000&hasFindings=false", bureau],
+    ["清单查询（按规则）", `/api/v1/console/lists?limit=1000&ruleId=${someRule}`, bureau],
+    ["清单查询（已拒收）", "/api/v1/console/lists?limit=1000&status=refused", bureau],
+    [
+      "清单查询（检索结算ID前缀）",
+      `/api/v1/console/lists?limit=1000&q=${someList?.slice(0, 8) ?? "S"}`,
+      bureau,
+    ],
+    ["清单查询（检索结算ID）", `/api/v1/console/lists?limit=1000&q=${someList ?? "S"}`, bureau],
+    ["清单查询（按病组）", "/api/v1/console/lists?limit=1000&drg=ES35", bureau],
     [
       "清单查询（按月按病组）",
       `/api/v1/console/lists?periodFrom=${first}&periodTo=${first}&drg=ES35`,
@@ -89,7 +119,12 @@ try {
     ["操作日志", "/api/v1/console/oplog", bureau],
     ["医院：本院概览", "/api/v1/console/overview", hospital],
     ["医院：科室盈亏", "/api/v1/console/breakdown?dim=dept", hospital],
+    ["医院：元数据", "/api/v1/console/meta", hospital],
     ["医院：本院清单", "/api/v1/console/lists", hospital],
+    ["医院：本院清单（页面，1000 行）", "/api/v1/console/lists?limit=1000", hospital],
+    ["医院：清单详情", `/api/v1/console/lists/${someList ?? "none"}`, hospital],
+    ["医院：质控问题", "/api/v1/console/qc/rules", hospital],
+    ["医院：申诉", "/api/v1/console/appeals", hospital],
     ["接口：清单查询", "/api/v1/settlement-lists?limit=50", bureau],
     ["接口：质控指标", "/api/v1/qc/indicators", bureau],
   ];

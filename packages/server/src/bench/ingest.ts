@@ -2,18 +2,20 @@
  * Load test of settlement-list intake over HTTP (结算清单接收压测), not part of `npm test`.
  *
  *   node packages/server/dist/bench/ingest.js [--n 20000] [--concurrency 32] [--batch 1] [--database-url URL]
+ *     [--schema-prefix bench] [--migrations @yibao/console#consoleMigrations]
  *
  * Starts the server in a child process on 127.0.0.1 against PostgreSQL (DATABASE_URL, else the local
- * test server) in a fresh schema, sends N generated valid lists with bounded concurrency over HTTP
+ * test server) in a fresh schema (`<schema-prefix>_<random>`), sends N generated valid lists with bounded concurrency over HTTP
  * (keep-alive fetch), `--batch` lists per request, then reports sustained lists/s, request latency
  * percentiles, and checks that the database holds exactly N lists. The schema is dropped afterwards
- * unless --keep is given; `--profile DIR` writes a CPU profile of the server process.
+ * unless --keep is given; `--migrations MODULE#EXPORT` also runs another package's migrations (e.g. the
+ * console's indexes on settlement_list, as `yibao serve` does); `--profile DIR` writes a CPU profile of the server process.
  */
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { dropSchema, openStore } from "@yibao/store";
+import { dropSchema, type NamedMigration, openStore } from "@yibao/store";
 import { sampleSettlementMessage } from "../sample-lists.js";
 import { startServer } from "../start.js";
 
@@ -21,11 +23,14 @@ const DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test";
 
 async function child(): Promise<void> {
   const schema = process.env.BENCH_SCHEMA as string;
+  const [module, name] = (process.env.BENCH_MIGRATIONS ?? "").split("#");
+  const migrations = module ? ((await import(module)) as Record<string, NamedMigration[]>)[name ?? ""] : [];
+  if (!migrations) throw new Error(`找不到迁移：${process.env.BENCH_MIGRATIONS}`);
   const server = await startServer({
     port: 0,
     host: "127.0.0.1",
     logLevel: "warn",
-    store: { databaseUrl: process.env.BENCH_DATABASE_URL as string, schema, poolSize: 4 },
+    store: { databaseUrl: process.env.BENCH_DATABASE_URL as string, schema, poolSize: 4, migrations },
   });
   process.send?.({ url: server.url });
   process.on("message", async (m) => {
@@ -49,6 +54,10 @@ async function main(): Promise<void> {
       batch: { type: "string", default: "1" },
       "database-url": { type: "string" },
       keep: { type: "boolean", default: false },
+      /** The fresh schema is named `<prefix>_<random hex>`. */
+      "schema-prefix": { type: "string", default: "bench" },
+      /** `MODULE#EXPORT`: more migrations to run, e.g. `@yibao/console#consoleMigrations`. */
+      migrations: { type: "string" },
       /** Write a CPU profile of the server process into this directory. */
       profile: { type: "string" },
     },
@@ -57,10 +66,15 @@ async function main(): Promise<void> {
   const concurrency = Number(values.concurrency);
   const batch = Number(values.batch);
   const databaseUrl = values["database-url"] ?? process.env.DATABASE_URL ?? DEFAULT_URL;
-  const schema = `bench_${randomBytes(5).toString("hex")}`;
+  const schema = `${values["schema-prefix"]}_${randomBytes(5).toString("hex")}`;
 
   const proc = fork(fileURLToPath(import.meta.url), ["--child"], {
-    env: { ...process.env, BENCH_SCHEMA: schema, BENCH_DATABASE_URL: databaseUrl },
+    env: {
+      ...process.env,
+      BENCH_SCHEMA: schema,
+      BENCH_DATABASE_URL: databaseUrl,
+      BENCH_MIGRATIONS: values.migrations ?? "",
+    },
     stdio: "inherit",
     execArgv: values.profile ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : [],
   });

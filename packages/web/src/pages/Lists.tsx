@@ -35,7 +35,10 @@ export function ListsPage({ meta }: { meta: Meta }) {
     drg: "",
   });
   const path = `/api/v1/console/lists${qs({ ...filters, limit: 1000 })}`;
-  const [data, error] = useLoad(() => api.get<{ total: number; rows: ListRow[] }>(path), [path]);
+  const [data, error] = useLoad(
+    () => api.get<{ total: number; totalCapped?: boolean; rows: ListRow[] }>(path),
+    [path],
+  );
   const set = (k: keyof typeof filters) => (e: { target: { value: string } }) =>
     setFilters({ ...filters, [k]: e.target.value });
   const columns: Column<ListRow>[] = [
@@ -93,7 +96,9 @@ export function ListsPage({ meta }: { meta: Meta }) {
         <input placeholder="结算ID/病案号前缀" value={filters.q} onChange={set("q")} />
       </div>
       <ErrorNote error={error} />
-      <Card title={`清单（共 ${data?.total ?? 0} 份，显示最近 ${data?.rows.length ?? 0} 份）`}>
+      <Card
+        title={`清单（共 ${data?.total ?? 0}${data?.totalCapped ? " 余" : ""} 份，显示最近 ${data?.rows.length ?? 0} 份）`}
+      >
         <DataTable
           testId="lists-table"
           columns={columns}
