@@ -4,8 +4,9 @@
  * 1. access: every /api route of every area, tried by a hospital account against another hospital's
  *    data, never returns that data and never changes it;
  * 2. end to end in Debian's Chromium: the hospital appeals an audit finding with evidence, the reviewer
- *    upholds it, the bureau records the deduction and clears the year (the deduction is in the
- *    hospital's statement), the reviewer approves a special case; screenshots go to
+ *    upholds it, the bureau records the deduction (it shows in the console's indicators with the
+ *    settled surplus) and clears the year (the deduction is in the hospital's statement), the reviewer
+ *    approves a special case; screenshots go to
  *    test-artifacts/platform/.
  */
 import { existsSync, mkdirSync } from "node:fs";
@@ -132,7 +133,7 @@ describe("access on every route of the platform", () => {
     const urls = apiRoutes().map((r) => `${r.method} ${r.url}`);
     for (const u of [
       "GET /api/v1/payment/settlements",
-      "GET /api/v1/payment/balance",
+      "GET /api/v1/payment/clearing/:year/prepaid",
       "GET /api/v1/payment/clearing/:year",
       "POST /api/v1/payment/special-cases",
       "GET /api/v1/audit/findings",
@@ -204,7 +205,7 @@ describe("access on every route of the platform", () => {
     for (const url of [
       "/api/v1/payment/settlements?pageSize=1000",
       "/api/v1/audit/findings?limit=1000",
-      "/api/v1/payment/balance?by=dept",
+      "/api/v1/console/breakdown?dim=dept",
     ]) {
       const res = await app.inject({ url, headers: { cookie: hospital.cookie } });
       expect(res.statusCode, url).toBe(200);
@@ -329,9 +330,9 @@ describe("platform in Chromium", () => {
     const balance = await sql<{ b: string }>`SELECT sum(balance_fen)::text AS b FROM stay_settlement
       WHERE hospital_code = ${own}`.execute(consoleDb(store));
     expect(mine.surplusFen).toBe(Number(balance.rows[0]?.b));
-    await bureau.goto(`${base}/balance`);
-    await bureau.getByTestId("balance-table").locator("tbody tr").first().waitFor();
-    await shot(bureau, "05-bureau-balance");
+    await bureau.goto(`${base}/hospitals/${own}`);
+    await bureau.getByTestId("drilldown-table").locator("tbody tr").first().waitFor();
+    await shot(bureau, "05-bureau-drilldown-settled");
   });
 
   it("reviewer: approves a special case, which re-settles the stay", async () => {
@@ -351,10 +352,10 @@ describe("platform in Chromium", () => {
     expect(Number(s.rows[0]?.special_review_fen)).toBe(100_000);
   });
 
-  it("hospital: its own balance by department and its clearing statement", async () => {
-    const page = await open("hospital", "/balance");
-    await page.getByTestId("balance-table").locator("tbody tr").first().waitFor();
-    await shot(page, "07-hospital-balance");
+  it("hospital: its own surplus/loss by department and its clearing statement", async () => {
+    const page = await open("hospital", `/hospitals/${own}`);
+    await page.getByTestId("drilldown-table").locator("tbody tr").first().waitFor();
+    await shot(page, "07-hospital-departments");
     await page.goto(`${base}/clearing`);
     await page.getByTestId("clearing-table").locator("tbody tr").first().waitFor();
     expect(await page.getByTestId("clearing-table").locator("tbody tr").count()).toBe(1);

@@ -5,17 +5,16 @@
  */
 import { formatSeed002Report, PolicyDataError, SettlementError } from "@yibao/payment";
 import { HttpError, type ServerPlugin } from "@yibao/server";
-import { DEFAULT_CODE_TABLES } from "@yibao/settlement";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { type Static, Type } from "typebox";
 import { calibrate } from "./calibrate.js";
 import { clearYearJob, getClearing } from "./clearing.js";
 import {
   approveSpecialCase,
-  balanceBreakdown,
   getSettlement,
   listSettlements,
   listSpecialCases,
+  prepaidOfYear,
 } from "./queries.js";
 import {
   getVersion,
@@ -111,20 +110,6 @@ const SettlementQuery = Type.Object(
     outlier: Type.Optional(Type.Union([Type.Literal("high"), Type.Literal("low"), Type.Literal("none")])),
     page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-  },
-  { additionalProperties: false },
-);
-const BalanceQuery = Type.Object(
-  {
-    by: Type.Union([
-      Type.Literal("hospital"),
-      Type.Literal("dept"),
-      Type.Literal("physician"),
-      Type.Literal("drg"),
-    ]),
-    hospital: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
-    periodFrom: Type.Optional(Type.String({ pattern: PERIOD })),
-    periodTo: Type.Optional(Type.String({ pattern: PERIOD })),
   },
   { additionalProperties: false },
 );
@@ -351,6 +336,11 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
       },
     );
     app.get(
+      "/clearing/:year/prepaid",
+      { config: access(["bureau", "reviewer", "admin"], "none"), schema: { params: YearParams } },
+      async (request) => prepaidOfYear(app.yibao.store, (request.params as Static<typeof YearParams>).year),
+    );
+    app.get(
       "/clearing/:year",
       { config: access(ALL, "query"), schema: { params: YearParams, querystring: HospitalQuery } },
       async (request) => {
@@ -397,23 +387,6 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
         items: await listSpecialCases(app.yibao.store, request.query as Static<typeof HospitalQuery>),
       }),
     );
-    app.get(
-      "/balance",
-      { config: access(ALL, "query"), schema: { querystring: BalanceQuery } },
-      async (request) => {
-        const q = request.query as Static<typeof BalanceQuery>;
-        const rows = await balanceBreakdown(app.yibao.store, q);
-        // Names from the department code table (诊疗科目) and the scheme's DRG names.
-        const names: Record<string, string> | undefined =
-          q.by === "dept"
-            ? DEFAULT_CODE_TABLES.tables.caty?.codes
-            : q.by === "drg"
-              ? Object.fromEntries(app.yibao.scheme.drgs.map((d) => [d.code, d.name]))
-              : undefined;
-        return { rows: names ? rows.map((r) => ({ ...r, name: r.name || (names[r.key] ?? "") })) : rows };
-      },
-    );
-
     app.post(
       "/special-cases",
       { config: access(["reviewer", "bureau"], "none", "核准特病单议"), schema: { body: SpecialCaseBody } },

@@ -168,71 +168,18 @@ export async function listSpecialCases(
   }));
 }
 
-/** The dimensions surplus and loss can be broken down by (结余分析维度). */
-export type BalanceDimension = "hospital" | "dept" | "physician" | "drg";
-
-/** Surplus or loss of one cell (盈亏): DRG payment against the stays' cost, in fen. */
-export interface BalanceRow {
-  readonly key: string;
-  /** Department, physician or DRG name where the lists carry one. */
-  readonly name: string;
-  readonly cases: number;
-  readonly drgPaymentFen: number;
-  readonly totalCostFen: number;
-  readonly fundPaymentFen: number;
-  /** 结余(+)/超支(−) = DRG payment − cost. */
-  readonly balanceFen: number;
-  readonly highOutliers: number;
-  readonly lowOutliers: number;
-}
-
-const BALANCE_KEY: Readonly<Record<BalanceDimension, string>> = {
-  hospital: "s.hospital_code",
-  dept: "l.dscg_caty",
-  physician: "coalesce(l.message->'input'->'setlinfo'->>'chfpdr_code', '')",
-  drg: "s.drg",
-};
-const BALANCE_NAME: Readonly<Record<BalanceDimension, string>> = {
-  hospital: "max(l.hospital_name)",
-  dept: "''",
-  physician: "max(coalesce(l.message->'input'->'setlinfo'->>'chfpdr_name', ''))",
-  drg: "''",
-};
-
 /**
- * 病组结余分析: the current settlements summed by hospital, discharge department, attending physician
- * or DRG over a period range, most overspent first. Sums are exact (bigint fen).
+ * What the fund prepaid (基金预付) for a year's stays: the sum of the current settlements' fund
+ * payments, with the number of stays (the default budget a clearing is proposed with).
  */
-export async function balanceBreakdown(
+export async function prepaidOfYear(
   store: Store,
-  f: {
-    readonly by: BalanceDimension;
-    readonly hospital?: string;
-    readonly periodFrom?: string;
-    readonly periodTo?: string;
-  },
-): Promise<BalanceRow[]> {
-  const key = sql.raw(BALANCE_KEY[f.by]);
-  const r = await sql<
-    Record<string, string | number>
-  >`SELECT ${key} AS key, ${sql.raw(BALANCE_NAME[f.by])} AS name,
-      count(*)::int AS cases, sum(s.drg_payment_fen)::text AS pay, sum(s.total_cost_fen)::text AS cost,
-      sum(s.fund_payment_fen)::text AS fund, sum(s.balance_fen)::text AS balance,
-      count(*) FILTER (WHERE s.outlier = 'high')::int AS high, count(*) FILTER (WHERE s.outlier = 'low')::int AS low
-    FROM stay_settlement s JOIN settlement_list l ON l.setl_id = s.setl_id
-    WHERE (${f.hospital ?? null}::text IS NULL OR s.hospital_code = ${f.hospital ?? null})
-      AND (${f.periodFrom ?? null}::text IS NULL OR s.period >= ${f.periodFrom ?? null})
-      AND (${f.periodTo ?? null}::text IS NULL OR s.period <= ${f.periodTo ?? null})
-    GROUP BY 1 ORDER BY sum(s.balance_fen), 1 LIMIT 2000`.execute(dbOf(store));
-  return r.rows.map((x) => ({
-    key: String(x.key),
-    name: String(x.name ?? ""),
-    cases: Number(x.cases),
-    drgPaymentFen: Number(x.pay),
-    totalCostFen: Number(x.cost),
-    fundPaymentFen: Number(x.fund),
-    balanceFen: Number(x.balance),
-    highOutliers: Number(x.high),
-    lowOutliers: Number(x.low),
-  }));
+  year: number,
+): Promise<{ stays: number; fundPaymentFen: number }> {
+  const r = await sql<{
+    n: number;
+    fund: string | null;
+  }>`SELECT count(*)::int AS n, sum(fund_payment_fen)::text AS fund
+    FROM stay_settlement WHERE period >= ${`${year}-01`} AND period <= ${`${year}-12`}`.execute(dbOf(store));
+  return { stays: Number(r.rows[0]?.n ?? 0), fundPaymentFen: Number(r.rows[0]?.fund ?? 0) };
 }

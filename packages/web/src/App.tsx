@@ -8,7 +8,7 @@ import { AuditPage } from "./pages/Audit";
 import { DrilldownPage } from "./pages/Drilldown";
 import { ListDetailPage, ListsPage } from "./pages/Lists";
 import { OverviewPage } from "./pages/Overview";
-import { BalancePage, ClearingPage, SpecialCasesPage } from "./pages/Payment";
+import { ClearingPage, SpecialCasesPage } from "./pages/Payment";
 import { QcPage } from "./pages/Qc";
 import { RankingPage } from "./pages/Ranking";
 import { UploadPage, WhatIfPage } from "./pages/Upload";
@@ -27,7 +27,6 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/overview", label: "本院概览" },
         { path: "/lists", label: "本院清单" },
         { path: `/hospitals/${own}`, label: "科室与医师结余" },
-        { path: "/balance", label: "结算盈亏" },
         { path: "/qc", label: "质控问题" },
         { path: "/upload", label: "上传清单" },
         { path: "/what-if", label: "试分组" },
@@ -62,7 +61,6 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/audit", label: "智能审核" },
         { path: "/appeals", label: "质控申诉" },
         { path: "/special-cases", label: "特病单议" },
-        { path: "/balance", label: "结算盈亏" },
         { path: "/clearing", label: "年终清算" },
         { path: "/what-if", label: "试分组" },
         { path: "/oplog", label: "操作日志" },
@@ -101,8 +99,6 @@ function page(path: string, meta: Meta): ReactNode {
       return <SpecialCasesPage meta={meta} />;
     case "/clearing":
       return <ClearingPage meta={meta} />;
-    case "/balance":
-      return <BalancePage meta={meta} />;
     default:
       return null;
   }

@@ -1,19 +1,10 @@
 /**
- * 付费: special-case review (特病单议), year-end clearing statements (年终清算) and surplus or loss
- * from the actual settlements (结算盈亏) by department, physician, DRG or hospital.
+ * 付费: special-case review (特病单议) and year-end clearing statements (年终清算). Surplus or loss by
+ * department, physician and DRG is on the drill-down page, from the indicator cubes.
  */
 import { useState } from "react";
 import { api, type Meta, qs } from "../api";
-import {
-  Card,
-  Chart,
-  type Column,
-  DataTable,
-  ErrorNote,
-  PeriodPicker,
-  type PeriodRange,
-  useLoad,
-} from "../components";
+import { Card, Chart, type Column, DataTable, ErrorNote, useLoad } from "../components";
 import { yuan } from "../format";
 import { navigate } from "../router";
 
@@ -266,13 +257,11 @@ export function ClearingPage({ meta }: { meta: Meta }) {
   const [prepaid] = useLoad(
     () =>
       canClear
-        ? api.get<{ rows: { fundPaymentFen: number }[] }>(
-            `/api/v1/payment/balance${qs({ by: "hospital", periodFrom: `${year}-01`, periodTo: `${year}-12` })}`,
-          )
-        : Promise.resolve({ rows: [] }),
-    [year, canClear],
+        ? api.get<{ stays: number; fundPaymentFen: number }>(`${path}/prepaid`)
+        : Promise.resolve({ stays: 0, fundPaymentFen: 0 }),
+    [path, canClear],
   );
-  const suggested = (prepaid?.rows ?? []).reduce((n, r) => n + r.fundPaymentFen, 0);
+  const suggested = prepaid?.fundPaymentFen ?? 0;
   const clear = async () => {
     const b = yuanInput(budget === "" && suggested > 0 ? (suggested / 100).toFixed(2) : budget);
     if (b === null) {
@@ -406,128 +395,6 @@ export function ClearingPage({ meta }: { meta: Meta }) {
           </Card>
         </>
       )}
-    </div>
-  );
-}
-
-interface BalanceRow {
-  key: string;
-  name: string;
-  cases: number;
-  drgPaymentFen: number;
-  totalCostFen: number;
-  fundPaymentFen: number;
-  balanceFen: number;
-  highOutliers: number;
-  lowOutliers: number;
-}
-
-const BALANCE_DIMS = [
-  { id: "dept", name: "按科室" },
-  { id: "physician", name: "按医师" },
-  { id: "drg", name: "按病组" },
-  { id: "hospital", name: "按医院" },
-] as const;
-
-/** 结算盈亏: surplus or loss of the actual settlements (病组支付 − 费用). */
-export function BalancePage({ meta }: { meta: Meta }) {
-  const own = meta.user.hospitalCode;
-  const dims = BALANCE_DIMS.filter((d) => d.id !== "hospital" || own === null);
-  const [by, setBy] = useState<(typeof BALANCE_DIMS)[number]["id"]>(own ? "dept" : "hospital");
-  const [hospital, setHospital] = useState("");
-  const [range, setRange] = useState<PeriodRange>({ periodFrom: "", periodTo: "" });
-  const path = `/api/v1/payment/balance${qs({ by, hospital, ...range })}`;
-  const [data, error] = useLoad(() => api.get<{ rows: BalanceRow[] }>(path), [path]);
-  const rows = data?.rows ?? [];
-  const dimName = { dept: "科室", physician: "医师", drg: "病组", hospital: "医院" }[by];
-  const total = rows.reduce((t, r) => ({ cases: t.cases + r.cases, balance: t.balance + r.balanceFen }), {
-    cases: 0,
-    balance: 0,
-  });
-  const chartRows = rows.slice(0, 15).concat(rows.length > 30 ? rows.slice(-15) : rows.slice(15));
-  const columns: Column<BalanceRow>[] = [
-    { key: "key", title: `${dimName}代码` },
-    { key: "name", title: `${dimName}名称` },
-    { key: "cases", title: "病例数", kind: "count" },
-    { key: "drgPaymentFen", title: "病组支付（元）", kind: "money" },
-    { key: "totalCostFen", title: "总费用（元）", kind: "money" },
-    { key: "balanceFen", title: "结余/超支（元）", kind: "money" },
-    { key: "fundPaymentFen", title: "基金支付（元）", kind: "money" },
-    { key: "highOutliers", title: "高倍率", kind: "count" },
-    { key: "lowOutliers", title: "低倍率", kind: "count" },
-  ];
-  return (
-    <div>
-      <div className="page-title">
-        <h1>结算盈亏</h1>
-        <span className="filters">
-          {own === null && by !== "hospital" && (
-            <select aria-label="医院" value={hospital} onChange={(e) => setHospital(e.target.value)}>
-              <option value="">全部医院</option>
-              {meta.hospitals.map((h) => (
-                <option key={h.code} value={h.code}>
-                  {h.name}
-                </option>
-              ))}
-            </select>
-          )}
-          <PeriodPicker periods={meta.periods} value={range} onChange={setRange} />
-        </span>
-      </div>
-      <div className="tabs" role="tablist">
-        {dims.map((d) => (
-          <button
-            type="button"
-            key={d.id}
-            role="tab"
-            className={d.id === by ? "active" : ""}
-            onClick={() => setBy(d.id)}
-          >
-            {d.name}
-          </button>
-        ))}
-      </div>
-      <ErrorNote error={error} />
-      <p className="muted" data-testid="balance-summary">
-        按实际结算（病组支付 − 病例总费用）：{total.cases.toLocaleString("zh-CN")} 例，合计
-        {total.balance >= 0 ? "结余" : "超支"} {yuan(Math.abs(total.balance))} 元。
-      </p>
-      <Card title={`${dimName}结余/超支（元，超支最多与结余最多者）`}>
-        <Chart
-          testId="balance-chart"
-          height={Math.max(220, chartRows.length * 22 + 60)}
-          option={{
-            tooltip: { trigger: "axis" },
-            grid: { left: 200 },
-            xAxis: { type: "value" },
-            yAxis: {
-              type: "category",
-              data: chartRows.map((r) => r.name || r.key),
-              axisLabel: { interval: 0 },
-            },
-            series: [
-              {
-                type: "bar",
-                name: "结余/超支",
-                data: chartRows.map((r) => ({
-                  value: (r.balanceFen / 100).toFixed(2),
-                  itemStyle: { color: r.balanceFen >= 0 ? "#3a9d5d" : "#d9534f" },
-                })),
-              },
-            ],
-          }}
-        />
-      </Card>
-      <Card title={`${dimName}明细`}>
-        <DataTable
-          testId="balance-table"
-          columns={columns}
-          rows={rows}
-          rowKey={(r) => r.key}
-          exportPath={path}
-          exportName={`结算盈亏-${dimName}`}
-        />
-      </Card>
     </div>
   );
 }
