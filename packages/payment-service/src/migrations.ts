@@ -277,4 +277,17 @@ export const paymentMigrations: readonly NamedMigration[] = [
       await sql`DROP TABLE IF EXISTS payment_list_cost`.execute(db);
     },
   },
+  {
+    // The special-case review lists the high-cost outliers (特病单议候选): a few percent of the stays,
+    // newest period first. A partial index keeps that page fast at a million settlements and costs
+    // the writes of the other stays nothing.
+    name: "0102_stay_settlement_high_outliers",
+    async up(db: AnyDb) {
+      await sql`CREATE INDEX stay_settlement_high_outlier ON stay_settlement (period DESC, setl_id)
+        WHERE outlier = 'high'`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`DROP INDEX IF EXISTS stay_settlement_high_outlier`.execute(db);
+    },
+  },
 ];
