@@ -102,13 +102,13 @@ export class CodeIndex {
    */
   findAscii(bytes: Uint8Array, start: number, end: number): number {
     const n = end - start;
-    if (n === 0 || n > INLINE_CHARS) return this.findWide(String.fromCharCode(...bytes.subarray(start, end)));
+    if (n === 0 || n > INLINE_CHARS) return this.findWideAscii(bytes, start, end);
     let w0 = 0;
     let w1 = 0;
     let w2 = 0;
     for (let i = 0; i < n; i++) {
       const ch = bytes[start + i] as number;
-      if (ch === 0) return this.findWide(String.fromCharCode(...bytes.subarray(start, end)));
+      if (ch === 0) return this.findWideAscii(bytes, start, end);
       const v = ch << ((i & 3) << 3);
       if (i < 4) w0 |= v;
       else if (i < 8) w1 |= v;
@@ -138,6 +138,29 @@ export class CodeIndex {
         const kind = t[at + 2] as number;
         if (kind === 0) return -1;
         if (kind === WIDE && t[at + 1] === h && this.codes[this.ids[k] as number] === code) return k;
+      }
+    }
+  }
+
+  /** {@link findWide} for the ASCII code spelt by `bytes[start .. end)`, without making a string. */
+  private findWideAscii(bytes: Uint8Array, start: number, end: number): number {
+    let h = ~(end - start);
+    for (let i = start; i < end; i++) h = mix(h, bytes[i] as number);
+    h = finish(h);
+    const t = this.table;
+    const mask = this.mask;
+    for (let k = h & mask; ; k = (k + 1) & mask) {
+      const at = k * STRIDE;
+      if (t[at] === 0) {
+        const kind = t[at + 2] as number;
+        if (kind === 0) return -1;
+        if (kind === WIDE && t[at + 1] === h) {
+          const code = this.codes[this.ids[k] as number] as string;
+          let i = 0;
+          if (code.length === end - start)
+            while (i < code.length && code.charCodeAt(i) === bytes[start + i]) i++;
+          if (i === end - start && i === code.length) return k;
+        }
       }
     }
   }

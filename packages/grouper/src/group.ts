@@ -27,17 +27,17 @@ export const checkFailedOutcome = (scheme: DrgScheme): GroupOutcome =>
 
 /**
  * The reason a record with these fields fails the pre-grouping checks (分组前校验), or null when it
- * passes. `pdx` is the principal diagnosis code (`""` or undefined when there is none).
+ * passes. `hasPdx`: the record has a principal diagnosis (a first diagnosis that is not empty).
  */
 export function precheckFields(
   sex: string,
   ageYears: number | null,
   ageDays: number | null,
   birthWeight: number | null,
-  pdx: string | undefined,
+  hasPdx: boolean,
 ): string | null {
   if (sex !== "1" && sex !== "2") return "性别缺失";
-  if (pdx === undefined || pdx === "") return "无诊断";
+  if (!hasPdx) return "无诊断";
   if (ageYears === 0 && (ageDays === null || ageDays <= 28) && !(birthWeight !== null && birthWeight > 0)) {
     return "新生儿（0 岁且日龄缺失或 ≤28 天）缺少出生体重";
   }
@@ -46,7 +46,8 @@ export function precheckFields(
 
 /** The reason a record fails the pre-grouping checks (分组前校验), or null when it passes. */
 export function precheck(r: GroupingRecord): string | null {
-  return precheckFields(r.sex, r.ageYears, r.ageDays, r.birthWeight, r.diagnoses[0]);
+  const hasPdx = r.diagnoses.length > 0 && r.diagnoses[0] !== "";
+  return precheckFields(r.sex, r.ageYears, r.ageDays, r.birthWeight, hasPdx);
 }
 
 /**

@@ -569,6 +569,33 @@ export function splitGate(p: Predicate, listId: (name: string) => number): GateS
   return { gates: [], rest: p };
 }
 
+/** Dense numbers for the distinct rows of `width` integers it is given (found by hash, then compared). */
+class RowSet {
+  /** The distinct rows, one after the other. */
+  readonly values: number[] = [];
+  private readonly byHash = new Map<number, number[]>();
+
+  constructor(private readonly width: number) {}
+
+  /** The number of the row `src[at .. at + width)`, adding it when it is new. */
+  add(src: ArrayLike<number>, at: number): number {
+    const { width, values } = this;
+    let h = width;
+    for (let k = 0; k < width; k++) h = (Math.imul(h ^ (src[at + k] as number), 0x9e3779b1) + k) | 0;
+    const same = this.byHash.get(h);
+    for (const r of same ?? []) {
+      let k = 0;
+      while (k < width && values[r * width + k] === (src[at + k] as number | 0)) k++;
+      if (k === width) return r;
+    }
+    const r = values.length / width;
+    for (let k = 0; k < width; k++) values.push(src[at + k] as number | 0);
+    if (same === undefined) this.byHash.set(h, [r]);
+    else same.push(r);
+    return r;
+  }
+}
+
 /**
  * The gates an entry must pass on one code: a conjunction (the MDC's gate, the ADRG's gate) of
  * disjunctions (the gate's lists).
@@ -660,61 +687,44 @@ function compileLogic(
 
   // Plan rows, computed once per distinct list membership of a code and stored once per distinct row.
   const planWords = entries.length / 32;
-  const plans: number[] = [];
-  const planAt = new Map<string, number>();
-  const store = (row: Uint32Array): number => {
-    const key = String.fromCharCode(...new Uint16Array(row.buffer));
-    let at = planAt.get(key);
-    if (at === undefined) {
-      at = plans.length;
-      planAt.set(key, at);
-      plans.push(...row);
-    }
-    return at;
-  };
+  const plans = new RowSet(planWords);
+  const row = new Int32Array(planWords);
   const rowOf = (has: (list: number) => boolean, gates: readonly GateLists[]): number => {
-    const row = new Uint32Array(planWords);
-    entries.forEach((e, i) => {
-      if (e !== null && gates[i]?.every((lists) => lists.some(has))) {
+    row.fill(0);
+    for (let i = 0; i < entries.length; i++) {
+      if (entries[i] !== null && (gates[i] as GateLists).every((lists) => lists.some(has))) {
         row[i >>> 5] = (row[i >>> 5] as number) | (1 << (i & 31));
       }
-    });
-    return store(row);
+    }
+    return plans.add(row, 0) * planWords;
   };
   const none = () => false;
   const noPdxPlan = rowOf(none, pdxGates);
   const noPpxPlan = rowOf(none, ppxGates);
   const roleFields = 4 + t.summaryWords;
-  const roles = [-1, noPdxPlan, noPpxPlan, 0, ...new Array<number>(t.summaryWords).fill(0)];
-  const roleAt = new Map<string, number>([[roles.join(), 0]]);
-  const halves = new Uint16Array(t.masks.buffer, t.masks.byteOffset, t.masks.length * 2);
-  const byMembership = new Map<string, readonly number[]>();
+  const roles = new RowSet(roleFields);
+  const role = new Int32Array(roleFields);
+  role.set([-1, noPdxPlan, noPpxPlan, 0]);
+  roles.add(role, 0);
+  const memberships = new RowSet(t.words);
+  /** Per distinct membership: both plan rows, then the summary words. */
+  const derived: number[] = [];
   for (let id = 0; id < t.codeIds.size; id++) {
-    const key = String.fromCharCode(...halves.subarray(id * t.words * 2, (id + 1) * t.words * 2));
-    let derived = byMembership.get(key);
-    if (derived === undefined) {
+    const m = memberships.add(t.masks, id * t.words);
+    const at = m * (2 + t.summaryWords);
+    if (at === derived.length) {
       const has = (l: number) => hasBit(t, id, l);
       const summary = new Array<number>(t.summaryWords).fill(0);
       for (const [l, b] of t.summary)
         if (has(l)) summary[b >>> 5] = (summary[b >>> 5] as number) | (1 << (b & 31));
-      derived = [rowOf(has, pdxGates), rowOf(has, ppxGates), ...summary];
-      byMembership.set(key, derived);
+      derived.push(rowOf(has, pdxGates), rowOf(has, ppxGates), ...summary);
     }
-    const role = [
-      pdxTable[id] as number,
-      derived[0] as number,
-      derived[1] as number,
-      cc[id] as number,
-      ...derived.slice(2),
-    ];
-    const roleKey = role.join();
-    let r = roleAt.get(roleKey);
-    if (r === undefined) {
-      r = roles.length / roleFields;
-      roleAt.set(roleKey, r);
-      roles.push(...role);
-    }
-    t.codeIds.setValue(id, r);
+    role[0] = pdxTable[id] as number;
+    role[1] = derived[at] as number;
+    role[2] = derived[at + 1] as number;
+    role[3] = cc[id] as number;
+    for (let w = 0; w < t.summaryWords; w++) role[4 + w] = derived[at + 2 + w] as number;
+    t.codeIds.setValue(id, roles.add(role, 0));
   }
   const orSummary = t.summary.get(t.orList) ?? 0;
   const wordMdc = new Int32Array(planWords);
@@ -725,10 +735,10 @@ function compileLogic(
     entries,
     planWords,
     wordMdc,
-    plans: Uint32Array.from(plans),
+    plans: Uint32Array.from(plans.values),
     noPdxPlan,
     noPpxPlan,
-    roles: Int32Array.from(roles),
+    roles: Int32Array.from(roles.values),
     roleFields,
     orWord: orSummary >>> 5,
     orBit: t.orList < 0 ? 0 : 1 << (orSummary & 31),
