@@ -6,8 +6,9 @@
  * nothing else, and the table stays small (about 1 MB for a national scheme's 42,000 codes): on a
  * shared machine memory latency beyond the first megabyte, not arithmetic, is what a lookup costs.
  *
- * A code of 1 to {@link INLINE_CHARS} characters in U+0001–U+00FF is packed; any other code (a long
- * one, say) has a slot holding its hash, and its key is compared with the stored string.
+ * A code of 1 to {@link INLINE_CHARS} characters up to U+00FF, not starting or ending with U+0000, is
+ * packed; any other code (a long one, say) has a slot holding its hash, and its key is compared with
+ * the stored string.
  */
 
 /** The longest code whose characters fit in a slot. */
@@ -43,13 +44,18 @@ function wideHash(code: string): number {
   return finish(h);
 }
 
-/** The packed words of a code, or null when it cannot be packed. */
+/**
+ * The packed words of a code, or null when it cannot be packed: its length is not 1 to
+ * {@link INLINE_CHARS}, a character is above U+00FF, or it starts or ends with U+0000 (then the zero
+ * padding of the words could not tell it from a shorter code, nor its slot from an empty one).
+ */
 function packWords(code: string): [number, number, number] | null {
-  if (code.length === 0 || code.length > INLINE_CHARS) return null;
+  const n = code.length;
+  if (n === 0 || n > INLINE_CHARS || code.charCodeAt(0) === 0 || code.charCodeAt(n - 1) === 0) return null;
   const w: [number, number, number] = [0, 0, 0];
-  for (let i = 0; i < code.length; i++) {
+  for (let i = 0; i < n; i++) {
     const ch = code.charCodeAt(i);
-    if (ch === 0 || ch > 0xff) return null;
+    if (ch > 0xff) return null;
     w[i >> 2] = (w[i >> 2] as number) | (ch << ((i & 3) << 3));
   }
   return w;
@@ -82,17 +88,28 @@ export class CodeIndex {
   find(code: string): number {
     const n = code.length;
     if (n === 0 || n > INLINE_CHARS) return this.findWide(code);
+    // Four characters to a word, with no test per character: `all` catches any above U+00FF.
     let w0 = 0;
     let w1 = 0;
     let w2 = 0;
-    for (let i = 0; i < n; i++) {
+    let all = 0;
+    let i = 0;
+    for (; i < n && i < 4; i++) {
       const ch = code.charCodeAt(i);
-      if (ch === 0 || ch > 0xff) return this.findWide(code);
-      const v = ch << ((i & 3) << 3);
-      if (i < 4) w0 |= v;
-      else if (i < 8) w1 |= v;
-      else w2 |= v;
+      all |= ch;
+      w0 |= ch << (i << 3);
     }
+    for (; i < n && i < 8; i++) {
+      const ch = code.charCodeAt(i);
+      all |= ch;
+      w1 |= ch << ((i - 4) << 3);
+    }
+    for (; i < n; i++) {
+      const ch = code.charCodeAt(i);
+      all |= ch;
+      w2 |= ch << ((i - 8) << 3);
+    }
+    if (all > 0xff || (w0 & 0xff) === 0 || code.charCodeAt(n - 1) === 0) return this.findWide(code);
     return this.probe(w0, w1, w2);
   }
 
@@ -106,14 +123,11 @@ export class CodeIndex {
     let w0 = 0;
     let w1 = 0;
     let w2 = 0;
-    for (let i = 0; i < n; i++) {
-      const ch = bytes[start + i] as number;
-      if (ch === 0) return this.findWideAscii(bytes, start, end);
-      const v = ch << ((i & 3) << 3);
-      if (i < 4) w0 |= v;
-      else if (i < 8) w1 |= v;
-      else w2 |= v;
-    }
+    let i = 0;
+    for (; i < n && i < 4; i++) w0 |= (bytes[start + i] as number) << (i << 3);
+    for (; i < n && i < 8; i++) w1 |= (bytes[start + i] as number) << ((i - 4) << 3);
+    for (; i < n; i++) w2 |= (bytes[start + i] as number) << ((i - 8) << 3);
+    if ((w0 & 0xff) === 0 || bytes[end - 1] === 0) return this.findWideAscii(bytes, start, end);
     return this.probe(w0, w1, w2);
   }
 
