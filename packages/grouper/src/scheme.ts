@@ -689,18 +689,29 @@ function compileLogic(
   const planWords = entries.length / 32;
   const plans = new RowSet(planWords);
   const row = new Int32Array(planWords);
-  const rowOf = (has: (list: number) => boolean, gates: readonly GateLists[]): number => {
-    row.fill(0);
-    for (let i = 0; i < entries.length; i++) {
-      if (entries[i] !== null && (gates[i] as GateLists).every((lists) => lists.some(has))) {
-        row[i >>> 5] = (row[i >>> 5] as number) | (1 << (i & 31));
+  /** For one code: the entries without gates on it, then each gated entry whose gates all hold. */
+  const rower = (gates: readonly GateLists[]) => {
+    const base = new Int32Array(planWords);
+    const gated: number[] = [];
+    entries.forEach((e, i) => {
+      if (e === null) return;
+      if ((gates[i] as GateLists).length === 0) base[i >>> 5] = (base[i >>> 5] as number) | (1 << (i & 31));
+      else gated.push(i);
+    });
+    return (id: number): number => {
+      row.set(base);
+      for (const i of gated) {
+        if ((gates[i] as GateLists).every((lists) => lists.some((l) => id >= 0 && hasBit(t, id, l)))) {
+          row[i >>> 5] = (row[i >>> 5] as number) | (1 << (i & 31));
+        }
       }
-    }
-    return plans.add(row, 0) * planWords;
+      return plans.add(row, 0) * planWords;
+    };
   };
-  const none = () => false;
-  const noPdxPlan = rowOf(none, pdxGates);
-  const noPpxPlan = rowOf(none, ppxGates);
+  const pdxRow = rower(pdxGates);
+  const ppxRow = rower(ppxGates);
+  const noPdxPlan = pdxRow(-1);
+  const noPpxPlan = ppxRow(-1);
   const roleFields = 4 + t.summaryWords;
   const roles = new RowSet(roleFields);
   const role = new Int32Array(roleFields);
@@ -717,7 +728,7 @@ function compileLogic(
       const summary = new Array<number>(t.summaryWords).fill(0);
       for (const [l, b] of t.summary)
         if (has(l)) summary[b >>> 5] = (summary[b >>> 5] as number) | (1 << (b & 31));
-      derived.push(rowOf(has, pdxGates), rowOf(has, ppxGates), ...summary);
+      derived.push(pdxRow(id), ppxRow(id), ...summary);
     }
     role[0] = pdxTable[id] as number;
     role[1] = derived[at] as number;
@@ -803,15 +814,14 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
   const intern = (code: string): number => codeIds.intern(code);
   const listNames = Object.keys(source.lists);
   const listIds = new Map(listNames.map((n, i) => [n, i] as const));
-  for (const n of listNames) for (const code of source.lists[n] as string[]) intern(code);
-  for (const r of ccRows) intern(r[0] as string);
-  for (const r of exclRows) intern(r[0] as string);
+  const listCodeIds = listNames.map((n) => (source.lists[n] as string[]).map(intern));
+  const ccIds = ccRows.map((r) => intern(r[0] as string));
+  const exclIds = exclRows.map((r) => intern(r[0] as string));
 
   const words = Math.max(1, Math.ceil(listNames.length / 32));
   const masks = new Uint32Array(codeIds.size * words);
-  listNames.forEach((n, l) => {
-    for (const code of source.lists[n] as string[]) {
-      const cid = codeIds.get(code);
+  listCodeIds.forEach((ids, l) => {
+    for (const cid of ids) {
       const at = cid * words + (l >>> 5);
       masks[at] = (masks[at] as number) | (1 << (l & 31));
     }
@@ -829,10 +839,12 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
   };
   const cc = new Int32Array(codeIds.size);
   const pdxTable = new Int32Array(codeIds.size).fill(-1);
-  for (const [code, level, t] of ccRows as [string, string, string][]) {
-    cc[codeIds.get(code)] = (level === "MCC" ? 2 : 1) | ((table(t) + 1) << 2);
-  }
-  for (const [code, t] of exclRows as [string, string][]) pdxTable[codeIds.get(code)] = table(t);
+  ccRows.forEach((r, i) => {
+    cc[ccIds[i] as number] = (r[1] === "MCC" ? 2 : 1) | ((table(r[2] as string) + 1) << 2);
+  });
+  exclRows.forEach((r, i) => {
+    pdxTable[exclIds[i] as number] = table(r[1] as string);
+  });
 
   const orList = listIds.get(OR_PROCEDURES_LIST) ?? -1;
   const summary = new Map<number, number>();
