@@ -3,13 +3,11 @@
  * Excel), streaming in constant memory and using every core through a worker pool.
  */
 import { once } from "node:events";
-import { createReadStream, createWriteStream, statSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { createWriteStream, statSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadSchemeDir } from "@yibao/grouper/load";
-import { stringify } from "csv-stringify/sync";
-import ExcelJS from "exceljs";
 import { Piscina } from "piscina";
 import {
   type Chunk,
@@ -20,7 +18,6 @@ import {
   TABLE_HEADERS,
 } from "./group-core.js";
 import { type Progress, startProgress } from "./progress.js";
-import { readCsvRecords, readExcelRecords } from "./tables.js";
 
 export type FileFormat = "jsonl" | "csv" | "xlsx";
 
@@ -48,37 +45,59 @@ export interface GroupFileSummary {
   readonly seconds: number;
 }
 
-const CHUNK_BYTES = 256 * 1024;
+/** Bytes read at a time: a chunk is this much input, cut back to its last whole line. */
+const CHUNK_BYTES = 1024 * 1024;
 const TABLE_CHUNK_ROWS = 2000;
+const NEWLINE = 0x0a;
 
-/** Cuts a JSONL file into chunks at line boundaries, numbering lines from 1. */
+/**
+ * Cuts a JSONL file into chunks of whole lines, as bytes, numbering lines from 1. Every chunk has a
+ * buffer of its own, so that it can be handed to a worker thread without a copy.
+ */
 async function* jsonlChunks(path: string, progress: Progress): AsyncGenerator<Chunk> {
-  let carry = "";
-  let nextLine = 1;
-  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: CHUNK_BYTES });
-  for await (const piece of stream as AsyncIterable<string>) {
-    progress.advanceBytes(Buffer.byteLength(piece));
-    const text = carry + piece;
-    const cut = text.lastIndexOf("\n");
-    if (cut < 0) {
-      carry = text;
-      continue;
+  const file = await open(path, "r");
+  try {
+    let carry = new Uint8Array(0);
+    let nextLine = 1;
+    for (;;) {
+      const buf = Buffer.allocUnsafeSlow(carry.length + CHUNK_BYTES);
+      buf.set(carry);
+      const { bytesRead } = await file.read(buf, carry.length, CHUNK_BYTES, null);
+      progress.advanceBytes(bytesRead);
+      const filled = carry.length + bytesRead;
+      if (bytesRead === 0) {
+        if (filled > 0) yield { bytes: buf.subarray(0, filled), firstLine: nextLine };
+        return;
+      }
+      const cut = buf.lastIndexOf(NEWLINE, filled - 1);
+      if (cut < 0) {
+        carry = buf.subarray(0, filled);
+        continue;
+      }
+      carry = Uint8Array.prototype.slice.call(buf, cut + 1, filled);
+      const body = buf.subarray(0, cut);
+      const lines = countLines(body);
+      yield { bytes: body, firstLine: nextLine };
+      nextLine += lines;
     }
-    const body = text.slice(0, cut);
-    carry = text.slice(cut + 1);
-    yield { text: body, firstLine: nextLine };
-    nextLine += countLines(body);
+  } finally {
+    await file.close();
   }
-  if (carry !== "") yield { text: carry, firstLine: nextLine };
 }
 
-function countLines(text: string): number {
+function countLines(bytes: Uint8Array): number {
   let n = 1;
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
+  for (let i = bytes.indexOf(NEWLINE); i >= 0; i = bytes.indexOf(NEWLINE, i + 1)) n++;
   return n;
 }
 
-/** Batches table rows into chunks of JSON lines with their own line numbers. */
+const encoder = new TextEncoder();
+
+/**
+ * Batches table rows into chunks of JSON lines with their own line numbers. (`TextEncoder` gives
+ * each chunk a buffer of its own; a small `Buffer.from` would share Node's pool, which must never be
+ * handed to a worker.)
+ */
 async function* tableChunks(
   rows: AsyncGenerator<{ line: number; value: unknown }>,
   progress: Progress,
@@ -90,14 +109,14 @@ async function* tableChunks(
     lines.push(r.line);
     if (texts.length >= TABLE_CHUNK_ROWS) {
       progress.advanceRows(texts.length);
-      yield { text: texts.join("\n"), firstLine: lines[0] as number, lineNumbers: lines };
+      yield { bytes: encoder.encode(texts.join("\n")), firstLine: lines[0] as number, lineNumbers: lines };
       texts = [];
       lines = [];
     }
   }
   if (texts.length > 0) {
     progress.advanceRows(texts.length);
-    yield { text: texts.join("\n"), firstLine: lines[0] as number, lineNumbers: lines };
+    yield { bytes: encoder.encode(texts.join("\n")), firstLine: lines[0] as number, lineNumbers: lines };
   }
 }
 
@@ -107,8 +126,9 @@ interface ResultSink {
   close(): Promise<void>;
 }
 
-function fileSink(path: string, format: FileFormat): ResultSink {
+async function fileSink(path: string, format: FileFormat): Promise<ResultSink> {
   if (format === "xlsx") {
+    const { default: ExcelJS } = await import("exceljs");
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false });
     const ws = wb.addWorksheet("分组结果");
     ws.addRow(TABLE_COLUMNS.map((c) => TABLE_HEADERS[c])).commit();
@@ -122,23 +142,37 @@ function fileSink(path: string, format: FileFormat): ResultSink {
       },
     };
   }
-  const out = createWriteStream(path);
-  const put = async (s: string) => {
-    if (s !== "" && !out.write(s)) await once(out, "drain");
+  const out = createWriteStream(path, { highWaterMark: CHUNK_BYTES });
+  const put = async (data: string | Uint8Array) => {
+    if (data.length > 0 && !out.write(data)) await once(out, "drain");
   };
-  let header = format === "csv" ? `\uFEFF${stringify([TABLE_COLUMNS.map((c) => TABLE_HEADERS[c])])}` : "";
+  if (format === "jsonl") {
+    return {
+      write: (r) => put(r.jsonl ?? new Uint8Array(0)),
+      async close() {
+        out.end();
+        await once(out, "finish");
+      },
+    };
+  }
+  const { stringify } = await import("csv-stringify/sync");
+  await put(`\uFEFF${stringify([TABLE_COLUMNS.map((c) => TABLE_HEADERS[c])])}`);
   return {
-    async write(r) {
-      const body = format === "jsonl" ? (r.jsonl ?? "") : stringify(r.cells ?? []);
-      await put(header + body);
-      header = "";
-    },
+    write: (r) => put(stringify(r.cells ?? [])),
     async close() {
-      await put(header);
       out.end();
       await once(out, "finish");
     },
   };
+}
+
+/** The rows of a CSV or Excel file (their readers are loaded only when such a file is read). */
+async function tableRows(
+  path: string,
+  format: "csv" | "xlsx",
+): Promise<AsyncGenerator<{ line: number; value: unknown }>> {
+  const { readCsvRecords, readExcelRecords } = await import("./tables.js");
+  return format === "csv" ? readCsvRecords(path) : readExcelRecords(path);
 }
 
 /** Runs a grouping job from file to file. */
@@ -153,8 +187,8 @@ export async function groupFile(opts: GroupFileOptions): Promise<GroupFileSummar
   const chunks =
     inFormat === "jsonl"
       ? jsonlChunks(opts.input, progress)
-      : tableChunks(inFormat === "csv" ? readCsvRecords(opts.input) : readExcelRecords(opts.input), progress);
-  const sink = fileSink(opts.output, outFormat);
+      : tableChunks(await tableRows(opts.input, inFormat), progress);
+  const sink = await fileSink(opts.output, outFormat);
   let records = 0;
   let errors = 0;
   const account = async (r: ChunkResult) => {
@@ -179,7 +213,9 @@ export async function groupFile(opts: GroupFileOptions): Promise<GroupFileSummar
         const inFlight: Promise<ChunkResult>[] = [];
         const maxInFlight = opts.threads * 3;
         for await (const chunk of chunks) {
-          inFlight.push(pool.run(chunk) as Promise<ChunkResult>);
+          inFlight.push(
+            pool.run(chunk, { transferList: [chunk.bytes.buffer as ArrayBuffer] }) as Promise<ChunkResult>,
+          );
           if (inFlight.length >= maxInFlight) await account(await (inFlight.shift() as Promise<ChunkResult>));
         }
         while (inFlight.length > 0) await account(await (inFlight.shift() as Promise<ChunkResult>));
@@ -193,5 +229,3 @@ export async function groupFile(opts: GroupFileOptions): Promise<GroupFileSummar
   }
   return { records, errors, seconds: (performance.now() - started) / 1000 };
 }
-
-export const defaultThreads = (): number => Math.max(1, availableParallelism());

@@ -3,13 +3,22 @@
  * is given, so the same function serves the worker pool, the single-threaded path and the tests.
  */
 import {
+  addDiagnosis,
+  addProcedure,
+  beginRecord,
+  checkFailedOutcome,
   type DrgScheme,
+  type GroupOutcome,
   type GroupReason,
   type GroupResult,
+  groupContext,
   groupRecord,
   mapRecordCodes,
+  precheckFields,
+  RecordContext,
   validateGroupingRecord,
 } from "@yibao/grouper";
+import { RecordBytes } from "./record-bytes.js";
 
 /** Options of a grouping run. */
 export interface GroupRunOptions {
@@ -81,18 +90,6 @@ function resultJson(r: GroupResult): string {
   return `{"id":${quoted(r.id)},"status":"${r.status}","mdc":${quoted(r.mdc)},"adrg":${quoted(r.adrg)},"drg":${quoted(r.drg)},"drgName":${quoted(r.drgName)}}`;
 }
 
-/** The JSONL result of a line that parses and validates, or null (the caller reports the error). */
-function plainResultJson(scheme: DrgScheme, text: string): string | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const v = validateGroupingRecord(value);
-  return "record" in v ? resultJson(groupRecord(scheme, v.record)) : null;
-}
-
 /** The JSONL form of a row: without the line number for results (the output is in input order). */
 export function rowToJson(row: OutputRow): string {
   if ("error" in row) return JSON.stringify(row);
@@ -152,54 +149,165 @@ export function rowToCells(row: OutputRow): (string | number)[] {
 }
 
 /**
- * A chunk of work: JSONL text whose first line has number `firstLine`, or, for rows read from a
- * table, explicit line numbers (one per text line).
+ * A chunk of work: the bytes of whole JSONL lines (UTF-8, separated by `\n`, without the last line's
+ * `\n`) whose first line has number `firstLine`, or, for rows read from a table, explicit line
+ * numbers (one per line).
  */
 export interface Chunk {
-  readonly text: string;
+  readonly bytes: Uint8Array;
   readonly firstLine: number;
   readonly lineNumbers?: readonly number[];
 }
 
-/** What a chunk gives back: JSONL text, or table rows for CSV/Excel output. */
+/** What a chunk gives back: JSONL bytes, or table rows for CSV/Excel output. */
 export interface ChunkResult {
-  readonly jsonl?: string;
+  readonly jsonl?: Uint8Array;
   readonly cells?: (string | number)[][];
   readonly records: number;
   readonly errors: number;
 }
 
-/** Groups every non-blank line of a chunk. */
+/** A growing byte buffer for a chunk's output. */
+class ByteOutput {
+  bytes: Uint8Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(Math.max(capacity, 1024));
+  }
+
+  private room(n: number): Uint8Array {
+    if (this.length + n > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + n));
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
+    }
+    return this.bytes;
+  }
+
+  add(src: Uint8Array): void {
+    this.room(src.length).set(src, this.length);
+    this.length += src.length;
+  }
+
+  /** Adds `src[start .. end)`: short runs (an id) are copied byte by byte, cheaper than a subarray. */
+  addRange(src: Uint8Array, start: number, end: number): void {
+    const out = this.room(end - start);
+    for (let i = start; i < end; i++) out[this.length++] = src[i] as number;
+  }
+
+  addText(s: string): void {
+    const { written } = encoder.encodeInto(s, this.room(3 * s.length).subarray(this.length));
+    this.length += written;
+  }
+
+  /** The bytes written, in an array of their own. */
+  take(): Uint8Array {
+    return this.bytes.slice(0, this.length);
+  }
+}
+
+const encoder = new TextEncoder();
+// Like the stream decoding it replaces, a byte order mark is kept (and makes its line malformed JSON).
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+const ID_PREFIX = encoder.encode('{"id":"');
+
+/**
+ * Grouping lines in the plain form straight from their bytes (see `record-bytes.ts`): per scheme,
+ * the reader, a context reused for every line (each line starts with `beginRecord`, which resets
+ * it), and each outcome's result line after the id, encoded once.
+ */
+class FastPath {
+  private readonly record = new RecordBytes();
+  private readonly ctx = new RecordContext();
+  private readonly tails: readonly Uint8Array[];
+
+  constructor(private readonly scheme: DrgScheme) {
+    // The text after `{"id":"<id>` of the line `resultJson` writes for each outcome.
+    this.tails = scheme.compiled.outcomes.map((o) =>
+      encoder.encode(`${resultJson({ ...o, id: "" }).slice(ID_PREFIX.length)}\n`),
+    );
+  }
+
+  /** Groups the line `bytes[start .. end)` into `out`; false (nothing written) when it is not plain. */
+  group(bytes: Uint8Array, start: number, end: number, out: ByteOutput): boolean {
+    const r = this.record;
+    if (!r.read(bytes, start, end)) return false;
+    const { scheme, ctx } = this;
+    const hasPdx = r.dxCount > 0 && (r.dx[1] as number) > (r.dx[0] as number);
+    let o: GroupOutcome;
+    if (precheckFields(r.sex, r.ageYears, r.ageDays, r.birthWeight, hasPdx) !== null) {
+      o = checkFailedOutcome(scheme);
+    } else {
+      const c = scheme.compiled;
+      const index = c.codeIds;
+      beginRecord(c, ctx, r.sex, r.ageYears, r.ageDays, r.birthWeight);
+      for (let i = 0; i < r.dxCount; i++) {
+        addDiagnosis(c, ctx, index.findAscii(bytes, r.dx[2 * i] as number, r.dx[2 * i + 1] as number));
+      }
+      for (let i = 0; i < r.pxCount; i++) {
+        addProcedure(c, ctx, index.findAscii(bytes, r.px[2 * i] as number, r.px[2 * i + 1] as number));
+      }
+      o = groupContext(scheme, ctx);
+    }
+    out.add(ID_PREFIX);
+    out.addRange(bytes, r.idStart, r.idEnd);
+    out.add(this.tails[o.index] as Uint8Array);
+    return true;
+  }
+}
+
+const fastPaths = new WeakMap<DrgScheme, FastPath>();
+
+const NEWLINE = 0x0a;
+
+/** Whether `b[start .. end)` holds only spaces, tabs and carriage returns. */
+function blank(b: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = b[i];
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
+}
+
+/**
+ * Groups every non-blank line of a chunk. Plain lines, for plain JSONL output, go through the fast
+ * path; every other line is decoded and goes through {@link groupLine}, with the same result.
+ */
 export function groupChunk(
   scheme: DrgScheme,
   chunk: Chunk,
   opts: GroupRunOptions,
   as: "jsonl" | "cells",
 ): ChunkResult {
-  const lines = chunk.text.split("\n");
-  const out: string[] = [];
+  const b = chunk.bytes;
+  let fast: FastPath | null = null;
+  if (as === "jsonl" && !opts.explain && !opts.mapCodes) {
+    fast = fastPaths.get(scheme) ?? new FastPath(scheme);
+    fastPaths.set(scheme, fast);
+  }
+  const out = new ByteOutput(b.length >>> 1);
   const cells: (string | number)[][] = [];
   let records = 0;
   let errors = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const text = lines[i] as string;
-    if (text.trim() === "") continue;
+  for (let i = 0, start = 0; start <= b.length; i++) {
+    let end = b.indexOf(NEWLINE, start);
+    if (end < 0) end = b.length;
     const line = chunk.lineNumbers?.[i] ?? chunk.firstLine + i;
-    records++;
-    if (as === "jsonl" && !opts.explain && !opts.mapCodes) {
-      // The common case, without building an intermediate row.
-      const json = plainResultJson(scheme, text);
-      if (json !== null) {
-        out.push(json);
-        continue;
-      }
+    const from = start;
+    start = end + 1;
+    if (blank(b, from, end)) continue;
+    if (fast?.group(b, from, end, out)) {
+      records++;
+      continue;
     }
+    const text = decoder.decode(b.subarray(from, end));
+    if (text.trim() === "") continue;
+    records++;
     const row = groupLine(scheme, text, line, opts);
     if ("error" in row) errors++;
-    if (as === "jsonl") out.push(rowToJson(row));
+    if (as === "jsonl") out.addText(`${rowToJson(row)}\n`);
     else cells.push(rowToCells(row));
   }
-  return as === "jsonl"
-    ? { jsonl: out.length > 0 ? `${out.join("\n")}\n` : "", records, errors }
-    : { cells, records, errors };
+  return as === "jsonl" ? { jsonl: out.take(), records, errors } : { cells, records, errors };
 }

@@ -3,10 +3,13 @@
  * `--scheme DIR`, else the `YIBAO_SCHEME_DIR` environment variable, else the bundled demo scheme.
  */
 
-import { program } from "./program.js";
+import { addAreaCommands, program } from "./program.js";
 
 try {
-  await program().parseAsync(process.argv);
+  const cmd = program();
+  // `yibao group` starts without loading the store, server and payment/audit modules.
+  if (process.argv[2] !== "group") await addAreaCommands(cmd);
+  await cmd.parseAsync(process.argv);
 } catch (e) {
   process.stderr.write(`错误：${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = 1;

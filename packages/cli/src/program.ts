@@ -1,11 +1,9 @@
-import { registerAuditCommands } from "@yibao/audit-service";
+import { availableParallelism } from "node:os";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
-import { registerPaymentCommands } from "@yibao/payment-service";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { defaultThreads, groupFile } from "./group-command.js";
-import { importLists } from "./import-command.js";
-import { PLATFORM_MIGRATIONS, SEED_002_EXAMPLES_DIR } from "./platform.js";
-import { closeOnSignals, serve } from "./serve-command.js";
+
+// The commands' modules are loaded when a command runs: `yibao group` does not pay for starting the
+// server, the store or Excel support.
 
 const schemeOption = () =>
   new Option("--scheme <dir>", "分组方案目录（默认取环境变量 YIBAO_SCHEME_DIR，否则为自带演示方案）");
@@ -31,10 +29,16 @@ export function program(): Command {
     .requiredOption("--output <file>", "输出文件（.jsonl / .csv / .xlsx）")
     .option("--explain", "附上分组依据", false)
     .option("--map-codes", "分组前按方案的版本映射表把编码转换为医保版编码，并报告每一处转换", false)
-    .option("--threads <n>", "工作线程数（0 表示在主线程分组）", nonNegativeInt, defaultThreads())
+    .option(
+      "--threads <n>",
+      "工作线程数（0 表示在主线程分组）",
+      nonNegativeInt,
+      Math.max(1, availableParallelism()),
+    )
     .option("--no-progress", "不显示进度条")
     .action(async (o) => {
       const schemeDir = resolveSchemeDir(o.scheme);
+      const { groupFile } = await import("./group-command.js");
       const summary = await groupFile({
         schemeDir,
         input: o.input,
@@ -119,6 +123,7 @@ export function program(): Command {
     .action(async (o) => {
       const stays =
         o.demoStays ?? (process.env.YIBAO_DEMO_STAYS ? Number(process.env.YIBAO_DEMO_STAYS) : undefined);
+      const { closeOnSignals, serve } = await import("./serve-command.js");
       const server = await serve({
         port: o.port,
         host: o.host,
@@ -143,6 +148,10 @@ export function program(): Command {
     .option("--database-url <url>", "PostgreSQL 连接串（默认取环境变量 DATABASE_URL）")
     .option("--no-progress", "不显示进度条")
     .action(async (o) => {
+      const [{ importLists }, { PLATFORM_MIGRATIONS }] = await Promise.all([
+        import("./import-command.js"),
+        import("./platform.js"),
+      ]);
       const s = await importLists({
         input: o.input,
         schemeDir: resolveSchemeDir(o.scheme),
@@ -160,6 +169,23 @@ export function program(): Command {
       if (s.refused + s.invalid > 0) process.exitCode = 3;
     });
 
+  return cmd;
+}
+
+/**
+ * Adds the payment (`examples`, `payment`) and audit (`audit`) commands. Separate from {@link program}
+ * because their modules load the whole store and server stack: `yibao group` goes without them.
+ */
+export async function addAreaCommands(cmd: Command): Promise<Command> {
+  const [
+    { registerPaymentCommands },
+    { registerAuditCommands },
+    { PLATFORM_MIGRATIONS, SEED_002_EXAMPLES_DIR },
+  ] = await Promise.all([
+    import("@yibao/payment-service/cli"),
+    import("@yibao/audit-service/cli"),
+    import("./platform.js"),
+  ]);
   registerPaymentCommands(cmd, { migrations: PLATFORM_MIGRATIONS, examplesDir: SEED_002_EXAMPLES_DIR });
   registerAuditCommands(cmd, { migrations: PLATFORM_MIGRATIONS });
   return cmd;

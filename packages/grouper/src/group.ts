@@ -1,7 +1,19 @@
 import { describePredicate } from "./describe.js";
-import { type CompiledScheme, type DrgScheme, inList, type RecordContext, severityOf } from "./scheme.js";
-import { QY_MARKER } from "./scheme-source.js";
-import { type GroupingRecord, type GroupReason, type GroupResult, UNGROUPED_DRG } from "./types.js";
+import {
+  addDiagnosis,
+  addProcedure,
+  beginRecord,
+  type CompiledEntry,
+  type CompiledMdc,
+  type CompiledScheme,
+  ccOf,
+  completeContext,
+  type DrgScheme,
+  type GroupOutcome,
+  inList,
+  RecordContext,
+} from "./scheme.js";
+import type { GroupingRecord, GroupReason, GroupResult } from "./types.js";
 
 /** Options of one grouping call. */
 export interface GroupOptions {
@@ -9,75 +21,81 @@ export interface GroupOptions {
   readonly explain?: boolean;
 }
 
-/** Name of the ungrouped result (未入组). */
-export const UNGROUPABLE_NAME = "未入组";
-/** Name of a result refused by the pre-grouping checks. */
-export const CHECK_FAILED_NAME = "数据校验未通过";
+/** The outcome of a record refused by the pre-grouping checks (`CHECK_FAILED`, `0000`). */
+export const checkFailedOutcome = (scheme: DrgScheme): GroupOutcome =>
+  scheme.compiled.outcomes[0] as GroupOutcome;
 
-function intern(c: CompiledScheme, codes: readonly string[]): number[] {
-  const ids = c.codeIds;
-  const out: number[] = new Array(codes.length);
-  for (let i = 0; i < codes.length; i++) out[i] = ids.get(codes[i] as string);
-  return out;
-}
-
-/** The reason a record fails the pre-grouping checks (分组前校验), or null when it passes. */
-export function precheck(r: GroupingRecord): string | null {
-  if (r.sex !== "1" && r.sex !== "2") return "性别缺失";
-  if (r.diagnoses.length === 0 || r.diagnoses[0] === "") return "无诊断";
-  if (
-    r.ageYears === 0 &&
-    (r.ageDays === null || r.ageDays <= 28) &&
-    !(r.birthWeight !== null && r.birthWeight > 0)
-  ) {
+/**
+ * The reason a record with these fields fails the pre-grouping checks (分组前校验), or null when it
+ * passes. `hasPdx`: the record has a principal diagnosis (a first diagnosis that is not empty).
+ */
+export function precheckFields(
+  sex: string,
+  ageYears: number | null,
+  ageDays: number | null,
+  birthWeight: number | null,
+  hasPdx: boolean,
+): string | null {
+  if (sex !== "1" && sex !== "2") return "性别缺失";
+  if (!hasPdx) return "无诊断";
+  if (ageYears === 0 && (ageDays === null || ageDays <= 28) && !(birthWeight !== null && birthWeight > 0)) {
     return "新生儿（0 岁且日龄缺失或 ≤28 天）缺少出生体重";
   }
   return null;
 }
 
-/** Builds the per-record context. A fresh object per record: nothing is shared between records. */
-export function recordContext(scheme: DrgScheme, r: GroupingRecord): RecordContext {
-  const c = scheme.compiled;
-  return {
-    sex: r.sex,
-    ageYears: r.ageYears,
-    ageDays: r.ageDays,
-    birthWeight: r.birthWeight,
-    dx: intern(c, r.diagnoses),
-    px: intern(c, r.procedures),
-    severity: -1,
-  };
+/** The reason a record fails the pre-grouping checks (分组前校验), or null when it passes. */
+export function precheck(r: GroupingRecord): string | null {
+  const hasPdx = r.diagnoses.length > 0 && r.diagnoses[0] !== "";
+  return precheckFields(r.sex, r.ageYears, r.ageDays, r.birthWeight, hasPdx);
 }
 
-function done(
-  r: GroupingRecord,
-  status: GroupResult["status"],
-  mdc: string | null,
-  adrg: string | null,
-  drg: string,
-  drgName: string,
-  reasons: GroupReason[] | null,
-): GroupResult {
-  return reasons === null
-    ? { id: r.id, status, mdc, adrg, drg, drgName }
-    : { id: r.id, status, mdc, adrg, drg, drgName, reasons };
+/**
+ * Fills `ctx` with the record: every field overwritten, the principal codes looked up, the others
+ * left pending for {@link completeContext}.
+ */
+function fill(scheme: DrgScheme, ctx: RecordContext, r: GroupingRecord): RecordContext {
+  const c = scheme.compiled;
+  const index = c.codeIds;
+  beginRecord(c, ctx, r.sex, r.ageYears, r.ageDays, r.birthWeight);
+  const dx = r.diagnoses;
+  const px = r.procedures;
+  if (dx.length > 0) addDiagnosis(c, ctx, index.find(dx[0] as string));
+  if (px.length > 0) addProcedure(c, ctx, index.find(px[0] as string));
+  if (dx.length > 1 || px.length > 1) ctx.pending = r;
+  return ctx;
 }
+
+/** Builds a fresh context for the record, with every code looked up. */
+export function recordContext(scheme: DrgScheme, r: GroupingRecord): RecordContext {
+  const ctx = fill(scheme, new RecordContext(), r);
+  completeContext(ctx);
+  return ctx;
+}
+
+/**
+ * The context {@link groupRecord} reuses for every record instead of allocating one. Safe because
+ * grouping is synchronous and never re-entered (the conditions are the engine's own closures, which
+ * call nothing else), every use starts with {@link fill}, which overwrites every field before the
+ * walk reads any, and `pending` is cleared once the call is done, so the context holds no record
+ * between calls. Each worker thread has its own module, hence its own context.
+ */
+const scratch = new RecordContext();
 
 /** Explains which secondary diagnoses count as CC/MCC and which the exclusion table removed. */
 function explainSeverity(scheme: DrgScheme, r: GroupingRecord, ctx: RecordContext, out: GroupReason[]): void {
   const c = scheme.compiled;
-  const pdx = ctx.dx[0] as number;
-  const table = pdx >= 0 ? (c.pdxTable[pdx] as number) : -1;
+  const table = ctx.pdxTable;
   const tableName = table >= 0 ? c.tableNames[table] : undefined;
-  for (let i = 1; i < ctx.dx.length; i++) {
+  for (let i = 1; i < ctx.dxCount; i++) {
     const code = r.diagnoses[i] as string;
-    const id = ctx.dx[i] as number;
-    const level = id >= 0 ? (c.ccLevel[id] as number) : 0;
+    const slot = ctx.dx[i] as number;
+    const cc = slot >= 0 ? ccOf(c, slot) : { level: 0, table: -1 };
+    if (cc.level === 0) continue;
     const name = scheme.diagnoses.name(code);
     const label = name ? `${code}（${name}）` : code;
-    if (level === 0) continue;
-    const levelName = level === 2 ? "MCC" : "CC";
-    if (table >= 0 && c.ccTable[id] === table) {
+    const levelName = cc.level === 2 ? "MCC" : "CC";
+    if (table >= 0 && cc.table === table) {
       out.push({
         stage: "cc",
         code,
@@ -87,7 +105,7 @@ function explainSeverity(scheme: DrgScheme, r: GroupingRecord, ctx: RecordContex
       out.push({ stage: "cc", code, message: `次要诊断 ${label} 为 ${levelName}，计入` });
     }
   }
-  const sev = severityOf(c, ctx);
+  const sev = ctx.severity;
   out.push({
     stage: "cc",
     message:
@@ -99,102 +117,178 @@ function explainSeverity(scheme: DrgScheme, r: GroupingRecord, ctx: RecordContex
   });
 }
 
+/** What an explaining run needs besides the context: the record's codes and where reasons go. */
+interface Explaining {
+  readonly record: GroupingRecord;
+  readonly reasons: GroupReason[];
+}
+
+/**
+ * Tries one candidate entry of an MDC whose condition holds: the QY check, or the ADRG's remaining
+ * condition and then its DRGs in order. The outcome, or null to go on with the next entry.
+ */
+function tryEntry(
+  scheme: DrgScheme,
+  entry: CompiledEntry,
+  ctx: RecordContext,
+  explaining: Explaining | null,
+): GroupOutcome | null {
+  const c = scheme.compiled;
+  if (entry.kind === "qy") {
+    completeContext(ctx);
+    if (((ctx.pxLists[c.orWord] as number) & c.orBit) === 0) return null;
+    if (explaining !== null) {
+      const or = explaining.record.procedures.find((_, i) => inList(c, ctx.px[i] as number, c.orList));
+      explaining.reasons.push({
+        stage: "qy",
+        code: entry.outcome.drg,
+        message: `此前的手术 ADRG 均不符合，但手术操作 ${or} 为有效手术操作：歧义组 ${entry.outcome.drg}`,
+      });
+    }
+    return entry.outcome;
+  }
+  if (entry.test !== null && !entry.test(ctx)) return null;
+  explaining?.reasons.push({
+    stage: "adrg",
+    code: entry.code,
+    message: `入 ADRG ${entry.code}：${describePredicate(scheme, entry.source, explaining.record)}`,
+  });
+  for (const drg of entry.drgs) {
+    if (drg.test === null || drg.test(ctx)) {
+      explaining?.reasons.push({
+        stage: "drg",
+        code: drg.code,
+        message: `入 DRG ${drg.code} ${drg.name}：${describePredicate(scheme, drg.source, explaining.record)}`,
+      });
+      return drg.outcome;
+    }
+  }
+  if (entry.fallback !== null) {
+    explaining?.reasons.push({
+      stage: "drg",
+      code: entry.code,
+      message: `ADRG ${entry.code} 下无 DRG 条件成立，按 ADRG 入组`,
+    });
+    return entry.fallback;
+  }
+  explaining?.reasons.push({
+    stage: "adrg",
+    code: entry.code,
+    message: `ADRG ${entry.code} 下无 DRG 条件成立，继续查找`,
+  });
+  return null;
+}
+
+/** The entry of the lowest set bit of `bits`, a word of candidates at word `w` of a plan row. */
+function entryAt(c: CompiledScheme, w: number, bits: number): CompiledEntry {
+  return c.entries[w * 32 + 31 - Math.clz32(bits & -bits)] as CompiledEntry;
+}
+
+/**
+ * The grouping walk (`schemes/README.md`): MDCs in order, the candidate ADRGs of each in order (with
+ * the QY check where the MDC lists it), the first matching DRG, and UNGROUPABLE when nothing matched.
+ * Only the entries whose bits survive both the principal diagnosis's and the principal procedure's
+ * plan rows are looked at: a skipped entry's gates, hence its condition, could not have held. The
+ * walk goes over the words of the two rows; an MDC's remaining condition is checked once, at its
+ * first word with a candidate, and an MDC without candidates cannot give a result and is not looked
+ * at.
+ */
+function resolve(c: CompiledScheme, scheme: DrgScheme, ctx: RecordContext): GroupOutcome {
+  const { plans, mdcs, wordMdc, planWords } = c;
+  const p = ctx.pdxPlan;
+  const q = ctx.ppxPlan;
+  let open = -1;
+  for (let w = 0; w < planWords; w++) {
+    let bits = (plans[p + w] as number) & (plans[q + w] as number);
+    if (bits === 0) continue;
+    const m = wordMdc[w] as number;
+    if (m !== open) {
+      const mdc = mdcs[m] as CompiledMdc;
+      if (mdc.test !== null && !mdc.test(ctx)) {
+        w = mdc.endWord - 1;
+        continue;
+      }
+      open = m;
+    }
+    for (; bits !== 0; bits &= bits - 1) {
+      const o = tryEntry(scheme, entryAt(c, w, bits), ctx, null);
+      if (o !== null) return o;
+    }
+  }
+  return c.outcomes[1] as GroupOutcome;
+}
+
+/**
+ * {@link resolve} with the reasons: the same candidates in the same order, but MDC by MDC, so that an
+ * MDC whose condition holds is reported even when none of its ADRGs is a candidate.
+ */
+function explainResolve(scheme: DrgScheme, ctx: RecordContext, explaining: Explaining): GroupOutcome {
+  const c = scheme.compiled;
+  const { plans, mdcs } = c;
+  const p = ctx.pdxPlan;
+  const q = ctx.ppxPlan;
+  const { reasons, record } = explaining;
+  for (const mdc of mdcs) {
+    let any = 0;
+    for (let w = mdc.firstWord; w < mdc.endWord; w++)
+      any |= (plans[p + w] as number) & (plans[q + w] as number);
+    if (any === 0 ? !mdc.when(ctx) : mdc.test !== null && !mdc.test(ctx)) continue;
+    reasons.push({
+      stage: "mdc",
+      code: mdc.code,
+      message: `进入 MDC${mdc.code}：${describePredicate(scheme, mdc.source, record)}`,
+    });
+    for (let w = mdc.firstWord; w < mdc.endWord; w++) {
+      for (let bits = (plans[p + w] as number) & (plans[q + w] as number); bits !== 0; bits &= bits - 1) {
+        const o = tryEntry(scheme, entryAt(c, w, bits), ctx, explaining);
+        if (o !== null) return o;
+      }
+    }
+    reasons.push({
+      stage: "mdc",
+      code: mdc.code,
+      message: `MDC${mdc.code} 下无 ADRG 条件成立，继续查找下一个 MDC`,
+    });
+  }
+  reasons.push({ stage: "mdc", message: "所有 MDC 均未能入组" });
+  return c.outcomes[1] as GroupOutcome;
+}
+
+/**
+ * The outcome of a record that passed the pre-grouping checks, from its context: the engine's core,
+ * for callers that build contexts themselves (such as a reader of raw JSONL bytes).
+ */
+export function groupContext(scheme: DrgScheme, ctx: RecordContext): GroupOutcome {
+  return resolve(scheme.compiled, scheme, ctx);
+}
+
 /**
  * 分组: groups one record with the scheme. Pure: the result depends only on the scheme and the
  * record. Follows `schemes/README.md`: pre-grouping checks, then MDCs in order, ADRGs in order
  * (with the QY check where the MDC lists it), the first matching DRG, and `0000` when nothing matched.
  */
 export function groupRecord(scheme: DrgScheme, r: GroupingRecord, options?: GroupOptions): GroupResult {
-  const reasons: GroupReason[] | null = options?.explain ? [] : null;
+  if (options?.explain) return explainRecord(scheme, r);
+  let o: GroupOutcome;
+  if (precheck(r) === null) {
+    o = resolve(scheme.compiled, scheme, fill(scheme, scratch, r));
+    scratch.pending = null; // the walk may not have needed the secondary codes: hold no record
+  } else o = checkFailedOutcome(scheme);
+  return { id: r.id, status: o.status, mdc: o.mdc, adrg: o.adrg, drg: o.drg, drgName: o.drgName };
+}
+
+/** {@link groupRecord} with the reasons (分组依据). */
+function explainRecord(scheme: DrgScheme, r: GroupingRecord): GroupResult {
+  const reasons: GroupReason[] = [];
   const failed = precheck(r);
+  let o: GroupOutcome;
   if (failed !== null) {
-    reasons?.push({ stage: "check", message: `分组前校验未通过：${failed}` });
-    return done(r, "CHECK_FAILED", null, null, UNGROUPED_DRG, CHECK_FAILED_NAME, reasons);
+    reasons.push({ stage: "check", message: `分组前校验未通过：${failed}` });
+    o = checkFailedOutcome(scheme);
+  } else {
+    const ctx = recordContext(scheme, r);
+    explainSeverity(scheme, r, ctx, reasons);
+    o = explainResolve(scheme, ctx, { record: r, reasons });
   }
-  const c = scheme.compiled;
-  const ctx = recordContext(scheme, r);
-  if (reasons !== null) explainSeverity(scheme, r, ctx, reasons);
-  const pdx = ctx.dx[0] as number;
-  const ppx = ctx.px.length > 0 ? (ctx.px[0] as number) : -1;
-  const candidates =
-    c.mdcUngated |
-    (pdx >= 0 ? (c.mdcByPdx[pdx] as number) : 0) |
-    (ppx >= 0 ? (c.mdcByPpx[ppx] as number) : 0);
-  const mdcs = c.mdcs;
-  for (let m = 0; m < mdcs.length; m++) {
-    // Gates are necessary conditions: a skipped MDC's condition could not have held.
-    if (m < 32 && ((candidates >>> m) & 1) === 0) continue;
-    const mdc = mdcs[m] as (typeof mdcs)[number];
-    if (!mdc.when(ctx)) continue;
-    reasons?.push({
-      stage: "mdc",
-      code: mdc.code,
-      message: `进入 MDC${mdc.code}：${describePredicate(scheme, mdc.source, r)}`,
-    });
-    for (const entry of mdc.entries) {
-      if (entry === QY_MARKER) {
-        let or = -1;
-        for (let i = 0; i < ctx.px.length; i++) {
-          if (inList(c, ctx.px[i] as number, c.orList)) {
-            or = i;
-            break;
-          }
-        }
-        if (or >= 0) {
-          const code = `${mdc.code}QY`;
-          reasons?.push({
-            stage: "qy",
-            code,
-            message: `此前的手术 ADRG 均不符合，但手术操作 ${r.procedures[or]} 为有效手术操作：歧义组 ${code}`,
-          });
-          return done(r, "AMBIGUOUS", mdc.code, null, code, `MDC${mdc.code} 歧义组`, reasons);
-        }
-        continue;
-      }
-      if (
-        entry.gateOn === 1
-          ? !inList(c, pdx, entry.gateList)
-          : entry.gateOn === 2 && !inList(c, ppx, entry.gateList)
-      ) {
-        continue;
-      }
-      if (!entry.when(ctx)) continue;
-      reasons?.push({
-        stage: "adrg",
-        code: entry.code,
-        message: `入 ADRG ${entry.code}：${describePredicate(scheme, entry.source, r)}`,
-      });
-      for (const drg of entry.drgs) {
-        if (drg.when(ctx)) {
-          reasons?.push({
-            stage: "drg",
-            code: drg.code,
-            message: `入 DRG ${drg.code} ${drg.name}：${describePredicate(scheme, drg.source, r)}`,
-          });
-          return done(r, "OK", mdc.code, entry.code, drg.code, drg.name, reasons);
-        }
-      }
-      if (entry.fallbackToAdrg) {
-        const name = scheme.adrg(entry.code)?.name ?? entry.code;
-        reasons?.push({
-          stage: "drg",
-          code: entry.code,
-          message: `ADRG ${entry.code} 下无 DRG 条件成立，按 ADRG 入组`,
-        });
-        return done(r, "OK", mdc.code, entry.code, entry.code, name, reasons);
-      }
-      reasons?.push({
-        stage: "adrg",
-        code: entry.code,
-        message: `ADRG ${entry.code} 下无 DRG 条件成立，继续查找`,
-      });
-    }
-    reasons?.push({
-      stage: "mdc",
-      code: mdc.code,
-      message: `MDC${mdc.code} 下无 ADRG 条件成立，继续查找下一个 MDC`,
-    });
-  }
-  reasons?.push({ stage: "mdc", message: "所有 MDC 均未能入组" });
-  return done(r, "UNGROUPABLE", null, null, UNGROUPED_DRG, UNGROUPABLE_NAME, reasons);
+  return { id: r.id, status: o.status, mdc: o.mdc, adrg: o.adrg, drg: o.drg, drgName: o.drgName, reasons };
 }

@@ -1,6 +1,10 @@
 import { CodeDictionary, CodeVersionMap, parseTsv, TableError } from "@yibao/codes";
 import { CodeIndex } from "./code-index.js";
 import {
+  type AdrgSource,
+  type DrgSource,
+  type MdcSource,
+  type NumberRange,
   OR_PROCEDURES_LIST,
   type Predicate,
   QY_MARKER,
@@ -9,6 +13,7 @@ import {
   type SchemeSource,
   validateSchemeSource,
 } from "./scheme-source.js";
+import { type GroupingRecord, type GroupStatus, UNGROUPED_DRG } from "./types.js";
 
 /** The texts of a scheme directory's files (方案文件), as read from disk or received over the wire. */
 export interface SchemeFiles {
@@ -63,25 +68,164 @@ export type CcLevel = "CC" | "MCC";
 export type CompiledPredicate = (ctx: RecordContext) => boolean;
 
 /**
- * Everything the engine derives from one record before grouping it. Built fresh for every record,
- * so nothing can leak from one record into the next.
+ * Everything the engine derives from one record before grouping it (分组上下文): the fields the
+ * conditions read, the codes' slots in the code index, the severity after CC/MCC exclusion, the
+ * plan rows of the principal codes and the record's list summary. Filled by {@link beginRecord},
+ * {@link addDiagnosis} and {@link addProcedure}; `beginRecord` overwrites every field, empties both
+ * code lists and clears the summary, so a context reused for the next record keeps nothing of the
+ * previous one (only the capacity of its arrays).
+ *
+ * The secondary codes may be left for later (`pending`): the walk needs the principal codes for
+ * every record but the others only for some (about half of them), when a condition asks about
+ * severity or about all codes; such a condition first calls {@link completeContext}.
  */
-export interface RecordContext {
-  readonly sex: string;
-  readonly ageYears: number | null;
-  readonly ageDays: number | null;
-  readonly birthWeight: number | null;
-  /** Interned ids of the diagnoses, principal first; -1 for a code the scheme never mentions. */
-  readonly dx: readonly number[];
-  /** Interned ids of the procedures, principal first. */
-  readonly px: readonly number[];
-  /** Memoised severity: -1 not computed yet, 0 none, 1 CC, 2 MCC. */
-  severity: number;
+export class RecordContext {
+  sex = "";
+  ageYears: number | null = null;
+  ageDays: number | null = null;
+  birthWeight: number | null = null;
+  /**
+   * The diagnoses' slots in the code index (`CodeIndex.find`), principal first, -1 for a code the
+   * scheme never mentions; the first `dxCount` are the record's.
+   */
+  dx: Int32Array = new Int32Array(8);
+  dxCount = 0;
+  /** The procedures' slots in the code index, principal first; the first `pxCount` are the record's. */
+  px: Int32Array = new Int32Array(4);
+  pxCount = 0;
+  /** Severity of the secondary diagnoses after CC/MCC exclusion: 0 none, 1 CC, 2 MCC. */
+  severity = 0;
+  /** Exclusion table of the principal diagnosis (its row in `cc_exclusion.tsv`), -1 none. */
+  pdxTable = -1;
+  /** Offsets in `CompiledScheme.plans` of the principal diagnosis's and procedure's plan rows. */
+  pdxPlan = 0;
+  ppxPlan = 0;
+  /**
+   * The record's list summary (see `CodeTables.summary`): bit b of word b >>> 5 is set when some
+   * diagnosis (`dxLists`) or procedure (`pxLists`) is in the summarised list b. The first
+   * `CodeTables.summaryWords` words are the record's.
+   */
+  dxLists: Int32Array = new Int32Array(2);
+  pxLists: Int32Array = new Int32Array(2);
+  /**
+   * The record whose secondary diagnoses and procedures (all but the first of each) are still to be
+   * added, or null when every code is in.
+   */
+  pending: GroupingRecord | null = null;
+  /** The compiled scheme the context is filled for (set by {@link beginRecord}). */
+  compiled: CompiledScheme | null = null;
 }
 
-/** Internal compiled form: shared read-only by every grouping call. */
-export interface CompiledScheme {
-  /** Code → interned id. */
+/** Starts a record in `ctx`: sets every field, empties both code lists and clears the summary. */
+export function beginRecord(
+  c: CompiledScheme,
+  ctx: RecordContext,
+  sex: string,
+  ageYears: number | null,
+  ageDays: number | null,
+  birthWeight: number | null,
+): void {
+  ctx.compiled = c;
+  ctx.pending = null;
+  ctx.sex = sex;
+  ctx.ageYears = ageYears;
+  ctx.ageDays = ageDays;
+  ctx.birthWeight = birthWeight;
+  ctx.dxCount = 0;
+  ctx.pxCount = 0;
+  ctx.severity = 0;
+  ctx.pdxTable = -1;
+  ctx.pdxPlan = c.noPdxPlan;
+  ctx.ppxPlan = c.noPpxPlan;
+  const words = c.summaryWords;
+  if (ctx.dxLists.length < words) {
+    ctx.dxLists = new Int32Array(words);
+    ctx.pxLists = new Int32Array(words);
+  }
+  for (let w = 0; w < words; w++) {
+    ctx.dxLists[w] = 0;
+    ctx.pxLists[w] = 0;
+  }
+}
+
+/**
+ * Adds the record's next diagnosis (the first is the principal), given its slot in the code index
+ * (-1 for an unknown code). The code's role gives the principal diagnosis's exclusion table and
+ * plan row, each secondary diagnosis's CC/MCC level, and the summarised lists the code is in, so
+ * severity and the summary are known when the last diagnosis is in. A secondary diagnosis in the
+ * principal's exclusion table does not count (CC/MCC 排除).
+ */
+export function addDiagnosis(c: CompiledScheme, ctx: RecordContext, slot: number): void {
+  if (slot >= 0) {
+    const roles = c.roles;
+    const role = c.codeIds.valueAt(slot) * c.roleFields;
+    if (ctx.dxCount === 0) {
+      ctx.pdxTable = roles[role] as number;
+      ctx.pdxPlan = roles[role + 1] as number;
+    } else {
+      const cc = roles[role + 3] as number;
+      const level = cc & 3;
+      if (level > ctx.severity && (ctx.pdxTable < 0 || (cc >> 2) - 1 !== ctx.pdxTable)) ctx.severity = level;
+    }
+    for (let w = 0; w < c.summaryWords; w++)
+      ctx.dxLists[w] = (ctx.dxLists[w] as number) | (roles[role + 4 + w] as number);
+  }
+  if (ctx.dxCount === ctx.dx.length) ctx.dx = grown(ctx.dx);
+  ctx.dx[ctx.dxCount++] = slot;
+}
+
+/** Adds the record's next procedure (the first is the principal); `slot` as for {@link addDiagnosis}. */
+export function addProcedure(c: CompiledScheme, ctx: RecordContext, slot: number): void {
+  if (slot >= 0) {
+    const roles = c.roles;
+    const role = c.codeIds.valueAt(slot) * c.roleFields;
+    if (ctx.pxCount === 0) ctx.ppxPlan = roles[role + 2] as number;
+    for (let w = 0; w < c.summaryWords; w++)
+      ctx.pxLists[w] = (ctx.pxLists[w] as number) | (roles[role + 4 + w] as number);
+  }
+  if (ctx.pxCount === ctx.px.length) ctx.px = grown(ctx.px);
+  ctx.px[ctx.pxCount++] = slot;
+}
+
+/** Adds the codes a context left pending (see {@link RecordContext.pending}); nothing when there are none. */
+export function completeContext(ctx: RecordContext): void {
+  const r = ctx.pending;
+  if (r === null) return;
+  ctx.pending = null;
+  const c = ctx.compiled as CompiledScheme;
+  const index = c.codeIds;
+  for (let i = 1; i < r.diagnoses.length; i++) addDiagnosis(c, ctx, index.find(r.diagnoses[i] as string));
+  for (let i = 1; i < r.procedures.length; i++) addProcedure(c, ctx, index.find(r.procedures[i] as string));
+}
+
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/**
+ * One possible grouping result without the record's id (分组结论): precomputed when the scheme is
+ * compiled, immutable and shared, so that grouping a record allocates nothing but its result.
+ */
+export interface GroupOutcome {
+  /** Position in {@link CompiledScheme.outcomes}: a dense number for per-outcome tables. */
+  readonly index: number;
+  readonly status: GroupStatus;
+  readonly mdc: string | null;
+  readonly adrg: string | null;
+  readonly drg: string;
+  readonly drgName: string;
+}
+
+/** Name of the ungrouped result (未入组). */
+export const UNGROUPABLE_NAME = "未入组";
+/** Name of a result refused by the pre-grouping checks. */
+export const CHECK_FAILED_NAME = "数据校验未通过";
+
+/** The code tables that compiled conditions read: shared read-only by every grouping call. */
+export interface CodeTables {
+  /** Code → interned id; the payload of a code is its role (see `CompiledScheme.roles`). */
   readonly codeIds: CodeIndex;
   readonly listIds: ReadonlyMap<string, number>;
   readonly listNames: readonly string[];
@@ -89,23 +233,58 @@ export interface CompiledScheme {
   readonly words: number;
   /** masks[id * words + (list >>> 5)] bit (list & 31): code id is in list. */
   readonly masks: Uint32Array;
-  /** 0 none, 1 CC, 2 MCC, by code id. */
-  readonly ccLevel: Uint8Array;
-  /** Exclusion table index of a CC/MCC code (its `exclusion_table`), -1 none. */
-  readonly ccTable: Int32Array;
-  /** Exclusion table index a principal diagnosis belongs to, -1 none. */
-  readonly pdxTable: Int32Array;
+  /** Names of the exclusion tables (排除表), by index. */
   readonly tableNames: readonly string[];
-  readonly mdcs: readonly CompiledMdc[];
   readonly orList: number;
   /**
-   * MDC pre-selection (≤ 32 MDCs): bit i of `mdcByPdx[code]` / `mdcByPpx[code]` is set when MDC i's
-   * gate admits that principal diagnosis / procedure; `mdcUngated` has the bits of MDCs without a
-   * gate. With more than 32 MDCs every bit of `mdcUngated` is set and nothing is skipped.
+   * The list summary (病例编码列表摘要): the lists that conditions ask about for every code of a
+   * record (`anyDxIn`, `anyPxIn`, `regionsAtLeast`, and `or_procedures` for the QY check), each with
+   * its bit in a summary. Filling a context ORs every code's summary bits together, so such a
+   * condition is one bit test instead of a scan of the codes.
    */
-  readonly mdcByPdx: Uint32Array;
-  readonly mdcByPpx: Uint32Array;
-  readonly mdcUngated: number;
+  readonly summary: ReadonlyMap<number, number>;
+  /** Words of a summary. */
+  readonly summaryWords: number;
+}
+
+/**
+ * Internal compiled form: shared read-only by every grouping call.
+ *
+ * Candidate pre-selection (候选 ADRG 预筛): every ADRG entry of every MDC (and every QY check) has a
+ * bit, the entries of one MDC in whole words of their own (`CompiledMdc.firstWord .. endWord`).
+ * `plans` holds rows of `planWords` words; a code's principal-diagnosis row has the entries that a
+ * principal diagnosis with that code lets through (the MDC's and the ADRG's gates on the principal
+ * diagnosis hold, or there are none), its principal-procedure row the same for the principal
+ * procedure (both rows kept in `roles`, reached from the code's slot in the index). An entry can only
+ * match when its bit is set in both rows, so grouping a record looks at a handful of entries instead
+ * of every ADRG.
+ */
+export interface CompiledScheme extends CodeTables {
+  readonly mdcs: readonly CompiledMdc[];
+  /** Entry of each bit (word * 32 + bit); null for the padding bits of an MDC's last word. */
+  readonly entries: readonly (CompiledEntry | null)[];
+  readonly planWords: number;
+  /** The MDC (index in `mdcs`) that each word of a plan row belongs to. */
+  readonly wordMdc: Int32Array;
+  readonly plans: Uint32Array;
+  /** The rows for a principal diagnosis / procedure that is unknown, missing or in no list. */
+  readonly noPdxPlan: number;
+  readonly noPpxPlan: number;
+  /**
+   * What a code means to the engine (its role), `roleFields` numbers per role: the exclusion table
+   * of the code as a principal diagnosis (-1 none), its plan row as a principal diagnosis, its plan
+   * row as a principal procedure, its CC/MCC data as a secondary diagnosis (`level | (exclusion
+   * table + 1) << 2`, level 0 none, 1 CC, 2 MCC), then its summary words. Codes share roles, so the
+   * table is small and stays in cache. Role 0 is that of a code in no list and no table, and the
+   * defaults of an unknown code.
+   */
+  readonly roles: Int32Array;
+  readonly roleFields: number;
+  /** The word and bit of `or_procedures` in a summary (bit 0 when the scheme has no such list). */
+  readonly orWord: number;
+  readonly orBit: number;
+  /** Every possible outcome; 0 is CHECK_FAILED and 1 UNGROUPABLE. */
+  readonly outcomes: readonly GroupOutcome[];
 }
 
 /**
@@ -120,29 +299,43 @@ export interface Gate {
 
 export interface CompiledMdc {
   readonly code: string;
+  /** The whole condition. */
   readonly when: CompiledPredicate;
-  readonly gate: Gate | null;
+  /** What remains of the condition once its gate holds; null when nothing does. */
+  readonly test: CompiledPredicate | null;
   readonly source: Predicate;
-  readonly entries: readonly (CompiledAdrg | typeof QY_MARKER)[];
+  /** The words of this MDC's entries in a plan row. */
+  readonly firstWord: number;
+  readonly endWord: number;
+}
+
+/** An ambiguous-group check (QY) at its place among an MDC's ADRGs. */
+export interface CompiledQy {
+  readonly kind: "qy";
+  readonly mdc: string;
+  readonly outcome: GroupOutcome;
 }
 
 export interface CompiledAdrg {
+  readonly kind: "adrg";
   readonly code: string;
-  readonly when: CompiledPredicate;
-  /** 0 no gate, 1 principal diagnosis, 2 principal procedure. */
-  readonly gateOn: number;
-  /** The gate's single list id (ADRG gates are kept only when they are one list), else -1. */
-  readonly gateList: number;
+  /** What remains of the condition once its gate holds (the plans check the gate); null: nothing. */
+  readonly test: CompiledPredicate | null;
   readonly source: Predicate;
-  readonly fallbackToAdrg: boolean;
   readonly drgs: readonly CompiledDrg[];
+  /** The result when no DRG condition holds and the scheme falls back to the ADRG; else null. */
+  readonly fallback: GroupOutcome | null;
 }
+
+export type CompiledEntry = CompiledQy | CompiledAdrg;
 
 export interface CompiledDrg {
   readonly code: string;
   readonly name: string;
-  readonly when: CompiledPredicate;
+  /** The condition; null when it always holds. */
+  readonly test: CompiledPredicate | null;
   readonly source: Predicate;
+  readonly outcome: GroupOutcome;
 }
 
 /**
@@ -176,51 +369,59 @@ export interface DrgScheme {
   readonly compiled: CompiledScheme;
 }
 
-function hasBit(c: CompiledScheme, id: number, list: number): boolean {
+function hasBit(c: CodeTables, id: number, list: number): boolean {
   if (id < 0) return false;
   return ((c.masks[id * c.words + (list >>> 5)] as number) & (1 << (list & 31))) !== 0;
 }
 
-/** Whether the code id is in the list. Exported for the explaining evaluator. */
-export const inList = hasBit;
-
-/**
- * The severity of the record's secondary diagnoses after CC/MCC exclusion: 0 none, 1 CC, 2 MCC.
- */
-export function severityOf(c: CompiledScheme, ctx: RecordContext): number {
-  if (ctx.severity >= 0) return ctx.severity;
-  const dx = ctx.dx;
-  const pdx = dx.length > 0 ? (dx[0] as number) : -1;
-  const table = pdx >= 0 ? (c.pdxTable[pdx] as number) : -1;
-  let sev = 0;
-  for (let i = 1; i < dx.length && sev < 2; i++) {
-    const id = dx[i] as number;
-    if (id < 0) continue;
-    const level = c.ccLevel[id] as number;
-    if (level > sev && (table < 0 || c.ccTable[id] !== table)) sev = level;
-  }
-  ctx.severity = sev;
-  return sev;
+/** Whether the code in `slot` of the code index (-1: an unknown code) is in the list. */
+export function inList(c: CodeTables, slot: number, list: number): boolean {
+  return slot >= 0 && hasBit(c, c.codeIds.idAt(slot), list);
 }
 
-function inRange(v: number, r: { eq?: number; min?: number; max?: number; below?: number }): boolean {
-  if (r.eq !== undefined && v !== r.eq) return false;
-  if (r.min !== undefined && v < r.min) return false;
-  if (r.max !== undefined && v > r.max) return false;
-  if (r.below !== undefined && v >= r.below) return false;
-  return true;
+/**
+ * The severity of the record's secondary diagnoses after CC/MCC exclusion: 0 none, 1 CC, 2 MCC
+ * (computed as the context was filled, see {@link addDiagnosis}).
+ */
+export function severityOf(_tables: CodeTables, ctx: RecordContext): number {
+  completeContext(ctx);
+  return ctx.severity;
+}
+
+/**
+ * The CC/MCC level (0 none, 1 CC, 2 MCC) and exclusion table (-1 none) of the code in `slot` of the
+ * code index.
+ */
+export function ccOf(c: CompiledScheme, slot: number): { readonly level: number; readonly table: number } {
+  const cc = c.roles[c.codeIds.valueAt(slot) * c.roleFields + 3] as number;
+  return { level: cc & 3, table: (cc >> 2) - 1 };
+}
+
+/** Compiles a numeric bound (`eq`, `min` ≥, `max` ≤, `below` <) into one interval test. */
+function rangeTest(r: NumberRange): (v: number) => boolean {
+  const lo = Math.max(r.min ?? -Infinity, r.eq ?? -Infinity);
+  const hi = Math.min(r.max ?? Infinity, r.eq ?? Infinity);
+  const top = r.below ?? Infinity;
+  return (v) => v >= lo && v <= hi && v < top;
 }
 
 /** Compiles a condition into a closure over the interned tables. */
-export function compilePredicate(c: CompiledScheme, p: Predicate): CompiledPredicate {
+export function compilePredicate(c: CodeTables, p: Predicate): CompiledPredicate {
   const list = (name: string): number => {
     const id = c.listIds.get(name);
     if (id === undefined) throw new Error(`unknown list ${name}`);
     return id;
   };
+  const { masks, words, codeIds: index } = c;
+  /** The word offset and the bit of a list in a code's row of `masks`. */
+  const bitOf = (name: string): [number, number] => {
+    const l = list(name);
+    return [l >>> 5, 1 << (l & 31)];
+  };
   if ("always" in p) return () => true;
   if ("all" in p) {
     const parts = p.all.map((q) => compilePredicate(c, q));
+    if (parts.length === 1) return parts[0] as CompiledPredicate;
     if (parts.length === 2) {
       const [a, b] = parts as [CompiledPredicate, CompiledPredicate];
       return (x) => a(x) && b(x);
@@ -242,57 +443,62 @@ export function compilePredicate(c: CompiledScheme, p: Predicate): CompiledPredi
     return (x) => !q(x);
   }
   if ("pdxIn" in p) {
-    const l = list(p.pdxIn);
-    return (x) => x.dx.length > 0 && hasBit(c, x.dx[0] as number, l);
+    const [word, bit] = bitOf(p.pdxIn);
+    return (x) => {
+      const slot = x.dxCount > 0 ? (x.dx[0] as number) : -1;
+      return slot >= 0 && ((masks[index.idAt(slot) * words + word] as number) & bit) !== 0;
+    };
   }
   if ("ppxIn" in p) {
-    const l = list(p.ppxIn);
-    return (x) => x.px.length > 0 && hasBit(c, x.px[0] as number, l);
-  }
-  if ("anyDxIn" in p) {
-    const l = list(p.anyDxIn);
+    const [word, bit] = bitOf(p.ppxIn);
     return (x) => {
-      for (const id of x.dx) if (hasBit(c, id, l)) return true;
-      return false;
+      const slot = x.pxCount > 0 ? (x.px[0] as number) : -1;
+      return slot >= 0 && ((masks[index.idAt(slot) * words + word] as number) & bit) !== 0;
+    };
+  }
+  /** The word and bit of a summarised list in a record's summary. */
+  const summaryBit = (name: string): [number, number] => {
+    const b = c.summary.get(list(name)) as number;
+    return [b >>> 5, 1 << (b & 31)];
+  };
+  if ("anyDxIn" in p) {
+    const [word, bit] = summaryBit(p.anyDxIn);
+    return (x) => {
+      completeContext(x);
+      return ((x.dxLists[word] as number) & bit) !== 0;
     };
   }
   if ("anyPxIn" in p) {
-    const l = list(p.anyPxIn);
+    const [word, bit] = summaryBit(p.anyPxIn);
     return (x) => {
-      for (const id of x.px) if (hasBit(c, id, l)) return true;
-      return false;
+      completeContext(x);
+      return ((x.pxLists[word] as number) & bit) !== 0;
     };
   }
   if ("ageYears" in p) {
-    const r = p.ageYears;
-    return (x) => x.ageYears !== null && inRange(x.ageYears, r);
+    const r = rangeTest(p.ageYears);
+    return (x) => x.ageYears !== null && r(x.ageYears);
   }
   if ("ageDays" in p) {
-    const r = p.ageDays;
-    return (x) => inRange(x.ageDays ?? 0, r);
+    const r = rangeTest(p.ageDays);
+    return (x) => r(x.ageDays ?? 0);
   }
   if ("sex" in p) {
     const s = p.sex;
     return (x) => x.sex === s;
   }
   if ("birthWeight" in p) {
-    const r = p.birthWeight;
-    return (x) => x.birthWeight !== null && x.birthWeight > 0 && inRange(x.birthWeight, r);
+    const r = rangeTest(p.birthWeight);
+    return (x) => x.birthWeight !== null && x.birthWeight > 0 && r(x.birthWeight);
   }
   if ("regionsAtLeast" in p) {
-    const lists = p.regionsAtLeast.lists.map(list);
+    const bits = p.regionsAtLeast.lists.map(summaryBit);
     const min = p.regionsAtLeast.min;
     return (x) => {
+      completeContext(x);
       let n = 0;
-      for (const l of lists) {
-        for (const id of x.dx) {
-          if (hasBit(c, id, l)) {
-            n++;
-            break;
-          }
-        }
-        if (n >= min) return true;
-      }
+      for (const [word, bit] of bits)
+        if (((x.dxLists[word] as number) & bit) !== 0 && ++n >= min) return true;
       return false;
     };
   }
@@ -300,10 +506,12 @@ export function compilePredicate(c: CompiledScheme, p: Predicate): CompiledPredi
     const lists = p.traumaDiagnosesAtLeast.lists.map(list);
     const min = p.traumaDiagnosesAtLeast.min;
     return (x) => {
+      completeContext(x);
       let n = 0;
-      for (const id of x.dx) {
+      for (let i = 0; i < x.dxCount; i++) {
+        const slot = x.dx[i] as number;
         for (const l of lists) {
-          if (hasBit(c, id, l)) {
+          if (inList(c, slot, l)) {
             n++;
             break;
           }
@@ -318,27 +526,235 @@ export function compilePredicate(c: CompiledScheme, p: Predicate): CompiledPredi
   throw new Error(`unsupported predicate ${JSON.stringify(p)}`);
 }
 
+/** A condition that can be skipped entirely: absent, or `always`. */
+function compileTest(c: CodeTables, p: Predicate | null): CompiledPredicate | null {
+  return p === null || "always" in p ? null : compilePredicate(c, p);
+}
+
+/** A condition split into necessary gates and the rest that must hold besides them. */
+export interface GateSplit {
+  /** Gates that must all hold. */
+  readonly gates: readonly Gate[];
+  /** What must still be checked once the gates hold; null when nothing remains. */
+  readonly rest: Predicate | null;
+}
+
 /**
- * Derives a necessary gate from a condition: `pdxIn L` and `ppxIn L` gate directly; `all` takes the
- * first conjunct with a gate; `any` gates only when every disjunct gates on the same code.
+ * Derives necessary gates from a condition: `pdxIn L` and `ppxIn L` are gates (and leave nothing to
+ * check); `all` gathers the gates of its conjuncts and keeps what remains of each; `any` gates only
+ * when every disjunct gates on the same code (on any of their lists), and keeps the whole `any`.
  */
-export function gateOf(p: Predicate, listId: (name: string) => number): Gate | null {
-  if ("pdxIn" in p) return { on: "pdx", lists: [listId(p.pdxIn)] };
-  if ("ppxIn" in p) return { on: "ppx", lists: [listId(p.ppxIn)] };
+export function splitGate(p: Predicate, listId: (name: string) => number): GateSplit {
+  if ("pdxIn" in p) return { gates: [{ on: "pdx", lists: [listId(p.pdxIn)] }], rest: null };
+  if ("ppxIn" in p) return { gates: [{ on: "ppx", lists: [listId(p.ppxIn)] }], rest: null };
   if ("all" in p) {
+    const gates: Gate[] = [];
+    const rest: Predicate[] = [];
     for (const q of p.all) {
-      const g = gateOf(q, listId);
-      if (g) return g;
+      const s = splitGate(q, listId);
+      gates.push(...s.gates);
+      if (s.rest !== null) rest.push(s.rest);
     }
-    return null;
+    return {
+      gates,
+      rest: rest.length === 0 ? null : rest.length === 1 ? (rest[0] as Predicate) : { all: rest },
+    };
   }
   if ("any" in p) {
-    const gates = p.any.map((q) => gateOf(q, listId));
-    const on = gates[0]?.on;
-    if (!on || gates.some((g) => g === null || g.on !== on)) return null;
-    return { on, lists: gates.flatMap((g) => (g as Gate).lists) };
+    const firsts = p.any.map((q) => splitGate(q, listId).gates[0]);
+    const on = firsts[0]?.on;
+    if (!on || firsts.some((g) => g === undefined || g.on !== on)) return { gates: [], rest: p };
+    return { gates: [{ on, lists: firsts.flatMap((g) => (g as Gate).lists) }], rest: p };
   }
-  return null;
+  return { gates: [], rest: p };
+}
+
+/** Dense numbers for the distinct rows of `width` integers it is given (found by hash, then compared). */
+class RowSet {
+  /** The distinct rows, one after the other. */
+  readonly values: number[] = [];
+  private readonly byHash = new Map<number, number[]>();
+
+  constructor(private readonly width: number) {}
+
+  /** The number of the row `src[at .. at + width)`, adding it when it is new. */
+  add(src: ArrayLike<number>, at: number): number {
+    const { width, values } = this;
+    let h = width;
+    for (let k = 0; k < width; k++) h = (Math.imul(h ^ (src[at + k] as number), 0x9e3779b1) + k) | 0;
+    const same = this.byHash.get(h);
+    for (const r of same ?? []) {
+      let k = 0;
+      while (k < width && values[r * width + k] === (src[at + k] as number | 0)) k++;
+      if (k === width) return r;
+    }
+    const r = values.length / width;
+    for (let k = 0; k < width; k++) values.push(src[at + k] as number | 0);
+    if (same === undefined) this.byHash.set(h, [r]);
+    else same.push(r);
+    return r;
+  }
+}
+
+/**
+ * The gates an entry must pass on one code: a conjunction (the MDC's gate, the ADRG's gate) of
+ * disjunctions (the gate's lists).
+ */
+type GateLists = readonly (readonly number[])[];
+
+/**
+ * Compiles the grouping logic of a validated source against its code tables, and sets the payload of
+ * every code in the index to its role, from the plans, `pdxTable` and `cc` (CC/MCC data), by id.
+ */
+function compileLogic(
+  source: SchemeSource,
+  t: CodeTables,
+  cc: Int32Array,
+  pdxTable: Int32Array,
+): CompiledScheme {
+  const listId = (name: string) => t.listIds.get(name) as number;
+  const outcomes: GroupOutcome[] = [];
+  const outcome = (
+    status: GroupStatus,
+    mdc: string | null,
+    adrg: string | null,
+    drg: string,
+    drgName: string,
+  ): GroupOutcome => {
+    const o = { index: outcomes.length, status, mdc, adrg, drg, drgName };
+    outcomes.push(o);
+    return o;
+  };
+  outcome("CHECK_FAILED", null, null, UNGROUPED_DRG, CHECK_FAILED_NAME);
+  outcome("UNGROUPABLE", null, null, UNGROUPED_DRG, UNGROUPABLE_NAME);
+
+  const mdcSources = new Map(source.mdcs.map((m) => [m.code, m]));
+  const adrgSources = new Map(source.adrgs.map((a) => [a.code, a]));
+  const drgSources = new Map(source.drgs.map((d) => [d.code, d]));
+  const entries: (CompiledEntry | null)[] = [];
+  const pdxGates: GateLists[] = [];
+  const ppxGates: GateLists[] = [];
+  const push = (entry: CompiledEntry | null, gates: readonly Gate[]) => {
+    entries.push(entry);
+    pdxGates.push(gates.filter((g) => g.on === "pdx").map((g) => g.lists));
+    ppxGates.push(gates.filter((g) => g.on === "ppx").map((g) => g.lists));
+  };
+  const mdcs: CompiledMdc[] = [];
+  for (const code of source.mdcOrder) {
+    const m = mdcSources.get(code) as MdcSource;
+    const mdcSplit = splitGate(m.when, listId);
+    const firstWord = entries.length / 32;
+    let qy: GroupOutcome | null = null;
+    for (const a of m.adrgs) {
+      if (a === QY_MARKER) {
+        qy ??= outcome("AMBIGUOUS", code, null, `${code}QY`, `MDC${code} 歧义组`);
+        push({ kind: "qy", mdc: code, outcome: qy }, mdcSplit.gates);
+        continue;
+      }
+      const adrg = adrgSources.get(a) as AdrgSource;
+      const split = splitGate(adrg.when, listId);
+      push(
+        {
+          kind: "adrg",
+          code: a,
+          test: compileTest(t, split.rest),
+          source: adrg.when,
+          drgs: adrg.drgs.map((d) => {
+            const drg = drgSources.get(d) as DrgSource;
+            return {
+              code: d,
+              name: drg.name,
+              test: compileTest(t, drg.when),
+              source: drg.when,
+              outcome: outcome("OK", code, a, d, drg.name),
+            };
+          }),
+          fallback: adrg.fallbackToAdrg ? outcome("OK", code, a, a, adrg.name ?? `${a}（ADRG）`) : null,
+        },
+        [...mdcSplit.gates, ...split.gates],
+      );
+    }
+    while (entries.length % 32 !== 0) push(null, []);
+    mdcs.push({
+      code,
+      when: compilePredicate(t, m.when),
+      test: compileTest(t, mdcSplit.rest),
+      source: m.when,
+      firstWord,
+      endWord: entries.length / 32,
+    });
+  }
+
+  // Plan rows, computed once per distinct list membership of a code and stored once per distinct row.
+  const planWords = entries.length / 32;
+  const plans = new RowSet(planWords);
+  const row = new Int32Array(planWords);
+  /** For one code: the entries without gates on it, then each gated entry whose gates all hold. */
+  const rower = (gates: readonly GateLists[]) => {
+    const base = new Int32Array(planWords);
+    const gated: number[] = [];
+    entries.forEach((e, i) => {
+      if (e === null) return;
+      if ((gates[i] as GateLists).length === 0) base[i >>> 5] = (base[i >>> 5] as number) | (1 << (i & 31));
+      else gated.push(i);
+    });
+    return (id: number): number => {
+      row.set(base);
+      for (const i of gated) {
+        if ((gates[i] as GateLists).every((lists) => lists.some((l) => id >= 0 && hasBit(t, id, l)))) {
+          row[i >>> 5] = (row[i >>> 5] as number) | (1 << (i & 31));
+        }
+      }
+      return plans.add(row, 0) * planWords;
+    };
+  };
+  const pdxRow = rower(pdxGates);
+  const ppxRow = rower(ppxGates);
+  const noPdxPlan = pdxRow(-1);
+  const noPpxPlan = ppxRow(-1);
+  const roleFields = 4 + t.summaryWords;
+  const roles = new RowSet(roleFields);
+  const role = new Int32Array(roleFields);
+  role.set([-1, noPdxPlan, noPpxPlan, 0]);
+  roles.add(role, 0);
+  const memberships = new RowSet(t.words);
+  /** Per distinct membership: both plan rows, then the summary words. */
+  const derived: number[] = [];
+  for (let id = 0; id < t.codeIds.size; id++) {
+    const m = memberships.add(t.masks, id * t.words);
+    const at = m * (2 + t.summaryWords);
+    if (at === derived.length) {
+      const has = (l: number) => hasBit(t, id, l);
+      const summary = new Array<number>(t.summaryWords).fill(0);
+      for (const [l, b] of t.summary)
+        if (has(l)) summary[b >>> 5] = (summary[b >>> 5] as number) | (1 << (b & 31));
+      derived.push(pdxRow(id), ppxRow(id), ...summary);
+    }
+    role[0] = pdxTable[id] as number;
+    role[1] = derived[at] as number;
+    role[2] = derived[at + 1] as number;
+    role[3] = cc[id] as number;
+    for (let w = 0; w < t.summaryWords; w++) role[4 + w] = derived[at + 2 + w] as number;
+    t.codeIds.setValue(id, roles.add(role, 0));
+  }
+  const orSummary = t.summary.get(t.orList) ?? 0;
+  const wordMdc = new Int32Array(planWords);
+  mdcs.forEach((m, i) => wordMdc.fill(i, m.firstWord, m.endWord));
+  return {
+    ...t,
+    mdcs,
+    entries,
+    planWords,
+    wordMdc,
+    plans: Uint32Array.from(plans.values),
+    noPdxPlan,
+    noPpxPlan,
+    roles: Int32Array.from(roles.values),
+    roleFields,
+    orWord: orSummary >>> 5,
+    orBit: t.orList < 0 ? 0 : 1 << (orSummary & 31),
+    outcomes,
+  };
 }
 
 function tableProblem(e: unknown, dir: string): never {
@@ -398,15 +814,14 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
   const intern = (code: string): number => codeIds.intern(code);
   const listNames = Object.keys(source.lists);
   const listIds = new Map(listNames.map((n, i) => [n, i] as const));
-  for (const n of listNames) for (const code of source.lists[n] as string[]) intern(code);
-  for (const r of ccRows) intern(r[0] as string);
-  for (const r of exclRows) intern(r[0] as string);
+  const listCodeIds = listNames.map((n) => (source.lists[n] as string[]).map(intern));
+  const ccIds = ccRows.map((r) => intern(r[0] as string));
+  const exclIds = exclRows.map((r) => intern(r[0] as string));
 
   const words = Math.max(1, Math.ceil(listNames.length / 32));
   const masks = new Uint32Array(codeIds.size * words);
-  listNames.forEach((n, l) => {
-    for (const code of source.lists[n] as string[]) {
-      const cid = codeIds.get(code);
+  listCodeIds.forEach((ids, l) => {
+    for (const cid of ids) {
       const at = cid * words + (l >>> 5);
       masks[at] = (masks[at] as number) | (1 << (l & 31));
     }
@@ -422,87 +837,43 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
     }
     return v;
   };
-  const ccLevel = new Uint8Array(codeIds.size);
-  const ccTable = new Int32Array(codeIds.size).fill(-1);
+  const cc = new Int32Array(codeIds.size);
   const pdxTable = new Int32Array(codeIds.size).fill(-1);
-  for (const [code, level, t] of ccRows as [string, string, string][]) {
-    const cid = codeIds.get(code);
-    ccLevel[cid] = level === "MCC" ? 2 : 1;
-    ccTable[cid] = table(t);
-  }
-  for (const [code, t] of exclRows as [string, string][]) pdxTable[codeIds.get(code)] = table(t);
+  ccRows.forEach((r, i) => {
+    cc[ccIds[i] as number] = (r[1] === "MCC" ? 2 : 1) | ((table(r[2] as string) + 1) << 2);
+  });
+  exclRows.forEach((r, i) => {
+    pdxTable[exclIds[i] as number] = table(r[1] as string);
+  });
 
-  const partial = {
+  const orList = listIds.get(OR_PROCEDURES_LIST) ?? -1;
+  const summary = new Map<number, number>();
+  const summarise = (name: string) => {
+    const l = listIds.get(name) as number;
+    if (!summary.has(l)) summary.set(l, summary.size);
+  };
+  if (orList >= 0) summarise(OR_PROCEDURES_LIST);
+  const walk = (p: Predicate): void => {
+    if ("all" in p) p.all.forEach(walk);
+    else if ("any" in p) p.any.forEach(walk);
+    else if ("not" in p) walk(p.not);
+    else if ("anyDxIn" in p) summarise(p.anyDxIn);
+    else if ("anyPxIn" in p) summarise(p.anyPxIn);
+    else if ("regionsAtLeast" in p) p.regionsAtLeast.lists.forEach(summarise);
+  };
+  for (const x of [...source.mdcs, ...source.adrgs, ...source.drgs]) walk(x.when);
+  const tables: CodeTables = {
     codeIds,
     listIds,
     listNames,
     words,
     masks,
-    ccLevel,
-    ccTable,
-    pdxTable,
     tableNames: [...tableIds.keys()],
-    orList: listIds.get(OR_PROCEDURES_LIST) ?? -1,
+    orList,
+    summary,
+    summaryWords: Math.max(1, Math.ceil(summary.size / 32)),
   };
-  const listId = (name: string) => listIds.get(name) as number;
-  const base = {
-    ...partial,
-    mdcs: [] as CompiledMdc[],
-    mdcByPdx: new Uint32Array(codeIds.size),
-    mdcByPpx: new Uint32Array(codeIds.size),
-    mdcUngated: 0,
-  };
-  const drgSources = new Map(source.drgs.map((d) => [d.code, d]));
-  const adrgSources = new Map(source.adrgs.map((a) => [a.code, a]));
-  const mdcSources = new Map(source.mdcs.map((m) => [m.code, m]));
-  const compiledAdrg = (code: string): CompiledAdrg => {
-    const a = adrgSources.get(code) as (typeof source.adrgs)[number];
-    const gate = gateOf(a.when, listId);
-    const single = gate !== null && gate.lists.length === 1;
-    return {
-      code,
-      when: compilePredicate(base, a.when),
-      gateOn: single ? (gate.on === "pdx" ? 1 : 2) : 0,
-      gateList: single ? (gate.lists[0] as number) : -1,
-      source: a.when,
-      fallbackToAdrg: a.fallbackToAdrg,
-      drgs: a.drgs.map((d) => {
-        const s = drgSources.get(d) as (typeof source.drgs)[number];
-        return { code: d, name: s.name, when: compilePredicate(base, s.when), source: s.when };
-      }),
-    };
-  };
-  for (const code of source.mdcOrder) {
-    const m = mdcSources.get(code) as (typeof source.mdcs)[number];
-    base.mdcs.push({
-      code,
-      when: compilePredicate(base, m.when),
-      gate: gateOf(m.when, listId),
-      source: m.when,
-      entries: m.adrgs.map((a) => (a === QY_MARKER ? QY_MARKER : compiledAdrg(a))),
-    });
-  }
-
-  if (base.mdcs.length > 32) base.mdcUngated = -1 >>> 0;
-  else {
-    base.mdcs.forEach((m, i) => {
-      const bit = (1 << i) >>> 0;
-      if (m.gate === null) {
-        base.mdcUngated = (base.mdcUngated | bit) >>> 0;
-        return;
-      }
-      const target = m.gate.on === "pdx" ? base.mdcByPdx : base.mdcByPpx;
-      for (let cid = 0; cid < codeIds.size; cid++) {
-        for (const l of m.gate.lists) {
-          if (hasBit(base, cid, l)) {
-            target[cid] = ((target[cid] as number) | bit) >>> 0;
-            break;
-          }
-        }
-      }
-    });
-  }
-
+  const compiled = compileLogic(source, tables, cc, pdxTable);
   const mdcOf = new Map(source.adrgs.map((a) => [a.code, a.mdc]));
   const drgs: DrgInfo[] = source.drgs.map((d) => ({
     code: d.code,
@@ -516,8 +887,9 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
     mdc: a.mdc,
     drgs: a.drgs,
   }));
+  const mdcSources = new Map(source.mdcs.map((m) => [m.code, m]));
   const mdcs: MdcInfo[] = source.mdcOrder.map((code) => {
-    const m = mdcSources.get(code) as (typeof source.mdcs)[number];
+    const m = mdcSources.get(code) as MdcSource;
     return { code, name: m.name ?? `MDC${code}`, hasQy: m.adrgs.includes(QY_MARKER) };
   });
   const drgByCode = new Map(drgs.map((d) => [d.code, d]));
@@ -540,6 +912,6 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
     adrg: (code) => adrgByCode.get(code),
     ccLevel: (code) => ccByCode.get(code),
     source,
-    compiled: base,
+    compiled,
   };
 }
