@@ -23,9 +23,7 @@ const DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test";
 
 async function child(): Promise<void> {
   const schema = process.env.BENCH_SCHEMA as string;
-  const [module, name] = (process.env.BENCH_MIGRATIONS ?? "").split("#");
-  const migrations = module ? ((await import(module)) as Record<string, NamedMigration[]>)[name ?? ""] : [];
-  if (!migrations) throw new Error(`找不到迁移：${process.env.BENCH_MIGRATIONS}`);
+  const migrations = await extraMigrations(process.env.BENCH_MIGRATIONS);
   const server = await startServer({
     port: 0,
     host: "127.0.0.1",
@@ -39,6 +37,15 @@ async function child(): Promise<void> {
       process.exit(0);
     }
   });
+}
+
+/** `MODULE#EXPORT` → that module's exported migrations (none without a spec). */
+async function extraMigrations(spec: string | undefined): Promise<NamedMigration[]> {
+  if (!spec) return [];
+  const [module, name] = spec.split("#");
+  const found = ((await import(module ?? "")) as Record<string, NamedMigration[] | undefined>)[name ?? ""];
+  if (!found) throw new Error(`找不到迁移：${spec}`);
+  return found;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -120,7 +127,11 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
 
-  const store = await openStore({ databaseUrl, schema });
+  const store = await openStore({
+    databaseUrl,
+    schema,
+    migrations: await extraMigrations(values.migrations),
+  });
   const stored = await store.db
     .selectFrom("settlement_list")
     .select((eb) => eb.fn.countAll<number>().as("n"))
