@@ -1,21 +1,19 @@
 /**
  * `npm run bench:console`: how fast every page of the web console answers on a large region stored
  * in PostgreSQL. Loads a synthetic region of `BENCH_STAYS` lists (default 1,000,000) into its own
- * PostgreSQL schema once (later runs reuse it), refreshes the console's summaries, then times each
- * read endpoint the console's pages call, as the bureau and as a hospital, and prints p50 / max per
- * page and the slowest one. `DATABASE_URL` (default postgres://postgres@127.0.0.1:5432/test).
+ * PostgreSQL schema once (later runs reuse it), settles and audits it and clears its year as
+ * `yibao serve --demo` does (also once), refreshes the console's summaries, then times each read
+ * endpoint the console's pages call (console, audit, special cases, clearing), as the bureau and as a
+ * hospital, and prints p50 / max per page and the slowest one. `DATABASE_URL` (default postgres://postgres@127.0.0.1:5432/test).
  */
-import {
-  consoleDb,
-  consoleMigrations,
-  consolePlugins,
-  ensureDemoAccounts,
-  refreshCube,
-} from "@yibao/console";
+import { ensureDemoAudit } from "@yibao/audit-service";
+import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
 import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
+import { clearYearJob, ensureDemoPayment, getClearing, prepaidOfYear } from "@yibao/payment-service";
 import { buildServer } from "@yibao/server";
 import { openStore } from "@yibao/store";
 import { loadDemoRegion } from "../demo-region.js";
+import { PLATFORM_MIGRATIONS, platformPlugins } from "../platform.js";
 
 const stays = Number(process.env.BENCH_STAYS ?? 1_000_000);
 const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -23,7 +21,10 @@ const schema = process.env.BENCH_SCHEMA ?? `yibao_bench_console_${stays}`;
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
 const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
-const store = await openStore({ databaseUrl, schema, migrations: consoleMigrations, poolSize: 8 });
+let t0: number;
+t0 = performance.now();
+const store = await openStore({ databaseUrl, schema, migrations: PLATFORM_MIGRATIONS, poolSize: 8 });
+log(`打开数据库（含迁移）用时 ${((performance.now() - t0) / 1000).toFixed(1)} 秒`);
 try {
   let t = performance.now();
   const r = await loadDemoRegion(store, scheme, {
@@ -38,6 +39,28 @@ try {
       ? `已有 ${r.lists} 份清单（模式 ${schema}）`
       : `载入 ${r.lists} 份清单用时 ${((performance.now() - t) / 1000).toFixed(0)} 秒`,
   );
+  // Payment and audit of the region, as `yibao serve --demo` does (each idempotent: a kept schema
+  // is not settled or audited again), and a year-end clearing, so their pages have data.
+  t = performance.now();
+  const pay = await ensureDemoPayment({ store, scheme });
+  log(
+    pay.settlement
+      ? `结算 ${pay.settlement.settled} 例用时 ${((performance.now() - t) / 1000).toFixed(0)} 秒`
+      : "已结算",
+  );
+  t = performance.now();
+  const audit = await ensureDemoAudit({ store, scheme });
+  log(
+    audit.skipped
+      ? "已审核"
+      : `审核 ${audit.runs.reduce((n, x) => n + x.stays, 0)} 例（${audit.runs.reduce((n, x) => n + x.findings, 0)} 条发现）用时 ${((performance.now() - t) / 1000).toFixed(0)} 秒`,
+  );
+  const year = Number(r.from.slice(0, 4));
+  if (!(await getClearing(store, year))) {
+    const prepaid = await prepaidOfYear(store, year);
+    await clearYearJob({ store, year, budget: Math.max(1, prepaid.fundPaymentFen), actor: "bench" });
+    log(`${year} 年已清算`);
+  }
   t = performance.now();
   if (process.env.BENCH_SKIP_REFRESH === "1") log("跳过指标汇总刷新（BENCH_SKIP_REFRESH=1）");
   else {
@@ -46,7 +69,7 @@ try {
   }
   const passwords = { bureau: "bench-bureau-1", hospital: "bench-hospital-1" };
   await ensureDemoAccounts(store, { passwords });
-  const app = await buildServer({ store, scheme, plugins: consolePlugins({ store, checkIntervalMs: 0 }) });
+  const app = await buildServer({ store, scheme, plugins: platformPlugins(store, { checkIntervalMs: 0 }) });
   const login = async (username: string, password: string) => {
     const res = await app.inject({
       method: "POST",
@@ -86,6 +109,12 @@ try {
         rows?: { ruleId?: string }[];
       }
     ).rows?.[0]?.ruleId ?? "QC-TIME-001";
+  const someFinding =
+    (
+      JSON.parse(
+        (await app.inject({ url: "/api/v1/audit/findings?limit=1", headers: { cookie: bureau } })).body,
+      ) as { items?: { findingId?: string }[] }
+    ).items?.[0]?.findingId ?? "none";
   // The list page asks for 1,000 rows with its filters; every page loads /meta first.
   const pages: [string, string, string][] = [
     ["元数据（每页）", "/api/v1/console/meta", bureau],
@@ -125,6 +154,17 @@ try {
     ["医院：清单详情", `/api/v1/console/lists/${someList ?? "none"}`, hospital],
     ["医院：质控问题", "/api/v1/console/qc/rules", hospital],
     ["医院：申诉", "/api/v1/console/appeals", hospital],
+    ["智能审核队列", "/api/v1/audit/findings?limit=1000", bureau],
+    ["智能审核（按类型）", "/api/v1/audit/findings?limit=1000&type=upcoding_secondary", bureau],
+    ["智能审核（待复核）", "/api/v1/audit/findings?limit=1000&status=appealed", bureau],
+    ["审核发现详情", `/api/v1/audit/findings/${encodeURIComponent(someFinding)}`, bureau],
+    ["审核元数据", "/api/v1/audit/meta", bureau],
+    ["特病单议：高倍率病例", "/api/v1/payment/settlements?outlier=high&pageSize=500", bureau],
+    ["特病单议：已核准", "/api/v1/payment/special-cases", bureau],
+    ["年终清算", `/api/v1/payment/clearing/${year}`, bureau],
+    ["年终清算：年度预付", `/api/v1/payment/clearing/${year}/prepaid`, bureau],
+    ["医院：审核发现", "/api/v1/audit/findings?limit=1000&status=open", hospital],
+    ["医院：清算单", `/api/v1/payment/clearing/${year}`, hospital],
     ["接口：清单查询", "/api/v1/settlement-lists?limit=50", bureau],
     ["接口：质控指标", "/api/v1/qc/indicators", bureau],
   ];
