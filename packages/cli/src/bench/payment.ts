@@ -263,6 +263,11 @@ async function main(): Promise<void> {
       log(`1. 填充 ${accepted} 份已接收清单：${seconds(t0).toFixed(1)} 秒`);
     }
     if (interrupted) return;
+    // The periods the stored lists cover (a reused schema may hold another year than the fill's).
+    const range = (
+      await sql<{ lo: string; hi: string }>`SELECT min(period) AS lo, max(period) AS hi
+        FROM settlement_list WHERE status = 'accepted'`.execute(db)
+    ).rows[0] as { lo: string; hi: string };
 
     const t1 = performance.now();
     const prep = await ensureDemoPayment({
@@ -280,8 +285,8 @@ async function main(): Promise<void> {
     let shown = 0;
     const r = await settlePeriod({
       store,
-      period: "2023-01",
-      periodTo: "2023-12",
+      period: range.lo,
+      periodTo: range.hi,
       actor: "bench",
       ...(batchSize ? { batchSize } : {}),
       onProgress: (p) => {
@@ -313,8 +318,8 @@ async function main(): Promise<void> {
     const t4 = performance.now();
     const again = await settlePeriod({
       store,
-      period: "2023-01",
-      periodTo: "2023-12",
+      period: range.lo,
+      periodTo: range.hi,
       actor: "bench",
       ...(batchSize ? { batchSize } : {}),
     });
