@@ -162,7 +162,7 @@ try {
     ["特病单议：高倍率病例", "/api/v1/payment/settlements?outlier=high&pageSize=500", bureau],
     ["特病单议：已核准", "/api/v1/payment/special-cases", bureau],
     ["年终清算", `/api/v1/payment/clearing/${year}`, bureau],
-    ["年终清算：年度预付", `/api/v1/payment/clearing/${year}/prepaid`, bureau],
+    ["年终清算：按年度预付填入预算（操作）", `/api/v1/payment/clearing/${year}/prepaid`, bureau],
     ["医院：审核发现", "/api/v1/audit/findings?limit=1000&status=open", hospital],
     ["医院：清算单", `/api/v1/payment/clearing/${year}`, hospital],
     ["接口：清单查询", "/api/v1/settlement-lists?limit=50", bureau],

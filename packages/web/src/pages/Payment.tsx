@@ -253,17 +253,21 @@ export function ClearingPage({ meta }: { meta: Meta }) {
     [path],
   );
   const canClear = meta.user.role === "bureau" || meta.user.role === "admin";
-  // The suggested budget: what the fund prepaid for the year's settled stays.
-  const [prepaid] = useLoad(
-    () =>
-      canClear
-        ? api.get<{ stays: number; fundPaymentFen: number }>(`${path}/prepaid`)
-        : Promise.resolve({ stays: 0, fundPaymentFen: 0 }),
-    [path, canClear],
-  );
-  const suggested = prepaid?.fundPaymentFen ?? 0;
+  // On request only (it sums the year's settlements): what the fund prepaid, as the budget.
+  const fillPrepaid = async () => {
+    setMessage(null);
+    try {
+      const p = await api.get<{ stays: number; fundPaymentFen: number }>(`${path}/prepaid`);
+      setBudget((p.fundPaymentFen / 100).toFixed(2));
+      setMessage(
+        `${year} 年已结算 ${p.stays.toLocaleString("zh-CN")} 例，基金预付 ${yuan(p.fundPaymentFen)} 元`,
+      );
+    } catch (e) {
+      setMessage((e as Error).message);
+    }
+  };
   const clear = async () => {
-    const b = yuanInput(budget === "" && suggested > 0 ? (suggested / 100).toFixed(2) : budget);
+    const b = yuanInput(budget);
     if (b === null) {
       setMessage("年度预算须为元金额，最多两位小数");
       return;
@@ -317,14 +321,15 @@ export function ClearingPage({ meta }: { meta: Meta }) {
           <div className="inline-form">
             <input
               aria-label="年度预算"
-              placeholder={
-                suggested > 0 ? `年度预算（元），默认 ${yuan(suggested)}（年度基金预付）` : "年度预算（元）"
-              }
+              placeholder="年度预算（元）"
               value={budget}
               onChange={(e) => setBudget(e.target.value)}
-              style={{ minWidth: 360 }}
+              style={{ minWidth: 240 }}
             />
-            <button type="button" className="primary" onClick={clear}>
+            <button type="button" onClick={fillPrepaid}>
+              按年度基金预付填入
+            </button>
+            <button type="button" className="primary" disabled={budget.trim() === ""} onClick={clear}>
               按点数法清算 {year} 年
             </button>
           </div>
