@@ -15,7 +15,7 @@ import { ensureDemoAudit } from "@yibao/audit-service";
 import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
 import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
 import { ensureDemoPayment } from "@yibao/payment-service";
-import { buildServer, type YibaoApp } from "@yibao/server";
+import { buildServer, servedRoutes, type YibaoApp } from "@yibao/server";
 import { openStore, type Store } from "@yibao/store";
 import { sql } from "kysely";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -62,29 +62,8 @@ async function signIn(username: string): Promise<Session> {
   };
 }
 
-/** Every route (method, url) the application serves under /api, read from its route tree. */
-function apiRoutes(): { method: string; url: string }[] {
-  const stack: string[] = [];
-  const seen = new Set<string>();
-  const out: { method: string; url: string }[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split("\n")) {
-    const m = line.match(/^(.*?)(?:└── |├── )(\S+) \(([A-Z, ]+)\)/);
-    if (!m?.[2] || !m[3]) continue;
-    const depth = Math.floor((m[1] ?? "").length / 4);
-    stack.length = depth;
-    const url = (stack[depth - 1] ?? "") + m[2];
-    stack[depth] = url;
-    const path = url.length > 1 && url.endsWith("/") ? url.slice(0, -1) : url;
-    if (!path.startsWith("/api/")) continue;
-    for (const method of m[3].split(",").map((x) => x.trim())) {
-      const key = `${method} ${path}`;
-      if (method === "HEAD" || seen.has(key)) continue;
-      seen.add(key);
-      out.push({ method, url: path });
-    }
-  }
-  return out;
-}
+/** Every route (method, url) the application serves under /api. */
+const apiRoutes = () => servedRoutes(app);
 
 beforeAll(async () => {
   const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);

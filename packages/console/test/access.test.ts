@@ -3,6 +3,7 @@
  * itself and tried by a hospital account against another hospital's data; sessions, CSRF, roles, the
  * operation log and password storage.
  */
+import { servedRoutes } from "@yibao/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { login, lookupSession } from "../src/accounts.js";
 import { consoleDb } from "../src/schema.js";
@@ -25,30 +26,8 @@ let bureau: Session;
 let reviewer: Session;
 let otherAppealId: number;
 
-/** Every route (method, url) the application serves under /api, read from the app's route tree. */
-function apiRoutes(): { method: string; url: string }[] {
-  const tree = s.app.printRoutes({ commonPrefix: false });
-  const stack: string[] = [];
-  const seen = new Set<string>();
-  const out: { method: string; url: string }[] = [];
-  for (const line of tree.split("\n")) {
-    const m = line.match(/^(.*?)(?:└── |├── )(\S+) \(([A-Z, ]+)\)/);
-    if (!m?.[2] || !m[3]) continue;
-    const depth = Math.floor((m[1] ?? "").length / 4);
-    stack.length = depth;
-    const url = (stack[depth - 1] ?? "") + m[2];
-    stack[depth] = url;
-    const path = url.length > 1 && url.endsWith("/") ? url.slice(0, -1) : url;
-    if (!path.startsWith("/api/")) continue;
-    for (const method of m[3].split(",").map((x) => x.trim())) {
-      const key = `${method} ${path}`;
-      if (method === "HEAD" || seen.has(key)) continue;
-      seen.add(key);
-      out.push({ method, url: path });
-    }
-  }
-  return out;
-}
+/** Every route (method, url) the application serves under /api. */
+const apiRoutes = () => servedRoutes(s.app);
 
 function fill(url: string): string {
   return url.replace(":setlId", OTHER_SETL).replace(":id", String(otherAppealId));

@@ -1,7 +1,9 @@
 /** Shared pieces: sortable, filterable table with Excel export; ECharts chart; period filter; messages. */
 import * as echarts from "echarts";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
+import type { Meta } from "./api";
 import { formatValue, type Kind } from "./format";
+import { navigate } from "./router";
 
 export interface Column<R> {
   key: string;
@@ -269,4 +271,42 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, 
     };
   }, [...deps, tick]);
   return [data, error, () => setTick((t) => t + 1)];
+}
+
+/** 医院筛选: every hospital of the region; nothing for a hospital account, which sees only its own. */
+export function HospitalSelect({
+  meta,
+  value,
+  onChange,
+}: {
+  meta: Meta;
+  value: string;
+  onChange: (hospital: string) => void;
+}) {
+  if (meta.user.role === "hospital") return null;
+  return (
+    <select aria-label="医院" value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">全部医院</option>
+      {meta.hospitals.map((h) => (
+        <option key={h.code} value={h.code}>
+          {h.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A settlement list's ID as a link to its detail page (清单详情). */
+export function ListLink({ setlId }: { setlId: string }) {
+  return (
+    <a
+      href={`/lists/${setlId}`}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(`/lists/${encodeURIComponent(setlId)}`);
+      }}
+    >
+      {setlId}
+    </a>
+  );
 }

@@ -1,7 +1,7 @@
 /** 申诉: hospitals follow their appeals; reviewers decide the pending ones (审核队列). */
 import { useState } from "react";
 import { api, type Meta, qs } from "../api";
-import { Card, type Column, DataTable, ErrorNote, useLoad } from "../components";
+import { Card, type Column, DataTable, ErrorNote, ListLink, useLoad } from "../components";
 import { APPEAL_STATUS, dateTime } from "../format";
 import { navigate } from "../router";
 
@@ -43,17 +43,7 @@ export function AppealsPage({ meta }: { meta: Meta }) {
     {
       key: "setl_id",
       title: "结算ID",
-      render: (r) => (
-        <a
-          href={`/lists/${r.setl_id}`}
-          onClick={(e) => {
-            e.preventDefault();
-            navigate(`/lists/${encodeURIComponent(r.setl_id)}`);
-          }}
-        >
-          {r.setl_id}
-        </a>
-      ),
+      render: (r) => <ListLink setlId={r.setl_id} />,
     },
     { key: "hospital_code", title: "医院" },
     { key: "rule_id", title: "规则" },

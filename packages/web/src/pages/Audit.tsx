@@ -11,12 +11,13 @@ import {
   type Column,
   DataTable,
   ErrorNote,
+  HospitalSelect,
+  ListLink,
   PeriodPicker,
   type PeriodRange,
   useLoad,
 } from "../components";
 import { dateTime, yuan } from "../format";
-import { navigate } from "../router";
 
 interface AuditMeta {
   violationTypes: Record<string, string>;
@@ -196,16 +197,9 @@ function FindingPanel({
           <dt>结算清单</dt>
           <dd>
             {f.setl_ids.map((sid) => (
-              <a
-                key={sid}
-                href={`/lists/${sid}`}
-                onClick={(e) => {
-                  e.preventDefault();
-                  navigate(`/lists/${encodeURIComponent(sid)}`);
-                }}
-              >
-                {sid}{" "}
-              </a>
+              <span key={sid}>
+                <ListLink setlId={sid} />{" "}
+              </span>
             ))}
           </dd>
         </div>
@@ -397,16 +391,7 @@ export function AuditPage({ meta }: { meta: Meta }) {
             </option>
           ))}
         </select>
-        {role !== "hospital" && (
-          <select aria-label="医院" value={hospital} onChange={(e) => setHospital(e.target.value)}>
-            <option value="">全部医院</option>
-            {meta.hospitals.map((h) => (
-              <option key={h.code} value={h.code}>
-                {h.name}
-              </option>
-            ))}
-          </select>
-        )}
+        <HospitalSelect meta={meta} value={hospital} onChange={setHospital} />
       </div>
       <ErrorNote error={error} />
       {data && (

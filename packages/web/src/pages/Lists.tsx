@@ -1,7 +1,7 @@
 /** 清单查询 and one list's detail: QC findings, group, versions, appeals. */
 import { useState } from "react";
 import { api, type Meta, qs } from "../api";
-import { Card, type Column, DataTable, ErrorNote, useLoad } from "../components";
+import { Card, type Column, DataTable, ErrorNote, HospitalSelect, useLoad } from "../components";
 import { APPEAL_STATUS, dateTime, GROUP_STATUS, LIST_STATUS, yuan } from "../format";
 import { navigate } from "../router";
 
@@ -63,16 +63,11 @@ export function ListsPage({ meta }: { meta: Meta }) {
         <h1>{meta.user.role === "hospital" ? "本院清单" : "清单查询"}</h1>
       </div>
       <div className="filters">
-        {meta.user.role !== "hospital" && (
-          <select value={filters.hospital} onChange={set("hospital")} aria-label="医院">
-            <option value="">全部医院</option>
-            {meta.hospitals.map((h) => (
-              <option key={h.code} value={h.code}>
-                {h.name}
-              </option>
-            ))}
-          </select>
-        )}
+        <HospitalSelect
+          meta={meta}
+          value={filters.hospital}
+          onChange={(hospital) => setFilters({ ...filters, hospital })}
+        />
         <select value={filters.status} onChange={set("status")} aria-label="清单状态">
           <option value="">全部状态</option>
           <option value="accepted">已接收</option>

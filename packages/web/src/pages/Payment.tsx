@@ -4,9 +4,17 @@
  */
 import { useState } from "react";
 import { api, type Meta, qs } from "../api";
-import { Card, Chart, type Column, DataTable, ErrorNote, useLoad } from "../components";
+import {
+  Card,
+  Chart,
+  type Column,
+  DataTable,
+  ErrorNote,
+  HospitalSelect,
+  ListLink,
+  useLoad,
+} from "../components";
 import { yuan } from "../format";
-import { navigate } from "../router";
 
 interface Settlement {
   setlId: string;
@@ -45,20 +53,6 @@ function yuanInput(v: string): string | null {
 }
 
 const hospitalName = (meta: Meta, code: string) => meta.hospitals.find((h) => h.code === code)?.name ?? code;
-
-function setlLink(setlId: string) {
-  return (
-    <a
-      href={`/lists/${setlId}`}
-      onClick={(e) => {
-        e.preventDefault();
-        navigate(`/lists/${encodeURIComponent(setlId)}`);
-      }}
-    >
-      {setlId}
-    </a>
-  );
-}
 
 /** 特病单议: high-cost outliers as candidates; a reviewer approves an addition that re-settles the stay. */
 export function SpecialCasesPage({ meta }: { meta: Meta }) {
@@ -100,7 +94,7 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
     }
   };
   const columns: Column<Settlement>[] = [
-    { key: "setlId", title: "结算ID", render: (r) => setlLink(r.setlId) },
+    { key: "setlId", title: "结算ID", render: (r) => <ListLink setlId={r.setlId} /> },
     { key: "hospitalCode", title: "医院", value: (r) => hospitalName(meta, r.hospitalCode) },
     { key: "period", title: "期号" },
     { key: "drg", title: "病组" },
@@ -112,7 +106,7 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
   ];
   const approvalColumns: Column<SpecialCase>[] = [
     { key: "id", title: "编号", kind: "count" },
-    { key: "setlId", title: "结算ID", render: (r) => setlLink(r.setlId) },
+    { key: "setlId", title: "结算ID", render: (r) => <ListLink setlId={r.setlId} /> },
     { key: "hospitalCode", title: "医院", value: (r) => hospitalName(meta, r.hospitalCode) },
     {
       key: "amountFen",
@@ -128,16 +122,7 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
       <div className="page-title">
         <h1>特病单议</h1>
         <span className="filters">
-          {meta.user.role !== "hospital" && (
-            <select aria-label="医院" value={hospital} onChange={(e) => setHospital(e.target.value)}>
-              <option value="">全部医院</option>
-              {meta.hospitals.map((h) => (
-                <option key={h.code} value={h.code}>
-                  {h.name}
-                </option>
-              ))}
-            </select>
-          )}
+          <HospitalSelect meta={meta} value={hospital} onChange={setHospital} />
           <select aria-label="期号" value={period} onChange={(e) => setPeriod(e.target.value)}>
             <option value="">全部期号</option>
             {meta.periods.map((p) => (

@@ -7,6 +7,7 @@ import {
   type Column,
   DataTable,
   ErrorNote,
+  HospitalSelect,
   PeriodPicker,
   type PeriodRange,
   useLoad,
@@ -40,16 +41,7 @@ export function QcPage({ meta }: { meta: Meta }) {
     <div>
       <div className="page-title">
         <h1>质控问题</h1>
-        {meta.user.role !== "hospital" && (
-          <select value={hospital} onChange={(e) => setHospital(e.target.value)}>
-            <option value="">全部医院</option>
-            {meta.hospitals.map((h) => (
-              <option key={h.code} value={h.code}>
-                {h.name}
-              </option>
-            ))}
-          </select>
-        )}
+        <HospitalSelect meta={meta} value={hospital} onChange={setHospital} />
         <PeriodPicker periods={meta.periods} value={range} onChange={setRange} />
       </div>
       <ErrorNote error={error} />
