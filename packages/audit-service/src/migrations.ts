@@ -69,37 +69,39 @@ export const AUDIT_SECTION_KEYS = {
 
 const SECTION_WIRES = Object.keys(AUDIT_SECTION_KEYS) as (keyof typeof AUDIT_SECTION_KEYS)[];
 
-/** A section's rows as arrays of the kept values, in message order (`[]` when absent). */
-function compactSection(wire: keyof typeof AUDIT_SECTION_KEYS): string {
+/**
+ * One pass over a section (a LATERAL named after it): `rows`, its rows as arrays of the kept values
+ * in message order (`[]` when absent), and `bad`, whether the compact form would not say the same as
+ * the section (neither absent, null nor an array, or an element that is not an object).
+ */
+function sectionPass(wire: keyof typeof AUDIT_SECTION_KEYS): string {
   const keys = AUDIT_SECTION_KEYS[wire];
-  return `(SELECT COALESCE(jsonb_agg(jsonb_build_array(${keys.map((k) => `e->'${k}'`).join(", ")}) ORDER BY n), '[]'::jsonb)
+  return `LATERAL (SELECT COALESCE(jsonb_agg(jsonb_build_array(${keys.map((k) => `e->'${k}'`).join(", ")}) ORDER BY n), '[]'::jsonb) AS rows,
+      COALESCE(jsonb_typeof(x.input->'${wire}'), 'null') NOT IN ('null', 'array')
+        OR COALESCE(bool_or(jsonb_typeof(e) <> 'object'), false) AS bad
     FROM jsonb_array_elements(CASE WHEN jsonb_typeof(x.input->'${wire}') = 'array' THEN x.input->'${wire}' ELSE '[]'::jsonb END)
-      WITH ORDINALITY AS t(e, n))`;
-}
-
-/** A section the compact form represents exactly: absent, null, or an array of objects. */
-function plainSection(wire: string): string {
-  return `(x.input->'${wire}' IS NULL OR jsonb_typeof(x.input->'${wire}') = 'null'
-    OR (jsonb_typeof(x.input->'${wire}') = 'array'
-      AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(x.input->'${wire}') e WHERE jsonb_typeof(e) <> 'object')))`;
+      WITH ORDINALITY AS t(e, n)) ${wire}`;
 }
 
 /**
- * The projection's message (SQL over `x.input`/`x.infno`). A well-formed message (input and setlinfo
- * objects, infno 4101/4101A, each section absent or an array of objects) becomes the compact array
- * `[infno, [setlinfo values in AUDIT_SETLINFO_KEYS order], diseinfo rows, oprninfo rows, iteminfo
- * rows, payinfo rows]`, each row the values of `AUDIT_SECTION_KEYS` (about a fifth of the slim
+ * The body of `audit_projection_message(message jsonb)`: the message's input read (de-TOASTed) once
+ * (`OFFSET 0` keeps it a subquery), one pass per section. A well-formed message (input and setlinfo
+ * objects, infno 4101/4101A, each section absent, null or an array of objects) becomes the compact
+ * array `[infno, [setlinfo values in AUDIT_SETLINFO_KEYS order], diseinfo rows, oprninfo rows,
+ * iteminfo rows, payinfo rows]`, each row the values of `AUDIT_SECTION_KEYS` (a third of the slim
  * message's bytes, no keys repeated); any other message is kept as the slim message, which the read
  * parses as before.
  */
-export const AUDIT_PROJECTION_MESSAGE_SQL = `CASE WHEN jsonb_typeof(x.input) = 'object'
+export const AUDIT_PROJECTION_FUNCTION_SQL = `SELECT CASE WHEN jsonb_typeof(x.input) = 'object'
     AND jsonb_typeof(x.input->'setlinfo') = 'object'
     AND x.infno IN ('"4101"'::jsonb, '"4101A"'::jsonb, '4101'::jsonb)
-    AND ${SECTION_WIRES.map(plainSection).join("\n    AND ")}
+    AND NOT (${SECTION_WIRES.map((w) => `${w}.bad`).join(" OR ")})
   THEN jsonb_build_array(x.infno,
     jsonb_build_array(${AUDIT_SETLINFO_KEYS.map((k) => `x.input->'setlinfo'->'${k}'`).join(", ")}),
-    ${SECTION_WIRES.map(compactSection).join(",\n    ")})
-  ELSE ${AUDIT_SLIM_MESSAGE_SQL} END`;
+    ${SECTION_WIRES.map((w) => `${w}.rows`).join(", ")})
+  ELSE ${AUDIT_SLIM_MESSAGE_SQL} END
+  FROM (SELECT message->'input' AS input, message->'infno' AS infno OFFSET 0) x,
+    ${SECTION_WIRES.map(sectionPass).join(",\n    ")}`;
 
 const PROJECTION_COLUMNS =
   "setl_id, version, status, period, patient_key, dscg_date, group_status, drg, mdc, adrg, m";
@@ -227,8 +229,7 @@ export const auditMigrations: readonly NamedMigration[] = [
       )`.execute(db);
       // The message is read once per row (x), not once per extracted key.
       await sql`CREATE FUNCTION audit_projection_message(message jsonb) RETURNS jsonb AS $$
-        SELECT ${sql.raw(AUDIT_PROJECTION_MESSAGE_SQL)}
-        FROM (SELECT message->'input' AS input, message->'infno' AS infno) x
+        ${sql.raw(AUDIT_PROJECTION_FUNCTION_SQL)}
         $$ LANGUAGE sql IMMUTABLE`.execute(db);
       await sql`CREATE FUNCTION audit_list_projection_sync() RETURNS trigger AS $$
         BEGIN
