@@ -1,8 +1,10 @@
 /**
  * Reading a period's stays from the store (读取审核病例): accepted lists by keyset pagination on
  * (period, patient_key, setl_id), only the parts of the stored 4101 message the audit reads, the
- * grouping as stored, converted with `auditStayFromList`. A list that cannot be converted is
- * reported with its 结算ID and the batch goes on.
+ * grouping as stored, converted with `auditStayFromList`. By default from `audit_list_projection`
+ * (kept on write, see migration 0201): its compact message becomes the list directly
+ * (`listFromProjection`), without the message parser. A list that cannot be converted is reported
+ * with its 结算ID and the batch goes on.
  */
 import { type AuditStay, auditStayFromList } from "@yibao/audit";
 import type { DrgScheme } from "@yibao/grouper";
