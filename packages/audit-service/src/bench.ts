@@ -70,10 +70,13 @@ try {
           || '|' || message || '|' || evidence::text || '|' || COALESCE(settlements::text, '') || '|' || fund_loss_fen,
           E'\\n' ORDER BY finding_id)) AS h FROM audit_finding`.execute(db)
     ).rows[0];
-  await auditPeriod({ store, scheme, period: year, source: "message" });
+  const split = (r: { millis: { read: number; audit: number; write: number } }) =>
+    `读取 ${secs(r.millis.read)} / 审核 ${secs(r.millis.audit)} / 写入 ${secs(r.millis.write)} 秒`;
+  const byMessage = await auditPeriod({ store, scheme, period: year, source: "message" });
   const reference = await digest();
-  await auditPeriod({ store, scheme, period: year, source: "projection" });
+  const byProjection = await auditPeriod({ store, scheme, period: year, source: "projection" });
   const projected = await digest();
+  log(`抽样（${base} 份）原报文：${split(byMessage)}；投影：${split(byProjection)}`);
   const same = reference?.h === projected?.h && reference?.n === projected?.n;
   log(
     `抽样核对（${base} 份）：原报文 ${reference?.n} 条疑点，投影 ${projected?.n} 条，${same ? "完全一致" : "不一致！"}`,
