@@ -31,6 +31,7 @@ import {
   readHistoryStays,
   readLightStays,
   readPeriodStays,
+  type StaySource,
 } from "./read.js";
 
 export interface AuditPeriodOptions {
@@ -41,8 +42,13 @@ export interface AuditPeriodOptions {
   /** Who started the run (操作人); default `system`. */
   readonly actor?: string;
   readonly libraries?: AuditLibraries;
-  /** Lists per read batch (default 5,000). */
+  /** Lists per read batch (default 10,000). */
   readonly batchSize?: number;
+  /**
+   * Where the lists are read from: `projection` (default, `audit_list_projection` kept on write) or
+   * `message` (the stored messages slimmed in SQL, the reference the projection is checked against).
+   */
+  readonly source?: StaySource;
   /** Findings per INSERT (default 1,000). */
   readonly writeBatchSize?: number;
   /** Progress of the reading (lists read, lists to read). */
@@ -235,7 +241,8 @@ async function runJob(
   const periodOf = new Map<string, string>();
   const errors: ReadError[] = [];
   let read = 0;
-  for await (const b of readPeriodStays(store, scheme, from, to, options.batchSize ?? 5000)) {
+  const staySource = options.source ?? "projection";
+  for await (const b of readPeriodStays(store, scheme, from, to, options.batchSize ?? 10_000, staySource)) {
     for (const s of b.stays) stays.push(s);
     for (const [k, v] of b.periods) periodOf.set(k, v);
     for (const e of b.errors) errors.push(e);
@@ -247,6 +254,7 @@ async function runJob(
     scheme,
     from,
     minusDays(periodStart(from), lookbackDays(rules)),
+    staySource,
   );
   const tRead = performance.now();
 

@@ -9,11 +9,102 @@
  * - `audit_case_event`: the audit trail (操作留痕), append-only (a trigger refuses UPDATE and DELETE):
  *   who, role, when, action, from/to state, reason, evidence (申诉材料) as JSON.
  * - `audit_physician_profile`: the physician profile (医师画像) of each audited period.
+ * - `audit_list_projection` (0201): what the audit reads of each list, derived on write. One row per
+ *   list (its current version), kept by a trigger on every insert, update or delete of
+ *   `settlement_list`: the columns the read filters and orders by plus the slim message (the
+ *   setlinfo keys the conversion reads and the diagnosis, procedure, fee and fund sections), so an
+ *   audit job reads plain rows in keyset pages and never de-TOASTs and rebuilds the stored 4101
+ *   message. The migration backfills it from the lists already stored.
  */
 import type { NamedMigration } from "@yibao/store";
 import { type Kysely, sql } from "kysely";
 
 type AnyDb = Kysely<any>;
+
+/** The keys of setlinfo the conversion (`auditStayFromList`) reads; names, addresses and the rest are not kept. */
+export const AUDIT_SETLINFO_KEYS = [
+  "setl_id",
+  "mdtrt_id",
+  "fixmedins_code",
+  "hi_setl_lv",
+  "gend",
+  "brdy",
+  "age",
+  "nwb_age",
+  "patn_cert_type",
+  "certno",
+  "hi_no",
+  "nwb_bir_wt",
+  "adm_time",
+  "dscg_time",
+  "dscg_caty",
+  "act_ipt_days",
+  "dscg_way",
+  "days_rinp_flag_31",
+  "chfpdr_code",
+  "setl_end_date",
+  "psn_ownpay",
+] as const;
+
+/**
+ * The slim message (SQL over `x.input`/`x.infno`): the part of a stored 4101 message the audit's
+ * conversion reads, in the message's own shape so `parseSettlementMessage` reads it unchanged.
+ */
+export const AUDIT_SLIM_MESSAGE_SQL = `jsonb_build_object(
+  'infno', x.infno,
+  'input', jsonb_build_object(
+    'setlinfo', jsonb_build_object(${AUDIT_SETLINFO_KEYS.map((k) => `'${k}', x.input->'setlinfo'->'${k}'`).join(", ")}),
+    'diseinfo', COALESCE(x.input->'diseinfo', '[]'::jsonb),
+    'oprninfo', COALESCE(x.input->'oprninfo', '[]'::jsonb),
+    'iteminfo', COALESCE(x.input->'iteminfo', '[]'::jsonb),
+    'payinfo', COALESCE(x.input->'payinfo', '[]'::jsonb)))`;
+
+/** The fields kept of each row of a section, in this order (the compact projection). */
+export const AUDIT_SECTION_KEYS = {
+  diseinfo: ["diag_type", "diag_code", "maindiag_flag"],
+  oprninfo: ["oprn_oprt_type", "oprn_oprt_code"],
+  iteminfo: ["med_chrgitm", "amt", "claa_sumfee", "clab_amt", "fulamt_ownpay_amt", "oth_amt"],
+  payinfo: ["fund_payamt"],
+} as const;
+
+const SECTION_WIRES = Object.keys(AUDIT_SECTION_KEYS) as (keyof typeof AUDIT_SECTION_KEYS)[];
+
+/**
+ * One pass over a section (a LATERAL named after it): `rows`, its rows as arrays of the kept values
+ * in message order (`[]` when absent), and `bad`, whether the compact form would not say the same as
+ * the section (neither absent, null nor an array, or an element that is not an object).
+ */
+function sectionPass(wire: keyof typeof AUDIT_SECTION_KEYS): string {
+  const keys = AUDIT_SECTION_KEYS[wire];
+  return `LATERAL (SELECT COALESCE(jsonb_agg(jsonb_build_array(${keys.map((k) => `e->'${k}'`).join(", ")}) ORDER BY n), '[]'::jsonb) AS rows,
+      COALESCE(jsonb_typeof(x.input->'${wire}'), 'null') NOT IN ('null', 'array')
+        OR COALESCE(bool_or(jsonb_typeof(e) <> 'object'), false) AS bad
+    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(x.input->'${wire}') = 'array' THEN x.input->'${wire}' ELSE '[]'::jsonb END)
+      WITH ORDINALITY AS t(e, n)) ${wire}`;
+}
+
+/**
+ * The body of `audit_projection_message(message jsonb)`: the message's input read (de-TOASTed) once
+ * (`OFFSET 0` keeps it a subquery), one pass per section. A well-formed message (input and setlinfo
+ * objects, infno 4101/4101A, each section absent, null or an array of objects) becomes the compact
+ * array `[infno, [setlinfo values in AUDIT_SETLINFO_KEYS order], diseinfo rows, oprninfo rows,
+ * iteminfo rows, payinfo rows]`, each row the values of `AUDIT_SECTION_KEYS` (a third of the slim
+ * message's bytes, no keys repeated); any other message is kept as the slim message, which the read
+ * parses as before.
+ */
+export const AUDIT_PROJECTION_FUNCTION_SQL = `SELECT CASE WHEN jsonb_typeof(x.input) = 'object'
+    AND jsonb_typeof(x.input->'setlinfo') = 'object'
+    AND x.infno IN ('"4101"'::jsonb, '"4101A"'::jsonb, '4101'::jsonb)
+    AND NOT (${SECTION_WIRES.map((w) => `${w}.bad`).join(" OR ")})
+  THEN jsonb_build_array(x.infno,
+    jsonb_build_array(${AUDIT_SETLINFO_KEYS.map((k) => `x.input->'setlinfo'->'${k}'`).join(", ")}),
+    ${SECTION_WIRES.map((w) => `${w}.rows`).join(", ")})
+  ELSE ${AUDIT_SLIM_MESSAGE_SQL} END
+  FROM (SELECT message->'input' AS input, message->'infno' AS infno OFFSET 0) x,
+    ${SECTION_WIRES.map(sectionPass).join(",\n    ")}`;
+
+const PROJECTION_COLUMNS =
+  "setl_id, version, status, period, patient_key, dscg_date, group_status, drg, mdc, adrg, m";
 
 /** The audit service's migrations; pass them to `openStore({ migrations })`. */
 export const auditMigrations: readonly NamedMigration[] = [
@@ -118,6 +209,66 @@ export const auditMigrations: readonly NamedMigration[] = [
         await sql`DROP TABLE IF EXISTS ${sql.id(t)}`.execute(db);
       }
       await sql`DROP FUNCTION IF EXISTS audit_case_event_append_only()`.execute(db);
+    },
+  },
+  {
+    name: "0201_audit_list_projection",
+    async up(db: AnyDb) {
+      await sql`CREATE TABLE audit_list_projection (
+        setl_id text PRIMARY KEY,
+        version integer NOT NULL,
+        status text NOT NULL,
+        period char(7) NOT NULL,
+        patient_key text NOT NULL,
+        dscg_date date,
+        group_status text NOT NULL,
+        drg text NOT NULL,
+        mdc text,
+        adrg text,
+        m jsonb NOT NULL
+      )`.execute(db);
+      // The message is read once per row (x), not once per extracted key.
+      await sql`CREATE FUNCTION audit_projection_message(message jsonb) RETURNS jsonb AS $$
+        ${sql.raw(AUDIT_PROJECTION_FUNCTION_SQL)}
+        $$ LANGUAGE sql IMMUTABLE`.execute(db);
+      await sql`CREATE FUNCTION audit_list_projection_sync() RETURNS trigger AS $$
+        BEGIN
+          IF TG_OP = 'DELETE' THEN
+            DELETE FROM audit_list_projection WHERE setl_id = OLD.setl_id;
+            RETURN OLD;
+          END IF;
+          IF TG_OP = 'UPDATE' AND OLD.setl_id <> NEW.setl_id THEN
+            DELETE FROM audit_list_projection WHERE setl_id = OLD.setl_id;
+          END IF;
+          INSERT INTO audit_list_projection (${sql.raw(PROJECTION_COLUMNS)})
+          VALUES (NEW.setl_id, NEW.version, NEW.status, NEW.period, NEW.patient_key, NEW.dscg_date,
+            NEW.group_status, NEW.drg, NEW.mdc, NEW.adrg, audit_projection_message(NEW.message))
+          ON CONFLICT (setl_id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status,
+            period = EXCLUDED.period, patient_key = EXCLUDED.patient_key, dscg_date = EXCLUDED.dscg_date,
+            group_status = EXCLUDED.group_status, drg = EXCLUDED.drg, mdc = EXCLUDED.mdc,
+            adrg = EXCLUDED.adrg, m = EXCLUDED.m;
+          RETURN NEW;
+        END;
+        $$ LANGUAGE plpgsql`.execute(db);
+      await sql`INSERT INTO audit_list_projection (${sql.raw(PROJECTION_COLUMNS)})
+        SELECT setl_id, version, status, period, patient_key, dscg_date, group_status, drg, mdc, adrg,
+          audit_projection_message(message)
+        FROM settlement_list`.execute(db);
+      await sql`CREATE TRIGGER audit_list_projection_sync AFTER INSERT OR UPDATE OR DELETE ON settlement_list
+        FOR EACH ROW EXECUTE FUNCTION audit_list_projection_sync()`.execute(db);
+      // Keyset pages of a period's lists by person (auditPeriod); the history by discharge date.
+      await sql`CREATE INDEX audit_list_projection_period_person
+        ON audit_list_projection (period, patient_key, setl_id)`.execute(db);
+      await sql`CREATE INDEX audit_list_projection_dscg ON audit_list_projection (dscg_date)`.execute(db);
+      await sql`CREATE INDEX audit_list_projection_patient ON audit_list_projection (patient_key)`.execute(
+        db,
+      );
+    },
+    async down(db: AnyDb) {
+      await sql`DROP TRIGGER IF EXISTS audit_list_projection_sync ON settlement_list`.execute(db);
+      await sql`DROP FUNCTION IF EXISTS audit_list_projection_sync()`.execute(db);
+      await sql`DROP TABLE IF EXISTS audit_list_projection`.execute(db);
+      await sql`DROP FUNCTION IF EXISTS audit_projection_message(jsonb)`.execute(db);
     },
   },
 ];
