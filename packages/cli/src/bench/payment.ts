@@ -25,17 +25,12 @@ import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
-import {
-  dbOf,
-  ensureDemoPayment,
-  paymentMigrations,
-  type SettlementTotals,
-  settlePeriod,
-} from "@yibao/payment-service";
+import { dbOf, ensureDemoPayment, type SettlementTotals, settlePeriod } from "@yibao/payment-service";
 import { createListPreparer } from "@yibao/server";
 import { dropSchema, openStore, type SettlementListUpload, type Store } from "@yibao/store";
 import { generateRegion } from "@yibao/synth";
 import { type Kysely, sql } from "kysely";
+import { PLATFORM_MIGRATIONS } from "../platform.js";
 
 type Db = Kysely<any>;
 
@@ -236,7 +231,7 @@ async function main(): Promise<void> {
   const store = await openStore({
     databaseUrl: u.toString(),
     schema,
-    migrations: paymentMigrations,
+    migrations: PLATFORM_MIGRATIONS, // as `yibao serve`: the intake triggers of every area run
     poolSize: 4,
   });
   const db = dbOf(store);
