@@ -20,6 +20,12 @@ import { auditPeriod } from "./jobs.js";
 import { AUDIT_SETLINFO_KEYS, auditMigrations } from "./migrations.js";
 import { dbOf, type StaySource } from "./read.js";
 
+/** The triggers that keep the audit's list projection (migration 0202). */
+const PROJECTION_TRIGGERS = [
+  "audit_list_projection_insert",
+  "audit_list_projection_update",
+  "audit_list_projection_delete",
+];
 const stays = Number(process.env.BENCH_STAYS ?? 1_000_000);
 const base = Math.min(stays, Number(process.env.BENCH_BASE ?? 20_000));
 const source = (process.env.BENCH_SOURCE ?? "projection") as StaySource;
@@ -117,7 +123,8 @@ try {
   if (Number(loose.rows[0]?.n) > 0) throw new Error("基础数据含非紧凑投影，无法按投影复制");
   const select = cols.map((c) => changed[c] ?? c).join(", ");
   const list = cols.join(", ");
-  await sql`ALTER TABLE settlement_list DISABLE TRIGGER audit_list_projection_sync`.execute(db);
+  for (const t of PROJECTION_TRIGGERS)
+    await sql`ALTER TABLE settlement_list DISABLE TRIGGER ${sql.id(t)}`.execute(db);
   for (let k = 1; k < copies; k++) {
     const limit = Math.min(base, stays - k * base);
     await sql`INSERT INTO settlement_list (${sql.raw(list)})
@@ -132,7 +139,8 @@ try {
     if (k % 10 === 0 || k === copies - 1)
       log(`复制 ${Math.min(stays, (k + 1) * base)}/${stays}（${secs(performance.now() - t)} 秒）`);
   }
-  await sql`ALTER TABLE settlement_list ENABLE TRIGGER audit_list_projection_sync`.execute(db);
+  for (const t of PROJECTION_TRIGGERS)
+    await sql`ALTER TABLE settlement_list ENABLE TRIGGER ${sql.id(t)}`.execute(db);
   await sql`ANALYZE`.execute(db);
   const n = Number(
     (await sql<{ n: number }>`SELECT count(*)::int AS n FROM settlement_list`.execute(db)).rows[0]?.n,
