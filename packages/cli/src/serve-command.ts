@@ -1,7 +1,8 @@
 /**
  * `yibao serve` (and `npm start`): the HTTP API and web console on PostgreSQL (`DATABASE_URL`) or
  * embedded PGlite (`YIBAO_DATA_DIR`, default `./data`), with the scheme resolved as everywhere else.
- * With `--demo`, an empty store is first filled with the synthetic demo region.
+ * With `--demo`, an empty store is first filled with the synthetic demo region, which is then settled
+ * and audited (what is not settled or audited yet, at every start), so every view has its data.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
