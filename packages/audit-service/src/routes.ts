@@ -10,7 +10,7 @@
 
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { CASE_STATE_NAMES, type Role, VIOLATION_TYPE_NAMES, WorkflowError } from "@yibao/audit";
-import { HttpError, type ServerPlugin } from "@yibao/server";
+import { HttpError, PLATFORM_ROLES, type PlatformRole, routeAccess, type ServerPlugin } from "@yibao/server";
 import type { FastifyRequest } from "fastify";
 import { sql } from "kysely";
 import { Type } from "typebox";
@@ -22,8 +22,7 @@ import { dbOf, parsePeriods } from "./read.js";
 import { actOnFinding, type CaseActor, deductFinding, getCase } from "./workflow.js";
 
 const PERIOD = "^\\d{4}-(0[1-9]|1[0-2])$";
-const ROLES = ["bureau", "hospital", "reviewer", "admin"] as const;
-type ConsoleRole = (typeof ROLES)[number];
+const ROLES = PLATFORM_ROLES;
 
 interface RequestUser {
   readonly username?: string;
@@ -52,7 +51,7 @@ export function actorOf(request: FastifyRequest): CaseActor | null {
     if (name !== undefined) name = decodeURIComponent(name);
   }
   if (!name) return null;
-  if (!ROLES.includes(role as ConsoleRole)) return null;
+  if (!ROLES.includes(role as PlatformRole)) return null;
   const wf: Role = role === "admin" ? "bureau" : (role as Role);
   return { user: name, role: wf, hospitalCode: wf === "hospital" ? hospital : null };
 }
@@ -87,9 +86,6 @@ function toHttp(e: unknown): never {
   throw e;
 }
 
-const access = (roles: readonly ConsoleRole[], scope: string, action?: string) =>
-  ({ access: { roles, scope, ...(action ? { action } : {}) } }) as object;
-
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 500 }) });
 const Evidence = Type.Object(
   { title: Type.String({ minLength: 1, maxLength: 200 }), content: Type.String({ maxLength: 20_000 }) },
@@ -108,7 +104,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
     app.post(
       "/runs",
       {
-        config: access(["bureau", "admin"], "none", "运行智能审核"),
+        config: routeAccess(["bureau", "admin"], "none", "运行智能审核"),
         schema: {
           body: Type.Object(
             {
@@ -141,13 +137,13 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
       },
     );
 
-    app.get("/meta", { config: access([...ROLES], "none") }, async () => ({
+    app.get("/meta", { config: routeAccess([...ROLES], "none") }, async () => ({
       violationTypes: VIOLATION_TYPE_NAMES,
       caseStates: CASE_STATE_NAMES,
       outcomes: ["明确违规", "可疑"],
     }));
 
-    app.get("/runs", { config: access(["bureau", "reviewer", "admin"], "none") }, async () => {
+    app.get("/runs", { config: routeAccess(["bureau", "reviewer", "admin"], "none") }, async () => {
       const r =
         await sql`SELECT run_id, period_from, period_to, rule_base_id, rule_base_version, knowledge_version,
           settlement_source, actor, started_at, finished_at, status, stays, history_stays, findings, errors, replaced,
@@ -159,7 +155,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
     app.get(
       "/findings",
       {
-        config: access([...ROLES], "query"),
+        config: routeAccess([...ROLES], "query"),
         schema: {
           querystring: Type.Object(
             {
@@ -200,7 +196,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
 
     app.get(
       "/findings/:id",
-      { config: access([...ROLES], "handler"), schema: { params: IdParams } },
+      { config: routeAccess([...ROLES], "handler"), schema: { params: IdParams } },
       async (request) => {
         const c = await getCase(app.yibao.store, request.params.id);
         const actor = actorOf(request);
@@ -233,7 +229,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
     app.post(
       "/findings/:id/appeal",
       {
-        config: access(["hospital"], "handler", "审核申诉"),
+        config: routeAccess(["hospital"], "handler", "审核申诉"),
         schema: {
           params: IdParams,
           body: Type.Object(
@@ -263,7 +259,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
 
     app.post(
       "/findings/:id/accept",
-      { config: access(["hospital"], "handler", "认可审核结果"), schema: { params: IdParams } },
+      { config: routeAccess(["hospital"], "handler", "认可审核结果"), schema: { params: IdParams } },
       async (request) => {
         const actor = requireActor(request, ["hospital"]);
         try {
@@ -278,7 +274,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
     app.post(
       "/findings/:id/decision",
       {
-        config: access(["reviewer"], "none", "审核复核决定"),
+        config: routeAccess(["reviewer"], "none", "审核复核决定"),
         schema: {
           params: IdParams,
           body: Type.Object(
@@ -315,7 +311,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
 
     app.post(
       "/findings/:id/deduct",
-      { config: access(["bureau", "admin"], "none", "审核扣款"), schema: { params: IdParams } },
+      { config: routeAccess(["bureau", "admin"], "none", "审核扣款"), schema: { params: IdParams } },
       async (request) => {
         const actor = requireActor(request, ["bureau"]);
         try {
@@ -330,7 +326,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
     app.get(
       "/rules",
       {
-        config: access([...ROLES], "none"),
+        config: routeAccess([...ROLES], "none"),
         schema: {
           querystring: Type.Object(
             { date: Type.Optional(Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" })) },
@@ -362,7 +358,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
     app.post(
       "/precheck",
       {
-        config: access(["hospital", "bureau", "admin"], "handler"),
+        config: routeAccess(["hospital", "bureau", "admin"], "handler"),
         schema: {
           body: Type.Object(
             {
@@ -417,7 +413,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
     app.get(
       "/physicians/profile",
       {
-        config: access(["bureau", "reviewer", "admin"], "none"),
+        config: routeAccess(["bureau", "reviewer", "admin"], "none"),
         schema: {
           querystring: Type.Object(
             { period: Type.String({ minLength: 4, maxLength: 20 }) },

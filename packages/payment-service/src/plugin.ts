@@ -4,7 +4,7 @@
  * (PolicyDataError, naming the dataset, field and rule) and settlement errors.
  */
 import { formatSeed002Report, PolicyDataError, SettlementError } from "@yibao/payment";
-import { HttpError, type ServerPlugin } from "@yibao/server";
+import { HttpError, PLATFORM_ROLES, type PlatformRole, routeAccess, type ServerPlugin } from "@yibao/server";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { type Static, Type } from "typebox";
 import { calibrate } from "./calibrate.js";
@@ -186,24 +186,16 @@ function actorOf(request: FastifyRequest): string {
   return typeof a === "string" && a.length > 0 && a.length <= 100 ? a : "api";
 }
 
-type Role = "bureau" | "hospital" | "reviewer" | "admin";
-const ALL: readonly Role[] = ["bureau", "hospital", "reviewer", "admin"];
-const BUREAU: readonly Role[] = ["bureau", "admin"];
-
-/**
- * A route's access policy for the console's access layer (see @yibao/console `RouteAccess`): who may
- * call it, how a hospital account is scoped, and the operation-log name of a change.
- */
-const access = (roles: readonly Role[], scope: "query" | "setlId" | "none", action?: string) =>
-  ({ access: { roles, scope, ...(action ? { action } : {}) } }) as object;
+const ALL = PLATFORM_ROLES;
+const BUREAU: readonly PlatformRole[] = ["bureau", "admin"];
 
 function versionRoutes(app: FastifyInstance, path: string, kind: VersionedKind): void {
-  app.get(path, { config: access(ALL, "none") }, async () => ({
+  app.get(path, { config: routeAccess(ALL, "none") }, async () => ({
     items: await listVersions(app.yibao.store, kind),
   }));
   app.get(
     `${path}/:id/:version`,
-    { config: access(ALL, "none"), schema: { params: Type.Object({ id: Id, version: Id }) } },
+    { config: routeAccess(ALL, "none"), schema: { params: Type.Object({ id: Id, version: Id }) } },
     async (request) => {
       const p = request.params as { id: string; version: string };
       const v = await getVersion(app.yibao.store, kind, p.id, p.version);
@@ -213,7 +205,7 @@ function versionRoutes(app: FastifyInstance, path: string, kind: VersionedKind):
   );
   app.post(
     path,
-    { config: access(BUREAU, "none", `保存${KIND_NAMES[kind]}`), schema: { body: VersionBody } },
+    { config: routeAccess(BUREAU, "none", `保存${KIND_NAMES[kind]}`), schema: { body: VersionBody } },
     async (request, reply) => {
       const b = request.body as Static<typeof VersionBody>;
       const saved = await guard(() =>
@@ -239,13 +231,13 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
     versionRoutes(app, "/policies", "policy");
     versionRoutes(app, "/weight-tables", "weights");
     versionRoutes(app, "/benefit-policies", "benefit");
-    app.get("/dip-catalogues", { config: access(ALL, "none") }, async () => ({
+    app.get("/dip-catalogues", { config: routeAccess(ALL, "none") }, async () => ({
       items: await listVersions(app.yibao.store, "dip"),
     }));
 
     app.post(
       "/calibrate",
-      { config: access(BUREAU, "none", "测算病组权重"), schema: { body: CalibrateBody } },
+      { config: routeAccess(BUREAU, "none", "测算病组权重"), schema: { body: CalibrateBody } },
       async (request, reply) => {
         const b = request.body as Static<typeof CalibrateBody>;
         const ppm = (x: number) => Math.round(x * 1_000_000);
@@ -283,7 +275,7 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
 
     app.post(
       "/settle",
-      { config: access(BUREAU, "none", "按期结算"), schema: { body: SettleBody } },
+      { config: routeAccess(BUREAU, "none", "按期结算"), schema: { body: SettleBody } },
       async (request) => {
         const b = request.body as Static<typeof SettleBody>;
         const range = parsePeriodRange(b.periodTo ? `${b.period}..${b.periodTo}` : b.period);
@@ -301,13 +293,13 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
 
     app.get(
       "/settlements",
-      { config: access(ALL, "query"), schema: { querystring: SettlementQuery } },
+      { config: routeAccess(ALL, "query"), schema: { querystring: SettlementQuery } },
       async (request) => listSettlements(app.yibao.store, request.query as Static<typeof SettlementQuery>),
     );
     app.get(
       "/settlements/:setlId",
       {
-        config: access(ALL, "setlId"),
+        config: routeAccess(ALL, "setlId"),
         schema: { params: Type.Object({ setlId: Type.String({ minLength: 1, maxLength: 60 }) }) },
       },
       async (request) => {
@@ -320,7 +312,7 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
 
     app.post(
       "/clearing",
-      { config: access(BUREAU, "none", "年终清算"), schema: { body: ClearingBody } },
+      { config: routeAccess(BUREAU, "none", "年终清算"), schema: { body: ClearingBody } },
       async (request, reply) => {
         const b = request.body as Static<typeof ClearingBody>;
         const r = await guard(() =>
@@ -337,12 +329,12 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
     );
     app.get(
       "/clearing/:year/prepaid",
-      { config: access(["bureau", "reviewer", "admin"], "none"), schema: { params: YearParams } },
+      { config: routeAccess(["bureau", "reviewer", "admin"], "none"), schema: { params: YearParams } },
       async (request) => prepaidOfYear(app.yibao.store, (request.params as Static<typeof YearParams>).year),
     );
     app.get(
       "/clearing/:year",
-      { config: access(ALL, "query"), schema: { params: YearParams, querystring: HospitalQuery } },
+      { config: routeAccess(ALL, "query"), schema: { params: YearParams, querystring: HospitalQuery } },
       async (request) => {
         const { year } = request.params as Static<typeof YearParams>;
         const { hospital } = request.query as Static<typeof HospitalQuery>;
@@ -360,7 +352,7 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
     );
     app.get(
       "/clearing/:year/export",
-      { config: access(ALL, "query"), schema: { params: YearParams, querystring: ExportQuery } },
+      { config: routeAccess(ALL, "query"), schema: { params: YearParams, querystring: ExportQuery } },
       async (request, reply) => {
         const { year } = request.params as Static<typeof YearParams>;
         const q = request.query as Static<typeof ExportQuery>;
@@ -382,14 +374,17 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
 
     app.get(
       "/special-cases",
-      { config: access(ALL, "query"), schema: { querystring: HospitalQuery } },
+      { config: routeAccess(ALL, "query"), schema: { querystring: HospitalQuery } },
       async (request) => ({
         items: await listSpecialCases(app.yibao.store, request.query as Static<typeof HospitalQuery>),
       }),
     );
     app.post(
       "/special-cases",
-      { config: access(["reviewer", "bureau"], "none", "核准特病单议"), schema: { body: SpecialCaseBody } },
+      {
+        config: routeAccess(["reviewer", "bureau"], "none", "核准特病单议"),
+        schema: { body: SpecialCaseBody },
+      },
       async (request, reply) => {
         const b = request.body as Static<typeof SpecialCaseBody>;
         const r = await guard(() =>
@@ -406,7 +401,7 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
 
     app.post(
       "/audit-deductions",
-      { config: access(BUREAU, "none", "登记审核扣款"), schema: { body: DeductionBody } },
+      { config: routeAccess(BUREAU, "none", "登记审核扣款"), schema: { body: DeductionBody } },
       async (request, reply) => {
         const b = request.body as Static<typeof DeductionBody>;
         const added = await guard(() =>
@@ -425,7 +420,7 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
       },
     );
 
-    app.get("/seed-002", { config: access(ALL, "none") }, async () => {
+    app.get("/seed-002", { config: routeAccess(ALL, "none") }, async () => {
       const results = await runSeed002Dir(options.examplesDir ?? "examples/seed-002");
       return { allMatch: allMatch(results), report: formatSeed002Report(results), results };
     });

@@ -5,6 +5,7 @@
 export * from "./app.js";
 export * from "./errors.js";
 export * from "./intake.js";
+export * from "./route-access.js";
 export * from "./route-list.js";
 export * from "./sample-lists.js";
 export * from "./settlement-checks.js";
