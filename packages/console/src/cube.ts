@@ -16,10 +16,14 @@ export interface CubeState {
   readonly weightSource: string;
 }
 
-/** Whether a table of another area (payment, audit) is installed in the store's schema. */
-async function hasTable(db: ConsoleDb, table: string): Promise<boolean> {
-  const r = await sql<{ t: string | null }>`SELECT to_regclass(${table})::text AS t`.execute(db);
-  return r.rows[0]?.t != null;
+/** Which other areas' tables the store's schema holds (payment's settlements, audit's findings). */
+async function installedAreas(db: ConsoleDb): Promise<{ payment: boolean; audit: boolean }> {
+  const r = await sql<{ payment: boolean; audit: boolean }>`SELECT
+    to_regclass('stay_settlement') IS NOT NULL AS payment,
+    to_regclass('audit_finding') IS NOT NULL AS audit`.execute(db);
+  const payment = r.rows[0]?.payment === true;
+  // The audit area needs the payment area (its deductions live there).
+  return { payment, audit: payment && r.rows[0]?.audit === true };
 }
 
 /**
@@ -27,7 +31,10 @@ async function hasTable(db: ConsoleDb, table: string): Promise<boolean> {
  * latest upload), the latest settlement run and the audit findings (count and latest change) where
  * those areas are installed.
  */
-async function sourceSignature(db: ConsoleDb): Promise<{ n: number; max: Date | null; signature: string }> {
+async function sourceSignature(
+  db: ConsoleDb,
+  areas: { payment: boolean; audit: boolean },
+): Promise<{ n: number; max: Date | null; signature: string }> {
   // The list count from the store's list-count summary (not a count over a million lists) and the
   // latest upload (an index look-up).
   const lists = await sql<{ n: number; max: Date | null }>`SELECT
@@ -36,11 +43,11 @@ async function sourceSignature(db: ConsoleDb): Promise<{ n: number; max: Date | 
   const n = lists.rows[0]?.n ?? 0;
   const max = lists.rows[0]?.max ?? null;
   const parts = [String(n), max?.toISOString() ?? ""];
-  if (await hasTable(db, "payment_run")) {
+  if (areas.payment) {
     const r = await sql<{ id: string | null }>`SELECT max(run_id)::text AS id FROM payment_run`.execute(db);
     parts.push(`pay:${r.rows[0]?.id ?? ""}`);
   }
-  if (await hasTable(db, "audit_finding")) {
+  if (areas.audit) {
     const r = await sql<{ n: number; at: Date | null }>`SELECT count(*)::int AS n, max(updated_at) AS at
       FROM audit_finding`.execute(db);
     parts.push(`audit:${r.rows[0]?.n ?? 0}:${r.rows[0]?.at?.toISOString() ?? ""}`);
@@ -55,8 +62,8 @@ async function sourceSignature(db: ConsoleDb): Promise<{ n: number; max: Date | 
  */
 export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
   return db.transaction().execute(async (trx) => {
-    const payment = await hasTable(trx, "stay_settlement");
-    const audit = payment && (await hasTable(trx, "audit_finding"));
+    const areas = await installedAreas(trx);
+    const { payment, audit } = areas;
     const settled = payment
       ? sql`ss.setl_id IS NOT NULL AND s.status = 'accepted' AS settled, coalesce(ss.drg_payment_fen, 0) AS settled_pay,
           coalesce(ss.total_cost_fen, 0) AS settled_cost, ss.outlier`
@@ -139,7 +146,7 @@ export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
       FROM console_cube_hd c JOIN console_drg_weight w ON w.drg = c.drg WHERE c.group_status = 'OK'`.execute(
       trx,
     );
-    const source = await sourceSignature(trx);
+    const source = await sourceSignature(trx, areas);
     const state = {
       id: 1,
       refreshed_at: new Date(),
@@ -240,7 +247,7 @@ export class CubeRefresher {
         .select("source_signature")
         .where("id", "=", 1)
         .executeTakeFirst(),
-      sourceSignature(this.db),
+      installedAreas(this.db).then((areas) => sourceSignature(this.db, areas)),
     ]);
     if (!row || row.source_signature !== src.signature) await this.refresh();
   }
