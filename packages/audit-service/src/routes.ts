@@ -10,6 +10,7 @@
 
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { CASE_STATE_NAMES, type Role, VIOLATION_TYPE_NAMES, WorkflowError } from "@yibao/audit";
+import { CATEGORY_NAMES } from "@yibao/payment";
 import { HttpError, PLATFORM_ROLES, type PlatformRole, routeAccess, type ServerPlugin } from "@yibao/server";
 import type { FastifyRequest } from "fastify";
 import { sql } from "kysely";
@@ -141,6 +142,8 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
       violationTypes: VIOLATION_TYPE_NAMES,
       caseStates: CASE_STATE_NAMES,
       outcomes: ["明确违规", "可疑"],
+      // The priced settlements' categories (结算类别), shown beside each finding.
+      settlementCategories: CATEGORY_NAMES,
     }));
 
     app.get("/runs", { config: routeAccess(["bureau", "reviewer", "admin"], "none") }, async () => {

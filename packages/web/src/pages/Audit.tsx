@@ -23,6 +23,7 @@ interface AuditMeta {
   violationTypes: Record<string, string>;
   caseStates: Record<string, string>;
   outcomes: string[];
+  settlementCategories: Record<string, string>;
 }
 
 interface FindingRow {
@@ -99,23 +100,20 @@ const ROLE_NAMES: Record<string, string> = {
   system: "系统",
 };
 
-const CATEGORY_NAMES: Record<string, string> = {
-  normal: "正常入组",
-  highOutlier: "高倍率",
-  lowOutlier: "低倍率",
-  ambiguous: "歧义组(QY)",
-  ungrouped: "未入组(0000)",
-  fixedExclusion: "除外病例",
-  newTechExclusion: "新技术除外",
-  newTechItems: "新技术按项目",
-};
-
-function SettlementSide({ title, stays }: { title: string; stays: PricedSettlement[] | null }) {
+function SettlementSide({
+  title,
+  stays,
+  categories,
+}: {
+  title: string;
+  stays: PricedSettlement[] | null;
+  categories: Record<string, string>;
+}) {
   if (!stays || stays.length === 0) return null;
   const sum = (f: (x: PricedSettlement) => number) => stays.reduce((n, x) => n + f(x), 0);
   const rows: [string, string][] = [
     ["病组", stays.map((x) => x.drg).join("、")],
-    ["结算类别", stays.map((x) => CATEGORY_NAMES[x.category] ?? x.category).join("、")],
+    ["结算类别", stays.map((x) => categories[x.category] ?? x.category).join("、")],
     ["支付标准（元）", stays.map((x) => (x.standard == null ? "—" : yuan(x.standard))).join("、")],
     ["病组支付（元）", yuan(sum((x) => x.drgPayment))],
     ["总费用（元）", yuan(sum((x) => x.totalCost))],
@@ -224,8 +222,16 @@ function FindingPanel({
       </dl>
       {s && (s.original || s.corrected) && (
         <div className="grid2" data-testid="finding-settlements">
-          <SettlementSide title="按上传结算" stays={s.original} />
-          <SettlementSide title="按更正重新结算" stays={s.corrected} />
+          <SettlementSide
+            title="按上传结算"
+            stays={s.original}
+            categories={names?.settlementCategories ?? {}}
+          />
+          <SettlementSide
+            title="按更正重新结算"
+            stays={s.corrected}
+            categories={names?.settlementCategories ?? {}}
+          />
         </div>
       )}
       <h3>操作留痕</h3>
