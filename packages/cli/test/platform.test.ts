@@ -259,6 +259,8 @@ describe("platform in Chromium", () => {
     await page.getByLabel("申诉材料").fill("病程记录、血常规报告");
     await page.getByRole("button", { name: "提交申诉" }).click();
     await page.getByText("已提交申诉").waitFor();
+    // The trail is read again after the appeal: wait for the new entry rather than the old table.
+    await page.getByTestId("finding-trail").getByText("医院申诉").waitFor();
     await expect(page.getByTestId("finding-trail").textContent()).resolves.toContain("医院申诉");
     await shot(page, "02-hospital-appeal");
     const row = await sql<{ status: string; hospital_code: string }>`SELECT status, hospital_code
