@@ -68,6 +68,12 @@ export class CodeIndex {
   /** The id in each slot. */
   private ids: Int32Array;
   private readonly codes: string[] = [];
+  /** Scratch of {@link findAll}: per code its three packed words and first slot (-1: not packed). */
+  private pending = new Int32Array(64);
+  /** Scratch of {@link find}: the packed code. */
+  private readonly packed = new Int32Array(4);
+  /** The first words of the slots {@link findAll} read ahead. */
+  private touched = 0;
   /** The slot of each id (slots move when the table grows). */
   private slots: Int32Array;
 
@@ -86,9 +92,52 @@ export class CodeIndex {
 
   /** The slot of `code` (for {@link idAt} and {@link valueAt}), or -1 when the index does not hold it. */
   find(code: string): number {
+    const w = this.packed;
+    this.pack(code, w, 0);
+    const k = w[3] as number;
+    return k < 0 ? this.findWide(code) : this.probeFrom(k, w[0] as number, w[1] as number, w[2] as number);
+  }
+
+  /**
+   * Looks up `codes[from ..]` and writes their slots (as {@link find} gives them) to `out[at ..]`,
+   * which must have room. The codes are all read and hashed first, then the first slot of each is
+   * read, then each is probed: a record's codes are fresh strings and their slots far apart in the
+   * table, and reading them in these three rounds lets the memory reads of each round overlap
+   * instead of waiting one for another.
+   */
+  findAll(codes: readonly string[], from: number, out: Int32Array, at: number): void {
+    const n = codes.length - from;
+    if (n <= 0) return;
+    if (this.pending.length < n * 4) this.pending = new Int32Array(n * 8);
+    const pending = this.pending;
+    for (let i = 0; i < n; i++) this.pack(codes[from + i] as string, pending, i * 4);
+    const t = this.table;
+    let touched = 0;
+    for (let i = 0; i < n; i++) {
+      const k = pending[i * 4 + 3] as number;
+      if (k >= 0) touched |= t[k * STRIDE] as number;
+    }
+    this.touched = touched; // kept, so the reads above are not optimised away
+    for (let i = 0; i < n; i++) {
+      const o = i * 4;
+      const k = pending[o + 3] as number;
+      out[at + i] =
+        k < 0
+          ? this.findWide(codes[from + i] as string)
+          : this.probeFrom(k, pending[o] as number, pending[o + 1] as number, pending[o + 2] as number);
+    }
+  }
+
+  /**
+   * Packs `code` into `into[o .. o + 4)` as {@link find} does: its three words and its first slot,
+   * or -1 as the slot when it cannot be packed (then {@link find} looks it up).
+   */
+  private pack(code: string, into: Int32Array, o: number): void {
     const n = code.length;
-    if (n === 0 || n > INLINE_CHARS) return this.findWide(code);
-    // Four characters to a word, with no test per character: `all` catches any above U+00FF.
+    if (n === 0 || n > INLINE_CHARS) {
+      into[o + 3] = -1;
+      return;
+    }
     let w0 = 0;
     let w1 = 0;
     let w2 = 0;
@@ -109,8 +158,15 @@ export class CodeIndex {
       all |= ch;
       w2 |= ch << ((i - 8) << 3);
     }
-    if (all > 0xff || (w0 & 0xff) === 0 || code.charCodeAt(n - 1) === 0) return this.findWide(code);
-    return this.probe(w0, w1, w2);
+    // Four characters to a word, with no test per character: `all` catches any above U+00FF.
+    if (all > 0xff || (w0 & 0xff) === 0 || code.charCodeAt(n - 1) === 0) {
+      into[o + 3] = -1;
+      return;
+    }
+    into[o] = w0;
+    into[o + 1] = w1;
+    into[o + 2] = w2;
+    into[o + 3] = finish(mix(mix(mix(0, w0), w1), w2)) & this.mask;
   }
 
   /**
@@ -132,9 +188,14 @@ export class CodeIndex {
   }
 
   private probe(w0: number, w1: number, w2: number): number {
+    return this.probeFrom(finish(mix(mix(mix(0, w0), w1), w2)) & this.mask, w0, w1, w2);
+  }
+
+  /** {@link probe} from slot `first`. */
+  private probeFrom(first: number, w0: number, w1: number, w2: number): number {
     const t = this.table;
     const mask = this.mask;
-    for (let k = finish(mix(mix(mix(0, w0), w1), w2)) & mask; ; k = (k + 1) & mask) {
+    for (let k = first; ; k = (k + 1) & mask) {
       const at = k * STRIDE;
       const a = t[at] as number;
       if (a === w0 && t[at + 1] === w1 && t[at + 2] === w2) return k;

@@ -189,30 +189,38 @@ function entryAt(c: CompiledScheme, w: number, bits: number): CompiledEntry {
  * the QY check where the MDC lists it), the first matching DRG, and UNGROUPABLE when nothing matched.
  * Only the entries whose bits survive both the principal diagnosis's and the principal procedure's
  * plan rows are looked at: a skipped entry's gates, hence its condition, could not have held. The
- * walk goes over the words of the two rows; an MDC's remaining condition is checked once, at its
- * first word with a candidate, and an MDC without candidates cannot give a result and is not looked
- * at.
+ * walk goes over the plan words that are not zero in both rows (their masks, ANDed), in order; an
+ * MDC's remaining condition is checked once, at its first word with a candidate, and an MDC without
+ * candidates cannot give a result and is not looked at.
  */
 function resolve(c: CompiledScheme, scheme: DrgScheme, ctx: RecordContext): GroupOutcome {
-  const { plans, mdcs, wordMdc, planWords } = c;
+  const { plans, mdcs, wordMdc, planMaskWords } = c;
   const p = ctx.pdxPlan;
   const q = ctx.ppxPlan;
+  const pw = p + planMaskWords;
+  const qw = q + planMaskWords;
   let open = -1;
-  for (let w = 0; w < planWords; w++) {
-    let bits = (plans[p + w] as number) & (plans[q + w] as number);
-    if (bits === 0) continue;
-    const m = wordMdc[w] as number;
-    if (m !== open) {
-      const mdc = mdcs[m] as CompiledMdc;
-      if (mdc.test !== null && !mdc.test(ctx)) {
-        w = mdc.endWord - 1;
-        continue;
+  /** Words below this belong to an MDC whose condition failed. */
+  let skip = 0;
+  for (let k = 0; k < planMaskWords; k++) {
+    for (let nz = (plans[p + k] as number) & (plans[q + k] as number); nz !== 0; nz &= nz - 1) {
+      const w = k * 32 + 31 - Math.clz32(nz & -nz);
+      if (w < skip) continue;
+      let bits = (plans[pw + w] as number) & (plans[qw + w] as number);
+      if (bits === 0) continue;
+      const m = wordMdc[w] as number;
+      if (m !== open) {
+        const mdc = mdcs[m] as CompiledMdc;
+        if (mdc.test !== null && !mdc.test(ctx)) {
+          skip = mdc.endWord;
+          continue;
+        }
+        open = m;
       }
-      open = m;
-    }
-    for (; bits !== 0; bits &= bits - 1) {
-      const o = tryEntry(scheme, entryAt(c, w, bits), ctx, null);
-      if (o !== null) return o;
+      for (; bits !== 0; bits &= bits - 1) {
+        const o = tryEntry(scheme, entryAt(c, w, bits), ctx, null);
+        if (o !== null) return o;
+      }
     }
   }
   return c.outcomes[1] as GroupOutcome;
@@ -224,9 +232,9 @@ function resolve(c: CompiledScheme, scheme: DrgScheme, ctx: RecordContext): Grou
  */
 function explainResolve(scheme: DrgScheme, ctx: RecordContext, explaining: Explaining): GroupOutcome {
   const c = scheme.compiled;
-  const { plans, mdcs } = c;
-  const p = ctx.pdxPlan;
-  const q = ctx.ppxPlan;
+  const { plans, mdcs, planMaskWords } = c;
+  const p = ctx.pdxPlan + planMaskWords;
+  const q = ctx.ppxPlan + planMaskWords;
   const { reasons, record } = explaining;
   for (const mdc of mdcs) {
     let any = 0;

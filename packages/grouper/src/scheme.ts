@@ -101,6 +101,12 @@ export class RecordContext {
   pdxPlan = 0;
   ppxPlan = 0;
   /**
+   * Offsets in `CodeTables.members` of the principal diagnosis's and procedure's list memberships
+   * (the all-zero row 0 when there is none or the code is unknown).
+   */
+  pdxMembers = 0;
+  ppxMembers = 0;
+  /**
    * The record's list summary (see `CodeTables.summary`): bit b of word b >>> 5 is set when some
    * diagnosis (`dxLists`) or procedure (`pxLists`) is in the summarised list b. The first
    * `CodeTables.summaryWords` words are the record's.
@@ -137,6 +143,8 @@ export function beginRecord(
   ctx.pdxTable = -1;
   ctx.pdxPlan = c.noPdxPlan;
   ctx.ppxPlan = c.noPpxPlan;
+  ctx.pdxMembers = 0;
+  ctx.ppxMembers = 0;
   const words = c.summaryWords;
   if (ctx.dxLists.length < words) {
     ctx.dxLists = new Int32Array(words);
@@ -162,13 +170,14 @@ export function addDiagnosis(c: CompiledScheme, ctx: RecordContext, slot: number
     if (ctx.dxCount === 0) {
       ctx.pdxTable = roles[role] as number;
       ctx.pdxPlan = roles[role + 1] as number;
+      ctx.pdxMembers = roles[role + ROLE_MEMBERS] as number;
     } else {
       const cc = roles[role + 3] as number;
       const level = cc & 3;
       if (level > ctx.severity && (ctx.pdxTable < 0 || (cc >> 2) - 1 !== ctx.pdxTable)) ctx.severity = level;
     }
     for (let w = 0; w < c.summaryWords; w++)
-      ctx.dxLists[w] = (ctx.dxLists[w] as number) | (roles[role + 4 + w] as number);
+      ctx.dxLists[w] = (ctx.dxLists[w] as number) | (roles[role + ROLE_SUMMARY + w] as number);
   }
   if (ctx.dxCount === ctx.dx.length) ctx.dx = grown(ctx.dx);
   ctx.dx[ctx.dxCount++] = slot;
@@ -179,9 +188,12 @@ export function addProcedure(c: CompiledScheme, ctx: RecordContext, slot: number
   if (slot >= 0) {
     const roles = c.roles;
     const role = c.codeIds.valueAt(slot) * c.roleFields;
-    if (ctx.pxCount === 0) ctx.ppxPlan = roles[role + 2] as number;
+    if (ctx.pxCount === 0) {
+      ctx.ppxPlan = roles[role + 2] as number;
+      ctx.ppxMembers = roles[role + ROLE_MEMBERS] as number;
+    }
     for (let w = 0; w < c.summaryWords; w++)
-      ctx.pxLists[w] = (ctx.pxLists[w] as number) | (roles[role + 4 + w] as number);
+      ctx.pxLists[w] = (ctx.pxLists[w] as number) | (roles[role + ROLE_SUMMARY + w] as number);
   }
   if (ctx.pxCount === ctx.px.length) ctx.px = grown(ctx.px);
   ctx.px[ctx.pxCount++] = slot;
@@ -194,8 +206,14 @@ export function completeContext(ctx: RecordContext): void {
   ctx.pending = null;
   const c = ctx.compiled as CompiledScheme;
   const index = c.codeIds;
-  for (let i = 1; i < r.diagnoses.length; i++) addDiagnosis(c, ctx, index.find(r.diagnoses[i] as string));
-  for (let i = 1; i < r.procedures.length; i++) addProcedure(c, ctx, index.find(r.procedures[i] as string));
+  const dx = r.diagnoses;
+  const px = r.procedures;
+  while (ctx.dx.length < dx.length) ctx.dx = grown(ctx.dx);
+  while (ctx.px.length < px.length) ctx.px = grown(ctx.px);
+  index.findAll(dx, 1, ctx.dx, 1);
+  index.findAll(px, 1, ctx.px, 1);
+  for (let i = 1; i < dx.length; i++) addDiagnosis(c, ctx, ctx.dx[i] as number);
+  for (let i = 1; i < px.length; i++) addProcedure(c, ctx, ctx.px[i] as number);
 }
 
 function grown(a: Int32Array): Int32Array {
@@ -229,10 +247,21 @@ export interface CodeTables {
   readonly codeIds: CodeIndex;
   readonly listIds: ReadonlyMap<string, number>;
   readonly listNames: readonly string[];
-  /** Words per code in `masks`. */
+  /** Words per code in `masks` and per row of `members`. */
   readonly words: number;
-  /** masks[id * words + (list >>> 5)] bit (list & 31): code id is in list. */
+  /**
+   * masks[id * words + (list >>> 5)] bit (list & 31): code id is in list. Read while compiling;
+   * grouping reads the same bits in `members`.
+   */
   readonly masks: Uint32Array;
+  /**
+   * The distinct list memberships (列表归属) of the codes, `words` words each, row 0 all zeros: a
+   * code's row in `masks`, stored once however many codes share it (about 2,000 rows for 42,000
+   * codes of the national scheme), so the rows that conditions read stay in cache.
+   */
+  readonly members: Uint32Array;
+  /** The offset in `members` of each code id's row. */
+  readonly memberOffset: Int32Array;
   /** Names of the exclusion tables (排除表), by index. */
   readonly tableNames: readonly string[];
   readonly orList: number;
@@ -252,8 +281,9 @@ export interface CodeTables {
  *
  * Candidate pre-selection (候选 ADRG 预筛): every ADRG entry of every MDC (and every QY check) has a
  * bit, the entries of one MDC in whole words of their own (`CompiledMdc.firstWord .. endWord`).
- * `plans` holds rows of `planWords` words; a code's principal-diagnosis row has the entries that a
- * principal diagnosis with that code lets through (the MDC's and the ADRG's gates on the principal
+ * `plans` holds rows of `planMaskWords + planWords` words: first a mask of the row's words that are
+ * not zero (bit w of mask word w >>> 5 for plan word w), then the plan words. A code's principal-
+ * diagnosis row has the entries that a principal diagnosis with that code lets through (the MDC's and the ADRG's gates on the principal
  * diagnosis hold, or there are none), its principal-procedure row the same for the principal
  * procedure (both rows kept in `roles`, reached from the code's slot in the index). An entry can only
  * match when its bit is set in both rows, so grouping a record looks at a handful of entries instead
@@ -263,8 +293,11 @@ export interface CompiledScheme extends CodeTables {
   readonly mdcs: readonly CompiledMdc[];
   /** Entry of each bit (word * 32 + bit); null for the padding bits of an MDC's last word. */
   readonly entries: readonly (CompiledEntry | null)[];
+  /** Words of entry bits in a plan row. */
   readonly planWords: number;
-  /** The MDC (index in `mdcs`) that each word of a plan row belongs to. */
+  /** Words of the mask of non-zero plan words at the start of a plan row. */
+  readonly planMaskWords: number;
+  /** The MDC (index in `mdcs`) that each plan word belongs to. */
   readonly wordMdc: Int32Array;
   readonly plans: Uint32Array;
   /** The rows for a principal diagnosis / procedure that is unknown, missing or in no list. */
@@ -274,7 +307,8 @@ export interface CompiledScheme extends CodeTables {
    * What a code means to the engine (its role), `roleFields` numbers per role: the exclusion table
    * of the code as a principal diagnosis (-1 none), its plan row as a principal diagnosis, its plan
    * row as a principal procedure, its CC/MCC data as a secondary diagnosis (`level | (exclusion
-   * table + 1) << 2`, level 0 none, 1 CC, 2 MCC), then its summary words. Codes share roles, so the
+   * table + 1) << 2`, level 0 none, 1 CC, 2 MCC), the offset of its list membership in `members`,
+   * then (from {@link ROLE_SUMMARY}) its summary words. Codes share roles, so the
    * table is small and stays in cache. Role 0 is that of a code in no list and no table, and the
    * defaults of an unknown code.
    */
@@ -369,14 +403,21 @@ export interface DrgScheme {
   readonly compiled: CompiledScheme;
 }
 
+/** The field of a role with the offset of its list membership (see `CompiledScheme.roles`). */
+const ROLE_MEMBERS = 4;
+/** The field of a role where its summary words start. */
+const ROLE_SUMMARY = 5;
+
 function hasBit(c: CodeTables, id: number, list: number): boolean {
   if (id < 0) return false;
   return ((c.masks[id * c.words + (list >>> 5)] as number) & (1 << (list & 31))) !== 0;
 }
 
 /** Whether the code in `slot` of the code index (-1: an unknown code) is in the list. */
-export function inList(c: CodeTables, slot: number, list: number): boolean {
-  return slot >= 0 && hasBit(c, c.codeIds.idAt(slot), list);
+export function inList(c: CompiledScheme, slot: number, list: number): boolean {
+  if (slot < 0) return false;
+  const members = c.roles[c.codeIds.valueAt(slot) * c.roleFields + ROLE_MEMBERS] as number;
+  return ((c.members[members + (list >>> 5)] as number) & (1 << (list & 31))) !== 0;
 }
 
 /**
@@ -412,8 +453,8 @@ export function compilePredicate(c: CodeTables, p: Predicate): CompiledPredicate
     if (id === undefined) throw new Error(`unknown list ${name}`);
     return id;
   };
-  const { masks, words, codeIds: index } = c;
-  /** The word offset and the bit of a list in a code's row of `masks`. */
+  const { members } = c;
+  /** The word offset and the bit of a list in a row of `members`. */
   const bitOf = (name: string): [number, number] => {
     const l = list(name);
     return [l >>> 5, 1 << (l & 31)];
@@ -444,17 +485,11 @@ export function compilePredicate(c: CodeTables, p: Predicate): CompiledPredicate
   }
   if ("pdxIn" in p) {
     const [word, bit] = bitOf(p.pdxIn);
-    return (x) => {
-      const slot = x.dxCount > 0 ? (x.dx[0] as number) : -1;
-      return slot >= 0 && ((masks[index.idAt(slot) * words + word] as number) & bit) !== 0;
-    };
+    return (x) => ((members[x.pdxMembers + word] as number) & bit) !== 0;
   }
   if ("ppxIn" in p) {
     const [word, bit] = bitOf(p.ppxIn);
-    return (x) => {
-      const slot = x.pxCount > 0 ? (x.px[0] as number) : -1;
-      return slot >= 0 && ((masks[index.idAt(slot) * words + word] as number) & bit) !== 0;
-    };
+    return (x) => ((members[x.ppxMembers + word] as number) & bit) !== 0;
   }
   /** The word and bit of a summarised list in a record's summary. */
   const summaryBit = (name: string): [number, number] => {
@@ -511,7 +546,7 @@ export function compilePredicate(c: CodeTables, p: Predicate): CompiledPredicate
       for (let i = 0; i < x.dxCount; i++) {
         const slot = x.dx[i] as number;
         for (const l of lists) {
-          if (inList(c, slot, l)) {
+          if (inList(x.compiled as CompiledScheme, slot, l)) {
             n++;
             break;
           }
@@ -687,8 +722,10 @@ function compileLogic(
 
   // Plan rows, computed once per distinct list membership of a code and stored once per distinct row.
   const planWords = entries.length / 32;
-  const plans = new RowSet(planWords);
+  const planMaskWords = Math.max(1, Math.ceil(planWords / 32));
+  const plans = new RowSet(planMaskWords + planWords);
   const row = new Int32Array(planWords);
+  const maskedRow = new Int32Array(planMaskWords + planWords);
   /** For one code: the entries without gates on it, then each gated entry whose gates all hold. */
   const rower = (gates: readonly GateLists[]) => {
     const base = new Int32Array(planWords);
@@ -705,17 +742,22 @@ function compileLogic(
           row[i >>> 5] = (row[i >>> 5] as number) | (1 << (i & 31));
         }
       }
-      return plans.add(row, 0) * planWords;
+      maskedRow.fill(0, 0, planMaskWords);
+      for (let w = 0; w < planWords; w++) {
+        if (row[w] !== 0) maskedRow[w >>> 5] = (maskedRow[w >>> 5] as number) | (1 << (w & 31));
+      }
+      maskedRow.set(row, planMaskWords);
+      return plans.add(maskedRow, 0) * (planMaskWords + planWords);
     };
   };
   const pdxRow = rower(pdxGates);
   const ppxRow = rower(ppxGates);
   const noPdxPlan = pdxRow(-1);
   const noPpxPlan = ppxRow(-1);
-  const roleFields = 4 + t.summaryWords;
+  const roleFields = ROLE_SUMMARY + t.summaryWords;
   const roles = new RowSet(roleFields);
   const role = new Int32Array(roleFields);
-  role.set([-1, noPdxPlan, noPpxPlan, 0]);
+  role.set([-1, noPdxPlan, noPpxPlan, 0, 0]);
   roles.add(role, 0);
   const memberships = new RowSet(t.words);
   /** Per distinct membership: both plan rows, then the summary words. */
@@ -734,7 +776,8 @@ function compileLogic(
     role[1] = derived[at] as number;
     role[2] = derived[at + 1] as number;
     role[3] = cc[id] as number;
-    for (let w = 0; w < t.summaryWords; w++) role[4 + w] = derived[at + 2 + w] as number;
+    role[ROLE_MEMBERS] = t.memberOffset[id] as number;
+    for (let w = 0; w < t.summaryWords; w++) role[ROLE_SUMMARY + w] = derived[at + 2 + w] as number;
     t.codeIds.setValue(id, roles.add(role, 0));
   }
   const orSummary = t.summary.get(t.orList) ?? 0;
@@ -745,6 +788,7 @@ function compileLogic(
     mdcs,
     entries,
     planWords,
+    planMaskWords,
     wordMdc,
     plans: Uint32Array.from(plans.values),
     noPdxPlan,
@@ -827,6 +871,11 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
     }
   });
 
+  const memberRows = new RowSet(words);
+  memberRows.add(new Uint32Array(words), 0);
+  const memberOffset = new Int32Array(codeIds.size);
+  for (let id = 0; id < codeIds.size; id++) memberOffset[id] = memberRows.add(masks, id * words) * words;
+
   const tableIds = new Map<string, number>();
   const table = (t: string): number => {
     if (t === "") return -1;
@@ -868,6 +917,8 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
     listNames,
     words,
     masks,
+    members: Uint32Array.from(memberRows.values),
+    memberOffset,
     tableNames: [...tableIds.keys()],
     orList,
     summary,
