@@ -8,7 +8,8 @@ export type CodeKind = "diagnosis" | "procedure";
  * procedures of a scheme, code → Chinese name.
  */
 export class CodeDictionary {
-  private readonly names: Map<string, string>;
+  /** Set once: by the constructor, or by {@link parse} with the map it built (held by no one else). */
+  private names: ReadonlyMap<string, string>;
 
   constructor(
     readonly kind: CodeKind,
@@ -26,7 +27,9 @@ export class CodeDictionary {
       if (seen.has(code)) throw new TableError(file, i + 2, `编码 ${code} 重复`);
       seen.set(code, r[1] as string);
     });
-    return new CodeDictionary(kind, seen);
+    const dictionary = new CodeDictionary(kind, []);
+    dictionary.names = seen; // not copied: 42,000 entries for the national diagnoses
+    return dictionary;
   }
 
   get size(): number {

@@ -77,6 +77,7 @@ export class CodeIndex {
   /** The slot of each id (slots move when the table grows). */
   private slots: Int32Array;
 
+  /** An index with room for `capacityHint` codes before it grows (it grows past three quarters full). */
   constructor(capacityHint = 1024) {
     let slots = 16;
     while (slots * 3 < capacityHint * 4) slots <<= 1;
@@ -84,6 +85,21 @@ export class CodeIndex {
     this.ids = new Int32Array(slots);
     this.mask = slots - 1;
     this.slots = new Int32Array(Math.max(16, capacityHint));
+  }
+
+  /**
+   * An index of `codes`, which must be distinct, with ids in their order, in the smallest table that
+   * is at most three quarters full.
+   */
+  static of(codes: Iterable<string>): CodeIndex {
+    const all = [...codes];
+    const index = new CodeIndex(all.length);
+    for (const code of all) {
+      const id = index.codes.length;
+      index.codes.push(code);
+      index.place(id, 0);
+    }
+    return index;
   }
 
   get size(): number {
