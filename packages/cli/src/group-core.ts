@@ -185,9 +185,14 @@ class ByteOutput {
     return this.bytes;
   }
 
+  /** Adds `src`: a short one (an outcome's tail) byte by byte, cheaper than `set` at that size. */
   add(src: Uint8Array): void {
-    this.room(src.length).set(src, this.length);
-    this.length += src.length;
+    const n = src.length;
+    const out = this.room(n);
+    if (n > 64) {
+      out.set(src, this.length);
+      this.length += n;
+    } else for (let i = 0; i < n; i++) out[this.length++] = src[i] as number;
   }
 
   /** Adds `src[start .. end)`: short runs (an id) are copied byte by byte, cheaper than a subarray. */
@@ -221,6 +226,9 @@ class FastPath {
   private readonly record = new RecordBytes();
   private readonly ctx = new RecordContext();
   private readonly tails: readonly Uint8Array[];
+  /** The slots of the line's diagnoses and procedures. */
+  private dxSlots = new Int32Array(32);
+  private pxSlots = new Int32Array(16);
 
   constructor(private readonly scheme: DrgScheme) {
     // The text after `{"id":"<id>` of the line `resultJson` writes for each outcome.
@@ -229,10 +237,14 @@ class FastPath {
     );
   }
 
-  /** Groups the line `bytes[start .. end)` into `out`; false (nothing written) when it is not plain. */
-  group(bytes: Uint8Array, start: number, end: number, out: ByteOutput): boolean {
+  /**
+   * Groups the line that starts at `start` (see `RecordBytes.read`) into `out`: the index of the
+   * line's end, or -1 (nothing written) when it is not plain.
+   */
+  group(bytes: Uint8Array, start: number, limit: number, out: ByteOutput): number {
     const r = this.record;
-    if (!r.read(bytes, start, end)) return false;
+    const end = r.read(bytes, start, limit);
+    if (end < 0) return -1;
     const { scheme, ctx } = this;
     const hasPdx = r.dxCount > 0 && (r.dx[1] as number) > (r.dx[0] as number);
     let o: GroupOutcome;
@@ -242,18 +254,20 @@ class FastPath {
       const c = scheme.compiled;
       const index = c.codeIds;
       beginRecord(c, ctx, r.sex, r.ageYears, r.ageDays, r.birthWeight);
-      for (let i = 0; i < r.dxCount; i++) {
-        addDiagnosis(c, ctx, index.findAscii(bytes, r.dx[2 * i] as number, r.dx[2 * i + 1] as number));
-      }
-      for (let i = 0; i < r.pxCount; i++) {
-        addProcedure(c, ctx, index.findAscii(bytes, r.px[2 * i] as number, r.px[2 * i + 1] as number));
-      }
+      // Every code's slot first, in rounds whose memory reads overlap (`CodeIndex.findAllAscii`).
+      if (this.dxSlots.length < r.dxCount) this.dxSlots = new Int32Array(r.dxCount * 2);
+      if (this.pxSlots.length < r.pxCount) this.pxSlots = new Int32Array(r.pxCount * 2);
+      const { dxSlots, pxSlots } = this;
+      index.findAllAscii(bytes, r.dx, r.dxCount, dxSlots);
+      index.findAllAscii(bytes, r.px, r.pxCount, pxSlots);
+      for (let i = 0; i < r.dxCount; i++) addDiagnosis(c, ctx, dxSlots[i] as number);
+      for (let i = 0; i < r.pxCount; i++) addProcedure(c, ctx, pxSlots[i] as number);
       o = groupContext(scheme, ctx);
     }
     out.add(ID_PREFIX);
     out.addRange(bytes, r.idStart, r.idEnd);
     out.add(this.tails[o.index] as Uint8Array);
-    return true;
+    return end;
   }
 }
 
@@ -291,16 +305,20 @@ export function groupChunk(
   let records = 0;
   let errors = 0;
   for (let i = 0, start = 0; start <= b.length; i++) {
+    if (fast !== null) {
+      const lineEnd = fast.group(b, start, b.length, out);
+      if (lineEnd >= 0) {
+        records++;
+        start = lineEnd + 1;
+        continue;
+      }
+    }
     let end = b.indexOf(NEWLINE, start);
     if (end < 0) end = b.length;
     const line = chunk.lineNumbers?.[i] ?? chunk.firstLine + i;
     const from = start;
     start = end + 1;
     if (blank(b, from, end)) continue;
-    if (fast?.group(b, from, end, out)) {
-      records++;
-      continue;
-    }
     const text = decoder.decode(b.subarray(from, end));
     if (text.trim() === "") continue;
     records++;

@@ -11,6 +11,7 @@
  */
 
 const TAB = 0x09;
+const NEWLINE = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
 const QUOTE = 0x22;
@@ -68,13 +69,19 @@ function stringEnd(b: Uint8Array, i: number, end: number, ascii: boolean): numbe
   return -1;
 }
 
+/** The fields of each name length (only `sex` and `los` share one). */
+const FIELDS_BY_LENGTH: readonly (readonly number[])[] = Array.from({ length: 16 }, (_, n) =>
+  FIELDS.flatMap((f, i) => (f.length === n ? [i] : [])),
+);
+
 /** The field whose name is `b[start .. end)`, or -1. */
 function fieldOf(b: Uint8Array, start: number, end: number): number {
   const n = end - start;
-  for (let f = 0; f < FIELD_BYTES.length; f++) {
+  const candidates = FIELDS_BY_LENGTH[n];
+  if (candidates === undefined) return -1;
+  for (const f of candidates) {
     const name = FIELD_BYTES[f] as Uint8Array;
-    if (name.length !== n || name[0] !== b[start]) continue;
-    let i = 1;
+    let i = 0;
     while (i < n && b[start + i] === name[i]) i++;
     if (i === n) return f;
   }
@@ -107,42 +114,49 @@ export class RecordBytes {
   px: Int32Array = new Int32Array(16);
   pxCount = 0;
 
-  /** Reads the JSON object in `b[start .. end)`; false when the line is not in the plain form. */
-  read(b: Uint8Array, start: number, end: number): boolean {
+  /**
+   * Reads the line that starts at `start` (and ends at the next `\n`, or at `limit`) as one JSON
+   * object: the index of its end (that `\n`, or `limit`), or -1 when the line is not in the plain
+   * form. The reader finds the line's end itself: a plain line has no `\n` inside (its strings hold
+   * no control character), so every `\n` before the object closes makes it decline.
+   */
+  read(b: Uint8Array, start: number, limit: number): number {
     this.sex = "";
     this.ageYears = null;
     this.ageDays = null;
     this.birthWeight = null;
     this.dxCount = 0;
     this.pxCount = 0;
+    const end = limit;
     let i = start;
     while (i < end && isSpace(b[i] as number)) i++;
-    if (b[i] !== LBRACE) return false;
+    if (b[i] !== LBRACE) return -1;
     i++;
     let seen = 0;
     for (;;) {
       while (i < end && isSpace(b[i] as number)) i++;
-      if (b[i] !== QUOTE) return false;
+      if (b[i] !== QUOTE) return -1;
       const close = stringEnd(b, i + 1, end, true);
-      if (close < 0) return false;
+      if (close < 0) return -1;
       const field = fieldOf(b, i + 1, close);
-      if (field < 0 || (seen & (1 << field)) !== 0) return false;
+      if (field < 0 || (seen & (1 << field)) !== 0) return -1;
       seen |= 1 << field;
       i = close + 1;
       while (i < end && isSpace(b[i] as number)) i++;
-      if (b[i] !== COLON) return false;
+      if (b[i] !== COLON) return -1;
       i++;
       while (i < end && isSpace(b[i] as number)) i++;
       i = this.value(field, b, i, end);
-      if (i < 0) return false;
+      if (i < 0) return -1;
       while (i < end && isSpace(b[i] as number)) i++;
       const c = b[i];
       i++;
       if (c === RBRACE) break;
-      if (c !== COMMA) return false;
+      if (c !== COMMA) return -1;
     }
     while (i < end && isSpace(b[i] as number)) i++;
-    return i >= end && (seen & REQUIRED) === REQUIRED;
+    if (i < end && b[i] !== NEWLINE) return -1;
+    return (seen & REQUIRED) === REQUIRED ? i : -1;
   }
 
   /** Reads the value of `field` at `i`: the index after it, or -1 when it is not in the plain form. */

@@ -55,6 +55,10 @@ function variants(r: Record<string, unknown>, i: number): string[] {
     json.replace('"diagnoses":[', '"diagnoses":[ "Ä01.000",'),
     `${json} x`,
     json.slice(0, json.length - 1),
+    // The reader finds line ends itself: a line cut inside a string, or two objects on one line.
+    json.slice(0, json.indexOf('"diagnoses":["') + 15),
+    `${json}${json}`,
+    `${json} \r`,
     `\uFEFF${json}`,
     " \t ",
     "",

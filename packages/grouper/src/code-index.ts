@@ -127,13 +127,7 @@ export class CodeIndex {
     if (this.pending.length < n * 4) this.pending = new Int32Array(n * 8);
     const pending = this.pending;
     for (let i = 0; i < n; i++) this.pack(codes[from + i] as string, pending, i * 4);
-    const t = this.table;
-    let touched = 0;
-    for (let i = 0; i < n; i++) {
-      const k = pending[i * 4 + 3] as number;
-      if (k >= 0) touched |= t[k * STRIDE] as number;
-    }
-    this.touched = touched; // kept, so the reads above are not optimised away
+    this.readAhead(n);
     for (let i = 0; i < n; i++) {
       const o = i * 4;
       const k = pending[o + 3] as number;
@@ -190,8 +184,55 @@ export class CodeIndex {
    * checks): then they spell the same code as the string of those characters.
    */
   findAscii(bytes: Uint8Array, start: number, end: number): number {
+    const w = this.packed;
+    this.packAscii(bytes, start, end, w, 0);
+    const k = w[3] as number;
+    return k < 0
+      ? this.findWideAscii(bytes, start, end)
+      : this.probeFrom(k, w[0] as number, w[1] as number, w[2] as number);
+  }
+
+  /**
+   * {@link findAll} for `count` ASCII codes spelt by `bytes`, the i-th at
+   * `bytes[ranges[2i] .. ranges[2i + 1])`: their slots to `out[0 .. count)`, which must have room.
+   */
+  findAllAscii(bytes: Uint8Array, ranges: Int32Array, count: number, out: Int32Array): void {
+    if (count <= 0) return;
+    if (this.pending.length < count * 4) this.pending = new Int32Array(count * 8);
+    const pending = this.pending;
+    for (let i = 0; i < count; i++) {
+      this.packAscii(bytes, ranges[2 * i] as number, ranges[2 * i + 1] as number, pending, i * 4);
+    }
+    this.readAhead(count);
+    for (let i = 0; i < count; i++) {
+      const o = i * 4;
+      const k = pending[o + 3] as number;
+      out[i] =
+        k < 0
+          ? this.findWideAscii(bytes, ranges[2 * i] as number, ranges[2 * i + 1] as number)
+          : this.probeFrom(k, pending[o] as number, pending[o + 1] as number, pending[o + 2] as number);
+    }
+  }
+
+  /** Reads the first slot of each of the first `count` codes in `pending`, so that the reads overlap. */
+  private readAhead(count: number): void {
+    const pending = this.pending;
+    const t = this.table;
+    let touched = 0;
+    for (let i = 0; i < count; i++) {
+      const k = pending[i * 4 + 3] as number;
+      if (k >= 0) touched |= t[k * STRIDE] as number;
+    }
+    this.touched = touched; // kept, so the reads are not optimised away
+  }
+
+  /** {@link pack} for the ASCII code spelt by `bytes[start .. end)`. */
+  private packAscii(bytes: Uint8Array, start: number, end: number, into: Int32Array, o: number): void {
     const n = end - start;
-    if (n === 0 || n > INLINE_CHARS) return this.findWideAscii(bytes, start, end);
+    if (n === 0 || n > INLINE_CHARS) {
+      into[o + 3] = -1;
+      return;
+    }
     let w0 = 0;
     let w1 = 0;
     let w2 = 0;
@@ -199,15 +240,17 @@ export class CodeIndex {
     for (; i < n && i < 4; i++) w0 |= (bytes[start + i] as number) << (i << 3);
     for (; i < n && i < 8; i++) w1 |= (bytes[start + i] as number) << ((i - 4) << 3);
     for (; i < n; i++) w2 |= (bytes[start + i] as number) << ((i - 8) << 3);
-    if ((w0 & 0xff) === 0 || bytes[end - 1] === 0) return this.findWideAscii(bytes, start, end);
-    return this.probe(w0, w1, w2);
+    if ((w0 & 0xff) === 0 || bytes[end - 1] === 0) {
+      into[o + 3] = -1;
+      return;
+    }
+    into[o] = w0;
+    into[o + 1] = w1;
+    into[o + 2] = w2;
+    into[o + 3] = finish(mix(mix(mix(0, w0), w1), w2)) & this.mask;
   }
 
-  private probe(w0: number, w1: number, w2: number): number {
-    return this.probeFrom(finish(mix(mix(mix(0, w0), w1), w2)) & this.mask, w0, w1, w2);
-  }
-
-  /** {@link probe} from slot `first`. */
+  /** The slot of the packed code `w0, w1, w2`, probing from its first slot `first`, or -1. */
   private probeFrom(first: number, w0: number, w1: number, w2: number): number {
     const t = this.table;
     const mask = this.mask;
