@@ -139,6 +139,27 @@ export class CodeIndex {
   }
 
   /**
+   * The slots of two codes (as {@link find} gives them) to `out[0]` and `out[1]`, their memory reads
+   * overlapping as in {@link findAll}: a record's principal diagnosis and principal procedure.
+   */
+  findPair(a: string, b: string, out: Int32Array): void {
+    const pending = this.pending;
+    this.pack(a, pending, 0);
+    this.pack(b, pending, 4);
+    this.readAhead(2);
+    const ka = pending[3] as number;
+    const kb = pending[7] as number;
+    out[0] =
+      ka < 0
+        ? this.findWide(a)
+        : this.probeFrom(ka, pending[0] as number, pending[1] as number, pending[2] as number);
+    out[1] =
+      kb < 0
+        ? this.findWide(b)
+        : this.probeFrom(kb, pending[4] as number, pending[5] as number, pending[6] as number);
+  }
+
+  /**
    * Packs `code` into `into[o .. o + 4)` as {@link find} does: its three words and its first slot,
    * or -1 as the slot when it cannot be packed (then {@link find} looks it up).
    */

@@ -50,6 +50,9 @@ export function precheck(r: GroupingRecord): string | null {
   return precheckFields(r.sex, r.ageYears, r.ageDays, r.birthWeight, hasPdx);
 }
 
+/** The slots of a record's principal diagnosis and procedure, looked up together (scratch of {@link fill}). */
+const principals = new Int32Array(2);
+
 /**
  * Fills `ctx` with the record: every field overwritten, the principal codes looked up, the others
  * left pending for {@link completeContext}.
@@ -60,8 +63,14 @@ function fill(scheme: DrgScheme, ctx: RecordContext, r: GroupingRecord): RecordC
   beginRecord(c, ctx, r.sex, r.ageYears, r.ageDays, r.birthWeight);
   const dx = r.diagnoses;
   const px = r.procedures;
-  if (dx.length > 0) addDiagnosis(c, ctx, index.find(dx[0] as string));
-  if (px.length > 0) addProcedure(c, ctx, index.find(px[0] as string));
+  if (px.length > 0 && dx.length > 0) {
+    index.findPair(dx[0] as string, px[0] as string, principals);
+    addDiagnosis(c, ctx, principals[0] as number);
+    addProcedure(c, ctx, principals[1] as number);
+  } else {
+    if (dx.length > 0) addDiagnosis(c, ctx, index.find(dx[0] as string));
+    if (px.length > 0) addProcedure(c, ctx, index.find(px[0] as string));
+  }
   if (dx.length > 1 || px.length > 1) ctx.pending = r;
   return ctx;
 }
