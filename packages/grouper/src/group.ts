@@ -157,6 +157,12 @@ function tryEntry(
     return entry.outcome;
   }
   if (entry.test !== null && !entry.test(ctx)) return null;
+  if (explaining === null && entry.bySeverity !== null) {
+    // The DRGs split the ADRG by severity only: one table lookup instead of their conditions.
+    if (entry.severitySplits) completeContext(ctx);
+    const o = entry.bySeverity[entry.severitySplits ? ctx.severity : 0] as GroupOutcome | null;
+    return o ?? entry.fallback;
+  }
   explaining?.reasons.push({
     stage: "adrg",
     code: entry.code,

@@ -359,6 +359,34 @@ export interface CompiledAdrg {
   readonly drgs: readonly CompiledDrg[];
   /** The result when no DRG condition holds and the scheme falls back to the ADRG; else null. */
   readonly fallback: GroupOutcome | null;
+  /**
+   * When every DRG condition of the ADRG asks only about severity (`hasMcc`, `hasCcOrMcc`, `always`,
+   * as in CHS-DRG, where the DRGs split an ADRG by MCC, CC or neither): what the DRGs give, in order,
+   * for each severity (0 none, 1 CC, 2 MCC), null where no DRG condition holds. Else null, and the
+   * DRG conditions are evaluated one by one.
+   */
+  readonly bySeverity: readonly (GroupOutcome | null)[] | null;
+  /** Whether `bySeverity` differs by severity (else the severity need not be known). */
+  readonly severitySplits: boolean;
+}
+
+/**
+ * The first outcome of `drgs` whose condition holds at each severity, when every condition asks only
+ * about severity; null when some condition asks about anything else.
+ */
+function severityTable(drgs: readonly CompiledDrg[]): (GroupOutcome | null)[] | null {
+  const least: number[] = [];
+  for (const d of drgs) {
+    const p = d.source;
+    if ("always" in p) least.push(0);
+    else if ("hasCcOrMcc" in p) least.push(1);
+    else if ("hasMcc" in p) least.push(2);
+    else return null;
+  }
+  return [0, 1, 2].map((severity) => {
+    const i = least.findIndex((min) => severity >= min);
+    return i < 0 ? null : (drgs[i] as CompiledDrg).outcome;
+  });
 }
 
 export type CompiledEntry = CompiledQy | CompiledAdrg;
@@ -688,23 +716,28 @@ function compileLogic(
       }
       const adrg = adrgSources.get(a) as AdrgSource;
       const split = splitGate(adrg.when, listId);
+      const drgs: CompiledDrg[] = adrg.drgs.map((d) => {
+        const drg = drgSources.get(d) as DrgSource;
+        return {
+          code: d,
+          name: drg.name,
+          test: compileTest(t, drg.when),
+          source: drg.when,
+          outcome: outcome("OK", code, a, d, drg.name),
+        };
+      });
+      const bySeverity = severityTable(drgs);
       push(
         {
           kind: "adrg",
           code: a,
           test: compileTest(t, split.rest),
           source: adrg.when,
-          drgs: adrg.drgs.map((d) => {
-            const drg = drgSources.get(d) as DrgSource;
-            return {
-              code: d,
-              name: drg.name,
-              test: compileTest(t, drg.when),
-              source: drg.when,
-              outcome: outcome("OK", code, a, d, drg.name),
-            };
-          }),
+          drgs,
           fallback: adrg.fallbackToAdrg ? outcome("OK", code, a, a, adrg.name ?? `${a}（ADRG）`) : null,
+          bySeverity,
+          severitySplits:
+            bySeverity !== null && !(bySeverity[0] === bySeverity[1] && bySeverity[1] === bySeverity[2]),
         },
         [...mdcSplit.gates, ...split.gates],
       );
