@@ -7,8 +7,8 @@
  * shared machine memory latency beyond the first megabyte, not arithmetic, is what a lookup costs.
  *
  * A code of 1 to {@link INLINE_CHARS} characters up to U+00FF, not starting or ending with U+0000, is
- * packed; any other code (a long one, say) has a slot holding its hash, and its key is compared with
- * the stored string.
+ * packed; any other code (a long one, say) has a slot holding its hash (found from bytes by that
+ * hash and a comparison with the stored string) and is found from a string through a map.
  */
 
 /** The longest code whose characters fit in a slot. */
@@ -74,6 +74,11 @@ export class CodeIndex {
   private readonly packed = new Int32Array(4);
   /** The first words of the slots {@link findAll} read ahead. */
   private touched = 0;
+  /**
+   * The slot of each code that cannot be packed (a long one, about 1,200 of the national scheme's
+   * 42,046): a string lookup finds it without hashing it by hand or reading its stored copy.
+   */
+  private readonly wideSlots = new Map<string, number>();
   /** The slot of each id (slots move when the table grows). */
   private slots: Int32Array;
 
@@ -283,18 +288,9 @@ export class CodeIndex {
     }
   }
 
+  /** The slot of a code that cannot be packed (see {@link wideSlots}), or -1. */
   private findWide(code: string): number {
-    const h = wideHash(code);
-    const t = this.table;
-    const mask = this.mask;
-    for (let k = h & mask; ; k = (k + 1) & mask) {
-      const at = k * STRIDE;
-      if (t[at] === 0) {
-        const kind = t[at + 2] as number;
-        if (kind === 0) return -1;
-        if (kind === WIDE && t[at + 1] === h && this.codes[this.ids[k] as number] === code) return k;
-      }
-    }
+    return this.wideSlots.get(code) ?? -1;
   }
 
   /** {@link findWide} for the ASCII code spelt by `bytes[start .. end)`, without making a string. */
@@ -374,6 +370,7 @@ export class CodeIndex {
     if (w === null) {
       t[at + 1] = h;
       t[at + 2] = WIDE;
+      this.wideSlots.set(code, k);
     } else {
       t[at] = w[0];
       t[at + 1] = w[1];
