@@ -23,6 +23,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemoRegion } from "../src/demo-region.js";
 import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
 
+/** A table's rows of data (not the "暂无数据" row an empty or still loading table shows). */
+const DATA_ROWS = "tbody tr:not(.empty-row)";
+
 const CHROMIUM = "/usr/bin/chromium";
 const REPO = resolve(import.meta.dirname, "../../..");
 const webDist = resolve(REPO, "packages/web/dist");
@@ -247,9 +250,9 @@ describe("platform in Chromium", () => {
   it("hospital: opens an audit finding with both settlements and appeals it with evidence", async () => {
     const page = await open("hospital", "/audit");
     const table = page.getByTestId("audit-table");
-    await table.locator("tbody tr").first().waitFor();
+    await table.locator(DATA_ROWS).first().waitFor();
     await shot(page, "01-hospital-audit");
-    await table.locator("tbody tr").first().click();
+    await table.locator(DATA_ROWS).first().click();
     await page.getByTestId("finding-settlements").waitFor();
     const title = await page.locator(".card h2", { hasText: "审核发现 " }).first().textContent();
     appealed = (title ?? "").replace("审核发现 ", "").trim();
@@ -270,7 +273,7 @@ describe("platform in Chromium", () => {
 
   it("reviewer: upholds the appeal; bureau: records the deduction and clears the year", async () => {
     const reviewer = await open("reviewer", "/audit");
-    await reviewer.getByTestId("audit-table").locator("tbody tr").first().waitFor();
+    await reviewer.getByTestId("audit-table").locator(DATA_ROWS).first().waitFor();
     await reviewer.getByTestId("audit-table").getByText(appealedList()).first().click();
     await reviewer.getByLabel("复核意见").fill("病历未见该并发症的检查与治疗，维持原审核结论");
     await reviewer.getByRole("button", { name: "维持（申诉不成立）" }).click();
@@ -290,7 +293,7 @@ describe("platform in Chromium", () => {
     await bureau.getByRole("button", { name: "按年度基金预付填入" }).click(); // the budget: the fund's prepayments
     await bureau.locator(".note", { hasText: "基金预付" }).waitFor();
     await bureau.getByRole("button", { name: `按点数法清算 ${YEAR} 年` }).click();
-    await bureau.getByTestId("clearing-table").locator("tbody tr").first().waitFor();
+    await bureau.getByTestId("clearing-table").locator(DATA_ROWS).first().waitFor();
     await shot(bureau, "04-bureau-clearing");
     const st = await sql<{ deductions_fen: number }>`SELECT deductions_fen FROM clearing_statement
       WHERE year = ${YEAR} AND hospital_code = ${own}`.execute(consoleDb(store));
@@ -313,13 +316,13 @@ describe("platform in Chromium", () => {
       WHERE hospital_code = ${own}`.execute(consoleDb(store));
     expect(mine.surplusFen).toBe(Number(balance.rows[0]?.b));
     await bureau.goto(`${base}/hospitals/${own}`);
-    await bureau.getByTestId("drilldown-table").locator("tbody tr").first().waitFor();
+    await bureau.getByTestId("drilldown-table").locator(DATA_ROWS).first().waitFor();
     await shot(bureau, "05-bureau-drilldown-settled");
   });
 
   it("reviewer: approves a special case, which re-settles the stay", async () => {
     const page = await open("reviewer", "/special-cases");
-    const first = page.getByTestId("special-candidates").locator("tbody tr").first();
+    const first = page.getByTestId("special-candidates").locator(DATA_ROWS).first();
     await first.waitFor();
     const setlId = ((await first.locator("td").first().textContent()) ?? "").trim();
     await first.click();
@@ -336,11 +339,11 @@ describe("platform in Chromium", () => {
 
   it("hospital: its own surplus/loss by department and its clearing statement", async () => {
     const page = await open("hospital", `/hospitals/${own}`);
-    await page.getByTestId("drilldown-table").locator("tbody tr").first().waitFor();
+    await page.getByTestId("drilldown-table").locator(DATA_ROWS).first().waitFor();
     await shot(page, "07-hospital-departments");
     await page.goto(`${base}/clearing`);
-    await page.getByTestId("clearing-table").locator("tbody tr").first().waitFor();
-    expect(await page.getByTestId("clearing-table").locator("tbody tr").count()).toBe(1);
+    await page.getByTestId("clearing-table").locator(DATA_ROWS).first().waitFor();
+    expect(await page.getByTestId("clearing-table").locator(DATA_ROWS).count()).toBe(1);
     await shot(page, "08-hospital-clearing");
   });
 });

@@ -13,6 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleDb } from "../src/schema.js";
 import { type ConsoleTestServer, consoleTestServer, HOSPITALS, PASSWORDS, sampleList } from "./helpers.js";
 
+/** A table's rows of data (not the "暂无数据" row an empty or still loading table shows). */
+const DATA_ROWS = "tbody tr:not(.empty-row)";
+
 const CHROMIUM = "/usr/bin/chromium";
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = resolve(here, "../../web");
@@ -135,13 +138,13 @@ describe("console in Chromium", () => {
     const stored = await server.store.getSettlementList("S000000000888");
     expect(stored).toBeUndefined();
     await page.click("nav >> text=本院清单");
-    await page.getByTestId("lists-table").locator("tbody tr").first().waitFor();
+    await page.getByTestId("lists-table").locator(DATA_ROWS).first().waitFor();
     await shot(page, "15-hospital-lists");
     await page.click("nav >> text=质控问题");
     await page.getByTestId("qc-table").waitFor();
     await shot(page, "16-hospital-qc");
     await page.click("nav >> text=质控申诉");
-    await page.getByTestId("appeals-table").locator("tbody tr", { hasText: setlId }).waitFor();
+    await page.getByTestId("appeals-table").locator(DATA_ROWS, { hasText: setlId }).waitFor();
     await shot(page, "17-hospital-appeals");
     await page.context().close();
   });
@@ -171,21 +174,21 @@ describe("console in Chromium", () => {
     await shot(page, "30-bureau-overview");
     await page.click("nav >> text=医院排名");
     const table = page.getByTestId("ranking-table");
-    await table.locator("tbody tr").first().waitFor();
-    expect(await table.locator("tbody tr").count()).toBe(HOSPITALS.length);
+    await table.locator(DATA_ROWS).first().waitFor();
+    expect(await table.locator(DATA_ROWS).count()).toBe(HOSPITALS.length);
     await shot(page, "31-bureau-ranking");
-    await table.locator("tbody tr", { hasText: HOSPITALS[1].name }).click();
+    await table.locator(DATA_ROWS, { hasText: HOSPITALS[1].name }).click();
     await page.getByTestId("drilldown-table").waitFor();
     expect(page.url()).toContain(`/hospitals/${HOSPITALS[1].code}`);
     await page.click("button[role=tab]:has-text('按病组')");
     await page.waitForTimeout(300);
-    expect(await page.getByTestId("drilldown-table").locator("tbody tr").count()).toBeGreaterThan(1);
+    expect(await page.getByTestId("drilldown-table").locator(DATA_ROWS).count()).toBeGreaterThan(1);
     await shot(page, "32-bureau-drilldown");
     await page.click("nav >> text=质控问题");
     await page.getByTestId("qc-table").waitFor();
     await shot(page, "33-bureau-qc");
     await page.click("nav >> text=清单查询");
-    await page.getByTestId("lists-table").locator("tbody tr").first().waitFor();
+    await page.getByTestId("lists-table").locator(DATA_ROWS).first().waitFor();
     await shot(page, "34-bureau-lists");
     await page.context().close();
   });
@@ -196,7 +199,7 @@ describe("console in Chromium", () => {
     await shot(page, "40-admin-users");
     await page.click("nav >> text=操作日志");
     const log = page.getByTestId("oplog-table");
-    await log.locator("tbody tr").first().waitFor();
+    await log.locator(DATA_ROWS).first().waitFor();
     const text = (await log.textContent()) ?? "";
     expect(text).toContain("提交申诉");
     expect(text).toContain("审核申诉");

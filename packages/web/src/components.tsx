@@ -140,7 +140,7 @@ export function DataTable<R>(props: DataTableProps<R>) {
               </tr>
             ))}
             {current.length === 0 && (
-              <tr>
+              <tr className="empty-row">
                 <td colSpan={columns.length} className="muted">
                   暂无数据
                 </td>
