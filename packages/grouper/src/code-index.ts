@@ -199,10 +199,7 @@ export class CodeIndex {
       into[o + 3] = -1;
       return;
     }
-    into[o] = w0;
-    into[o + 1] = w1;
-    into[o + 2] = w2;
-    into[o + 3] = finish(mix(mix(mix(0, w0), w1), w2)) & this.mask;
+    this.store(into, o, w0, w1, w2);
   }
 
   /**
@@ -270,6 +267,11 @@ export class CodeIndex {
       into[o + 3] = -1;
       return;
     }
+    this.store(into, o, w0, w1, w2);
+  }
+
+  /** Writes the packed code `w0, w1, w2` and its first slot to `into[o .. o + 4)`. */
+  private store(into: Int32Array, o: number, w0: number, w1: number, w2: number): void {
     into[o] = w0;
     into[o + 1] = w1;
     into[o + 2] = w2;
