@@ -8,10 +8,14 @@ import {
   type CompiledScheme,
   ccOf,
   completeContext,
+  completeDiagnoses,
+  completeProcedures,
   type DrgScheme,
+  deferSecondaries,
   type GroupOutcome,
   inList,
   RecordContext,
+  releaseRecord,
 } from "./scheme.js";
 import type { GroupingRecord, GroupReason, GroupResult } from "./types.js";
 
@@ -71,7 +75,7 @@ function fill(scheme: DrgScheme, ctx: RecordContext, r: GroupingRecord): RecordC
     if (dx.length > 0) addDiagnosis(c, ctx, index.find(dx[0] as string));
     if (px.length > 0) addProcedure(c, ctx, index.find(px[0] as string));
   }
-  if (dx.length > 1 || px.length > 1) ctx.pending = r;
+  deferSecondaries(ctx, r);
   return ctx;
 }
 
@@ -144,7 +148,7 @@ function tryEntry(
 ): GroupOutcome | null {
   const c = scheme.compiled;
   if (entry.kind === "qy") {
-    completeContext(ctx);
+    completeProcedures(ctx);
     if (((ctx.pxLists[c.orWord] as number) & c.orBit) === 0) return null;
     if (explaining !== null) {
       const or = explaining.record.procedures.find((_, i) => inList(c, ctx.px[i] as number, c.orList));
@@ -159,7 +163,7 @@ function tryEntry(
   if (entry.test !== null && !entry.test(ctx)) return null;
   if (explaining === null && entry.bySeverity !== null) {
     // The DRGs split the ADRG by severity only: one table lookup instead of their conditions.
-    if (entry.severitySplits) completeContext(ctx);
+    if (entry.severitySplits) completeDiagnoses(ctx);
     const o = entry.bySeverity[entry.severitySplits ? ctx.severity : 0] as GroupOutcome | null;
     return o ?? entry.fallback;
   }
@@ -295,7 +299,7 @@ export function groupRecord(scheme: DrgScheme, r: GroupingRecord, options?: Grou
   let o: GroupOutcome;
   if (precheck(r) === null) {
     o = resolve(scheme.compiled, scheme, fill(scheme, scratch, r));
-    scratch.pending = null; // the walk may not have needed the secondary codes: hold no record
+    releaseRecord(scratch); // the walk may not have needed the secondary codes: hold no record
   } else o = checkFailedOutcome(scheme);
   return { id: r.id, status: o.status, mdc: o.mdc, adrg: o.adrg, drg: o.drg, drgName: o.drgName };
 }

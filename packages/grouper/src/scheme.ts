@@ -114,10 +114,14 @@ export class RecordContext {
   dxLists: Int32Array = new Int32Array(2);
   pxLists: Int32Array = new Int32Array(2);
   /**
-   * The record whose secondary diagnoses and procedures (all but the first of each) are still to be
-   * added, or null when every code is in.
+   * The record whose secondary diagnoses or procedures (all but the first of each) are still to be
+   * added, or null when every code is in; `dxPending` and `pxPending` say which of the two are.
+   * Severity and the diagnosis summary need only the diagnoses, the procedure summary (and the QY
+   * check) only the procedures.
    */
   pending: GroupingRecord | null = null;
+  dxPending = false;
+  pxPending = false;
   /** The compiled scheme the context is filled for (set by {@link beginRecord}). */
   compiled: CompiledScheme | null = null;
 }
@@ -132,7 +136,7 @@ export function beginRecord(
   birthWeight: number | null,
 ): void {
   ctx.compiled = c;
-  ctx.pending = null;
+  releaseRecord(ctx);
   ctx.sex = sex;
   ctx.ageYears = ageYears;
   ctx.ageDays = ageDays;
@@ -199,21 +203,51 @@ export function addProcedure(c: CompiledScheme, ctx: RecordContext, slot: number
   ctx.px[ctx.pxCount++] = slot;
 }
 
-/** Adds the codes a context left pending (see {@link RecordContext.pending}); nothing when there are none. */
-export function completeContext(ctx: RecordContext): void {
-  const r = ctx.pending;
-  if (r === null) return;
+/** Leaves the codes still pending out: the context holds no record (see {@link RecordContext.pending}). */
+export function releaseRecord(ctx: RecordContext): void {
   ctx.pending = null;
+  ctx.dxPending = false;
+  ctx.pxPending = false;
+}
+
+/** Leaves the record's secondary codes to be added when a condition needs them. */
+export function deferSecondaries(ctx: RecordContext, r: GroupingRecord): void {
+  ctx.dxPending = r.diagnoses.length > 1;
+  ctx.pxPending = r.procedures.length > 1;
+  ctx.pending = ctx.dxPending || ctx.pxPending ? r : null;
+}
+
+/** Adds the secondary diagnoses a context left pending; nothing when there are none. */
+export function completeDiagnoses(ctx: RecordContext): void {
+  if (!ctx.dxPending) return;
+  const r = ctx.pending as GroupingRecord;
+  ctx.dxPending = false;
+  if (!ctx.pxPending) ctx.pending = null;
   const c = ctx.compiled as CompiledScheme;
-  const index = c.codeIds;
   const dx = r.diagnoses;
-  const px = r.procedures;
   while (ctx.dx.length < dx.length) ctx.dx = grown(ctx.dx);
-  while (ctx.px.length < px.length) ctx.px = grown(ctx.px);
-  index.findAll(dx, 1, ctx.dx, 1);
-  index.findAll(px, 1, ctx.px, 1);
+  // Slots first, in rounds whose memory reads overlap (`CodeIndex.findAll`), then the codes in order.
+  c.codeIds.findAll(dx, 1, ctx.dx, 1);
   for (let i = 1; i < dx.length; i++) addDiagnosis(c, ctx, ctx.dx[i] as number);
+}
+
+/** Adds the secondary procedures a context left pending; nothing when there are none. */
+export function completeProcedures(ctx: RecordContext): void {
+  if (!ctx.pxPending) return;
+  const r = ctx.pending as GroupingRecord;
+  ctx.pxPending = false;
+  if (!ctx.dxPending) ctx.pending = null;
+  const c = ctx.compiled as CompiledScheme;
+  const px = r.procedures;
+  while (ctx.px.length < px.length) ctx.px = grown(ctx.px);
+  c.codeIds.findAll(px, 1, ctx.px, 1);
   for (let i = 1; i < px.length; i++) addProcedure(c, ctx, ctx.px[i] as number);
+}
+
+/** Adds every code a context left pending (see {@link RecordContext.pending}). */
+export function completeContext(ctx: RecordContext): void {
+  completeDiagnoses(ctx);
+  completeProcedures(ctx);
 }
 
 function grown(a: Int32Array): Int32Array {
@@ -453,7 +487,7 @@ export function inList(c: CompiledScheme, slot: number, list: number): boolean {
  * (computed as the context was filled, see {@link addDiagnosis}).
  */
 export function severityOf(_tables: CodeTables, ctx: RecordContext): number {
-  completeContext(ctx);
+  completeDiagnoses(ctx);
   return ctx.severity;
 }
 
@@ -527,14 +561,14 @@ export function compilePredicate(c: CodeTables, p: Predicate): CompiledPredicate
   if ("anyDxIn" in p) {
     const [word, bit] = summaryBit(p.anyDxIn);
     return (x) => {
-      completeContext(x);
+      completeDiagnoses(x);
       return ((x.dxLists[word] as number) & bit) !== 0;
     };
   }
   if ("anyPxIn" in p) {
     const [word, bit] = summaryBit(p.anyPxIn);
     return (x) => {
-      completeContext(x);
+      completeProcedures(x);
       return ((x.pxLists[word] as number) & bit) !== 0;
     };
   }
@@ -558,7 +592,7 @@ export function compilePredicate(c: CodeTables, p: Predicate): CompiledPredicate
     const bits = p.regionsAtLeast.lists.map(summaryBit);
     const min = p.regionsAtLeast.min;
     return (x) => {
-      completeContext(x);
+      completeDiagnoses(x);
       let n = 0;
       for (const [word, bit] of bits)
         if (((x.dxLists[word] as number) & bit) !== 0 && ++n >= min) return true;
@@ -569,7 +603,7 @@ export function compilePredicate(c: CodeTables, p: Predicate): CompiledPredicate
     const lists = p.traumaDiagnosesAtLeast.lists.map(list);
     const min = p.traumaDiagnosesAtLeast.min;
     return (x) => {
-      completeContext(x);
+      completeDiagnoses(x);
       let n = 0;
       for (let i = 0; i < x.dxCount; i++) {
         const slot = x.dx[i] as number;
