@@ -30,6 +30,8 @@ export interface DataTableProps<R> {
   rowKey: (row: R) => string;
   pageSize?: number;
   testId?: string;
+  /** The rows are still being loaded: the empty table says 加载中… instead of 暂无数据. */
+  loading?: boolean;
 }
 
 /** 可排序、可筛选、可导出 Excel 的表格. */
@@ -142,7 +144,7 @@ export function DataTable<R>(props: DataTableProps<R>) {
             {current.length === 0 && (
               <tr className="empty-row">
                 <td colSpan={columns.length} className="muted">
-                  暂无数据
+                  {props.loading ? "加载中…" : "暂无数据"}
                 </td>
               </tr>
             )}

@@ -125,6 +125,7 @@ export function UsersPage({ meta }: { meta: Meta }) {
       <Card title="账号列表">
         <DataTable
           columns={columns}
+          loading={data === null && error === null}
           rows={data?.rows ?? []}
           rowKey={(r) => String(r.id)}
           exportPath="/api/v1/console/users"
@@ -175,6 +176,7 @@ export function OplogPage() {
       <Card title="最近 1000 条">
         <DataTable
           testId="oplog-table"
+          loading={data === null && error === null}
           columns={columns}
           rows={data?.rows ?? []}
           rowKey={(r) => String(r.id)}

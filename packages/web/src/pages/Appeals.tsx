@@ -101,6 +101,7 @@ export function AppealsPage({ meta }: { meta: Meta }) {
       <Card title="申诉列表">
         <DataTable
           testId="appeals-table"
+          loading={data === null && error === null}
           columns={columns}
           rows={data?.rows ?? []}
           rowKey={(r) => String(r.id)}

@@ -410,6 +410,7 @@ export function AuditPage({ meta }: { meta: Meta }) {
       <Card title="审核发现">
         <DataTable
           testId="audit-table"
+          loading={data === null && error === null}
           columns={columns}
           rows={data?.items ?? []}
           rowKey={(r) => r.findingId}

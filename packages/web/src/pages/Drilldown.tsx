@@ -86,6 +86,7 @@ export function DrilldownPage({ meta, hospital }: { meta: Meta; hospital: string
       <Card title={`${dimName}指标`}>
         <DataTable
           testId="drilldown-table"
+          loading={data === null && error === null}
           columns={columns}
           rows={rows}
           rowKey={(r) => r.key}

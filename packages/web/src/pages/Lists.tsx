@@ -96,6 +96,7 @@ export function ListsPage({ meta }: { meta: Meta }) {
       >
         <DataTable
           testId="lists-table"
+          loading={data === null && error === null}
           columns={columns}
           rows={data?.rows ?? []}
           rowKey={(r) => r.setlId}

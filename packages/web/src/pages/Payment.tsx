@@ -171,6 +171,7 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
       >
         <DataTable
           testId="special-candidates"
+          loading={candidates === null && error === null}
           columns={columns}
           rows={candidates?.items ?? []}
           rowKey={(r) => r.setlId}
@@ -182,6 +183,7 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
       <Card title="已核准的特病单议">
         <DataTable
           testId="special-approvals"
+          loading={approvals === null && approvalsError === null}
           columns={approvalColumns}
           rows={approvals?.items ?? []}
           rowKey={(r) => String(r.id)}
@@ -381,7 +383,13 @@ export function ClearingPage({ meta }: { meta: Meta }) {
               </a>
             }
           >
-            <DataTable testId="clearing-table" columns={columns} rows={rows} rowKey={(r) => r.hospitalId} />
+            <DataTable
+              testId="clearing-table"
+              loading={data === null && error === null}
+              columns={columns}
+              rows={rows}
+              rowKey={(r) => r.hospitalId}
+            />
           </Card>
         </>
       )}

@@ -60,6 +60,7 @@ export function QcPage({ meta }: { meta: Meta }) {
         />
         <DataTable
           testId="qc-table"
+          loading={data === null && error === null}
           columns={columns}
           rows={rows}
           rowKey={(r) => `${r.ruleId}|${r.severity}`}

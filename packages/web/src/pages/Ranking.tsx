@@ -49,6 +49,7 @@ export function RankingPage({ meta }: { meta: Meta }) {
       <Card title="医院指标（点击行查看科室、医师、病组）">
         <DataTable
           testId="ranking-table"
+          loading={data === null && error === null}
           columns={columns}
           rows={rows}
           rowKey={(r) => r.hospital}
