@@ -54,7 +54,7 @@ export function precheck(r: GroupingRecord): string | null {
   return precheckFields(r.sex, r.ageYears, r.ageDays, r.birthWeight, hasPdx);
 }
 
-/** The slots of a record's principal diagnosis and procedure, looked up together (scratch of {@link fill}). */
+/** The slots of a record's principal diagnosis and procedure, looked up together ({@link fill}'s scratch). */
 const principals = new Int32Array(2);
 
 /**

@@ -317,11 +317,11 @@ export interface CodeTables {
  * bit, the entries of one MDC in whole words of their own (`CompiledMdc.firstWord .. endWord`).
  * `plans` holds rows of `planMaskWords + planWords` words: first a mask of the row's words that are
  * not zero (bit w of mask word w >>> 5 for plan word w), then the plan words. A code's principal-
- * diagnosis row has the entries that a principal diagnosis with that code lets through (the MDC's and the ADRG's gates on the principal
- * diagnosis hold, or there are none), its principal-procedure row the same for the principal
- * procedure (both rows kept in `roles`, reached from the code's slot in the index). An entry can only
- * match when its bit is set in both rows, so grouping a record looks at a handful of entries instead
- * of every ADRG.
+ * diagnosis row has the entries that a principal diagnosis with that code lets through (the MDC's
+ * and the ADRG's gates on the principal diagnosis hold, or there are none), its principal-procedure
+ * row the same for the principal procedure (both rows kept in `roles`, reached from the code's slot
+ * in the index). An entry can only match when its bit is set in both rows, so grouping a record
+ * looks at a handful of entries instead of every ADRG.
  */
 export interface CompiledScheme extends CodeTables {
   readonly mdcs: readonly CompiledMdc[];
