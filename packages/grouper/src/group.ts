@@ -8,8 +8,8 @@ import {
   type CompiledScheme,
   ccOf,
   completeContext,
-  completeDiagnoses,
   completeProcedures,
+  completeSeverity,
   type DrgScheme,
   deferSecondaries,
   type GroupOutcome,
@@ -163,7 +163,7 @@ function tryEntry(
   if (entry.test !== null && !entry.test(ctx)) return null;
   if (explaining === null && entry.bySeverity !== null) {
     // The DRGs split the ADRG by severity only: one table lookup instead of their conditions.
-    if (entry.severitySplits) completeDiagnoses(ctx);
+    if (entry.severitySplits) completeSeverity(ctx);
     const o = entry.bySeverity[entry.severitySplits ? ctx.severity : 0] as GroupOutcome | null;
     return o ?? entry.fallback;
   }

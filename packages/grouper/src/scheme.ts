@@ -225,10 +225,32 @@ export function completeDiagnoses(ctx: RecordContext): void {
   if (!ctx.pxPending) ctx.pending = null;
   const c = ctx.compiled as CompiledScheme;
   const dx = r.diagnoses;
+  const from = ctx.dxCount;
   while (ctx.dx.length < dx.length) ctx.dx = grown(ctx.dx);
   // Slots first, in rounds whose memory reads overlap (`CodeIndex.findAll`), then the codes in order.
-  c.codeIds.findAll(dx, 1, ctx.dx, 1);
-  for (let i = 1; i < dx.length; i++) addDiagnosis(c, ctx, ctx.dx[i] as number);
+  c.codeIds.findAll(dx, from, ctx.dx, from);
+  for (let i = from; i < dx.length; i++) addDiagnosis(c, ctx, ctx.dx[i] as number);
+}
+
+/**
+ * Adds pending secondary diagnoses until the severity is known: all of them, or up to the first
+ * that counts as an MCC, after which no other can change it (the rest stay pending, for a
+ * condition that needs every diagnosis). A third of the national vectors' secondary diagnoses
+ * come after such an MCC.
+ */
+export function completeSeverity(ctx: RecordContext): void {
+  if (!ctx.dxPending) return;
+  const r = ctx.pending as GroupingRecord;
+  const c = ctx.compiled as CompiledScheme;
+  const dx = r.diagnoses;
+  const index = c.codeIds;
+  while (ctx.severity < 2 && ctx.dxCount < dx.length) {
+    addDiagnosis(c, ctx, index.find(dx[ctx.dxCount] as string));
+  }
+  if (ctx.dxCount === dx.length) {
+    ctx.dxPending = false;
+    if (!ctx.pxPending) ctx.pending = null;
+  }
 }
 
 /** Adds the secondary procedures a context left pending; nothing when there are none. */
@@ -487,7 +509,7 @@ export function inList(c: CompiledScheme, slot: number, list: number): boolean {
  * (computed as the context was filled, see {@link addDiagnosis}).
  */
 export function severityOf(_tables: CodeTables, ctx: RecordContext): number {
-  completeDiagnoses(ctx);
+  completeSeverity(ctx);
   return ctx.severity;
 }
 
