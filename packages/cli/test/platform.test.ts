@@ -18,15 +18,12 @@ import { ensureDemoPayment } from "@yibao/payment-service";
 import { buildServer, servedRoutes, type YibaoApp } from "@yibao/server";
 import { openStore, type Store } from "@yibao/store";
 import { sql } from "kysely";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATA_ROWS, launchChromium, requireChromium } from "../../console/test/browser.js";
 import { loadDemoRegion } from "../src/demo-region.js";
 import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
 
-/** A table's rows of data (not the "暂无数据" row an empty or still loading table shows). */
-const DATA_ROWS = "tbody tr:not(.empty-row)";
-
-const CHROMIUM = "/usr/bin/chromium";
 const REPO = resolve(import.meta.dirname, "../../..");
 const webDist = resolve(REPO, "packages/web/dist");
 const artifacts = resolve(REPO, "test-artifacts/platform");
@@ -205,22 +202,11 @@ describe("platform in Chromium", () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`端到端测试需要 Debian 的 Chromium：${CHROMIUM} 不存在，请先 apt-get install chromium`);
-    }
+    requireChromium();
     if (!existsSync(resolve(webDist, "index.html"))) throw new Error("请先构建 Web 控制台（npm run build）");
     mkdirSync(artifacts, { recursive: true });
     base = await app.listen({ host: "127.0.0.1", port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

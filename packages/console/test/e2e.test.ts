@@ -8,15 +8,12 @@
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleDb } from "../src/schema.js";
+import { DATA_ROWS, launchChromium, requireChromium } from "./browser.js";
 import { type ConsoleTestServer, consoleTestServer, HOSPITALS, PASSWORDS, sampleList } from "./helpers.js";
 
-/** A table's rows of data (not the "暂无数据" row an empty or still loading table shows). */
-const DATA_ROWS = "tbody tr:not(.empty-row)";
-
-const CHROMIUM = "/usr/bin/chromium";
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = resolve(here, "../../web");
 const webDist = resolve(webDir, "dist");
@@ -27,9 +24,7 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`端到端测试需要 Debian 的 Chromium：${CHROMIUM} 不存在，请先 apt-get install chromium`);
-  }
+  requireChromium();
   if (!existsSync(resolve(webDist, "index.html"))) {
     const vite = await import("vite");
     await vite.build({ root: webDir, logLevel: "warn", configFile: resolve(webDir, "vite.config.ts") });
@@ -38,19 +33,7 @@ beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   server = await consoleTestServer(100, webDist);
   base = await server.app.listen({ host: "127.0.0.1", port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
