@@ -848,18 +848,25 @@ function compileLogic(
   const role = new Int32Array(roleFields);
   role.set([-1, noPdxPlan, noPpxPlan, 0, 0]);
   roles.add(role, 0);
-  const memberships = new RowSet(t.words);
-  /** Per distinct membership: both plan rows, then the summary words. */
-  const derived: number[] = [];
+  /**
+   * Per distinct membership (its row in `members`): both plan rows, then the summary words, computed
+   * at its first code.
+   */
+  const derivedWidth = 2 + t.summaryWords;
+  const memberRowCount = t.members.length / t.words;
+  const derived = new Int32Array(memberRowCount * derivedWidth);
+  const derivedDone = new Uint8Array(memberRowCount);
   for (let id = 0; id < t.codeIds.size; id++) {
-    const m = memberships.add(t.masks, id * t.words);
-    const at = m * (2 + t.summaryWords);
-    if (at === derived.length) {
-      const has = (l: number) => hasBit(t, id, l);
-      const summary = new Array<number>(t.summaryWords).fill(0);
-      for (const [l, b] of t.summary)
-        if (has(l)) summary[b >>> 5] = (summary[b >>> 5] as number) | (1 << (b & 31));
-      derived.push(pdxRow(id), ppxRow(id), ...summary);
+    const m = (t.memberOffset[id] as number) / t.words;
+    const at = m * derivedWidth;
+    if (derivedDone[m] === 0) {
+      derivedDone[m] = 1;
+      derived[at] = pdxRow(id);
+      derived[at + 1] = ppxRow(id);
+      for (const [l, b] of t.summary) {
+        if (hasBit(t, id, l))
+          derived[at + 2 + (b >>> 5)] = (derived[at + 2 + (b >>> 5)] as number) | (1 << (b & 31));
+      }
     }
     role[0] = pdxTable[id] as number;
     role[1] = derived[at] as number;
