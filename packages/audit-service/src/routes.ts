@@ -3,15 +3,13 @@
  * the case workflow (申诉 → 复核 → 扣款), the rule base in force, the pre-upload check (事前审核)
  * for hospital systems and the physician profile. Every bad request is a 4xx with a Chinese message.
  *
- * The acting user: `request.consoleUser` (the console's session user) or `request.user` when an
- * authorization layer sets one; otherwise the headers `X-Yibao-User`, `X-Yibao-Role`
- * (bureau/hospital/reviewer/admin) and `X-Yibao-Hospital` (tests, service-to-service calls).
+ * The acting user is the principal the server's access layer authenticated (`request.principal`).
  */
 
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { CASE_STATE_NAMES, type Role, VIOLATION_TYPE_NAMES, WorkflowError } from "@yibao/audit";
 import { CATEGORY_NAMES } from "@yibao/payment";
-import { HttpError, PLATFORM_ROLES, type PlatformRole, routeAccess, type ServerPlugin } from "@yibao/server";
+import { HttpError, PLATFORM_ROLES, routeAccess, type ServerPlugin } from "@yibao/server";
 import type { FastifyRequest } from "fastify";
 import { sql } from "kysely";
 import { Type } from "typebox";
@@ -25,50 +23,20 @@ import { actOnFinding, type CaseActor, deductFinding, getCase } from "./workflow
 const PERIOD = "^\\d{4}-(0[1-9]|1[0-2])$";
 const ROLES = PLATFORM_ROLES;
 
-interface RequestUser {
-  readonly username?: string;
-  readonly displayName?: string;
-  readonly role?: string;
-  readonly hospitalCode?: string | null;
-}
-
-/** The acting user of a request, or null when none is known. */
+/** The acting user of a request: the principal the access layer authenticated, or null. */
 export function actorOf(request: FastifyRequest): CaseActor | null {
-  const r = request as FastifyRequest & { consoleUser?: RequestUser | null; user?: RequestUser | null };
-  const u = r.consoleUser ?? r.user ?? null;
-  let name: string | undefined;
-  let role: string | undefined;
-  let hospital: string | null = null;
-  if (u) {
-    name = u.username ?? u.displayName;
-    role = u.role;
-    hospital = u.hospitalCode ?? null;
-  } else {
-    const h = request.headers;
-    const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-    name = one(h["x-yibao-user"]);
-    role = one(h["x-yibao-role"]);
-    hospital = one(h["x-yibao-hospital"]) ?? null;
-    if (name !== undefined) name = decodeURIComponent(name);
-  }
-  if (!name) return null;
-  if (!ROLES.includes(role as PlatformRole)) return null;
-  const wf: Role = role === "admin" ? "bureau" : (role as Role);
-  return { user: name, role: wf, hospitalCode: wf === "hospital" ? hospital : null };
+  const u = request.principal;
+  if (!u) return null;
+  const wf: Role = u.role === "admin" ? "bureau" : u.role;
+  return { user: u.username, role: wf, hospitalCode: wf === "hospital" ? u.hospitalCode : null };
 }
 
 function requireActor(request: FastifyRequest, allowed: readonly Role[]): CaseActor {
   const a = actorOf(request);
-  if (a === null) {
-    throw new HttpError(
-      401,
-      "NO_ACTOR",
-      "未识别操作人：请登录，或在请求头 X-Yibao-User 与 X-Yibao-Role 中给出操作人和角色",
-    );
-  }
+  if (a === null) throw new HttpError(401, "UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
   if (!allowed.includes(a.role)) throw new HttpError(403, "FORBIDDEN", "当前角色无权执行该操作");
   if (a.role === "hospital" && !a.hospitalCode) {
-    throw new HttpError(403, "NO_HOSPITAL", "医院账号须给出本院定点医药机构编号（X-Yibao-Hospital）");
+    throw new HttpError(403, "NO_HOSPITAL", "医院账号未绑定定点医药机构");
   }
   return a;
 }
@@ -361,7 +329,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
     app.post(
       "/precheck",
       {
-        config: routeAccess(["hospital", "bureau", "admin"], "handler"),
+        config: routeAccess(["hospital", "bureau", "admin"], "handler", { machine: true }),
         schema: {
           body: Type.Object(
             {

@@ -8,11 +8,15 @@ import { fileURLToPath } from "node:url";
 import { auditMigrations, auditPlugin } from "@yibao/audit-service";
 import { type ConsolePluginOptions, consoleMigrations, consolePlugins } from "@yibao/console";
 import { paymentMigrations, paymentPlugin } from "@yibao/payment-service";
-import type { ServerPlugin } from "@yibao/server";
+import { identityMigrations, type ServerPlugin } from "@yibao/server";
 import type { NamedMigration, Store } from "@yibao/store";
 
-/** Every migration beyond the store's own: payment (01xx), audit (02xx), console (03xx). */
+/**
+ * Every migration beyond the store's own: identity (the server core's accounts, sessions, operation
+ * log: 0300 and 04xx), payment (01xx), audit (02xx), console (0301–0399).
+ */
 export const PLATFORM_MIGRATIONS: readonly NamedMigration[] = [
+  ...identityMigrations,
   ...paymentMigrations,
   ...auditMigrations,
   ...consoleMigrations,
@@ -22,8 +26,8 @@ export const PLATFORM_MIGRATIONS: readonly NamedMigration[] = [
 export const SEED_002_EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/seed-002", import.meta.url));
 
 /**
- * Every area's API on one server: the console (accounts, sessions, access control on every /api
- * route, indicators), payment (/api/v1/payment) and audit (/api/v1/audit).
+ * Every area's API on one server, beside the core's intake and sign-in: the console (indicators,
+ * lists, appeals, accounts), payment (/api/v1/payment) and audit (/api/v1/audit).
  */
 export function platformPlugins(
   store: Store,

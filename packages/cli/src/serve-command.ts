@@ -7,10 +7,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ensureDemoAudit } from "@yibao/audit-service";
-import { consoleDb, type DemoAccount, ensureDemoAccounts, refreshCube } from "@yibao/console";
+import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
 import { resolveSchemeDir } from "@yibao/grouper/load";
 import { ensureDemoPayment } from "@yibao/payment-service";
-import { type ServerPlugin, startServer } from "@yibao/server";
+import { type DemoAccount, type ServerPlugin, startServer } from "@yibao/server";
 import type { NamedMigration, Store } from "@yibao/store";
 import { type DemoRegionOptions, loadDemoRegion } from "./demo-region.js";
 import { PLATFORM_MIGRATIONS, platformPlugins } from "./platform.js";

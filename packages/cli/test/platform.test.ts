@@ -52,7 +52,7 @@ interface Session {
 async function signIn(username: string): Promise<Session> {
   const res = await app.inject({
     method: "POST",
-    url: "/api/v1/console/auth/login",
+    url: "/api/v1/auth/login",
     payload: { username, password: PASSWORDS[username] },
   });
   if (res.statusCode !== 200) throw new Error(`登录失败 ${username}: ${res.statusCode} ${res.body}`);

@@ -1,6 +1,5 @@
 /**
- * The console's migrations (0300–0399, the accounts range): users, sessions, operation log, appeals,
- * the indicator cubes and weights, and indexes on the store's settlement lists for the console's
+ * The console's migrations (0301–0399): appeals, the indicator cubes and weights, and indexes on the store's settlement lists for the console's
  * queries. Pass them to `openStore({ migrations: consoleMigrations })`.
  */
 import type { NamedMigration } from "@yibao/store";
@@ -24,71 +23,6 @@ const CUBE_MEASURES = sql.raw(`
   readm30 integer NOT NULL`);
 
 export const consoleMigrations: readonly NamedMigration[] = [
-  {
-    name: "0300_console_accounts",
-    async up(db: AnyDb) {
-      await sql`CREATE TABLE console_user (
-        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        username text NOT NULL UNIQUE,
-        display_name text NOT NULL,
-        role text NOT NULL CHECK (role IN ('bureau', 'hospital', 'reviewer', 'admin')),
-        hospital_code text,
-        password_hash text NOT NULL,
-        disabled boolean NOT NULL DEFAULT false,
-        failed_logins integer NOT NULL DEFAULT 0,
-        locked_until timestamptz,
-        created_at timestamptz NOT NULL,
-        updated_at timestamptz NOT NULL,
-        CHECK ((role = 'hospital') = (hospital_code IS NOT NULL))
-      )`.execute(db);
-      await sql`CREATE TABLE console_session (
-        token_hash text PRIMARY KEY,
-        user_id integer NOT NULL REFERENCES console_user (id) ON DELETE CASCADE,
-        csrf_token text NOT NULL,
-        created_at timestamptz NOT NULL,
-        expires_at timestamptz NOT NULL,
-        absolute_expires_at timestamptz NOT NULL
-      )`.execute(db);
-      await sql`CREATE INDEX console_session_user ON console_session (user_id)`.execute(db);
-      await sql`CREATE TABLE console_oplog (
-        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        at timestamptz NOT NULL,
-        user_id integer,
-        username text NOT NULL,
-        role text NOT NULL,
-        hospital_code text,
-        action text NOT NULL,
-        target text NOT NULL,
-        detail jsonb NOT NULL,
-        status_code integer,
-        ip text NOT NULL
-      )`.execute(db);
-      await sql`CREATE INDEX console_oplog_at ON console_oplog (at DESC)`.execute(db);
-      await sql`CREATE TABLE console_appeal (
-        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        setl_id text NOT NULL,
-        version integer NOT NULL,
-        seq integer NOT NULL,
-        rule_id text NOT NULL,
-        finding_message text NOT NULL,
-        hospital_code text NOT NULL,
-        reason text NOT NULL,
-        status text NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
-        filed_by text NOT NULL,
-        filed_at timestamptz NOT NULL,
-        decided_by text,
-        decided_at timestamptz,
-        decision_comment text,
-        UNIQUE (setl_id, version, seq)
-      )`.execute(db);
-      await sql`CREATE INDEX console_appeal_hospital ON console_appeal (hospital_code, status)`.execute(db);
-    },
-    async down(db: AnyDb) {
-      for (const t of ["console_appeal", "console_oplog", "console_session", "console_user"]) {
-        await sql`DROP TABLE IF EXISTS ${sql.id(t)}`.execute(db);
-      }
-    },
-  },
   {
     name: "0301_console_indicator_cubes",
     async up(db: AnyDb) {
@@ -189,6 +123,36 @@ export const consoleMigrations: readonly NamedMigration[] = [
           await sql`ALTER TABLE ${sql.id(t)} DROP COLUMN ${sql.id(c)}`.execute(db);
       }
       await sql`ALTER TABLE console_cube_state DROP COLUMN source_signature`.execute(db);
+    },
+  },
+  {
+    // The appeals were created by 0300_console_accounts before the accounts moved to the server's
+    // identity migrations (which kept that name): IF NOT EXISTS for the databases of that time.
+    name: "0304_console_appeals",
+    async up(db: AnyDb) {
+      await sql`CREATE TABLE IF NOT EXISTS console_appeal (
+        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        setl_id text NOT NULL,
+        version integer NOT NULL,
+        seq integer NOT NULL,
+        rule_id text NOT NULL,
+        finding_message text NOT NULL,
+        hospital_code text NOT NULL,
+        reason text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
+        filed_by text NOT NULL,
+        filed_at timestamptz NOT NULL,
+        decided_by text,
+        decided_at timestamptz,
+        decision_comment text,
+        UNIQUE (setl_id, version, seq)
+      )`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS console_appeal_hospital ON console_appeal (hospital_code, status)`.execute(
+        db,
+      );
+    },
+    async down(db: AnyDb) {
+      await sql`DROP TABLE IF EXISTS console_appeal`.execute(db);
     },
   },
 ];

@@ -4,19 +4,22 @@
  * Excel export of any table. Every route states its access policy in `config.access`.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { verify } from "@node-rs/argon2";
 import { INDICATORS } from "@yibao/indicators";
-import { HttpError } from "@yibao/server";
+import {
+  createUser,
+  HttpError,
+  type IdentityDb,
+  passwordProblem,
+  type RouteAccess,
+  recordOperation,
+  routeAccess,
+} from "@yibao/server";
 import { countSettlementLists, type StoreDatabase } from "@yibao/store";
 import ExcelJS from "exceljs";
 import { type Kysely, sql } from "kysely";
 import { Type } from "typebox";
-import type { RouteAccess } from "./access.js";
-import { SESSION_COOKIE } from "./access.js";
-import { createUser, hashPassword, login, logout, passwordProblem, type SessionPolicy } from "./accounts.js";
 import { type CubeRefresher, cubeState } from "./cube.js";
 import { type Dimension, queryIndicators } from "./indicator-sql.js";
-import { recordOperation } from "./oplog.js";
 import { type ConsoleDb, ROLE_NAMES, ROLES, type Role } from "./schema.js";
 
 const PERIOD = "^[0-9]{4}-(0[1-9]|1[0-2])$";
@@ -34,8 +37,8 @@ const ScopedPeriod = Type.Object(
   { additionalProperties: false },
 );
 
-function access(roles: readonly Role[] | "public", scope: RouteAccess["scope"], action?: string) {
-  return { access: { roles, scope, ...(action ? { action } : {}) } satisfies RouteAccess };
+function access(roles: readonly Role[], scope: RouteAccess["scope"], action?: string) {
+  return routeAccess(roles, scope, action);
 }
 
 function checkRange(q: { periodFrom?: string | undefined; periodTo?: string | undefined }) {
@@ -47,15 +50,6 @@ function checkRange(q: { periodFrom?: string | undefined; periodTo?: string | un
 export interface ConsoleRouteOptions {
   readonly db: ConsoleDb;
   readonly refresher: CubeRefresher;
-  readonly sessionPolicy: SessionPolicy;
-  /** Adds `Secure` to the session cookie (behind HTTPS). */
-  readonly secureCookie: boolean;
-}
-
-function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
-  return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${
-    secure ? "; Secure" : ""
-  }`;
 }
 
 interface ExportColumn {
@@ -74,111 +68,13 @@ function pick(row: unknown, path: string): unknown {
 }
 
 export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncTypebox {
-  const { db, refresher, sessionPolicy } = options;
+  const { db, refresher } = options;
+  /** The same database seen through the server's identity tables (accounts, operation log). */
+  const identity = db as unknown as IdentityDb;
   return async (app) => {
-    // ── 登录 / 退出 ──────────────────────────────────────────────────────────────────────────
-    app.post(
-      "/auth/login",
-      {
-        config: access("public", "none"),
-        schema: {
-          body: Type.Object(
-            {
-              username: Type.String({ minLength: 1, maxLength: 60 }),
-              password: Type.String({ minLength: 1, maxLength: 200 }),
-            },
-            { additionalProperties: false },
-          ),
-        },
-      },
-      async (request, reply) => {
-        const { username, password } = request.body;
-        const result = await login(db, username, password, sessionPolicy);
-        if (!result.ok) {
-          await recordOperation(db, {
-            user: null,
-            username,
-            action: "登录失败",
-            target: "/auth/login",
-            detail: { reason: result.reason },
-            statusCode: 401,
-            ip: request.ip,
-          });
-          const message =
-            result.reason === "locked"
-              ? "登录失败次数过多，账号已临时锁定，请 5 分钟后再试"
-              : result.reason === "disabled"
-                ? "账号已停用，请联系管理员"
-                : "用户名或密码错误";
-          throw new HttpError(401, "LOGIN_FAILED", message);
-        }
-        await recordOperation(db, {
-          user: result.user,
-          action: "登录",
-          target: "/auth/login",
-          statusCode: 200,
-          ip: request.ip,
-        });
-        reply.header(
-          "set-cookie",
-          sessionCookie(result.token, Math.floor(sessionPolicy.absoluteMs / 1000), options.secureCookie),
-        );
-        return {
-          user: { ...result.user, roleName: ROLE_NAMES[result.user.role] },
-          csrfToken: result.csrfToken,
-        };
-      },
-    );
-
-    app.post("/auth/logout", { config: access(ALL, "none", "退出登录") }, async (request, reply) => {
-      if (request.consoleSession) await logout(db, request.consoleSession.tokenHash);
-      reply.header("set-cookie", sessionCookie("", 0, options.secureCookie));
-      return { ok: true };
-    });
-
-    app.get("/auth/me", { config: access(ALL, "none") }, async (request) => {
-      const user = request.consoleUser!;
-      return {
-        user: { ...user, roleName: ROLE_NAMES[user.role] },
-        csrfToken: request.consoleSession!.csrfToken,
-      };
-    });
-
-    app.post(
-      "/auth/password",
-      {
-        config: access(ALL, "none", "修改本人密码"),
-        schema: {
-          body: Type.Object(
-            { oldPassword: Type.String({ maxLength: 200 }), newPassword: Type.String({ maxLength: 200 }) },
-            { additionalProperties: false },
-          ),
-        },
-      },
-      async (request) => {
-        const user = request.consoleUser!;
-        const row = await db
-          .selectFrom("console_user")
-          .select("password_hash")
-          .where("id", "=", user.id)
-          .executeTakeFirstOrThrow();
-        if (!(await verify(row.password_hash, request.body.oldPassword).catch(() => false))) {
-          throw new HttpError(400, "INVALID_PASSWORD", "原密码不正确");
-        }
-        const problem = passwordProblem(request.body.newPassword);
-        if (problem) throw new HttpError(400, "WEAK_PASSWORD", problem);
-        await db
-          .updateTable("console_user")
-          .set({ password_hash: await hashPassword(request.body.newPassword), updated_at: new Date() })
-          .where("id", "=", user.id)
-          .execute();
-        return { ok: true };
-      },
-    );
-
     // ── 元数据 ───────────────────────────────────────────────────────────────────────────────
     app.get("/meta", { config: access(ALL, "handler") }, async (request) => {
-      const user = request.consoleUser!;
+      const user = request.principal!;
       const own = user.role === "hospital" ? user.hospitalCode : null;
       let hq = db.selectFrom("hospital").select(["code", "name", "level"]).orderBy("code");
       if (own) hq = hq.where("code", "=", own);
@@ -598,7 +494,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
         },
       },
       async (request, reply) => {
-        const user = request.consoleUser!;
+        const user = request.principal!;
         const b = request.body;
         const finding = await db
           .selectFrom("qc_finding as f")
@@ -664,7 +560,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           .updateTable("console_appeal")
           .set({
             status: request.body.decision,
-            decided_by: request.consoleUser!.username,
+            decided_by: request.principal!.username,
             decided_at: new Date(),
             decision_comment: request.body.comment,
           })
@@ -733,7 +629,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           .where("username", "=", b.username)
           .executeTakeFirst();
         if (exists) throw new HttpError(409, "CONFLICT", `用户名已存在：${b.username}`);
-        const id = await createUser(db, { ...b, hospitalCode: b.hospitalCode ?? null });
+        const id = await createUser(identity, { ...b, hospitalCode: b.hospitalCode ?? null });
         request.oplogDetail = {
           userId: id,
           username: b.username,
@@ -755,7 +651,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       },
       async (request) => {
         const id = Number(request.params.id);
-        if (id === request.consoleUser!.id) throw new HttpError(400, "INVALID_REQUEST", "不能停用自己的账号");
+        if (id === request.principal!.id) throw new HttpError(400, "INVALID_REQUEST", "不能停用自己的账号");
         const r = await db
           .updateTable("console_user")
           .set({ disabled: request.body.disabled, updated_at: new Date() })
@@ -818,7 +714,12 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       },
       async (request, reply) => {
         const { path } = request.query;
-        if (path.startsWith("/api/v1/console/export"))
+        // The source is requested again below as this user, through the access layer; still, only a
+        // plain path of this API is taken (no encoded or relative segments, no other host).
+        const pathname = path.split("?")[0] ?? "";
+        if (!/^\/api\/v1\/[A-Za-z0-9/_-]+$/.test(pathname) || pathname.includes("//"))
+          throw new HttpError(400, "INVALID_REQUEST", "导出的数据源路径不合法");
+        if (pathname.startsWith("/api/v1/console/export"))
           throw new HttpError(400, "INVALID_REQUEST", "不能导出导出接口本身");
         let columns: ExportColumn[];
         try {
@@ -878,8 +779,8 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
         const buffer = Buffer.from(await wb.xlsx.writeBuffer());
         const name = `${(request.query.filename ?? "导出").replace(/[\\/:*?"<>|\r\n]/g, "_")}.xlsx`;
         request.oplogDetail = { path, rows: rows.length };
-        await recordOperation(db, {
-          user: request.consoleUser,
+        await recordOperation(identity, {
+          user: request.principal,
           action: "导出Excel",
           target: path.slice(0, 300),
           detail: { rows: rows.length },

@@ -1,65 +1,14 @@
 /**
- * The console's own tables (用户、会话、操作日志、申诉、指标汇总), added to the store's schema by
+ * The console's own tables (申诉、指标汇总), added to the store's schema by
  * `consoleMigrations`. Kysely sees them together with the store's tables through `ConsoleDb`.
  */
+import type { IdentityTables } from "@yibao/server";
 import type { Store, StoreDatabase } from "@yibao/store";
 import type { ColumnType, Generated, Kysely } from "kysely";
 
-/** 角色: 医保局 bureau, 医院 hospital, 审核员 reviewer, 管理员 admin. */
-export type Role = "bureau" | "hospital" | "reviewer" | "admin";
-export const ROLES: readonly Role[] = ["bureau", "hospital", "reviewer", "admin"];
-export const ROLE_NAMES: Readonly<Record<Role, string>> = {
-  bureau: "医保局",
-  hospital: "医院",
-  reviewer: "审核员",
-  admin: "管理员",
-};
+export { ROLE_NAMES, ROLES, type Role } from "@yibao/server";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
-
-/** 用户 (console account). */
-export interface ConsoleUserTable {
-  id: Generated<number>;
-  username: string;
-  display_name: string;
-  role: Role;
-  /** 所属医院 (hospital role only). */
-  hospital_code: string | null;
-  /** Argon2id PHC string. */
-  password_hash: string;
-  disabled: boolean;
-  failed_logins: number;
-  locked_until: Date | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-/** 会话: the cookie holds a random token; only its SHA-256 is stored. */
-export interface ConsoleSessionTable {
-  token_hash: string;
-  user_id: number;
-  csrf_token: string;
-  created_at: Timestamp;
-  /** Sliding idle expiry. */
-  expires_at: Timestamp;
-  /** Absolute expiry, never extended. */
-  absolute_expires_at: Timestamp;
-}
-
-/** 操作日志: who did what, when, with what outcome. */
-export interface ConsoleOplogTable {
-  id: Generated<number>;
-  at: Timestamp;
-  user_id: number | null;
-  username: string;
-  role: string;
-  hospital_code: string | null;
-  action: string;
-  target: string;
-  detail: ColumnType<unknown, string, string>;
-  status_code: number | null;
-  ip: string;
-}
 
 /** 申诉状态: 待审核, 申诉成立 (finding withdrawn), 申诉驳回 (finding upheld). */
 export type AppealStatus = "pending" | "accepted" | "rejected";
@@ -145,10 +94,8 @@ export interface ConsoleCubeStateTable {
   source_signature: string;
 }
 
-export interface ConsoleTables {
-  console_user: ConsoleUserTable;
-  console_session: ConsoleSessionTable;
-  console_oplog: ConsoleOplogTable;
+/** The console's own tables, beside the server's identity tables (accounts, sessions, operation log). */
+export interface ConsoleTables extends IdentityTables {
   console_appeal: ConsoleAppealTable;
   console_cube: ConsoleCubeTable;
   console_cube_hd: ConsoleCubeHdTable;

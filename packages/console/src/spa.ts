@@ -1,12 +1,14 @@
 /**
- * Serving the built single-page console (packages/web/dist) with @fastify/static; client routes fall
- * back to index.html, unknown /api paths stay JSON 404s. Security headers on every page.
+ * Serving the built single-page console (packages/web/dist) with @fastify/static's `sendFile` from two
+ * public routes of our own (so that they declare their policy like every other route); client routes
+ * fall back to index.html, unknown /api paths stay JSON 404s. Security headers on every page.
  */
-import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { dirname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
-import type { FastifyPluginAsync } from "fastify";
+import { PUBLIC_ROUTE } from "@yibao/server";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 
 /** packages/web/dist, next to this package. */
 export function defaultWebDist(): string {
@@ -42,20 +44,35 @@ export function spaPlugin(webDist: string = defaultWebDist()): FastifyPluginAsyn
     if (built) {
       await app.register(fastifyStatic, {
         root: webDist,
-        wildcard: false,
+        serve: false,
         index: false,
         cacheControl: false,
       });
     }
-    const fallback = async (request: { url: string }, reply: import("fastify").FastifyReply) => {
-      if (request.url.startsWith("/api/")) {
+    const root = resolve(webDist);
+    /** The built file a path names, if it is one (never outside the build directory). */
+    const fileOf = (path: string): string | null => {
+      if (!built || path === "" || path.includes("\0")) return null;
+      const full = resolve(root, path);
+      if (!full.startsWith(root + sep)) return null;
+      try {
+        return statSync(full).isFile() ? full.slice(root.length + 1) : null;
+      } catch {
+        return null;
+      }
+    };
+    const serve = async (request: FastifyRequest, reply: FastifyReply) => {
+      const path = (request.params as { "*"?: string })["*"] ?? "";
+      if (path === "api" || path.startsWith("api/")) {
         return reply.status(404).send({ statusCode: 404, code: "NOT_FOUND", message: "接口不存在" });
       }
+      const file = fileOf(path);
+      if (file) return reply.sendFile(file);
       reply.header("cache-control", "no-cache");
       if (!built) return reply.type("text/html; charset=utf-8").send(MISSING);
       return reply.type("text/html; charset=utf-8").sendFile("index.html");
     };
-    app.get("/", fallback);
-    app.get("/*", fallback);
+    app.get("/", { config: PUBLIC_ROUTE }, serve);
+    app.get("/*", { config: PUBLIC_ROUTE }, serve);
   };
 }

@@ -3,9 +3,8 @@
  * itself and tried by a hospital account against another hospital's data; sessions, CSRF, roles, the
  * operation log and password storage.
  */
-import { servedRoutes } from "@yibao/server";
+import { login, lookupSession, servedRoutes } from "@yibao/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { login, lookupSession } from "../src/accounts.js";
 import { consoleDb } from "../src/schema.js";
 import {
   type ConsoleTestServer,
@@ -246,7 +245,7 @@ describe("hospital scoping on every endpoint", () => {
 describe("sessions, CSRF and roles", () => {
   it("every /api route needs a session", async () => {
     for (const r of apiRoutes()) {
-      if (r.url === "/api/v1/console/auth/login") continue;
+      if (r.url === "/api/v1/auth/login") continue;
       const res = await s.app.inject({ method: r.method as "GET", url: fill(r.url) });
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
     }
@@ -280,7 +279,7 @@ describe("sessions, CSRF and roles", () => {
   it("sets an HttpOnly SameSite=Strict cookie and stores an Argon2id hash, not the password", async () => {
     const res = await s.app.inject({
       method: "POST",
-      url: "/api/v1/console/auth/login",
+      url: "/api/v1/auth/login",
       payload: { username: "bureau", password: "bureau-pass-2024" },
     });
     const cookie = String(res.headers["set-cookie"]);
@@ -309,11 +308,11 @@ describe("sessions, CSRF and roles", () => {
     const h = await signIn(s.app, "hospital2");
     const out = await s.app.inject({
       method: "POST",
-      url: "/api/v1/console/auth/logout",
+      url: "/api/v1/auth/logout",
       headers: { cookie: h.cookie, "x-csrf-token": h.csrf },
     });
     expect(out.statusCode).toBe(200);
-    const me = await s.app.inject({ url: "/api/v1/console/auth/me", headers: { cookie: h.cookie } });
+    const me = await s.app.inject({ url: "/api/v1/auth/me", headers: { cookie: h.cookie } });
     expect(me.statusCode).toBe(401);
   });
 
@@ -321,13 +320,13 @@ describe("sessions, CSRF and roles", () => {
     for (let i = 0; i < 5; i++) {
       await s.app.inject({
         method: "POST",
-        url: "/api/v1/console/auth/login",
+        url: "/api/v1/auth/login",
         payload: { username: "admin", password: "wrong" },
       });
     }
     const r = await s.app.inject({
       method: "POST",
-      url: "/api/v1/console/auth/login",
+      url: "/api/v1/auth/login",
       payload: { username: "admin", password: "admin-pass-2024" },
     });
     expect(r.statusCode).toBe(401);

@@ -1,7 +1,7 @@
 /** A real console server on in-memory PGlite with the demo scheme, stored sample lists and demo accounts. */
 import type { DrgScheme } from "@yibao/grouper";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
-import { buildServer, sampleSettlementMessage, type YibaoApp } from "@yibao/server";
+import { buildServer, identityMigrations, sampleSettlementMessage, type YibaoApp } from "@yibao/server";
 import { openStore, type Store } from "@yibao/store";
 import { consoleMigrations, consolePlugins, ensureDemoAccounts, refreshCube } from "../src/index.js";
 import { consoleDb } from "../src/schema.js";
@@ -46,7 +46,7 @@ export interface ConsoleTestServer {
 /** Stores `listsPerHospital` lists for each hospital (over a few months), builds the server. */
 export async function consoleTestServer(listsPerHospital = 20, webDist?: string): Promise<ConsoleTestServer> {
   const scheme = await demoScheme();
-  const store = await openStore({ memory: true, migrations: consoleMigrations });
+  const store = await openStore({ memory: true, migrations: [...identityMigrations, ...consoleMigrations] });
   const app0 = await buildServer({ store, scheme });
   // Store the lists through the real intake path (parse, QC, group, save).
   const months = ["2025-01-20", "2025-02-20", "2025-03-20"];
@@ -93,7 +93,7 @@ export interface Session {
 export async function signIn(app: YibaoApp, username: string): Promise<Session> {
   const res = await app.inject({
     method: "POST",
-    url: "/api/v1/console/auth/login",
+    url: "/api/v1/auth/login",
     payload: { username, password: PASSWORDS[username] },
   });
   if (res.statusCode !== 200) throw new Error(`登录失败 ${username}: ${res.statusCode} ${res.body}`);

@@ -175,15 +175,11 @@ async function guard<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-/**
- * The acting user: the console session's user when the console's access layer signed the request
- * in, else the `X-Yibao-Actor` header (service-to-service calls), else "api".
- */
+/** The acting user: the principal the access layer authenticated (every non-public route has one). */
 function actorOf(request: FastifyRequest): string {
-  const user = (request as FastifyRequest & { consoleUser?: { username?: string } | null }).consoleUser;
-  if (user?.username) return user.username;
-  const a = request.headers["x-yibao-actor"];
-  return typeof a === "string" && a.length > 0 && a.length <= 100 ? a : "api";
+  const user = request.principal;
+  if (!user) throw new HttpError(401, "UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
+  return user.username;
 }
 
 const ALL = PLATFORM_ROLES;

@@ -1,7 +1,8 @@
-import { buildServer, type YibaoApp } from "@yibao/server";
+import { buildServer, identityMigrations, type YibaoApp } from "@yibao/server";
 import { openStore, type Store } from "@yibao/store";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { signIn, withHeaders } from "../../server/test/helpers.js";
 import { registerPaymentCommands } from "../src/cli.js";
 import { ensureDemoPayment } from "../src/demo.js";
 import { paymentMigrations } from "../src/migrations.js";
@@ -12,11 +13,12 @@ let store: Store;
 let app: YibaoApp;
 
 beforeAll(async () => {
-  store = await openStore({ memory: true, migrations: paymentMigrations });
+  store = await openStore({ memory: true, migrations: [...identityMigrations, ...paymentMigrations] });
   const scheme = await demoScheme();
   await fillRegion(store, scheme, 400, 11);
   await ensureDemoPayment({ store, scheme });
-  app = await buildServer({ store, scheme, plugins: [paymentPlugin()] });
+  const raw = await buildServer({ store, scheme, plugins: [paymentPlugin()] });
+  app = withHeaders(raw, await signIn(raw, store, "bureau"));
 });
 afterAll(async () => {
   await app?.close();

@@ -1,8 +1,10 @@
 /**
- * The HTTP application (HTTP 接口服务): Fastify with TypeBox schemas, one plugin per area. Other areas
- * (payment, audit, accounts, the web console) add themselves as plugins through `buildServer`'s
- * `plugins` option and reach the store and scheme through `app.yibao`.
+ * The HTTP application (HTTP 接口服务): Fastify with TypeBox schemas, one plugin per area. Identity and
+ * access control are part of the core: every route declares its policy, and nothing is served to a
+ * caller the policy does not admit. Other areas (payment, audit, the web console) add themselves as
+ * plugins through `buildServer`'s `plugins` option and reach the store and scheme through `app.yibao`.
  */
+import { EventEmitter } from "node:events";
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
 import type { DrgScheme } from "@yibao/grouper";
 import type { Store } from "@yibao/store";
@@ -16,6 +18,10 @@ import Fastify, {
   type RawServerDefault,
 } from "fastify";
 import { installErrorHandlers } from "./errors.js";
+import { type Authenticator, installAccessControl } from "./identity/access.js";
+import { DEFAULT_SESSION_POLICY, type SessionPolicy } from "./identity/accounts.js";
+import { authRoutes } from "./identity/auth-routes.js";
+import { identityDb } from "./identity/tables.js";
 import { createListPreparer, type PrepareList } from "./intake.js";
 import { healthRoutes } from "./routes/health.js";
 import { qcRoutes } from "./routes/qc.js";
@@ -29,6 +35,15 @@ export interface ServerContext {
   readonly prepareList: PrepareList;
   /** Most lists accepted in one POST. */
   readonly maxListsPerRequest: number;
+  /** The session policy (idle and absolute expiry, lock-out). */
+  readonly sessionPolicy: SessionPolicy;
+  /** Intake events: `listsChanged` after lists were stored (projections such as the console's cubes follow it). */
+  readonly events: EventEmitter<ServerEvents>;
+}
+
+/** What the core announces to other areas. */
+export interface ServerEvents {
+  listsChanged: [{ readonly count: number }];
 }
 
 declare module "fastify" {
@@ -67,11 +82,35 @@ export interface BuildServerOptions {
   readonly prepareList?: PrepareList;
   /** Further areas' plugins. */
   readonly plugins?: readonly ServerPlugin[];
+  /** Session policy overrides (idle and absolute expiry, lock-out). */
+  readonly sessionPolicy?: Partial<SessionPolicy>;
+  /** Always mark the session cookie `Secure` (default: env YIBAO_SECURE_COOKIE=1; else only over TLS). */
+  readonly secureCookie?: boolean;
+  /**
+   * Trust `X-Forwarded-*` from these proxies (Fastify `trustProxy`: addresses, CIDRs, or a hop count)
+   * so that the client's address and TLS are known behind a reverse proxy. Default: env
+   * YIBAO_TRUST_PROXY, else none.
+   */
+  readonly trustProxy?: string | number;
+  /** Further ways of authenticating (API keys of hospital systems). */
+  readonly authenticators?: readonly Authenticator[];
+}
+
+function trustProxyOption(
+  value: string | number | undefined,
+): boolean | string | ((address: string, hop: number) => boolean) {
+  if (value === undefined || value === "") return false;
+  if (typeof value === "number" || /^[0-9]+$/.test(value)) {
+    const hops = Number(value);
+    return (_address: string, hop: number) => hop < hops;
+  }
+  return value;
 }
 
 /** Built-in areas, registered in this order before `options.plugins`. */
 export const BUILTIN_PLUGINS: readonly ServerPlugin[] = [
   { name: "health", plugin: healthRoutes },
+  // the sign-in routes are added by buildServer (they need its session policy)
   { name: "settlement-lists", plugin: settlementListRoutes, prefix: "/api/v1/settlement-lists" },
   { name: "qc", plugin: qcRoutes, prefix: "/api/v1/qc" },
 ];
@@ -85,15 +124,43 @@ export async function buildServer(options: BuildServerOptions): Promise<YibaoApp
     onConstructorPoisoning: "error",
     return503OnClosing: true,
     keepAliveTimeout: 65_000,
+    trustProxy: trustProxyOption(options.trustProxy ?? process.env.YIBAO_TRUST_PROXY),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   installErrorHandlers(app);
+  const sessionPolicy = { ...DEFAULT_SESSION_POLICY, ...options.sessionPolicy };
   app.decorate("yibao", {
     store: options.store,
     scheme: options.scheme,
     prepareList: options.prepareList ?? createListPreparer(options.scheme),
     maxListsPerRequest: options.maxListsPerRequest ?? 2000,
+    sessionPolicy,
+    events: new EventEmitter<ServerEvents>(),
   } satisfies ServerContext);
+  const db = identityDb(options.store);
+  await db
+    .selectFrom("console_user")
+    .select("id")
+    .limit(1)
+    .execute()
+    .catch((e: unknown) => {
+      throw new Error(
+        `数据库缺少账号与会话表：打开数据库时须包含 identityMigrations（@yibao/server）（${(e as Error).message}）`,
+      );
+    });
+  await installAccessControl(app, {
+    db,
+    sessionPolicy,
+    ...(options.authenticators ? { authenticators: options.authenticators } : {}),
+  });
+  await app.register(
+    authRoutes({
+      db,
+      sessionPolicy,
+      secureCookie: options.secureCookie ?? process.env.YIBAO_SECURE_COOKIE === "1",
+    }),
+    { prefix: "/api/v1/auth" },
+  );
   for (const p of [...BUILTIN_PLUGINS, ...(options.plugins ?? [])]) {
     await app.register(p.plugin, p.prefix ? { prefix: p.prefix } : {});
   }

@@ -1,9 +1,10 @@
 /**
- * @yibao/server: the HTTP API (Fastify) for settlement-list intake, queries and QC indicators, and
- * the host that other areas' plugins join.
+ * @yibao/server: the HTTP API (Fastify) for settlement-list intake, queries and QC indicators, with
+ * identity and access control in its core, and the host that other areas' plugins join.
  */
 export * from "./app.js";
 export * from "./errors.js";
+export * from "./identity/index.js";
 export * from "./intake.js";
 export * from "./route-access.js";
 export * from "./route-list.js";

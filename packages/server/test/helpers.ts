@@ -7,7 +7,15 @@ import { randomBytes } from "node:crypto";
 import type { DrgScheme } from "@yibao/grouper";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { dropSchema, openStore, type Store } from "@yibao/store";
-import { type BuildServerOptions, buildServer, type YibaoApp } from "../src/index.js";
+import {
+  type BuildServerOptions,
+  buildServer,
+  createUser,
+  identityDb,
+  identityMigrations,
+  type Role,
+  type YibaoApp,
+} from "../src/index.js";
 
 export const TEST_DATABASE_URL =
   process.env.YIBAO_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -20,7 +28,10 @@ export function demoScheme(): Promise<DrgScheme> {
 }
 
 export interface TestServer {
+  /** The app, its requests signed in as a bureau (医保局) account. */
   readonly app: YibaoApp;
+  /** The app as it is, for requests with no credentials or credentials of their own. */
+  readonly raw: YibaoApp;
   readonly store: Store;
   close(): Promise<void>;
 }
@@ -36,11 +47,18 @@ export async function testServer(
   const schema = `test_srv_${process.pid}_${randomBytes(5).toString("hex")}`;
   const store =
     engine === "pglite"
-      ? await openStore({ memory: true })
-      : await openStore({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 6 });
+      ? await openStore({ memory: true, migrations: identityMigrations })
+      : await openStore({
+          databaseUrl: TEST_DATABASE_URL,
+          schema,
+          poolSize: 6,
+          migrations: identityMigrations,
+        });
   const app = await buildServer({ store, scheme, ...extra });
+  const bureau = await signIn(app, store, "bureau");
   return {
-    app,
+    app: withHeaders(app, bureau),
+    raw: app,
     store,
     async close() {
       await app.close();
@@ -50,4 +68,43 @@ export async function testServer(
       }
     },
   };
+}
+
+/** A signed-in caller's headers: the session cookie and its CSRF token. */
+export type AuthHeaders = Readonly<Record<string, string>>;
+
+/**
+ * Creates an account of `role` (of `hospitalCode` for a hospital) with a random password and signs it
+ * in through the real sign-in route; returns the headers its requests carry.
+ */
+export async function signIn(
+  app: YibaoApp,
+  store: Store,
+  role: Role,
+  hospitalCode: string | null = null,
+): Promise<AuthHeaders> {
+  const username = `${role}-${randomBytes(4).toString("hex")}`;
+  const password = `Pw-${randomBytes(12).toString("base64url")}-7q`;
+  await createUser(identityDb(store), { username, displayName: username, role, hospitalCode, password });
+  const r = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { username, password } });
+  if (r.statusCode !== 200) throw new Error(`sign-in failed: ${r.statusCode} ${r.body}`);
+  const cookie = String(r.headers["set-cookie"]).split(";")[0] ?? "";
+  return { cookie, "x-csrf-token": (r.json() as { csrfToken: string }).csrfToken };
+}
+
+/** The app whose `inject` sends `headers` with every request (a request's own headers win). */
+export function withHeaders(app: YibaoApp, headers: AuthHeaders): YibaoApp {
+  return new Proxy(app, {
+    get(target, prop) {
+      if (prop === "inject") {
+        return (opts: Parameters<YibaoApp["inject"]>[0] & object) =>
+          target.inject({
+            ...opts,
+            headers: { ...headers, ...((opts as { headers?: Record<string, string> }).headers ?? {}) },
+          });
+      }
+      const v = Reflect.get(target, prop, target);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
 }

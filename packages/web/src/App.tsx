@@ -112,7 +112,7 @@ function Login({ onDone }: { onDone: () => void }) {
     e.preventDefault();
     setError(null);
     try {
-      const r = await api.post<{ csrfToken: string }>("/api/v1/console/auth/login", { username, password });
+      const r = await api.post<{ csrfToken: string }>("/api/v1/auth/login", { username, password });
       setCsrfToken(r.csrfToken);
       onDone();
     } catch (err) {
@@ -158,7 +158,7 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
-      const me = await api.get<{ csrfToken: string }>("/api/v1/console/auth/me");
+      const me = await api.get<{ csrfToken: string }>("/api/v1/auth/me");
       setCsrfToken(me.csrfToken);
       setMeta(await api.get<Meta>("/api/v1/console/meta"));
       setState("ready");
@@ -180,7 +180,7 @@ export function App() {
   if (state === "loading") return <div className="loading">{error ?? "加载中…"}</div>;
   if (state === "login" || !meta) return <Login onDone={load} />;
   const logout = async () => {
-    await api.post("/api/v1/console/auth/logout").catch(() => {});
+    await api.post("/api/v1/auth/logout").catch(() => {});
     setMeta(null);
     setState("login");
     navigate("/");

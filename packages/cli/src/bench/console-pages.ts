@@ -73,7 +73,7 @@ try {
   const login = async (username: string, password: string) => {
     const res = await app.inject({
       method: "POST",
-      url: "/api/v1/console/auth/login",
+      url: "/api/v1/auth/login",
       payload: { username, password },
     });
     if (res.statusCode !== 200)

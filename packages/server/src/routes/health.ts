@@ -1,8 +1,9 @@
 /** 健康检查: is the database reachable, which scheme is loaded. */
 import type { FastifyPluginAsync } from "fastify";
+import { PUBLIC_ROUTE } from "../route-access.js";
 
 export const healthRoutes: FastifyPluginAsync = async (app) => {
-  app.get("/healthz", async (_request, reply) => {
+  app.get("/healthz", { config: PUBLIC_ROUTE }, async (_request, reply) => {
     const { store, scheme } = app.yibao;
     try {
       await store.ping();

@@ -1,6 +1,7 @@
 /** 清单质控指标: GET /api/v1/qc/indicators?hospital&period|periodFrom&periodTo. */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
+import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
 import { PERIOD_PATTERN, periodRange } from "./query.js";
 
 const IndicatorQuery = Type.Object(
@@ -14,11 +15,15 @@ const IndicatorQuery = Type.Object(
 );
 
 export const qcRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get("/indicators", { schema: { querystring: IndicatorQuery } }, async (request) => {
-    const q = request.query;
-    return app.yibao.store.qcIndicators({
-      ...(q.hospital !== undefined ? { hospital: q.hospital } : {}),
-      ...periodRange(q),
-    });
-  });
+  app.get(
+    "/indicators",
+    { config: routeAccess(PLATFORM_ROLES, "query"), schema: { querystring: IndicatorQuery } },
+    async (request) => {
+      const q = request.query;
+      return app.yibao.store.qcIndicators({
+        ...(q.hospital !== undefined ? { hospital: q.hospital } : {}),
+        ...periodRange(q),
+      });
+    },
+  );
 };

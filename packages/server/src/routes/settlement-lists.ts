@@ -5,9 +5,11 @@
  * - GET  /api/v1/settlement-lists/:setlId — one list with findings, history and refused uploads.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { HttpError } from "../errors.js";
 import { ingestLists } from "../intake.js";
+import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
 import { PERIOD_PATTERN, periodRange } from "./query.js";
 
 const DIGITS = "^[0-9]{1,9}$";
@@ -37,6 +39,18 @@ const ListQuery = Type.Object(
 const SetlIdParams = Type.Object({ setlId: Type.String({ minLength: 1, maxLength: 30 }) });
 
 export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  /** The operation log's detail of an upload, and the event other areas' projections follow. */
+  const noteUpload = (request: FastifyRequest, envelopes: readonly unknown[], stored: number) => {
+    request.oplogDetail = {
+      count: envelopes.length,
+      stored,
+      setlIds: envelopes.slice(0, 50).map((e) => {
+        const id = (e as { input?: { setlinfo?: { setl_id?: unknown } } } | null)?.input?.setlinfo?.setl_id;
+        return typeof id === "string" ? id : null;
+      }),
+    };
+    if (stored > 0) app.yibao.events.emit("listsChanged", { count: stored });
+  };
   const { maxListsPerRequest } = app.yibao;
   // Envelopes are checked one by one by the QC rules, so that one bad list in an array does not
   // refuse the others; the schema only fixes the outer shape.
@@ -45,58 +59,78 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
     Type.Array(Type.Unknown(), { minItems: 1, maxItems: maxListsPerRequest }),
   ]);
 
-  app.post("/", { schema: { body: UploadBody } }, async (request, reply) => {
-    const body = request.body as unknown;
-    const receivedAt = new Date();
-    if (Array.isArray(body)) {
-      const results = await ingestLists(app.yibao, body, receivedAt, request.log);
-      const stored = results.filter((r) => r.stored).length;
-      if (stored === 0 && results.some((r) => r.storeError)) {
-        throw new HttpError(503, "STORE_UNAVAILABLE", "数据库暂不可用，本批清单均未保存，请稍后重试");
+  app.post(
+    "/",
+    {
+      config: routeAccess(["hospital", "bureau", "admin"], "envelopes", {
+        action: "上传结算清单",
+        machine: true,
+      }),
+      schema: { body: UploadBody },
+    },
+    async (request, reply) => {
+      const body = request.body as unknown;
+      const receivedAt = new Date();
+      if (Array.isArray(body)) {
+        const results = await ingestLists(app.yibao, body, receivedAt, request.log);
+        const stored = results.filter((r) => r.stored).length;
+        noteUpload(request, body, stored);
+        if (stored === 0 && results.some((r) => r.storeError)) {
+          throw new HttpError(503, "STORE_UNAVAILABLE", "数据库暂不可用，本批清单均未保存，请稍后重试");
+        }
+        return reply.send({
+          count: results.length,
+          accepted: results.filter((r) => r.accepted).length,
+          refused: results.filter((r) => !r.accepted).length,
+          results,
+        });
       }
-      return reply.send({
-        count: results.length,
-        accepted: results.filter((r) => r.accepted).length,
-        refused: results.filter((r) => !r.accepted).length,
-        results,
+      const [result] = await ingestLists(app.yibao, [body], receivedAt, request.log);
+      if (!result) throw new Error("ingestLists returned no result");
+      noteUpload(request, [body], result.stored ? 1 : 0);
+      if (result.envelopeInvalid) {
+        throw new HttpError(
+          400,
+          "INVALID_MESSAGE",
+          `报文结构不正确：${result.findings.map((f) => `${f.field} ${f.message}`).join("；")}`,
+          result.findings.map((f) => ({ field: f.field, message: f.message })),
+        );
+      }
+      if (result.storeError)
+        throw new HttpError(503, "STORE_UNAVAILABLE", "数据库暂不可用，清单未保存，请稍后重试");
+      return reply.send(result);
+    },
+  );
+
+  app.get(
+    "/",
+    { config: routeAccess(PLATFORM_ROLES, "query", { machine: true }), schema: { querystring: ListQuery } },
+    async (request) => {
+      const q = request.query;
+      const limit = q.limit === undefined ? 50 : Number(q.limit);
+      if (limit < 1 || limit > 1000)
+        throw new HttpError(400, "INVALID_REQUEST", "查询参数 limit 应在 1–1000 之间");
+      const offset = q.offset === undefined ? 0 : Number(q.offset);
+      const page = await app.yibao.store.listSettlementLists({
+        ...(q.hospital !== undefined ? { hospital: q.hospital } : {}),
+        ...periodRange(q),
+        ...(q.status !== undefined ? { status: q.status } : {}),
+        ...(q.drg !== undefined ? { drg: q.drg } : {}),
+        ...(q.groupStatus !== undefined ? { groupStatus: q.groupStatus } : {}),
+        limit,
+        offset,
       });
-    }
-    const [result] = await ingestLists(app.yibao, [body], receivedAt, request.log);
-    if (!result) throw new Error("ingestLists returned no result");
-    if (result.envelopeInvalid) {
-      throw new HttpError(
-        400,
-        "INVALID_MESSAGE",
-        `报文结构不正确：${result.findings.map((f) => `${f.field} ${f.message}`).join("；")}`,
-        result.findings.map((f) => ({ field: f.field, message: f.message })),
-      );
-    }
-    if (result.storeError)
-      throw new HttpError(503, "STORE_UNAVAILABLE", "数据库暂不可用，清单未保存，请稍后重试");
-    return reply.send(result);
-  });
+      return { total: page.total, limit, offset, items: page.items };
+    },
+  );
 
-  app.get("/", { schema: { querystring: ListQuery } }, async (request) => {
-    const q = request.query;
-    const limit = q.limit === undefined ? 50 : Number(q.limit);
-    if (limit < 1 || limit > 1000)
-      throw new HttpError(400, "INVALID_REQUEST", "查询参数 limit 应在 1–1000 之间");
-    const offset = q.offset === undefined ? 0 : Number(q.offset);
-    const page = await app.yibao.store.listSettlementLists({
-      ...(q.hospital !== undefined ? { hospital: q.hospital } : {}),
-      ...periodRange(q),
-      ...(q.status !== undefined ? { status: q.status } : {}),
-      ...(q.drg !== undefined ? { drg: q.drg } : {}),
-      ...(q.groupStatus !== undefined ? { groupStatus: q.groupStatus } : {}),
-      limit,
-      offset,
-    });
-    return { total: page.total, limit, offset, items: page.items };
-  });
-
-  app.get("/:setlId", { schema: { params: SetlIdParams } }, async (request) => {
-    const detail = await app.yibao.store.getSettlementList(request.params.setlId);
-    if (!detail) throw new HttpError(404, "NOT_FOUND", `结算清单不存在：setl_id=${request.params.setlId}`);
-    return detail;
-  });
+  app.get(
+    "/:setlId",
+    { config: routeAccess(PLATFORM_ROLES, "setlId", { machine: true }), schema: { params: SetlIdParams } },
+    async (request) => {
+      const detail = await app.yibao.store.getSettlementList(request.params.setlId);
+      if (!detail) throw new HttpError(404, "NOT_FOUND", `结算清单不存在：setl_id=${request.params.setlId}`);
+      return detail;
+    },
+  );
 };

@@ -1,6 +1,6 @@
 /** 操作日志: every change, with who, when, what and the outcome. */
 import type { SessionUser } from "./accounts.js";
-import type { ConsoleDb } from "./schema.js";
+import type { IdentityDb } from "./tables.js";
 
 export interface Operation {
   readonly user: SessionUser | null;
@@ -14,7 +14,7 @@ export interface Operation {
   readonly at?: Date;
 }
 
-export async function recordOperation(db: ConsoleDb, op: Operation): Promise<void> {
+export async function recordOperation(db: IdentityDb, op: Operation): Promise<void> {
   await db
     .insertInto("console_oplog")
     .values({

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
-import type { ConsoleDb, Role } from "./schema.js";
+import type { IdentityDb, Role } from "./tables.js";
 
 /** The signed-in user as routes see it. */
 export interface SessionUser {
@@ -68,7 +68,7 @@ export function passwordProblem(password: string): string | null {
   return null;
 }
 
-export async function createUser(db: ConsoleDb, u: NewUser): Promise<number> {
+export async function createUser(db: IdentityDb, u: NewUser): Promise<number> {
   if (!USERNAME.test(u.username)) throw new Error(`用户名不合法：${u.username}`);
   if ((u.role === "hospital") !== Boolean(u.hospitalCode))
     throw new Error("医院账号必须且只能由医院角色绑定医院编码");
@@ -95,7 +95,14 @@ export async function createUser(db: ConsoleDb, u: NewUser): Promise<number> {
 }
 
 export type LoginResult =
-  | { readonly ok: true; readonly user: SessionUser; readonly token: string; readonly csrfToken: string }
+  | {
+      readonly ok: true;
+      readonly user: SessionUser;
+      readonly token: string;
+      readonly csrfToken: string;
+      /** The password was generated: the session is open only to changing it. */
+      readonly mustChangePassword: boolean;
+    }
   | {
       readonly ok: false;
       readonly reason: "invalid" | "locked" | "disabled";
@@ -107,7 +114,7 @@ let dummyHash: Promise<string> | undefined;
 
 /** Verifies the password and opens a session. */
 export async function login(
-  db: ConsoleDb,
+  db: IdentityDb,
   username: string,
   password: string,
   policy: SessionPolicy = DEFAULT_SESSION_POLICY,
@@ -164,6 +171,7 @@ export async function login(
     ok: true,
     token,
     csrfToken,
+    mustChangePassword: u.must_change_password,
     user: {
       id: u.id,
       username: u.username,
@@ -178,11 +186,13 @@ export interface ActiveSession {
   readonly user: SessionUser;
   readonly csrfToken: string;
   readonly tokenHash: string;
+  /** The account's password was generated and must be changed before anything else. */
+  readonly mustChangePassword: boolean;
 }
 
 /** The session of a cookie token, extending its idle expiry; undefined when unknown or expired. */
 export async function lookupSession(
-  db: ConsoleDb,
+  db: IdentityDb,
   token: string,
   policy: SessionPolicy = DEFAULT_SESSION_POLICY,
   now = new Date(),
@@ -201,6 +211,7 @@ export async function lookupSession(
       "u.role",
       "u.hospital_code",
       "u.disabled",
+      "u.must_change_password",
     ])
     .where("s.token_hash", "=", h)
     .executeTakeFirst();
@@ -222,6 +233,7 @@ export async function lookupSession(
   return {
     tokenHash: h,
     csrfToken: row.csrf_token,
+    mustChangePassword: row.must_change_password,
     user: {
       id: row.id,
       username: row.username,
@@ -232,7 +244,7 @@ export async function lookupSession(
   };
 }
 
-export async function logout(db: ConsoleDb, tokenHashValue: string): Promise<void> {
+export async function logout(db: IdentityDb, tokenHashValue: string): Promise<void> {
   await db.deleteFrom("console_session").where("token_hash", "=", tokenHashValue).execute();
 }
 
@@ -256,7 +268,7 @@ function demoPassword(): string {
  * created now with their fresh random passwords (existing accounts keep theirs and are not returned).
  */
 export async function ensureDemoAccounts(
-  db: ConsoleDb,
+  db: IdentityDb,
   options: { hospitalCodes?: readonly string[]; passwords?: Readonly<Record<string, string>> } = {},
 ): Promise<DemoAccount[]> {
   let codes = options.hospitalCodes;

@@ -1,0 +1,71 @@
+/**
+ * The identity migrations: accounts, sessions and the operation log. The first keeps the name it had
+ * when the console owned these tables (`0300_console_accounts`), so databases created then need
+ * nothing new; later ones are in the 04xx range. Pass them to `openStore({ migrations })` before every
+ * other area's (the platform's list starts with them).
+ */
+import type { NamedMigration } from "@yibao/store";
+import { type Kysely, sql } from "kysely";
+
+type AnyDb = Kysely<any>;
+
+export const identityMigrations: readonly NamedMigration[] = [
+  {
+    name: "0300_console_accounts",
+    async up(db: AnyDb) {
+      await sql`CREATE TABLE console_user (
+        id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        username text NOT NULL UNIQUE,
+        display_name text NOT NULL,
+        role text NOT NULL CHECK (role IN ('bureau', 'hospital', 'reviewer', 'admin')),
+        hospital_code text,
+        password_hash text NOT NULL,
+        disabled boolean NOT NULL DEFAULT false,
+        failed_logins integer NOT NULL DEFAULT 0,
+        locked_until timestamptz,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        CHECK ((role = 'hospital') = (hospital_code IS NOT NULL))
+      )`.execute(db);
+      await sql`CREATE TABLE console_session (
+        token_hash text PRIMARY KEY,
+        user_id integer NOT NULL REFERENCES console_user (id) ON DELETE CASCADE,
+        csrf_token text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        absolute_expires_at timestamptz NOT NULL
+      )`.execute(db);
+      await sql`CREATE INDEX console_session_user ON console_session (user_id)`.execute(db);
+      await sql`CREATE TABLE console_oplog (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at timestamptz NOT NULL,
+        user_id integer,
+        username text NOT NULL,
+        role text NOT NULL,
+        hospital_code text,
+        action text NOT NULL,
+        target text NOT NULL,
+        detail jsonb NOT NULL,
+        status_code integer,
+        ip text NOT NULL
+      )`.execute(db);
+      await sql`CREATE INDEX console_oplog_at ON console_oplog (at DESC)`.execute(db);
+    },
+    async down(db: AnyDb) {
+      for (const t of ["console_oplog", "console_session", "console_user"]) {
+        await sql`DROP TABLE IF EXISTS ${sql.id(t)}`.execute(db);
+      }
+    },
+  },
+  {
+    name: "0400_identity_password_change",
+    async up(db: AnyDb) {
+      await sql`ALTER TABLE console_user ADD COLUMN must_change_password boolean NOT NULL DEFAULT false`.execute(
+        db,
+      );
+    },
+    async down(db: AnyDb) {
+      await sql`ALTER TABLE console_user DROP COLUMN must_change_password`.execute(db);
+    },
+  },
+];

@@ -1,0 +1,80 @@
+/**
+ * The identity tables (身份与访问): accounts, sessions, the operation log, and the API keys of
+ * hospital information systems. Owned by the server core; other areas read the signed-in principal
+ * from the request, never these tables.
+ */
+import type { Store, StoreDatabase } from "@yibao/store";
+import type { ColumnType, Generated, Kysely } from "kysely";
+
+/** 角色: 医保局 bureau, 医院 hospital, 审核员 reviewer, 管理员 admin. */
+export const ROLES = ["bureau", "hospital", "reviewer", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_NAMES: Readonly<Record<Role, string>> = {
+  bureau: "医保局",
+  hospital: "医院",
+  reviewer: "审核员",
+  admin: "管理员",
+};
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** 用户 (an account of a person). */
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  role: Role;
+  /** 所属医院 (hospital role only). */
+  hospital_code: string | null;
+  /** Argon2id PHC string. */
+  password_hash: string;
+  disabled: boolean;
+  /** Failed sign-ins since the last success or lock-out, counted atomically. */
+  failed_logins: number;
+  locked_until: Date | null;
+  /** The password was generated (demo, first admin, reset): it must be changed at first sign-in. */
+  must_change_password: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** 会话: the cookie holds a random token; only its SHA-256 is stored. */
+export interface SessionTable {
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: Timestamp;
+  /** Sliding idle expiry. */
+  expires_at: Timestamp;
+  /** Absolute expiry, never extended. */
+  absolute_expires_at: Timestamp;
+}
+
+/** 操作日志: who did what, when, with what outcome. */
+export interface OplogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  user_id: number | null;
+  username: string;
+  role: string;
+  hospital_code: string | null;
+  action: string;
+  target: string;
+  detail: ColumnType<unknown, string, string>;
+  status_code: number | null;
+  ip: string;
+}
+
+export interface IdentityTables {
+  console_user: UserTable;
+  console_session: SessionTable;
+  console_oplog: OplogTable;
+}
+
+export type IdentityDatabase = StoreDatabase & IdentityTables;
+export type IdentityDb = Kysely<IdentityDatabase>;
+
+/** The store's Kysely instance typed with the identity tables too. */
+export function identityDb(store: Store): IdentityDb {
+  return store.db as unknown as IdentityDb;
+}
