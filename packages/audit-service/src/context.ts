@@ -99,6 +99,9 @@ export async function settlementContextFor(
       stored.get(s.hospitalId)?.level ?? SETTLEMENT_LEVEL_NAMES[s.hospitalLevel] ?? s.hospitalLevel,
     );
   }
+  // Every hospital the payment area knows, also those without a stay in this batch (a precheck of a
+  // hospital that had none in the latest period must still price its findings).
+  for (const [id, h] of stored) if (!hospitals.has(id)) hospitals.set(id, h.level);
   return {
     settlement: createSettlementContext({
       policies,

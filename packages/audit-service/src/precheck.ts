@@ -84,6 +84,8 @@ export async function precheckMessage(
   ctx: AuditContext,
   message: unknown,
   details?: readonly DetailItem[],
+  /** A hospital's check sees the patient's earlier stays at that hospital only (never other hospitals'). */
+  historyOf?: string | null,
 ): Promise<PrecheckAnswer> {
   const parsed = parseSettlementMessage(message);
   const problems = parsed.findings.map((f) => ({ field: f.field, message: f.message }));
@@ -101,7 +103,7 @@ export async function precheckMessage(
     const key = patientKey(info.patnCertType ?? "", info.certno);
     const since = minusDays(info.admTime.slice(0, 10), lookbackDays(ctx.rules));
     const b = await readPatientStays(store, scheme, key, since, info.setlId ?? "");
-    for (const s of b.stays) history.push(s);
+    for (const s of b.stays) if (!historyOf || s.hospitalId === historyOf) history.push(s);
   }
   let result: ReturnType<typeof precheckList>;
   try {

@@ -52,6 +52,8 @@ function toHttp(e: unknown): never {
   if (e instanceof RangeError) throw new HttpError(400, "INVALID_REQUEST", e.message);
   if (e instanceof Error && e.name === "PaymentInputError")
     throw new HttpError(400, "PAYMENT_INPUT", e.message);
+  if (e instanceof Error && e.name === "SettlementError")
+    throw new HttpError(422, "SETTLEMENT_ERROR", `无法按结算规则计算该清单：${e.message}`);
   throw e;
 }
 
@@ -374,6 +376,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
             ctx,
             request.body.message,
             request.body.details,
+            actor?.role === "hospital" ? actor.hospitalCode : null,
           );
         } catch (e) {
           toHttp(e);

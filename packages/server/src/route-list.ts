@@ -1,13 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import type { RouteAccess } from "./route-access.js";
+import type { RoutePolicy } from "./identity/access.js";
 
-/** One route the application serves (路由), with its declared access policy. */
-export interface ServedRoute {
-  readonly method: string;
-  /** The route's pattern, e.g. `/api/v1/settlement-lists/:setlId`. */
-  readonly url: string;
-  readonly access: RouteAccess;
-}
+/** One route the application serves (路由), with its declared access policy and request schemas. */
+export type ServedRoute = RoutePolicy;
 
 /**
  * Every route the application serves under `prefix` (default `/api/`), as the access layer recorded

@@ -53,6 +53,8 @@ export interface RoutePolicy {
   readonly method: string;
   readonly url: string;
   readonly access: RouteAccess;
+  /** The route's request schemas (JSON Schema), for tests that build valid requests of every route. */
+  readonly schema: { readonly body?: unknown; readonly querystring?: unknown; readonly params?: unknown };
 }
 
 declare module "fastify" {
@@ -153,7 +155,13 @@ export async function installAccessControl(
       if (method === "HEAD") continue;
       const url = route.url.length > 1 && route.url.endsWith("/") ? route.url.slice(0, -1) : route.url;
       if (app.routePolicies.some((r) => r.method === method && r.url === url)) continue;
-      app.routePolicies.push({ method, url, access: access as RouteAccess });
+      const schema = (route.schema ?? {}) as RoutePolicy["schema"];
+      app.routePolicies.push({
+        method,
+        url,
+        access: access as RouteAccess,
+        schema: { body: schema.body, querystring: schema.querystring, params: schema.params },
+      });
     }
   });
 
