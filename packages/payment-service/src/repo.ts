@@ -362,13 +362,26 @@ export interface AuditDeductionInput {
   readonly findingId?: string | null;
 }
 
-/** Records audit deductions; a finding id already recorded is skipped (idempotent). Returns rows added. */
+/**
+ * Records audit deductions; a finding id already recorded is skipped (idempotent). Every item is
+ * checked first (amount, year, and that the hospital is one the store knows), then all are written in
+ * one transaction: a batch with one bad item writes nothing. Returns rows added.
+ */
 export async function recordAuditDeductions(
   store: Store,
   items: readonly AuditDeductionInput[],
 ): Promise<number> {
-  let added = 0;
   const db = dbOf(store);
+  const codes = [...new Set(items.map((d) => d.hospitalCode))];
+  const known = new Set(
+    codes.length === 0
+      ? []
+      : (
+          await sql<{ code: string }>`SELECT code FROM hospital WHERE code IN (${sql.join(codes)})`.execute(
+            db,
+          )
+        ).rows.map((r) => r.code),
+  );
   for (const [i, d] of items.entries()) {
     if (!Number.isSafeInteger(d.amountFen) || d.amountFen < 0) {
       throw new PaymentInputError(`审核扣款[${i}]（${d.hospitalCode}）amountFen：须为非负整数分`);
@@ -376,12 +389,20 @@ export async function recordAuditDeductions(
     if (!Number.isInteger(d.year) || d.year < 1900 || d.year > 9999) {
       throw new PaymentInputError(`审核扣款[${i}]（${d.hospitalCode}）year：须为四位年份`);
     }
-    const r = await sql`INSERT INTO audit_deduction (hospital_code, year, amount_fen, reason, finding_id)
-      VALUES (${d.hospitalCode}, ${d.year}, ${d.amountFen}, ${d.reason}, ${d.findingId ?? null})
-      ON CONFLICT (finding_id) DO NOTHING`.execute(db);
-    added += Number(r.numAffectedRows ?? 0n);
+    if (!known.has(d.hospitalCode)) {
+      throw new PaymentInputError(`审核扣款[${i}] hospital：定点医疗机构 ${d.hospitalCode} 不存在`);
+    }
   }
-  return added;
+  return db.transaction().execute(async (trx) => {
+    let added = 0;
+    for (const d of items) {
+      const r = await sql`INSERT INTO audit_deduction (hospital_code, year, amount_fen, reason, finding_id)
+        VALUES (${d.hospitalCode}, ${d.year}, ${d.amountFen}, ${d.reason}, ${d.findingId ?? null})
+        ON CONFLICT (finding_id) DO NOTHING`.execute(trx);
+      added += Number(r.numAffectedRows ?? 0n);
+    }
+    return added;
+  });
 }
 
 /** Formats a yyyy-MM period check; throws PaymentInputError. */

@@ -102,6 +102,13 @@ describe("payment API", () => {
       },
     });
     expect(ded.statusCode).toBe(201);
+    const ghost = await app.inject({
+      method: "POST",
+      url: `${P}/audit-deductions`,
+      payload: { items: [{ hospital: "H00000000000", year: 2023, amount: "1.00", reason: "不存在的医院" }] },
+    });
+    expect(ghost.statusCode).toBe(400);
+    expect(ghost.json().message).toContain("H00000000000 不存在");
     const c = await app.inject({
       method: "POST",
       url: `${P}/clearing`,

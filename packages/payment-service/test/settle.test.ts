@@ -125,6 +125,16 @@ describe("period settlement over the store (PGlite)", () => {
       h: string;
     }>`SELECT DISTINCT hospital_code AS h FROM stay_settlement ORDER BY 1 LIMIT 2`.execute(db);
     const h1 = hospitals.rows[0]?.h as string;
+    // A deduction for a hospital the store does not know is refused, and the batch writes nothing.
+    await expect(
+      recordAuditDeductions(store, [
+        { hospitalCode: h1, year: 2023, amountFen: 1, reason: "同批", findingId: "F-0" },
+        { hospitalCode: "H-UNKNOWN", year: 2023, amountFen: 500, reason: "不存在的医院", findingId: "F-X" },
+      ]),
+    ).rejects.toThrow(/H-UNKNOWN 不存在/);
+    // A known hospital with no settled stay: its deduction is kept but not in this clearing.
+    await sql`INSERT INTO hospital (code, name, level, first_seen_at, updated_at)
+      VALUES ('H-NOT-CLEARED', '未结算医院', '3', now(), now())`.execute(db);
     const added = await recordAuditDeductions(store, [
       { hospitalCode: h1, year: 2023, amountFen: 123_456, reason: "高套分组", findingId: "F-1" },
       { hospitalCode: h1, year: 2023, amountFen: 123_456, reason: "高套分组", findingId: "F-1" },
