@@ -16,6 +16,9 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { dropSchema, type NamedMigration, openStore } from "@yibao/store";
+import { createUser } from "../identity/accounts.js";
+import { identityMigrations } from "../identity/migrations.js";
+import { identityDb } from "../identity/tables.js";
 import { sampleSettlementMessage } from "../sample-lists.js";
 import { startServer } from "../start.js";
 
@@ -30,7 +33,16 @@ async function child(): Promise<void> {
     logLevel: "warn",
     store: { databaseUrl: process.env.BENCH_DATABASE_URL as string, schema, poolSize: 4, migrations },
   });
-  process.send?.({ url: server.url });
+  // The load is sent as a bureau account of its own, signed in like any client.
+  const username = `bench-${randomBytes(4).toString("hex")}`;
+  const password = `Bench-${randomBytes(12).toString("base64url")}-7q`;
+  await createUser(identityDb(server.app.yibao.store), {
+    username,
+    displayName: "压测",
+    role: "bureau",
+    password,
+  });
+  process.send?.({ url: server.url, username, password });
   process.on("message", async (m) => {
     if (m === "stop") {
       await server.close();
@@ -39,13 +51,13 @@ async function child(): Promise<void> {
   });
 }
 
-/** `MODULE#EXPORT` → that module's exported migrations (none without a spec). */
+/** The identity migrations and `MODULE#EXPORT`'s exported migrations (those alone without a spec). */
 async function extraMigrations(spec: string | undefined): Promise<NamedMigration[]> {
-  if (!spec) return [];
+  if (!spec) return [...identityMigrations];
   const [module, name] = spec.split("#");
   const found = ((await import(module ?? "")) as Record<string, NamedMigration[] | undefined>)[name ?? ""];
   if (!found) throw new Error(`找不到迁移：${spec}`);
-  return found;
+  return [...identityMigrations.filter((m) => !found.includes(m)), ...found];
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -85,10 +97,20 @@ async function main(): Promise<void> {
     stdio: "inherit",
     execArgv: values.profile ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : [],
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.once("message", (m) => resolve((m as { url: string }).url));
-    proc.once("exit", (code) => reject(new Error(`服务进程退出（${code}）`)));
+  const { url, username, password } = await new Promise<{ url: string; username: string; password: string }>(
+    (resolve, reject) => {
+      proc.once("message", (m) => resolve(m as { url: string; username: string; password: string }));
+      proc.once("exit", (code) => reject(new Error(`服务进程退出（${code}）`)));
+    },
+  );
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password }),
   });
+  if (login.status !== 200) throw new Error(`压测账号登录失败：${login.status}`);
+  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
   const endpoint = `${url}/api/v1/settlement-lists`;
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
   const bodies: string[] = [];
@@ -114,7 +136,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const r = await fetch(endpoint, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", cookie, "x-csrf-token": csrf },
         body: bodies[i] as string,
       });
       const json = (await r.json()) as { accepted?: boolean | number };
