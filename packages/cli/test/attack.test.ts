@@ -651,4 +651,31 @@ describe("signed in", () => {
     expect((hospital.json() as { historyStays: number }).historyStays).toBe(0);
     expect(hospital.body.includes(row.setl_id)).toBe(false);
   });
+
+  it("a hospital's own reads on every hospital-scoped route answer 200, HEAD too", async () => {
+    const s = await signIn("hospital");
+    const failed: string[] = [];
+    for (const r of routes()) {
+      if (r.method !== "GET" || r.access.scope !== "query") continue;
+      if (!(r.access.roles as readonly string[]).includes("hospital")) continue;
+      // The route's required query parameters, valid by its schema (the hospital one forced by the scope).
+      const q = r.schema.querystring as
+        | { required?: string[]; properties?: Record<string, unknown> }
+        | undefined;
+      const params = new URLSearchParams();
+      for (const k of q?.required ?? []) {
+        const [v] = fc.sample(arbitraryOf(q?.properties?.[k]), { numRuns: 1, seed: 7 });
+        params.set(k, String(v));
+      }
+      const url = `${pathOf(r)}${params.size > 0 ? `?${params}` : ""}`;
+      const res = await app.inject({ method: "GET", url, headers: { cookie: s.cookie } });
+      // 404 only for a year not cleared yet; never 400 (the forced hospital parameter must fit the schema)
+      // nor 403.
+      const ok = res.statusCode === 200 || (res.statusCode === 404 && res.json().code === "NOT_CLEARED");
+      if (!ok) failed.push(`${url} → ${res.statusCode} ${res.body.slice(0, 120)}`);
+      const head = await app.inject({ method: "HEAD", url: pathOf(r) });
+      expect(head.statusCode, `HEAD ${r.url} 无凭据`).toBe(401);
+    }
+    expect(failed).toEqual([]);
+  });
 });
