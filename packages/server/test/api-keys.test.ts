@@ -40,6 +40,7 @@ import {
 
 const REPO = resolve(import.meta.dirname, "../../..");
 const CLIENT = resolve(REPO, "examples/signed-client.mjs");
+const CURL_CLIENT = resolve(REPO, "examples/signed-upload.sh");
 const HOSPITAL_A = "H21010200001";
 const HOSPITAL_B = "H21010200002";
 const HOSPITAL_C = "H21010200003";
@@ -605,6 +606,26 @@ describe("the example client (examples/signed-client.mjs) as a script", () => {
         n: number;
       }>`SELECT count(*)::int AS n FROM settlement_list WHERE setl_id LIKE 'X%'`.execute(identityDb(h.store));
       expect(n.rows[0]?.n).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the curl and openssl variant (examples/signed-upload.sh) uploads with the same key", async () => {
+    const key = await issue(h, HOSPITAL_A, "curl 示例");
+    const dir = await mkdtemp(join(tmpdir(), "yibao-curl-"));
+    try {
+      const file = join(dir, "list.json");
+      const e = envelope(8, HOSPITAL_A, "Y");
+      await writeFile(file, JSON.stringify(e));
+      const run = (secret: string) =>
+        promisify(execFile)("sh", [CURL_CLIENT, file], {
+          env: { ...process.env, YIBAO_URL: base, YIBAO_KEY_ID: key.keyId, YIBAO_SECRET: secret },
+        });
+      const { stdout } = await run(key.secret);
+      expect(JSON.parse(stdout)).toMatchObject({ setl_id: setlIdOf(e), stored: true });
+      const bad = await run(randomBytes(32).toString("base64url")).catch((err: { stdout: string }) => err);
+      expect((bad as { stdout: string }).stdout).toContain("签名不正确");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
