@@ -5,11 +5,14 @@
  * decides it; the bureau opens a hospital's drill-down. A screenshot of every main page goes to
  * test-artifacts/console/ (issue 6), and the last test checks that each one was written.
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signRequest } from "../../../examples/signed-client.mjs";
 import { consoleDb } from "../src/schema.js";
 import { DATA_ROWS, launchChromium, requireChromium } from "./browser.js";
 import { type ConsoleTestServer, consoleTestServer, HOSPITALS, PASSWORDS, sampleList } from "./helpers.js";
@@ -31,6 +34,8 @@ beforeAll(async () => {
   }
   rmSync(artifacts, { recursive: true, force: true }); // no stale screenshot passes for a new one
   mkdirSync(artifacts, { recursive: true });
+  // The API keys' master key (else the server would create data/master.key in the working directory).
+  process.env.YIBAO_MASTER_KEY = randomBytes(32).toString("base64");
   server = await consoleTestServer(100, webDist);
   base = await server.app.listen({ host: "127.0.0.1", port: 0 });
   browser = await launchChromium();
@@ -176,6 +181,59 @@ describe("console in Chromium", () => {
     await page.context().close();
   });
 
+  it("bureau: issues an institution API key, sees its secret once, the key works, then revokes it", async () => {
+    const page = await signIn("bureau");
+    await page.click("nav >> text=机构接口密钥");
+    const table = page.getByTestId("api-keys-table");
+    await table.waitFor();
+    await page.selectOption("select[name=hospitalCode]", HOSPITALS[0].code);
+    await page.fill("input[name=keyName]", "HIS 清单上传");
+    await page.click("button:has-text('签发')");
+    const box = page.getByTestId("issued-secret");
+    await box.waitFor();
+    expect(await box.textContent()).toContain("只显示这一次");
+    const keyId = (await page.getByTestId("issued-key-id").textContent()) ?? "";
+    const secret = (await page.getByTestId("issued-secret-value").textContent()) ?? "";
+    expect(keyId).toMatch(/^AK[A-Z2-7]{20}$/);
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const row = table.locator(DATA_ROWS, { hasText: keyId });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("有效");
+    expect(await row.textContent()).toContain("从未使用");
+    await shot(page, "35-bureau-api-keys");
+    // The secret shown is the key's: a signed request with it is served.
+    const path = "/api/v1/settlement-lists?limit=1";
+    const res = await fetch(`${base}${path}`, {
+      headers: signRequest({ method: "GET", path, keyId, secret }),
+    });
+    expect(res.status).toBe(200);
+    // The key's use is recorded after the answer: wait for it before reading the list again.
+    await expect
+      .poll(async () => {
+        const r = await sql<{ used: Date | null }>`SELECT last_used_at AS used FROM api_key
+          WHERE key_id = ${keyId}`.execute(consoleDb(server.store));
+        return r.rows[0]?.used ?? null;
+      })
+      .not.toBeNull();
+    // Once: closed, and after a reload, the page no longer holds it.
+    await page.click("button:has-text('我已保存，关闭')");
+    expect(await page.content()).not.toContain(secret);
+    await page.reload();
+    await table.locator(DATA_ROWS, { hasText: keyId }).waitFor();
+    expect(await page.content()).not.toContain(secret);
+    expect(await table.locator(DATA_ROWS, { hasText: keyId }).textContent()).not.toContain("从未使用");
+    // Revoking asks first.
+    page.once("dialog", (d) => d.accept());
+    await table.locator(DATA_ROWS, { hasText: keyId }).locator("button:has-text('吊销')").click();
+    await table.locator(DATA_ROWS, { hasText: "已吊销" }).waitFor();
+    const refused = await fetch(`${base}${path}`, {
+      headers: signRequest({ method: "GET", path, keyId, secret }),
+    });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { message: string }).message).toContain("密钥已吊销");
+    await page.context().close();
+  });
+
   it("admin: accounts and the operation log", async () => {
     const page = await signIn("admin");
     await page.locator("table tbody tr").first().waitFor();
@@ -208,6 +266,7 @@ describe("console in Chromium", () => {
       "32-bureau-drilldown",
       "33-bureau-qc",
       "34-bureau-lists",
+      "35-bureau-api-keys",
       "40-admin-users",
       "41-admin-oplog",
     ];

@@ -20,6 +20,8 @@ import Fastify, {
 import { installErrorHandlers } from "./errors.js";
 import { type Authenticator, installAccessControl } from "./identity/access.js";
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from "./identity/accounts.js";
+import { apiKeyRoutes } from "./identity/api-key-routes.js";
+import { type ApiKeyConfig, createApiKeys } from "./identity/api-keys.js";
 import { authRoutes } from "./identity/auth-routes.js";
 import { identityDb } from "./identity/tables.js";
 import { createListPreparer, type PrepareList } from "./intake.js";
@@ -92,8 +94,17 @@ export interface BuildServerOptions {
    * YIBAO_TRUST_PROXY, else none.
    */
   readonly trustProxy?: string | number;
-  /** Further ways of authenticating (API keys of hospital systems). */
+  /**
+   * Further ways of authenticating, tried after the built-in one for institutions' API keys
+   * (signed requests with `X-Yibao-Key-Id`).
+   */
   readonly authenticators?: readonly Authenticator[];
+  /**
+   * The institutions' API keys: the master key their secrets are derived from (default env
+   * YIBAO_MASTER_KEY, else `master.key` in YIBAO_DATA_DIR, created on first use) and the accepted
+   * clock difference of signed requests.
+   */
+  readonly apiKeys?: ApiKeyConfig;
 }
 
 function trustProxyOption(
@@ -148,11 +159,14 @@ export async function buildServer(options: BuildServerOptions): Promise<YibaoApp
         `数据库缺少账号与会话表：打开数据库时须包含 identityMigrations（@yibao/server）（${(e as Error).message}）`,
       );
     });
+  // Every deployment accepts signed requests of hospital systems (on `machine` routes only).
+  const apiKeys = createApiKeys(db, options.apiKeys);
   await installAccessControl(app, {
     db,
     sessionPolicy,
-    ...(options.authenticators ? { authenticators: options.authenticators } : {}),
+    authenticators: [apiKeys.authenticator, ...(options.authenticators ?? [])],
   });
+  apiKeys.installBodyDigest(app);
   await app.register(
     authRoutes({
       db,
@@ -161,6 +175,7 @@ export async function buildServer(options: BuildServerOptions): Promise<YibaoApp
     }),
     { prefix: "/api/v1/auth" },
   );
+  await app.register(apiKeyRoutes({ apiKeys }), { prefix: "/api/v1/api-keys" });
   for (const p of [...BUILTIN_PLUGINS, ...(options.plugins ?? [])]) {
     await app.register(p.plugin, p.prefix ? { prefix: p.prefix } : {});
   }

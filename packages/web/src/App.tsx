@@ -3,6 +3,7 @@ import { type ReactNode, useCallback, useEffect, useState } from "react";
 import { ApiError, api, type Meta, setCsrfToken } from "./api";
 import { ErrorNote } from "./components";
 import { OplogPage, UsersPage } from "./pages/Admin";
+import { ApiKeysPage } from "./pages/ApiKeys";
 import { AppealsPage } from "./pages/Appeals";
 import { AuditPage } from "./pages/Audit";
 import { DrilldownPage } from "./pages/Drilldown";
@@ -48,6 +49,7 @@ function menu(meta: Meta): MenuItem[] {
       return [
         { path: "/users", label: "账号管理" },
         { path: "/oplog", label: "操作日志" },
+        { path: "/api-keys", label: "机构接口密钥" },
         { path: "/overview", label: "区域概览" },
         { path: "/ranking", label: "医院排名" },
         { path: "/lists", label: "清单查询" },
@@ -64,6 +66,7 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/clearing", label: "年终清算" },
         { path: "/what-if", label: "试分组" },
         { path: "/oplog", label: "操作日志" },
+        { path: "/api-keys", label: "机构接口密钥" },
       ];
   }
 }
@@ -93,6 +96,8 @@ function page(path: string, meta: Meta): ReactNode {
       return <UsersPage meta={meta} />;
     case "/oplog":
       return <OplogPage />;
+    case "/api-keys":
+      return <ApiKeysPage meta={meta} />;
     case "/audit":
       return <AuditPage meta={meta} />;
     case "/special-cases":

@@ -1,5 +1,5 @@
 /**
- * The identity migrations: accounts, sessions and the operation log. The first keeps the name it had
+ * The identity migrations: accounts, sessions, the operation log and the API keys of hospital systems. The first keeps the name it had
  * when the console owned these tables (`0300_console_accounts`), so databases created then need
  * nothing new; later ones are in the 04xx range. Pass them to `openStore({ migrations })` before every
  * other area's (the platform's list starts with them).
@@ -66,6 +66,41 @@ export const identityMigrations: readonly NamedMigration[] = [
     },
     async down(db: AnyDb) {
       await sql`ALTER TABLE console_user DROP COLUMN must_change_password`.execute(db);
+    },
+  },
+  {
+    // 机构接口密钥: the keys of hospital information systems and the nonces they have used. No secret
+    // is stored: only a random salt (the secret is derived from it with the master key, see api-keys.ts)
+    // and the secret's SHA-256 fingerprint. The hospital is checked on issue and on every use rather
+    // than by a foreign key, so that the store may replace its hospital rows as it does today.
+    name: "0402_identity_api_keys",
+    async up(db: AnyDb) {
+      await sql`CREATE TABLE api_key (
+        key_id text PRIMARY KEY,
+        hospital_code text NOT NULL,
+        name text NOT NULL,
+        salt text NOT NULL,
+        secret_sha256 text NOT NULL,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        revoked_at timestamptz,
+        revoked_by text,
+        last_used_at timestamptz,
+        CHECK (expires_at > created_at)
+      )`.execute(db);
+      await sql`CREATE INDEX api_key_hospital ON api_key (hospital_code)`.execute(db);
+      await sql`CREATE TABLE api_key_nonce (
+        key_id text NOT NULL REFERENCES api_key (key_id) ON DELETE CASCADE,
+        nonce text NOT NULL,
+        signed_at timestamptz NOT NULL,
+        PRIMARY KEY (key_id, nonce)
+      )`.execute(db);
+      await sql`CREATE INDEX api_key_nonce_signed_at ON api_key_nonce (signed_at)`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`DROP TABLE IF EXISTS api_key_nonce`.execute(db);
+      await sql`DROP TABLE IF EXISTS api_key`.execute(db);
     },
   },
 ];

@@ -65,10 +65,40 @@ export interface OplogTable {
   ip: string;
 }
 
+/** 机构接口密钥: a hospital system's key. The secret itself is never stored (see api-keys.ts). */
+export interface ApiKeyTable {
+  /** `AK` + 20 base32 characters. */
+  key_id: string;
+  hospital_code: string;
+  /** 名称/用途. */
+  name: string;
+  /** Random salt (base64url) from which the secret is derived with the master key. */
+  salt: string;
+  /** Hex SHA-256 of the secret: tells a changed master key from a wrong signature. */
+  secret_sha256: string;
+  /** Username of the issuer. */
+  created_by: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  last_used_at: Timestamp | null;
+}
+
+/** A nonce a key has signed with, kept while its timestamp is inside the accepted window. */
+export interface ApiKeyNonceTable {
+  key_id: string;
+  nonce: string;
+  /** The request's signed timestamp. */
+  signed_at: Timestamp;
+}
+
 export interface IdentityTables {
   console_user: UserTable;
   console_session: SessionTable;
   console_oplog: OplogTable;
+  api_key: ApiKeyTable;
+  api_key_nonce: ApiKeyNonceTable;
 }
 
 export type IdentityDatabase = StoreDatabase & IdentityTables;
