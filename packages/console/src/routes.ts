@@ -621,7 +621,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
         if ((b.role === "hospital") !== Boolean(b.hospitalCode)) {
           throw new HttpError(400, "INVALID_REQUEST", "医院账号必须填写医院编码，其他角色不能填写");
         }
-        const problem = passwordProblem(b.password);
+        const problem = passwordProblem(b.password, b.username);
         if (problem) throw new HttpError(400, "WEAK_PASSWORD", problem);
         const exists = await db
           .selectFrom("console_user")

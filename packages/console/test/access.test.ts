@@ -10,6 +10,7 @@ import {
   type ConsoleTestServer,
   consoleTestServer,
   HOSPITALS,
+  PASSWORDS,
   type Session,
   sampleList,
   signIn,
@@ -280,7 +281,7 @@ describe("sessions, CSRF and roles", () => {
     const res = await s.app.inject({
       method: "POST",
       url: "/api/v1/auth/login",
-      payload: { username: "bureau", password: "bureau-pass-2024" },
+      payload: { username: "bureau", password: PASSWORDS.bureau },
     });
     const cookie = String(res.headers["set-cookie"]);
     expect(cookie).toMatch(/HttpOnly/);
@@ -291,7 +292,7 @@ describe("sessions, CSRF and roles", () => {
       .where("username", "=", "bureau")
       .executeTakeFirstOrThrow();
     expect(u.password_hash.startsWith("$argon2id$")).toBe(true);
-    expect(u.password_hash).not.toContain("bureau-pass-2024");
+    expect(u.password_hash).not.toContain(PASSWORDS.bureau);
   });
 
   it("expires idle sessions", async () => {
@@ -327,7 +328,7 @@ describe("sessions, CSRF and roles", () => {
     const r = await s.app.inject({
       method: "POST",
       url: "/api/v1/auth/login",
-      payload: { username: "admin", password: "admin-pass-2024" },
+      payload: { username: "admin", password: PASSWORDS.admin },
     });
     expect(r.statusCode).toBe(401);
     expect((r.json() as { message: string }).message).toContain("锁定");

@@ -60,11 +60,128 @@ export interface NewUser {
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,40}$/;
 
-/** Checks a new password: at least 10 characters with letters and digits. Returns a Chinese reason or null. */
-export function passwordProblem(password: string): string | null {
-  if (password.length < 10) return "密码至少 10 位";
-  if (password.length > 200) return "密码过长";
-  if (!/[A-Za-z]/.test(password) || !/[0-9]/.test(password)) return "密码须同时包含字母和数字";
+/**
+ * Common passwords and their stems (lower case). A password is refused when its letters, lower-cased,
+ * without the digits and symbols at its ends, with or without common look-alikes (@→a, 0→o, 1→i,
+ * 3→e, $→s) undone, are one of these: `Password2024!` and `P@ssw0rd#1` are both `password`,
+ * `1qaz2wsx3edc` is `qazwsxedc`.
+ */
+const COMMON_PASSWORDS: ReadonlySet<string> = new Set([
+  "password",
+  "passwort",
+  "passw",
+  "pass",
+  "admin",
+  "administrator",
+  "root",
+  "welcome",
+  "letmein",
+  "iloveyou",
+  "qwerty",
+  "qwertyuiop",
+  "qwertyui",
+  "asdfgh",
+  "asdfghjkl",
+  "zxcvbnm",
+  "qazwsx",
+  "qazwsxedc",
+  "monkey",
+  "dragon",
+  "football",
+  "baseball",
+  "master",
+  "sunshine",
+  "princess",
+  "superman",
+  "trustno",
+  "changeme",
+  "default",
+  "secret",
+  "abc",
+  "abcd",
+  "test",
+  "guest",
+  "user",
+  "login",
+  "woaini",
+  "aini",
+  "yibao",
+  "yibaoadmin",
+  "yiliao",
+  "yiyuan",
+  "hospital",
+  "shebao",
+  "china",
+  "beijing",
+  "shanghai",
+]);
+
+const LEET: Readonly<Record<string, string>> = { "@": "a", "0": "o", "1": "i", "3": "e", $: "s", "!": "i" };
+
+/** The password's letters as a common password would have them: with and without look-alikes undone. */
+function commonStems(password: string): string[] {
+  const trimmed = password
+    .toLowerCase()
+    .replace(/^[^a-z]+/, "")
+    .replace(/[^a-z]+$/, "");
+  const undone = [...trimmed].map((c) => LEET[c] ?? c).join("");
+  return [undone.replace(/[^a-z]/g, ""), trimmed.replace(/[^a-z]/g, "")];
+}
+
+/** The longest stretch of one repeated character or of an ascending or descending sequence. */
+function longestRun(password: string): number {
+  const codes = [...password.toLowerCase()].map((c) => c.codePointAt(0) ?? 0);
+  let best = Math.min(codes.length, 1);
+  let length = 1;
+  let step: number | null = null;
+  for (let i = 1; i < codes.length; i++) {
+    const d = codes[i]! - codes[i - 1]!;
+    if (Math.abs(d) <= 1 && (step === null || d === step)) {
+      length++;
+      step = d;
+    } else if (Math.abs(d) <= 1) {
+      length = 2; // a new run starts with the previous character
+      step = d;
+    } else {
+      length = 1;
+      step = null;
+    }
+    best = Math.max(best, length);
+  }
+  return best;
+}
+
+/** The classes among lower-case letters, upper-case letters, digits and the rest (symbols). */
+function characterClasses(password: string): number {
+  let n = 0;
+  if (/[a-z]/.test(password)) n++;
+  if (/[A-Z]/.test(password)) n++;
+  if (/[0-9]/.test(password)) n++;
+  if (/[^A-Za-z0-9]/.test(password)) n++;
+  return n;
+}
+
+/** Shortest password accepted. */
+export const MIN_PASSWORD_LENGTH = 12;
+
+/**
+ * Checks a new password; returns a Chinese reason, or null when it is acceptable. At least 12
+ * characters; three of the four classes (lower case, upper case, digits, symbols), or two from 16
+ * characters on; not containing the username; not mostly one repeated character or a sequence
+ * (`aaaaaaa…`, `1234567…`, `gfedcba…`); not a common password.
+ */
+export function passwordProblem(password: string, username?: string): string | null {
+  const length = [...password].length;
+  if (length < MIN_PASSWORD_LENGTH) return `密码至少 ${MIN_PASSWORD_LENGTH} 位`;
+  if (length > 200) return "密码过长（至多 200 位）";
+  const classes = characterClasses(password);
+  if (classes < (length >= 16 ? 2 : 3))
+    return "密码须包含大写字母、小写字母、数字、符号中的至少三类（16 位及以上至少两类）";
+  if (username && username.length >= 3 && password.toLowerCase().includes(username.toLowerCase()))
+    return "密码不能包含用户名";
+  if (longestRun(password) * 2 > length) return "密码不能主要由重复字符或连续字符（如 aaaa、1234、abcd）组成";
+  if (commonStems(password).some((stem) => COMMON_PASSWORDS.has(stem)))
+    return "密码过于常见，请换一个不易被猜到的密码";
   return null;
 }
 
@@ -72,7 +189,7 @@ export async function createUser(db: IdentityDb, u: NewUser): Promise<number> {
   if (!USERNAME.test(u.username)) throw new Error(`用户名不合法：${u.username}`);
   if ((u.role === "hospital") !== Boolean(u.hospitalCode))
     throw new Error("医院账号必须且只能由医院角色绑定医院编码");
-  const problem = passwordProblem(u.password);
+  const problem = passwordProblem(u.password, u.username);
   if (problem) throw new Error(problem);
   const now = new Date();
   const row = await db
@@ -257,9 +374,18 @@ export interface DemoAccount {
   readonly hospitalCode: string | null;
 }
 
-function demoPassword(): string {
-  // 12 letters/digits plus a guaranteed letter and digit.
-  return `${randomBytes(9).toString("base64url").replace(/[-_]/g, "x")}a7`;
+const GENERATED_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+/**
+ * A random password of 16 characters from letters and digits that cannot be mistaken for one another
+ * (no 0/O, 1/l/I), with upper case, lower case and digits, that passes {@link passwordProblem}.
+ */
+export function generatePassword(): string {
+  for (;;) {
+    const bytes = randomBytes(16);
+    const password = [...bytes].map((b) => GENERATED_ALPHABET[b % GENERATED_ALPHABET.length]).join("");
+    if (characterClasses(password) === 3 && passwordProblem(password) === null) return password;
+  }
 }
 
 /**
@@ -293,7 +419,7 @@ export async function ensureDemoAccounts(
   const created: DemoAccount[] = [];
   for (const w of wanted) {
     if (existing.has(w.username)) continue;
-    const password = options.passwords?.[w.username] ?? demoPassword();
+    const password = options.passwords?.[w.username] ?? generatePassword();
     await createUser(db, { ...w, password });
     created.push({ ...w, password });
   }

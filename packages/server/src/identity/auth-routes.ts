@@ -133,7 +133,7 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
         if (!(await verify(row.password_hash, request.body.oldPassword).catch(() => false))) {
           throw new HttpError(400, "INVALID_PASSWORD", "原密码不正确");
         }
-        const problem = passwordProblem(request.body.newPassword);
+        const problem = passwordProblem(request.body.newPassword, user.username);
         if (problem) throw new HttpError(400, "WEAK_PASSWORD", problem);
         await db
           .updateTable("console_user")

