@@ -5,7 +5,14 @@
  * cookie behind a trusted proxy, and the default listening address.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUser, generatePassword, identityDb, passwordProblem } from "../src/index.js";
+import {
+  createUser,
+  DEFAULT_SESSION_POLICY,
+  generatePassword,
+  identityDb,
+  login,
+  passwordProblem,
+} from "../src/index.js";
 import { ENGINE_NAMES, type TestServer, testServer } from "./helpers.js";
 
 const CLASSES = "密码须包含大写字母、小写字母、数字、符号中的至少三类（16 位及以上至少两类）";
@@ -83,6 +90,55 @@ for (const engine of ENGINE_NAMES) {
       expect(
         await createUser(db, { ...base, username: "zhaolei", password: "Kp7#mZ2q!Rw4" }),
       ).toBeGreaterThan(0);
+    });
+
+    it("verifies at most maxFailedLogins guesses when 50 wrong passwords arrive at once", async () => {
+      const db = identityDb(t.store);
+      const password = "Kp7#mZ2q!Rw4-a";
+      await createUser(db, { username: "parallel-a", displayName: "并发", role: "bureau", password });
+      const policy = { ...DEFAULT_SESSION_POLICY, maxFailedLogins: 5 };
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => login(db, "parallel-a", `Wrong-guess-${i}!`, policy)),
+      );
+      const reasons = results.map((r) => (r.ok ? "ok" : r.reason));
+      // The first five reserved attempts are verified (and wrong); the fifth locks, the rest are refused unverified.
+      expect(reasons.filter((r) => r === "invalid")).toHaveLength(5);
+      expect(reasons.filter((r) => r === "locked")).toHaveLength(45);
+      // Now even the right password is refused until the lock runs out …
+      const during = await login(db, "parallel-a", password, policy);
+      expect(during).toMatchObject({ ok: false, reason: "locked" });
+      // … and is accepted after it, which resets the count.
+      const after = await login(db, "parallel-a", password, policy, new Date(Date.now() + 5 * 60_000 + 1000));
+      expect(after.ok).toBe(true);
+      const row = await db
+        .selectFrom("console_user")
+        .select(["failed_logins", "locked_until"])
+        .where("username", "=", "parallel-a")
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ failed_logins: 0, locked_until: null });
+    });
+
+    it("counts again from one after a lock ran out, and a success resets the count", async () => {
+      const db = identityDb(t.store);
+      const password = "Kp7#mZ2q!Rw4-b";
+      await createUser(db, { username: "sequence-b", displayName: "顺序", role: "bureau", password });
+      const policy = { ...DEFAULT_SESSION_POLICY, maxFailedLogins: 3, lockMs: 60_000 };
+      const at = (s: number) => new Date(Date.now() + s * 1000);
+      const wrong = (s: number) => login(db, "sequence-b", "Wrong-pass-123!", policy, at(s));
+      expect(await wrong(0)).toMatchObject({ reason: "invalid" });
+      expect(await wrong(1)).toMatchObject({ reason: "invalid" });
+      expect((await login(db, "sequence-b", password, policy, at(3))).ok).toBe(true); // 2 of 3: open; resets
+      expect(await wrong(4)).toMatchObject({ reason: "invalid" });
+      expect(await wrong(5)).toMatchObject({ reason: "invalid" });
+      expect((await login(db, "sequence-b", password, policy, at(7))).ok).toBe(true); // two again, not four
+      for (const s of [8, 9, 10]) expect(await wrong(s)).toMatchObject({ reason: "invalid" });
+      expect(await login(db, "sequence-b", password, policy, at(20))).toMatchObject({
+        ok: false,
+        reason: "locked",
+      });
+      // The lock set at 10 s holds until 70 s; after it, one wrong guess does not lock again.
+      expect(await wrong(71)).toMatchObject({ reason: "invalid" });
+      expect((await login(db, "sequence-b", password, policy, at(72))).ok).toBe(true);
     });
   });
 }

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
+import { sql } from "kysely";
 import type { IdentityDb, Role } from "./tables.js";
 
 /** The signed-in user as routes see it. */
@@ -211,6 +212,9 @@ export async function createUser(db: IdentityDb, u: NewUser): Promise<number> {
   return row.id;
 }
 
+/** Why a sign-in failed: for the operation log only, never for the caller (one answer for all). */
+export type LoginFailure = "unknown" | "invalid" | "locked" | "disabled";
+
 export type LoginResult =
   | {
       readonly ok: true;
@@ -222,14 +226,28 @@ export type LoginResult =
     }
   | {
       readonly ok: false;
-      readonly reason: "invalid" | "locked" | "disabled";
+      readonly reason: LoginFailure;
       readonly userId: number | null;
     };
 
-/** A dummy hash so that unknown usernames cost the same time as wrong passwords. */
+/** A dummy hash so that unknown, disabled and locked accounts cost the same time as wrong passwords. */
 let dummyHash: Promise<string> | undefined;
 
-/** Verifies the password and opens a session. */
+async function spendVerifyTime(password: string): Promise<void> {
+  dummyHash ??= hashPassword("not-a-real-password-0");
+  await verify(await dummyHash, password).catch(() => false);
+}
+
+/**
+ * Verifies the password and opens a session.
+ *
+ * The attempt is counted before the password is verified, in one `UPDATE … RETURNING` that takes
+ * the row lock: it adds one to `failed_logins` (starting again from one when an earlier lock has
+ * run out) and sets `locked_until` when the count reaches `maxFailedLogins`; an account that is
+ * locked or disabled is not updated and its password is not verified. So however many attempts
+ * run at once, at most `maxFailedLogins` passwords are verified per lock window. A success resets
+ * the count.
+ */
 export async function login(
   db: IdentityDb,
   username: string,
@@ -239,31 +257,41 @@ export async function login(
 ): Promise<LoginResult> {
   const u = await db
     .selectFrom("console_user")
-    .selectAll()
+    .select(["id", "disabled"])
     .where("username", "=", username)
     .executeTakeFirst();
   if (!u) {
-    dummyHash ??= hashPassword("not-a-real-password-0");
-    await verify(await dummyHash, password).catch(() => false);
-    return { ok: false, reason: "invalid", userId: null };
+    await spendVerifyTime(password);
+    return { ok: false, reason: "unknown", userId: null };
   }
-  if (u.disabled) return { ok: false, reason: "disabled", userId: u.id };
-  if (u.locked_until && u.locked_until.getTime() > now.getTime())
-    return { ok: false, reason: "locked", userId: u.id };
-  const good = await verify(u.password_hash, password).catch(() => false);
-  if (!good) {
-    const failed = u.failed_logins + 1;
-    const lock = failed >= policy.maxFailedLogins;
-    await db
-      .updateTable("console_user")
-      .set({
-        failed_logins: lock ? 0 : failed,
-        locked_until: lock ? new Date(now.getTime() + policy.lockMs) : u.locked_until,
-      })
+  const lockUntil = new Date(now.getTime() + policy.lockMs);
+  const max = Math.max(1, policy.maxFailedLogins);
+  const expired = sql<boolean>`(locked_until IS NOT NULL AND locked_until <= ${now})`;
+  const reserved = await db
+    .updateTable("console_user")
+    .set({
+      failed_logins: sql<number>`CASE WHEN ${expired} THEN 1 ELSE failed_logins + 1 END`,
+      locked_until: sql<Date | null>`CASE
+        WHEN (CASE WHEN ${expired} THEN 1 ELSE failed_logins + 1 END) >= ${max} THEN ${lockUntil}::timestamptz
+        WHEN ${expired} THEN NULL
+        ELSE locked_until END`,
+    })
+    .where("id", "=", u.id)
+    .where("disabled", "=", false)
+    .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", now)]))
+    .returningAll()
+    .executeTakeFirst();
+  if (!reserved) {
+    await spendVerifyTime(password);
+    const row = await db
+      .selectFrom("console_user")
+      .select("disabled")
       .where("id", "=", u.id)
-      .execute();
-    return { ok: false, reason: lock ? "locked" : "invalid", userId: u.id };
+      .executeTakeFirst();
+    return { ok: false, reason: row?.disabled !== false ? "disabled" : "locked", userId: u.id };
   }
+  const good = await verify(reserved.password_hash, password).catch(() => false);
+  if (!good) return { ok: false, reason: "invalid", userId: u.id };
   await db
     .updateTable("console_user")
     .set({ failed_logins: 0, locked_until: null })
@@ -288,13 +316,13 @@ export async function login(
     ok: true,
     token,
     csrfToken,
-    mustChangePassword: u.must_change_password,
+    mustChangePassword: reserved.must_change_password,
     user: {
-      id: u.id,
-      username: u.username,
-      displayName: u.display_name,
-      role: u.role,
-      hospitalCode: u.hospital_code,
+      id: reserved.id,
+      username: reserved.username,
+      displayName: reserved.display_name,
+      role: reserved.role,
+      hospitalCode: reserved.hospital_code,
     },
   };
 }
