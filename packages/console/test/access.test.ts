@@ -331,7 +331,16 @@ describe("sessions, CSRF and roles", () => {
       payload: { username: "admin", password: PASSWORDS.admin },
     });
     expect(r.statusCode).toBe(401);
-    expect((r.json() as { message: string }).message).toContain("锁定");
+    // The caller is told no more than for a wrong password; the operation log names the lock.
+    expect((r.json() as { message: string }).message).toBe("用户名或密码错误，或账号暂不可用");
+    const last = await consoleDb(s.store)
+      .selectFrom("console_oplog")
+      .select("detail")
+      .where("action", "=", "登录失败")
+      .where("username", "=", "admin")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(last.detail).toEqual({ reason: "locked" });
     await consoleDb(s.store)
       .updateTable("console_user")
       .set({ locked_until: null })

@@ -140,5 +140,55 @@ for (const engine of ENGINE_NAMES) {
       expect(await wrong(71)).toMatchObject({ reason: "invalid" });
       expect((await login(db, "sequence-b", password, policy, at(72))).ok).toBe(true);
     });
+
+    it("gives one answer for a wrong password and an unknown, disabled or locked account; the log keeps the reason", async () => {
+      const db = identityDb(t.store);
+      const password = "Kp7#mZ2q!Rw4-c";
+      for (const username of ["enum-wrong", "enum-off", "enum-lock"])
+        await createUser(db, { username, displayName: username, role: "bureau", password });
+      await db
+        .updateTable("console_user")
+        .set({ disabled: true })
+        .where("username", "=", "enum-off")
+        .execute();
+      await db
+        .updateTable("console_user")
+        .set({ locked_until: new Date(Date.now() + 60_000) })
+        .where("username", "=", "enum-lock")
+        .execute();
+      const tries: [string, string][] = [
+        ["enum-wrong", "Wrong-pass-123!"],
+        ["enum-nobody", password],
+        ["enum-off", password],
+        ["enum-lock", password],
+      ];
+      for (const [username, pw] of tries) {
+        const r = await t.raw.inject({
+          method: "POST",
+          url: "/api/v1/auth/login",
+          payload: { username, password: pw },
+        });
+        expect(r.statusCode, username).toBe(401);
+        expect(r.json(), username).toEqual({
+          statusCode: 401,
+          code: "LOGIN_FAILED",
+          message: "用户名或密码错误，或账号暂不可用",
+        });
+        expect(r.headers["set-cookie"], username).toBeUndefined();
+      }
+      const log = await db
+        .selectFrom("console_oplog")
+        .select(["username", "detail", "status_code"])
+        .where("action", "=", "登录失败")
+        .where("username", "like", "enum-%")
+        .orderBy("id")
+        .execute();
+      expect(log.map((l) => [l.username, (l.detail as { reason: string }).reason, l.status_code])).toEqual([
+        ["enum-wrong", "invalid", 401],
+        ["enum-nobody", "unknown", 401],
+        ["enum-off", "disabled", 401],
+        ["enum-lock", "locked", 401],
+      ]);
+    });
   });
 }

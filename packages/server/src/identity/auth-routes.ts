@@ -24,6 +24,9 @@ function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): s
   }`;
 }
 
+/** The answer to every failed sign-in: wrong password, unknown, disabled or locked account alike. */
+export const LOGIN_FAILED_MESSAGE = "用户名或密码错误，或账号暂不可用";
+
 const SELF = routeAccess(PLATFORM_ROLES, "none", { beforePasswordChange: true });
 
 export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox {
@@ -58,13 +61,9 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
             statusCode: 401,
             ip: request.ip,
           });
-          const message =
-            result.reason === "locked"
-              ? "登录失败次数过多，账号已临时锁定，请 5 分钟后再试"
-              : result.reason === "disabled"
-                ? "账号已停用，请联系管理员"
-                : "用户名或密码错误";
-          throw new HttpError(401, "LOGIN_FAILED", message);
+          // One answer whatever the reason, so that nobody learns which accounts exist, are
+          // disabled or locked; the operation log keeps the reason.
+          throw new HttpError(401, "LOGIN_FAILED", LOGIN_FAILED_MESSAGE);
         }
         await recordOperation(db, {
           user: result.user,
