@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  type BuildServerOptions,
+  buildServer,
   createUser,
   DEFAULT_SESSION_POLICY,
   generatePassword,
@@ -13,7 +15,7 @@ import {
   login,
   passwordProblem,
 } from "../src/index.js";
-import { ENGINE_NAMES, type TestServer, testServer } from "./helpers.js";
+import { demoScheme, ENGINE_NAMES, type TestServer, testServer } from "./helpers.js";
 
 const CLASSES = "密码须包含大写字母、小写字母、数字、符号中的至少三类（16 位及以上至少两类）";
 const RUN = "密码不能主要由重复字符或连续字符（如 aaaa、1234、abcd）组成";
@@ -77,6 +79,9 @@ for (const engine of ENGINE_NAMES) {
     afterAll(async () => {
       await t?.close();
     });
+    /** Another application on the same store, with options of its own (close it when done). */
+    const otherApp = async (extra: Partial<Omit<BuildServerOptions, "store" | "scheme">>) =>
+      buildServer({ store: t.store, scheme: await demoScheme(), ...extra });
 
     it("createUser refuses a weak password and one containing the username", async () => {
       const db = identityDb(t.store);
@@ -189,6 +194,97 @@ for (const engine of ENGINE_NAMES) {
         ["enum-off", "disabled", 401],
         ["enum-lock", "locked", 401],
       ]);
+    });
+
+    it("throttles sign-ins per client address, with a Chinese 429 and Retry-After", async () => {
+      const s = await otherApp({ sessionPolicy: { loginsPerAddress: 3, loginsPerAccount: 0 } });
+      try {
+        const attempt = (username: string, remoteAddress: string) =>
+          s.inject({
+            method: "POST",
+            url: "/api/v1/auth/login",
+            remoteAddress,
+            payload: { username, password: "Wrong-pass-123!" },
+          });
+        for (const u of ["rate-a", "rate-b", "rate-c"])
+          expect((await attempt(u, "10.0.0.7")).statusCode).toBe(401);
+        const fourth = await attempt("rate-d", "10.0.0.7");
+        expect(fourth.statusCode).toBe(429);
+        expect(fourth.json()).toMatchObject({ code: "TOO_MANY_LOGINS" });
+        expect(fourth.json().message).toMatch(/^本机登录尝试过于频繁，请 \d+ 秒后再试$/);
+        expect(Number(fourth.headers["retry-after"])).toBeGreaterThan(0);
+        expect(Number(fourth.headers["retry-after"])).toBeLessThanOrEqual(60);
+        // Another address is not held back.
+        expect((await attempt("rate-d", "10.0.0.8")).statusCode).toBe(401);
+        const log = await identityDb(t.store)
+          .selectFrom("console_oplog")
+          .select(["username", "detail", "status_code", "ip"])
+          .where("username", "=", "rate-d")
+          .orderBy("id")
+          .execute();
+        expect(log).toEqual([
+          { username: "rate-d", detail: { reason: "throttled-address" }, status_code: 429, ip: "10.0.0.7" },
+          { username: "rate-d", detail: { reason: "unknown" }, status_code: 401, ip: "10.0.0.8" },
+        ]);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it("throttles sign-ins per account from any address; other accounts go on", async () => {
+      const s = await otherApp({ sessionPolicy: { loginsPerAddress: 0, loginsPerAccount: 2 } });
+      try {
+        const password = "Kp7#mZ2q!Rw4-d";
+        await createUser(identityDb(t.store), {
+          username: "rate-acct",
+          displayName: "限速",
+          role: "bureau",
+          password,
+        });
+        const attempt = (username: string, pw: string, remoteAddress: string) =>
+          s.inject({
+            method: "POST",
+            url: "/api/v1/auth/login",
+            remoteAddress,
+            payload: { username, password: pw },
+          });
+        expect((await attempt("rate-acct", "Wrong-pass-123!", "10.1.0.1")).statusCode).toBe(401);
+        expect((await attempt("rate-acct", "Wrong-pass-123!", "10.1.0.2")).statusCode).toBe(401);
+        // The third try, from a third address and with the right password, waits for the window.
+        const third = await attempt("rate-acct", password, "10.1.0.3");
+        expect(third.statusCode).toBe(429);
+        expect(third.json().message).toMatch(/^该账号登录尝试过于频繁，请 \d+ 秒后再试$/);
+        expect((await attempt("rate-other", "Wrong-pass-123!", "10.1.0.3")).statusCode).toBe(401);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it("counts the client behind a trusted proxy by X-Forwarded-For, and ignores the header otherwise", async () => {
+      for (const trustProxy of ["127.0.0.1", undefined]) {
+        const s = await otherApp({
+          sessionPolicy: { loginsPerAddress: 2, loginsPerAccount: 0 },
+          ...(trustProxy ? { trustProxy } : {}),
+        });
+        try {
+          const codes: number[] = [];
+          for (const client of ["203.0.113.1", "203.0.113.2", "203.0.113.3"]) {
+            const r = await s.inject({
+              method: "POST",
+              url: "/api/v1/auth/login",
+              remoteAddress: "127.0.0.1",
+              headers: { "x-forwarded-for": client },
+              payload: { username: "proxy-user", password: "Wrong-pass-123!" },
+            });
+            codes.push(r.statusCode);
+          }
+          // Trusted: three clients, one attempt each. Not trusted: one address, the proxy's, whose
+          // third attempt is over the limit.
+          expect(codes, String(trustProxy)).toEqual(trustProxy ? [401, 401, 401] : [401, 401, 429]);
+        } finally {
+          await s.close();
+        }
+      }
     });
   });
 }

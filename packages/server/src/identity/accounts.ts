@@ -25,6 +25,15 @@ export interface SessionPolicy {
   readonly maxFailedLogins: number;
   /** Lock-out duration (ms). Default 5 min. */
   readonly lockMs: number;
+  /**
+   * Sign-in attempts per client address (`request.ip`: behind a reverse proxy set `trustProxy`, else
+   * every client is the proxy) per `loginWindowMs`; 0 for no limit. Default 20.
+   */
+  readonly loginsPerAddress: number;
+  /** Sign-in attempts per username per `loginWindowMs`, from any address; 0 for no limit. Default 10. */
+  readonly loginsPerAccount: number;
+  /** The window of the two sign-in limits (ms). Default 1 min. */
+  readonly loginWindowMs: number;
 }
 
 export const DEFAULT_SESSION_POLICY: SessionPolicy = {
@@ -32,6 +41,9 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = {
   absoluteMs: 12 * 3600_000,
   maxFailedLogins: 5,
   lockMs: 5 * 60_000,
+  loginsPerAddress: 20,
+  loginsPerAccount: 10,
+  loginWindowMs: 60_000,
 };
 
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;

@@ -1,8 +1,10 @@
 /**
  * 登录与会话 under /api/v1/auth: sign in, sign out, who am I, change one's own password.
  */
+import rateLimit, { type CreateRateLimitOptions, normalizeIP } from "@fastify/rate-limit";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { verify } from "@node-rs/argon2";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { HttpError } from "../errors.js";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
@@ -34,10 +36,63 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
   return async (app) => {
     const secure = (protocol: string) => options.secureCookie || protocol === "https";
 
+    // Sign-in throttling, in memory: per client address (`request.ip`, which honours the trusted
+    // proxy; IPv6 by its /64 network) and per username tried, whether it exists or not.
+    await app.register(rateLimit, { global: false });
+    const limiter = (max: number, key: (request: FastifyRequest) => string) => {
+      if (max <= 0) return null;
+      const limiterOptions: CreateRateLimitOptions & { cache: number } = {
+        max,
+        timeWindow: sessionPolicy.loginWindowMs,
+        keyGenerator: key,
+        cache: 100_000,
+      };
+      return app.createRateLimit(limiterOptions);
+    };
+    const perAddress = limiter(sessionPolicy.loginsPerAddress, (r) => `address:${normalizeIP(r.ip)}`);
+    const perAccount = limiter(
+      sessionPolicy.loginsPerAccount,
+      (r) => `account:${(r.body as { username: string }).username}`,
+    );
+    /** Counts the attempt; true when it may go on, else the 429 is recorded and sent. */
+    const admitted = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      username: string,
+    ): Promise<boolean> => {
+      for (const [limit, reason, message] of [
+        [perAddress, "throttled-address", "本机登录尝试过于频繁"],
+        [perAccount, "throttled-account", "该账号登录尝试过于频繁"],
+      ] as const) {
+        if (!limit) continue;
+        const r = await limit(request);
+        if (r.isAllowed || !r.isExceeded) continue;
+        await recordOperation(db, {
+          user: null,
+          username,
+          action: "登录失败",
+          target: "POST /api/v1/auth/login",
+          detail: { reason },
+          statusCode: 429,
+          ip: request.ip,
+        });
+        const seconds = Math.max(1, r.ttlInSeconds);
+        reply.header("retry-after", String(seconds));
+        reply.status(429).send({
+          statusCode: 429,
+          code: "TOO_MANY_LOGINS",
+          message: `${message}，请 ${seconds} 秒后再试`,
+        });
+        return false;
+      }
+      return true;
+    };
+
     app.post(
       "/login",
       {
         config: routeAccess("public", "none"),
+        bodyLimit: 4096,
         schema: {
           body: Type.Object(
             {
@@ -50,6 +105,7 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
       },
       async (request, reply) => {
         const { username, password } = request.body;
+        if (!(await admitted(request, reply, username))) return reply;
         const result = await login(db, username, password, sessionPolicy);
         if (!result.ok) {
           await recordOperation(db, {
