@@ -10,10 +10,12 @@ import {
   buildServer,
   createUser,
   DEFAULT_SESSION_POLICY,
+  ensureDemoAccounts,
   generatePassword,
   identityDb,
   login,
   passwordProblem,
+  resetPassword,
 } from "../src/index.js";
 import { demoScheme, ENGINE_NAMES, type TestServer, testServer } from "./helpers.js";
 
@@ -285,6 +287,115 @@ for (const engine of ENGINE_NAMES) {
           await s.close();
         }
       }
+    });
+
+    /** Signs `username` in from a fresh client; returns its headers. */
+    const session = async (username: string, password: string) => {
+      const r = await t.raw.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        payload: { username, password },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      return {
+        headers: {
+          cookie: String(r.headers["set-cookie"]).split(";")[0] ?? "",
+          "x-csrf-token": r.json().csrfToken,
+        },
+        body: r.json() as { mustChangePassword: boolean },
+      };
+    };
+    const me = (headers: Record<string, string>) => t.raw.inject({ url: "/api/v1/auth/me", headers });
+
+    it("a change of one's own password ends the account's other sessions and keeps this one", async () => {
+      const db = identityDb(t.store);
+      const password = "Kp7#mZ2q!Rw4-e";
+      await createUser(db, { username: "two-desks", displayName: "两台电脑", role: "bureau", password });
+      const a = await session("two-desks", password);
+      const b = await session("two-desks", password);
+      const change = (oldPassword: string, newPassword: string) =>
+        t.raw.inject({
+          method: "POST",
+          url: "/api/v1/auth/password",
+          headers: a.headers,
+          payload: { oldPassword, newPassword },
+        });
+      const weak = await change(password, "1234567890a");
+      expect(weak.statusCode).toBe(400);
+      expect(weak.json().message).toBe("密码至少 12 位");
+      expect((await change(password, password)).json().message).toBe("新密码不能与原密码相同");
+      expect((await me(b.headers)).statusCode).toBe(200); // refused changes end nothing
+      const ok = await change(password, "Nq4$wV8x!Tz2-e");
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toEqual({ ok: true, endedSessions: 1 });
+      expect((await me(a.headers)).statusCode).toBe(200);
+      expect((await me(b.headers)).statusCode).toBe(401);
+      const old = await t.raw.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        payload: { username: "two-desks", password },
+      });
+      expect(old.statusCode).toBe(401);
+    });
+
+    it("generated demo passwords must be changed at first sign-in; given ones need not", async () => {
+      const db = identityDb(t.store);
+      const created = await ensureDemoAccounts(db, {
+        hospitalCodes: [],
+        passwords: { reviewer: "Kp7#mZ2q!Rw4-f" },
+      });
+      expect(created.map((c) => c.username)).toEqual(["admin", "bureau", "reviewer"]);
+      const flags = await db
+        .selectFrom("console_user")
+        .select(["username", "must_change_password"])
+        .where("username", "in", ["admin", "bureau", "reviewer"])
+        .orderBy("username")
+        .execute();
+      expect(flags).toEqual([
+        { username: "admin", must_change_password: true },
+        { username: "bureau", must_change_password: true },
+        { username: "reviewer", must_change_password: false },
+      ]);
+      const bureau = created.find((c) => c.username === "bureau")!;
+      const s = await session("bureau", bureau.password);
+      expect(s.body.mustChangePassword).toBe(true);
+      expect((await me(s.headers)).json()).toMatchObject({
+        mustChangePassword: true,
+        user: { username: "bureau" },
+      });
+      const blocked = await t.raw.inject({ url: "/api/v1/settlement-lists", headers: s.headers });
+      expect(blocked.statusCode).toBe(403);
+      expect(blocked.json().code).toBe("PASSWORD_CHANGE_REQUIRED");
+      const changed = await t.raw.inject({
+        method: "POST",
+        url: "/api/v1/auth/password",
+        headers: s.headers,
+        payload: { oldPassword: bureau.password, newPassword: "Nq4$wV8x!Tz2-f" },
+      });
+      expect(changed.statusCode).toBe(200);
+      expect((await me(s.headers)).json()).toMatchObject({ mustChangePassword: false });
+      expect((await t.raw.inject({ url: "/api/v1/settlement-lists", headers: s.headers })).statusCode).toBe(
+        200,
+      );
+    });
+
+    it("a reset gives a new generated password to change at sign-in, ends every session and lifts a lock", async () => {
+      const db = identityDb(t.store);
+      const password = "Kp7#mZ2q!Rw4-g";
+      await createUser(db, { username: "forgetful", displayName: "忘记密码", role: "reviewer", password });
+      const s = await session("forgetful", password);
+      await db
+        .updateTable("console_user")
+        .set({ locked_until: new Date(Date.now() + 60_000), failed_logins: 5 })
+        .where("username", "=", "forgetful")
+        .execute();
+      const reset = await resetPassword(db, { username: "forgetful" });
+      expect(reset?.username).toBe("forgetful");
+      expect(passwordProblem(reset!.password)).toBeNull();
+      expect((await me(s.headers)).statusCode).toBe(401);
+      const again = await session("forgetful", reset!.password);
+      expect(again.body.mustChangePassword).toBe(true);
+      expect(await resetPassword(db, { username: "nobody-here" })).toBeUndefined();
     });
   });
 }

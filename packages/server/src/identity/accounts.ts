@@ -69,6 +69,8 @@ export interface NewUser {
   readonly role: Role;
   readonly hospitalCode?: string | null;
   readonly password: string;
+  /** The password is someone else's choice or generated: it must be changed at first sign-in. */
+  readonly mustChangePassword?: boolean;
 }
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,40}$/;
@@ -216,6 +218,7 @@ export async function createUser(db: IdentityDb, u: NewUser): Promise<number> {
       disabled: false,
       failed_logins: 0,
       locked_until: null,
+      must_change_password: u.mustChangePassword ?? false,
       created_at: now,
       updated_at: now,
     })
@@ -339,6 +342,63 @@ export async function login(
   };
 }
 
+/**
+ * Sets a user's password (checked against the policy; throws its reason) and ends every session of
+ * the user except `keepSession` (the token hash of the session that changed it, for a change of
+ * one's own password), so that whoever held another session must sign in with the new password.
+ * Returns the number of sessions ended.
+ */
+export async function setPassword(
+  db: IdentityDb,
+  userId: number,
+  password: string,
+  options: { readonly mustChange: boolean; readonly keepSession?: string },
+): Promise<number> {
+  const u = await db
+    .selectFrom("console_user")
+    .select("username")
+    .where("id", "=", userId)
+    .executeTakeFirst();
+  if (!u) throw new Error(`账号不存在：${userId}`);
+  const problem = passwordProblem(password, u.username);
+  if (problem) throw new Error(problem);
+  await db
+    .updateTable("console_user")
+    .set({
+      password_hash: await hashPassword(password),
+      must_change_password: options.mustChange,
+      failed_logins: 0,
+      locked_until: null,
+      updated_at: new Date(),
+    })
+    .where("id", "=", userId)
+    .execute();
+  let end = db.deleteFrom("console_session").where("user_id", "=", userId);
+  if (options.keepSession) end = end.where("token_hash", "<>", options.keepSession);
+  const r = await end.executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/**
+ * Gives an account a new generated password that must be changed at the next sign-in, ends all its
+ * sessions and lifts a lock-out (for an operator who lost the password, or an administrator's reset).
+ * Returns the new password, to be shown once; undefined when there is no such account.
+ */
+export async function resetPassword(
+  db: IdentityDb,
+  user: { readonly username: string } | { readonly id: number },
+): Promise<{ readonly id: number; readonly username: string; readonly password: string } | undefined> {
+  const row = await db
+    .selectFrom("console_user")
+    .select(["id", "username"])
+    .where((eb) => ("id" in user ? eb("id", "=", user.id) : eb("username", "=", user.username)))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const password = generatePassword();
+  await setPassword(db, row.id, password, { mustChange: true });
+  return { id: row.id, username: row.username, password };
+}
+
 export interface ActiveSession {
   readonly user: SessionUser;
   readonly csrfToken: string;
@@ -405,7 +465,7 @@ export async function logout(db: IdentityDb, tokenHashValue: string): Promise<vo
   await db.deleteFrom("console_session").where("token_hash", "=", tokenHashValue).execute();
 }
 
-/** A demo account with its password, printed at start. */
+/** A demo account with its password, printed once when it is created. */
 export interface DemoAccount {
   readonly username: string;
   readonly password: string;
@@ -431,11 +491,21 @@ export function generatePassword(): string {
 /**
  * Creates the demo accounts that do not exist yet: one per role, and a hospital account for each of
  * the first `hospitalCodes` (default: the first two hospitals in the store). Returns the accounts
- * created now with their fresh random passwords (existing accounts keep theirs and are not returned).
+ * created now with their passwords, to be shown once: only their hashes are stored (existing accounts
+ * keep theirs and are not returned). Generated passwords must be changed at first sign-in.
  */
 export async function ensureDemoAccounts(
   db: IdentityDb,
-  options: { hospitalCodes?: readonly string[]; passwords?: Readonly<Record<string, string>> } = {},
+  options: {
+    hospitalCodes?: readonly string[];
+    /** Passwords chosen by the caller (tests), by username; the others are generated. */
+    passwords?: Readonly<Record<string, string>>;
+    /**
+     * Whether the accounts must change their password at first sign-in. Default: those with a
+     * generated password must, those with a password from `passwords` need not.
+     */
+    mustChangePassword?: boolean;
+  } = {},
 ): Promise<DemoAccount[]> {
   let codes = options.hospitalCodes;
   if (!codes) {
@@ -459,8 +529,9 @@ export async function ensureDemoAccounts(
   const created: DemoAccount[] = [];
   for (const w of wanted) {
     if (existing.has(w.username)) continue;
-    const password = options.passwords?.[w.username] ?? generatePassword();
-    await createUser(db, { ...w, password });
+    const given = options.passwords?.[w.username];
+    const password = given ?? generatePassword();
+    await createUser(db, { ...w, password, mustChangePassword: options.mustChangePassword ?? given === undefined });
     created.push({ ...w, password });
   }
   return created;

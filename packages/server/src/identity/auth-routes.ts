@@ -9,7 +9,7 @@ import { Type } from "typebox";
 import { HttpError } from "../errors.js";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
 import { SESSION_COOKIE } from "./access.js";
-import { hashPassword, login, logout, passwordProblem, type SessionPolicy } from "./accounts.js";
+import { login, logout, passwordProblem, type SessionPolicy, setPassword } from "./accounts.js";
 import { recordOperation } from "./oplog.js";
 import { type IdentityDb, ROLE_NAMES } from "./tables.js";
 
@@ -188,18 +188,17 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
         if (!(await verify(row.password_hash, request.body.oldPassword).catch(() => false))) {
           throw new HttpError(400, "INVALID_PASSWORD", "原密码不正确");
         }
+        if (request.body.newPassword === request.body.oldPassword)
+          throw new HttpError(400, "WEAK_PASSWORD", "新密码不能与原密码相同");
         const problem = passwordProblem(request.body.newPassword, user.username);
         if (problem) throw new HttpError(400, "WEAK_PASSWORD", problem);
-        await db
-          .updateTable("console_user")
-          .set({
-            password_hash: await hashPassword(request.body.newPassword),
-            must_change_password: false,
-            updated_at: new Date(),
-          })
-          .where("id", "=", user.id)
-          .execute();
-        return { ok: true };
+        // Every other session of the account ends: whoever held one must sign in with the new password.
+        const ended = await setPassword(db, user.id, request.body.newPassword, {
+          mustChange: false,
+          ...(request.authSession ? { keepSession: request.authSession.tokenHash } : {}),
+        });
+        request.oplogDetail = { endedSessions: ended };
+        return { ok: true, endedSessions: ended };
       },
     );
   };
