@@ -111,7 +111,7 @@ export function program(): Command {
     )
     .addOption(schemeOption())
     .option("--port <port>", "端口（默认取环境变量 PORT，否则 3000）", nonNegativeInt)
-    .option("--host <host>", "监听地址（默认取环境变量 HOST，否则 0.0.0.0）")
+    .option("--host <host>", "监听地址（默认取环境变量 HOST，否则 127.0.0.1，仅本机可访问；对外服务请设为 0.0.0.0 或置于反向代理之后）")
     .option("--data-dir <dir>", "PGlite 数据目录（默认取环境变量 YIBAO_DATA_DIR，否则 ./data）")
     .option("--database-url <url>", "PostgreSQL 连接串（默认取环境变量 DATABASE_URL）")
     .option("--demo", "数据库为空时先载入演示地区（合成的医院与一年的结算清单）", false)

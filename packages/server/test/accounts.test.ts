@@ -4,6 +4,7 @@
  * sessions ended by a password change, the first-login change of generated passwords, the Secure
  * cookie behind a trusted proxy, and the default listening address.
  */
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type BuildServerOptions,
@@ -13,9 +14,11 @@ import {
   ensureDemoAccounts,
   generatePassword,
   identityDb,
+  identityMigrations,
   login,
   passwordProblem,
   resetPassword,
+  startServer,
 } from "../src/index.js";
 import { demoScheme, ENGINE_NAMES, type TestServer, testServer } from "./helpers.js";
 
@@ -397,5 +400,47 @@ for (const engine of ENGINE_NAMES) {
       expect(again.body.mustChangePassword).toBe(true);
       expect(await resetPassword(db, { username: "nobody-here" })).toBeUndefined();
     });
+
+    it("marks the cookie Secure for X-Forwarded-Proto: https from a trusted proxy, and ignores the header otherwise", async () => {
+      const password = "Kp7#mZ2q!Rw4-j";
+      await createUser(identityDb(t.store), {
+        username: "behind-proxy",
+        displayName: "代理",
+        role: "bureau",
+        password,
+      });
+      for (const trustProxy of ["127.0.0.1", undefined]) {
+        const app = await otherApp({ secureCookie: false, ...(trustProxy ? { trustProxy } : {}) });
+        try {
+          const r = await app.inject({
+            method: "POST",
+            url: "/api/v1/auth/login",
+            remoteAddress: "127.0.0.1",
+            headers: { "x-forwarded-proto": "https" },
+            payload: { username: "behind-proxy", password },
+          });
+          expect(r.statusCode).toBe(200);
+          const cookie = String(r.headers["set-cookie"]);
+          expect(cookie).toMatch(/HttpOnly/);
+          expect(/; Secure(;|$)/.test(cookie), String(trustProxy)).toBe(trustProxy !== undefined);
+        } finally {
+          await app.close();
+        }
+      }
+    });
   });
 }
+
+describe("startServer", () => {
+  it("listens on 127.0.0.1 unless HOST says otherwise", async () => {
+    const server = await startServer(
+      { port: 0, logLevel: "warn", store: { memory: true, migrations: identityMigrations } },
+      {},
+    );
+    try {
+      expect((server.app.server.address() as AddressInfo).address).toBe("127.0.0.1");
+    } finally {
+      await server.close();
+    }
+  });
+});
