@@ -630,7 +630,11 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
             .where("code", "=", b.hospitalCode)
             .executeTakeFirst();
           if (!hospital)
-            throw new HttpError(400, "INVALID_REQUEST", `医院编码不存在：${b.hospitalCode}，请先确认医院已登记`);
+            throw new HttpError(
+              400,
+              "INVALID_REQUEST",
+              `医院编码不存在：${b.hospitalCode}，请先确认医院已登记`,
+            );
         }
         const problem = passwordProblem(b.password, b.username);
         if (problem) throw new HttpError(400, "WEAK_PASSWORD", problem);
