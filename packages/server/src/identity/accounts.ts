@@ -531,7 +531,11 @@ export async function ensureDemoAccounts(
     if (existing.has(w.username)) continue;
     const given = options.passwords?.[w.username];
     const password = given ?? generatePassword();
-    await createUser(db, { ...w, password, mustChangePassword: options.mustChangePassword ?? given === undefined });
+    await createUser(db, {
+      ...w,
+      password,
+      mustChangePassword: options.mustChangePassword ?? given === undefined,
+    });
     created.push({ ...w, password });
   }
   return created;
