@@ -111,7 +111,10 @@ export function program(): Command {
     )
     .addOption(schemeOption())
     .option("--port <port>", "端口（默认取环境变量 PORT，否则 3000）", nonNegativeInt)
-    .option("--host <host>", "监听地址（默认取环境变量 HOST，否则 0.0.0.0）")
+    .option(
+      "--host <host>",
+      "监听地址（默认取环境变量 HOST，否则 127.0.0.1，仅本机可访问；对外服务请设为 0.0.0.0 或置于反向代理之后）",
+    )
     .option("--data-dir <dir>", "PGlite 数据目录（默认取环境变量 YIBAO_DATA_DIR，否则 ./data）")
     .option("--database-url <url>", "PostgreSQL 连接串（默认取环境变量 DATABASE_URL）")
     .option("--demo", "数据库为空时先载入演示地区（合成的医院与一年的结算清单）", false)
@@ -133,6 +136,30 @@ export function program(): Command {
         demo: o.demo ? (stays !== undefined ? { stays } : {}) : false,
       });
       closeOnSignals(server);
+    });
+
+  const accounts = cmd.command("accounts").description("账号");
+  accounts
+    .command("reset-password")
+    .description("为忘记密码的账号生成新密码（只显示这一次，登录后须修改），结束其全部会话并解除锁定")
+    .argument("<username>", "用户名")
+    .option("--data-dir <dir>", "PGlite 数据目录（默认取环境变量 YIBAO_DATA_DIR，否则 ./data）")
+    .option("--database-url <url>", "PostgreSQL 连接串（默认取环境变量 DATABASE_URL）")
+    .action(async (username: string, o) => {
+      const { resetAccountPassword } = await import("./accounts-command.js");
+      const r = await resetAccountPassword({
+        username,
+        ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+        ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
+      });
+      if (!r) {
+        process.stderr.write(`账号不存在：${username}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      process.stdout.write(
+        `已重置账号 ${r.username} 的密码。新密码（只显示这一次，请妥善转交）：${r.password}\n登录后须先修改密码；该账号原有的会话已全部结束。\n`,
+      );
     });
 
   cmd

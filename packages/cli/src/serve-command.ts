@@ -3,8 +3,10 @@
  * embedded PGlite (`YIBAO_DATA_DIR`, default `./data`), with the scheme resolved as everywhere else.
  * With `--demo`, an empty store is first filled with the synthetic demo region, which is then settled
  * and audited (what is not settled or audited yet, at every start), so every view has its data.
+ * The accounts it creates (the demo's, or without --demo an administrator, a bureau and a reviewer
+ * account) get generated passwords, printed once when created and to be changed at first sign-in.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ensureDemoAudit } from "@yibao/audit-service";
 import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
@@ -36,27 +38,35 @@ const ROLE_LABEL: Record<DemoAccount["role"], string> = {
 };
 
 /**
- * Demo accounts are created once with random passwords; only their hashes are in the database, so
- * the passwords are kept in `demo-accounts.json` (mode 600) in the data directory to be shown at
- * every start of the demo.
+ * Earlier versions kept the demo passwords in plain text in `<dataDir>/demo-accounts.json` to print
+ * them at every start. Only hashes are kept now: the file is removed. Returns whether it was there.
  */
-function rememberDemoAccounts(dataDir: string, created: readonly DemoAccount[]): DemoAccount[] {
+function removePlainTextPasswords(dataDir: string): boolean {
   const file = join(dataDir, "demo-accounts.json");
-  const known: DemoAccount[] = existsSync(file)
-    ? (JSON.parse(readFileSync(file, "utf8")) as DemoAccount[])
-    : [];
-  const all = [...known.filter((k) => !created.some((c) => c.username === k.username)), ...created];
-  if (created.length > 0) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, JSON.stringify(all, null, 2), { mode: 0o600 });
-  }
-  return all;
+  if (!existsSync(file)) return false;
+  rmSync(file, { force: true });
+  return true;
 }
+
+function printAccounts(log: (line: string) => void, accounts: readonly DemoAccount[]): void {
+  log(
+    "已创建账号（用户名 / 初始密码 / 角色）。密码只显示这一次，数据库中只保存其散列；首次登录后须修改密码：",
+  );
+  for (const a of accounts) {
+    log(
+      `  ${a.username} / ${a.password} / ${ROLE_LABEL[a.role]}${a.hospitalCode ? `（${a.hospitalCode}）` : ""}`,
+    );
+  }
+}
+
+const FORGOT = "如忘记密码，请运行 yibao accounts reset-password <用户名> 重新生成";
 
 export async function serve(o: ServeOptions): Promise<{ url: string; close(): Promise<void> }> {
   const log = o.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dataDir = resolve(o.dataDir ?? process.env.YIBAO_DATA_DIR ?? "./data");
   let accounts: DemoAccount[] = [];
+  if (removePlainTextPasswords(dataDir))
+    log(`已删除 ${join(dataDir, "demo-accounts.json")}（旧版本以明文保存的演示账号密码）。${FORGOT}`);
   const server = await startServer({
     ...(o.port !== undefined ? { port: o.port } : {}),
     ...(o.host !== undefined ? { host: o.host } : {}),
@@ -74,9 +84,7 @@ export async function serve(o: ServeOptions): Promise<{ url: string; close(): Pr
       const { store, scheme } = app.yibao;
       if (!o.demo) {
         // A new installation still needs someone who can log in: the administrator, bureau and reviewer.
-        const created = await ensureDemoAccounts(store, { hospitalCodes: [] });
-        for (const a of created)
-          log(`已创建账号 ${a.username}（${ROLE_LABEL[a.role]}），初始密码 ${a.password}，请登录后修改`);
+        accounts = await ensureDemoAccounts(store, { hospitalCodes: [] });
         return;
       }
       let shown = 0;
@@ -105,18 +113,12 @@ export async function serve(o: ServeOptions): Promise<{ url: string; close(): Pr
         log(`已完成演示地区智能审核：${audit.runs.length} 个结算期，审核发现 ${findings} 条`);
       }
       if (!r.skipped || pay.settlement || !audit.skipped) await refreshCube(consoleDb(store));
-      accounts = rememberDemoAccounts(dataDir, await ensureDemoAccounts(store));
+      accounts = await ensureDemoAccounts(store);
     },
   });
   log(`医保平台已启动：${server.url}`);
-  if (accounts.length > 0) {
-    log("演示账号（用户名 / 密码 / 角色）：");
-    for (const a of accounts) {
-      log(
-        `  ${a.username} / ${a.password} / ${ROLE_LABEL[a.role]}${a.hospitalCode ? `（${a.hospitalCode}）` : ""}`,
-      );
-    }
-  }
+  if (accounts.length > 0) printAccounts(log, accounts);
+  else log(`账号已存在，初始密码只在创建时显示一次。${FORGOT}`);
   return server;
 }
 

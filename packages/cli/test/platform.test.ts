@@ -28,8 +28,8 @@ const REPO = resolve(import.meta.dirname, "../../..");
 const webDist = resolve(REPO, "packages/web/dist");
 const artifacts = resolve(REPO, "test-artifacts/platform");
 const PASSWORDS: Readonly<Record<string, string>> = {
-  admin: "admin-pass-2025",
-  bureau: "bureau-pass-2025",
+  admin: "ops-chief-2025",
+  bureau: "fund-office-2025",
   reviewer: "review-pass-2025",
   hospital: "hosp1-pass-2025",
   hospital2: "hosp2-pass-2025",

@@ -69,10 +69,13 @@ export function consolePlugins(options: ConsolePluginOptions): ServerPlugin[] {
   ];
 }
 
-/** Creates the missing demo accounts; returns them with their passwords (print them at start). */
+/**
+ * Creates the missing demo accounts; returns them with their passwords, to be printed once (only hashes
+ * are stored; generated passwords must be changed at first sign-in).
+ */
 export function ensureDemoAccounts(
   store: Store,
-  options: { hospitalCodes?: readonly string[]; passwords?: Readonly<Record<string, string>> } = {},
+  options: Parameters<typeof ensureDemo>[1] = {},
 ): Promise<DemoAccount[]> {
   return ensureDemo(identityDb(store), options);
 }

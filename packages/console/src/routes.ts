@@ -12,6 +12,7 @@ import {
   passwordProblem,
   type RouteAccess,
   recordOperation,
+  resetPassword,
   routeAccess,
 } from "@yibao/server";
 import { countSettlementLists, type StoreDatabase } from "@yibao/store";
@@ -593,6 +594,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           "role",
           "hospital_code as hospitalCode",
           "disabled",
+          "must_change_password as mustChangePassword",
           "created_at as createdAt",
         ])
         .orderBy("id")
@@ -621,7 +623,20 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
         if ((b.role === "hospital") !== Boolean(b.hospitalCode)) {
           throw new HttpError(400, "INVALID_REQUEST", "医院账号必须填写医院编码，其他角色不能填写");
         }
-        const problem = passwordProblem(b.password);
+        if (b.hospitalCode) {
+          const hospital = await identity
+            .selectFrom("hospital")
+            .select("code")
+            .where("code", "=", b.hospitalCode)
+            .executeTakeFirst();
+          if (!hospital)
+            throw new HttpError(
+              400,
+              "INVALID_REQUEST",
+              `医院编码不存在：${b.hospitalCode}，请先确认医院已登记`,
+            );
+        }
+        const problem = passwordProblem(b.password, b.username);
         if (problem) throw new HttpError(400, "WEAK_PASSWORD", problem);
         const exists = await db
           .selectFrom("console_user")
@@ -629,7 +644,12 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           .where("username", "=", b.username)
           .executeTakeFirst();
         if (exists) throw new HttpError(409, "CONFLICT", `用户名已存在：${b.username}`);
-        const id = await createUser(identity, { ...b, hospitalCode: b.hospitalCode ?? null });
+        // The administrator knows the initial password: the new user must change it at first sign-in.
+        const id = await createUser(identity, {
+          ...b,
+          hospitalCode: b.hospitalCode ?? null,
+          mustChangePassword: true,
+        });
         request.oplogDetail = {
           userId: id,
           username: b.username,
@@ -661,6 +681,24 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
         if (request.body.disabled) await db.deleteFrom("console_session").where("user_id", "=", id).execute();
         request.oplogDetail = { userId: id, disabled: request.body.disabled };
         return { ok: true };
+      },
+    );
+
+    app.post(
+      "/users/:id/password",
+      {
+        config: access(["admin"], "none", "重置密码"),
+        schema: { params: Type.Object({ id: Type.String({ pattern: "^[0-9]{1,9}$" }) }) },
+      },
+      async (request) => {
+        const id = Number(request.params.id);
+        if (id === request.principal!.id)
+          throw new HttpError(400, "INVALID_REQUEST", "不能重置自己的密码，请使用“修改密码”");
+        // A new generated password, to be changed at the next sign-in; every session of the account ends.
+        const reset = await resetPassword(identity, { id });
+        if (!reset) throw new HttpError(404, "NOT_FOUND", `账号不存在：${id}`);
+        request.oplogDetail = { userId: id, username: reset.username };
+        return { username: reset.username, password: reset.password };
       },
     );
 

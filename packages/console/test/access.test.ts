@@ -10,6 +10,7 @@ import {
   type ConsoleTestServer,
   consoleTestServer,
   HOSPITALS,
+  PASSWORDS,
   type Session,
   sampleList,
   signIn,
@@ -280,7 +281,7 @@ describe("sessions, CSRF and roles", () => {
     const res = await s.app.inject({
       method: "POST",
       url: "/api/v1/auth/login",
-      payload: { username: "bureau", password: "bureau-pass-2024" },
+      payload: { username: "bureau", password: PASSWORDS.bureau },
     });
     const cookie = String(res.headers["set-cookie"]);
     expect(cookie).toMatch(/HttpOnly/);
@@ -291,7 +292,7 @@ describe("sessions, CSRF and roles", () => {
       .where("username", "=", "bureau")
       .executeTakeFirstOrThrow();
     expect(u.password_hash.startsWith("$argon2id$")).toBe(true);
-    expect(u.password_hash).not.toContain("bureau-pass-2024");
+    expect(u.password_hash).not.toContain(PASSWORDS.bureau);
   });
 
   it("expires idle sessions", async () => {
@@ -327,10 +328,19 @@ describe("sessions, CSRF and roles", () => {
     const r = await s.app.inject({
       method: "POST",
       url: "/api/v1/auth/login",
-      payload: { username: "admin", password: "admin-pass-2024" },
+      payload: { username: "admin", password: PASSWORDS.admin },
     });
     expect(r.statusCode).toBe(401);
-    expect((r.json() as { message: string }).message).toContain("锁定");
+    // The caller is told no more than for a wrong password; the operation log names the lock.
+    expect((r.json() as { message: string }).message).toBe("用户名或密码错误，或账号暂不可用");
+    const last = await consoleDb(s.store)
+      .selectFrom("console_oplog")
+      .select("detail")
+      .where("action", "=", "登录失败")
+      .where("username", "=", "admin")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(last.detail).toEqual({ reason: "locked" });
     await consoleDb(s.store)
       .updateTable("console_user")
       .set({ locked_until: null })

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createUser, identityDb } from "@yibao/server";
 import { sql } from "kysely";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -249,9 +250,41 @@ describe("console in Chromium", () => {
     await page.context().close();
   });
 
+  it("first sign-in with an initial password: the change form, nothing else, then the console", async () => {
+    const initial = "Kp7#mZ2q!Rw4-k";
+    await createUser(identityDb(server.store), {
+      username: "newcomer",
+      displayName: "新来的经办人",
+      role: "bureau",
+      password: initial,
+      mustChangePassword: true,
+    });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN" });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.fill("input[name=username]", "newcomer");
+    await page.fill("input[name=password]", initial);
+    await page.click("button[type=submit]");
+    await page.getByRole("heading", { name: "首次登录请修改密码" }).waitFor();
+    expect(await page.locator("nav").count()).toBe(0); // no menu before the change
+    await shot(page, "01-first-login");
+    await page.fill("input[name=oldPassword]", initial);
+    await page.fill("input[name=newPassword]", "1234567890a");
+    await page.fill("input[name=confirmPassword]", "1234567890a");
+    await page.click("button[type=submit]");
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("密码至少 12 位");
+    await page.fill("input[name=newPassword]", "Nq4$wV8x!Tz2-k");
+    await page.fill("input[name=confirmPassword]", "Nq4$wV8x!Tz2-k");
+    await page.click("button[type=submit]");
+    await page.getByTestId("current-user").waitFor();
+    expect(await page.getByTestId("current-user").textContent()).toContain("新来的经办人");
+    await context.close();
+  });
+
   it("saved a screenshot of every main page as a test artifact", () => {
     const pages = [
       "00-login",
+      "01-first-login",
       "10-hospital-overview",
       "11-hospital-upload",
       "12-hospital-list-appeal",

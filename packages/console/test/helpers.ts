@@ -13,8 +13,8 @@ export const HOSPITALS = [
 ] as const;
 
 export const PASSWORDS: Readonly<Record<string, string>> = {
-  admin: "admin-pass-2024",
-  bureau: "bureau-pass-2024",
+  admin: "ops-chief-2024",
+  bureau: "fund-office-2024",
   reviewer: "review-pass-2024",
   hospital: "hosp1-pass-2024",
   hospital2: "hosp2-pass-2024",

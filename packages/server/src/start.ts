@@ -1,5 +1,6 @@
 /**
- * Starting the server from the environment: PORT (default 3000), HOST (default 0.0.0.0),
+ * Starting the server from the environment: PORT (default 3000), HOST (default 127.0.0.1: only this
+ * machine; set HOST=0.0.0.0, or a reverse proxy, to serve others),
  * DATABASE_URL or YIBAO_DATA_DIR, YIBAO_SCHEME_DIR.
  */
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
@@ -34,7 +35,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const port = options.port ?? Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT 不合法：${env.PORT}`);
-  const host = options.host ?? env.HOST ?? "0.0.0.0";
+  const host = options.host ?? env.HOST ?? "127.0.0.1";
   const scheme = await loadSchemeDir(resolveSchemeDir(options.schemeDir, env));
   const store = await openStore(options.store ?? {}, env);
   try {

@@ -54,7 +54,13 @@ export async function testServer(
           poolSize: 6,
           migrations: identityMigrations,
         });
-  const app = await buildServer({ store, scheme, ...extra });
+  // Every test account signs in from 127.0.0.1: the per-address limit is raised unless a test sets it.
+  const app = await buildServer({
+    store,
+    scheme,
+    ...extra,
+    sessionPolicy: { loginsPerAddress: 1000, ...extra.sessionPolicy },
+  });
   const bureau = await signIn(app, store, "bureau");
   return {
     app: withHeaders(app, bureau),

@@ -156,15 +156,106 @@ function Login({ onDone }: { onDone: () => void }) {
   );
 }
 
+/** 首次登录请修改密码: shown after sign-in while the password is a generated or initial one, before anything else. */
+function ChangePassword({
+  username,
+  onDone,
+  onLogout,
+}: {
+  username: string;
+  onDone: () => void;
+  onLogout: () => void;
+}) {
+  const [oldPassword, setOldPassword] = useState("");
+  const [newPassword, setNewPassword] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    if (newPassword !== confirm) {
+      setError("两次输入的新密码不一致");
+      return;
+    }
+    try {
+      await api.post("/api/v1/auth/password", { oldPassword, newPassword });
+      onDone();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <div className="login">
+      <form onSubmit={submit}>
+        <h1>首次登录请修改密码</h1>
+        <p className="note">
+          账号 {username} 的密码是初始密码，修改后才能使用其他功能。新密码至少 12
+          位，须包含大写字母、小写字母、数字、符号中的至少三类（16
+          位及以上至少两类），不能包含用户名，不能是常见密码。
+        </p>
+        <label>
+          原密码
+          <input
+            name="oldPassword"
+            type="password"
+            value={oldPassword}
+            onChange={(e) => setOldPassword(e.target.value)}
+            autoComplete="current-password"
+          />
+        </label>
+        <label>
+          新密码
+          <input
+            name="newPassword"
+            type="password"
+            value={newPassword}
+            onChange={(e) => setNewPassword(e.target.value)}
+            autoComplete="new-password"
+          />
+        </label>
+        <label>
+          确认新密码
+          <input
+            name="confirmPassword"
+            type="password"
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+            autoComplete="new-password"
+          />
+        </label>
+        <ErrorNote error={error} />
+        <button type="submit" className="primary">
+          修改密码
+        </button>
+        <button type="button" onClick={onLogout}>
+          退出
+        </button>
+      </form>
+    </div>
+  );
+}
+
 export function App() {
   const path = usePath();
   const [meta, setMeta] = useState<Meta | null>(null);
-  const [state, setState] = useState<"loading" | "login" | "ready">("loading");
+  const [state, setState] = useState<"loading" | "login" | "change" | "ready">("loading");
+  const [username, setUsername] = useState("");
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
-      const me = await api.get<{ csrfToken: string }>("/api/v1/auth/me");
+      const me = await api.get<{
+        csrfToken: string;
+        mustChangePassword: boolean;
+        user: { username: string };
+      }>("/api/v1/auth/me");
       setCsrfToken(me.csrfToken);
+      if (me.mustChangePassword) {
+        // Nothing else until the password is changed (the server refuses it too).
+        setUsername(me.user.username);
+        setMeta(null);
+        setState("change");
+        return;
+      }
       setMeta(await api.get<Meta>("/api/v1/console/meta"));
       setState("ready");
     } catch (e) {
@@ -183,13 +274,14 @@ export function App() {
     if (state === "ready" && (path === "/" || path === "/login") && items[0]) navigate(items[0].path);
   }, [state, path, items]);
   if (state === "loading") return <div className="loading">{error ?? "加载中…"}</div>;
-  if (state === "login" || !meta) return <Login onDone={load} />;
   const logout = async () => {
     await api.post("/api/v1/auth/logout").catch(() => {});
     setMeta(null);
     setState("login");
     navigate("/");
   };
+  if (state === "change") return <ChangePassword username={username} onDone={load} onLogout={logout} />;
+  if (state === "login" || !meta) return <Login onDone={load} />;
   return (
     <div className="shell">
       <aside>

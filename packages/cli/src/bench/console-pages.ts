@@ -67,7 +67,7 @@ try {
     await refreshCube(consoleDb(store));
     log(`指标汇总刷新用时 ${((performance.now() - t) / 1000).toFixed(1)} 秒`);
   }
-  const passwords = { bureau: "bench-bureau-1", hospital: "bench-hospital-1" };
+  const passwords = { bureau: "bench-fund-office-1", hospital: "bench-ward-desk-1" };
   await ensureDemoAccounts(store, { passwords });
   const app = await buildServer({ store, scheme, plugins: platformPlugins(store, { checkIntervalMs: 0 }) });
   const login = async (username: string, password: string) => {

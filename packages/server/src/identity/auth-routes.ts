@@ -1,13 +1,15 @@
 /**
  * 登录与会话 under /api/v1/auth: sign in, sign out, who am I, change one's own password.
  */
+import rateLimit, { type CreateRateLimitOptions, normalizeIP } from "@fastify/rate-limit";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { verify } from "@node-rs/argon2";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { HttpError } from "../errors.js";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
 import { SESSION_COOKIE } from "./access.js";
-import { hashPassword, login, logout, passwordProblem, type SessionPolicy } from "./accounts.js";
+import { login, logout, passwordProblem, type SessionPolicy, setPassword } from "./accounts.js";
 import { recordOperation } from "./oplog.js";
 import { type IdentityDb, ROLE_NAMES } from "./tables.js";
 
@@ -24,6 +26,9 @@ function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): s
   }`;
 }
 
+/** The answer to every failed sign-in: wrong password, unknown, disabled or locked account alike. */
+export const LOGIN_FAILED_MESSAGE = "用户名或密码错误，或账号暂不可用";
+
 const SELF = routeAccess(PLATFORM_ROLES, "none", { beforePasswordChange: true });
 
 export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox {
@@ -31,10 +36,63 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
   return async (app) => {
     const secure = (protocol: string) => options.secureCookie || protocol === "https";
 
+    // Sign-in throttling, in memory: per client address (`request.ip`, which honours the trusted
+    // proxy; IPv6 by its /64 network) and per username tried, whether it exists or not.
+    await app.register(rateLimit, { global: false });
+    const limiter = (max: number, key: (request: FastifyRequest) => string) => {
+      if (max <= 0) return null;
+      const limiterOptions: CreateRateLimitOptions & { cache: number } = {
+        max,
+        timeWindow: sessionPolicy.loginWindowMs,
+        keyGenerator: key,
+        cache: 100_000,
+      };
+      return app.createRateLimit(limiterOptions);
+    };
+    const perAddress = limiter(sessionPolicy.loginsPerAddress, (r) => `address:${normalizeIP(r.ip)}`);
+    const perAccount = limiter(
+      sessionPolicy.loginsPerAccount,
+      (r) => `account:${(r.body as { username: string }).username}`,
+    );
+    /** Counts the attempt; true when it may go on, else the 429 is recorded and sent. */
+    const admitted = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      username: string,
+    ): Promise<boolean> => {
+      for (const [limit, reason, message] of [
+        [perAddress, "throttled-address", "本机登录尝试过于频繁"],
+        [perAccount, "throttled-account", "该账号登录尝试过于频繁"],
+      ] as const) {
+        if (!limit) continue;
+        const r = await limit(request);
+        if (r.isAllowed || !r.isExceeded) continue;
+        await recordOperation(db, {
+          user: null,
+          username,
+          action: "登录失败",
+          target: "POST /api/v1/auth/login",
+          detail: { reason },
+          statusCode: 429,
+          ip: request.ip,
+        });
+        const seconds = Math.max(1, r.ttlInSeconds);
+        reply.header("retry-after", String(seconds));
+        reply.status(429).send({
+          statusCode: 429,
+          code: "TOO_MANY_LOGINS",
+          message: `${message}，请 ${seconds} 秒后再试`,
+        });
+        return false;
+      }
+      return true;
+    };
+
     app.post(
       "/login",
       {
         config: routeAccess("public", "none"),
+        bodyLimit: 4096,
         schema: {
           body: Type.Object(
             {
@@ -47,6 +105,7 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
       },
       async (request, reply) => {
         const { username, password } = request.body;
+        if (!(await admitted(request, reply, username))) return reply;
         const result = await login(db, username, password, sessionPolicy);
         if (!result.ok) {
           await recordOperation(db, {
@@ -58,13 +117,9 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
             statusCode: 401,
             ip: request.ip,
           });
-          const message =
-            result.reason === "locked"
-              ? "登录失败次数过多，账号已临时锁定，请 5 分钟后再试"
-              : result.reason === "disabled"
-                ? "账号已停用，请联系管理员"
-                : "用户名或密码错误";
-          throw new HttpError(401, "LOGIN_FAILED", message);
+          // One answer whatever the reason, so that nobody learns which accounts exist, are
+          // disabled or locked; the operation log keeps the reason.
+          throw new HttpError(401, "LOGIN_FAILED", LOGIN_FAILED_MESSAGE);
         }
         await recordOperation(db, {
           user: result.user,
@@ -133,18 +188,17 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
         if (!(await verify(row.password_hash, request.body.oldPassword).catch(() => false))) {
           throw new HttpError(400, "INVALID_PASSWORD", "原密码不正确");
         }
-        const problem = passwordProblem(request.body.newPassword);
+        if (request.body.newPassword === request.body.oldPassword)
+          throw new HttpError(400, "WEAK_PASSWORD", "新密码不能与原密码相同");
+        const problem = passwordProblem(request.body.newPassword, user.username);
         if (problem) throw new HttpError(400, "WEAK_PASSWORD", problem);
-        await db
-          .updateTable("console_user")
-          .set({
-            password_hash: await hashPassword(request.body.newPassword),
-            must_change_password: false,
-            updated_at: new Date(),
-          })
-          .where("id", "=", user.id)
-          .execute();
-        return { ok: true };
+        // Every other session of the account ends: whoever held one must sign in with the new password.
+        const ended = await setPassword(db, user.id, request.body.newPassword, {
+          mustChange: false,
+          ...(request.authSession ? { keepSession: request.authSession.tokenHash } : {}),
+        });
+        request.oplogDetail = { endedSessions: ended };
+        return { ok: true, endedSessions: ended };
       },
     );
   };

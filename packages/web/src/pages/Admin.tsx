@@ -11,6 +11,7 @@ interface UserRow {
   role: string;
   hospitalCode: string | null;
   disabled: boolean;
+  mustChangePassword: boolean;
   createdAt: string;
 }
 
@@ -43,6 +44,21 @@ export function UsersPage({ meta }: { meta: Meta }) {
       setMessage((e as Error).message);
     }
   };
+  const resetPassword = async (u: UserRow) => {
+    if (!window.confirm(`为账号 ${u.username} 生成新密码？其现有登录会话将全部结束。`)) return;
+    setMessage(null);
+    try {
+      const r = await api.post<{ username: string; password: string }>(
+        `/api/v1/console/users/${u.id}/password`,
+      );
+      setMessage(
+        `已重置账号 ${r.username} 的密码。新密码（只显示这一次，请妥善转交）：${r.password}；登录后须先修改。`,
+      );
+      reload();
+    } catch (e) {
+      setMessage((e as Error).message);
+    }
+  };
   const toggle = async (u: UserRow) => {
     try {
       await api.post(`/api/v1/console/users/${u.id}/status`, { disabled: !u.disabled });
@@ -57,7 +73,11 @@ export function UsersPage({ meta }: { meta: Meta }) {
     { key: "displayName", title: "姓名/名称" },
     { key: "role", title: "角色", value: (r) => roleName.get(r.role) ?? r.role },
     { key: "hospitalCode", title: "所属医院" },
-    { key: "disabled", title: "状态", value: (r) => (r.disabled ? "已停用" : "正常") },
+    {
+      key: "disabled",
+      title: "状态",
+      value: (r) => (r.disabled ? "已停用" : r.mustChangePassword ? "待修改初始密码" : "正常"),
+    },
     { key: "createdAt", title: "创建时间", value: (r) => dateTime(r.createdAt) },
     {
       key: "actions",
@@ -66,9 +86,14 @@ export function UsersPage({ meta }: { meta: Meta }) {
         r.id === meta.user.id ? (
           "—"
         ) : (
-          <button type="button" onClick={() => toggle(r)}>
-            {r.disabled ? "启用" : "停用"}
-          </button>
+          <>
+            <button type="button" onClick={() => toggle(r)}>
+              {r.disabled ? "启用" : "停用"}
+            </button>{" "}
+            <button type="button" onClick={() => resetPassword(r)}>
+              重置密码
+            </button>
+          </>
         ),
     },
   ];
@@ -113,7 +138,7 @@ export function UsersPage({ meta }: { meta: Meta }) {
           )}
           <input
             type="password"
-            placeholder="初始密码（≥10位，含字母和数字）"
+            placeholder="初始密码（≥12位，大小写字母、数字、符号至少三类）"
             value={form.password}
             onChange={(e) => setForm({ ...form, password: e.target.value })}
           />
