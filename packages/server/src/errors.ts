@@ -2,6 +2,7 @@
  * Error replies (错误应答): every problem with a request is a 4xx with a Chinese message; only a fault
  * of the server itself is a 500, and then the client sees no internals.
  */
+import { isDatabaseUnavailable } from "@yibao/store";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 /** The body of every error reply. */
@@ -89,6 +90,10 @@ export function errorReply(err: FastifyError | HttpError | Error): ErrorBody {
   }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { statusCode: fe.statusCode, code: fe.code ?? "BAD_REQUEST", message: "请求无效" };
+  }
+  if (isDatabaseUnavailable(err)) {
+    // The database restarts or fails over: the client may retry; connections come back by themselves.
+    return { statusCode: 503, code: "STORE_UNAVAILABLE", message: "数据库暂不可用，请稍后重试" };
   }
   return { statusCode: 500, code: "INTERNAL_ERROR", message: "服务器内部错误，请稍后重试" };
 }

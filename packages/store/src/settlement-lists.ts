@@ -16,6 +16,7 @@
  */
 import { createHash } from "node:crypto";
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
+import { isDatabaseUnavailable } from "./open.js";
 import type {
   FindingSeverity,
   SettlementListColumns,
@@ -139,6 +140,16 @@ function isRetryable(e: unknown): boolean {
   return code === "40P01" || code === "40001";
 }
 
+/** Pause before the next attempt: short for a lock conflict, growing for a lost connection. */
+function retryDelay(e: unknown, attempt: number): number | null {
+  if (isRetryable(e)) return 5 * attempt + Math.random() * 10;
+  // A connection lost mid-transaction (backend terminated, restart, failover) rolled the transaction
+  // back, unless it was lost while COMMIT was on its way: then the retry stores the same upload once
+  // more as a new version, with the first in history; nothing is lost either way.
+  if (isDatabaseUnavailable(e)) return 150 * attempt + Math.random() * 50;
+  return null;
+}
+
 /**
  * Saves a batch of uploads in one transaction and returns one outcome per upload, in order. A setl_id
  * that occurs several times in the batch is applied in batch order (the last upload wins, the earlier
@@ -153,8 +164,9 @@ export async function saveSettlementLists(
     try {
       return await db.transaction().execute((trx) => saveInTransaction(trx, uploads));
     } catch (e) {
-      if (attempt >= MAX_ATTEMPTS || !isRetryable(e)) throw e;
-      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
+      const delay = attempt >= MAX_ATTEMPTS ? null : retryDelay(e, attempt);
+      if (delay === null) throw e;
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
 }
