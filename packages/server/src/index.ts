@@ -7,6 +7,7 @@ export * from "./errors.js";
 export * from "./intake.js";
 export * from "./route-access.js";
 export * from "./route-list.js";
+export * from "./safety-net.js";
 export * from "./sample-lists.js";
 export * from "./settlement-checks.js";
 export * from "./start.js";

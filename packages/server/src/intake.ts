@@ -62,6 +62,8 @@ export interface PreparedList {
   /** What to store; null when the list cannot be identified (no setl_id or institution code). */
   readonly upload: SettlementListUpload | null;
   readonly envelopeInvalid: boolean;
+  /** Why the list is not stored, when `upload` is null for another reason than a missing id. */
+  readonly unstoredReason?: string;
 }
 
 export type PrepareList = (envelope: unknown, receivedAt: Date) => PreparedList;
@@ -172,6 +174,29 @@ function describe(outcome: SaveOutcome): string {
   }
 }
 
+/** The preparer is pure and should never throw; if it does, that list alone is reported, not the batch. */
+function prepareSafely(
+  prepare: PrepareList,
+  envelope: unknown,
+  index: number,
+  receivedAt: Date,
+  log: FastifyBaseLogger,
+): PreparedList {
+  try {
+    return prepare(envelope, receivedAt);
+  } catch (err) {
+    log.error({ err, index }, "清单校验出错");
+    return {
+      setlId: null,
+      findings: [],
+      group: null,
+      upload: null,
+      envelopeInvalid: false,
+      unstoredReason: "清单校验出错（服务器内部错误），未保存，请联系管理员",
+    };
+  }
+}
+
 /** Prepares and stores a batch of envelopes; one result per envelope, in order. */
 export async function ingestLists(
   ctx: {
@@ -182,8 +207,17 @@ export async function ingestLists(
   receivedAt: Date,
   log: FastifyBaseLogger,
 ): Promise<ListResult[]> {
-  const prepared = envelopes.map((e) => ctx.prepareList(e, receivedAt));
-  const saves = prepared.map((p) => (p.upload ? ctx.store.submitSettlementList(p.upload) : null));
+  const prepared = envelopes.map((e, i) => prepareSafely(ctx.prepareList, e, i, receivedAt, log));
+  // Every save gets its handlers at once: awaiting them one by one would leave a later save that fails
+  // first without a handler (an unhandled rejection, which ends a Node process).
+  const saves = prepared.map((p) =>
+    p.upload
+      ? ctx.store.submitSettlementList(p.upload).then(
+          (outcome) => ({ outcome }) as const,
+          (error: unknown) => ({ error }) as const,
+        )
+      : null,
+  );
   const results: ListResult[] = [];
   for (let i = 0; i < prepared.length; i++) {
     const p = prepared[i] as PreparedList;
@@ -196,13 +230,16 @@ export async function ingestLists(
         stored: false,
         outcome: null,
         version: null,
-        message: p.envelopeInvalid ? "报文结构不正确，未处理" : "缺少结算ID或定点医药机构编号，无法保存",
+        message: p.envelopeInvalid
+          ? "报文结构不正确，未处理"
+          : (p.unstoredReason ?? "缺少结算ID或定点医药机构编号，无法保存"),
         ...(p.envelopeInvalid ? { envelopeInvalid: true as const } : {}),
       });
       continue;
     }
-    try {
-      const o = await save;
+    const settled = await save;
+    if ("outcome" in settled) {
+      const o = settled.outcome;
       results.push({
         ...base,
         accepted: o.outcome !== "refused_kept" && o.status === "accepted",
@@ -211,7 +248,8 @@ export async function ingestLists(
         version: o.version,
         message: describe(o),
       });
-    } catch (err) {
+    } else {
+      const err = settled.error;
       log.error({ err, setlId: p.setlId }, "清单保存失败");
       results.push({
         ...base,
