@@ -4,7 +4,9 @@
  */
 export * from "./app.js";
 export * from "./errors.js";
+export * from "./input-guard.js";
 export * from "./intake.js";
+export * from "./query-schemas.js";
 export * from "./route-access.js";
 export * from "./route-list.js";
 export * from "./safety-net.js";

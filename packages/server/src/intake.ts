@@ -6,6 +6,7 @@
 import { type DrgScheme, type GroupResult, groupRecord, UNGROUPED_DRG } from "@yibao/grouper";
 import type { SettlementList } from "@yibao/settlement/model";
 import type { QcFinding } from "@yibao/settlement/rules";
+import { hasUnstorableText } from "@yibao/settlement/text";
 import {
   patientKey,
   type SaveOutcome,
@@ -140,8 +141,12 @@ export function createListPreparer(scheme: DrgScheme): PrepareList {
         adrg: null,
       };
     }
+    // A setl_id or institution code that cannot be stored as it is cannot key a list (QC-FMT-008 names it).
+    const unstorableKey =
+      (setlId != null && hasUnstorableText(setlId)) ||
+      (list?.info.fixmedinsCode != null && hasUnstorableText(list.info.fixmedinsCode));
     const upload: SettlementListUpload | null =
-      list && group && setlId && list.info.fixmedinsCode
+      !unstorableKey && list && group && setlId && list.info.fixmedinsCode
         ? {
             list: summaryColumns(list, envelope, scheme, group),
             findings: findings.map((f) => ({
@@ -153,7 +158,19 @@ export function createListPreparer(scheme: DrgScheme): PrepareList {
             receivedAt,
           }
         : null;
-    return { setlId: setlId ?? null, findings, group, upload, envelopeInvalid: checked.envelopeInvalid };
+    return {
+      setlId: setlId ?? null,
+      findings,
+      group,
+      upload,
+      envelopeInvalid: checked.envelopeInvalid,
+      ...(unstorableKey
+        ? {
+            unstoredReason:
+              "结算ID或定点医药机构编号含无法保存的字符（U+0000 空字符或不成对的代理项），不予接收，未保存",
+          }
+        : {}),
+    };
   };
 }
 

@@ -26,4 +26,5 @@ export * from "./money.js";
 export * from "./parse.js";
 export * from "./rules.js";
 export * from "./serialize.js";
+export * from "./text.js";
 export type * from "./wire.js";
