@@ -7,6 +7,7 @@ import { type DrgScheme, type GroupResult, groupRecord, UNGROUPED_DRG } from "@y
 import type { SettlementList } from "@yibao/settlement/model";
 import type { QcFinding } from "@yibao/settlement/rules";
 import { hasUnstorableText } from "@yibao/settlement/text";
+import { codeTypeProblems } from "@yibao/settlement/wire-types";
 import {
   patientKey,
   type SaveOutcome,
@@ -14,6 +15,7 @@ import {
   type SettlementListUpload,
 } from "@yibao/store";
 import type { FastifyBaseLogger } from "fastify";
+import { HttpError } from "./errors.js";
 import { checkEnvelope } from "./settlement-checks.js";
 
 /** 分组结果 as the API reports it. */
@@ -41,7 +43,10 @@ export interface ListResult {
   readonly accepted: boolean;
   /** True when the upload was written (as the current version, or as a refused upload). */
   readonly stored: boolean;
-  /** What the store did: inserted, replaced (old version kept in history), refused_kept. */
+  /**
+   * What the store did: inserted, replaced (old version kept in history), refused_kept, or
+   * refused_foreign (the setl_id belongs to another institution; nothing stored).
+   */
   readonly outcome: SaveOutcome["outcome"] | null;
   /** The version in force for this setl_id after the upload. */
   readonly version: number | null;
@@ -188,6 +193,8 @@ function describe(outcome: SaveOutcome): string {
         : `质控未通过，不予接收（替换原未通过的清单，现为第 ${outcome.version} 版）`;
     case "refused_kept":
       return `质控未通过，不予接收；已接收的第 ${outcome.version} 版保持有效`;
+    case "refused_foreign":
+      return "该结算ID已属于其他定点医药机构，本机构不能上传或替换，不予接收";
   }
 }
 
@@ -257,12 +264,13 @@ export async function ingestLists(
     const settled = await save;
     if ("outcome" in settled) {
       const o = settled.outcome;
+      const foreign = o.outcome === "refused_foreign";
       results.push({
         ...base,
-        accepted: o.outcome !== "refused_kept" && o.status === "accepted",
-        stored: true,
+        accepted: !foreign && o.outcome !== "refused_kept" && o.status === "accepted",
+        stored: !foreign,
         outcome: o.outcome,
-        version: o.version,
+        version: foreign ? null : o.version,
         message: describe(o),
       });
     } else {
@@ -280,4 +288,36 @@ export async function ingestLists(
     }
   }
   return results;
+}
+
+/** Most code-type problems listed in one 400. */
+const MAX_LISTED = 20;
+
+/**
+ * The 400 for an upload whose `setl_id`, `infno` or any code is not a JSON string (`codeTypeProblems`),
+ * naming each list by its position (下标, from 0) and the field; null when every code is a string.
+ * Checked before anything is stored, for the whole request: such an upload is malformed, not a list
+ * that QC can refuse.
+ */
+export function codeTypeError(body: unknown): HttpError | null {
+  const envelopes = Array.isArray(body) ? body : [body];
+  const details: { field: string; message: string }[] = [];
+  envelopes.forEach((e, i) => {
+    for (const p of codeTypeProblems(e)) {
+      const where = Array.isArray(body) ? `第 ${i + 1} 份清单（下标 ${i}）` : "清单";
+      details.push({
+        field: Array.isArray(body) ? `[${i}].${p.field}` : p.field,
+        message: `${where}${p.message}`,
+      });
+    }
+  });
+  if (details.length === 0) return null;
+  const shown = details.slice(0, MAX_LISTED).map((d) => d.message);
+  const more = details.length > MAX_LISTED ? `；另有 ${details.length - MAX_LISTED} 处` : "";
+  return new HttpError(
+    400,
+    "INVALID_CODE_TYPE",
+    `编码字段应为字符串（JSON 文本），不接受数值或其他类型：${shown.join("；")}${more}`,
+    details,
+  );
 }

@@ -28,3 +28,4 @@ export * from "./rules.js";
 export * from "./serialize.js";
 export * from "./text.js";
 export type * from "./wire.js";
+export * from "./wire-types.js";

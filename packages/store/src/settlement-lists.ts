@@ -59,12 +59,15 @@ export interface SettlementListUpload {
  * - `replaced`: a new version replaced the current one, which moved to history;
  * - `refused_kept`: refused by QC while an accepted version exists; that version stays in force and
  *   the attempt is recorded as a refused upload.
+ * - `refused_foreign`: the setl_id belongs to another institution (its stored list has another
+ *   `hospital_code`); nothing is written, and nothing of it shows in that institution's list, history
+ *   or refused uploads. Decided inside the writing transaction, under the setl_id's lock.
  */
 export interface SaveOutcome {
   readonly setlId: string;
-  readonly outcome: "inserted" | "replaced" | "refused_kept";
+  readonly outcome: "inserted" | "replaced" | "refused_kept" | "refused_foreign";
   readonly status: SettlementListStatus;
-  /** The version now in force for this setl_id. */
+  /** The version now in force for this setl_id; 0 for `refused_foreign` (the owner's is not told). */
   readonly version: number;
 }
 
@@ -448,7 +451,9 @@ async function saveRound(
       ? "refused"
       : "accepted";
     const cur = current.get(u.list.setl_id);
-    if (!cur) {
+    if (cur && cur.hospital_code !== u.list.hospital_code) {
+      outcomes[i] = { setlId: u.list.setl_id, outcome: "refused_foreign", status: "refused", version: 0 };
+    } else if (!cur) {
       writes.push({ index: i, version: 1, status });
       outcomes[i] = { setlId: u.list.setl_id, outcome: "inserted", status, version: 1 };
     } else if (status === "accepted" || cur.status === "refused") {
@@ -519,17 +524,26 @@ async function saveRound(
         version: w.version,
       };
     });
-    await trx
+    // The owner check above runs under the setl_id's lock; the WHERE repeats it in the statement that
+    // writes, so that no path can replace another institution's list.
+    const written = await trx
       .insertInto("settlement_list")
       .values(rows)
       .onConflict((oc) =>
-        oc.column("setl_id").doUpdateSet((eb) => {
-          const set: Record<string, unknown> = {};
-          for (const c of ALL_COLUMNS) if (c !== "setl_id") set[c] = eb.ref(`excluded.${c}`);
-          return set as never;
-        }),
+        oc
+          .column("setl_id")
+          .doUpdateSet((eb) => {
+            const set: Record<string, unknown> = {};
+            for (const c of ALL_COLUMNS) if (c !== "setl_id") set[c] = eb.ref(`excluded.${c}`);
+            return set as never;
+          })
+          .where(sql<boolean>`settlement_list.hospital_code = excluded.hospital_code`),
       )
+      .returning("setl_id")
       .execute();
+    if (written.length !== rows.length) {
+      throw new Error(`结算清单写入时发现 ${rows.length - written.length} 份的结算ID已属于其他机构`);
+    }
   }
   const findingRows = writes.flatMap((w) => {
     const u = uploads[w.index]!;

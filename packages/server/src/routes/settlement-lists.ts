@@ -7,7 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { HttpError } from "../errors.js";
-import { ingestLists } from "../intake.js";
+import { codeTypeError, ingestLists } from "../intake.js";
 import { PERIOD_PATTERN, periodRange } from "./query.js";
 
 const DIGITS = "^[0-9]{1,9}$";
@@ -47,6 +47,8 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post("/", { schema: { body: UploadBody } }, async (request, reply) => {
     const body = request.body as unknown;
+    const typeError = codeTypeError(body);
+    if (typeError) throw typeError;
     const receivedAt = new Date();
     if (Array.isArray(body)) {
       const results = await ingestLists(app.yibao, body, receivedAt, request.log);
