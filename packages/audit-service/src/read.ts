@@ -6,8 +6,10 @@
  * (`listFromProjection`), without the message parser. A list that cannot be converted is reported
  * with its 结算ID and the batch goes on.
  */
+
 import { type AuditStay, auditStayFromList } from "@yibao/audit";
 import type { DrgScheme } from "@yibao/grouper";
+import { PERIOD_PATTERN } from "@yibao/server/query-schemas";
 import { parseSettlementMessage } from "@yibao/settlement";
 import type { Store } from "@yibao/store";
 import { type Kysely, type RawBuilder, sql } from "kysely";
@@ -20,18 +22,19 @@ export function dbOf(store: Store): AnyKysely {
   return store.db as unknown as AnyKysely;
 }
 
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+const PERIOD = new RegExp(PERIOD_PATTERN);
 
 /** Checks a `yyyy-MM` period; throws a Chinese error naming the field. */
 export function checkPeriod(p: string, field = "period"): string {
-  if (!PERIOD.test(p)) throw new RangeError(`${field}：结算期号须为 yyyy-MM 格式（收到「${p}」）`);
+  if (!PERIOD.test(p))
+    throw new RangeError(`${field}：结算期号须为 yyyy-MM 格式、年份 1900–2199（收到「${p}」）`);
   return p;
 }
 
 /** Parses `yyyy-MM`, `yyyy-MM..yyyy-MM` or `yyyy` (a whole year). */
 export function parsePeriods(s: string): { from: string; to: string } {
   const t = s.trim();
-  if (/^\d{4}$/.test(t)) return { from: `${t}-01`, to: `${t}-12` };
+  if (/^\d{4}$/.test(t)) return { from: checkPeriod(`${t}-01`), to: `${t}-12` };
   const [a, b] = t.split("..");
   const from = checkPeriod((a ?? "").trim());
   const to = b === undefined ? from : checkPeriod(b.trim());

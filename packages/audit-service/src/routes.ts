@@ -10,6 +10,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { CASE_STATE_NAMES, type Role, VIOLATION_TYPE_NAMES, WorkflowError } from "@yibao/audit";
 import { CATEGORY_NAMES } from "@yibao/payment";
 import { HttpError, PLATFORM_ROLES, routeAccess, type ServerPlugin } from "@yibao/server";
+import { DATE_PATTERN, OffsetParam, PERIOD_PATTERN } from "@yibao/server/query-schemas";
 import type { FastifyRequest } from "fastify";
 import { sql } from "kysely";
 import { Type } from "typebox";
@@ -20,7 +21,7 @@ import { readFindings, readProfile } from "./queries.js";
 import { dbOf, parsePeriods } from "./read.js";
 import { actOnFinding, type CaseActor, deductFinding, getCase } from "./workflow.js";
 
-const PERIOD = "^\\d{4}-(0[1-9]|1[0-2])$";
+const PERIOD = PERIOD_PATTERN;
 const ROLES = PLATFORM_ROLES;
 
 /** The acting user of a request: the principal the access layer authenticated, or null. */
@@ -146,7 +147,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
               ),
               outcome: Type.Optional(Type.Union([Type.Literal("明确违规"), Type.Literal("可疑")])),
               limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-              offset: Type.Optional(Type.Integer({ minimum: 0 })),
+              offset: Type.Optional(OffsetParam()),
             },
             { additionalProperties: false },
           ),
@@ -302,7 +303,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
         config: routeAccess([...ROLES], "none"),
         schema: {
           querystring: Type.Object(
-            { date: Type.Optional(Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" })) },
+            { date: Type.Optional(Type.String({ pattern: DATE_PATTERN })) },
             { additionalProperties: false },
           ),
         },
@@ -342,7 +343,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
                     code: Type.String(),
                     name: Type.String(),
                     category: Type.String(),
-                    date: Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" }),
+                    date: Type.String({ pattern: DATE_PATTERN }),
                     quantity: Type.Number({ minimum: 0 }),
                     unitPrice: Type.Integer({ minimum: 0 }),
                     amount: Type.Integer({ minimum: 0 }),

@@ -201,7 +201,7 @@ export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
       let outcome: ImportRow["outcome"];
       if (!o) outcome = "invalid";
       else if (o.outcome === "refused_kept") outcome = "refused_kept";
-      else if (o.status !== "accepted") outcome = "refused";
+      else if (o.status !== "accepted" || o.outcome === "refused_foreign") outcome = "refused";
       else outcome = o.outcome;
       if (outcome === "inserted") counts.inserted++;
       else if (outcome === "replaced") counts.replaced++;

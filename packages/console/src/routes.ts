@@ -15,6 +15,7 @@ import {
   resetPassword,
   routeAccess,
 } from "@yibao/server";
+import { PERIOD_PATTERN } from "@yibao/server/query-schemas";
 import { countSettlementLists, type StoreDatabase } from "@yibao/store";
 import ExcelJS from "exceljs";
 import { type Kysely, sql } from "kysely";
@@ -23,7 +24,7 @@ import { type CubeRefresher, cubeState } from "./cube.js";
 import { type Dimension, queryIndicators } from "./indicator-sql.js";
 import { type ConsoleDb, ROLE_NAMES, ROLES, type Role } from "./schema.js";
 
-const PERIOD = "^[0-9]{4}-(0[1-9]|1[0-2])$";
+const PERIOD = PERIOD_PATTERN;
 /** Lists filtered by department, rule or text are counted up to this many. */
 export const LIST_COUNT_CAP = 10_000;
 const ALL: readonly Role[] = ROLES;

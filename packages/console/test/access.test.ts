@@ -185,10 +185,12 @@ describe("hospital scoping on every endpoint", () => {
     expect(after?.list.version).toBe(before?.list.version);
     expect(after?.list.hospital_code).toBe(OTHER);
     expect(after?.refusedUploads).toHaveLength(before?.refusedUploads.length ?? -1);
-    // A list with another hospital's version in its history stays hidden from the hospital.
+    // Not even the bureau can move a setl_id to another institution (the store refuses it inside the
+    // writing transaction, whoever uploads); the list stays the other hospital's, hidden from this one.
     const bureauUpload = sampleList(902, 1) as { input: { setlinfo: { setl_id: string } } };
     const own = sampleList(902, 0) as { input: { setlinfo: { setl_id: string } } };
     own.input.setlinfo.setl_id = bureauUpload.input.setlinfo.setl_id;
+    const outcomes: unknown[] = [];
     for (const payload of [[bureauUpload], [own]]) {
       const r = await s.app.inject({
         method: "POST",
@@ -197,10 +199,12 @@ describe("hospital scoping on every endpoint", () => {
         payload,
       });
       expect(r.statusCode, r.body).toBe(200);
+      outcomes.push(r.json().results[0].outcome);
     }
+    expect(outcomes).toEqual(["inserted", "refused_foreign"]);
     const moved = await s.store.getSettlementList(own.input.setlinfo.setl_id);
-    expect(moved?.list.hospital_code).toBe(OWN);
-    expect(moved?.history.map((h) => h.hospital_code)).toEqual([OTHER]);
+    expect(moved?.list.hospital_code).toBe(OTHER);
+    expect(moved?.history).toEqual([]);
     for (const url of [
       `/api/v1/settlement-lists/${own.input.setlinfo.setl_id}`,
       `/api/v1/console/lists/${own.input.setlinfo.setl_id}`,

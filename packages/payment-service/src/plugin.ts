@@ -5,6 +5,7 @@
  */
 import { formatSeed002Report, PolicyDataError, SettlementError } from "@yibao/payment";
 import { HttpError, PLATFORM_ROLES, type PlatformRole, routeAccess, type ServerPlugin } from "@yibao/server";
+import { DATE_PATTERN, PERIOD_PATTERN, YearParam } from "@yibao/server/query-schemas";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { type Static, Type } from "typebox";
 import { calibrate } from "./calibrate.js";
@@ -30,7 +31,7 @@ import { allMatch, runSeed002Dir } from "./seed002.js";
 import { settlePeriod } from "./settle-period.js";
 import { clearingStatement, render } from "./statements.js";
 
-const PERIOD = "^\\d{4}-(0[1-9]|1[0-2])$";
+const PERIOD = PERIOD_PATTERN;
 const YUAN = "^\\d{1,13}(\\.\\d{1,2})?$";
 const Id = Type.String({ minLength: 1, maxLength: 100 });
 
@@ -55,8 +56,8 @@ const CalibrateBody = Type.Object(
     periodTo: Type.String({ pattern: PERIOD }),
     id: Id,
     version: Id,
-    effectiveFrom: Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" }),
-    effectiveTo: Type.Optional(Type.Union([Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" }), Type.Null()])),
+    effectiveFrom: Type.String({ pattern: DATE_PATTERN }),
+    effectiveTo: Type.Optional(Type.Union([Type.String({ pattern: DATE_PATTERN }), Type.Null()])),
     trim: Type.Optional(
       Type.Union([
         Type.Object({ kind: Type.Literal("none") }, { additionalProperties: false }),
@@ -117,10 +118,10 @@ const HospitalQuery = Type.Object(
   { hospital: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })) },
   { additionalProperties: false },
 );
-const YearParams = Type.Object({ year: Type.Integer({ minimum: 1900, maximum: 9999 }) });
+const YearParams = Type.Object({ year: YearParam() });
 const ClearingBody = Type.Object(
   {
-    year: Type.Integer({ minimum: 1900, maximum: 9999 }),
+    year: YearParam(),
     budget: Type.String({ pattern: YUAN }),
     policy: Type.Optional(
       Type.Object({ id: Id, version: Type.Optional(Id) }, { additionalProperties: false }),
@@ -149,7 +150,7 @@ const DeductionBody = Type.Object(
       Type.Object(
         {
           hospital: Type.String({ minLength: 1, maxLength: 30 }),
-          year: Type.Integer({ minimum: 1900, maximum: 9999 }),
+          year: YearParam(),
           amount: Type.String({ pattern: YUAN }),
           reason: Type.String({ minLength: 1, maxLength: 500 }),
           findingId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),

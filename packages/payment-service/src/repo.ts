@@ -11,6 +11,7 @@ import {
   parseDrgWeightTable,
   parsePaymentPolicy,
 } from "@yibao/payment";
+import { PERIOD_PATTERN } from "@yibao/server/query-schemas";
 import type { Store } from "@yibao/store";
 import { type Kysely, sql } from "kysely";
 
@@ -405,10 +406,12 @@ export async function recordAuditDeductions(
   });
 }
 
-/** Formats a yyyy-MM period check; throws PaymentInputError. */
+const PERIOD = new RegExp(PERIOD_PATTERN);
+
+/** Formats a yyyy-MM period check (years 1900–2199); throws PaymentInputError. */
 export function checkPeriod(p: string, field: string): string {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(p))
-    throw new PaymentInputError(`${field}：结算期号须为 yyyy-MM 格式（收到「${p}」）`);
+  if (!PERIOD.test(p))
+    throw new PaymentInputError(`${field}：结算期号须为 yyyy-MM 格式、年份 1900–2199（收到「${p}」）`);
   return p;
 }
 

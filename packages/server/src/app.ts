@@ -12,18 +12,20 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyPluginAsync,
+  type FastifyReply,
   type FastifyServerOptions,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from "fastify";
-import { installErrorHandlers } from "./errors.js";
+import { type ErrorBody, installErrorHandlers } from "./errors.js";
 import { type Authenticator, installAccessControl } from "./identity/access.js";
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from "./identity/accounts.js";
 import { apiKeyRoutes } from "./identity/api-key-routes.js";
 import { type ApiKeyConfig, createApiKeys } from "./identity/api-keys.js";
 import { authRoutes } from "./identity/auth-routes.js";
 import { identityDb } from "./identity/tables.js";
+import { installInputGuard } from "./input-guard.js";
 import { createListPreparer, type PrepareList } from "./intake.js";
 import { healthRoutes } from "./routes/health.js";
 import { qcRoutes } from "./routes/qc.js";
@@ -136,9 +138,23 @@ export async function buildServer(options: BuildServerOptions): Promise<YibaoApp
     return503OnClosing: true,
     keepAliveTimeout: 65_000,
     trustProxy: trustProxyOption(options.trustProxy ?? process.env.YIBAO_TRUST_PROXY),
+    // A path that is not valid percent-encoded UTF-8 (e.g. `%ED%A0%80`, a lone surrogate) never reaches
+    // the router's default English answer.
+    frameworkErrors: (err, _request, reply) => {
+      const body: ErrorBody =
+        err.code === "FST_ERR_BAD_URL"
+          ? {
+              statusCode: 400,
+              code: "INVALID_URL",
+              message: "请求路径不是合法的 URL 编码（含无法解码为 UTF-8 的 %xx 序列）",
+            }
+          : { statusCode: 400, code: "BAD_REQUEST", message: "请求无效" };
+      return (reply as FastifyReply).status(400).send(body);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   installErrorHandlers(app);
+  installInputGuard(app);
   const sessionPolicy = { ...DEFAULT_SESSION_POLICY, ...options.sessionPolicy };
   app.decorate("yibao", {
     store: options.store,

@@ -2,6 +2,7 @@
  * Error replies (错误应答): every problem with a request is a 4xx with a Chinese message; only a fault
  * of the server itself is a 500, and then the client sees no internals.
  */
+import { isDatabaseUnavailable } from "@yibao/store";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 /** The body of every error reply. */
@@ -44,6 +45,47 @@ const FASTIFY_CODES: Readonly<Record<string, { code: string; message: string }>>
   FST_ERR_CTP_INVALID_CONTENT_TYPE: { code: "INVALID_CONTENT_TYPE", message: "Content-Type 不合法" },
 };
 
+/** A schema error in Chinese: what the value should be. */
+function ruleText(v: { keyword?: string; message?: string; params?: unknown }): string {
+  const p = (v.params ?? {}) as Record<string, unknown>;
+  switch (v.keyword) {
+    case "pattern":
+    case "format":
+      return "格式不正确";
+    case "maxLength":
+      return `长度不能超过 ${p.limit} 个字符`;
+    case "minLength":
+      return `长度不能少于 ${p.limit} 个字符`;
+    case "maximum":
+      return `不能大于 ${p.limit}`;
+    case "exclusiveMaximum":
+      return `应小于 ${p.limit}`;
+    case "minimum":
+      return `不能小于 ${p.limit}`;
+    case "exclusiveMinimum":
+      return `应大于 ${p.limit}`;
+    case "maxItems":
+      return `最多 ${p.limit} 项`;
+    case "minItems":
+      return `至少 ${p.limit} 项`;
+    case "type":
+      return "类型不正确";
+    case "const":
+    case "enum":
+    case "anyOf":
+    case "oneOf":
+      return "取值不在允许范围内";
+    case "additionalProperties":
+      return Array.isArray(p.additionalProperties)
+        ? `不允许的参数：${p.additionalProperties.join("、")}`
+        : "含不允许的参数";
+    case "boolean":
+      return "不允许的参数";
+    default:
+      return v.message ?? v.keyword ?? "不符合要求";
+  }
+}
+
 function validationDetails(err: FastifyError): { field: string; message: string }[] {
   const context = err.validationContext ?? "body";
   const where =
@@ -53,7 +95,7 @@ function validationDetails(err: FastifyError): { field: string; message: string 
     const params = v.params as Record<string, unknown> | undefined;
     const missing = typeof params?.missingProperty === "string" ? params.missingProperty : undefined;
     const field = [where, path, missing].filter(Boolean).join(".");
-    const message = missing ? "缺少必填项" : `不符合要求（${v.message ?? v.keyword}）`;
+    const message = missing ? "缺少必填项" : `不符合要求（${ruleText(v)}）`;
     return { field, message };
   });
 }
@@ -89,6 +131,10 @@ export function errorReply(err: FastifyError | HttpError | Error): ErrorBody {
   }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { statusCode: fe.statusCode, code: fe.code ?? "BAD_REQUEST", message: "请求无效" };
+  }
+  if (isDatabaseUnavailable(err)) {
+    // The database restarts or fails over: the client may retry; connections come back by themselves.
+    return { statusCode: 503, code: "STORE_UNAVAILABLE", message: "数据库暂不可用，请稍后重试" };
   }
   return { statusCode: 500, code: "INTERNAL_ERROR", message: "服务器内部错误，请稍后重试" };
 }

@@ -6,6 +6,8 @@
 import { type DrgScheme, type GroupResult, groupRecord, UNGROUPED_DRG } from "@yibao/grouper";
 import type { SettlementList } from "@yibao/settlement/model";
 import type { QcFinding } from "@yibao/settlement/rules";
+import { hasUnstorableText } from "@yibao/settlement/text";
+import { codeTypeProblems } from "@yibao/settlement/wire-types";
 import {
   patientKey,
   type SaveOutcome,
@@ -13,6 +15,7 @@ import {
   type SettlementListUpload,
 } from "@yibao/store";
 import type { FastifyBaseLogger } from "fastify";
+import { HttpError } from "./errors.js";
 import { checkEnvelope } from "./settlement-checks.js";
 
 /** 分组结果 as the API reports it. */
@@ -40,7 +43,10 @@ export interface ListResult {
   readonly accepted: boolean;
   /** True when the upload was written (as the current version, or as a refused upload). */
   readonly stored: boolean;
-  /** What the store did: inserted, replaced (old version kept in history), refused_kept. */
+  /**
+   * What the store did: inserted, replaced (old version kept in history), refused_kept, or
+   * refused_foreign (the setl_id belongs to another institution; nothing stored).
+   */
   readonly outcome: SaveOutcome["outcome"] | null;
   /** The version in force for this setl_id after the upload. */
   readonly version: number | null;
@@ -62,6 +68,8 @@ export interface PreparedList {
   /** What to store; null when the list cannot be identified (no setl_id or institution code). */
   readonly upload: SettlementListUpload | null;
   readonly envelopeInvalid: boolean;
+  /** Why the list is not stored, when `upload` is null for another reason than a missing id. */
+  readonly unstoredReason?: string;
 }
 
 export type PrepareList = (envelope: unknown, receivedAt: Date) => PreparedList;
@@ -138,8 +146,12 @@ export function createListPreparer(scheme: DrgScheme): PrepareList {
         adrg: null,
       };
     }
+    // A setl_id or institution code that cannot be stored as it is cannot key a list (QC-FMT-008 names it).
+    const unstorableKey =
+      (setlId != null && hasUnstorableText(setlId)) ||
+      (list?.info.fixmedinsCode != null && hasUnstorableText(list.info.fixmedinsCode));
     const upload: SettlementListUpload | null =
-      list && group && setlId && list.info.fixmedinsCode
+      !unstorableKey && list && group && setlId && list.info.fixmedinsCode
         ? {
             list: summaryColumns(list, envelope, scheme, group),
             findings: findings.map((f) => ({
@@ -151,7 +163,19 @@ export function createListPreparer(scheme: DrgScheme): PrepareList {
             receivedAt,
           }
         : null;
-    return { setlId: setlId ?? null, findings, group, upload, envelopeInvalid: checked.envelopeInvalid };
+    return {
+      setlId: setlId ?? null,
+      findings,
+      group,
+      upload,
+      envelopeInvalid: checked.envelopeInvalid,
+      ...(unstorableKey
+        ? {
+            unstoredReason:
+              "结算ID或定点医药机构编号含无法保存的字符（U+0000 空字符或不成对的代理项），不予接收，未保存",
+          }
+        : {}),
+    };
   };
 }
 
@@ -169,6 +193,31 @@ function describe(outcome: SaveOutcome): string {
         : `质控未通过，不予接收（替换原未通过的清单，现为第 ${outcome.version} 版）`;
     case "refused_kept":
       return `质控未通过，不予接收；已接收的第 ${outcome.version} 版保持有效`;
+    case "refused_foreign":
+      return "该结算ID已属于其他定点医药机构，本机构不能上传或替换，不予接收";
+  }
+}
+
+/** The preparer is pure and should never throw; if it does, that list alone is reported, not the batch. */
+function prepareSafely(
+  prepare: PrepareList,
+  envelope: unknown,
+  index: number,
+  receivedAt: Date,
+  log: FastifyBaseLogger,
+): PreparedList {
+  try {
+    return prepare(envelope, receivedAt);
+  } catch (err) {
+    log.error({ err, index }, "清单校验出错");
+    return {
+      setlId: null,
+      findings: [],
+      group: null,
+      upload: null,
+      envelopeInvalid: false,
+      unstoredReason: "清单校验出错（服务器内部错误），未保存，请联系管理员",
+    };
   }
 }
 
@@ -182,8 +231,17 @@ export async function ingestLists(
   receivedAt: Date,
   log: FastifyBaseLogger,
 ): Promise<ListResult[]> {
-  const prepared = envelopes.map((e) => ctx.prepareList(e, receivedAt));
-  const saves = prepared.map((p) => (p.upload ? ctx.store.submitSettlementList(p.upload) : null));
+  const prepared = envelopes.map((e, i) => prepareSafely(ctx.prepareList, e, i, receivedAt, log));
+  // Every save gets its handlers at once: awaiting them one by one would leave a later save that fails
+  // first without a handler (an unhandled rejection, which ends a Node process).
+  const saves = prepared.map((p) =>
+    p.upload
+      ? ctx.store.submitSettlementList(p.upload).then(
+          (outcome) => ({ outcome }) as const,
+          (error: unknown) => ({ error }) as const,
+        )
+      : null,
+  );
   const results: ListResult[] = [];
   for (let i = 0; i < prepared.length; i++) {
     const p = prepared[i] as PreparedList;
@@ -196,22 +254,27 @@ export async function ingestLists(
         stored: false,
         outcome: null,
         version: null,
-        message: p.envelopeInvalid ? "报文结构不正确，未处理" : "缺少结算ID或定点医药机构编号，无法保存",
+        message: p.envelopeInvalid
+          ? "报文结构不正确，未处理"
+          : (p.unstoredReason ?? "缺少结算ID或定点医药机构编号，无法保存"),
         ...(p.envelopeInvalid ? { envelopeInvalid: true as const } : {}),
       });
       continue;
     }
-    try {
-      const o = await save;
+    const settled = await save;
+    if ("outcome" in settled) {
+      const o = settled.outcome;
+      const foreign = o.outcome === "refused_foreign";
       results.push({
         ...base,
-        accepted: o.outcome !== "refused_kept" && o.status === "accepted",
-        stored: true,
+        accepted: !foreign && o.outcome !== "refused_kept" && o.status === "accepted",
+        stored: !foreign,
         outcome: o.outcome,
-        version: o.version,
+        version: foreign ? null : o.version,
         message: describe(o),
       });
-    } catch (err) {
+    } else {
+      const err = settled.error;
       log.error({ err, setlId: p.setlId }, "清单保存失败");
       results.push({
         ...base,
@@ -225,4 +288,36 @@ export async function ingestLists(
     }
   }
   return results;
+}
+
+/** Most code-type problems listed in one 400. */
+const MAX_LISTED = 20;
+
+/**
+ * The 400 for an upload whose `setl_id`, `infno` or any code is not a JSON string (`codeTypeProblems`),
+ * naming each list by its position (下标, from 0) and the field; null when every code is a string.
+ * Checked before anything is stored, for the whole request: such an upload is malformed, not a list
+ * that QC can refuse.
+ */
+export function codeTypeError(body: unknown): HttpError | null {
+  const envelopes = Array.isArray(body) ? body : [body];
+  const details: { field: string; message: string }[] = [];
+  envelopes.forEach((e, i) => {
+    for (const p of codeTypeProblems(e)) {
+      const where = Array.isArray(body) ? `第 ${i + 1} 份清单（下标 ${i}）` : "清单";
+      details.push({
+        field: Array.isArray(body) ? `[${i}].${p.field}` : p.field,
+        message: `${where}${p.message}`,
+      });
+    }
+  });
+  if (details.length === 0) return null;
+  const shown = details.slice(0, MAX_LISTED).map((d) => d.message);
+  const more = details.length > MAX_LISTED ? `；另有 ${details.length - MAX_LISTED} 处` : "";
+  return new HttpError(
+    400,
+    "INVALID_CODE_TYPE",
+    `编码字段应为字符串（JSON 文本），不接受数值或其他类型：${shown.join("；")}${more}`,
+    details,
+  );
 }

@@ -6,6 +6,7 @@
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { type OpenStoreOptions, openStore, type Store } from "@yibao/store";
 import { buildServer, type ServerPlugin, type YibaoApp } from "./app.js";
+import { installProcessSafetyNet } from "./safety-net.js";
 
 export interface StartServerOptions {
   readonly port?: number;
@@ -47,6 +48,7 @@ export async function startServer(
         ? { plugins: typeof options.plugins === "function" ? options.plugins(store) : options.plugins }
         : {}),
     });
+    installProcessSafetyNet(app.log);
     await options.beforeListen?.(app);
     const url = await app.listen({ port, host });
     app.log.info(

@@ -26,4 +26,6 @@ export * from "./money.js";
 export * from "./parse.js";
 export * from "./rules.js";
 export * from "./serialize.js";
+export * from "./text.js";
 export type * from "./wire.js";
+export * from "./wire-types.js";

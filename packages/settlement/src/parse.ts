@@ -19,6 +19,7 @@ import type { Diagnosis, Procedure, SettlementInfo, SettlementList } from "./mod
 import { parseFen } from "./money.js";
 import type { QcCheckKind, QcFinding, QcMode, QcRuleSet } from "./rules.js";
 import { jsonTypeName, renderTemplate, showValue } from "./template.js";
+import { escapeUnstorableText, unstorableTextProblem } from "./text.js";
 
 export interface ParseOptions {
   /** The rule set whose structure and format rules (ids, messages, severities) apply. */
@@ -174,12 +175,94 @@ function readRecord(
   }
 }
 
+/** Amount fields whose sum over a section's rows is beyond the safe-integer range (fen). */
+function checkSums(
+  ctx: Ctx,
+  wire: string,
+  fields: readonly FieldSpec[],
+  rows: readonly Record<string, unknown>[],
+): void {
+  if (rows.length < 2) return;
+  for (const f of fields) {
+    if (f.kind !== "M") continue;
+    let total = 0;
+    for (const r of rows) {
+      const v = r[f.key];
+      if (typeof v === "number") total += v;
+    }
+    if (!Number.isSafeInteger(total)) {
+      report(ctx, "range", `${wire}[].${f.wire}`, {
+        problem: "各行合计超出 ±9007199254740991 分",
+        value: shownNumber(total / 100),
+      });
+    }
+  }
+}
+
 /** Moves the first row satisfying `isPrincipal` to the front, keeping the others in order. */
 function principalFirst<T>(rows: T[], isPrincipal: (r: T) => boolean): T[] {
   const i = rows.findIndex(isPrincipal);
   if (i <= 0) return rows;
   const p = rows[i] as T;
   return [p, ...rows.slice(0, i), ...rows.slice(i + 1)];
+}
+
+/** Deepest nesting a message may have: the interface needs 4 (message → input → section → row). */
+export const MAX_MESSAGE_DEPTH = 32;
+
+/** At most this many text, range and depth findings per message. */
+const MAX_SCAN_FINDINGS = 20;
+
+function shownNumber(v: number): string {
+  return Number.isFinite(v) ? String(v) : v > 0 ? "无穷大" : "负无穷大";
+}
+
+/**
+ * Walks the whole message, unknown fields and field names included, without recursion: text with
+ * U+0000 or an unpaired surrogate (`text`), numbers that are not finite or beyond ±(2^53 − 1)
+ * (`range`), nesting deeper than `MAX_MESSAGE_DEPTH` (`depth`). Paths are named like the fields,
+ * `setlinfo.psn_name`, `diseinfo[0].diag_name` (no `input.` prefix).
+ */
+function scanMessage(ctx: Ctx, json: Record<string, unknown>): void {
+  const stack: { v: unknown; path: string; depth: number }[] = [{ v: json, path: "", depth: 0 }];
+  let found = 0;
+  const reportOnce = (kind: QcCheckKind, field: string, vars: Record<string, string | number>) => {
+    found++;
+    report(ctx, kind, field, vars);
+  };
+  while (stack.length > 0 && found < MAX_SCAN_FINDINGS) {
+    const { v, path, depth } = stack.pop() as { v: unknown; path: string; depth: number };
+    if (typeof v === "string") {
+      const problem = unstorableTextProblem(v);
+      if (problem !== null) reportOnce("text", path, { problem, value: showValue(escapeUnstorableText(v)) });
+    } else if (typeof v === "number") {
+      if (!Number.isFinite(v) || Math.abs(v) > Number.MAX_SAFE_INTEGER) {
+        reportOnce("range", path, {
+          problem: Number.isFinite(v) ? "超出 ±9007199254740991" : "超出双精度数范围",
+          value: shownNumber(v),
+        });
+      }
+    } else if (typeof v === "object" && v !== null) {
+      if (depth >= MAX_MESSAGE_DEPTH) {
+        reportOnce("depth", path, { max: MAX_MESSAGE_DEPTH });
+        continue;
+      }
+      if (Array.isArray(v)) {
+        for (let i = v.length - 1; i >= 0; i--)
+          stack.push({ v: v[i], path: `${path}[${i}]`, depth: depth + 1 });
+      } else {
+        const keys = Object.keys(v);
+        for (let i = keys.length - 1; i >= 0; i--) {
+          const key = keys[i] as string;
+          const shownKey = key === "" ? '""' : escapeUnstorableText(key);
+          const child = path === "" || path === "input" ? shownKey : `${path}.${shownKey}`;
+          const problem = unstorableTextProblem(key);
+          if (problem !== null) reportOnce("text", child, { problem: `字段名含${problem}`, value: shownKey });
+          stack.push({ v: (v as Record<string, unknown>)[key], path: child, depth: depth + 1 });
+        }
+      }
+    }
+  }
 }
 
 /**
@@ -212,6 +295,8 @@ export function parseSettlementMessage(json: unknown, options: ParseOptions = {}
           ? String(rawId)
           : undefined,
   };
+
+  scanMessage(ctx, json);
 
   const rawInfno = own(json, "infno");
   const infnoText = typeof rawInfno === "number" ? String(rawInfno) : rawInfno;
@@ -277,6 +362,7 @@ export function parseSettlementMessage(json: unknown, options: ParseOptions = {}
       readRecord(ctx, el, s.fields, `${s.wire}[${i}].`, values);
       rows.push(build(values, i));
     }
+    checkSums(ctx, s.wire, s.fields, rows);
   }
   if (infno === null) return { findings };
 

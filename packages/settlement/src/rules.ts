@@ -63,6 +63,9 @@ export const QC_CHECK_KINDS = [
   "money",
   "date",
   "datetime",
+  "text",
+  "range",
+  "depth",
   // list phase
   "length",
   "pattern",
@@ -111,6 +114,9 @@ export const PARSE_PHASE_KINDS: ReadonlySet<QcCheckKind> = new Set<QcCheckKind>(
   "money",
   "date",
   "datetime",
+  "text",
+  "range",
+  "depth",
 ]);
 
 /** One quality-control rule (质控规则). */

@@ -52,6 +52,47 @@ const CASES: Case[] = [
     fields: ["setlinfo"],
   },
   {
+    ruleId: "QC-MSG-004",
+    name: "nesting deeper than 32 levels",
+    message: edit(v, (_m, s) => {
+      let deep: unknown = "x";
+      for (let i = 0; i < 40; i++) deep = [deep];
+      s.remark_extra = deep;
+    }),
+    fields: [`setlinfo.remark_extra${"[0]".repeat(29)}`],
+    mentions: "32",
+  },
+  {
+    ruleId: "QC-FMT-008",
+    name: "U+0000 in a name",
+    message: edit(v, (_m, s) => (s.psn_name = "张\u0000三")),
+    fields: ["setlinfo.psn_name"],
+    mentions: "U+0000",
+  },
+  {
+    ruleId: "QC-FMT-008",
+    name: "unpaired surrogates in a field name and in a diagnosis name",
+    message: edit(v, (m, s) => {
+      s["x\ud800"] = "1";
+      m.input.diseinfo[0].diag_name = "肺\udc00炎";
+    }),
+    fields: ["setlinfo.x\\ud800", "diseinfo[0].diag_name"],
+    mentions: "代理项",
+  },
+  {
+    ruleId: "QC-FMT-009",
+    name: "a number beyond the double range in an unknown field",
+    message: edit(v, (_m, s) => (s.extra_amount = Number.POSITIVE_INFINITY)),
+    fields: ["setlinfo.extra_amount"],
+    mentions: "无穷大",
+  },
+  {
+    ruleId: "QC-FMT-009",
+    name: "an integer beyond 2^53 in an unknown field",
+    message: edit(v, (_m, s) => (s.extra_count = 2 ** 60)),
+    fields: ["setlinfo.extra_count"],
+  },
+  {
     ruleId: "QC-MSG-002",
     name: "unknown transaction",
     message: edit(v, (m) => (m.infno = "4102")),

@@ -25,6 +25,14 @@ export interface StoreOptions {
   readonly migrations?: readonly NamedMigration[];
   /** PostgreSQL connection-pool size (default 10). */
   readonly poolSize?: number;
+  /** PostgreSQL `application_name` of the pool's connections (default `yibao`). */
+  readonly applicationName?: string;
+  /**
+   * Told of every connection that fails (database restarted, backend terminated, network gone). Such
+   * an error never ends the process: the dead connection is dropped and the next query opens a new
+   * one. Default: one line on stderr.
+   */
+  readonly onConnectionError?: (err: Error) => void;
 }
 
 /** Which engine a store runs on. */
@@ -58,6 +66,68 @@ function redact(url: string): string {
   }
 }
 
+function reportConnectionError(err: Error): void {
+  const code = (err as { code?: unknown }).code;
+  process.stderr.write(
+    `数据库连接中断（${typeof code === "string" ? `${code} ` : ""}${err.message}），将重新连接\n`,
+  );
+}
+
+/**
+ * Keeps connection failures from ending the process. Without a listener, `pg` turns a connection that
+ * dies while idle in the pool (pool `error`) or while checked out between two statements (client
+ * `error`) into an uncaught exception. The pool already drops such clients (an idle one at once, a
+ * checked-out one when it is released no longer queryable); the listeners only report them.
+ */
+export function guardPool(pool: InstanceType<typeof pg.Pool>, onError: (err: Error) => void): void {
+  pool.on("error", (err) => onError(err));
+  pool.on("connect", (client) => {
+    client.on("error", (err) => onError(err));
+  });
+}
+
+const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
+  // class 08: connection exception
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+  // class 57: operator intervention (admin_shutdown, crash_shutdown, cannot_connect_now)
+  "57P01",
+  "57P02",
+  "57P03",
+  // too_many_connections
+  "53300",
+  // socket errors
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|connection error and is not queryable|Client was closed and is not queryable|timeout exceeded when trying to connect|Connection ended unexpectedly/i;
+
+/**
+ * True when an error means that the database cannot be reached right now (connection refused, lost
+ * or terminated, server shutting down): a condition that passes, as opposed to an error of the query.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    if (typeof e !== "object") return false;
+    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
+    if (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)) return true;
+    e = cause;
+  }
+  return false;
+}
+
 /** Opens the database chosen by the options (and environment) and runs every pending migration. */
 export async function openDatabase(options: StoreOptions = {}, env = process.env): Promise<Database> {
   const schema = options.schema ?? null;
@@ -80,6 +150,10 @@ export async function openDatabase(options: StoreOptions = {}, env = process.env
     const pool = new pg.Pool({
       connectionString: databaseUrl,
       max: options.poolSize ?? 10,
+      application_name: options.applicationName ?? "yibao",
+      // A database that does not answer (failover, network) fails a request after 5 s instead of
+      // holding it until the client gives up.
+      connectionTimeoutMillis: 5_000,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
       types: {
         getTypeParser: ((oid: number, format?: "text" | "binary") => {
@@ -89,6 +163,7 @@ export async function openDatabase(options: StoreOptions = {}, env = process.env
         }) as typeof pg.types.getTypeParser,
       },
     });
+    guardPool(pool, options.onConnectionError ?? reportConnectionError);
     db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
     engine = "postgres";
     location = redact(databaseUrl) + (schema ? ` (schema ${schema})` : "");
@@ -156,6 +231,24 @@ export async function dropSchema(databaseUrl: string, schema: string): Promise<v
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Terminates every connection with the given `application_name` (fault tests: what a database
+ * restart or failover does to the pool). Returns how many were terminated.
+ */
+export async function terminateConnections(databaseUrl: string, applicationName: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const r = await client.query(
+      "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()",
+      [applicationName],
+    );
+    return Number(r.rows[0]?.n ?? 0);
   } finally {
     await client.end();
   }

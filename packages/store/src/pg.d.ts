@@ -11,6 +11,8 @@ declare module "pg" {
     connectionString?: string;
     options?: string;
     types?: TypeOverrides;
+    application_name?: string;
+    connectionTimeoutMillis?: number;
   }
   interface PoolConfig extends ClientConfig {
     max?: number;
@@ -20,6 +22,7 @@ declare module "pg" {
   }
   class Client {
     constructor(config?: ClientConfig);
+    on(event: "error", listener: (err: Error) => void): this;
     connect(): Promise<void>;
     query(text: string, values?: unknown[]): Promise<QueryResult>;
     end(): Promise<void>;
@@ -34,11 +37,15 @@ declare module "pg" {
   }
   class Pool {
     constructor(config?: PoolConfig);
+    on(event: "error", listener: (err: Error) => void): this;
+    on(event: "connect", listener: (client: Client) => void): this;
     connect(): Promise<PoolClient>;
     query(text: string, values?: unknown[]): Promise<QueryResult>;
     end(): Promise<void>;
   }
   const types: TypeOverrides;
   const pg: { Client: typeof Client; Pool: typeof Pool; types: TypeOverrides };
+
+  export { Client, Pool };
   export default pg;
 }

@@ -15,7 +15,9 @@
  * each other only for the moment before commit and always lock them in the same order.
  */
 import { createHash } from "node:crypto";
+import { escapeUnstorableText, hasUnstorableText } from "@yibao/settlement/text";
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
+import { isDatabaseUnavailable } from "./open.js";
 import type {
   FindingSeverity,
   SettlementListColumns,
@@ -57,12 +59,15 @@ export interface SettlementListUpload {
  * - `replaced`: a new version replaced the current one, which moved to history;
  * - `refused_kept`: refused by QC while an accepted version exists; that version stays in force and
  *   the attempt is recorded as a refused upload.
+ * - `refused_foreign`: the setl_id belongs to another institution (its stored list has another
+ *   `hospital_code`); nothing is written, and nothing of it shows in that institution's list, history
+ *   or refused uploads. Decided inside the writing transaction, under the setl_id's lock.
  */
 export interface SaveOutcome {
   readonly setlId: string;
-  readonly outcome: "inserted" | "replaced" | "refused_kept";
+  readonly outcome: "inserted" | "replaced" | "refused_kept" | "refused_foreign";
   readonly status: SettlementListStatus;
-  /** The version now in force for this setl_id. */
+  /** The version now in force for this setl_id; 0 for `refused_foreign` (the owner's is not told). */
   readonly version: number;
 }
 
@@ -139,6 +144,101 @@ function isRetryable(e: unknown): boolean {
   return code === "40P01" || code === "40001";
 }
 
+/** Pause before the next attempt: short for a lock conflict, growing for a lost connection. */
+function retryDelay(e: unknown, attempt: number): number | null {
+  if (isRetryable(e)) return 5 * attempt + Math.random() * 10;
+  // A connection lost mid-transaction (backend terminated, restart, failover) rolled the transaction
+  // back, unless it was lost while COMMIT was on its way: then the retry stores the same upload once
+  // more as a new version, with the first in history; nothing is lost either way.
+  if (isDatabaseUnavailable(e)) return 150 * attempt + Math.random() * 50;
+  return null;
+}
+
+/**
+ * The key under which a message that `jsonb` cannot hold is kept as JSON text: one with U+0000 or an
+ * unpaired surrogate in any string or field name (PostgreSQL refuses both), or nested deeper than
+ * `MAX_STORED_DEPTH`. Such a message is stored as `{ escapedJson: "<the JSON text of the message,
+ * U+0000 written as \u0000, a lone surrogate as \udXXX>", note: "…" }`; `JSON.parse(escapedJson)`
+ * gives the message back exactly as received.
+ */
+export const ESCAPED_MESSAGE_KEY = "escapedJson";
+
+/** Deepest JSON nesting stored as `jsonb` (PostgreSQL's parser recurses; deeper is kept as text). */
+export const MAX_STORED_DEPTH = 256;
+
+const ESCAPED_NOTE =
+  "原始报文含数据库无法直接保存的内容（U+0000 空字符、不成对的代理项或嵌套过深），原文以 JSON 文本形式保存在 escapedJson 中";
+
+/** `\u0000` or `\udXXX` written by JSON.stringify (an odd number of backslashes before the `u`). */
+const UNSTORABLE_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})/;
+
+/** Deepest nesting of a JSON text (brackets outside strings). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
+/** The JSON text to store for a message in a `jsonb` column: the message itself, or its escaped form. */
+export function storableMessageJson(message: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(message);
+  } catch {
+    text = undefined; // nested too deep for JSON.stringify itself
+  }
+  if (text === undefined) {
+    return JSON.stringify({
+      [ESCAPED_MESSAGE_KEY]: null,
+      note: "原始报文无法序列化（嵌套过深），原文未保存",
+    });
+  }
+  if ((text.includes("\\u") && UNSTORABLE_ESCAPE.test(text)) || jsonDepth(text) > MAX_STORED_DEPTH) {
+    return JSON.stringify({ [ESCAPED_MESSAGE_KEY]: text, note: ESCAPED_NOTE });
+  }
+  return text;
+}
+
+function storableFinding(f: QcFinding): QcFinding {
+  if (!hasUnstorableText(f.ruleId) && !hasUnstorableText(f.field) && !hasUnstorableText(f.message)) return f;
+  return {
+    ruleId: escapeUnstorableText(f.ruleId),
+    severity: f.severity,
+    field: escapeUnstorableText(f.field),
+    message: escapeUnstorableText(f.message),
+  };
+}
+
+/**
+ * The upload with every text column and finding that holds U+0000 or an unpaired surrogate escaped
+ * (`\u0000`): PostgreSQL cannot store them, and the driver would silently change a lone surrogate.
+ * The intake refuses such lists (QC-FMT-008) and never sends such a setl_id; this is the last guard.
+ */
+function storableUpload(u: SettlementListUpload): SettlementListUpload {
+  let list: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(u.list)) {
+    if (k !== "message" && typeof v === "string" && hasUnstorableText(v)) {
+      list ??= { ...u.list };
+      list[k] = escapeUnstorableText(v);
+    }
+  }
+  const findings = u.findings.map(storableFinding);
+  const findingsChanged = findings.some((f, i) => f !== u.findings[i]);
+  if (list === null && !findingsChanged) return u;
+  return { ...u, list: (list ?? u.list) as SettlementListData, findings };
+}
+
 /**
  * Saves a batch of uploads in one transaction and returns one outcome per upload, in order. A setl_id
  * that occurs several times in the batch is applied in batch order (the last upload wins, the earlier
@@ -149,12 +249,14 @@ export async function saveSettlementLists(
   uploads: readonly SettlementListUpload[],
 ): Promise<SaveOutcome[]> {
   if (uploads.length === 0) return [];
+  const storable = uploads.map(storableUpload);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute((trx) => saveInTransaction(trx, uploads));
+      return await db.transaction().execute((trx) => saveInTransaction(trx, storable));
     } catch (e) {
-      if (attempt >= MAX_ATTEMPTS || !isRetryable(e)) throw e;
-      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
+      const delay = attempt >= MAX_ATTEMPTS ? null : retryDelay(e, attempt);
+      if (delay === null) throw e;
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
 }
@@ -349,7 +451,9 @@ async function saveRound(
       ? "refused"
       : "accepted";
     const cur = current.get(u.list.setl_id);
-    if (!cur) {
+    if (cur && cur.hospital_code !== u.list.hospital_code) {
+      outcomes[i] = { setlId: u.list.setl_id, outcome: "refused_foreign", status: "refused", version: 0 };
+    } else if (!cur) {
       writes.push({ index: i, version: 1, status });
       outcomes[i] = { setlId: u.list.setl_id, outcome: "inserted", status, version: 1 };
     } else if (status === "accepted" || cur.status === "refused") {
@@ -412,7 +516,7 @@ async function saveRound(
       const { message, ...summary } = u.list;
       return {
         ...summary,
-        message: JSON.stringify(message),
+        message: storableMessageJson(message),
         status: w.status,
         error_count: u.findings.filter((f) => f.severity === "error").length,
         warning_count: u.findings.filter((f) => f.severity === "warning").length,
@@ -420,17 +524,26 @@ async function saveRound(
         version: w.version,
       };
     });
-    await trx
+    // The owner check above runs under the setl_id's lock; the WHERE repeats it in the statement that
+    // writes, so that no path can replace another institution's list.
+    const written = await trx
       .insertInto("settlement_list")
       .values(rows)
       .onConflict((oc) =>
-        oc.column("setl_id").doUpdateSet((eb) => {
-          const set: Record<string, unknown> = {};
-          for (const c of ALL_COLUMNS) if (c !== "setl_id") set[c] = eb.ref(`excluded.${c}`);
-          return set as never;
-        }),
+        oc
+          .column("setl_id")
+          .doUpdateSet((eb) => {
+            const set: Record<string, unknown> = {};
+            for (const c of ALL_COLUMNS) if (c !== "setl_id") set[c] = eb.ref(`excluded.${c}`);
+            return set as never;
+          })
+          .where(sql<boolean>`settlement_list.hospital_code = excluded.hospital_code`),
       )
+      .returning("setl_id")
       .execute();
+    if (written.length !== rows.length) {
+      throw new Error(`结算清单写入时发现 ${rows.length - written.length} 份的结算ID已属于其他机构`);
+    }
   }
   const findingRows = writes.flatMap((w) => {
     const u = uploads[w.index]!;
@@ -459,7 +572,7 @@ async function saveRound(
             period: u.list.period,
             kept_version: keptVersion,
             findings: JSON.stringify(u.findings),
-            message: JSON.stringify(u.list.message),
+            message: storableMessageJson(u.list.message),
             received_at: u.receivedAt ?? now,
           };
         }),

@@ -4,8 +4,9 @@
  *
  * Order per setl_id is kept: an upload is never written while an earlier upload of the same setl_id is
  * still in flight. If a batch fails, its uploads are retried one by one so one bad upload cannot sink
- * the others.
+ * the others; if it failed because the database cannot be reached, every upload of it fails at once.
  */
+import { isDatabaseUnavailable } from "./open.js";
 import type { SaveOutcome, SettlementListUpload } from "./settlement-lists.js";
 
 export interface WriteBatcherOptions {
@@ -115,8 +116,9 @@ export class WriteBatcher {
       const outcomes = await this.#save(batch.map((p) => p.upload));
       batch.forEach((p, i) => p.resolve(outcomes[i]!));
     } catch (e) {
-      if (batch.length === 1) {
-        batch[0]!.reject(e);
+      // One by one only helps against a bad upload, not against a database that cannot be reached.
+      if (batch.length === 1 || isDatabaseUnavailable(e)) {
+        for (const p of batch) p.reject(e);
         return;
       }
       for (const p of batch) {

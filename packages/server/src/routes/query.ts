@@ -1,8 +1,7 @@
 /** Query-string helpers shared by the routes. */
 import { HttpError } from "../errors.js";
 
-/** 结算期号 yyyy-MM. */
-export const PERIOD_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])$";
+export { PERIOD_PATTERN } from "../query-schemas.js";
 
 /** `period` (one month) or `periodFrom`/`periodTo` (inclusive range); both forms together are an error. */
 export function periodRange(q: { period?: string; periodFrom?: string; periodTo?: string }): {

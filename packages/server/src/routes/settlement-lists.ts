@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { HttpError } from "../errors.js";
-import { ingestLists } from "../intake.js";
+import { codeTypeError, ingestLists } from "../intake.js";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
 import { PERIOD_PATTERN, periodRange } from "./query.js";
 
@@ -70,6 +70,8 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const body = request.body as unknown;
+      const typeError = codeTypeError(body);
+      if (typeError) throw typeError;
       const receivedAt = new Date();
       if (Array.isArray(body)) {
         const results = await ingestLists(app.yibao, body, receivedAt, request.log);

@@ -107,6 +107,31 @@ export const DEFAULT_QC_RULES: QcRuleSet = {
         ],
       },
     },
+    {
+      id: "QC-FMT-008",
+      check: "text",
+      category: "format",
+      severity: "error",
+      message: "{field} 含有不允许的字符（{problem}），数据库无法如实保存：「{value}」",
+      description:
+        "文本（含字段名）不得含 U+0000 空字符或不成对的 UTF-16 代理项：此类文本无法如实保存，清单以转义形式存为拒收",
+    },
+    {
+      id: "QC-FMT-009",
+      check: "range",
+      category: "format",
+      severity: "error",
+      message: "{field} 的数值超出可如实保存的范围（{problem}）：「{value}」",
+      description: "数值应为有限值且不超过 ±9007199254740991；金额合计同样不得超出",
+    },
+    {
+      id: "QC-MSG-004",
+      check: "depth",
+      category: "structure",
+      severity: "error",
+      message: "报文结构错误（{field}）：嵌套超过 {max} 层",
+      description: "结算清单报文的嵌套层数有限，过深的报文无法处理",
+    },
     // ---- 完整性 ---------------------------------------------------------------------------
     {
       id: "QC-REQ-001",

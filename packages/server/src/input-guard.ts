@@ -1,0 +1,68 @@
+/**
+ * 输入防护 (input guard), for every route of every area: a query-string or path parameter holding
+ * U+0000 or an unpaired surrogate (neither can reach PostgreSQL as it is), and a JSON body nested
+ * deeper than any request of the platform needs, are refused with a 400 naming the parameter or the
+ * problem, before validation and before any handler or database sees them.
+ */
+import { unstorableTextProblem } from "@yibao/settlement/text";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ErrorBody } from "./errors.js";
+
+/** Deepest JSON body accepted (a 4101 array needs 5 levels; every other request fewer). */
+export const MAX_BODY_DEPTH = 64;
+
+/**
+ * The first problem of a parameter set (`request.query` or `request.params`): `{ name, problem }`, or
+ * null. Over HTTP only U+0000 (`%00`) arrives this way (Fastify keeps undecodable `%ED%A0%80` as text
+ * and turns a raw lone surrogate into U+FFFD); unpaired surrogates are checked all the same.
+ */
+export function parameterProblem(values: unknown): { name: string; problem: string } | null {
+  if (typeof values !== "object" || values === null) return null;
+  for (const [name, v] of Object.entries(values)) {
+    const keyProblem = unstorableTextProblem(name);
+    if (keyProblem !== null)
+      return { name: JSON.stringify(name).slice(1, -1), problem: `名称含${keyProblem}` };
+    for (const s of Array.isArray(v) ? v : [v]) {
+      if (typeof s !== "string") continue;
+      const problem = unstorableTextProblem(s);
+      if (problem !== null) return { name, problem: `含有不允许的字符（${problem}）` };
+    }
+  }
+  return null;
+}
+
+/** The nesting depth of a JSON value, up to `limit + 1` (the walk stops there); no recursion. */
+export function jsonDepthOver(value: unknown, limit: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const stack: { v: object; depth: number }[] = [{ v: value, depth: 1 }];
+  while (stack.length > 0) {
+    const { v, depth } = stack.pop() as { v: object; depth: number };
+    if (depth > limit) return true;
+    const children = Array.isArray(v) ? v : Object.values(v);
+    for (const c of children) if (typeof c === "object" && c !== null) stack.push({ v: c, depth: depth + 1 });
+  }
+  return false;
+}
+
+function refuse(reply: FastifyReply, code: string, message: string, field: string): FastifyReply {
+  const body: ErrorBody = { statusCode: 400, code, message, details: [{ field, message }] };
+  return reply.status(400).send(body);
+}
+
+/** Installs the guard on the root instance (before the areas' plugins, so it covers every route). */
+export function installInputGuard(app: FastifyInstance): void {
+  app.addHook("preValidation", async (request: FastifyRequest, reply: FastifyReply) => {
+    const q = parameterProblem(request.query);
+    if (q) return refuse(reply, "INVALID_PARAMETER", `查询参数 ${q.name} ${q.problem}`, `查询参数.${q.name}`);
+    const p = parameterProblem(request.params);
+    if (p) return refuse(reply, "INVALID_PARAMETER", `路径参数 ${p.name} ${p.problem}`, `路径参数.${p.name}`);
+    if (jsonDepthOver(request.body, MAX_BODY_DEPTH)) {
+      return refuse(
+        reply,
+        "BODY_TOO_DEEP",
+        `请求体 JSON 嵌套过深（超过 ${MAX_BODY_DEPTH} 层），无法处理`,
+        "请求体",
+      );
+    }
+  });
+}

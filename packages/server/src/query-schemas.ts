@@ -1,0 +1,36 @@
+/**
+ * Query-string and path-parameter schemas (查询参数) shared by every area's routes, so that each
+ * parameter is bounded the same way: periods and dates within sane years, offsets and limits with
+ * maxima. Values outside are a 400 naming the parameter, never a database error.
+ */
+import { Type } from "typebox";
+
+/** Earliest and latest year a period or date parameter may name. */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2199;
+
+const YEAR = "(19[0-9]{2}|2[01][0-9]{2})";
+
+/** 结算期号 `yyyy-MM`, years 1900–2199. */
+export const PERIOD_PATTERN = `^${YEAR}-(0[1-9]|1[0-2])$`;
+
+/** A date `yyyy-MM-dd`, years 1900–2199 (the day of month is checked where the date is used). */
+export const DATE_PATTERN = `^${YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`;
+
+/** Largest row offset of a paged query. */
+export const MAX_OFFSET = 100_000_000;
+
+/** A period parameter (`yyyy-MM`). */
+export const PeriodParam = () => Type.String({ pattern: PERIOD_PATTERN, description: "结算期号 yyyy-MM" });
+
+/** A date parameter (`yyyy-MM-dd`). */
+export const DateParam = () => Type.String({ pattern: DATE_PATTERN, description: "日期 yyyy-MM-dd" });
+
+/** A year parameter (integer, 1900–2199). */
+export const YearParam = () => Type.Integer({ minimum: MIN_YEAR, maximum: MAX_YEAR });
+
+/** A row offset as an integer (0–`MAX_OFFSET`). */
+export const OffsetParam = () => Type.Integer({ minimum: 0, maximum: MAX_OFFSET });
+
+/** A page size as an integer (1–`max`). */
+export const LimitParam = (max = 1000) => Type.Integer({ minimum: 1, maximum: max });
