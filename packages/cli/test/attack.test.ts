@@ -35,11 +35,11 @@ import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
 
 const YEAR = 2025;
 const PASSWORDS: Readonly<Record<string, string>> = {
-  admin: "Admin-pass-2025!",
-  bureau: "Bureau-pass-2025!",
-  reviewer: "Review-pass-2025!",
-  hospital: "Hosp1-pass-2025!",
-  hospital2: "Hosp2-pass-2025!",
+  admin: "Ops-chief-2025!",
+  bureau: "Fund-office-2025!",
+  reviewer: "Case-desk-2025!",
+  hospital: "Ward-one-2025!",
+  hospital2: "Ward-two-2025!",
 };
 const ACCOUNT_OF_ROLE: Readonly<Record<PlatformRole, string>> = {
   admin: "admin",

@@ -13,6 +13,7 @@ import {
   type SaveOutcome,
   type SettlementListData,
   type SettlementListUpload,
+  type UploadJournal,
 } from "@yibao/store";
 import type { FastifyBaseLogger } from "fastify";
 import { HttpError } from "./errors.js";
@@ -230,13 +231,15 @@ export async function ingestLists(
   envelopes: readonly unknown[],
   receivedAt: Date,
   log: FastifyBaseLogger,
+  /** Written in the transactions that store these lists (the request's operation-log entry). */
+  journal?: UploadJournal,
 ): Promise<ListResult[]> {
   const prepared = envelopes.map((e, i) => prepareSafely(ctx.prepareList, e, i, receivedAt, log));
   // Every save gets its handlers at once: awaiting them one by one would leave a later save that fails
   // first without a handler (an unhandled rejection, which ends a Node process).
   const saves = prepared.map((p) =>
     p.upload
-      ? ctx.store.submitSettlementList(p.upload).then(
+      ? ctx.store.submitSettlementList(journal ? { ...p.upload, journal } : p.upload).then(
           (outcome) => ({ outcome }) as const,
           (error: unknown) => ({ error }) as const,
         )

@@ -8,8 +8,14 @@ import { randomBytes } from "node:crypto";
 import { dropSchema, openStore, type Store, terminateConnections } from "@yibao/store";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildServer, type ListResult, sampleSettlementMessage, type YibaoApp } from "../src/index.js";
-import { demoScheme, TEST_DATABASE_URL } from "./helpers.js";
+import {
+  buildServer,
+  identityMigrations,
+  type ListResult,
+  sampleSettlementMessage,
+  type YibaoApp,
+} from "../src/index.js";
+import { demoScheme, signIn, TEST_DATABASE_URL, withHeaders } from "./helpers.js";
 
 describe("database faults on postgres", () => {
   const tag = randomBytes(5).toString("hex");
@@ -26,8 +32,10 @@ describe("database faults on postgres", () => {
       poolSize: 6,
       applicationName,
       onConnectionError: (err) => connectionErrors.push(err),
+      migrations: identityMigrations,
     });
-    app = await buildServer({ store, scheme: await demoScheme() });
+    const raw = await buildServer({ store, scheme: await demoScheme() });
+    app = withHeaders(raw, await signIn(raw, store, "bureau"));
   });
   afterAll(async () => {
     await app?.close();

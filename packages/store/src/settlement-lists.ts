@@ -51,6 +51,17 @@ export interface SettlementListUpload {
   readonly findings: readonly QcFinding[];
   /** 上传时间; defaults to now. */
   readonly receivedAt?: Date;
+  /**
+   * A record to keep in the same transaction as this upload (the operation-log entry of the request
+   * that sent it): an upload is never committed without it. Uploads of one request share one journal.
+   */
+  readonly journal?: UploadJournal;
+}
+
+/** What is written with the uploads that carry it, in their transaction (see `SettlementListUpload.journal`). */
+export interface UploadJournal {
+  /** Writes the record for `outcomes`, the uploads of this transaction that carry this journal. */
+  write(trx: Transaction<StoreDatabase>, outcomes: readonly SaveOutcome[]): Promise<void>;
 }
 
 /**
@@ -275,6 +286,14 @@ async function saveInTransaction(
   const deltas = new SummaryDeltas();
   for (const round of rounds(uploads)) await saveRound(trx, uploads, round, outcomes, deltas);
   await deltas.apply(trx);
+  const journals = new Map<UploadJournal, SaveOutcome[]>();
+  uploads.forEach((u, i) => {
+    if (!u.journal) return;
+    const list = journals.get(u.journal);
+    if (list) list.push(outcomes[i] as SaveOutcome);
+    else journals.set(u.journal, [outcomes[i] as SaveOutcome]);
+  });
+  for (const [journal, committed] of journals) await journal.write(trx, committed);
   return outcomes;
 }
 

@@ -14,6 +14,7 @@
  * - Every state-changing request by a principal is written to the operation log with its outcome.
  */
 import fastifyCookie from "@fastify/cookie";
+import type { UploadJournal } from "@yibao/store";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HttpError } from "../errors.js";
 import { policyProblem, type RouteAccess } from "../route-access.js";
@@ -68,6 +69,8 @@ declare module "fastify" {
     authSession: ActiveSession | null;
     /** Details for the operation log entry of this request. */
     oplogDetail: Record<string, unknown> | null;
+    /** Operation-log rows were written with the lists this request stored, in their transactions. */
+    oplogJournaled: boolean;
   }
   interface FastifyInstance {
     /** Every route the application serves, with its access policy (HEAD routes left out). */
@@ -143,6 +146,7 @@ export async function installAccessControl(
   app.decorateRequest("principal", null);
   app.decorateRequest("authSession", null);
   app.decorateRequest("oplogDetail", null);
+  app.decorateRequest("oplogJournaled", false);
   app.decorate("routePolicies", [] as RoutePolicy[]);
 
   // Deny by default: a route that does not declare who may call it is a programming error, found at start.
@@ -301,6 +305,8 @@ export async function installAccessControl(
         .catch((err) => request.log.error({ err }, "接口密钥使用记录失败"));
     }
     if (SAFE.has(request.method) && user.via !== "apiKey") return;
+    // The uploads' own transactions logged them (see `uploadJournal`); a row here would be a second one.
+    if (request.oplogJournaled && Number(request.oplogDetail?.stored ?? 0) > 0) return;
     const access = accessOf(request);
     await recordOperation(db, {
       user,
@@ -311,4 +317,39 @@ export async function installAccessControl(
       ip: request.ip,
     }).catch((err) => request.log.error({ err }, "操作日志写入失败"));
   });
+}
+
+/**
+ * The operation-log entry of an upload request, written in the same transaction as the lists it
+ * stores (one row per transaction, naming the lists that transaction committed): no list is ever
+ * committed without its log row.
+ */
+export function uploadJournal(request: FastifyRequest): UploadJournal {
+  return {
+    async write(trx, outcomes) {
+      const user = request.principal;
+      if (!user) return;
+      await recordOperation(trx as unknown as IdentityDb, {
+        user,
+        action: accessOf(request)?.action ?? requestTarget(request),
+        target: requestTarget(request),
+        detail: {
+          requestId: request.id,
+          committed: outcomes.length,
+          setlIds: outcomes.slice(0, 50).map((o) => o.setlId),
+          outcomes: countBy(outcomes.map((o) => o.outcome)),
+          ...(user.keyId ? { keyId: user.keyId } : {}),
+        },
+        statusCode: null,
+        ip: request.ip,
+      });
+      request.oplogJournaled = true;
+    },
+  };
+}
+
+function countBy(xs: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+  return out;
 }

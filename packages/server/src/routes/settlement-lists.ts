@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { HttpError } from "../errors.js";
+import { uploadJournal } from "../identity/access.js";
 import { codeTypeError, ingestLists } from "../intake.js";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
 import { PERIOD_PATTERN, periodRange } from "./query.js";
@@ -74,7 +75,7 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (typeError) throw typeError;
       const receivedAt = new Date();
       if (Array.isArray(body)) {
-        const results = await ingestLists(app.yibao, body, receivedAt, request.log);
+        const results = await ingestLists(app.yibao, body, receivedAt, request.log, uploadJournal(request));
         const stored = results.filter((r) => r.stored).length;
         noteUpload(request, body, stored);
         if (stored === 0 && results.some((r) => r.storeError)) {
@@ -87,7 +88,7 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
           results,
         });
       }
-      const [result] = await ingestLists(app.yibao, [body], receivedAt, request.log);
+      const [result] = await ingestLists(app.yibao, [body], receivedAt, request.log, uploadJournal(request));
       if (!result) throw new Error("ingestLists returned no result");
       noteUpload(request, [body], result.stored ? 1 : 0);
       if (result.envelopeInvalid) {
