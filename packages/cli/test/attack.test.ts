@@ -679,3 +679,107 @@ describe("signed in", () => {
     expect(failed).toEqual([]);
   });
 });
+
+/** Values a careless or hostile client sends for a parameter. */
+const HOSTILE_VALUES: readonly string[] = [
+  "",
+  "%00",
+  "a%00b",
+  "%ED%A0%80",
+  "%F0%9F%98%80",
+  "1e20",
+  "-1",
+  "9007199254740993",
+  "NaN",
+  "0000-01",
+  "9999-12",
+  "2025-13",
+  "0000-01..9999-12",
+  "x".repeat(5000),
+  "'; DROP TABLE settlement_list; --",
+  "../../etc/passwd",
+  "%7B%22a%22%3A1%7D",
+  "true",
+  "null",
+];
+
+/** A value of the wrong kind for a body field of this schema. */
+function wrongValues(schema: unknown): unknown[] {
+  const s = (schema ?? {}) as { type?: string };
+  const common: unknown[] = [
+    null,
+    { nested: { deeper: [1, 2, 3] } },
+    [],
+    "\u0000",
+    1e308,
+    -1,
+    "9".repeat(400),
+  ];
+  if (s.type === "string") return [...common, 12345, true];
+  if (s.type === "integer" || s.type === "number") return [...common, "12", 1.5, 2 ** 60];
+  if (s.type === "boolean") return [...common, "true", 0];
+  return common;
+}
+
+describe("fuzz: every route's parameters and body fields", () => {
+  it("no value in any query, path parameter or body field gets a response of 500 or more", async () => {
+    const failures: string[] = [];
+    let tried = 0;
+    const send = async (method: string, url: string, headers: Record<string, string>, payload?: unknown) => {
+      const res = await app.inject({
+        method: method as "GET" | "POST",
+        url,
+        headers,
+        ...(payload !== undefined ? { payload: payload as object } : {}),
+      });
+      tried++;
+      if (res.statusCode >= 500)
+        failures.push(
+          `${method} ${url.slice(0, 160)} ${JSON.stringify(payload)?.slice(0, 160)} → ${res.statusCode}`,
+        );
+    };
+    for (const r of routes()) {
+      if (r.url === "/api/v1/auth/logout" || r.url === "/api/v1/auth/password") continue;
+      const roles = isPublic(r) ? ["bureau"] : (r.access.roles as readonly PlatformRole[]);
+      const s = await signIn(
+        ACCOUNT_OF_ROLE[roles.includes("bureau") ? "bureau" : (roles[0] as PlatformRole)],
+      );
+      const headers = { cookie: s.cookie, "x-csrf-token": s.csrf };
+      const path = pathOf(r);
+      const [body] = bodiesOf(r);
+      // Path parameters.
+      const params = [...r.url.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1] as string);
+      for (const name of params) {
+        for (const v of HOSTILE_VALUES.slice(0, 14)) {
+          const url = r.url.replace(`:${name}`, v === "" ? "%20" : v).replace(/:[A-Za-z]+/g, "1");
+          await send(r.method, url, headers, changes(r) ? body : undefined);
+        }
+      }
+      // Query parameters: each one the schema names, and one it does not.
+      const q = r.schema.querystring as { properties?: Record<string, unknown> } | undefined;
+      const names = [...Object.keys(q?.properties ?? {}), "unknownParam"];
+      if (r.method === "GET") {
+        for (const name of names) {
+          for (const v of HOSTILE_VALUES) await send("GET", `${path}?${name}=${v}`, headers);
+          await send("GET", `${path}?${name}=a&${name}=b`, headers);
+          await send("GET", `${path}?${name}[x]=1`, headers);
+        }
+      }
+      // Body fields: each top-level field of the schema with values of the wrong kind, and the body
+      // itself replaced by other JSON values.
+      if (changes(r) && r.schema.body) {
+        const props = ((r.schema.body as { properties?: Record<string, unknown> }).properties ??
+          {}) as Record<string, unknown>;
+        const valid = (body ?? {}) as Record<string, unknown>;
+        for (const [name, schema] of Object.entries(props)) {
+          for (const v of wrongValues(schema)) await send(r.method, path, headers, { ...valid, [name]: v });
+        }
+        for (const whole of [[], [null], "text", 42, { a: { b: { c: { d: {} } } } }]) {
+          await send(r.method, path, headers, whole);
+        }
+      }
+    }
+    expect(tried).toBeGreaterThan(2000);
+    expect(failures).toEqual([]);
+  }, 300_000);
+});

@@ -488,7 +488,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           body: Type.Object(
             {
               setlId: Type.String({ minLength: 1, maxLength: 30 }),
-              seq: Type.Integer({ minimum: 0 }),
+              seq: Type.Integer({ minimum: 0, maximum: 9999 }),
               reason: Type.String({ minLength: 2, maxLength: 2000 }),
             },
             { additionalProperties: false },

@@ -132,6 +132,15 @@ export function errorReply(err: FastifyError | HttpError | Error): ErrorBody {
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { statusCode: fe.statusCode, code: fe.code ?? "BAD_REQUEST", message: "请求无效" };
   }
+  // PostgreSQL's data exceptions (SQLSTATE class 22: a number out of range, text it cannot hold, a
+  // date that does not exist) come from values a request carried past its schema: the caller's to fix.
+  if (typeof fe.code === "string" && /^22[0-9A-Z]{3}$/.test(fe.code) && "severity" in err) {
+    return {
+      statusCode: 400,
+      code: "INVALID_VALUE",
+      message: "请求中的数据超出允许的范围或格式（如数值过大、日期不存在），请检查后重试",
+    };
+  }
   if (isDatabaseUnavailable(err)) {
     // The database restarts or fails over: the client may retry; connections come back by themselves.
     return { statusCode: 503, code: "STORE_UNAVAILABLE", message: "数据库暂不可用，请稍后重试" };

@@ -1,8 +1,10 @@
 /**
  * 输入防护 (input guard), for every route of every area: a query-string or path parameter holding
- * U+0000 or an unpaired surrogate (neither can reach PostgreSQL as it is), and a JSON body nested
- * deeper than any request of the platform needs, are refused with a 400 naming the parameter or the
- * problem, before validation and before any handler or database sees them.
+ * U+0000 or an unpaired surrogate (neither can reach PostgreSQL as it is), a JSON body with such text
+ * in any field name or value, and a JSON body nested deeper than any request of the platform needs,
+ * are refused with a 400 naming the parameter, field or problem, before validation and before any
+ * handler or database sees them. The intake route (`config.perListChecks`) checks bad text list by
+ * list instead, so that one bad list does not refuse the batch.
  */
 import { unstorableTextProblem } from "@yibao/settlement/text";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -44,6 +46,37 @@ export function jsonDepthOver(value: unknown, limit: number): boolean {
   return false;
 }
 
+/** The first field of a JSON body whose name or text PostgreSQL cannot hold: `{ path, problem }`, or null. */
+export function bodyTextProblem(value: unknown): { path: string; problem: string } | null {
+  const stack: { v: unknown; path: string }[] = [{ v: value, path: "" }];
+  while (stack.length > 0) {
+    const { v, path } = stack.pop() as { v: unknown; path: string };
+    if (typeof v === "string") {
+      const problem = unstorableTextProblem(v);
+      if (problem !== null) return { path: path || "$", problem };
+    } else if (typeof v === "object" && v !== null) {
+      const entries: [string, unknown][] = Array.isArray(v)
+        ? v.map((x, i) => [String(i), x] as [string, unknown])
+        : Object.entries(v);
+      for (const [k, c] of entries) {
+        const keyProblem = unstorableTextProblem(k);
+        const at = path ? `${path}.${k}` : k;
+        if (keyProblem !== null)
+          return { path: JSON.stringify(at).slice(1, -1), problem: `名称含${keyProblem}` };
+        stack.push({ v: c, path: at });
+      }
+    }
+  }
+  return null;
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The handler checks bad text itself, list by list (settlement-list intake). */
+    perListChecks?: boolean;
+  }
+}
+
 function refuse(reply: FastifyReply, code: string, message: string, field: string): FastifyReply {
   const body: ErrorBody = { statusCode: 400, code, message, details: [{ field, message }] };
   return reply.status(400).send(body);
@@ -63,6 +96,17 @@ export function installInputGuard(app: FastifyInstance): void {
         `请求体 JSON 嵌套过深（超过 ${MAX_BODY_DEPTH} 层），无法处理`,
         "请求体",
       );
+    }
+    if (!request.routeOptions.config?.perListChecks) {
+      const b = bodyTextProblem(request.body);
+      if (b) {
+        return refuse(
+          reply,
+          "INVALID_TEXT",
+          `请求体字段 ${b.path} 含有不允许的字符（${b.problem}）`,
+          `请求体.${b.path}`,
+        );
+      }
     }
   });
 }

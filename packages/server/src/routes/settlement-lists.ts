@@ -63,10 +63,14 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/",
     {
-      config: routeAccess(["hospital", "bureau", "admin"], "envelopes", {
-        action: "上传结算清单",
-        machine: true,
-      }),
+      config: {
+        ...routeAccess(["hospital", "bureau", "admin"], "envelopes", {
+          action: "上传结算清单",
+          machine: true,
+        }),
+        // Bad text refuses only its own list (QC-FMT-008), not the whole batch.
+        perListChecks: true,
+      },
       schema: { body: UploadBody },
     },
     async (request, reply) => {
