@@ -44,6 +44,8 @@ export async function startServer(
       store,
       scheme,
       logger: { level: options.logLevel ?? env.LOG_LEVEL ?? "info" },
+      // The API keys' master key file lives beside the data (PGlite's directory when one is given).
+      ...(options.store?.dataDir ? { apiKeys: { dataDir: options.store.dataDir } } : {}),
       ...(options.plugins
         ? { plugins: typeof options.plugins === "function" ? options.plugins(store) : options.plugins }
         : {}),
