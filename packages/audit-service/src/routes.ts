@@ -46,7 +46,7 @@ function requireActor(request: FastifyRequest, allowed: readonly Role[]): CaseAc
 function toHttp(e: unknown): never {
   if (e instanceof HttpError) throw e;
   if (e instanceof WorkflowError) {
-    const forbidden = e.message.includes("无权");
+    const forbidden = e.reason === "forbidden";
     throw new HttpError(forbidden ? 403 : 409, forbidden ? "FORBIDDEN" : "INVALID_TRANSITION", e.message);
   }
   if (e instanceof AuditServiceError) throw new HttpError(e.statusCode, e.code, e.message);

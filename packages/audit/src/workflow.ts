@@ -69,6 +69,13 @@ export interface AuditCase {
 /** An invalid transition (非法操作). */
 export class WorkflowError extends Error {
   override name = "WorkflowError";
+  /** `forbidden`: the actor's role may not take this step; `transition`: not from this state, or out of order. */
+  constructor(
+    message: string,
+    readonly reason: "forbidden" | "transition" = "transition",
+  ) {
+    super(message);
+  }
 }
 
 /** Who does what when. */
@@ -121,7 +128,10 @@ export function applyAction(c: AuditCase, action: CaseAction, actor: Actor): Aud
     );
   }
   if (!rule.roles.includes(actor.role)) {
-    throw new WorkflowError(`案件 ${c.id}：角色 ${actor.role} 无权执行「${actionName(action.type)}」`);
+    throw new WorkflowError(
+      `案件 ${c.id}：角色 ${actor.role} 无权执行「${actionName(action.type)}」`,
+      "forbidden",
+    );
   }
   const prevAt = c.trail[c.trail.length - 1]?.at ?? "";
   if (actor.at < prevAt) throw new WorkflowError(`案件 ${c.id}：操作时间 ${actor.at} 早于上一操作 ${prevAt}`);
