@@ -50,6 +50,18 @@ describe("case workflow (申诉/复核/扣款)", () => {
       /不能执行/,
     );
     expect(() => applyAction(c, { type: "appeal", statement: "x", evidence: [] }, reviewer)).toThrow(/无权/);
+    const reasonOf = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as WorkflowError).reason;
+      }
+      return null;
+    };
+    expect(reasonOf(() => applyAction(c, { type: "appeal", statement: "x", evidence: [] }, reviewer))).toBe(
+      "forbidden",
+    );
+    expect(reasonOf(() => applyAction(c, { type: "deduct", clearingId: "X" }, bureau))).toBe("transition");
     expect(() => applyAction(c, { type: "appeal", statement: " ", evidence: [] }, hospital)).toThrow(
       /申诉理由/,
     );
