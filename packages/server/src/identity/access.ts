@@ -340,7 +340,8 @@ export function uploadJournal(request: FastifyRequest): UploadJournal {
           outcomes: countBy(outcomes.map((o) => o.outcome)),
           ...(user.keyId ? { keyId: user.keyId } : {}),
         },
-        statusCode: null,
+        // A request that stored lists is answered 200 (the route answers otherwise only when none was).
+        statusCode: 200,
         ip: request.ip,
       });
       request.oplogJournaled = true;
