@@ -1,3 +1,4 @@
+import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -14,12 +15,37 @@ function nonNegativeInt(v: string): number {
   return n;
 }
 
+/** Refuses, in Chinese and naming it, an input file that does not exist or is not a file. */
+function requireInputFile(path: string): void {
+  if (!existsSync(path)) throw new Error(`输入文件不存在：${path}`);
+  if (!statSync(path).isFile()) throw new Error(`输入应为文件，却是目录：${path}`);
+}
+
+/**
+ * How a grouping run ends: a run in which every record failed (or that read none) did nothing useful
+ * and exits 1; a run with some failed records exits 0 and says how many, and where they are.
+ */
+export function groupVerdict(
+  summary: { readonly records: number; readonly errors: number },
+  output: string,
+): { readonly exitCode: number; readonly message: string } {
+  if (summary.records === 0) return { exitCode: 1, message: "失败：输入文件中没有任何记录。" };
+  if (summary.errors === summary.records)
+    return {
+      exitCode: 1,
+      message: `失败：全部 ${summary.records} 条记录都有错误，没有得到任何分组结果；错误原因见 ${output} 中各行的 error 字段（每行应为一个病例记录，或 {"input": 病例记录, "expected": …}）。`,
+    };
+  if (summary.errors > 0)
+    return {
+      exitCode: 0,
+      message: `注意：${summary.errors} 条记录有错误，未分组；错误原因见 ${output} 中各行的 error 字段。`,
+    };
+  return { exitCode: 0, message: "" };
+}
+
 /** Builds the command tree (separate from main so tests can drive it). */
 export function program(): Command {
-  const cmd = new Command("yibao")
-    .description("医保 DRG/DIP 支付与智能审核平台命令行")
-    .showHelpAfterError()
-    .configureOutput({ outputError: (s, write) => write(s) });
+  const cmd = new Command("yibao").description("医保 DRG/DIP 支付与智能审核平台命令行");
 
   cmd
     .command("group")
@@ -38,6 +64,7 @@ export function program(): Command {
     .option("--no-progress", "不显示进度条")
     .action(async (o) => {
       const schemeDir = resolveSchemeDir(o.scheme);
+      requireInputFile(o.input);
       const { groupFile } = await import("./group-command.js");
       const summary = await groupFile({
         schemeDir,
@@ -53,6 +80,9 @@ export function program(): Command {
       process.stderr.write(
         `已处理 ${summary.records} 条（其中错误 ${summary.errors} 条），用时 ${summary.seconds.toFixed(2)} 秒，${rate} 条/秒，峰值内存 ${peakMb} MB\n`,
       );
+      const verdict = groupVerdict(summary, o.output);
+      if (verdict.message !== "") process.stderr.write(`${verdict.message}\n`);
+      process.exitCode = verdict.exitCode;
     });
 
   const scheme = cmd.command("scheme").description("分组方案");
@@ -175,6 +205,7 @@ export function program(): Command {
     .option("--database-url <url>", "PostgreSQL 连接串（默认取环境变量 DATABASE_URL）")
     .option("--no-progress", "不显示进度条")
     .action(async (o) => {
+      requireInputFile(o.input);
       const [{ importLists }, { PLATFORM_MIGRATIONS }] = await Promise.all([
         import("./import-command.js"),
         import("./platform.js"),
