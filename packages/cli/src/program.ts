@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -41,6 +41,12 @@ export function groupVerdict(
       message: `注意：${summary.errors} 条记录有错误，未分组；错误原因见 ${output} 中各行的 error 字段。`,
     };
   return { exitCode: 0, message: "" };
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("应为正整数");
+  return n;
 }
 
 /** Builds the command tree (separate from main so tests can drive it). */
@@ -190,6 +196,33 @@ export function program(): Command {
       process.stdout.write(
         `已重置账号 ${r.username} 的密码。新密码（只显示这一次，请妥善转交）：${r.password}\n登录后须先修改密码；该账号原有的会话已全部结束。\n`,
       );
+    });
+
+  cmd
+    .command("sample-list")
+    .description(
+      "生成某医院可直接上传、能通过质控的示例结算清单（4101 报文，日期相对今天），每行一份，或加 --array 输出为数组",
+    )
+    .requiredOption("--hospital <code>", "医疗机构编码（医院账号所属的机构）")
+    .option("--name <name>", "医疗机构名称（默认取演示地区中该编码的医院名称）")
+    .option("--count <n>", "清单份数（1–2000）", positiveInt, 5)
+    .option("--first <n>", "第一份清单的序号（换一个序号段即得到另一批结算ID）", positiveInt, 1)
+    .option("--array", "输出一个 JSON 数组（一次上传请求的请求体），而不是每行一份", false)
+    .option("--output <file>", "写入文件（默认写到标准输出）")
+    .action(async (o) => {
+      const { formatSampleLists, sampleLists } = await import("./sample-command.js");
+      const lists = sampleLists({
+        hospitalCode: o.hospital,
+        ...(o.name !== undefined ? { hospitalName: o.name } : {}),
+        count: o.count,
+        first: o.first,
+      });
+      const text = formatSampleLists(lists, o.array);
+      if (o.output === undefined) process.stdout.write(text);
+      else {
+        writeFileSync(o.output, text);
+        process.stderr.write(`已生成 ${lists.length} 份示例结算清单：${o.output}\n`);
+      }
     });
 
   cmd
