@@ -9,8 +9,9 @@ import { addAreaCommands, program } from "./program.js";
 
 try {
   const cmd = program();
-  // `yibao group` starts without loading the store, server and payment/audit modules.
-  if (process.argv[2] !== "group") await addAreaCommands(cmd);
+  // `yibao group` and `yibao --version` start without loading the store, server and payment/audit modules.
+  const first = process.argv[2];
+  if (first !== "group" && first !== "--version" && first !== "-V") await addAreaCommands(cmd);
   await localizeCommands(cmd).parseAsync(process.argv);
 } catch (e) {
   process.stderr.write(`错误：${describeError(e)}\n`);
