@@ -45,13 +45,27 @@ function withLine(r: GroupResult, line: number): OutputRow {
   return r.reasons === undefined ? row : { ...row, reasons: r.reasons };
 }
 
-/** Groups one parsed value from input line `line`. */
+/**
+ * The record of a line: the line itself, or the `input` of a labelled test vector
+ * (`{"input": record, "expected": …}`, the format of the schemes' `vectors.jsonl`), whose `expected`
+ * is not used. Only an object whose keys are `input` and at most `expected` is unwrapped.
+ */
+export function recordOf(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (!keys.includes("input") || keys.some((k) => k !== "input" && k !== "expected")) return value;
+  const input = (value as { input: unknown }).input;
+  return typeof input === "object" && input !== null && !Array.isArray(input) ? input : value;
+}
+
+/** Groups one parsed value from input line `line` (a record, or a labelled vector: {@link recordOf}). */
 export function groupValue(
   scheme: DrgScheme,
-  value: unknown,
+  parsed: unknown,
   line: number,
   opts: GroupRunOptions,
 ): OutputRow {
+  const value = recordOf(parsed);
   const v = validateGroupingRecord(value);
   if ("problems" in v) {
     const id =

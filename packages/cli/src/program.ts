@@ -1,3 +1,4 @@
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -14,12 +15,43 @@ function nonNegativeInt(v: string): number {
   return n;
 }
 
+/** Refuses, in Chinese and naming it, an input file that does not exist or is not a file. */
+function requireInputFile(path: string): void {
+  if (!existsSync(path)) throw new Error(`输入文件不存在：${path}`);
+  if (!statSync(path).isFile()) throw new Error(`输入应为文件，却是目录：${path}`);
+}
+
+/**
+ * How a grouping run ends: a run in which every record failed (or that read none) did nothing useful
+ * and exits 1; a run with some failed records exits 0 and says how many, and where they are.
+ */
+export function groupVerdict(
+  summary: { readonly records: number; readonly errors: number },
+  output: string,
+): { readonly exitCode: number; readonly message: string } {
+  if (summary.records === 0) return { exitCode: 1, message: "失败：输入文件中没有任何记录。" };
+  if (summary.errors === summary.records)
+    return {
+      exitCode: 1,
+      message: `失败：全部 ${summary.records} 条记录都有错误，没有得到任何分组结果；错误原因见 ${output} 中各行的 error 字段（每行应为一个病例记录，或 {"input": 病例记录, "expected": …}）。`,
+    };
+  if (summary.errors > 0)
+    return {
+      exitCode: 0,
+      message: `注意：${summary.errors} 条记录有错误，未分组；错误原因见 ${output} 中各行的 error 字段。`,
+    };
+  return { exitCode: 0, message: "" };
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("应为正整数");
+  return n;
+}
+
 /** Builds the command tree (separate from main so tests can drive it). */
 export function program(): Command {
-  const cmd = new Command("yibao")
-    .description("医保 DRG/DIP 支付与智能审核平台命令行")
-    .showHelpAfterError()
-    .configureOutput({ outputError: (s, write) => write(s) });
+  const cmd = new Command("yibao").description("医保 DRG/DIP 支付与智能审核平台命令行");
 
   cmd
     .command("group")
@@ -38,6 +70,7 @@ export function program(): Command {
     .option("--no-progress", "不显示进度条")
     .action(async (o) => {
       const schemeDir = resolveSchemeDir(o.scheme);
+      requireInputFile(o.input);
       const { groupFile } = await import("./group-command.js");
       const summary = await groupFile({
         schemeDir,
@@ -53,6 +86,9 @@ export function program(): Command {
       process.stderr.write(
         `已处理 ${summary.records} 条（其中错误 ${summary.errors} 条），用时 ${summary.seconds.toFixed(2)} 秒，${rate} 条/秒，峰值内存 ${peakMb} MB\n`,
       );
+      const verdict = groupVerdict(summary, o.output);
+      if (verdict.message !== "") process.stderr.write(`${verdict.message}\n`);
+      process.exitCode = verdict.exitCode;
     });
 
   const scheme = cmd.command("scheme").description("分组方案");
@@ -163,6 +199,33 @@ export function program(): Command {
     });
 
   cmd
+    .command("sample-list")
+    .description(
+      "生成某医院可直接上传、能通过质控的示例结算清单（4101 报文，日期相对今天），每行一份，或加 --array 输出为数组",
+    )
+    .requiredOption("--hospital <code>", "医疗机构编码（医院账号所属的机构）")
+    .option("--name <name>", "医疗机构名称（默认取演示地区中该编码的医院名称）")
+    .option("--count <n>", "清单份数（1–2000）", positiveInt, 5)
+    .option("--first <n>", "第一份清单的序号（换一个序号段即得到另一批结算ID）", positiveInt, 1)
+    .option("--array", "输出一个 JSON 数组（一次上传请求的请求体），而不是每行一份", false)
+    .option("--output <file>", "写入文件（默认写到标准输出）")
+    .action(async (o) => {
+      const { formatSampleLists, sampleLists } = await import("./sample-command.js");
+      const lists = sampleLists({
+        hospitalCode: o.hospital,
+        ...(o.name !== undefined ? { hospitalName: o.name } : {}),
+        count: o.count,
+        first: o.first,
+      });
+      const text = formatSampleLists(lists, o.array);
+      if (o.output === undefined) process.stdout.write(text);
+      else {
+        writeFileSync(o.output, text);
+        process.stderr.write(`已生成 ${lists.length} 份示例结算清单：${o.output}\n`);
+      }
+    });
+
+  cmd
     .command("import")
     .description("批量导入结算清单（JSONL / CSV / Excel），经质控、分组后入库，并输出逐条结果")
     .addOption(schemeOption())
@@ -175,6 +238,7 @@ export function program(): Command {
     .option("--database-url <url>", "PostgreSQL 连接串（默认取环境变量 DATABASE_URL）")
     .option("--no-progress", "不显示进度条")
     .action(async (o) => {
+      requireInputFile(o.input);
       const [{ importLists }, { PLATFORM_MIGRATIONS }] = await Promise.all([
         import("./import-command.js"),
         import("./platform.js"),

@@ -5,6 +5,8 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 // The built module: its worker pool loads the compiled worker file beside it.
 import { groupFile } from "@yibao/cli/group-command";
+import { recordOf } from "@yibao/cli/group-core";
+import { groupVerdict } from "@yibao/cli/program";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -178,5 +180,101 @@ describe("yibao group", () => {
       codeChanges: [{ field: "diagnoses", index: 0, from: "K35.900", to: "K35.800x001" }],
       unmappedCodes: ["X00.000"],
     });
+  });
+
+  it("groups the labelled vectors file as shipped ({input, expected} lines): each line's input, exit 0", async () => {
+    // The first 3,000 lines of ../shared/schemes/chs-drg-1.1/vectors.jsonl, byte for byte.
+    const input = join(dir, "vectors.jsonl");
+    const shipped = readFileSync(resolve(NATIONAL, "vectors.jsonl"), "utf8").split("\n").slice(0, 3000);
+    writeFileSync(input, `${shipped.join("\n")}\n`);
+    const output = join(dir, "vectors.out.jsonl");
+    const { stderr } = await run(
+      process.execPath,
+      [
+        resolve(REPO, "bin/yibao.js"),
+        "group",
+        "--scheme",
+        NATIONAL,
+        "--input",
+        input,
+        "--output",
+        output,
+        "--threads",
+        "1",
+      ],
+      { env: { ...process.env, YIBAO_SCHEME_DIR: "" } },
+    );
+    expect(stderr).toContain(`已处理 ${vectors.length} 条（其中错误 0 条）`);
+    expect(stderr).not.toContain("失败");
+    const out = readFileSync(output, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(out.length).toBe(vectors.length);
+    out.forEach((r, i) => {
+      const v = vectors[i] as Vector;
+      expect([r.id, r.status, r.drg]).toEqual([v.input.id, v.expected.status, v.expected.drg]);
+    });
+  });
+
+  it("unwraps only {input} or {input, expected}; any other key keeps the line as a record", () => {
+    const record = { id: "A", sex: "1", diagnoses: ["K35.800x001"] };
+    expect(recordOf({ input: record, expected: { drg: "GD15" } })).toBe(record);
+    expect(recordOf({ input: record })).toBe(record);
+    const other = { input: record, id: "B" };
+    expect(recordOf(other)).toBe(other);
+    const notObject = { input: "text" };
+    expect(recordOf(notObject)).toBe(notObject);
+    expect(recordOf(record)).toBe(record);
+  });
+
+  it("a run where every line failed exits 1 and says so in Chinese; a run where some failed exits 0 with the count", async () => {
+    const bad = join(dir, "all-bad.jsonl");
+    writeFileSync(bad, jsonl([{ id: "x", sex: "9" }, { foo: 1 }, { id: "y", diagnoses: "K35" }]));
+    const failed = await run(
+      process.execPath,
+      [
+        resolve(REPO, "bin/yibao.js"),
+        "group",
+        "--input",
+        bad,
+        "--output",
+        join(dir, "all-bad.out.jsonl"),
+        "--threads",
+        "0",
+      ],
+      { env: { ...process.env, YIBAO_SCHEME_DIR: "" } },
+    ).then(
+      () => ({ code: 0, stderr: "" }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("失败：全部 3 条记录都有错误，没有得到任何分组结果");
+
+    const some = join(dir, "some-bad.jsonl");
+    writeFileSync(some, jsonl([vectors[0]?.input, { foo: 1 }, vectors[1]?.input]));
+    const { stderr } = await run(
+      process.execPath,
+      [
+        resolve(REPO, "bin/yibao.js"),
+        "group",
+        "--scheme",
+        NATIONAL,
+        "--input",
+        some,
+        "--output",
+        join(dir, "some-bad.out.jsonl"),
+        "--threads",
+        "0",
+      ],
+      { env: { ...process.env, YIBAO_SCHEME_DIR: "" } },
+    );
+    expect(stderr).toContain("已处理 3 条（其中错误 1 条）");
+    expect(stderr).toContain("注意：1 条记录有错误，未分组");
+
+    expect(groupVerdict({ records: 0, errors: 0 }, "o.jsonl").exitCode).toBe(1);
+    expect(groupVerdict({ records: 5, errors: 5 }, "o.jsonl").exitCode).toBe(1);
+    expect(groupVerdict({ records: 5, errors: 4 }, "o.jsonl")).toMatchObject({ exitCode: 0 });
+    expect(groupVerdict({ records: 5, errors: 0 }, "o.jsonl")).toEqual({ exitCode: 0, message: "" });
   });
 });
