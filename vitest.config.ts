@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // PostgreSQL for the storage tests: the configured server, or a throw-away one started for the run.
+    globalSetup: ["test-setup/postgres.ts"],
   },
 });
