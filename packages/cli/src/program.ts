@@ -155,6 +155,10 @@ export function program(): Command {
     .option("--database-url <url>", "PostgreSQL 连接串（默认取环境变量 DATABASE_URL）")
     .option("--demo", "数据库为空时先载入演示地区（合成的医院与一年的结算清单）", false)
     .option(
+      "--log-file <path>",
+      "JSON 请求日志文件（默认取环境变量 LOG_FILE，否则 <数据目录>/server.log；- 为标准输出）",
+    )
+    .option(
       "--demo-stays <n>",
       "演示地区的结算清单数（默认取环境变量 YIBAO_DEMO_STAYS，否则 20000）",
       nonNegativeInt,
@@ -170,8 +174,14 @@ export function program(): Command {
         dataDir: o.dataDir,
         databaseUrl: o.databaseUrl,
         demo: o.demo ? (stays !== undefined ? { stays } : {}) : false,
+        logFile: o.logFile,
       });
       closeOnSignals(server);
+      server.ready.catch(async (e: unknown) => {
+        process.stderr.write(`演示数据准备失败：${(e as Error).message}\n`);
+        await server.close();
+        process.exit(1);
+      });
     });
 
   const accounts = cmd.command("accounts").description("账号");

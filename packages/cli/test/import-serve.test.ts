@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { importLists } from "@yibao/cli/import-command";
@@ -131,4 +131,63 @@ describe("yibao serve", () => {
       child.kill("SIGTERM");
     }
   });
+
+  it("with --demo opens the port at once, answers 503 STARTING while the demo is prepared, keeps the JSON log out of the terminal", async () => {
+    const dataDir = join(dir, "serve-demo-db");
+    const child = spawn(
+      process.execPath,
+      [
+        resolve(REPO, "bin/yibao.js"),
+        "serve",
+        "--demo",
+        "--demo-stays",
+        "300",
+        "--port",
+        "0",
+        "--host",
+        "127.0.0.1",
+        "--data-dir",
+        dataDir,
+      ],
+      { env: { ...process.env, LOG_LEVEL: "info", LOG_FILE: "" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    const seen = (re: RegExp) =>
+      new Promise<RegExpExecArray>((ok, fail) => {
+        const look = () => {
+          const m = re.exec(out);
+          if (m) {
+            child.stdout.off("data", look);
+            ok(m);
+          }
+        };
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          look();
+        });
+        look();
+        child.once("exit", (code) => fail(new Error(`serve exited ${code}: ${out}`)));
+      });
+    try {
+      const url = (await seen(/医保平台已启动：(\S+)/))[1] as string;
+      // Before the demo is ready the API answers 503 STARTING, after it the routes answer as usual.
+      const early = await fetch(`${url}/api/v1/auth/me`);
+      if (!/演示数据已就绪/.test(out)) {
+        expect(early.status).toBe(503);
+        expect(((await early.json()) as { code: string }).code).toBe("STARTING");
+      }
+      await seen(/演示数据已就绪/);
+      await seen(/管理员/);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${url}/api/v1/auth/me`)).status).toBe(401);
+      // The terminal shows the Chinese lines only; the request log is JSON in the data directory.
+      expect(out).not.toMatch(/"level":/);
+      const logFile = join(dataDir, "server.log");
+      expect(existsSync(logFile)).toBe(true);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(readFileSync(logFile, "utf8")).toMatch(/"url":"\/api\/v1\/auth\/me"/);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  }, 120_000);
 });

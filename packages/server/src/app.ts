@@ -27,6 +27,7 @@ import { authRoutes } from "./identity/auth-routes.js";
 import { identityDb } from "./identity/tables.js";
 import { installInputGuard } from "./input-guard.js";
 import { createListPreparer, type PrepareList } from "./intake.js";
+import { type Readiness, readyNow } from "./readiness.js";
 import { healthRoutes } from "./routes/health.js";
 import { qcRoutes } from "./routes/qc.js";
 import { settlementListRoutes } from "./routes/settlement-lists.js";
@@ -43,6 +44,8 @@ export interface ServerContext {
   readonly sessionPolicy: SessionPolicy;
   /** Intake events: `listsChanged` after lists were stored (projections such as the console's cubes follow it). */
   readonly events: EventEmitter<ServerEvents>;
+  /** Start-up readiness: API routes answer 503 `STARTING` until it is `ready`. */
+  readonly readiness: Readiness;
 }
 
 /** What the core announces to other areas. */
@@ -107,6 +110,8 @@ export interface BuildServerOptions {
    * clock difference of signed requests.
    */
   readonly apiKeys?: ApiKeyConfig;
+  /** Start-up readiness shared with whoever warms the server up (default: ready at once). */
+  readonly readiness?: Readiness;
 }
 
 function trustProxyOption(
@@ -163,6 +168,7 @@ export async function buildServer(options: BuildServerOptions): Promise<YibaoApp
     maxListsPerRequest: options.maxListsPerRequest ?? 2000,
     sessionPolicy,
     events: new EventEmitter<ServerEvents>(),
+    readiness: options.readiness ?? readyNow(),
   } satisfies ServerContext);
   const db = identityDb(options.store);
   await db

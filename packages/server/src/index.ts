@@ -8,6 +8,7 @@ export * from "./identity/index.js";
 export * from "./input-guard.js";
 export * from "./intake.js";
 export * from "./query-schemas.js";
+export * from "./readiness.js";
 export * from "./route-access.js";
 export * from "./route-list.js";
 export * from "./safety-net.js";

@@ -6,6 +6,7 @@
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { type OpenStoreOptions, openStore, type Store } from "@yibao/store";
 import { buildServer, type ServerPlugin, type YibaoApp } from "./app.js";
+import { type Readiness, readyNow } from "./readiness.js";
 import { installProcessSafetyNet } from "./safety-net.js";
 
 export interface StartServerOptions {
@@ -17,14 +18,23 @@ export interface StartServerOptions {
   readonly plugins?: readonly ServerPlugin[] | ((store: Store) => readonly ServerPlugin[]);
   /** Pino log level (default `info`, env LOG_LEVEL). */
   readonly logLevel?: string;
-  /** Runs after the app is built and before it listens (e.g. loading the demo region). */
+  /** Write the JSON log to this file instead of standard output. */
+  readonly logFile?: string;
+  /** Runs after the app is built and before it listens. */
   readonly beforeListen?: (app: YibaoApp) => Promise<void>;
+  /**
+   * Runs once the port is open (e.g. loading the demo region); until it ends, API routes answer 503
+   * `STARTING` with the step it last reported, and `/healthz` says `starting`.
+   */
+  readonly warmUp?: (app: YibaoApp, step: (text: string) => void) => Promise<void>;
 }
 
 export interface RunningServer {
   readonly app: YibaoApp;
   /** `http://host:port`. */
   readonly url: string;
+  /** Settles when the warm-up has ended (at once without one); rejects with the warm-up's error. */
+  readonly ready: Promise<void>;
   /** Stops accepting requests, finishes the ones in flight, flushes writes and closes the store. */
   close(): Promise<void>;
 }
@@ -39,11 +49,16 @@ export async function startServer(
   const host = options.host ?? env.HOST ?? "127.0.0.1";
   const scheme = await loadSchemeDir(resolveSchemeDir(options.schemeDir, env));
   const store = await openStore(options.store ?? {}, env);
+  const readiness: Readiness = options.warmUp ? { state: "starting", step: "正在准备" } : readyNow();
   try {
     const app = await buildServer({
       store,
       scheme,
-      logger: { level: options.logLevel ?? env.LOG_LEVEL ?? "info" },
+      readiness,
+      logger: {
+        level: options.logLevel ?? env.LOG_LEVEL ?? "info",
+        ...(options.logFile ? { file: options.logFile } : {}),
+      },
       // The API keys' master key file lives beside the data (PGlite's directory when one is given).
       ...(options.store?.dataDir ? { apiKeys: { dataDir: options.store.dataDir } } : {}),
       ...(options.plugins
@@ -57,9 +72,12 @@ export async function startServer(
       { database: store.engine, location: store.location, scheme: scheme.id },
       "医保结算清单服务已启动",
     );
+    const ready = options.warmUp ? warmUp(app, readiness, options.warmUp) : Promise.resolve();
+    ready.catch(() => {}); // the caller may not wait for it; the failure is logged and kept in readiness
     return {
       app,
       url,
+      ready,
       async close() {
         await app.close();
         await store.close();
@@ -67,6 +85,27 @@ export async function startServer(
     };
   } catch (e) {
     await store.close();
+    throw e;
+  }
+}
+
+async function warmUp(
+  app: YibaoApp,
+  readiness: Readiness,
+  run: NonNullable<StartServerOptions["warmUp"]>,
+): Promise<void> {
+  // Let the caller announce the open port before the warm-up reports its first step.
+  await new Promise((resolve) => setImmediate(resolve));
+  try {
+    await run(app, (text) => {
+      readiness.step = text;
+    });
+    readiness.state = "ready";
+    readiness.step = "";
+  } catch (e) {
+    readiness.state = "failed";
+    readiness.failure = (e as Error).message;
+    app.log.error({ err: e }, "平台启动准备失败");
     throw e;
   }
 }

@@ -235,6 +235,9 @@ function ChangePassword({
   );
 }
 
+/** How often the console asks again while the platform is still starting. */
+const STARTING_POLL_MS = 2000;
+
 export function App() {
   const path = usePath();
   const [meta, setMeta] = useState<Meta | null>(null);
@@ -260,7 +263,11 @@ export function App() {
       setState("ready");
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) setState("login");
-      else setError((e as Error).message);
+      else if (e instanceof ApiError && e.code === "STARTING") {
+        // The server listens while it prepares its data: show the step and ask again shortly.
+        setError(e.message);
+        setTimeout(() => void load(), STARTING_POLL_MS);
+      } else setError((e as Error).message);
     }
   }, []);
   useEffect(() => {

@@ -10,6 +10,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The server's error code (e.g. `STARTING` while the platform is still being prepared). */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -33,9 +35,10 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
     data = null;
   }
   if (!res.ok) {
-    const message = (data as { message?: string } | null)?.message ?? `请求失败（${res.status}）`;
+    const body = data as { message?: string; code?: string } | null;
+    const message = body?.message ?? `请求失败（${res.status}）`;
     if (res.status === 401) window.dispatchEvent(new CustomEvent("yibao:unauthenticated"));
-    throw new ApiError(res.status, message);
+    throw new ApiError(res.status, message, body?.code);
   }
   return data as T;
 }

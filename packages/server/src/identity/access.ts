@@ -17,6 +17,7 @@ import fastifyCookie from "@fastify/cookie";
 import type { UploadJournal } from "@yibao/store";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HttpError } from "../errors.js";
+import { refuseWhileNotReady } from "../readiness.js";
 import { policyProblem, type RouteAccess } from "../route-access.js";
 import {
   type ActiveSession,
@@ -171,6 +172,7 @@ export async function installAccessControl(
 
   app.addHook("onRequest", async (request, reply) => {
     if (request.routeOptions.url === undefined) return; // no route matched: the not-found handler answers
+    if (refuseWhileNotReady(app.yibao.readiness, request, reply)) return reply;
     const access = request.routeOptions.config?.access;
     if (!access) return deny(reply, 403, "FORBIDDEN", "该接口未声明访问策略，拒绝访问");
     if (access.roles === "public") return;

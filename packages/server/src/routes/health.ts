@@ -1,7 +1,9 @@
 /**
  * 健康检查: is the database reachable, which scheme is loaded. 200 with `status: "ok"` while the
  * database answers; 503 with `status: "degraded"` and `databaseStatus: "unavailable"` while it does
- * not (the server itself keeps running and reconnects by itself).
+ * not (the server itself keeps running and reconnects by itself); 503 with `status: "starting"` and
+ * the step under way while the server is still being prepared (see readiness.ts), `failed` when that
+ * preparation failed.
  */
 import type { FastifyPluginAsync } from "fastify";
 import { PUBLIC_ROUTE } from "../route-access.js";
@@ -19,7 +21,18 @@ function withTimeout(p: Promise<void>, ms: number): Promise<void> {
 
 export const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get("/healthz", { config: PUBLIC_ROUTE }, async (_request, reply) => {
-    const { store, scheme } = app.yibao;
+    const { store, scheme, readiness } = app.yibao;
+    if (readiness.state !== "ready") {
+      return reply.status(503).send({
+        status: readiness.state,
+        database: store.engine,
+        scheme: { id: scheme.id, name: scheme.name },
+        message:
+          readiness.state === "failed"
+            ? `平台启动失败：${readiness.failure ?? "原因未知"}`
+            : `平台正在启动：${readiness.step || "正在准备"}`,
+      });
+    }
     const ping = store.ping();
     try {
       await withTimeout(ping, PING_TIMEOUT_MS);
