@@ -106,6 +106,38 @@ describe("rules and code tables are data", () => {
     expect(() => compileQcRules(badRange, DEFAULT_CODE_TABLES, "bureau")).toThrow(/QC-DX-003/);
   });
 
+  it("a parameter the check kind does not take is a configuration error naming the rule and key", () => {
+    // A misspelt key would otherwise be ignored and the default (or nothing) applied silently.
+    const misspelt = withRule("QC-TIME-001", (r) => {
+      r.params = { deadlineDay: 10 };
+    });
+    expect(() => compileQcRules(misspelt, DEFAULT_CODE_TABLES, "bureau")).toThrow(QcConfigError);
+    expect(() => compileQcRules(misspelt, DEFAULT_CODE_TABLES, "bureau")).toThrow(
+      "质控规则 QC-TIME-001 的参数 deadlineDay 未知（检查类型 uploadDeadline；可用参数：deadlineDays）",
+    );
+    const extra = withRule("QC-TIME-001", (r) => {
+      r.params = { deadlineDays: 10, warnDaysBefore: 2 };
+    });
+    expect(() => compileQcRules(extra, DEFAULT_CODE_TABLES, "bureau")).toThrow("参数 warnDaysBefore 未知");
+    // A parse-phase check takes none.
+    const parsePhase = withRule("QC-FMT-003", (r) => {
+      r.params = { max: 1 };
+    });
+    expect(() => compileQcRules(parsePhase, DEFAULT_CODE_TABLES, "bureau")).toThrow(
+      "质控规则 QC-FMT-003 的参数 max 未知（检查类型 number；该检查类型不接受参数）",
+    );
+  });
+
+  it("every check kind is either a parse-phase check or a registered module of its own name", async () => {
+    const { QC_CHECK_KINDS, PARSE_PHASE_KINDS } = await import("../src/rules.js");
+    const { QC_CHECK_KIND_MODULES } = await import("../src/qc/registry.js");
+    for (const kind of QC_CHECK_KINDS) {
+      expect(PARSE_PHASE_KINDS.has(kind) !== QC_CHECK_KIND_MODULES.has(kind), kind).toBe(true);
+      if (QC_CHECK_KIND_MODULES.has(kind)) expect(QC_CHECK_KIND_MODULES.get(kind)?.kind).toBe(kind);
+    }
+    expect(QC_CHECK_KIND_MODULES.size + PARSE_PHASE_KINDS.size).toBe(QC_CHECK_KINDS.length);
+  });
+
   it("picks the edition in force on a date", () => {
     const a = { ...DEFAULT_QC_RULES, version: "a", effectiveDate: "2023-01-01" };
     const b = { ...DEFAULT_QC_RULES, version: "b", effectiveDate: "2024-07-01" };

@@ -1,0 +1,266 @@
+/** Coding checks: diagnosis and procedure codes, their version mapping, principal diagnosis and procedure, sex- and age-specific diagnoses, declared counts. */
+
+import type { Diagnosis } from "../../model.js";
+import { showValue } from "../../template.js";
+import type { QcCheckKindModule } from "../kind.js";
+import {
+  ageText,
+  bad,
+  effectiveCode,
+  inRanges,
+  optNumParam,
+  rangesParam,
+  strArrayParam,
+  strParam,
+} from "../params.js";
+import {
+  diagnosisConversions,
+  emit,
+  PRINCIPAL_FLAG,
+  PRINCIPAL_PROCEDURE_TYPE,
+  procedureConversions,
+  WESTERN_DIAG_TYPE,
+} from "../run.js";
+
+export const diagnosisMappedKind: QcCheckKindModule = {
+  kind: "diagnosisMapped",
+  params: ["diagTypes"],
+  compile: (r) => {
+    const types = new Set(strArrayParam(r.rule, "diagTypes", [WESTERN_DIAG_TYPE]));
+    return (run) => {
+      const conv = diagnosisConversions(run);
+      run.list.diagnoses.forEach((d, i) => {
+        const c = conv[i];
+        if (c?.outcome === "mapped" && types.has(d.diagType ?? "")) {
+          emit(run, r, `diseinfo[${d.position}].diag_code`, {
+            value: c.from,
+            mapped: c.code,
+            name: run.codes.diagnosisMap.dictionary.name(c.code) ?? "",
+          });
+        }
+      });
+    };
+  },
+};
+
+export const diagnosisUnmappedKind: QcCheckKindModule = {
+  kind: "diagnosisUnmapped",
+  params: ["diagTypes"],
+  compile: (r) => {
+    const types = new Set(strArrayParam(r.rule, "diagTypes", [WESTERN_DIAG_TYPE]));
+    return (run) => {
+      const conv = diagnosisConversions(run);
+      run.list.diagnoses.forEach((d, i) => {
+        const c = conv[i];
+        if (c?.outcome === "unmapped" && types.has(d.diagType ?? "")) {
+          emit(run, r, `diseinfo[${d.position}].diag_code`, { value: showValue(c.from) });
+        }
+      });
+    };
+  },
+};
+
+export const procedureMappedKind: QcCheckKindModule = {
+  kind: "procedureMapped",
+  params: [],
+  compile: (r) => (run) => {
+    const conv = procedureConversions(run);
+    run.list.procedures.forEach((p, i) => {
+      const c = conv[i];
+      if (c?.outcome === "mapped") {
+        emit(run, r, `oprninfo[${p.position}].oprn_oprt_code`, {
+          value: c.from,
+          mapped: c.code,
+          name: run.codes.procedureMap.dictionary.name(c.code) ?? "",
+        });
+      }
+    });
+  },
+};
+
+export const procedureUnmappedKind: QcCheckKindModule = {
+  kind: "procedureUnmapped",
+  params: [],
+  compile: (r) => (run) => {
+    const conv = procedureConversions(run);
+    run.list.procedures.forEach((p, i) => {
+      const c = conv[i];
+      if (c?.outcome === "unmapped") {
+        emit(run, r, `oprninfo[${p.position}].oprn_oprt_code`, { value: showValue(c.from) });
+      }
+    });
+  },
+};
+
+export const principalDiagnosisCountKind: QcCheckKindModule = {
+  kind: "principalDiagnosisCount",
+  params: ["diagTypes"],
+  compile: (r) => {
+    const types = new Set(strArrayParam(r.rule, "diagTypes", [WESTERN_DIAG_TYPE]));
+    return (run) => {
+      if (run.list.diagnoses.length === 0) return;
+      let count = 0;
+      let second: Diagnosis | undefined;
+      for (const d of run.list.diagnoses) {
+        if (d.maindiagFlag === PRINCIPAL_FLAG && types.has(d.diagType ?? "")) {
+          count++;
+          if (count === 2) second = d;
+        }
+      }
+      if (count === 1) return;
+      emit(run, r, second ? `diseinfo[${second.position}].maindiag_flag` : "diseinfo", { count });
+    };
+  },
+};
+
+export const asteriskPrincipalKind: QcCheckKindModule = {
+  kind: "asteriskPrincipal",
+  params: [],
+  compile: (r) => (run) => {
+    const code = run.facts.principal?.diagCode;
+    if (code && code.includes("*") && !code.includes("+")) {
+      emit(run, r, `diseinfo[${run.facts.principal?.position}].diag_code`, { value: showValue(code) });
+    }
+  },
+};
+
+export const externalCausePrincipalKind: QcCheckKindModule = {
+  kind: "externalCausePrincipal",
+  params: ["ranges"],
+  compile: (r) => {
+    const ranges = rangesParam(r.rule, "ranges");
+    return (run) => {
+      const p = run.facts.principal;
+      if (p === undefined || p.diagCode === null) return;
+      const code = effectiveCode(
+        diagnosisConversions(run)[run.list.diagnoses.indexOf(p)] ?? null,
+        p.diagCode,
+      );
+      const range = code === null ? undefined : inRanges(code, ranges);
+      if (code !== null && range) {
+        emit(run, r, `diseinfo[${p.position}].diag_code`, {
+          value: showValue(p.diagCode),
+          name: p.diagName ?? "",
+          range: range.text,
+        });
+      }
+    };
+  },
+};
+
+export const sexSpecificDiagnosisKind: QcCheckKindModule = {
+  kind: "sexSpecificDiagnosis",
+  params: ["sex", "kind", "ranges", "diagTypes"],
+  compile: (r, env) => {
+    const sex = strParam(r.rule, "sex");
+    const kind = strParam(r.rule, "kind", "性别专用");
+    const ranges = rangesParam(r.rule, "ranges");
+    const types = new Set(strArrayParam(r.rule, "diagTypes", [WESTERN_DIAG_TYPE]));
+    const sexName = env.tables.get("gend")?.get(sex) ?? sex;
+    return (run) => {
+      if (run.list.info.gend !== sex) return;
+      const conv = diagnosisConversions(run);
+      run.list.diagnoses.forEach((d, i) => {
+        if (!types.has(d.diagType ?? "")) return;
+        const code = effectiveCode(conv[i] ?? null, d.diagCode);
+        const range = code === null ? undefined : inRanges(code, ranges);
+        if (range) {
+          emit(run, r, `diseinfo[${d.position}].diag_code`, {
+            value: showValue(d.diagCode),
+            name: d.diagName ?? "",
+            kind,
+            range: range.text,
+            sexName,
+          });
+        }
+      });
+    };
+  },
+};
+
+export const ageSpecificDiagnosisKind: QcCheckKindModule = {
+  kind: "ageSpecificDiagnosis",
+  params: ["kind", "ranges", "minAgeDays", "maxAgeDays", "diagTypes"],
+  compile: (r) => {
+    const kind = strParam(r.rule, "kind", "年龄专用");
+    const ranges = rangesParam(r.rule, "ranges");
+    const min = optNumParam(r.rule, "minAgeDays");
+    const max = optNumParam(r.rule, "maxAgeDays");
+    if (min === undefined && max === undefined) bad(r.rule, "minAgeDays/maxAgeDays", "至少给出一个的天数");
+    const types = new Set(strArrayParam(r.rule, "diagTypes", [WESTERN_DIAG_TYPE]));
+    const limit = `${min ?? 0}–${max === undefined ? "" : `${max} 天`}`;
+    return (run) => {
+      const days = run.facts.ageDays;
+      if (days === null) return;
+      if ((min === undefined || days >= min) && (max === undefined || days <= max)) return;
+      const conv = diagnosisConversions(run);
+      run.list.diagnoses.forEach((d, i) => {
+        if (!types.has(d.diagType ?? "")) return;
+        const code = effectiveCode(conv[i] ?? null, d.diagCode);
+        const range = code === null ? undefined : inRanges(code, ranges);
+        if (range) {
+          emit(run, r, `diseinfo[${d.position}].diag_code`, {
+            value: showValue(d.diagCode),
+            name: d.diagName ?? "",
+            kind,
+            range: range.text,
+            age: ageText(days),
+            limit,
+          });
+        }
+      });
+    };
+  },
+};
+
+export const principalProcedureKind: QcCheckKindModule = {
+  kind: "principalProcedure",
+  params: ["principalType"],
+  compile: (r) => {
+    const principalType = strParam(r.rule, "principalType", PRINCIPAL_PROCEDURE_TYPE);
+    return (run) => {
+      const procs = run.list.procedures;
+      if (procs.length === 0) return;
+      const principals = procs.filter((p) => p.oprnOprtType === principalType);
+      if (principals.length === 0) {
+        emit(run, r, "oprninfo", { principalType, detail: "没有主要手术操作" });
+      } else if (principals.length > 1) {
+        const second = principals[1] as (typeof principals)[number];
+        emit(run, r, `oprninfo[${second.position}].oprn_oprt_type`, {
+          principalType,
+          detail: `共有 ${principals.length} 条主要手术操作`,
+        });
+      } else {
+        const p = principals[0] as (typeof principals)[number];
+        if (p.position !== 0) {
+          emit(run, r, `oprninfo[${p.position}].oprn_oprt_type`, {
+            principalType,
+            detail: `主要手术操作排在第 ${p.position + 1} 条`,
+          });
+        }
+      }
+    };
+  },
+};
+
+export const diagnosisCountKind: QcCheckKindModule = {
+  kind: "diagnosisCount",
+  params: [],
+  compile: (r) => (run) => {
+    const n = run.list.info.diagCodeCnt;
+    if (n !== null && n !== run.list.diagnoses.length) {
+      emit(run, r, "setlinfo.diag_code_cnt", { value: n, count: run.list.diagnoses.length });
+    }
+  },
+};
+
+export const procedureCountKind: QcCheckKindModule = {
+  kind: "procedureCount",
+  params: [],
+  compile: (r) => (run) => {
+    const n = run.list.info.oprnOprtCodeCnt;
+    if (n !== null && n !== run.list.procedures.length) {
+      emit(run, r, "setlinfo.oprn_oprt_code_cnt", { value: n, count: run.list.procedures.length });
+    }
+  },
+};
