@@ -1,4 +1,4 @@
-import { describePredicate } from "./describe.js";
+import { describePredicate } from "./predicates/index.js";
 import {
   addDiagnosis,
   addProcedure,

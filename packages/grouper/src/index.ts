@@ -1,6 +1,12 @@
 export * from "./code-index.js";
-export * from "./describe.js";
 export * from "./group.js";
+export {
+  describePredicate,
+  isPredicateKey,
+  PREDICATE_MODULES,
+  type PredicateKey,
+  type PredicateModule,
+} from "./predicates/index.js";
 export * from "./record.js";
 export * from "./scheme.js";
 export * from "./scheme-source.js";

@@ -3,6 +3,8 @@
  * Semantics are those of `schemes/README.md`; validation says precisely what is wrong and where.
  */
 
+import { isPredicateKey, validatePredicateValue } from "./predicates/index.js";
+
 /** A grouping condition (分组条件) as written in `scheme.json`. */
 export type Predicate =
   | { readonly always: true }
@@ -101,25 +103,6 @@ export class SchemeError extends Error {
   }
 }
 
-const PREDICATE_KEYS = new Set([
-  "always",
-  "all",
-  "any",
-  "not",
-  "pdxIn",
-  "anyDxIn",
-  "ppxIn",
-  "anyPxIn",
-  "ageYears",
-  "ageDays",
-  "sex",
-  "birthWeight",
-  "regionsAtLeast",
-  "traumaDiagnosesAtLeast",
-  "hasMcc",
-  "hasCcOrMcc",
-]);
-
 const TOP_LEVEL_KEYS = new Set([
   "name",
   "version",
@@ -167,6 +150,10 @@ export function validateSchemeSource(raw: unknown, file = "scheme.json"): { prob
     }
   }
 
+  const checkList = (name: unknown, where: string) => {
+    if (typeof name !== "string") bad(where, "应为列表名（字符串）");
+    else if (!listNames.has(name)) bad(where, `引用了不存在的列表 "${name}"`);
+  };
   const checkPredicate = (p: unknown, path: string): void => {
     if (!isObject(p)) {
       bad(path, "条件应为对象");
@@ -179,69 +166,11 @@ export function validateSchemeSource(raw: unknown, file = "scheme.json"): { prob
     }
     const key = keys[0] as string;
     const v = p[key];
-    if (!PREDICATE_KEYS.has(key)) {
+    if (!isPredicateKey(key)) {
       bad(path, `未知的条件类型 "${key}"`);
       return;
     }
-    const at = `${path}.${key}`;
-    const checkList = (name: unknown, where: string) => {
-      if (typeof name !== "string") bad(where, "应为列表名（字符串）");
-      else if (!listNames.has(name)) bad(where, `引用了不存在的列表 "${name}"`);
-    };
-    const checkRange = (allowed: readonly string[]) => {
-      if (!isObject(v) || Object.keys(v).length === 0) {
-        bad(at, "应为非空的数值范围对象");
-        return;
-      }
-      for (const [k, n] of Object.entries(v)) {
-        if (!allowed.includes(k)) bad(`${at}.${k}`, `不支持的范围键，应为 ${allowed.join("/")}`);
-        else if (typeof n !== "number" || !Number.isFinite(n)) bad(`${at}.${k}`, "应为数值");
-      }
-    };
-    const checkCount = () => {
-      if (!isObject(v)) {
-        bad(at, "应为 {min, lists}");
-        return;
-      }
-      if (typeof v.min !== "number" || !Number.isInteger(v.min) || v.min < 1) bad(`${at}.min`, "应为正整数");
-      if (!isStringArray(v.lists) || v.lists.length === 0) bad(`${at}.lists`, "应为非空的列表名数组");
-      else for (const [i, n] of v.lists.entries()) checkList(n, `${at}.lists[${i}]`);
-    };
-    switch (key) {
-      case "always":
-      case "hasMcc":
-      case "hasCcOrMcc":
-        if (v !== true) bad(at, "值应为 true");
-        break;
-      case "all":
-      case "any":
-        if (!Array.isArray(v) || v.length === 0) bad(at, "应为非空的条件数组");
-        else for (const [i, q] of v.entries()) checkPredicate(q, `${at}[${i}]`);
-        break;
-      case "not":
-        checkPredicate(v, at);
-        break;
-      case "pdxIn":
-      case "anyDxIn":
-      case "ppxIn":
-      case "anyPxIn":
-        checkList(v, at);
-        break;
-      case "sex":
-        if (v !== "1" && v !== "2") bad(at, '应为 "1"（男）或 "2"（女）');
-        break;
-      case "ageYears":
-      case "ageDays":
-        checkRange(["eq", "min", "max", "below"]);
-        break;
-      case "birthWeight":
-        checkRange(["min", "below"]);
-        break;
-      case "regionsAtLeast":
-      case "traumaDiagnosesAtLeast":
-        checkCount();
-        break;
-    }
+    validatePredicateValue(key, v, `${path}.${key}`, { bad, checkList, checkPredicate });
   };
 
   const codesSeen = (arr: unknown, path: string, label: string): Map<string, Record<string, unknown>> => {

@@ -75,3 +75,54 @@ describe("scheme validation", () => {
     );
   });
 });
+
+describe("condition kinds as modules", () => {
+  it("each kind's module is registered under its own key", async () => {
+    const { PREDICATE_MODULES } = await import("../src/predicates/index.js");
+    expect(Object.keys(PREDICATE_MODULES).sort()).toEqual(
+      [
+        "all",
+        "always",
+        "any",
+        "not",
+        "pdxIn",
+        "anyDxIn",
+        "ppxIn",
+        "anyPxIn",
+        "ageYears",
+        "ageDays",
+        "sex",
+        "birthWeight",
+        "regionsAtLeast",
+        "traumaDiagnosesAtLeast",
+        "hasMcc",
+        "hasCcOrMcc",
+      ].sort(),
+    );
+    for (const [key, m] of Object.entries(PREDICATE_MODULES)) expect(m.key, key).toBe(key);
+  });
+
+  it("describes nested conditions in Chinese through the modules", async () => {
+    const { describePredicate } = await import("../src/predicates/index.js");
+    const scheme = buildScheme(await readSchemeFiles(DEMO_SCHEME_DIR), "demo");
+    const record = {
+      id: "r",
+      sex: "2",
+      ageYears: 30,
+      ageDays: null,
+      birthWeight: null,
+      diagnoses: [],
+      procedures: [],
+    };
+    const d = (p: unknown) => describePredicate(scheme, p as never, record as never);
+    expect(d({ ageYears: { min: 18, below: 65 } })).toBe("年龄 ≥ 18 岁 且 < 65 岁");
+    expect(d({ sex: "2" })).toBe("性别为女");
+    expect(d({ not: { hasMcc: true } })).toBe("非（伴严重并发症或合并症（MCC））");
+    expect(d({ all: [{ hasCcOrMcc: true }, { birthWeight: { below: 1500 } }] })).toBe(
+      "伴并发症或合并症（CC 或 MCC），且出生体重 < 1500 克",
+    );
+    expect(d({ any: [{ always: true }, { ageDays: { max: 28 } }] })).toBe("（无附加条件，或日龄 ≤ 28 天）");
+    expect(d({ pdxIn: "x" })).toBe("主要诊断 （无） 属于列表 x");
+    expect(d({ regionsAtLeast: { min: 2, lists: ["a", "b"] } })).toBe("诊断涉及至少 2 个部位（a、b）");
+  });
+});
