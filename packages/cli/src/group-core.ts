@@ -3,22 +3,14 @@
  * is given, so the same function serves the worker pool, the single-threaded path and the tests.
  */
 import {
-  addDiagnosis,
-  addProcedure,
-  beginRecord,
-  checkFailedOutcome,
   type DrgScheme,
-  type GroupOutcome,
   type GroupReason,
   type GroupResult,
-  groupContext,
   groupRecord,
   mapRecordCodes,
-  precheckFields,
-  RecordContext,
+  PlainLineGrouper,
   validateGroupingRecord,
 } from "@yibao/grouper";
-import { RecordBytes } from "./record-bytes.js";
 
 /** Options of a grouping run. */
 export interface GroupRunOptions {
@@ -232,55 +224,30 @@ const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const ID_PREFIX = encoder.encode('{"id":"');
 
 /**
- * Grouping lines in the plain form straight from their bytes (see `record-bytes.ts`): per scheme,
- * the reader, a context reused for every line (each line starts with `beginRecord`, which resets
- * it), and each outcome's result line after the id, encoded once.
+ * Grouping lines in the plain form straight from their bytes with the grouper's batch fast path
+ * (`PlainLineGrouper`), and writing each result line from the id's bytes and the outcome's line
+ * after the id, encoded once per scheme.
  */
 class FastPath {
-  private readonly record = new RecordBytes();
-  private readonly ctx = new RecordContext();
+  private readonly grouper: PlainLineGrouper;
   private readonly tails: readonly Uint8Array[];
-  /** The slots of the line's diagnoses and procedures. */
-  private dxSlots = new Int32Array(32);
-  private pxSlots = new Int32Array(16);
 
-  constructor(private readonly scheme: DrgScheme) {
+  constructor(scheme: DrgScheme) {
+    this.grouper = new PlainLineGrouper(scheme);
     // The text after `{"id":"<id>` of the line `resultJson` writes for each outcome.
     this.tails = scheme.compiled.outcomes.map((o) =>
       encoder.encode(`${resultJson({ ...o, id: "" }).slice(ID_PREFIX.length)}\n`),
     );
   }
 
-  /**
-   * Groups the line that starts at `start` (see `RecordBytes.read`) into `out`: the index of the
-   * line's end, or -1 (nothing written) when it is not plain.
-   */
+  /** Groups the line at `start` into `out`: the index of the line's end, or -1 when it is not plain. */
   group(bytes: Uint8Array, start: number, limit: number, out: ByteOutput): number {
-    const r = this.record;
-    const end = r.read(bytes, start, limit);
+    const g = this.grouper;
+    const end = g.group(bytes, start, limit);
     if (end < 0) return -1;
-    const { scheme, ctx } = this;
-    const hasPdx = r.dxCount > 0 && (r.dx[1] as number) > (r.dx[0] as number);
-    let o: GroupOutcome;
-    if (precheckFields(r.sex, r.ageYears, r.ageDays, r.birthWeight, hasPdx) !== null) {
-      o = checkFailedOutcome(scheme);
-    } else {
-      const c = scheme.compiled;
-      const index = c.codeIds;
-      beginRecord(c, ctx, r.sex, r.ageYears, r.ageDays, r.birthWeight);
-      // Every code's slot first, in rounds whose memory reads overlap (`CodeIndex.findAllAscii`).
-      if (this.dxSlots.length < r.dxCount) this.dxSlots = new Int32Array(r.dxCount * 2);
-      if (this.pxSlots.length < r.pxCount) this.pxSlots = new Int32Array(r.pxCount * 2);
-      const { dxSlots, pxSlots } = this;
-      index.findAllAscii(bytes, r.dx, r.dxCount, dxSlots);
-      index.findAllAscii(bytes, r.px, r.pxCount, pxSlots);
-      for (let i = 0; i < r.dxCount; i++) addDiagnosis(c, ctx, dxSlots[i] as number);
-      for (let i = 0; i < r.pxCount; i++) addProcedure(c, ctx, pxSlots[i] as number);
-      o = groupContext(scheme, ctx);
-    }
     out.add(ID_PREFIX);
-    out.addRange(bytes, r.idStart, r.idEnd);
-    out.add(this.tails[o.index] as Uint8Array);
+    out.addRange(bytes, g.idStart, g.idEnd);
+    out.add(this.tails[g.outcome.index] as Uint8Array);
     return end;
   }
 }

@@ -1,3 +1,4 @@
+export { PlainLineGrouper } from "./batch.js";
 export * from "./code-index.js";
 export * from "./group.js";
 export {

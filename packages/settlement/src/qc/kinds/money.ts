@@ -3,7 +3,7 @@
 import { type FieldSpec, SETLINFO_FIELDS } from "../../fields.js";
 import { formatFen } from "../../money.js";
 import type { QcCheckKindModule } from "../kind.js";
-import { bad, numParam, skipped, strArrayParam, strParam } from "../params.js";
+import { bad, numParam, strArrayParam, strParam } from "../params.js";
 import { emit, type Run } from "../run.js";
 
 export const itemSumKind: QcCheckKindModule = {
