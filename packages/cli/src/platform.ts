@@ -23,6 +23,8 @@ export const PLATFORM_MIGRATIONS: readonly NamedMigration[] = [
 ];
 
 /** The seed 002 worked examples shipped in the repository (`examples/seed-002`). */
+/** The DIP worked example (`yibao examples dip`). */
+export const DIP_EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/dip", import.meta.url));
 export const SEED_002_EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/seed-002", import.meta.url));
 
 /**

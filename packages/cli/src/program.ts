@@ -281,13 +281,17 @@ export async function addAreaCommands(cmd: Command): Promise<Command> {
   const [
     { registerPaymentCommands },
     { registerAuditCommands },
-    { PLATFORM_MIGRATIONS, SEED_002_EXAMPLES_DIR },
+    { DIP_EXAMPLES_DIR, PLATFORM_MIGRATIONS, SEED_002_EXAMPLES_DIR },
   ] = await Promise.all([
     import("@yibao/payment-service/cli"),
     import("@yibao/audit-service/cli"),
     import("./platform.js"),
   ]);
-  registerPaymentCommands(cmd, { migrations: PLATFORM_MIGRATIONS, examplesDir: SEED_002_EXAMPLES_DIR });
+  registerPaymentCommands(cmd, {
+    migrations: PLATFORM_MIGRATIONS,
+    examplesDir: SEED_002_EXAMPLES_DIR,
+    dipExamplesDir: DIP_EXAMPLES_DIR,
+  });
   registerAuditCommands(cmd, { migrations: PLATFORM_MIGRATIONS });
   return cmd;
 }

@@ -38,6 +38,8 @@ export interface PaymentCommandOptions {
   readonly migrations?: readonly NamedMigration[];
   /** Default directory of `examples seed-002` (default `examples/seed-002` under the working directory). */
   readonly examplesDir?: string;
+  /** Default directory of `examples dip` (default `examples/dip` under the working directory). */
+  readonly dipExamplesDir?: string;
 }
 
 function opener(migrations: readonly NamedMigration[]) {
@@ -91,6 +93,21 @@ export function registerPaymentCommands(program: Command, options: PaymentComman
           );
           process.exitCode = 1;
         }
+      }),
+    );
+
+  examples
+    .command("dip")
+    .description(
+      "DIP 示例：按病种分值结算一年（偏差病例、机构系数、由预算得点值），打印各医院分值、支付与基金应支付",
+    )
+    .option("--dir <dir>", "示例目录", options.dipExamplesDir ?? "examples/dip")
+    .action(async (o: { dir: string }) =>
+      run(async () => {
+        const { formatDipExample, runDipExample } = await import("./dip-example.js");
+        const r = await runDipExample(o.dir);
+        process.stdout.write(`${formatDipExample(r)}\n`);
+        if (r.refused.length > 0) process.exitCode = 1;
       }),
     );
 

@@ -9,6 +9,7 @@ export * from "./benefit.js";
 export * from "./calibration.js";
 export * from "./clearing.js";
 export { HANDAN_RESIDENTS_2021 } from "./data/handan-2021.js";
+export * from "./dip.js";
 export * from "./money.js";
 export * from "./policy.js";
 export * from "./resettle.js";
