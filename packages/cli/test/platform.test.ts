@@ -276,8 +276,8 @@ describe("platform in Chromium", () => {
     expect(finding.rows[0]?.status).toBe("deducted");
 
     await bureau.goto(`${base}/clearing`);
-    await bureau.getByRole("button", { name: "按年度基金预付填入" }).click(); // the budget: the fund's prepayments
-    await bureau.locator(".note", { hasText: "基金预付" }).waitFor();
+    await bureau.getByRole("button", { name: "按年度预付填入" }).click(); // the demo policy's budget: the fund's
+    await bureau.locator(".note", { hasText: "预算口径为统筹基金，按基金预付填入" }).waitFor();
     await bureau.getByRole("button", { name: `按点数法清算 ${YEAR} 年` }).click();
     await bureau.getByTestId("clearing-table").locator(DATA_ROWS).first().waitFor();
     await shot(bureau, "04-bureau-clearing");

@@ -8,7 +8,15 @@
  * their points are shown per hospital. Totals equal the sum of the hospital rows to the fen: checked
  * here and again against the stored rows.
  */
-import { clearYear, type Fen, type HospitalClearing, type YearClearing } from "@yibao/payment";
+import {
+  type ClearingBudgetBasis,
+  type ClearingRules,
+  clearYear,
+  type Fen,
+  type HospitalClearing,
+  type PaymentPolicy,
+  type YearClearing,
+} from "@yibao/payment";
 import type { Store } from "@yibao/store";
 import { sql } from "kysely";
 import { dbOf, loadPolicies, PaymentInputError, withRun } from "./repo.js";
@@ -37,6 +45,9 @@ export interface ClearYearResult {
   readonly year: number;
   readonly policy: { readonly id: string; readonly version: string };
   readonly budget: Fen;
+  /** What the budget covers (the policy's clearing.budgetBasis) and what was shared out by points. */
+  readonly budgetBasis: ClearingBudgetBasis;
+  readonly pool: Fen;
   readonly totalPoints: string;
   readonly pointValueYuan: string;
   readonly hospitals: readonly ClearingStatementRow[];
@@ -68,8 +79,10 @@ export function assertClearingSums(c: YearClearing): void {
     for (const h of c.hospitals) s += h[k];
     if (s !== c.totals[k]) throw new Error(`清算合计校验失败：${k} 各机构之和 ${s} ≠ 合计 ${c.totals[k]}`);
   }
-  if (c.totals.payment !== c.budget)
-    throw new Error(`清算合计校验失败：支付合计 ${c.totals.payment} ≠ 预算 ${c.budget}`);
+  if (c.totals.payment !== c.pool)
+    throw new Error(`清算合计校验失败：支付合计 ${c.totals.payment} ≠ 按点数分配的资金 ${c.pool}`);
+  if (c.pool !== (c.budgetBasis === "fund" ? c.budget + c.totals.patientShare : c.budget))
+    throw new Error(`清算合计校验失败：按点数分配的资金 ${c.pool} 与预算口径不符`);
   for (const h of c.hospitals) {
     if (h.settled !== h.payment - h.surplusReturned + h.overspendCovered - h.deductions) {
       throw new Error(`清算校验失败：机构 ${h.hospitalId} 清算后应得不等于各项之和`);
@@ -78,6 +91,35 @@ export function assertClearingSums(c: YearClearing): void {
       throw new Error(`清算校验失败：机构 ${h.hospitalId} 基金应付或应补拨不等于各项之差`);
     }
   }
+}
+
+/**
+ * The payment policy a year is cleared under: the one in force on the year's last day (the latest
+ * effective one when several are), else the latest stored; it must have clearing rules.
+ */
+export async function clearingPolicyOf(
+  store: Store,
+  year: number,
+  selector?: ClearYearOptions["policy"],
+): Promise<PaymentPolicy & { readonly clearing: ClearingRules }> {
+  const policies = await loadPolicies(store, selector ?? {});
+  const yearEnd = `${year}-12-31`;
+  const inForce = policies
+    .filter(
+      (p) =>
+        p.policy.effectiveFrom <= yearEnd &&
+        (p.policy.effectiveTo == null || yearEnd <= p.policy.effectiveTo),
+    )
+    .sort((a, b) => (a.policy.effectiveFrom < b.policy.effectiveFrom ? 1 : -1))[0];
+  const policy = inForce?.policy ?? policies[policies.length - 1]?.policy;
+  if (!policy) throw new PaymentInputError(`${year} 年没有生效的支付政策`, "POLICY_NOT_FOUND", 404);
+  if (!policy.clearing) {
+    throw new PaymentInputError(
+      `支付政策 ${policy.id}@${policy.version} 没有年终清算规则(clearing)，无法清算`,
+      "NO_CLEARING_RULES",
+    );
+  }
+  return policy as PaymentPolicy & { readonly clearing: ClearingRules };
 }
 
 /** Clears a year and stores the statements (replacing an earlier clearing of the same year). */
@@ -90,23 +132,7 @@ export async function clearYearJob(options: ClearYearOptions): Promise<ClearYear
   const db = dbOf(store);
   const params = { year, budget, policy: options.policy ?? null };
   return withRun(store, "clear", options.actor ?? "system", params, async (runId) => {
-    const policies = await loadPolicies(store, options.policy ?? {});
-    const yearEnd = `${year}-12-31`;
-    const inForce = policies
-      .filter(
-        (p) =>
-          p.policy.effectiveFrom <= yearEnd &&
-          (p.policy.effectiveTo == null || yearEnd <= p.policy.effectiveTo),
-      )
-      .sort((a, b) => (a.policy.effectiveFrom < b.policy.effectiveFrom ? 1 : -1))[0];
-    const policy = inForce?.policy ?? policies[policies.length - 1]?.policy;
-    if (!policy) throw new PaymentInputError(`${year} 年没有生效的支付政策`, "POLICY_NOT_FOUND", 404);
-    if (!policy.clearing) {
-      throw new PaymentInputError(
-        `支付政策 ${policy.id}@${policy.version} 没有年终清算规则(clearing)，无法清算`,
-        "NO_CLEARING_RULES",
-      );
-    }
+    const policy = await clearingPolicyOf(store, year, options.policy);
     const rows = await sql<{
       hospital_code: string;
       cases: number;
@@ -162,6 +188,8 @@ export async function clearYearJob(options: ClearYearOptions): Promise<ClearYear
     const totals: Record<string, number | string> = {
       ...clearing.totals,
       points: clearing.totalPoints.toString(),
+      pool: clearing.pool,
+      budgetBasis: clearing.budgetBasis,
     };
     await db.transaction().execute(async (trx) => {
       await sql`DELETE FROM clearing_statement WHERE year = ${year}`.execute(trx);
@@ -202,6 +230,8 @@ export async function clearYearJob(options: ClearYearOptions): Promise<ClearYear
       year,
       policy: { id: policy.id, version: policy.version },
       budget,
+      budgetBasis: clearing.budgetBasis,
+      pool: clearing.pool,
       totalPoints: clearing.totalPoints.toString(),
       pointValueYuan: clearing.pointValueYuan,
       hospitals,
@@ -241,6 +271,9 @@ export async function getClearing(
     year,
     policy: { id: head.policy_id, version: head.policy_version },
     budget: Number(head.budget_fen),
+    // Clearings stored before the basis was named shared the budget as a total payment.
+    budgetBasis: head.totals.budgetBasis === "fund" ? "fund" : "totalPayment",
+    pool: head.totals.pool === undefined ? Number(head.budget_fen) : Number(head.totals.pool),
     totalPoints: head.total_points,
     pointValueYuan: head.point_value_yuan,
     clearedAt: new Date(head.cleared_at).toISOString(),

@@ -201,7 +201,10 @@ export function registerPaymentCommands(program: Command, options: PaymentComman
 
   storeOptions(payment.command("clear").description("点数法年终清算"))
     .requiredOption("--year <yyyy>", "清算年度")
-    .requiredOption("--budget <yuan>", "年度预算(元)")
+    .requiredOption(
+      "--budget <yuan>",
+      "年度预算(元)；口径由支付政策的 clearing.budgetBasis 决定：fund 为统筹基金预算，totalPayment 为医保支付总额(含个人负担)",
+    )
     .option("--policy <id[@version]>", "指定支付政策(清算规则)")
     .action(async (o: StoreFlags & { year: string; budget: string; policy?: string }) =>
       run(async () => {

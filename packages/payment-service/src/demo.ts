@@ -47,11 +47,16 @@ export function demoPolicy(effectiveFrom: string): Record<string, unknown> {
     ambiguous: { qyShare: "80%", ungroupedShare: "80%" },
     exclusions: { fixedDrgs: [], newTechCap: "3‰" },
     specialReview: { mode: "full" },
-    clearing: { surplusRetention: "70%", overspendBands: [{ upTo: "10%", fundShare: "50%" }] },
+    clearing: {
+      budgetBasis: "fund",
+      surplusRetention: "70%",
+      overspendBands: [{ upTo: "10%", fundShare: "50%" }],
+    },
     sources: [
       "费率由历史数据按预算(历史 DRG 病例总费用)测算",
       "高倍率 3/2.5/2 倍、低倍率 0.4 倍、QY/0000 按 80%：与种子 002 示例相同的演示取值",
       "结余留用 70%、超支 10% 以内医保分担 50%：演示参数，非某地实际政策",
+      "清算预算为统筹基金预算（个人负担另计后按点数分配）：演示口径",
     ],
   };
 }

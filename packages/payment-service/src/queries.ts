@@ -1,7 +1,8 @@
 /** Reading settlements and approving special cases (结算查询、特病单议). */
-import { type Fen, type PersonState, SettlementError } from "@yibao/payment";
+import { type ClearingBudgetBasis, type Fen, type PersonState, SettlementError } from "@yibao/payment";
 import type { Store } from "@yibao/store";
 import { sql } from "kysely";
+import { clearingPolicyOf } from "./clearing.js";
 import { dbOf, PaymentInputError, withRun } from "./repo.js";
 import { loadApprovals, loadSettler, settleInput, writeSettlements } from "./settle-period.js";
 
@@ -169,17 +170,38 @@ export async function listSpecialCases(
 }
 
 /**
- * What the fund prepaid (基金预付) for a year's stays: the sum of the current settlements' fund
- * payments, with the number of stays (the default budget a clearing is proposed with).
+ * What was prepaid for a year's stays: the current settlements' fund payments (基金预付) and patient
+ * shares, with the number of stays, and the budget a clearing is proposed with under the basis of the
+ * policy the year is cleared under (the fund's prepayments for a fund budget, fund and patient share
+ * together for a total-payment budget).
  */
 export async function prepaidOfYear(
   store: Store,
   year: number,
-): Promise<{ stays: number; fundPaymentFen: number }> {
+): Promise<{
+  stays: number;
+  fundPaymentFen: number;
+  patientShareFen: number;
+  budgetBasis: ClearingBudgetBasis | null;
+  proposedBudgetFen: number;
+}> {
   const r = await sql<{
     n: number;
     fund: string | null;
-  }>`SELECT count(*)::int AS n, sum(fund_payment_fen)::text AS fund
+    patient: string | null;
+  }>`SELECT count(*)::int AS n, sum(fund_payment_fen)::text AS fund, sum(patient_share_fen)::text AS patient
     FROM stay_settlement WHERE period >= ${`${year}-01`} AND period <= ${`${year}-12`}`.execute(dbOf(store));
-  return { stays: Number(r.rows[0]?.n ?? 0), fundPaymentFen: Number(r.rows[0]?.fund ?? 0) };
+  const fundPaymentFen = Number(r.rows[0]?.fund ?? 0);
+  const patientShareFen = Number(r.rows[0]?.patient ?? 0);
+  const budgetBasis = await clearingPolicyOf(store, year).then(
+    (p) => p.clearing?.budgetBasis ?? null,
+    () => null,
+  );
+  return {
+    stays: Number(r.rows[0]?.n ?? 0),
+    fundPaymentFen,
+    patientShareFen,
+    budgetBasis,
+    proposedBudgetFen: budgetBasis === "fund" ? fundPaymentFen : fundPaymentFen + patientShareFen,
+  };
 }

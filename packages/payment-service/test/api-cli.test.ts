@@ -115,13 +115,21 @@ describe("payment API", () => {
       payload: { year: 2023, budget: "5000000.00" },
     });
     expect(c.statusCode, c.body).toBe(201);
-    expect(c.json().totals.payment).toBe(500_000_000);
+    // The demo policy's budget is the fund's: the patients' share is added before sharing by points.
+    const cleared = c.json() as {
+      budgetBasis: string;
+      pool: number;
+      totals: { payment: number; patientShare: number };
+    };
+    expect(cleared.budgetBasis).toBe("fund");
+    expect(cleared.pool).toBe(500_000_000 + cleared.totals.patientShare);
+    expect(cleared.totals.payment).toBe(cleared.pool);
     const g = await app.inject({ method: "GET", url: `${P}/clearing/2023` });
     expect(g.json().hospitals.length).toBe(c.json().hospitals.length);
     const csv = await app.inject({ method: "GET", url: `${P}/clearing/2023/export?format=csv` });
     expect(csv.statusCode).toBe(200);
     expect(csv.body).toContain("清算后应得(元)");
-    expect(csv.body).toMatch(/合计,\d+,[\d.]+,[\d.]+,5000000\.00,/);
+    expect(csv.body).toMatch(new RegExp(`合计,\\d+,[\\d.]+,[\\d.]+,${(cleared.pool / 100).toFixed(2)},`));
     const xlsx = await app.inject({ method: "GET", url: `${P}/clearing/2023/export?format=xlsx` });
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe("PK");

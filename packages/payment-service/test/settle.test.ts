@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clearYearJob, getClearing } from "../src/clearing.js";
 import { ensureDemoPayment } from "../src/demo.js";
 import { paymentMigrations } from "../src/migrations.js";
-import { approveSpecialCase, getSettlement } from "../src/queries.js";
+import { approveSpecialCase, getSettlement, prepaidOfYear } from "../src/queries.js";
 import { dbOf, recordAuditDeductions, saveVersion } from "../src/repo.js";
 import { settlePeriod, storedTotals } from "../src/settle-period.js";
 import { clearingStatement, settlementStatement, toCsv } from "../src/statements.js";
@@ -146,7 +146,11 @@ describe("period settlement over the store (PGlite)", () => {
     }>`SELECT sum(total_cost_fen)::text AS s FROM stay_settlement`.execute(db);
     const budget = Number(totalCost.rows[0]?.s);
     const c = await clearYearJob({ store, year: 2023, budget });
-    expect(c.totals.payment).toBe(budget);
+    // The demo policy's budget is the fund's (clearing.budgetBasis "fund"): the patients' share is
+    // added before the pool is shared out by points, and the shares add up to the pool.
+    expect(c.budgetBasis).toBe("fund");
+    expect(c.pool).toBe(budget + Number(c.totals.patientShare));
+    expect(c.totals.payment).toBe(c.pool);
     let settled = 0;
     let deductions = 0;
     for (const h of c.hospitals) {
@@ -170,6 +174,30 @@ describe("period settlement over the store (PGlite)", () => {
     expect(csv).toContain(`合计`);
     const st = await settlementStatement(store, 2023, h1);
     expect(st.rows.length).toBeGreaterThan(1);
+  });
+
+  it("clearing the year with the fund's own prepayments as its budget pays the fund's money, not a claw-back of the patients' share", async () => {
+    const db = dbOf(store);
+    const pre = await sql<{
+      fund: string;
+      patient: string;
+      drg: string;
+    }>`SELECT sum(fund_payment_fen)::text AS fund,
+      sum(patient_share_fen)::text AS patient, sum(drg_payment_fen)::text AS drg FROM stay_settlement
+      WHERE period >= '2023-01' AND period <= '2023-12'`.execute(db);
+    const fund = Number(pre.rows[0]?.fund);
+    const patient = Number(pre.rows[0]?.patient);
+    const proposed = await prepaidOfYear(store, 2023);
+    expect(proposed).toMatchObject({ budgetBasis: "fund", fundPaymentFen: fund, proposedBudgetFen: fund });
+    const c = await clearYearJob({ store, year: 2023, budget: fund });
+    // What is shared out by points is what the stays were paid: the fund's prepayments and the patients' share.
+    expect(c.pool).toBe(fund + patient);
+    expect(c.totals.prepaid).toBe(fund);
+    // Before the basis was named the same budget was read as a total payment and clawed back about a
+    // third from every hospital; now the fund's due stays within 5% of what it prepaid (the rest is
+    // surplus and overspend sharing and the audit deductions).
+    const due = Number(c.totals.fundDue);
+    expect(Math.abs(due - fund) / fund).toBeLessThan(0.05);
   });
 
   it("bad policy data is refused with the field named; bad records are reported and the rest goes on", async () => {

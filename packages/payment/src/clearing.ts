@@ -1,8 +1,10 @@
 /**
  * Year-end clearing on the point method (点数法年终清算), seed 000 l.1345–1425.
  *
- *   点值 = budget ÷ total points  (exact rational, fen per point)
- *   hospital DRG payment = the budget split by points with largest-remainder allocation, so the
+ *   pool = the budget, or with `clearing.budgetBasis` "fund" (a budget of the fund's own money) the
+ *       budget plus the patients' share, so that a fund budget is not charged the patients' part
+ *   点值 = pool ÷ total points  (exact rational, fen per point)
+ *   hospital DRG payment = the pool split by points with largest-remainder allocation, so the
  *       hospital payments add up to the budget to the fen (each is within 1 fen of points × 点值)
  *   结余 = payment − cost > 0: the hospital keeps round(结余 × surplusRetention) (结余留用), the rest
  *       returns to the fund
@@ -75,6 +77,10 @@ export interface HospitalClearing {
 /** The year's clearing (年度清算结果). */
 export interface YearClearing {
   readonly budget: Fen;
+  /** What the budget covers (from the clearing rules). */
+  readonly budgetBasis: ClearingRules["budgetBasis"];
+  /** What is shared out by points: the budget, plus the patients' share when the budget is the fund's. */
+  readonly pool: Fen;
   readonly totalPoints: bigint;
   /** 点值: fen per point, exact. */
   readonly pointValue: Rational;
@@ -139,8 +145,12 @@ export function clearYear(input: {
   let totalPoints = 0n;
   for (const p of pts) totalPoints += p;
   if (totalPoints <= 0n) throw new RangeError("总点数须大于零");
-  const payments = allocateLargestRemainder(budget, pts);
-  const pointValue: Rational = { num: BigInt(budget) * 1_000_000n, den: totalPoints };
+  let patientShare = 0;
+  for (const h of input.hospitals) patientShare += h.patientShare;
+  const pool = rules.budgetBasis === "fund" ? budget + patientShare : budget;
+  if (!Number.isSafeInteger(pool)) throw new RangeError("清算资金超出可精确表示的范围");
+  const payments = allocateLargestRemainder(pool, pts);
+  const pointValue: Rational = { num: BigInt(pool) * 1_000_000n, den: totalPoints };
 
   const ded = new Map<string, { amount: Fen; reasons: string[] }>();
   const rejected: (AuditDeduction & { rule: string })[] = [];
@@ -226,6 +236,8 @@ export function clearYear(input: {
   }
   return {
     budget,
+    budgetBasis: rules.budgetBasis,
+    pool,
     totalPoints,
     pointValue,
     pointValueYuan: formatRational({ num: pointValue.num, den: pointValue.den * 100n }, 6),

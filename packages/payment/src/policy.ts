@@ -104,8 +104,22 @@ export interface OverspendBand {
   readonly fundShare: Ppm;
 }
 
+/**
+ * What a clearing budget covers (清算预算口径): `totalPayment`, the whole DRG payment to be shared
+ * out by points (医保支付总额: fund and patient share together), or `fund`, the fund's own money only
+ * (统筹基金预算), to which the patients' share is added before it is shared out by points.
+ */
+export type ClearingBudgetBasis = "totalPayment" | "fund";
+
+export const CLEARING_BUDGET_BASIS_NAMES: Readonly<Record<ClearingBudgetBasis, string>> = {
+  totalPayment: "医保支付总额（含个人负担）",
+  fund: "统筹基金",
+};
+
 /** Year-end clearing rules (年终清算规则). */
 export interface ClearingRules {
+  /** What the budget of a clearing covers; `totalPayment` when the policy does not say. */
+  readonly budgetBasis: ClearingBudgetBasis;
   /** 结余留用比例: share of a hospital's surplus it keeps. */
   readonly surplusRetention: Ppm;
   /** 超支分担: bands of the overspend borne by the fund; overspend beyond the last band is not covered (超支不补). */
@@ -248,7 +262,10 @@ export function parsePaymentPolicy(data: unknown): PaymentPolicy {
     }
     const retention = r.ratio(c.surplusRetention, "clearing.surplusRetention");
     if (retention > PPM_ONE) r.fail("clearing.surplusRetention", "结余留用比例不能超过 1");
-    clearing = { surplusRetention: retention, overspendBands: ob };
+    const basis = c.budgetBasis ?? "totalPayment";
+    if (basis !== "totalPayment" && basis !== "fund")
+      r.fail("clearing.budgetBasis", '须为 "totalPayment"（医保支付总额）或 "fund"（统筹基金）');
+    clearing = { budgetBasis: basis as ClearingBudgetBasis, surplusRetention: retention, overspendBands: ob };
   }
   const levelCoefficients = r.ratioMap(raw.levelCoefficients, "levelCoefficients");
   const hospitalCoefficients = r.ratioMap(raw.hospitalCoefficients, "hospitalCoefficients");

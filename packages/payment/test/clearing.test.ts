@@ -6,6 +6,7 @@ import { settleStay } from "../src/settle.js";
 import { context, stay, yuan } from "./fixtures.js";
 
 const rules: ClearingRules = {
+  budgetBasis: "totalPayment",
   surplusRetention: 700_000,
   overspendBands: [{ upTo: 100_000, fundShare: 500_000 }],
 };
@@ -37,6 +38,26 @@ describe("clearYear (年终清算)", () => {
       overspendBorne: yuan("10000"),
       settled: yuan("410000"),
     });
+  });
+
+  it("a budget of the fund's own money (budgetBasis fund) is shared out together with the patients' share", () => {
+    const hospitals = [
+      { hospitalId: "A", points: 6000 * P, totalCost: yuan("500000"), patientShare: yuan("100000") },
+      { hospitalId: "B", points: 4000 * P, totalCost: yuan("420000"), patientShare: yuan("80000") },
+    ];
+    // Fund budget 820,000 + patients' 180,000 = 1,000,000 by points: the same point value of 100 元.
+    const fund = clearYear({ budget: yuan("820000"), rules: { ...rules, budgetBasis: "fund" }, hospitals });
+    expect(fund.pool).toBe(yuan("1000000"));
+    expect(fund.pointValueYuan).toBe("100.000000");
+    expect(fund.hospitals.map((h) => [h.payment, h.fundDue])).toEqual([
+      [yuan("600000"), yuan("470000")], // 570,000 settled − 100,000 patients
+      [yuan("400000"), yuan("330000")], // 410,000 settled − 80,000 patients
+    ]);
+    // Read as a total payment, the same figure would pay 82 元 a point: the patients' share taken twice.
+    const total = clearYear({ budget: yuan("820000"), rules, hospitals });
+    expect(total.pool).toBe(yuan("820000"));
+    expect(total.pointValueYuan).toBe("82.000000");
+    expect(total.hospitals.map((h) => h.payment)).toEqual([yuan("492000"), yuan("328000")]);
   });
 
   it("overspend beyond the band is not covered (超支不补) and deductions are taken", () => {

@@ -218,6 +218,9 @@ interface Clearing {
   runId: number;
   policy: { id: string; version: string };
   budget: number;
+  /** What the budget covers, and what was shared out by points (the budget, plus patients' share for a fund budget). */
+  budgetBasis: "fund" | "totalPayment";
+  pool: number;
   totalPoints: string;
   pointValueYuan: string;
   clearedAt: string;
@@ -240,14 +243,25 @@ export function ClearingPage({ meta }: { meta: Meta }) {
     [path],
   );
   const canClear = meta.user.role === "bureau" || meta.user.role === "admin";
-  // On request only (it sums the year's settlements): what the fund prepaid, as the budget.
+  // On request only (it sums the year's settlements): what was prepaid, as the budget, in the basis
+  // the policy names (the fund's prepayments for a fund budget, with the patients' share for a total).
   const fillPrepaid = async () => {
     setMessage(null);
     try {
-      const p = await api.get<{ stays: number; fundPaymentFen: number }>(`${path}/prepaid`);
-      setBudget((p.fundPaymentFen / 100).toFixed(2));
+      const p = await api.get<{
+        stays: number;
+        fundPaymentFen: number;
+        patientShareFen: number;
+        budgetBasis: "fund" | "totalPayment" | null;
+        proposedBudgetFen: number;
+      }>(`${path}/prepaid`);
+      setBudget((p.proposedBudgetFen / 100).toFixed(2));
+      const basis =
+        p.budgetBasis === "fund"
+          ? "预算口径为统筹基金，按基金预付填入"
+          : `预算口径为医保支付总额，按基金预付 ${yuan(p.fundPaymentFen)} 元与个人负担 ${yuan(p.patientShareFen)} 元之和填入`;
       setMessage(
-        `${year} 年已结算 ${p.stays.toLocaleString("zh-CN")} 例，基金预付 ${yuan(p.fundPaymentFen)} 元`,
+        `${year} 年已结算 ${p.stays.toLocaleString("zh-CN")} 例，基金预付 ${yuan(p.fundPaymentFen)} 元；${basis}`,
       );
     } catch (e) {
       setMessage((e as Error).message);
@@ -314,7 +328,7 @@ export function ClearingPage({ meta }: { meta: Meta }) {
               style={{ minWidth: 240 }}
             />
             <button type="button" onClick={fillPrepaid}>
-              按年度基金预付填入
+              按年度预付填入
             </button>
             <button type="button" className="primary" disabled={budget.trim() === ""} onClick={clear}>
               按点数法清算 {year} 年
@@ -327,8 +341,14 @@ export function ClearingPage({ meta }: { meta: Meta }) {
         <>
           <div className="kpis" data-testid="clearing-kpis">
             <div className="kpi">
-              <div className="kpi-name">年度预算（元）</div>
+              <div className="kpi-name">
+                {data.budgetBasis === "fund" ? "年度统筹基金预算（元）" : "年度医保支付总额预算（元）"}
+              </div>
               <div className="kpi-value">{yuan(data.budget)}</div>
+            </div>
+            <div className="kpi">
+              <div className="kpi-name">按点数分配（元）</div>
+              <div className="kpi-value">{yuan(data.pool)}</div>
             </div>
             <div className="kpi">
               <div className="kpi-name">总点数</div>
