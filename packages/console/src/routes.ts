@@ -4,7 +4,7 @@
  * Excel export of any table. Every route states its access policy in `config.access`.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { INDICATORS } from "@yibao/indicators";
+import { emptyCounts, INDICATORS, indicatorValues } from "@yibao/indicators";
 import {
   createUser,
   HttpError,
@@ -16,7 +16,7 @@ import {
   routeAccess,
 } from "@yibao/server";
 import { PERIOD_PATTERN } from "@yibao/server/query-schemas";
-import { countSettlementLists, type StoreDatabase } from "@yibao/store";
+import { countSettlementLists, type SettlementListData, type StoreDatabase } from "@yibao/store";
 import ExcelJS from "exceljs";
 import { type Kysely, sql } from "kysely";
 import { Type } from "typebox";
@@ -49,9 +49,32 @@ function checkRange(q: { periodFrom?: string | undefined; periodTo?: string | un
   }
 }
 
+/**
+ * 试分组's payment estimate of a list that is not stored: the payment area's settlement code with
+ * the policy, weight table and rate in force (see @yibao/payment-service `estimateListPayment`).
+ */
+export interface WhatIfEstimate {
+  readonly policyId: string;
+  readonly policyVersion: string;
+  readonly weightsId: string;
+  readonly weightsVersion: string;
+  readonly category: string;
+  readonly categoryName: string;
+  readonly rw: number | null;
+  readonly baseRateFen: number;
+  readonly coefficient: number;
+  readonly standardFen: number | null;
+  readonly paymentFen: number;
+  readonly totalFeeFen: number;
+  readonly surplusFen: number;
+}
+export type WhatIfEstimator = (list: SettlementListData) => Promise<WhatIfEstimate | null>;
+
 export interface ConsoleRouteOptions {
   readonly db: ConsoleDb;
   readonly refresher: CubeRefresher;
+  /** Settles a what-if list; without it (no payment area) 试分组 gives no estimate. */
+  readonly estimate?: WhatIfEstimator | undefined;
 }
 
 interface ExportColumn {
@@ -70,7 +93,7 @@ function pick(row: unknown, path: string): unknown {
 }
 
 export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncTypebox {
-  const { db, refresher } = options;
+  const { db, refresher, estimate: estimator } = options;
   /** The same database seen through the server's identity tables (accounts, operation log). */
   const identity = db as unknown as IdentityDb;
   return async (app) => {
@@ -128,11 +151,22 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       async (request) => {
         const q = request.query;
         checkRange(q);
-        const [rows, hospitals] = await Promise.all([
+        let hq = db.selectFrom("hospital").select(["code", "name", "level"]).orderBy("code");
+        if (q.hospital) hq = hq.where("code", "=", q.hospital);
+        const [found, hospitals] = await Promise.all([
           queryIndicators(db, { dims: ["hospital"], ...q }),
-          db.selectFrom("hospital").select(["code", "name", "level"]).execute(),
+          hq.execute(),
         ]);
         const names = new Map(hospitals.map((h) => [h.code, h]));
+        // Every registered hospital is listed, one without stays in the range with zeros.
+        const seen = new Set(found.map((r) => r.keys.hospital));
+        const zero = indicatorValues(emptyCounts());
+        const rows = [
+          ...found,
+          ...hospitals
+            .filter((h) => !seen.has(h.code))
+            .map((h) => ({ keys: { hospital: h.code }, values: zero })),
+        ].sort((a, b) => ((a.keys.hospital ?? "") < (b.keys.hospital ?? "") ? -1 : 1));
         return {
           rows: rows.map((r) => {
             const code = r.keys.hospital ?? "";
@@ -422,29 +456,17 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           message: f.message,
         }));
         const accepted = !prepared.envelopeInvalid && !findings.some((f) => f.severity === "error");
-        let estimate: null | {
-          rw: number;
-          baseRateFen: number;
-          paymentFen: number;
-          totalFeeFen: number;
-          surplusFen: number;
-        } = null;
+        // What settlement would pay: the payment area's own code, the policy and weights in force.
+        let estimate: WhatIfEstimate | null = null;
+        let estimateProblem: string | null = null;
         const drg = prepared.group?.drg;
-        if (drg && prepared.group?.status === "OK" && prepared.upload) {
-          const [w, state] = await Promise.all([
-            db.selectFrom("console_drg_weight").select("rw").where("drg", "=", drg).executeTakeFirst(),
-            cubeState(db),
-          ]);
-          if (w && state?.baseRateFen) {
-            const paymentFen = Math.round(w.rw * state.baseRateFen);
-            const totalFeeFen = prepared.upload.list.total_fee_fen;
-            estimate = {
-              rw: w.rw,
-              baseRateFen: state.baseRateFen,
-              paymentFen,
-              totalFeeFen,
-              surplusFen: paymentFen - totalFeeFen,
-            };
+        // Also for a list QC would refuse (late, say): the card says so beside the estimate.
+        if (estimator && prepared.upload && prepared.group) {
+          try {
+            estimate = await estimator(prepared.upload.list);
+          } catch (e) {
+            // A stay settlement cannot settle (no policy in force on its date, DRG not in the weights).
+            estimateProblem = e instanceof Error ? e.message : String(e);
           }
         }
         request.oplogDetail = { setlId: prepared.setlId, drg: drg ?? null };
@@ -455,6 +477,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           findings,
           group: prepared.group,
           estimate,
+          estimateProblem,
         };
       },
     );
