@@ -92,6 +92,67 @@ function pick(row: unknown, path: string): unknown {
   return v;
 }
 
+const fmtInt = (n: number) => n.toLocaleString("zh-CN");
+const fmtYuan = (fen: number) =>
+  (fen / 100).toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/**
+ * Where the overview's figures come from, in words: the weight tables and payment policies (with
+ * their rate) that settled the stays in view, and the audit findings with what was recovered.
+ */
+async function figureNotes(
+  db: ConsoleDb,
+  q: { hospital?: string | undefined; periodFrom?: string | undefined; periodTo?: string | undefined },
+  counts: { paidCases: number; cases: number; auditFindings: number; recoveredFen: number } | null,
+): Promise<string[]> {
+  const areas = await sql<{ payment: boolean; audit: boolean }>`SELECT
+    to_regclass('stay_settlement') IS NOT NULL AS payment, to_regclass('audit_finding') IS NOT NULL AS audit`.execute(
+    db,
+  );
+  const notes: string[] = [];
+  if (areas.rows[0]?.payment) {
+    const used = await sql<{
+      weights_id: string;
+      weights_version: string;
+      policy_id: string;
+      policy_version: string;
+      method: string;
+      rate: string | null;
+      n: number;
+    }>`SELECT ss.weights_id, ss.weights_version, ss.policy_id, ss.policy_version, p.method,
+        p.data->>'rate' AS rate, count(*)::int AS n
+      FROM stay_settlement ss
+      JOIN settlement_list l ON l.setl_id = ss.setl_id AND l.version = ss.list_version AND l.status = 'accepted'
+      LEFT JOIN payment_policy p ON p.id = ss.policy_id AND p.version = ss.policy_version
+      WHERE (${q.hospital ?? null}::text IS NULL OR ss.hospital_code = ${q.hospital ?? null})
+        AND (${q.periodFrom ?? null}::text IS NULL OR l.period >= ${q.periodFrom ?? null})
+        AND (${q.periodTo ?? null}::text IS NULL OR l.period <= ${q.periodTo ?? null})
+      GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY n DESC, 1, 2, 3, 4`.execute(db);
+    if (used.rows.length === 0) notes.push("所选范围尚无结算：CMI 与结余/超支在按期结算后显示");
+    else {
+      const parts = used.rows.map((u) => {
+        const rate =
+          u.rate === null
+            ? ""
+            : `，${u.method === "point" ? "测算费率" : "费率"} ${fmtYuan(Math.round(Number(u.rate) * 100))} 元`;
+        return `权重表 ${u.weights_id}（版本 ${u.weights_version}）、支付政策 ${u.policy_id}（版本 ${u.policy_version}${rate}）${fmtInt(u.n)} 例`;
+      });
+      const unsettled = (counts?.cases ?? 0) - (counts?.paidCases ?? 0);
+      notes.push(
+        `CMI 与结余/超支按结算所用的权重与支付计算：${parts.join("；")}${
+          unsettled > 0 ? `；尚未结算 ${fmtInt(unsettled)} 例不计入` : ""
+        }`,
+      );
+    }
+  } else notes.push("未接入支付结算：不显示 CMI 与结余/超支");
+  if (areas.rows[0]?.audit && counts) {
+    notes.push(
+      `审核发现问题数与追回金额来自智能审核：所选范围发现问题 ${fmtInt(counts.auditFindings)} 条，已扣款追回 ${fmtYuan(counts.recoveredFen)} 元`,
+    );
+  } else if (!areas.rows[0]?.audit) notes.push("未接入智能审核：审核发现问题数与追回金额为 0");
+  return notes;
+}
+
 export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncTypebox {
   const { db, refresher, estimate: estimator } = options;
   /** The same database seen through the server's identity tables (accounts, operation log). */
@@ -135,12 +196,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           counts: total?.counts ?? null,
           trend: trend.map((r) => ({ period: r.keys.period?.trim(), values: r.values })),
           cube: state,
-          notes: [
-            state?.weightSource === "loaded"
-              ? "CMI 使用已加载的病组权重表；结余/超支按权重×费率测算"
-              : "尚未加载付费权重表：CMI 所用权重按本区历史病组均次费用测算，结余/超支为按权重×费率的预估值",
-            "审核发现问题数与追回金额：智能审核模块尚未接入，暂为 0",
-          ],
+          notes: await figureNotes(db, q, total?.counts ?? null),
         };
       },
     );
@@ -215,11 +271,13 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           rows: rows.map((r) => {
             const key = (r.keys[q.dim] ?? "").trim();
             const label =
-              q.dim === "drg"
-                ? (drgNames.get(key) ?? (key === "0000" ? "未入组" : key))
-                : q.dim === "physician"
-                  ? r.physicianName || key
-                  : key;
+              key === "" && q.dim !== "period"
+                ? "（未关联清单的审核发现）"
+                : q.dim === "drg"
+                  ? (drgNames.get(key) ?? (key === "0000" ? "未入组" : key))
+                  : q.dim === "physician"
+                    ? r.physicianName || key
+                    : key;
             return { key, label, ...r.values };
           }),
         };
