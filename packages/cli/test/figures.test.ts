@@ -178,3 +178,189 @@ describe("试分组 estimate", () => {
     }
   });
 });
+
+type Values = Record<string, number | null>;
+interface Overview {
+  values: Values;
+  counts: Record<string, number>;
+  notes: string[];
+}
+interface Row extends Values {}
+
+const sum = (rows: readonly Record<string, unknown>[], key: string) =>
+  rows.reduce((a, r) => a + Number(r[key] ?? 0), 0);
+
+/** The rows of an Excel export of a console table, keyed by column key. */
+async function exportRows(
+  s: Session,
+  path: string,
+  columns: { key: string; title: string; kind?: string }[],
+): Promise<Record<string, unknown>[]> {
+  const res = await app.inject({
+    url: `/api/v1/console/export?path=${encodeURIComponent(path)}&columns=${encodeURIComponent(JSON.stringify(columns))}`,
+    headers: { cookie: s.cookie },
+  });
+  expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
+  const ExcelJS = (await import("exceljs")).default;
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+  const ws = wb.worksheets[0];
+  const out: Record<string, unknown>[] = [];
+  ws?.eachRow((row, n) => {
+    if (n === 1) return;
+    const r: Record<string, unknown> = {};
+    columns.forEach((c, i) => {
+      const v = row.getCell(i + 1).value;
+      // Money is exported in yuan: back to fen for the comparison.
+      r[c.key] = c.kind === "money" && typeof v === "number" ? Math.round(v * 100) : v;
+    });
+    out.push(r);
+  });
+  return out;
+}
+
+/** Every current settlement through the payment API (pages of 1,000). */
+async function allSettlements(s: Session, hospital?: string) {
+  const items: { rwPpm: number | null; drgPaymentFen: number; totalCostFen: number; hospitalCode: string }[] =
+    [];
+  for (let page = 1; ; page++) {
+    const j = await get<{ total: number; items: typeof items }>(
+      s,
+      `/api/v1/payment/settlements?pageSize=1000&page=${page}${hospital ? `&hospital=${hospital}` : ""}`,
+    );
+    items.push(...j.items);
+    if (items.length >= j.total || j.items.length === 0) return items;
+  }
+}
+
+describe("every headline figure agrees", () => {
+  it("in the overview, the other APIs, the drill-down and the Excel export", async () => {
+    const bureau = await signIn("bureau");
+    const hospital = await signIn("hospital");
+    // Recovered amounts: the hospital accepts two of its findings, the bureau deducts them.
+    const own = await get<{ items: { findingId: string; status: string; deductionFen: number }[] }>(
+      hospital,
+      "/api/v1/audit/findings?status=open&limit=1000",
+    );
+    const toDeduct = own.items.filter((f) => f.deductionFen > 0).slice(0, 2);
+    expect(toDeduct).toHaveLength(2);
+    for (const f of toDeduct) {
+      for (const [s, action] of [
+        [hospital, "accept"],
+        [bureau, "deduct"],
+      ] as const) {
+        const res = await app.inject({
+          method: "POST",
+          url: `/api/v1/audit/findings/${encodeURIComponent(f.findingId)}/${action}`,
+          headers: { cookie: s.cookie, "x-csrf-token": s.csrf },
+          payload: {},
+        });
+        expect(res.statusCode, res.body).toBe(200);
+      }
+    }
+    const refreshed = await app.inject({
+      method: "POST",
+      url: "/api/v1/console/cube/refresh",
+      headers: { cookie: bureau.cookie, "x-csrf-token": bureau.csrf },
+    });
+    expect(refreshed.statusCode, refreshed.body).toBe(200);
+
+    const overview = await get<Overview>(bureau, "/api/v1/console/overview");
+    const v = overview.values;
+    const qc = await get<{ total: Record<string, number> }>(bureau, "/api/v1/qc/indicators");
+    const meta = await get<{ hospitals: unknown[] }>(bureau, "/api/v1/console/meta");
+    const ranking = (await get<{ rows: Row[] }>(bureau, "/api/v1/console/ranking")).rows;
+    const byPeriod = (await get<{ rows: Row[] }>(bureau, "/api/v1/console/breakdown?dim=period")).rows;
+    const byDrg = (await get<{ rows: Row[] }>(bureau, "/api/v1/console/breakdown?dim=drg")).rows;
+    const lists = await get<{ total: number }>(bureau, "/api/v1/console/lists?limit=1");
+    const findings = await get<{ total: number }>(bureau, "/api/v1/audit/findings?limit=1");
+    const deducted = await get<{ items: { deductionFen: number }[] }>(
+      bureau,
+      "/api/v1/audit/findings?status=deducted&limit=1000",
+    );
+    const settlements = await allSettlements(bureau);
+    const excel = await exportRows(bureau, "/api/v1/console/ranking", [
+      { key: "hospital", title: "医院编码" },
+      { key: "cases", title: "病例数", kind: "number" },
+      { key: "groupedCases", title: "入组病例数", kind: "number" },
+      { key: "auditFindings", title: "审核发现问题数", kind: "number" },
+      { key: "recoveredFen", title: "追回金额", kind: "money" },
+      { key: "fundPayFen", title: "统筹基金支付", kind: "money" },
+      { key: "cmi", title: "CMI", kind: "number" },
+    ]);
+
+    // Hospitals: the region's, as start-up reports them.
+    expect(meta.hospitals.length).toBe(regionHospitals);
+    expect(ranking.length).toBe(regionHospitals);
+    expect(excel.length).toBe(regionHospitals);
+    // Lists (all uploaded, refused included) and cases (accepted lists).
+    expect(overview.counts.qcChecked).toBe(qc.total.lists);
+    expect(lists.total).toBe(qc.total.lists);
+    expect(v.cases).toBe(qc.total.accepted);
+    for (const rows of [ranking, byPeriod, byDrg, excel]) expect(sum(rows, "cases")).toBe(v.cases);
+    // 入组率.
+    expect(v.groupingRate).toBeCloseTo(qc.total.groupingRate as number, 12);
+    for (const rows of [ranking, byPeriod, excel])
+      expect(sum(rows, "groupedCases") / sum(rows, "cases")).toBeCloseTo(v.groupingRate as number, 12);
+    // Audit findings and what was recovered for them.
+    expect(v.auditFindings).toBe(findings.total);
+    for (const rows of [ranking, byPeriod, byDrg, excel])
+      expect(sum(rows, "auditFindings")).toBe(findings.total);
+    const recovered = sum(deducted.items, "deductionFen");
+    expect(recovered).toBeGreaterThan(0);
+    expect(v.recoveredFen).toBe(recovered);
+    for (const rows of [ranking, byPeriod, byDrg, excel]) expect(sum(rows, "recoveredFen")).toBe(recovered);
+    // 统筹基金支付 of the accepted lists.
+    const fund = await sql<{ f: string }>`SELECT sum(fund_pay_fen)::text AS f FROM settlement_list
+      WHERE status = 'accepted'`.execute(consoleDb(store));
+    expect(v.fundPayFen).toBe(Number(fund.rows[0]?.f));
+    for (const rows of [ranking, byPeriod, byDrg, excel]) expect(sum(rows, "fundPayFen")).toBe(v.fundPayFen);
+    // CMI and surplus: what settlement used and paid.
+    expect(settlements.length).toBe(v.cases);
+    const weighted = settlements.filter((x) => x.rwPpm !== null);
+    const cmi = sum(weighted, "rwPpm") / 1e6 / weighted.length;
+    expect(v.cmi).toBeCloseTo(cmi, 9);
+    expect(v.surplusFen).toBe(sum(settlements, "drgPaymentFen") - sum(settlements, "totalCostFen"));
+    for (const r of ranking) {
+      const mine = weighted.filter((x) => x.hospitalCode === r.hospital);
+      if (mine.length === 0) expect(r.cmi).toBeNull();
+      else expect(r.cmi).toBeCloseTo(sum(mine, "rwPpm") / 1e6 / mine.length, 9);
+      const e = excel.find((x) => x.hospital === r.hospital);
+      expect(e?.cmi ?? null).toBe(r.cmi);
+    }
+    // The notes name what the figures come from, not a placeholder.
+    const notes = overview.notes.join("\n");
+    expect(notes).not.toContain("尚未接入");
+    expect(notes).not.toContain("尚未加载");
+    expect(notes).toContain("demo-weights");
+    expect(notes).toContain("demo-rate");
+    expect(notes).toContain(`发现问题 ${findings.total.toLocaleString("zh-CN")} 条`);
+
+    // A hospital sees the same figures for itself as the bureau sees for it.
+    const mine = await get<Overview>(hospital, "/api/v1/console/overview");
+    const code = (await get<{ user: { hospitalCode: string } }>(hospital, "/api/v1/console/meta")).user
+      .hospitalCode;
+    const row = ranking.find((r) => r.hospital === code);
+    for (const k of [
+      "cases",
+      "auditFindings",
+      "recoveredFen",
+      "fundPayFen",
+      "cmi",
+      "groupingRate",
+      "surplusFen",
+    ])
+      expect(mine.values[k], k).toBe(row?.[k]);
+    const hf = await get<{ total: number }>(hospital, "/api/v1/audit/findings?limit=1");
+    expect(mine.values.auditFindings).toBe(hf.total);
+
+    // A period range: findings by the finding's own period, as the audit queue filters them.
+    const range = "periodFrom=2025-03&periodTo=2025-05";
+    const part = await get<Overview>(bureau, `/api/v1/console/overview?${range}`);
+    const partFindings = await get<{ total: number }>(bureau, `/api/v1/audit/findings?limit=1&${range}`);
+    const partQc = await get<{ total: Record<string, number> }>(bureau, `/api/v1/qc/indicators?${range}`);
+    expect(part.values.auditFindings).toBe(partFindings.total);
+    expect(part.values.cases).toBe(partQc.total.accepted);
+    expect(part.values.groupingRate).toBeCloseTo(partQc.total.groupingRate as number, 12);
+  });
+});
