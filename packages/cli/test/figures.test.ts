@@ -328,6 +328,18 @@ describe("every headline figure agrees", () => {
       const e = excel.find((x) => x.hospital === r.hospital);
       expect(e?.cmi ?? null).toBe(r.cmi);
     }
+    // The drill-down of a hospital (departments, physicians) adds up to its ranking row.
+    const busiest = [...ranking].sort((a, b) => Number(b.auditFindings) - Number(a.auditFindings))[0] as Row;
+    for (const dim of ["dept", "physician", "drg"]) {
+      const rows = (
+        await get<{ rows: Row[] }>(
+          bureau,
+          `/api/v1/console/breakdown?hospital=${busiest.hospital}&dim=${dim}`,
+        )
+      ).rows;
+      for (const k of ["cases", "auditFindings", "recoveredFen", "fundPayFen", "groupedCases"])
+        expect(sum(rows, k), `${dim} ${k}`).toBe(busiest[k]);
+    }
     // The notes name what the figures come from, not a placeholder.
     const notes = overview.notes.join("\n");
     expect(notes).not.toContain("尚未接入");
