@@ -81,6 +81,22 @@ export async function loadDemoRegion(
     if (batch.length >= 1000) await flush();
   }
   if (batch.length > 0) await flush();
+  // Every hospital of the region is registered, also one that discharged nobody in the period: the
+  // console then lists it with zeros instead of leaving it out.
+  const now = new Date();
+  await store.db
+    .insertInto("hospital")
+    .values(
+      region.hospitals.map((h) => ({
+        code: h.code,
+        name: h.name,
+        level: h.level,
+        first_seen_at: now,
+        updated_at: now,
+      })),
+    )
+    .onConflict((oc) => oc.column("code").doUpdateSet((eb) => ({ level: eb.ref("excluded.level") })))
+    .execute();
   // Every generated list was due: the settlements expected per hospital and period (应上传数).
   for (const [key, n] of perHospitalPeriod) {
     const [hospital, period] = key.split("|") as [string, string];

@@ -7,7 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { auditMigrations, auditPlugin } from "@yibao/audit-service";
 import { type ConsolePluginOptions, consoleMigrations, consolePlugins } from "@yibao/console";
-import { paymentMigrations, paymentPlugin } from "@yibao/payment-service";
+import { estimateListPayment, paymentMigrations, paymentPlugin } from "@yibao/payment-service";
 import { identityMigrations, type ServerPlugin } from "@yibao/server";
 import type { NamedMigration, Store } from "@yibao/store";
 
@@ -36,7 +36,8 @@ export function platformPlugins(
   consoleOptions: Omit<ConsolePluginOptions, "store"> = {},
 ): ServerPlugin[] {
   return [
-    ...consolePlugins({ ...consoleOptions, store }),
+    // 试分组 estimates with the payment area's settlement, so it equals what settlement pays.
+    ...consolePlugins({ estimate: (list) => estimateListPayment(store, list), ...consoleOptions, store }),
     paymentPlugin({ examplesDir: SEED_002_EXAMPLES_DIR }),
     auditPlugin(),
   ];

@@ -3,8 +3,8 @@
  * period × group status (`console_cube`) and per hospital × DRG × period × status (`console_cube_hd`),
  * with each stay's readmission gap computed once at refresh. Every indicator of @yibao/indicators is
  * a sum over these cells, so pages query tens of thousands of cells instead of a million stays.
- * Weights: those loaded with `loadDrgWeights` (from a payment weight table), else derived from the
- * stored lists (group average cost ÷ region average cost of grouped cases).
+ * CMI and surplus come from the payment area's settlements: each settled stay's RW is the one of the
+ * weight table in force that settlement used, its payment what settlement paid (nothing is re-derived).
  */
 import { sql } from "kysely";
 import type { ConsoleDb } from "./schema.js";
@@ -56,9 +56,9 @@ async function sourceSignature(
 }
 
 /**
- * Rebuilds both cubes, the derived weights and the base rate in one transaction. Where the payment
- * and audit areas are installed, each cell also sums its stays' current settlements (DRG payment,
- * cost, outliers) and the audit findings of its lists with what was deducted for them.
+ * Rebuilds both cubes in one transaction. Where the payment and audit areas are installed, each cell
+ * also sums its stays' current settlements (DRG payment, cost, RW of the weight table in force,
+ * outliers) and the audit findings of its hospital and period with what was deducted for them.
  */
 export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
   return db.transaction().execute(async (trx) => {
@@ -66,32 +66,23 @@ export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
     const { payment, audit } = areas;
     const settled = payment
       ? sql`ss.setl_id IS NOT NULL AND s.status = 'accepted' AS settled, coalesce(ss.drg_payment_fen, 0) AS settled_pay,
-          coalesce(ss.total_cost_fen, 0) AS settled_cost, ss.outlier`
-      : sql`false AS settled, 0 AS settled_pay, 0 AS settled_cost, NULL::text AS outlier`;
+          coalesce(ss.total_cost_fen, 0) AS settled_cost, ss.outlier, ss.rw_ppm`
+      : sql`false AS settled, 0 AS settled_pay, 0 AS settled_cost, NULL::text AS outlier, NULL::int AS rw_ppm`;
     const settledJoin = payment
       ? sql`LEFT JOIN stay_settlement ss ON ss.setl_id = s.setl_id AND ss.list_version = s.version`
-      : sql``;
-    // A finding belongs to its first list (a split admission names two); recovered = its deductions.
-    const found = audit
-      ? sql`coalesce(af.findings, 0) AS findings, coalesce(af.recovered, 0) AS recovered`
-      : sql`0 AS findings, 0 AS recovered`;
-    const foundJoin = audit
-      ? sql`LEFT JOIN (SELECT f.setl_ids->>0 AS setl_id, count(*)::int AS findings,
-            coalesce(sum(d.amount_fen), 0)::bigint AS recovered
-          FROM audit_finding f LEFT JOIN audit_deduction d ON d.finding_id = f.finding_id GROUP BY 1) af
-          ON af.setl_id = s.setl_id`
       : sql``;
     await sql`DELETE FROM console_cube`.execute(trx);
     await sql`DELETE FROM console_cube_hd`.execute(trx);
     await sql`INSERT INTO console_cube (hospital_code, dept, physician, physician_name, period, drg, group_status,
         lists, cases, total_cost_fen, fund_pay_fen, personal_pay_fen, los_sum, deaths, alive, readm14, readm30,
-        settled_cases, settled_payment_fen, settled_cost_fen, high_outliers, low_outliers, audit_findings, recovered_fen)
+        settled_cases, settled_payment_fen, settled_cost_fen, settled_weighted, settled_rw_ppm, high_outliers,
+        low_outliers, audit_findings, recovered_fen)
       WITH stays AS (
         SELECT s.hospital_code, s.dscg_caty AS dept,
           coalesce(s.message->'input'->'setlinfo'->>'chfpdr_code', '') AS physician,
           coalesce(s.message->'input'->'setlinfo'->>'chfpdr_name', '') AS physician_name,
           s.period, s.drg, s.group_status, s.status, s.total_fee_fen, s.fund_pay_fen, s.personal_pay_fen,
-          coalesce(s.los, 0) AS los, s.dscg_way, ${settled}, ${found},
+          coalesce(s.los, 0) AS los, s.dscg_way, ${settled},
           CASE WHEN s.status = 'accepted' AND s.dscg_way <> '5'
                 AND coalesce(s.message->'input'->'setlinfo'->>'days_rinp_flag_31', '') <> '2'
                 AND s.adm_date IS NOT NULL AND s.dscg_date IS NOT NULL
@@ -100,7 +91,7 @@ export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
                     AND (n.adm_date, n.dscg_date, n.setl_id COLLATE "C")
                       > (s.adm_date, s.dscg_date, s.setl_id COLLATE "C")) - s.dscg_date
           END AS gap
-        FROM settlement_list s ${settledJoin} ${foundJoin})
+        FROM settlement_list s ${settledJoin})
       SELECT hospital_code, dept, physician, max(physician_name), period, drg, group_status,
         count(*), count(*) FILTER (WHERE status = 'accepted'),
         coalesce(sum(total_fee_fen) FILTER (WHERE status = 'accepted'), 0),
@@ -112,40 +103,42 @@ export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
         count(*) FILTER (WHERE gap <= 14), count(*) FILTER (WHERE gap <= 30),
         count(*) FILTER (WHERE settled), coalesce(sum(settled_pay) FILTER (WHERE settled), 0),
         coalesce(sum(settled_cost) FILTER (WHERE settled), 0),
+        count(*) FILTER (WHERE settled AND rw_ppm IS NOT NULL),
+        coalesce(sum(rw_ppm) FILTER (WHERE settled), 0),
         count(*) FILTER (WHERE settled AND outlier = 'high'), count(*) FILTER (WHERE settled AND outlier = 'low'),
-        coalesce(sum(findings), 0), coalesce(sum(recovered), 0)
+        0, 0
       FROM stays GROUP BY hospital_code, dept, physician, period, drg, group_status`.execute(trx);
+    if (audit) {
+      // Every audit finding counts once, in its own hospital and period (as the audit queue counts it),
+      // in the department, physician and DRG of its first list when that list is the hospital's; the
+      // cells it adds hold no lists. Recovered (追回) = what was deducted for it.
+      await sql`INSERT INTO console_cube (hospital_code, dept, physician, physician_name, period, drg, group_status,
+          lists, cases, total_cost_fen, fund_pay_fen, personal_pay_fen, los_sum, deaths, alive, readm14, readm30,
+          audit_findings, recovered_fen)
+        SELECT f.hospital_code, coalesce(s.dscg_caty, ''),
+          coalesce(s.message->'input'->'setlinfo'->>'chfpdr_code', ''),
+          coalesce(max(s.message->'input'->'setlinfo'->>'chfpdr_name'), ''),
+          f.period, coalesce(s.drg, ''), coalesce(s.group_status, ''),
+          0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), coalesce(sum(f.recovered), 0)
+        FROM (SELECT f.finding_id, f.hospital_code, f.period, f.setl_ids->>0 AS setl_id,
+            (SELECT coalesce(sum(d.amount_fen), 0) FROM audit_deduction d WHERE d.finding_id = f.finding_id) AS recovered
+          FROM audit_finding f) f
+        LEFT JOIN settlement_list s ON s.setl_id = f.setl_id AND s.hospital_code = f.hospital_code
+        GROUP BY 1, 2, 3, 5, 6, 7`.execute(trx);
+    }
     await sql`INSERT INTO console_cube_hd (hospital_code, period, drg, group_status, lists, cases, total_cost_fen,
         fund_pay_fen, personal_pay_fen, los_sum, deaths, alive, readm14, readm30,
-        settled_cases, settled_payment_fen, settled_cost_fen, high_outliers, low_outliers, audit_findings, recovered_fen)
+        settled_cases, settled_payment_fen, settled_cost_fen, settled_weighted, settled_rw_ppm, high_outliers,
+        low_outliers, audit_findings, recovered_fen)
       SELECT hospital_code, period, drg, group_status, sum(lists), sum(cases), sum(total_cost_fen),
         sum(fund_pay_fen), sum(personal_pay_fen), sum(los_sum), sum(deaths), sum(alive), sum(readm14), sum(readm30),
-        sum(settled_cases), sum(settled_payment_fen), sum(settled_cost_fen), sum(high_outliers), sum(low_outliers),
-        sum(audit_findings), sum(recovered_fen)
+        sum(settled_cases), sum(settled_payment_fen), sum(settled_cost_fen), sum(settled_weighted),
+        sum(settled_rw_ppm), sum(high_outliers), sum(low_outliers), sum(audit_findings), sum(recovered_fen)
       FROM console_cube GROUP BY hospital_code, period, drg, group_status`.execute(trx);
     // Fresh statistics, so the pages' queries are planned for the new cells.
     await sql`ANALYZE console_cube`.execute(trx);
     await sql`ANALYZE console_cube_hd`.execute(trx);
-    const loaded = await sql<{
-      n: number;
-    }>`SELECT count(*)::int AS n FROM console_drg_weight WHERE source = 'loaded'`.execute(trx);
-    const weightSource = (loaded.rows[0]?.n ?? 0) > 0 ? "loaded" : "derived";
-    if (weightSource === "derived") {
-      await sql`DELETE FROM console_drg_weight`.execute(trx);
-      await sql`INSERT INTO console_drg_weight (drg, rw, source)
-        SELECT c.drg, (sum(c.total_cost_fen)::float8 / sum(c.cases)) / r.avg_cost, 'derived'
-        FROM console_cube_hd c,
-          (SELECT sum(total_cost_fen)::float8 / nullif(sum(cases), 0) AS avg_cost
-             FROM console_cube_hd WHERE group_status = 'OK') r
-        WHERE c.group_status = 'OK' AND r.avg_cost > 0
-        GROUP BY c.drg, r.avg_cost HAVING sum(c.cases) > 0`.execute(trx);
-    }
-    const rate = await sql<{
-      rate: number | null;
-    }>`SELECT sum(c.total_cost_fen)::float8 / nullif(sum(c.cases * w.rw), 0) AS rate
-      FROM console_cube_hd c JOIN console_drg_weight w ON w.drg = c.drg WHERE c.group_status = 'OK'`.execute(
-      trx,
-    );
+    const weightSource = payment ? "settlement" : "none";
     const source = await sourceSignature(trx, areas);
     const state = {
       id: 1,
@@ -153,7 +146,7 @@ export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
       source_count: source.n,
       source_max_received: source.max,
       source_signature: source.signature,
-      base_rate_fen: rate.rows[0]?.rate ?? null,
+      base_rate_fen: null,
       weight_source: weightSource,
     };
     await trx
@@ -164,25 +157,9 @@ export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
     return {
       refreshedAt: state.refreshed_at.toISOString(),
       sourceCount: state.source_count,
-      baseRateFen: state.base_rate_fen,
+      baseRateFen: null,
       weightSource,
     };
-  });
-}
-
-/** Replaces the weights with a loaded table (e.g. the payment package's calibrated RW). */
-export async function loadDrgWeights(
-  db: ConsoleDb,
-  weights: readonly { drg: string; rw: number }[],
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom("console_drg_weight").execute();
-    for (let i = 0; i < weights.length; i += 1000) {
-      await trx
-        .insertInto("console_drg_weight")
-        .values(weights.slice(i, i + 1000).map((w) => ({ drg: w.drg, rw: w.rw, source: "loaded" })))
-        .execute();
-    }
   });
 }
 

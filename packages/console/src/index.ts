@@ -16,7 +16,7 @@ import {
 } from "@yibao/server";
 import type { Store } from "@yibao/store";
 import { CubeRefresher } from "./cube.js";
-import { consoleRoutes } from "./routes.js";
+import { consoleRoutes, type WhatIfEstimator } from "./routes.js";
 import { consoleDb } from "./schema.js";
 import { spaPlugin } from "./spa.js";
 
@@ -35,6 +35,8 @@ export interface ConsolePluginOptions {
   readonly refreshDelayMs?: number;
   /** How often to check for lists stored another way (ms, default 60 s; 0 = never). */
   readonly checkIntervalMs?: number;
+  /** 试分组's payment estimate (the payment area's settlement); none without it. */
+  readonly estimate?: WhatIfEstimator;
 }
 
 /** The console's plugins: the console API and the SPA. */
@@ -62,7 +64,7 @@ export function consolePlugins(options: ConsolePluginOptions): ServerPlugin[] {
           if (timer) clearInterval(timer);
           await refresher.close();
         });
-        await app.register(consoleRoutes({ db, refresher }));
+        await app.register(consoleRoutes({ db, refresher, estimate: options.estimate }));
       },
     },
     { name: "console-web", plugin: spaPlugin(options.webDist) },

@@ -2,12 +2,12 @@
  * The indicators of @yibao/indicators (docs/indicators.md §3, §6) as SQL sums over the cubes: each row
  * returns the fields of `IndicatorCounts`, turned into values by the same `indicatorValues`. Region
  * baselines (per-DRG average cost and stay) and low-risk groups come from all hospitals in the period.
- * Surplus or loss: a cell's settled stays count with their actual DRG payment (the payment area's
- * current settlements); a cell nothing has settled yet is estimated as RW × base rate. Audit findings
- * and recovered amounts come from the audit area through the cubes.
+ * CMI, surplus or loss: from the payment area's current settlements only (each settled stay's RW of
+ * the weight table in force, its actual DRG payment); stays not settled count in neither. Audit
+ * findings and recovered amounts come from the audit area through the cubes.
  * Parameterized: dimensions are chosen from a fixed list, values are bound.
  */
-import { type IndicatorCounts, type IndicatorId, indicatorValues } from "@yibao/indicators";
+import { type IndicatorCounts, type IndicatorId, indicatorValues, LOW_RISK_MARGIN } from "@yibao/indicators";
 import { type RawBuilder, sql } from "kysely";
 import type { ConsoleDb } from "./schema.js";
 
@@ -52,8 +52,6 @@ export async function queryIndicators(db: ConsoleDb, q: IndicatorQuery): Promise
   const physicianName = q.dims.includes("physician") ? sql`, max(c.physician_name) AS physician_name` : sql``;
   const hospitalFilter = q.hospital ? sql`AND c.hospital_code = ${q.hospital}` : sql``;
   const ok = sql`c.group_status = 'OK'`;
-  const weighted = sql`${ok} AND w.rw IS NOT NULL`;
-  const paid = sql`${weighted} AND r.rate IS NOT NULL`;
   const result = await sql<Record<string, unknown>>`
     WITH baseline AS (
       SELECT drg, sum(total_cost_fen)::float8 / sum(cases) AS avg_cost, sum(los_sum)::float8 / sum(cases) AS avg_los
@@ -64,17 +62,16 @@ export async function queryIndicators(db: ConsoleDb, q: IndicatorQuery): Promise
       FROM console_cube_hd m WHERE group_status = 'OK' AND ${periodFilter("m", q.periodFrom, q.periodTo)}
       GROUP BY drg HAVING sum(deaths) > 0),
     stats AS (SELECT avg(x) AS mu, stddev_pop(x) AS sd, count(*) AS n FROM mortality),
-    low_risk AS (SELECT drg FROM mortality, stats WHERE n >= 2 AND x < mu - sd),
-    r AS (SELECT base_rate_fen AS rate FROM console_cube_state WHERE id = 1)
+    low_risk AS (SELECT drg FROM mortality, stats WHERE n >= 2 AND x < mu - sd - ${LOW_RISK_MARGIN}::float8)
     SELECT ${sql.join([...selectKeys, sql`1 AS one`])} ${physicianName},
       coalesce(sum(c.lists), 0)::float8 AS lists,
       coalesce(sum(c.cases), 0)::float8 AS cases,
       coalesce(sum(c.cases) FILTER (WHERE c.group_status IN ('OK', 'AMBIGUOUS')), 0)::float8 AS grouped_cases,
       coalesce(sum(c.cases) FILTER (WHERE c.group_status = 'AMBIGUOUS'), 0)::float8 AS qy_cases,
       coalesce(sum(c.cases) FILTER (WHERE c.group_status IN ('UNGROUPABLE', 'CHECK_FAILED')), 0)::float8 AS ungrouped_cases,
-      coalesce(sum(c.cases) FILTER (WHERE ${weighted}), 0)::float8 AS weighted_cases,
-      coalesce(sum(c.cases * w.rw) FILTER (WHERE ${weighted}), 0)::float8 AS total_weight,
-      count(DISTINCT c.drg) FILTER (WHERE ${weighted} AND c.cases > 0)::float8 AS drg_count,
+      coalesce(sum(c.settled_weighted), 0)::float8 AS weighted_cases,
+      (coalesce(sum(c.settled_rw_ppm), 0) / 1000000.0)::float8 AS total_weight,
+      count(DISTINCT c.drg) FILTER (WHERE c.settled_weighted > 0)::float8 AS drg_count,
       coalesce(sum(c.total_cost_fen), 0)::float8 AS total_cost_fen,
       coalesce(sum(c.fund_pay_fen), 0)::float8 AS fund_pay_fen,
       coalesce(sum(c.personal_pay_fen), 0)::float8 AS patient_share_fen,
@@ -86,21 +83,16 @@ export async function queryIndicators(db: ConsoleDb, q: IndicatorQuery): Promise
       coalesce(sum(c.alive), 0)::float8 AS alive,
       coalesce(sum(c.readm14), 0)::float8 AS readm14,
       coalesce(sum(c.readm30), 0)::float8 AS readm30,
-      coalesce(sum(CASE WHEN c.settled_cases > 0 THEN c.settled_cases WHEN ${paid} THEN c.cases END), 0)::float8
-        AS paid_cases,
-      coalesce(sum(CASE WHEN c.settled_cases > 0 THEN c.settled_payment_fen
-        WHEN ${paid} THEN c.cases * round(w.rw * r.rate) END), 0)::float8 AS drg_payment_fen,
-      coalesce(sum(CASE WHEN c.settled_cases > 0 THEN c.settled_cost_fen WHEN ${paid} THEN c.total_cost_fen END), 0)::float8
-        AS paid_cost_fen,
+      coalesce(sum(c.settled_cases), 0)::float8 AS paid_cases,
+      coalesce(sum(c.settled_payment_fen), 0)::float8 AS drg_payment_fen,
+      coalesce(sum(c.settled_cost_fen), 0)::float8 AS paid_cost_fen,
       coalesce(sum(c.audit_findings), 0)::float8 AS audit_findings,
       coalesce(sum(c.recovered_fen), 0)::float8 AS recovered_fen,
       coalesce(sum(c.cases) FILTER (WHERE ${ok} AND lr.drg IS NOT NULL), 0)::float8 AS low_risk_cases,
       coalesce(sum(c.deaths) FILTER (WHERE ${ok} AND lr.drg IS NOT NULL), 0)::float8 AS low_risk_deaths
     FROM ${table} c
-    LEFT JOIN console_drg_weight w ON w.drg = c.drg
     LEFT JOIN baseline b ON b.drg = c.drg
     LEFT JOIN low_risk lr ON lr.drg = c.drg
-    LEFT JOIN r ON true
     WHERE ${periodFilter("c", q.periodFrom, q.periodTo)} ${hospitalFilter}
     ${groupCols.length > 0 ? sql`GROUP BY ${sql.join(groupCols)}` : sql``}
     ${groupCols.length > 0 ? sql`ORDER BY ${sql.join(groupCols)}` : sql``}

@@ -155,4 +155,29 @@ export const consoleMigrations: readonly NamedMigration[] = [
       await sql`DROP TABLE IF EXISTS console_appeal`.execute(db);
     },
   },
+  {
+    // CMI and surplus from what settlement used and paid (each stay's RW from the weight table in
+    // force), not from weights re-derived by the console: the derived weights' table goes.
+    name: "0305_console_cube_settled_weights",
+    async up(db: AnyDb) {
+      for (const t of ["console_cube", "console_cube_hd"]) {
+        await sql`ALTER TABLE ${sql.id(t)}
+          ADD COLUMN settled_weighted integer NOT NULL DEFAULT 0,
+          ADD COLUMN settled_rw_ppm bigint NOT NULL DEFAULT 0`.execute(db);
+      }
+      await sql`DROP TABLE IF EXISTS console_drg_weight`.execute(db);
+    },
+    async down(db: AnyDb) {
+      await sql`CREATE TABLE IF NOT EXISTS console_drg_weight (
+        drg text PRIMARY KEY,
+        rw double precision NOT NULL CHECK (rw >= 0),
+        source text NOT NULL
+      )`.execute(db);
+      for (const t of ["console_cube", "console_cube_hd"]) {
+        await sql`ALTER TABLE ${sql.id(t)} DROP COLUMN settled_weighted, DROP COLUMN settled_rw_ppm`.execute(
+          db,
+        );
+      }
+    },
+  },
 ];

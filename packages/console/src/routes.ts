@@ -4,7 +4,7 @@
  * Excel export of any table. Every route states its access policy in `config.access`.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { INDICATORS } from "@yibao/indicators";
+import { emptyCounts, INDICATORS, indicatorValues } from "@yibao/indicators";
 import {
   createUser,
   HttpError,
@@ -16,7 +16,7 @@ import {
   routeAccess,
 } from "@yibao/server";
 import { PERIOD_PATTERN } from "@yibao/server/query-schemas";
-import { countSettlementLists, type StoreDatabase } from "@yibao/store";
+import { countSettlementLists, type SettlementListData, type StoreDatabase } from "@yibao/store";
 import ExcelJS from "exceljs";
 import { type Kysely, sql } from "kysely";
 import { Type } from "typebox";
@@ -49,9 +49,32 @@ function checkRange(q: { periodFrom?: string | undefined; periodTo?: string | un
   }
 }
 
+/**
+ * 试分组's payment estimate of a list that is not stored: the payment area's settlement code with
+ * the policy, weight table and rate in force (see @yibao/payment-service `estimateListPayment`).
+ */
+export interface WhatIfEstimate {
+  readonly policyId: string;
+  readonly policyVersion: string;
+  readonly weightsId: string;
+  readonly weightsVersion: string;
+  readonly category: string;
+  readonly categoryName: string;
+  readonly rw: number | null;
+  readonly baseRateFen: number;
+  readonly coefficient: number;
+  readonly standardFen: number | null;
+  readonly paymentFen: number;
+  readonly totalFeeFen: number;
+  readonly surplusFen: number;
+}
+export type WhatIfEstimator = (list: SettlementListData) => Promise<WhatIfEstimate | null>;
+
 export interface ConsoleRouteOptions {
   readonly db: ConsoleDb;
   readonly refresher: CubeRefresher;
+  /** Settles a what-if list; without it (no payment area) 试分组 gives no estimate. */
+  readonly estimate?: WhatIfEstimator | undefined;
 }
 
 interface ExportColumn {
@@ -69,8 +92,69 @@ function pick(row: unknown, path: string): unknown {
   return v;
 }
 
+const fmtInt = (n: number) => n.toLocaleString("zh-CN");
+const fmtYuan = (fen: number) =>
+  (fen / 100).toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/**
+ * Where the overview's figures come from, in words: the weight tables and payment policies (with
+ * their rate) that settled the stays in view, and the audit findings with what was recovered.
+ */
+async function figureNotes(
+  db: ConsoleDb,
+  q: { hospital?: string | undefined; periodFrom?: string | undefined; periodTo?: string | undefined },
+  counts: { paidCases: number; cases: number; auditFindings: number; recoveredFen: number } | null,
+): Promise<string[]> {
+  const areas = await sql<{ payment: boolean; audit: boolean }>`SELECT
+    to_regclass('stay_settlement') IS NOT NULL AS payment, to_regclass('audit_finding') IS NOT NULL AS audit`.execute(
+    db,
+  );
+  const notes: string[] = [];
+  if (areas.rows[0]?.payment) {
+    const used = await sql<{
+      weights_id: string;
+      weights_version: string;
+      policy_id: string;
+      policy_version: string;
+      method: string;
+      rate: string | null;
+      n: number;
+    }>`SELECT ss.weights_id, ss.weights_version, ss.policy_id, ss.policy_version, p.method,
+        p.data->>'rate' AS rate, count(*)::int AS n
+      FROM stay_settlement ss
+      JOIN settlement_list l ON l.setl_id = ss.setl_id AND l.version = ss.list_version AND l.status = 'accepted'
+      LEFT JOIN payment_policy p ON p.id = ss.policy_id AND p.version = ss.policy_version
+      WHERE (${q.hospital ?? null}::text IS NULL OR ss.hospital_code = ${q.hospital ?? null})
+        AND (${q.periodFrom ?? null}::text IS NULL OR l.period >= ${q.periodFrom ?? null})
+        AND (${q.periodTo ?? null}::text IS NULL OR l.period <= ${q.periodTo ?? null})
+      GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY n DESC, 1, 2, 3, 4`.execute(db);
+    if (used.rows.length === 0) notes.push("所选范围尚无结算：CMI 与结余/超支在按期结算后显示");
+    else {
+      const parts = used.rows.map((u) => {
+        const rate =
+          u.rate === null
+            ? ""
+            : `，${u.method === "point" ? "测算费率" : "费率"} ${fmtYuan(Math.round(Number(u.rate) * 100))} 元`;
+        return `权重表 ${u.weights_id}（版本 ${u.weights_version}）、支付政策 ${u.policy_id}（版本 ${u.policy_version}${rate}）${fmtInt(u.n)} 例`;
+      });
+      const unsettled = (counts?.cases ?? 0) - (counts?.paidCases ?? 0);
+      notes.push(
+        `CMI 与结余/超支按结算所用的权重与支付计算：${parts.join("；")}${
+          unsettled > 0 ? `；尚未结算 ${fmtInt(unsettled)} 例不计入` : ""
+        }`,
+      );
+    }
+  } else notes.push("未接入支付结算：不显示 CMI 与结余/超支");
+  if (areas.rows[0]?.audit && counts) {
+    notes.push(
+      `审核发现问题数与追回金额来自智能审核：所选范围发现问题 ${fmtInt(counts.auditFindings)} 条，已扣款追回 ${fmtYuan(counts.recoveredFen)} 元`,
+    );
+  } else if (!areas.rows[0]?.audit) notes.push("未接入智能审核：审核发现问题数与追回金额为 0");
+  return notes;
+}
+
 export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncTypebox {
-  const { db, refresher } = options;
+  const { db, refresher, estimate: estimator } = options;
   /** The same database seen through the server's identity tables (accounts, operation log). */
   const identity = db as unknown as IdentityDb;
   return async (app) => {
@@ -112,12 +196,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           counts: total?.counts ?? null,
           trend: trend.map((r) => ({ period: r.keys.period?.trim(), values: r.values })),
           cube: state,
-          notes: [
-            state?.weightSource === "loaded"
-              ? "CMI 使用已加载的病组权重表；结余/超支按权重×费率测算"
-              : "尚未加载付费权重表：CMI 所用权重按本区历史病组均次费用测算，结余/超支为按权重×费率的预估值",
-            "审核发现问题数与追回金额：智能审核模块尚未接入，暂为 0",
-          ],
+          notes: await figureNotes(db, q, total?.counts ?? null),
         };
       },
     );
@@ -128,11 +207,22 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       async (request) => {
         const q = request.query;
         checkRange(q);
-        const [rows, hospitals] = await Promise.all([
+        let hq = db.selectFrom("hospital").select(["code", "name", "level"]).orderBy("code");
+        if (q.hospital) hq = hq.where("code", "=", q.hospital);
+        const [found, hospitals] = await Promise.all([
           queryIndicators(db, { dims: ["hospital"], ...q }),
-          db.selectFrom("hospital").select(["code", "name", "level"]).execute(),
+          hq.execute(),
         ]);
         const names = new Map(hospitals.map((h) => [h.code, h]));
+        // Every registered hospital is listed, one without stays in the range with zeros.
+        const seen = new Set(found.map((r) => r.keys.hospital));
+        const zero = indicatorValues(emptyCounts());
+        const rows = [
+          ...found,
+          ...hospitals
+            .filter((h) => !seen.has(h.code))
+            .map((h) => ({ keys: { hospital: h.code }, values: zero })),
+        ].sort((a, b) => ((a.keys.hospital ?? "") < (b.keys.hospital ?? "") ? -1 : 1));
         return {
           rows: rows.map((r) => {
             const code = r.keys.hospital ?? "";
@@ -181,11 +271,13 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           rows: rows.map((r) => {
             const key = (r.keys[q.dim] ?? "").trim();
             const label =
-              q.dim === "drg"
-                ? (drgNames.get(key) ?? (key === "0000" ? "未入组" : key))
-                : q.dim === "physician"
-                  ? r.physicianName || key
-                  : key;
+              key === "" && q.dim !== "period"
+                ? "（未关联清单的审核发现）"
+                : q.dim === "drg"
+                  ? (drgNames.get(key) ?? (key === "0000" ? "未入组" : key))
+                  : q.dim === "physician"
+                    ? r.physicianName || key
+                    : key;
             return { key, label, ...r.values };
           }),
         };
@@ -422,29 +514,17 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           message: f.message,
         }));
         const accepted = !prepared.envelopeInvalid && !findings.some((f) => f.severity === "error");
-        let estimate: null | {
-          rw: number;
-          baseRateFen: number;
-          paymentFen: number;
-          totalFeeFen: number;
-          surplusFen: number;
-        } = null;
+        // What settlement would pay: the payment area's own code, the policy and weights in force.
+        let estimate: WhatIfEstimate | null = null;
+        let estimateProblem: string | null = null;
         const drg = prepared.group?.drg;
-        if (drg && prepared.group?.status === "OK" && prepared.upload) {
-          const [w, state] = await Promise.all([
-            db.selectFrom("console_drg_weight").select("rw").where("drg", "=", drg).executeTakeFirst(),
-            cubeState(db),
-          ]);
-          if (w && state?.baseRateFen) {
-            const paymentFen = Math.round(w.rw * state.baseRateFen);
-            const totalFeeFen = prepared.upload.list.total_fee_fen;
-            estimate = {
-              rw: w.rw,
-              baseRateFen: state.baseRateFen,
-              paymentFen,
-              totalFeeFen,
-              surplusFen: paymentFen - totalFeeFen,
-            };
+        // Also for a list QC would refuse (late, say): the card says so beside the estimate.
+        if (estimator && prepared.upload && prepared.group) {
+          try {
+            estimate = await estimator(prepared.upload.list);
+          } catch (e) {
+            // A stay settlement cannot settle (no policy in force on its date, DRG not in the weights).
+            estimateProblem = e instanceof Error ? e.message : String(e);
           }
         }
         request.oplogDetail = { setlId: prepared.setlId, drg: drg ?? null };
@@ -455,6 +535,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           findings,
           group: prepared.group,
           estimate,
+          estimateProblem,
         };
       },
     );

@@ -52,10 +52,19 @@ interface CubeMeasures {
   settled_cases: number;
   settled_payment_fen: number;
   settled_cost_fen: number;
+  /**
+   * Settled stays with a relative weight (DRG payment) and the sum of their RW in millionths, from
+   * the weight table in force when each was settled: CMI = settled_rw_ppm ÷ 10⁶ ÷ settled_weighted.
+   */
+  settled_weighted: number;
+  settled_rw_ppm: number;
   /** Settled stays paid as high / low cost outliers (高倍率 / 低倍率). */
   high_outliers: number;
   low_outliers: number;
-  /** Audit findings (审核发现) attributed to the cell's lists, and what was deducted for them (追回). */
+  /**
+   * Audit findings (审核发现) of the cell's hospital and period (the finding's own), in the department,
+   * physician and DRG of their first list, and what was deducted for them (追回).
+   */
   audit_findings: number;
   recovered_fen: number;
 }
@@ -73,22 +82,15 @@ export interface ConsoleCubeHdTable extends CubeMeasures {
   hospital_code: string;
 }
 
-/** 病组权重 in force for the console's CMI and estimates. */
-export interface ConsoleDrgWeightTable {
-  drg: string;
-  rw: number;
-  /** `loaded` (from a payment weight table) or `derived` (from the stored lists' average costs). */
-  source: string;
-}
-
 /** Single-row state of the cube and the weights. */
 export interface ConsoleCubeStateTable {
   id: number;
   refreshed_at: Timestamp;
   source_count: number;
   source_max_received: Date | null;
-  /** 费率 (fen per weight unit) used for estimates. */
+  /** Unused since CMI and surplus come from the settlements (always null). */
   base_rate_fen: number | null;
+  /** `settlement` where the payment area is installed, else `none` (no CMI nor surplus). */
   weight_source: string;
   /** What the cubes were built from, compared by the freshness check (lists, settlement runs, audit). */
   source_signature: string;
@@ -99,7 +101,6 @@ export interface ConsoleTables extends IdentityTables {
   console_appeal: ConsoleAppealTable;
   console_cube: ConsoleCubeTable;
   console_cube_hd: ConsoleCubeHdTable;
-  console_drg_weight: ConsoleDrgWeightTable;
   console_cube_state: ConsoleCubeStateTable;
 }
 

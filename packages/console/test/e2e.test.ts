@@ -81,7 +81,21 @@ describe("console in Chromium", () => {
   it("hospital: uploads a list, sees it grouped, appeals a finding", async () => {
     const page = await signIn("hospital");
     await expect(page.getByTestId("current-user").textContent()).resolves.toContain("医院");
+    // The header says who and where once: the hospital's own name, no code, no role said twice.
+    const meta = (await page.evaluate(() => fetch("/api/v1/console/meta").then((r) => r.json()))) as {
+      user: { hospitalCode: string };
+      hospitals: { code: string; name: string }[];
+    };
+    const ownName = meta.hospitals.find((h) => h.code === meta.user.hospitalCode)?.name ?? "";
+    expect(ownName).not.toBe("");
+    const who = (await page.getByTestId("current-user").textContent()) ?? "";
+    expect(who).toContain(ownName);
+    expect(who).not.toContain(meta.user.hospitalCode);
+    expect(who).not.toContain("（医院）");
+    const topbar = (await page.locator("header.topbar").textContent()) ?? "";
+    expect(topbar.match(/演示方案/g)?.length ?? 0).toBeLessThanOrEqual(1);
     await page.getByTestId("kpis").waitFor();
+    await expect(page.locator("h1").first().textContent()).resolves.toContain(ownName);
     await shot(page, "10-hospital-overview");
     // A list settled long ago: accepted or refused, it carries the upload-deadline finding.
     const envelope = sampleList(777, 0, "2024-01-10");

@@ -155,7 +155,8 @@ export interface IndicatorResult {
   readonly lowRiskDrgs: ReadonlySet<string>;
 }
 
-function emptyCounts(): IndicatorCounts {
+/** Every sum zero: a hospital, department or period without stays. */
+export function emptyCounts(): IndicatorCounts {
   return {
     settlements: 0,
     cases: 0,

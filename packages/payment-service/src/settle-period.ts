@@ -270,6 +270,11 @@ export class StaySettler {
     return this.ctx.policyAt(date, record).toPoints(fen);
   }
 
+  /** The payment policy in force on `date` with its weight table (the rate, the RW of each DRG). */
+  policyAt(date: string, record: string): ReturnType<SettlementContext["policyAt"]> {
+    return this.ctx.policyAt(date, record);
+  }
+
   weightsOf(date: string, record: string): { id: string; version: string } {
     const w = this.ctx.policyAt(date, record).weights;
     return { id: w.id, version: w.version };

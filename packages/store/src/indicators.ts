@@ -1,5 +1,6 @@
 /**
- * 清单质控指标 per hospital and settlement period: upload rate, QC pass rate, grouping rate, share of
+ * 清单质控指标 per hospital and settlement period: upload rate, QC pass rate, grouping rate (QY groups
+ * count as grouped, as everywhere), share of
  * ungroupable `0000` cases and findings by rule. Counts come from the database; ratios are computed
  * here and are null when their denominator is zero or unknown.
  */
@@ -36,7 +37,10 @@ export interface QcIndicators {
   readonly uploadRate: number | null;
   /** 质控通过率 = accepted / lists. */
   readonly qcPassRate: number | null;
-  /** 入组率 = grouped / accepted. */
+  /**
+   * 入组率 = (grouped + ambiguous) / accepted: lists in a DRG other than `0000`, the ambiguous `QY`
+   * groups included — the one definition of @yibao/indicators' groupingRate (docs/indicators.md).
+   */
   readonly groupingRate: number | null;
   /** 歧义组占比 = ambiguous / accepted. */
   readonly ambiguousShare: number | null;
@@ -85,7 +89,7 @@ function indicators(c: Counts): QcIndicators {
     ...c,
     uploadRate: ratio(c.lists, c.settledCount),
     qcPassRate: ratio(c.accepted, c.lists),
-    groupingRate: ratio(c.grouped, c.accepted),
+    groupingRate: ratio(c.grouped + c.ambiguous, c.accepted),
     ambiguousShare: ratio(c.ambiguous, c.accepted),
     ungroupedShare: ratio(c.ungrouped, c.accepted),
   };

@@ -200,7 +200,8 @@ for (const makeEngine of ENGINES) {
       });
       expect(r.total.uploadRate).toBeCloseTo(0.8);
       expect(r.total.qcPassRate).toBeCloseTo(0.75);
-      expect(r.total.groupingRate).toBeCloseTo(1 / 3);
+      // 入组率: I-1 (OK) and I-2 (QY) are in a group, I-3 (0000) is not.
+      expect(r.total.groupingRate).toBeCloseTo(2 / 3);
       expect(r.total.ungroupedShare).toBeCloseTo(1 / 3);
       expect(r.findingsByRule).toEqual([
         { ruleId: "QC-DATE-008", severity: "warning", findings: 1, lists: 1 },

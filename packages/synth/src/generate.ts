@@ -16,7 +16,7 @@ import { addCharge, classify, type FeeItem, type FeeMixKind, feeItems, itemsTota
 import { type DetailLine, detailLines } from "./details.js";
 import { renderStay, type StayDraft } from "./message.js";
 import { DEFAULT_PROFILE, type HospitalLevel, type RegionProfile } from "./profile.js";
-import { Rng, Weighted } from "./random.js";
+import { Rng, unitHash, Weighted } from "./random.js";
 import {
   buildFacilities,
   type Department,
@@ -34,6 +34,9 @@ import {
   type ViolationLabel,
   type ViolationType,
 } from "./types.js";
+
+/** Salt of the hash that decides the deaths of non-severe stays. */
+const DEATH_SALT = 0xdea7;
 
 /** Injection of labelled irregular cases (违规病例注入). */
 export interface InjectOptions {
@@ -502,7 +505,7 @@ class StayStream {
       uploadLagDays: this.rng.int(8),
       items: feeItems(this.rng, profile, cost, los, opts.mix ?? a.kind, h),
       admWay: this.rng.chance(0.35) ? "1" : this.rng.chance(0.95) ? "2" : "3",
-      dscgWay: severe && this.rng.chance(0.04) ? "5" : this.rng.chance(0.03) ? "2" : "1",
+      dscgWay: this.dischargeWay(severe, g.drg === drg.code ? drg.severity : 0),
       readmissionPlanned: false,
       readmissionPurpose: "",
       plannedReadmission: false,
@@ -515,6 +518,19 @@ class StayStream {
       secondaryOnset: c.diagnoses.slice(1).map(() => (this.rng.chance(0.08) ? "4" : "1")),
     };
     return { draft, group: g };
+  }
+
+  /**
+   * 离院方式: death at the mortality of the DRG's severity, else transfer (3%) or home. Severe stays
+   * draw from the main stream as they always did; the rarer deaths of the others come from a
+   * stateless hash of the episode, so that the rest of the region stays the same.
+   */
+  private dischargeWay(severe: boolean, severity: 0 | 1 | 2): string {
+    const mortality = this.c.profile.mortalityBySeverity;
+    if (severe && this.rng.chance(mortality[2])) return "5";
+    const transfer = this.rng.chance(0.03);
+    if (!severe && unitHash(`${this.c.seed}|${this.episode}`, DEATH_SALT) < mortality[severity]) return "5";
+    return transfer ? "2" : "1";
   }
 
   private regroup(d: StayDraft): GroupResult {

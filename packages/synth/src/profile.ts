@@ -151,6 +151,12 @@ export interface RegionProfile {
   readonly adrgCostSigma: number;
   /** Severity cost multipliers: none, CC, MCC, and no split (…9 groups). */
   readonly severityCostFactor: readonly [number, number, number, number];
+  /**
+   * In-hospital mortality (离院方式 5) of a stay by its DRG's severity: none, CC, MCC. Groups without
+   * complications die rarely, so that 低风险组死亡率 (docs/indicators.md §5) is of the order seen in
+   * practice (well under 1%) and not one flat rate for every group with deaths.
+   */
+  readonly mortalityBySeverity: readonly [number, number, number];
   readonly levelCostFactor: Readonly<Record<HospitalLevel, number>>;
   /** Log-scale spread of a stay's cost around its group mean (skew). */
   readonly stayCostSigma: number;
@@ -445,6 +451,7 @@ export const DEFAULT_PROFILE: RegionProfile = {
   mdcCostFactor: { A: 8, B: 1.3, F: 1.2, O: 0.55, P: 0.8, R: 1.25, W: 1.6, Z: 1.8, C: 0.8, D: 0.85 },
   adrgCostSigma: 0.4,
   severityCostFactor: [1, 1.35, 1.9, 1.15],
+  mortalityBySeverity: [0.0005, 0.004, 0.04],
   levelCostFactor: { "3": 1.15, "2": 1, "1": 0.75 },
   stayCostSigma: 0.5,
   baseLosDays: { medical: 8, procedure: 7, surgical: 10 },

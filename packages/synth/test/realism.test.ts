@@ -79,4 +79,35 @@ describe("a realistic region", () => {
       }
     }
   });
+
+  it("demo scheme: deaths are rare outside complicated groups, so 低风险组死亡率 is well under 1%", async () => {
+    const region = generateRegion({ seed: 2026, stays: 20_000, scheme: await demoScheme() });
+    const byDrg = new Map<string, { cases: number; deaths: number }>();
+    for (const s of region.stays()) {
+      const drg = s.truth.group.drg;
+      if (drg === "0000" || drg.endsWith("QY")) continue;
+      const a = byDrg.get(drg) ?? { cases: 0, deaths: 0 };
+      a.cases++;
+      if (s.message.input.setlinfo.dscg_way === "5") a.deaths++;
+      byDrg.set(drg, a);
+    }
+    // 低风险组 as docs/indicators.md §5 defines it, computed here by hand: among groups with deaths,
+    // log mortality more than one standard deviation below the mean.
+    const logs = [...byDrg]
+      .filter(([, a]) => a.deaths > 0)
+      .map(([drg, a]) => ({ drg, x: Math.log(a.deaths / a.cases) }));
+    expect(logs.length).toBeGreaterThan(5);
+    const mean = logs.reduce((t, l) => t + l.x, 0) / logs.length;
+    const sd = Math.sqrt(logs.reduce((t, l) => t + (l.x - mean) ** 2, 0) / logs.length);
+    const low = logs
+      .filter((l) => l.x < mean - sd - 1e-9)
+      .map((l) => byDrg.get(l.drg) as { cases: number; deaths: number });
+    expect(low.length).toBeGreaterThan(0);
+    const rate = low.reduce((t, a) => t + a.deaths, 0) / low.reduce((t, a) => t + a.cases, 0);
+    expect(rate).toBeGreaterThan(0);
+    expect(rate).toBeLessThan(0.005);
+    // Mortality differs between groups by far more than sampling noise around one flat rate.
+    const rates = logs.map((l) => Math.exp(l.x));
+    expect(Math.max(...rates) / Math.min(...rates)).toBeGreaterThan(10);
+  });
 });

@@ -2,6 +2,7 @@
 import { type ReactNode, useCallback, useEffect, useState } from "react";
 import { ApiError, api, type Meta, setCsrfToken } from "./api";
 import { ErrorNote } from "./components";
+import { schemeLabel, userLabel } from "./format";
 import { OplogPage, UsersPage } from "./pages/Admin";
 import { ApiKeysPage } from "./pages/ApiKeys";
 import { AppealsPage } from "./pages/Appeals";
@@ -311,12 +312,9 @@ export function App() {
       </aside>
       <main>
         <header className="topbar">
-          <span>
-            分组方案：{meta.scheme.name}
-            {meta.scheme.demo ? "（演示方案）" : ""}
-          </span>
+          <span>分组方案：{schemeLabel(meta.scheme)}</span>
           <span className="user" data-testid="current-user">
-            {meta.user.displayName}（{meta.user.roleName}）
+            {userLabel(meta)}
           </span>
           <button type="button" onClick={logout}>
             退出

@@ -96,7 +96,8 @@ export function DataTable<R>(props: DataTableProps<R>) {
           }}
         />
         <span className="muted">
-          共 {shown.length} 行{filter ? `（筛选自 ${rows.length} 行）` : ""}
+          共 {shown.length.toLocaleString("zh-CN")} 行
+          {filter ? `（筛选自 ${rows.length.toLocaleString("zh-CN")} 行）` : ""}
         </span>
         {exportHref && (
           <a className="button" href={exportHref} download>

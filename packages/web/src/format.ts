@@ -47,3 +47,38 @@ export function dateTime(v: unknown): string {
   if (Number.isNaN(d.getTime())) return v;
   return d.toLocaleString("zh-CN", { hour12: false });
 }
+
+/** A count with thousands separators (20,000). */
+export function count(n: number | null | undefined): string {
+  return n === null || n === undefined ? "—" : n.toLocaleString("zh-CN");
+}
+
+/** The own hospital's name of a hospital account (meta lists only that hospital to it), else null. */
+export function ownHospitalName(meta: {
+  user: { role: string; hospitalCode: string | null };
+  hospitals: { code: string; name: string }[];
+}): string | null {
+  if (meta.user.role !== "hospital" || !meta.user.hospitalCode) return null;
+  return meta.hospitals.find((h) => h.code === meta.user.hospitalCode)?.name ?? null;
+}
+
+/**
+ * Who is signed in, said once: the account's name (without a hospital code it may carry), a hospital
+ * account with its hospital's name, and the role only when the name does not already say it.
+ */
+export function userLabel(meta: {
+  user: { role: string; roleName: string; displayName: string; hospitalCode: string | null };
+  hospitals: { code: string; name: string }[];
+}): string {
+  const u = meta.user;
+  let name = u.displayName;
+  if (u.hospitalCode) name = name.replace(`（${u.hospitalCode}）`, "").replace(`(${u.hospitalCode})`, "");
+  const hospital = ownHospitalName(meta);
+  const role = name.includes(u.roleName) ? "" : `（${u.roleName}）`;
+  return hospital ? `${hospital} · ${name}${role}` : `${name}${role}`;
+}
+
+/** The scheme's name, marked as a demo once (its name may already say so). */
+export function schemeLabel(scheme: { name: string; demo: boolean }): string {
+  return scheme.demo && !scheme.name.includes("演示") ? `${scheme.name}（演示方案）` : scheme.name;
+}

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { api, type Meta, qs } from "../api";
 import { Card, type Column, DataTable, ErrorNote, HospitalSelect, useLoad } from "../components";
-import { APPEAL_STATUS, dateTime, GROUP_STATUS, LIST_STATUS, yuan } from "../format";
+import { APPEAL_STATUS, count, dateTime, GROUP_STATUS, LIST_STATUS, yuan } from "../format";
 import { navigate } from "../router";
 
 interface ListRow {
@@ -92,7 +92,7 @@ export function ListsPage({ meta }: { meta: Meta }) {
       </div>
       <ErrorNote error={error} />
       <Card
-        title={`清单（共 ${data?.total ?? 0}${data?.totalCapped ? " 余" : ""} 份，显示最近 ${data?.rows.length ?? 0} 份）`}
+        title={`清单（共 ${count(data?.total ?? 0)}${data?.totalCapped ? " 余" : ""} 份，显示最近 ${count(data?.rows.length ?? 0)} 份）`}
       >
         <DataTable
           testId="lists-table"

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { api, type Meta, qs, type Values } from "../api";
 import { Card, Chart, ErrorNote, PeriodPicker, type PeriodRange, useLoad } from "../components";
-import { formatValue } from "../format";
+import { formatValue, ownHospitalName } from "../format";
 
 interface Overview {
   values: Values | null;
@@ -39,10 +39,11 @@ export function OverviewPage({ meta }: { meta: Meta }) {
   );
   const defs = new Map(meta.indicators.map((d) => [d.id, d]));
   const hospitalView = meta.user.role === "hospital";
+  const ownName = ownHospitalName(meta);
   return (
     <div>
       <div className="page-title">
-        <h1>{hospitalView ? "本院概览" : "区域概览"}</h1>
+        <h1>{hospitalView ? `本院概览${ownName ? `：${ownName}` : ""}` : "区域概览"}</h1>
         <PeriodPicker periods={meta.periods} value={range} onChange={setRange} />
       </div>
       <ErrorNote error={error} />

@@ -167,7 +167,7 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
         </Card>
       )}
       <Card
-        title={`高倍率病例（共 ${candidates?.total ?? 0} 例）${canApprove ? "：点击一行核准特病单议" : ""}`}
+        title={`高倍率病例（共 ${(candidates?.total ?? 0).toLocaleString("zh-CN")} 例）${canApprove ? "：点击一行核准特病单议" : ""}`}
       >
         <DataTable
           testId="special-candidates"

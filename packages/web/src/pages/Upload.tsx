@@ -29,12 +29,20 @@ interface WhatIf {
   findings: Finding[];
   group: Group | null;
   estimate: {
-    rw: number;
+    policyId: string;
+    policyVersion: string;
+    weightsId: string;
+    weightsVersion: string;
+    categoryName: string;
+    rw: number | null;
     baseRateFen: number;
+    coefficient: number;
+    standardFen: number | null;
     paymentFen: number;
     totalFeeFen: number;
     surplusFen: number;
   } | null;
+  estimateProblem: string | null;
 }
 
 function MessageInput({ value, onChange }: { value: string; onChange: (v: string) => void }) {
@@ -181,14 +189,21 @@ export function WhatIfPage() {
             {result.group ? `（${GROUP_STATUS[result.group.status] ?? result.group.status}）` : ""}
           </p>
           {result.estimate && (
-            <p>
-              权重 {result.estimate.rw.toFixed(4)} × 费率 {yuan(result.estimate.baseRateFen)} 元 =
-              预估支付标准 {yuan(result.estimate.paymentFen)} 元；总费用 {yuan(result.estimate.totalFeeFen)}{" "}
-              元；预估
+            <p data-testid="whatif-estimate">
+              按支付政策 {result.estimate.policyId}（版本 {result.estimate.policyVersion}）、权重表{" "}
+              {result.estimate.weightsId}（版本 {result.estimate.weightsVersion}）试算：
+              {result.estimate.rw !== null && result.estimate.standardFen !== null
+                ? `权重 ${result.estimate.rw.toFixed(4)} × 费率 ${yuan(result.estimate.baseRateFen)} 元${
+                    result.estimate.coefficient !== 1 ? ` × 系数 ${result.estimate.coefficient}` : ""
+                  } = 支付标准 ${yuan(result.estimate.standardFen)} 元；`
+                : ""}
+              结算类别 {result.estimate.categoryName}，预估病组支付 {yuan(result.estimate.paymentFen)}{" "}
+              元；总费用 {yuan(result.estimate.totalFeeFen)} 元；预估
               {result.estimate.surplusFen >= 0 ? "结余" : "超支"} {yuan(Math.abs(result.estimate.surplusFen))}{" "}
               元
             </p>
           )}
+          {result.estimateProblem && <p className="muted">无法试算支付：{result.estimateProblem}</p>}
           <Findings findings={result.findings} />
         </Card>
       )}
