@@ -61,12 +61,37 @@ export function demoPolicy(effectiveFrom: string): Record<string, unknown> {
   };
 }
 
-/** Deductible class (起付线类别) of a demo hospital under the Handan policy, or null (share from the list). */
+/**
+ * The demo's benefit policy (演示待遇政策): the Handan residents' policy of seed 004 as it is, and what
+ * the seed does not give, so that every demo stay is settled by policy rather than by the patient
+ * share its list reports: a 三级综合 class and the employees' fund ratios. Those figures are demo
+ * assumptions, each stated in `notes`; a real region loads its own policy.
+ */
+export const DEMO_BENEFIT_POLICY = {
+  ...HANDAN_RESIDENTS_2021,
+  id: "demo-benefit",
+  version: "2021-demo",
+  name: "演示待遇政策（邯郸城乡居民待遇，另加演示假设）",
+  classes: [...HANDAN_RESIDENTS_2021.classes, { class: "三级综合", deductible: "1000", ratioLevel: "三级" }],
+  fundRatios: [
+    ...HANDAN_RESIDENTS_2021.fundRatios,
+    { insurance: "职工基本医疗保险", level: "一级及以下", ratio: "95%" },
+    { insurance: "职工基本医疗保险", level: "二级", ratio: "90%" },
+    { insurance: "职工基本医疗保险", level: "三级", ratio: "85%" },
+  ],
+  notes: [
+    ...HANDAN_RESIDENTS_2021.notes,
+    "演示假设：三级综合定点医疗机构起付线 1000 元，按三级支付比例（种子未给出）。",
+    "演示假设：职工基本医疗保险统筹基金支付比例 一级及以下 95%、二级 90%、三级 85%，起付线同上（种子未给出职工待遇）。",
+  ],
+} as const;
+
+/** Deductible class (起付线类别) of a demo hospital under the demo benefit policy. */
 export function demoBenefitClass(level: string, name: string): string | null {
   const tcm = name.includes("中医");
   if (level === "1") return tcm ? "一级中医" : "一级";
   if (level === "2") return tcm ? "二级中医" : "主城区二级";
-  if (level === "3") return tcm ? "市级中医" : null;
+  if (level === "3") return tcm ? "市级中医" : "三级综合";
   return null;
 }
 
@@ -135,7 +160,7 @@ export async function ensureDemoPayment(options: {
   }
   let benefitCreated = false;
   if ((await listVersions(store, "benefit")).length === 0) {
-    await saveVersion(store, "benefit", HANDAN_RESIDENTS_2021, { actor: "demo" });
+    await saveVersion(store, "benefit", DEMO_BENEFIT_POLICY, { actor: "demo" });
     benefitCreated = true;
   }
   const known = await loadPaymentHospitals(store);
