@@ -133,6 +133,41 @@ export function compileLogic(
   cc: Int32Array,
   pdxTable: Int32Array,
 ): CompiledScheme {
+  const { mdcs, entries, pdxGates, ppxGates, outcomes } = compileEntries(source, t);
+  const { planWords, planMaskWords, plans, noPdxPlan, noPpxPlan, roles, roleFields } = compilePlans(
+    t,
+    entries,
+    pdxGates,
+    ppxGates,
+    cc,
+    pdxTable,
+  );
+  const orSummary = t.summary.get(t.orList) ?? 0;
+  const wordMdc = new Int32Array(planWords);
+  mdcs.forEach((m, i) => wordMdc.fill(i, m.firstWord, m.endWord));
+  return {
+    ...t,
+    mdcs,
+    entries,
+    planWords,
+    planMaskWords,
+    wordMdc,
+    plans,
+    noPdxPlan,
+    noPpxPlan,
+    roles,
+    roleFields,
+    orWord: orSummary >>> 5,
+    orBit: t.orList < 0 ? 0 : 1 << (orSummary & 31),
+    outcomes,
+  };
+}
+
+/**
+ * Every entry (ADRG or QY check) of every MDC in order, each MDC's entries in whole words, with its
+ * gates on the principal diagnosis and procedure; the compiled MDCs and every possible outcome.
+ */
+function compileEntries(source: SchemeSource, t: CodeTables) {
   const listId = (name: string) => t.listIds.get(name) as number;
   const outcomes: GroupOutcome[] = [];
   const outcome = (
@@ -211,6 +246,22 @@ export function compileLogic(
     });
   }
 
+  return { mdcs, entries, pdxGates, ppxGates, outcomes };
+}
+
+/**
+ * The candidate plans (a row of entry bits per distinct list membership, for a principal diagnosis
+ * and for a principal procedure) and every code's role (its plan rows, exclusion table, CC/MCC data,
+ * list membership and summary words), each row stored once however many codes share it.
+ */
+function compilePlans(
+  t: CodeTables,
+  entries: readonly (CompiledEntry | null)[],
+  pdxGates: readonly GateLists[],
+  ppxGates: readonly GateLists[],
+  cc: Int32Array,
+  pdxTable: Int32Array,
+) {
   // Plan rows, computed once per distinct list membership of a code and stored once per distinct row.
   const planWords = entries.length / 32;
   const planMaskWords = Math.max(1, Math.ceil(planWords / 32));
@@ -278,23 +329,13 @@ export function compileLogic(
     for (let w = 0; w < t.summaryWords; w++) role[ROLE_SUMMARY + w] = derived[at + 2 + w] as number;
     t.codeIds.setValue(id, roles.add(role, 0));
   }
-  const orSummary = t.summary.get(t.orList) ?? 0;
-  const wordMdc = new Int32Array(planWords);
-  mdcs.forEach((m, i) => wordMdc.fill(i, m.firstWord, m.endWord));
   return {
-    ...t,
-    mdcs,
-    entries,
     planWords,
     planMaskWords,
-    wordMdc,
     plans: Uint32Array.from(plans.values),
     noPdxPlan,
     noPpxPlan,
     roles: Int32Array.from(roles.values),
     roleFields,
-    orWord: orSummary >>> 5,
-    orBit: t.orList < 0 ? 0 : 1 << (orSummary & 31),
-    outcomes,
   };
 }

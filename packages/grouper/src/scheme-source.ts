@@ -201,6 +201,23 @@ export function validateSchemeSource(raw: unknown, file = "scheme.json"): { prob
   const adrgs = codesSeen(raw.adrgs, "$.adrgs", "ADRG");
   const drgs = codesSeen(raw.drgs, "$.drgs", "DRG");
 
+  checkHierarchy(raw, { mdcs, adrgs, drgs, listNames }, bad);
+  return { problems };
+}
+
+type Bad = (path: string, message: string) => void;
+type Seen = ReadonlyMap<string, Record<string, unknown>>;
+
+/**
+ * The hierarchy of a scheme: the MDC order, each MDC's ADRGs (or the QY marker) and each ADRG's
+ * DRGs defined, owned by the one that names them, and named exactly once.
+ */
+function checkHierarchy(
+  raw: Record<string, unknown>,
+  defined: { mdcs: Seen; adrgs: Seen; drgs: Seen; listNames: ReadonlySet<string> },
+  bad: Bad,
+): void {
+  const { mdcs, adrgs, drgs, listNames } = defined;
   if (!isStringArray(raw.mdcOrder)) bad("$.mdcOrder", "应为 MDC 编码数组");
   else {
     const seen = new Set<string>();
@@ -272,6 +289,4 @@ export function validateSchemeSource(raw: unknown, file = "scheme.json"): { prob
         bad(`${at}.adrg`, `ADRG ${String(d.adrg)} 未定义`);
       if (!drgOwner.has(String(d.code))) bad(at, "DRG 未被任何 ADRG 引用");
     });
-
-  return { problems };
 }

@@ -56,6 +56,36 @@ function tableProblem(e: unknown, dir: string): never {
  * {@link SchemeError} listing each problem with its file and location.
  */
 export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
+  const source = parseSource(files, id);
+  const t = parseTables(files, id);
+  const { tables, cc, pdxTable } = buildCodeTables(source, t.ccRows, t.exclRows);
+  const compiled = compileLogic(source, tables, cc, pdxTable);
+  const { mdcs, adrgs, drgs } = publishedGroups(source);
+  const drgByCode = new Map(drgs.map((d) => [d.code, d]));
+  const adrgByCode = new Map(adrgs.map((a) => [a.code, a]));
+  const ccByCode = new Map(t.ccRows.map((r) => [r[0] as string, r[1] as CcLevel]));
+  return {
+    id,
+    name: source.name ?? id,
+    version: source.version ?? null,
+    demo: source.demo === true,
+    diagnoses: t.diagnoses,
+    procedures: t.procedures,
+    diagnosisMap: t.diagnosisMap,
+    procedureMap: t.procedureMap,
+    mdcs,
+    adrgs,
+    drgs,
+    drg: (code) => drgByCode.get(code),
+    adrg: (code) => adrgByCode.get(code),
+    ccLevel: (code) => ccByCode.get(code),
+    source,
+    compiled,
+  };
+}
+
+/** `scheme.json`, parsed and validated. */
+function parseSource(files: SchemeFiles, id: string): SchemeSource {
   let raw: unknown;
   try {
     raw = JSON.parse(files.schemeJson);
@@ -66,8 +96,11 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
   }
   const { problems } = validateSchemeSource(raw);
   if (problems.length > 0) throw new SchemeError(id, problems);
-  const source = raw as SchemeSource;
+  return raw as SchemeSource;
+}
 
+/** The code dictionaries, version maps and CC/MCC tables, parsed and checked. */
+function parseTables(files: SchemeFiles, id: string) {
   let diagnoses: CodeDictionary;
   let procedures: CodeDictionary;
   let diagnosisMap: CodeVersionMap;
@@ -95,7 +128,18 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
     }
   });
   if (tableProblems.length > 0) throw new SchemeError(id, tableProblems);
+  return { diagnoses, procedures, diagnosisMap, procedureMap, ccRows, exclRows };
+}
 
+/**
+ * The interned code tables the compiled conditions read: every code the logic can ask about, its
+ * list memberships, CC/MCC data and exclusion table, and the list summary.
+ */
+function buildCodeTables(
+  source: SchemeSource,
+  ccRows: readonly string[][],
+  exclRows: readonly string[][],
+): { tables: CodeTables; cc: Int32Array; pdxTable: Int32Array } {
   // Intern every code the logic can ask about, in a Map (its hashing is native, and most codes here
   // are repeated: 127,000 mentions of 42,046 codes in the national scheme), then build the index once,
   // at its final size: at most three quarters full, so the national scheme's codes take 65,536 slots
@@ -178,7 +222,11 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
     summary,
     summaryWords: Math.max(1, Math.ceil(summary.size / 32)),
   };
-  const compiled = compileLogic(source, tables, cc, pdxTable);
+  return { tables, cc, pdxTable };
+}
+
+/** The MDCs, ADRGs and DRGs as the scheme publishes them (codes, names, hierarchy). */
+function publishedGroups(source: SchemeSource): { mdcs: MdcInfo[]; adrgs: AdrgInfo[]; drgs: DrgInfo[] } {
   const mdcOf = new Map(source.adrgs.map((a) => [a.code, a.mdc]));
   const drgs: DrgInfo[] = source.drgs.map((d) => ({
     code: d.code,
@@ -197,26 +245,5 @@ export function buildScheme(files: SchemeFiles, id: string): DrgScheme {
     const m = mdcSources.get(code) as MdcSource;
     return { code, name: m.name ?? `MDC${code}`, hasQy: m.adrgs.includes(QY_MARKER) };
   });
-  const drgByCode = new Map(drgs.map((d) => [d.code, d]));
-  const adrgByCode = new Map(adrgs.map((a) => [a.code, a]));
-  const ccByCode = new Map(ccRows.map((r) => [r[0] as string, r[1] as CcLevel]));
-
-  return {
-    id,
-    name: source.name ?? id,
-    version: source.version ?? null,
-    demo: source.demo === true,
-    diagnoses,
-    procedures,
-    diagnosisMap,
-    procedureMap,
-    mdcs,
-    adrgs,
-    drgs,
-    drg: (code) => drgByCode.get(code),
-    adrg: (code) => adrgByCode.get(code),
-    ccLevel: (code) => ccByCode.get(code),
-    source,
-    compiled,
-  };
+  return { mdcs, adrgs, drgs };
 }
