@@ -11,8 +11,8 @@
  *   into local time by adding eight hours, never through the machine's zone.
  */
 
-/** Value of the digits `s[from, from + count)`, or -1 when any is not a digit. */
-function digits(s: string, from: number, count: number): number {
+/** Value of the decimal digits `s[from, from + count)`, or -1 when any is not a digit. */
+export function digits(s: string, from: number, count: number): number {
   let v = 0;
   for (let i = from; i < from + count; i++) {
     const c = s.charCodeAt(i);
@@ -67,15 +67,19 @@ export function dayNumber(iso: string): number {
   return civilDayNumber(digits(iso, 0, 4), digits(iso, 5, 2), digits(iso, 8, 2));
 }
 
+/** Whether `s` holds a real calendar date `yyyy-MM-dd` (years 0000–9999) at `from`. */
+export function isIsoDateAt(s: string, from: number): boolean {
+  if (s.charCodeAt(from + 4) !== 45 || s.charCodeAt(from + 7) !== 45) return false;
+  const y = digits(s, from, 4);
+  const m = digits(s, from + 5, 2);
+  const d = digits(s, from + 8, 2);
+  return y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
 /** Day number of an ISO date `yyyy-MM-dd` (years 0000–9999), or null when the text is not a real date. */
 export function parseDayNumber(iso: unknown): number | null {
-  if (typeof iso !== "string" || iso.length !== 10) return null;
-  if (iso.charCodeAt(4) !== 45 || iso.charCodeAt(7) !== 45) return null;
-  const y = digits(iso, 0, 4);
-  const m = digits(iso, 5, 2);
-  const d = digits(iso, 8, 2);
-  if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return null;
-  return civilDayNumber(y, m, d);
+  if (typeof iso !== "string" || iso.length !== 10 || !isIsoDateAt(iso, 0)) return null;
+  return dayNumber(iso);
 }
 
 /** True when `s` is a real calendar date `yyyy-MM-dd`. */
