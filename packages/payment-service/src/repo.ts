@@ -3,6 +3,8 @@
  * hospitals, approvals and deductions. Every write of versioned data validates it first with the
  * payment package's parsers, so what is stored always parses.
  */
+
+import { periodsBetween as kernelPeriodsBetween } from "@yibao/kernel/calendar";
 import {
   type BenefitPolicy,
   type DrgWeightTable,
@@ -415,24 +417,12 @@ export function checkPeriod(p: string, field: string): string {
   return p;
 }
 
-/** The periods from `from` to `to` inclusive (yyyy-MM). */
+/** The periods from `from` to `to` inclusive (yyyy-MM), checked with this package's errors. */
 export function periodsBetween(from: string, to: string): string[] {
   checkPeriod(from, "periodFrom");
   checkPeriod(to, "periodTo");
   if (to < from) throw new PaymentInputError(`结束期号 ${to} 早于开始期号 ${from}`);
-  const out: string[] = [];
-  let y = Number(from.slice(0, 4));
-  let m = Number(from.slice(5, 7));
-  for (;;) {
-    const p = `${y}-${String(m).padStart(2, "0")}`;
-    out.push(p);
-    if (p === to) return out;
-    m++;
-    if (m > 12) {
-      m = 1;
-      y++;
-    }
-  }
+  return kernelPeriodsBetween(from, to);
 }
 
 /** Parses `yyyy-MM` or `yyyy-MM..yyyy-MM`. */
