@@ -5,6 +5,7 @@
  * synthetic region.
  */
 export * from "./audit.js";
+export * from "./calibrate.js";
 export * from "./context.js";
 export { STARTER_DIAGNOSIS_SUPPORT } from "./data/diagnosis-support.js";
 export { STARTER_KNOWLEDGE_BASE } from "./data/starter-knowledge.js";
@@ -12,7 +13,6 @@ export { STARTER_RULE_BASE } from "./data/starter-rules.js";
 export * from "./detect-items.js";
 export * from "./detect-population.js";
 export * from "./detect-stay.js";
-export * from "./evaluate.js";
 export * from "./finding.js";
 export * from "./model.js";
 export * from "./norms.js";

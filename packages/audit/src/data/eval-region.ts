@@ -28,9 +28,6 @@ export const EVAL_POLICY_PARAMS = {
   sources: ["种子 002 l.686–696（QY 按 80% 结算）", "合成地区参数"],
 } as const;
 
-/** Share of injected irregular episodes in the evaluation region. */
-export const EVAL_INJECTION_RATE = 0.1;
-
 /**
  * 权重测算 of sparse groups (评估用): a DRG's mean cost is shrunk towards its ADRG's level times the
  * severity ratio of its CHS-DRG 细分组 (4th character: 1 伴严重并发症或合并症, 3 伴一般并发症或合并症,
