@@ -4,6 +4,7 @@
  */
 
 import type { GroupStatus } from "@yibao/grouper";
+import { GROUP_STATUSES } from "@yibao/kernel/enums";
 
 /** 离院方式 code 5 (死亡) of the national code table dscg_way. */
 export const DEATH_DISCHARGE_WAY = "5";
@@ -83,7 +84,7 @@ function err(s: StaySummary, field: string, message: string): StayError {
   return { setlId: String(s.setlId), field, message };
 }
 
-const STATUSES = new Set<string>(["OK", "AMBIGUOUS", "UNGROUPABLE", "CHECK_FAILED"]);
+const STATUSES = new Set<string>(GROUP_STATUSES);
 
 function isFen(v: unknown): boolean {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
