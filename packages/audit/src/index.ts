@@ -1,8 +1,8 @@
 /**
  * @yibao/audit — 智能审核: the two libraries (知识库/规则库) as versioned data, detectors of the nine
  * DRG violation types and the item rules, fund loss by re-settlement, the case workflow
- * (申诉/复核/扣款) with its audit trail, physician profiling and the measured evaluation on a
- * synthetic region.
+ * (申诉/复核/扣款) with its audit trail and physician profiling. The measured evaluation on a
+ * synthetic region is `@yibao/audit-eval`.
  */
 export * from "./audit.js";
 export * from "./calibrate.js";
