@@ -9,8 +9,7 @@
 
 import { type AuditStay, auditStayFromList } from "@yibao/audit";
 import type { DrgScheme } from "@yibao/grouper";
-import { addDays } from "@yibao/kernel/calendar";
-import { PERIOD_PATTERN } from "@yibao/server/query-schemas";
+import { addDays, periodProblem } from "@yibao/kernel/calendar";
 import { parseSettlementMessage } from "@yibao/settlement";
 import type { Store } from "@yibao/store";
 import { type Kysely, type RawBuilder, sql } from "kysely";
@@ -23,12 +22,10 @@ export function dbOf(store: Store): AnyKysely {
   return store.db as unknown as AnyKysely;
 }
 
-const PERIOD = new RegExp(PERIOD_PATTERN);
-
 /** Checks a `yyyy-MM` period; throws a Chinese error naming the field. */
 export function checkPeriod(p: string, field = "period"): string {
-  if (!PERIOD.test(p))
-    throw new RangeError(`${field}：结算期号须为 yyyy-MM 格式、年份 1900–2199（收到「${p}」）`);
+  const problem = periodProblem(p, field);
+  if (problem !== null) throw new RangeError(problem);
   return p;
 }
 

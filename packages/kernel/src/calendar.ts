@@ -126,6 +126,22 @@ export function isPeriod(p: unknown): p is string {
   return digits(p, 0, 4) >= 0 && m >= 1 && m <= 12;
 }
 
+/** Earliest and latest year a period or date given to the platform may name. */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2199;
+
+/**
+ * Why `p` is not an accepted 结算期号 (`yyyy-MM`, years `MIN_YEAR`–`MAX_YEAR`), as a Chinese
+ * message naming `field`; null when it is one.
+ */
+export function periodProblem(p: unknown, field: string): string | null {
+  if (isPeriod(p)) {
+    const y = digits(p, 0, 4);
+    if (y >= MIN_YEAR && y <= MAX_YEAR) return null;
+  }
+  return `${field}：结算期号须为 yyyy-MM 格式、年份 ${MIN_YEAR}–${MAX_YEAR}（收到「${String(p)}」）`;
+}
+
 /** The period of an ISO date or date-time. */
 export function periodOf(date: string): string {
   return date.slice(0, 7);

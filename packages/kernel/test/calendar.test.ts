@@ -11,6 +11,7 @@ import {
   isPeriod,
   parseDayNumber,
   periodEnd,
+  periodProblem,
   periodsBetween,
   shanghaiDate,
   shanghaiDateTime,
@@ -85,6 +86,16 @@ describe("periods", () => {
     expect(() => periodsBetween("2024-03", "2024-02")).toThrow(/早于/);
     expect(() => periodsBetween("2024-01", "2024-1")).toThrow(RangeError);
     expect(() => periodsBetween("2024-13", "2025-01")).toThrow(RangeError);
+  });
+
+  it("accepts periods of the years 1900–2199 only, naming the field in Chinese", () => {
+    expect(periodProblem("1900-01", "period")).toBeNull();
+    expect(periodProblem("2199-12", "period")).toBeNull();
+    expect(periodProblem("1899-12", "period")).toBe(
+      "period：结算期号须为 yyyy-MM 格式、年份 1900–2199（收到「1899-12」）",
+    );
+    expect(periodProblem("2200-01", "periodTo")).toMatch(/^periodTo：/);
+    expect(periodProblem("2024-1", "period")).not.toBeNull();
   });
 
   it("period helpers", () => {

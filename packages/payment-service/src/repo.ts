@@ -4,7 +4,7 @@
  * payment package's parsers, so what is stored always parses.
  */
 
-import { periodsBetween as kernelPeriodsBetween } from "@yibao/kernel/calendar";
+import { periodsBetween as kernelPeriodsBetween, periodProblem } from "@yibao/kernel/calendar";
 import {
   type BenefitPolicy,
   type DrgWeightTable,
@@ -13,7 +13,6 @@ import {
   parseDrgWeightTable,
   parsePaymentPolicy,
 } from "@yibao/payment";
-import { PERIOD_PATTERN } from "@yibao/server/query-schemas";
 import type { Store } from "@yibao/store";
 import { type Kysely, sql } from "kysely";
 
@@ -408,12 +407,10 @@ export async function recordAuditDeductions(
   });
 }
 
-const PERIOD = new RegExp(PERIOD_PATTERN);
-
 /** Formats a yyyy-MM period check (years 1900–2199); throws PaymentInputError. */
 export function checkPeriod(p: string, field: string): string {
-  if (!PERIOD.test(p))
-    throw new PaymentInputError(`${field}：结算期号须为 yyyy-MM 格式、年份 1900–2199（收到「${p}」）`);
+  const problem = periodProblem(p, field);
+  if (problem !== null) throw new PaymentInputError(problem);
   return p;
 }
 
