@@ -1,3 +1,4 @@
+import { SEX_NAMES } from "@yibao/kernel/sex";
 import type { DrgScheme } from "./scheme.js";
 import type { NumberRange, Predicate } from "./scheme-source.js";
 import type { GroupingRecord } from "./types.js";
@@ -29,7 +30,7 @@ export function describePredicate(scheme: DrgScheme, p: Predicate, r: GroupingRe
   if ("anyPxIn" in p) return `有手术操作属于列表 ${p.anyPxIn}`;
   if ("ageYears" in p) return `年龄 ${range(p.ageYears, " 岁")}`;
   if ("ageDays" in p) return `日龄 ${range(p.ageDays, " 天")}`;
-  if ("sex" in p) return `性别为${p.sex === "1" ? "男" : "女"}`;
+  if ("sex" in p) return `性别为${SEX_NAMES[p.sex]}`;
   if ("birthWeight" in p) return `出生体重 ${range(p.birthWeight, " 克")}`;
   if ("regionsAtLeast" in p) {
     return `诊断涉及至少 ${p.regionsAtLeast.min} 个部位（${p.regionsAtLeast.lists.join("、")}）`;

@@ -3,7 +3,9 @@
  * compiled form is cached per (rule set, code tables, mode), so checking a list does no parsing of
  * rules, no regex compilation and no template parsing.
  */
+
 import type { CodeConversion, CodeVersionMap } from "@yibao/codes";
+import { isKnownSex } from "@yibao/kernel/sex";
 import { type CodeTableSet, type CompiledCodeTables, compileCodeTables } from "./code-tables.js";
 import { dayNumber, dayToIso, fullYears, toWireDateTime } from "./dates.js";
 import { type FieldSpec, SECTIONS, SETLINFO_FIELDS, type SectionName } from "./fields.js";
@@ -976,7 +978,7 @@ const FACTORIES: Partial<Record<QcCheckKind, Factory>> = {
         emit(run, r, "setlinfo.brdy", { certno, label: "出生日期", idValue: birth, value: brdy });
       }
       const idSex = idCardSex(certno);
-      if ((sex === "1" || sex === "2") && sex !== idSex) {
+      if (isKnownSex(sex) && sex !== idSex) {
         emit(run, r, "setlinfo.gend", {
           certno,
           label: "性别",
