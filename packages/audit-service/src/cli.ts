@@ -2,7 +2,8 @@
  * CLI commands (命令行) of the audit area: `audit evaluate`, `audit run`, `audit findings`. `yibao`
  * adds them with `registerAuditCommands(program, { migrations })`.
  */
-import { evaluateAudit, formatEvaluation, yuan } from "@yibao/audit";
+import { yuan } from "@yibao/audit";
+import { evaluateAudit, formatEvaluation } from "@yibao/audit-eval";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { paymentMigrations } from "@yibao/payment-service/migrations";
 import { type NamedMigration, openStore, type Store } from "@yibao/store";

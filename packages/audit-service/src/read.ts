@@ -9,7 +9,7 @@
 
 import { type AuditStay, auditStayFromList } from "@yibao/audit";
 import type { DrgScheme } from "@yibao/grouper";
-import { PERIOD_PATTERN } from "@yibao/server/query-schemas";
+import { addDays, periodProblem } from "@yibao/kernel/calendar";
 import { parseSettlementMessage } from "@yibao/settlement";
 import type { Store } from "@yibao/store";
 import { type Kysely, type RawBuilder, sql } from "kysely";
@@ -22,12 +22,10 @@ export function dbOf(store: Store): AnyKysely {
   return store.db as unknown as AnyKysely;
 }
 
-const PERIOD = new RegExp(PERIOD_PATTERN);
-
 /** Checks a `yyyy-MM` period; throws a Chinese error naming the field. */
 export function checkPeriod(p: string, field = "period"): string {
-  if (!PERIOD.test(p))
-    throw new RangeError(`${field}：结算期号须为 yyyy-MM 格式、年份 1900–2199（收到「${p}」）`);
+  const problem = periodProblem(p, field);
+  if (problem !== null) throw new RangeError(problem);
   return p;
 }
 
@@ -42,37 +40,16 @@ export function parsePeriods(s: string): { from: string; to: string } {
   return { from, to };
 }
 
-/** The periods from `from` to `to` inclusive. */
-export function periodsBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  let y = Number(from.slice(0, 4));
-  let m = Number(from.slice(5, 7));
-  for (;;) {
-    const p = `${y}-${String(m).padStart(2, "0")}`;
-    out.push(p);
-    if (p >= to) return out;
-    m++;
-    if (m > 12) [m, y] = [1, y + 1];
-  }
-}
+/**
+ * The periods from `from` to `to` inclusive, the first and last day of a period: the kernel's.
+ * (This module's former loop ended on `p >= to`, which returned `[from]` for a reversed range
+ * instead of refusing it; the kernel refuses it, as the payment side always did.)
+ */
+export { periodEnd, periodStart, periodsBetween } from "@yibao/kernel/calendar";
 
-/** First day of a period (yyyy-MM-01). */
-export function periodStart(p: string): string {
-  return `${p}-01`;
-}
-
-/** Last day of a period. */
-export function periodEnd(p: string): string {
-  const y = Number(p.slice(0, 4));
-  const m = Number(p.slice(5, 7));
-  const d = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return `${p}-${String(d).padStart(2, "0")}`;
-}
-
-/** `date` minus `days` (ISO dates, UTC arithmetic). */
+/** `date` minus `days` (ISO dates). */
 export function minusDays(date: string, days: number): string {
-  const t = Date.parse(`${date}T00:00:00Z`) - days * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
+  return addDays(date, -days);
 }
 
 /**

@@ -4,6 +4,7 @@
  * not allowed together. Diagnosis and category checks run on every list; item-level checks run when
  * the stay carries detail items (费用明细).
  */
+import { isKnownSex, SEX_NAMES } from "@yibao/kernel/sex";
 import type { AuditContext } from "./context.js";
 import { type Finding, makeFinding, yuan } from "./finding.js";
 import type { AuditStay, DetailItem, Evidence } from "./model.js";
@@ -11,7 +12,7 @@ import { paymentStay, price, withoutCharges } from "./pricing.js";
 import { type AuditRule, type ItemKnowledge, ruleOf } from "./rules.js";
 
 function sexName(sex: string): string {
-  return sex === "1" ? "男" : sex === "2" ? "女" : "未知";
+  return isKnownSex(sex) ? SEX_NAMES[sex] : "未知";
 }
 
 function finding(
@@ -71,7 +72,7 @@ export function detectItemRules(s: AuditStay, ctx: AuditContext): Finding[] {
       if (
         sexRule !== undefined &&
         r.sex !== undefined &&
-        (s.record.sex === "1" || s.record.sex === "2") &&
+        isKnownSex(s.record.sex) &&
         s.record.sex !== r.sex
       ) {
         out.push(
@@ -158,7 +159,7 @@ export function detectItemRules(s: AuditStay, ctx: AuditContext): Finding[] {
       if (
         sexRule !== undefined &&
         k.sex !== undefined &&
-        (s.record.sex === "1" || s.record.sex === "2") &&
+        isKnownSex(s.record.sex) &&
         s.record.sex !== k.sex
       ) {
         out.push(

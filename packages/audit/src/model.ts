@@ -92,34 +92,8 @@ export interface AuditStay {
   readonly outpatientBeforeAdmission?: number;
 }
 
-/** 违规类型: the nine DRG violation types of seed 002, patient selection and item rules. */
-export type ViolationType =
-  | "split_admission"
-  | "repeated_admission"
-  | "patient_selection"
-  | "low_indication"
-  | "upcoding_secondary"
-  | "upcoding_principal"
-  | "downcoding_outlier"
-  | "cost_shifting"
-  | "qy_ambiguity"
-  | "tier_crossing"
-  | "item_rule";
-
-/** Chinese names of the violation types (违规类型名称). */
-export const VIOLATION_TYPE_NAMES: Readonly<Record<ViolationType, string>> = {
-  split_admission: "分解住院",
-  repeated_admission: "重复住院",
-  patient_selection: "选择患者（推诿重症）",
-  low_indication: "低指征住院",
-  upcoding_secondary: "低码高编（虚假/多编次要诊断）",
-  upcoding_principal: "低码高编（升级主要诊断）",
-  downcoding_outlier: "高码低编（进入高倍率）",
-  cost_shifting: "转嫁费用",
-  qy_ambiguity: "有意歧义（QY）",
-  tier_crossing: "违规收费跃迁结算档次",
-  item_rule: "项目规则（政策/管理/医疗类）",
-};
+/** 违规类型 and their Chinese names: the kernel's one definition. */
+export { VIOLATION_TYPE_NAMES, VIOLATION_TYPES, type ViolationType } from "@yibao/kernel/enums";
 
 /** 审核结论: a policy-rule hit is a clear violation, a reasonable-use hit is suspicious. */
 export type Outcome = "明确违规" | "可疑";

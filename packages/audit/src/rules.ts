@@ -5,6 +5,7 @@
  * reasonable-use hit is 可疑 (waits for the hospital's appeal). Nothing region-specific is a literal
  * in the detectors: every number they use comes from here.
  */
+import type { KnownSex } from "@yibao/kernel/sex";
 import type { Outcome, ViolationType } from "./model.js";
 import type { DiagnosisSupportBase } from "./support.js";
 
@@ -190,8 +191,8 @@ export interface ItemKnowledge {
   readonly code: string;
   readonly name: string;
   readonly category: string;
-  /** 限性别: "1" male, "2" female. */
-  readonly sex?: "1" | "2";
+  /** 限性别: the sex the item is allowed for (GB/T 2261.1, `SEX_MALE` "1" / `SEX_FEMALE` "2"). */
+  readonly sex?: KnownSex;
   /** 限年龄 (years, inclusive). */
   readonly minAge?: number;
   readonly maxAge?: number;
@@ -207,7 +208,7 @@ export interface ItemKnowledge {
 export interface DiagnosisRestriction {
   readonly prefix: string;
   readonly name: string;
-  readonly sex?: "1" | "2";
+  readonly sex?: KnownSex;
   readonly minAge?: number;
   readonly maxAge?: number;
 }

@@ -2,6 +2,7 @@
  * The console's own tables (申诉、指标汇总), added to the store's schema by
  * `consoleMigrations`. Kysely sees them together with the store's tables through `ConsoleDb`.
  */
+import type { AppealStatus as KernelAppealStatus } from "@yibao/kernel/enums";
 import type { IdentityTables } from "@yibao/server";
 import type { Store, StoreDatabase } from "@yibao/store";
 import type { ColumnType, Generated, Kysely } from "kysely";
@@ -10,8 +11,8 @@ export { ROLE_NAMES, ROLES, type Role } from "@yibao/server";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
-/** 申诉状态: 待审核, 申诉成立 (finding withdrawn), 申诉驳回 (finding upheld). */
-export type AppealStatus = "pending" | "accepted" | "rejected";
+/** 申诉状态: 待审核, 申诉成立 (finding withdrawn), 申诉驳回 (finding upheld): the kernel's. */
+export type AppealStatus = KernelAppealStatus;
 
 /** 申诉: a hospital contests one finding of one list version. */
 export interface ConsoleAppealTable {

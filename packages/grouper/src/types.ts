@@ -3,6 +3,8 @@
  * Field names follow `schemes/README.md` (the input format of the labelled vectors).
  */
 
+import type { GroupStatusCode } from "@yibao/kernel/enums";
+
 /** 性别: "1" male, "2" female, "" missing. */
 export type Sex = "1" | "2" | "";
 
@@ -37,7 +39,7 @@ export interface GroupingRecord {
  * - `UNGROUPABLE`: no group matched, DRG `0000` (未入组);
  * - `CHECK_FAILED`: the record failed the pre-grouping checks, DRG `0000` (数据校验未通过).
  */
-export type GroupStatus = "OK" | "AMBIGUOUS" | "UNGROUPABLE" | "CHECK_FAILED";
+export type GroupStatus = GroupStatusCode;
 
 /** The DRG code of records that could not be grouped. */
 export const UNGROUPED_DRG = "0000";

@@ -4,6 +4,7 @@
  */
 
 import type { GroupStatus } from "@yibao/grouper";
+import { GROUP_STATUSES } from "@yibao/kernel/enums";
 
 /** 离院方式 code 5 (死亡) of the national code table dscg_way. */
 export const DEATH_DISCHARGE_WAY = "5";
@@ -72,53 +73,18 @@ export interface StayError {
 }
 
 /**
- * Days since 1970-01-01 of an ISO date `yyyy-MM-dd`, or null when the text is not a real date.
- * (Howard Hinnant's days_from_civil; no Date objects, so it is fast and time-zone free.)
+ * Days since 1970-01-01 of an ISO date `yyyy-MM-dd`, or null when the text is not a real date;
+ * `isPeriod`: a statistical period `yyyy-MM`. Both are `@yibao/kernel/calendar`'s.
  */
-export function dayNumber(iso: string): number | null {
-  if (typeof iso !== "string" || iso.length !== 10) return null;
-  if (iso.charCodeAt(4) !== 45 || iso.charCodeAt(7) !== 45) return null;
-  const y = digits(iso, 0, 4);
-  const m = digits(iso, 5, 2);
-  const d = digits(iso, 8, 2);
-  if (y < 0 || m < 1 || m > 12 || d < 1) return null;
-  if (d > daysInMonth(y, m)) return null;
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const mp = m > 2 ? m - 3 : m + 9;
-  const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
+import { parseDayNumber as dayNumber, isPeriod } from "@yibao/kernel/calendar";
 
-function digits(s: string, start: number, n: number): number {
-  let v = 0;
-  for (let i = start; i < start + n; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-}
-
-/** True when `p` is a statistical period `yyyy-MM`. */
-export function isPeriod(p: string): boolean {
-  if (typeof p !== "string" || p.length !== 7 || p.charCodeAt(4) !== 45) return false;
-  const m = digits(p, 5, 2);
-  return digits(p, 0, 4) >= 0 && m >= 1 && m <= 12;
-}
+export { dayNumber, isPeriod };
 
 function err(s: StaySummary, field: string, message: string): StayError {
   return { setlId: String(s.setlId), field, message };
 }
 
-const STATUSES = new Set<string>(["OK", "AMBIGUOUS", "UNGROUPABLE", "CHECK_FAILED"]);
+const STATUSES = new Set<string>(GROUP_STATUSES);
 
 function isFen(v: unknown): boolean {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;

@@ -5,7 +5,7 @@
  */
 
 import type { DrgScheme } from "@yibao/grouper";
-import { HANDAN_RESIDENTS_2021 } from "@yibao/payment";
+import { EXAMPLE_CLEARING, EXAMPLE_OUTLIERS, EXAMPLE_QY_SHARE, HANDAN_RESIDENTS_2021 } from "@yibao/payment";
 import type { Store } from "@yibao/store";
 import { sql } from "kysely";
 import { calibrate } from "./calibrate.js";
@@ -33,25 +33,12 @@ export function demoPolicy(effectiveFrom: string): Record<string, unknown> {
     levelCoefficients: {},
     baseGroups: [],
     drgStandards: {},
-    outliers: {
-      high: {
-        bands: [
-          { maxRw: "1", multiple: "3" },
-          { maxRw: "2", multiple: "2.5" },
-          { maxRw: null, multiple: "2" },
-        ],
-        payment: { method: "items", ratio: "1" },
-      },
-      low: { multiple: "0.4", payment: { method: "actualCost" } },
-    },
-    ambiguous: { qyShare: "80%", ungroupedShare: "80%" },
+    outliers: EXAMPLE_OUTLIERS,
+    ambiguous: { qyShare: EXAMPLE_QY_SHARE, ungroupedShare: "80%" },
     exclusions: { fixedDrgs: [], newTechCap: "3‰" },
     specialReview: { mode: "full" },
-    clearing: {
-      budgetBasis: "fund",
-      surplusRetention: "70%",
-      overspendBands: [{ upTo: "10%", fundShare: "50%" }],
-    },
+    // The demo's clearing budget is the fund's own (the patients' share is added before sharing by points).
+    clearing: { ...EXAMPLE_CLEARING, budgetBasis: "fund" },
     sources: [
       "费率由历史数据按预算(历史 DRG 病例总费用)测算",
       "高倍率 3/2.5/2 倍、低倍率 0.4 倍、QY/0000 按 80%：与种子 002 示例相同的演示取值",

@@ -3,6 +3,8 @@
  * hospitals, approvals and deductions. Every write of versioned data validates it first with the
  * payment package's parsers, so what is stored always parses.
  */
+
+import { periodsBetween as kernelPeriodsBetween, periodProblem } from "@yibao/kernel/calendar";
 import {
   type BenefitPolicy,
   type DrgWeightTable,
@@ -11,7 +13,6 @@ import {
   parseDrgWeightTable,
   parsePaymentPolicy,
 } from "@yibao/payment";
-import { PERIOD_PATTERN } from "@yibao/server/query-schemas";
 import type { Store } from "@yibao/store";
 import { type Kysely, sql } from "kysely";
 
@@ -406,33 +407,19 @@ export async function recordAuditDeductions(
   });
 }
 
-const PERIOD = new RegExp(PERIOD_PATTERN);
-
 /** Formats a yyyy-MM period check (years 1900–2199); throws PaymentInputError. */
 export function checkPeriod(p: string, field: string): string {
-  if (!PERIOD.test(p))
-    throw new PaymentInputError(`${field}：结算期号须为 yyyy-MM 格式、年份 1900–2199（收到「${p}」）`);
+  const problem = periodProblem(p, field);
+  if (problem !== null) throw new PaymentInputError(problem);
   return p;
 }
 
-/** The periods from `from` to `to` inclusive (yyyy-MM). */
+/** The periods from `from` to `to` inclusive (yyyy-MM), checked with this package's errors. */
 export function periodsBetween(from: string, to: string): string[] {
   checkPeriod(from, "periodFrom");
   checkPeriod(to, "periodTo");
   if (to < from) throw new PaymentInputError(`结束期号 ${to} 早于开始期号 ${from}`);
-  const out: string[] = [];
-  let y = Number(from.slice(0, 4));
-  let m = Number(from.slice(5, 7));
-  for (;;) {
-    const p = `${y}-${String(m).padStart(2, "0")}`;
-    out.push(p);
-    if (p === to) return out;
-    m++;
-    if (m > 12) {
-      m = 1;
-      y++;
-    }
-  }
+  return kernelPeriodsBetween(from, to);
 }
 
 /** Parses `yyyy-MM` or `yyyy-MM..yyyy-MM`. */

@@ -4,6 +4,8 @@ import {
   BenefitPolicySet,
   clearYear,
   createSettlementContext,
+  EXAMPLE_OUTLIERS,
+  EXAMPLE_QY_SHARE,
   HANDAN_RESIDENTS_2021,
   parseBenefitPolicy,
   parseDrgWeightTable,
@@ -37,18 +39,8 @@ const policyData = (method) => ({
   rate: "8811",
   levelCoefficients: { 三级: "1.1", 二级: "1.0", 一级: "0.9" },
   baseGroups: ["D001", "D002"],
-  outliers: {
-    high: {
-      bands: [
-        { maxRw: "1", multiple: "3" },
-        { maxRw: "2", multiple: "2.5" },
-        { maxRw: null, multiple: "2" },
-      ],
-      payment: { method: "items", ratio: "1" },
-    },
-    low: { multiple: "0.4", payment: { method: "actualCost" } },
-  },
-  ambiguous: { qyShare: "80%", ungroupedShare: "80%" },
+  outliers: EXAMPLE_OUTLIERS,
+  ambiguous: { qyShare: EXAMPLE_QY_SHARE, ungroupedShare: "80%" },
   exclusions: { fixedDrgs: ["D599"], newTechCap: "3‰" },
 });
 const classes = ["一级", "主城区二级", "市级中医"];

@@ -5,6 +5,9 @@
  * optional `effectiveTo`, both ISO dates (`YYYY-MM-DD`) and both INCLUSIVE. The version in force
  * on a date is the one whose interval contains it; when several do, the latest `effectiveFrom`.
  */
+import { isIsoDate } from "@yibao/kernel/calendar";
+
+export { dayNumber, isIsoDate } from "@yibao/kernel/calendar";
 
 /** Header of every versioned data set (版本信息). */
 export interface Versioned {
@@ -44,32 +47,6 @@ export class SettlementError extends Error {
   ) {
     super(`病例 ${record}：字段 ${field}：${rule}`);
   }
-}
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True when `s` is a real calendar date `YYYY-MM-DD`. */
-export function isIsoDate(s: unknown): s is string {
-  if (typeof s !== "string") return false;
-  const m = ISO_DATE.exec(s);
-  if (m === null) return false;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1) return false;
-  return d <= daysInMonth(y, mo);
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-}
-
-/** Day number (days since 1970-01-01, UTC) of an ISO date. */
-export function dayNumber(iso: string): number {
-  return Math.round(
-    Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000,
-  );
 }
 
 /** True when the versioned item is in force on `date` (inclusive bounds). */

@@ -1,4 +1,5 @@
 import { BenefitPolicySet, parseBenefitPolicy } from "../src/benefit.js";
+import { EXAMPLE_CLEARING, EXAMPLE_OUTLIERS, EXAMPLE_QY_SHARE } from "../src/data/example-policy.js";
 import { HANDAN_RESIDENTS_2021 } from "../src/data/handan-2021.js";
 import { parseYuan } from "../src/money.js";
 import { parseDrgWeightTable, parsePaymentPolicy } from "../src/policy.js";
@@ -38,21 +39,11 @@ export function policyData(over: Record<string, unknown> = {}) {
     levelCoefficients: { 三级: "1.1", 二级: "1.0", 一级: "0.9" },
     hospitalCoefficients: { H9: "1.05" },
     baseGroups: ["FF19"],
-    outliers: {
-      high: {
-        bands: [
-          { maxRw: "1", multiple: "3" },
-          { maxRw: "2", multiple: "2.5" },
-          { maxRw: null, multiple: "2" },
-        ],
-        payment: { method: "items", ratio: "1" },
-      },
-      low: { multiple: "0.4", payment: { method: "actualCost" } },
-    },
-    ambiguous: { qyShare: "80%", ungroupedShare: "70%" },
+    outliers: EXAMPLE_OUTLIERS,
+    ambiguous: { qyShare: EXAMPLE_QY_SHARE, ungroupedShare: "70%" },
     exclusions: { fixedDrgs: ["AA19"], newTechCap: "3‰" },
     newTechItems: [{ code: "NT001", name: "示例新技术", recordedOn: "2021-03-15" }],
-    clearing: { surplusRetention: "70%", overspendBands: [{ upTo: "10%", fundShare: "50%" }] },
+    clearing: EXAMPLE_CLEARING,
     ...over,
   };
 }

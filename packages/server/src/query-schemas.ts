@@ -3,11 +3,11 @@
  * parameter is bounded the same way: periods and dates within sane years, offsets and limits with
  * maxima. Values outside are a 400 naming the parameter, never a database error.
  */
+import { MAX_YEAR, MIN_YEAR } from "@yibao/kernel/calendar";
 import { Type } from "typebox";
 
-/** Earliest and latest year a period or date parameter may name. */
-export const MIN_YEAR = 1900;
-export const MAX_YEAR = 2199;
+/** Earliest and latest year a period or date parameter may name: the kernel's. */
+export { MAX_YEAR, MIN_YEAR } from "@yibao/kernel/calendar";
 
 const YEAR = "(19[0-9]{2}|2[01][0-9]{2})";
 

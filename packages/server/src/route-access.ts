@@ -3,20 +3,15 @@
  * options (`config: routeAccess(…)`); the server refuses to start with a route that has none, and
  * the access layer (`identity/access.ts`) decides on the policy of the route Fastify matched.
  */
+import { HOSPITAL_SCOPES, type HospitalScope } from "@yibao/kernel/enums";
 import { ROLES, type Role } from "./identity/tables.js";
 
 /** The platform's roles: 医保局, 医院, 审核员, 管理员. */
 export const PLATFORM_ROLES: readonly Role[] = ROLES;
 export type PlatformRole = Role;
 
-/**
- * How a hospital account is held to its own data: `query` forces the `hospital` query parameter,
- * `setlId` checks the list named by `:setlId`, `envelopes` every posted envelope's institution,
- * `handler` leaves it to the handler (which reads `request.principal`), `none` when the route reads no
- * hospital's data.
- */
-export type HospitalScope = "query" | "setlId" | "envelopes" | "handler" | "none";
-export const HOSPITAL_SCOPES: readonly HospitalScope[] = ["query", "setlId", "envelopes", "handler", "none"];
+/** How a hospital account is held to its own data (医院数据范围): the kernel's `HospitalScope`. */
+export { HOSPITAL_SCOPES, type HospitalScope } from "@yibao/kernel/enums";
 
 export interface RouteAccess {
   /** Roles allowed; `public` routes need no credentials (sign-in, health, the web pages). */

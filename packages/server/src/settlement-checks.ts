@@ -2,7 +2,9 @@
  * The settlement package's side of intake: parse and check one envelope with the QC rules in bureau
  * mode (医保端入库校验) and derive the grouping record.
  */
+
 import type { DrgScheme, GroupingRecord } from "@yibao/grouper";
+import { shanghaiDateTime } from "@yibao/kernel/calendar";
 import { checkSettlementMessage } from "@yibao/settlement/check";
 import { toGroupingRecord } from "@yibao/settlement/grouping";
 import type { SettlementList } from "@yibao/settlement/model";
@@ -36,9 +38,9 @@ function isEnvelope(envelope: unknown): boolean {
   return typeof setlinfo === "object" && setlinfo !== null && !Array.isArray(setlinfo);
 }
 
-/** 上传日期 in China Standard Time (UTC+8), as `yyyy-MM-ddTHH:mm:ss`. */
+/** 上传日期 in China Standard Time (the kernel's Asia/Shanghai rule), as `yyyy-MM-ddTHH:mm:ss`. */
 export function chinaTime(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19);
+  return shanghaiDateTime(at);
 }
 
 /** Parses and checks one envelope received at `receivedAt`, and maps it for grouping. */

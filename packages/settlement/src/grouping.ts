@@ -1,5 +1,7 @@
 /** From a settlement list to the grouper's input (分组病例). */
+
 import type { GroupingRecord, Sex } from "@yibao/grouper";
+import { isKnownSex } from "@yibao/kernel/sex";
 import type { CodeMaps } from "./compile.js";
 import { computeFacts, WESTERN_DIAG_TYPE } from "./compile.js";
 import type { SettlementList } from "./model.js";
@@ -26,7 +28,7 @@ function mapped(map: CodeMaps["diagnosisMap"] | undefined, code: string): string
 export function toGroupingRecord(list: SettlementList, scheme?: CodeMaps): GroupingRecord {
   const info = list.info;
   const facts = computeFacts(list);
-  const sex: Sex = info.gend === "1" || info.gend === "2" ? info.gend : "";
+  const sex: Sex = isKnownSex(info.gend) ? info.gend : "";
   let ageYears: number | null = info.age !== null ? Math.floor(info.age) : facts.computedAgeYears;
   let ageDays: number | null = null;
   if (ageYears === null && info.nwbAge !== null) ageYears = 0;

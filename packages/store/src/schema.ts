@@ -3,16 +3,17 @@
  * Tables are created by the migrations in `migrations.ts`; later packages (payment, audit, accounts)
  * add their own tables with their own migrations and extend this interface in their own code.
  */
+import type { GroupStatusCode, ListStatus } from "@yibao/kernel/enums";
 import type { ColumnType, Generated } from "kysely";
 
-/** 清单状态: accepted (已接收) or refused (已拒收). */
-export type SettlementListStatus = "accepted" | "refused";
+/** 清单状态: accepted (已接收) or refused (已拒收): the kernel's `ListStatus`. */
+export type SettlementListStatus = ListStatus;
 
 /** 质控结果严重程度: `error` refuses the list, `warning` accepts it with a note. */
 export type FindingSeverity = "error" | "warning";
 
-/** 分组状态, as the grouper reports it. */
-export type StoredGroupStatus = "OK" | "AMBIGUOUS" | "UNGROUPABLE" | "CHECK_FAILED";
+/** 分组状态, as the grouper reports it: the kernel's `GroupStatusCode`. */
+export type StoredGroupStatus = GroupStatusCode;
 
 /** A `date` column: read and written as `yyyy-MM-dd` text (no time-zone conversion). */
 export type DateText = string;

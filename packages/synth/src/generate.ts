@@ -3,7 +3,9 @@
  * generator of settlement lists that streams any number of stays in constant memory, roughly in
  * order of admission, with labelled irregular cases injected at a given rate.
  */
+
 import type { DrgScheme, GroupResult } from "@yibao/grouper";
+import { VIOLATION_TYPE_NAMES } from "@yibao/kernel/enums";
 import { ageInYears, DayFormatter, parseDay, weekday } from "./calendar.js";
 import {
   type AdrgModel,
@@ -28,11 +30,10 @@ import {
 } from "./region.js";
 import {
   type HonestList,
+  INJECTED_VIOLATION_TYPES,
+  type InjectedViolationType,
   type SynthStay,
-  VIOLATION_NAMES,
-  VIOLATION_TYPES,
   type ViolationLabel,
-  type ViolationType,
 } from "./types.js";
 
 /** Salt of the hash that decides the deaths of non-severe stays. */
@@ -43,7 +44,7 @@ export interface InjectOptions {
   /** Share of clinical episodes turned into an irregular case (0–1). */
   readonly rate: number;
   /** Types to inject (default: every type the scheme allows). */
-  readonly types?: readonly ViolationType[];
+  readonly types?: readonly InjectedViolationType[];
 }
 
 export interface GenerateOptions {
@@ -73,8 +74,8 @@ export interface SynthRegion {
   readonly population: Population;
   readonly clinical: ClinicalModel;
   /** Violation types this scheme allows (QY needs a scheme with ambiguous groups). */
-  readonly injectableTypes: readonly ViolationType[];
-  readonly injectedTypes: readonly ViolationType[];
+  readonly injectableTypes: readonly InjectedViolationType[];
+  readonly injectedTypes: readonly InjectedViolationType[];
   stays(): Generator<SynthStay, void, undefined>;
 }
 
@@ -109,9 +110,10 @@ export function generateRegion(options: GenerateOptions): SynthRegion {
     Math.max(1000, Math.ceil(options.stays * profile.personsPerStay)),
     fromDay,
   );
-  const injectable = VIOLATION_TYPES.filter((t) => t !== "qy_ambiguity" || clinical.qyMdcs.size > 0);
+  const injectable = INJECTED_VIOLATION_TYPES.filter((t) => t !== "qy_ambiguity" || clinical.qyMdcs.size > 0);
   const wanted = options.inject?.types ?? injectable;
-  for (const t of wanted) if (!VIOLATION_TYPES.includes(t)) throw new RangeError(`未知的违规类型：${t}`);
+  for (const t of wanted)
+    if (!INJECTED_VIOLATION_TYPES.includes(t)) throw new RangeError(`未知的违规类型：${t}`);
   const injected = rate > 0 ? wanted.filter((t) => injectable.includes(t)) : [];
   const base = { hospitals, departments, physicians, population, clinical, profile, fromDay, toDay };
   return {
@@ -137,7 +139,7 @@ interface StreamConfig {
   readonly seed: number | string;
   readonly stays: number;
   readonly rate: number;
-  readonly types: readonly ViolationType[];
+  readonly types: readonly InjectedViolationType[];
   readonly hospitals: readonly Hospital[];
   readonly physicians: readonly Physician[];
   readonly population: Population;
@@ -150,7 +152,7 @@ interface StreamConfig {
 /** ADRG selection for a kind of case. */
 type Selector = "any" | "adult" | "split" | "surgical" | "qyMedical" | "cheapMedical";
 
-const SELECTOR_OF: Readonly<Record<ViolationType, Selector>> = {
+const SELECTOR_OF: Readonly<Record<InjectedViolationType, Selector>> = {
   split_admission: "adult",
   repeated_admission: "adult",
   upcoding_secondary: "split",
@@ -567,7 +569,7 @@ class StayStream {
     throw new Error("无法生成病例：参保人群过小或方案无可用分组");
   }
 
-  private injectionType(h: Hospital, remaining: number): ViolationType | null {
+  private injectionType(h: Hospital, remaining: number): InjectedViolationType | null {
     const { rate, types } = this.c;
     if (rate <= 0 || types.length === 0) return null;
     const p = Math.min(1, (rate * h.violationPropensity) / this.meanHospitalPropensity);
@@ -634,7 +636,7 @@ class StayStream {
     return { details, outpatientBeforeAdmission: visit + (d.outpatientShiftedFen ?? 0) };
   }
 
-  private emitInjected(type: ViolationType, inj: Injected): SynthStay[] {
+  private emitInjected(type: InjectedViolationType, inj: Injected): SynthStay[] {
     const caseId = `V${String(++this.cases).padStart(7, "0")}`;
     const firstSerial = this.serial + 1;
     const setlIds: string[] = [];
@@ -661,7 +663,7 @@ class StayStream {
 
   // ---- injections ----------------------------------------------------------------------------
 
-  private inject(type: ViolationType, day: number, h: Hospital): Injected | null {
+  private inject(type: InjectedViolationType, day: number, h: Hospital): Injected | null {
     const dist = this.dist(h, SELECTOR_OF[type]);
     if (dist.size === 0) return null;
     for (let attempt = 0; attempt < 4; attempt++) {
@@ -672,10 +674,10 @@ class StayStream {
     return null;
   }
 
-  private injectOnce(type: ViolationType, day: number, h: Hospital, a: AdrgModel): Injected | null {
+  private injectOnce(type: InjectedViolationType, day: number, h: Hospital, a: AdrgModel): Injected | null {
     const { clinical, profile } = this.c;
     const rng = this.rng;
-    const name = VIOLATION_NAMES[type];
+    const name = VIOLATION_TYPE_NAMES[type];
     switch (type) {
       case "upcoding_secondary": {
         const b = this.honest(day, h, a, 0);
@@ -1026,8 +1028,8 @@ class StayStream {
   }
 }
 
-function name2(t: ViolationType): string {
-  return VIOLATION_NAMES[t];
+function name2(t: InjectedViolationType): string {
+  return VIOLATION_TYPE_NAMES[t];
 }
 
 function profileName(clinical: ClinicalModel, code: string): string {

@@ -54,8 +54,12 @@ export interface BenefitTier {
   readonly topUpThresholdFen: number;
 }
 
-/** 待遇政策 used to split each stay's cost into fund and personal shares. */
-export interface BenefitPolicy {
+/**
+ * The generator's simplified 待遇 model, used to split each stay's cost into fund and personal
+ * shares on the generated lists (float shares, per-stay cap). Not a benefit policy: the one
+ * `BenefitPolicy` (versioned, exact, with its settlement rules) is `@yibao/payment`'s.
+ */
+export interface GeneratorBenefitModel {
   readonly tiers: Readonly<Record<InsuranceType, BenefitTier>>;
   /** 乙类先行自付比例. */
   readonly classBPrepayRatio: number;
@@ -167,7 +171,7 @@ export interface RegionProfile {
   readonly bedFeePerDayFen: Readonly<Record<HospitalLevel, number>>;
   readonly feeMix: Readonly<Record<CaseKind | "tcm" | "lowIndication", FeeMix>>;
   readonly feeClass: Readonly<Record<string, FeeClass>>;
-  readonly benefit: BenefitPolicy;
+  readonly benefit: GeneratorBenefitModel;
 
   /** Outlier thresholds a payment policy may use (multiples of the group standard). */
   readonly outlier: { readonly highMin: number; readonly highMax: number; readonly low: number };

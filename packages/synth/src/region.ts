@@ -3,7 +3,7 @@
  * insured population (参保人). Persons are derived from their id on demand, so a population of
  * millions costs no memory.
  */
-import { ageInYears, dayNumber, formatDay } from "./calendar.js";
+import { ageInYears, civilDayNumber, formatDay } from "./calendar.js";
 import type { HospitalLevel, HospitalType, InsuranceType, RegionProfile } from "./profile.js";
 import { fmix32, Rng, seedOf, Weighted } from "./random.js";
 
@@ -247,7 +247,7 @@ export class Population {
     // Birth day-of-year from the id keeps (district, birth date, sequence) unique.
     const doy = id % 365;
     const year = this.refYear - 1 - age;
-    const birthDay = dayNumber(year, 1, 1) + Math.min(doy, 364);
+    const birthDay = civilDayNumber(year, 1, 1) + Math.min(doy, 364);
     return { sex, birthDay };
   }
 

@@ -2,7 +2,7 @@
  * 地区概况 (regionSummary): counts of a generated stream per hospital, level, DRG, grouping status
  * and violation type, computed in one pass over any iterable of stays.
  */
-import type { SynthStay, ViolationType } from "./types.js";
+import type { InjectedViolationType, SynthStay } from "./types.js";
 
 export interface RegionSummary {
   readonly stays: number;
@@ -15,7 +15,7 @@ export interface RegionSummary {
   readonly byMdc: Readonly<Record<string, number>>;
   readonly byStatus: Readonly<Record<string, number>>;
   /** Lists per violation type (injected cases), and the number of injected cases. */
-  readonly byViolation: Readonly<Partial<Record<ViolationType, number>>>;
+  readonly byViolation: Readonly<Partial<Record<InjectedViolationType, number>>>;
   readonly injectedCases: number;
   /** Regular (non-injected) lists and the share of them grouped OK. */
   readonly regular: number;
@@ -39,7 +39,7 @@ export function regionSummary(stays: Iterable<SynthStay>): RegionSummary {
   const byDrg: Record<string, number> = {};
   const byMdc: Record<string, number> = {};
   const byStatus: Record<string, number> = {};
-  const byViolation: Partial<Record<ViolationType, number>> = {};
+  const byViolation: Partial<Record<InjectedViolationType, number>> = {};
   const perPerson = new Map<number, number>();
   const cases = new Set<string>();
   let n = 0;

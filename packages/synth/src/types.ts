@@ -3,6 +3,7 @@
  * names, money as yuan numbers with two decimals) plus each stay's ground truth and labels.
  */
 import type { GroupStatus } from "@yibao/grouper";
+import type { ViolationType } from "@yibao/kernel/enums";
 import type { DetailLine } from "./details.js";
 
 /** setlinfo (表154): one per list. Money fields are yuan with two decimals. */
@@ -164,19 +165,13 @@ export interface SettlementMessage {
   };
 }
 
-/** The nine DRG violation types of seed 002 the generator injects (违规类型). */
-export type ViolationType =
-  | "split_admission"
-  | "repeated_admission"
-  | "upcoding_secondary"
-  | "upcoding_principal"
-  | "downcoding_outlier"
-  | "qy_ambiguity"
-  | "low_indication"
-  | "cost_shifting"
-  | "tier_crossing";
+/**
+ * The nine DRG violation types the generator injects: the kernel's 违规类型 without 选择患者 and
+ * 项目规则, which only the audit finds. Names: the kernel's `VIOLATION_TYPE_NAMES`.
+ */
+export type InjectedViolationType = Exclude<ViolationType, "patient_selection" | "item_rule">;
 
-export const VIOLATION_TYPES: readonly ViolationType[] = [
+export const INJECTED_VIOLATION_TYPES: readonly InjectedViolationType[] = [
   "split_admission",
   "repeated_admission",
   "upcoding_secondary",
@@ -187,19 +182,6 @@ export const VIOLATION_TYPES: readonly ViolationType[] = [
   "cost_shifting",
   "tier_crossing",
 ];
-
-/** Chinese names of the violation types. */
-export const VIOLATION_NAMES: Readonly<Record<ViolationType, string>> = {
-  split_admission: "分解住院",
-  repeated_admission: "重复住院",
-  upcoding_secondary: "虚假诊断/多编诊断（高套次要诊断）",
-  upcoding_principal: "升级诊断（高套主要诊断）",
-  downcoding_outlier: "高码低编（进入高倍率）",
-  qy_ambiguity: "有意歧义（QY）",
-  low_indication: "低指征住院",
-  cost_shifting: "转嫁费用",
-  tier_crossing: "违规收费跃迁结算档次",
-};
 
 /** The grouping of a list as uploaded. */
 export interface GroupTruth {
@@ -245,7 +227,7 @@ export interface HonestList {
 
 /** 违规标注: the label of an injected case, shared by all its uploaded lists. */
 export interface ViolationLabel {
-  readonly violation: ViolationType;
+  readonly violation: InjectedViolationType;
   /** Case id shared by the lists of one injected case. */
   readonly caseId: string;
   /** setl_ids of the uploaded lists of the case, in order. */

@@ -5,16 +5,15 @@
  * principal diagnoses, and the certno is valid and matches the birth date and sex.
  */
 import type { DrgScheme, Predicate } from "@yibao/grouper";
+import { parseFen } from "@yibao/kernel/money";
 import { ageInYears, parseDay } from "./calendar.js";
 import { DEFAULT_PROFILE, type RegionProfile } from "./profile.js";
 import { isValidCertno } from "./region.js";
 import type { SettlementMessage } from "./types.js";
 
-/** Yuan (as on the wire) to fen; null when the value is not a non-negative amount with ≤ 2 decimals. */
+/** Yuan (a JSON number, as the generator writes it) to fen; null when not a non-negative amount with ≤ 2 decimals. */
 export function toFen(yuan: unknown): number | null {
-  if (typeof yuan !== "number" || !Number.isFinite(yuan) || yuan < 0) return null;
-  const fen = Math.round(yuan * 100);
-  return Math.abs(fen - yuan * 100) < 1e-6 ? fen : null;
+  return typeof yuan === "number" ? parseFen(yuan) : null;
 }
 
 function pdxLists(p: Predicate): string[] {

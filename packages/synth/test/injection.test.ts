@@ -1,8 +1,8 @@
 import type { DrgScheme } from "@yibao/grouper";
 import { describe, expect, it } from "vitest";
 import { generateRegion } from "../src/generate.js";
-import type { SynthStay, ViolationType } from "../src/types.js";
-import { VIOLATION_TYPES } from "../src/types.js";
+import type { SynthStay, InjectedViolationType as ViolationType } from "../src/types.js";
+import { INJECTED_VIOLATION_TYPES as VIOLATION_TYPES } from "../src/types.js";
 import { demoScheme, hasShared, nationalScheme } from "./shared.js";
 
 function injected(scheme: DrgScheme, seed: number) {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { civil, dayNumber, formatDay, parseDay } from "../src/calendar.js";
+import { civil, civilDayNumber as dayNumber, formatDay, parseDay } from "../src/calendar.js";
 import { allocateExact, classify, type FeeItem, itemsTotal, settle } from "../src/costs.js";
 import { generateRegion } from "../src/generate.js";
 import { DEFAULT_PROFILE, type HospitalLevel } from "../src/profile.js";

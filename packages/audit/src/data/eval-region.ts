@@ -3,8 +3,10 @@
  * outlier bands, low-outlier multiple and QY share a region of this kind publishes. The rate, the
  * weights and the level coefficients are calibrated from the region's own stays (as a region
  * computes weights from its history); these are the fixed parts. The outlier multiples match the
- * synthetic generator's profile (high 2–3×, low 0.4×).
+ * synthetic generator's profile (high 2–3×, low 0.4×): the example rules of `@yibao/payment`.
  */
+import { EXAMPLE_OUTLIERS, EXAMPLE_QY_SHARE } from "@yibao/payment/data/example-policy";
+
 export const EVAL_POLICY_PARAMS = {
   id: "jiangzhou-drg-eval",
   version: "2023",
@@ -13,23 +15,10 @@ export const EVAL_POLICY_PARAMS = {
   effectiveFrom: "2020-01-01",
   effectiveTo: null,
   method: "rate",
-  outliers: {
-    high: {
-      bands: [
-        { maxRw: "1", multiple: "3" },
-        { maxRw: "2", multiple: "2.5" },
-        { maxRw: null, multiple: "2" },
-      ],
-      payment: { method: "items", ratio: "1" },
-    },
-    low: { multiple: "0.4", payment: { method: "actualCost" } },
-  },
-  ambiguous: { qyShare: "80%" },
+  outliers: EXAMPLE_OUTLIERS,
+  ambiguous: { qyShare: EXAMPLE_QY_SHARE },
   sources: ["种子 002 l.686–696（QY 按 80% 结算）", "合成地区参数"],
 } as const;
-
-/** Share of injected irregular episodes in the evaluation region. */
-export const EVAL_INJECTION_RATE = 0.1;
 
 /**
  * 权重测算 of sparse groups (评估用): a DRG's mean cost is shrunk towards its ADRG's level times the

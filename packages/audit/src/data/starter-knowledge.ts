@@ -3,7 +3,10 @@
  * category, a small catalogue of service items with their restrictions and daily limits, exclusive
  * item pairs, and bed-fee caps. The item codes follow the pattern of the national 医疗服务项目
  * catalogue; a region replaces this with its own catalogue (its own version and dates).
+ * `sex` is the sex a diagnosis or item is ALLOWED for (GB/T 2261.1: 1 男, 2 女): 妊娠 (O) allows
+ * `SEX_FEMALE`; the QC rules name the opposite, the sex that is flagged (see `@yibao/kernel/sex`).
  */
+import { SEX_FEMALE, SEX_MALE } from "@yibao/kernel/sex";
 import type { KnowledgeBase } from "../rules.js";
 import { STARTER_DIAGNOSIS_SUPPORT } from "./diagnosis-support.js";
 
@@ -20,10 +23,18 @@ export const STARTER_KNOWLEDGE_BASE: KnowledgeBase = {
     { code: "120100003", name: "Ⅰ级护理", category: "07", maxPerDay: 1, unit: "日" },
     { code: "120100004", name: "Ⅱ级护理", category: "07", maxPerDay: 1, unit: "日" },
     { code: "120100005", name: "Ⅲ级护理", category: "07", maxPerDay: 1, unit: "日" },
-    { code: "250403015", name: "前列腺特异性抗原测定(PSA)", category: "04", sex: "1", unit: "项" },
-    { code: "311000016", name: "前列腺按摩", category: "05", sex: "1", unit: "次" },
-    { code: "270800005", name: "宫颈细胞学检查", category: "04", sex: "2", unit: "例" },
-    { code: "311201001", name: "产前检查", category: "05", sex: "2", minAge: 12, maxAge: 60, unit: "次" },
+    { code: "250403015", name: "前列腺特异性抗原测定(PSA)", category: "04", sex: SEX_MALE, unit: "项" },
+    { code: "311000016", name: "前列腺按摩", category: "05", sex: SEX_MALE, unit: "次" },
+    { code: "270800005", name: "宫颈细胞学检查", category: "04", sex: SEX_FEMALE, unit: "例" },
+    {
+      code: "311201001",
+      name: "产前检查",
+      category: "05",
+      sex: SEX_FEMALE,
+      minAge: 12,
+      maxAge: 60,
+      unit: "次",
+    },
     { code: "120400008", name: "新生儿护理", category: "07", maxAge: 0, maxPerDay: 1, unit: "日" },
     { code: "310702001", name: "儿童智力测定", category: "03", maxAge: 17, unit: "次" },
     { code: "250104002", name: "血细胞分析（全血细胞计数）", category: "04", maxPerDay: 2, unit: "次" },
@@ -31,17 +42,17 @@ export const STARTER_KNOWLEDGE_BASE: KnowledgeBase = {
     { code: "120400007", name: "静脉输液（连续输液第二组起）", category: "05", unit: "组" },
   ],
   diagnosisRestrictions: [
-    { prefix: "O", name: "妊娠、分娩和产褥期", sex: "2", minAge: 10, maxAge: 60 },
-    { prefix: "C53", name: "宫颈恶性肿瘤", sex: "2" },
-    { prefix: "C54", name: "子宫体恶性肿瘤", sex: "2" },
-    { prefix: "C56", name: "卵巢恶性肿瘤", sex: "2" },
-    { prefix: "D25", name: "子宫平滑肌瘤", sex: "2" },
-    { prefix: "N70", name: "输卵管炎和卵巢炎", sex: "2" },
-    { prefix: "N80", name: "子宫内膜异位症", sex: "2" },
-    { prefix: "C61", name: "前列腺恶性肿瘤", sex: "1" },
-    { prefix: "N40", name: "前列腺增生", sex: "1" },
-    { prefix: "N41", name: "前列腺炎性疾病", sex: "1" },
-    { prefix: "N43", name: "鞘膜积液和精子囊肿", sex: "1" },
+    { prefix: "O", name: "妊娠、分娩和产褥期", sex: SEX_FEMALE, minAge: 10, maxAge: 60 },
+    { prefix: "C53", name: "宫颈恶性肿瘤", sex: SEX_FEMALE },
+    { prefix: "C54", name: "子宫体恶性肿瘤", sex: SEX_FEMALE },
+    { prefix: "C56", name: "卵巢恶性肿瘤", sex: SEX_FEMALE },
+    { prefix: "D25", name: "子宫平滑肌瘤", sex: SEX_FEMALE },
+    { prefix: "N70", name: "输卵管炎和卵巢炎", sex: SEX_FEMALE },
+    { prefix: "N80", name: "子宫内膜异位症", sex: SEX_FEMALE },
+    { prefix: "C61", name: "前列腺恶性肿瘤", sex: SEX_MALE },
+    { prefix: "N40", name: "前列腺增生", sex: SEX_MALE },
+    { prefix: "N41", name: "前列腺炎性疾病", sex: SEX_MALE },
+    { prefix: "N43", name: "鞘膜积液和精子囊肿", sex: SEX_MALE },
     { prefix: "P", name: "起源于围生期的某些情况", maxAge: 0 },
     { prefix: "Z38", name: "活产婴儿", maxAge: 0 },
   ],

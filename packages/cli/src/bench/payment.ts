@@ -20,11 +20,13 @@
  * process's plus, when the server runs on this machine, its backends' (/proc), beside the load average.
  * `--keep` keeps the schema; `--reuse SCHEMA` settles a kept schema again (no fill, settlements cleared).
  */
+
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
+import { shanghaiInstant } from "@yibao/kernel/calendar";
 import { dbOf, ensureDemoPayment, type SettlementTotals, settlePeriod } from "@yibao/payment-service";
 import { createListPreparer } from "@yibao/server";
 import { dropSchema, openStore, type SettlementListUpload, type Store } from "@yibao/store";
@@ -60,7 +62,7 @@ async function fill(
   const prepare = createListPreparer(scheme);
   let batch: SettlementListUpload[] = [];
   for (const s of region.stays()) {
-    const received = new Date(`${s.message.input.setlinfo.setl_end_date.slice(0, 10)}T12:00:00+08:00`);
+    const received = shanghaiInstant(`${s.message.input.setlinfo.setl_end_date.slice(0, 10)}T12:00:00`);
     received.setUTCDate(received.getUTCDate() + 2);
     const p = prepare(s.message, received);
     if (p.upload) batch.push(p.upload);

@@ -1,4 +1,5 @@
 /** Conditions on the patient: age in years (`ageYears`) or days (`ageDays`), sex, birth weight. */
+import { SEX_NAMES } from "@yibao/kernel/sex";
 import { describeRange, type PredicateModule, rangeTest, validateRange } from "./module.js";
 
 const AGE_BOUNDS = ["eq", "min", "max", "below"] as const;
@@ -23,9 +24,6 @@ export const ageDays: PredicateModule<"ageDays"> = {
   },
   describe: (value) => `日龄 ${describeRange(value, " 天")}`,
 };
-
-/** GB/T 2261.1 sex codes: 1 男, 2 女. */
-const SEX_NAMES: Readonly<Record<"1" | "2", string>> = { "1": "男", "2": "女" };
 
 export const sex: PredicateModule<"sex"> = {
   key: "sex",

@@ -11,10 +11,12 @@
  * unless --keep is given; `--migrations MODULE#EXPORT` also runs another package's migrations (e.g. the
  * console's indexes on settlement_list, as `yibao serve` does); `--profile DIR` writes a CPU profile of the server process.
  */
+
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { shanghaiDate } from "@yibao/kernel/calendar";
 import { dropSchema, type NamedMigration, openStore } from "@yibao/store";
 import { createUser } from "../identity/accounts.js";
 import { identityMigrations } from "../identity/migrations.js";
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
   const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
   const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
   const endpoint = `${url}/api/v1/settlement-lists`;
-  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const today = shanghaiDate(Date.now());
   const bodies: string[] = [];
   for (let i = 0; i < n; i += batch) {
     const lists = [];

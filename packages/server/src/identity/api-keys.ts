@@ -32,10 +32,12 @@
  * validation and the handler (preValidation), so Fastify's own JSON parser, with its prototype-
  * poisoning protection, still parses it.
  */
+
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Transform } from "node:stream";
+import { shanghaiDateTime } from "@yibao/kernel/calendar";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HttpError } from "../errors.js";
 import type { Authenticator, Principal } from "./access.js";
@@ -209,8 +211,7 @@ function statusOf(row: { revoked_at: Date | null; expires_at: Date }, now: Date)
   return row.expires_at.getTime() <= now.getTime() ? "expired" : "active";
 }
 
-const localTime = (d: Date) =>
-  new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
+const localTime = (d: Date) => shanghaiDateTime(d).replace("T", " ");
 
 /** The API keys over the identity tables: issuing, revoking, listing and the request authenticator. */
 export function createApiKeys(db: IdentityDb, config: ApiKeyConfig = {}): ApiKeys {

@@ -3,18 +3,13 @@
  * hospital information systems. Owned by the server core; other areas read the signed-in principal
  * from the request, never these tables.
  */
+
+import type { Role } from "@yibao/kernel/enums";
 import type { Store, StoreDatabase } from "@yibao/store";
 import type { ColumnType, Generated, Kysely } from "kysely";
 
-/** 角色: 医保局 bureau, 医院 hospital, 审核员 reviewer, 管理员 admin. */
-export const ROLES = ["bureau", "hospital", "reviewer", "admin"] as const;
-export type Role = (typeof ROLES)[number];
-export const ROLE_NAMES: Readonly<Record<Role, string>> = {
-  bureau: "医保局",
-  hospital: "医院",
-  reviewer: "审核员",
-  admin: "管理员",
-};
+/** 角色: 医保局 bureau, 医院 hospital, 审核员 reviewer, 管理员 admin (the kernel's enumeration). */
+export { ROLE_NAMES, ROLES, type Role } from "@yibao/kernel/enums";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 

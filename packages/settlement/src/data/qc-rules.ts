@@ -1,3 +1,4 @@
+import { SEX_FEMALE, SEX_MALE } from "@yibao/kernel/sex";
 import type { QcRuleSet } from "../rules.js";
 
 /**
@@ -227,13 +228,15 @@ export const DEFAULT_QC_RULES: QcRuleSet = {
       message: "主要诊断「{value}」（{name}）属于损伤和中毒的外部原因编码（{range}），不能作为主要诊断",
       params: { ranges: ["V01-Y98"] },
     },
+    // sexSpecificDiagnosis: `params.sex` is the sex that is FLAGGED (GB/T 2261.1: 1 男, 2 女), so a
+    // 女性专用 range flags SEX_MALE and a 男性专用 range SEX_FEMALE (see @yibao/kernel/sex).
     {
       id: "QC-DX-004",
       check: "sexSpecificDiagnosis",
       category: "diagnosis",
       severity: "error",
       message: "诊断「{value}」（{name}）为{kind}编码（{range}），与患者性别「{sexName}」不符",
-      params: { sex: "1", kind: "女性专用", ranges: ["O00-O9A", "N70-N98", "C51-C58", "D25-D28"] },
+      params: { sex: SEX_MALE, kind: "女性专用", ranges: ["O00-O9A", "N70-N98", "C51-C58", "D25-D28"] },
     },
     {
       id: "QC-DX-005",
@@ -241,7 +244,7 @@ export const DEFAULT_QC_RULES: QcRuleSet = {
       category: "diagnosis",
       severity: "error",
       message: "诊断「{value}」（{name}）为{kind}编码（{range}），与患者性别「{sexName}」不符",
-      params: { sex: "2", kind: "男性专用", ranges: ["N40-N51", "C60-C63", "D29"] },
+      params: { sex: SEX_FEMALE, kind: "男性专用", ranges: ["N40-N51", "C60-C63", "D29"] },
     },
     {
       id: "QC-DX-006",

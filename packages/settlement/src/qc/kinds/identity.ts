@@ -1,5 +1,6 @@
 /** Identity checks: the resident identity card number, its checksum and agreement with birth date and sex. */
 
+import { isKnownSex } from "@yibao/kernel/sex";
 import { idCardBirthDate, idCardProblem, idCardSex } from "../../idcard.js";
 import { showValue } from "../../template.js";
 import type { QcCheckKindModule } from "../kind.js";
@@ -40,7 +41,7 @@ export const idCardConsistencyKind: QcCheckKindModule = {
         emit(run, r, "setlinfo.brdy", { certno, label: "出生日期", idValue: birth, value: brdy });
       }
       const idSex = idCardSex(certno);
-      if ((sex === "1" || sex === "2") && sex !== idSex) {
+      if (isKnownSex(sex) && sex !== idSex) {
         emit(run, r, "setlinfo.gend", {
           certno,
           label: "性别",

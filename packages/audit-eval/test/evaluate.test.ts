@@ -1,6 +1,8 @@
+import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
 import { describe, expect, it } from "vitest";
 import { evaluateAudit, formatEvaluation } from "../src/evaluate.js";
-import { scheme } from "./helpers.js";
+
+const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
 
 /** The four violation types with the targets (recall ≥ 0.9, precision ≥ 0.8). */
 const TARGET_TYPES = ["split_admission", "upcoding_secondary", "downcoding_outlier", "qy_ambiguity"] as const;

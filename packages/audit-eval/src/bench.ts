@@ -4,16 +4,13 @@
  * is not timed; the audit is). Each stay carries its detail charges (费用明细) and pre-admission
  * outpatient spending, so the knowledge-base checks run as in the evaluation. Prints the wall time
  * and the process CPU time of the audit (on a shared machine the two differ). Run:
- * `node packages/audit/dist/bench.js [N] [base]` (after `npx tsc -b`).
+ * `node packages/audit-eval/dist/bench.js [N] [base]` (after `npx tsc -b`).
  */
 import os from "node:os";
+import { type AuditStay, auditStayFromList, contextFromStays, runAudit } from "@yibao/audit";
 import { DEMO_SCHEME_DIR, loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { parseSettlementMessage } from "@yibao/settlement";
 import { generateRegion } from "@yibao/synth";
-import { runAudit } from "./audit.js";
-import { contextFromStays } from "./evaluate.js";
-import type { AuditStay } from "./model.js";
-import { auditStayFromList } from "./stay.js";
 
 const n = Number(process.argv[2] ?? 1_000_000);
 const base = Number(process.argv[3] ?? 20_000);
