@@ -26,6 +26,25 @@ import { type ConsoleDb, ROLE_NAMES, ROLES, type Role } from "./schema.js";
 
 const PERIOD = PERIOD_PATTERN;
 /** Lists filtered by department, rule or text are counted up to this many. */
+
+/**
+ * A request path as people read it: percent-encoded UTF-8 (`%E5%8C%BB`) decoded, each sequence on its
+ * own so that one malformed sequence leaves only itself as it was.
+ */
+export function readablePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+}
+
 export const LIST_COUNT_CAP = 10_000;
 const ALL: readonly Role[] = ROLES;
 const REGION_VIEWERS: readonly Role[] = ["bureau", "reviewer", "admin"];
@@ -724,7 +743,14 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           .limit(limit)
           .offset(Number(request.query.offset ?? 0));
         if (request.query.username) query = query.where("username", "=", request.query.username);
-        return { rows: (await query.execute()).map((r) => ({ ...r, id: Number(r.id) })) };
+        return {
+          rows: (await query.execute()).map((r) => ({
+            ...r,
+            id: Number(r.id),
+            roleName: ROLE_NAMES[r.role as Role] ?? (r.role === "" ? "—" : r.role),
+            target: readablePath(r.target),
+          })),
+        };
       },
     );
 
@@ -817,11 +843,11 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
         }
         const buffer = Buffer.from(await wb.xlsx.writeBuffer());
         const name = `${(request.query.filename ?? "导出").replace(/[\\/:*?"<>|\r\n]/g, "_")}.xlsx`;
-        request.oplogDetail = { path, rows: rows.length };
+        request.oplogDetail = { path: readablePath(path), rows: rows.length };
         await recordOperation(identity, {
           user: request.principal,
           action: "导出Excel",
-          target: path.slice(0, 300),
+          target: readablePath(path).slice(0, 300),
           detail: { rows: rows.length },
           statusCode: 200,
           ip: request.ip,

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { api, type Meta } from "../api";
 import { Card, type Column, DataTable, ErrorNote, useLoad } from "../components";
-import { dateTime } from "../format";
+import { dateTime, describeDetail } from "../format";
 
 interface UserRow {
   id: number;
@@ -166,6 +166,7 @@ interface LogRow {
   at: string;
   username: string;
   role: string;
+  roleName: string;
   hospital_code: string | null;
   action: string;
   target: string;
@@ -180,11 +181,11 @@ export function OplogPage() {
   const columns: Column<LogRow>[] = [
     { key: "at", title: "时间", value: (r) => dateTime(r.at) },
     { key: "username", title: "用户" },
-    { key: "role", title: "角色" },
+    { key: "roleName", title: "角色" },
     { key: "hospital_code", title: "医院" },
     { key: "action", title: "操作" },
     { key: "target", title: "对象" },
-    { key: "detail", title: "详情", value: (r) => JSON.stringify(r.detail) },
+    { key: "detail", title: "详情", value: (r) => describeDetail(r.detail) },
     {
       key: "status_code",
       title: "结果",
