@@ -71,14 +71,14 @@ export function UsersPage({ meta }: { meta: Meta }) {
     { key: "id", title: "编号", kind: "count" },
     { key: "username", title: "用户名" },
     { key: "displayName", title: "姓名/名称" },
-    { key: "role", title: "角色", value: (r) => roleName.get(r.role) ?? r.role },
+    { key: "role", title: "角色", labels: Object.fromEntries(roleName) },
     { key: "hospitalCode", title: "所属医院" },
     {
       key: "disabled",
       title: "状态",
       value: (r) => (r.disabled ? "已停用" : r.mustChangePassword ? "待修改初始密码" : "正常"),
     },
-    { key: "createdAt", title: "创建时间", value: (r) => dateTime(r.createdAt) },
+    { key: "createdAt", title: "创建时间", time: true },
     {
       key: "actions",
       title: "操作",
@@ -179,7 +179,7 @@ export function OplogPage() {
   const path = "/api/v1/console/oplog?limit=1000";
   const [data, error] = useLoad(() => api.get<{ rows: LogRow[] }>(path), []);
   const columns: Column<LogRow>[] = [
-    { key: "at", title: "时间", value: (r) => dateTime(r.at) },
+    { key: "at", title: "时间", time: true },
     { key: "username", title: "用户" },
     { key: "roleName", title: "角色" },
     { key: "hospital_code", title: "医院" },
