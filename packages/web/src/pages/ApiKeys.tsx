@@ -144,7 +144,7 @@ export function ApiKeysPage({ meta }: { meta: Meta }) {
             <dd>
               <code data-testid="issued-key-id">{issued.keyId}</code>
             </dd>
-            <dt>密钥（Secret）</dt>
+            <dt>密钥</dt>
             <dd>
               <code data-testid="issued-secret-value">{issued.secret}</code>{" "}
               <button type="button" onClick={() => copy(issued.secret)}>
