@@ -9,7 +9,7 @@ import { DATE_PATTERN, PERIOD_PATTERN, YearParam } from "@yibao/server/query-sch
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { type Static, Type } from "typebox";
 import { calibrate } from "./calibrate.js";
-import { clearYearJob, getClearing } from "./clearing.js";
+import { clearedYears, clearYearJob, getClearing } from "./clearing.js";
 import { clearingChange } from "./oplog-detail.js";
 import {
   approveSpecialCase,
@@ -329,6 +329,11 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
         return reply.status(201).send(r);
       },
     );
+    // The years cleared so far: what the console asks before it opens a year's statements (a year not
+    // cleared yet is then no failed request).
+    app.get("/clearing", { config: routeAccess(ALL, "none") }, async () => ({
+      years: await clearedYears(app.yibao.store),
+    }));
     app.get(
       "/clearing/:year/prepaid",
       { config: routeAccess(["bureau", "reviewer", "admin"], "none"), schema: { params: YearParams } },

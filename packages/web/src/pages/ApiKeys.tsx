@@ -90,7 +90,7 @@ export function ApiKeysPage({ meta }: { meta: Meta }) {
   };
 
   const columns: Column<ApiKeyRow>[] = [
-    { key: "keyId", title: "密钥编号（Key Id）" },
+    { key: "keyId", title: "密钥编号" },
     { key: "hospital", title: "医院", value: (r) => r.hospitalName ?? r.hospitalCode },
     { key: "name", title: "名称/用途" },
     { key: "status", title: "状态", labels: STATUS },

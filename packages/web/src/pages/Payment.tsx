@@ -231,14 +231,11 @@ export function ClearingPage({ meta }: { meta: Meta }) {
   const [budget, setBudget] = useState("");
   const [message, setMessage] = useState<string | null>(null);
   const path = `/api/v1/payment/clearing/${year}`;
-  const [data, error, reload] = useLoad(
-    () =>
-      api.get<Clearing>(path).catch((e: Error & { status?: number }) => {
-        if (e.status === 404) return null;
-        throw e;
-      }),
-    [path],
-  );
+  // Only a cleared year's statements are asked for: a year not cleared yet is no failed request.
+  const [data, error, reload] = useLoad(async () => {
+    const cleared = await api.get<{ years: { year: number }[] }>("/api/v1/payment/clearing");
+    return cleared.years.some((y) => String(y.year) === year) ? api.get<Clearing>(path) : null;
+  }, [path]);
   const canClear = meta.user.role === "bureau" || meta.user.role === "admin";
   // On request only (it sums the year's settlements): what the fund prepaid, as the budget.
   const fillPrepaid = async () => {
