@@ -160,9 +160,9 @@ export function streamWorkbook(
 }
 
 /**
- * Every page of a GET source: the path as given first; when it names a page size (`limit`), the
- * following pages (`offset` advanced by the rows received) until one comes back short. Stops at
- * `maxRows`.
+ * Every page of a GET source: the path as given first; when it names a page size (`limit`, paged by
+ * `offset`; or `pageSize`, paged by `page`), the following pages until one comes back short. Stops
+ * at `maxRows`.
  */
 export async function* sourcePages(
   path: string,
@@ -171,8 +171,10 @@ export async function* sourcePages(
 ): AsyncGenerator<readonly unknown[]> {
   const [pathname, query = ""] = path.split("?") as [string, string | undefined];
   const params = new URLSearchParams(query);
-  const limit = Number(params.get("limit") ?? "");
+  const byPage = params.has("pageSize");
+  const size = Number(params.get(byPage ? "pageSize" : "limit") ?? "");
   let offset = Number(params.get("offset") ?? "0") || 0;
+  let page = Number(params.get("page") ?? "1") || 1;
   let total = 0;
   for (;;) {
     const data = await fetchJson(`${pathname}?${params.toString()}`);
@@ -183,8 +185,13 @@ export async function* sourcePages(
         []);
     yield rows;
     total += rows.length;
-    if (!(limit > 0) || rows.length < limit || rows.length === 0 || total >= maxRows) return;
-    offset += rows.length;
-    params.set("offset", String(offset));
+    if (!(size > 0) || rows.length < size || rows.length === 0 || total >= maxRows) return;
+    if (byPage) {
+      page += 1;
+      params.set("page", String(page));
+    } else {
+      offset += rows.length;
+      params.set("offset", String(offset));
+    }
   }
 }

@@ -5,6 +5,7 @@
  */
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sourcePages } from "../src/export.js";
 import { type ConsoleTestServer, consoleTestServer, HOSPITALS, type Session, signIn } from "./helpers.js";
 
 let s: ConsoleTestServer;
@@ -113,5 +114,48 @@ describe("Excel export of the lists", () => {
     });
     expect(r.statusCode).toBe(400);
     expect(r.json().message).toMatch(/^columns 应为/);
+  });
+});
+
+describe("sourcePages", () => {
+  /** A source of `n` numbered rows that pages by offset/limit or by page/pageSize, as the APIs do. */
+  function source(n: number) {
+    const asked: string[] = [];
+    const fetchJson = async (url: string) => {
+      asked.push(url);
+      const q = new URL(url, "http://x").searchParams;
+      const all = Array.from({ length: n }, (_, i) => ({ i }));
+      if (q.has("pageSize")) {
+        const size = Number(q.get("pageSize"));
+        const page = Number(q.get("page") ?? "1");
+        return { total: n, items: all.slice((page - 1) * size, page * size) };
+      }
+      const limit = Number(q.get("limit") ?? "50");
+      const offset = Number(q.get("offset") ?? "0");
+      return { total: n, rows: all.slice(offset, offset + limit) };
+    };
+    return { asked, fetchJson };
+  }
+  async function collect(path: string, n: number) {
+    const s = source(n);
+    const rows: unknown[] = [];
+    for await (const page of sourcePages(path, s.fetchJson)) rows.push(...page);
+    return { rows, asked: s.asked };
+  }
+
+  it("reads every page by offset and by page number, and stops on a short page", async () => {
+    const a = await collect("/api/v1/x?limit=10&q=1", 25);
+    expect(a.rows.length).toBe(25);
+    expect(a.asked).toEqual([
+      "/api/v1/x?limit=10&q=1",
+      "/api/v1/x?limit=10&q=1&offset=10",
+      "/api/v1/x?limit=10&q=1&offset=20",
+    ]);
+    const b = await collect("/api/v1/x?pageSize=7", 21);
+    expect(b.rows.length).toBe(21);
+    // 3 full pages of 7, then an empty fourth that ends it
+    expect(b.asked.length).toBe(4);
+    const c = await collect("/api/v1/x", 80);
+    expect(c.rows.length).toBe(50); // a source without a page size is read once, as it answers
   });
 });
