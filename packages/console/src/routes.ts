@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { INDICATORS } from "@yibao/indicators";
 import {
   createUser,
+  departmentName,
   HttpError,
   type IdentityDb,
   passwordProblem,
@@ -189,7 +190,9 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
                 ? (drgNames.get(key) ?? (key === "0000" ? "未入组" : key))
                 : q.dim === "physician"
                   ? r.physicianName || key
-                  : key;
+                  : q.dim === "dept"
+                    ? (departmentName(key) ?? key)
+                    : key;
             return { key, label, ...r.values };
           }),
         };

@@ -3,6 +3,7 @@
  * identity and access control in its core, and the host that other areas' plugins join.
  */
 export * from "./app.js";
+export * from "./code-names.js";
 export * from "./errors.js";
 export * from "./identity/index.js";
 export * from "./input-guard.js";

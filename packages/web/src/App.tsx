@@ -20,6 +20,19 @@ interface MenuItem {
   label: string;
 }
 
+/**
+ * Who is signed in, said once: the name, then the role unless the name already says it; a hospital
+ * account's hospital by its name (not its code).
+ */
+function userLabel(meta: Meta): string {
+  const u = meta.user;
+  const hospital = u.hospitalCode ? meta.hospitals.find((h) => h.code === u.hospitalCode)?.name : undefined;
+  let name = u.displayName;
+  if (hospital && u.hospitalCode) name = name.replace(`（${u.hospitalCode}）`, "");
+  const parts = [hospital, name.includes(u.roleName) ? null : u.roleName].filter(Boolean);
+  return parts.length > 0 ? `${name}（${parts.join("，")}）` : name;
+}
+
 function menu(meta: Meta): MenuItem[] {
   const own = meta.user.hospitalCode ?? "";
   switch (meta.user.role) {
@@ -317,10 +330,10 @@ export function App() {
         <header className="topbar">
           <span>
             分组方案：{meta.scheme.name}
-            {meta.scheme.demo ? "（演示方案）" : ""}
+            {meta.scheme.demo && !meta.scheme.name.includes("演示") ? "（演示方案）" : ""}
           </span>
           <span className="user" data-testid="current-user">
-            {meta.user.displayName}（{meta.user.roleName}）
+            {userLabel(meta)}
           </span>
           <button type="button" onClick={logout}>
             退出

@@ -203,10 +203,24 @@ export function Chart({
       chart.current = null;
     };
   }, []);
+  const empty = isEmptyChart(option);
   useEffect(() => {
-    chart.current?.setOption(option, true);
-  }, [option]);
-  return <div ref={ref} style={{ height, width: "100%" }} data-testid={testId} />;
+    if (empty) chart.current?.clear();
+    else chart.current?.setOption(option, true);
+  }, [option, empty]);
+  return (
+    <div className="chart-box" style={{ height }}>
+      <div ref={ref} style={{ height, width: "100%" }} data-testid={testId} />
+      {empty && <div className="chart-empty">暂无数据</div>}
+    </div>
+  );
+}
+
+/** A chart whose every series has no data: it says 暂无数据 instead of drawing bare axes. */
+function isEmptyChart(option: echarts.EChartsCoreOption): boolean {
+  const raw = (option as { series?: unknown }).series;
+  const series = (Array.isArray(raw) ? raw : raw ? [raw] : []) as { data?: unknown }[];
+  return series.length > 0 && series.every((x) => Array.isArray(x.data) && x.data.length === 0);
 }
 
 export interface PeriodRange {

@@ -93,7 +93,7 @@ export function ListsPage({ meta }: { meta: Meta }) {
       </div>
       <ErrorNote error={error} />
       <Card
-        title={`清单（共 ${data?.total ?? 0}${data?.totalCapped ? " 余" : ""} 份，显示最近 ${data?.rows.length ?? 0} 份）`}
+        title={`清单（共 ${(data?.total ?? 0).toLocaleString("zh-CN")}${data?.totalCapped ? " 余" : ""} 份，显示最近 ${(data?.rows.length ?? 0).toLocaleString("zh-CN")} 份）`}
       >
         <DataTable
           testId="lists-table"

@@ -267,6 +267,8 @@ export function ClearingPage({ meta }: { meta: Meta }) {
   };
   const columns: Column<ClearingHospital>[] = [
     { key: "hospitalId", title: "医院", value: (r) => hospitalName(meta, r.hospitalId) },
+    // What the hospital is paid or owes at clearing comes first, in sight without scrolling.
+    { key: "balanceDue", title: "清算应补(+)/应退(−)（元）", kind: "money" },
     { key: "cases", title: "病例数", kind: "count" },
     {
       key: "points",
@@ -283,7 +285,6 @@ export function ClearingPage({ meta }: { meta: Meta }) {
     { key: "deductions", title: "审核扣款（元）", kind: "money" },
     { key: "fundDue", title: "基金应付（元）", kind: "money" },
     { key: "prepaid", title: "已预付（元）", kind: "money" },
-    { key: "balanceDue", title: "清算应补(+)/应退(−)（元）", kind: "money" },
   ];
   const rows = data?.hospitals ?? [];
   return (
