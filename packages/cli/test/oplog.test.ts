@@ -41,6 +41,7 @@ async function signIn(username: string): Promise<Headers> {
 
 interface LogRow {
   action: string;
+  detailText: string;
   role: string;
   roleName: string;
   target: string;
@@ -135,6 +136,9 @@ describe("operation log of the money-changing workflows", () => {
     });
     expect(log.roleName).toBe("医保局");
     expect(log.status_code).toBe(200);
+    // (jsonb keeps the keys in an order of its own)
+    expect(log.detailText).toContain("状态：复核维持 → 已清算扣款");
+    expect(log.detailText).toContain("扣款(元)：123.45 → 123.45");
   });
 
   it("核准特病单议 records the stay, the amount and its settlement before and after", async () => {

@@ -23,6 +23,7 @@ import { Type } from "typebox";
 import { type CubeRefresher, cubeState } from "./cube.js";
 import { type ExportColumn, parseExportColumns, sourcePages, streamWorkbook } from "./export.js";
 import { type Dimension, queryIndicators } from "./indicator-sql.js";
+import { describeDetail } from "./oplog-text.js";
 import { type ConsoleDb, ROLE_NAMES, ROLES, type Role } from "./schema.js";
 
 const PERIOD = PERIOD_PATTERN;
@@ -736,6 +737,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
             ...r,
             id: Number(r.id),
             roleName: ROLE_NAMES[r.role as Role] ?? (r.role === "" ? "—" : r.role),
+            detailText: describeDetail(r.detail),
             target: readablePath(r.target),
           })),
         };

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { api, type Meta } from "../api";
 import { Card, type Column, DataTable, ErrorNote, useLoad } from "../components";
-import { dateTime, describeDetail } from "../format";
+import { dateTime } from "../format";
 
 interface UserRow {
   id: number;
@@ -171,6 +171,7 @@ interface LogRow {
   action: string;
   target: string;
   detail: unknown;
+  detailText: string;
   status_code: number | null;
   ip: string;
 }
@@ -185,7 +186,7 @@ export function OplogPage() {
     { key: "hospital_code", title: "医院" },
     { key: "action", title: "操作" },
     { key: "target", title: "对象" },
-    { key: "detail", title: "详情", value: (r) => describeDetail(r.detail) },
+    { key: "detailText", title: "详情" },
     {
       key: "status_code",
       title: "结果",
