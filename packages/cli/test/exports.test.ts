@@ -9,7 +9,7 @@ import { ensureDemoAudit } from "@yibao/audit-service";
 import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
 import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
 import { ensureDemoPayment } from "@yibao/payment-service";
-import { buildServer, type YibaoApp } from "@yibao/server";
+import { buildServer, servedRoutes, type YibaoApp } from "@yibao/server";
 import { openStore, type Store } from "@yibao/store";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +21,7 @@ const YEAR = 2025;
 let store: Store;
 let app: YibaoApp;
 let cookie = "";
+let csrf = "";
 
 beforeAll(async () => {
   process.env.YIBAO_MASTER_KEY ??= randomBytes(32).toString("base64");
@@ -45,6 +46,7 @@ beforeAll(async () => {
     payload: { username: "bureau", password: PASSWORDS.bureau },
   });
   cookie = String(res.headers["set-cookie"]).split(";")[0] as string;
+  csrf = (res.json() as { csrfToken: string }).csrfToken;
 }, 240_000);
 
 afterAll(async () => {
@@ -139,4 +141,37 @@ describe("each export holds every row of its source", () => {
       });
     });
   }
+});
+
+describe("schema errors of every area's routes are Chinese", () => {
+  it("names fields and rules without English for a body or query that breaks the schema", async () => {
+    let checked = 0;
+    const areas = new Set<string>();
+    for (const r of servedRoutes(app).filter((x) => !x.url.endsWith("/logout"))) {
+      const url = r.url.replace(/:[A-Za-z]+/g, "1");
+      const tries =
+        r.method === "GET"
+          ? [{ url: `${url}?zzz=1` }]
+          : [
+              { url, payload: { zzz: 1 } },
+              { url, payload: [1] },
+            ];
+      for (const x of tries) {
+        const res = await app.inject({
+          method: r.method as "GET",
+          headers: { cookie, "x-csrf-token": csrf },
+          ...x,
+        });
+        if (res.statusCode !== 400) continue;
+        const body = res.json() as { message: string; details?: { field: string }[] };
+        let words = body.message;
+        for (const d of body.details ?? []) words = words.replaceAll(d.field, "");
+        expect(words, `${r.method} ${x.url}：${body.message}`).not.toMatch(/[A-Za-z]{3,}/);
+        checked++;
+        areas.add(r.url.split("/")[3] ?? "");
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
+    for (const a of ["console", "payment", "audit", "settlement-lists"]) expect(areas).toContain(a);
+  });
 });
