@@ -11,6 +11,7 @@ import { CASE_STATE_NAMES, type Role, VIOLATION_TYPE_NAMES, WorkflowError } from
 import { CATEGORY_NAMES } from "@yibao/payment";
 import { HttpError, PLATFORM_ROLES, routeAccess, type ServerPlugin } from "@yibao/server";
 import { DATE_PATTERN, OffsetParam, PERIOD_PATTERN } from "@yibao/server/query-schemas";
+import type { Store } from "@yibao/store";
 import type { FastifyRequest } from "fastify";
 import { sql } from "kysely";
 import { Type } from "typebox";
@@ -19,7 +20,7 @@ import { auditPeriod } from "./jobs.js";
 import { precheckContextCache, precheckMessage } from "./precheck.js";
 import { readFindings, readProfile } from "./queries.js";
 import { dbOf, parsePeriods } from "./read.js";
-import { actOnFinding, type CaseActor, deductFinding, getCase } from "./workflow.js";
+import { actOnFinding, type CaseActor, deductFinding, getCase, type StoredCase } from "./workflow.js";
 
 const PERIOD = PERIOD_PATTERN;
 const ROLES = PLATFORM_ROLES;
@@ -40,6 +41,41 @@ function requireActor(request: FastifyRequest, allowed: readonly Role[]): CaseAc
     throw new HttpError(403, "NO_HOSPITAL", "医院账号未绑定定点医药机构");
   }
   return a;
+}
+
+/**
+ * What the operation log records of a case action: the finding and its stays and hospital, the
+ * deduction (fen) and the state, each before and after the action.
+ */
+function caseChange(before: StoredCase | undefined, after: StoredCase): Record<string, unknown> {
+  const f = after.finding;
+  const last = after.events[after.events.length - 1];
+  return {
+    findingId: f.finding_id,
+    setlIds: f.setl_ids,
+    hospitalCode: f.hospital_code,
+    period: f.period,
+    status: { before: before?.finding.status ?? last?.from ?? null, after: f.status },
+    deductionFen: {
+      before: before ? Number(before.finding.deduction_fen) : null,
+      after: Number(f.deduction_fen),
+    },
+    ...(last?.clearingId ? { clearingId: last.clearingId } : {}),
+  };
+}
+
+/** Runs a case action, recording the finding's state before and after it in the operation log. */
+async function logged(
+  request: FastifyRequest,
+  store: Store,
+  findingId: string,
+  act: () => Promise<StoredCase>,
+): Promise<StoredCase> {
+  request.oplogDetail = { findingId };
+  const before = await getCase(store, findingId);
+  const after = await act();
+  request.oplogDetail = caseChange(before, after);
+  return after;
 }
 
 /** Turns domain errors into 4xx replies. */
@@ -218,11 +254,13 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
       async (request) => {
         const actor = requireActor(request, ["hospital"]);
         try {
-          const c = await actOnFinding(
-            app.yibao.store,
-            request.params.id,
-            { type: "appeal", statement: request.body.statement, evidence: request.body.evidence ?? [] },
-            actor,
+          const c = await logged(request, app.yibao.store, request.params.id, () =>
+            actOnFinding(
+              app.yibao.store,
+              request.params.id,
+              { type: "appeal", statement: request.body.statement, evidence: request.body.evidence ?? [] },
+              actor,
+            ),
           );
           return { finding: c.finding, trail: c.events };
         } catch (e) {
@@ -237,7 +275,9 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
       async (request) => {
         const actor = requireActor(request, ["hospital"]);
         try {
-          const c = await actOnFinding(app.yibao.store, request.params.id, { type: "accept" }, actor);
+          const c = await logged(request, app.yibao.store, request.params.id, () =>
+            actOnFinding(app.yibao.store, request.params.id, { type: "accept" }, actor),
+          );
           return { finding: c.finding, trail: c.events };
         } catch (e) {
           toHttp(e);
@@ -265,16 +305,18 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
         const actor = requireActor(request, ["reviewer"]);
         const b = request.body;
         try {
-          const c = await actOnFinding(
-            app.yibao.store,
-            request.params.id,
-            {
-              type: "decide",
-              decision: b.decision,
-              reason: b.reason,
-              ...(b.deductionFen !== undefined ? { deduction: b.deductionFen } : {}),
-            },
-            actor,
+          const c = await logged(request, app.yibao.store, request.params.id, () =>
+            actOnFinding(
+              app.yibao.store,
+              request.params.id,
+              {
+                type: "decide",
+                decision: b.decision,
+                reason: b.reason,
+                ...(b.deductionFen !== undefined ? { deduction: b.deductionFen } : {}),
+              },
+              actor,
+            ),
           );
           return { finding: c.finding, trail: c.events };
         } catch (e) {
@@ -289,7 +331,9 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
       async (request) => {
         const actor = requireActor(request, ["bureau"]);
         try {
-          const c = await deductFinding(app.yibao.store, request.params.id, actor);
+          const c = await logged(request, app.yibao.store, request.params.id, () =>
+            deductFinding(app.yibao.store, request.params.id, actor),
+          );
           return { finding: c.finding, trail: c.events };
         } catch (e) {
           toHttp(e);

@@ -332,7 +332,7 @@ afterAll(async () => {
 });
 
 describe("deny by default", () => {
-  it("every served route declares a policy; only sign-in, health and the web pages are public", () => {
+  it("every served route declares a policy; only sign-in, the signed-in check, health and the web pages are public", () => {
     const all = routes();
     expect(all.length).toBeGreaterThan(55);
     expect(
@@ -340,7 +340,7 @@ describe("deny by default", () => {
         .filter(isPublic)
         .map((r) => `${r.method} ${r.url}`)
         .sort(),
-    ).toEqual(["GET /", "GET /*", "GET /healthz", "POST /api/v1/auth/login"]);
+    ).toEqual(["GET /", "GET /*", "GET /api/v1/auth/session", "GET /healthz", "POST /api/v1/auth/login"]);
     // Hospital systems' API keys reach only intake, reading their own lists back, and the precheck.
     expect(
       all

@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { emptyCounts, INDICATORS, indicatorValues } from "@yibao/indicators";
 import {
   createUser,
+  departmentName,
   HttpError,
   type IdentityDb,
   passwordProblem,
@@ -17,18 +18,37 @@ import {
 } from "@yibao/server";
 import { PERIOD_PATTERN } from "@yibao/server/query-schemas";
 import { countSettlementLists, type SettlementListData, type StoreDatabase } from "@yibao/store";
-import ExcelJS from "exceljs";
 import { type Kysely, sql } from "kysely";
 import { Type } from "typebox";
 import { type CubeRefresher, cubeState } from "./cube.js";
+import { type ExportColumn, parseExportColumns, sourcePages, streamWorkbook } from "./export.js";
 import { type Dimension, queryIndicators } from "./indicator-sql.js";
+import { describeDetail } from "./oplog-text.js";
 import { type ConsoleDb, ROLE_NAMES, ROLES, type Role } from "./schema.js";
 
 const PERIOD = PERIOD_PATTERN;
 /** Lists filtered by department, rule or text are counted up to this many. */
+
+/**
+ * A request path as people read it: percent-encoded UTF-8 (`%E5%8C%BB`) decoded, each sequence on its
+ * own so that one malformed sequence leaves only itself as it was.
+ */
+export function readablePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+}
+
 export const LIST_COUNT_CAP = 10_000;
 const ALL: readonly Role[] = ROLES;
-const REGION_VIEWERS: readonly Role[] = ["bureau", "reviewer", "admin"];
 
 const Period = Type.Optional(Type.String({ pattern: PERIOD }));
 const Hospital = Type.Optional(Type.String({ minLength: 1, maxLength: 30 }));
@@ -75,21 +95,6 @@ export interface ConsoleRouteOptions {
   readonly refresher: CubeRefresher;
   /** Settles a what-if list; without it (no payment area) 试分组 gives no estimate. */
   readonly estimate?: WhatIfEstimator | undefined;
-}
-
-interface ExportColumn {
-  key: string;
-  title: string;
-  kind?: "money" | "ratio" | "number" | "text";
-}
-
-function pick(row: unknown, path: string): unknown {
-  let v: unknown = row;
-  for (const part of path.split(".")) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<string, unknown>)[part];
-  }
-  return v;
 }
 
 const fmtInt = (n: number) => n.toLocaleString("zh-CN");
@@ -277,7 +282,9 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
                   ? (drgNames.get(key) ?? (key === "0000" ? "未入组" : key))
                   : q.dim === "physician"
                     ? r.physicianName || key
-                    : key;
+                    : q.dim === "dept"
+                      ? (departmentName(key) ?? key)
+                      : key;
             return { key, label, ...r.values };
           }),
         };
@@ -805,7 +812,15 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           .limit(limit)
           .offset(Number(request.query.offset ?? 0));
         if (request.query.username) query = query.where("username", "=", request.query.username);
-        return { rows: (await query.execute()).map((r) => ({ ...r, id: Number(r.id) })) };
+        return {
+          rows: (await query.execute()).map((r) => ({
+            ...r,
+            id: Number(r.id),
+            roleName: ROLE_NAMES[r.role as Role] ?? (r.role === "" ? "—" : r.role),
+            detailText: describeDetail(r.detail),
+            target: readablePath(r.target),
+          })),
+        };
       },
     );
 
@@ -843,77 +858,55 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           throw new HttpError(400, "INVALID_REQUEST", "不能导出导出接口本身");
         let columns: ExportColumn[];
         try {
-          columns = JSON.parse(request.query.columns) as ExportColumn[];
-          if (!Array.isArray(columns) || columns.length === 0 || columns.length > 100) throw new Error();
-          for (const c of columns)
-            if (typeof c?.key !== "string" || typeof c?.title !== "string") throw new Error();
-        } catch {
-          throw new HttpError(
-            400,
-            "INVALID_REQUEST",
-            "columns 应为 [{key,title,kind}] 的 JSON 数组（1–100 列）",
-          );
+          columns = parseExportColumns(request.query.columns);
+        } catch (e) {
+          throw new HttpError(400, "INVALID_REQUEST", (e as Error).message);
         }
-        const res = await app.inject({
-          method: "GET",
-          url: path,
-          headers: { cookie: request.headers.cookie ?? "" },
-        });
-        if (res.statusCode !== 200) {
-          const body = res.json() as { message?: string };
-          throw new HttpError(res.statusCode, "EXPORT_SOURCE", body.message ?? "导出的数据源不可用");
-        }
-        const data = res.json() as { rows?: unknown[]; items?: unknown[] } | unknown[];
-        const rows = Array.isArray(data) ? data : (data.rows ?? data.items ?? []);
-        const wb = new ExcelJS.Workbook();
-        wb.creator = "医保 DRG/DIP 平台";
-        const ws = wb.addWorksheet("数据");
-        ws.columns = columns.map((c) => ({
-          header: c.title,
-          key: c.key,
-          width: Math.max(10, c.title.length * 2 + 4),
-          ...(c.kind === "money"
-            ? { style: { numFmt: "#,##0.00" } }
-            : c.kind === "ratio"
-              ? { style: { numFmt: "0.00%" } }
-              : {}),
-        }));
-        ws.getRow(1).font = { bold: true };
-        for (const r of rows) {
-          const out: Record<string, unknown> = {};
-          for (const c of columns) {
-            const v = pick(r, c.key);
-            out[c.key] =
-              v === null || v === undefined
-                ? null
-                : c.kind === "money"
-                  ? Number(v) / 100
-                  : typeof v === "number" || typeof v === "string" || typeof v === "boolean"
-                    ? v
-                    : v instanceof Date
-                      ? v.toISOString()
-                      : JSON.stringify(v);
+        // Every page of the source, requested as this user (so every access rule holds), one at a time.
+        const fetchJson = async (url: string) => {
+          const res = await app.inject({
+            method: "GET",
+            url,
+            headers: { cookie: request.headers.cookie ?? "" },
+          });
+          if (res.statusCode !== 200) {
+            const body = res.json() as { message?: string };
+            throw new HttpError(res.statusCode, "EXPORT_SOURCE", body.message ?? "导出的数据源不可用");
           }
-          ws.addRow(out);
+          return res.json() as unknown;
+        };
+        const pages = sourcePages(path, fetchJson);
+        // The first page is read before the answer starts, so that a refused source is still a 4xx.
+        const first = await pages.next();
+        async function* all() {
+          if (!first.done) yield first.value;
+          yield* pages;
         }
-        const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+        const names = new Map(
+          (await db.selectFrom("hospital").select(["code", "name"]).execute()).map((h) => [h.code, h.name]),
+        );
+        const { stream, done } = streamWorkbook(columns, all(), names);
         const name = `${(request.query.filename ?? "导出").replace(/[\\/:*?"<>|\r\n]/g, "_")}.xlsx`;
-        request.oplogDetail = { path, rows: rows.length };
-        await recordOperation(identity, {
-          user: request.principal,
-          action: "导出Excel",
-          target: path.slice(0, 300),
-          detail: { rows: rows.length },
-          statusCode: 200,
-          ip: request.ip,
-        });
+        const target = readablePath(path).slice(0, 300);
+        done
+          .then((rows) =>
+            recordOperation(identity, {
+              user: request.principal,
+              action: "导出Excel",
+              target,
+              detail: { path: target, rows },
+              statusCode: 200,
+              ip: request.ip,
+            }),
+          )
+          .catch((err: unknown) => request.log.error({ err }, "导出失败"));
         return reply
           .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
           .header(
             "content-disposition",
             `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
           )
-          .send(buffer);
+          .send(stream);
       },
     );
   };

@@ -242,6 +242,13 @@ export async function clearYearJob(options: ClearYearOptions): Promise<ClearYear
 }
 
 /** The stored clearing of a year, or undefined. */
+/** The years cleared so far, newest first, with when. */
+export async function clearedYears(store: Store): Promise<{ year: number; clearedAt: string }[]> {
+  const r = await sql<{ year: number; cleared_at: Date }>`SELECT year::int AS year, cleared_at
+    FROM year_clearing ORDER BY year DESC`.execute(dbOf(store));
+  return r.rows.map((x) => ({ year: Number(x.year), clearedAt: new Date(x.cleared_at).toISOString() }));
+}
+
 export async function getClearing(
   store: Store,
   year: number,

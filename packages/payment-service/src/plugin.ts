@@ -9,7 +9,8 @@ import { DATE_PATTERN, PERIOD_PATTERN, YearParam } from "@yibao/server/query-sch
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { type Static, Type } from "typebox";
 import { calibrate } from "./calibrate.js";
-import { clearYearJob, getClearing } from "./clearing.js";
+import { clearedYears, clearYearJob, getClearing } from "./clearing.js";
+import { clearingChange } from "./oplog-detail.js";
 import {
   approveSpecialCase,
   getSettlement,
@@ -312,18 +313,27 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
       { config: routeAccess(BUREAU, "none", "年终清算"), schema: { body: ClearingBody } },
       async (request, reply) => {
         const b = request.body as Static<typeof ClearingBody>;
+        const budget = fen(b.budget, "budget");
+        request.oplogDetail = { year: b.year, budgetFen: budget };
+        const previous = await guard(() => getClearing(app.yibao.store, b.year));
         const r = await guard(() =>
           clearYearJob({
             store: app.yibao.store,
             year: b.year,
-            budget: fen(b.budget, "budget"),
+            budget,
             ...(b.policy ? { policy: b.policy } : {}),
             actor: actorOf(request),
           }),
         );
+        request.oplogDetail = clearingChange(b.year, previous, r);
         return reply.status(201).send(r);
       },
     );
+    // The years cleared so far: what the console asks before it opens a year's statements (a year not
+    // cleared yet is then no failed request).
+    app.get("/clearing", { config: routeAccess(ALL, "none") }, async () => ({
+      years: await clearedYears(app.yibao.store),
+    }));
     app.get(
       "/clearing/:year/prepaid",
       { config: routeAccess(["bureau", "reviewer", "admin"], "none"), schema: { params: YearParams } },
@@ -384,14 +394,31 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
       },
       async (request, reply) => {
         const b = request.body as Static<typeof SpecialCaseBody>;
+        const amountFen = b.amount == null ? null : fen(b.amount, "amount");
+        request.oplogDetail = { setlId: b.setlId, amountFen, reason: b.reason };
         const r = await guard(() =>
           approveSpecialCase(app.yibao.store, {
             setlId: b.setlId,
-            amountFen: b.amount == null ? null : fen(b.amount, "amount"),
+            amountFen,
             reason: b.reason,
             actor: actorOf(request),
           }),
         );
+        const after = {
+          specialReviewFen: r.settlement.specialReviewFen,
+          points: r.settlement.points,
+          fundPaymentFen: r.settlement.fundPaymentFen,
+        };
+        request.oplogDetail = {
+          setlId: b.setlId,
+          hospitalCode: r.settlement.hospitalCode,
+          drg: r.settlement.drg,
+          amountFen,
+          reason: b.reason,
+          runId: r.runId,
+          before: r.before,
+          after,
+        };
         return reply.status(201).send(r);
       },
     );
@@ -401,18 +428,19 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
       { config: routeAccess(BUREAU, "none", "登记审核扣款"), schema: { body: DeductionBody } },
       async (request, reply) => {
         const b = request.body as Static<typeof DeductionBody>;
-        const added = await guard(() =>
-          recordAuditDeductions(
-            app.yibao.store,
-            b.items.map((d, i) => ({
-              hospitalCode: d.hospital,
-              year: d.year,
-              amountFen: fen(d.amount, `items[${i}].amount`),
-              reason: d.reason,
-              findingId: d.findingId ?? null,
-            })),
-          ),
-        );
+        const items = b.items.map((d, i) => ({
+          hospitalCode: d.hospital,
+          year: d.year,
+          amountFen: fen(d.amount, `items[${i}].amount`),
+          reason: d.reason,
+          findingId: d.findingId ?? null,
+        }));
+        request.oplogDetail = {
+          items: items.map(({ reason: _reason, ...item }) => item),
+          amountFen: items.reduce((sum, d) => sum + d.amountFen, 0),
+        };
+        const added = await guard(() => recordAuditDeductions(app.yibao.store, items));
+        request.oplogDetail = { ...request.oplogDetail, added };
         return reply.status(201).send({ added });
       },
     );

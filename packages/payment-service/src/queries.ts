@@ -84,7 +84,10 @@ export async function approveSpecialCase(store: Store, input: SpecialCaseInput) 
   const cur = await sql<{
     patient_share_fen: number;
     list_version: number;
-  }>`SELECT patient_share_fen, list_version
+    special_review_fen: number;
+    points: number;
+    fund_payment_fen: number;
+  }>`SELECT patient_share_fen, list_version, special_review_fen, points, fund_payment_fen
     FROM stay_settlement WHERE setl_id = ${input.setlId}`.execute(db);
   const c = cur.rows[0];
   if (!c)
@@ -134,6 +137,12 @@ export async function approveSpecialCase(store: Store, input: SpecialCaseInput) 
     return {
       settlement: row,
       totals: { setlId: row.setlId, specialReviewFen: row.specialReviewFen, points: row.points },
+      /** The stay's settlement before the approval (what the operation log records beside the new one). */
+      before: {
+        specialReviewFen: Number(c.special_review_fen),
+        points: Number(c.points),
+        fundPaymentFen: Number(c.fund_payment_fen),
+      },
     };
   });
 }

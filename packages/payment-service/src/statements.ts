@@ -10,10 +10,11 @@ import { sql } from "kysely";
 import { type ClearingStatementRow, getClearing } from "./clearing.js";
 import { dbOf, PaymentInputError } from "./repo.js";
 
-/** A column: header, whether it is money (fen), and the value. */
+/** A column: header, whether it is money (fen) or points (6-decimal text), and the value. */
 interface Column<T> {
   readonly header: string;
   readonly money?: boolean;
+  readonly points?: boolean;
   readonly value: (row: T) => string | number;
 }
 
@@ -22,6 +23,8 @@ export interface StatementTable {
   readonly title: string;
   readonly headers: readonly string[];
   readonly money: readonly boolean[];
+  /** Point columns: exact 6-decimal text, written to Excel as numbers. */
+  readonly points?: readonly boolean[];
   /** Cells: money as fen (number), the rest as text or number. */
   readonly rows: readonly (readonly (string | number)[])[];
 }
@@ -34,7 +37,13 @@ function table<T>(
 ): StatementTable {
   const out = rows.map((r) => cols.map((c) => c.value(r)));
   if (total) out.push(total);
-  return { title, headers: cols.map((c) => c.header), money: cols.map((c) => c.money === true), rows: out };
+  return {
+    title,
+    headers: cols.map((c) => c.header),
+    money: cols.map((c) => c.money === true),
+    points: cols.map((c) => c.points === true),
+    rows: out,
+  };
 }
 
 /** CSV text (UTF-8 with BOM so spreadsheet programs read the Chinese headers). */
@@ -55,21 +64,33 @@ export async function toXlsx(t: StatementTable): Promise<Buffer> {
   const header = ws.addRow([...t.headers]);
   header.font = { bold: true };
   for (const r of t.rows) {
-    ws.addRow(r.map((v, i) => (t.money[i] && typeof v === "number" ? Number(formatYuan(v)) : v)));
+    ws.addRow(
+      r.map((v, i) =>
+        t.money[i] && typeof v === "number"
+          ? Number(formatYuan(v))
+          : t.points?.[i] && typeof v === "string" && v !== ""
+            ? Number(v)
+            : v,
+      ),
+    );
   }
   t.money.forEach((m, i) => {
     const col = ws.getColumn(i + 1);
     col.width = Math.max(10, (t.headers[i] ?? "").length * 2 + 4);
     if (m) col.numFmt = "#,##0.00";
+    if (t.points?.[i]) col.numFmt = "#,##0.000000";
   });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-const CLEARING_COLUMNS: readonly Column<ClearingStatementRow>[] = [
+type NamedClearingRow = ClearingStatementRow & { readonly hospitalName: string };
+
+const CLEARING_COLUMNS: readonly Column<NamedClearingRow>[] = [
   { header: "定点医疗机构编号", value: (h) => h.hospitalId },
+  { header: "定点医疗机构名称", value: (h) => h.hospitalName },
   { header: "病例数", value: (h) => h.cases },
-  { header: "总点数", value: (h) => microToPoints(h.points) },
-  { header: "其中特病单议点数", value: (h) => microToPoints(h.specialReviewPoints) },
+  { header: "总点数", points: true, value: (h) => microToPoints(h.points) },
+  { header: "其中特病单议点数", points: true, value: (h) => microToPoints(h.specialReviewPoints) },
   { header: "点数法支付(元)", money: true, value: (h) => h.payment },
   { header: "医疗总费用(元)", money: true, value: (h) => h.totalCost },
   { header: "结余(+)/超支(-)(元)", money: true, value: (h) => h.balance },
@@ -94,6 +115,12 @@ export function microToPoints(micro: string): string {
   return `${neg ? "-" : ""}${d.slice(0, -6)}.${d.slice(-6)}`;
 }
 
+/** The hospitals' names by code (定点医疗机构名称), as the lists registered them. */
+async function hospitalNames(store: Store): Promise<Map<string, string>> {
+  const r = await sql<{ code: string; name: string }>`SELECT code, name FROM hospital`.execute(dbOf(store));
+  return new Map(r.rows.map((x) => [x.code, x.name]));
+}
+
 /** The clearing statement of a year (all hospitals, or one), with a total row. */
 export async function clearingStatement(
   store: Store,
@@ -102,11 +129,16 @@ export async function clearingStatement(
 ): Promise<StatementTable> {
   const c = await getClearing(store, year);
   if (!c) throw new PaymentInputError(`${year} 年尚未清算`, "NOT_CLEARED", 404);
-  const rows = hospital ? c.hospitals.filter((h) => h.hospitalId === hospital) : c.hospitals;
+  const names = await hospitalNames(store);
+  const rows = (hospital ? c.hospitals.filter((h) => h.hospitalId === hospital) : c.hospitals).map((h) => ({
+    ...h,
+    hospitalName: names.get(h.hospitalId) ?? "",
+  }));
   if (hospital && rows.length === 0)
     throw new PaymentInputError(`${year} 年清算中没有机构 ${hospital}`, "NOT_FOUND", 404);
   const total = CLEARING_COLUMNS.map((col, i): string | number => {
     if (i === 0) return "合计";
+    if (i === 1) return "";
     if (col.money) return rows.reduce((s, h) => s + (col.value(h) as number), 0);
     if (col.header === "病例数") return rows.reduce((s, h) => s + h.cases, 0);
     if (col.header === "总点数")
@@ -149,7 +181,7 @@ const STAY_COLUMNS: readonly Column<StayRow>[] = [
   { header: "DRG", value: (r) => r.drg },
   { header: "结算类别", value: (r) => CATEGORY_NAMES[r.category as PaymentCategory] ?? r.category },
   { header: "支付政策", value: (r) => `${r.policy_id}@${r.policy_version}` },
-  { header: "点数", value: (r) => microToPoints(String(r.points)) },
+  { header: "点数", points: true, value: (r) => microToPoints(String(r.points)) },
   {
     header: "支付标准(元)",
     money: true,
@@ -184,7 +216,8 @@ export async function settlementStatement(
       return microToPoints(r.rows.reduce((s, x) => s + BigInt(x.points), 0n).toString());
     return "";
   });
-  return table(`${hospital} ${year}年度DRG病例结算单`, STAY_COLUMNS, r.rows, total);
+  const name = (await hospitalNames(store)).get(hospital);
+  return table(`${hospital}${name ? ` ${name}` : ""} ${year}年度DRG病例结算单`, STAY_COLUMNS, r.rows, total);
 }
 
 /** Export format by file name or parameter. */

@@ -1,6 +1,8 @@
 import { buildServer, identityMigrations, type YibaoApp } from "@yibao/server";
 import { openStore, type Store } from "@yibao/store";
 import { Command } from "commander";
+import ExcelJS from "exceljs";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signIn, withHeaders } from "../../server/test/helpers.js";
 import { registerPaymentCommands } from "../src/cli.js";
@@ -129,10 +131,41 @@ describe("payment API", () => {
     const csv = await app.inject({ method: "GET", url: `${P}/clearing/2023/export?format=csv` });
     expect(csv.statusCode).toBe(200);
     expect(csv.body).toContain("清算后应得(元)");
-    expect(csv.body).toMatch(new RegExp(`合计,\\d+,[\\d.]+,[\\d.]+,${(cleared.pool / 100).toFixed(2)},`));
+    expect(csv.body).toMatch(new RegExp(`合计,,\\d+,[\\d.]+,[\\d.]+,${(cleared.pool / 100).toFixed(2)},`));
     const xlsx = await app.inject({ method: "GET", url: `${P}/clearing/2023/export?format=xlsx` });
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe("PK");
+  });
+
+  it("the clearing workbook names each hospital beside its code and holds points as numbers", async () => {
+    const g = (await app.inject({ method: "GET", url: `${P}/clearing/2023` })).json() as {
+      hospitals: { hospitalId: string; points: string; cases: number }[];
+    };
+    const names = await sql<{ code: string; name: string }>`SELECT code, name FROM hospital`.execute(
+      store.db,
+    );
+    const nameOf = new Map(names.rows.map((r) => [r.code, r.name]));
+    const xlsx = await app.inject({ method: "GET", url: `${P}/clearing/2023/export?format=xlsx` });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0] as ExcelJS.Worksheet;
+    expect((ws.getRow(2).values as unknown[]).slice(1, 5)).toEqual([
+      "定点医疗机构编号",
+      "定点医疗机构名称",
+      "病例数",
+      "总点数",
+    ]);
+    for (const [i, h] of g.hospitals.entries()) {
+      const row = ws.getRow(3 + i);
+      expect(row.getCell(1).value).toBe(h.hospitalId);
+      expect(row.getCell(2).value).toBe(nameOf.get(h.hospitalId));
+      expect(String(row.getCell(2).value)).not.toBe("");
+      expect(row.getCell(3).value).toBe(h.cases);
+      expect(row.getCell(4).type).toBe(ExcelJS.ValueType.Number);
+      // micro-points → points: 6 decimals, e.g. "123456789" → 123.456789
+      expect(row.getCell(4).value).toBe(Number(h.points) / 1_000_000);
+    }
+    expect(ws.getRow(3 + g.hospitals.length).getCell(1).value).toBe("合计");
   });
 
   it("GET /seed-002 reproduces the five fund losses", async () => {

@@ -4,6 +4,7 @@
  */
 import { isDatabaseUnavailable } from "@yibao/store";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { type FieldProblem, localizeSchemaErrors } from "./validation-zh.js";
 
 /** The body of every error reply. */
 export interface ErrorBody {
@@ -45,59 +46,8 @@ const FASTIFY_CODES: Readonly<Record<string, { code: string; message: string }>>
   FST_ERR_CTP_INVALID_CONTENT_TYPE: { code: "INVALID_CONTENT_TYPE", message: "Content-Type 不合法" },
 };
 
-/** A schema error in Chinese: what the value should be. */
-function ruleText(v: { keyword?: string; message?: string; params?: unknown }): string {
-  const p = (v.params ?? {}) as Record<string, unknown>;
-  switch (v.keyword) {
-    case "pattern":
-    case "format":
-      return "格式不正确";
-    case "maxLength":
-      return `长度不能超过 ${p.limit} 个字符`;
-    case "minLength":
-      return `长度不能少于 ${p.limit} 个字符`;
-    case "maximum":
-      return `不能大于 ${p.limit}`;
-    case "exclusiveMaximum":
-      return `应小于 ${p.limit}`;
-    case "minimum":
-      return `不能小于 ${p.limit}`;
-    case "exclusiveMinimum":
-      return `应大于 ${p.limit}`;
-    case "maxItems":
-      return `最多 ${p.limit} 项`;
-    case "minItems":
-      return `至少 ${p.limit} 项`;
-    case "type":
-      return "类型不正确";
-    case "const":
-    case "enum":
-    case "anyOf":
-    case "oneOf":
-      return "取值不在允许范围内";
-    case "additionalProperties":
-      return Array.isArray(p.additionalProperties)
-        ? `不允许的参数：${p.additionalProperties.join("、")}`
-        : "含不允许的参数";
-    case "boolean":
-      return "不允许的参数";
-    default:
-      return v.message ?? v.keyword ?? "不符合要求";
-  }
-}
-
-function validationDetails(err: FastifyError): { field: string; message: string }[] {
-  const context = err.validationContext ?? "body";
-  const where =
-    { body: "请求体", querystring: "查询参数", params: "路径参数", headers: "请求头" }[context] ?? context;
-  return (err.validation ?? []).map((v) => {
-    const path = (v.instancePath ?? "").replace(/^\//, "").replaceAll("/", ".");
-    const params = v.params as Record<string, unknown> | undefined;
-    const missing = typeof params?.missingProperty === "string" ? params.missingProperty : undefined;
-    const field = [where, path, missing].filter(Boolean).join(".");
-    const message = missing ? "缺少必填项" : `不符合要求（${ruleText(v)}）`;
-    return { field, message };
-  });
+function validationDetails(err: FastifyError): FieldProblem[] {
+  return localizeSchemaErrors(err.validation ?? [], err.validationContext ?? "body");
 }
 
 /** The reply for an error: status and body. */
@@ -116,7 +66,7 @@ export function errorReply(err: FastifyError | HttpError | Error): ErrorBody {
     return {
       statusCode: 400,
       code: "INVALID_REQUEST",
-      message: `请求格式不正确：${details.map((d) => `${d.field} ${d.message}`).join("；")}`,
+      message: `请求格式不正确：${details.map((d) => `${d.field}：${d.message}`).join("；")}`,
       details,
     };
   }

@@ -3,6 +3,7 @@
  * identity and access control in its core, and the host that other areas' plugins join.
  */
 export * from "./app.js";
+export * from "./code-names.js";
 export * from "./errors.js";
 export * from "./identity/index.js";
 export * from "./input-guard.js";
@@ -15,3 +16,4 @@ export * from "./safety-net.js";
 export * from "./sample-lists.js";
 export * from "./settlement-checks.js";
 export * from "./start.js";
+export * from "./validation-zh.js";

@@ -247,11 +247,15 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
-      const me = await api.get<{
-        csrfToken: string;
-        mustChangePassword: boolean;
-        user: { username: string };
-      }>("/api/v1/auth/me");
+      // Not being signed in is an ordinary answer here (no 401 logged by the browser on every load).
+      const me = await api.get<
+        | { signedIn: false }
+        | { signedIn: true; csrfToken: string; mustChangePassword: boolean; user: { username: string } }
+      >("/api/v1/auth/session");
+      if (!me.signedIn) {
+        setState("login");
+        return;
+      }
       setCsrfToken(me.csrfToken);
       if (me.mustChangePassword) {
         // Nothing else until the password is changed (the server refuses it too).

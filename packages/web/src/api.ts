@@ -21,12 +21,18 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
   const headers: Record<string, string> = {};
   if (body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET") headers["x-csrf-token"] = csrfToken;
-  const res = await fetch(url, {
-    method,
-    headers,
-    credentials: "same-origin",
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      credentials: "same-origin",
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    // The browser's own message ("Failed to fetch") is English: say it in Chinese.
+    throw new ApiError(0, "无法连接服务器，请检查网络或稍后重试");
+  }
   const text = await res.text();
   let data: unknown = null;
   try {

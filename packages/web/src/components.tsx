@@ -2,7 +2,7 @@
 import * as echarts from "echarts";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import type { Meta } from "./api";
-import { formatValue, type Kind } from "./format";
+import { dateTime, formatValue, type Kind } from "./format";
 import { navigate } from "./router";
 
 export interface Column<R> {
@@ -11,13 +11,20 @@ export interface Column<R> {
   kind?: Kind;
   digits?: number;
   render?: (row: R) => ReactNode;
-  /** Value for sorting/filtering/export when `key` is not a plain field. */
+  /** Value for sorting/filtering when `key` is not a plain field (the export reads the field `key`). */
   value?: (row: R) => unknown;
+  /** Code → Chinese label, for the page and the export alike (e.g. `accepted` → 已接收). */
+  labels?: Readonly<Record<string, string>>;
+  /** The field holds an instant (ISO text): shown and exported in local time. */
+  time?: boolean;
 }
 
 function cell<R>(row: R, c: Column<R>): unknown {
   if (c.value) return c.value(row);
-  return (row as Record<string, unknown>)[c.key];
+  const v = (row as Record<string, unknown>)[c.key];
+  if (c.labels && (typeof v === "string" || typeof v === "number")) return c.labels[String(v)] ?? v;
+  if (c.time && typeof v === "string") return dateTime(v);
+  return v;
 }
 
 export interface DataTableProps<R> {
@@ -79,7 +86,12 @@ export function DataTable<R>(props: DataTableProps<R>) {
           columns.map((c) => ({
             key: c.key,
             title: c.title,
-            kind: c.kind === "money" ? "money" : c.kind === "ratio" ? "ratio" : "text",
+            kind: c.time
+              ? "datetime"
+              : c.kind === "money" || c.kind === "ratio" || c.kind === "count" || c.kind === "number"
+                ? c.kind
+                : "text",
+            ...(c.labels ? { labels: c.labels } : {}),
           })),
         ),
       }).toString()}`
@@ -192,10 +204,24 @@ export function Chart({
       chart.current = null;
     };
   }, []);
+  const empty = isEmptyChart(option);
   useEffect(() => {
-    chart.current?.setOption(option, true);
-  }, [option]);
-  return <div ref={ref} style={{ height, width: "100%" }} data-testid={testId} />;
+    if (empty) chart.current?.clear();
+    else chart.current?.setOption(option, true);
+  }, [option, empty]);
+  return (
+    <div className="chart-box" style={{ height }}>
+      <div ref={ref} style={{ height, width: "100%" }} data-testid={testId} />
+      {empty && <div className="chart-empty">暂无数据</div>}
+    </div>
+  );
+}
+
+/** A chart whose every series has no data: it says 暂无数据 instead of drawing bare axes. */
+function isEmptyChart(option: echarts.EChartsCoreOption): boolean {
+  const raw = (option as { series?: unknown }).series;
+  const series = (Array.isArray(raw) ? raw : raw ? [raw] : []) as { data?: unknown }[];
+  return series.length > 0 && series.every((x) => Array.isArray(x.data) && x.data.length === 0);
 }
 
 export interface PeriodRange {

@@ -9,7 +9,14 @@ import { Type } from "typebox";
 import { HttpError } from "../errors.js";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
 import { SESSION_COOKIE } from "./access.js";
-import { login, logout, passwordProblem, type SessionPolicy, setPassword } from "./accounts.js";
+import {
+  login,
+  logout,
+  lookupSession,
+  passwordProblem,
+  type SessionPolicy,
+  setPassword,
+} from "./accounts.js";
 import { recordOperation } from "./oplog.js";
 import { type IdentityDb, ROLE_NAMES } from "./tables.js";
 
@@ -149,6 +156,28 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
         return { ok: true };
       },
     );
+
+    // Whether the browser is signed in, without an error when it is not: what the console asks on
+    // every page load (a 401 there would be a console error in the browser before each sign-in).
+    app.get("/session", { config: routeAccess("public", "none") }, async (request) => {
+      const token = request.cookies[SESSION_COOKIE];
+      const session = token ? await lookupSession(db, token, sessionPolicy) : undefined;
+      if (!session) return { signedIn: false };
+      const user = session.user;
+      return {
+        signedIn: true,
+        user: {
+          id: user.id,
+          username: user.username,
+          displayName: user.displayName,
+          role: user.role,
+          hospitalCode: user.hospitalCode,
+          roleName: ROLE_NAMES[user.role],
+        },
+        csrfToken: session.csrfToken,
+        mustChangePassword: session.mustChangePassword,
+      };
+    });
 
     app.get("/me", { config: SELF }, async (request) => {
       const user = request.principal!;

@@ -2,7 +2,6 @@
 import { useState } from "react";
 import { api, type Meta } from "../api";
 import { Card, type Column, DataTable, ErrorNote, useLoad } from "../components";
-import { dateTime } from "../format";
 
 interface UserRow {
   id: number;
@@ -71,14 +70,14 @@ export function UsersPage({ meta }: { meta: Meta }) {
     { key: "id", title: "编号", kind: "count" },
     { key: "username", title: "用户名" },
     { key: "displayName", title: "姓名/名称" },
-    { key: "role", title: "角色", value: (r) => roleName.get(r.role) ?? r.role },
+    { key: "role", title: "角色", labels: Object.fromEntries(roleName) },
     { key: "hospitalCode", title: "所属医院" },
     {
       key: "disabled",
       title: "状态",
       value: (r) => (r.disabled ? "已停用" : r.mustChangePassword ? "待修改初始密码" : "正常"),
     },
-    { key: "createdAt", title: "创建时间", value: (r) => dateTime(r.createdAt) },
+    { key: "createdAt", title: "创建时间", time: true },
     {
       key: "actions",
       title: "操作",
@@ -166,10 +165,12 @@ interface LogRow {
   at: string;
   username: string;
   role: string;
+  roleName: string;
   hospital_code: string | null;
   action: string;
   target: string;
   detail: unknown;
+  detailText: string;
   status_code: number | null;
   ip: string;
 }
@@ -178,13 +179,13 @@ export function OplogPage() {
   const path = "/api/v1/console/oplog?limit=1000";
   const [data, error] = useLoad(() => api.get<{ rows: LogRow[] }>(path), []);
   const columns: Column<LogRow>[] = [
-    { key: "at", title: "时间", value: (r) => dateTime(r.at) },
+    { key: "at", title: "时间", time: true },
     { key: "username", title: "用户" },
-    { key: "role", title: "角色" },
+    { key: "roleName", title: "角色" },
     { key: "hospital_code", title: "医院" },
     { key: "action", title: "操作" },
     { key: "target", title: "对象" },
-    { key: "detail", title: "详情", value: (r) => JSON.stringify(r.detail) },
+    { key: "detailText", title: "详情" },
     {
       key: "status_code",
       title: "结果",

@@ -90,13 +90,13 @@ export function ApiKeysPage({ meta }: { meta: Meta }) {
   };
 
   const columns: Column<ApiKeyRow>[] = [
-    { key: "keyId", title: "密钥编号（Key Id）" },
+    { key: "keyId", title: "密钥编号" },
     { key: "hospital", title: "医院", value: (r) => r.hospitalName ?? r.hospitalCode },
     { key: "name", title: "名称/用途" },
-    { key: "status", title: "状态", value: (r) => STATUS[r.status] },
+    { key: "status", title: "状态", labels: STATUS },
     { key: "createdBy", title: "签发人" },
-    { key: "createdAt", title: "签发时间", value: (r) => dateTime(r.createdAt) },
-    { key: "expiresAt", title: "有效期至", value: (r) => dateTime(r.expiresAt) },
+    { key: "createdAt", title: "签发时间", time: true },
+    { key: "expiresAt", title: "有效期至", time: true },
     {
       key: "lastUsedAt",
       title: "最近使用",
@@ -144,7 +144,7 @@ export function ApiKeysPage({ meta }: { meta: Meta }) {
             <dd>
               <code data-testid="issued-key-id">{issued.keyId}</code>
             </dd>
-            <dt>密钥（Secret）</dt>
+            <dt>密钥</dt>
             <dd>
               <code data-testid="issued-secret-value">{issued.secret}</code>{" "}
               <button type="button" onClick={() => copy(issued.secret)}>

@@ -2,8 +2,7 @@
 import { useState } from "react";
 import { api, type Meta, qs } from "../api";
 import { Card, type Column, DataTable, ErrorNote, ListLink, useLoad } from "../components";
-import { APPEAL_STATUS, dateTime } from "../format";
-import { navigate } from "../router";
+import { APPEAL_STATUS, } from "../format";
 
 interface Appeal {
   id: number;
@@ -49,8 +48,8 @@ export function AppealsPage({ meta }: { meta: Meta }) {
     { key: "rule_id", title: "规则" },
     { key: "finding_message", title: "质控问题" },
     { key: "reason", title: "申诉理由" },
-    { key: "filed_at", title: "提交时间", value: (r) => dateTime(r.filed_at) },
-    { key: "status", title: "状态", value: (r) => APPEAL_STATUS[r.status] ?? r.status },
+    { key: "filed_at", title: "提交时间", time: true },
+    { key: "status", title: "状态", labels: APPEAL_STATUS },
     { key: "decision_comment", title: "审核意见" },
     { key: "decided_by", title: "审核人" },
     ...(canDecide

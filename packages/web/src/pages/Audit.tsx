@@ -201,11 +201,11 @@ function FindingPanel({
             ))}
           </dd>
         </div>
-        <div>
+        <div className="wide">
           <dt>审核意见</dt>
           <dd>{f.message}</dd>
         </div>
-        <div>
+        <div className="wide">
           <dt>证据</dt>
           <dd>
             {(f.evidence ?? []).map((e) => (

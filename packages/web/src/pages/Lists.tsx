@@ -43,19 +43,20 @@ export function ListsPage({ meta }: { meta: Meta }) {
     setFilters({ ...filters, [k]: e.target.value });
   const columns: Column<ListRow>[] = [
     { key: "setlId", title: "结算ID" },
+    { key: "hospital", title: "医院编码" },
     { key: "hospitalName", title: "医院" },
     { key: "period", title: "期号" },
     { key: "dept", title: "出院科别" },
     { key: "principalDx", title: "主要诊断" },
     { key: "drg", title: "DRG" },
     { key: "drgName", title: "病组名称" },
-    { key: "groupStatus", title: "分组状态", value: (r) => GROUP_STATUS[r.groupStatus] ?? r.groupStatus },
-    { key: "status", title: "清单状态", value: (r) => LIST_STATUS[r.status] ?? r.status },
+    { key: "groupStatus", title: "分组状态", labels: GROUP_STATUS },
+    { key: "status", title: "清单状态", labels: LIST_STATUS },
     { key: "totalFeeFen", title: "总费用(元)", kind: "money" },
     { key: "los", title: "住院天数", kind: "count" },
     { key: "errorCount", title: "错误", kind: "count" },
     { key: "warningCount", title: "警告", kind: "count" },
-    { key: "receivedAt", title: "上传时间", value: (r) => dateTime(r.receivedAt) },
+    { key: "receivedAt", title: "上传时间", time: true },
   ];
   return (
     <div>

@@ -234,14 +234,11 @@ export function ClearingPage({ meta }: { meta: Meta }) {
   const [budget, setBudget] = useState("");
   const [message, setMessage] = useState<string | null>(null);
   const path = `/api/v1/payment/clearing/${year}`;
-  const [data, error, reload] = useLoad(
-    () =>
-      api.get<Clearing>(path).catch((e: Error & { status?: number }) => {
-        if (e.status === 404) return null;
-        throw e;
-      }),
-    [path],
-  );
+  // Only a cleared year's statements are asked for: a year not cleared yet is no failed request.
+  const [data, error, reload] = useLoad(async () => {
+    const cleared = await api.get<{ years: { year: number }[] }>("/api/v1/payment/clearing");
+    return cleared.years.some((y) => String(y.year) === year) ? api.get<Clearing>(path) : null;
+  }, [path]);
   const canClear = meta.user.role === "bureau" || meta.user.role === "admin";
   // On request only (it sums the year's settlements): what was prepaid, as the budget, in the basis
   // the policy names (the fund's prepayments for a fund budget, with the patients' share for a total).
@@ -284,6 +281,8 @@ export function ClearingPage({ meta }: { meta: Meta }) {
   };
   const columns: Column<ClearingHospital>[] = [
     { key: "hospitalId", title: "医院", value: (r) => hospitalName(meta, r.hospitalId) },
+    // What the hospital is paid or owes at clearing comes first, in sight without scrolling.
+    { key: "balanceDue", title: "清算应补(+)/应退(−)（元）", kind: "money" },
     { key: "cases", title: "病例数", kind: "count" },
     {
       key: "points",
@@ -300,7 +299,6 @@ export function ClearingPage({ meta }: { meta: Meta }) {
     { key: "deductions", title: "审核扣款（元）", kind: "money" },
     { key: "fundDue", title: "基金应付（元）", kind: "money" },
     { key: "prepaid", title: "已预付（元）", kind: "money" },
-    { key: "balanceDue", title: "清算应补(+)/应退(−)（元）", kind: "money" },
   ];
   const rows = data?.hospitals ?? [];
   return (

@@ -31,7 +31,7 @@ export function QcPage({ meta }: { meta: Meta }) {
   const rows = data?.rows ?? [];
   const columns: Column<Row>[] = [
     { key: "ruleId", title: "规则编号" },
-    { key: "severity", title: "严重程度", value: (r) => (r.severity === "error" ? "错误（拒收）" : "警告") },
+    { key: "severity", title: "严重程度", labels: { error: "错误（拒收）", warning: "警告" } },
     { key: "message", title: "问题示例" },
     { key: "findings", title: "问题数", kind: "count" },
     { key: "lists", title: "涉及清单数", kind: "count" },

@@ -46,6 +46,7 @@ interface WhatIf {
 }
 
 function MessageInput({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  const [fileName, setFileName] = useState<string | null>(null);
   return (
     <div className="message-input">
       <textarea
@@ -55,17 +56,25 @@ function MessageInput({ value, onChange }: { value: string; onChange: (v: string
         onChange={(e) => onChange(e.target.value)}
         rows={14}
       />
-      <label className="file">
+      {/* The browser's own file button speaks the browser's language ("Choose File"): it is hidden
+          (still focusable) behind a Chinese one. */}
+      <div className="file">
         或选择 JSON 文件：
-        <input
-          type="file"
-          accept=".json,application/json"
-          onChange={async (e) => {
-            const f = e.target.files?.[0];
-            if (f) onChange(await f.text());
-          }}
-        />
-      </label>
+        <label className="button file-button">
+          选择文件
+          <input
+            className="visually-hidden"
+            type="file"
+            accept=".json,application/json"
+            onChange={async (e) => {
+              const f = e.target.files?.[0];
+              setFileName(f?.name ?? null);
+              if (f) onChange(await f.text());
+            }}
+          />
+        </label>
+        <span className="muted file-name">{fileName ?? "未选择文件"}</span>
+      </div>
     </div>
   );
 }

@@ -1,0 +1,172 @@
+/**
+ * Every page in Chinese (issue 15), in Debian's Chromium: each role signs in and opens every page of
+ * its menu (and a list's and a finding's detail); the test fails on an English word in the page's text
+ * (codes, abbreviations such as DRG and names excepted), a visible native file picker (the browser's
+ * "Choose File"), or any JavaScript error or console error, including the 401 a page load used to
+ * log before sign-in.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { ensureDemoAudit } from "@yibao/audit-service";
+import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
+import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
+import { ensureDemoPayment } from "@yibao/payment-service";
+import { buildServer, type YibaoApp } from "@yibao/server";
+import { openStore, type Store } from "@yibao/store";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATA_ROWS, launchChromium, requireChromium } from "../../console/test/browser.js";
+import { loadDemoRegion } from "../src/demo-region.js";
+import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
+
+const REPO = resolve(import.meta.dirname, "../../..");
+const webDist = resolve(REPO, "packages/web/dist");
+const PASSWORDS: Readonly<Record<string, string>> = {
+  admin: "ops-chief-2025",
+  bureau: "fund-office-2025",
+  reviewer: "review-pass-2025",
+  hospital: "hosp1-pass-2025",
+};
+const YEAR = 2025;
+
+/**
+ * Latin words people may read in a Chinese page: abbreviations (all capitals), codes (with digits,
+ * hyphens, dots, …), the accounts' usernames, and a few product names.
+ */
+const ALLOWED = new Set(["Excel", "JSON", ...Object.keys(PASSWORDS)]);
+
+/** The English words of a page's text: Latin words of 3+ letters that are neither codes nor abbreviations. */
+export function englishWords(text: string): string[] {
+  const tokens = text.split(/[^A-Za-z0-9\-_./@:]+/).filter(Boolean);
+  return tokens.filter((t) => {
+    if (/[0-9\-_./@:]/.test(t)) return false; // a code, an id, a number, a path
+    if (t.length < 3) return false;
+    if (t === t.toUpperCase()) return false; // DRG, CMI, QY, ICD…
+    return !ALLOWED.has(t);
+  });
+}
+
+let store: Store;
+let app: YibaoApp;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  requireChromium();
+  if (!existsSync(resolve(webDist, "index.html")))
+    throw new Error("请先构建控制台：npm run build -w packages/web");
+  process.env.YIBAO_MASTER_KEY ??= randomBytes(32).toString("base64");
+  const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
+  store = await openStore({ memory: true, migrations: PLATFORM_MIGRATIONS });
+  await loadDemoRegion(store, scheme, {
+    stays: 500,
+    seed: 7,
+    from: `${YEAR}-01-01`,
+    to: `${YEAR}-12-31`,
+    today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
+    injectRate: 0.1,
+  });
+  await ensureDemoPayment({ store, scheme });
+  await ensureDemoAudit({ store, scheme });
+  await ensureDemoAccounts(store, { passwords: PASSWORDS });
+  await refreshCube(consoleDb(store));
+  app = await buildServer({
+    store,
+    scheme,
+    plugins: platformPlugins(store, { webDist, refreshDelayMs: 50, checkIntervalMs: 0 }),
+  });
+  base = await app.listen({ host: "127.0.0.1", port: 0 });
+  browser = await launchChromium();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await store?.close();
+});
+
+/** A page whose JavaScript errors and console errors are collected. */
+async function watchedPage(): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "zh-CN" });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`${m.text()} @ ${m.location().url}`);
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  return { page, errors };
+}
+
+/** Waits until the page has no loading text left (or a few seconds have passed). */
+async function settled(page: Page): Promise<void> {
+  await page.waitForLoadState("networkidle").catch(() => undefined);
+  await page
+    .waitForFunction(() => !document.body.innerText.includes("加载中"), undefined, { timeout: 8000 })
+    .catch(() => undefined);
+}
+
+async function checkPage(page: Page, where: string): Promise<void> {
+  await settled(page);
+  const text = await page.locator("body").innerText();
+  expect(englishWords(text), `${where} 页面中的英文`).toEqual([]);
+  // A file input may be there, visually hidden behind a Chinese button (at most 1 × 1 pixel).
+  const boxes = await page
+    .locator("input[type=file]")
+    .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+  const visiblePickers = boxes.filter((w) => w > 1).length;
+  expect(visiblePickers, `${where} 显示了浏览器自带的（英文）文件按钮`).toBe(0);
+}
+
+describe("every page in Chinese, without errors", () => {
+  it("recognises English words but not codes, abbreviations or names", () => {
+    expect(englishWords("请求体.zzz：must not have additional properties")).toEqual([
+      "must",
+      "not",
+      "have",
+      "additional",
+      "properties",
+    ]);
+    expect(englishWords("GD15 DRG CMI H21010200001 demo-weights@2025 bureau QC-001 Choose File")).toEqual([
+      "Choose",
+      "File",
+    ]);
+  });
+
+  it("logs no error before sign-in", async () => {
+    const { page, errors } = await watchedPage();
+    await page.goto(`${base}/`);
+    await page.locator("input[name=username]").waitFor();
+    await checkPage(page, "登录");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  for (const role of ["bureau", "reviewer", "hospital", "admin"] as const) {
+    it(`shows every page of ${role} in Chinese`, async () => {
+      const { page, errors } = await watchedPage();
+      await page.goto(`${base}/`);
+      await page.fill("input[name=username]", role);
+      await page.fill("input[name=password]", PASSWORDS[role] ?? "");
+      await page.click("button[type=submit]");
+      await page.getByTestId("current-user").waitFor();
+      const links = await page
+        .locator("nav a")
+        .evaluateAll((as) =>
+          as.map((a) => ({ href: a.getAttribute("href") ?? "", label: a.textContent ?? "" })),
+        );
+      expect(links.length).toBeGreaterThan(3);
+      for (const l of links) {
+        await page.click(`nav a[href="${l.href}"]`);
+        await checkPage(page, `${role} ${l.label}`);
+        // The detail behind the first row of the lists and of the audit findings.
+        if ((l.href === "/lists" || l.href === "/audit") && (await page.locator(DATA_ROWS).count()) > 0) {
+          await page.locator(DATA_ROWS).first().click();
+          await checkPage(page, `${role} ${l.label}详情`);
+        }
+      }
+      expect(errors, `${role} 的控制台错误`).toEqual([]);
+      await page.context().close();
+    });
+  }
+});
