@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { INDICATOR_IDS } from "../src/catalogue.js";
-import { computeIndicators, } from "../src/compute.js";
+import { computeIndicators } from "../src/compute.js";
 import type { StaySummary } from "../src/stay.js";
 import { isoOfDay, weights } from "./fixtures.js";
 

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { api, type Meta, qs } from "../api";
 import { Card, type Column, DataTable, ErrorNote, ListLink, useLoad } from "../components";
-import { APPEAL_STATUS, } from "../format";
+import { APPEAL_STATUS } from "../format";
 
 interface Appeal {
   id: number;
