@@ -206,11 +206,14 @@ async function exportRows(
   await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
   const ws = wb.worksheets[0];
   const out: Record<string, unknown>[] = [];
+  // Columns found by their titles: the export adds a 医院名称 column beside a hospital code.
+  const at = new Map<string, number>();
+  ws?.getRow(1).eachCell((cell, col) => at.set(String(cell.value), col));
   ws?.eachRow((row, n) => {
     if (n === 1) return;
     const r: Record<string, unknown> = {};
-    columns.forEach((c, i) => {
-      const v = row.getCell(i + 1).value;
+    columns.forEach((c) => {
+      const v = row.getCell(at.get(c.title) ?? -1).value;
       // Money is exported in yuan: back to fen for the comparison.
       r[c.key] = c.kind === "money" && typeof v === "number" ? Math.round(v * 100) : v;
     });
