@@ -1,0 +1,128 @@
+/**
+ * Boundary tests (issue 16): every payment threshold at its edge, one step below and one above,
+ * and rounding cases that land exactly on half a fen. Expected values are hand-calculated in the
+ * comments from the fixture policy (rate 8811, 二级 coefficient 1.0) and the Handan benefit data.
+ */
+import { describe, expect, it } from "vitest";
+import { type BenefitInput, computePatientShare } from "../src/benefit.js";
+import { parseDrgWeightTable, parsePaymentPolicy } from "../src/policy.js";
+import { createSettlementContext, settleStay } from "../src/settle.js";
+import { HOSPITALS, handan, policyData, stay, weightsData } from "./fixtures.js";
+
+/** DRGs whose RW sits exactly on, and one ppm either side of, the band edges 1 and 2. */
+const EDGE_WEIGHTS = [
+  { drg: "EB09", rw: "0.999999" },
+  { drg: "EB10", rw: "1" },
+  { drg: "EB11", rw: "1.000001" },
+  { drg: "EB20", rw: "2" },
+  { drg: "EB21", rw: "2.000001" },
+];
+
+function edgeContext(policyOver: Record<string, unknown> = {}) {
+  const w = weightsData();
+  return createSettlementContext({
+    policies: [
+      {
+        policy: parsePaymentPolicy(policyData(policyOver)),
+        weights: parseDrgWeightTable({ ...w, entries: [...w.entries, ...EDGE_WEIGHTS] }),
+      },
+    ],
+    hospitals: HOSPITALS,
+    benefit: handan(),
+  });
+}
+
+describe("high-outlier RW bands (高倍率界值按权重分档) at their edges", () => {
+  const ctx = edgeContext();
+  const threshold = (drg: string) => settleStay(stay({ drg, hospitalId: "H2" }), ctx).highThreshold;
+
+  it("RW exactly on a band's upper edge belongs to that band (maxRw inclusive)", () => {
+    // RW 0.999999: 8811 × 0.999999 = 8810.991189 元 → 881099 fen; × 3 = 2643297
+    expect(threshold("EB09")).toBe(2643297);
+    // RW 1: 881100 fen; band ≤ 1 → × 3 = 2643300 (an exclusive edge would give × 2.5 = 2202750)
+    expect(threshold("EB10")).toBe(2643300);
+    // RW 1.000001: 881100.8811 → 881101; band ≤ 2 → × 2.5 = 2202752.5 → 2202753 (half a fen rounds up)
+    expect(threshold("EB11")).toBe(2202753);
+    // RW 2: 1762200; band ≤ 2 → × 2.5 = 4405500 (exclusive edge: × 2 = 3524400)
+    expect(threshold("EB20")).toBe(4405500);
+    // RW 2.000001: 17622.008811 元 = 1762200.8811 fen → 1762201; open band → × 2 = 3524402
+    expect(threshold("EB21")).toBe(3524402);
+  });
+
+  it("a case is a high outlier only above the threshold (高于界值)", () => {
+    const cat = (totalCost: number) => settleStay(stay({ drg: "EB10", totalCost }), ctx).category;
+    expect(cat(2643299)).toBe("normal");
+    expect(cat(2643300)).toBe("normal");
+    expect(cat(2643301)).toBe("highOutlier");
+  });
+});
+
+describe("low outlier (低倍率) at its edge", () => {
+  it("below the threshold only: cost equal to the threshold is a normal case", () => {
+    const ctx = edgeContext();
+    // HU15 RW 0.64 at 二级: 5639.04 元 = 563904 fen; low threshold 0.4 × 563904 = 225561.6 → 225562
+    const at = (totalCost: number) => settleStay(stay({ drg: "HU15", totalCost, patientShare: 0 }), ctx);
+    expect(at(225561).lowThreshold).toBe(225562);
+    expect(at(225561).category).toBe("lowOutlier");
+    expect(at(225561).drgPayment).toBe(225561);
+    expect(at(225562).category).toBe("normal");
+    expect(at(225562).drgPayment).toBe(563904);
+    expect(at(225563).category).toBe("normal");
+  });
+
+  it("a threshold landing on half a fen rounds up", () => {
+    const outliers = policyData().outliers;
+    const ctx = edgeContext({
+      outliers: { ...outliers, low: { multiple: "0.5", payment: { method: "actualCost" } } },
+    });
+    // EB11 standard 881101 fen; 0.5 × 881101 = 440550.5 → 440551
+    const at = (totalCost: number) => settleStay(stay({ drg: "EB11", totalCost, patientShare: 0 }), ctx);
+    expect(at(440550).lowThreshold).toBe(440551);
+    expect(at(440550).category).toBe("lowOutlier");
+    expect(at(440551).category).toBe("normal");
+  });
+
+  it("scaled low-outlier payment rounds a half fen up and never exceeds the standard", () => {
+    const outliers = policyData().outliers;
+    const ctx = edgeContext({
+      outliers: { ...outliers, low: { multiple: "0.4", payment: { method: "scaled" } } },
+    });
+    // KD15 RW 1.26 at 二级: 11101.86 元 = 1110186 fen, avgCost 11000 元 = 1100000 fen.
+    // low threshold 0.4 × 1110186 = 444074.4 → 444074. cost 4000.25 元 = 400025 fen:
+    // 1110186 × 400025 = 444102154650; ÷ 1100000 = 403729.2315 → 403729
+    const r = settleStay(stay({ drg: "KD15", totalCost: 400025, patientShare: 0 }), ctx);
+    expect(r.lowThreshold).toBe(444074);
+    expect(r.category).toBe("lowOutlier");
+    expect(r.drgPayment).toBe(403729);
+  });
+});
+
+describe("fund share (统筹支付) rounding and the deductible edge", () => {
+  const set = handan();
+  // 一级 hospital: deductible 400 元 = 40000 fen, fund ratio 90%, no 乙类先行自付.
+  const fund = (classA: number) => {
+    const input: BenefitInput = {
+      id: "S1",
+      costs: { classA, classB: 0, selfPay: 0, other: 0 },
+      benefitClass: "一级",
+      insurance: "城乡居民",
+      admissionDate: "2021-05-01",
+      dischargeDate: "2021-05-08",
+    };
+    return computePatientShare(input, set).fund;
+  };
+
+  it("rounds the fund share half a fen up, never down", () => {
+    expect(fund(40005)).toBe(5); // 5 × 90% = 4.5 → 5
+    expect(fund(40015)).toBe(14); // 15 × 90% = 13.5 → 14
+    expect(fund(40004)).toBe(4); // 3.6 → 4
+    expect(fund(40006)).toBe(5); // 5.4 → 5
+  });
+
+  it("pays nothing up to the deductible and starts one fen above it", () => {
+    expect(fund(39999)).toBe(0);
+    expect(fund(40000)).toBe(0);
+    expect(fund(40001)).toBe(1); // 0.9 → 1
+    expect(fund(40002)).toBe(2); // 1.8 → 2
+  });
+});
