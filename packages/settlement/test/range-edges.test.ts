@@ -72,3 +72,25 @@ describe("QC-DX-003 external cause as principal: V01-Y98 inclusive", () => {
     it(`${code} is not`, () => expect(ruleIds(validMessage, 0, code)).not.toContain("QC-DX-003"));
   }
 });
+
+describe("QC-DX-006 perinatal codes (P00-P96) up to 365 days of age", () => {
+  // The valid message is admitted on 2024-03-04 (2024 is a leap year).
+  const at = (brdy: string, code = "P07.100") => {
+    const m = validMessage();
+    m.input.setlinfo.brdy = brdy;
+    m.input.diseinfo[1].diag_code = code;
+    m.input.diseinfo[1].diag_name = "名称";
+    return checkSettlementMessage(m, ctx()).findings.map((f) => f.ruleId);
+  };
+  it("364 and 365 days old pass, 366 days old is flagged", () => {
+    expect(at("2023-03-06")).not.toContain("QC-DX-006"); // 364 days
+    expect(at("2023-03-05")).not.toContain("QC-DX-006"); // 365 days
+    expect(at("2023-03-04")).toContain("QC-DX-006"); // 366 days
+  });
+  it("both ends of the range apply, the categories outside do not", () => {
+    expect(at("2023-03-04", "P00.000")).toContain("QC-DX-006");
+    expect(at("2023-03-04", "P96.000")).toContain("QC-DX-006");
+    expect(at("2023-03-04", "O99.000")).not.toContain("QC-DX-006");
+    expect(at("2023-03-04", "Q00.000")).not.toContain("QC-DX-006");
+  });
+});
