@@ -4,6 +4,8 @@
 // Incremental: results are kept in reports/mutation/<scope>-incremental.json, so a rerun tests only
 // the mutants in code or tests that changed. HTML report: reports/mutation/<scope>.html.
 
+import { resolve } from "node:path";
+
 /** The rule code per package (grouper conditions and CC/MCC, QC compile, payment, audit, access). */
 const RULE_CODE = {
   grouper: [
@@ -29,6 +31,8 @@ const RULE_CODE = {
 };
 
 const pkg = process.env.PACKAGE;
+// The sandbox (.stryker-tmp/…) is not beside ../shared: point the tests at the reference data.
+process.env.YIBAO_SHARED_DIR ??= resolve(import.meta.dirname, "../shared");
 if (pkg !== undefined && !(pkg in RULE_CODE)) {
   throw new Error(`PACKAGE=${pkg}: expected one of ${Object.keys(RULE_CODE).join(", ")}`);
 }
