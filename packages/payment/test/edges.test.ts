@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type BenefitInput, computePatientShare } from "../src/benefit.js";
+import { clearYear } from "../src/clearing.js";
 import { parseDrgWeightTable, parsePaymentPolicy } from "../src/policy.js";
 import { createSettlementContext, settleStay } from "../src/settle.js";
 import { HOSPITALS, handan, policyData, stay, weightsData } from "./fixtures.js";
@@ -124,5 +125,30 @@ describe("fund share (统筹支付) rounding and the deductible edge", () => {
     expect(fund(40000)).toBe(0);
     expect(fund(40001)).toBe(1); // 0.9 → 1
     expect(fund(40002)).toBe(2); // 1.8 → 2
+  });
+});
+
+describe("year-end clearing (年终清算) at the overspend band edge and on half fen", () => {
+  // One hospital with all the points: payment = budget = 10 000 000 fen; the band covers overspend
+  // up to 10% of it (1 000 000 fen) at 50%; surplus is kept at 70%.
+  const clear = (totalCost: number) =>
+    clearYear({
+      budget: 10_000_000,
+      rules: { surplusRetention: 700_000, overspendBands: [{ upTo: 100_000, fundShare: 500_000 }] },
+      hospitals: [{ hospitalId: "A", points: 1_000_000, totalCost, patientShare: 0 }],
+    }).hospitals[0];
+
+  it("covers half the overspend up to the band edge and nothing beyond it", () => {
+    expect(clear(10_000_000 + 999_999)?.overspendCovered).toBe(500_000); // 499 999.5 → 500 000
+    expect(clear(10_000_000 + 1_000_000)?.overspendCovered).toBe(500_000);
+    expect(clear(10_000_000 + 1_000_001)?.overspendCovered).toBe(500_000);
+    expect(clear(10_000_000 + 1_000_001)?.overspendBorne).toBe(500_001);
+    expect(clear(10_000_000 + 1)?.overspendCovered).toBe(1); // 0.5 → 1
+  });
+
+  it("keeps 70% of a surplus, rounding half a fen up; no surplus nor overspend at cost = payment", () => {
+    expect(clear(10_000_000)).toMatchObject({ overspend: 0, surplusRetained: 0, overspendCovered: 0 });
+    expect(clear(10_000_000 - 1)).toMatchObject({ surplusRetained: 1, surplusReturned: 0 }); // 0.7 → 1
+    expect(clear(10_000_000 - 5)).toMatchObject({ surplusRetained: 4, surplusReturned: 1 }); // 3.5 → 4
   });
 });
