@@ -4,8 +4,14 @@
  * comments from the fixture policy (rate 8811, 二级 coefficient 1.0) and the Handan benefit data.
  */
 import { describe, expect, it } from "vitest";
-import { type BenefitInput, computePatientShare } from "../src/benefit.js";
+import {
+  type BenefitInput,
+  BenefitPolicySet,
+  computePatientShare,
+  parseBenefitPolicy,
+} from "../src/benefit.js";
 import { clearYear } from "../src/clearing.js";
+import { HANDAN_RESIDENTS_2021 } from "../src/data/handan-2021.js";
 import { parseDrgWeightTable, parsePaymentPolicy } from "../src/policy.js";
 import { createSettlementContext, settleStay } from "../src/settle.js";
 import { HOSPITALS, handan, policyData, stay, weightsData } from "./fixtures.js";
@@ -150,5 +156,38 @@ describe("year-end clearing (年终清算) at the overspend band edge and on hal
     expect(clear(10_000_000)).toMatchObject({ overspend: 0, surplusRetained: 0, overspendCovered: 0 });
     expect(clear(10_000_000 - 1)).toMatchObject({ surplusRetained: 1, surplusReturned: 0 }); // 0.7 → 1
     expect(clear(10_000_000 - 5)).toMatchObject({ surplusRetained: 4, surplusReturned: 1 }); // 3.5 → 4
+  });
+});
+
+describe("bed fee cap and annual cap (床位费限额、年度支付限额) at their edges", () => {
+  // 主城区二级: deductible 800 元, fund 80%, bed fee cap 30 元 a day; 9000 元 甲类 → fund 6560 元.
+  const base: BenefitInput = {
+    id: "S1",
+    costs: { classA: 900_000, classB: 0, selfPay: 0, other: 0 },
+    benefitClass: "主城区二级",
+    insurance: "城乡居民",
+    admissionDate: "2021-05-01",
+    dischargeDate: "2021-05-08",
+  };
+
+  it("bed fee: nothing over 30 元 × days is the patient's; one fen over is", () => {
+    const excess = (bedFee: number) =>
+      computePatientShare({ ...base, bedFee, bedDays: 7 }, handan()).bedFeeExcess;
+    expect(excess(20_999)).toBe(0);
+    expect(excess(21_000)).toBe(0);
+    expect(excess(21_001)).toBe(1);
+  });
+
+  it("annual cap 100 000 元: the fund pays up to what is left of it, the rest is over the cap", () => {
+    const set = new BenefitPolicySet([
+      parseBenefitPolicy({ ...HANDAN_RESIDENTS_2021, annualCaps: { 城乡居民: "100000" } }),
+    ]);
+    const at = (fundPaid: number) =>
+      computePatientShare({ ...base, person: { "2021": { admissions: 0, fundPaid } } }, set);
+    expect(at(10_000_000 - 656_001)).toMatchObject({ fund: 656_000, overCap: 0 });
+    expect(at(10_000_000 - 656_000)).toMatchObject({ fund: 656_000, overCap: 0 });
+    expect(at(10_000_000 - 655_999)).toMatchObject({ fund: 655_999, overCap: 1 });
+    expect(at(10_000_000)).toMatchObject({ fund: 0, overCap: 656_000 });
+    expect(at(10_000_001)).toMatchObject({ fund: 0, overCap: 656_000 });
   });
 });
