@@ -191,3 +191,15 @@ describe("bed fee cap and annual cap (床位费限额、年度支付限额) at t
     expect(at(10_000_001)).toMatchObject({ fund: 0, overCap: 656_000 });
   });
 });
+
+describe("ungrouped (0000) and QY shares of cost on half fen", () => {
+  const ctx = edgeContext();
+  it("70% of 5 fen is 3.5 → 4; 80% of 3 fen is 2.4 → 2 and of 7 fen 5.6 → 6", () => {
+    const pay = (drg: string, totalCost: number) =>
+      settleStay(stay({ drg, totalCost, patientShare: 0 }), ctx).drgPayment;
+    expect(pay("0000", 5)).toBe(4);
+    expect(pay("0000", 15)).toBe(11); // 10.5 → 11
+    expect(pay("BQY", 3)).toBe(2);
+    expect(pay("BQY", 7)).toBe(6);
+  });
+});
