@@ -12,6 +12,21 @@ import {
 } from "../src/benefit.js";
 import { clearYear } from "../src/clearing.js";
 import { HANDAN_RESIDENTS_2021 } from "../src/data/handan-2021.js";
+import {
+  allocateLargestRemainder,
+  divCeilBig,
+  divFloorBig,
+  divRound,
+  divRoundBig,
+  formatRatio,
+  formatRational,
+  formatYuan,
+  mulDivRound,
+  parseRatio,
+  parseYuan,
+  sumFen,
+  toSafeNumber,
+} from "../src/money.js";
 import { parseDrgWeightTable, parsePaymentPolicy } from "../src/policy.js";
 import { createSettlementContext, settleStay } from "../src/settle.js";
 import { HOSPITALS, handan, policyData, stay, weightsData } from "./fixtures.js";
@@ -201,5 +216,101 @@ describe("ungrouped (0000) and QY shares of cost on half fen", () => {
     expect(pay("0000", 15)).toBe(11); // 10.5 → 11
     expect(pay("BQY", 3)).toBe(2);
     expect(pay("BQY", 7)).toBe(6);
+  });
+});
+
+describe("money (金额) at its edges: halves, signs, the safe-integer limit", () => {
+  const MAX = Number.MAX_SAFE_INTEGER; // 9 007 199 254 740 991
+
+  it("rounds half away from zero, both signs, numbers and bigints", () => {
+    expect([divRound(4, 10), divRound(5, 10), divRound(6, 10), divRound(15, 10)]).toEqual([0, 1, 1, 2]);
+    expect([divRound(-4, 10), divRound(-5, 10), divRound(-6, 10), divRound(-15, 10)]).toEqual([
+      -0, -1, -1, -2,
+    ]);
+    expect([
+      divRoundBig(4n, 10n),
+      divRoundBig(5n, 10n),
+      divRoundBig(-5n, 10n),
+      divRoundBig(-4n, 10n),
+    ]).toEqual([0n, 1n, -1n, 0n]);
+    expect([divFloorBig(1n, 2n), divFloorBig(-1n, 2n), divFloorBig(-2n, 2n), divFloorBig(3n, 2n)]).toEqual([
+      0n,
+      -1n,
+      -1n,
+      1n,
+    ]);
+    expect([divCeilBig(1n, 2n), divCeilBig(-1n, 2n), divCeilBig(2n, 2n), divCeilBig(3n, 2n)]).toEqual([
+      1n,
+      0n,
+      1n,
+      2n,
+    ]);
+  });
+
+  it("mulDivRound stays exact past the safe range: MAX × 3 ÷ 6 = 4 503 599 627 370 495.5 → …496", () => {
+    expect(mulDivRound(MAX, 3, 6)).toBe(4_503_599_627_370_496);
+    expect(mulDivRound(MAX, 1, 1)).toBe(MAX);
+    expect(() => mulDivRound(MAX, 2, 1)).toThrow(RangeError);
+  });
+
+  it("toSafeNumber and sumFen fail one past the limit", () => {
+    expect(toSafeNumber(BigInt(MAX))).toBe(MAX);
+    expect(toSafeNumber(-BigInt(MAX))).toBe(-MAX);
+    expect(() => toSafeNumber(BigInt(MAX) + 1n)).toThrow(RangeError);
+    expect(() => toSafeNumber(-BigInt(MAX) - 1n)).toThrow(RangeError);
+    expect(sumFen([MAX - 1, 1])).toBe(MAX);
+    expect(() => sumFen([MAX, 1])).toThrow(RangeError);
+    expect(sumFen([])).toBe(0);
+  });
+
+  it("parses yuan and ratios exactly, refusing one decimal too many and one fen past the limit", () => {
+    expect(parseYuan(" 1.5 ")).toBe(150);
+    expect(parseYuan("-0.01")).toBe(-1);
+    expect(parseYuan(17214.6)).toBe(1_721_460);
+    expect(parseYuan("90071992547409.91")).toBe(MAX);
+    expect(() => parseYuan("90071992547409.92")).toThrow(/超出/);
+    expect(() => parseYuan("1.234")).toThrow(/小数位/);
+    expect(() => parseYuan("1,00")).toThrow(/格式/);
+    expect(parseRatio("80%")).toBe(800_000);
+    expect(parseRatio("1.2345%")).toBe(12_345);
+    expect(() => parseRatio("1.23456%")).toThrow(/小数位/);
+    expect(parseRatio("3‰")).toBe(3_000);
+    expect(parseRatio("0.123‰")).toBe(123);
+    expect(() => parseRatio("0.1234‰")).toThrow(/小数位/);
+    expect(parseRatio("0.000001")).toBe(1);
+    expect(() => parseRatio("0.0000001")).toThrow(/小数位/);
+  });
+
+  it("formats yuan, ratios and rationals with their signs and padding", () => {
+    expect([formatYuan(9), formatYuan(10), formatYuan(1_721_460), formatYuan(-5), formatYuan(0)]).toEqual([
+      "0.09",
+      "0.10",
+      "17214.60",
+      "-0.05",
+      "0.00",
+    ]);
+    expect(formatRatio(1_260_000)).toBe("1.26");
+    expect(formatRatio(1_000_000)).toBe("1.00");
+    expect(formatRatio(1_234_567)).toBe("1.234567");
+    expect(formatRatio(-500_000)).toBe("-0.50");
+    expect(formatRatio(3_000, 0)).toBe("0.003");
+    expect(formatRatio(2_000_000, 0)).toBe("2");
+    expect(formatRational({ num: 1n, den: 3n }, 2)).toBe("0.33");
+    expect(formatRational({ num: 2n, den: 3n }, 2)).toBe("0.67");
+    expect(formatRational({ num: 1n, den: 2n }, 0)).toBe("1");
+    expect(formatRational({ num: -1n, den: 2n }, 0)).toBe("-1");
+    expect(formatRational({ num: -1n, den: 200n }, 2)).toBe("-0.01");
+  });
+
+  it("allocates by largest remainder, ties to the lower index, refusing bad input", () => {
+    expect(allocateLargestRemainder(10, [1, 1, 1])).toEqual([4, 3, 3]);
+    expect(allocateLargestRemainder(5, [1, 3])).toEqual([1, 4]); // 1.25, 3.75
+    expect(allocateLargestRemainder(5, [3, 1])).toEqual([4, 1]);
+    expect(allocateLargestRemainder(1, [1, 1])).toEqual([1, 0]);
+    expect(allocateLargestRemainder(0, [0, 0])).toEqual([0, 0]);
+    expect(() => allocateLargestRemainder(1, [0, 0])).toThrow(RangeError);
+    expect(() => allocateLargestRemainder(-1, [1])).toThrow(RangeError);
+    expect(() => allocateLargestRemainder(1, [1, -1])).toThrow(RangeError);
+    expect(() => allocateLargestRemainder(1.5, [1])).toThrow(RangeError);
   });
 });
