@@ -225,7 +225,7 @@ describe("money (金额) at its edges: halves, signs, the safe-integer limit", (
   it("rounds half away from zero, both signs, numbers and bigints", () => {
     expect([divRound(4, 10), divRound(5, 10), divRound(6, 10), divRound(15, 10)]).toEqual([0, 1, 1, 2]);
     expect([divRound(-4, 10), divRound(-5, 10), divRound(-6, 10), divRound(-15, 10)]).toEqual([
-      -0, -1, -1, -2,
+      0, -1, -1, -2,
     ]);
     expect([
       divRoundBig(4n, 10n),
