@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { detectReadmissions, staysByPerson } from "../src/detect-population.js";
-import { detectDowncoding } from "../src/detect-stay.js";
+import { detectDowncoding, detectLowIndication } from "../src/detect-stay.js";
 import { settleAsUploaded } from "../src/pricing.js";
 import { context, stay } from "./helpers.js";
 
@@ -76,5 +76,35 @@ describe("downcoding into a high outlier (高码低编): surgery fee of at least
   });
   it("a 1-fen surgery fee is not a sign of a missing operation", () => {
     expect(finding(1)).toBeNull();
+  });
+});
+
+describe("low-indication admission (低指征住院): at most 3 days, 2% other fees, 60% of the group mean", () => {
+  const ctx = context();
+  // J15.902 → ES35, group mean cost 4581.72 元 (458 172 fen); exams 03/04 and basic care 09 allowed.
+  const found = (p: { los?: number; cost?: number; other?: number }) => {
+    const cost = p.cost ?? 150_000;
+    const other = p.other ?? 0;
+    const s = stay({
+      diagnoses: ["J15.902"],
+      cost,
+      los: p.los ?? 2,
+      fees: { "03": 60_000, "05": other, "09": cost - 60_000 - other },
+    });
+    expect(s.group.drg).toBe("ES35");
+    return detectLowIndication(s, ctx)?.violation ?? null;
+  };
+  it("3 days is short enough, 4 days is not", () => {
+    expect(found({ los: 3 })).toBe("low_indication");
+    expect(found({ los: 4 })).toBeNull();
+  });
+  it("other fees of exactly 2% of the cost pass, one fen more does not", () => {
+    expect(found({ other: 2_999 })).toBe("low_indication");
+    expect(found({ other: 3_000 })).toBe("low_indication"); // 2% of 150 000
+    expect(found({ other: 3_001 })).toBeNull();
+  });
+  it("a cost up to 0.6 × 458 172 = 274 903.2 fen passes, 274 904 does not", () => {
+    expect(found({ cost: 274_903 })).toBe("low_indication");
+    expect(found({ cost: 274_904 })).toBeNull();
   });
 });
