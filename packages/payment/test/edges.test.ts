@@ -29,6 +29,7 @@ import {
 } from "../src/money.js";
 import { parseDrgWeightTable, parsePaymentPolicy } from "../src/policy.js";
 import { createSettlementContext, settleStay } from "../src/settle.js";
+import { SettlementError } from "../src/versioned.js";
 import { HOSPITALS, handan, policyData, stay, weightsData } from "./fixtures.js";
 
 /** DRGs whose RW sits exactly on, and one ppm either side of, the band edges 1 and 2. */
@@ -312,5 +313,67 @@ describe("money (金额) at its edges: halves, signs, the safe-integer limit", (
     expect(() => allocateLargestRemainder(-1, [1])).toThrow(RangeError);
     expect(() => allocateLargestRemainder(1, [1, -1])).toThrow(RangeError);
     expect(() => allocateLargestRemainder(1.5, [1])).toThrow(RangeError);
+  });
+});
+
+describe("patient-share refusals name the field and the rule (待遇政策的拒绝理由)", () => {
+  const base: BenefitInput = {
+    id: "S9",
+    costs: { classA: 900_000, classB: 0, selfPay: 0, other: 0 },
+    benefitClass: "主城区二级",
+    insurance: "城乡居民",
+    admissionDate: "2021-05-01",
+    dischargeDate: "2021-05-08",
+  };
+  const refusal = (over: Partial<BenefitInput>): SettlementError => {
+    try {
+      computePatientShare({ ...base, ...over }, handan());
+    } catch (e) {
+      expect(e).toBeInstanceOf(SettlementError);
+      return e as SettlementError;
+    }
+    throw new Error("expected a refusal");
+  };
+
+  it("bed fee up to the 甲类 cost is accepted, one fen over is refused", () => {
+    expect(computePatientShare({ ...base, bedFee: 900_000, bedDays: 7 }, handan()).bedFeeExcess).toBe(
+      879_000,
+    );
+    const e = refusal({ bedFee: 900_001, bedDays: 7 });
+    expect([e.record, e.field]).toEqual(["S9", "bedFee"]);
+    expect(e.rule).toBe("床位费不能超过甲类费用");
+  });
+
+  it("zero bed days are allowed (all of the bed fee is over the cap); negative or fractional days are refused", () => {
+    expect(computePatientShare({ ...base, bedFee: 5_000, bedDays: 0 }, handan()).bedFeeExcess).toBe(5_000);
+    expect(refusal({ bedFee: 5_000, bedDays: -1 }).field).toBe("bedDays");
+    expect(refusal({ bedFee: 5_000, bedDays: 1.5 }).rule).toBe("须为非负整数");
+  });
+
+  it("an unknown 起付线类别, 险种 or 定额病种 is refused by name", () => {
+    const c = refusal({ benefitClass: "不存在的类别" });
+    expect(c.field).toBe("benefitClass");
+    expect(c.rule).toContain("起付线类别「不存在的类别」");
+    const i = refusal({ insurance: "职工基本医疗保险" });
+    expect(i.field).toBe("insurance");
+    expect(i.rule).toContain("职工基本医疗保险在二级定点医疗机构的支付比例");
+    const f = refusal({ fixedCase: "不存在的病种" });
+    expect(f.field).toBe("fixedCase");
+    expect(f.rule).toContain("没有定额支付病种「不存在的病种」");
+  });
+
+  it("remote treatment without remote rules in the policy is refused on the treatment field", () => {
+    const noRemote = new BenefitPolicySet([parseBenefitPolicy({ ...HANDAN_RESIDENTS_2021, remote: null })]);
+    for (const treatment of ["remoteTemporary", "remoteUnregistered"] as const) {
+      let err: unknown;
+      try {
+        computePatientShare({ ...base, treatment }, noRemote);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(SettlementError);
+      expect((err as SettlementError).field).toBe("treatment");
+      expect((err as SettlementError).rule).toContain("异地临时外出就医");
+    }
   });
 });
