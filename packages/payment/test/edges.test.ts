@@ -377,3 +377,24 @@ describe("patient-share refusals name the field and the rule (待遇政策的拒
     }
   });
 });
+
+describe("effective dates at their edges (生效日期)", () => {
+  it("a new technology item is paid by item from its recording day (2021-03-15) on, not the day before", () => {
+    const ctx = edgeContext();
+    const at = (dischargeDate: string) =>
+      settleStay(
+        stay({ newTechItems: ["NT001"], totalCost: 3_000_000, admissionDate: "2021-03-01", dischargeDate }),
+        ctx,
+      ).category;
+    expect(at("2021-03-14")).toBe("highOutlier");
+    expect(at("2021-03-15")).toBe("newTechItems");
+  });
+
+  it("a payment policy applies through its last day (effectiveTo inclusive) and not after", () => {
+    const ctx = edgeContext({ effectiveTo: "2021-12-31" });
+    const at = (dischargeDate: string) => () =>
+      settleStay(stay({ admissionDate: "2021-12-20", dischargeDate }), ctx).category;
+    expect(at("2021-12-31")()).toBe("normal");
+    expect(at("2022-01-01")).toThrow(SettlementError);
+  });
+});
