@@ -10,7 +10,7 @@ import {
   computePatientShare,
   parseBenefitPolicy,
 } from "../src/benefit.js";
-import { clearYear } from "../src/clearing.js";
+import { clearYear, summarizeForClearing } from "../src/clearing.js";
 import { HANDAN_RESIDENTS_2021 } from "../src/data/handan-2021.js";
 import {
   allocateLargestRemainder,
@@ -396,5 +396,55 @@ describe("effective dates at their edges (生效日期)", () => {
       settleStay(stay({ admissionDate: "2021-12-20", dischargeDate }), ctx).category;
     expect(at("2021-12-31")()).toBe("normal");
     expect(at("2022-01-01")).toThrow(SettlementError);
+  });
+});
+
+describe("clearing inputs and bands beyond the first", () => {
+  it("sums each hospital's cost, patient share and cases over its settled stays", () => {
+    const ctx = edgeContext();
+    const a = settleStay(stay({ id: "A1", totalCost: 1_000_000, patientShare: 200_000 }), ctx);
+    const b = settleStay(stay({ id: "A2", totalCost: 1_500_000, patientShare: 300_001 }), ctx);
+    const c = settleStay(stay({ id: "B1", hospitalId: "H3", totalCost: 700_000, patientShare: 1 }), ctx);
+    const t = summarizeForClearing([a, b, c]);
+    expect(t.map((h) => [h.hospitalId, h.totalCost, h.patientShare, h.cases])).toEqual([
+      ["H2", 2_500_000, 500_001, 2],
+      ["H3", 700_000, 1, 1],
+    ]);
+  });
+
+  it("covers each band at its own share: 50% to 10%, 30% to 20%, 10% beyond", () => {
+    const clear = (totalCost: number) =>
+      clearYear({
+        budget: 10_000_000,
+        rules: {
+          surplusRetention: 700_000,
+          overspendBands: [
+            { upTo: 100_000, fundShare: 500_000 },
+            { upTo: 200_000, fundShare: 300_000 },
+            { upTo: null, fundShare: 100_000 },
+          ],
+        },
+        hospitals: [{ hospitalId: "A", points: 1_000_000, totalCost, patientShare: 0 }],
+      }).hospitals[0]?.overspendCovered;
+    expect(clear(11_500_000)).toBe(650_000); // 500 000 + 500 000 × 30%
+    expect(clear(12_000_000)).toBe(800_000); // 500 000 + 300 000
+    expect(clear(13_000_000)).toBe(900_000); // + 1 000 000 × 10%
+  });
+
+  it("takes a deduction of 0 fen and refuses a negative or fractional one", () => {
+    const r = clearYear({
+      budget: 10_000_000,
+      rules: { surplusRetention: 700_000, overspendBands: [] },
+      hospitals: [{ hospitalId: "A", points: 1_000_000, totalCost: 10_000_000, patientShare: 0 }],
+      deductions: [
+        { hospitalId: "A", amount: 0, reason: "零" },
+        { hospitalId: "A", amount: -1, reason: "负" },
+        { hospitalId: "A", amount: 1.5, reason: "小数" },
+        { hospitalId: "A", amount: 7, reason: "七分" },
+      ],
+    });
+    expect(r.hospitals[0]?.deductions).toBe(7);
+    expect(r.hospitals[0]?.deductionReasons).toEqual(["零", "七分"]);
+    expect(r.rejectedDeductions).toHaveLength(2);
   });
 });
