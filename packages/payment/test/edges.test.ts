@@ -448,3 +448,24 @@ describe("clearing inputs and bands beyond the first", () => {
     expect(r.rejectedDeductions).toHaveLength(2);
   });
 });
+
+describe("the reported patient share (个人负担) between 0 and the cost", () => {
+  const ctx = edgeContext();
+  const at = (patientShare: number) => () =>
+    settleStay(stay({ totalCost: 1_000_000, patientShare }), ctx).fundPayment;
+  it("0 and the whole cost are accepted; one fen outside either end, or a fraction, is refused on patientShare", () => {
+    // KD15 at 二级: standard 1 110 186 fen.
+    expect(at(0)()).toBe(1_110_186);
+    expect(at(1_000_000)()).toBe(110_186);
+    for (const bad of [-1, 1_000_001, 0.5]) {
+      let err: unknown;
+      try {
+        at(bad)();
+      } catch (e) {
+        err = e;
+      }
+      expect(err, String(bad)).toBeInstanceOf(SettlementError);
+      expect((err as SettlementError).field, String(bad)).toBe("patientShare");
+    }
+  });
+});
