@@ -5,7 +5,7 @@
  * decides it; the bureau opens a hospital's drill-down. A screenshot of every main page goes to
  * test-artifacts/console/ (issue 6), and the last test checks that each one was written.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,9 +58,23 @@ async function signIn(username: string): Promise<Page> {
   return page;
 }
 
-async function shot(page: Page, name: string) {
+/** What each screenshot showed, checked by the last test. */
+const shots = new Map<string, { hash: string; text: string }>();
+
+/**
+ * Screenshot of a page the test has reached: the page must show no error note (role=alert), unless
+ * the test is photographing one on purpose (`alert`), and must have visible text.
+ */
+async function shot(page: Page, name: string, alert: "none" | "expected" = "none") {
   await page.waitForTimeout(300); // let the charts finish their animation frame
-  await page.screenshot({ path: resolve(artifacts, `${name}.png`), fullPage: true });
+  if (alert === "none") {
+    const alerts = await page.getByRole("alert").allTextContents();
+    expect(alerts, `${name} 显示了错误提示`).toEqual([]);
+  }
+  const text = (await page.locator("body").innerText()).trim();
+  expect(text.length, `${name} 页面没有文字`).toBeGreaterThan(0);
+  const png = await page.screenshot({ path: resolve(artifacts, `${name}.png`), fullPage: true });
+  shots.set(name, { hash: createHash("sha256").update(png).digest("hex"), text });
 }
 
 describe("console in Chromium", () => {
@@ -71,7 +85,7 @@ describe("console in Chromium", () => {
     await page.fill("input[name=password]", "wrong-password-1");
     await page.click("button[type=submit]");
     await expect(page.getByRole("alert").textContent()).resolves.toContain("用户名或密码错误");
-    await shot(page, "00-login");
+    await shot(page, "00-login", "expected");
     await page.close();
   });
 
@@ -321,6 +335,23 @@ describe("console in Chromium", () => {
       const file = resolve(artifacts, `${name}.png`);
       expect(existsSync(file), `缺少截图 ${file}`).toBe(true);
       expect(statSync(file).size, file).toBeGreaterThan(10_000);
+    }
+    // Every main page looked different: a navigation that failed (a login page, a blank page or the
+    // previous page again) would repeat an image or a page text.
+    expect([...shots.keys()].sort()).toEqual([...pages].sort());
+    const byHash = new Map<string, string>();
+    const byText = new Map<string, string>();
+    for (const [name, s] of shots) {
+      expect(byHash.get(s.hash), `${name} 与 ${byHash.get(s.hash)} 截图相同`).toBeUndefined();
+      expect(byText.get(s.text), `${name} 与 ${byText.get(s.text)} 页面文字相同`).toBeUndefined();
+      byHash.set(s.hash, name);
+      byText.set(s.text, name);
+    }
+    // The signed-in pages show the console's header and a known page; the two sign-in pages do not.
+    for (const [name, s] of shots) {
+      expect(s.text, name).not.toContain("页面不存在");
+      if (name === "00-login" || name === "01-first-login") expect(s.text, name).not.toContain("分组方案：");
+      else expect(s.text, name).toContain("分组方案：");
     }
   });
 });

@@ -64,9 +64,43 @@ describe("targets (达标/未达标)", () => {
 describe("agreement of two result sets", () => {
   const rows = computeIndicators(REGION, { groupBy: "hospital", weights }).rows;
 
-  it("a result set agrees with the values recomputed from its sums", () => {
-    const fromCounts = rows.map((r) => ({ key: r.key, values: indicatorValues(r.counts) }));
+  it("a result set agrees with the values recomputed here from its sums by the catalogue's formulas", () => {
+    // Written out from the catalogue's formulas, not with the code that produced `rows`.
+    const q = (n: number, d: number) => (d === 0 ? null : n / d);
+    const fromCounts = rows.map(({ key, counts: c }) => ({
+      key,
+      values: {
+        cases: c.cases,
+        groupedCases: c.groupedCases,
+        drgCount: c.drgCount,
+        totalWeight: c.totalWeight,
+        cmi: q(c.totalWeight, c.weightedCases),
+        cei: q(c.ceiSum, c.ceiCases),
+        tei: q(c.teiSum, c.teiCases),
+        totalCostFen: c.totalCostFen,
+        // Half a fen rounds up: 2 × cost ≥ (2q + 1) × cases.
+        avgCostFen: c.cases === 0 ? null : Math.floor((2 * c.totalCostFen + c.cases) / (2 * c.cases)),
+        avgLos: q(c.totalLos, c.cases),
+        fundPayFen: c.fundPayFen,
+        outOfPocketShare: q(c.patientShareFen, c.totalCostFen),
+        readmission14Rate: q(c.readmissions14, c.aliveDischarges),
+        readmission30Rate: q(c.readmissions30, c.aliveDischarges),
+        groupingRate: q(c.groupedCases, c.cases),
+        ungroupedShare: q(c.ungroupedCases, c.cases),
+        qyShare: q(c.qyCases, c.cases),
+        qcPassRate: q(c.qcPassed, c.qcChecked),
+        uploadRate: q(c.cases, c.settlements),
+        surplusFen: c.paidCases === 0 ? null : c.drgPaymentFen - c.paidCostFen,
+        auditFindings: c.auditFindings,
+        recoveredFen: c.recoveredFen,
+        lowRiskMortality: q(c.lowRiskDeaths, c.lowRiskCases),
+      },
+    }));
+    expect(rows.length).toBeGreaterThan(1);
+    expect(Object.keys(fromCounts[0]?.values ?? {}).sort()).toEqual([...INDICATOR_IDS].sort());
     expect(compareResultSets(rows, fromCounts)).toEqual({ agree: true, differences: [] });
+    // The exact half fen: 3 fen over 2 cases is 1.5 → 2, as the sums above would give.
+    expect(indicatorValues({ ...(rows[0]?.counts as never), totalCostFen: 3, cases: 2 }).avgCostFen).toBe(2);
   });
 
   it("counts and money must be equal, statistics within the tolerance", () => {

@@ -7,7 +7,13 @@ import { ensureDemoPayment } from "../src/demo.js";
 import { paymentMigrations } from "../src/migrations.js";
 import { approveSpecialCase, getSettlement, prepaidOfYear } from "../src/queries.js";
 import { dbOf, recordAuditDeductions, saveVersion } from "../src/repo.js";
-import { settlePeriod, storedTotals } from "../src/settle-period.js";
+import {
+  loadSettler,
+  type StayInput,
+  settleInput,
+  settlePeriod,
+  storedTotals,
+} from "../src/settle-period.js";
 import { clearingStatement, settlementStatement, toCsv } from "../src/statements.js";
 import { demoScheme, fillRegion } from "./helpers.js";
 
@@ -64,10 +70,51 @@ describe("period settlement over the store (PGlite)", () => {
     expect(String(d)).toBe(String(s.totals.drgPayment));
     expect(String(f)).toBe(String(s.totals.fundPayment));
     expect(String(b)).toBe(String(s.totals.balance));
-    // Second admissions of a person in the year get the halved deductible: the state is carried.
     const again = await ensureDemoPayment({ store, scheme });
     expect(again.calibrated).toBe(false);
     expect(again.settlement).toBeNull();
+  });
+
+  it("a person's second admission in the year gets the halved deductible: the state is carried", async () => {
+    const db = dbOf(store);
+    // A 主城区二级 hospital of the demo (Handan: deductible 800 元, fund 80% for 城乡居民) and a DRG
+    // it was paid for.
+    const h = await sql<{ code: string; drg: string }>`SELECT p.hospital_code AS code, s.drg
+      FROM payment_hospital p JOIN stay_settlement s ON s.hospital_code = p.hospital_code
+      WHERE p.benefit_class = '主城区二级' AND s.category = 'normal' LIMIT 1`.execute(db);
+    const code = h.rows[0]?.code as string;
+    expect(code).toBeDefined();
+    const settler = await loadSettler(store);
+    const input = (setlId: string, admDate: string, dscgDate: string): StayInput => ({
+      setlId,
+      listVersion: 1,
+      hospitalCode: code,
+      period: dscgDate.slice(0, 7),
+      patientKey: "P-HALVED",
+      admDate,
+      dscgDate,
+      los: 7,
+      drg: h.rows[0]?.drg as string,
+      totalFee: 900_000,
+      personalPay: 0,
+      hiType: "390",
+      hiSetlLv: null,
+      costs: { classA: 900_000, classB: 0, selfPay: 0, other: 0 },
+      bedFee: null,
+    });
+    const first = settleInput(settler, input("HALF-1", "2023-03-01", "2023-03-08"), {}, undefined);
+    // (9000 − 800) × 80% = 6560 元
+    expect(first.row.shareSource).toBe("policy");
+    expect(first.row.benefitFundFen).toBe(656_000);
+    expect(first.person["2023"]?.admissions).toBe(1);
+    const second = settleInput(settler, input("HALF-2", "2023-04-01", "2023-04-08"), first.person, undefined);
+    // (9000 − 400) × 80% = 6880 元
+    expect(second.row.benefitFundFen).toBe(688_000);
+    expect(second.row.patientShareFen).toBe(900_000 - 688_000);
+    // Without the carried state it would be a first admission again.
+    expect(
+      settleInput(settler, input("HALF-3", "2023-04-01", "2023-04-08"), {}, undefined).row.benefitFundFen,
+    ).toBe(656_000);
   });
 
   it("re-running a settlement is idempotent: same totals, nothing written, no history", async () => {

@@ -1,6 +1,6 @@
 /** Malformed bodies never get a 5xx: random JSON, mutated envelopes and random bytes. */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleSettlementMessage } from "../src/index.js";
 import { type TestServer, testServer } from "./helpers.js";
 
@@ -37,7 +37,33 @@ describe("fuzzing the upload endpoint", () => {
     return r;
   };
 
-  it("mutated envelopes get a 200 or 4xx", async () => {
+  /** A 4xx with the error shape of errors.ts: a code and a Chinese message. */
+  const expectRefused = (r: { statusCode: number; body: string }, payload: string) => {
+    expect(r.statusCode, payload.slice(0, 200)).toBeGreaterThanOrEqual(400);
+    expect(r.statusCode, payload.slice(0, 200)).toBeLessThan(500);
+    const e = JSON.parse(r.body);
+    expect(typeof e.code).toBe("string");
+    expect(e.message).toMatch(/[\u4e00-\u9fff]/);
+  };
+
+  /**
+   * A 200 answers every list: a batch counts each one (accepted + refused = count), a single list
+   * gets its own result with an accepted flag.
+   */
+  const expectAnswered = (r: { statusCode: number; body: string }, sent: unknown) => {
+    expect(r.statusCode).toBe(200);
+    const b = JSON.parse(r.body);
+    if (Array.isArray(sent)) {
+      expect(b.count).toBe(sent.length);
+      expect(b.results).toHaveLength(sent.length);
+      expect(b.accepted + b.refused).toBe(sent.length);
+    } else {
+      expect(typeof b.accepted).toBe("boolean");
+    }
+    return b;
+  };
+
+  it("mutated envelopes get a 200 that answers every list, or a 4xx", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.nat(30),
@@ -46,17 +72,23 @@ describe("fuzzing the upload endpoint", () => {
         fc.boolean(),
         async (n, path, value, asArray) => {
           const m = mutate(sampleSettlementMessage(n, { prefix: "FZ" }), path, value);
-          await postRaw(JSON.stringify(asArray ? [m, sampleSettlementMessage(n + 1, { prefix: "FZ" })] : m));
+          const sent = asArray ? [m, sampleSettlementMessage(n + 1, { prefix: "FZ" })] : m;
+          const payload = JSON.stringify(sent);
+          const r = await postRaw(payload);
+          if (r.statusCode === 200) expectAnswered(r, sent);
+          else expectRefused(r, payload);
         },
       ),
       { numRuns: 150 },
     );
   });
 
-  it("arbitrary JSON values and arbitrary text get a 4xx", async () => {
+  it("arbitrary JSON values and arbitrary text get a 4xx, or a 200 that accepts none of the lists", async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.json({ maxDepth: 3 }), fc.string({ maxLength: 200 })), async (payload) => {
-        await postRaw(payload);
+        const r = await postRaw(payload);
+        if (r.statusCode === 200) expect(expectAnswered(r, JSON.parse(payload)).accepted).toBe(0);
+        else expectRefused(r, payload);
       }),
       { numRuns: 150 },
     );
@@ -74,7 +106,8 @@ describe("fuzzing the upload endpoint", () => {
           "application/json; charset=gbk",
         ),
         async (cut, contentType) => {
-          await postRaw(whole.slice(0, cut), contentType);
+          const payload = whole.slice(0, cut);
+          expectRefused(await postRaw(payload, contentType), payload);
         },
       ),
       { numRuns: 80 },
