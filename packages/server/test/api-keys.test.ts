@@ -17,7 +17,7 @@ import { consoleMigrations, consolePlugins } from "@yibao/console";
 import { paymentMigrations, paymentPlugin } from "@yibao/payment-service";
 import { dropSchema, openStore, type Store } from "@yibao/store";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 // The README's example client: its signing function is what these tests sign with.
 import { signRequest } from "../../../examples/signed-client.mjs";
 import {
@@ -83,7 +83,7 @@ async function harness(engine: EngineName): Promise<Harness> {
   const app = await buildServer({
     store,
     scheme,
-    apiKeys: { masterKey },
+    apiKeys: { masterKey, now: serverClock },
     plugins: [...consolePlugins({ store, checkIntervalMs: 0 }), paymentPlugin(), auditPlugin()],
   });
   const bureau = await signIn(app, store, "bureau");
@@ -152,6 +152,9 @@ function signed(app: YibaoApp, key: Key, method: "GET" | "POST", url: string, o:
 const eventually = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 10_000, interval: 50 });
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+/** The server's clock: the system's, unless a test pins it (a request may take seconds on a busy machine). */
+let pinnedAt: number | null = null;
+const serverClock = () => new Date(pinnedAt ?? Date.now());
 const envelope = (n: number, hospitalCode: string, prefix = "K") =>
   sampleSettlementMessage(n, { hospitalCode, prefix: `${prefix}${hospitalCode.slice(-1)}` });
 const setlIdOf = (e: Record<string, unknown>) =>
@@ -344,19 +347,29 @@ describe.each(ENGINE_NAMES)("institution API keys on %s", (engine) => {
 
   it("accepts a timestamp 299 s off and refuses one 301 s off, either way", async () => {
     const url = "/api/v1/settlement-lists?limit=1";
-    const old = await signed(h.app, keyA, "GET", url, { timestamp: nowSeconds() - 301 });
+    pinnedAt = nowSeconds() * 1000 + 500; // the server's clock stands still at a known second
+    onTestFinished(() => {
+      pinnedAt = null;
+    });
+    const serverSeconds = Math.floor((pinnedAt as number) / 1000);
+    const old = await signed(h.app, keyA, "GET", url, { timestamp: serverSeconds - 301 });
     expect(old.statusCode).toBe(401);
     expect(old.json()).toMatchObject({
       code: "TIMESTAMP_OUT_OF_RANGE",
       message: expect.stringContaining("时间戳超出允许范围"),
     });
-    const ahead = await signed(h.app, keyA, "GET", url, { timestamp: nowSeconds() + 301 });
+    const ahead = await signed(h.app, keyA, "GET", url, { timestamp: serverSeconds + 301 });
     expect(ahead.statusCode).toBe(401);
     expect(ahead.json().message).toContain("时间戳超出允许范围");
-    const edge = await signed(h.app, keyA, "GET", url, { timestamp: nowSeconds() - 299 });
+    const edge = await signed(h.app, keyA, "GET", url, { timestamp: serverSeconds - 299 });
     expect(edge.statusCode, edge.body).toBe(200);
-    const edgeAhead = await signed(h.app, keyA, "GET", url, { timestamp: nowSeconds() + 299 });
+    const edgeAhead = await signed(h.app, keyA, "GET", url, { timestamp: serverSeconds + 299 });
     expect(edgeAhead.statusCode, edgeAhead.body).toBe(200);
+    // At the threshold itself (±300 s) still accepted.
+    for (const off of [-300, 300]) {
+      const at = await signed(h.app, keyA, "GET", url, { timestamp: serverSeconds + off });
+      expect(at.statusCode, `${off}: ${at.body}`).toBe(200);
+    }
   });
 
   it("refuses a wrong secret, an unknown key, missing or malformed headers", async () => {

@@ -179,6 +179,8 @@ export interface ApiKeyConfig {
   readonly dataDir?: string;
   /** Accepted clock difference in seconds (default 300). */
   readonly clockSkewSeconds?: number;
+  /** The server's clock for the timestamp check (tests pin it; default the system clock). */
+  readonly now?: () => Date;
 }
 
 export interface ApiKeys {
@@ -310,7 +312,7 @@ export function createApiKeys(db: IdentityDb, config: ApiKeyConfig = {}): ApiKey
             .executeTakeFirst()
         : undefined;
       if (!row) throw refuse("UNKNOWN_KEY", "未知密钥：X-Yibao-Key-Id 不是本平台签发的接口密钥");
-      const now = new Date();
+      const now = config.now?.() ?? new Date();
       if (row.revoked_at) throw refuse("KEY_REVOKED", `密钥已吊销（${localTime(row.revoked_at)}）`);
       if (row.expires_at.getTime() <= now.getTime())
         throw refuse("KEY_EXPIRED", `密钥已过期（有效期至 ${localTime(row.expires_at)}）`);
