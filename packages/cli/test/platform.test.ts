@@ -167,6 +167,9 @@ describe("access on every route of the platform", () => {
           expect(body.includes(other), `${r.method} ${url} 泄露了其他医院编码`).toBe(false);
           expect(body.includes(otherSetl), `${r.method} ${url} 泄露了其他医院清单`).toBe(false);
           expect(body.includes(otherName), `${r.method} ${url} 泄露了其他医院名称`).toBe(false);
+        } else {
+          // A refusal may name the code or list the caller sent, never anything it did not (the name).
+          expect(res.body.includes(otherName), `${r.method} ${url} 拒绝时泄露了其他医院名称`).toBe(false);
         }
       }
     }
