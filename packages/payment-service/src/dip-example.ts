@@ -9,11 +9,11 @@ import {
   DIP_CASE_TYPE_NAMES,
   type DipStay,
   type DipYearSettlement,
+  formatRational,
   formatYuan,
   parseDipPaymentPolicy,
   parseRatio,
   parseYuan,
-  roundRational,
   settleDipYear,
 } from "@yibao/payment";
 
@@ -50,7 +50,7 @@ export async function runDipExample(dir: string): Promise<DipYearSettlement> {
 
 /** 点值 in yuan per point. */
 const yuanPerPoint = (r: DipYearSettlement) =>
-  roundRational({ num: r.pointValue.num, den: r.pointValue.den * 100n }, 2);
+  formatRational({ num: r.pointValue.num, den: r.pointValue.den * 100n }, 2);
 
 /** The report: a line per stay and per hospital in Chinese, then the JSON summary as the last line. */
 export function formatDipExample(r: DipYearSettlement): string {
@@ -59,24 +59,24 @@ export function formatDipExample(r: DipYearSettlement): string {
     h.stays.forEach((p, i) => {
       lines.push(
         `${h.hospital} 病例 ${p.stay.id}  病种 ${p.stay.group}  ${DIP_CASE_TYPE_NAMES[p.caseType]}  ` +
-          `分值 ${roundRational(p.points, 4)}  支付 ${formatYuan(h.stayPaymentsFen[i] as number)} 元`,
+          `分值 ${formatRational(p.points, 4)}  支付 ${formatYuan(h.stayPaymentsFen[i] as number)} 元`,
       );
     });
     lines.push(
-      `${h.hospital} 合计：分值 ${roundRational(h.points, 4)}，DIP 支付 ${formatYuan(h.paymentFen)} 元，` +
+      `${h.hospital} 合计：分值 ${formatRational(h.points, 4)}，DIP 支付 ${formatYuan(h.paymentFen)} 元，` +
         `个人负担 ${formatYuan(h.patientPaidFen)} 元，基金应支付 ${formatYuan(h.fundFen)} 元`,
     );
   }
   for (const e of r.refused) lines.push(`未结算：${e.message}`);
   lines.push(
-    `总分值 ${roundRational(r.totalPoints, 4)}，预算 ${formatYuan(r.budgetFen)} 元，点值 ${yuanPerPoint(r)} 元/分`,
+    `总分值 ${formatRational(r.totalPoints, 4)}，预算 ${formatYuan(r.budgetFen)} 元，点值 ${yuanPerPoint(r)} 元/分`,
   );
   lines.push(
     JSON.stringify({
       pointValue: yuanPerPoint(r),
       hospitals: r.hospitals.map((h) => ({
         hospital: h.hospital,
-        points: roundRational(h.points, 4),
+        points: formatRational(h.points, 4),
         payment: formatYuan(h.paymentFen),
         fund: formatYuan(h.fundFen),
       })),

@@ -12,7 +12,6 @@
  */
 import {
   allocateLargestRemainder,
-  divRoundBig,
   type Fen,
   type Ppm,
   parseRatio,
@@ -255,16 +254,6 @@ export function settleDipYear(
       };
     }),
   };
-}
-
-/** A rational as a decimal rounded half away from zero to `decimals` places. */
-export function roundRational(r: Rational, decimals: number): string {
-  const scale = 10n ** BigInt(decimals);
-  const v = divRoundBig(r.num * scale, r.den);
-  const neg = v < 0n;
-  const abs = neg ? -v : v;
-  const frac = (abs % scale).toString().padStart(decimals, "0");
-  return `${neg ? "-" : ""}${abs / scale}${decimals > 0 ? `.${frac}` : ""}`;
 }
 
 // ---- the policy as data ------------------------------------------------------------------------------

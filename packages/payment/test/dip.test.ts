@@ -8,9 +8,9 @@ import { describe, expect, it } from "vitest";
 import {
   type DipStay,
   dipStayPoints,
+  formatRational,
   PolicyDataError,
   parseDipPaymentPolicy,
-  roundRational,
   settleDipYear,
 } from "../src/index.js";
 
@@ -54,7 +54,7 @@ describe("the worked example of the issue, by hand", () => {
 
   it("gives each stay its case type and points", () => {
     const got = r.hospitals.flatMap((h) =>
-      h.stays.map((p) => [p.stay.id, p.caseType, roundRational(p.points, 4)]),
+      h.stays.map((p) => [p.stay.id, p.caseType, formatRational(p.points, 4)]),
     );
     expect(got).toEqual([
       ["1", "normal", "50.0000"], // 5,200 / 5,000 = 1.04
@@ -67,7 +67,7 @@ describe("the worked example of the issue, by hand", () => {
   });
 
   it("gives the point value, each hospital's payment and the fund's due", () => {
-    expect(roundRational(r.totalPoints, 4)).toBe("635.0000");
+    expect(formatRational(r.totalPoints, 4)).toBe("635.0000");
     expect(r.pointValue).toEqual({ num: 15_000n, den: 1n }); // 95,250 元 / 635 = 150 元 = 15,000 fen per point
     expect(r.hospitals.map((h) => [h.hospital, h.paymentFen, h.patientPaidFen, h.fundFen])).toEqual([
       ["H1", 4_200_000, 764_000, 3_436_000],
@@ -93,7 +93,7 @@ describe("the worked example of the issue, by hand", () => {
 describe("deviation thresholds at their edges (三级, group B: standard 10,000 元, 100 points)", () => {
   const points = (costFen: number) => {
     const p = dipStayPoints(POLICY, { ...stay("x", "H1", "B", 0, 0), costFen }, 1_000_000);
-    return [p.caseType, roundRational(p.points, 6)];
+    return [p.caseType, formatRational(p.points, 6)];
   };
   it("very high from exactly 2× the standard, where it equals the group's points", () => {
     expect(points(1_999_999)).toEqual(["normal", "100.000000"]);
