@@ -49,7 +49,7 @@ const cpuSecs = (cpu.user + cpu.system) / 1e6;
 const byType = new Map<string, number>();
 for (const f of r.findings) byType.set(f.violation, (byType.get(f.violation) ?? 0) + 1);
 console.log(
-  `审核 ${stays.length} 例：${secs.toFixed(1)} s（CPU ${cpuSecs.toFixed(1)} s），${Math.round(stays.length / secs)} 例/秒，发现 ${r.findings.length} 条，无法结算 ${r.errors.length} 例`,
+  `审核 ${stays.length} 例：${secs.toFixed(1)} s（CPU ${cpuSecs.toFixed(1)} s），${Math.round(stays.length / secs)} 例/秒，发现 ${r.findings.length} 条，未定价 ${r.unpriced.length} 例`,
 );
 // On a shared machine the wall time includes waiting for the CPU; the load shows how busy it was.
 console.log(`系统负载（1 分钟）${os.loadavg()[0]?.toFixed(2)}，CPU 核数 ${os.availableParallelism()}`);

@@ -54,7 +54,8 @@ export interface Evaluation {
   /** Findings of types the generator does not inject (选择患者, 项目规则), by type. */
   readonly uninjectedFindings: Readonly<Record<string, number>>;
   readonly findings: number;
-  readonly errors: number;
+  /** Stays audited without prices (未定价: no weight, ungroupable, unknown hospital). */
+  readonly unpriced: number;
   readonly auditMillis: number;
 }
 
@@ -184,7 +185,7 @@ export function evaluateAudit(options: EvaluateOptions): Evaluation {
     recoveredFundLoss: recovered,
     uninjectedFindings: uninjected,
     findings: result.findings.length,
-    errors: result.errors.length,
+    unpriced: result.unpriced.length,
     auditMillis: Math.round(auditMillis),
   };
 }
@@ -201,7 +202,7 @@ function pct(x: number | null): string {
 export function formatEvaluation(e: Evaluation): string {
   const lines: string[] = [];
   lines.push(
-    `审核质量评估：种子 ${e.seed}，病例 ${e.stays} 例，发现 ${e.findings} 条，无法结算 ${e.errors} 例，审核耗时 ${e.auditMillis} ms`,
+    `审核质量评估：种子 ${e.seed}，病例 ${e.stays} 例，发现 ${e.findings} 条，未定价 ${e.unpriced} 例，审核耗时 ${e.auditMillis} ms`,
   );
   lines.push("违规类型\t查准率\t查全率\t命中\t误报\t漏报");
   for (const [t, q] of Object.entries(e.types)) {

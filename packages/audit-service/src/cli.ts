@@ -117,7 +117,7 @@ export function registerAuditCommands(
       bar?.stop();
       const lines = [
         `审核完成：批次 ${r.runId}，期号 ${r.periodFrom}${r.periodTo === r.periodFrom ? "" : `..${r.periodTo}`}，病例 ${r.stays} 例（回溯 ${r.historyStays} 例）`,
-        `审核发现 ${r.findings} 条，基金损失 ${yuan(r.fundLossFen)} 元；无法审核 ${r.errors} 例；替换待处理发现 ${r.replaced} 条，保留已进入流程的发现 ${r.keptDecided} 条`,
+        `审核发现 ${r.findings} 条，基金损失 ${yuan(r.fundLossFen)} 元；无法审核 ${r.errors} 例，未定价（已按不需定价的规则审核）${r.unpriced} 例；替换待处理发现 ${r.replaced} 条，保留已进入流程的发现 ${r.keptDecided} 条`,
         ...Object.entries(r.byType).map(([t, v]) => `  ${t}\t${v.findings} 条\t${yuan(v.fundLossFen)} 元`),
         ...r.errorSamples.slice(0, 5).map((e) => `  无法审核 ${e.setlId}：${e.message}`),
         `耗时 ${(r.millis.total / 1000).toFixed(1)} s（读取 ${(r.millis.read / 1000).toFixed(1)} s，审核 ${(r.millis.audit / 1000).toFixed(1)} s，写入 ${(r.millis.write / 1000).toFixed(1)} s）`,

@@ -72,6 +72,12 @@ export interface AuditPeriodResult {
   /** Lists that could not be audited (结算ID and reason), the run went on. */
   readonly errors: number;
   readonly errorSamples: readonly ReadError[];
+  /**
+   * Lists audited without prices (未定价: DRG without a weight, ungroupable, hospital not in the
+   * payment context): every rule that needs no price ran on them, their findings carry no fund loss.
+   */
+  readonly unpriced: number;
+  readonly unpricedSamples: readonly ReadError[];
   /** Open findings of the period replaced. */
   readonly replaced: number;
   /** Findings of the period already in the workflow, kept as they are. */
@@ -206,7 +212,7 @@ export async function auditPeriod(options: AuditPeriodOptions): Promise<AuditPer
         stays = ${result.stays}, history_stays = ${result.historyStays}, findings = ${result.findings},
         errors = ${result.errors}, replaced = ${result.replaced}, kept_decided = ${result.keptDecided},
         fund_loss_fen = ${result.fundLossFen},
-        totals = ${JSON.stringify({ byType: result.byType, millis: result.millis, profiledPhysicians: result.profiledPhysicians })}::jsonb,
+        totals = ${JSON.stringify({ byType: result.byType, millis: result.millis, profiledPhysicians: result.profiledPhysicians, unpriced: result.unpriced, unpricedSamples: result.unpricedSamples })}::jsonb,
         error_samples = ${JSON.stringify(result.errorSamples)}::jsonb
       WHERE run_id = ${runId}`.execute(db);
     return result;
@@ -276,8 +282,9 @@ async function runJob(
     if (period !== undefined) kept.push({ f, period });
   }
   for (const f of await patientSelection(store, ctx, to)) kept.push({ f, period: to });
-  for (const e of result.errors)
-    if (periodOf.has(e.stayId)) errors.push({ setlId: e.stayId, message: e.message });
+  const unpriced: ReadError[] = [];
+  for (const e of result.unpriced)
+    if (periodOf.has(e.stayId)) unpriced.push({ setlId: e.stayId, message: e.message });
   const tAudit = performance.now();
 
   // Write: replace the open findings of the range, keep everything in the workflow.
@@ -326,6 +333,8 @@ async function runJob(
     findings: kept.length,
     errors: errors.length,
     errorSamples: errors.slice(0, 20),
+    unpriced: unpriced.length,
+    unpricedSamples: unpriced.slice(0, 20),
     replaced,
     keptDecided,
     fundLossFen: fundLoss,

@@ -113,7 +113,8 @@ export async function precheckMessage(
       throw new AuditServiceError(e.message, "INVALID_MESSAGE", 400);
     throw e;
   }
-  for (const e of result.errors) problems.push({ field: "setlinfo", message: e.message });
+  for (const e of result.unpriced)
+    problems.push({ field: "setlinfo", message: `${e.message}（未定价：已按不需定价的规则审核）` });
   return {
     setlId: info.setlId,
     hits: result.findings.map((f) => ({

@@ -23,6 +23,11 @@ for (const engine of ["pglite", "postgres"] as Engine[]) {
       expect(r.stays).toBeGreaterThan(1000);
       expect(r.findings).toBeGreaterThan(20);
       expect(r.errors).toBe(0);
+      // Stays that cannot be priced are audited and counted, and the count is kept with the run.
+      const kept = await sql<{ unpriced: number }>`SELECT (totals->>'unpriced')::int AS unpriced
+        FROM audit_run WHERE run_id = ${r.runId}`.execute(db);
+      expect(kept.rows[0]?.unpriced).toBe(r.unpriced);
+      expect(r.unpricedSamples.length).toBe(Math.min(20, r.unpriced));
       const stored = await sql<{ n: number; priced: number; loss: number }>`SELECT count(*)::int AS n,
           count(*) FILTER (WHERE settlements ? 'original' AND settlements ? 'corrected' AND fund_loss_fen > 0)::int AS priced,
           sum(fund_loss_fen)::bigint AS loss

@@ -23,16 +23,23 @@ import { settleAsUploaded } from "./pricing.js";
 import type { RuleBase, Stage } from "./rules.js";
 import { auditStayFromList } from "./stay.js";
 
-/** A stay the audit could not settle (无法结算): it is reported, the batch goes on. */
-export interface AuditError {
+/**
+ * A stay audited without prices (未定价病例): its DRG has no weight in the policy in force, it could
+ * not be grouped, or its hospital is not in the payment context. It still went through every rule
+ * that needs no price (item rules, readmissions, low-indication admission, cost shifting, patient
+ * selection); findings on it carry no fund loss. Reported, never skipped.
+ */
+export interface UnpricedStay {
   readonly stayId: string;
+  /** Why it could not be priced (Chinese). */
   readonly message: string;
 }
 
 /** 审核结果. */
 export interface AuditResult {
   readonly findings: readonly Finding[];
-  readonly errors: readonly AuditError[];
+  /** Stays audited without prices (未定价), with the reason. */
+  readonly unpriced: readonly UnpricedStay[];
   readonly stays: number;
 }
 
@@ -41,51 +48,50 @@ export function rulesAtStage(base: RuleBase, stage: Stage): RuleBase {
   return { ...base, rules: base.rules.filter((r) => r.stages.includes(stage)) };
 }
 
-/** Runs the single-stay rules on one stay; pushes findings; returns false when it cannot be settled. */
-export function auditOneStay(s: AuditStay, ctx: AuditContext, out: Finding[], errors: AuditError[]): boolean {
+/**
+ * Runs the single-stay rules on one stay and pushes its findings. A stay that cannot be priced is
+ * pushed to `unpriced` and still goes through the rules whose decision needs no price; the coding
+ * and tier rules, which compare the stay with its group's payment standard, abstain. Returns whether
+ * the stay was priced.
+ */
+export function auditOneStay(
+  s: AuditStay,
+  ctx: AuditContext,
+  out: Finding[],
+  unpriced: UnpricedStay[],
+): boolean {
   for (const f of detectItemRules(s, ctx)) out.push(f);
-  let uploaded: ReturnType<typeof settleAsUploaded>;
+  let uploaded: ReturnType<typeof settleAsUploaded> | null = null;
   try {
     uploaded = settleAsUploaded(s, ctx.settlement);
   } catch (e) {
-    if (e instanceof SettlementError) {
-      errors.push({ stayId: s.id, message: e.message });
-      return false;
+    if (!(e instanceof SettlementError)) throw e;
+    unpriced.push({ stayId: s.id, message: e.message });
+  }
+  let found: Finding | null = null;
+  if (uploaded !== null) {
+    if (s.group.status === "AMBIGUOUS") found = detectQyAmbiguity(s, ctx, uploaded);
+    else if (s.group.status === "OK") {
+      found =
+        detectDowncoding(s, ctx, uploaded) ??
+        detectUpcodingSecondary(s, ctx) ??
+        detectUpcodingPrincipal(s, ctx);
     }
-    throw e;
+    found ??= detectTierCrossing(s, ctx, uploaded);
   }
-  let coding: Finding | null = null;
-  if (s.group.status === "AMBIGUOUS") coding = detectQyAmbiguity(s, ctx, uploaded);
-  else if (s.group.status === "OK") {
-    coding =
-      detectDowncoding(s, ctx, uploaded) ??
-      detectUpcodingSecondary(s, ctx) ??
-      detectUpcodingPrincipal(s, ctx);
-  }
-  if (coding !== null) out.push(coding);
-  else {
-    const tier = detectTierCrossing(s, ctx, uploaded);
-    if (tier !== null) out.push(tier);
-    else {
-      const low = detectLowIndication(s, ctx);
-      if (low !== null) out.push(low);
-      else {
-        const shift = detectCostShifting(s, ctx);
-        if (shift !== null) out.push(shift);
-      }
-    }
-  }
-  return true;
+  found ??= detectLowIndication(s, ctx) ?? detectCostShifting(s, ctx);
+  if (found !== null) out.push(found);
+  return uploaded !== null;
 }
 
 /** 事后审核: audits a batch of stays (one region, one period) with every rule of the context. */
 export function runAudit(stays: readonly AuditStay[], ctx: AuditContext): AuditResult {
   const findings: Finding[] = [];
-  const errors: AuditError[] = [];
-  for (const s of stays) auditOneStay(s, ctx, findings, errors);
+  const unpriced: UnpricedStay[] = [];
+  for (const s of stays) auditOneStay(s, ctx, findings, unpriced);
   for (const f of detectReadmissions(staysByPerson(stays), ctx)) findings.push(f);
   for (const f of detectPatientSelection(stays, ctx)) findings.push(f);
-  return { findings, errors, stays: stays.length };
+  return { findings, unpriced, stays: stays.length };
 }
 
 /** Input of the pre-upload check (事前审核) a hospital system calls with one list. */
@@ -102,13 +108,13 @@ export function precheckList(input: PrecheckInput, ctx: AuditContext): AuditResu
   const stage = { ...ctx, rules: rulesAtStage(ctx.rules, "事前") };
   const stay = auditStayFromList(input.list, { scheme: ctx.scheme, details: input.details });
   const findings: Finding[] = [];
-  const errors: AuditError[] = [];
-  auditOneStay(stay, stage, findings, errors);
+  const unpriced: UnpricedStay[] = [];
+  auditOneStay(stay, stage, findings, unpriced);
   if (input.history !== undefined && input.history.length > 0) {
     const all = [...input.history.filter((h) => h.personId === stay.personId), stay];
     for (const f of detectReadmissions(staysByPerson(all), { ...ctx, rules: ctx.rules })) {
       if (f.stayIds.includes(stay.id)) findings.push(f);
     }
   }
-  return { findings, errors, stays: 1 };
+  return { findings, unpriced, stays: 1 };
 }

@@ -6,9 +6,9 @@
  */
 import { isKnownSex, SEX_NAMES } from "@yibao/kernel/sex";
 import type { AuditContext } from "./context.js";
-import { type Finding, makeFinding, yuan } from "./finding.js";
+import { type Finding, makeFinding, UNPRICED_NOTE, yuan } from "./finding.js";
 import type { AuditStay, DetailItem, Evidence } from "./model.js";
-import { paymentStay, price, withoutCharges } from "./pricing.js";
+import { paymentStay, priceOrNull, withoutCharges } from "./pricing.js";
 import { type AuditRule, type ItemKnowledge, ruleOf } from "./rules.js";
 
 function sexName(sex: string): string {
@@ -24,14 +24,18 @@ function finding(
   evidence: Evidence[],
   removed: number,
 ): Finding {
-  const pricing = removed > 0 ? price([paymentStay(s)], [withoutCharges(s, removed)], ctx.settlement) : null;
+  const pricing =
+    removed > 0 ? priceOrNull([paymentStay(s)], [withoutCharges(s, removed)], ctx.settlement) : null;
   return makeFinding(rule, {
     stayIds: [s.id],
     hospitalId: s.hospitalId,
     physicianCode: s.physicianCode,
     personId: s.personId,
     key: `${s.id}:${key}`,
-    message: removed > 0 ? `${message}；涉及金额 ${yuan(removed)} 元` : message,
+    message:
+      removed <= 0
+        ? message
+        : `${message}；涉及金额 ${yuan(removed)} 元${pricing === null ? `${UNPRICED_NOTE}` : ""}`,
     evidence,
     pricing,
   });

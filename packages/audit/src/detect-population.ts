@@ -4,11 +4,10 @@
  * hospital and period.
  */
 import { groupRecord } from "@yibao/grouper";
-import { SettlementError } from "@yibao/payment/versioned";
 import { type AuditContext, rwOf } from "./context.js";
 import { type Finding, makeFinding, yuan } from "./finding.js";
 import type { AuditStay } from "./model.js";
-import { mergedStay, paymentStay, price } from "./pricing.js";
+import { mergedStay, paymentStay, priceOrNull } from "./pricing.js";
 import { ruleOf } from "./rules.js";
 
 /** Groups stays by person (参保人), each list ordered by admission. Linear apart from the per-person sorts. */
@@ -88,12 +87,12 @@ export function detectReadmissions(
       let mergedDrg = "";
       if (a.hospitalId === b.hospitalId) {
         mergedDrg = mergeAndGroup(ctx, [a, b]);
-        try {
-          pricing = price([paymentStay(a), paymentStay(b)], [mergedStay([a, b], mergedDrg)], ctx.settlement);
-        } catch (e) {
-          // The merged group has no weight in the policy (无权重病组): reported unpriced.
-          if (!(e instanceof SettlementError)) throw e;
-        }
+        // The merged group may have no weight in the policy (无权重病组): then reported unpriced.
+        pricing = priceOrNull(
+          [paymentStay(a), paymentStay(b)],
+          [mergedStay([a, b], mergedDrg)],
+          ctx.settlement,
+        );
       }
       const isSplit = rule === split;
       const rwA = rwOf(ctx, a.group.drg, a.dischargeDate, a.id);

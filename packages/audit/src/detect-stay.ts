@@ -6,9 +6,9 @@
  */
 import { type GroupingRecord, type GroupResult, groupRecord } from "@yibao/grouper";
 import { type AuditContext, diagnosesByCategory, meanCostOf, rwOf } from "./context.js";
-import { type Finding, makeFinding, yuan } from "./finding.js";
+import { type Finding, makeFinding, UNPRICED_NOTE, yuan } from "./finding.js";
 import type { AuditStay, DetailItem, Evidence } from "./model.js";
-import { paymentStay, price, type StaySettlement, settleAs, withoutCharges } from "./pricing.js";
+import { paymentStay, price, priceOrNull, type StaySettlement, settleAs, withoutCharges } from "./pricing.js";
 import { ruleOf } from "./rules.js";
 import {
   type DiagnosisSupportBase,
@@ -539,10 +539,9 @@ export function detectLowIndication(s: AuditStay, ctx: AuditContext): Finding | 
   if (other / s.totalCost > c.maxOtherShare) return null;
   const mean = meanCostOf(ctx, s.group.drg, s.dischargeDate, s.id);
   if (mean === null || s.totalCost / mean > c.maxCostRatio) return null;
-  const original = [paymentStay(s)];
-  const full = price(original, [], ctx.settlement);
+  const full = priceOrNull([paymentStay(s)], [], ctx.settlement);
   const pricing =
-    c.lossShare >= 1
+    full === null || c.lossShare >= 1
       ? full
       : {
           ...full,
@@ -555,7 +554,7 @@ export function detectLowIndication(s: AuditStay, ctx: AuditContext): Finding | 
     hospitalId: s.hospitalId,
     physicianCode: s.physicianCode,
     personId: s.personId,
-    message: `疑似低指征住院：住院 ${s.los} 天，费用仅为${cats.join("、")}，可在门诊治疗；住院医保支付 ${yuan(Math.max(0, pricing.fundLoss))} 元计为损失`,
+    message: `疑似低指征住院：住院 ${s.los} 天，费用仅为${cats.join("、")}，可在门诊治疗；${pricing === null ? UNPRICED_NOTE : `住院医保支付 ${yuan(Math.max(0, pricing.fundLoss))} 元计为损失`}`,
     evidence: [
       {
         text: `住院 ${s.los} 天，无手术及治疗，检查检验、口服药与基础费用以外的费用占比 ${ratio(other / s.totalCost)}`,
@@ -598,13 +597,13 @@ export function detectCostShifting(s: AuditStay, ctx: AuditContext): Finding | n
   const covered = rule.check.coveredOwnPayShare === undefined ? null : coveredOwnPay(s);
   const ownpayFinding = (shifted: number, evidence: Evidence[], message: string) => {
     const corrected = paymentStay(s, { patientShare: Math.max(0, s.patientShare - shifted) });
-    const pricing = price([paymentStay(s)], [corrected], ctx.settlement);
+    const pricing = priceOrNull([paymentStay(s)], [corrected], ctx.settlement);
     return makeFinding(rule, {
       stayIds: [s.id],
       hospitalId: s.hospitalId,
       physicianCode: s.physicianCode,
       personId: s.personId,
-      message,
+      message: pricing === null ? `${message}${UNPRICED_NOTE}` : message,
       evidence,
       pricing,
     });
@@ -670,13 +669,13 @@ export function detectCostShifting(s: AuditStay, ctx: AuditContext): Finding | n
   const gap = Math.round((examMu * (s.totalCost - exam)) / (1 - examMu) - exam);
   const missing = linked ? Math.max(0, Math.min(before ?? 0, gap)) : Math.max(before ?? 0, gap);
   const corrected = paymentStay(s, { totalCost: s.totalCost + missing });
-  const pricing = price([paymentStay(s)], [corrected], ctx.settlement);
+  const pricing = priceOrNull([paymentStay(s)], [corrected], ctx.settlement);
   return makeFinding(rule, {
     stayIds: [s.id],
     hospitalId: s.hospitalId,
     physicianCode: s.physicianCode,
     personId: s.personId,
-    message: `疑似住院转门诊：检查检验费用占比 ${ratio(examShare)}，低于同组均值 ${ratio(examMu)}${(before ?? 0) > 0 ? `，入院前门诊费用 ${yuan(before ?? 0)} 元` : ""}，约 ${yuan(missing)} 元可能在入院前门诊发生`,
+    message: `疑似住院转门诊：检查检验费用占比 ${ratio(examShare)}，低于同组均值 ${ratio(examMu)}${(before ?? 0) > 0 ? `，入院前门诊费用 ${yuan(before ?? 0)} 元` : ""}，约 ${yuan(missing)} 元可能在入院前门诊发生${pricing === null ? UNPRICED_NOTE : ""}`,
     evidence: [
       {
         text: `检查费与化验费合计 ${yuan(exam)} 元，占总费用 ${ratio(examShare)}；${s.group.drg} 组均占比 ${ratio(examMu)}${(before ?? 0) > 0 ? `；入院前门诊费用 ${yuan(before ?? 0)} 元（住院总费用的 ${ratio((before ?? 0) / s.totalCost)}）` : ""}`,

@@ -63,6 +63,9 @@ export function makeFinding(
   };
 }
 
+/** Said of a finding on a stay that cannot be priced (未定价): the rule holds, the loss is not measured. */
+export const UNPRICED_NOTE = "（该病例无法结算定价，如病组无权重，基金损失未测算）";
+
 /** Formats fen as yuan with two decimals (元). */
 export function yuan(fen: number): string {
   const neg = fen < 0;

@@ -4,6 +4,7 @@
  */
 import { mergeStays, type Resettlement, resettle } from "@yibao/payment/resettle";
 import { type SettlementContext, type Stay, type StaySettlement, settleStay } from "@yibao/payment/settle";
+import { SettlementError } from "@yibao/payment/versioned";
 import type { AuditStay } from "./model.js";
 
 export type { Resettlement, SettlementContext, Stay, StaySettlement };
@@ -45,6 +46,24 @@ export function price(
   ctx: SettlementContext,
 ): Resettlement {
   return resettle(original, corrected, ctx);
+}
+
+/**
+ * Re-settles, or null when a stay cannot be priced (未定价): its DRG has no weight in the policy in
+ * force, the hospital is not in the payment context, or no policy covers the date. The finding then
+ * stands without a fund loss instead of stopping the run.
+ */
+export function priceOrNull(
+  original: readonly Stay[],
+  corrected: readonly Stay[],
+  ctx: SettlementContext,
+): Resettlement | null {
+  try {
+    return resettle(original, corrected, ctx);
+  } catch (e) {
+    if (e instanceof SettlementError) return null;
+    throw e;
+  }
 }
 
 /** Settles one stay as uploaded. */

@@ -230,11 +230,11 @@ describe("item rules (项目规则)", () => {
 });
 
 describe("runAudit", () => {
-  it("reports stays it cannot settle and goes on", () => {
+  it("reports stays it cannot settle as unpriced and goes on", () => {
     const ctx = context();
     const ok = stay({ diagnoses: ["J15.902"], cost: 300_000 });
     const bad = { ...stay({ diagnoses: ["J15.902"], cost: 300_000 }), hospitalId: "UNKNOWN" };
     const r = runAudit([ok, bad], ctx);
-    expect(r.errors.map((e) => e.stayId)).toEqual([bad.id]);
+    expect(r.unpriced.map((e) => e.stayId)).toEqual([bad.id]);
   });
 });
