@@ -47,7 +47,15 @@ const CASES: readonly CaseTemplate[] = [
     los: 9,
     feeYuan: 32_400,
   },
-  { dx: ["S72.000", "股骨颈骨折"], oprn: ["81.5100", "全髋关节置换"], caty: "A04", los: 14, feeYuan: 58_600 },
+  {
+    dx: ["S72.000", "股骨颈骨折"],
+    // An injury is coded with its external cause (QC-DX-008).
+    secondary: ["W01.x00", "在同一平面上滑倒、绊倒和摔倒"],
+    oprn: ["81.5100", "全髋关节置换"],
+    caty: "A04",
+    los: 14,
+    feeYuan: 58_600,
+  },
   {
     dx: ["C73.x00", "甲状腺恶性肿瘤"],
     oprn: ["06.4x00", "甲状腺全部切除术"],

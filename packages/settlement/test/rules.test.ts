@@ -367,11 +367,90 @@ const CASES: Case[] = [
     fields: ["setlinfo.oprn_oprt_code_cnt"],
   },
   {
+    ruleId: "QC-DX-007",
+    name: "outcome of delivery as principal",
+    message: edit(v, (m) => {
+      m.input.diseinfo[0].diag_code = "Z37.000x001";
+      m.input.diseinfo[0].diag_name = "单胎活产";
+    }),
+    fields: ["diseinfo[0].diag_code"],
+    mentions: "Z37.000x001",
+  },
+  {
+    ruleId: "QC-DX-008",
+    name: "injury principal without an external cause",
+    message: edit(v, (m) => {
+      m.input.diseinfo[0].diag_code = "S72.000x031";
+      m.input.diseinfo[0].diag_name = "股骨颈头下骨折";
+    }),
+    fields: ["diseinfo[0].diag_code"],
+    mentions: "S72.000x031",
+  },
+  {
+    ruleId: "QC-DX-009",
+    name: "one diagnosis coded twice",
+    message: edit(v, (m, s) => {
+      m.input.diseinfo.push({ ...m.input.diseinfo[1] });
+      s.diag_code_cnt = 3;
+    }),
+    fields: ["diseinfo[2].diag_code"],
+    mentions: "I10.x05",
+  },
+  {
+    ruleId: "QC-OPR-002",
+    name: "operation without an anaesthesia method",
+    message: edit(v, (m) => delete m.input.oprninfo[0].anst_way),
+    fields: ["oprninfo[0].anst_way"],
+    mentions: "47.0100",
+  },
+  {
+    ruleId: "QC-CLN-001",
+    name: "ICU one minute longer than the stay",
+    message: edit(v, (m) =>
+      m.input.icuinfo.push({
+        scs_cutd_ward_type: "1",
+        scs_cutd_inpool_time: "2024-03-04 10:00:00",
+        scs_cutd_exit_time: "2024-03-05 10:00:00",
+        scs_cutd_sum_dura: "5/0/46",
+      }),
+    ),
+    fields: ["icuinfo"],
+    mentions: "5 天 0 小时 46 分钟",
+  },
+  {
+    ruleId: "QC-CLN-002",
+    name: "ventilator one minute longer than the stay",
+    message: edit(v, (_m, s) => (s.vent_used_dura = "5/0/46")),
+    fields: ["setlinfo.vent_used_dura"],
+    mentions: "5 天 0 小时 45 分钟",
+  },
+  {
+    ruleId: "QC-CLN-003",
+    name: "nursing days one more than the stay",
+    message: edit(v, (_m, s) => (s.lv1_nurscare_days = 2)),
+    fields: ["setlinfo.spga_nurscare_days"],
+    mentions: "合计 6 天",
+  },
+  {
+    ruleId: "QC-CLN-004",
+    name: "planned readmission without its purpose",
+    message: edit(v, (_m, s) => (s.days_rinp_flag_31 = "2")),
+    fields: ["setlinfo.days_rinp_pup_31"],
+  },
+  {
+    ruleId: "QC-CLN-005",
+    name: "no discharge way",
+    message: edit(v, (_m, s) => delete s.dscg_way),
+    fields: ["setlinfo.dscg_way"],
+  },
+  {
     ruleId: "QC-DATE-001",
     name: "discharged before admission",
     message: edit(v, (_m, s) => {
       s.dscg_time = "2024-03-04 08:00:00";
       s.act_ipt_days = 1;
+      s.lv1_nurscare_days = 0;
+      s.scd_nurscare_days = 1;
       s.setl_end_date = "2024-03-04";
     }),
     fields: ["setlinfo.dscg_time"],

@@ -74,6 +74,29 @@ export interface ListIds {
 }
 
 /** Renders a draft into the 4101 message, with its money split and truth. */
+
+/**
+ * The external cause a coder adds to an injury or poisoning (损伤、中毒 S00–T98 as principal needs a
+ * V01–Y98 code among the other diagnoses): a fall on the same level for injuries, an accidental
+ * poisoning by drugs for T36–T65, surgery as the cause of a complication for T80–T88. Null when the
+ * principal is no injury or a cause is already coded.
+ */
+/** The diagnoses with the external cause a coder adds (right after the principal), if one is due. */
+export function withExternalCause(diagnoses: readonly string[]): string[] {
+  const cause = externalCauseFor(diagnoses);
+  return cause === null ? [...diagnoses] : [diagnoses[0] as string, cause, ...diagnoses.slice(1)];
+}
+
+export function externalCauseFor(diagnoses: readonly string[]): string | null {
+  const principal = diagnoses[0] ?? "";
+  const cat = principal.slice(0, 3);
+  if (!(cat >= "S00" && cat <= "T98")) return null;
+  for (const c of diagnoses) if (c.slice(0, 3) >= "V01" && c.slice(0, 3) <= "Y98") return null;
+  if (cat >= "T36" && cat <= "T65") return "X44.x00";
+  if (cat >= "T80" && cat <= "T88") return "Y83.200";
+  return "W01.x00";
+}
+
 export function renderStay(
   d: StayDraft,
   ids: ListIds,
@@ -101,6 +124,17 @@ export function renderStay(
     adm_cond_type: i === 0 ? "1" : (d.secondaryOnset[i - 1] ?? "1"),
     maindiag_flag: i === 0 ? "1" : "0",
   }));
+  const cause = externalCauseFor(d.diagnoses);
+  if (cause !== null) {
+    // Right after the principal, so that the other diagnoses keep their order.
+    diseinfo.splice(1, 0, {
+      diag_type: "1",
+      diag_code: cause,
+      diag_name: names.dxName(cause),
+      adm_cond_type: "1",
+      maindiag_flag: "0",
+    });
+  }
   const oprninfo: OprnInfo[] = d.procedures.map((code, i) => {
     const day =
       d.admDay +
@@ -256,7 +290,7 @@ export function renderStay(
     physicianCode: d.physician.code,
     intendedDrg: d.intendedDrg,
     group: { status: group.status, drg: group.drg, mdc: group.mdc, adrg: group.adrg },
-    diagnoses: d.trueDiagnoses,
+    diagnoses: withExternalCause(d.trueDiagnoses),
     procedures: d.trueProcedures,
     totalFen: money.totalFen,
     fundFen: fund,

@@ -5,12 +5,20 @@
 import type { QcCheckKind } from "../rules.js";
 import type { QcCheckKindModule } from "./kind.js";
 import {
+  anaesthesiaMethodKind,
+  daysWithinStayKind,
+  duplicateDiagnosisKind,
+  durationWithinStayKind,
+  externalCauseMissingKind,
+  principalNotAllowedKind,
+  requiredByRuleKind,
+} from "./kinds/clinical.js";
+import {
   ageSpecificDiagnosisKind,
   asteriskPrincipalKind,
   diagnosisCountKind,
   diagnosisMappedKind,
   diagnosisUnmappedKind,
-  externalCausePrincipalKind,
   principalDiagnosisCountKind,
   principalProcedureKind,
   procedureCountKind,
@@ -49,7 +57,13 @@ const MODULES: readonly QcCheckKindModule[] = [
   procedureUnmappedKind,
   principalDiagnosisCountKind,
   asteriskPrincipalKind,
-  externalCausePrincipalKind,
+  principalNotAllowedKind,
+  externalCauseMissingKind,
+  duplicateDiagnosisKind,
+  anaesthesiaMethodKind,
+  durationWithinStayKind,
+  daysWithinStayKind,
+  requiredByRuleKind,
   sexSpecificDiagnosisKind,
   ageSpecificDiagnosisKind,
   principalProcedureKind,

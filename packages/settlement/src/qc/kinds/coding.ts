@@ -124,30 +124,6 @@ export const asteriskPrincipalKind: QcCheckKindModule = {
   },
 };
 
-export const externalCausePrincipalKind: QcCheckKindModule = {
-  kind: "externalCausePrincipal",
-  params: ["ranges"],
-  compile: (r) => {
-    const ranges = rangesParam(r.rule, "ranges");
-    return (run) => {
-      const p = run.facts.principal;
-      if (p === undefined || p.diagCode === null) return;
-      const code = effectiveCode(
-        diagnosisConversions(run)[run.list.diagnoses.indexOf(p)] ?? null,
-        p.diagCode,
-      );
-      const range = code === null ? undefined : inRanges(code, ranges);
-      if (code !== null && range) {
-        emit(run, r, `diseinfo[${p.position}].diag_code`, {
-          value: showValue(p.diagCode),
-          name: p.diagName ?? "",
-          range: range.text,
-        });
-      }
-    };
-  },
-};
-
 export const sexSpecificDiagnosisKind: QcCheckKindModule = {
   kind: "sexSpecificDiagnosis",
   params: ["sex", "kind", "ranges", "diagTypes"],
