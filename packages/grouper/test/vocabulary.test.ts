@@ -4,6 +4,7 @@
  * check, on a small scheme written here (not taken from any real scheme), with every expected group
  * worked out by hand from the scheme below. Semantics: docs/scheme-format.md.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PlainLineGrouper } from "../src/batch.js";
 import { groupRecord } from "../src/group.js";
@@ -335,6 +336,69 @@ describe("the batch fast path with the new conditions", () => {
     const g = new PlainLineGrouper(p);
     expect(g.group(bytes, 0, bytes.length)).toBe(bytes.length);
     expect(g.outcome.drg).toBe("PZ19");
+  });
+});
+
+describe("which schemes leave the batch fast path", () => {
+  /** The test scheme with MDC R's condition replaced. */
+  const withMdcR = (w: unknown) => {
+    const s = schemeJson();
+    const keep = ["R"];
+    return {
+      ...s,
+      mdcOrder: keep,
+      mdcs: s.mdcs.filter((m) => keep.includes(m.code)).map((m) => ({ ...m, when: w })),
+      adrgs: s.adrgs.filter((a) => keep.includes(a.mdc)),
+      drgs: s.drgs.filter((d) => d.adrg === "RC1" || d.adrg === "RE1"),
+    };
+  };
+  it.each([
+    [{ all: [{ pdxIn: "MDCR.pdx" }, { not: { dept: ["A01"] } }] }, true],
+    [{ any: [{ pdxIn: "MDCR.pdx" }, { dischargeWay: ["9"] }] }, true],
+    [{ all: [{ pdxIn: "MDCR.pdx" }, { any: [{ procedureCount: { min: 0 } }] }] }, true],
+    [{ any: [{ pdxIn: "MDCR.pdx" }, { pdxPrefix: ["C"] }] }, true],
+    [{ any: [{ pdxIn: "MDCR.pdx" }, { anyPxPrefix: ["92"] }] }, true],
+    [{ all: [{ pdxIn: "MDCR.pdx" }, { not: { los: { eq: 0 } } }] }, false],
+  ])("%j reads the record: %s", (w, reads) => {
+    const s = buildScheme(files(withMdcR(w)), "nested");
+    expect(s.compiled.readsRecord).toBe(reads);
+    const r = rec(["Z51.000"], ["92.2400"], { los: 5 });
+    const bytes = new TextEncoder().encode(JSON.stringify(r));
+    const g = new PlainLineGrouper(s);
+    const end = g.group(bytes, 0, bytes.length);
+    if (reads) expect(end).toBe(-1);
+    else {
+      expect(end).toBe(bytes.length);
+      expect(g.outcome.drg).toBe(groupRecord(s, r).drg);
+    }
+  });
+});
+
+describe("random records on the test scheme", () => {
+  const codes = (pool: readonly [string, string][]) =>
+    fc.constantFrom("", "X99.Z37", ...pool.map(([c]) => c));
+  const record = fc.record({
+    los: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constant(0)),
+    dischargeWay: fc.constantFrom("", "1", "2", "3", "4", "5", "9", "7"),
+    dept: fc.constantFrom("", "A03", "A03.04", "A03.04.01"),
+    ageYears: fc.constantFrom(0, 1, 60),
+    ageDays: fc.constantFrom(null, 0, 28, 29),
+    birthWeight: fc.constantFrom(null, 0, 2500),
+    diagnoses: fc.array(codes(DIAGNOSES), { minLength: 1, maxLength: 4 }),
+    procedures: fc.array(codes(PROCEDURES), { maxLength: 4 }),
+  });
+
+  it("explaining never changes the result, with the newborn check on or off", () => {
+    fc.assert(
+      fc.property(record, (x) => {
+        const r = { ...adult, ...x };
+        for (const s of [scheme, zhoukou]) {
+          const { reasons: _reasons, ...explained } = groupRecord(s, r, { explain: true });
+          expect(explained).toEqual(groupRecord(s, r));
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
