@@ -303,7 +303,11 @@ function explainResolve(scheme: DrgScheme, ctx: RecordContext, explaining: Expla
 
 /**
  * The outcome of a record that passed the pre-grouping checks, from its context: the engine's core,
- * for callers that build contexts themselves (such as a reader of raw JSONL bytes).
+ * for callers that build contexts themselves (such as a reader of raw JSONL bytes). Such a caller
+ * must set `ctx.record` when the scheme has conditions on the record's strings
+ * (`scheme.compiled.readsRecord`), or leave those schemes to {@link groupRecord}, as the batch fast
+ * path does; it must also apply the scheme's switch of the newborn check
+ * (`scheme.compiled.newbornBirthWeightCheck`) to {@link precheckFields}.
  */
 export function groupContext(scheme: DrgScheme, ctx: RecordContext): GroupOutcome {
   return resolve(scheme.compiled, scheme, ctx);
