@@ -277,7 +277,8 @@ export function groupChunk(
 ): ChunkResult {
   const b = chunk.bytes;
   let fast: FastPath | null = null;
-  if (as === "jsonl" && !opts.explain && !opts.mapCodes) {
+  // A scheme with conditions on the record's strings is grouped by the general path, line by line.
+  if (as === "jsonl" && !opts.explain && !opts.mapCodes && !scheme.compiled.readsRecord) {
     fast = fastPaths.get(scheme) ?? new FastPath(scheme);
     fastPaths.set(scheme, fast);
   }

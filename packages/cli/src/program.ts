@@ -108,6 +108,12 @@ export function program(): Command {
           `目录：${resolved}`,
           `MDC ${s.mdcs.length} 个，ADRG ${s.adrgs.length} 个，DRG ${s.drgs.length} 个，启用歧义组的 MDC ${qy} 个`,
           `诊断编码 ${s.diagnoses.size} 个，手术操作编码 ${s.procedures.size} 个；映射 ${s.diagnosisMap.size} + ${s.procedureMap.size} 条`,
+          ...(s.compiled.newbornBirthWeightCheck
+            ? []
+            : ["新生儿出生体重校验：已关闭（checks.newbornBirthWeight 为 false）"]),
+          ...(s.compiled.readsRecord
+            ? ["含离院方式、科别、手术操作个数或编码前缀条件：批量分组逐行走通用路径（结果相同）"]
+            : []),
           `校验通过，加载用时 ${ms.toFixed(0)} 毫秒`,
           "",
         ].join("\n"),

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -276,5 +276,69 @@ describe("yibao group", () => {
     expect(groupVerdict({ records: 5, errors: 5 }, "o.jsonl").exitCode).toBe(1);
     expect(groupVerdict({ records: 5, errors: 4 }, "o.jsonl")).toMatchObject({ exitCode: 0 });
     expect(groupVerdict({ records: 5, errors: 0 }, "o.jsonl")).toEqual({ exitCode: 0, message: "" });
+  });
+
+  it("groups with a scheme that uses the new conditions (issue 12): the same through the fast path's fallback and --explain", async () => {
+    // The demo scheme with a Changzhou-style ES37 (death or transfer) before ES3's severity split,
+    // ES33 only up to 10 days (Beijing-style) and the newborn check off.
+    const demo = resolve(REPO, "packages/grouper/demo-scheme");
+    const scheme = join(dir, "vocab-scheme");
+    mkdirSync(scheme, { recursive: true });
+    for (const f of readdirSync(demo)) if (f.endsWith(".tsv")) copyFileSync(join(demo, f), join(scheme, f));
+    const source = JSON.parse(readFileSync(join(demo, "scheme.json"), "utf8"));
+    source.checks = { newbornBirthWeight: false };
+    const es3 = source.adrgs.find((a: { code: string }) => a.code === "ES3");
+    es3.drgs = ["ES37", ...es3.drgs];
+    source.drgs.push({
+      code: "ES37",
+      name: "呼吸系统感染/炎症，死亡或转院",
+      adrg: "ES3",
+      when: { dischargeWay: ["2", "5"] },
+    });
+    const es33 = source.drgs.find((d: { code: string }) => d.code === "ES33");
+    es33.when = { all: [{ hasCcOrMcc: true }, { los: { max: 10 } }] };
+    writeFileSync(join(scheme, "scheme.json"), JSON.stringify(source));
+    const base = { sex: "1", ageYears: 70, ageDays: null, birthWeight: null, dept: "", procedures: [] };
+    const records = [
+      { ...base, id: "death", los: 3, dischargeWay: "5", diagnoses: ["J15.902", "I25.901"] },
+      { ...base, id: "cc-10", los: 10, dischargeWay: "1", diagnoses: ["J15.902", "I25.901"] },
+      { ...base, id: "cc-11", los: 11, dischargeWay: "1", diagnoses: ["J15.902", "I25.901"] },
+      { ...base, id: "cc-missing", los: null, dischargeWay: "1", diagnoses: ["J15.902", "I25.901"] },
+      { ...base, id: "alone", los: 4, dischargeWay: "4", diagnoses: ["J15.902"] },
+    ];
+    // ES31 needs an MCC, ES33 fails beyond 10 days or without a length of stay: ES35 (always).
+    const expected = { death: "ES37", "cc-10": "ES33", "cc-11": "ES35", "cc-missing": "ES35", alone: "ES35" };
+    const check = await run(process.execPath, [resolve(REPO, "bin/yibao.js"), "scheme", "check", scheme]);
+    expect(check.stdout).toContain("新生儿出生体重校验：已关闭");
+    expect(check.stdout).toContain("校验通过");
+    const input = join(dir, "vocab.jsonl");
+    writeFileSync(input, jsonl(records));
+    for (const explain of [false, true]) {
+      const output = join(dir, `vocab-out-${explain}.jsonl`);
+      const args = [
+        resolve(REPO, "bin/yibao.js"),
+        "group",
+        "--scheme",
+        scheme,
+        "--input",
+        input,
+        "--output",
+        output,
+      ];
+      await run(process.execPath, explain ? [...args, "--explain"] : args, {
+        env: { ...process.env, YIBAO_SCHEME_DIR: "" },
+      });
+      const rows = readFileSync(output, "utf8")
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => JSON.parse(l) as { id: string; drg: string; reasons?: { message: string }[] });
+      expect(Object.fromEntries(rows.map((r) => [r.id, r.drg]))).toEqual(expected);
+      if (explain) {
+        const why = (id: string) =>
+          (rows.find((r) => r.id === id)?.reasons ?? []).map((x) => x.message).join("；");
+        expect(why("death")).toContain("离院方式为 2 医嘱转院 或 5 死亡（本例 5 死亡）");
+        expect(why("cc-10")).toContain("住院天数 ≤ 10 天（本例 10 天）");
+      }
+    }
   });
 });

@@ -3,6 +3,8 @@
  * after another, with one record context reused for every line and no string made per code. A line
  * in a form other than the plain one (see `record-bytes.ts`) is declined, and the caller groups it
  * the general way (`JSON.parse`, `validateGroupingRecord`, `groupRecord`), with the same result.
+ * So is every line of a scheme with a condition on the record's strings (department, discharge way,
+ * code prefixes, number of procedures: `CompiledScheme.readsRecord`).
  */
 import type { GroupOutcome } from "./compiled.js";
 import { addDiagnosis, addProcedure, beginRecord, RecordContext } from "./context.js";
@@ -32,16 +34,20 @@ export class PlainLineGrouper {
    */
   group(bytes: Uint8Array, start: number, limit: number): number {
     const r = this.record;
+    const { scheme, ctx } = this;
+    const c = scheme.compiled;
+    // A scheme with a condition on the record itself (its strings) is grouped by the general path.
+    if (c.readsRecord) return -1;
     const end = r.read(bytes, start, limit);
     if (end < 0) return -1;
-    const { scheme, ctx } = this;
     const hasPdx = r.dxCount > 0 && (r.dx[1] as number) > (r.dx[0] as number);
-    if (precheckFields(r.sex, r.ageYears, r.ageDays, r.birthWeight, hasPdx) !== null) {
+    if (
+      precheckFields(r.sex, r.ageYears, r.ageDays, r.birthWeight, hasPdx, c.newbornBirthWeightCheck) !== null
+    ) {
       this.outcome = checkFailedOutcome(scheme);
     } else {
-      const c = scheme.compiled;
       const index = c.codeIds;
-      beginRecord(c, ctx, r.sex, r.ageYears, r.ageDays, r.birthWeight);
+      beginRecord(c, ctx, r.sex, r.ageYears, r.ageDays, r.birthWeight, r.los);
       // Every code's slot first, in rounds whose memory reads overlap (`CodeIndex.findAllAscii`).
       if (this.dxSlots.length < r.dxCount) this.dxSlots = new Int32Array(r.dxCount * 2);
       if (this.pxSlots.length < r.pxCount) this.pxSlots = new Int32Array(r.pxCount * 2);

@@ -17,7 +17,7 @@ import {
   UNGROUPABLE_NAME,
 } from "./compiled.js";
 import type { CompiledPredicate } from "./context.js";
-import { compilePredicate } from "./predicates/index.js";
+import { compilePredicate, readsRecord } from "./predicates/index.js";
 import {
   type AdrgSource,
   type DrgSource,
@@ -160,6 +160,8 @@ export function compileLogic(
     orWord: orSummary >>> 5,
     orBit: t.orList < 0 ? 0 : 1 << (orSummary & 31),
     outcomes,
+    newbornBirthWeightCheck: source.checks?.newbornBirthWeight !== false,
+    readsRecord: [...source.mdcs, ...source.adrgs, ...source.drgs].some((x) => readsRecord(x.when)),
   };
 }
 

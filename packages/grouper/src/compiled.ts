@@ -133,6 +133,16 @@ export interface CompiledScheme extends CodeTables {
   readonly orBit: number;
   /** Every possible outcome; 0 is CHECK_FAILED and 1 UNGROUPABLE. */
   readonly outcomes: readonly GroupOutcome[];
+  /**
+   * Whether the newborn birth-weight check of the pre-grouping checks is on (`checks.newbornBirthWeight`
+   * of `scheme.json`, default true).
+   */
+  readonly newbornBirthWeightCheck: boolean;
+  /**
+   * Whether some condition reads the record itself (department, discharge way, code prefixes, number
+   * of procedures): the batch fast path then declines every line, for the general path.
+   */
+  readonly readsRecord: boolean;
 }
 
 /**

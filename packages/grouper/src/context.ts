@@ -27,6 +27,15 @@ export class RecordContext {
   ageYears: number | null = null;
   ageDays: number | null = null;
   birthWeight: number | null = null;
+  /** 住院天数 (length of stay): the record's `los`; 0 (or less) means missing. */
+  los = 0;
+  /**
+   * The record being grouped, for the conditions that read its strings (department, discharge way,
+   * code prefixes, the number of procedures; `PredicateModule.readsRecord`). Set by the general path
+   * (`fill` in `group.ts`), cleared by {@link releaseRecord}; null in the batch fast path, which
+   * declines every line of a scheme with such a condition (`CompiledScheme.readsRecord`).
+   */
+  record: GroupingRecord | null = null;
   /**
    * The diagnoses' slots in the code index (`CodeIndex.find`), principal first, -1 for a code the
    * scheme never mentions; the first `dxCount` are the record's.
@@ -77,6 +86,7 @@ export function beginRecord(
   ageYears: number | null,
   ageDays: number | null,
   birthWeight: number | null,
+  los: number,
 ): void {
   ctx.compiled = c;
   releaseRecord(ctx);
@@ -84,6 +94,7 @@ export function beginRecord(
   ctx.ageYears = ageYears;
   ctx.ageDays = ageDays;
   ctx.birthWeight = birthWeight;
+  ctx.los = los;
   ctx.dxCount = 0;
   ctx.pxCount = 0;
   ctx.severity = 0;
@@ -146,9 +157,13 @@ export function addProcedure(c: CompiledScheme, ctx: RecordContext, slot: number
   ctx.px[ctx.pxCount++] = slot;
 }
 
-/** Leaves the codes still pending out: the context holds no record (see {@link RecordContext.pending}). */
+/**
+ * Leaves the codes still pending out and drops the record: the context holds no record (see
+ * {@link RecordContext.pending}, {@link RecordContext.record}).
+ */
 export function releaseRecord(ctx: RecordContext): void {
   ctx.pending = null;
+  ctx.record = null;
   ctx.dxPending = false;
   ctx.pxPending = false;
 }

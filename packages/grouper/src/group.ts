@@ -29,9 +29,23 @@ export interface GroupOptions {
 export const checkFailedOutcome = (scheme: DrgScheme): GroupOutcome =>
   scheme.compiled.outcomes[0] as GroupOutcome;
 
+/** Why a newborn fails the birth-weight check (新生儿出生体重校验). */
+const NEWBORN_WITHOUT_WEIGHT = "新生儿（0 岁且日龄缺失或 ≤28 天）缺少出生体重";
+
+/** Whether a record with these fields is a newborn without a birth weight (0 years, ≤ 28 days or unknown). */
+function newbornWithoutWeight(
+  ageYears: number | null,
+  ageDays: number | null,
+  birthWeight: number | null,
+): boolean {
+  return ageYears === 0 && (ageDays === null || ageDays <= 28) && !(birthWeight !== null && birthWeight > 0);
+}
+
 /**
  * The reason a record with these fields fails the pre-grouping checks (分组前校验), or null when it
  * passes. `hasPdx`: the record has a principal diagnosis (a first diagnosis that is not empty).
+ * `newbornBirthWeightCheck`: the scheme's switch of the newborn birth-weight check (on by default,
+ * `CompiledScheme.newbornBirthWeightCheck`).
  */
 export function precheckFields(
   sex: string,
@@ -39,19 +53,24 @@ export function precheckFields(
   ageDays: number | null,
   birthWeight: number | null,
   hasPdx: boolean,
+  newbornBirthWeightCheck = true,
 ): string | null {
   if (sex !== "1" && sex !== "2") return "性别缺失";
   if (!hasPdx) return "无诊断";
-  if (ageYears === 0 && (ageDays === null || ageDays <= 28) && !(birthWeight !== null && birthWeight > 0)) {
-    return "新生儿（0 岁且日龄缺失或 ≤28 天）缺少出生体重";
+  if (newbornBirthWeightCheck && newbornWithoutWeight(ageYears, ageDays, birthWeight)) {
+    return NEWBORN_WITHOUT_WEIGHT;
   }
   return null;
 }
 
-/** The reason a record fails the pre-grouping checks (分组前校验), or null when it passes. */
-export function precheck(r: GroupingRecord): string | null {
+/**
+ * The reason a record fails the pre-grouping checks (分组前校验), or null when it passes; with the
+ * scheme, its switches apply (`checks` of `scheme.json`), without it every check is on.
+ */
+export function precheck(r: GroupingRecord, scheme?: DrgScheme): string | null {
   const hasPdx = r.diagnoses.length > 0 && r.diagnoses[0] !== "";
-  return precheckFields(r.sex, r.ageYears, r.ageDays, r.birthWeight, hasPdx);
+  const newborn = scheme === undefined || scheme.compiled.newbornBirthWeightCheck;
+  return precheckFields(r.sex, r.ageYears, r.ageDays, r.birthWeight, hasPdx, newborn);
 }
 
 /** The slots of a record's principal diagnosis and procedure, looked up together ({@link fill}'s scratch). */
@@ -64,7 +83,8 @@ const principals = new Int32Array(2);
 function fill(scheme: DrgScheme, ctx: RecordContext, r: GroupingRecord): RecordContext {
   const c = scheme.compiled;
   const index = c.codeIds;
-  beginRecord(c, ctx, r.sex, r.ageYears, r.ageDays, r.birthWeight);
+  beginRecord(c, ctx, r.sex, r.ageYears, r.ageDays, r.birthWeight, r.los);
+  ctx.record = r;
   const dx = r.diagnoses;
   const px = r.procedures;
   if (px.length > 0 && dx.length > 0) {
@@ -283,7 +303,11 @@ function explainResolve(scheme: DrgScheme, ctx: RecordContext, explaining: Expla
 
 /**
  * The outcome of a record that passed the pre-grouping checks, from its context: the engine's core,
- * for callers that build contexts themselves (such as a reader of raw JSONL bytes).
+ * for callers that build contexts themselves (such as a reader of raw JSONL bytes). Such a caller
+ * must set `ctx.record` when the scheme has conditions on the record's strings
+ * (`scheme.compiled.readsRecord`), or leave those schemes to {@link groupRecord}, as the batch fast
+ * path does; it must also apply the scheme's switch of the newborn check
+ * (`scheme.compiled.newbornBirthWeightCheck`) to {@link precheckFields}.
  */
 export function groupContext(scheme: DrgScheme, ctx: RecordContext): GroupOutcome {
   return resolve(scheme.compiled, scheme, ctx);
@@ -297,7 +321,7 @@ export function groupContext(scheme: DrgScheme, ctx: RecordContext): GroupOutcom
 export function groupRecord(scheme: DrgScheme, r: GroupingRecord, options?: GroupOptions): GroupResult {
   if (options?.explain) return explainRecord(scheme, r);
   let o: GroupOutcome;
-  if (precheck(r) === null) {
+  if (precheck(r, scheme) === null) {
     o = resolve(scheme.compiled, scheme, fill(scheme, scratch, r));
     releaseRecord(scratch); // the walk may not have needed the secondary codes: hold no record
   } else o = checkFailedOutcome(scheme);
@@ -307,12 +331,21 @@ export function groupRecord(scheme: DrgScheme, r: GroupingRecord, options?: Grou
 /** {@link groupRecord} with the reasons (分组依据). */
 function explainRecord(scheme: DrgScheme, r: GroupingRecord): GroupResult {
   const reasons: GroupReason[] = [];
-  const failed = precheck(r);
+  const failed = precheck(r, scheme);
   let o: GroupOutcome;
   if (failed !== null) {
     reasons.push({ stage: "check", message: `分组前校验未通过：${failed}` });
     o = checkFailedOutcome(scheme);
   } else {
+    if (
+      !scheme.compiled.newbornBirthWeightCheck &&
+      newbornWithoutWeight(r.ageYears, r.ageDays, r.birthWeight)
+    ) {
+      reasons.push({
+        stage: "check",
+        message: `${NEWBORN_WITHOUT_WEIGHT}，但本方案关闭了新生儿出生体重校验（checks.newbornBirthWeight 为 false），照常分组`,
+      });
+    }
     const ctx = recordContext(scheme, r);
     explainSeverity(scheme, r, ctx, reasons);
     o = explainResolve(scheme, ctx, { record: r, reasons });

@@ -108,6 +108,8 @@ export class RecordBytes {
   ageYears: number | null = null;
   ageDays: number | null = null;
   birthWeight: number | null = null;
+  /** 住院天数; 0 when the line has none or `null` (as `validateGroupingRecord` makes it). */
+  los = 0;
   /** Byte ranges of the diagnosis codes (`[start, end)` at 2i, 2i+1), principal first. */
   dx: Int32Array = new Int32Array(32);
   dxCount = 0;
@@ -125,6 +127,7 @@ export class RecordBytes {
     this.ageYears = null;
     this.ageDays = null;
     this.birthWeight = null;
+    this.los = 0;
     this.dxCount = 0;
     this.pxCount = 0;
     const end = limit;
@@ -218,6 +221,7 @@ export class RecordBytes {
     if (field === AGE_YEARS) this.ageYears = v;
     else if (field === AGE_DAYS) this.ageDays = v;
     else if (field === BIRTH_WEIGHT) this.birthWeight = v;
+    else this.los = v ?? 0;
     return i;
   }
 

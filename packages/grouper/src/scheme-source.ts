@@ -22,7 +22,15 @@ export type Predicate =
   | { readonly regionsAtLeast: ListCount }
   | { readonly traumaDiagnosesAtLeast: ListCount }
   | { readonly hasMcc: true }
-  | { readonly hasCcOrMcc: true };
+  | { readonly hasCcOrMcc: true }
+  | { readonly los: NumberRange }
+  | { readonly procedureCount: NumberRange }
+  | { readonly dischargeWay: readonly string[] }
+  | { readonly dept: readonly string[] }
+  | { readonly pdxPrefix: readonly string[] }
+  | { readonly anyDxPrefix: readonly string[] }
+  | { readonly ppxPrefix: readonly string[] }
+  | { readonly anyPxPrefix: readonly string[] };
 
 /** A numeric bound: `eq`, `min` (≥), `max` (≤), `below` (<). */
 export interface NumberRange {
@@ -63,6 +71,19 @@ export interface DrgSource {
   readonly when: Predicate;
 }
 
+/** Switches of the pre-grouping checks (分组前校验); an absent switch is on. */
+export interface SchemeChecks {
+  /**
+   * The newborn birth-weight check: a record aged 0 years whose age in days is missing or ≤ 28 and
+   * that has no birth weight fails with `CHECK_FAILED`. On unless the scheme sets it to false
+   * (Zhoukou 2023 groups such records).
+   */
+  readonly newbornBirthWeight?: boolean;
+}
+
+/** The keys of `checks`. */
+const CHECK_KEYS = new Set(["newbornBirthWeight"]);
+
 /** `scheme.json` as a whole. */
 export interface SchemeSource {
   readonly name?: string;
@@ -70,6 +91,8 @@ export interface SchemeSource {
   readonly description?: string;
   /** True for a demonstration scheme that must never be used for real payment. */
   readonly demo?: boolean;
+  /** Switches of the pre-grouping checks; absent: every check on. */
+  readonly checks?: SchemeChecks;
   readonly mdcOrder: readonly string[];
   readonly mdcs: readonly MdcSource[];
   readonly adrgs: readonly AdrgSource[];
@@ -108,6 +131,7 @@ const TOP_LEVEL_KEYS = new Set([
   "version",
   "description",
   "demo",
+  "checks",
   "mdcOrder",
   "mdcs",
   "adrgs",
@@ -139,6 +163,16 @@ export function validateSchemeSource(raw: unknown, file = "scheme.json"): { prob
     if (raw[k] !== undefined && typeof raw[k] !== "string") bad(`$.${k}`, "应为字符串");
   }
   if (raw.demo !== undefined && typeof raw.demo !== "boolean") bad("$.demo", "应为布尔值");
+  if (raw.checks !== undefined) {
+    if (!isObject(raw.checks))
+      bad("$.checks", '应为对象（校验名 → 布尔值），如 {"newbornBirthWeight": false}');
+    else {
+      for (const [k, v] of Object.entries(raw.checks)) {
+        if (!CHECK_KEYS.has(k)) bad(`$.checks.${k}`, `未知的校验开关，应为 ${[...CHECK_KEYS].join("/")}`);
+        else if (typeof v !== "boolean") bad(`$.checks.${k}`, `应为布尔值，实际为 ${JSON.stringify(v)}`);
+      }
+    }
+  }
 
   const lists = raw.lists;
   const listNames = new Set<string>();

@@ -97,6 +97,14 @@ describe("condition kinds as modules", () => {
         "traumaDiagnosesAtLeast",
         "hasMcc",
         "hasCcOrMcc",
+        "los",
+        "procedureCount",
+        "dischargeWay",
+        "dept",
+        "pdxPrefix",
+        "anyDxPrefix",
+        "ppxPrefix",
+        "anyPxPrefix",
       ].sort(),
     );
     for (const [key, m] of Object.entries(PREDICATE_MODULES)) expect(m.key, key).toBe(key);

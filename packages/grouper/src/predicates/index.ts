@@ -12,7 +12,9 @@ import { regionsAtLeast, traumaDiagnosesAtLeast } from "./counts.js";
 import { all, always, any, not } from "./logic.js";
 import type { PredicateCompilation, PredicateKey, PredicateModule, PredicateValidation } from "./module.js";
 import { ageDays, ageYears, birthWeight, sex } from "./patient.js";
+import { anyDxPrefix, anyPxPrefix, pdxPrefix, ppxPrefix } from "./prefixes.js";
 import { hasCcOrMcc, hasMcc } from "./severity.js";
+import { dept, dischargeWay, los, procedureCount } from "./stay.js";
 
 export type { PredicateKey, PredicateModule, PredicateValue } from "./module.js";
 
@@ -34,6 +36,14 @@ export const PREDICATE_MODULES: { readonly [K in PredicateKey]: PredicateModule<
   traumaDiagnosesAtLeast,
   hasMcc,
   hasCcOrMcc,
+  los,
+  procedureCount,
+  dischargeWay,
+  dept,
+  pdxPrefix,
+  anyDxPrefix,
+  ppxPrefix,
+  anyPxPrefix,
 };
 
 /** Whether `key` names a condition kind. */
@@ -58,6 +68,17 @@ export function validatePredicateValue(
   v: PredicateValidation,
 ): void {
   PREDICATE_MODULES[key].validate(value, path, v);
+}
+
+/**
+ * Whether the condition, or one nested in it, reads the record itself (`PredicateModule.readsRecord`):
+ * a scheme with such a condition is grouped only by the general path.
+ */
+export function readsRecord(p: Predicate): boolean {
+  if ("all" in p) return p.all.some(readsRecord);
+  if ("any" in p) return p.any.some(readsRecord);
+  if ("not" in p) return readsRecord(p.not);
+  return kindOf(p).module?.readsRecord === true;
 }
 
 /** Compiles a condition into a closure over the interned tables. */

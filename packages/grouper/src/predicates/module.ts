@@ -45,6 +45,13 @@ export interface PredicateDescription {
 
 export interface PredicateModule<K extends PredicateKey> {
   readonly key: K;
+  /**
+   * True when the compiled condition reads the record itself (`RecordContext.record`: its strings or
+   * all of its codes) rather than the context's derived fields: the batch fast path, which has no
+   * record object, declines every line of a scheme with such a condition (the general path groups
+   * them, with the same result).
+   */
+  readonly readsRecord?: true;
   validate(value: unknown, path: string, v: PredicateValidation): void;
   compile(value: PredicateValue<K>, c: PredicateCompilation): CompiledPredicate;
   describe(value: PredicateValue<K>, d: PredicateDescription): string;
@@ -106,4 +113,59 @@ export function describeRange(r: NumberRange, unit: string): string {
   if (r.max !== undefined) parts.push(`≤ ${r.max}${unit}`);
   if (r.below !== undefined) parts.push(`< ${r.below}${unit}`);
   return parts.join(" 且 ");
+}
+
+/** The keys of a numeric bound in a condition on a count (days, procedures). */
+export const COUNT_BOUNDS = ["eq", "min", "max", "below"] as const;
+
+/**
+ * Checks a bound on a count (`eq`, `min`, `max`, `below`): a non-empty object of those keys, each a
+ * non-negative integer, that some integer satisfies.
+ */
+export function validateCountRange(value: unknown, path: string, v: PredicateValidation): void {
+  if (!isObject(value) || Object.keys(value).length === 0) {
+    v.bad(path, `应为非空的范围对象，键为 ${COUNT_BOUNDS.join("/")}`);
+    return;
+  }
+  let ok = true;
+  for (const [k, n] of Object.entries(value)) {
+    if (!(COUNT_BOUNDS as readonly string[]).includes(k)) {
+      v.bad(`${path}.${k}`, `不支持的范围键，应为 ${COUNT_BOUNDS.join("/")}`);
+      ok = false;
+    } else if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
+      v.bad(`${path}.${k}`, `应为非负整数，实际为 ${JSON.stringify(n)}`);
+      ok = false;
+    }
+  }
+  if (!ok) return;
+  const r = value as NumberRange;
+  const lo = Math.max(r.min ?? 0, r.eq ?? 0);
+  const hi = Math.min(r.max ?? Infinity, r.eq ?? Infinity, (r.below ?? Infinity) - 1);
+  if (lo > hi) v.bad(path, `范围为空：没有整数满足 ${describeRange(r, "")}`);
+}
+
+/**
+ * Checks a non-empty array of distinct non-empty strings; with `allowed`, each must be one of them.
+ * `what` names an element in the messages (e.g. 前缀).
+ */
+export function validateStrings(
+  value: unknown,
+  path: string,
+  v: PredicateValidation,
+  what: string,
+  allowed?: ReadonlySet<string>,
+): void {
+  if (!Array.isArray(value) || value.length === 0) {
+    v.bad(path, `应为非空的${what}数组（字符串）`);
+    return;
+  }
+  const seen = new Set<string>();
+  value.forEach((x, i) => {
+    if (typeof x !== "string" || x === "")
+      v.bad(`${path}[${i}]`, `${what}应为非空字符串，实际为 ${JSON.stringify(x)}`);
+    else if (allowed !== undefined && !allowed.has(x))
+      v.bad(`${path}[${i}]`, `不是有效的${what} ${JSON.stringify(x)}，应为 ${[...allowed].join("/")} 之一`);
+    else if (seen.has(x)) v.bad(`${path}[${i}]`, `${what} ${JSON.stringify(x)} 重复`);
+    else seen.add(x);
+  });
 }
