@@ -14,13 +14,12 @@ import {
   parsePaymentPolicy,
 } from "@yibao/payment";
 import type { Store } from "@yibao/store";
-import { type Kysely, sql } from "kysely";
+import { sql } from "kysely";
+import { type PaymentDb, paymentDb } from "./tables.js";
 
-export type AnyKysely = Kysely<any>;
-
-/** The database of a store, for raw SQL on the payment tables. */
-export function dbOf(store: Store): AnyKysely {
-  return store.db as unknown as AnyKysely;
+/** The database of a store typed with the payment tables, for SQL on them (`paymentDb`). */
+export function dbOf(store: Store): PaymentDb {
+  return paymentDb(store);
 }
 
 /** A problem with the caller's input (→ HTTP 400 / CLI error), Chinese message. */
