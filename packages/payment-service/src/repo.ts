@@ -13,7 +13,7 @@ import {
   parseDrgWeightTable,
   parsePaymentPolicy,
 } from "@yibao/payment";
-import type { Store } from "@yibao/store";
+import { knownHospitalCodes, type Store } from "@yibao/store";
 import { sql } from "kysely";
 import { type PaymentDb, paymentDb } from "./tables.js";
 
@@ -374,15 +374,7 @@ export async function recordAuditDeductions(
 ): Promise<number> {
   const db = dbOf(store);
   const codes = [...new Set(items.map((d) => d.hospitalCode))];
-  const known = new Set(
-    codes.length === 0
-      ? []
-      : (
-          await sql<{ code: string }>`SELECT code FROM hospital WHERE code IN (${sql.join(codes)})`.execute(
-            db,
-          )
-        ).rows.map((r) => r.code),
-  );
+  const known = await knownHospitalCodes(store.db, codes);
   for (const [i, d] of items.entries()) {
     if (!Number.isSafeInteger(d.amountFen) || d.amountFen < 0) {
       throw new PaymentInputError(`审核扣款[${i}]（${d.hospitalCode}）amountFen：须为非负整数分`);
