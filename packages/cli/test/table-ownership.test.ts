@@ -11,6 +11,8 @@
  *    allowed to (so SQL the scan cannot parse cannot slip past it).
  */
 
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { openStore } from "@yibao/store";
 import {
   DummyDriver,
@@ -292,6 +294,39 @@ async function scan(
   }
   return { violations, usedExceptions, createdBy };
 }
+
+/** Every TypeScript source file of the packages (not tests, not builds). */
+function sourceFiles(): string[] {
+  const root = resolve(import.meta.dirname, "../..");
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.tsx?$/.test(e.name)) out.push(p);
+    }
+  };
+  for (const pkg of readdirSync(root)) {
+    const src = join(root, pkg, "src");
+    if (existsSync(src)) walk(src);
+  }
+  return out;
+}
+
+describe("the database is typed in every area (issue 11)", () => {
+  it("no package source types a Kysely instance with any, or casts one to another area's view", () => {
+    const found: string[] = [];
+    const pattern = /Kysely<any>|\bas any\b|as unknown as (?:Kysely\b|\w*Db\b)/g;
+    for (const f of sourceFiles()) {
+      for (const [i, line] of readFileSync(f, "utf8").split("\n").entries()) {
+        if (pattern.test(line)) found.push(`${f}:${i + 1}: ${line.trim()}`);
+        pattern.lastIndex = 0;
+      }
+    }
+    expect(sourceFiles().length).toBeGreaterThan(100);
+    expect(found).toEqual([]);
+  });
+});
 
 describe("each area's migrations touch only its own tables (issue 11)", () => {
   it("no table is declared by two areas", () => {
