@@ -30,7 +30,7 @@ import {
   type StaySettlement,
   settleStay,
 } from "@yibao/payment";
-import type { Store } from "@yibao/store";
+import { countAcceptedLists, type Store } from "@yibao/store";
 import { sql } from "kysely";
 import {
   dbOf,
@@ -742,9 +742,7 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
     const settler = await loadSettler(store, options.policy);
     const approvals = await loadApprovals(store);
     const persons = await priorPersonState(db, periods[0] as string);
-    const countRows = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM settlement_list
-      WHERE period = ANY(${periods}::text[]) AND status = 'accepted'`.execute(db);
-    const total = Number(countRows.rows[0]?.n ?? 0);
+    const total = await countAcceptedLists(store.db, { periods });
     let done = 0;
     let written = 0;
     let errors = 0;
