@@ -181,8 +181,11 @@ export interface RefusedUploadCountTable {
   uploads: number;
 }
 
-/** Every table of the store's own migrations. */
-export interface StoreDatabase {
+/**
+ * Every table of the store's own migrations (the store area's tables). Other areas add theirs
+ * (`IdentityTables`, `PaymentTables`, `AuditTables`, `ConsoleTables`); the platform composes them.
+ */
+export interface StoreTables {
   settlement_list: SettlementListTable;
   settlement_list_history: SettlementListHistoryTable;
   qc_finding: QcFindingTable;
@@ -193,3 +196,13 @@ export interface StoreDatabase {
   qc_finding_count: QcFindingCountTable;
   refused_upload_count: RefusedUploadCountTable;
 }
+
+/** The store's database as Kysely sees it: its own tables only. */
+export type StoreDatabase = StoreTables;
+
+/**
+ * An area's table interface as Kysely's `withTables` takes it (a mapped copy: an interface has no
+ * index signature). `store.db.withTables<AsTables<PaymentTables>>()` is the store's connection typed
+ * with that area's tables too, without a cast.
+ */
+export type AsTables<Tables> = { [K in keyof Tables]: Tables[K] };

@@ -14,7 +14,7 @@
  * - Every state-changing request by a principal is written to the operation log with its outcome.
  */
 import fastifyCookie from "@fastify/cookie";
-import type { UploadJournal } from "@yibao/store";
+import type { AsTables, UploadJournal } from "@yibao/store";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HttpError } from "../errors.js";
 import { refuseWhileNotReady } from "../readiness.js";
@@ -28,7 +28,7 @@ import {
   sameSecret,
 } from "./accounts.js";
 import { recordOperation } from "./oplog.js";
-import type { IdentityDb } from "./tables.js";
+import type { IdentityDb, IdentityTables } from "./tables.js";
 
 /** Who is calling: a person signed in to the console, or a hospital system with its API key. */
 export interface Principal extends SessionUser {
@@ -331,7 +331,8 @@ export function uploadJournal(request: FastifyRequest): UploadJournal {
     async write(trx, outcomes) {
       const user = request.principal;
       if (!user) return;
-      await recordOperation(trx as unknown as IdentityDb, {
+      // The list transaction typed with the identity tables too (Kysely's withTables: no cast).
+      await recordOperation(trx.withTables<AsTables<IdentityTables>>(), {
         user,
         action: accessOf(request)?.action ?? requestTarget(request),
         target: requestTarget(request),
