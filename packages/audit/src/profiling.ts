@@ -67,11 +67,10 @@ export function physicianIndicators(
   for (const s of stays) {
     if (s.physicianCode === "") continue;
     let a = acc.get(s.physicianCode);
-    if (a === undefined)
-      acc.set(
-        s.physicianCode,
-        (a = { n: 0, rw: 0, rwN: 0, cost: 0, los: 0, ci: 0, ciN: 0, own: 0, re: 0, fl: 0 }),
-      );
+    if (a === undefined) {
+      a = { n: 0, rw: 0, rwN: 0, cost: 0, los: 0, ci: 0, ciN: 0, own: 0, re: 0, fl: 0 };
+      acc.set(s.physicianCode, a);
+    }
     a.n++;
     a.cost += s.totalCost;
     a.los += s.los;

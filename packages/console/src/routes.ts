@@ -13,6 +13,7 @@ import {
   passwordProblem,
   type RouteAccess,
   recordOperation,
+  requirePrincipal,
   resetPassword,
   routeAccess,
 } from "@yibao/server";
@@ -165,7 +166,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
   return async (app) => {
     // ── 元数据 ───────────────────────────────────────────────────────────────────────────────
     app.get("/meta", { config: access(ALL, "handler") }, async (request) => {
-      const user = request.principal!;
+      const user = requirePrincipal(request);
       const own = user.role === "hospital" ? user.hospitalCode : null;
       let hq = db.selectFrom("hospital").select(["code", "name", "level"]).orderBy("code");
       if (own) hq = hq.where("code", "=", own);
@@ -584,7 +585,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
         },
       },
       async (request, reply) => {
-        const user = request.principal!;
+        const user = requirePrincipal(request);
         const b = request.body;
         const finding = await db
           .selectFrom("qc_finding as f")
@@ -650,7 +651,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           .updateTable("console_appeal")
           .set({
             status: request.body.decision,
-            decided_by: request.principal!.username,
+            decided_by: requirePrincipal(request).username,
             decided_at: new Date(),
             decision_comment: request.body.comment,
           })
@@ -760,7 +761,8 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       },
       async (request) => {
         const id = Number(request.params.id);
-        if (id === request.principal!.id) throw new HttpError(400, "INVALID_REQUEST", "不能停用自己的账号");
+        if (id === requirePrincipal(request).id)
+          throw new HttpError(400, "INVALID_REQUEST", "不能停用自己的账号");
         const r = await db
           .updateTable("console_user")
           .set({ disabled: request.body.disabled, updated_at: new Date() })
@@ -781,7 +783,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       },
       async (request) => {
         const id = Number(request.params.id);
-        if (id === request.principal!.id)
+        if (id === requirePrincipal(request).id)
           throw new HttpError(400, "INVALID_REQUEST", "不能重置自己的密码，请使用“修改密码”");
         // A new generated password, to be changed at the next sign-in; every session of the account ends.
         const reset = await resetPassword(identity, { id });
