@@ -1,5 +1,5 @@
 /**
- * 医保医师画像 (physician profiling) after Shanghai's model (seed 001 l.2524–2846): per-physician
+ * 医保医师画像 (physician profiling) after the Shanghai model of data mining for fund supervision: per-physician
  * indicators, z-score standardisation, dropping correlated indicators (|r| > 0.4, keeping the more
  * relevant one), k-means clustering with deterministic seeding, AHP weights from a pairwise
  * comparison matrix (consistency ratio < 0.1), composite scores and red/orange/yellow alerts by
