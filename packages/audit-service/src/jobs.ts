@@ -194,7 +194,7 @@ async function patientSelection(
 
 /** Runs the audit of a period (or range) and stores its findings. */
 export async function auditPeriod(options: AuditPeriodOptions): Promise<AuditPeriodResult> {
-  const { store, scheme } = options;
+  const { store } = options;
   const { from, to } = parsePeriods(options.period);
   const libraries = options.libraries ?? STARTER_LIBRARIES;
   const { rules, knowledge } = librariesAt(periodEnd(to), libraries);
@@ -287,7 +287,11 @@ async function runJob(
   const byType: Record<string, { findings: number; fundLossFen: number }> = {};
   let fundLoss = 0;
   for (const { f } of kept) {
-    const t = (byType[f.violation] ??= { findings: 0, fundLossFen: 0 });
+    let t = byType[f.violation];
+    if (t === undefined) {
+      t = { findings: 0, fundLossFen: 0 };
+      byType[f.violation] = t;
+    }
     t.findings++;
     t.fundLossFen += f.fundLoss;
     fundLoss += f.fundLoss;

@@ -77,9 +77,12 @@ export function platformDb(store: Store): PlatformDb {
   return store.db.withTables<AsTables<IdentityTables & PaymentTables & AuditTables & ConsoleTables>>();
 }
 
-/** The seed 002 worked examples shipped in the repository (`examples/seed-002`). */
 /** The DIP worked example (`yibao examples dip`). */
 export const DIP_EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/dip", import.meta.url));
+/**
+ * The worked examples of fund loss under DRG (九类违规情形基金损失测算示例: each stay as uploaded and
+ * as corrected, with the expected loss) shipped in the repository (`examples/seed-002`).
+ */
 export const SEED_002_EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/seed-002", import.meta.url));
 
 /**

@@ -15,6 +15,7 @@ import {
   passwordProblem,
   type RouteAccess,
   recordOperation,
+  requirePrincipal,
   resetPassword,
   routeAccess,
   setUserDisabled,
@@ -177,7 +178,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
   return async (app) => {
     // ── 元数据 ───────────────────────────────────────────────────────────────────────────────
     app.get("/meta", { config: access(ALL, "handler") }, async (request) => {
-      const user = request.principal!;
+      const user = requirePrincipal(request);
       const own = user.role === "hospital" ? user.hospitalCode : null;
       const hq = listHospitals(storeDb, { code: own });
       let pq = db.selectFrom("console_cube_hd").select("period").distinct().orderBy("period");
@@ -593,7 +594,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
         },
       },
       async (request, reply) => {
-        const user = request.principal!;
+        const user = requirePrincipal(request);
         const b = request.body;
         const finding = await db
           .selectFrom("qc_finding as f")
@@ -659,7 +660,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           .updateTable("console_appeal")
           .set({
             status: request.body.decision,
-            decided_by: request.principal!.username,
+            decided_by: requirePrincipal(request).username,
             decided_at: new Date(),
             decision_comment: request.body.comment,
           })
@@ -748,7 +749,8 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       },
       async (request) => {
         const id = Number(request.params.id);
-        if (id === request.principal!.id) throw new HttpError(400, "INVALID_REQUEST", "不能停用自己的账号");
+        if (id === requirePrincipal(request).id)
+          throw new HttpError(400, "INVALID_REQUEST", "不能停用自己的账号");
         if (!(await setUserDisabled(identity, id, request.body.disabled)))
           throw new HttpError(404, "NOT_FOUND", `账号不存在：${id}`);
         request.oplogDetail = { userId: id, disabled: request.body.disabled };
@@ -764,7 +766,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       },
       async (request) => {
         const id = Number(request.params.id);
-        if (id === request.principal!.id)
+        if (id === requirePrincipal(request).id)
           throw new HttpError(400, "INVALID_REQUEST", "不能重置自己的密码，请使用“修改密码”");
         // A new generated password, to be changed at the next sign-in; every session of the account ends.
         const reset = await resetPassword(identity, { id });

@@ -49,8 +49,8 @@ export function demoPolicy(effectiveFrom: string): Record<string, unknown> {
 }
 
 /**
- * The demo's benefit policy (演示待遇政策): the Handan residents' policy of seed 004 as it is, and what
- * the seed does not give, so that every demo stay is settled by policy rather than by the patient
+ * The demo's benefit policy (演示待遇政策): the Handan residents' policy of 2021 (`HANDAN_RESIDENTS_2021`)
+ * as it is, and what that policy does not state, so that every demo stay is settled by policy rather than by the patient
  * share its list reports: a 三级综合 class and the employees' fund ratios. Those figures are demo
  * assumptions, each stated in `notes`; a real region loads its own policy.
  */

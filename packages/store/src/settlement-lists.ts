@@ -138,6 +138,13 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** The upload at an index of its batch (the rounds hold only indices of the batch). */
+function uploadAt(uploads: readonly SettlementListUpload[], i: number): SettlementListUpload {
+  const u = uploads[i];
+  if (u === undefined) throw new RangeError(`上传批次中没有第 ${i} 份结算清单`);
+  return u;
+}
+
 /** Splits a batch into rounds in which every setl_id occurs at most once, keeping upload order. */
 function rounds(uploads: readonly SettlementListUpload[]): number[][] {
   const out: number[][] = [];
@@ -145,7 +152,9 @@ function rounds(uploads: readonly SettlementListUpload[]): number[][] {
   uploads.forEach((u, i) => {
     const n = seen.get(u.list.setl_id) ?? 0;
     seen.set(u.list.setl_id, n + 1);
-    (out[n] ??= []).push(i);
+    const round = out[n];
+    if (round === undefined) out[n] = [i];
+    else round.push(i);
   });
   return out;
 }
@@ -451,7 +460,7 @@ async function saveRound(
   outcomes: SaveOutcome[],
   deltas: SummaryDeltas,
 ) {
-  const ids = round.map((i) => uploads[i]!.list.setl_id);
+  const ids = round.map((i) => uploadAt(uploads, i).list.setl_id);
   const current = new Map<string, CountedList & { version: number }>();
   for (const part of chunks(ids, FINDING_CHUNK)) {
     const rows = await trx
@@ -463,9 +472,11 @@ async function saveRound(
   }
   const writes: { index: number; version: number; status: SettlementListStatus }[] = [];
   const replaced: string[] = [];
+  /** The current rows of `replaced`, in the same order. */
+  const replacedRows: CountedList[] = [];
   const refusedKept: { index: number; keptVersion: number }[] = [];
   for (const i of round) {
-    const u = uploads[i]!;
+    const u = uploadAt(uploads, i);
     const status: SettlementListStatus = u.findings.some((f) => f.severity === "error")
       ? "refused"
       : "accepted";
@@ -478,6 +489,7 @@ async function saveRound(
     } else if (status === "accepted" || cur.status === "refused") {
       writes.push({ index: i, version: cur.version + 1, status });
       replaced.push(u.list.setl_id);
+      replacedRows.push(cur);
       outcomes[i] = { setlId: u.list.setl_id, outcome: "replaced", status, version: cur.version + 1 };
     } else {
       refusedKept.push({ index: i, keptVersion: cur.version });
@@ -506,13 +518,16 @@ async function saveRound(
       oldFindings.set(r.setl_id, arr);
     }
   }
-  for (const id of replaced) deltas.add(current.get(id)!, oldFindings.get(id) ?? [], -1);
+  replaced.forEach((id, k) => {
+    const cur = replacedRows[k];
+    if (cur !== undefined) deltas.add(cur, oldFindings.get(id) ?? [], -1);
+  });
   for (const w of writes) {
-    const u = uploads[w.index]!;
+    const u = uploadAt(uploads, w.index);
     deltas.add({ ...u.list, status: w.status }, u.findings, 1);
   }
   for (const { index } of refusedKept) {
-    const u = uploads[index]!;
+    const u = uploadAt(uploads, index);
     deltas.addRefused(u.list.hospital_code, u.list.period);
   }
   for (const part of chunks(replaced, LIST_CHUNK)) {
@@ -531,7 +546,7 @@ async function saveRound(
   const now = new Date();
   for (const part of chunks(writes, LIST_CHUNK)) {
     const rows = part.map((w) => {
-      const u = uploads[w.index]!;
+      const u = uploadAt(uploads, w.index);
       const { message, ...summary } = u.list;
       return {
         ...summary,
@@ -565,7 +580,7 @@ async function saveRound(
     }
   }
   const findingRows = writes.flatMap((w) => {
-    const u = uploads[w.index]!;
+    const u = uploadAt(uploads, w.index);
     return u.findings.map((f, seq) => ({
       setl_id: u.list.setl_id,
       version: w.version,
@@ -584,7 +599,7 @@ async function saveRound(
       .insertInto("refused_upload")
       .values(
         refusedKept.map(({ index, keptVersion }) => {
-          const u = uploads[index]!;
+          const u = uploadAt(uploads, index);
           return {
             setl_id: u.list.setl_id,
             hospital_code: u.list.hospital_code,

@@ -120,6 +120,16 @@ function envelopeField(e: unknown, field: "setl_id" | "fixmedins_code"): unknown
   return (e as { input?: { setlinfo?: Record<string, unknown> } } | null)?.input?.setlinfo?.[field];
 }
 
+/**
+ * The caller of a route that is not public (the access hook set it before the handler ran); an
+ * `HttpError` 401 if a handler of a public route asks for it.
+ */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  const principal = request.principal;
+  if (principal === null) throw new HttpError(401, "UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
+  return principal;
+}
+
 function principalOf(session: ActiveSession): Principal {
   return { ...session.user, via: "session", mustChangePassword: session.mustChangePassword };
 }
@@ -221,7 +231,7 @@ export async function installAccessControl(
 
   app.addHook("preHandler", async (request, reply) => {
     const user = request.principal;
-    if (!user || user.role !== "hospital") return;
+    if (user?.role !== "hospital") return;
     const access = accessOf(request);
     if (!access) return;
     const own = user.hospitalCode ?? "";

@@ -150,7 +150,7 @@ function longestRun(password: string): number {
   let length = 1;
   let step: number | null = null;
   for (let i = 1; i < codes.length; i++) {
-    const d = codes[i]! - codes[i - 1]!;
+    const d = (codes[i] ?? 0) - (codes[i - 1] ?? 0);
     if (Math.abs(d) <= 1 && (step === null || d === step)) {
       length++;
       step = d;
