@@ -120,7 +120,7 @@ describe("yibao import --history", () => {
     );
     expect(rows[3]?.findings).toMatch(/^HIST-TIME-002 uploaded_at: 结算清单 CA0000000020：原始上传时间/);
     expect(rows[4]?.findings).toBe(
-      "HIST-TIME-001 uploaded_at: 结算清单 CA0000000025：原始上传时间（uploaded_at）「2025/03/12」格式不正确，应为 yyyy-MM-dd 或 yyyy-MM-dd HH:mm:ss（北京时间）（规则 HIST-TIME-001），本条不予导入",
+      "HIST-TIME-001 uploaded_at: 结算清单 CA0000000025：原始上传时间（uploaded_at）「2025/03/12」格式不正确，应为「年-月-日」或「年-月-日 时:分:秒」，如 2025-03-18 或 2025-03-18 09:30:00（北京时间）（不符合规则：原始上传时间须为合法的日期或日期时间），本条不予导入",
     );
 
     await withStore(async (store) => {
@@ -219,10 +219,10 @@ describe("yibao import --history", () => {
     await expect(run({ operator: "hospital-hist" })).rejects.toThrow("只能由医保局账号进行");
     await expect(run({ operator: "nobody" })).rejects.toThrow("操作人账号不存在：nobody");
     await expect(run({ operator: "bureau-hist", uploadedAt: "2025-3-1" })).rejects.toThrow(
-      "--uploaded-at「2025-3-1」不是合法的原始上传时间（规则 HIST-TIME-001",
+      "--uploaded-at「2025-3-1」不是合法的原始上传时间，应为「年-月-日」",
     );
     await expect(run({ operator: "bureau-hist", uploadedAt: addDays(today, 1) })).rejects.toThrow(
-      "HIST-TIME-002",
+      "不符合规则：原始上传时间不能晚于当前时间",
     );
     await withStore(async (s) => {
       expect(await s.getSettlementList("CD0000000050")).toBeUndefined();

@@ -40,7 +40,16 @@ export const HISTORY_TIME_RULES = {
   missing: "HIST-TIME-004",
 } as const;
 
-const FORMS = "yyyy-MM-dd 或 yyyy-MM-dd HH:mm:ss（北京时间）";
+/** The accepted forms, in Chinese (messages of the API carry no English words besides field names). */
+const FORMS = "「年-月-日」或「年-月-日 时:分:秒」，如 2025-03-18 或 2025-03-18 09:30:00（北京时间）";
+
+/** Each rule in Chinese, as its findings name it (the rule id is the finding's `ruleId`). */
+export const HISTORY_TIME_RULE_NAMES: Record<string, string> = {
+  "HIST-TIME-001": "原始上传时间须为合法的日期或日期时间",
+  "HIST-TIME-002": "原始上传时间不能晚于当前时间",
+  "HIST-TIME-003": "原始上传时间不能早于出院日期",
+  "HIST-TIME-004": "历史清单须有原始上传时间",
+};
 
 /** The instant of an original upload time, or null when it is not of an accepted form. */
 export function parseUploadTime(value: unknown): Date | null {
@@ -55,9 +64,9 @@ export function parseUploadTime(value: unknown): Date | null {
 export function statedUploadTimeProblem(value: string, field: string, now: Date): string | null {
   const at = parseUploadTime(value);
   if (at === null)
-    return `${field}「${value}」不是合法的原始上传时间（规则 ${HISTORY_TIME_RULES.malformed}：应为 ${FORMS}）`;
+    return `${field}「${value}」不是合法的原始上传时间，应为${FORMS}（不符合规则：${HISTORY_TIME_RULE_NAMES[HISTORY_TIME_RULES.malformed]}）`;
   if (at.getTime() > now.getTime())
-    return `${field}「${value}」晚于当前时间 ${shanghaiDateTime(now).replace("T", " ")}（规则 ${HISTORY_TIME_RULES.future}：原始上传时间不能在将来）`;
+    return `${field}「${value}」晚于当前时间 ${shanghaiDateTime(now).replace("T", " ")}（不符合规则：${HISTORY_TIME_RULE_NAMES[HISTORY_TIME_RULES.future]}）`;
   return null;
 }
 
@@ -102,6 +111,8 @@ export function historyEnvelope(
     hasOwn = value !== null && value !== undefined && value !== "";
   }
   const info = setlinfoOf(envelope);
+  // Not a 4101/4101A envelope at all: the intake reports that, as for an ordinary upload.
+  if (info === null) return { envelope };
   const setlId = typeof info?.setl_id === "string" && info.setl_id !== "" ? info.setl_id : null;
   const who = setlId === null ? "结算清单（无结算ID）" : `结算清单 ${setlId}`;
   const refuse = (rule: string, field: string, message: string): HistoryEnvelope => ({
@@ -110,7 +121,7 @@ export function historyEnvelope(
       ruleId: rule,
       severity: "error",
       field,
-      message: `${who}：${message}（规则 ${rule}），本条不予导入`,
+      message: `${who}：${message}（不符合规则：${HISTORY_TIME_RULE_NAMES[rule]}），本条不予导入`,
       ...(setlId !== null ? { setlId } : {}),
     },
   });
@@ -126,7 +137,7 @@ export function historyEnvelope(
       return refuse(
         HISTORY_TIME_RULES.malformed,
         field,
-        `原始上传时间（${field}）「${text}」格式不正确，应为 ${FORMS}`,
+        `原始上传时间（${field}）「${text}」格式不正确，应为${FORMS}`,
       );
     at = parsed;
     source = "file";
@@ -144,7 +155,7 @@ export function historyEnvelope(
     return refuse(
       HISTORY_TIME_RULES.future,
       field,
-      `原始上传时间（${field}）「${text}」晚于当前时间 ${shanghaiDateTime(now).replace("T", " ")}，不能在将来`,
+      `原始上传时间（${field}）「${text}」晚于当前时间 ${shanghaiDateTime(now).replace("T", " ")}`,
     );
   const dscg = typeof info?.dscg_time === "string" ? info.dscg_time.slice(0, 10) : null;
   if (dscg !== null && parseWireDate(dscg) !== null && shanghaiDate(at) < dscg)

@@ -179,7 +179,7 @@ for (const engine of ENGINE_NAMES) {
       expect(rule(results[2])).toEqual([["HIST-TIME-002", "uploaded_at"]]);
       expect(rule(results[3])).toEqual([["HIST-TIME-003", "uploaded_at"]]);
       expect(results[1]?.findings[0]?.message).toBe(
-        "结算清单 HV0000000040：原始上传时间（uploaded_at）「2025-02-30」格式不正确，应为 yyyy-MM-dd 或 yyyy-MM-dd HH:mm:ss（北京时间）（规则 HIST-TIME-001），本条不予导入",
+        "结算清单 HV0000000040：原始上传时间（uploaded_at）「2025-02-30」格式不正确，应为「年-月-日」或「年-月-日 时:分:秒」，如 2025-03-18 或 2025-03-18 09:30:00（北京时间）（不符合规则：原始上传时间须为合法的日期或日期时间），本条不予导入",
       );
       expect(results[3]?.findings[0]?.message).toContain(`早于出院日期（setlinfo.dscg_time）${D}`);
       for (const id of ["HV0000000040", "HV0000000045", "HV0000000050"]) expect(await stored(id)).toEqual([]);
@@ -190,15 +190,15 @@ for (const engine of ENGINE_NAMES) {
       const bad = await history([l], "?uploadedAt=2025-13-01");
       expect(bad.statusCode).toBe(400);
       expect(bad.json()).toMatchObject({ code: "INVALID_UPLOAD_TIME" });
-      expect(bad.json().message).toContain("uploadedAt");
-      expect(bad.json().message).toContain("HIST-TIME-001");
+      expect(bad.json().message).toContain("查询参数.uploadedAt「2025-13-01」不是合法的原始上传时间");
+      expect(bad.json().message).toContain("不符合规则：原始上传时间须为合法的日期或日期时间");
       const future = await history([l], `?uploadedAt=${addDays(shanghaiDate(new Date()), 2)}`);
       expect(future.statusCode).toBe(400);
-      expect(future.json().message).toContain("HIST-TIME-002");
+      expect(future.json().message).toContain("不符合规则：原始上传时间不能晚于当前时间");
       const single = await history({ ...l, uploaded_at: "yesterday" });
       expect(single.statusCode).toBe(400);
       expect(single.json().details).toEqual([
-        { field: "请求体.uploaded_at", message: expect.stringContaining("结算清单 HX0000000060") },
+        { field: "uploaded_at", message: expect.stringContaining("结算清单 HX0000000060") },
       ]);
       expect(await stored("HX0000000060")).toEqual([]);
     });

@@ -17,7 +17,6 @@ import {
   historyEnvelope,
   parseUploadTime,
   statedUploadTimeProblem,
-  UPLOAD_TIME_FIELD,
 } from "../history-import.js";
 import { uploadJournal } from "../identity/access.js";
 import { codeTypeError, ingestLists } from "../intake.js";
@@ -149,12 +148,12 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const statedText = request.query.uploadedAt;
       let stated: { at: Date; text: string; field: string } | undefined;
       if (statedText !== undefined) {
-        const problem = statedUploadTimeProblem(statedText, "查询参数 uploadedAt", receivedAt);
+        const problem = statedUploadTimeProblem(statedText, "查询参数.uploadedAt", receivedAt);
         if (problem)
           throw new HttpError(400, "INVALID_UPLOAD_TIME", problem, [
             { field: "查询参数.uploadedAt", message: problem },
           ]);
-        stated = { at: parseUploadTime(statedText) as Date, text: statedText, field: "uploadedAt" };
+        stated = { at: parseUploadTime(statedText) as Date, text: statedText, field: "查询参数.uploadedAt" };
       }
       const envelopes = Array.isArray(body) ? body : [body];
       const history: HistoryEnvelope[] = envelopes.map((e) => historyEnvelope(e, stated, receivedAt));
@@ -178,7 +177,7 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!Array.isArray(body) && problem) {
         throw new HttpError(400, "INVALID_UPLOAD_TIME", problem.message, [
           {
-            field: problem.field === UPLOAD_TIME_FIELD ? `请求体.${UPLOAD_TIME_FIELD}` : problem.field,
+            field: problem.field,
             message: problem.message,
           },
         ]);
