@@ -94,7 +94,7 @@ function show(v: unknown): string {
 /**
  * Takes the original upload time of one record: its own `uploaded_at` field (source `file`), else
  * the batch's stated time (source `stated`), and checks it (format, not in the future, not before the
- * discharge date). `statedField` names the stated time in a finding (e.g. `--uploaded-at`).
+ * discharge date). `stated.field` names the stated time in a finding (e.g. `--uploaded-at`).
  */
 export function historyEnvelope(
   raw: unknown,
@@ -113,7 +113,7 @@ export function historyEnvelope(
   const info = setlinfoOf(envelope);
   // Not a 4101/4101A envelope at all: the intake reports that, as for an ordinary upload.
   if (info === null) return { envelope };
-  const setlId = typeof info?.setl_id === "string" && info.setl_id !== "" ? info.setl_id : null;
+  const setlId = typeof info.setl_id === "string" && info.setl_id !== "" ? info.setl_id : null;
   const who = setlId === null ? "结算清单（无结算ID）" : `结算清单 ${setlId}`;
   const refuse = (rule: string, field: string, message: string): HistoryEnvelope => ({
     envelope,
@@ -157,7 +157,7 @@ export function historyEnvelope(
       field,
       `原始上传时间（${field}）「${text}」晚于当前时间 ${shanghaiDateTime(now).replace("T", " ")}`,
     );
-  const dscg = typeof info?.dscg_time === "string" ? info.dscg_time.slice(0, 10) : null;
+  const dscg = typeof info.dscg_time === "string" ? info.dscg_time.slice(0, 10) : null;
   if (dscg !== null && parseWireDate(dscg) !== null && shanghaiDate(at) < dscg)
     return refuse(
       HISTORY_TIME_RULES.beforeDischarge,
