@@ -224,6 +224,29 @@ export const storeMigrations: readonly NamedMigration[] = [
       await sql`DROP INDEX settlement_list_drg_received`.execute(db);
     },
   },
+  {
+    // 原始上传时间 (issue 12): the time the QC upload deadline (QC-TIME-001) was checked against and
+    // where it came from. `received` for an ordinary upload (then it equals received_at), `file` or
+    // `stated` for a history import (the original upload time from the record, or the date the
+    // importer stated for the batch); received_at stays the time the platform got the list. NULL on
+    // lists stored before this migration, whose deadline used received_at. No backfill: an UPDATE of
+    // every list would fire the payment and audit triggers on each.
+    name: "0004_store_upload_time",
+    async up(db: MigrationDb) {
+      for (const t of ["settlement_list", "settlement_list_history", "refused_upload"]) {
+        await sql`ALTER TABLE ${sql.id(t)} ADD COLUMN uploaded_at timestamptz,
+          ADD COLUMN upload_time_source text
+            CHECK (upload_time_source IN ('received', 'file', 'stated'))`.execute(db);
+      }
+    },
+    async down(db: MigrationDb) {
+      for (const t of ["settlement_list", "settlement_list_history", "refused_upload"]) {
+        await sql`ALTER TABLE ${sql.id(t)} DROP COLUMN uploaded_at, DROP COLUMN upload_time_source`.execute(
+          db,
+        );
+      }
+    },
+  },
 ];
 
 /**

@@ -24,6 +24,7 @@ import type {
   SettlementListStatus,
   StoreDatabase,
   StoredGroupStatus,
+  UploadTimeSource,
 } from "./schema.js";
 
 /** 质控结果 (one finding of the QC rules). */
@@ -39,7 +40,14 @@ export interface QcFinding {
 /** The columns a caller supplies; status, counts and version are derived by the store. */
 export type SettlementListData = Omit<
   SettlementListColumns,
-  "status" | "error_count" | "warning_count" | "version" | "received_at" | "message"
+  | "status"
+  | "error_count"
+  | "warning_count"
+  | "version"
+  | "received_at"
+  | "uploaded_at"
+  | "upload_time_source"
+  | "message"
 > & {
   /** The full original envelope as received. */
   readonly message: unknown;
@@ -49,13 +57,26 @@ export type SettlementListData = Omit<
 export interface SettlementListUpload {
   readonly list: SettlementListData;
   readonly findings: readonly QcFinding[];
-  /** 上传时间; defaults to now. */
+  /** 上传时间: when the platform received it; defaults to now. */
   readonly receivedAt?: Date;
+  /**
+   * 原始上传时间 of a history import (the time its QC upload deadline was checked against, and where
+   * that time came from). Absent for an ordinary upload: then `uploaded_at` is the received time and
+   * its source `received`.
+   */
+  readonly originalUpload?: OriginalUpload;
   /**
    * A record to keep in the same transaction as this upload (the operation-log entry of the request
    * that sent it): an upload is never committed without it. Uploads of one request share one journal.
    */
   readonly journal?: UploadJournal;
+}
+
+/** The original upload time of a list brought in by a history import (历史清单导入). */
+export interface OriginalUpload {
+  readonly at: Date;
+  /** `file`: carried by the record itself; `stated`: the date stated for the whole batch. */
+  readonly source: Exclude<UploadTimeSource, "received">;
 }
 
 /** What is written with the uploads that carry it, in their transaction (see `SettlementListUpload.journal`). */
@@ -122,6 +143,8 @@ const SUMMARY_COLUMNS = [
   "mdc",
   "adrg",
   "received_at",
+  "uploaded_at",
+  "upload_time_source",
   "version",
 ] as const satisfies readonly (keyof SettlementListColumns)[];
 
@@ -555,6 +578,8 @@ async function saveRound(
         error_count: u.findings.filter((f) => f.severity === "error").length,
         warning_count: u.findings.filter((f) => f.severity === "warning").length,
         received_at: u.receivedAt ?? now,
+        uploaded_at: u.originalUpload?.at ?? u.receivedAt ?? now,
+        upload_time_source: u.originalUpload?.source ?? ("received" as const),
         version: w.version,
       };
     });
@@ -608,6 +633,8 @@ async function saveRound(
             findings: JSON.stringify(u.findings),
             message: storableMessageJson(u.list.message),
             received_at: u.receivedAt ?? now,
+            uploaded_at: u.originalUpload?.at ?? u.receivedAt ?? now,
+            upload_time_source: u.originalUpload?.source ?? ("received" as const),
           };
         }),
       )
@@ -696,6 +723,9 @@ export async function listSettlementLists(
 export interface RefusedUpload {
   readonly keptVersion: number;
   readonly receivedAt: Date;
+  /** The time its upload deadline was checked against (null before it was kept). */
+  readonly uploadedAt: Date | null;
+  readonly uploadTimeSource: UploadTimeSource | null;
   readonly findings: readonly QcFinding[];
 }
 
@@ -744,7 +774,7 @@ export async function getSettlementList(
       .execute(),
     db
       .selectFrom("refused_upload")
-      .select(["kept_version", "received_at", "findings"])
+      .select(["kept_version", "received_at", "uploaded_at", "upload_time_source", "findings"])
       .where("setl_id", "=", setlId)
       .orderBy("id")
       .execute(),
@@ -762,6 +792,8 @@ export async function getSettlementList(
     refusedUploads: refused.map((r) => ({
       keptVersion: r.kept_version,
       receivedAt: r.received_at,
+      uploadedAt: r.uploaded_at,
+      uploadTimeSource: r.upload_time_source,
       findings: r.findings as QcFinding[],
     })),
   };

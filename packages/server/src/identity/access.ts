@@ -336,7 +336,11 @@ export async function installAccessControl(
  * stores (one row per transaction, naming the lists that transaction committed): no list is ever
  * committed without its log row.
  */
-export function uploadJournal(request: FastifyRequest): UploadJournal {
+export function uploadJournal(
+  request: FastifyRequest,
+  /** Further detail for every row (e.g. that it was a history import, and the upload-time sources). */
+  extra?: Record<string, unknown>,
+): UploadJournal {
   return {
     async write(trx, outcomes) {
       const user = request.principal;
@@ -351,6 +355,7 @@ export function uploadJournal(request: FastifyRequest): UploadJournal {
           committed: outcomes.length,
           setlIds: outcomes.slice(0, 50).map((o) => o.setlId),
           outcomes: countBy(outcomes.map((o) => o.outcome)),
+          ...(extra ?? {}),
           ...(user.keyId ? { keyId: user.keyId } : {}),
         },
         // A request that stored lists is answered 200 (the route answers otherwise only when none was).
