@@ -12,4 +12,5 @@ export * from "./precheck.js";
 export * from "./queries.js";
 export * from "./read.js";
 export * from "./routes.js";
+export * from "./tables.js";
 export * from "./workflow.js";

@@ -16,7 +16,7 @@ import {
   rwOf,
 } from "@yibao/audit";
 import type { DrgScheme } from "@yibao/grouper";
-import type { Store } from "@yibao/store";
+import { acceptedPeriods, countAcceptedLists, type Store } from "@yibao/store";
 import { sql } from "kysely";
 import { type AuditLibraries, auditContextFor, librariesAt, STARTER_LIBRARIES } from "./context.js";
 import {
@@ -194,7 +194,7 @@ async function patientSelection(
 
 /** Runs the audit of a period (or range) and stores its findings. */
 export async function auditPeriod(options: AuditPeriodOptions): Promise<AuditPeriodResult> {
-  const { store, scheme } = options;
+  const { store } = options;
   const { from, to } = parsePeriods(options.period);
   const libraries = options.libraries ?? STARTER_LIBRARIES;
   const { rules, knowledge } = librariesAt(periodEnd(to), libraries);
@@ -236,12 +236,7 @@ async function runJob(
   const { store, scheme } = options;
   const db = dbOf(store);
   const { rules } = librariesAt(periodEnd(to), libraries);
-  const total = Number(
-    (
-      await sql<{ n: number }>`SELECT count(*)::int AS n FROM settlement_list
-        WHERE status = 'accepted' AND period >= ${from} AND period <= ${to}`.execute(db)
-    ).rows[0]?.n ?? 0,
-  );
+  const total = await countAcceptedLists(store.db, { from, to });
   // Read.
   const stays: AuditStay[] = [];
   const periodOf = new Map<string, string>();
@@ -292,7 +287,11 @@ async function runJob(
   const byType: Record<string, { findings: number; fundLossFen: number }> = {};
   let fundLoss = 0;
   for (const { f } of kept) {
-    const t = (byType[f.violation] ??= { findings: 0, fundLossFen: 0 });
+    let t = byType[f.violation];
+    if (t === undefined) {
+      t = { findings: 0, fundLossFen: 0 };
+      byType[f.violation] = t;
+    }
     t.findings++;
     t.fundLossFen += f.fundLoss;
     fundLoss += f.fundLoss;
@@ -428,10 +427,8 @@ export async function ensureDemoAudit(options: {
     n: number;
   }>`SELECT count(*)::int AS n FROM audit_run WHERE status = 'done'`.execute(db);
   if (Number(existing.rows[0]?.n ?? 0) > 0) return { skipped: true, runs: [] };
-  const periods = await sql<{ period: string }>`SELECT DISTINCT period FROM settlement_list
-    WHERE status = 'accepted' ORDER BY period`.execute(db);
   const runs: AuditPeriodResult[] = [];
-  for (const { period } of periods.rows) {
+  for (const period of await acceptedPeriods(options.store.db)) {
     runs.push(
       await auditPeriod({
         store: options.store,

@@ -16,10 +16,18 @@
  *   audit job reads plain rows in keyset pages and never de-TOASTs and rebuilds the stored 4101
  *   message. The migration backfills it from the lists already stored.
  */
-import type { NamedMigration } from "@yibao/store";
-import { type Kysely, sql } from "kysely";
+import { type MigrationDb, type NamedMigration, type OwnedTables, ownedTables } from "@yibao/store";
+import { sql } from "kysely";
+import type { AuditTables } from "./tables.js";
 
-type AnyDb = Kysely<any>;
+/** The tables the audit migrations own. */
+export const AUDIT_TABLES: OwnedTables = ownedTables<AuditTables>("audit", {
+  audit_run: true,
+  audit_finding: true,
+  audit_case_event: true,
+  audit_physician_profile: true,
+  audit_list_projection: true,
+});
 
 /** The keys of setlinfo the conversion (`auditStayFromList`) reads; names, addresses and the rest are not kept. */
 export const AUDIT_SETLINFO_KEYS = [
@@ -110,7 +118,7 @@ const PROJECTION_COLUMNS =
 export const auditMigrations: readonly NamedMigration[] = [
   {
     name: "0200_audit_tables",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`CREATE TABLE audit_run (
         run_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         period_from char(7) NOT NULL,
@@ -202,7 +210,7 @@ export const auditMigrations: readonly NamedMigration[] = [
         ON settlement_list (period, patient_key, setl_id)`.execute(db);
       await sql`CREATE INDEX audit_settlement_list_dscg ON settlement_list (dscg_date)`.execute(db);
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       await sql`DROP INDEX IF EXISTS audit_settlement_list_dscg`.execute(db);
       await sql`DROP INDEX IF EXISTS audit_settlement_list_period_person`.execute(db);
       for (const t of ["audit_physician_profile", "audit_case_event", "audit_finding", "audit_run"]) {
@@ -213,7 +221,7 @@ export const auditMigrations: readonly NamedMigration[] = [
   },
   {
     name: "0201_audit_list_projection",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`CREATE TABLE audit_list_projection (
         setl_id text PRIMARY KEY,
         version integer NOT NULL,
@@ -264,7 +272,7 @@ export const auditMigrations: readonly NamedMigration[] = [
         db,
       );
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       await sql`DROP TRIGGER IF EXISTS audit_list_projection_sync ON settlement_list`.execute(db);
       await sql`DROP FUNCTION IF EXISTS audit_list_projection_sync()`.execute(db);
       await sql`DROP TABLE IF EXISTS audit_list_projection`.execute(db);
@@ -276,7 +284,7 @@ export const auditMigrations: readonly NamedMigration[] = [
     // costs one DELETE and one INSERT … SELECT instead of a plpgsql call and an INSERT per list (the
     // row trigger halved the intake's throughput). Names are of the schema the trigger fires in.
     name: "0202_audit_list_projection_per_statement",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`DROP TRIGGER audit_list_projection_sync ON settlement_list`.execute(db);
       await sql`DROP FUNCTION audit_list_projection_sync()`.execute(db);
       await sql`CREATE FUNCTION audit_list_projection_upsert() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -316,7 +324,7 @@ export const auditMigrations: readonly NamedMigration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION audit_list_projection_delete()`.execute(db);
     },
     // Down leaves the projection unmaintained until 0201 is migrated down too (it drops the table).
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       for (const t of ["insert", "update", "delete"]) {
         await sql`DROP TRIGGER IF EXISTS ${sql.id(`audit_list_projection_${t}`)} ON settlement_list`.execute(
           db,

@@ -6,11 +6,10 @@
 import { type AuditContext, type AuditStay, type DetailItem, precheckList } from "@yibao/audit";
 import type { DrgScheme } from "@yibao/grouper";
 import { parseSettlementMessage } from "@yibao/settlement";
-import { patientKey, type Store } from "@yibao/store";
-import { sql } from "kysely";
+import { latestAcceptedPeriod, patientKey, type Store } from "@yibao/store";
 import { type AuditLibraries, AuditServiceError, auditContextFor, STARTER_LIBRARIES } from "./context.js";
 import { lookbackDays } from "./jobs.js";
-import { dbOf, minusDays, periodEnd, readPatientStays, readPeriodStays } from "./read.js";
+import { minusDays, periodEnd, readPatientStays, readPeriodStays } from "./read.js";
 
 /** What a precheck answers (事前提醒). */
 export interface PrecheckAnswer {
@@ -45,10 +44,7 @@ export function precheckContextCache(
     if (cached !== null && Date.now() - cached.at < ttlMs) return cached.ctx;
     building ??= (async () => {
       try {
-        const r = await sql<{
-          period: string;
-        }>`SELECT max(period) AS period FROM settlement_list WHERE status = 'accepted'`.execute(dbOf(store));
-        const last = r.rows[0]?.period ?? null;
+        const last = await latestAcceptedPeriod(store.db);
         const stays: AuditStay[] = [];
         let date = new Date().toISOString().slice(0, 10);
         if (last !== null) {

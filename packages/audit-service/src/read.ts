@@ -12,14 +12,14 @@ import type { DrgScheme } from "@yibao/grouper";
 import { addDays, periodProblem } from "@yibao/kernel/calendar";
 import { parseSettlementMessage } from "@yibao/settlement";
 import type { Store } from "@yibao/store";
-import { type Kysely, type RawBuilder, sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import { AUDIT_SLIM_MESSAGE_SQL } from "./migrations.js";
 import { isCompactProjection, listFromProjection } from "./projection.js";
+import { type AuditDb, auditDb } from "./tables.js";
 
-export type AnyKysely = Kysely<any>;
-
-export function dbOf(store: Store): AnyKysely {
-  return store.db as unknown as AnyKysely;
+/** The database of a store typed with the audit tables, for SQL on them (`auditDb`). */
+export function dbOf(store: Store): AuditDb {
+  return auditDb(store);
 }
 
 /** Checks a `yyyy-MM` period; throws a Chinese error naming the field. */

@@ -39,7 +39,10 @@ export function diagnosesByCategory(scheme: DrgScheme): Map<string, string[]> {
     for (const code of scheme.diagnoses.codes()) {
       const k = code.slice(0, 3);
       let list = m.get(k);
-      if (list === undefined) m.set(k, (list = []));
+      if (list === undefined) {
+        list = [];
+        m.set(k, list);
+      }
       list.push(code);
     }
     categoryIndex.set(scheme, m);

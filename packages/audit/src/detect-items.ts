@@ -219,7 +219,10 @@ export function detectItemRules(s: AuditStay, ctx: AuditContext): Finding[] {
     // Only items with a daily limit can be charged too often, only paired items exclude each other.
     if (dup !== undefined && k?.maxPerDay !== undefined) {
       let days = perDay.get(d.code);
-      if (days === undefined) perDay.set(d.code, (days = new Map()));
+      if (days === undefined) {
+        days = new Map();
+        perDay.set(d.code, days);
+      }
       const e = days.get(d.date);
       if (e === undefined) days.set(d.date, { item: d, qty: d.quantity, amount: d.amount });
       else {
@@ -229,7 +232,10 @@ export function detectItemRules(s: AuditStay, ctx: AuditContext): Finding[] {
     }
     if (excl !== undefined && paired.has(d.code)) {
       let day = codesByDay.get(d.date);
-      if (day === undefined) codesByDay.set(d.date, (day = new Map()));
+      if (day === undefined) {
+        day = new Map();
+        codesByDay.set(d.date, day);
+      }
       day.set(d.code, (day.get(d.code) ?? 0) + d.amount);
     }
   }

@@ -152,9 +152,15 @@ export function detectPatientSelection(stays: Iterable<AuditStay>, ctx: AuditCon
     const m = Number(s.dischargeDate.slice(5, 7)) - 1;
     const period = Math.floor((y * 12 + m) / c.periodMonths);
     let h = byHospital.get(s.hospitalId);
-    if (h === undefined) byHospital.set(s.hospitalId, (h = new Map()));
+    if (h === undefined) {
+      h = new Map();
+      byHospital.set(s.hospitalId, h);
+    }
     let p = h.get(period);
-    if (p === undefined) h.set(period, (p = { cases: 0, high: 0, elderly: 0 }));
+    if (p === undefined) {
+      p = { cases: 0, high: 0, elderly: 0 };
+      h.set(period, p);
+    }
     p.cases++;
     const rw = rwOf(ctx, s.group.drg, s.dischargeDate, s.id);
     if (rw !== null && rw >= c.highWeightRw) p.high++;

@@ -39,7 +39,10 @@ function topKeys(m: Map<string, number>, k: number): string[] {
 
 function bump(outer: Map<string, Map<string, number>>, key: string, value: string): void {
   let m = outer.get(key);
-  if (m === undefined) outer.set(key, (m = new Map()));
+  if (m === undefined) {
+    m = new Map();
+    outer.set(key, m);
+  }
   m.set(value, (m.get(value) ?? 0) + 1);
 }
 
@@ -62,14 +65,20 @@ export function learnNorms(
     const g = s.group;
     if (g.status !== "OK") continue;
     let list = byDrg.get(g.drg);
-    if (list === undefined) byDrg.set(g.drg, (list = []));
+    if (list === undefined) {
+      list = [];
+      byDrg.set(g.drg, list);
+    }
     list.push(s);
     const pdx = s.record.diagnoses[0];
     if (g.adrg !== null && pdx !== undefined) {
       bump(pdxByAdrg, g.adrg, pdx);
       if (g.mdc !== null) {
         let set = adrgsByMdc.get(g.mdc);
-        if (set === undefined) adrgsByMdc.set(g.mdc, (set = new Set()));
+        if (set === undefined) {
+          set = new Set();
+          adrgsByMdc.set(g.mdc, set);
+        }
         set.add(g.adrg);
       }
     }

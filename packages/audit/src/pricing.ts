@@ -1,6 +1,7 @@
 /**
  * 基金损失测算: every finding is priced by re-settling the stays as uploaded and as corrected with
- * the payment package (seed 002 l.450–453: "剔除违规因素后重新结算，比较两次医保基金支付金额的差异").
+ * the payment package: the loss is what the fund paid minus what it would have paid had the stay been
+ * settled without the violation (剔除违规因素后重新结算，比较两次医保基金支付金额的差异).
  */
 import { mergeStays, type Resettlement, resettle } from "@yibao/payment/resettle";
 import { type SettlementContext, type Stay, type StaySettlement, settleStay } from "@yibao/payment/settle";

@@ -1,5 +1,5 @@
 /**
- * 医保医师画像 (physician profiling) after Shanghai's model (seed 001 l.2524–2846): per-physician
+ * 医保医师画像 (physician profiling) after the Shanghai model of data mining for fund supervision: per-physician
  * indicators, z-score standardisation, dropping correlated indicators (|r| > 0.4, keeping the more
  * relevant one), k-means clustering with deterministic seeding, AHP weights from a pairwise
  * comparison matrix (consistency ratio < 0.1), composite scores and red/orange/yellow alerts by
@@ -67,11 +67,10 @@ export function physicianIndicators(
   for (const s of stays) {
     if (s.physicianCode === "") continue;
     let a = acc.get(s.physicianCode);
-    if (a === undefined)
-      acc.set(
-        s.physicianCode,
-        (a = { n: 0, rw: 0, rwN: 0, cost: 0, los: 0, ci: 0, ciN: 0, own: 0, re: 0, fl: 0 }),
-      );
+    if (a === undefined) {
+      a = { n: 0, rw: 0, rwN: 0, cost: 0, los: 0, ci: 0, ciN: 0, own: 0, re: 0, fl: 0 };
+      acc.set(s.physicianCode, a);
+    }
     a.n++;
     a.cost += s.totalCost;
     a.los += s.los;

@@ -1,6 +1,6 @@
 /**
  * 两库: the knowledge base (知识库) and the rule base (规则库) as versioned data, after the national
- * framework 1.0 (seed 000 l.2059–2151): rules are 政策类, 管理类 or 医疗类; each has parameters,
+ * framework 1.0 (国家医保局《医疗保障基金智能审核和监控知识库、规则库框架体系（1.0 版）》): rules are 政策类, 管理类 or 医疗类; each has parameters,
  * thresholds and scenarios set by the region; a policy-rule hit is 明确违规 (intercepted), a
  * reasonable-use hit is 可疑 (waits for the hospital's appeal). Nothing region-specific is a literal
  * in the detectors: every number they use comes from here.

@@ -51,7 +51,7 @@ describe("rule base (规则库)", () => {
   });
 });
 
-describe("upcoding by secondary diagnosis (虚假诊断, seed 002 l.570–590)", () => {
+describe("upcoding by secondary diagnosis (虚假诊断: a secondary diagnosis the stay never treated lifts it into a CC/MCC group)", () => {
   it("finds the unsupported CC and prices 0.37 × rate", () => {
     const ctx = context();
     const s = stay({ diagnoses: ["J15.902", "I25.901"], cost: 400_000 });
@@ -69,7 +69,7 @@ describe("upcoding by secondary diagnosis (虚假诊断, seed 002 l.570–590)",
   });
 });
 
-describe("downcoding into a high outlier (高码低编, seed 002 l.609–648)", () => {
+describe("downcoding into a high outlier (高码低编: coded into a lower group so that the stay becomes a high outlier)", () => {
   const ctx = context({ procedureByPrincipal: new Map([["K81.002", "51.2300"]]) });
   it("regroups with the usual procedure and prices 6112.21 yuan", () => {
     const s = stay({
@@ -91,7 +91,7 @@ describe("downcoding into a high outlier (高码低编, seed 002 l.609–648)", 
   });
 });
 
-describe("intentional ambiguity (有意歧义, seed 002 l.672–696)", () => {
+describe("intentional ambiguity (有意歧义: an unrelated procedure sends the stay to the ambiguous group, paid at 80% of actual cost)", () => {
   const ctx = context();
   it("removes the unrelated procedure and prices 3961.95 yuan", () => {
     const s = stay({ diagnoses: ["I63.903"], procedures: ["17.96100"], cost: 1_765_211 });

@@ -59,7 +59,7 @@ describe("repeated admission (重复住院): another illness within 10 days", ()
 
 describe("downcoding into a high outlier (高码低编): surgery fee of at least 300 元", () => {
   const ctx = context({ procedureByPrincipal: new Map([["K81.002", "51.2300"]]) });
-  // The seed 002 example (HU15 high outlier, regrouped to HC25) with the surgery fee at the edge.
+  // The fund-loss worked example of downcoding (HU15 high outlier, regrouped to HC25) with the surgery fee at the edge.
   const finding = (surgery: number) => {
     const s = stay({
       diagnoses: ["K81.002"],

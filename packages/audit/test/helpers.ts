@@ -10,7 +10,7 @@ import type { DrgNorm, GroupNorms } from "../src/norms.js";
 
 export const scheme: DrgScheme = await loadSchemeDir(DEMO_SCHEME_DIR);
 
-/** The seed 002 worked examples: rate 8811 yuan, weights as quoted (l.508–696). */
+/** The fund-loss worked examples (`examples/seed-002`): rate 8811 yuan, weights as the examples quote them. */
 const WEIGHTS: Record<string, [string, number]> = {
   ES33: ["0.89", 784179],
   ES35: ["0.52", 458172],
@@ -50,7 +50,7 @@ export function context(over: Partial<GroupNorms> = {}): AuditContext {
       low: { multiple: "0.4", payment: { method: "actualCost" } },
     },
     ambiguous: { qyShare: "80%" },
-    // seed 002 l.640 and l.694 quote the standards directly.
+    // The examples quote these two standards in yuan rather than as weight × rate.
     drgStandards: { HC25: "11102.39", BR25: "10159.74" },
   });
   const weights = parseDrgWeightTable({

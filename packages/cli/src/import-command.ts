@@ -9,12 +9,40 @@
  *   names; an optional `infno` column (default 4101);
  * - Excel: a `setlinfo` sheet (one row per list) and one sheet per list type (`diseinfo`, `oprninfo`,
  *   …) whose rows carry the `setl_id` of the list they belong to, in order.
+ *
+ * A column `uploaded_at` (or `上传时间`) of a CSV row or of the `setlinfo` sheet is not a 4101 field: it
+ * becomes the envelope's top-level `uploaded_at`, as a JSONL line carries it, the original upload time
+ * that `--history` reads (历史清单导入, see `@yibao/server`'s `history-import.ts`). Without `--history`
+ * the deadline is checked against the current time, as for every ordinary upload.
  */
+
+import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream, createWriteStream, statSync } from "node:fs";
+import { basename } from "node:path";
 import { loadSchemeDir } from "@yibao/grouper/load";
-import { createListPreparer, type PreparedList } from "@yibao/server";
-import { type OpenStoreOptions, openStore, type SettlementListUpload } from "@yibao/store";
+import { shanghaiDateTime } from "@yibao/kernel/calendar";
+import {
+  countSources,
+  createListPreparer,
+  historyEnvelope,
+  type IdentityDb,
+  identityDb,
+  type PreparedList,
+  parseUploadTime,
+  recordOperation,
+  type SessionUser,
+  statedUploadTimeProblem,
+  UPLOAD_TIME_FIELD,
+  UPLOAD_TIME_HEADER,
+} from "@yibao/server";
+import {
+  type OpenStoreOptions,
+  type OriginalUpload,
+  openStore,
+  type SettlementListUpload,
+  type UploadJournal,
+} from "@yibao/store";
 import { parse } from "csv-parse";
 import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
@@ -68,7 +96,8 @@ async function* csvEnvelopes(path: string): AsyncGenerator<SourceEnvelope> {
     record: Record<string, string>;
     info: { lines: number };
   }>) {
-    const { infno, ...cols } = item.record;
+    const { infno, [UPLOAD_TIME_FIELD]: at, [UPLOAD_TIME_HEADER]: atZh, ...cols } = item.record;
+    const uploadedAt = at || atZh;
     const setlinfo: Record<string, string> = {};
     const input: Record<string, unknown> = { setlinfo };
     let error: string | undefined;
@@ -83,7 +112,14 @@ async function* csvEnvelopes(path: string): AsyncGenerator<SourceEnvelope> {
     }
     yield error
       ? { line: item.info.lines, envelope: null, error }
-      : { line: item.info.lines, envelope: { infno: infno || "4101", input } };
+      : {
+          line: item.info.lines,
+          envelope: {
+            infno: infno || "4101",
+            input,
+            ...(uploadedAt ? { [UPLOAD_TIME_FIELD]: uploadedAt } : {}),
+          },
+        };
   }
 }
 
@@ -137,10 +173,14 @@ async function* excelEnvelopes(path: string): AsyncGenerator<SourceEnvelope> {
     children.set(name, bySetl);
   }
   for (const { line, row } of sheetRows(main)) {
-    const { infno, ...setlinfo } = row;
+    const { infno, [UPLOAD_TIME_FIELD]: at, [UPLOAD_TIME_HEADER]: atZh, ...setlinfo } = row;
+    const uploadedAt = at || atZh;
     const input: Record<string, unknown> = { setlinfo };
     for (const name of LIST_SHEETS) input[name] = children.get(name)?.get(setlinfo.setl_id ?? "") ?? [];
-    yield { line, envelope: { infno: infno || "4101", input } };
+    yield {
+      line,
+      envelope: { infno: infno || "4101", input, ...(uploadedAt ? { [UPLOAD_TIME_FIELD]: uploadedAt } : {}) },
+    };
   }
 }
 
@@ -154,9 +194,21 @@ export function readEnvelopes(path: string): AsyncGenerator<SourceEnvelope> {
 export interface ImportRow {
   readonly line: number;
   readonly setlId: string | null;
-  readonly outcome: "inserted" | "replaced" | "refused" | "refused_kept" | "invalid";
+  readonly outcome: "inserted" | "replaced" | "refused" | "refused_kept" | "invalid" | "upload_time";
   readonly drg: string | null;
   readonly findings: string;
+  /** History import: the original upload time the deadline was checked against, Beijing time. */
+  readonly uploadedAt?: string;
+  /** History import: `file` (the record's own) or `stated` (`--uploaded-at`). */
+  readonly uploadTimeSource?: OriginalUpload["source"];
+}
+
+/** 历史清单导入: the deadline is checked against each list's original upload time. */
+export interface HistoryImportOptions {
+  /** The bureau account the import is done by (written to the operation log). */
+  readonly operator: string;
+  /** The original upload time of the records without their own (`--uploaded-at`). */
+  readonly uploadedAt?: string;
 }
 
 export interface ImportOptions {
@@ -166,6 +218,8 @@ export interface ImportOptions {
   readonly report?: string;
   readonly progress: boolean;
   readonly batchSize?: number;
+  /** A history import (`--history`). */
+  readonly history?: HistoryImportOptions;
 }
 
 export interface ImportSummary {
@@ -174,7 +228,39 @@ export interface ImportSummary {
   readonly replaced: number;
   readonly refused: number;
   readonly invalid: number;
+  /** History import: records refused for their original upload time (HIST-TIME-*), not stored. */
+  readonly uploadTime: number;
   readonly seconds: number;
+  /** History import: how many lists took their upload time from where. */
+  readonly uploadTimeSources?: Record<string, number>;
+}
+
+/** A refusal of the import as a whole (bad option, unknown operator): nothing is read or stored. */
+export class ImportRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ImportRefused";
+  }
+}
+
+/** The bureau account a history import is logged under; refuses anyone else. */
+async function historyOperator(db: IdentityDb, username: string): Promise<SessionUser> {
+  const u = await db
+    .selectFrom("console_user")
+    .select(["id", "username", "display_name", "role", "hospital_code", "disabled"])
+    .where("username", "=", username)
+    .executeTakeFirst();
+  if (!u) throw new ImportRefused(`操作人账号不存在：${username}（--operator 应为医保局账号的用户名）`);
+  if (u.role !== "bureau")
+    throw new ImportRefused(`历史清单导入只能由医保局账号进行：${username} 不是医保局账号`);
+  if (u.disabled) throw new ImportRefused(`操作人账号已停用：${username}`);
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    role: u.role,
+    hospitalCode: u.hospital_code,
+  };
 }
 
 /** Imports every list of a file; returns the counts. */
@@ -182,30 +268,81 @@ export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
   const scheme = await loadSchemeDir(opts.schemeDir);
   const prepare = createListPreparer(scheme);
+  const started_at = new Date();
+  const h = opts.history;
+  let stated: { at: Date; text: string; field: string } | undefined;
+  if (h?.uploadedAt !== undefined) {
+    const problem = statedUploadTimeProblem(h.uploadedAt, "--uploaded-at", started_at);
+    if (problem) throw new ImportRefused(problem);
+    stated = { at: parseUploadTime(h.uploadedAt) as Date, text: h.uploadedAt, field: "--uploaded-at" };
+  }
   const store = await openStore(opts.store);
+  let operator: SessionUser | undefined;
+  try {
+    if (h) operator = await historyOperator(identityDb(store), h.operator);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const runId = randomUUID();
+  const sources: (OriginalUpload | undefined)[] = [];
+  /** The operation-log row of each batch, in the batch's own transaction (no list without its row). */
+  const journal = (batchSources: readonly (OriginalUpload | undefined)[]): UploadJournal | undefined =>
+    operator === undefined
+      ? undefined
+      : {
+          async write(trx, outcomes) {
+            await recordOperation(trx as unknown as IdentityDb, {
+              user: operator,
+              action: "历史清单导入",
+              target: `yibao import --history ${basename(opts.input)}`,
+              detail: {
+                historyImport: true,
+                via: "cli",
+                runId,
+                committed: outcomes.length,
+                setlIds: outcomes.slice(0, 50).map((o) => o.setlId),
+                outcomes: countBy(outcomes.map((o) => o.outcome)),
+                uploadTimeSources: countSources(batchSources),
+              },
+              statusCode: null,
+              ip: "",
+            });
+          },
+        };
   const report: ImportRow[] = [];
-  const counts = { read: 0, inserted: 0, replaced: 0, refused: 0, invalid: 0 };
+  const counts = { read: 0, inserted: 0, replaced: 0, refused: 0, invalid: 0, uploadTime: 0 };
   const fmt = formatOf(opts.input);
   const progress = startProgress(opts.progress, fmt === "xlsx" ? null : statSync(opts.input).size, "导入");
   const batchSize = opts.batchSize ?? 500;
-  let batch: { src: SourceEnvelope; prepared: PreparedList }[] = [];
+  let batch: {
+    src: SourceEnvelope;
+    prepared: PreparedList;
+    original?: OriginalUpload;
+    timeRefused?: true;
+  }[] = [];
   const flush = async () => {
     const uploads = batch.filter((b) => b.prepared.upload !== null);
+    const j = journal(uploads.map((b) => b.original));
     const outcomes = await store.saveSettlementLists(
-      uploads.map((b) => b.prepared.upload as SettlementListUpload),
+      uploads.map((b) => {
+        const u = b.prepared.upload as SettlementListUpload;
+        return j ? { ...u, journal: j } : u;
+      }),
     );
     const bySource = new Map(uploads.map((b, i) => [b, outcomes[i]]));
     for (const b of batch) {
       const o = bySource.get(b);
       const findings = b.prepared.findings.map((f) => `${f.ruleId} ${f.field}: ${f.message}`).join("；");
       let outcome: ImportRow["outcome"];
-      if (!o) outcome = "invalid";
+      if (!o) outcome = b.timeRefused ? "upload_time" : "invalid";
       else if (o.outcome === "refused_kept") outcome = "refused_kept";
       else if (o.status !== "accepted" || o.outcome === "refused_foreign") outcome = "refused";
       else outcome = o.outcome;
       if (outcome === "inserted") counts.inserted++;
       else if (outcome === "replaced") counts.replaced++;
       else if (outcome === "invalid") counts.invalid++;
+      else if (outcome === "upload_time") counts.uploadTime++;
       else counts.refused++;
       if (opts.report) {
         report.push({
@@ -214,6 +351,12 @@ export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
           outcome,
           drg: b.prepared.group?.drg ?? null,
           findings,
+          ...(b.original
+            ? {
+                uploadedAt: shanghaiDateTime(b.original.at).replace("T", " "),
+                uploadTimeSource: b.original.source,
+              }
+            : {}),
         });
       }
     }
@@ -227,43 +370,114 @@ export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
         const size = Buffer.byteLength(JSON.stringify(src.envelope ?? ""));
         progress.advanceBytes(size);
       } else progress.advanceRows(1);
-      const prepared: PreparedList = src.error
-        ? {
+      if (src.error) {
+        batch.push({
+          src,
+          prepared: {
             setlId: null,
             findings: [{ ruleId: "IMPORT-FMT", severity: "error", field: "$", message: src.error }],
             group: null,
             upload: null,
             envelopeInvalid: true,
-          }
-        : prepare(src.envelope, new Date());
-      batch.push({ src, prepared });
+          },
+        });
+      } else if (h) {
+        const he = historyEnvelope(src.envelope, stated, new Date());
+        if (he.problem) {
+          const p = he.problem;
+          batch.push({
+            src,
+            prepared: {
+              setlId: p.setlId ?? null,
+              findings: [p],
+              group: null,
+              upload: null,
+              envelopeInvalid: false,
+            },
+            timeRefused: true,
+          });
+        } else {
+          sources.push(he.upload);
+          batch.push({
+            src,
+            prepared: prepare(he.envelope, new Date(), he.upload),
+            ...(he.upload ? { original: he.upload } : {}),
+          });
+        }
+      } else batch.push({ src, prepared: prepare(src.envelope, new Date()) });
       if (batch.length >= batchSize) await flush();
     }
     if (batch.length > 0) await flush();
+    if (operator !== undefined) {
+      // The summary of the whole run; each batch's own row was written with its lists.
+      await recordOperation(identityDb(store), {
+        user: operator,
+        action: "历史清单导入",
+        target: `yibao import --history ${basename(opts.input)}`,
+        detail: {
+          historyImport: true,
+          via: "cli",
+          runId,
+          summary: true,
+          input: opts.input,
+          lists: counts.read,
+          ...counts,
+          uploadTimeSources: countSources(sources),
+          ...(stated ? { statedUploadedAt: stated.text } : {}),
+          startedAt: started_at.toISOString(),
+        },
+        statusCode: null,
+        ip: "",
+      });
+    }
   } finally {
     progress.stop();
     await store.close();
   }
-  if (opts.report) await writeReport(opts.report, report);
-  return { ...counts, seconds: (performance.now() - started) / 1000 };
+  if (opts.report) await writeReport(opts.report, report, h !== undefined);
+  return {
+    ...counts,
+    seconds: (performance.now() - started) / 1000,
+    ...(h ? { uploadTimeSources: countSources(sources) } : {}),
+  };
+}
+
+function countBy(xs: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+  return out;
 }
 
 const REPORT_HEADERS = ["行号", "结算ID", "结果", "DRG", "质控发现"];
+const HISTORY_HEADERS = ["原始上传时间", "上传时间来源"];
+const SOURCE_LABEL: Record<OriginalUpload["source"], string> = {
+  file: "文件中的上传时间",
+  stated: "指定的上传日期（--uploaded-at）",
+};
 const OUTCOME_LABEL: Record<ImportRow["outcome"], string> = {
   inserted: "已接收",
   replaced: "已接收（替换旧版本）",
   refused: "已拒收",
   refused_kept: "已拒收（保留原已接收版本）",
   invalid: "无法识别",
+  upload_time: "原始上传时间不合规，未导入",
 };
 
-async function writeReport(path: string, rows: readonly ImportRow[]): Promise<void> {
+async function writeReport(path: string, rows: readonly ImportRow[], history: boolean): Promise<void> {
   const f = formatOf(path);
-  const cells = rows.map((r) => [r.line, r.setlId ?? "", OUTCOME_LABEL[r.outcome], r.drg ?? "", r.findings]);
+  const headers = history ? [...REPORT_HEADERS, ...HISTORY_HEADERS] : REPORT_HEADERS;
+  const cells = rows.map((r) => [
+    r.line,
+    r.setlId ?? "",
+    OUTCOME_LABEL[r.outcome],
+    r.drg ?? "",
+    r.findings,
+    ...(history ? [r.uploadedAt ?? "", r.uploadTimeSource ? SOURCE_LABEL[r.uploadTimeSource] : ""] : []),
+  ]);
   if (f === "xlsx") {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet("导入结果");
-    ws.addRow(REPORT_HEADERS);
+    ws.addRow(headers);
     ws.addRows(cells);
     await wb.xlsx.writeFile(path);
     return;
@@ -271,7 +485,7 @@ async function writeReport(path: string, rows: readonly ImportRow[]): Promise<vo
   const out = createWriteStream(path);
   out.write(
     f === "csv"
-      ? `\uFEFF${stringify([REPORT_HEADERS, ...cells])}`
+      ? `\uFEFF${stringify([headers, ...cells])}`
       : rows.map((r) => `${JSON.stringify(r)}\n`).join(""),
   );
   out.end();

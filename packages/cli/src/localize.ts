@@ -89,6 +89,7 @@ const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f
 /** The columns `s` takes on a terminal, without its colour codes, so that Chinese help lines up. */
 export function displayWidth(s: string): number {
   const plain = base.displayWidth(s);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern removes ANSI colour codes, which begin with ESC (U+001B)
   return plain + (s.replace(/\x1b\[\d*(;\d+)*m/g, "").match(WIDE)?.length ?? 0);
 }
 

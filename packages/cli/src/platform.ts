@@ -5,11 +5,32 @@
  * with fewer migrations than `yibao serve` would fail on a store the server had created.
  */
 import { fileURLToPath } from "node:url";
-import { auditMigrations, auditPlugin } from "@yibao/audit-service";
-import { type ConsolePluginOptions, consoleMigrations, consolePlugins } from "@yibao/console";
-import { estimateListPayment, paymentMigrations, paymentPlugin } from "@yibao/payment-service";
-import { identityMigrations, type ServerPlugin } from "@yibao/server";
-import type { NamedMigration, Store } from "@yibao/store";
+import { AUDIT_TABLES, type AuditTables, auditMigrations, auditPlugin } from "@yibao/audit-service";
+import {
+  CONSOLE_TABLES,
+  type ConsolePluginOptions,
+  type ConsoleTables,
+  consoleMigrations,
+  consolePlugins,
+} from "@yibao/console";
+import {
+  estimateListPayment,
+  PAYMENT_TABLES,
+  type PaymentTables,
+  paymentMigrations,
+  paymentPlugin,
+} from "@yibao/payment-service";
+import { IDENTITY_TABLES, type IdentityTables, identityMigrations, type ServerPlugin } from "@yibao/server";
+import {
+  type AsTables,
+  type NamedMigration,
+  type OwnedTables,
+  STORE_TABLES,
+  type Store,
+  type StoreTables,
+  storeMigrations,
+} from "@yibao/store";
+import type { Kysely } from "kysely";
 
 /**
  * Every migration beyond the store's own: identity (the server core's accounts, sessions, operation
@@ -22,9 +43,46 @@ export const PLATFORM_MIGRATIONS: readonly NamedMigration[] = [
   ...consoleMigrations,
 ];
 
-/** The seed 002 worked examples shipped in the repository (`examples/seed-002`). */
+/**
+ * Every area's migrations with the tables it declares it owns, in the order they run. The
+ * table-ownership test (`test/table-ownership.test.ts`) holds each area's migrations to its list.
+ */
+export const PLATFORM_AREAS: readonly {
+  readonly owned: OwnedTables;
+  readonly migrations: readonly NamedMigration[];
+}[] = [
+  { owned: STORE_TABLES, migrations: storeMigrations },
+  { owned: IDENTITY_TABLES, migrations: identityMigrations },
+  { owned: PAYMENT_TABLES, migrations: paymentMigrations },
+  { owned: AUDIT_TABLES, migrations: auditMigrations },
+  { owned: CONSOLE_TABLES, migrations: consoleMigrations },
+];
+
+/** Every area's tables: the platform's database, composed once here. */
+export type PlatformTables = StoreTables & IdentityTables & PaymentTables & AuditTables & ConsoleTables;
+export type PlatformDb = Kysely<PlatformTables>;
+
+/** A table name that two areas both declare (none: each table has one owner). */
+type Shared<A, B> = keyof A & keyof B;
+type Overlaps =
+  | Shared<StoreTables, IdentityTables | PaymentTables | AuditTables | ConsoleTables>
+  | Shared<IdentityTables, PaymentTables | AuditTables | ConsoleTables>
+  | Shared<PaymentTables, AuditTables | ConsoleTables>
+  | Shared<AuditTables, ConsoleTables>;
+/** Compile-time check: `true` only while no table name is in two areas' interfaces. */
+export const TABLE_NAMES_DISJOINT: [Overlaps] extends [never] ? true : never = true;
+
+/** The store's connection typed with every area's tables (tools and benchmarks that span areas). */
+export function platformDb(store: Store): PlatformDb {
+  return store.db.withTables<AsTables<IdentityTables & PaymentTables & AuditTables & ConsoleTables>>();
+}
+
 /** The DIP worked example (`yibao examples dip`). */
 export const DIP_EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/dip", import.meta.url));
+/**
+ * The worked examples of fund loss under DRG (九类违规情形基金损失测算示例: each stay as uploaded and
+ * as corrected, with the expected loss) shipped in the repository (`examples/seed-002`).
+ */
 export const SEED_002_EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/seed-002", import.meta.url));
 
 /**

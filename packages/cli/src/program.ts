@@ -253,13 +253,35 @@ export function program(): Command {
     .option("--data-dir <dir>", "PGlite 数据目录（默认取环境变量 YIBAO_DATA_DIR，否则 ./data）")
     .option("--database-url <url>", "PostgreSQL 连接串（默认取环境变量 DATABASE_URL）")
     .option("--no-progress", "不显示进度条")
+    .option(
+      "--history",
+      "历史清单导入（医保局）：按每份清单的原始上传时间（记录中的 uploaded_at / 上传时间 列，或 --uploaded-at）检查上传时限，并记入操作日志",
+      false,
+    )
+    .option(
+      "--uploaded-at <time>",
+      "历史清单导入时，记录中没有上传时间的清单的原始上传时间（yyyy-MM-dd 或 yyyy-MM-dd HH:mm:ss，北京时间）",
+    )
+    .option("--operator <username>", "历史清单导入的操作人（医保局账号的用户名，记入操作日志）")
     .action(async (o) => {
       requireInputFile(o.input);
-      const [{ importLists }, { PLATFORM_MIGRATIONS }] = await Promise.all([
+      if (!o.history && (o.uploadedAt !== undefined || o.operator !== undefined)) {
+        process.stderr.write("--uploaded-at 和 --operator 只用于历史清单导入，请同时指定 --history\n");
+        process.exitCode = 2;
+        return;
+      }
+      if (o.history && o.operator === undefined) {
+        process.stderr.write(
+          "历史清单导入须用 --operator 指定操作人（医保局账号的用户名），以记入操作日志\n",
+        );
+        process.exitCode = 2;
+        return;
+      }
+      const [{ ImportRefused, importLists }, { PLATFORM_MIGRATIONS }] = await Promise.all([
         import("./import-command.js"),
         import("./platform.js"),
       ]);
-      const s = await importLists({
+      const run = importLists({
         input: o.input,
         schemeDir: resolveSchemeDir(o.scheme),
         store: {
@@ -269,11 +291,29 @@ export function program(): Command {
         },
         ...(o.report ? { report: o.report } : {}),
         progress: o.progress && process.stderr.isTTY === true,
+        ...(o.history
+          ? {
+              history: {
+                operator: o.operator as string,
+                ...(o.uploadedAt !== undefined ? { uploadedAt: o.uploadedAt as string } : {}),
+              },
+            }
+          : {}),
       });
+      const s = await run.catch((e: unknown) => {
+        if (!(e instanceof ImportRefused)) throw e;
+        process.stderr.write(`历史清单导入未进行：${e.message}\n`);
+        process.exitCode = 2;
+        return null;
+      });
+      if (s === null) return;
+      const sources = s.uploadTimeSources
+        ? `；原始上传时间取自文件 ${s.uploadTimeSources.file ?? 0} 份，取自 --uploaded-at ${s.uploadTimeSources.stated ?? 0} 份`
+        : "";
       process.stderr.write(
-        `读取 ${s.read} 份清单：接收 ${s.inserted} 份，替换 ${s.replaced} 份，拒收 ${s.refused} 份，无法识别 ${s.invalid} 份；用时 ${s.seconds.toFixed(1)} 秒\n`,
+        `${o.history ? "历史清单导入：" : ""}读取 ${s.read} 份清单：接收 ${s.inserted} 份，替换 ${s.replaced} 份，拒收 ${s.refused} 份，无法识别 ${s.invalid} 份${o.history ? `，原始上传时间不合规 ${s.uploadTime} 份` : ""}${sources}；用时 ${s.seconds.toFixed(1)} 秒\n`,
       );
-      if (s.refused + s.invalid > 0) process.exitCode = 3;
+      if (s.refused + s.invalid + s.uploadTime > 0) process.exitCode = 3;
     });
 
   return cmd;

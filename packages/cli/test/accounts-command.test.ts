@@ -41,7 +41,7 @@ describe("accounts created by yibao serve", () => {
     printed = lines
       .map((l) => l.match(/^ {2}(\S+) \/ (\S+) \/ /))
       .filter((m): m is RegExpMatchArray => m !== null)
-      .map((m) => ({ username: m[1]!, password: m[2]! }));
+      .map((m) => ({ username: m[1] ?? "", password: m[2] ?? "" }));
     expect(printed.map((p) => p.username)).toEqual(["admin", "bureau", "reviewer"]);
     expect(lines.some((l) => l.includes("已删除") && l.includes("demo-accounts.json"))).toBe(true);
     expect(existsSync(join(dataDir, "demo-accounts.json"))).toBe(false);
@@ -61,8 +61,8 @@ describe("accounts created by yibao serve", () => {
   it("makes them change the password at first sign-in", async () => {
     const store = await openStore({ dataDir, migrations: PLATFORM_MIGRATIONS });
     try {
-      const admin = printed.find((p) => p.username === "admin")!;
-      const r = await login(identityDb(store), "admin", admin.password);
+      const admin = printed.find((p) => p.username === "admin");
+      const r = await login(identityDb(store), "admin", admin?.password ?? "");
       expect(r).toMatchObject({ ok: true, mustChangePassword: true });
     } finally {
       await store.close();
@@ -98,9 +98,11 @@ describe("accounts created by yibao serve", () => {
     const store = await openStore({ dataDir, migrations: PLATFORM_MIGRATIONS });
     try {
       const db = identityDb(store);
-      const old = printed.find((p) => p.username === "bureau")!.password;
+      const bureau = printed.find((p) => p.username === "bureau");
+      if (bureau === undefined) throw new Error("初始账号中没有 bureau");
+      const old = bureau.password;
       expect(await login(db, "bureau", old)).toMatchObject({ ok: false, reason: "invalid" });
-      expect(await login(db, "bureau", password!)).toMatchObject({ ok: true, mustChangePassword: true });
+      expect(await login(db, "bureau", password ?? "")).toMatchObject({ ok: true, mustChangePassword: true });
     } finally {
       await store.close();
     }

@@ -64,7 +64,15 @@ export function consolePlugins(options: ConsolePluginOptions): ServerPlugin[] {
           if (timer) clearInterval(timer);
           await refresher.close();
         });
-        await app.register(consoleRoutes({ db, refresher, estimate: options.estimate }));
+        await app.register(
+          consoleRoutes({
+            db,
+            identity: identityDb(options.store),
+            storeDb: options.store.db,
+            refresher,
+            estimate: options.estimate,
+          }),
+        );
       },
     },
     { name: "console-web", plugin: spaPlugin(options.webDist) },

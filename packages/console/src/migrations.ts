@@ -2,10 +2,16 @@
  * The console's migrations (0301–0399): appeals, the indicator cubes and weights, and indexes on the store's settlement lists for the console's
  * queries. Pass them to `openStore({ migrations: consoleMigrations })`.
  */
-import type { NamedMigration } from "@yibao/store";
-import { type Kysely, sql } from "kysely";
+import { type MigrationDb, type NamedMigration, type OwnedTables, ownedTables } from "@yibao/store";
+import { sql } from "kysely";
+import type { ConsoleTables } from "./schema.js";
 
-type AnyDb = Kysely<any>;
+/** The tables the console's migrations own; `console_drg_weight` was dropped by 0305. */
+export const CONSOLE_TABLES: OwnedTables = ownedTables<ConsoleTables>(
+  "console",
+  { console_appeal: true, console_cube: true, console_cube_hd: true, console_cube_state: true },
+  ["console_drg_weight"],
+);
 
 const CUBE_MEASURES = sql.raw(`
   period char(7) NOT NULL,
@@ -25,7 +31,7 @@ const CUBE_MEASURES = sql.raw(`
 export const consoleMigrations: readonly NamedMigration[] = [
   {
     name: "0301_console_indicator_cubes",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`CREATE TABLE console_cube (
         hospital_code text NOT NULL,
         dept text NOT NULL,
@@ -60,7 +66,7 @@ export const consoleMigrations: readonly NamedMigration[] = [
       await sql`CREATE INDEX IF NOT EXISTS console_settlement_list_received
         ON settlement_list (received_at)`.execute(db);
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       for (const t of ["console_cube_state", "console_drg_weight", "console_cube_hd", "console_cube"]) {
         await sql`DROP TABLE IF EXISTS ${sql.id(t)}`.execute(db);
       }
@@ -73,7 +79,7 @@ export const consoleMigrations: readonly NamedMigration[] = [
     // refused (a partial index, so the many clean lists cost intake nothing here); the search by
     // setl_id or medcasno prefix (LIKE 'x%' uses a btree only with pattern ops under a non-C locale).
     name: "0302_console_list_indexes",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`CREATE INDEX IF NOT EXISTS console_settlement_list_hospital_received
         ON settlement_list (hospital_code, received_at DESC, setl_id)`.execute(db);
       await sql`CREATE INDEX IF NOT EXISTS console_settlement_list_flagged
@@ -84,7 +90,7 @@ export const consoleMigrations: readonly NamedMigration[] = [
       await sql`CREATE INDEX IF NOT EXISTS console_settlement_list_medcasno_prefix
         ON settlement_list (medcasno text_pattern_ops)`.execute(db);
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       await sql`DROP INDEX IF EXISTS console_settlement_list_medcasno_prefix`.execute(db);
       await sql`DROP INDEX IF EXISTS console_settlement_list_setl_id_prefix`.execute(db);
       await sql`DROP INDEX IF EXISTS console_settlement_list_flagged`.execute(db);
@@ -94,7 +100,7 @@ export const consoleMigrations: readonly NamedMigration[] = [
   {
     // The cubes also carry what payment settled and what audit found, where those areas are installed.
     name: "0303_console_cube_settlement_audit",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       for (const t of ["console_cube", "console_cube_hd"]) {
         await sql`ALTER TABLE ${sql.id(t)}
           ADD COLUMN settled_cases integer NOT NULL DEFAULT 0,
@@ -109,7 +115,7 @@ export const consoleMigrations: readonly NamedMigration[] = [
         db,
       );
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       for (const t of ["console_cube", "console_cube_hd"]) {
         for (const c of [
           "settled_cases",
@@ -129,7 +135,7 @@ export const consoleMigrations: readonly NamedMigration[] = [
     // The appeals were created by 0300_console_accounts before the accounts moved to the server's
     // identity migrations (which kept that name): IF NOT EXISTS for the databases of that time.
     name: "0304_console_appeals",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`CREATE TABLE IF NOT EXISTS console_appeal (
         id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         setl_id text NOT NULL,
@@ -151,7 +157,7 @@ export const consoleMigrations: readonly NamedMigration[] = [
         db,
       );
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       await sql`DROP TABLE IF EXISTS console_appeal`.execute(db);
     },
   },
@@ -159,7 +165,7 @@ export const consoleMigrations: readonly NamedMigration[] = [
     // CMI and surplus from what settlement used and paid (each stay's RW from the weight table in
     // force), not from weights re-derived by the console: the derived weights' table goes.
     name: "0305_console_cube_settled_weights",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       for (const t of ["console_cube", "console_cube_hd"]) {
         await sql`ALTER TABLE ${sql.id(t)}
           ADD COLUMN settled_weighted integer NOT NULL DEFAULT 0,
@@ -167,7 +173,7 @@ export const consoleMigrations: readonly NamedMigration[] = [
       }
       await sql`DROP TABLE IF EXISTS console_drg_weight`.execute(db);
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       await sql`CREATE TABLE IF NOT EXISTS console_drg_weight (
         drg text PRIMARY KEY,
         rw double precision NOT NULL CHECK (rw >= 0),

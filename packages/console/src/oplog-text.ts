@@ -52,6 +52,18 @@ const DETAIL_LABELS: Record<string, string> = {
   disabled: "已停用",
   appealId: "申诉编号",
   keyId: "接口密钥",
+  historyImport: "历史清单导入",
+  lists: "清单数",
+  count: "清单数",
+  uploadTimeSources: "原始上传时间来源",
+  file: "文件中的上传时间",
+  stated: "指定的上传日期",
+  statedUploadedAt: "指定的上传日期",
+  outcomes: "结果",
+  inserted: "新接收",
+  replaced: "替换",
+  refused_kept: "拒收（保留原版本）",
+  refused_foreign: "拒收（他院清单）",
 };
 
 const DETAIL_STATES: Record<string, string> = {

@@ -10,14 +10,25 @@ import {
   departmentName,
   HttpError,
   type IdentityDb,
+  listOperations,
+  listUsers,
   passwordProblem,
   type RouteAccess,
   recordOperation,
+  requirePrincipal,
   resetPassword,
   routeAccess,
+  setUserDisabled,
+  usernameTaken,
 } from "@yibao/server";
 import { PERIOD_PATTERN } from "@yibao/server/query-schemas";
-import { countSettlementLists, type SettlementListData, type StoreDatabase } from "@yibao/store";
+import {
+  countSettlementLists,
+  knownHospitalCodes,
+  listHospitals,
+  type SettlementListData,
+  type StoreDatabase,
+} from "@yibao/store";
 import { type Kysely, sql } from "kysely";
 import { Type } from "typebox";
 import { type CubeRefresher, cubeState } from "./cube.js";
@@ -92,6 +103,10 @@ export type WhatIfEstimator = (list: SettlementListData) => Promise<WhatIfEstima
 
 export interface ConsoleRouteOptions {
   readonly db: ConsoleDb;
+  /** The same connection typed with the server's identity tables, read only through its functions. */
+  readonly identity: IdentityDb;
+  /** The same connection typed with the store's tables, read only through its functions. */
+  readonly storeDb: Kysely<StoreDatabase>;
   readonly refresher: CubeRefresher;
   /** Settles a what-if list; without it (no payment area) 试分组 gives no estimate. */
   readonly estimate?: WhatIfEstimator | undefined;
@@ -159,19 +174,16 @@ async function figureNotes(
 }
 
 export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncTypebox {
-  const { db, refresher, estimate: estimator } = options;
-  /** The same database seen through the server's identity tables (accounts, operation log). */
-  const identity = db as unknown as IdentityDb;
+  const { db, identity, storeDb, refresher, estimate: estimator } = options;
   return async (app) => {
     // ── 元数据 ───────────────────────────────────────────────────────────────────────────────
     app.get("/meta", { config: access(ALL, "handler") }, async (request) => {
-      const user = request.principal!;
+      const user = requirePrincipal(request);
       const own = user.role === "hospital" ? user.hospitalCode : null;
-      let hq = db.selectFrom("hospital").select(["code", "name", "level"]).orderBy("code");
-      if (own) hq = hq.where("code", "=", own);
+      const hq = listHospitals(storeDb, { code: own });
       let pq = db.selectFrom("console_cube_hd").select("period").distinct().orderBy("period");
       if (own) pq = pq.where("hospital_code", "=", own);
-      const [hospitals, periods, state] = await Promise.all([hq.execute(), pq.execute(), cubeState(db)]);
+      const [hospitals, periods, state] = await Promise.all([hq, pq.execute(), cubeState(db)]);
       return {
         user: { ...user, roleName: ROLE_NAMES[user.role] },
         roles: ROLES.map((r) => ({ id: r, name: ROLE_NAMES[r] })),
@@ -212,11 +224,9 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       async (request) => {
         const q = request.query;
         checkRange(q);
-        let hq = db.selectFrom("hospital").select(["code", "name", "level"]).orderBy("code");
-        if (q.hospital) hq = hq.where("code", "=", q.hospital);
         const [found, hospitals] = await Promise.all([
           queryIndicators(db, { dims: ["hospital"], ...q }),
-          hq.execute(),
+          listHospitals(storeDb, { code: q.hospital }),
         ]);
         const names = new Map(hospitals.map((h) => [h.code, h]));
         // Every registered hospital is listed, one without stays in the range with zeros.
@@ -402,7 +412,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
             .select((eb) => eb.fn.countAll<number>().as("n"))
             .executeTakeFirstOrThrow()
             .then((r) => Number(r.n));
-        const summary = () => countSettlementLists(db as unknown as Kysely<StoreDatabase>, q);
+        const summary = () => countSettlementLists(storeDb, q);
         // Without a filter on department, rule or text the total comes from the store's list-count
         // summary rather than counting up to a million lists (without findings: all − with findings).
         const summaryCountable = !q.dept && !q.q && !q.ruleId;
@@ -584,7 +594,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
         },
       },
       async (request, reply) => {
-        const user = request.principal!;
+        const user = requirePrincipal(request);
         const b = request.body;
         const finding = await db
           .selectFrom("qc_finding as f")
@@ -650,7 +660,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           .updateTable("console_appeal")
           .set({
             status: request.body.decision,
-            decided_by: request.principal!.username,
+            decided_by: requirePrincipal(request).username,
             decided_at: new Date(),
             decision_comment: request.body.comment,
           })
@@ -674,20 +684,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
 
     // ── 账号管理 ─────────────────────────────────────────────────────────────────────────────
     app.get("/users", { config: access(["admin"], "none") }, async () => ({
-      rows: await db
-        .selectFrom("console_user")
-        .select([
-          "id",
-          "username",
-          "display_name as displayName",
-          "role",
-          "hospital_code as hospitalCode",
-          "disabled",
-          "must_change_password as mustChangePassword",
-          "created_at as createdAt",
-        ])
-        .orderBy("id")
-        .execute(),
+      rows: await listUsers(identity),
     }));
 
     app.post(
@@ -713,12 +710,8 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           throw new HttpError(400, "INVALID_REQUEST", "医院账号必须填写医院编码，其他角色不能填写");
         }
         if (b.hospitalCode) {
-          const hospital = await identity
-            .selectFrom("hospital")
-            .select("code")
-            .where("code", "=", b.hospitalCode)
-            .executeTakeFirst();
-          if (!hospital)
+          const known = await knownHospitalCodes(storeDb, [b.hospitalCode]);
+          if (!known.has(b.hospitalCode))
             throw new HttpError(
               400,
               "INVALID_REQUEST",
@@ -727,12 +720,8 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
         }
         const problem = passwordProblem(b.password, b.username);
         if (problem) throw new HttpError(400, "WEAK_PASSWORD", problem);
-        const exists = await db
-          .selectFrom("console_user")
-          .select("id")
-          .where("username", "=", b.username)
-          .executeTakeFirst();
-        if (exists) throw new HttpError(409, "CONFLICT", `用户名已存在：${b.username}`);
+        if (await usernameTaken(identity, b.username))
+          throw new HttpError(409, "CONFLICT", `用户名已存在：${b.username}`);
         // The administrator knows the initial password: the new user must change it at first sign-in.
         const id = await createUser(identity, {
           ...b,
@@ -760,14 +749,10 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       },
       async (request) => {
         const id = Number(request.params.id);
-        if (id === request.principal!.id) throw new HttpError(400, "INVALID_REQUEST", "不能停用自己的账号");
-        const r = await db
-          .updateTable("console_user")
-          .set({ disabled: request.body.disabled, updated_at: new Date() })
-          .where("id", "=", id)
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 0) throw new HttpError(404, "NOT_FOUND", `账号不存在：${id}`);
-        if (request.body.disabled) await db.deleteFrom("console_session").where("user_id", "=", id).execute();
+        if (id === requirePrincipal(request).id)
+          throw new HttpError(400, "INVALID_REQUEST", "不能停用自己的账号");
+        if (!(await setUserDisabled(identity, id, request.body.disabled)))
+          throw new HttpError(404, "NOT_FOUND", `账号不存在：${id}`);
         request.oplogDetail = { userId: id, disabled: request.body.disabled };
         return { ok: true };
       },
@@ -781,7 +766,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       },
       async (request) => {
         const id = Number(request.params.id);
-        if (id === request.principal!.id)
+        if (id === requirePrincipal(request).id)
           throw new HttpError(400, "INVALID_REQUEST", "不能重置自己的密码，请使用“修改密码”");
         // A new generated password, to be changed at the next sign-in; every session of the account ends.
         const reset = await resetPassword(identity, { id });
@@ -805,15 +790,9 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
       },
       async (request) => {
         const limit = Math.min(Number(request.query.limit ?? 200), 5000);
-        let query = db
-          .selectFrom("console_oplog")
-          .selectAll()
-          .orderBy("id", "desc")
-          .limit(limit)
-          .offset(Number(request.query.offset ?? 0));
-        if (request.query.username) query = query.where("username", "=", request.query.username);
+        const page = { limit, offset: Number(request.query.offset ?? 0), username: request.query.username };
         return {
-          rows: (await query.execute()).map((r) => ({
+          rows: (await listOperations(identity, page)).map((r) => ({
             ...r,
             id: Number(r.id),
             roleName: ROLE_NAMES[r.role as Role] ?? (r.role === "" ? "—" : r.role),
@@ -882,9 +861,7 @@ export function consoleRoutes(options: ConsoleRouteOptions): FastifyPluginAsyncT
           if (!first.done) yield first.value;
           yield* pages;
         }
-        const names = new Map(
-          (await db.selectFrom("hospital").select(["code", "name"]).execute()).map((h) => [h.code, h.name]),
-        );
+        const names = new Map((await listHospitals(storeDb)).map((h) => [h.code, h.name]));
         const { stream, done } = streamWorkbook(columns, all(), names);
         const name = `${(request.query.filename ?? "导出").replace(/[\\/:*?"<>|\r\n]/g, "_")}.xlsx`;
         const target = readablePath(path).slice(0, 300);

@@ -4,7 +4,7 @@
  */
 import type { AppealStatus as KernelAppealStatus } from "@yibao/kernel/enums";
 import type { IdentityTables } from "@yibao/server";
-import type { Store, StoreDatabase } from "@yibao/store";
+import type { AsTables, Store, StoreDatabase } from "@yibao/store";
 import type { ColumnType, Generated, Kysely } from "kysely";
 
 export { ROLE_NAMES, ROLES, type Role } from "@yibao/server";
@@ -97,18 +97,19 @@ export interface ConsoleCubeStateTable {
   source_signature: string;
 }
 
-/** The console's own tables, beside the server's identity tables (accounts, sessions, operation log). */
-export interface ConsoleTables extends IdentityTables {
+/** The console's own tables (created by `consoleMigrations`). */
+export interface ConsoleTables {
   console_appeal: ConsoleAppealTable;
   console_cube: ConsoleCubeTable;
   console_cube_hd: ConsoleCubeHdTable;
   console_cube_state: ConsoleCubeStateTable;
 }
 
-export type ConsoleDatabase = StoreDatabase & ConsoleTables;
+/** What the console reads and writes: the store's tables, the server's identity tables and its own. */
+export type ConsoleDatabase = StoreDatabase & IdentityTables & ConsoleTables;
 export type ConsoleDb = Kysely<ConsoleDatabase>;
 
-/** The store's Kysely instance typed with the console's tables too. */
+/** The store's Kysely instance typed with the identity and console tables too (no cast). */
 export function consoleDb(store: Store): ConsoleDb {
-  return store.db as unknown as ConsoleDb;
+  return store.db.withTables<AsTables<IdentityTables & ConsoleTables>>();
 }

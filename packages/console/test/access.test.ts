@@ -237,7 +237,7 @@ describe("hospital scoping on every endpoint", () => {
     const ExcelJS = (await import("exceljs")).default;
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
-    const values = wb.worksheets[0]!.getSheetValues()
+    const values = (wb.worksheets[0]?.getSheetValues() ?? [])
       .filter(Boolean)
       .map((row) => (row as unknown[])[1]);
     expect(values).toEqual(["医院", OWN]);

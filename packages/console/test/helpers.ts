@@ -28,7 +28,8 @@ export function demoScheme(): Promise<DrgScheme> {
 
 /** The n-th sample list of hospital i, settled `daysAgo`-ish days before today. */
 export function sampleList(n: number, hospitalIndex: number, today?: string): Record<string, unknown> {
-  const h = HOSPITALS[hospitalIndex % HOSPITALS.length]!;
+  const h = HOSPITALS[hospitalIndex % HOSPITALS.length];
+  if (h === undefined) throw new RangeError(`没有第 ${hospitalIndex} 家样例医院`);
   return sampleSettlementMessage(n, {
     hospitalCode: h.code,
     hospitalName: h.name,
@@ -98,5 +99,5 @@ export async function signIn(app: YibaoApp, username: string): Promise<Session> 
   });
   if (res.statusCode !== 200) throw new Error(`登录失败 ${username}: ${res.statusCode} ${res.body}`);
   const setCookie = String(res.headers["set-cookie"]);
-  return { cookie: setCookie.split(";")[0]!, csrf: (res.json() as { csrfToken: string }).csrfToken };
+  return { cookie: setCookie.split(";")[0] ?? "", csrf: (res.json() as { csrfToken: string }).csrfToken };
 }

@@ -23,4 +23,18 @@ describe("describeDetail", () => {
       }),
     ).toBe("结算清单：A、B；变动医院：（医院：H1；原：—；现：（清算应补/应退(元)：-1.00））");
   });
+
+  it("says a history import (issue 12): that it was one, how many lists, where their upload times came from", () => {
+    expect(
+      describeDetail({
+        historyImport: true,
+        lists: 3,
+        uploadTimeSources: { file: 1, stated: 2 },
+        statedUploadedAt: "2025-03-14",
+        committed: 3,
+      }),
+    ).toBe(
+      "历史清单导入：是；清单数：3；原始上传时间来源：（文件中的上传时间：1；指定的上传日期：2）；指定的上传日期：2025-03-14；已保存：3",
+    );
+  });
 });

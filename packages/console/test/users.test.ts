@@ -72,7 +72,7 @@ describe("account administration", () => {
     const reviewer = await signIn(s.app, "reviewer");
     const id = (
       (await asAdmin("GET", "/api/v1/console/users")).json() as { rows: { id: number; username: string }[] }
-    ).rows.find((u) => u.username === "reviewer")!.id;
+    ).rows.find((u) => u.username === "reviewer")?.id;
     const r = await asAdmin("POST", `/api/v1/console/users/${id}/password`);
     expect(r.statusCode).toBe(200);
     const { username, password } = r.json() as { username: string; password: string };

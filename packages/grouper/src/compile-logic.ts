@@ -144,7 +144,7 @@ export function compileLogic(
   );
   const orSummary = t.summary.get(t.orList) ?? 0;
   const wordMdc = new Int32Array(planWords);
-  mdcs.forEach((m, i) => wordMdc.fill(i, m.firstWord, m.endWord));
+  for (const [i, m] of mdcs.entries()) wordMdc.fill(i, m.firstWord, m.endWord);
   return {
     ...t,
     mdcs,

@@ -32,7 +32,7 @@ describe("the bundled demo scheme", () => {
     expect(s.name).toContain("演示");
   });
 
-  // The worked examples of seed 002 (l.530–700), grouped both ways.
+  // The fund-loss worked examples (`examples/seed-002`), grouped as uploaded and as corrected.
   it.each([
     [
       "KD15: thyroid cancer, total thyroidectomy + radical neck dissection",
@@ -61,7 +61,7 @@ describe("the bundled demo scheme", () => {
     expect(r.drg).toBe(drg);
   });
 
-  it("sends haemorrhagic infarction + acupotomy to the ambiguous group BQY (seed 002, 有意歧义)", async () => {
+  it("sends haemorrhagic infarction + acupotomy to the ambiguous group BQY (有意歧义, as in the fund-loss examples)", async () => {
     const s = await loadSchemeDir(DEMO_SCHEME_DIR);
     const r = groupRecord(s, rec(["I63.903"], ["17.96100"]), { explain: true });
     expect(r.status).toBe("AMBIGUOUS");

@@ -4,6 +4,8 @@
  * comparison from this list; the formulas in words, mathematics and SQL are in docs/indicators.md.
  */
 
+import { UPLOAD_RATE } from "@yibao/kernel/rates";
+
 /** Identifier of one indicator. */
 export type IndicatorId =
   | "cases"
@@ -206,10 +208,10 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     kind: "ratio",
   },
   {
-    id: "uploadRate",
-    name: "清单上传率",
+    id: UPLOAD_RATE.id,
+    name: UPLOAD_RATE.name,
     unit: "%",
-    formula: "结算后规定时限内上传的清单数 ÷ 应上传清单的结算数",
+    formula: UPLOAD_RATE.formula,
     direction: "higher",
     kind: "ratio",
   },

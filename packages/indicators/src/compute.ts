@@ -5,6 +5,7 @@
  * `indicatorValues` gives the same values.
  */
 
+import { uploadRate } from "@yibao/kernel/rates";
 import type { IndicatorId } from "./catalogue.js";
 import { checkStay, DEATH_DISCHARGE_WAY, type StayError, type StaySummary } from "./stay.js";
 
@@ -233,7 +234,8 @@ export function indicatorValues(c: Readonly<IndicatorCounts>): Record<IndicatorI
     ungroupedShare: ratio(c.ungroupedCases, c.cases),
     qyShare: ratio(c.qyCases, c.cases),
     qcPassRate: ratio(c.qcPassed, c.qcChecked),
-    uploadRate: ratio(c.cases, c.settlements),
+    // The kernel's one definition: stays with a list received ÷ counted stays.
+    uploadRate: uploadRate(c.cases, c.settlements),
     surplusFen: c.paidCases === 0 ? null : c.drgPaymentFen - c.paidCostFen,
     auditFindings: c.auditFindings,
     recoveredFen: c.recoveredFen,

@@ -1,3 +1,4 @@
+import { UPLOAD_RATE } from "@yibao/kernel/rates";
 import { describe, expect, it } from "vitest";
 import { compareResultSets, valuesAgree } from "../src/agree.js";
 import { formatIndicatorValue, INDICATOR_IDS, INDICATORS, indicatorDefinition } from "../src/catalogue.js";
@@ -128,5 +129,14 @@ describe("agreement of two result sets", () => {
       indicators: ["cases", "cmi"],
     });
     expect(partial.differences.map((d) => [d.kind, d.indicator])).toEqual([["missing-value", "cmi"]]);
+  });
+});
+
+describe("清单上传率 is the kernel's one definition (issue 12)", () => {
+  it("the catalogue shows the kernel's name and formula", () => {
+    expect(INDICATORS.find((d) => d.id === "uploadRate")).toMatchObject({
+      name: UPLOAD_RATE.name,
+      formula: UPLOAD_RATE.formula,
+    });
   });
 });

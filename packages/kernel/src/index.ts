@@ -4,4 +4,5 @@
 export * from "./calendar.js";
 export * from "./enums.js";
 export * from "./money.js";
+export * from "./rates.js";
 export * from "./sex.js";

@@ -6,7 +6,7 @@
 
 import type { DrgScheme } from "@yibao/grouper";
 import { EXAMPLE_CLEARING, EXAMPLE_OUTLIERS, EXAMPLE_QY_SHARE, HANDAN_RESIDENTS_2021 } from "@yibao/payment";
-import type { Store } from "@yibao/store";
+import { acceptedPeriodRange, type Store } from "@yibao/store";
 import { sql } from "kysely";
 import { calibrate } from "./calibrate.js";
 import {
@@ -49,8 +49,8 @@ export function demoPolicy(effectiveFrom: string): Record<string, unknown> {
 }
 
 /**
- * The demo's benefit policy (演示待遇政策): the Handan residents' policy of seed 004 as it is, and what
- * the seed does not give, so that every demo stay is settled by policy rather than by the patient
+ * The demo's benefit policy (演示待遇政策): the Handan residents' policy of 2021 (`HANDAN_RESIDENTS_2021`)
+ * as it is, and what that policy does not state, so that every demo stay is settled by policy rather than by the patient
  * share its list reports: a 三级综合 class and the employees' fund ratios. Those figures are demo
  * assumptions, each stated in `notes`; a real region loads its own policy.
  */
@@ -100,13 +100,9 @@ export async function ensureDemoPayment(options: {
 }): Promise<DemoPaymentResult> {
   const { store, scheme } = options;
   const db = dbOf(store);
-  const range = await sql<{
-    lo: string | null;
-    hi: string | null;
-  }>`SELECT min(period) AS lo, max(period) AS hi
-    FROM settlement_list WHERE status = 'accepted'`.execute(db);
-  const lo = range.rows[0]?.lo ?? null;
-  const hi = range.rows[0]?.hi ?? null;
+  const range = await acceptedPeriodRange(store.db);
+  const lo = range?.from ?? null;
+  const hi = range?.to ?? null;
   if (lo === null || hi === null) {
     return {
       calibrated: false,

@@ -15,3 +15,4 @@ export * from "./repo.js";
 export * from "./seed002.js";
 export * from "./settle-period.js";
 export * from "./statements.js";
+export * from "./tables.js";

@@ -20,10 +20,27 @@
  * - `year_clearing` + `clearing_statement`: the current clearing of a year and its per-hospital rows
  *   (replaced by a new clearing of the same year; the run keeps the parameters and totals).
  */
-import type { NamedMigration } from "@yibao/store";
-import { type Kysely, sql } from "kysely";
+import { type MigrationDb, type NamedMigration, type OwnedTables, ownedTables } from "@yibao/store";
+import { sql } from "kysely";
+import type { PaymentTables } from "./tables.js";
 
-type AnyDb = Kysely<any>;
+/** The tables the payment migrations own (`audit_deduction` is payment's: the audit writes it through `recordAuditDeductions`). */
+export const PAYMENT_TABLES: OwnedTables = ownedTables<PaymentTables>("payment", {
+  payment_policy: true,
+  drg_weight_table: true,
+  benefit_policy: true,
+  dip_catalogue: true,
+  payment_hospital: true,
+  payment_run: true,
+  stay_settlement: true,
+  stay_settlement_history: true,
+  stay_settlement_error: true,
+  special_case_approval: true,
+  audit_deduction: true,
+  year_clearing: true,
+  clearing_statement: true,
+  payment_list_cost: true,
+});
 
 const VERSIONED = sql.raw(`
   id text NOT NULL,
@@ -73,7 +90,7 @@ const SETTLEMENT_COLUMNS = sql.raw(`
 export const paymentMigrations: readonly NamedMigration[] = [
   {
     name: "0100_payment_tables",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`CREATE TABLE payment_policy (${VERSIONED}, method text NOT NULL,
         weights_id text, weights_version text)`.execute(db);
       await sql`CREATE TABLE drg_weight_table (${VERSIONED}, scheme text, calibration jsonb)`.execute(db);
@@ -176,7 +193,7 @@ export const paymentMigrations: readonly NamedMigration[] = [
       await sql`CREATE INDEX payment_settlement_list_period_person
         ON settlement_list (period, patient_key, setl_id)`.execute(db);
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       await sql`DROP INDEX IF EXISTS payment_settlement_list_period_person`.execute(db);
       for (const t of [
         "clearing_statement",
@@ -203,7 +220,7 @@ export const paymentMigrations: readonly NamedMigration[] = [
     // settlement then reads plain columns instead of parsing every list's JSON (the JSON parse was
     // ~90 % of the time of settling a period). settlePeriod still fills in any list missing here.
     name: "0101_payment_list_cost",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`CREATE TABLE payment_list_cost (
         setl_id text PRIMARY KEY,
         version integer NOT NULL,
@@ -263,7 +280,7 @@ export const paymentMigrations: readonly NamedMigration[] = [
       // index was a quarter of the cost of writing a settlement.
       await sql`DROP INDEX stay_settlement_patient`.execute(db);
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       await sql`CREATE INDEX IF NOT EXISTS stay_settlement_patient ON stay_settlement (patient_key)`.execute(
         db,
       );
@@ -282,11 +299,11 @@ export const paymentMigrations: readonly NamedMigration[] = [
     // newest period first. A partial index keeps that page fast at a million settlements and costs
     // the writes of the other stays nothing.
     name: "0102_stay_settlement_high_outliers",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`CREATE INDEX stay_settlement_high_outlier ON stay_settlement (period DESC, setl_id)
         WHERE outlier = 'high'`.execute(db);
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       await sql`DROP INDEX IF EXISTS stay_settlement_high_outlier`.execute(db);
     },
   },

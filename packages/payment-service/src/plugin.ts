@@ -219,7 +219,7 @@ function versionRoutes(app: FastifyInstance, path: string, kind: VersionedKind):
 
 /** Options of the payment plugin. */
 export interface PaymentPluginOptions {
-  /** Directory of the seed 002 example files (default `examples/seed-002` under the working directory). */
+  /** Directory of the fund-loss example files (default `examples/seed-002` under the working directory). */
   readonly examplesDir?: string;
 }
 

@@ -13,14 +13,13 @@ import {
   parseDrgWeightTable,
   parsePaymentPolicy,
 } from "@yibao/payment";
-import type { Store } from "@yibao/store";
-import { type Kysely, sql } from "kysely";
+import { knownHospitalCodes, type Store } from "@yibao/store";
+import { sql } from "kysely";
+import { type PaymentDb, paymentDb } from "./tables.js";
 
-export type AnyKysely = Kysely<any>;
-
-/** The database of a store, for raw SQL on the payment tables. */
-export function dbOf(store: Store): AnyKysely {
-  return store.db as unknown as AnyKysely;
+/** The database of a store typed with the payment tables, for SQL on them (`paymentDb`). */
+export function dbOf(store: Store): PaymentDb {
+  return paymentDb(store);
 }
 
 /** A problem with the caller's input (→ HTTP 400 / CLI error), Chinese message. */
@@ -375,15 +374,7 @@ export async function recordAuditDeductions(
 ): Promise<number> {
   const db = dbOf(store);
   const codes = [...new Set(items.map((d) => d.hospitalCode))];
-  const known = new Set(
-    codes.length === 0
-      ? []
-      : (
-          await sql<{ code: string }>`SELECT code FROM hospital WHERE code IN (${sql.join(codes)})`.execute(
-            db,
-          )
-        ).rows.map((r) => r.code),
-  );
+  const known = await knownHospitalCodes(store.db, codes);
   for (const [i, d] of items.entries()) {
     if (!Number.isSafeInteger(d.amountFen) || d.amountFen < 0) {
       throw new PaymentInputError(`审核扣款[${i}]（${d.hospitalCode}）amountFen：须为非负整数分`);

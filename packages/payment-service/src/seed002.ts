@@ -1,4 +1,4 @@
-/** The seed 002 worked examples from files (种子 002 示例). */
+/** The worked examples of fund loss under DRG (`examples/seed-002`, 基金损失测算示例) from files. */
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type ExampleFile, runSeed002Examples, type Seed002Result } from "@yibao/payment";

@@ -30,10 +30,9 @@ import {
   type StaySettlement,
   settleStay,
 } from "@yibao/payment";
-import type { Store } from "@yibao/store";
-import { type Kysely, sql } from "kysely";
+import { countAcceptedLists, type Store } from "@yibao/store";
+import { sql } from "kysely";
 import {
-  type AnyKysely,
   dbOf,
   loadBenefitPolicies,
   loadPaymentHospitals,
@@ -44,6 +43,7 @@ import {
   periodsBetween,
   withRun,
 } from "./repo.js";
+import type { PaymentDb } from "./tables.js";
 
 /** 医保结算等级 code (hi_setl_lv) → level name used by policies. */
 export const SETTLEMENT_LEVEL_NAMES: Readonly<Record<string, string>> = {
@@ -143,7 +143,7 @@ interface ListRow {
  * split is missing or stale (another version) is split from its JSON, with the same SQL function.
  */
 async function readPage(
-  db: AnyKysely,
+  db: PaymentDb,
   period: string,
   after: { key: string; id: string } | null,
   limit: number,
@@ -588,7 +588,7 @@ function columnsOf(rows: readonly SettlementRow[]): unknown[][] {
  * Returns the rows inserted or updated.
  */
 export async function writeSettlements(
-  db: Kysely<unknown> | AnyKysely,
+  db: PaymentDb,
   runId: number,
   rows: readonly SettlementRow[],
 ): Promise<number> {
@@ -623,11 +623,11 @@ export async function writeSettlements(
     INSERT INTO stay_settlement (${all})
     SELECT ${colList}, ${runId}::bigint, now() FROM j
     ON CONFLICT (setl_id) DO UPDATE SET ${updates}
-    WHERE ${curCmp} IS DISTINCT FROM ${exCmp}`.execute(db as AnyKysely);
+    WHERE ${curCmp} IS DISTINCT FROM ${exCmp}`.execute(db);
   return Number(r.numAffectedRows ?? 0n);
 }
 
-async function writeErrors(db: AnyKysely, runId: number, errors: readonly RecordError[]): Promise<void> {
+async function writeErrors(db: PaymentDb, runId: number, errors: readonly RecordError[]): Promise<void> {
   if (errors.length === 0) return;
   await sql`INSERT INTO stay_settlement_error (run_id, setl_id, field, message)
     SELECT ${runId}::bigint, * FROM unnest(${errors.map((e) => e.setlId)}::text[], ${errors.map((e) => e.field)}::text[],
@@ -657,7 +657,7 @@ export async function loadApprovals(
 }
 
 /** Person state from the stored settlements of the year before `period` (for runs not starting in January). */
-async function priorPersonState(db: AnyKysely, period: string): Promise<Map<string, PersonState>> {
+async function priorPersonState(db: PaymentDb, period: string): Promise<Map<string, PersonState>> {
   const m = new Map<string, PersonState>();
   if (period.endsWith("-01")) return m;
   const yearStart = `${period.slice(0, 4)}-01`;
@@ -689,7 +689,7 @@ function emptyTotals(): SettlementTotals {
 
 /** SQL sums of the stored settlements of the periods (excluding the run's failed records). */
 export async function storedTotals(
-  db: AnyKysely,
+  db: PaymentDb,
   periods: readonly string[],
   excludeErrorsOfRun?: number,
 ): Promise<SettlementTotals> {
@@ -742,9 +742,7 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
     const settler = await loadSettler(store, options.policy);
     const approvals = await loadApprovals(store);
     const persons = await priorPersonState(db, periods[0] as string);
-    const countRows = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM settlement_list
-      WHERE period = ANY(${periods}::text[]) AND status = 'accepted'`.execute(db);
-    const total = Number(countRows.rows[0]?.n ?? 0);
+    const total = await countAcceptedLists(store.db, { periods });
     let done = 0;
     let written = 0;
     let errors = 0;

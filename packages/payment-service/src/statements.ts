@@ -3,7 +3,7 @@
  * decimals derived from fen exactly (`formatYuan`; Excel cells hold that decimal with format 0.00).
  */
 import { CATEGORY_NAMES, formatYuan, type PaymentCategory } from "@yibao/payment";
-import type { Store } from "@yibao/store";
+import { listHospitals, type Store } from "@yibao/store";
 import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 import { sql } from "kysely";
@@ -117,8 +117,7 @@ export function microToPoints(micro: string): string {
 
 /** The hospitals' names by code (定点医疗机构名称), as the lists registered them. */
 async function hospitalNames(store: Store): Promise<Map<string, string>> {
-  const r = await sql<{ code: string; name: string }>`SELECT code, name FROM hospital`.execute(dbOf(store));
-  return new Map(r.rows.map((x) => [x.code, x.name]));
+  return new Map((await listHospitals(store.db)).map((x) => [x.code, x.name]));
 }
 
 /** The clearing statement of a year (all hospitals, or one), with a total row. */

@@ -256,8 +256,8 @@ function capLeft(p: BenefitPolicy, insurance: string, state: PersonYearState): n
  * Computes the patient share and fund payment of one stay (计算个人负担). The deductible follows
  * the policy in force on the admission date and the admissions of the admission year; the fund
  * ratio and the annual cap follow the policy in force on the discharge date and, for a stay
- * spanning years, its cross-year rule (邯郸: 纳入出院日期所在年度支付限额, 起付标准按住院日期所在年度执行,
- * seed 004 l.985).
+ * spanning years, its cross-year rule (e.g. 邯郸: the stay counts against the cap of its discharge year,
+ * the deductible is that of its admission year — 纳入出院日期所在年度支付限额, 起付标准按住院日期所在年度执行).
  */
 export function computePatientShare(input: BenefitInput, policies: BenefitPolicySet): PatientShare {
   const { costs } = input;

@@ -466,7 +466,7 @@ function comprehensiveKey(c: DipCase): { key: string; diagnosis: string; treatme
 }
 
 /**
- * Builds the region's DIP catalogue from history (DIP 目录测算, seed 000 l.1166–1173: "诊断+治疗"):
+ * Builds the region's DIP catalogue from history (DIP 目录测算: stays are classed by "诊断+治疗", diagnosis plus treatment):
  * key = diagnosis category (`dipDiagnosisCategory`) + procedure combination; keys with at least
  * `coreMinCases` cases are core groups (核心病种); the other cases are pooled into comprehensive
  * groups (综合病种) by 3-character ICD-10 category and treatment (保守治疗 / 手术操作). Each group is

@@ -1,5 +1,6 @@
 /**
- * Year-end clearing on the point method (点数法年终清算), seed 000 l.1345–1425.
+ * Year-end clearing on the point method (点数法年终清算) under a regional total budget (区域总额预算):
+ * what all hospitals are paid together never exceeds the region's budget.
  *
  *   pool = the budget, or with `clearing.budgetBasis` "fund" (a budget of the fund's own money) the
  *       budget plus the patients' share, so that a fund budget is not charged the patients' part
@@ -256,7 +257,7 @@ export interface NewTechApplication {
 
 /**
  * Approves new-technology exclusions within each hospital's quota (新技术除外额度): at most
- * floor(cases × cap) stays per hospital (cap 3‰, seed 000 l.1078–1081), the most expensive first
+ * floor(cases × cap) stays per hospital (e.g. a cap of 3‰, set by the policy), the most expensive first
  * (ties by stay id). Returns the approved stay ids and the refused ones with the reason.
  */
 export function selectNewTechExclusions(

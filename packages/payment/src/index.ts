@@ -1,8 +1,8 @@
 /**
  * @yibao/payment — the pure DRG/DIP payment core (DRG/DIP 支付核心): exact money, calibration of
  * weights/rates/DIP scores from history, versioned payment and benefit policies, per-stay
- * settlement, year-end clearing on the point method, re-settlement and fund loss, and the seed 002
- * worked examples. No I/O.
+ * settlement, year-end clearing on the point method, re-settlement and fund loss, and the worked
+ * examples of fund loss under DRG (`examples/seed-002`). No I/O.
  */
 
 export * from "./benefit.js";

@@ -327,8 +327,8 @@ export interface HospitalCoefficientParams {
 }
 
 /**
- * 医院系数 (病组差异系数) from level + cost + admissions-per-patient ratio + CMI (seed 000
- * l.1048–1054: "级别+成本+人次人头比+CMI 值"):
+ * 医院系数 (病组差异系数) from level + cost + admissions-per-patient ratio + CMI ("级别+成本+人次人头比+CMI
+ * 值": the ratio and the CMI were added to level and cost to curb split admissions and reward harder cases):
  *
  *   coefficient = (w_level·levelBase + w_cost·costIndex + w_ratio·(regionalRatio ÷ hospitalRatio)
  *                  + w_cmi·(hospitalCMI ÷ regionalCMI)) ÷ Σw

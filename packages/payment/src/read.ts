@@ -1,5 +1,5 @@
 /** Field readers for JSON policy data: every failure names the data set, the field and the rule. */
-import { type Fen, MoneyFormatError, type Ppm, parseRatio, parseYuan } from "./money.js";
+import { type Fen, type MoneyFormatError, type Ppm, parseRatio, parseYuan } from "./money.js";
 import { isIsoDate, PolicyDataError } from "./versioned.js";
 
 export class Reader {

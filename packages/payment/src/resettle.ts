@@ -2,7 +2,9 @@
  * Re-settlement (重新结算) and fund loss (基金损失): settle a stay as uploaded and as corrected
  * (other DRG or codes, removed charges, merged admissions) and compare the fund payments.
  *
- *   基金损失 = Σ fund payment as settled − Σ fund payment after correction   (seed 002 l.450–453)
+ *   基金损失 = Σ fund payment as settled − Σ fund payment after correction
+ *
+ * (剔除违规因素后重新结算，比较两次医保基金支付金额的差异: the accepted way to price a violation.)
  */
 import { advancePersonState, type PersonState } from "./benefit.js";
 import type { Fen } from "./money.js";

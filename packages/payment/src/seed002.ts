@@ -1,5 +1,6 @@
 /**
- * The worked examples of seed 002 (九类违规情形基金损失测算示例, seed 002 l.405–731) as runnable
+ * The worked examples of fund loss under DRG (九类违规情形基金损失测算示例: for each violation type a
+ * stay, its group as uploaded and as corrected, and the fund loss in 元 or as a multiple of the rate) as runnable
  * data: each example file holds the weights and policy used, the hospital, the stay as uploaded
  * and as corrected, and the expected fund loss. `runSeed002Examples` settles both ways;
  * `formatSeed002Report` prints the result in Chinese. Pure: the caller reads the files.

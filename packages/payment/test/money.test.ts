@@ -63,7 +63,7 @@ describe("money (金额)", () => {
     expect(divRound(15, 10)).toBe(2);
     expect(divRoundBig(25n, 10n)).toBe(3n);
     expect(divRoundBig(-25n, 10n)).toBe(-3n);
-    // seed 002 l.696: 17652.11 × 0.8 = 14121.688 → 14121.69
+    // The ambiguous-group example: 17652.11 × 0.8 = 14121.688 → 14121.69
     expect(mulPpm(1765211, 800_000)).toBe(1412169);
   });
 

@@ -19,7 +19,7 @@ function readExamples(): ExampleFile[] {
     .map((name) => ({ name, content: JSON.parse(readFileSync(path.join(dir, name), "utf8")) as unknown }));
 }
 
-describe("seed 002 worked examples (种子 002 示例)", () => {
+describe("fund-loss worked examples (examples/seed-002, 基金损失测算示例)", () => {
   const results = runSeed002Examples(readExamples());
   const byId = new Map(results.map((r) => [r.ok ? r.id : r.name, r]));
   const loss = (id: string) => {
@@ -33,7 +33,7 @@ describe("seed 002 worked examples (种子 002 示例)", () => {
     for (const r of results) expect(r.ok ? "" : r.error).toBe("");
   });
 
-  it("upcoding KD15→DA15 loses 0.82 × rate (seed 002 l.553–555)", () => {
+  it("upcoding KD15→DA15 loses 0.82 × rate", () => {
     const r = loss("upcoding-principal-diagnosis");
     expect(formatYuan(r.fundLoss)).toBe("7225.02");
     expect(r.fundLoss).toBe((208 - 126) * 8811);
@@ -44,7 +44,7 @@ describe("seed 002 worked examples (种子 002 示例)", () => {
     expect(r.resettlement.originalPatient).toBe(484000);
   });
 
-  it("false secondary diagnosis ES35→ES33 loses 0.37 × rate (seed 002 l.586–588)", () => {
+  it("false secondary diagnosis ES35→ES33 loses 0.37 × rate", () => {
     const r = loss("upcoding-false-secondary-diagnosis");
     expect(formatYuan(r.fundLoss)).toBe("3260.07");
     expect(r.fundLoss).toBe(37 * 8811);
@@ -52,13 +52,13 @@ describe("seed 002 worked examples (种子 002 示例)", () => {
     expect(r.resettlement.original[0]?.benefit?.deductible).toBe(40000);
   });
 
-  it("irrelevant secondary diagnosis BR25→BR23 loses 0.28 × rate (seed 002 l.622–624)", () => {
+  it("irrelevant secondary diagnosis BR25→BR23 loses 0.28 × rate", () => {
     const r = loss("upcoding-irrelevant-secondary-diagnosis");
     expect(formatYuan(r.fundLoss)).toBe("2467.08");
     expect(r.fundLoss).toBe(28 * 8811);
   });
 
-  it("downcoding HC25→HU15 into a high outlier loses 6112.21 yuan (seed 002 l.653–659)", () => {
+  it("downcoding HC25→HU15 into a high outlier loses 6112.21 yuan", () => {
     const r = loss("downcoding-into-high-outlier");
     expect(formatYuan(r.fundLoss)).toBe("6112.21");
     const up = r.resettlement.original[0];
@@ -71,7 +71,7 @@ describe("seed 002 worked examples (种子 002 示例)", () => {
     expect(corr?.standard).toBe(1110239); // the seed's given standard
   });
 
-  it("intentional ambiguity at 80% loses 3961.95 yuan (seed 002 l.696)", () => {
+  it("intentional ambiguity at 80% loses 3961.95 yuan", () => {
     const r = loss("intentional-ambiguity-qy");
     expect(formatYuan(r.fundLoss)).toBe("3961.95");
     expect(r.resettlement.original[0]?.category).toBe("ambiguous");

@@ -5,6 +5,7 @@
 export * from "./app.js";
 export * from "./code-names.js";
 export * from "./errors.js";
+export * from "./history-import.js";
 export * from "./identity/index.js";
 export * from "./input-guard.js";
 export * from "./intake.js";

@@ -4,11 +4,13 @@
  * lists of many concurrent requests share a few transactions.
  */
 import { type DrgScheme, type GroupResult, groupRecord, UNGROUPED_DRG } from "@yibao/grouper";
+import { shanghaiDateTime } from "@yibao/kernel/calendar";
 import type { SettlementList } from "@yibao/settlement/model";
 import type { QcFinding } from "@yibao/settlement/rules";
 import { hasUnstorableText } from "@yibao/settlement/text";
 import { codeTypeProblems } from "@yibao/settlement/wire-types";
 import {
+  type OriginalUpload,
   patientKey,
   type SaveOutcome,
   type SettlementListData,
@@ -17,6 +19,7 @@ import {
 } from "@yibao/store";
 import type { FastifyBaseLogger } from "fastify";
 import { HttpError } from "./errors.js";
+import type { HistoryEnvelope } from "./history-import.js";
 import { checkEnvelope } from "./settlement-checks.js";
 
 /** 分组结果 as the API reports it. */
@@ -59,6 +62,12 @@ export interface ListResult {
   readonly envelopeInvalid?: true;
   /** The database failed while saving this list. */
   readonly storeError?: true;
+  /**
+   * History import only: the original upload time the QC upload deadline was checked against
+   * (Beijing time, `yyyy-MM-dd HH:mm:ss`) and where it came from (`file` or `stated`).
+   */
+  readonly uploadedAt?: string;
+  readonly uploadTimeSource?: OriginalUpload["source"];
 }
 
 /** Parse → QC → group of one envelope, before storing. */
@@ -73,7 +82,11 @@ export interface PreparedList {
   readonly unstoredReason?: string;
 }
 
-export type PrepareList = (envelope: unknown, receivedAt: Date) => PreparedList;
+/**
+ * Parse → QC → group of one envelope received at `receivedAt`. With `original` (a history import) the
+ * QC upload deadline is checked against the original upload time instead, and the store keeps it.
+ */
+export type PrepareList = (envelope: unknown, receivedAt: Date, original?: OriginalUpload) => PreparedList;
 
 const sum = (xs: readonly (number | null)[]) => xs.reduce<number>((a, x) => a + (x ?? 0), 0);
 
@@ -130,8 +143,8 @@ export function summaryColumns(
 
 /** The default preparer: the settlement package's parser and QC rules (bureau mode) and the grouper. */
 export function createListPreparer(scheme: DrgScheme): PrepareList {
-  return (envelope, receivedAt) => {
-    const checked = checkEnvelope(envelope, scheme, receivedAt);
+  return (envelope, receivedAt, original) => {
+    const checked = checkEnvelope(envelope, scheme, original?.at ?? receivedAt);
     const { list, findings } = checked;
     const setlId = list?.info.setlId ?? checked.setlId;
     let group: GroupSummary | null = null;
@@ -162,6 +175,7 @@ export function createListPreparer(scheme: DrgScheme): PrepareList {
               message: f.message,
             })),
             receivedAt,
+            ...(original ? { originalUpload: original } : {}),
           }
         : null;
     return {
@@ -206,9 +220,20 @@ function prepareSafely(
   index: number,
   receivedAt: Date,
   log: FastifyBaseLogger,
+  history: HistoryEnvelope | undefined,
 ): PreparedList {
+  if (history?.problem) {
+    return {
+      setlId: history.problem.setlId ?? null,
+      findings: [history.problem],
+      group: null,
+      upload: null,
+      envelopeInvalid: false,
+      unstoredReason: "原始上传时间不合规，本条不予导入，未保存",
+    };
+  }
   try {
-    return prepare(envelope, receivedAt);
+    return history ? prepare(history.envelope, receivedAt, history.upload) : prepare(envelope, receivedAt);
   } catch (err) {
     log.error({ err, index }, "清单校验出错");
     return {
@@ -233,8 +258,15 @@ export async function ingestLists(
   log: FastifyBaseLogger,
   /** Written in the transactions that store these lists (the request's operation-log entry). */
   journal?: UploadJournal,
+  /**
+   * A history import: each envelope's original upload time (or why it has none), same order and
+   * length as `envelopes` (see `historyEnvelope`).
+   */
+  history?: readonly HistoryEnvelope[],
 ): Promise<ListResult[]> {
-  const prepared = envelopes.map((e, i) => prepareSafely(ctx.prepareList, e, i, receivedAt, log));
+  const prepared = envelopes.map((e, i) =>
+    prepareSafely(ctx.prepareList, e, i, receivedAt, log, history?.[i]),
+  );
   // Every save gets its handlers at once: awaiting them one by one would leave a later save that fails
   // first without a handler (an unhandled rejection, which ends a Node process).
   const saves = prepared.map((p) =>
@@ -248,7 +280,15 @@ export async function ingestLists(
   const results: ListResult[] = [];
   for (let i = 0; i < prepared.length; i++) {
     const p = prepared[i] as PreparedList;
-    const base = { setl_id: p.setlId, findings: p.findings.map(view), group: p.group };
+    const original = history?.[i]?.upload;
+    const base = {
+      setl_id: p.setlId,
+      findings: p.findings.map(view),
+      group: p.group,
+      ...(original
+        ? { uploadedAt: shanghaiDateTime(original.at).replace("T", " "), uploadTimeSource: original.source }
+        : {}),
+    };
     const save = saves[i];
     if (!save) {
       results.push({

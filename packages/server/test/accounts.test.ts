@@ -359,7 +359,8 @@ for (const engine of ENGINE_NAMES) {
         { username: "bureau", must_change_password: true },
         { username: "reviewer", must_change_password: false },
       ]);
-      const bureau = created.find((c) => c.username === "bureau")!;
+      const bureau = created.find((c) => c.username === "bureau");
+      if (bureau === undefined) throw new Error("初始账号中没有 bureau");
       const s = await session("bureau", bureau.password);
       expect(s.body.mustChangePassword).toBe(true);
       expect((await me(s.headers)).json()).toMatchObject({
@@ -394,9 +395,9 @@ for (const engine of ENGINE_NAMES) {
         .execute();
       const reset = await resetPassword(db, { username: "forgetful" });
       expect(reset?.username).toBe("forgetful");
-      expect(passwordProblem(reset!.password)).toBeNull();
+      expect(passwordProblem(reset?.password ?? "")).toBeNull();
       expect((await me(s.headers)).statusCode).toBe(401);
-      const again = await session("forgetful", reset!.password);
+      const again = await session("forgetful", reset?.password ?? "");
       expect(again.body.mustChangePassword).toBe(true);
       expect(await resetPassword(db, { username: "nobody-here" })).toBeUndefined();
     });

@@ -4,7 +4,10 @@ import { ENGINE_NAMES, type TestServer, testServer } from "./helpers.js";
 
 type Envelope = {
   infno: string;
-  input: { setlinfo: Record<string, unknown>; diseinfo: Record<string, unknown>[] };
+  input: {
+    setlinfo: Record<string, unknown>;
+    diseinfo: [Record<string, unknown>, ...Record<string, unknown>[]];
+  };
 };
 const sample = (n: number, prefix = "A") => sampleSettlementMessage(n, { prefix }) as unknown as Envelope;
 
@@ -51,7 +54,7 @@ for (const engine of ENGINE_NAMES) {
     it("refuses a list with QC errors, naming rule, field and message, and keeps it as refused", async () => {
       const m = sample(1);
       m.input.setlinfo.gend = "7";
-      m.input.diseinfo[0]!.maindiag_flag = "0";
+      m.input.diseinfo[0].maindiag_flag = "0";
       const r = await post(m);
       expect(r.statusCode).toBe(200);
       const body = r.json() as ListResult;

@@ -27,7 +27,7 @@ describe("error replies", () => {
 
   it("finds text PostgreSQL cannot hold in any field name or value of a body, with its path", () => {
     expect(bodyTextProblem({ a: [{ b: "ok" }, { c: "x\u0000y" }] })?.path).toBe("a.1.c");
-    expect(bodyTextProblem({ ["k\u0000"]: 1 })?.path).toBe("k\\u0000");
+    expect(bodyTextProblem({ "k\u0000": 1 })?.path).toBe("k\\u0000");
     expect(bodyTextProblem({ s: "\ud800" })?.path).toBe("s");
     expect(bodyTextProblem({ s: "\ud83d\ude00", n: 1, z: null, t: true })).toBeNull();
     expect(bodyTextProblem("\u0000")?.path).toBe("$");

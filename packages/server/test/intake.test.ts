@@ -80,8 +80,9 @@ type Envelope = {
   infno: string;
   input: {
     setlinfo: Record<string, unknown>;
-    diseinfo: Record<string, unknown>[];
-    iteminfo: Record<string, unknown>[];
+    /** A sample list has a diagnosis and an item at least. */
+    diseinfo: [Record<string, unknown>, ...Record<string, unknown>[]];
+    iteminfo: [Record<string, unknown>, ...Record<string, unknown>[]];
   };
 };
 const sample = (n: number, prefix: string) => sampleSettlementMessage(n, { prefix }) as unknown as Envelope;
@@ -146,7 +147,7 @@ for (const engine of ENGINE_NAMES) {
 
     it("lone surrogates in a value and in a field name refuse the list, naming each", async () => {
       const lists = [sample(0, "SUR"), sample(1, "SUR"), sample(2, "SUR")];
-      (lists[1] as Envelope).input.diseinfo[0]!.diag_name = "肺\ud800炎";
+      (lists[1] as Envelope).input.diseinfo[0].diag_name = "肺\ud800炎";
       (lists[1] as Envelope).input.setlinfo["k\udc00"] = "x";
       const r = await post(lists);
       expect(r.statusCode).toBe(200);
@@ -174,9 +175,9 @@ for (const engine of ENGINE_NAMES) {
 
     it("amounts as an object, 1e400 or beyond 2^53 refuse their list, naming the field", async () => {
       const lists = [0, 1, 2, 3, 4].map((n) => sample(n, "AMT"));
-      (lists[0] as Envelope).input.iteminfo[0]!.amt = { yuan: 1 };
-      (lists[1] as Envelope).input.iteminfo[0]!.amt = "@1e400@";
-      (lists[2] as Envelope).input.iteminfo[0]!.amt = 9e15;
+      (lists[0] as Envelope).input.iteminfo[0].amt = { yuan: 1 };
+      (lists[1] as Envelope).input.iteminfo[0].amt = "@1e400@";
+      (lists[2] as Envelope).input.iteminfo[0].amt = 9e15;
       (lists[3] as Envelope).input.setlinfo.extra_fen = 2 ** 60;
       const text = JSON.stringify(lists).replace('"@1e400@"', "1e400");
       const r = await postRaw(text);

@@ -11,7 +11,12 @@ import { ENGINE_NAMES, type TestServer, testServer } from "./helpers.js";
 const A = "H21010200001";
 const B = "H21010200002";
 
-type Envelope = { input: { setlinfo: Record<string, unknown>; diseinfo: Record<string, unknown>[] } };
+type Envelope = {
+  input: {
+    setlinfo: Record<string, unknown>;
+    diseinfo: [Record<string, unknown>, ...Record<string, unknown>[]];
+  };
+};
 const list = (n: number, prefix: string, hospitalCode: string) =>
   sampleSettlementMessage(n, { prefix, hospitalCode }) as unknown as Envelope;
 
@@ -44,7 +49,7 @@ for (const engine of ENGINE_NAMES) {
       );
       const codes = list(3, "NUM", B);
       codes.input.setlinfo.fixmedins_code = { code: A };
-      codes.input.diseinfo[0]!.diag_code = 1;
+      codes.input.diseinfo[0].diag_code = 1;
       const single = await upload(B, codes);
       expect(single.statusCode).toBe(400);
       expect(single.json().details.map((d: { field: string }) => d.field)).toEqual([

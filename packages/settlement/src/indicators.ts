@@ -4,6 +4,7 @@
  * (未入组占比) and findings by rule. Pure; the caller reads the summaries from storage.
  */
 import { UNGROUPED_DRG } from "@yibao/grouper";
+import { uploadRate } from "@yibao/kernel/rates";
 import type { SettlementList } from "./model.js";
 import type { QcFinding, Severity } from "./rules.js";
 
@@ -47,7 +48,7 @@ export interface QcIndicators {
   readonly received: number;
   /** Lists accepted (passed QC). */
   readonly accepted: number;
-  /** 清单上传率 = accepted / expected. */
+  /** 清单上传率 = received / expected (the kernel's one definition, `@yibao/kernel/rates`). */
   readonly uploadRate: number | null;
   /** 质控通过率 = accepted / received. */
   readonly qcPassRate: number | null;
@@ -154,7 +155,7 @@ export function computeQcIndicators(
       expected: a.expected,
       received: a.received,
       accepted: a.accepted,
-      uploadRate: rate(a.accepted, a.expected),
+      uploadRate: uploadRate(a.received, a.expected),
       qcPassRate: rate(a.accepted, a.received),
       grouped: a.grouped,
       inGroup: a.grouped - a.ungrouped,

@@ -5,8 +5,10 @@
  */
 
 /** Any NUL or surrogate at all: the fast test, true for almost no real text. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding U+0000 is the point of this pattern
 const SUSPECT = /[\u0000\ud800-\udfff]/;
 /** NUL, a high surrogate without its low one, or a low surrogate without its high one. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding U+0000 is the point of this pattern
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, "g");
 

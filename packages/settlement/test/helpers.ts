@@ -40,6 +40,7 @@ export function codesWithExtraDiagnoses(extra: Record<string, string>): CodeMaps
 
 const FIXTURE = readFileSync(resolve(import.meta.dirname, "fixtures", "4101-appendicitis.json"), "utf8");
 
+// biome-ignore lint/suspicious/noExplicitAny: a test edits the message freely, field by field, to build invalid and unusual inputs
 export type Msg = any;
 
 /** A fresh copy of the valid, complete 4101 message (settled 2024-03-09). */

@@ -51,7 +51,8 @@ describe("QC indicators", () => {
       expected: 5,
       received: 5,
       accepted: 4,
-      uploadRate: 0.8,
+      // 清单上传率 = received ÷ expected (the kernel's one definition): the refused list arrived too.
+      uploadRate: 1,
       qcPassRate: 0.8,
       grouped: 3,
       inGroup: 2,

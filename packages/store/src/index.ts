@@ -22,6 +22,7 @@ import { WriteBatcher, type WriteBatcherOptions } from "./write-batcher.js";
 export * from "./indicators.js";
 export * from "./migrations.js";
 export * from "./open.js";
+export * from "./ports.js";
 export * from "./schema.js";
 export * from "./settlement-lists.js";
 export * from "./write-batcher.js";

@@ -4,6 +4,7 @@
  * ungroupable `0000` cases and findings by rule. Counts come from the database; ratios are computed
  * here and are null when their denominator is zero or unknown.
  */
+import { uploadRate } from "@yibao/kernel/rates";
 import { type Kysely, sql } from "kysely";
 import type { FindingSeverity, StoreDatabase } from "./schema.js";
 
@@ -33,7 +34,7 @@ export interface QcIndicators {
   readonly ambiguous: number;
   /** Accepted lists in `0000`. */
   readonly ungrouped: number;
-  /** 清单上传率 = lists / settledCount. */
+  /** 清单上传率 = lists (received, accepted or refused) / settledCount: the kernel's `uploadRate`. */
   readonly uploadRate: number | null;
   /** 质控通过率 = accepted / lists. */
   readonly qcPassRate: number | null;
@@ -87,7 +88,7 @@ const ratio = (a: number, b: number | null): number | null => (b === null || b =
 function indicators(c: Counts): QcIndicators {
   return {
     ...c,
-    uploadRate: ratio(c.lists, c.settledCount),
+    uploadRate: uploadRate(c.lists, c.settledCount),
     qcPassRate: ratio(c.accepted, c.lists),
     groupingRate: ratio(c.grouped + c.ambiguous, c.accepted),
     ambiguousShare: ratio(c.ambiguous, c.accepted),
@@ -194,7 +195,7 @@ export async function qcIndicators(
   return {
     total: {
       ...totalIndicators,
-      uploadRate: ratio(
+      uploadRate: uploadRate(
         settledRows.reduce((a, r) => a + r.lists, 0),
         total.settledCount,
       ),

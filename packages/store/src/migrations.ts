@@ -5,10 +5,43 @@
  * accounts 0300–0399 and so on. A migration, once released, is never edited: add a new one.
  */
 import { type Kysely, type Migration, type MigrationProvider, sql } from "kysely";
+import type { StoreTables } from "./schema.js";
+
+/**
+ * The database a migration sees: deliberately untyped. A migration must not depend on the current
+ * table interfaces (`StoreTables`, `PaymentTables`…): it runs against the schema as it was when the
+ * migration was written, and those interfaces follow the latest schema. Kysely's migration docs give
+ * migrations an untyped instance for this reason (typed with `any`); `Kysely<unknown>` gives the same
+ * independence without `any`, and raw `sql`…`.execute(db)` and `db.schema` need nothing more.
+ */
+export type MigrationDb = Kysely<unknown>;
 
 /** A migration with its name. */
 export interface NamedMigration extends Migration {
   readonly name: string;
+  up(db: MigrationDb): Promise<void>;
+  down?(db: MigrationDb): Promise<void>;
+}
+
+/**
+ * The tables an area's migrations own (create, alter, index, trigger on, write), declared next to
+ * those migrations. `current` lists every table of the area's table interface, checked at compile
+ * time (a table missing or unknown is an error); `retired` names tables its migrations once created
+ * and later dropped. The table-ownership test holds every migration to this declaration.
+ */
+export interface OwnedTables {
+  readonly area: string;
+  readonly current: readonly string[];
+  readonly retired: readonly string[];
+}
+
+/** Declares an area's tables: `current` as an object literal keyed by every table of `Tables`. */
+export function ownedTables<Tables>(
+  area: string,
+  current: { readonly [K in keyof Tables & string]: true },
+  retired: readonly string[] = [],
+): OwnedTables {
+  return { area, current: Object.keys(current), retired };
 }
 
 /** The summary columns shared by `settlement_list` and `settlement_list_history`. */
@@ -50,13 +83,24 @@ const LIST_COLUMNS = sql.raw(`
   received_at timestamptz NOT NULL,
   version integer NOT NULL CHECK (version >= 1)`);
 
-type AnyDb = Kysely<any>;
+/** The tables the store's migrations own. */
+export const STORE_TABLES: OwnedTables = ownedTables<StoreTables>("store", {
+  settlement_list: true,
+  settlement_list_history: true,
+  qc_finding: true,
+  refused_upload: true,
+  hospital: true,
+  settled_count: true,
+  settlement_list_count: true,
+  qc_finding_count: true,
+  refused_upload_count: true,
+});
 
 /** The store's own migrations. */
 export const storeMigrations: readonly NamedMigration[] = [
   {
     name: "0001_store_settlement_lists",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`CREATE TABLE hospital (
         code text PRIMARY KEY,
         name text NOT NULL,
@@ -106,7 +150,7 @@ export const storeMigrations: readonly NamedMigration[] = [
         PRIMARY KEY (hospital_code, period)
       )`.execute(db);
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       for (const t of [
         "settled_count",
         "refused_upload",
@@ -125,7 +169,7 @@ export const storeMigrations: readonly NamedMigration[] = [
     // (count >= 0): a decrement arrives as an INSERT … ON CONFLICT of a negative row, and PostgreSQL
     // checks the proposed row before it finds the conflict.
     name: "0002_store_summaries",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`CREATE TABLE settlement_list_count (
         hospital_code text NOT NULL,
         period char(7) NOT NULL,
@@ -154,7 +198,7 @@ export const storeMigrations: readonly NamedMigration[] = [
       )`.execute(db);
       await rebuildStoreSummaries(db);
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       for (const t of ["refused_upload_count", "qc_finding_count", "settlement_list_count"]) {
         await sql`DROP TABLE IF EXISTS ${sql.id(t)}`.execute(db);
       }
@@ -164,7 +208,7 @@ export const storeMigrations: readonly NamedMigration[] = [
     // Lists filtered by one period or one DRG, newest upload first, straight from an index: the same
     // two indexes as before with the list order appended (no extra index for intake to keep).
     name: "0003_store_list_order_indexes",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`CREATE INDEX settlement_list_period_received
         ON settlement_list (period, received_at DESC, setl_id)`.execute(db);
       await sql`DROP INDEX settlement_list_period`.execute(db);
@@ -173,11 +217,34 @@ export const storeMigrations: readonly NamedMigration[] = [
       );
       await sql`DROP INDEX settlement_list_drg`.execute(db);
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       await sql`CREATE INDEX settlement_list_period ON settlement_list (period)`.execute(db);
       await sql`DROP INDEX settlement_list_period_received`.execute(db);
       await sql`CREATE INDEX settlement_list_drg ON settlement_list (drg)`.execute(db);
       await sql`DROP INDEX settlement_list_drg_received`.execute(db);
+    },
+  },
+  {
+    // 原始上传时间 (issue 12): the time the QC upload deadline (QC-TIME-001) was checked against and
+    // where it came from. `received` for an ordinary upload (then it equals received_at), `file` or
+    // `stated` for a history import (the original upload time from the record, or the date the
+    // importer stated for the batch); received_at stays the time the platform got the list. NULL on
+    // lists stored before this migration, whose deadline used received_at. No backfill: an UPDATE of
+    // every list would fire the payment and audit triggers on each.
+    name: "0004_store_upload_time",
+    async up(db: MigrationDb) {
+      for (const t of ["settlement_list", "settlement_list_history", "refused_upload"]) {
+        await sql`ALTER TABLE ${sql.id(t)} ADD COLUMN uploaded_at timestamptz,
+          ADD COLUMN upload_time_source text
+            CHECK (upload_time_source IN ('received', 'file', 'stated'))`.execute(db);
+      }
+    },
+    async down(db: MigrationDb) {
+      for (const t of ["settlement_list", "settlement_list_history", "refused_upload"]) {
+        await sql`ALTER TABLE ${sql.id(t)} DROP COLUMN uploaded_at, DROP COLUMN upload_time_source`.execute(
+          db,
+        );
+      }
     },
   },
 ];
@@ -188,7 +255,7 @@ export const storeMigrations: readonly NamedMigration[] = [
  * attributed to the smallest message of that rule on each list, so its sum over messages is the
  * number of distinct lists.
  */
-export async function rebuildStoreSummaries(db: AnyDb): Promise<void> {
+export async function rebuildStoreSummaries(db: MigrationDb): Promise<void> {
   await sql`DELETE FROM settlement_list_count`.execute(db);
   await sql`DELETE FROM qc_finding_count`.execute(db);
   await sql`DELETE FROM refused_upload_count`.execute(db);

@@ -15,6 +15,13 @@ export type FindingSeverity = "error" | "warning";
 /** 分组状态, as the grouper reports it: the kernel's `GroupStatusCode`. */
 export type StoredGroupStatus = GroupStatusCode;
 
+/**
+ * 上传时间来源: `received` (an ordinary upload: the time the platform received it), `file` (a history
+ * import: the original upload time carried by the record) or `stated` (a history import: the date the
+ * importer stated for the batch).
+ */
+export type UploadTimeSource = "received" | "file" | "stated";
+
 /** A `date` column: read and written as `yyyy-MM-dd` text (no time-zone conversion). */
 export type DateText = string;
 
@@ -80,8 +87,19 @@ export interface SettlementListColumns {
   adrg: string | null;
   /** 原始报文: the full 4101/4101A envelope exactly as received. */
   message: ColumnType<unknown, string, string>;
-  /** 上传时间. */
+  /** 上传时间: when the platform received this version. */
   received_at: ColumnType<Date, Date | string, Date | string>;
+  /**
+   * 原始上传时间: the time the QC upload deadline was checked against — received_at for an ordinary
+   * upload, the original upload time for a history import; null on lists stored before it was kept.
+   */
+  uploaded_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Where `uploaded_at` came from (null with it). */
+  upload_time_source: ColumnType<
+    UploadTimeSource | null,
+    UploadTimeSource | null | undefined,
+    UploadTimeSource | null
+  >;
   /** 版本号, 1 for the first upload of a setl_id. */
   version: number;
 }
@@ -121,6 +139,13 @@ export interface RefusedUploadTable {
   findings: ColumnType<unknown, string, string>;
   message: ColumnType<unknown, string, string>;
   received_at: ColumnType<Date, Date | string, Date | string>;
+  /** The time the upload deadline was checked against (see `SettlementListColumns.uploaded_at`). */
+  uploaded_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  upload_time_source: ColumnType<
+    UploadTimeSource | null,
+    UploadTimeSource | null | undefined,
+    UploadTimeSource | null
+  >;
 }
 
 /** 定点医疗机构字典, kept up to date from uploads (name) and by the operator (level, region). */
@@ -181,8 +206,11 @@ export interface RefusedUploadCountTable {
   uploads: number;
 }
 
-/** Every table of the store's own migrations. */
-export interface StoreDatabase {
+/**
+ * Every table of the store's own migrations (the store area's tables). Other areas add theirs
+ * (`IdentityTables`, `PaymentTables`, `AuditTables`, `ConsoleTables`); the platform composes them.
+ */
+export interface StoreTables {
   settlement_list: SettlementListTable;
   settlement_list_history: SettlementListHistoryTable;
   qc_finding: QcFindingTable;
@@ -193,3 +221,13 @@ export interface StoreDatabase {
   qc_finding_count: QcFindingCountTable;
   refused_upload_count: RefusedUploadCountTable;
 }
+
+/** The store's database as Kysely sees it: its own tables only. */
+export type StoreDatabase = StoreTables;
+
+/**
+ * An area's table interface as Kysely's `withTables` takes it (a mapped copy: an interface has no
+ * index signature). `store.db.withTables<AsTables<PaymentTables>>()` is the store's connection typed
+ * with that area's tables too, without a cast.
+ */
+export type AsTables<Tables> = { [K in keyof Tables]: Tables[K] };

@@ -24,6 +24,7 @@ import type {
   SettlementListStatus,
   StoreDatabase,
   StoredGroupStatus,
+  UploadTimeSource,
 } from "./schema.js";
 
 /** 质控结果 (one finding of the QC rules). */
@@ -39,7 +40,14 @@ export interface QcFinding {
 /** The columns a caller supplies; status, counts and version are derived by the store. */
 export type SettlementListData = Omit<
   SettlementListColumns,
-  "status" | "error_count" | "warning_count" | "version" | "received_at" | "message"
+  | "status"
+  | "error_count"
+  | "warning_count"
+  | "version"
+  | "received_at"
+  | "uploaded_at"
+  | "upload_time_source"
+  | "message"
 > & {
   /** The full original envelope as received. */
   readonly message: unknown;
@@ -49,13 +57,26 @@ export type SettlementListData = Omit<
 export interface SettlementListUpload {
   readonly list: SettlementListData;
   readonly findings: readonly QcFinding[];
-  /** 上传时间; defaults to now. */
+  /** 上传时间: when the platform received it; defaults to now. */
   readonly receivedAt?: Date;
+  /**
+   * 原始上传时间 of a history import (the time its QC upload deadline was checked against, and where
+   * that time came from). Absent for an ordinary upload: then `uploaded_at` is the received time and
+   * its source `received`.
+   */
+  readonly originalUpload?: OriginalUpload;
   /**
    * A record to keep in the same transaction as this upload (the operation-log entry of the request
    * that sent it): an upload is never committed without it. Uploads of one request share one journal.
    */
   readonly journal?: UploadJournal;
+}
+
+/** The original upload time of a list brought in by a history import (历史清单导入). */
+export interface OriginalUpload {
+  readonly at: Date;
+  /** `file`: carried by the record itself; `stated`: the date stated for the whole batch. */
+  readonly source: Exclude<UploadTimeSource, "received">;
 }
 
 /** What is written with the uploads that carry it, in their transaction (see `SettlementListUpload.journal`). */
@@ -122,6 +143,8 @@ const SUMMARY_COLUMNS = [
   "mdc",
   "adrg",
   "received_at",
+  "uploaded_at",
+  "upload_time_source",
   "version",
 ] as const satisfies readonly (keyof SettlementListColumns)[];
 
@@ -138,6 +161,13 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** The upload at an index of its batch (the rounds hold only indices of the batch). */
+function uploadAt(uploads: readonly SettlementListUpload[], i: number): SettlementListUpload {
+  const u = uploads[i];
+  if (u === undefined) throw new RangeError(`上传批次中没有第 ${i} 份结算清单`);
+  return u;
+}
+
 /** Splits a batch into rounds in which every setl_id occurs at most once, keeping upload order. */
 function rounds(uploads: readonly SettlementListUpload[]): number[][] {
   const out: number[][] = [];
@@ -145,7 +175,9 @@ function rounds(uploads: readonly SettlementListUpload[]): number[][] {
   uploads.forEach((u, i) => {
     const n = seen.get(u.list.setl_id) ?? 0;
     seen.set(u.list.setl_id, n + 1);
-    (out[n] ??= []).push(i);
+    const round = out[n];
+    if (round === undefined) out[n] = [i];
+    else round.push(i);
   });
   return out;
 }
@@ -451,7 +483,7 @@ async function saveRound(
   outcomes: SaveOutcome[],
   deltas: SummaryDeltas,
 ) {
-  const ids = round.map((i) => uploads[i]!.list.setl_id);
+  const ids = round.map((i) => uploadAt(uploads, i).list.setl_id);
   const current = new Map<string, CountedList & { version: number }>();
   for (const part of chunks(ids, FINDING_CHUNK)) {
     const rows = await trx
@@ -463,9 +495,11 @@ async function saveRound(
   }
   const writes: { index: number; version: number; status: SettlementListStatus }[] = [];
   const replaced: string[] = [];
+  /** The current rows of `replaced`, in the same order. */
+  const replacedRows: CountedList[] = [];
   const refusedKept: { index: number; keptVersion: number }[] = [];
   for (const i of round) {
-    const u = uploads[i]!;
+    const u = uploadAt(uploads, i);
     const status: SettlementListStatus = u.findings.some((f) => f.severity === "error")
       ? "refused"
       : "accepted";
@@ -478,6 +512,7 @@ async function saveRound(
     } else if (status === "accepted" || cur.status === "refused") {
       writes.push({ index: i, version: cur.version + 1, status });
       replaced.push(u.list.setl_id);
+      replacedRows.push(cur);
       outcomes[i] = { setlId: u.list.setl_id, outcome: "replaced", status, version: cur.version + 1 };
     } else {
       refusedKept.push({ index: i, keptVersion: cur.version });
@@ -506,13 +541,16 @@ async function saveRound(
       oldFindings.set(r.setl_id, arr);
     }
   }
-  for (const id of replaced) deltas.add(current.get(id)!, oldFindings.get(id) ?? [], -1);
+  replaced.forEach((id, k) => {
+    const cur = replacedRows[k];
+    if (cur !== undefined) deltas.add(cur, oldFindings.get(id) ?? [], -1);
+  });
   for (const w of writes) {
-    const u = uploads[w.index]!;
+    const u = uploadAt(uploads, w.index);
     deltas.add({ ...u.list, status: w.status }, u.findings, 1);
   }
   for (const { index } of refusedKept) {
-    const u = uploads[index]!;
+    const u = uploadAt(uploads, index);
     deltas.addRefused(u.list.hospital_code, u.list.period);
   }
   for (const part of chunks(replaced, LIST_CHUNK)) {
@@ -531,7 +569,7 @@ async function saveRound(
   const now = new Date();
   for (const part of chunks(writes, LIST_CHUNK)) {
     const rows = part.map((w) => {
-      const u = uploads[w.index]!;
+      const u = uploadAt(uploads, w.index);
       const { message, ...summary } = u.list;
       return {
         ...summary,
@@ -540,6 +578,8 @@ async function saveRound(
         error_count: u.findings.filter((f) => f.severity === "error").length,
         warning_count: u.findings.filter((f) => f.severity === "warning").length,
         received_at: u.receivedAt ?? now,
+        uploaded_at: u.originalUpload?.at ?? u.receivedAt ?? now,
+        upload_time_source: u.originalUpload?.source ?? ("received" as const),
         version: w.version,
       };
     });
@@ -565,7 +605,7 @@ async function saveRound(
     }
   }
   const findingRows = writes.flatMap((w) => {
-    const u = uploads[w.index]!;
+    const u = uploadAt(uploads, w.index);
     return u.findings.map((f, seq) => ({
       setl_id: u.list.setl_id,
       version: w.version,
@@ -584,7 +624,7 @@ async function saveRound(
       .insertInto("refused_upload")
       .values(
         refusedKept.map(({ index, keptVersion }) => {
-          const u = uploads[index]!;
+          const u = uploadAt(uploads, index);
           return {
             setl_id: u.list.setl_id,
             hospital_code: u.list.hospital_code,
@@ -593,6 +633,8 @@ async function saveRound(
             findings: JSON.stringify(u.findings),
             message: storableMessageJson(u.list.message),
             received_at: u.receivedAt ?? now,
+            uploaded_at: u.originalUpload?.at ?? u.receivedAt ?? now,
+            upload_time_source: u.originalUpload?.source ?? ("received" as const),
           };
         }),
       )
@@ -681,6 +723,9 @@ export async function listSettlementLists(
 export interface RefusedUpload {
   readonly keptVersion: number;
   readonly receivedAt: Date;
+  /** The time its upload deadline was checked against (null before it was kept). */
+  readonly uploadedAt: Date | null;
+  readonly uploadTimeSource: UploadTimeSource | null;
   readonly findings: readonly QcFinding[];
 }
 
@@ -729,7 +774,7 @@ export async function getSettlementList(
       .execute(),
     db
       .selectFrom("refused_upload")
-      .select(["kept_version", "received_at", "findings"])
+      .select(["kept_version", "received_at", "uploaded_at", "upload_time_source", "findings"])
       .where("setl_id", "=", setlId)
       .orderBy("id")
       .execute(),
@@ -747,6 +792,8 @@ export async function getSettlementList(
     refusedUploads: refused.map((r) => ({
       keptVersion: r.kept_version,
       receivedAt: r.received_at,
+      uploadedAt: r.uploaded_at,
+      uploadTimeSource: r.upload_time_source,
       findings: r.findings as QcFinding[],
     })),
   };

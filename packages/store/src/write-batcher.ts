@@ -114,7 +114,11 @@ export class WriteBatcher {
   async #write(batch: Pending[]) {
     try {
       const outcomes = await this.#save(batch.map((p) => p.upload));
-      batch.forEach((p, i) => p.resolve(outcomes[i]!));
+      for (const [i, p] of batch.entries()) {
+        const outcome = outcomes[i];
+        if (outcome === undefined) p.reject(new Error(`批量保存没有返回第 ${i + 1} 份的结果`));
+        else p.resolve(outcome);
+      }
     } catch (e) {
       // One by one only helps against a bad upload, not against a database that cannot be reached.
       if (batch.length === 1 || isDatabaseUnavailable(e)) {
@@ -124,7 +128,8 @@ export class WriteBatcher {
       for (const p of batch) {
         try {
           const [o] = await this.#save([p.upload]);
-          p.resolve(o!);
+          if (o === undefined) p.reject(new Error("保存没有返回结果"));
+          else p.resolve(o);
         } catch (err) {
           p.reject(err);
         }

@@ -266,7 +266,10 @@ export class ClinicalModel {
     for (const code of scheme.diagnoses.codes()) {
       const cat = code.slice(0, 3);
       let arr = this.byCategory.get(cat);
-      if (!arr) this.byCategory.set(cat, (arr = []));
+      if (!arr) {
+        arr = [];
+        this.byCategory.set(cat, arr);
+      }
       arr.push(code);
     }
 

@@ -73,7 +73,10 @@ function mixOf(
   tcm: boolean,
 ): { cats: string[]; weights: number[] } {
   let byKey = mixCache.get(profile);
-  if (!byKey) mixCache.set(profile, (byKey = new Map()));
+  if (!byKey) {
+    byKey = new Map();
+    mixCache.set(profile, byKey);
+  }
   const key = `${mixKind}|${tcm}`;
   let m = byKey.get(key);
   if (!m) {

@@ -90,7 +90,10 @@ export function detailLines(
     if (item === undefined) return;
     if (input.oralOnly && item.category === "09" && !isOralName(item.name)) return;
     let l = wish.get(item.category);
-    if (l === undefined) wish.set(item.category, (l = []));
+    if (l === undefined) {
+      l = [];
+      wish.set(item.category, l);
+    }
     for (const w of l) {
       if (w.item === item) {
         w.weight = Math.max(w.weight, weight);

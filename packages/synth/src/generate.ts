@@ -84,9 +84,15 @@ const clinicalCache = new WeakMap<DrgScheme, Map<RegionProfile, ClinicalModel>>(
 /** The (cached) clinical model of a scheme under a profile. */
 export function clinicalModel(scheme: DrgScheme, profile: RegionProfile): ClinicalModel {
   let byProfile = clinicalCache.get(scheme);
-  if (!byProfile) clinicalCache.set(scheme, (byProfile = new Map()));
+  if (!byProfile) {
+    byProfile = new Map();
+    clinicalCache.set(scheme, byProfile);
+  }
   let m = byProfile.get(profile);
-  if (!m) byProfile.set(profile, (m = new ClinicalModel(scheme, profile)));
+  if (!m) {
+    m = new ClinicalModel(scheme, profile);
+    byProfile.set(profile, m);
+  }
   return m;
 }
 
@@ -219,11 +225,17 @@ class StayStream {
     for (const p of c.physicians) {
       const key = `${p.hospitalCode}|${p.departmentCode}`;
       let arr = this.staff.get(key);
-      if (!arr) this.staff.set(key, (arr = []));
+      if (!arr) {
+        arr = [];
+        this.staff.set(key, arr);
+      }
       arr.push(p);
       if (p.departmentCode === c.profile.anaesthesiaDepartment) {
         let an = this.anaesthetists.get(p.hospitalCode);
-        if (!an) this.anaesthetists.set(p.hospitalCode, (an = []));
+        if (!an) {
+          an = [];
+          this.anaesthetists.set(p.hospitalCode, an);
+        }
         an.push(p);
       }
     }
@@ -263,7 +275,10 @@ class StayStream {
 
   private dist(h: Hospital, selector: Selector): Weighted<AdrgModel> {
     let byHospital = this.dists.get(h);
-    if (!byHospital) this.dists.set(h, (byHospital = {}));
+    if (!byHospital) {
+      byHospital = {};
+      this.dists.set(h, byHospital);
+    }
     let d = byHospital[selector];
     if (d) return d;
     const { clinical, profile } = this.c;
@@ -681,7 +696,7 @@ class StayStream {
     switch (type) {
       case "upcoding_secondary": {
         const b = this.honest(day, h, a, 0);
-        if (!b || b.group.status !== "OK" || b.group.adrg !== a.code) return null;
+        if (b?.group.status !== "OK" || b.group.adrg !== a.code) return null;
         const honestDrg = clinical.drg(b.group.drg);
         for (let i = 0; i < 5; i++) {
           const level = a.drgs.some((d) => d.severity === 2) && rng.chance(0.4) ? 2 : 1;
@@ -715,7 +730,7 @@ class StayStream {
       }
       case "upcoding_principal": {
         const b = this.honest(day, h, a, this.severity());
-        if (!b || b.group.status !== "OK") return null;
+        if (b?.group.status !== "OK") return null;
         const honestDrg = clinical.drg(b.group.drg);
         if (!honestDrg) return null;
         const pdx = b.draft.diagnoses[0] as string;
@@ -756,7 +771,7 @@ class StayStream {
       }
       case "downcoding_outlier": {
         const b = this.honest(day, h, a, this.severity());
-        if (!b || b.group.status !== "OK" || b.draft.procedures.length === 0) return null;
+        if (b?.group.status !== "OK" || b.draft.procedures.length === 0) return null;
         const up = cloneBuilt(b);
         up.draft.procedures = [];
         up.group = this.regroup(up.draft);
@@ -782,7 +797,7 @@ class StayStream {
       case "qy_ambiguity": {
         const drg = clinical.intendedDrg(a, 0);
         const b = this.honest(day, h, a, 0, { costFactor: 1.4 + 0.5 * rng.float() });
-        if (!b || b.group.status !== "OK" || clinical.orProcedures.length === 0) return null;
+        if (b?.group.status !== "OK" || clinical.orProcedures.length === 0) return null;
         for (let i = 0; i < 12; i++) {
           const px = rng.pick(clinical.orProcedures);
           const up = cloneBuilt(b);
@@ -894,7 +909,7 @@ class StayStream {
           : o.low * (0.5 + 0.35 * rng.float());
         const upFactor = high ? o.highMax * (1.1 + 0.3 * rng.float()) : o.low * (1.3 + 0.5 * rng.float());
         const b = this.honest(day, h, a, drg.severity, { costFactor: honestFactor });
-        if (!b || b.group.status !== "OK") return null;
+        if (b?.group.status !== "OK") return null;
         const ref = clinical.drg(b.group.drg) ?? drg;
         const target = Math.round(ref.expectedCostFen * upFactor);
         const extra = target - itemsTotal(b.draft.items);
@@ -925,7 +940,7 @@ class StayStream {
     const [gMin, gMax] = this.c.profile.splitGapDays;
     const gap = rng.range(gMin, gMax);
     const b = this.honest(day, h, a, this.severity(), { span: 40 + gap });
-    if (!b || b.group.status !== "OK") return null;
+    if (b?.group.status !== "OK") return null;
     const d = b.draft;
     if (d.los < 4) {
       d.los = rng.range(4, 9);
@@ -973,7 +988,7 @@ class StayStream {
     const [gMin, gMax] = this.c.profile.repeatGapDays;
     const gap = rng.range(gMin, gMax);
     const first = this.honest(day, h, a, this.severity(), { span: 40 + gap });
-    if (!first || first.group.status !== "OK") return null;
+    if (first?.group.status !== "OK") return null;
     const d1 = first.draft;
     const day2 = day + d1.los + gap;
     const person = d1.person;

@@ -518,7 +518,7 @@ export const DEFAULT_PROFILE: RegionProfile = {
         topUpThresholdFen: 30_000 * Y,
       },
       "390": {
-        // Handan 2021 (seed 004): 一级 400, 二级 800, 三级 (not stated; 1000 assumed); 90/80/65%.
+        // Handan 2021 (`HANDAN_RESIDENTS_2021`): 一级 400, 二级 800, 三级 (not stated; 1000 assumed); 90/80/65%.
         deductibleFen: { "1": 400 * Y, "2": 800 * Y, "3": 1_000 * Y },
         fundRatio: { "1": 0.9, "2": 0.8, "3": 0.65 },
         capFen: 200_000 * Y,

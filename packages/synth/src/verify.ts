@@ -27,7 +27,10 @@ const listCache = new WeakMap<DrgScheme, Map<string, Set<string>>>();
 /** Principal diagnoses of the MDCs with the given letters (e.g. the obstetric MDC O). */
 function mdcPdx(scheme: DrgScheme, letters: readonly string[]): Set<string> {
   let byKey = listCache.get(scheme);
-  if (!byKey) listCache.set(scheme, (byKey = new Map()));
+  if (!byKey) {
+    byKey = new Map();
+    listCache.set(scheme, byKey);
+  }
   const key = letters.join(",");
   let set = byKey.get(key);
   if (!set) {

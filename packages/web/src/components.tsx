@@ -1,6 +1,6 @@
 /** Shared pieces: sortable, filterable table with Excel export; ECharts chart; period filter; messages. */
 import * as echarts from "echarts";
-import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
+import { type ReactNode, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 import type { Meta } from "./api";
 import { dateTime, formatValue, type Kind } from "./format";
 import { navigate } from "./router";
@@ -283,15 +283,20 @@ export function Card({ title, children, extra }: { title: string; children: Reac
   );
 }
 
-/** Loads data from `load` whenever `deps` change; returns [data, error, reload]. */
+/**
+ * Loads data from `load` whenever `deps` change (or `reload` is called); returns [data, error, reload].
+ * The effect runs the `load` of the latest render, never a stale closure of an earlier one.
+ */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, string | null, () => void] {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
+  const latestLoad = useEffectEvent(() => load());
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's `deps` say when to load again, and `tick` is the reload counter (the effect needs not read it)
   useEffect(() => {
     let live = true;
     setError(null);
-    load().then(
+    latestLoad().then(
       (d) => live && setData(d),
       (e: Error) => live && setError(e.message),
     );

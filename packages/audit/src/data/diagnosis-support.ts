@@ -2,8 +2,9 @@
  * 起步知识库·诊断诊疗依据 (starter diagnosis-support knowledge): for each diagnosis category (ICD-10
  * code prefix) the item classes (检验/检查/治疗/药品) whose charges show that the condition was
  * diagnosed or treated during the stay, and a fallback by ICD-10 chapter. A coded secondary diagnosis
- * with none of its classes among the stay's detail charges (费用明细) has no 诊疗依据 (seed 002
- * l.548–607: 虚假诊断/多编诊断, "对本次住院资源消耗没有影响").
+ * with none of its classes among the stay's detail charges (费用明细) has no 诊疗依据: it is a false or
+ * added diagnosis (虚假诊断/多编诊断) that used no resources of the stay (对本次住院资源消耗没有影响)
+ * and only raises the group through the CC/MCC tables.
  *
  * Item classes name service items by 医疗服务项目 code (9 digits, after the national 医疗服务价格项目
  * 规范) and drugs by the ATC prefix of the 医保药品编码 (X + ATC for 西药). The codes are EXAMPLE

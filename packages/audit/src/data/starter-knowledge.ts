@@ -62,7 +62,8 @@ export const STARTER_KNOWLEDGE_BASE: KnowledgeBase = {
     { a: "110200001", b: "110200003", reason: "同日不应同时收取普通病房与重症监护床位费" },
   ],
   // 床位费日最高收费标准（含监护病房）by hi_setl_lv, fen per day: a price ceiling, not the
-  // benefit policy's 床位费支付标准 (seed 004 l.979), which only moves the excess to the patient.
+  // benefit policy's 床位费支付标准 (e.g. Handan's 22/30/40 元/日), which only moves the excess to the
+  // patient (高于标准的部分由个人自付).
   bedFeeCapPerDay: { "1": 20000, "2": 30000, "3": 40000 },
   feeCategoryNames: {
     "01": "床位费",

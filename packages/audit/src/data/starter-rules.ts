@@ -1,7 +1,8 @@
 /**
- * 起步规则库 (starter rule base): the nine DRG violation types of seed 002 (l.405–731), patient
- * selection, and the common item rules of the national framework (seed 000 l.2059–2151; seed 003
- * l.1134–1333: 重复收费、分解收费、超标准收费). Thresholds are this region's choices and are data:
+ * 起步规则库 (starter rule base): the nine violation types by which a stay is paid more under DRG
+ * (DRG 付费下九类违规情形: upcoding, false or irrelevant diagnoses, downcoding, split admissions,
+ * intentional ambiguity and the others in `ViolationType`), patient selection, and the common item rules
+ * of the national 智能审核 rule base (两库): 重复收费、分解收费、超标准收费. Thresholds are this region's choices and are data:
  * a region publishes its own version with its own effective dates.
  */
 import type { RuleBase } from "../rules.js";

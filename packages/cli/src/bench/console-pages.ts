@@ -21,8 +21,7 @@ const schema = process.env.BENCH_SCHEMA ?? `yibao_bench_console_${stays}`;
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
 const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
-let t0: number;
-t0 = performance.now();
+const t0 = performance.now();
 const store = await openStore({ databaseUrl, schema, migrations: PLATFORM_MIGRATIONS, poolSize: 8 });
 log(`打开数据库（含迁移）用时 ${((performance.now() - t0) / 1000).toFixed(1)} 秒`);
 try {

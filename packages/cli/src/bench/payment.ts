@@ -27,14 +27,14 @@ import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
 import { shanghaiInstant } from "@yibao/kernel/calendar";
-import { dbOf, ensureDemoPayment, type SettlementTotals, settlePeriod } from "@yibao/payment-service";
+import { ensureDemoPayment, type SettlementTotals, settlePeriod } from "@yibao/payment-service";
 import { createListPreparer } from "@yibao/server";
 import { dropSchema, openStore, type SettlementListUpload, type Store } from "@yibao/store";
 import { generateRegion } from "@yibao/synth";
-import { type Kysely, sql } from "kysely";
-import { PLATFORM_MIGRATIONS } from "../platform.js";
+import { sql } from "kysely";
+import { PLATFORM_MIGRATIONS, type PlatformDb, platformDb } from "../platform.js";
 
-type Db = Kysely<any>;
+type Db = PlatformDb;
 
 const seconds = (t: number) => (performance.now() - t) / 1000;
 const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -56,7 +56,7 @@ async function fill(
   n: number,
   base: number,
 ): Promise<{ accepted: number; baseAccepted: number }> {
-  const db = dbOf(store);
+  const db = platformDb(store);
   const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
   const region = generateRegion({ seed: 2024, stays: base, scheme, from: "2023-01-01", to: "2023-12-31" });
   const prepare = createListPreparer(scheme);
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
     migrations: PLATFORM_MIGRATIONS, // as `yibao serve`: the intake triggers of every area run
     poolSize: 4,
   });
-  const db = dbOf(store);
+  const db = platformDb(store);
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;

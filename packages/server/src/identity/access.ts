@@ -14,7 +14,7 @@
  * - Every state-changing request by a principal is written to the operation log with its outcome.
  */
 import fastifyCookie from "@fastify/cookie";
-import type { UploadJournal } from "@yibao/store";
+import type { AsTables, UploadJournal } from "@yibao/store";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HttpError } from "../errors.js";
 import { refuseWhileNotReady } from "../readiness.js";
@@ -28,7 +28,7 @@ import {
   sameSecret,
 } from "./accounts.js";
 import { recordOperation } from "./oplog.js";
-import type { IdentityDb } from "./tables.js";
+import type { IdentityDb, IdentityTables } from "./tables.js";
 
 /** Who is calling: a person signed in to the console, or a hospital system with its API key. */
 export interface Principal extends SessionUser {
@@ -118,6 +118,16 @@ export function requestTarget(request: FastifyRequest): string {
 
 function envelopeField(e: unknown, field: "setl_id" | "fixmedins_code"): unknown {
   return (e as { input?: { setlinfo?: Record<string, unknown> } } | null)?.input?.setlinfo?.[field];
+}
+
+/**
+ * The caller of a route that is not public (the access hook set it before the handler ran); an
+ * `HttpError` 401 if a handler of a public route asks for it.
+ */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  const principal = request.principal;
+  if (principal === null) throw new HttpError(401, "UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
+  return principal;
 }
 
 function principalOf(session: ActiveSession): Principal {
@@ -221,7 +231,7 @@ export async function installAccessControl(
 
   app.addHook("preHandler", async (request, reply) => {
     const user = request.principal;
-    if (!user || user.role !== "hospital") return;
+    if (user?.role !== "hospital") return;
     const access = accessOf(request);
     if (!access) return;
     const own = user.hospitalCode ?? "";
@@ -326,12 +336,17 @@ export async function installAccessControl(
  * stores (one row per transaction, naming the lists that transaction committed): no list is ever
  * committed without its log row.
  */
-export function uploadJournal(request: FastifyRequest): UploadJournal {
+export function uploadJournal(
+  request: FastifyRequest,
+  /** Further detail for every row (e.g. that it was a history import, and the upload-time sources). */
+  extra?: Record<string, unknown>,
+): UploadJournal {
   return {
     async write(trx, outcomes) {
       const user = request.principal;
       if (!user) return;
-      await recordOperation(trx as unknown as IdentityDb, {
+      // The list transaction typed with the identity tables too (Kysely's withTables: no cast).
+      await recordOperation(trx.withTables<AsTables<IdentityTables>>(), {
         user,
         action: accessOf(request)?.action ?? requestTarget(request),
         target: requestTarget(request),
@@ -340,6 +355,7 @@ export function uploadJournal(request: FastifyRequest): UploadJournal {
           committed: outcomes.length,
           setlIds: outcomes.slice(0, 50).map((o) => o.setlId),
           outcomes: countBy(outcomes.map((o) => o.outcome)),
+          ...(extra ?? {}),
           ...(user.keyId ? { keyId: user.keyId } : {}),
         },
         // A request that stored lists is answered 200 (the route answers otherwise only when none was).

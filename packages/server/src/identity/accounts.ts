@@ -150,7 +150,7 @@ function longestRun(password: string): number {
   let length = 1;
   let step: number | null = null;
   for (let i = 1; i < codes.length; i++) {
-    const d = codes[i]! - codes[i - 1]!;
+    const d = (codes[i] ?? 0) - (codes[i - 1] ?? 0);
     if (Math.abs(d) <= 1 && (step === null || d === step)) {
       length++;
       step = d;
@@ -397,6 +397,61 @@ export async function resetPassword(
   const password = generatePassword();
   await setPassword(db, row.id, password, { mustChange: true });
   return { id: row.id, username: row.username, password };
+}
+
+/** An account as the administrators' page lists it (no password hash). */
+export interface AccountSummary {
+  readonly id: number;
+  readonly username: string;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly hospitalCode: string | null;
+  readonly disabled: boolean;
+  readonly mustChangePassword: boolean;
+  readonly createdAt: Date;
+}
+
+/** Every account, by id (the administrators' account page). */
+export async function listUsers(db: IdentityDb): Promise<AccountSummary[]> {
+  return db
+    .selectFrom("console_user")
+    .select([
+      "id",
+      "username",
+      "display_name as displayName",
+      "role",
+      "hospital_code as hospitalCode",
+      "disabled",
+      "must_change_password as mustChangePassword",
+      "created_at as createdAt",
+    ])
+    .orderBy("id")
+    .execute();
+}
+
+/** Whether an account of that username exists. */
+export async function usernameTaken(db: IdentityDb, username: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("console_user")
+    .select("id")
+    .where("username", "=", username)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Disables or re-enables an account; disabling ends every session of it. False when there is no
+ * such account.
+ */
+export async function setUserDisabled(db: IdentityDb, id: number, disabled: boolean): Promise<boolean> {
+  const r = await db
+    .updateTable("console_user")
+    .set({ disabled, updated_at: new Date() })
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return false;
+  if (disabled) await db.deleteFrom("console_session").where("user_id", "=", id).execute();
+  return true;
 }
 
 export interface ActiveSession {

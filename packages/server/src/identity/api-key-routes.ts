@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { HttpError } from "../errors.js";
 import { routeAccess } from "../route-access.js";
+import { requirePrincipal } from "./access.js";
 import { type ApiKeys, DEFAULT_KEY_DAYS, MAX_KEY_DAYS } from "./api-keys.js";
 
 export interface ApiKeyRouteOptions {
@@ -50,7 +51,7 @@ export function apiKeyRoutes(options: ApiKeyRouteOptions): FastifyPluginAsyncTyp
         },
       },
       async (request, reply) => {
-        const user = request.principal!;
+        const user = requirePrincipal(request);
         if (user.via !== "session") throw new HttpError(403, "FORBIDDEN", "接口密钥只能在控制台签发");
         const issued = await apiKeys.issue({
           hospitalCode: request.body.hospitalCode,
@@ -76,7 +77,7 @@ export function apiKeyRoutes(options: ApiKeyRouteOptions): FastifyPluginAsyncTyp
         schema: { params: Type.Object({ keyId: Type.String({ minLength: 1, maxLength: 40 }) }) },
       },
       async (request) => {
-        const user = request.principal!;
+        const user = requirePrincipal(request);
         request.oplogDetail = { keyId: request.params.keyId };
         const key = await apiKeys.revoke(request.params.keyId, user.username);
         request.oplogDetail = { keyId: key.keyId, hospitalCode: key.hospitalCode, name: key.name };

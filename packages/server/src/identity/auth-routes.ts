@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { HttpError } from "../errors.js";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
-import { SESSION_COOKIE } from "./access.js";
+import { requirePrincipal, SESSION_COOKIE } from "./access.js";
 import {
   login,
   logout,
@@ -180,7 +180,7 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
     });
 
     app.get("/me", { config: SELF }, async (request) => {
-      const user = request.principal!;
+      const user = requirePrincipal(request);
       return {
         user: {
           id: user.id,
@@ -207,7 +207,7 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
         },
       },
       async (request) => {
-        const user = request.principal!;
+        const user = requirePrincipal(request);
         if (user.via !== "session") throw new HttpError(403, "FORBIDDEN", "机构接口密钥不能修改密码");
         const row = await db
           .selectFrom("console_user")

@@ -4,15 +4,23 @@
  * nothing new; later ones are in the 04xx range. Pass them to `openStore({ migrations })` before every
  * other area's (the platform's list starts with them).
  */
-import type { NamedMigration } from "@yibao/store";
-import { type Kysely, sql } from "kysely";
+import { type MigrationDb, type NamedMigration, type OwnedTables, ownedTables } from "@yibao/store";
+import { sql } from "kysely";
+import type { IdentityTables } from "./tables.js";
 
-type AnyDb = Kysely<any>;
+/** The tables the identity migrations own (the `console_` names are from when the console owned them). */
+export const IDENTITY_TABLES: OwnedTables = ownedTables<IdentityTables>("identity", {
+  console_user: true,
+  console_session: true,
+  console_oplog: true,
+  api_key: true,
+  api_key_nonce: true,
+});
 
 export const identityMigrations: readonly NamedMigration[] = [
   {
     name: "0300_console_accounts",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`CREATE TABLE console_user (
         id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         username text NOT NULL UNIQUE,
@@ -51,7 +59,7 @@ export const identityMigrations: readonly NamedMigration[] = [
       )`.execute(db);
       await sql`CREATE INDEX console_oplog_at ON console_oplog (at DESC)`.execute(db);
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       for (const t of ["console_oplog", "console_session", "console_user"]) {
         await sql`DROP TABLE IF EXISTS ${sql.id(t)}`.execute(db);
       }
@@ -59,12 +67,12 @@ export const identityMigrations: readonly NamedMigration[] = [
   },
   {
     name: "0400_identity_password_change",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`ALTER TABLE console_user ADD COLUMN must_change_password boolean NOT NULL DEFAULT false`.execute(
         db,
       );
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       await sql`ALTER TABLE console_user DROP COLUMN must_change_password`.execute(db);
     },
   },
@@ -74,7 +82,7 @@ export const identityMigrations: readonly NamedMigration[] = [
     // and the secret's SHA-256 fingerprint. The hospital is checked on issue and on every use rather
     // than by a foreign key, so that the store may replace its hospital rows as it does today.
     name: "0402_identity_api_keys",
-    async up(db: AnyDb) {
+    async up(db: MigrationDb) {
       await sql`CREATE TABLE api_key (
         key_id text PRIMARY KEY,
         hospital_code text NOT NULL,
@@ -98,7 +106,7 @@ export const identityMigrations: readonly NamedMigration[] = [
       )`.execute(db);
       await sql`CREATE INDEX api_key_nonce_signed_at ON api_key_nonce (signed_at)`.execute(db);
     },
-    async down(db: AnyDb) {
+    async down(db: MigrationDb) {
       await sql`DROP TABLE IF EXISTS api_key_nonce`.execute(db);
       await sql`DROP TABLE IF EXISTS api_key`.execute(db);
     },

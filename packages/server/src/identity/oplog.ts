@@ -1,6 +1,8 @@
 /** 操作日志: every change, with who, when, what and the outcome. */
+
+import type { Selectable } from "kysely";
 import type { SessionUser } from "./accounts.js";
-import type { IdentityDb } from "./tables.js";
+import type { IdentityDb, OplogTable } from "./tables.js";
 
 export interface Operation {
   readonly user: SessionUser | null;
@@ -30,4 +32,22 @@ export async function recordOperation(db: IdentityDb, op: Operation): Promise<vo
       ip: op.ip ?? "",
     })
     .execute();
+}
+
+/** A row of the operation log as stored. */
+export type OperationRow = Selectable<OplogTable>;
+
+/** The operation log, newest first: a page of `limit` rows after `offset`, optionally of one username. */
+export async function listOperations(
+  db: IdentityDb,
+  page: { readonly limit: number; readonly offset: number; readonly username?: string | undefined },
+): Promise<OperationRow[]> {
+  let query = db
+    .selectFrom("console_oplog")
+    .selectAll()
+    .orderBy("id", "desc")
+    .limit(page.limit)
+    .offset(page.offset);
+  if (page.username) query = query.where("username", "=", page.username);
+  return query.execute();
 }

@@ -5,7 +5,7 @@
  */
 
 import type { Role } from "@yibao/kernel/enums";
-import type { Store, StoreDatabase } from "@yibao/store";
+import type { AsTables, Store, StoreDatabase } from "@yibao/store";
 import type { ColumnType, Generated, Kysely } from "kysely";
 
 /** 角色: 医保局 bureau, 医院 hospital, 审核员 reviewer, 管理员 admin (the kernel's enumeration). */
@@ -88,6 +88,7 @@ export interface ApiKeyNonceTable {
   signed_at: Timestamp;
 }
 
+/** The identity area's tables (created by `identityMigrations`). */
 export interface IdentityTables {
   console_user: UserTable;
   console_session: SessionTable;
@@ -99,7 +100,7 @@ export interface IdentityTables {
 export type IdentityDatabase = StoreDatabase & IdentityTables;
 export type IdentityDb = Kysely<IdentityDatabase>;
 
-/** The store's Kysely instance typed with the identity tables too. */
+/** The store's Kysely instance typed with the identity tables too (no cast). */
 export function identityDb(store: Store): IdentityDb {
-  return store.db as unknown as IdentityDb;
+  return store.db.withTables<AsTables<IdentityTables>>();
 }

@@ -2,12 +2,22 @@
  * 结算清单上传与查询:
  * - POST /api/v1/settlement-lists — one 4101/4101A envelope or a JSON array of them;
  * - GET  /api/v1/settlement-lists — query by hospital, period, status, DRG, with paging;
+ * - POST /api/v1/settlement-lists/history — 历史清单导入 (bureau only): the same body, each list with its
+ *   original upload time (`uploaded_at`, or `?uploadedAt=` for the batch), against which the upload
+ *   deadline is checked (see `history-import.ts`);
  * - GET  /api/v1/settlement-lists/:setlId — one list with findings, history and refused uploads.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { HttpError } from "../errors.js";
+import {
+  countSources,
+  type HistoryEnvelope,
+  historyEnvelope,
+  parseUploadTime,
+  statedUploadTimeProblem,
+} from "../history-import.js";
 import { uploadJournal } from "../identity/access.js";
 import { codeTypeError, ingestLists } from "../intake.js";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
@@ -37,12 +47,23 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const HistoryQuery = Type.Object(
+  { uploadedAt: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })) },
+  { additionalProperties: false },
+);
+
 const SetlIdParams = Type.Object({ setlId: Type.String({ minLength: 1, maxLength: 30 }) });
 
 export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** The operation log's detail of an upload, and the event other areas' projections follow. */
-  const noteUpload = (request: FastifyRequest, envelopes: readonly unknown[], stored: number) => {
+  const noteUpload = (
+    request: FastifyRequest,
+    envelopes: readonly unknown[],
+    stored: number,
+    extra?: Record<string, unknown>,
+  ) => {
     request.oplogDetail = {
+      ...(extra ?? {}),
       count: envelopes.length,
       stored,
       setlIds: envelopes.slice(0, 50).map((e) => {
@@ -106,6 +127,79 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (result.storeError)
         throw new HttpError(503, "STORE_UNAVAILABLE", "数据库暂不可用，清单未保存，请稍后重试");
       return reply.send(result);
+    },
+  );
+
+  app.post(
+    "/history",
+    {
+      config: {
+        // The bureau's own operation: a hospital re-sends through the bureau, never states its own times.
+        ...routeAccess(["bureau"], "envelopes", { action: "历史清单导入" }),
+        perListChecks: true,
+      },
+      schema: { body: UploadBody, querystring: HistoryQuery },
+    },
+    async (request, reply) => {
+      const body = request.body as unknown;
+      const typeError = codeTypeError(body);
+      if (typeError) throw typeError;
+      const receivedAt = new Date();
+      const statedText = request.query.uploadedAt;
+      let stated: { at: Date; text: string; field: string } | undefined;
+      if (statedText !== undefined) {
+        const problem = statedUploadTimeProblem(statedText, "查询参数.uploadedAt", receivedAt);
+        if (problem)
+          throw new HttpError(400, "INVALID_UPLOAD_TIME", problem, [
+            { field: "查询参数.uploadedAt", message: problem },
+          ]);
+        stated = { at: parseUploadTime(statedText) as Date, text: statedText, field: "查询参数.uploadedAt" };
+      }
+      const envelopes = Array.isArray(body) ? body : [body];
+      const history: HistoryEnvelope[] = envelopes.map((e) => historyEnvelope(e, stated, receivedAt));
+      const detail = {
+        historyImport: true,
+        lists: envelopes.length,
+        uploadTimeSources: countSources(history.map((h) => h.upload)),
+        ...(statedText !== undefined ? { statedUploadedAt: statedText } : {}),
+      };
+      const results = await ingestLists(
+        app.yibao,
+        envelopes,
+        receivedAt,
+        request.log,
+        uploadJournal(request, detail),
+        history,
+      );
+      const stored = results.filter((r) => r.stored).length;
+      noteUpload(request, envelopes, stored, detail);
+      const problem = history[0]?.problem;
+      if (!Array.isArray(body) && problem) {
+        throw new HttpError(400, "INVALID_UPLOAD_TIME", problem.message, [
+          {
+            field: problem.field,
+            message: problem.message,
+          },
+        ]);
+      }
+      const [only] = results;
+      if (!Array.isArray(body) && only?.envelopeInvalid) {
+        throw new HttpError(
+          400,
+          "INVALID_MESSAGE",
+          `报文结构不正确：${only.findings.map((f) => `${f.field} ${f.message}`).join("；")}`,
+          only.findings.map((f) => ({ field: f.field, message: f.message })),
+        );
+      }
+      if (stored === 0 && results.some((r) => r.storeError)) {
+        throw new HttpError(503, "STORE_UNAVAILABLE", "数据库暂不可用，本批清单均未保存，请稍后重试");
+      }
+      return reply.send({
+        count: results.length,
+        accepted: results.filter((r) => r.accepted).length,
+        refused: results.filter((r) => !r.accepted).length,
+        results,
+      });
     },
   );
 

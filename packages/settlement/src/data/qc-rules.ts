@@ -3,8 +3,8 @@ import type { QcRuleSet } from "../rules.js";
 
 /**
  * 结算清单质控规则 (default edition): the national filling rules (医疗保障基金结算清单填写规范)
- * and Shenyang's intake practice (seed 001: code version, data format, code range, identifiers,
- * completeness; upload within 8 days of settlement; non-national codes are not paid).
+ * and Shenyang's intake practice for settlement-list QC (沈阳市结算清单质控: code version, data format,
+ * code range, identifiers, completeness; upload within 8 days of settlement; non-national codes are not paid).
  * Every threshold, code range and message here is data; operators publish their own edition.
  */
 export const DEFAULT_QC_RULES: QcRuleSet = {

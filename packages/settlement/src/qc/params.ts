@@ -125,7 +125,7 @@ export function ageText(days: number): string {
 }
 
 export function skipped(run: Run, path: string): boolean {
-  return run.skip !== undefined && run.skip.has(path);
+  return run.skip?.has(path) === true;
 }
 
 /** Every (section, field) pair of the interface that satisfies `pred`. */

@@ -176,6 +176,15 @@ export function ListDetailPage({ meta, setlId }: { meta: Meta; setlId: string })
               <dd>{String(c.version ?? "")}</dd>
               <dt>上传时间</dt>
               <dd>{dateTime(c.received_at)}</dd>
+              {c.upload_time_source === "file" || c.upload_time_source === "stated" ? (
+                <>
+                  <dt>原始上传时间</dt>
+                  <dd data-testid="original-upload-time">
+                    {dateTime(c.uploaded_at)}（历史清单导入，
+                    {c.upload_time_source === "file" ? "取自文件" : "指定日期"}；上传时限按此时间检查）
+                  </dd>
+                </>
+              ) : null}
             </dl>
           </Card>
           <Card title={`质控结果（${findings.length} 条）`}>

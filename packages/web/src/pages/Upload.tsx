@@ -101,6 +101,7 @@ function Findings({ findings }: { findings: Finding[] }) {
       </thead>
       <tbody>
         {findings.map((f, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a response shown as it came, never reordered or edited; one rule can fire twice, so the position is part of the key
           <tr key={`${f.ruleId}-${i}`}>
             <td>{f.ruleId}</td>
             <td>{f.severity === "error" ? "错误（拒收）" : "警告"}</td>
@@ -142,6 +143,7 @@ export function UploadPage() {
       <ErrorNote error={error} />
       {results?.map((r, i) => (
         <Card
+          // biome-ignore lint/suspicious/noArrayIndexKey: a response shown as it came, never reordered or edited; a batch may hold one setl_id twice (or none), so the position is part of the key
           key={`${r.setl_id}-${i}`}
           title={`清单 ${r.setl_id ?? "（无结算ID）"}：${r.accepted ? "已接收" : "已拒收"}`}
         >

@@ -118,7 +118,7 @@ export const asteriskPrincipalKind: QcCheckKindModule = {
   params: [],
   compile: (r) => (run) => {
     const code = run.facts.principal?.diagCode;
-    if (code && code.includes("*") && !code.includes("+")) {
+    if (code?.includes("*") && !code.includes("+")) {
       emit(run, r, `diseinfo[${run.facts.principal?.position}].diag_code`, { value: showValue(code) });
     }
   },

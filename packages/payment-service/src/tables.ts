@@ -1,0 +1,216 @@
+/**
+ * The payment area's tables (支付服务数据表) as Kysely sees them, created by `paymentMigrations`. Other
+ * areas read them through this package's functions (e.g. `recordAuditDeductions`), never by SQL.
+ * Column types as the store reads them: int8 as number, `date` as `yyyy-MM-dd` text, `numeric` as
+ * text (exact), `jsonb` as the parsed value, `timestamptz` as Date.
+ */
+import type { AsTables, Store, StoreTables } from "@yibao/store";
+import type { ColumnType, Generated, Kysely } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type TimestampDefault = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<unknown, string, string>;
+/** A `numeric` column: read as exact text. */
+type Numeric = ColumnType<string, string | number, string | number>;
+
+/** A versioned table's columns: one row per (id, version), the JSON as validated. */
+export interface VersionedTable {
+  id: string;
+  version: string;
+  name: ColumnType<string, string | undefined, string>;
+  region: ColumnType<string, string | undefined, string>;
+  effective_from: string;
+  effective_to: string | null;
+  data: Json;
+  created_by: string;
+  created_at: TimestampDefault;
+}
+
+/** 支付政策 versions. */
+export interface PaymentPolicyTable extends VersionedTable {
+  method: string;
+  weights_id: string | null;
+  weights_version: string | null;
+}
+
+/** 病组权重表 versions. */
+export interface DrgWeightTableTable extends VersionedTable {
+  scheme: string | null;
+  calibration: ColumnType<unknown, string | null, string | null>;
+}
+
+/** 医院等级与起付线类别. */
+export interface PaymentHospitalTable {
+  hospital_code: string;
+  level: string;
+  benefit_class: string | null;
+  updated_at: TimestampDefault;
+}
+
+/** 作业记录: every calibrate, settle, clear and special-case job. */
+export interface PaymentRunTable {
+  run_id: Generated<number>;
+  kind: "calibrate" | "settle" | "clear" | "special_case";
+  actor: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  status: "running" | "done" | "failed";
+  params: Json;
+  totals: ColumnType<unknown, string | null, string | null>;
+  error: string | null;
+}
+
+/** The columns of a stay's settlement (current and history). */
+export interface StaySettlementColumns {
+  setl_id: string;
+  list_version: number;
+  run_id: number;
+  hospital_code: string;
+  period: string;
+  patient_key: string;
+  adm_date: string | null;
+  dscg_date: string | null;
+  drg: string;
+  category: string;
+  outlier: string;
+  policy_id: string;
+  policy_version: string;
+  weights_id: string;
+  weights_version: string;
+  method: string;
+  coefficient_ppm: number;
+  rw_ppm: number | null;
+  standard_fen: number | null;
+  special_review_fen: number;
+  special_review_points: number;
+  points: number;
+  drg_payment_fen: number;
+  total_cost_fen: number;
+  patient_share_fen: number;
+  fund_payment_fen: number;
+  balance_fen: number;
+  benefit_fund_fen: number | null;
+  share_source: "policy" | "list";
+  settled_at: Timestamp;
+}
+
+/** 按病例结算: the current settlement of every setl_id. */
+export type StaySettlementTable = StaySettlementColumns;
+
+/** Replaced settlements. */
+export interface StaySettlementHistoryTable extends StaySettlementColumns {
+  replaced_at: Timestamp;
+  replaced_by_run: number;
+}
+
+/** Records a run could not settle. */
+export interface StaySettlementErrorTable {
+  run_id: number;
+  setl_id: string;
+  field: string;
+  message: string;
+}
+
+/** 特病单议 approvals. */
+export interface SpecialCaseApprovalTable {
+  id: Generated<number>;
+  setl_id: string;
+  hospital_code: string;
+  amount_fen: number | null;
+  reason: string;
+  approved_by: string;
+  approved_at: TimestampDefault;
+  revoked: Generated<boolean>;
+}
+
+/** 审核扣款, written by the audit service through `recordAuditDeductions`. */
+export interface AuditDeductionTable {
+  id: Generated<number>;
+  hospital_code: string;
+  year: number;
+  amount_fen: number;
+  reason: string;
+  finding_id: string | null;
+  created_at: TimestampDefault;
+}
+
+/** 年终清算 of a year. */
+export interface YearClearingTable {
+  year: number;
+  run_id: number;
+  policy_id: string;
+  policy_version: string;
+  budget_fen: number;
+  total_points: Numeric;
+  point_value_num: Numeric;
+  point_value_den: Numeric;
+  point_value_yuan: string;
+  totals: Json;
+  rejected_deductions: Json;
+  cleared_at: Timestamp;
+}
+
+/** 清算单: one hospital's row of a year's clearing. */
+export interface ClearingStatementTable {
+  year: number;
+  hospital_code: string;
+  run_id: number;
+  cases: number;
+  points: Numeric;
+  special_review_points: Numeric;
+  payment_fen: number;
+  total_cost_fen: number;
+  balance_fen: number;
+  surplus_retained_fen: number;
+  surplus_returned_fen: number;
+  overspend_fen: number;
+  overspend_covered_fen: number;
+  overspend_borne_fen: number;
+  deductions_fen: number;
+  deduction_reasons: Json;
+  settled_fen: number;
+  patient_share_fen: number;
+  fund_due_fen: number;
+  prepaid_fen: number;
+  balance_due_fen: number;
+}
+
+/** The cost split of every stored list, kept by triggers on the store's lists (0101). */
+export interface PaymentListCostTable {
+  setl_id: string;
+  version: number;
+  hi_type: string | null;
+  hi_setl_lv: string | null;
+  class_a_fen: number | null;
+  class_b_fen: number | null;
+  self_pay_fen: number | null;
+  other_fen: number | null;
+  bed_fee_fen: number | null;
+}
+
+/** Every table of the payment area. */
+export interface PaymentTables {
+  payment_policy: PaymentPolicyTable;
+  drg_weight_table: DrgWeightTableTable;
+  benefit_policy: VersionedTable;
+  dip_catalogue: VersionedTable;
+  payment_hospital: PaymentHospitalTable;
+  payment_run: PaymentRunTable;
+  stay_settlement: StaySettlementTable;
+  stay_settlement_history: StaySettlementHistoryTable;
+  stay_settlement_error: StaySettlementErrorTable;
+  special_case_approval: SpecialCaseApprovalTable;
+  audit_deduction: AuditDeductionTable;
+  year_clearing: YearClearingTable;
+  clearing_statement: ClearingStatementTable;
+  payment_list_cost: PaymentListCostTable;
+}
+
+/** What the payment service reads and writes: the store's tables (it reads the lists) and its own. */
+export type PaymentDatabase = StoreTables & PaymentTables;
+export type PaymentDb = Kysely<PaymentDatabase>;
+
+/** The store's Kysely instance typed with the payment tables too (no cast). */
+export function paymentDb(store: Store): PaymentDb {
+  return store.db.withTables<AsTables<PaymentTables>>();
+}
