@@ -27,6 +27,7 @@ import {
   createListPreparer,
   historyEnvelope,
   type IdentityDb,
+  type IdentityTables,
   identityDb,
   type PreparedList,
   parseUploadTime,
@@ -37,6 +38,7 @@ import {
   UPLOAD_TIME_HEADER,
 } from "@yibao/server";
 import {
+  type AsTables,
   type OpenStoreOptions,
   type OriginalUpload,
   openStore,
@@ -292,7 +294,8 @@ export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
       ? undefined
       : {
           async write(trx, outcomes) {
-            await recordOperation(trx as unknown as IdentityDb, {
+            // The batch's transaction typed with the identity tables too (Kysely's withTables: no cast).
+            await recordOperation(trx.withTables<AsTables<IdentityTables>>(), {
               user: operator,
               action: "历史清单导入",
               target: `yibao import --history ${basename(opts.input)}`,
