@@ -21,6 +21,9 @@ export function paymentStay(s: AuditStay, overrides?: Partial<Stay>): Stay {
     dischargeDate: s.dischargeDate,
     los: s.los,
     patientShare: s.patientShare,
+    // 离院方式 for the death and transfer families (issue 14). 入院/出院时间 are left out, as in the
+    // payment service's period settlement, so that both settle a stay alike.
+    ...(s.record.dischargeWay === "" ? {} : { dischargeWay: s.record.dischargeWay }),
   };
   return overrides === undefined ? base : { ...base, ...overrides };
 }

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { detectReadmissions, staysByPerson } from "../src/detect-population.js";
 import { detectDowncoding, detectLowIndication } from "../src/detect-stay.js";
-import { settleAsUploaded } from "../src/pricing.js";
+import { paymentStay, settleAsUploaded } from "../src/pricing.js";
 import { context, stay } from "./helpers.js";
 
 describe("split admission (分解住院): readmission within 14 days of discharge", () => {
@@ -106,5 +106,14 @@ describe("low-indication admission (低指征住院): at most 3 days, 2% other f
   it("a cost up to 0.6 × 458 172 = 274 903.2 fen passes, 274 904 does not", () => {
     expect(found({ cost: 274_903 })).toBe("low_indication");
     expect(found({ cost: 274_904 })).toBeNull();
+  });
+});
+
+describe("pricing: the payment stay carries the list's 离院方式 (issue 14)", () => {
+  it("dischargeWay from the grouping record; absent when the list gives none", () => {
+    const s = stay({ diagnoses: ["K80.100"], cost: 1_000_000 });
+    expect(paymentStay(s).dischargeWay).toBe("1");
+    expect(paymentStay({ ...s, record: { ...s.record, dischargeWay: "5" } }).dischargeWay).toBe("5");
+    expect("dischargeWay" in paymentStay({ ...s, record: { ...s.record, dischargeWay: "" } })).toBe(false);
   });
 });

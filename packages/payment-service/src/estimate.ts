@@ -77,6 +77,7 @@ export async function estimateListPayment(
     admDate: list.adm_date,
     dscgDate: list.dscg_date,
     los: list.los,
+    dischargeWay: list.dscg_way,
     drg: list.drg,
     totalFee: Number(list.total_fee_fen),
     personalPay: Number(list.personal_pay_fen),

@@ -76,7 +76,7 @@ export async function approveSpecialCase(store: Store, input: SpecialCaseInput) 
   const list = await sql<
     Record<string, unknown>
   >`SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key,
-      l.adm_date, l.dscg_date, l.los, l.drg, l.total_fee_fen, l.personal_pay_fen,
+      l.adm_date, l.dscg_date, l.los, l.dscg_way, l.drg, l.total_fee_fen, l.personal_pay_fen,
       l.message->'input'->'setlinfo'->>'hi_type' AS hi_type, l.message->'input'->'setlinfo'->>'hi_setl_lv' AS hi_setl_lv
     FROM settlement_list l WHERE l.setl_id = ${input.setlId} AND l.status = 'accepted'`.execute(db);
   const l = list.rows[0];
@@ -116,6 +116,7 @@ export async function approveSpecialCase(store: Store, input: SpecialCaseInput) 
           admDate: (l.adm_date as string | null) ?? null,
           dscgDate: (l.dscg_date as string | null) ?? null,
           los: l.los === null ? null : Number(l.los),
+          dischargeWay: (l.dscg_way as string | null) ?? null,
           drg: String(l.drg),
           totalFee: Number(l.total_fee_fen),
           personalPay: Number(l.personal_pay_fen),

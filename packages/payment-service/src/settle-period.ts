@@ -124,6 +124,7 @@ interface ListRow {
   adm_date: string | null;
   dscg_date: string | null;
   los: number | null;
+  dscg_way: string;
   drg: string;
   total_fee_fen: number;
   personal_pay_fen: number;
@@ -153,7 +154,7 @@ async function readPage(
       c.hi_type, c.hi_setl_lv, c.class_a_fen AS class_a, c.class_b_fen AS class_b, c.self_pay_fen AS self_pay,
       c.other_fen AS other, c.bed_fee_fen AS bed_fee
     FROM (SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key, l.adm_date, l.dscg_date,
-        l.los, l.drg, l.total_fee_fen, l.personal_pay_fen
+        l.los, l.dscg_way, l.drg, l.total_fee_fen, l.personal_pay_fen
       FROM settlement_list l
       WHERE l.period = ${period} AND l.status = 'accepted' ${cursor}
       ORDER BY l.patient_key, l.setl_id
@@ -334,6 +335,8 @@ export interface StayInput {
   readonly admDate: string | null;
   readonly dscgDate: string | null;
   readonly los: number | null;
+  /** 离院方式 (dscg_way); null or "" when not given. 入院/出院时间 are not read: see the payment README. */
+  readonly dischargeWay: string | null;
   readonly drg: string;
   readonly totalFee: Fen;
   readonly personalPay: Fen;
@@ -357,6 +360,7 @@ function inputOf(r: ListRow): StayInput {
     admDate: r.adm_date,
     dscgDate: r.dscg_date,
     los: r.los,
+    dischargeWay: r.dscg_way,
     drg: r.drg,
     totalFee: Number(r.total_fee_fen),
     personalPay: Number(r.personal_pay_fen),
@@ -404,6 +408,7 @@ export function settleInput(
     admissionDate: x.admDate,
     dischargeDate: x.dscgDate,
     ...(x.los !== null ? { los: x.los } : {}),
+    ...(x.dischargeWay ? { dischargeWay: x.dischargeWay } : {}),
     ...(usePolicy && x.costs ? { costs: x.costs, insurance, person } : {}),
     ...(usePolicy && x.bedFee !== null && x.los !== null
       ? { bedFee: x.bedFee, bedDays: Math.max(1, x.los) }

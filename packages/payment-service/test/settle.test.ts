@@ -101,6 +101,7 @@ describe("period settlement over the store (PGlite)", () => {
       hiSetlLv: null,
       costs: { classA: 900_000, classB: 0, selfPay: 0, other: 0 },
       bedFee: null,
+      dischargeWay: null,
     });
     const first = settleInput(settler, input("HALF-1", "2023-03-01", "2023-03-08"), {}, undefined);
     // (9000 − 800) × 80% = 6560 元
@@ -270,5 +271,45 @@ describe("period settlement over the store (PGlite)", () => {
     expect(r.errors).toBe(1);
     expect(r.errorSamples[0]).toMatchObject({ field: "adm_date" });
     expect(r.settled).toBeGreaterThan(50);
+  });
+
+  it("a stored policy's special-case family reads the list's 离院方式 dscg_way (issue 14)", async () => {
+    const db = dbOf(store);
+    const pol = await sql<{ data: Record<string, unknown> }>`SELECT data FROM payment_policy
+      ORDER BY effective_from DESC LIMIT 1`.execute(db);
+    const base = pol.rows[0]?.data as Record<string, unknown>;
+    await saveVersion(
+      store,
+      "policy",
+      {
+        ...base,
+        version: "death-items",
+        effectiveFrom: "2023-11-01",
+        specialCases: { death: { payment: { method: "items", ratio: "0.5" } } },
+      },
+      { actor: "test" },
+    );
+    const one = await sql<{ setl_id: string }>`SELECT s.setl_id FROM stay_settlement s
+      JOIN settlement_list l ON l.setl_id = s.setl_id
+      WHERE s.period = '2023-11' AND s.category = 'normal' AND l.dscg_way <> '5'
+      ORDER BY s.setl_id LIMIT 1`.execute(db);
+    const id = one.rows[0]?.setl_id as string;
+    expect(id).toBeDefined();
+    await sql`UPDATE settlement_list SET dscg_way = '5' WHERE setl_id = ${id}`.execute(db);
+    await settlePeriod({ store, period: "2023-11" });
+    const got = await sql<{ category: string; d: string; t: string }>`SELECT category,
+      drg_payment_fen::text AS d, total_cost_fen::text AS t FROM stay_settlement WHERE setl_id = ${id}`.execute(
+      db,
+    );
+    const row = got.rows[0];
+    expect(row?.category).toBe("death");
+    // 按项目 × 0.5, rounded half away from zero: round(total / 2)
+    const t = Number(row?.t);
+    expect(Number(row?.d)).toBe(t % 2 === 0 ? t / 2 : (t + 1) / 2);
+    // the other stays of the period, not deaths, are still DRG-paid
+    const others = await sql<{ n: number }>`SELECT count(*)::int AS n FROM stay_settlement s
+      JOIN settlement_list l ON l.setl_id = s.setl_id
+      WHERE s.period = '2023-11' AND s.category = 'death' AND l.dscg_way <> '5'`.execute(db);
+    expect(others.rows[0]?.n).toBe(0);
   });
 });

@@ -88,11 +88,63 @@ export type HighOutlierPayment =
 /** 低倍率病例的支付方式: actual cost (按实际费用), or standard × cost ÷ group average cost (按比例). */
 export type LowOutlierPayment = { readonly method: "actualCost" } | { readonly method: "scaled" };
 
+/**
+ * 倍率界值基数 (what an outlier threshold multiplies): `standard`, the stay's payment standard at its
+ * hospital (支付标准, after the hospital coefficient or a published 病组支付标准), or `regionalAverage`,
+ * the group's regional average cost (全市病组次均费用, the weight table's `avgCost`), the same at every
+ * hospital. Threshold = round(basis amount × multiple), half away from zero, to the fen.
+ */
+export type OutlierBasis = "standard" | "regionalAverage";
+
+export const OUTLIER_BASIS_NAMES: Readonly<Record<OutlierBasis, string>> = {
+  standard: "病组支付标准",
+  regionalAverage: "全市病组次均费用",
+};
+
+/**
+ * 特殊病例类别 (families a policy may pay differently), in their fixed order of precedence:
+ * 住院不足24小时 → 死亡 → 转院 → 长期住院. The first family that a stay belongs to and that the policy
+ * lists decides the stay's payment; the later ones are not looked at.
+ */
+export type SpecialCaseFamily = "under24Hours" | "death" | "transfer" | "longStay";
+
+export const SPECIAL_CASE_FAMILIES: readonly SpecialCaseFamily[] = [
+  "under24Hours",
+  "death",
+  "transfer",
+  "longStay",
+];
+
+export const SPECIAL_CASE_NAMES: Readonly<Record<SpecialCaseFamily, string>> = {
+  under24Hours: "住院不足24小时",
+  death: "死亡病例",
+  transfer: "转院病例",
+  longStay: "长期住院",
+};
+
+/** 离院方式 codes (code table dscg_way) of the families: 2 医嘱转院, 5 死亡. */
+export const DISCHARGE_WAY_TRANSFER = "2";
+export const DISCHARGE_WAY_DEATH = "5";
+
+/** How a special-case family is paid: by items (按项目付费, cost × ratio) or as any DRG stay (按病组). */
+export type SpecialCasePayment =
+  | { readonly method: "items"; readonly ratio: Ppm }
+  | { readonly method: "drg" };
+
+/** The special-case families a policy lists (特殊病例规则); null: the family is not singled out. */
+export interface SpecialCaseRules {
+  readonly under24Hours: { readonly payment: SpecialCasePayment } | null;
+  readonly death: { readonly payment: SpecialCasePayment } | null;
+  readonly transfer: { readonly payment: SpecialCasePayment } | null;
+  /** 长期住院: length of stay strictly over `overDays` days. */
+  readonly longStay: { readonly overDays: number; readonly payment: SpecialCasePayment } | null;
+}
+
 /** A weight band of the high-outlier rule (高倍率界值分档): RW ≤ maxRw → threshold multiple. */
 export interface OutlierBand {
   /** Upper RW bound of the band (inclusive); null: no bound. */
   readonly maxRw: Ppm | null;
-  /** Threshold = multiple × group standard. */
+  /** Threshold = multiple × the basis amount (支付标准 or 全市次均费用). */
   readonly multiple: Ppm;
 }
 
@@ -155,8 +207,19 @@ export interface PaymentPolicy extends Versioned {
   readonly baseGroups: ReadonlySet<string>;
   /** 病组支付标准 given directly (fen), replacing RW × rate × coefficient. */
   readonly drgStandards: ReadonlyMap<string, Fen>;
-  readonly highOutlier: { readonly bands: readonly OutlierBand[]; readonly payment: HighOutlierPayment };
-  readonly lowOutlier: { readonly multiple: Ppm; readonly payment: LowOutlierPayment } | null;
+  /** 高倍率: the RW band picks the multiple; `basis` is what it multiplies (default `standard`). */
+  readonly highOutlier: {
+    readonly basis: OutlierBasis;
+    readonly bands: readonly OutlierBand[];
+    readonly payment: HighOutlierPayment;
+  };
+  readonly lowOutlier: {
+    readonly basis: OutlierBasis;
+    readonly multiple: Ppm;
+    readonly payment: LowOutlierPayment;
+  } | null;
+  /** 特殊病例 (住院不足24小时, 死亡, 转院, 长期住院); every family null when the policy has no `specialCases`. */
+  readonly specialCases: SpecialCaseRules;
   /** 歧义组 (QY) paid at this share of actual cost. */
   readonly qyShare: Ppm;
   /** 未入组 (0000) paid at this share of actual cost. */
@@ -188,6 +251,7 @@ export function parsePaymentPolicy(data: unknown): PaymentPolicy {
 
   const outliers = r.object(raw.outliers, "outliers");
   const high = r.object(outliers.high, "outliers.high");
+  const highBasis = readBasis(r, high.basis, "outliers.high.basis");
   const bands = r.array(high.bands, "outliers.high.bands").map((b0, i) => {
     const b = r.object(b0, `outliers.high.bands[${i}]`);
     return {
@@ -218,13 +282,14 @@ export function parsePaymentPolicy(data: unknown): PaymentPolicy {
   let lowOutlier: PaymentPolicy["lowOutlier"] = null;
   if (outliers.low != null) {
     const low = r.object(outliers.low, "outliers.low");
+    const basis = readBasis(r, low.basis, "outliers.low.basis");
     const multiple = r.ratio(low.multiple, "outliers.low.multiple");
     if (multiple >= PPM_ONE) r.fail("outliers.low.multiple", "低倍率界值倍数须小于 1");
     const lp = r.object(low.payment, "outliers.low.payment");
     if (lp.method !== "actualCost" && lp.method !== "scaled") {
       r.fail("outliers.low.payment.method", '须为 "actualCost"(按实际费用) 或 "scaled"(按比例)');
     }
-    lowOutlier = { multiple, payment: { method: lp.method as "actualCost" | "scaled" } };
+    lowOutlier = { basis, multiple, payment: { method: lp.method as "actualCost" | "scaled" } };
   }
 
   const amb = r.object(raw.ambiguous, "ambiguous");
@@ -282,8 +347,9 @@ export function parsePaymentPolicy(data: unknown): PaymentPolicy {
     hospitalCoefficients,
     baseGroups: new Set(r.stringList(raw.baseGroups, "baseGroups")),
     drgStandards: r.yuanMap(raw.drgStandards, "drgStandards"),
-    highOutlier: { bands, payment: highPayment as HighOutlierPayment },
+    highOutlier: { basis: highBasis, bands, payment: highPayment as HighOutlierPayment },
     lowOutlier,
+    specialCases: readSpecialCases(r, raw.specialCases),
     qyShare,
     ungroupedShare,
     fixedExclusions: new Set(r.stringList(excl.fixedDrgs, "exclusions.fixedDrgs")),
@@ -293,6 +359,62 @@ export function parsePaymentPolicy(data: unknown): PaymentPolicy {
     specialReviewMode: srMode as "full" | "given",
     clearing,
     sources: r.stringList(raw.sources, "sources"),
+  };
+}
+
+function readBasis(r: Reader, v: unknown, field: string): OutlierBasis {
+  if (v == null) return "standard";
+  if (v !== "standard" && v !== "regionalAverage") {
+    r.fail(field, '须为 "standard"（病组支付标准）或 "regionalAverage"（全市病组次均费用）');
+  }
+  return v;
+}
+
+function readSpecialCasePayment(r: Reader, v: unknown, field: string): SpecialCasePayment {
+  const p = r.object(v, field);
+  if (p.method === "drg") return { method: "drg" };
+  if (p.method === "items") return { method: "items", ratio: r.ratio(p.ratio ?? "1", `${field}.ratio`) };
+  return r.fail(`${field}.method`, '须为 "items"（按项目付费×比例）或 "drg"（按病组付费）');
+}
+
+const NO_SPECIAL_CASES: SpecialCaseRules = {
+  under24Hours: null,
+  death: null,
+  transfer: null,
+  longStay: null,
+};
+
+/**
+ * `specialCases: {under24Hours?: {payment}, death?: {payment}, transfer?: {payment},
+ * longStay?: {overDays?: 60, payment}}`; a key outside the four families is refused (a misspelt family
+ * would otherwise be silently ignored).
+ */
+function readSpecialCases(r: Reader, v: unknown): SpecialCaseRules {
+  if (v == null) return NO_SPECIAL_CASES;
+  const o = r.object(v, "specialCases");
+  for (const k of Object.keys(o)) {
+    if (!(SPECIAL_CASE_FAMILIES as readonly string[]).includes(k)) {
+      r.fail(`specialCases.${k}`, `未知的特殊病例类别，须为 ${SPECIAL_CASE_FAMILIES.join("/")} 之一`);
+    }
+  }
+  const simple = (k: "under24Hours" | "death" | "transfer") => {
+    if (o[k] == null) return null;
+    const f = r.object(o[k], `specialCases.${k}`);
+    return { payment: readSpecialCasePayment(r, f.payment, `specialCases.${k}.payment`) };
+  };
+  let longStay: SpecialCaseRules["longStay"] = null;
+  if (o.longStay != null) {
+    const f = r.object(o.longStay, "specialCases.longStay");
+    longStay = {
+      overDays: r.integer(f.overDays ?? 60, "specialCases.longStay.overDays", 1),
+      payment: readSpecialCasePayment(r, f.payment, "specialCases.longStay.payment"),
+    };
+  }
+  return {
+    under24Hours: simple("under24Hours"),
+    death: simple("death"),
+    transfer: simple("transfer"),
+    longStay,
   };
 }
 

@@ -123,6 +123,9 @@ export function mergeStays(
     totalCost: stays.reduce((t, s) => t + s.totalCost, 0),
     admissionDate: first.admissionDate,
     dischargeDate: last.dischargeDate,
+    // 离院方式 and 出院时间 are the last stay's; 入院时间 the first's (from `...first`).
+    dischargeWay: last.dischargeWay,
+    dischargeTime: last.dischargeTime,
     los: stays.reduce((t, s) => t + (s.los ?? 0), 0),
     costs: allSplit
       ? stays.reduce(

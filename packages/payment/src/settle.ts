@@ -24,8 +24,17 @@ import {
   type Rational,
   toSafeNumber,
 } from "./money.js";
-import type { DrgWeightTable, PaymentPolicy } from "./policy.js";
-import { PolicyDataError, SettlementError } from "./versioned.js";
+import {
+  DISCHARGE_WAY_DEATH,
+  DISCHARGE_WAY_TRANSFER,
+  type DrgWeightTable,
+  type OutlierBasis,
+  type PaymentPolicy,
+  SPECIAL_CASE_NAMES,
+  type SpecialCaseFamily,
+  type SpecialCasePayment,
+} from "./policy.js";
+import { dayNumber, PolicyDataError, SettlementError } from "./versioned.js";
 
 /** The DRG code of ungroupable cases (未入组). */
 export const UNGROUPED = "0000";
@@ -57,6 +66,15 @@ export interface Stay {
   readonly admissionDate: string;
   /** 出院日期: selects the policy version. */
   readonly dischargeDate: string;
+  /**
+   * 入院时间 and 出院时间: clock times `HH:MM:SS` (or `HH:MM`) on the admission and discharge dates,
+   * local time. Only the 住院不足24小时 rule reads them; without both it cannot fire.
+   */
+  readonly admissionTime?: string;
+  readonly dischargeTime?: string;
+  /** 离院方式 (code table dscg_way): 1 医嘱离院, 2 医嘱转院, 3 转社区, 4 非医嘱离院, 5 死亡, 9 其他. */
+  readonly dischargeWay?: string;
+  /** 住院天数; when absent, dischargeDate − admissionDate (at least 1). */
   readonly los?: number;
   /** 费用构成; required unless `patientShare` is given. Must sum to `totalCost`. */
   readonly costs?: CostSplit;
@@ -77,7 +95,8 @@ export interface Stay {
 }
 
 /**
- * 结算类别: 正常 / 高倍率 / 低倍率 / 歧义组 / 未入组 / 固定除外 / 新技术除外 / 新技术按项目.
+ * 结算类别: 正常 / 高倍率 / 低倍率 / 歧义组 / 未入组 / 固定除外 / 新技术除外 / 新技术按项目, and the
+ * special-case families paid by items (住院不足24小时 / 死亡 / 转院 / 长期住院).
  */
 export type PaymentCategory =
   | "normal"
@@ -87,7 +106,8 @@ export type PaymentCategory =
   | "ungrouped"
   | "fixedExclusion"
   | "newTechExclusion"
-  | "newTechItems";
+  | "newTechItems"
+  | SpecialCaseFamily;
 
 /** Chinese names of the categories (结算类别名称). */
 export const CATEGORY_NAMES: Readonly<Record<PaymentCategory, string>> = {
@@ -99,6 +119,7 @@ export const CATEGORY_NAMES: Readonly<Record<PaymentCategory, string>> = {
   fixedExclusion: "固定除外",
   newTechExclusion: "新技术除外",
   newTechItems: "新技术按项目付费",
+  ...SPECIAL_CASE_NAMES,
 };
 
 /** The settlement of one stay (病例结算结果), money in fen, points in micro-points (百万分之一点). */
@@ -110,6 +131,11 @@ export interface StaySettlement {
   readonly policyVersion: string;
   readonly method: "rate" | "point";
   readonly category: PaymentCategory;
+  /**
+   * 特殊病例类别 that decided the payment, null when none applied. Paid by items it is also the
+   * category; paid `drg` the category is the DRG one (normal/highOutlier/lowOutlier).
+   */
+  readonly specialCase: SpecialCaseFamily | null;
   /** 倍率类型. */
   readonly outlier: "none" | "high" | "low";
   /** 医院系数 applied (1 for base groups). */
@@ -138,6 +164,7 @@ export interface StaySettlement {
 }
 
 interface DrgTerms {
+  readonly drg: string;
   readonly rw: Ppm;
   readonly multiple: Ppm;
   readonly base: boolean;
@@ -184,6 +211,7 @@ export class CompiledPolicy {
         }
       }
       this.drgs.set(w.drg, {
+        drg: w.drg,
         rw: w.rw,
         multiple,
         base: policy.baseGroups.has(w.drg),
@@ -263,13 +291,46 @@ export class CompiledPolicy {
     const t: GroupTerms = {
       coefficient,
       standard,
-      high: mulPpm(standard, d.multiple),
-      low: low === null ? 0 : mulPpm(standard, low.multiple),
+      high: mulPpm(this.basisAmount(p.highOutlier.basis, standard, d, record, "高倍率"), d.multiple),
+      low:
+        low === null ? 0 : mulPpm(this.basisAmount(low.basis, standard, d, record, "低倍率"), low.multiple),
       points,
       drg: d,
     };
     h.groups.set(drg, t);
     return t;
+  }
+
+  /** The amount an outlier multiple multiplies (倍率界值基数): the standard or the regional average cost. */
+  private basisAmount(basis: OutlierBasis, standard: Fen, d: DrgTerms, record: string, rule: string): Fen {
+    if (basis === "standard") return standard;
+    if (d.avgCost === null) {
+      const p = this.policy;
+      throw new SettlementError(
+        record,
+        "drg",
+        `病组 ${d.drg} 在权重表 ${this.weights.id}@${this.weights.version} 中没有次均费用(avgCost)，` +
+          `支付政策 ${p.id}@${p.version} 的${rule}界值按全市病组次均费用计算，无法结算`,
+      );
+    }
+    return d.avgCost;
+  }
+
+  /**
+   * The special-case family (特殊病例) that decides a stay's payment under this policy, in the fixed
+   * order 住院不足24小时 → 死亡 → 转院 → 长期住院: the first family the stay belongs to and the policy
+   * lists. Null when none.
+   */
+  specialCaseOf(stay: Stay): { family: SpecialCaseFamily; payment: SpecialCasePayment } | null {
+    const sc = this.policy.specialCases;
+    if (sc.under24Hours !== null && under24Hours(stay)) return { family: "under24Hours", ...sc.under24Hours };
+    if (sc.death !== null && stay.dischargeWay === DISCHARGE_WAY_DEATH)
+      return { family: "death", ...sc.death };
+    if (sc.transfer !== null && stay.dischargeWay === DISCHARGE_WAY_TRANSFER)
+      return { family: "transfer", ...sc.transfer };
+    if (sc.longStay !== null && lengthOfStay(stay) > sc.longStay.overDays)
+      return { family: "longStay", payment: sc.longStay.payment };
+    return null;
   }
 
   /** Money → micro-points at the conversion value rate ÷ pointsPerRw (按实际费用折算点数). */
@@ -285,6 +346,37 @@ export class CompiledPolicy {
     }
     return false;
   }
+}
+
+function clockSeconds(t: string, record: string, field: string): number {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$/.exec(t);
+  if (m === null) throw new SettlementError(record, field, "须为 HH:MM:SS 或 HH:MM 格式的时间");
+  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
+}
+
+/**
+ * 住院时长 in seconds from admission to discharge (dates and clock times, both local time), null
+ * when either time is missing. Throws when the discharge is before the admission.
+ */
+export function staySeconds(stay: Stay): number | null {
+  if (stay.admissionTime === undefined || stay.dischargeTime === undefined) return null;
+  const s =
+    (dayNumber(stay.dischargeDate) - dayNumber(stay.admissionDate)) * 86_400 +
+    clockSeconds(stay.dischargeTime, stay.id, "dischargeTime") -
+    clockSeconds(stay.admissionTime, stay.id, "admissionTime");
+  if (s < 0) throw new SettlementError(stay.id, "dischargeTime", "出院时间早于入院时间");
+  return s;
+}
+
+/** 住院不足24小时: admission to discharge strictly under 86 400 s; false when the times are not given. */
+export function under24Hours(stay: Stay): boolean {
+  const s = staySeconds(stay);
+  return s !== null && s < 86_400;
+}
+
+/** 住院天数: the stay's `los`, else dischargeDate − admissionDate in days, at least 1. */
+export function lengthOfStay(stay: Stay): number {
+  return stay.los ?? Math.max(1, dayNumber(stay.dischargeDate) - dayNumber(stay.admissionDate));
 }
 
 /** Adds calendar months to an ISO date (day clamped to the month's end). */
@@ -356,7 +448,8 @@ function isAmbiguous(drg: string): boolean {
 
 /**
  * Settles one stay (单病例结算). Order of rules: 固定除外 → 新技术除外 → 新技术按项目 → 未入组 0000 →
- * 歧义组 QY → DRG payment with 高倍率/低倍率, then 特病单议. Under the point method every money
+ * 歧义组 QY → 特殊病例 (住院不足24小时 → 死亡 → 转院 → 长期住院; the first listed family the stay
+ * belongs to: by items it is paid here, `drg` goes on) → DRG payment with 高倍率/低倍率, then 特病单议. Under the point method every money
  * payment is converted to points at rate ÷ pointsPerRw; normal cases get the standard points.
  * Throws `SettlementError` naming the record, field and rule.
  */
@@ -375,6 +468,7 @@ export function settleStay(stay: Stay, ctx: SettlementContext): StaySettlement {
   let payment: Fen;
   let points = -1;
   let terms: GroupTerms | null = null;
+  let special: { family: SpecialCaseFamily; payment: SpecialCasePayment } | null = null;
   if (p.fixedExclusions.has(drg)) {
     category = "fixedExclusion";
     payment = cost;
@@ -391,25 +485,33 @@ export function settleStay(stay: Stay, ctx: SettlementContext): StaySettlement {
     category = "ambiguous";
     payment = mulPpm(cost, p.qyShare);
   } else {
-    const t = cp.groupTerms(hospital, drg, id);
-    terms = t;
-    if (cost > t.high) {
-      category = "highOutlier";
-      const hp = p.highOutlier.payment;
-      payment = hp.method === "items" ? mulPpm(cost, hp.ratio) : t.standard + mulPpm(cost - t.high, hp.ratio);
-    } else if (cost < t.low) {
-      category = "lowOutlier";
-      const lp = (p.lowOutlier as NonNullable<PaymentPolicy["lowOutlier"]>).payment;
-      if (lp.method === "actualCost") payment = cost;
-      else {
-        // 按比例: standard × cost ÷ group average cost (the standard when unknown), at most the standard.
-        const ref = t.drg.avgCost ?? t.standard;
-        payment = ref === 0 ? 0 : Math.min(t.standard, mulDivRound(t.standard, cost, ref));
-      }
+    special = cp.specialCaseOf(stay);
+    if (special !== null && special.payment.method === "items") {
+      // 特殊病例按项目付费: cost × ratio, rounded once; the outlier rules are not looked at.
+      category = special.family;
+      payment = mulPpm(cost, special.payment.ratio);
     } else {
-      category = "normal";
-      payment = t.standard;
-      points = t.points;
+      const t = cp.groupTerms(hospital, drg, id);
+      terms = t;
+      if (cost > t.high) {
+        category = "highOutlier";
+        const hp = p.highOutlier.payment;
+        payment =
+          hp.method === "items" ? mulPpm(cost, hp.ratio) : t.standard + mulPpm(cost - t.high, hp.ratio);
+      } else if (cost < t.low) {
+        category = "lowOutlier";
+        const lp = (p.lowOutlier as NonNullable<PaymentPolicy["lowOutlier"]>).payment;
+        if (lp.method === "actualCost") payment = cost;
+        else {
+          // 按比例: standard × cost ÷ group average cost (the standard when unknown), at most the standard.
+          const ref = t.drg.avgCost ?? t.standard;
+          payment = ref === 0 ? 0 : Math.min(t.standard, mulDivRound(t.standard, cost, ref));
+        }
+      } else {
+        category = "normal";
+        payment = t.standard;
+        points = t.points;
+      }
     }
   }
 
@@ -481,6 +583,7 @@ export function settleStay(stay: Stay, ctx: SettlementContext): StaySettlement {
     policyVersion: p.version,
     method: p.method,
     category,
+    specialCase: special === null ? null : special.family,
     outlier: category === "highOutlier" ? "high" : category === "lowOutlier" ? "low" : "none",
     coefficient: terms === null ? PPM_ONE : terms.coefficient,
     rw: terms === null ? null : terms.drg.rw,

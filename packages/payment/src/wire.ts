@@ -60,6 +60,9 @@ export function parseStay(data: unknown, dataset = "病例"): Stay {
     totalCost: r.yuan(raw.totalCost, "totalCost"),
     admissionDate: r.date(raw.admissionDate, "admissionDate"),
     dischargeDate: r.date(raw.dischargeDate, "dischargeDate"),
+    ...(raw.admissionTime == null ? {} : { admissionTime: clock(r, raw.admissionTime, "admissionTime") }),
+    ...(raw.dischargeTime == null ? {} : { dischargeTime: clock(r, raw.dischargeTime, "dischargeTime") }),
+    ...(raw.dischargeWay == null ? {} : { dischargeWay: r.string(raw.dischargeWay, "dischargeWay") }),
     ...(raw.los == null ? {} : { los: r.integer(raw.los, "los") }),
     ...(costs === undefined ? {} : { costs }),
     ...(raw.bedFee == null ? {} : { bedFee: r.yuan(raw.bedFee, "bedFee") }),
@@ -75,6 +78,13 @@ export function parseStay(data: unknown, dataset = "病例"): Stay {
   };
   if (stay.dischargeDate < stay.admissionDate) r.fail("dischargeDate", "出院日期早于入院日期");
   return stay;
+}
+
+function clock(r: Reader, v: unknown, field: string): string {
+  if (typeof v !== "string" || !/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(v)) {
+    r.fail(field, "须为 HH:MM:SS 或 HH:MM 格式的时间");
+  }
+  return v;
 }
 
 /** Parses a hospital from JSON (解析定点医疗机构). */
