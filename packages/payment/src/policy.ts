@@ -126,7 +126,7 @@ export const SPECIAL_CASE_NAMES: Readonly<Record<SpecialCaseFamily, string>> = {
 export const DISCHARGE_WAY_TRANSFER = "2";
 export const DISCHARGE_WAY_DEATH = "5";
 
-/** How a special-case family is paid: by items (按项目付费, cost × ratio) or as any DRG stay (按病组). */
+/** How a special-case family is paid: by items (按项目付费, cost × ratio) or like every other DRG stay (按病组). */
 export type SpecialCasePayment =
   | { readonly method: "items"; readonly ratio: Ppm }
   | { readonly method: "drg" };
