@@ -13,7 +13,8 @@
  *
  * Cost split (费用构成): 甲类/乙类/全自费/其他 summed from the list's iteminfo in SQL (numeric, exact),
  * 床位费 = item 01; derived when the list is stored (payment_list_cost, see migration 0101), so a page
- * is read from plain columns.
+ * is read from plain columns. 入院/出院时间 (HH:MM:SS, for the under-24-hours family) are kept there
+ * too (migration 0103).
  */
 import { type PersonState, type PersonYearState, SettlementContext, SettlementError } from "@yibao/payment";
 import { countAcceptedLists, type Store } from "@yibao/store";
@@ -107,6 +108,8 @@ interface ListRow {
   self_pay: string | number | null;
   other: string | number | null;
   bed_fee: string | number | null;
+  adm_time: string | null;
+  dscg_time: string | null;
 }
 
 /**
@@ -124,7 +127,7 @@ async function readPage(
   const cursor = after ? sql`AND (l.patient_key, l.setl_id) > (${after.key}, ${after.id})` : sql``;
   const r = await sql<ListRow & { missing: boolean }>`SELECT p.*, c.setl_id IS NULL AS missing,
       c.hi_type, c.hi_setl_lv, c.class_a_fen AS class_a, c.class_b_fen AS class_b, c.self_pay_fen AS self_pay,
-      c.other_fen AS other, c.bed_fee_fen AS bed_fee
+      c.other_fen AS other, c.bed_fee_fen AS bed_fee, c.adm_time, c.dscg_time
     FROM (SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key, l.adm_date, l.dscg_date,
         l.los, l.dscg_way, l.drg, l.total_fee_fen, l.personal_pay_fen
       FROM settlement_list l
@@ -139,8 +142,10 @@ async function readPage(
     const f = await sql<
       Omit<ListRow, "version">
     >`SELECT l.setl_id, f.hi_type, f.hi_setl_lv, f.class_a_fen AS class_a,
-        f.class_b_fen AS class_b, f.self_pay_fen AS self_pay, f.other_fen AS other, f.bed_fee_fen AS bed_fee
+        f.class_b_fen AS class_b, f.self_pay_fen AS self_pay, f.other_fen AS other, f.bed_fee_fen AS bed_fee,
+        t.adm_time, t.dscg_time
       FROM settlement_list l CROSS JOIN LATERAL payment_list_cost_of(l.message) f
+        CROSS JOIN LATERAL payment_list_times_of(l.message) t
       WHERE l.setl_id = ANY(${missing.map((x) => x.setl_id)}::text[])`.execute(db);
     const byId = new Map(f.rows.map((x) => [x.setl_id, x]));
     for (const x of missing) {
@@ -153,6 +158,8 @@ async function readPage(
       x.self_pay = c.self_pay;
       x.other = c.other;
       x.bed_fee = c.bed_fee;
+      x.adm_time = c.adm_time;
+      x.dscg_time = c.dscg_time;
     }
   }
   return r.rows;
@@ -182,6 +189,8 @@ function inputOf(r: ListRow): StayInput {
     dscgDate: r.dscg_date,
     los: r.los,
     dischargeWay: r.dscg_way,
+    admTime: r.adm_time,
+    dscgTime: r.dscg_time,
     drg: r.drg,
     totalFee: Number(r.total_fee_fen),
     personalPay: Number(r.personal_pay_fen),

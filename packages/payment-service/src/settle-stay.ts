@@ -169,6 +169,8 @@ export interface SettlementRow {
   balanceFen: number;
   benefitFundFen: number | null;
   shareSource: "policy" | "list";
+  /** 特殊病例: the family that decided the settlement (paid by items or as DRG), or null. */
+  specialCase: string | null;
 }
 
 /** What a stored list contributes to a stay. */
@@ -181,8 +183,14 @@ export interface StayInput {
   readonly admDate: string | null;
   readonly dscgDate: string | null;
   readonly los: number | null;
-  /** 离院方式 (dscg_way); null or "" when not given. 入院/出院时间 are not read: see the payment README. */
+  /** 离院方式 (dscg_way); null or "" when not given. */
   readonly dischargeWay: string | null;
+  /**
+   * 入院/出院时间 "HH:MM:SS" (setlinfo.adm_time/dscg_time, kept in payment_list_cost); null or absent
+   * when not given. With both, the under-24-hours family (住院不足24小时) can fire.
+   */
+  readonly admTime?: string | null;
+  readonly dscgTime?: string | null;
   readonly drg: string;
   readonly totalFee: Fen;
   readonly personalPay: Fen;
@@ -227,6 +235,8 @@ export function settleInput(
     dischargeDate: x.dscgDate,
     ...(x.los !== null ? { los: x.los } : {}),
     ...(x.dischargeWay ? { dischargeWay: x.dischargeWay } : {}),
+    ...(x.admTime ? { admissionTime: x.admTime } : {}),
+    ...(x.dscgTime ? { dischargeTime: x.dscgTime } : {}),
     ...(usePolicy && x.costs ? { costs: x.costs, insurance, person } : {}),
     ...(usePolicy && x.bedFee !== null && x.los !== null
       ? { bedFee: x.bedFee, bedDays: Math.max(1, x.los) }
@@ -284,6 +294,7 @@ export function settleInput(
       balanceFen: s.balance,
       benefitFundFen: s.benefit ? s.benefit.fund : null,
       shareSource: s.benefit ? "policy" : "list",
+      specialCase: s.specialCase,
     },
   };
 }

@@ -57,6 +57,7 @@ const COLS = [
   "balance_fen",
   "benefit_fund_fen",
   "share_source",
+  "special_case",
 ] as const;
 const TYPES = [
   "text",
@@ -87,6 +88,7 @@ const TYPES = [
   "int8",
   "int8",
   "text",
+  "text",
 ] as const;
 /** Columns whose change makes a new settlement (the rest follow from them). */
 const COMPARED = [
@@ -104,6 +106,7 @@ const COMPARED = [
   "fund_payment_fen",
   "special_review_fen",
   "share_source",
+  "special_case",
 ] as const;
 
 function columnsOf(rows: readonly SettlementRow[]): unknown[][] {
@@ -138,6 +141,7 @@ function columnsOf(rows: readonly SettlementRow[]): unknown[][] {
       r.balanceFen,
       r.benefitFundFen,
       r.shareSource,
+      r.specialCase,
     ];
     for (let k = 0; k < v.length; k++) (c[k] as unknown[])[i] = v[k];
   });
