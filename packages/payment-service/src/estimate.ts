@@ -5,7 +5,12 @@
  * The person's earlier stays of the year are not looked up: the DRG payment does not depend on them
  * (the patient share under a benefit policy may).
  */
-import { CATEGORY_NAMES, type PaymentCategory } from "@yibao/payment";
+import {
+  CATEGORY_NAMES,
+  type PaymentCategory,
+  SPECIAL_CASE_NAMES,
+  type SpecialCaseFamily,
+} from "@yibao/payment";
 import type { SettlementListData, Store } from "@yibao/store";
 import { sql } from "kysely";
 import { dbOf, PaymentInputError } from "./repo.js";
@@ -23,6 +28,10 @@ export interface PaymentEstimate {
   readonly outlier: string;
   /** 结算类别 in Chinese. */
   readonly categoryName: string;
+  /** 特殊病例: the family that decided (under24Hours, death, transfer, longStay), or null; paid `drg` it is not the category. */
+  readonly specialCase: string | null;
+  /** 特殊病例 in Chinese, or null. */
+  readonly specialCaseName: string | null;
   /** 相对权重 RW (null outside DRG payment). */
   readonly rw: number | null;
   /** 费率 of the policy in force, fen per 1.0 RW. */
@@ -64,7 +73,12 @@ export async function estimateListPayment(
     self_pay_fen: string | null;
     other_fen: string | null;
     bed_fee_fen: string | null;
-  }>`SELECT * FROM payment_list_cost_of(${JSON.stringify(list.message)}::jsonb)`.execute(dbOf(store));
+    adm_time: string | null;
+    dscg_time: string | null;
+  }>`SELECT c.*, t.* FROM (SELECT ${JSON.stringify(list.message)}::jsonb AS m) x
+    CROSS JOIN LATERAL payment_list_cost_of(x.m) c CROSS JOIN LATERAL payment_list_times_of(x.m) t`.execute(
+    dbOf(store),
+  );
   const c = cost.rows[0];
   const n = (v: string | null | undefined) => (v === null || v === undefined ? null : Number(v));
   const [a, b, s, o] = [n(c?.class_a_fen), n(c?.class_b_fen), n(c?.self_pay_fen), n(c?.other_fen)];
@@ -78,6 +92,8 @@ export async function estimateListPayment(
     dscgDate: list.dscg_date,
     los: list.los,
     dischargeWay: list.dscg_way,
+    admTime: c?.adm_time ?? null,
+    dscgTime: c?.dscg_time ?? null,
     drg: list.drg,
     totalFee: Number(list.total_fee_fen),
     personalPay: Number(list.personal_pay_fen),
@@ -100,6 +116,11 @@ export async function estimateListPayment(
     category: row.category,
     outlier: row.outlier,
     categoryName: CATEGORY_NAMES[row.category as PaymentCategory] ?? row.category,
+    specialCase: row.specialCase,
+    specialCaseName:
+      row.specialCase === null
+        ? null
+        : (SPECIAL_CASE_NAMES[row.specialCase as SpecialCaseFamily] ?? row.specialCase),
     rw: row.rwPpm === null ? null : row.rwPpm / 1_000_000,
     baseRateFen: policy.rate,
     coefficient: row.coefficientPpm / 1_000_000,

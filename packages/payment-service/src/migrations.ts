@@ -307,4 +307,75 @@ export const paymentMigrations: readonly NamedMigration[] = [
       await sql`DROP INDEX IF EXISTS stay_settlement_high_outlier`.execute(db);
     },
   },
+  {
+    // 入院/出院时间 (issue 14): the under-24-hours family (住院不足24小时) needs the times, which are only in
+    // the list's JSON (setlinfo.adm_time/dscg_time, "yyyy-MM-dd HH:mm:ss"). They go into the cost split
+    // as "HH:MM:SS" (the dates are the list's adm_date/dscg_date, derived from the same fields), kept by
+    // the same statement-level triggers, and are backfilled here. A value not in that form is null.
+    name: "0103_payment_list_times",
+    async up(db: MigrationDb) {
+      await sql`ALTER TABLE payment_list_cost ADD COLUMN adm_time text, ADD COLUMN dscg_time text`.execute(
+        db,
+      );
+      await sql`CREATE FUNCTION payment_list_times_of(message jsonb, OUT adm_time text, OUT dscg_time text)
+        LANGUAGE sql IMMUTABLE AS $$
+          SELECT CASE WHEN s->>'adm_time' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$'
+              THEN substr(s->>'adm_time', 12, 8) END,
+            CASE WHEN s->>'dscg_time' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$'
+              THEN substr(s->>'dscg_time', 12, 8) END
+          FROM (SELECT CASE WHEN jsonb_typeof(message->'input'->'setlinfo') = 'object'
+            THEN message->'input'->'setlinfo' END AS s OFFSET 0) m
+        $$`.execute(db);
+      await sql`CREATE OR REPLACE FUNCTION payment_list_cost_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          EXECUTE format('INSERT INTO %1$I.payment_list_cost (setl_id, version, hi_type, hi_setl_lv, class_a_fen,
+                class_b_fen, self_pay_fen, other_fen, bed_fee_fen, adm_time, dscg_time)
+              SELECT n.setl_id, n.version, c.*, t.* FROM payment_new_lists n
+              CROSS JOIN LATERAL %1$I.payment_list_cost_of(n.message) c
+              CROSS JOIN LATERAL %1$I.payment_list_times_of(n.message) t
+            ON CONFLICT (setl_id) DO UPDATE SET version = excluded.version, hi_type = excluded.hi_type,
+              hi_setl_lv = excluded.hi_setl_lv, class_a_fen = excluded.class_a_fen,
+              class_b_fen = excluded.class_b_fen, self_pay_fen = excluded.self_pay_fen,
+              other_fen = excluded.other_fen, bed_fee_fen = excluded.bed_fee_fen,
+              adm_time = excluded.adm_time, dscg_time = excluded.dscg_time', TG_TABLE_SCHEMA);
+          RETURN NULL;
+        END
+      $$`.execute(db);
+      await sql`UPDATE payment_list_cost c SET adm_time = t.adm_time, dscg_time = t.dscg_time
+        FROM settlement_list l CROSS JOIN LATERAL payment_list_times_of(l.message) t
+        WHERE l.setl_id = c.setl_id AND l.version = c.version`.execute(db);
+    },
+    async down(db: MigrationDb) {
+      await sql`CREATE OR REPLACE FUNCTION payment_list_cost_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          EXECUTE format('INSERT INTO %1$I.payment_list_cost (setl_id, version, hi_type, hi_setl_lv, class_a_fen,
+                class_b_fen, self_pay_fen, other_fen, bed_fee_fen)
+              SELECT n.setl_id, n.version, c.* FROM payment_new_lists n
+              CROSS JOIN LATERAL %1$I.payment_list_cost_of(n.message) c
+            ON CONFLICT (setl_id) DO UPDATE SET version = excluded.version, hi_type = excluded.hi_type,
+              hi_setl_lv = excluded.hi_setl_lv, class_a_fen = excluded.class_a_fen,
+              class_b_fen = excluded.class_b_fen, self_pay_fen = excluded.self_pay_fen,
+              other_fen = excluded.other_fen, bed_fee_fen = excluded.bed_fee_fen', TG_TABLE_SCHEMA);
+          RETURN NULL;
+        END
+      $$`.execute(db);
+      await sql`DROP FUNCTION IF EXISTS payment_list_times_of(jsonb)`.execute(db);
+      await sql`ALTER TABLE payment_list_cost DROP COLUMN IF EXISTS adm_time, DROP COLUMN IF EXISTS dscg_time`.execute(
+        db,
+      );
+    },
+  },
+  {
+    // 特殊病例 (issue 14): the family that decided a stay's settlement (SPECIAL_CASE_FAMILIES), or null.
+    // A family paid by items is also the category; a family paid `drg` is visible only here.
+    name: "0104_stay_settlement_special_case",
+    async up(db: MigrationDb) {
+      await sql`ALTER TABLE stay_settlement ADD COLUMN special_case text`.execute(db);
+      await sql`ALTER TABLE stay_settlement_history ADD COLUMN special_case text`.execute(db);
+    },
+    async down(db: MigrationDb) {
+      await sql`ALTER TABLE stay_settlement_history DROP COLUMN IF EXISTS special_case`.execute(db);
+      await sql`ALTER TABLE stay_settlement DROP COLUMN IF EXISTS special_case`.execute(db);
+    },
+  },
 ];

@@ -23,7 +23,8 @@ const VIEW =
   coefficient_ppm AS "coefficientPpm", rw_ppm AS "rwPpm", standard_fen AS "standardFen", special_review_fen AS "specialReviewFen",
   special_review_points AS "specialReviewPoints", points, drg_payment_fen AS "drgPaymentFen", total_cost_fen AS "totalCostFen",
   patient_share_fen AS "patientShareFen", fund_payment_fen AS "fundPaymentFen", balance_fen AS "balanceFen",
-  benefit_fund_fen AS "benefitFundFen", share_source AS "shareSource", settled_at AS "settledAt"`);
+  benefit_fund_fen AS "benefitFundFen", share_source AS "shareSource", special_case AS "specialCase",
+  settled_at AS "settledAt"`);
 
 /** Lists current settlements with filters and paging (newest period first). */
 export async function listSettlements(store: Store, f: SettlementFilter = {}) {
@@ -77,8 +78,11 @@ export async function approveSpecialCase(store: Store, input: SpecialCaseInput) 
     Record<string, unknown>
   >`SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key,
       l.adm_date, l.dscg_date, l.los, l.dscg_way, l.drg, l.total_fee_fen, l.personal_pay_fen,
-      l.message->'input'->'setlinfo'->>'hi_type' AS hi_type, l.message->'input'->'setlinfo'->>'hi_setl_lv' AS hi_setl_lv
-    FROM settlement_list l WHERE l.setl_id = ${input.setlId} AND l.status = 'accepted'`.execute(db);
+      l.message->'input'->'setlinfo'->>'hi_type' AS hi_type, l.message->'input'->'setlinfo'->>'hi_setl_lv' AS hi_setl_lv,
+      t.adm_time, t.dscg_time
+    FROM settlement_list l CROSS JOIN LATERAL payment_list_times_of(l.message) t WHERE l.setl_id = ${input.setlId} AND l.status = 'accepted'`.execute(
+    db,
+  );
   const l = list.rows[0];
   if (!l) throw new PaymentInputError(`结算清单 ${input.setlId} 不存在或未被接收`, "NOT_FOUND", 404);
   const cur = await sql<{
@@ -117,6 +121,8 @@ export async function approveSpecialCase(store: Store, input: SpecialCaseInput) 
           dscgDate: (l.dscg_date as string | null) ?? null,
           los: l.los === null ? null : Number(l.los),
           dischargeWay: (l.dscg_way as string | null) ?? null,
+          admTime: (l.adm_time as string | null) ?? null,
+          dscgTime: (l.dscg_time as string | null) ?? null,
           drg: String(l.drg),
           totalFee: Number(l.total_fee_fen),
           personalPay: Number(l.personal_pay_fen),

@@ -13,50 +13,41 @@
  *
  * Cost split (费用构成): 甲类/乙类/全自费/其他 summed from the list's iteminfo in SQL (numeric, exact),
  * 床位费 = item 01; derived when the list is stored (payment_list_cost, see migration 0101), so a page
- * is read from plain columns.
+ * is read from plain columns. 入院/出院时间 (HH:MM:SS, for the under-24-hours family) are kept there
+ * too (migration 0103).
  */
-import {
-  type BenefitPolicySet,
-  BenefitPolicySet as BenefitSet,
-  createSettlementContext,
-  type Fen,
-  type HospitalInfo,
-  type PersonState,
-  type PersonYearState,
-  SettlementContext,
-  SettlementError,
-  type SpecialReview,
-  type Stay,
-  type StaySettlement,
-  settleStay,
-} from "@yibao/payment";
+import { type PersonState, type PersonYearState, SettlementContext, SettlementError } from "@yibao/payment";
 import { countAcceptedLists, type Store } from "@yibao/store";
 import { sql } from "kysely";
+import { dbOf, PaymentInputError, periodsBetween, withRun } from "./repo.js";
+import { loadSettler, type SettlementRow, type StayInput, settleInput } from "./settle-stay.js";
 import {
-  dbOf,
-  loadBenefitPolicies,
-  loadPaymentHospitals,
-  loadPolicies,
-  type PaymentHospital,
-  PaymentInputError,
-  type PolicyWithWeights,
-  periodsBetween,
-  withRun,
-} from "./repo.js";
+  emptyTotals,
+  loadApprovals,
+  type RecordError,
+  type SettlementTotals,
+  storedTotals,
+  writeErrors,
+  writeSettlements,
+} from "./settlement-writes.js";
 import type { PaymentDb } from "./tables.js";
 
-/** 医保结算等级 code (hi_setl_lv) → level name used by policies. */
-export const SETTLEMENT_LEVEL_NAMES: Readonly<Record<string, string>> = {
-  "1": "一级",
-  "2": "二级",
-  "3": "三级",
-};
-
-/** 险种类型 code (hi_type) → insurance name used by benefit policies. */
-export const INSURANCE_NAMES: Readonly<Record<string, string>> = {
-  "310": "职工基本医疗保险",
-  "390": "城乡居民",
-};
+export {
+  INSURANCE_NAMES,
+  loadSettler,
+  SETTLEMENT_LEVEL_NAMES,
+  type SettlementRow,
+  type StayInput,
+  StaySettler,
+  settleInput,
+} from "./settle-stay.js";
+export {
+  loadApprovals,
+  type RecordError,
+  type SettlementTotals,
+  storedTotals,
+  writeSettlements,
+} from "./settlement-writes.js";
 
 /** Progress of a settlement (进度). */
 export interface SettleProgress {
@@ -78,24 +69,6 @@ export interface SettlePeriodOptions {
   /** Lists per page and per INSERT (default 5,000). */
   readonly batchSize?: number;
   readonly onProgress?: (p: SettleProgress) => void;
-}
-
-/** Money totals of a set of settlements (fen; points in micro-points as a decimal string). */
-export interface SettlementTotals {
-  stays: number;
-  totalCost: Fen;
-  drgPayment: Fen;
-  patientShare: Fen;
-  fundPayment: Fen;
-  balance: Fen;
-  specialReview: Fen;
-  points: string;
-}
-
-export interface RecordError {
-  readonly setlId: string;
-  readonly field: string;
-  readonly message: string;
 }
 
 export interface SettlePeriodResult {
@@ -135,6 +108,8 @@ interface ListRow {
   self_pay: string | number | null;
   other: string | number | null;
   bed_fee: string | number | null;
+  adm_time: string | null;
+  dscg_time: string | null;
 }
 
 /**
@@ -152,7 +127,7 @@ async function readPage(
   const cursor = after ? sql`AND (l.patient_key, l.setl_id) > (${after.key}, ${after.id})` : sql``;
   const r = await sql<ListRow & { missing: boolean }>`SELECT p.*, c.setl_id IS NULL AS missing,
       c.hi_type, c.hi_setl_lv, c.class_a_fen AS class_a, c.class_b_fen AS class_b, c.self_pay_fen AS self_pay,
-      c.other_fen AS other, c.bed_fee_fen AS bed_fee
+      c.other_fen AS other, c.bed_fee_fen AS bed_fee, c.adm_time, c.dscg_time
     FROM (SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key, l.adm_date, l.dscg_date,
         l.los, l.dscg_way, l.drg, l.total_fee_fen, l.personal_pay_fen
       FROM settlement_list l
@@ -167,8 +142,10 @@ async function readPage(
     const f = await sql<
       Omit<ListRow, "version">
     >`SELECT l.setl_id, f.hi_type, f.hi_setl_lv, f.class_a_fen AS class_a,
-        f.class_b_fen AS class_b, f.self_pay_fen AS self_pay, f.other_fen AS other, f.bed_fee_fen AS bed_fee
+        f.class_b_fen AS class_b, f.self_pay_fen AS self_pay, f.other_fen AS other, f.bed_fee_fen AS bed_fee,
+        t.adm_time, t.dscg_time
       FROM settlement_list l CROSS JOIN LATERAL payment_list_cost_of(l.message) f
+        CROSS JOIN LATERAL payment_list_times_of(l.message) t
       WHERE l.setl_id = ANY(${missing.map((x) => x.setl_id)}::text[])`.execute(db);
     const byId = new Map(f.rows.map((x) => [x.setl_id, x]));
     for (const x of missing) {
@@ -181,6 +158,8 @@ async function readPage(
       x.self_pay = c.self_pay;
       x.other = c.other;
       x.bed_fee = c.bed_fee;
+      x.adm_time = c.adm_time;
+      x.dscg_time = c.dscg_time;
     }
   }
   return r.rows;
@@ -189,161 +168,10 @@ async function readPage(
 /** Pages written concurrently by one settlement run. */
 const WRITES_IN_FLIGHT = 2;
 
-const NO_YEAR: PersonYearState = { admissions: 0, fundPaid: 0 };
-
 function num(v: string | number | null): number | null {
   if (v === null) return null;
   const n = typeof v === "number" ? v : Number(v);
   return Number.isSafeInteger(n) ? n : null;
-}
-
-/** The state after a stay whose patient share came from the list: one admission, fund by discharge year. */
-function advanceSimple(state: PersonState, admYear: string, dscgYear: string, fund: Fen): PersonState {
-  const next: Record<string, PersonYearState> = { ...state };
-  const a = next[admYear] ?? NO_YEAR;
-  next[admYear] = { admissions: a.admissions + 1, fundPaid: a.fundPaid };
-  const d = next[dscgYear] ?? NO_YEAR;
-  next[dscgYear] = { admissions: d.admissions, fundPaid: d.fundPaid + fund };
-  return next;
-}
-
-/**
- * Settles stays against policies and state: the part of period settlement that needs no database,
- * shared with single-stay re-settlement (特病单议).
- */
-export class StaySettler {
-  private ctx: SettlementContext;
-  private readonly hospitals = new Map<string, HospitalInfo>();
-  private readonly coverage = new Map<string, boolean>();
-
-  constructor(
-    private readonly policies: readonly PolicyWithWeights[],
-    private readonly benefit: BenefitPolicySet | null,
-    private readonly paymentHospitals: ReadonlyMap<string, PaymentHospital>,
-  ) {
-    this.ctx = this.build();
-  }
-
-  private build(): SettlementContext {
-    return createSettlementContext({
-      policies: this.policies,
-      hospitals: [...this.hospitals.values()],
-      ...(this.benefit ? { benefit: this.benefit } : {}),
-    });
-  }
-
-  /** The hospital as payment sees it; adds it to the context on first sight. */
-  hospital(code: string, settlementLevel: string | null): HospitalInfo {
-    let h = this.hospitals.get(code);
-    if (h === undefined) {
-      const ph = this.paymentHospitals.get(code);
-      const level = ph?.level ?? SETTLEMENT_LEVEL_NAMES[settlementLevel ?? ""] ?? settlementLevel ?? "";
-      h = { id: code, level, ...(ph?.benefitClass ? { benefitClass: ph.benefitClass } : {}) };
-      this.hospitals.set(code, h);
-      this.ctx = this.build();
-    }
-    return h;
-  }
-
-  /** True when the benefit policy in force on `date` covers this hospital class and insurance. */
-  coveredByBenefit(h: HospitalInfo, insurance: string, date: string): boolean {
-    if (this.benefit === null || h.benefitClass === undefined) return false;
-    const key = `${h.benefitClass}|${insurance}|${date.slice(0, 4)}|${date}`;
-    let ok = this.coverage.get(key);
-    if (ok === undefined) {
-      const p = this.benefit.versions.find(
-        (v) => v.effectiveFrom <= date && (v.effectiveTo == null || date <= v.effectiveTo),
-      );
-      const c = p?.classes.get(h.benefitClass);
-      ok = p !== undefined && c !== undefined && p.fundRatios.has(`${insurance}|${c.ratioLevel}`);
-      if (this.coverage.size > 100_000) this.coverage.clear();
-      this.coverage.set(key, ok);
-    }
-    return ok;
-  }
-
-  settle(stay: Stay): StaySettlement {
-    return settleStay(stay, this.ctx);
-  }
-
-  /** Points of a money amount under the policy in force on `date` (折算点数). */
-  toPoints(fen: Fen, date: string, record: string): number {
-    return this.ctx.policyAt(date, record).toPoints(fen);
-  }
-
-  /** The payment policy in force on `date` with its weight table (the rate, the RW of each DRG). */
-  policyAt(date: string, record: string): ReturnType<SettlementContext["policyAt"]> {
-    return this.ctx.policyAt(date, record);
-  }
-
-  weightsOf(date: string, record: string): { id: string; version: string } {
-    const w = this.ctx.policyAt(date, record).weights;
-    return { id: w.id, version: w.version };
-  }
-}
-
-/** Builds a settler from what is stored (policies, benefit policies, hospitals). */
-export async function loadSettler(
-  store: Store,
-  policy?: { readonly id: string; readonly version?: string },
-): Promise<StaySettler> {
-  const policies = await loadPolicies(store, policy ?? {});
-  const benefits = await loadBenefitPolicies(store);
-  const hospitals = await loadPaymentHospitals(store);
-  return new StaySettler(policies, benefits.length > 0 ? new BenefitSet(benefits) : null, hospitals);
-}
-
-/** One settlement row as stored (stay_settlement). */
-export interface SettlementRow {
-  setlId: string;
-  listVersion: number;
-  hospitalCode: string;
-  period: string;
-  patientKey: string;
-  admDate: string | null;
-  dscgDate: string | null;
-  drg: string;
-  category: string;
-  outlier: string;
-  policyId: string;
-  policyVersion: string;
-  weightsId: string;
-  weightsVersion: string;
-  method: string;
-  coefficientPpm: number;
-  rwPpm: number | null;
-  standardFen: number | null;
-  specialReviewFen: number;
-  specialReviewPoints: number;
-  points: number;
-  drgPaymentFen: number;
-  totalCostFen: number;
-  patientShareFen: number;
-  fundPaymentFen: number;
-  balanceFen: number;
-  benefitFundFen: number | null;
-  shareSource: "policy" | "list";
-}
-
-/** What a stored list contributes to a stay. */
-export interface StayInput {
-  readonly setlId: string;
-  readonly listVersion: number;
-  readonly hospitalCode: string;
-  readonly period: string;
-  readonly patientKey: string;
-  readonly admDate: string | null;
-  readonly dscgDate: string | null;
-  readonly los: number | null;
-  /** 离院方式 (dscg_way); null or "" when not given. 入院/出院时间 are not read: see the payment README. */
-  readonly dischargeWay: string | null;
-  readonly drg: string;
-  readonly totalFee: Fen;
-  readonly personalPay: Fen;
-  readonly hiType: string | null;
-  readonly hiSetlLv: string | null;
-  readonly costs: { classA: Fen; classB: Fen; selfPay: Fen; other: Fen } | null;
-  readonly bedFee: Fen | null;
 }
 
 function inputOf(r: ListRow): StayInput {
@@ -361,6 +189,8 @@ function inputOf(r: ListRow): StayInput {
     dscgDate: r.dscg_date,
     los: r.los,
     dischargeWay: r.dscg_way,
+    admTime: r.adm_time,
+    dscgTime: r.dscg_time,
     drg: r.drg,
     totalFee: Number(r.total_fee_fen),
     personalPay: Number(r.personal_pay_fen),
@@ -374,294 +204,6 @@ function inputOf(r: ListRow): StayInput {
   };
 }
 
-/**
- * Settles one stored stay (单个病例结算). `person` is the person's state before it; returns the row to
- * store and the state after it. Throws SettlementError naming the record, field and rule.
- */
-export function settleInput(
-  settler: StaySettler,
-  x: StayInput,
-  person: PersonState,
-  review: SpecialReview | undefined,
-  keepPatientShare?: Fen,
-): { row: SettlementRow; person: PersonState } {
-  if (x.admDate === null) throw new SettlementError(x.setlId, "adm_date", "缺少入院日期");
-  if (x.dscgDate === null) throw new SettlementError(x.setlId, "dscg_date", "缺少出院日期");
-  const h = settler.hospital(x.hospitalCode, x.hiSetlLv);
-  const insurance = INSURANCE_NAMES[x.hiType ?? ""] ?? x.hiType ?? "城乡居民";
-  const usePolicy = keepPatientShare === undefined && settler.coveredByBenefit(h, insurance, x.dscgDate);
-  let patientShare: Fen | undefined;
-  if (keepPatientShare !== undefined) patientShare = keepPatientShare;
-  else if (!usePolicy) {
-    if (x.personalPay < 0 || x.personalPay > x.totalFee) {
-      throw new SettlementError(x.setlId, "personal_pay_fen", "清单个人支付须在 0 与医疗总费用之间");
-    }
-    patientShare = x.personalPay;
-  } else if (x.costs === null) {
-    throw new SettlementError(x.setlId, "iteminfo", "清单缺少收费项目(iteminfo)，无法按待遇政策计算个人负担");
-  }
-  const stay: Stay = {
-    id: x.setlId,
-    hospitalId: x.hospitalCode,
-    drg: x.drg === "" ? "0000" : x.drg,
-    totalCost: x.totalFee,
-    admissionDate: x.admDate,
-    dischargeDate: x.dscgDate,
-    ...(x.los !== null ? { los: x.los } : {}),
-    ...(x.dischargeWay ? { dischargeWay: x.dischargeWay } : {}),
-    ...(usePolicy && x.costs ? { costs: x.costs, insurance, person } : {}),
-    ...(usePolicy && x.bedFee !== null && x.los !== null
-      ? { bedFee: x.bedFee, bedDays: Math.max(1, x.los) }
-      : {}),
-    ...(patientShare !== undefined ? { patientShare } : {}),
-    ...(review ? { specialReview: review } : {}),
-  };
-  const s = settler.settle(stay);
-  const points = s.points ?? settler.toPoints(s.drgPayment, x.dscgDate, x.setlId);
-  const srPoints =
-    s.specialReviewAddition > 0 ? settler.toPoints(s.specialReviewAddition, x.dscgDate, x.setlId) : 0;
-  const w = settler.weightsOf(x.dscgDate, x.setlId);
-  let next: PersonState;
-  if (s.benefit) {
-    const a = x.admDate.slice(0, 4);
-    const n: Record<string, PersonYearState> = { ...person };
-    const ay = n[a] ?? NO_YEAR;
-    n[a] = { admissions: ay.admissions + 1, fundPaid: ay.fundPaid };
-    for (const y of s.benefit.years) {
-      const yy = n[y.year] ?? NO_YEAR;
-      n[y.year] = { admissions: yy.admissions, fundPaid: yy.fundPaid + y.fund };
-    }
-    next = n;
-  } else {
-    next = advanceSimple(person, x.admDate.slice(0, 4), x.dscgDate.slice(0, 4), x.totalFee - s.patientShare);
-  }
-  return {
-    person: next,
-    row: {
-      setlId: x.setlId,
-      listVersion: x.listVersion,
-      hospitalCode: x.hospitalCode,
-      period: x.period,
-      patientKey: x.patientKey,
-      admDate: x.admDate,
-      dscgDate: x.dscgDate,
-      drg: s.drg,
-      category: s.category,
-      outlier: s.outlier,
-      policyId: s.policyId,
-      policyVersion: s.policyVersion,
-      weightsId: w.id,
-      weightsVersion: w.version,
-      method: s.method,
-      coefficientPpm: s.coefficient,
-      rwPpm: s.rw,
-      standardFen: s.standard,
-      specialReviewFen: s.specialReviewAddition,
-      specialReviewPoints: srPoints,
-      points,
-      drgPaymentFen: s.drgPayment,
-      totalCostFen: s.totalCost,
-      patientShareFen: s.patientShare,
-      fundPaymentFen: s.fundPayment,
-      balanceFen: s.balance,
-      benefitFundFen: s.benefit ? s.benefit.fund : null,
-      shareSource: s.benefit ? "policy" : "list",
-    },
-  };
-}
-
-const COLS = [
-  "setl_id",
-  "list_version",
-  "hospital_code",
-  "period",
-  "patient_key",
-  "adm_date",
-  "dscg_date",
-  "drg",
-  "category",
-  "outlier",
-  "policy_id",
-  "policy_version",
-  "weights_id",
-  "weights_version",
-  "method",
-  "coefficient_ppm",
-  "rw_ppm",
-  "standard_fen",
-  "special_review_fen",
-  "special_review_points",
-  "points",
-  "drg_payment_fen",
-  "total_cost_fen",
-  "patient_share_fen",
-  "fund_payment_fen",
-  "balance_fen",
-  "benefit_fund_fen",
-  "share_source",
-] as const;
-const TYPES = [
-  "text",
-  "int4",
-  "text",
-  "text",
-  "text",
-  "date",
-  "date",
-  "text",
-  "text",
-  "text",
-  "text",
-  "text",
-  "text",
-  "text",
-  "text",
-  "int4",
-  "int4",
-  "int8",
-  "int8",
-  "int8",
-  "int8",
-  "int8",
-  "int8",
-  "int8",
-  "int8",
-  "int8",
-  "int8",
-  "text",
-] as const;
-/** Columns whose change makes a new settlement (the rest follow from them). */
-const COMPARED = [
-  "list_version",
-  "drg",
-  "category",
-  "policy_id",
-  "policy_version",
-  "weights_id",
-  "weights_version",
-  "points",
-  "drg_payment_fen",
-  "total_cost_fen",
-  "patient_share_fen",
-  "fund_payment_fen",
-  "special_review_fen",
-  "share_source",
-] as const;
-
-function columnsOf(rows: readonly SettlementRow[]): unknown[][] {
-  const c: unknown[][] = COLS.map(() => new Array(rows.length));
-  rows.forEach((r, i) => {
-    const v = [
-      r.setlId,
-      r.listVersion,
-      r.hospitalCode,
-      r.period,
-      r.patientKey,
-      r.admDate,
-      r.dscgDate,
-      r.drg,
-      r.category,
-      r.outlier,
-      r.policyId,
-      r.policyVersion,
-      r.weightsId,
-      r.weightsVersion,
-      r.method,
-      r.coefficientPpm,
-      r.rwPpm,
-      r.standardFen,
-      r.specialReviewFen,
-      r.specialReviewPoints,
-      r.points,
-      r.drgPaymentFen,
-      r.totalCostFen,
-      r.patientShareFen,
-      r.fundPaymentFen,
-      r.balanceFen,
-      r.benefitFundFen,
-      r.shareSource,
-    ];
-    for (let k = 0; k < v.length; k++) (c[k] as unknown[])[i] = v[k];
-  });
-  return c;
-}
-
-/**
- * Writes settlements: new setl_ids are inserted, changed ones replace the current row after moving
- * it to history, unchanged ones are left alone. One statement: the current rows are looked up once
- * (`j`), so unchanged rows are neither locked nor written; rows go in setl_id order (index locality).
- * Returns the rows inserted or updated.
- */
-export async function writeSettlements(
-  db: PaymentDb,
-  runId: number,
-  rows: readonly SettlementRow[],
-): Promise<number> {
-  if (rows.length === 0) return 0;
-  const sorted = [...rows].sort((a, b) => (a.setlId < b.setlId ? -1 : a.setlId > b.setlId ? 1 : 0));
-  const cols = columnsOf(sorted);
-  const unnestArgs = sql.join(cols.map((c, k) => sql`${c}::${sql.raw(TYPES[k] as string)}[]`));
-  const colList = sql.raw(COLS.join(", "));
-  const vCols = sql.raw(COLS.map((c) => `v.${c}`).join(", "));
-  const all = sql.raw(`${COLS.join(", ")}, run_id, settled_at`);
-  const sAll = sql.raw(`${COLS.map((c) => `s.${c}`).join(", ")}, s.run_id, s.settled_at`);
-  const sCmp = sql.raw(`(${COMPARED.map((c) => `s.${c}`).join(", ")})`);
-  const vCmp = sql.raw(`(${COMPARED.map((c) => `v.${c}`).join(", ")})`);
-  const curCmp = sql.raw(`(${COMPARED.map((c) => `stay_settlement.${c}`).join(", ")})`);
-  const exCmp = sql.raw(`(${COMPARED.map((c) => `excluded.${c}`).join(", ")})`);
-  const updates = sql.raw(
-    [...COLS.filter((c) => c !== "setl_id"), "run_id", "settled_at"]
-      .map((c) => `${c} = excluded.${c}`)
-      .join(", "),
-  );
-  const r = await sql`WITH v AS (SELECT * FROM unnest(${unnestArgs}) AS t(${colList})),
-    j AS MATERIALIZED (
-      SELECT ${vCols}, s.setl_id IS NOT NULL AS existed FROM v LEFT JOIN stay_settlement s ON s.setl_id = v.setl_id
-      WHERE s.setl_id IS NULL OR ${sCmp} IS DISTINCT FROM ${vCmp}
-    ),
-    moved AS (
-      INSERT INTO stay_settlement_history (${all}, replaced_at, replaced_by_run)
-      SELECT ${sAll}, now(), ${runId}::bigint FROM stay_settlement s JOIN j ON j.setl_id = s.setl_id
-      WHERE j.existed
-      RETURNING 1
-    )
-    INSERT INTO stay_settlement (${all})
-    SELECT ${colList}, ${runId}::bigint, now() FROM j
-    ON CONFLICT (setl_id) DO UPDATE SET ${updates}
-    WHERE ${curCmp} IS DISTINCT FROM ${exCmp}`.execute(db);
-  return Number(r.numAffectedRows ?? 0n);
-}
-
-async function writeErrors(db: PaymentDb, runId: number, errors: readonly RecordError[]): Promise<void> {
-  if (errors.length === 0) return;
-  await sql`INSERT INTO stay_settlement_error (run_id, setl_id, field, message)
-    SELECT ${runId}::bigint, * FROM unnest(${errors.map((e) => e.setlId)}::text[], ${errors.map((e) => e.field)}::text[],
-      ${errors.map((e) => e.message)}::text[])
-    ON CONFLICT DO NOTHING`.execute(db);
-}
-
-/** Approved special cases (特病单议) by setl_id: the latest approval that is not revoked. */
-export async function loadApprovals(
-  store: Store,
-  setlIds?: readonly string[],
-): Promise<Map<string, SpecialReview>> {
-  const filter = setlIds ? sql`AND setl_id = ANY(${[...setlIds]}::text[])` : sql``;
-  const r = await sql<{
-    setl_id: string;
-    amount_fen: number | null;
-  }>`SELECT DISTINCT ON (setl_id) setl_id, amount_fen
-    FROM special_case_approval WHERE NOT revoked ${filter} ORDER BY setl_id, approved_at DESC, id DESC`.execute(
-    dbOf(store),
-  );
-  return new Map(
-    r.rows.map((x) => [
-      x.setl_id,
-      x.amount_fen === null ? { approved: true } : { approved: true, amount: Number(x.amount_fen) },
-    ]),
-  );
-}
-
-/** Person state from the stored settlements of the year before `period` (for runs not starting in January). */
 async function priorPersonState(db: PaymentDb, period: string): Promise<Map<string, PersonState>> {
   const m = new Map<string, PersonState>();
   if (period.endsWith("-01")) return m;
@@ -677,50 +219,6 @@ async function priorPersonState(db: PaymentDb, period: string): Promise<Map<stri
     m.set(x.patient_key, s);
   }
   return m;
-}
-
-function emptyTotals(): SettlementTotals {
-  return {
-    stays: 0,
-    totalCost: 0,
-    drgPayment: 0,
-    patientShare: 0,
-    fundPayment: 0,
-    balance: 0,
-    specialReview: 0,
-    points: "0",
-  };
-}
-
-/** SQL sums of the stored settlements of the periods (excluding the run's failed records). */
-export async function storedTotals(
-  db: PaymentDb,
-  periods: readonly string[],
-  excludeErrorsOfRun?: number,
-): Promise<SettlementTotals> {
-  const ex =
-    excludeErrorsOfRun === undefined
-      ? sql``
-      : sql`AND NOT EXISTS (SELECT 1 FROM stay_settlement_error e WHERE e.run_id = ${excludeErrorsOfRun} AND e.setl_id = s.setl_id)`;
-  const r = await sql<Record<string, string | number | null>>`SELECT count(*)::bigint AS stays,
-      COALESCE(sum(s.total_cost_fen), 0)::bigint AS total_cost, COALESCE(sum(s.drg_payment_fen), 0)::bigint AS drg_payment,
-      COALESCE(sum(s.patient_share_fen), 0)::bigint AS patient_share, COALESCE(sum(s.fund_payment_fen), 0)::bigint AS fund_payment,
-      COALESCE(sum(s.balance_fen), 0)::bigint AS balance, COALESCE(sum(s.special_review_fen), 0)::bigint AS special_review,
-      COALESCE(sum(s.points), 0)::text AS points
-    FROM stay_settlement s
-    JOIN settlement_list l ON l.setl_id = s.setl_id AND l.status = 'accepted' AND l.version = s.list_version
-    WHERE s.period = ANY(${[...periods]}::text[]) ${ex}`.execute(db);
-  const x = r.rows[0] ?? {};
-  return {
-    stays: Number(x.stays),
-    totalCost: Number(x.total_cost),
-    drgPayment: Number(x.drg_payment),
-    patientShare: Number(x.patient_share),
-    fundPayment: Number(x.fund_payment),
-    balance: Number(x.balance),
-    specialReview: Number(x.special_review),
-    points: String(x.points),
-  };
 }
 
 /**

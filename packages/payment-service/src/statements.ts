@@ -2,7 +2,13 @@
  * Statements (结算单、清算单) as Excel (exceljs) and CSV, Chinese headers, amounts in yuan with two
  * decimals derived from fen exactly (`formatYuan`; Excel cells hold that decimal with format 0.00).
  */
-import { CATEGORY_NAMES, formatYuan, type PaymentCategory } from "@yibao/payment";
+import {
+  CATEGORY_NAMES,
+  formatYuan,
+  type PaymentCategory,
+  SPECIAL_CASE_NAMES,
+  type SpecialCaseFamily,
+} from "@yibao/payment";
 import { listHospitals, type Store } from "@yibao/store";
 import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
@@ -161,6 +167,7 @@ interface StayRow {
   drg: string;
   category: string;
   outlier: string;
+  special_case: string | null;
   policy_id: string;
   policy_version: string;
   points: number;
@@ -179,6 +186,13 @@ const STAY_COLUMNS: readonly Column<StayRow>[] = [
   { header: "出院日期", value: (r) => r.dscg_date ?? "" },
   { header: "DRG", value: (r) => r.drg },
   { header: "结算类别", value: (r) => CATEGORY_NAMES[r.category as PaymentCategory] ?? r.category },
+  {
+    header: "特殊病例",
+    value: (r) =>
+      r.special_case === null
+        ? ""
+        : (SPECIAL_CASE_NAMES[r.special_case as SpecialCaseFamily] ?? r.special_case),
+  },
   { header: "支付政策", value: (r) => `${r.policy_id}@${r.policy_version}` },
   { header: "点数", points: true, value: (r) => microToPoints(String(r.points)) },
   {
@@ -201,7 +215,7 @@ export async function settlementStatement(
   hospital: string,
 ): Promise<StatementTable> {
   const r =
-    await sql<StayRow>`SELECT setl_id, period, dscg_date, drg, category, outlier, policy_id, policy_version, points,
+    await sql<StayRow>`SELECT setl_id, period, dscg_date, drg, category, outlier, special_case, policy_id, policy_version, points,
       standard_fen, special_review_fen, drg_payment_fen, total_cost_fen, patient_share_fen, fund_payment_fen, balance_fen
     FROM stay_settlement WHERE hospital_code = ${hospital} AND period >= ${`${year}-01`} AND period <= ${`${year}-12`}
     ORDER BY period, setl_id`.execute(dbOf(store));

@@ -91,6 +91,8 @@ export interface StaySettlementColumns {
   balance_fen: number;
   benefit_fund_fen: number | null;
   share_source: "policy" | "list";
+  /** 特殊病例: the special-case family that decided the settlement (0104), or null. */
+  special_case: string | null;
   settled_at: Timestamp;
 }
 
@@ -186,6 +188,9 @@ export interface PaymentListCostTable {
   self_pay_fen: number | null;
   other_fen: number | null;
   bed_fee_fen: number | null;
+  /** 入院/出院时间 "HH:MM:SS" from setlinfo.adm_time/dscg_time (0103); null when not given. */
+  adm_time: string | null;
+  dscg_time: string | null;
 }
 
 /** Every table of the payment area. */

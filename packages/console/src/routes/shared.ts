@@ -21,6 +21,9 @@ export interface WhatIfEstimate {
   readonly weightsVersion: string;
   readonly category: string;
   readonly categoryName: string;
+  /** 特殊病例 family that decided the settlement (also when paid as DRG), and its Chinese name; null when none. */
+  readonly specialCase?: string | null;
+  readonly specialCaseName?: string | null;
   readonly rw: number | null;
   readonly baseRateFen: number;
   readonly coefficient: number;

@@ -34,6 +34,8 @@ interface WhatIf {
     weightsId: string;
     weightsVersion: string;
     categoryName: string;
+    /** 特殊病例 (e.g. 死亡病例), also when the family is paid as a DRG stay; null when none. */
+    specialCaseName?: string | null;
     rw: number | null;
     baseRateFen: number;
     coefficient: number;
@@ -208,8 +210,13 @@ export function WhatIfPage() {
                     result.estimate.coefficient !== 1 ? ` × 系数 ${result.estimate.coefficient}` : ""
                   } = 支付标准 ${yuan(result.estimate.standardFen)} 元；`
                 : ""}
-              结算类别 {result.estimate.categoryName}，预估病组支付 {yuan(result.estimate.paymentFen)}{" "}
-              元；总费用 {yuan(result.estimate.totalFeeFen)} 元；预估
+              结算类别 {result.estimate.categoryName}
+              {result.estimate.specialCaseName &&
+              result.estimate.specialCaseName !== result.estimate.categoryName
+                ? `（特殊病例：${result.estimate.specialCaseName}）`
+                : ""}
+              ，预估病组支付 {yuan(result.estimate.paymentFen)} 元；总费用 {yuan(result.estimate.totalFeeFen)}{" "}
+              元；预估
               {result.estimate.surplusFen >= 0 ? "结余" : "超支"} {yuan(Math.abs(result.estimate.surplusFen))}{" "}
               元
             </p>
