@@ -67,6 +67,12 @@ export interface AuditStay {
   readonly physicianCode: string;
   readonly admissionDate: string;
   readonly dischargeDate: string;
+  /**
+   * 入院时间 and 出院时间 on those dates (`HH:MM:SS`), when the list gives them: the payment policy's
+   * 住院不足24小时 family needs them, so that the audit prices a stay as settlement paid it.
+   */
+  readonly admissionTime?: string;
+  readonly dischargeTime?: string;
   readonly admissionDay: number;
   readonly dischargeDay: number;
   /** 实际住院天数. */

@@ -21,9 +21,12 @@ export function paymentStay(s: AuditStay, overrides?: Partial<Stay>): Stay {
     dischargeDate: s.dischargeDate,
     los: s.los,
     patientShare: s.patientShare,
-    // 离院方式 for the death and transfer families (issue 14). 入院/出院时间 are left out, as in the
-    // payment service's period settlement, so that both settle a stay alike.
+    // 离院方式 for the death and transfer families, 入院/出院时间 for the under-24-hours family: the
+    // payment service's period settlement gives both, so that both settle a stay alike.
     ...(s.record.dischargeWay === "" ? {} : { dischargeWay: s.record.dischargeWay }),
+    ...(s.admissionTime !== undefined && s.dischargeTime !== undefined
+      ? { admissionTime: s.admissionTime, dischargeTime: s.dischargeTime }
+      : {}),
   };
   return overrides === undefined ? base : { ...base, ...overrides };
 }

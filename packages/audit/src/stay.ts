@@ -17,6 +17,12 @@ export class StayInputError extends Error {
   override name = "StayInputError";
 }
 
+/** The clock time `HH:MM:SS` of a `yyyy-MM-dd HH:mm:ss` date-time, null when it has none. */
+function clockTime(dateTime: string): string | null {
+  const t = dateTime.slice(11, 19);
+  return /^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$/.test(t) ? t : null;
+}
+
 /**
  * Builds the audit's view of a parsed settlement list. Person: 证件号码, else 医保编号; patient share:
  * total − Σ fund payments (payinfo); dates from 入院/出院时间.
@@ -55,6 +61,8 @@ export function auditStayFromList(list: SettlementList, options: StayOptions = {
   }
   const admissionDate = adm.slice(0, 10);
   const dischargeDate = dscg.slice(0, 10);
+  const admissionTime = clockTime(adm);
+  const dischargeTime = clockTime(dscg);
   const stay: AuditStay = {
     id,
     personId,
@@ -64,6 +72,7 @@ export function auditStayFromList(list: SettlementList, options: StayOptions = {
     physicianCode: info.chfpdrCode ?? "",
     admissionDate,
     dischargeDate,
+    ...(admissionTime !== null && dischargeTime !== null ? { admissionTime, dischargeTime } : {}),
     admissionDay: dayNumber(admissionDate),
     dischargeDay: dayNumber(dischargeDate),
     los: record.los,

@@ -38,7 +38,10 @@ export function norm(
   };
 }
 
-export function context(over: Partial<GroupNorms> = {}): AuditContext {
+export function context(
+  over: Partial<GroupNorms> = {},
+  policyOver: Record<string, unknown> = {},
+): AuditContext {
   const policy = parsePaymentPolicy({
     id: "seed-002",
     version: "1",
@@ -52,6 +55,7 @@ export function context(over: Partial<GroupNorms> = {}): AuditContext {
     ambiguous: { qyShare: "80%" },
     // The examples quote these two standards in yuan rather than as weight × rate.
     drgStandards: { HC25: "11102.39", BR25: "10159.74" },
+    ...policyOver,
   });
   const weights = parseDrgWeightTable({
     id: "seed-002-weights",
