@@ -19,6 +19,7 @@ import type { DrgScheme } from "@yibao/grouper";
 import { createSettlementContext, type SettlementContext } from "@yibao/payment/settle";
 import { loadPaymentHospitals, loadPolicies, PaymentInputError } from "@yibao/payment-service/repo";
 import { SETTLEMENT_LEVEL_NAMES } from "@yibao/payment-service/settle-period";
+import { type ErrorCode, statusOf } from "@yibao/server/error-catalogue";
 import type { Store } from "@yibao/store";
 
 /** Versions of the rule base and knowledge base a deployment has (data, selected by date). */
@@ -37,10 +38,13 @@ export class AuditServiceError extends Error {
   override name = "AuditServiceError";
   constructor(
     message: string,
-    readonly code = "AUDIT_INPUT",
-    readonly statusCode = 400,
+    /** Its code in the error catalogue, which fixes the HTTP status. */
+    readonly code: ErrorCode = "AUDIT_INPUT",
   ) {
     super(message);
+  }
+  get statusCode(): number {
+    return statusOf(this.code);
   }
 }
 

@@ -60,7 +60,6 @@ export function precheckContextCache(
           throw new AuditServiceError(
             "库中尚无已接收的结算清单，无法建立事前审核所需的病组常模和结算参数",
             "NO_NORMS",
-            409,
           );
         const { ctx } = await auditContextFor(store, scheme, stays, date, libraries);
         cached = { ctx, at: Date.now() };
@@ -89,7 +88,6 @@ export async function precheckMessage(
     throw new AuditServiceError(
       `报文无法解析：${problems.map((p) => `${p.field} ${p.message}`).join("；") || "缺少 input.setlinfo"}`,
       "INVALID_MESSAGE",
-      400,
     );
   }
   const list = parsed.list;
@@ -106,7 +104,7 @@ export async function precheckMessage(
     result = precheckList({ list, ...(details ? { details } : {}), history }, ctx);
   } catch (e) {
     if (e instanceof Error && e.name === "StayInputError")
-      throw new AuditServiceError(e.message, "INVALID_MESSAGE", 400);
+      throw new AuditServiceError(e.message, "INVALID_MESSAGE");
     throw e;
   }
   for (const e of result.unpriced)

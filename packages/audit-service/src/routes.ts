@@ -35,10 +35,10 @@ export function actorOf(request: FastifyRequest): CaseActor | null {
 
 function requireActor(request: FastifyRequest, allowed: readonly Role[]): CaseActor {
   const a = actorOf(request);
-  if (a === null) throw new HttpError(401, "UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
-  if (!allowed.includes(a.role)) throw new HttpError(403, "FORBIDDEN", "当前角色无权执行该操作");
+  if (a === null) throw new HttpError("UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
+  if (!allowed.includes(a.role)) throw new HttpError("FORBIDDEN", "当前角色无权执行该操作");
   if (a.role === "hospital" && !a.hospitalCode) {
-    throw new HttpError(403, "NO_HOSPITAL", "医院账号未绑定定点医药机构");
+    throw new HttpError("NO_HOSPITAL", "医院账号未绑定定点医药机构");
   }
   return a;
 }
@@ -83,14 +83,13 @@ function toHttp(e: unknown): never {
   if (e instanceof HttpError) throw e;
   if (e instanceof WorkflowError) {
     const forbidden = e.reason === "forbidden";
-    throw new HttpError(forbidden ? 403 : 409, forbidden ? "FORBIDDEN" : "INVALID_TRANSITION", e.message);
+    throw new HttpError(forbidden ? "FORBIDDEN" : "INVALID_TRANSITION", e.message);
   }
-  if (e instanceof AuditServiceError) throw new HttpError(e.statusCode, e.code, e.message);
-  if (e instanceof RangeError) throw new HttpError(400, "INVALID_REQUEST", e.message);
-  if (e instanceof Error && e.name === "PaymentInputError")
-    throw new HttpError(400, "PAYMENT_INPUT", e.message);
+  if (e instanceof AuditServiceError) throw new HttpError(e.code, e.message);
+  if (e instanceof RangeError) throw new HttpError("INVALID_REQUEST", e.message);
+  if (e instanceof Error && e.name === "PaymentInputError") throw new HttpError("PAYMENT_INPUT", e.message);
   if (e instanceof Error && e.name === "SettlementError")
-    throw new HttpError(422, "SETTLEMENT_ERROR", `无法按结算规则计算该清单：${e.message}`);
+    throw new HttpError("SETTLEMENT_ERROR", `无法按结算规则计算该清单：${e.message}`);
   throw e;
 }
 
@@ -194,11 +193,11 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
         const actor = actorOf(request);
         if (actor?.role === "hospital" && actor.hospitalCode) {
           if (q.hospital !== undefined && q.hospital !== actor.hospitalCode)
-            throw new HttpError(403, "FORBIDDEN", "医院账号只能查看本院的审核发现");
+            throw new HttpError("FORBIDDEN", "医院账号只能查看本院的审核发现");
           q.hospital = actor.hospitalCode;
         }
         if (q.type !== undefined && !(q.type in VIOLATION_TYPE_NAMES)) {
-          throw new HttpError(400, "INVALID_REQUEST", `查询参数 type：未知的违规类型「${q.type}」`);
+          throw new HttpError("INVALID_REQUEST", `查询参数 type：未知的违规类型「${q.type}」`);
         }
         return readFindings(app.yibao.store, q);
       },
@@ -214,7 +213,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
           c === undefined ||
           (actor?.role === "hospital" && actor.hospitalCode && c.finding.hospital_code !== actor.hospitalCode)
         ) {
-          throw new HttpError(404, "FINDING_NOT_FOUND", `审核发现 ${request.params.id} 不存在`);
+          throw new HttpError("FINDING_NOT_FOUND", `审核发现 ${request.params.id} 不存在`);
         }
         const pricing = c.finding.settlements as { original?: unknown; corrected?: unknown } | null;
         const { settlements: _s, ...finding } = c.finding;
@@ -412,7 +411,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
           actor.hospitalCode &&
           msg.input?.setlinfo?.fixmedins_code !== actor.hospitalCode
         ) {
-          throw new HttpError(403, "FORBIDDEN", "医院账号只能预审本院的结算清单");
+          throw new HttpError("FORBIDDEN", "医院账号只能预审本院的结算清单");
         }
         try {
           precheckCtx ??= precheckContextCache(app.yibao.store, app.yibao.scheme, libraries);
@@ -451,7 +450,6 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
         const p = await readProfile(app.yibao.store, request.query.period);
         if (p.profiles.length === 0) {
           throw new HttpError(
-            404,
             "NO_PROFILE",
             `期号 ${request.query.period} 尚无医师画像：请先运行该期的智能审核`,
           );

@@ -174,7 +174,7 @@ export interface CaseActor {
 /** The finding is not there (or not the hospital user's). */
 export class CaseNotFoundError extends AuditServiceError {
   constructor(id: string) {
-    super(`审核发现 ${id} 不存在`, "FINDING_NOT_FOUND", 404);
+    super(`审核发现 ${id} 不存在`, "FINDING_NOT_FOUND");
   }
 }
 

@@ -7,7 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
-import { PUBLIC_ROUTE } from "@yibao/server";
+import { PUBLIC_ROUTE, sendError } from "@yibao/server";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 
 /** packages/web/dist, next to this package. */
@@ -64,7 +64,7 @@ export function spaPlugin(webDist: string = defaultWebDist()): FastifyPluginAsyn
     const serve = async (request: FastifyRequest, reply: FastifyReply) => {
       const path = (request.params as { "*"?: string })["*"] ?? "";
       if (path === "api" || path.startsWith("api/")) {
-        return reply.status(404).send({ statusCode: 404, code: "NOT_FOUND", message: "接口不存在" });
+        return sendError(reply, "NOT_FOUND", "接口不存在");
       }
       const file = fileOf(path);
       if (file) return reply.sendFile(file);

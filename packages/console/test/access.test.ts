@@ -246,6 +246,8 @@ describe("hospital scoping on every endpoint", () => {
       headers: { cookie: hospital.cookie },
     });
     expect(denied.statusCode).toBe(403);
+    // The source's refusal is relayed with its own catalogue code (issue 11).
+    expect(denied.json()).toMatchObject({ statusCode: 403, code: "FORBIDDEN" });
   });
 });
 

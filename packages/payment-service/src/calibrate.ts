@@ -139,7 +139,6 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrateRes
       throw new PaymentInputError(
         `${options.periodFrom}–${options.periodTo} 没有已接收的结算清单，无法测算`,
         "NO_HISTORY",
-        400,
       );
     }
     const cal = calibrateWeights(cases, {

@@ -112,7 +112,7 @@ export async function clearingPolicyOf(
     )
     .sort((a, b) => (a.policy.effectiveFrom < b.policy.effectiveFrom ? 1 : -1))[0];
   const policy = inForce?.policy ?? policies[policies.length - 1]?.policy;
-  if (!policy) throw new PaymentInputError(`${year} 年没有生效的支付政策`, "POLICY_NOT_FOUND", 404);
+  if (!policy) throw new PaymentInputError(`${year} 年没有生效的支付政策`, "POLICY_NOT_FOUND");
   if (!policy.clearing) {
     throw new PaymentInputError(
       `支付政策 ${policy.id}@${policy.version} 没有年终清算规则(clearing)，无法清算`,
@@ -149,7 +149,7 @@ export async function clearYearJob(options: ClearYearOptions): Promise<ClearYear
       WHERE s.period >= ${`${year}-01`} AND s.period <= ${`${year}-12`}
       GROUP BY s.hospital_code ORDER BY s.hospital_code`.execute(db);
     if (rows.rows.length === 0) {
-      throw new PaymentInputError(`${year} 年没有已结算的病例，请先按期结算`, "NOTHING_SETTLED", 400);
+      throw new PaymentInputError(`${year} 年没有已结算的病例，请先按期结算`, "NOTHING_SETTLED");
     }
     const deds = await sql<{
       hospital_code: string;

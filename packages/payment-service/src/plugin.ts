@@ -169,10 +169,10 @@ async function guard<T>(f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    if (e instanceof PaymentInputError) throw new HttpError(e.statusCode, e.code, e.message);
-    if (e instanceof PolicyDataError) throw new HttpError(400, "INVALID_POLICY_DATA", e.message);
-    if (e instanceof SettlementError) throw new HttpError(422, "SETTLEMENT_ERROR", e.message);
-    if (e instanceof RangeError) throw new HttpError(400, "INVALID_INPUT", e.message);
+    if (e instanceof PaymentInputError) throw new HttpError(e.code, e.message);
+    if (e instanceof PolicyDataError) throw new HttpError("INVALID_POLICY_DATA", e.message);
+    if (e instanceof SettlementError) throw new HttpError("SETTLEMENT_ERROR", e.message);
+    if (e instanceof RangeError) throw new HttpError("INVALID_INPUT", e.message);
     throw e;
   }
 }
@@ -180,7 +180,7 @@ async function guard<T>(f: () => Promise<T>): Promise<T> {
 /** The acting user: the principal the access layer authenticated (every non-public route has one). */
 function actorOf(request: FastifyRequest): string {
   const user = request.principal;
-  if (!user) throw new HttpError(401, "UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
+  if (!user) throw new HttpError("UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
   return user.username;
 }
 
@@ -197,7 +197,7 @@ function versionRoutes(app: FastifyInstance, path: string, kind: VersionedKind):
     async (request) => {
       const p = request.params as { id: string; version: string };
       const v = await getVersion(app.yibao.store, kind, p.id, p.version);
-      if (!v) throw new HttpError(404, "NOT_FOUND", `${KIND_NAMES[kind]} ${p.id}@${p.version} 不存在`);
+      if (!v) throw new HttpError("NOT_FOUND", `${KIND_NAMES[kind]} ${p.id}@${p.version} 不存在`);
       return v;
     },
   );
@@ -303,7 +303,7 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
       async (request) => {
         const { setlId } = request.params as { setlId: string };
         const s = await getSettlement(app.yibao.store, setlId);
-        if (!s) throw new HttpError(404, "NOT_FOUND", `结算ID ${setlId} 没有结算记录`);
+        if (!s) throw new HttpError("NOT_FOUND", `结算ID ${setlId} 没有结算记录`);
         return s;
       },
     );
@@ -346,7 +346,7 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
         const { year } = request.params as Static<typeof YearParams>;
         const { hospital } = request.query as Static<typeof HospitalQuery>;
         const c = await getClearing(app.yibao.store, year);
-        if (!c) throw new HttpError(404, "NOT_CLEARED", `${year} 年尚未清算`);
+        if (!c) throw new HttpError("NOT_CLEARED", `${year} 年尚未清算`);
         // One hospital's statement (a hospital account always gets only its own): the region's
         // point value and totals stay, the other hospitals' rows and deductions do not.
         if (hospital === undefined) return c;

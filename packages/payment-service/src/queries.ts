@@ -84,7 +84,7 @@ export async function approveSpecialCase(store: Store, input: SpecialCaseInput) 
     db,
   );
   const l = list.rows[0];
-  if (!l) throw new PaymentInputError(`结算清单 ${input.setlId} 不存在或未被接收`, "NOT_FOUND", 404);
+  if (!l) throw new PaymentInputError(`结算清单 ${input.setlId} 不存在或未被接收`, "NOT_FOUND");
   const cur = await sql<{
     patient_share_fen: number;
     list_version: number;
@@ -98,7 +98,6 @@ export async function approveSpecialCase(store: Store, input: SpecialCaseInput) 
     throw new PaymentInputError(
       `结算清单 ${input.setlId} 尚未结算，请先按期结算后再核准特病单议`,
       "NOT_SETTLED",
-      409,
     );
   return withRun(store, "special_case", input.actor ?? "system", input, async (runId) => {
     await sql`INSERT INTO special_case_approval (setl_id, hospital_code, amount_fen, reason, approved_by)
@@ -137,7 +136,7 @@ export async function approveSpecialCase(store: Store, input: SpecialCaseInput) 
       ).row;
     } catch (e) {
       if (e instanceof SettlementError)
-        throw new PaymentInputError(`特病单议重新结算失败：${e.message}`, "SETTLEMENT_ERROR", 422);
+        throw new PaymentInputError(`特病单议重新结算失败：${e.message}`, "SETTLEMENT_ERROR");
       throw e;
     }
     await db.transaction().execute((trx) => writeSettlements(trx, runId, [row]));

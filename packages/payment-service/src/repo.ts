@@ -13,6 +13,7 @@ import {
   parseDrgWeightTable,
   parsePaymentPolicy,
 } from "@yibao/payment";
+import { type ErrorCode, statusOf } from "@yibao/server/error-catalogue";
 import { knownHospitalCodes, type Store } from "@yibao/store";
 import { sql } from "kysely";
 import { type PaymentDb, paymentDb } from "./tables.js";
@@ -26,11 +27,14 @@ export function dbOf(store: Store): PaymentDb {
 export class PaymentInputError extends Error {
   constructor(
     message: string,
-    readonly code = "INVALID_INPUT",
-    readonly statusCode = 400,
+    /** Its code in the error catalogue, which fixes the HTTP status. */
+    readonly code: ErrorCode = "INVALID_INPUT",
   ) {
     super(message);
     this.name = "PaymentInputError";
+  }
+  get statusCode(): number {
+    return statusOf(this.code);
   }
 }
 
@@ -144,7 +148,6 @@ export async function saveVersion(
     throw new PaymentInputError(
       `${KIND_NAMES[kind]} ${d.id}@${d.version} 已存在；版本一经保存不可修改，请使用新版本号`,
       "VERSION_EXISTS",
-      409,
     );
   }
   if (kind === "policy" && options.weights) {
@@ -154,7 +157,6 @@ export async function saveVersion(
       throw new PaymentInputError(
         `病组权重表 ${options.weights.id}@${options.weights.version} 不存在`,
         "WEIGHTS_NOT_FOUND",
-        400,
       );
     }
   }
@@ -241,7 +243,6 @@ export async function loadPolicies(
     throw new PaymentInputError(
       `没有${what ? `支付政策 ${what}` : "已保存的支付政策"}，请先保存支付政策`,
       "POLICY_NOT_FOUND",
-      404,
     );
   }
   const weights = await sql<
@@ -274,7 +275,6 @@ export async function loadPolicies(
       throw new PaymentInputError(
         `支付政策 ${r.id}@${r.version} 没有可用的病组权重表（需在 ${r.effective_from} 生效），请先测算或保存权重表`,
         "WEIGHTS_NOT_FOUND",
-        400,
       );
     }
     return { policy, weights: weightsOf(w) };

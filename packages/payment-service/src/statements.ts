@@ -133,14 +133,14 @@ export async function clearingStatement(
   hospital?: string,
 ): Promise<StatementTable> {
   const c = await getClearing(store, year);
-  if (!c) throw new PaymentInputError(`${year} 年尚未清算`, "NOT_CLEARED", 404);
+  if (!c) throw new PaymentInputError(`${year} 年尚未清算`, "NOT_CLEARED");
   const names = await hospitalNames(store);
   const rows = (hospital ? c.hospitals.filter((h) => h.hospitalId === hospital) : c.hospitals).map((h) => ({
     ...h,
     hospitalName: names.get(h.hospitalId) ?? "",
   }));
   if (hospital && rows.length === 0)
-    throw new PaymentInputError(`${year} 年清算中没有机构 ${hospital}`, "NOT_FOUND", 404);
+    throw new PaymentInputError(`${year} 年清算中没有机构 ${hospital}`, "NOT_FOUND");
   const total = CLEARING_COLUMNS.map((col, i): string | number => {
     if (i === 0) return "合计";
     if (i === 1) return "";
@@ -220,7 +220,7 @@ export async function settlementStatement(
     FROM stay_settlement WHERE hospital_code = ${hospital} AND period >= ${`${year}-01`} AND period <= ${`${year}-12`}
     ORDER BY period, setl_id`.execute(dbOf(store));
   if (r.rows.length === 0)
-    throw new PaymentInputError(`机构 ${hospital} 在 ${year} 年没有结算记录`, "NOT_FOUND", 404);
+    throw new PaymentInputError(`机构 ${hospital} 在 ${year} 年没有结算记录`, "NOT_FOUND");
   const total = STAY_COLUMNS.map((col, i): string | number => {
     if (i === 0) return `合计（${r.rows.length} 例）`;
     if (col.money && col.header !== "支付标准(元)")

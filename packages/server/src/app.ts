@@ -18,7 +18,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from "fastify";
-import { type ErrorBody, installErrorHandlers } from "./errors.js";
+import { installErrorHandlers, sendError } from "./errors.js";
 import { type Authenticator, installAccessControl } from "./identity/access.js";
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from "./identity/accounts.js";
 import { apiKeyRoutes } from "./identity/api-key-routes.js";
@@ -145,17 +145,14 @@ export async function buildServer(options: BuildServerOptions): Promise<YibaoApp
     trustProxy: trustProxyOption(options.trustProxy ?? process.env.YIBAO_TRUST_PROXY),
     // A path that is not valid percent-encoded UTF-8 (e.g. `%ED%A0%80`, a lone surrogate) never reaches
     // the router's default English answer.
-    frameworkErrors: (err, _request, reply) => {
-      const body: ErrorBody =
-        err.code === "FST_ERR_BAD_URL"
-          ? {
-              statusCode: 400,
-              code: "INVALID_URL",
-              message: "请求路径不是合法的 URL 编码（含无法解码为 UTF-8 的 %xx 序列）",
-            }
-          : { statusCode: 400, code: "BAD_REQUEST", message: "请求无效" };
-      return (reply as FastifyReply).status(400).send(body);
-    },
+    frameworkErrors: (err, _request, reply) =>
+      err.code === "FST_ERR_BAD_URL"
+        ? sendError(
+            reply as FastifyReply,
+            "INVALID_URL",
+            "请求路径不是合法的 URL 编码（含无法解码为 UTF-8 的 %xx 序列）",
+          )
+        : sendError(reply as FastifyReply, "BAD_REQUEST", "请求无效"),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   installErrorHandlers(app);

@@ -4,33 +4,49 @@
  */
 import { isDatabaseUnavailable } from "@yibao/store";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import {
+  codeForStatus,
+  type ErrorBody,
+  type ErrorCode,
+  type ErrorStatus,
+  errorBody,
+  statusOf,
+} from "./error-catalogue.js";
 import { type FieldProblem, localizeSchemaErrors } from "./validation-zh.js";
 
-/** The body of every error reply. */
-export interface ErrorBody {
-  readonly statusCode: number;
-  /** Machine-readable code, e.g. `INVALID_JSON`. */
-  readonly code: string;
-  /** Chinese message for people. */
-  readonly message: string;
-  /** Field-level problems, when there are any. */
-  readonly details?: readonly { readonly field: string; readonly message: string }[];
-}
-
-/** An error a route throws on purpose, carrying its status and Chinese message. */
+/**
+ * An error a route throws on purpose: a code of the catalogue (which fixes the status) and the Chinese
+ * message for this request.
+ */
 export class HttpError extends Error {
+  readonly statusCode: ErrorStatus;
   constructor(
-    readonly statusCode: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorBody["details"],
   ) {
     super(message);
     this.name = "HttpError";
+    this.statusCode = statusOf(code);
   }
 }
 
-const FASTIFY_CODES: Readonly<Record<string, { code: string; message: string }>> = {
+/**
+ * Sends an error reply with this code (its status from the catalogue), for hooks that answer without
+ * throwing; `extra` adds field-level details or the start-up step.
+ */
+export function sendError(
+  reply: FastifyReply,
+  code: ErrorCode,
+  message: string,
+  extra?: { readonly details?: ErrorBody["details"]; readonly step?: string },
+): FastifyReply {
+  const { details, ...fields } = extra ?? {};
+  const body = { ...errorBody(code, message, details), ...fields };
+  return reply.status(body.statusCode).send(body);
+}
+
+const FASTIFY_CODES: Readonly<Record<string, { code: ErrorCode; message: string }>> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: "INVALID_JSON", message: "请求体不是合法的 JSON" },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: "EMPTY_BODY", message: "请求体为空，应为 JSON" },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: "BODY_TOO_LARGE", message: "请求体过大" },
@@ -52,50 +68,40 @@ function validationDetails(err: FastifyError): FieldProblem[] {
 
 /** The reply for an error: status and body. */
 export function errorReply(err: FastifyError | HttpError | Error): ErrorBody {
-  if (err instanceof HttpError) {
-    return {
-      statusCode: err.statusCode,
-      code: err.code,
-      message: err.message,
-      ...(err.details ? { details: err.details } : {}),
-    };
-  }
+  if (err instanceof HttpError) return errorBody(err.code, err.message, err.details);
   const fe = err as FastifyError;
   if (fe.validation) {
     const details = validationDetails(fe);
-    return {
-      statusCode: 400,
-      code: "INVALID_REQUEST",
-      message: `请求格式不正确：${details.map((d) => `${d.field}：${d.message}`).join("；")}`,
+    return errorBody(
+      "INVALID_REQUEST",
+      `请求格式不正确：${details.map((d) => `${d.field}：${d.message}`).join("；")}`,
       details,
-    };
+    );
   }
   const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
-  if (known) {
-    const statusCode = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 400;
-    return { statusCode, code: known.code, message: known.message };
-  }
+  if (known) return errorBody(known.code, known.message);
   if (err instanceof SyntaxError || fe.statusCode === 400) {
     // JSON syntax errors and prototype-poisoning attempts surface from the body parser as 400s.
-    return { statusCode: 400, code: "INVALID_JSON", message: "请求体不是合法的 JSON" };
+    return errorBody("INVALID_JSON", "请求体不是合法的 JSON");
   }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return { statusCode: fe.statusCode, code: fe.code ?? "BAD_REQUEST", message: "请求无效" };
+    // Another 4xx of the framework or a plugin (e.g. a range @fastify/static cannot serve): the
+    // catalogue's general code for its status.
+    return errorBody(codeForStatus(fe.statusCode), "请求无效");
   }
   // PostgreSQL's data exceptions (SQLSTATE class 22: a number out of range, text it cannot hold, a
   // date that does not exist) come from values a request carried past its schema: the caller's to fix.
   if (typeof fe.code === "string" && /^22[0-9A-Z]{3}$/.test(fe.code) && "severity" in err) {
-    return {
-      statusCode: 400,
-      code: "INVALID_VALUE",
-      message: "请求中的数据超出允许的范围或格式（如数值过大、日期不存在），请检查后重试",
-    };
+    return errorBody(
+      "INVALID_VALUE",
+      "请求中的数据超出允许的范围或格式（如数值过大、日期不存在），请检查后重试",
+    );
   }
   if (isDatabaseUnavailable(err)) {
     // The database restarts or fails over: the client may retry; connections come back by themselves.
-    return { statusCode: 503, code: "STORE_UNAVAILABLE", message: "数据库暂不可用，请稍后重试" };
+    return errorBody("STORE_UNAVAILABLE", "数据库暂不可用，请稍后重试");
   }
-  return { statusCode: 500, code: "INTERNAL_ERROR", message: "服务器内部错误，请稍后重试" };
+  return errorBody("INTERNAL_ERROR", "服务器内部错误，请稍后重试");
 }
 
 /** Installs the error and not-found handlers on the root instance. */
@@ -106,12 +112,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     else request.log.info({ code: body.code, reason: err.message }, "请求被拒绝");
     return reply.status(body.statusCode).send(body);
   });
-  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-    const body: ErrorBody = {
-      statusCode: 404,
-      code: "NOT_FOUND",
-      message: `接口不存在：${request.method} ${request.url.split("?")[0]}`,
-    };
-    return reply.status(404).send(body);
-  });
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
+    sendError(reply, "NOT_FOUND", `接口不存在：${request.method} ${request.url.split("?")[0]}`),
+  );
 }

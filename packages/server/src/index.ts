@@ -4,6 +4,7 @@
  */
 export * from "./app.js";
 export * from "./code-names.js";
+export * from "./error-catalogue.js";
 export * from "./errors.js";
 export * from "./history-import.js";
 export * from "./identity/index.js";

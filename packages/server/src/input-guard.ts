@@ -8,7 +8,7 @@
  */
 import { unstorableTextProblem } from "@yibao/settlement/text";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { ErrorBody } from "./errors.js";
+import { sendError } from "./errors.js";
 
 /** Deepest JSON body accepted (a 4101 array needs 5 levels; every other request fewer). */
 export const MAX_BODY_DEPTH = 64;
@@ -77,9 +77,13 @@ declare module "fastify" {
   }
 }
 
-function refuse(reply: FastifyReply, code: string, message: string, field: string): FastifyReply {
-  const body: ErrorBody = { statusCode: 400, code, message, details: [{ field, message }] };
-  return reply.status(400).send(body);
+function refuse(
+  reply: FastifyReply,
+  code: "INVALID_PARAMETER" | "BODY_TOO_DEEP" | "INVALID_TEXT",
+  message: string,
+  field: string,
+): FastifyReply {
+  return sendError(reply, code, message, { details: [{ field, message }] });
 }
 
 /** Installs the guard on the root instance (before the areas' plugins, so it covers every route). */

@@ -358,7 +358,6 @@ export function codeTypeError(body: unknown): HttpError | null {
   const shown = details.slice(0, MAX_LISTED).map((d) => d.message);
   const more = details.length > MAX_LISTED ? `；另有 ${details.length - MAX_LISTED} 处` : "";
   return new HttpError(
-    400,
     "INVALID_CODE_TYPE",
     `编码字段应为字符串（JSON 文本），不接受数值或其他类型：${shown.join("；")}${more}`,
     details,

@@ -6,6 +6,7 @@
  * decision is made on the route Fastify matched (its URL pattern), never on the request's URL text.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { sendError } from "./errors.js";
 
 export type ReadinessState = "starting" | "ready" | "failed";
 
@@ -38,21 +39,16 @@ export function refuseWhileNotReady(
   const pattern = request.routeOptions.url;
   if (pattern === undefined || !pattern.startsWith("/api/")) return false;
   if (readiness.state === "failed") {
-    reply.status(503).send({
-      statusCode: 503,
-      code: "STARTUP_FAILED",
-      message: `平台启动失败：${readiness.failure ?? "原因未知"}。请查看服务日志后重新启动`,
-    });
+    sendError(
+      reply,
+      "STARTUP_FAILED",
+      `平台启动失败：${readiness.failure ?? "原因未知"}。请查看服务日志后重新启动`,
+    );
     return true;
   }
-  reply
-    .status(503)
-    .header("retry-after", String(STARTING_RETRY_AFTER_S))
-    .send({
-      statusCode: 503,
-      code: "STARTING",
-      message: `平台正在启动，请稍候：${readiness.step || "正在准备"}`,
-      step: readiness.step,
-    });
+  reply.header("retry-after", String(STARTING_RETRY_AFTER_S));
+  sendError(reply, "STARTING", `平台正在启动，请稍候：${readiness.step || "正在准备"}`, {
+    step: readiness.step,
+  });
   return true;
 }

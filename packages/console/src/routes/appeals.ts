@@ -61,7 +61,7 @@ export function appealRoutes(options: Pick<ConsoleRouteOptions, "db">): FastifyP
           .where("f.seq", "=", b.seq)
           .executeTakeFirst();
         if (!finding || finding.hospital_code !== user.hospitalCode) {
-          throw new HttpError(404, "NOT_FOUND", `未找到本院清单 ${b.setlId} 的第 ${b.seq + 1} 条质控结果`);
+          throw new HttpError("NOT_FOUND", `未找到本院清单 ${b.setlId} 的第 ${b.seq + 1} 条质控结果`);
         }
         const inserted = await db
           .insertInto("console_appeal")
@@ -83,7 +83,7 @@ export function appealRoutes(options: Pick<ConsoleRouteOptions, "db">): FastifyP
           .onConflict((oc) => oc.columns(["setl_id", "version", "seq"]).doNothing())
           .returningAll()
           .executeTakeFirst();
-        if (!inserted) throw new HttpError(409, "CONFLICT", "该质控结果已提交过申诉");
+        if (!inserted) throw new HttpError("CONFLICT", "该质控结果已提交过申诉");
         request.oplogDetail = {
           appealId: inserted.id,
           setlId: b.setlId,
@@ -120,8 +120,8 @@ export function appealRoutes(options: Pick<ConsoleRouteOptions, "db">): FastifyP
             .select("status")
             .where("id", "=", id)
             .executeTakeFirst();
-          if (!exists) throw new HttpError(404, "NOT_FOUND", `申诉不存在：${id}`);
-          throw new HttpError(409, "CONFLICT", "该申诉已审核，不能重复审核");
+          if (!exists) throw new HttpError("NOT_FOUND", `申诉不存在：${id}`);
+          throw new HttpError("CONFLICT", "该申诉已审核，不能重复审核");
         }
         request.oplogDetail = { appealId: id, decision: request.body.decision, setlId: updated.setl_id };
         return updated;

@@ -3,7 +3,7 @@
  * requested again with the caller's cookie, so every access rule holds for the export too.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { HttpError, recordOperation } from "@yibao/server";
+import { codeForStatus, HttpError, isErrorCode, recordOperation, statusOf } from "@yibao/server";
 import { listHospitals } from "@yibao/store";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
@@ -25,13 +25,13 @@ function checkedSource(path: string, columnsText: string): ExportColumn[] {
   // plain path of this API is taken (no encoded or relative segments, no other host).
   const pathname = path.split("?")[0] ?? "";
   if (!/^\/api\/v1\/[A-Za-z0-9/_-]+$/.test(pathname) || pathname.includes("//"))
-    throw new HttpError(400, "INVALID_REQUEST", "导出的数据源路径不合法");
+    throw new HttpError("INVALID_REQUEST", "导出的数据源路径不合法");
   if (pathname.startsWith("/api/v1/console/export"))
-    throw new HttpError(400, "INVALID_REQUEST", "不能导出导出接口本身");
+    throw new HttpError("INVALID_REQUEST", "不能导出导出接口本身");
   try {
     return parseExportColumns(columnsText);
   } catch (e) {
-    throw new HttpError(400, "INVALID_REQUEST", (e as Error).message);
+    throw new HttpError("INVALID_REQUEST", (e as Error).message);
   }
 }
 
@@ -47,8 +47,13 @@ async function sourceRows(app: Pick<FastifyInstance, "inject">, cookie: string, 
       headers: { cookie },
     });
     if (res.statusCode !== 200) {
-      const body = res.json() as { message?: string };
-      throw new HttpError(res.statusCode, "EXPORT_SOURCE", body.message ?? "导出的数据源不可用");
+      // The source's own refusal, relayed: its code (so its status) and its message.
+      const body = res.json() as { code?: unknown; message?: string };
+      const code =
+        isErrorCode(body.code) && statusOf(body.code) === res.statusCode
+          ? body.code
+          : codeForStatus(res.statusCode);
+      throw new HttpError(code, body.message ?? "导出的数据源不可用");
     }
     return res.json() as unknown;
   };

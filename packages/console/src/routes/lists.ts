@@ -153,8 +153,7 @@ export function listRoutes(options: Pick<ConsoleRouteOptions, "db" | "storeDb">)
         const q = request.query;
         checkRange(q);
         const limit = q.limit ? Number(q.limit) : 50;
-        if (limit < 1 || limit > 10_000)
-          throw new HttpError(400, "INVALID_REQUEST", "limit 应在 1–10000 之间");
+        if (limit < 1 || limit > 10_000) throw new HttpError("INVALID_REQUEST", "limit 应在 1–10000 之间");
         const offset = q.offset ? Number(q.offset) : 0;
         const filtered = filteredLists(db, q);
         // Lists with findings or refused ones are few and have their own (partial) index,
@@ -191,8 +190,7 @@ export function listRoutes(options: Pick<ConsoleRouteOptions, "db" | "storeDb">)
       },
       async (request) => {
         const detail = await app.yibao.store.getSettlementList(request.params.setlId);
-        if (!detail)
-          throw new HttpError(404, "NOT_FOUND", `结算清单不存在：setl_id=${request.params.setlId}`);
+        if (!detail) throw new HttpError("NOT_FOUND", `结算清单不存在：setl_id=${request.params.setlId}`);
         const appeals = await db
           .selectFrom("console_appeal")
           .selectAll()

@@ -69,7 +69,7 @@ export const ScopedPeriod = Type.Object(
 
 export function checkRange(q: { periodFrom?: string | undefined; periodTo?: string | undefined }) {
   if (q.periodFrom && q.periodTo && q.periodFrom > q.periodTo) {
-    throw new HttpError(400, "INVALID_REQUEST", `起始期号（${q.periodFrom}）晚于截止期号（${q.periodTo}）`);
+    throw new HttpError("INVALID_REQUEST", `起始期号（${q.periodFrom}）晚于截止期号（${q.periodTo}）`);
   }
 }
 

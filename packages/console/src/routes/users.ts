@@ -41,21 +41,17 @@ export function userRoutes(
       async (request, reply) => {
         const b = request.body;
         if ((b.role === "hospital") !== Boolean(b.hospitalCode)) {
-          throw new HttpError(400, "INVALID_REQUEST", "医院账号必须填写医院编码，其他角色不能填写");
+          throw new HttpError("INVALID_REQUEST", "医院账号必须填写医院编码，其他角色不能填写");
         }
         if (b.hospitalCode) {
           const known = await knownHospitalCodes(storeDb, [b.hospitalCode]);
           if (!known.has(b.hospitalCode))
-            throw new HttpError(
-              400,
-              "INVALID_REQUEST",
-              `医院编码不存在：${b.hospitalCode}，请先确认医院已登记`,
-            );
+            throw new HttpError("INVALID_REQUEST", `医院编码不存在：${b.hospitalCode}，请先确认医院已登记`);
         }
         const problem = passwordProblem(b.password, b.username);
-        if (problem) throw new HttpError(400, "WEAK_PASSWORD", problem);
+        if (problem) throw new HttpError("WEAK_PASSWORD", problem);
         if (await usernameTaken(identity, b.username))
-          throw new HttpError(409, "CONFLICT", `用户名已存在：${b.username}`);
+          throw new HttpError("CONFLICT", `用户名已存在：${b.username}`);
         // The administrator knows the initial password: the new user must change it at first sign-in.
         const id = await createUser(identity, {
           ...b,
@@ -83,10 +79,9 @@ export function userRoutes(
       },
       async (request) => {
         const id = Number(request.params.id);
-        if (id === requirePrincipal(request).id)
-          throw new HttpError(400, "INVALID_REQUEST", "不能停用自己的账号");
+        if (id === requirePrincipal(request).id) throw new HttpError("INVALID_REQUEST", "不能停用自己的账号");
         if (!(await setUserDisabled(identity, id, request.body.disabled)))
-          throw new HttpError(404, "NOT_FOUND", `账号不存在：${id}`);
+          throw new HttpError("NOT_FOUND", `账号不存在：${id}`);
         request.oplogDetail = { userId: id, disabled: request.body.disabled };
         return { ok: true };
       },
@@ -98,10 +93,10 @@ export function userRoutes(
       async (request) => {
         const id = Number(request.params.id);
         if (id === requirePrincipal(request).id)
-          throw new HttpError(400, "INVALID_REQUEST", "不能重置自己的密码，请使用“修改密码”");
+          throw new HttpError("INVALID_REQUEST", "不能重置自己的密码，请使用“修改密码”");
         // A new generated password, to be changed at the next sign-in; every session of the account ends.
         const reset = await resetPassword(identity, { id });
-        if (!reset) throw new HttpError(404, "NOT_FOUND", `账号不存在：${id}`);
+        if (!reset) throw new HttpError("NOT_FOUND", `账号不存在：${id}`);
         request.oplogDetail = { userId: id, username: reset.username };
         return { username: reset.username, password: reset.password };
       },

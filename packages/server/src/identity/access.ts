@@ -16,7 +16,8 @@
 import fastifyCookie from "@fastify/cookie";
 import type { AsTables, UploadJournal } from "@yibao/store";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { HttpError } from "../errors.js";
+import type { ErrorCode } from "../error-catalogue.js";
+import { HttpError, sendError } from "../errors.js";
 import { refuseWhileNotReady } from "../readiness.js";
 import { policyProblem, type RouteAccess } from "../route-access.js";
 import {
@@ -91,8 +92,8 @@ export interface AccessControlOptions {
   readonly authenticators?: readonly Authenticator[];
 }
 
-function deny(reply: FastifyReply, status: number, code: string, message: string) {
-  return reply.status(status).send({ statusCode: status, code, message });
+function deny(reply: FastifyReply, code: ErrorCode, message: string) {
+  return sendError(reply, code, message);
 }
 
 /** The policy of the route this request matched, or undefined when it matched none (a 404). */
@@ -126,7 +127,7 @@ function envelopeField(e: unknown, field: "setl_id" | "fixmedins_code"): unknown
  */
 export function requirePrincipal(request: FastifyRequest): Principal {
   const principal = request.principal;
-  if (principal === null) throw new HttpError(401, "UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
+  if (principal === null) throw new HttpError("UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
   return principal;
 }
 
@@ -184,7 +185,7 @@ export async function installAccessControl(
     if (request.routeOptions.url === undefined) return; // no route matched: the not-found handler answers
     if (refuseWhileNotReady(app.yibao.readiness, request, reply)) return reply;
     const access = request.routeOptions.config?.access;
-    if (!access) return deny(reply, 403, "FORBIDDEN", "该接口未声明访问策略，拒绝访问");
+    if (!access) return deny(reply, "FORBIDDEN", "该接口未声明访问策略，拒绝访问");
     if (access.roles === "public") return;
 
     let principal: Principal;
@@ -193,36 +194,35 @@ export async function installAccessControl(
       try {
         principal = await machine.authenticate(request);
       } catch (e) {
-        if (e instanceof HttpError) return deny(reply, e.statusCode, e.code, e.message);
+        if (e instanceof HttpError) return deny(reply, e.code, e.message);
         throw e;
       }
-      if (!access.machine)
-        return deny(reply, 403, "FORBIDDEN", "该接口不对机构接口密钥开放，请登录控制台操作");
+      if (!access.machine) return deny(reply, "FORBIDDEN", "该接口不对机构接口密钥开放，请登录控制台操作");
     } else {
       const token = request.cookies[SESSION_COOKIE];
       const session = token ? await lookupSession(db, token, policy) : undefined;
-      if (!session) return deny(reply, 401, "UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
+      if (!session) return deny(reply, "UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
       if (!SAFE.has(request.method)) {
         const header = request.headers[CSRF_HEADER];
         if (typeof header !== "string" || !sameSecret(header, session.csrfToken)) {
-          return deny(reply, 403, "CSRF", "请求缺少有效的防跨站令牌（X-CSRF-Token），请刷新页面后重试");
+          return deny(reply, "CSRF", "请求缺少有效的防跨站令牌（X-CSRF-Token），请刷新页面后重试");
         }
-        if (!checkOrigin(request)) return deny(reply, 403, "CSRF", "请求来源与服务器不一致");
+        if (!checkOrigin(request)) return deny(reply, "CSRF", "请求来源与服务器不一致");
       }
       request.authSession = session;
       principal = principalOf(session);
     }
     request.principal = principal;
     if (principal.mustChangePassword && !access.beforePasswordChange) {
-      return deny(reply, 403, "PASSWORD_CHANGE_REQUIRED", "初始密码须先修改：请修改密码后再使用其他功能");
+      return deny(reply, "PASSWORD_CHANGE_REQUIRED", "初始密码须先修改：请修改密码后再使用其他功能");
     }
     if (!access.roles.includes(principal.role)) {
-      return deny(reply, 403, "FORBIDDEN", "当前角色无权访问该功能");
+      return deny(reply, "FORBIDDEN", "当前角色无权访问该功能");
     }
     if (principal.role === "hospital" && access.scope === "query") {
       const q = (request.query ?? {}) as Record<string, unknown>;
       if (q.hospital !== undefined && q.hospital !== principal.hospitalCode) {
-        return deny(reply, 403, "FORBIDDEN", "医院账号只能查看本院数据");
+        return deny(reply, "FORBIDDEN", "医院账号只能查看本院数据");
       }
       q.hospital = principal.hospitalCode;
       request.query = q;
@@ -265,7 +265,7 @@ export async function installAccessControl(
               .executeTakeFirst()
           : undefined;
       if (!row || row.hospital_code !== own || foreign) {
-        return deny(reply, 404, "NOT_FOUND", `结算清单不存在：setl_id=${String(setlId ?? "")}`);
+        return deny(reply, "NOT_FOUND", `结算清单不存在：setl_id=${String(setlId ?? "")}`);
       }
     } else if (access.scope === "envelopes") {
       const body = request.body;
@@ -275,7 +275,6 @@ export async function installAccessControl(
         const code = envelopeField(envelopes[bad], "fixmedins_code");
         return deny(
           reply,
-          403,
           "FORBIDDEN",
           `第 ${bad + 1} 份清单的定点医药机构编号（${typeof code === "string" ? code : "空"}）不是本院（${own}），医院账号只能上传本院清单`,
         );
@@ -298,7 +297,6 @@ export async function installAccessControl(
         if (taken) {
           return deny(
             reply,
-            403,
             "FORBIDDEN",
             `结算清单 ${taken.setl_id} 已由其他医院上传，医院账号只能上传或更正本院清单`,
           );

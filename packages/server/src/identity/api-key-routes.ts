@@ -52,7 +52,7 @@ export function apiKeyRoutes(options: ApiKeyRouteOptions): FastifyPluginAsyncTyp
       },
       async (request, reply) => {
         const user = requirePrincipal(request);
-        if (user.via !== "session") throw new HttpError(403, "FORBIDDEN", "接口密钥只能在控制台签发");
+        if (user.via !== "session") throw new HttpError("FORBIDDEN", "接口密钥只能在控制台签发");
         const issued = await apiKeys.issue({
           hospitalCode: request.body.hospitalCode,
           name: request.body.name,

@@ -39,7 +39,8 @@ import { join, resolve } from "node:path";
 import { Transform } from "node:stream";
 import { shanghaiDateTime } from "@yibao/kernel/calendar";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { HttpError } from "../errors.js";
+import type { CodeWithStatus } from "../error-catalogue.js";
+import { HttpError, sendError } from "../errors.js";
 import type { Authenticator, Principal } from "./access.js";
 import type { IdentityDb } from "./tables.js";
 
@@ -197,8 +198,9 @@ export interface ApiKeys {
   installBodyDigest(app: FastifyInstance): void;
 }
 
-function refuse(code: string, message: string): HttpError {
-  return new HttpError(401, code, message);
+/** A signed request is refused with a 401: its code, one of the catalogue's 401 codes. */
+function refuse(code: CodeWithStatus<401>, message: string): HttpError {
+  return new HttpError(code, message);
 }
 
 function header(request: FastifyRequest, name: string, label: string): string {
@@ -389,15 +391,15 @@ export function createApiKeys(db: IdentityDb, config: ApiKeyConfig = {}): ApiKey
     async issue(input) {
       const days = input.days ?? DEFAULT_KEY_DAYS;
       if (!Number.isInteger(days) || days < 1 || days > MAX_KEY_DAYS)
-        throw new HttpError(400, "INVALID_EXPIRY", `有效期须为 1–${MAX_KEY_DAYS} 天`);
+        throw new HttpError("INVALID_EXPIRY", `有效期须为 1–${MAX_KEY_DAYS} 天`);
       const name = input.name.trim();
-      if (name === "") throw new HttpError(400, "INVALID_NAME", "请填写密钥名称/用途");
+      if (name === "") throw new HttpError("INVALID_NAME", "请填写密钥名称/用途");
       const hospital = await db
         .selectFrom("hospital")
         .select("code")
         .where("code", "=", input.hospitalCode)
         .executeTakeFirst();
-      if (!hospital) throw new HttpError(400, "UNKNOWN_HOSPITAL", `医院不存在：${input.hospitalCode}`);
+      if (!hospital) throw new HttpError("UNKNOWN_HOSPITAL", `医院不存在：${input.hospitalCode}`);
       const keyId = newKeyId();
       const salt = randomBytes(16).toString("base64url");
       const secret = deriveSecret(await masterKey(), keyId, salt);
@@ -432,8 +434,8 @@ export function createApiKeys(db: IdentityDb, config: ApiKeyConfig = {}): ApiKey
         .returning("key_id")
         .executeTakeFirst();
       const row = await selectKeys().where("k.key_id", "=", keyId).executeTakeFirst();
-      if (!row) throw new HttpError(404, "NOT_FOUND", `接口密钥不存在：${keyId}`);
-      if (!updated) throw new HttpError(409, "ALREADY_REVOKED", `密钥已吊销：${keyId}`);
+      if (!row) throw new HttpError("NOT_FOUND", `接口密钥不存在：${keyId}`);
+      if (!updated) throw new HttpError("ALREADY_REVOKED", `密钥已吊销：${keyId}`);
       return info(row, now);
     },
 
@@ -473,11 +475,11 @@ export function createApiKeys(db: IdentityDb, config: ApiKeyConfig = {}): ApiKey
         // A body the server did not read (none was sent, or the method takes none) counts as empty.
         const actual = state.ended && state.hash ? state.hash.digest("hex") : EMPTY_SHA256;
         if (actual !== state.declared) {
-          const e = refuse(
+          return sendError(
+            reply,
             "BODY_DIGEST_MISMATCH",
             "请求体摘要不符：X-Yibao-Content-SHA256 与收到的请求体的 SHA-256 不一致",
           );
-          return reply.status(401).send({ statusCode: 401, code: e.code, message: e.message });
         }
       });
     },

@@ -6,7 +6,8 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { verify } from "@node-rs/argon2";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
-import { HttpError } from "../errors.js";
+import { statusOf } from "../error-catalogue.js";
+import { HttpError, sendError } from "../errors.js";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
 import { requirePrincipal, SESSION_COOKIE } from "./access.js";
 import {
@@ -80,16 +81,12 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
           action: "登录失败",
           target: "POST /api/v1/auth/login",
           detail: { reason },
-          statusCode: 429,
+          statusCode: statusOf("TOO_MANY_LOGINS"),
           ip: request.ip,
         });
         const seconds = Math.max(1, r.ttlInSeconds);
         reply.header("retry-after", String(seconds));
-        reply.status(429).send({
-          statusCode: 429,
-          code: "TOO_MANY_LOGINS",
-          message: `${message}，请 ${seconds} 秒后再试`,
-        });
+        sendError(reply, "TOO_MANY_LOGINS", `${message}，请 ${seconds} 秒后再试`);
         return false;
       }
       return true;
@@ -121,12 +118,12 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
             action: "登录失败",
             target: "POST /api/v1/auth/login",
             detail: { reason: result.reason },
-            statusCode: 401,
+            statusCode: statusOf("LOGIN_FAILED"),
             ip: request.ip,
           });
           // One answer whatever the reason, so that nobody learns which accounts exist, are
           // disabled or locked; the operation log keeps the reason.
-          throw new HttpError(401, "LOGIN_FAILED", LOGIN_FAILED_MESSAGE);
+          throw new HttpError("LOGIN_FAILED", LOGIN_FAILED_MESSAGE);
         }
         await recordOperation(db, {
           user: result.user,
@@ -208,19 +205,19 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
       },
       async (request) => {
         const user = requirePrincipal(request);
-        if (user.via !== "session") throw new HttpError(403, "FORBIDDEN", "机构接口密钥不能修改密码");
+        if (user.via !== "session") throw new HttpError("FORBIDDEN", "机构接口密钥不能修改密码");
         const row = await db
           .selectFrom("console_user")
           .select("password_hash")
           .where("id", "=", user.id)
           .executeTakeFirstOrThrow();
         if (!(await verify(row.password_hash, request.body.oldPassword).catch(() => false))) {
-          throw new HttpError(400, "INVALID_PASSWORD", "原密码不正确");
+          throw new HttpError("INVALID_PASSWORD", "原密码不正确");
         }
         if (request.body.newPassword === request.body.oldPassword)
-          throw new HttpError(400, "WEAK_PASSWORD", "新密码不能与原密码相同");
+          throw new HttpError("WEAK_PASSWORD", "新密码不能与原密码相同");
         const problem = passwordProblem(request.body.newPassword, user.username);
-        if (problem) throw new HttpError(400, "WEAK_PASSWORD", problem);
+        if (problem) throw new HttpError("WEAK_PASSWORD", problem);
         // Every other session of the account ends: whoever held one must sign in with the new password.
         const ended = await setPassword(db, user.id, request.body.newPassword, {
           mustChange: false,

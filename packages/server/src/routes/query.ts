@@ -10,13 +10,12 @@ export function periodRange(q: { period?: string; periodFrom?: string; periodTo?
 } {
   if (q.period !== undefined) {
     if (q.periodFrom !== undefined || q.periodTo !== undefined) {
-      throw new HttpError(400, "INVALID_REQUEST", "查询参数 period 不能与 periodFrom/periodTo 同时使用");
+      throw new HttpError("INVALID_REQUEST", "查询参数 period 不能与 periodFrom/periodTo 同时使用");
     }
     return { periodFrom: q.period, periodTo: q.period };
   }
   if (q.periodFrom !== undefined && q.periodTo !== undefined && q.periodFrom > q.periodTo) {
     throw new HttpError(
-      400,
       "INVALID_REQUEST",
       `查询参数 periodFrom（${q.periodFrom}）晚于 periodTo（${q.periodTo}）`,
     );

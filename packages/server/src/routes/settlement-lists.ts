@@ -104,7 +104,7 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const stored = results.filter((r) => r.stored).length;
         noteUpload(request, body, stored);
         if (stored === 0 && results.some((r) => r.storeError)) {
-          throw new HttpError(503, "STORE_UNAVAILABLE", "数据库暂不可用，本批清单均未保存，请稍后重试");
+          throw new HttpError("STORE_UNAVAILABLE", "数据库暂不可用，本批清单均未保存，请稍后重试");
         }
         return reply.send({
           count: results.length,
@@ -118,14 +118,13 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       noteUpload(request, [body], result.stored ? 1 : 0);
       if (result.envelopeInvalid) {
         throw new HttpError(
-          400,
           "INVALID_MESSAGE",
           `报文结构不正确：${result.findings.map((f) => `${f.field} ${f.message}`).join("；")}`,
           result.findings.map((f) => ({ field: f.field, message: f.message })),
         );
       }
       if (result.storeError)
-        throw new HttpError(503, "STORE_UNAVAILABLE", "数据库暂不可用，清单未保存，请稍后重试");
+        throw new HttpError("STORE_UNAVAILABLE", "数据库暂不可用，清单未保存，请稍后重试");
       return reply.send(result);
     },
   );
@@ -150,7 +149,7 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (statedText !== undefined) {
         const problem = statedUploadTimeProblem(statedText, "查询参数.uploadedAt", receivedAt);
         if (problem)
-          throw new HttpError(400, "INVALID_UPLOAD_TIME", problem, [
+          throw new HttpError("INVALID_UPLOAD_TIME", problem, [
             { field: "查询参数.uploadedAt", message: problem },
           ]);
         stated = { at: parseUploadTime(statedText) as Date, text: statedText, field: "查询参数.uploadedAt" };
@@ -175,7 +174,7 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       noteUpload(request, envelopes, stored, detail);
       const problem = history[0]?.problem;
       if (!Array.isArray(body) && problem) {
-        throw new HttpError(400, "INVALID_UPLOAD_TIME", problem.message, [
+        throw new HttpError("INVALID_UPLOAD_TIME", problem.message, [
           {
             field: problem.field,
             message: problem.message,
@@ -185,14 +184,13 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const [only] = results;
       if (!Array.isArray(body) && only?.envelopeInvalid) {
         throw new HttpError(
-          400,
           "INVALID_MESSAGE",
           `报文结构不正确：${only.findings.map((f) => `${f.field} ${f.message}`).join("；")}`,
           only.findings.map((f) => ({ field: f.field, message: f.message })),
         );
       }
       if (stored === 0 && results.some((r) => r.storeError)) {
-        throw new HttpError(503, "STORE_UNAVAILABLE", "数据库暂不可用，本批清单均未保存，请稍后重试");
+        throw new HttpError("STORE_UNAVAILABLE", "数据库暂不可用，本批清单均未保存，请稍后重试");
       }
       return reply.send({
         count: results.length,
@@ -210,7 +208,7 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const q = request.query;
       const limit = q.limit === undefined ? 50 : Number(q.limit);
       if (limit < 1 || limit > 1000)
-        throw new HttpError(400, "INVALID_REQUEST", "查询参数 limit 应在 1–1000 之间");
+        throw new HttpError("INVALID_REQUEST", "查询参数 limit 应在 1–1000 之间");
       const offset = q.offset === undefined ? 0 : Number(q.offset);
       const page = await app.yibao.store.listSettlementLists({
         ...(q.hospital !== undefined ? { hospital: q.hospital } : {}),
@@ -230,7 +228,7 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config: routeAccess(PLATFORM_ROLES, "setlId", { machine: true }), schema: { params: SetlIdParams } },
     async (request) => {
       const detail = await app.yibao.store.getSettlementList(request.params.setlId);
-      if (!detail) throw new HttpError(404, "NOT_FOUND", `结算清单不存在：setl_id=${request.params.setlId}`);
+      if (!detail) throw new HttpError("NOT_FOUND", `结算清单不存在：setl_id=${request.params.setlId}`);
       return detail;
     },
   );
