@@ -4,7 +4,6 @@ import { escapeUnstorableText, hasUnstorableText } from "@yibao/settlement/text"
 import type { QcFinding, SettlementListData, SettlementListUpload } from "./settlement-lists.js";
 
 /**
-/**
  * The key under which a message that `jsonb` cannot hold is kept as JSON text: one with U+0000 or an
  * unpaired surrogate in any string or field name (PostgreSQL refuses both), or nested deeper than
  * `MAX_STORED_DEPTH`. Such a message is stored as `{ escapedJson: "<the JSON text of the message,
