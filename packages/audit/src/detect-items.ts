@@ -9,7 +9,7 @@ import type { AuditContext } from "./context.js";
 import { type Finding, makeFinding, UNPRICED_NOTE, yuan } from "./finding.js";
 import type { AuditStay, DetailItem, Evidence } from "./model.js";
 import { paymentStay, priceOrNull, withoutCharges } from "./pricing.js";
-import { type AuditRule, type ItemKnowledge, ruleOf } from "./rules.js";
+import { type AuditRule, type ItemKnowledge, type RuleCheck, ruleOf } from "./rules.js";
 
 function sexName(sex: string): string {
   return isKnownSex(sex) ? SEX_NAMES[sex] : "未知";
@@ -62,14 +62,48 @@ function exclusiveCodes(ctx: AuditContext): Set<string> {
 }
 const exclusives = new WeakMap<object, Set<string>>();
 
+/** A rule of the rule base with its check of kind `K` (as `ruleOf` returns it). */
+type RuleFor<K extends RuleCheck["kind"]> = AuditRule & { readonly check: Extract<RuleCheck, { kind: K }> };
+
 /** Runs the item rules on one stay. */
 export function detectItemRules(s: AuditStay, ctx: AuditContext): Finding[] {
   const out: Finding[] = [];
-  const kb = ctx.knowledge;
-  const age = s.record.ageYears;
   const sexRule = ruleOf(ctx.rules, "sex_restriction");
   const ageRule = ruleOf(ctx.rules, "age_restriction");
   // Diagnoses.
+  diagnosisRestrictionFindings(s, ctx, sexRule, ageRule, out);
+  // Category-level quantity: bed fee beyond cap × (LOS + tolerance).
+  const qty = ruleOf(ctx.rules, "quantity_limit");
+  if (qty !== undefined) bedFeeCapFindings(s, ctx, qty, out);
+  const details = s.details;
+  if (details === undefined || details.length === 0) return out;
+  const cat = catalogue(ctx);
+  const dup = ruleOf(ctx.rules, "duplicate_charge");
+  const excl = ruleOf(ctx.rules, "exclusive_items");
+  const { perDay, codesByDay, bedDays, bedAmount } = scanDetails(
+    s,
+    ctx,
+    details,
+    { cat, sexRule, ageRule, dup, excl },
+    out,
+  );
+  if (dup !== undefined) dailyLimitFindings(s, ctx, dup, cat, perDay, out);
+  if (qty !== undefined && bedDays > s.los + qty.check.bedDayTolerance)
+    bedDayFindings(s, ctx, qty, bedDays, bedAmount, out);
+  if (excl !== undefined) exclusiveItemFindings(s, ctx, excl, cat, codesByDay, out);
+  return out;
+}
+
+/** Diagnoses restricted by sex or age (性别/年龄限定诊断). */
+function diagnosisRestrictionFindings(
+  s: AuditStay,
+  ctx: AuditContext,
+  sexRule: RuleFor<"sex_restriction"> | undefined,
+  ageRule: RuleFor<"age_restriction"> | undefined,
+  out: Finding[],
+): void {
+  const kb = ctx.knowledge;
+  const age = s.record.ageYears;
   for (const code of s.record.diagnoses) {
     for (const r of kb.diagnosisRestrictions) {
       if (!code.startsWith(r.prefix)) continue;
@@ -120,37 +154,64 @@ export function detectItemRules(s: AuditStay, ctx: AuditContext): Finding[] {
       }
     }
   }
-  // Category-level quantity: bed fee beyond cap × (LOS + tolerance).
-  const qty = ruleOf(ctx.rules, "quantity_limit");
-  if (qty !== undefined) {
-    const cap = kb.bedFeeCapPerDay[s.hospitalLevel];
-    let bed = 0;
-    for (const f of s.fees) if (f.category === "01") bed += f.amount;
-    const days = Math.max(1, s.los) + qty.check.bedDayTolerance;
-    if (cap !== undefined && bed > cap * days) {
-      out.push(
-        finding(
-          s,
-          ctx,
-          qty,
-          "bedfee",
-          `床位费 ${yuan(bed)} 元超过日最高标准 ${yuan(cap)} 元 × ${days} 日`,
-          [
-            {
-              text: `床位费 ${yuan(bed)} 元，住院 ${s.los} 天，日最高标准 ${yuan(cap)} 元`,
-              fields: { bedFee: bed, los: s.los, capPerDay: cap },
-            },
-          ],
-          bed - cap * days,
-        ),
-      );
-    }
+}
+
+/** Bed fee beyond the daily cap × (LOS + tolerance). */
+function bedFeeCapFindings(
+  s: AuditStay,
+  ctx: AuditContext,
+  qty: RuleFor<"quantity_limit">,
+  out: Finding[],
+): void {
+  const kb = ctx.knowledge;
+  const cap = kb.bedFeeCapPerDay[s.hospitalLevel];
+  let bed = 0;
+  for (const f of s.fees) if (f.category === "01") bed += f.amount;
+  const days = Math.max(1, s.los) + qty.check.bedDayTolerance;
+  if (cap !== undefined && bed > cap * days) {
+    out.push(
+      finding(
+        s,
+        ctx,
+        qty,
+        "bedfee",
+        `床位费 ${yuan(bed)} 元超过日最高标准 ${yuan(cap)} 元 × ${days} 日`,
+        [
+          {
+            text: `床位费 ${yuan(bed)} 元，住院 ${s.los} 天，日最高标准 ${yuan(cap)} 元`,
+            fields: { bedFee: bed, los: s.los, capPerDay: cap },
+          },
+        ],
+        bed - cap * days,
+      ),
+    );
   }
-  const details = s.details;
-  if (details === undefined || details.length === 0) return out;
-  const cat = catalogue(ctx);
-  const dup = ruleOf(ctx.rules, "duplicate_charge");
-  const excl = ruleOf(ctx.rules, "exclusive_items");
+}
+
+/**
+ * One pass over the detail lines: items restricted by sex or age are reported; the daily quantities
+ * of items with a daily limit, the paired items of each day and the bed days are summed.
+ */
+function scanDetails(
+  s: AuditStay,
+  ctx: AuditContext,
+  details: readonly DetailItem[],
+  rules: {
+    cat: Map<string, ItemKnowledge>;
+    sexRule: RuleFor<"sex_restriction"> | undefined;
+    ageRule: RuleFor<"age_restriction"> | undefined;
+    dup: RuleFor<"duplicate_charge"> | undefined;
+    excl: RuleFor<"exclusive_items"> | undefined;
+  },
+  out: Finding[],
+): {
+  perDay: Map<string, Map<string, { item: DetailItem; qty: number; amount: number }>>;
+  codesByDay: Map<string, Map<string, number>>;
+  bedDays: number;
+  bedAmount: number;
+} {
+  const { cat, sexRule, ageRule, dup, excl } = rules;
+  const age = s.record.ageYears;
   const paired = exclusiveCodes(ctx);
   /** Item code → date → that day's quantity and amount (items with a daily limit only). */
   const perDay = new Map<string, Map<string, { item: DetailItem; qty: number; amount: number }>>();
@@ -239,77 +300,105 @@ export function detectItemRules(s: AuditStay, ctx: AuditContext): Finding[] {
       day.set(d.code, (day.get(d.code) ?? 0) + d.amount);
     }
   }
-  if (dup !== undefined) {
-    for (const [code, days] of perDay) {
-      const max = cat.get(code)?.maxPerDay;
-      if (max === undefined) continue;
-      for (const { item, qty: q, amount } of days.values()) {
-        if (q <= max) continue;
-        const over = Math.round((amount * (q - max)) / q);
-        out.push(
-          finding(
-            s,
-            ctx,
-            dup,
-            `dup:${item.code}:${item.date}`,
-            `${item.date} ${item.name} 收费 ${q} 次，超过每日限量 ${max}`,
-            [
-              {
-                text: `${item.name}（${item.code}）${item.date} 合计数量 ${q}，每日限量 ${max}`,
-                fields: { item: item.code, date: item.date, quantity: q, maxPerDay: max, excessAmount: over },
-              },
-            ],
-            over,
-          ),
-        );
-      }
+  return { perDay, codesByDay, bedDays, bedAmount };
+}
+
+/** Items charged more often in a day than their daily limit (重复收费). */
+function dailyLimitFindings(
+  s: AuditStay,
+  ctx: AuditContext,
+  dup: RuleFor<"duplicate_charge">,
+  cat: Map<string, ItemKnowledge>,
+  perDay: Map<string, Map<string, { item: DetailItem; qty: number; amount: number }>>,
+  out: Finding[],
+): void {
+  for (const [code, days] of perDay) {
+    const max = cat.get(code)?.maxPerDay;
+    if (max === undefined) continue;
+    for (const { item, qty: q, amount } of days.values()) {
+      if (q <= max) continue;
+      const over = Math.round((amount * (q - max)) / q);
+      out.push(
+        finding(
+          s,
+          ctx,
+          dup,
+          `dup:${item.code}:${item.date}`,
+          `${item.date} ${item.name} 收费 ${q} 次，超过每日限量 ${max}`,
+          [
+            {
+              text: `${item.name}（${item.code}）${item.date} 合计数量 ${q}，每日限量 ${max}`,
+              fields: { item: item.code, date: item.date, quantity: q, maxPerDay: max, excessAmount: over },
+            },
+          ],
+          over,
+        ),
+      );
     }
   }
-  if (qty !== undefined && bedDays > s.los + qty.check.bedDayTolerance) {
-    const allowed = s.los + qty.check.bedDayTolerance;
-    const over = Math.round((bedAmount * (bedDays - allowed)) / bedDays);
-    out.push(
-      finding(
-        s,
-        ctx,
-        qty,
-        "beddays",
-        `床位天数 ${bedDays} 天超过住院天数 ${s.los} 天`,
-        [
-          {
-            text: `床位费明细合计 ${bedDays} 日，实际住院 ${s.los} 天（允许 ${allowed} 日）`,
-            fields: { bedDays, los: s.los, allowed, excessAmount: over },
-          },
-        ],
-        over,
-      ),
-    );
-  }
-  if (excl !== undefined) {
-    for (const [date, codes] of codesByDay) {
-      for (const p of kb.exclusivePairs) {
-        const a = codes.get(p.a);
-        const b = codes.get(p.b);
-        if (a === undefined || b === undefined) continue;
-        const removed = Math.min(a, b);
-        out.push(
-          finding(
-            s,
-            ctx,
-            excl,
-            `excl:${p.a}:${p.b}:${date}`,
-            `${date} ${p.reason}`,
-            [
-              {
-                text: `${date} 同时收取 ${cat.get(p.a)?.name ?? p.a} 与 ${cat.get(p.b)?.name ?? p.b}`,
-                fields: { date, itemA: p.a, itemB: p.b, amountA: a, amountB: b },
-              },
-            ],
-            removed,
-          ),
-        );
-      }
+}
+
+/** Bed days beyond the stay's length plus the tolerance. */
+function bedDayFindings(
+  s: AuditStay,
+  ctx: AuditContext,
+  qty: RuleFor<"quantity_limit">,
+  bedDays: number,
+  bedAmount: number,
+  out: Finding[],
+): void {
+  const allowed = s.los + qty.check.bedDayTolerance;
+  const over = Math.round((bedAmount * (bedDays - allowed)) / bedDays);
+  out.push(
+    finding(
+      s,
+      ctx,
+      qty,
+      "beddays",
+      `床位天数 ${bedDays} 天超过住院天数 ${s.los} 天`,
+      [
+        {
+          text: `床位费明细合计 ${bedDays} 日，实际住院 ${s.los} 天（允许 ${allowed} 日）`,
+          fields: { bedDays, los: s.los, allowed, excessAmount: over },
+        },
+      ],
+      over,
+    ),
+  );
+}
+
+/** Mutually exclusive items charged on the same day (互斥项目). */
+function exclusiveItemFindings(
+  s: AuditStay,
+  ctx: AuditContext,
+  excl: RuleFor<"exclusive_items">,
+  cat: Map<string, ItemKnowledge>,
+  codesByDay: Map<string, Map<string, number>>,
+  out: Finding[],
+): void {
+  const kb = ctx.knowledge;
+  for (const [date, codes] of codesByDay) {
+    for (const p of kb.exclusivePairs) {
+      const a = codes.get(p.a);
+      const b = codes.get(p.b);
+      if (a === undefined || b === undefined) continue;
+      const removed = Math.min(a, b);
+      out.push(
+        finding(
+          s,
+          ctx,
+          excl,
+          `excl:${p.a}:${p.b}:${date}`,
+          `${date} ${p.reason}`,
+          [
+            {
+              text: `${date} 同时收取 ${cat.get(p.a)?.name ?? p.a} 与 ${cat.get(p.b)?.name ?? p.b}`,
+              fields: { date, itemA: p.a, itemB: p.b, amountA: a, amountB: b },
+            },
+          ],
+          removed,
+        ),
+      );
     }
   }
-  return out;
 }

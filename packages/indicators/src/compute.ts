@@ -6,8 +6,26 @@
  */
 
 import { uploadRate } from "@yibao/kernel/rates";
+import {
+  addDrgStats,
+  baselinesOf,
+  type DrgBaseline,
+  type DrgStats,
+  inPeriod,
+  isBaselineStay,
+  lowRiskOf,
+} from "./baselines.js";
 import type { IndicatorId } from "./catalogue.js";
+import { readmissionGaps } from "./readmission.js";
 import { checkStay, DEATH_DISCHARGE_WAY, type StayError, type StaySummary } from "./stay.js";
+
+export {
+  type ComputedDrgBaseline,
+  computeRegionBaselines,
+  type DrgBaseline,
+  deriveLowRiskDrgs,
+  LOW_RISK_MARGIN,
+} from "./baselines.js";
 
 /** 再住院时间窗 (days after discharge, inclusive). */
 export const READMISSION_WINDOWS = { short: 14, long: 30 } as const;
@@ -48,21 +66,6 @@ export const REGION_KEY = "*";
  */
 export function groupKey(values: readonly string[]): string {
   return values.length === 0 ? REGION_KEY : values.join("|");
-}
-
-/** 全区病组基准: the region's average cost and stay of one DRG. */
-export interface DrgBaseline {
-  /** 全区该组次均费用 (分, may be fractional). */
-  readonly avgCostFen: number;
-  /** 全区该组平均住院日. */
-  readonly avgLos: number;
-}
-
-/** A baseline computed from data, with the sums it came from. */
-export interface ComputedDrgBaseline extends DrgBaseline {
-  readonly cases: number;
-  readonly totalCostFen: number;
-  readonly totalLos: number;
 }
 
 /** Options of `computeIndicators`. */
@@ -243,110 +246,6 @@ export function indicatorValues(c: Readonly<IndicatorCounts>): Record<IndicatorI
   };
 }
 
-function inPeriod(p: string, from: string | undefined, to: string | undefined): boolean {
-  return (from === undefined || p >= from) && (to === undefined || p <= to);
-}
-
-/** Stays that count for baselines and low-risk groups: valid, in period, with a list, grouped. */
-function isBaselineStay(s: StaySummary): boolean {
-  return s.listUploaded !== false && s.groupStatus === "OK";
-}
-
-/** Per-DRG sums over the grouped stays with a list (全区病组统计). */
-interface DrgStats {
-  cases: number;
-  cost: number;
-  los: number;
-  deaths: number;
-}
-
-function addDrgStats(acc: Map<string, DrgStats>, s: StaySummary): void {
-  let a = acc.get(s.drg);
-  if (a === undefined) {
-    a = { cases: 0, cost: 0, los: 0, deaths: 0 };
-    acc.set(s.drg, a);
-  }
-  a.cases++;
-  a.cost += s.totalCostFen;
-  a.los += s.los;
-  if (s.dischargeWay === DEATH_DISCHARGE_WAY) a.deaths++;
-}
-
-function checkedDrgStats(
-  stays: readonly StaySummary[],
-  periodFrom: string | undefined,
-  periodTo: string | undefined,
-): Map<string, DrgStats> {
-  const days = { adm: 0, dscg: 0 };
-  const acc = new Map<string, DrgStats>();
-  for (const s of stays) {
-    if (!isBaselineStay(s) || !inPeriod(s.period, periodFrom, periodTo) || checkStay(s, days) !== null)
-      continue;
-    addDrgStats(acc, s);
-  }
-  return acc;
-}
-
-function baselinesOf(stats: ReadonlyMap<string, DrgStats>): Map<string, ComputedDrgBaseline> {
-  const out = new Map<string, ComputedDrgBaseline>();
-  for (const [drg, a] of stats) {
-    out.set(drg, {
-      cases: a.cases,
-      totalCostFen: a.cost,
-      totalLos: a.los,
-      avgCostFen: a.cost / a.cases,
-      avgLos: a.los / a.cases,
-    });
-  }
-  return out;
-}
-
-/**
- * A DRG must lie this far (in log-mortality units) below μ − σ to be low-risk, so that values on the
- * border (always the case with exactly two DRGs with deaths) do not flip with rounding.
- */
-export const LOW_RISK_MARGIN = 1e-9;
-
-function lowRiskOf(stats: ReadonlyMap<string, DrgStats>): Set<string> {
-  const logs: { drg: string; x: number }[] = [];
-  for (const [drg, a] of stats) if (a.deaths > 0) logs.push({ drg, x: Math.log(a.deaths / a.cases) });
-  const out = new Set<string>();
-  if (logs.length < 2) return out;
-  let mean = 0;
-  for (const l of logs) mean += l.x;
-  mean /= logs.length;
-  let v = 0;
-  for (const l of logs) v += (l.x - mean) * (l.x - mean);
-  const sd = Math.sqrt(v / logs.length);
-  for (const l of logs) if (l.x < mean - sd - LOW_RISK_MARGIN) out.add(l.drg);
-  return out;
-}
-
-/**
- * 全区病组基准 from data: per DRG, the average total cost and stay over the grouped (status OK)
- * stays with a list. Stays with bad data are skipped.
- */
-export function computeRegionBaselines(
-  stays: readonly StaySummary[],
-  opts: { periodFrom?: string | undefined; periodTo?: string | undefined } = {},
-): Map<string, ComputedDrgBaseline> {
-  return baselinesOf(checkedDrgStats(stays, opts.periodFrom, opts.periodTo));
-}
-
-/**
- * 低风险组: DRGs whose in-hospital mortality is low against the others (死亡风险1级). For each DRG
- * with at least one death, x = ln(deaths ÷ cases); with μ and σ the mean and population standard
- * deviation of x over those DRGs, a DRG is low-risk when x < μ − σ − 1e-9 (`LOW_RISK_MARGIN`).
- * DRGs without deaths (0级) are not
- * low-risk groups. Uses grouped stays with a list in the period; stays with bad data are skipped.
- */
-export function deriveLowRiskDrgs(
-  stays: readonly StaySummary[],
-  opts: { periodFrom?: string | undefined; periodTo?: string | undefined } = {},
-): Set<string> {
-  return lowRiskOf(checkedDrgStats(stays, opts.periodFrom, opts.periodTo));
-}
-
 /** The value of one dimension of a stay. */
 function dimValue(s: StaySummary, d: GroupDimension): string {
   switch (d) {
@@ -375,96 +274,6 @@ function keyFunction(dims: readonly GroupDimension[]): (s: StaySummary) => strin
     return (s) => `${dimValue(s, a)}|${dimValue(s, b)}`;
   }
   return (s) => dims.map((d) => dimValue(s, d)).join("|");
-}
-
-/**
- * For each stay, the days from its discharge to the person's next admission (in any hospital), or
- * -1 when there is none. The next admission is the earliest stay that comes after this one in the
- * order (admission day, discharge day, 结算ID) and is admitted on or after the discharge day; stays
- * overlapping this one (admitted before its discharge) are not readmissions.
- */
-function readmissionGaps(
-  stays: readonly StaySummary[],
-  valid: Uint8Array,
-  adm: Int32Array,
-  dscg: Int32Array,
-): Int32Array {
-  const n = stays.length;
-  const gaps = new Int32Array(n).fill(-1);
-  // Person numbers, then the stays of each person laid out contiguously (counting sort), so no
-  // per-person arrays are allocated.
-  const personNo = new Map<string, number>();
-  const personOf = new Int32Array(n).fill(-1);
-  const counts: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (valid[i] === 0) continue;
-    const p = (stays[i] as StaySummary).personId;
-    let k = personNo.get(p);
-    if (k === undefined) {
-      k = counts.length;
-      personNo.set(p, k);
-      counts.push(0);
-    }
-    personOf[i] = k;
-    counts[k] = (counts[k] as number) + 1;
-  }
-  const persons = counts.length;
-  const start = new Int32Array(persons + 1);
-  for (let k = 0; k < persons; k++) start[k + 1] = (start[k] as number) + (counts[k] as number);
-  const fill = start.slice(0, persons);
-  const slots = new Int32Array(start[persons] as number);
-  for (let i = 0; i < n; i++) {
-    const k = personOf[i] as number;
-    if (k < 0) continue;
-    slots[fill[k] as number] = i;
-    fill[k] = (fill[k] as number) + 1;
-  }
-  for (let k = 0; k < persons; k++) {
-    const lo = start[k] as number;
-    const hi = start[k + 1] as number;
-    if (hi - lo < 2) continue;
-    // Insertion sort by (admission, discharge, input order): a person has few stays.
-    for (let x = lo + 1; x < hi; x++) {
-      const v = slots[x] as number;
-      let y = x - 1;
-      while (y >= lo && before(stays, v, slots[y] as number, adm, dscg)) {
-        slots[y + 1] = slots[y] as number;
-        y--;
-      }
-      slots[y + 1] = v;
-    }
-    // The first admission on or after a discharge is found by a forward scan from the next stay;
-    // overlapping stays (admitted before the discharge: rare data errors) are skipped.
-    for (let x = lo; x < hi; x++) {
-      const i = slots[x] as number;
-      const out = dscg[i] as number;
-      for (let y = x + 1; y < hi; y++) {
-        const a = adm[slots[y] as number] as number;
-        if (a >= out) {
-          gaps[i] = a - out;
-          break;
-        }
-      }
-    }
-  }
-  return gaps;
-}
-
-/** Stay order within a person: admission day, discharge day, then 结算ID (as SQL can order too). */
-function before(
-  stays: readonly StaySummary[],
-  i: number,
-  j: number,
-  adm: Int32Array,
-  dscg: Int32Array,
-): boolean {
-  const a = (adm[i] as number) - (adm[j] as number);
-  if (a !== 0) return a < 0;
-  const d = (dscg[i] as number) - (dscg[j] as number);
-  if (d !== 0) return d < 0;
-  const si = (stays[i] as StaySummary).setlId;
-  const sj = (stays[j] as StaySummary).setlId;
-  return si !== sj ? si < sj : i < j;
 }
 
 /**

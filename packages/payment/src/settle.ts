@@ -6,14 +6,7 @@
  * few map lookups and integer operations. Per-hospital group terms (standard, thresholds, points)
  * are computed on first use and cached.
  */
-import {
-  type BenefitPolicySet,
-  type CostSplit,
-  computePatientShare,
-  type PatientShare,
-  type PersonState,
-  type Treatment,
-} from "./benefit.js";
+import { type BenefitPolicySet, computePatientShare, type PatientShare } from "./benefit.js";
 import {
   divRoundBig,
   type Fen,
@@ -30,138 +23,21 @@ import {
   type DrgWeightTable,
   type OutlierBasis,
   type PaymentPolicy,
-  SPECIAL_CASE_NAMES,
   type SpecialCaseFamily,
   type SpecialCasePayment,
 } from "./policy.js";
-import { dayNumber, PolicyDataError, SettlementError } from "./versioned.js";
+import {
+  type HospitalInfo,
+  type PaymentCategory,
+  type Stay,
+  type StaySettlement,
+  UNGROUPED,
+} from "./stay.js";
+import { addMonths, lengthOfStay, under24Hours } from "./stay-time.js";
+import { PolicyDataError, SettlementError } from "./versioned.js";
 
-/** The DRG code of ungroupable cases (未入组). */
-export const UNGROUPED = "0000";
-
-/** A hospital as payment sees it (定点医疗机构). */
-export interface HospitalInfo {
-  readonly id: string;
-  readonly name?: string;
-  /** 医院等级 (key of the policy's level coefficients). */
-  readonly level: string;
-  /** 起付线类别 in the benefit policy (e.g. 主城区二级). */
-  readonly benefitClass?: string;
-}
-
-/** 特病单议: approval and, optionally, the amount approved (fen; converted to points under the point method). */
-export interface SpecialReview {
-  readonly approved: boolean;
-  readonly amount?: Fen;
-}
-
-/** One inpatient stay to settle (待结算病例), money in fen. */
-export interface Stay {
-  readonly id: string;
-  readonly hospitalId: string;
-  /** DRG code, `xQY` (歧义组) or `0000` (未入组). */
-  readonly drg: string;
-  /** 医疗总费用. */
-  readonly totalCost: Fen;
-  readonly admissionDate: string;
-  /** 出院日期: selects the policy version. */
-  readonly dischargeDate: string;
-  /**
-   * 入院时间 and 出院时间: clock times `HH:MM:SS` (or `HH:MM`) on the admission and discharge dates,
-   * local time. Only the 住院不足24小时 rule reads them; without both it cannot fire.
-   */
-  readonly admissionTime?: string;
-  readonly dischargeTime?: string;
-  /** 离院方式 (code table dscg_way): 1 医嘱离院, 2 医嘱转院, 3 转社区, 4 非医嘱离院, 5 死亡, 9 其他. */
-  readonly dischargeWay?: string;
-  /** 住院天数; when absent, dischargeDate − admissionDate (at least 1). */
-  readonly los?: number;
-  /** 费用构成; required unless `patientShare` is given. Must sum to `totalCost`. */
-  readonly costs?: CostSplit;
-  readonly bedFee?: Fen;
-  readonly bedDays?: number;
-  /** 险种 (default 城乡居民). */
-  readonly insurance?: string;
-  readonly treatment?: Treatment;
-  readonly fixedCase?: string | null;
-  readonly person?: PersonState;
-  /** 个人负担 as already settled (overrides the benefit-policy calculation). */
-  readonly patientShare?: Fen;
-  /** 新技术除外, approved (within the hospital's quota). */
-  readonly newTechExclusion?: boolean;
-  /** Item codes used in the stay that may be filed new technologies (新技术项目). */
-  readonly newTechItems?: readonly string[];
-  readonly specialReview?: SpecialReview;
-}
-
-/**
- * 结算类别: 正常 / 高倍率 / 低倍率 / 歧义组 / 未入组 / 固定除外 / 新技术除外 / 新技术按项目, and the
- * special-case families paid by items (住院不足24小时 / 死亡 / 转院 / 长期住院).
- */
-export type PaymentCategory =
-  | "normal"
-  | "highOutlier"
-  | "lowOutlier"
-  | "ambiguous"
-  | "ungrouped"
-  | "fixedExclusion"
-  | "newTechExclusion"
-  | "newTechItems"
-  | SpecialCaseFamily;
-
-/** Chinese names of the categories (结算类别名称). */
-export const CATEGORY_NAMES: Readonly<Record<PaymentCategory, string>> = {
-  normal: "正常入组",
-  highOutlier: "高倍率",
-  lowOutlier: "低倍率",
-  ambiguous: "歧义组(QY)",
-  ungrouped: "未入组(0000)",
-  fixedExclusion: "固定除外",
-  newTechExclusion: "新技术除外",
-  newTechItems: "新技术按项目付费",
-  ...SPECIAL_CASE_NAMES,
-};
-
-/** The settlement of one stay (病例结算结果), money in fen, points in micro-points (百万分之一点). */
-export interface StaySettlement {
-  readonly id: string;
-  readonly hospitalId: string;
-  readonly drg: string;
-  readonly policyId: string;
-  readonly policyVersion: string;
-  readonly method: "rate" | "point";
-  readonly category: PaymentCategory;
-  /**
-   * 特殊病例类别 that decided the payment, null when none applied. Paid by items it is also the
-   * category; paid `drg` the category is the DRG one (normal/highOutlier/lowOutlier).
-   */
-  readonly specialCase: SpecialCaseFamily | null;
-  /** 倍率类型. */
-  readonly outlier: "none" | "high" | "low";
-  /** 医院系数 applied (1 for base groups). */
-  readonly coefficient: Ppm;
-  /** 相对权重 RW, null outside DRG payment. */
-  readonly rw: Ppm | null;
-  /** 支付标准, null outside DRG payment. */
-  readonly standard: Fen | null;
-  readonly highThreshold: Fen | null;
-  readonly lowThreshold: Fen | null;
-  /** 特病单议追加. */
-  readonly specialReviewAddition: Fen;
-  /** 病例点数 (micro-points), point method only. */
-  readonly points: number | null;
-  /** DRG 支付 to the hospital (point method: at the context's point value). */
-  readonly drgPayment: Fen;
-  readonly totalCost: Fen;
-  /** 个人负担. */
-  readonly patientShare: Fen;
-  /** 医保基金支付 = max(0, DRG payment − patient share). */
-  readonly fundPayment: Fen;
-  /** 结余(+)/超支(−) = DRG payment − total cost. */
-  readonly balance: Fen;
-  /** The benefit-policy breakdown when the patient share was computed here. */
-  readonly benefit: PatientShare | null;
-}
+export * from "./stay.js";
+export { addMonths, lengthOfStay, staySeconds, under24Hours } from "./stay-time.js";
 
 interface DrgTerms {
   readonly drg: string;
@@ -348,48 +224,6 @@ export class CompiledPolicy {
   }
 }
 
-function clockSeconds(t: string, record: string, field: string): number {
-  const m = /^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$/.exec(t);
-  if (m === null) throw new SettlementError(record, field, "须为 HH:MM:SS 或 HH:MM 格式的时间");
-  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
-}
-
-/**
- * 住院时长 in seconds from admission to discharge (dates and clock times, both local time), null
- * when either time is missing. Throws when the discharge is before the admission.
- */
-export function staySeconds(stay: Stay): number | null {
-  if (stay.admissionTime === undefined || stay.dischargeTime === undefined) return null;
-  const s =
-    (dayNumber(stay.dischargeDate) - dayNumber(stay.admissionDate)) * 86_400 +
-    clockSeconds(stay.dischargeTime, stay.id, "dischargeTime") -
-    clockSeconds(stay.admissionTime, stay.id, "admissionTime");
-  if (s < 0) throw new SettlementError(stay.id, "dischargeTime", "出院时间早于入院时间");
-  return s;
-}
-
-/** 住院不足24小时: admission to discharge strictly under 86 400 s; false when the times are not given. */
-export function under24Hours(stay: Stay): boolean {
-  const s = staySeconds(stay);
-  return s !== null && s < 86_400;
-}
-
-/** 住院天数: the stay's `los`, else dischargeDate − admissionDate in days, at least 1. */
-export function lengthOfStay(stay: Stay): number {
-  return stay.los ?? Math.max(1, dayNumber(stay.dischargeDate) - dayNumber(stay.admissionDate));
-}
-
-/** Adds calendar months to an ISO date (day clamped to the month's end). */
-export function addMonths(iso: string, months: number): string {
-  const y = Number(iso.slice(0, 4));
-  const m = Number(iso.slice(5, 7)) - 1 + months;
-  const ny = y + Math.floor(m / 12);
-  const nm = (m % 12) + 1;
-  const last = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
-  const d = Math.min(Number(iso.slice(8, 10)), last);
-  return `${ny}-${String(nm).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
-}
-
 /** What a settlement context is built from (结算上下文). */
 export interface SettlementContextInput {
   /** Policy versions, each with the weight table it uses. */
@@ -464,6 +298,59 @@ export function settleStay(stay: Stay, ctx: SettlementContext): StaySettlement {
   const p = cp.policy;
   const drg = stay.drg;
 
+  const { category, payment, points, terms, special } = categorize(stay, cp, hospital);
+
+  let addition = 0;
+  const sr = stay.specialReview;
+  if (sr?.approved === true) {
+    addition = sr.amount ?? (p.specialReviewMode === "full" ? Math.max(0, cost - payment) : 0);
+  }
+
+  const { drgPayment, pointsOut } = drgPaymentOf(cp, ctx, payment, points, addition);
+  const { patientShare, benefit } = patientShareOf(stay, ctx, hospital);
+  const fund = drgPayment - patientShare;
+  return {
+    id,
+    hospitalId: stay.hospitalId,
+    drg,
+    policyId: p.id,
+    policyVersion: p.version,
+    method: p.method,
+    category,
+    specialCase: special === null ? null : special.family,
+    outlier: category === "highOutlier" ? "high" : category === "lowOutlier" ? "low" : "none",
+    coefficient: terms === null ? PPM_ONE : terms.coefficient,
+    rw: terms === null ? null : terms.drg.rw,
+    standard: terms === null ? null : terms.standard,
+    highThreshold: terms === null ? null : terms.high,
+    lowThreshold: terms === null || p.lowOutlier === null ? null : terms.low,
+    specialReviewAddition: addition,
+    points: pointsOut,
+    drgPayment,
+    totalCost: cost,
+    patientShare,
+    fundPayment: fund > 0 ? fund : 0,
+    balance: drgPayment - cost,
+    benefit,
+  };
+}
+
+/** A stay's payment category and its payment before 特病单议, with the group's terms when it has them. */
+interface Categorized {
+  readonly category: PaymentCategory;
+  readonly payment: Fen;
+  /** The standard points of a normal case, else −1. */
+  readonly points: number;
+  readonly terms: GroupTerms | null;
+  readonly special: { family: SpecialCaseFamily; payment: SpecialCasePayment } | null;
+}
+
+/** 固定除外 → 新技术除外 → 新技术按项目 → 未入组 → 歧义组 → 特殊病例按项目 → 高倍率/低倍率/正常病例. */
+function categorize(stay: Stay, cp: CompiledPolicy, hospital: HospitalInfo): Categorized {
+  const id = stay.id;
+  const cost = stay.totalCost;
+  const p = cp.policy;
+  const drg = stay.drg;
   let category: PaymentCategory;
   let payment: Fen;
   let points = -1;
@@ -514,28 +401,44 @@ export function settleStay(stay: Stay, ctx: SettlementContext): StaySettlement {
       }
     }
   }
+  return { category, payment, points, terms, special };
+}
 
-  let addition = 0;
-  const sr = stay.specialReview;
-  if (sr?.approved === true) {
-    addition = sr.amount ?? (p.specialReviewMode === "full" ? Math.max(0, cost - payment) : 0);
-  }
-
+/** DRG payment with the 特病单议 addition; under the point method, the points and their value. */
+function drgPaymentOf(
+  cp: CompiledPolicy,
+  ctx: SettlementContext,
+  payment: Fen,
+  points: number,
+  addition: Fen,
+): { drgPayment: Fen; pointsOut: number | null } {
+  const p = cp.policy;
+  let pts = points;
   let drgPayment: Fen;
   let pointsOut: number | null = null;
   if (p.method === "rate") {
     drgPayment = payment + addition;
   } else {
-    if (points < 0) points = cp.toPoints(payment);
-    if (addition > 0) points += cp.toPoints(addition);
-    pointsOut = points;
+    if (pts < 0) pts = cp.toPoints(payment);
+    if (addition > 0) pts += cp.toPoints(addition);
+    pointsOut = pts;
     const pv = ctx.pointValue;
     drgPayment =
       pv === null
-        ? mulDivRound(points, p.rate, p.pointsPerRw * PPM_ONE)
-        : toSafeNumber(divRoundBig(BigInt(points) * pv.num, pv.den * 1_000_000n));
+        ? mulDivRound(pts, p.rate, p.pointsPerRw * PPM_ONE)
+        : toSafeNumber(divRoundBig(BigInt(pts) * pv.num, pv.den * 1_000_000n));
   }
+  return { drgPayment, pointsOut };
+}
 
+/** 个人负担: as given on the stay, else computed by the benefit policy (待遇政策). */
+function patientShareOf(
+  stay: Stay,
+  ctx: SettlementContext,
+  hospital: HospitalInfo,
+): { patientShare: Fen; benefit: PatientShare | null } {
+  const id = stay.id;
+  const cost = stay.totalCost;
   let patientShare: Fen;
   let benefit: PatientShare | null = null;
   if (stay.costs !== undefined) {
@@ -574,29 +477,5 @@ export function settleStay(stay: Stay, ctx: SettlementContext): StaySettlement {
     );
     patientShare = benefit.patient;
   }
-  const fund = drgPayment - patientShare;
-  return {
-    id,
-    hospitalId: stay.hospitalId,
-    drg,
-    policyId: p.id,
-    policyVersion: p.version,
-    method: p.method,
-    category,
-    specialCase: special === null ? null : special.family,
-    outlier: category === "highOutlier" ? "high" : category === "lowOutlier" ? "low" : "none",
-    coefficient: terms === null ? PPM_ONE : terms.coefficient,
-    rw: terms === null ? null : terms.drg.rw,
-    standard: terms === null ? null : terms.standard,
-    highThreshold: terms === null ? null : terms.high,
-    lowThreshold: terms === null || p.lowOutlier === null ? null : terms.low,
-    specialReviewAddition: addition,
-    points: pointsOut,
-    drgPayment,
-    totalCost: cost,
-    patientShare,
-    fundPayment: fund > 0 ? fund : 0,
-    balance: drgPayment - cost,
-    benefit,
-  };
+  return { patientShare, benefit };
 }

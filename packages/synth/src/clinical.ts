@@ -3,109 +3,22 @@
  * look like to land in each (derived from the MDC's and ADRG's `when` predicates), the region's
  * common codes per ADRG, CC/MCC and comorbidity pools, and the expected cost of every DRG.
  */
-import {
-  type DrgScheme,
-  type GroupingRecord,
-  type GroupResult,
-  groupRecord,
-  type NumberRange,
-  type Predicate,
-} from "@yibao/grouper";
+import { type DrgScheme, type GroupingRecord, type GroupResult, groupRecord } from "@yibao/grouper";
 import { DEFAULT_QC_RULES } from "@yibao/settlement";
+import { diagnosisPools, procedurePools, restrictedDiagnoses } from "./clinical-pools.js";
+import {
+  drgSeverity,
+  expand,
+  kindOf,
+  MAX_VARIANTS,
+  merge,
+  type Requirement,
+} from "./clinical-requirements.js";
 import type { CaseKind, RegionProfile } from "./profile.js";
-import { hash32, Rng, unitHash, Weighted } from "./random.js";
+import { hash32, Rng, Weighted } from "./random.js";
+import { deterministicSample, normalFromHash } from "./sampling.js";
 
-/** What a record needs to satisfy a conjunction of grouping conditions. */
-interface Requirement {
-  pdxLists: string[];
-  ppxLists: string[];
-  anyPxLists: string[];
-  anyDxLists: string[];
-  forbidPxLists: string[];
-  sex?: "1" | "2";
-  ageYears?: NumberRange;
-  ageDays?: NumberRange;
-  birthWeight?: NumberRange;
-  regions?: { min: number; lists: readonly string[] };
-  trauma?: { min: number; lists: readonly string[] };
-}
-
-const emptyReq = (): Requirement => ({
-  pdxLists: [],
-  ppxLists: [],
-  anyPxLists: [],
-  anyDxLists: [],
-  forbidPxLists: [],
-});
-
-function merge(a: Requirement, b: Requirement): Requirement {
-  const out: Requirement = {
-    pdxLists: [...a.pdxLists, ...b.pdxLists],
-    ppxLists: [...a.ppxLists, ...b.ppxLists],
-    anyPxLists: [...a.anyPxLists, ...b.anyPxLists],
-    anyDxLists: [...a.anyDxLists, ...b.anyDxLists],
-    forbidPxLists: [...a.forbidPxLists, ...b.forbidPxLists],
-  };
-  const sex = b.sex ?? a.sex;
-  if (sex) out.sex = sex;
-  const ageYears = b.ageYears ?? a.ageYears;
-  if (ageYears) out.ageYears = ageYears;
-  const ageDays = b.ageDays ?? a.ageDays;
-  if (ageDays) out.ageDays = ageDays;
-  const birthWeight = b.birthWeight ?? a.birthWeight;
-  if (birthWeight) out.birthWeight = birthWeight;
-  const regions = b.regions ?? a.regions;
-  if (regions) out.regions = regions;
-  const trauma = b.trauma ?? a.trauma;
-  if (trauma) out.trauma = trauma;
-  return out;
-}
-
-const MAX_VARIANTS = 12;
-
-/** The alternative requirement sets that make a predicate true (severity predicates ignored). */
-function expand(p: Predicate): Requirement[] {
-  const one = (f: (r: Requirement) => void): Requirement[] => {
-    const r = emptyReq();
-    f(r);
-    return [r];
-  };
-  if ("all" in p) {
-    let acc: Requirement[] = [emptyReq()];
-    for (const q of p.all) {
-      const next: Requirement[] = [];
-      for (const a of acc) for (const b of expand(q)) if (next.length < MAX_VARIANTS) next.push(merge(a, b));
-      acc = next;
-    }
-    return acc;
-  }
-  if ("any" in p) return p.any.flatMap(expand).slice(0, MAX_VARIANTS);
-  if ("not" in p) {
-    const inner = p.not;
-    if ("anyPxIn" in inner) return one((r) => r.forbidPxLists.push(inner.anyPxIn));
-    if ("ppxIn" in inner) return one((r) => r.forbidPxLists.push(inner.ppxIn));
-    return [emptyReq()];
-  }
-  if ("pdxIn" in p) return one((r) => r.pdxLists.push(p.pdxIn));
-  if ("ppxIn" in p) return one((r) => r.ppxLists.push(p.ppxIn));
-  if ("anyPxIn" in p) return one((r) => r.anyPxLists.push(p.anyPxIn));
-  if ("anyDxIn" in p) return one((r) => r.anyDxLists.push(p.anyDxIn));
-  if ("sex" in p) return one((r) => (r.sex = p.sex));
-  if ("ageYears" in p) return one((r) => (r.ageYears = p.ageYears));
-  if ("ageDays" in p) return one((r) => (r.ageDays = p.ageDays));
-  if ("birthWeight" in p) return one((r) => (r.birthWeight = p.birthWeight));
-  if ("regionsAtLeast" in p) return one((r) => (r.regions = p.regionsAtLeast));
-  if ("traumaDiagnosesAtLeast" in p) return one((r) => (r.trauma = p.traumaDiagnosesAtLeast));
-  return [emptyReq()];
-}
-
-/** Severity a DRG's condition asks for: 2 MCC, 1 CC or MCC, 0 none (the catch-all). */
-function drgSeverity(p: Predicate): 0 | 1 | 2 {
-  if ("hasMcc" in p) return 2;
-  if ("hasCcOrMcc" in p) return 1;
-  if ("all" in p) return Math.max(0, ...p.all.map(drgSeverity)) as 0 | 1 | 2;
-  return 0;
-}
+export { deterministicSample } from "./sampling.js";
 
 /** A DRG as the generator models it. */
 export interface DrgModel {
@@ -168,7 +81,6 @@ export interface PatientFacts {
   readonly birthWeight: number | null;
 }
 
-/** The scheme-derived clinical model of a region. */
 /**
  * The category ranges intake QC refuses as principal diagnosis, read from the default rule set (the
  * `principalNotAllowed` rules), so that the generator and the intake agree on one definition.
@@ -184,6 +96,7 @@ const NOT_PRINCIPAL: readonly { from: string; to: string }[] = DEFAULT_QC_RULES.
     return { from, to };
   });
 
+/** The scheme-derived clinical model of a region. */
 export class ClinicalModel {
   readonly adrgs: readonly AdrgModel[];
   readonly unreachableAdrgs: readonly string[];
@@ -207,62 +120,12 @@ export class ClinicalModel {
     readonly scheme: DrgScheme,
     readonly profile: RegionProfile,
   ) {
-    const salt = profile.calibrationSalt;
-    const src = scheme.source;
-    const lists = src.lists;
-    const restrictedDx = new Set<string>();
-    const generalPdxLists: string[] = [];
-    for (const m of src.mdcs) {
-      const req = expand(m.when)[0] ?? emptyReq();
-      const special =
-        profile.newbornMdcs.includes(m.code) ||
-        profile.sexSpecificMdcs[m.code] !== undefined ||
-        req.sex !== undefined ||
-        req.ageYears !== undefined;
-      for (const l of req.pdxLists) {
-        if (special) for (const c of lists[l] ?? []) restrictedDx.add(c);
-        else generalPdxLists.push(l);
-      }
-    }
+    const { restrictedDx, generalPdxLists } = restrictedDiagnoses(scheme, profile);
     this.restrictedDx = restrictedDx;
-    const sexRanges = profile.sexSpecificDiagnoses.flatMap((s) =>
-      s.ranges.map((r) => r.split("-") as [string, string]),
-    );
-    const sexSpecific = (c: string) => {
-      const cat = c.slice(0, 3);
-      return sexRanges.some(([lo, hi]) => cat >= lo && cat <= hi);
-    };
-    const chapterOk = (c: string) => !/^[OPSTUVWXYZ]/.test(c) && !sexSpecific(c);
-    // Severity and comorbidity pools.
-    const cc: string[] = [];
-    const mcc: string[] = [];
-    const plain: string[] = [];
-    for (const code of scheme.diagnoses.codes()) {
-      if (restrictedDx.has(code) || !chapterOk(code)) continue;
-      const level = scheme.ccLevel(code);
-      if (level === "MCC") mcc.push(code);
-      else if (level === "CC") cc.push(code);
-      else plain.push(code);
-    }
-    const pool = (preferred: readonly string[], all: string[], ok: (c: string) => boolean, tag: number) => {
-      const common = preferred.filter(
-        (c) => scheme.diagnoses.has(c) && ok(c) && !restrictedDx.has(c) && !sexSpecific(c),
-      );
-      const sample = deterministicSample(all, 300, salt ^ tag);
-      const items = [...common, ...sample];
-      const weights = items.map((_, i) =>
-        i < common.length ? (8 * sample.length) / Math.max(1, common.length) : 1,
-      );
-      return new Weighted(items, weights);
-    };
-    this.ccPool = pool(profile.commonCc, cc, (c) => scheme.ccLevel(c) === "CC", 1);
-    this.mccPool = pool(profile.commonMcc, mcc, (c) => scheme.ccLevel(c) === "MCC", 2);
-    this.comorbidityPool = pool(
-      profile.commonComorbidities,
-      plain,
-      (c) => scheme.ccLevel(c) === undefined,
-      3,
-    );
+    const pools = diagnosisPools(scheme, profile, restrictedDx);
+    this.ccPool = pools.ccPool;
+    this.mccPool = pools.mccPool;
+    this.comorbidityPool = pools.comorbidityPool;
     for (const code of scheme.diagnoses.codes()) {
       const cat = code.slice(0, 3);
       let arr = this.byCategory.get(cat);
@@ -273,28 +136,21 @@ export class ClinicalModel {
       arr.push(code);
     }
 
-    // Procedures that steer grouping must never be added casually.
-    const steering = new Set<string>(lists.or_procedures ?? []);
-    const walk = (p: Predicate): void => {
-      if ("all" in p) p.all.forEach(walk);
-      else if ("any" in p) p.any.forEach(walk);
-      else if ("not" in p) walk(p.not);
-      else if ("ppxIn" in p) for (const c of lists[p.ppxIn] ?? []) steering.add(c);
-      else if ("anyPxIn" in p) for (const c of lists[p.anyPxIn] ?? []) steering.add(c);
-    };
-    for (const a of src.adrgs) walk(a.when);
-    for (const m of src.mdcs) walk(m.when);
-    this.examProcedures = profile.commonExamProcedures.filter(
-      (c) => scheme.procedures.has(c) && !steering.has(c),
-    );
-    this.orProcedures = deterministicSample(
-      (lists.or_procedures ?? []).filter((c) => scheme.procedures.has(c)),
-      400,
-      salt ^ 4,
-    );
+    const procedures = procedurePools(scheme, profile);
+    this.examProcedures = procedures.examProcedures;
+    this.orProcedures = procedures.orProcedures;
     this.qyMdcs = new Set(scheme.mdcs.filter((m) => m.hasQy).map((m) => m.code));
 
-    // ADRGs and DRGs.
+    const { adrgs, unreachable } = this.buildAdrgs(generalPdxLists);
+    this.adrgs = adrgs;
+    this.unreachableAdrgs = unreachable;
+  }
+
+  /** The ADRG and DRG models (expected costs, stays, popularity) with their verified case templates. */
+  private buildAdrgs(generalPdxLists: readonly string[]): { adrgs: AdrgModel[]; unreachable: string[] } {
+    const { scheme, profile } = this;
+    const salt = profile.calibrationSalt;
+    const src = scheme.source;
     const mdcWhen = new Map(src.mdcs.map((m) => [m.code, m.when]));
     const drgSrc = new Map(src.drgs.map((d) => [d.code, d]));
     const adrgs: AdrgModel[] = [];
@@ -363,8 +219,7 @@ export class ClinicalModel {
       adrgs.push(full);
       this.adrgByCode.set(a.code, full);
     }
-    this.adrgs = adrgs;
-    this.unreachableAdrgs = unreachable;
+    return { adrgs, unreachable };
   }
 
   drg(code: string): DrgModel | undefined {
@@ -657,36 +512,4 @@ function dedupe(codes: string[]): string[] {
   const out: string[] = [];
   for (const c of codes) if (!out.includes(c)) out.push(c);
   return out;
-}
-
-/** CHS-DRG ADRG kind: second letter A–H surgical, J–Q non-OR procedure, R–Z medical. */
-function kindOf(code: string, when: Predicate): CaseKind {
-  const letter = code[1] ?? "Z";
-  const usesPx = JSON.stringify(when).includes("PxIn") || JSON.stringify(when).includes("ppxIn");
-  if (!usesPx) return "medical";
-  if (letter >= "A" && letter <= "H") return "surgical";
-  if (letter >= "J" && letter <= "Q") return "procedure";
-  return "medical";
-}
-
-/** A standard normal value determined by a key (stable per group, independent of the seed). */
-function normalFromHash(key: string, salt: number): number {
-  const u1 = Math.max(1e-9, unitHash(key, salt));
-  const u2 = unitHash(key, salt ^ 0x5bd1e995);
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-}
-
-/** Up to `n` items of `all`, chosen and ordered deterministically by `salt`. */
-export function deterministicSample<T>(all: readonly T[], n: number, salt: number): T[] {
-  if (all.length === 0 || n <= 0) return [];
-  const rng = new Rng(salt >>> 0, 3);
-  const copy = all.slice();
-  const m = Math.min(n, copy.length);
-  for (let i = 0; i < m; i++) {
-    const j = i + rng.int(copy.length - i);
-    const t = copy[i] as T;
-    copy[i] = copy[j] as T;
-    copy[j] = t;
-  }
-  return copy.slice(0, m);
 }

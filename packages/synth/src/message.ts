@@ -97,6 +97,7 @@ export function externalCauseFor(diagnoses: readonly string[]): string | null {
   return "W01.x00";
 }
 
+// size: one 4101 message literal, its setlinfo field by field in the order of the wire spec; splitting it would scatter one record
 export function renderStay(
   d: StayDraft,
   ids: ListIds,
@@ -117,56 +118,9 @@ export function renderStay(
   const ageYears = d.facts.ageYears;
   const admCaty = d.departmentCode;
 
-  const diseinfo: DiseInfo[] = d.diagnoses.map((code, i) => ({
-    diag_type: "1",
-    diag_code: code,
-    diag_name: names.dxName(code),
-    adm_cond_type: i === 0 ? "1" : (d.secondaryOnset[i - 1] ?? "1"),
-    maindiag_flag: i === 0 ? "1" : "0",
-  }));
-  const cause = externalCauseFor(d.diagnoses);
-  if (cause !== null) {
-    // Right after the principal, so that the other diagnoses keep their order.
-    diseinfo.splice(1, 0, {
-      diag_type: "1",
-      diag_code: cause,
-      diag_name: names.dxName(cause),
-      adm_cond_type: "1",
-      maindiag_flag: "0",
-    });
-  }
-  const oprninfo: OprnInfo[] = d.procedures.map((code, i) => {
-    const day =
-      d.admDay +
-      Math.min(d.los, 1 + (i === 0 ? Math.floor(d.los / 3) : (i + ids.serial) % Math.max(1, d.los)));
-    const major = i === 0 && d.anaesthetist !== d.physician;
-    return {
-      oprn_oprt_type: i === 0 ? "1" : "2",
-      oprn_oprt_name: names.pxName(code),
-      oprn_oprt_code: code,
-      oprn_oprt_date: fmt.day(day),
-      anst_way: major ? "1" : "3",
-      oper_dr_name: d.physician.name,
-      oper_dr_code: d.physician.code,
-      anst_dr_name: major ? d.anaesthetist.name : "",
-      anst_dr_code: major ? d.anaesthetist.code : "",
-    };
-  });
-  const icuinfo: IcuInfo[] = [];
-  let icuDays = 0;
-  if (d.icuHours > 0) {
-    const inMinute = d.admMinute + 60;
-    const start = d.admDay * 1440 + inMinute;
-    const end = Math.min(start + Math.round(d.icuHours * 60), dscgDay * 1440 + d.dscgMinute - 60);
-    const hours = Math.max(1, Math.floor((end - start) / 60));
-    icuDays = Math.min(d.los, Math.ceil(hours / 24));
-    icuinfo.push({
-      scs_cutd_ward_type: d.facts.ageYears === 0 ? "2" : "7",
-      scs_cutd_inpool_time: fmt.time(Math.floor(start / 1440), start % 1440),
-      scs_cutd_exit_time: fmt.time(Math.floor(end / 1440), end % 1440),
-      scs_cutd_sum_dura: dura(hours),
-    });
-  }
+  const diseinfo = diagnosisInfo(d, names);
+  const oprninfo = procedureInfo(d, ids, names, fmt);
+  const { icuinfo, icuDays } = icuInfoOf(d, fmt, dscgDay);
   const rest = d.los - icuDays;
   const lv1 = Math.min(rest, Math.round(rest * (d.expectedCostFen > 2_000_000 ? 0.5 : 0.2)));
   const lv3 = Math.min(rest - lv1, Math.floor((rest - lv1) * 0.3));
@@ -281,9 +235,99 @@ export function renderStay(
           : [],
     },
   };
+  const truth = truthOf(d, money, group, fmt, dscgDay);
+  return { message, truth, money };
+}
+
+/** 诊断信息: the diagnoses, with the external cause (损伤中毒外部原因) right after the principal. */
+function diagnosisInfo(
+  d: StayDraft,
+  names: { dxName(code: string): string; pxName(code: string): string },
+): DiseInfo[] {
+  const diseinfo: DiseInfo[] = d.diagnoses.map((code, i) => ({
+    diag_type: "1",
+    diag_code: code,
+    diag_name: names.dxName(code),
+    adm_cond_type: i === 0 ? "1" : (d.secondaryOnset[i - 1] ?? "1"),
+    maindiag_flag: i === 0 ? "1" : "0",
+  }));
+  const cause = externalCauseFor(d.diagnoses);
+  if (cause !== null) {
+    // Right after the principal, so that the other diagnoses keep their order.
+    diseinfo.splice(1, 0, {
+      diag_type: "1",
+      diag_code: cause,
+      diag_name: names.dxName(cause),
+      adm_cond_type: "1",
+      maindiag_flag: "0",
+    });
+  }
+  return diseinfo;
+}
+
+/** 手术操作信息: the procedures with their dates, operators and anaesthesia. */
+function procedureInfo(
+  d: StayDraft,
+  ids: ListIds,
+  names: { dxName(code: string): string; pxName(code: string): string },
+  fmt: DayFormatter,
+): OprnInfo[] {
+  return d.procedures.map((code, i) => {
+    const day =
+      d.admDay +
+      Math.min(d.los, 1 + (i === 0 ? Math.floor(d.los / 3) : (i + ids.serial) % Math.max(1, d.los)));
+    const major = i === 0 && d.anaesthetist !== d.physician;
+    return {
+      oprn_oprt_type: i === 0 ? "1" : "2",
+      oprn_oprt_name: names.pxName(code),
+      oprn_oprt_code: code,
+      oprn_oprt_date: fmt.day(day),
+      anst_way: major ? "1" : "3",
+      oper_dr_name: d.physician.name,
+      oper_dr_code: d.physician.code,
+      anst_dr_name: major ? d.anaesthetist.name : "",
+      anst_dr_code: major ? d.anaesthetist.code : "",
+    };
+  });
+}
+
+/** 重症监护信息 and the ICU days (特级护理天数). */
+function icuInfoOf(
+  d: StayDraft,
+  fmt: DayFormatter,
+  dscgDay: number,
+): { icuinfo: IcuInfo[]; icuDays: number } {
+  const icuinfo: IcuInfo[] = [];
+  let icuDays = 0;
+  if (d.icuHours > 0) {
+    const inMinute = d.admMinute + 60;
+    const start = d.admDay * 1440 + inMinute;
+    const end = Math.min(start + Math.round(d.icuHours * 60), dscgDay * 1440 + d.dscgMinute - 60);
+    const hours = Math.max(1, Math.floor((end - start) / 60));
+    icuDays = Math.min(d.los, Math.ceil(hours / 24));
+    icuinfo.push({
+      scs_cutd_ward_type: d.facts.ageYears === 0 ? "2" : "7",
+      scs_cutd_inpool_time: fmt.time(Math.floor(start / 1440), start % 1440),
+      scs_cutd_exit_time: fmt.time(Math.floor(end / 1440), end % 1440),
+      scs_cutd_sum_dura: dura(hours),
+    });
+  }
+  return { icuinfo, icuDays };
+}
+
+/** What the generator knows about the stay beyond its list (the labels' ground truth). */
+function truthOf(
+  d: StayDraft,
+  money: MoneySplit,
+  group: GroupResult,
+  fmt: DayFormatter,
+  dscgDay: number,
+): StayTruth {
+  const h = d.hospital;
+  const p = d.person;
   let fund = 0;
   for (const f of money.funds) fund += f.amountFen;
-  const truth: StayTruth = {
+  return {
     personId: p.id,
     hospitalCode: h.code,
     departmentCode: d.departmentCode,
@@ -302,5 +346,4 @@ export function renderStay(
     episode: d.episode,
     plannedReadmission: d.plannedReadmission,
   };
-  return { message, truth, money };
 }
