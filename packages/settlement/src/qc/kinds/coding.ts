@@ -1,6 +1,7 @@
 /** Coding checks: diagnosis and procedure codes, their version mapping, principal diagnosis and procedure, sex- and age-specific diagnoses, declared counts. */
 
 import type { Diagnosis } from "../../model.js";
+import type { QcCheckKind } from "../../rules.js";
 import { showValue } from "../../template.js";
 import type { QcCheckKindModule } from "../kind.js";
 import {
@@ -22,75 +23,52 @@ import {
   WESTERN_DIAG_TYPE,
 } from "../run.js";
 
-export const diagnosisMappedKind: QcCheckKindModule = {
-  kind: "diagnosisMapped",
-  params: ["diagTypes"],
-  compile: (r) => {
-    const types = new Set(strArrayParam(r.rule, "diagTypes", [WESTERN_DIAG_TYPE]));
-    return (run) => {
-      const conv = diagnosisConversions(run);
-      run.list.diagnoses.forEach((d, i) => {
-        const c = conv[i];
-        if (c?.outcome === "mapped" && types.has(d.diagType ?? "")) {
-          emit(run, r, `diseinfo[${d.position}].diag_code`, {
-            value: c.from,
-            mapped: c.code,
-            name: run.codes.diagnosisMap.dictionary.name(c.code) ?? "",
-          });
-        }
-      });
-    };
-  },
-};
-
-export const diagnosisUnmappedKind: QcCheckKindModule = {
-  kind: "diagnosisUnmapped",
-  params: ["diagTypes"],
-  compile: (r) => {
-    const types = new Set(strArrayParam(r.rule, "diagTypes", [WESTERN_DIAG_TYPE]));
-    return (run) => {
-      const conv = diagnosisConversions(run);
-      run.list.diagnoses.forEach((d, i) => {
-        const c = conv[i];
-        if (c?.outcome === "unmapped" && types.has(d.diagType ?? "")) {
-          emit(run, r, `diseinfo[${d.position}].diag_code`, { value: showValue(c.from) });
-        }
-      });
-    };
-  },
-};
-
-export const procedureMappedKind: QcCheckKindModule = {
-  kind: "procedureMapped",
-  params: [],
-  compile: (r) => (run) => {
-    const conv = procedureConversions(run);
-    run.list.procedures.forEach((p, i) => {
-      const c = conv[i];
-      if (c?.outcome === "mapped") {
-        emit(run, r, `oprninfo[${p.position}].oprn_oprt_code`, {
-          value: c.from,
-          mapped: c.code,
-          name: run.codes.procedureMap.dictionary.name(c.code) ?? "",
+/**
+ * 编码版本映射 checks, one kind per dictionary and outcome: a code of the list mapped to the insurance
+ * version (reported with the code it became) or one that cannot be mapped. The diagnosis kinds look
+ * only at the diagnosis types of `params.diagTypes` (default 西医诊断).
+ */
+function conversionKind(
+  kind: QcCheckKind,
+  side: "diagnosis" | "procedure",
+  outcome: "mapped" | "unmapped",
+): QcCheckKindModule {
+  const diagnosis = side === "diagnosis";
+  return {
+    kind,
+    params: diagnosis ? ["diagTypes"] : [],
+    compile: (r) => {
+      const types = diagnosis ? new Set(strArrayParam(r.rule, "diagTypes", [WESTERN_DIAG_TYPE])) : null;
+      return (run) => {
+        const conv = diagnosis ? diagnosisConversions(run) : procedureConversions(run);
+        const map = diagnosis ? run.codes.diagnosisMap : run.codes.procedureMap;
+        const rows: readonly { readonly position: number; readonly diagType?: string | null }[] = diagnosis
+          ? run.list.diagnoses
+          : run.list.procedures;
+        rows.forEach((row, i) => {
+          const c = conv[i];
+          if (c?.outcome !== outcome || (types !== null && !types.has(row.diagType ?? ""))) return;
+          const field = diagnosis
+            ? `diseinfo[${row.position}].diag_code`
+            : `oprninfo[${row.position}].oprn_oprt_code`;
+          emit(
+            run,
+            r,
+            field,
+            c.outcome === "mapped"
+              ? { value: c.from, mapped: c.code, name: map.dictionary.name(c.code) ?? "" }
+              : { value: showValue(c.from) },
+          );
         });
-      }
-    });
-  },
-};
+      };
+    },
+  };
+}
 
-export const procedureUnmappedKind: QcCheckKindModule = {
-  kind: "procedureUnmapped",
-  params: [],
-  compile: (r) => (run) => {
-    const conv = procedureConversions(run);
-    run.list.procedures.forEach((p, i) => {
-      const c = conv[i];
-      if (c?.outcome === "unmapped") {
-        emit(run, r, `oprninfo[${p.position}].oprn_oprt_code`, { value: showValue(c.from) });
-      }
-    });
-  },
-};
+export const diagnosisMappedKind = conversionKind("diagnosisMapped", "diagnosis", "mapped");
+export const diagnosisUnmappedKind = conversionKind("diagnosisUnmapped", "diagnosis", "unmapped");
+export const procedureMappedKind = conversionKind("procedureMapped", "procedure", "mapped");
+export const procedureUnmappedKind = conversionKind("procedureUnmapped", "procedure", "unmapped");
 
 export const principalDiagnosisCountKind: QcCheckKindModule = {
   kind: "principalDiagnosisCount",
