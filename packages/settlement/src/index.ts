@@ -24,6 +24,7 @@ export * from "./indicators.js";
 export type * from "./model.js";
 export * from "./money.js";
 export * from "./parse.js";
+export { refusedAsPrincipal } from "./qc/kinds/clinical.js";
 export * from "./rules.js";
 export * from "./serialize.js";
 export * from "./text.js";

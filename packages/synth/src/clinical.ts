@@ -4,7 +4,7 @@
  * common codes per ADRG, CC/MCC and comorbidity pools, and the expected cost of every DRG.
  */
 import { type DrgScheme, type GroupingRecord, type GroupResult, groupRecord } from "@yibao/grouper";
-import { DEFAULT_QC_RULES } from "@yibao/settlement";
+import { DEFAULT_QC_RULES, refusedAsPrincipal } from "@yibao/settlement";
 import { diagnosisPools, procedurePools, restrictedDiagnoses } from "./clinical-pools.js";
 import {
   drgSeverity,
@@ -81,20 +81,8 @@ export interface PatientFacts {
   readonly birthWeight: number | null;
 }
 
-/**
- * The category ranges intake QC refuses as principal diagnosis, read from the default rule set (the
- * `principalNotAllowed` rules), so that the generator and the intake agree on one definition.
- */
-const NOT_PRINCIPAL: readonly { from: string; to: string }[] = DEFAULT_QC_RULES.rules
-  .filter((r) => r.check === "principalNotAllowed" && r.enabled !== false)
-  .flatMap((r) => {
-    const ranges = r.params?.ranges;
-    return Array.isArray(ranges) ? ranges.filter((x): x is string => typeof x === "string") : [];
-  })
-  .map((text) => {
-    const [from = "", to = from] = text.split("-");
-    return { from, to };
-  });
+/** Whether intake QC refuses a code as principal diagnosis: the generator codes as a hospital that passes. */
+const refused = refusedAsPrincipal(DEFAULT_QC_RULES);
 
 /** The scheme-derived clinical model of a region. */
 export class ClinicalModel {
@@ -282,12 +270,6 @@ export class ClinicalModel {
     return deterministicSample(all, limit, hash32(tag, this.profile.calibrationSalt));
   }
 
-  /** Whether intake QC refuses the code as principal diagnosis (主要诊断不得使用, e.g. Z37 分娩结局). */
-  private static notPrincipal(code: string): boolean {
-    const cat = code.slice(0, 3);
-    return NOT_PRINCIPAL.some((r) => cat >= r.from && cat <= r.to);
-  }
-
   private verifyTemplate(
     adrg: AdrgModel,
     req: Requirement,
@@ -305,7 +287,7 @@ export class ClinicalModel {
       : this.pool(req.pdxLists, "dx", `${tag}:pdx`, k * 4);
     // Code as a hospital whose lists pass intake QC: no code refused as principal diagnosis.
     for (let i = pdxCandidates.length - 1; i >= 0; i--)
-      if (ClinicalModel.notPrincipal(pdxCandidates[i] as string)) pdxCandidates.splice(i, 1);
+      if (refused(pdxCandidates[i] as string)) pdxCandidates.splice(i, 1);
     if (!adrg.newborn && adrg.sex === null) {
       // Keep sex-neutral codes: a code shared with MDC M/N/O would need a particular sex.
       for (let i = pdxCandidates.length - 1; i >= 0; i--)

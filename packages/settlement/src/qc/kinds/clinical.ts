@@ -5,6 +5,7 @@
  * bureau requires whatever the interface says. The ranges, fields and limits are rule parameters.
  */
 
+import type { QcRuleSet } from "../../rules.js";
 import { showValue } from "../../template.js";
 import type { QcCheckKindModule } from "../kind.js";
 import {
@@ -53,6 +54,17 @@ export const principalNotAllowedKind: QcCheckKindModule = {
     };
   },
 };
+
+/**
+ * Whether the enabled `principalNotAllowed` rules of a rule set refuse a code as principal diagnosis
+ * (主要诊断不得使用), for producers of lists that must pass intake (the synthetic region).
+ */
+export function refusedAsPrincipal(ruleSet: QcRuleSet): (code: string) => boolean {
+  const ranges = ruleSet.rules
+    .filter((rule) => rule.check === "principalNotAllowed" && rule.enabled !== false)
+    .flatMap((rule) => rangesParam(rule, "ranges"));
+  return (code) => inRanges(code, ranges) !== undefined;
+}
 
 /**
  * 损伤中毒缺外部原因: the principal diagnosis lies in `ranges` (损伤、中毒, S00–T98) and no western
