@@ -1,5 +1,7 @@
 /** From a settlement list (医保结算清单) to the audit's stay (审核病例). */
+
 import { type DrgScheme, groupRecord } from "@yibao/grouper";
+import { clockSeconds } from "@yibao/kernel/calendar";
 import { dayNumber, type SettlementList, toGroupingRecord } from "@yibao/settlement";
 import type { AuditStay, DetailItem, FeeCategory, StayGroup } from "./model.js";
 
@@ -20,7 +22,7 @@ export class StayInputError extends Error {
 /** The clock time `HH:MM:SS` of a `yyyy-MM-dd HH:mm:ss` date-time, null when it has none. */
 function clockTime(dateTime: string): string | null {
   const t = dateTime.slice(11, 19);
-  return /^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$/.test(t) ? t : null;
+  return t.length === 8 && clockSeconds(t) !== null ? t : null;
 }
 
 /**

@@ -67,6 +67,12 @@ export function dayNumber(iso: string): number {
   return civilDayNumber(digits(iso, 0, 4), digits(iso, 5, 2), digits(iso, 8, 2));
 }
 
+/** Seconds since midnight of a clock time `HH:MM:SS` or `HH:MM` (00:00–23:59:59), null when it is not one. */
+export function clockSeconds(t: string): number | null {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$/.exec(t);
+  return m === null ? null : Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
+}
+
 /** Whether `s` holds a real calendar date `yyyy-MM-dd` (years 0000–9999) at `from`. */
 export function isIsoDateAt(s: string, from: number): boolean {
   if (s.charCodeAt(from + 4) !== 45 || s.charCodeAt(from + 7) !== 45) return false;

@@ -4,6 +4,7 @@ import {
   addDays,
   addPeriods,
   civilDayNumber,
+  clockSeconds,
   dayNumber,
   dayToIso,
   fullYears,
@@ -137,5 +138,15 @@ describe("Asia/Shanghai", () => {
     expect(shanghaiDate(Date.UTC(2024, 6, 1, 16, 0, 0))).toBe("2024-07-02");
     expect(shanghaiInstant("2025-01-01").toISOString()).toBe("2024-12-31T16:00:00.000Z");
     expect(shanghaiInstant("2025-01-01 08:00:00").toISOString()).toBe("2025-01-01T00:00:00.000Z");
+  });
+});
+
+describe("clock times (clockSeconds)", () => {
+  it("reads HH:MM:SS and HH:MM from 00:00 to 23:59:59, and nothing else", () => {
+    expect(clockSeconds("00:00:00")).toBe(0);
+    expect(clockSeconds("08:00")).toBe(28_800);
+    expect(clockSeconds("23:59:59")).toBe(86_399); // 23 × 3600 + 59 × 60 + 59
+    for (const bad of ["24:00:00", "8:00", "12:60", "12:00:60", "12:00:00.5", ""])
+      expect(clockSeconds(bad)).toBeNull();
   });
 });

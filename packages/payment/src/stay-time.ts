@@ -1,12 +1,13 @@
 /** The times of a stay (住院时长, 住院天数) and calendar months, as the special cases and new-technology items read them. */
 
+import { clockSeconds } from "@yibao/kernel/calendar";
 import type { Stay } from "./stay.js";
 import { dayNumber, SettlementError } from "./versioned.js";
 
-function clockSeconds(t: string, record: string, field: string): number {
-  const m = /^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$/.exec(t);
-  if (m === null) throw new SettlementError(record, field, "须为 HH:MM:SS 或 HH:MM 格式的时间");
-  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
+function clockOf(t: string, record: string, field: string): number {
+  const s = clockSeconds(t);
+  if (s === null) throw new SettlementError(record, field, "须为 HH:MM:SS 或 HH:MM 格式的时间");
+  return s;
 }
 
 /**
@@ -17,8 +18,8 @@ export function staySeconds(stay: Stay): number | null {
   if (stay.admissionTime === undefined || stay.dischargeTime === undefined) return null;
   const s =
     (dayNumber(stay.dischargeDate) - dayNumber(stay.admissionDate)) * 86_400 +
-    clockSeconds(stay.dischargeTime, stay.id, "dischargeTime") -
-    clockSeconds(stay.admissionTime, stay.id, "admissionTime");
+    clockOf(stay.dischargeTime, stay.id, "dischargeTime") -
+    clockOf(stay.admissionTime, stay.id, "admissionTime");
   if (s < 0) throw new SettlementError(stay.id, "dischargeTime", "出院时间早于入院时间");
   return s;
 }

@@ -5,6 +5,7 @@
  * bureau requires whatever the interface says. The ranges, fields and limits are rule parameters.
  */
 
+import { clockSeconds, dayNumber } from "@yibao/kernel/calendar";
 import type { QcRuleSet } from "../../rules.js";
 import { showValue } from "../../template.js";
 import type { QcCheckKindModule } from "../kind.js";
@@ -161,12 +162,14 @@ function minutesText(total: number): string {
   return `${d} 天 ${h} 小时 ${total % 60} 分钟`;
 }
 
+/** Minutes from admission to discharge (`yyyy-MM-dd HH:mm:ss` each), null without both or when negative. */
 function stayMinutes(admTime: string | null, dscgTime: string | null): number | null {
   if (admTime === null || dscgTime === null) return null;
-  const a = Date.parse(`${admTime.replace(" ", "T")}Z`);
-  const b = Date.parse(`${dscgTime.replace(" ", "T")}Z`);
-  if (Number.isNaN(a) || Number.isNaN(b) || b < a) return null;
-  return Math.round((b - a) / 60_000);
+  const a = clockSeconds(admTime.slice(11, 19));
+  const b = clockSeconds(dscgTime.slice(11, 19));
+  if (a === null || b === null) return null;
+  const seconds = (dayNumber(dscgTime) - dayNumber(admTime)) * 86_400 + b - a;
+  return seconds < 0 ? null : Math.round(seconds / 60);
 }
 
 /**
