@@ -1,0 +1,92 @@
+/**
+ * 审核运行与规则 (runs and rules): start an audit of a period, list the runs, the names the console
+ * shows (violation types, case states, settlement categories) and the rule and knowledge bases in
+ * force on a date.
+ */
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { CASE_STATE_NAMES, VIOLATION_TYPE_NAMES } from "@yibao/audit";
+import { CATEGORY_NAMES } from "@yibao/payment";
+import { PLATFORM_ROLES, routeAccess } from "@yibao/server";
+import { DATE_PATTERN } from "@yibao/server/query-schemas";
+import { sql } from "kysely";
+import { Type } from "typebox";
+import { librariesAt } from "../context.js";
+import { auditPeriod } from "../jobs.js";
+import { dbOf, parsePeriods } from "../read.js";
+import { type AuditRouteContext, requireActor, toHttp } from "./shared.js";
+
+const RunBody = Type.Object(
+  { period: Type.String({ minLength: 4, maxLength: 20, description: "yyyy-MM、yyyy-MM..yyyy-MM 或 yyyy" }) },
+  { additionalProperties: false },
+);
+const RulesQuery = Type.Object(
+  { date: Type.Optional(Type.String({ pattern: DATE_PATTERN })) },
+  { additionalProperties: false },
+);
+
+export function runRoutes(ctx: AuditRouteContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post(
+      "/runs",
+      { config: routeAccess(["bureau", "admin"], "none", "运行智能审核"), schema: { body: RunBody } },
+      async (request, reply) => {
+        const actor = requireActor(request, ["bureau", "system"]);
+        try {
+          parsePeriods(request.body.period);
+          const r = await auditPeriod({
+            store: app.yibao.store,
+            scheme: app.yibao.scheme,
+            period: request.body.period,
+            actor: actor.user,
+            libraries: ctx.libraries,
+          });
+          ctx.precheck = null;
+          return reply.code(201).send(r);
+        } catch (e) {
+          toHttp(e);
+        }
+      },
+    );
+
+    app.get("/meta", { config: routeAccess([...PLATFORM_ROLES], "none") }, async () => ({
+      violationTypes: VIOLATION_TYPE_NAMES,
+      caseStates: CASE_STATE_NAMES,
+      outcomes: ["明确违规", "可疑"],
+      // The priced settlements' categories (结算类别), shown beside each finding.
+      settlementCategories: CATEGORY_NAMES,
+    }));
+
+    app.get("/runs", { config: routeAccess(["bureau", "reviewer", "admin"], "none") }, async () => {
+      const r =
+        await sql`SELECT run_id, period_from, period_to, rule_base_id, rule_base_version, knowledge_version,
+          settlement_source, actor, started_at, finished_at, status, stays, history_stays, findings, errors, replaced,
+          kept_decided, fund_loss_fen, error
+        FROM audit_run ORDER BY run_id DESC LIMIT 200`.execute(dbOf(app.yibao.store));
+      return { items: r.rows };
+    });
+
+    app.get(
+      "/rules",
+      { config: routeAccess([...PLATFORM_ROLES], "none"), schema: { querystring: RulesQuery } },
+      async (request) => {
+        const date = request.query.date ?? new Date().toISOString().slice(0, 10);
+        try {
+          const { rules, knowledge } = librariesAt(date, ctx.libraries);
+          return {
+            date,
+            ruleBase: rules,
+            knowledgeBase: {
+              id: knowledge.id,
+              version: knowledge.version,
+              effectiveFrom: knowledge.effectiveFrom,
+              effectiveTo: knowledge.effectiveTo,
+              sources: knowledge.sources,
+            },
+          };
+        } catch (e) {
+          toHttp(e);
+        }
+      },
+    );
+  };
+}
