@@ -217,40 +217,22 @@ function statusOf(row: { revoked_at: Date | null; expires_at: Date }, now: Date)
 
 const localTime = (d: Date) => shanghaiDateTime(d).replace("T", " ");
 
-/** The API keys over the identity tables: issuing, revoking, listing and the request authenticator. */
-export function createApiKeys(db: IdentityDb, config: ApiKeyConfig = {}): ApiKeys {
-  const skew = config.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
-  let master: Promise<Buffer> | undefined;
-  const masterKey = (): Promise<Buffer> => {
-    if (config.masterKey) return Promise.resolve(Buffer.from(config.masterKey));
-    master ??= loadMasterKey(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}).catch((e) => {
-      master = undefined; // a fixed file or variable is picked up by the next request
-      throw e;
-    });
-    return master;
-  };
-  let lastPrune = 0;
-  /** Body digests of authenticated signed requests, filled as their bodies stream in. */
-  const digests = new WeakMap<
-    FastifyRequest,
-    { declared: string; hash: ReturnType<typeof createHash> | null; ended: boolean }
-  >();
+/** An API key's row as listed (密钥列表), with its hospital's name. */
+interface KeyRow {
+  key_id: string;
+  hospital_code: string;
+  hospital_name: string | null;
+  name: string;
+  created_by: string;
+  created_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  last_used_at: Date | null;
+}
 
-  const info = (
-    r: {
-      key_id: string;
-      hospital_code: string;
-      hospital_name: string | null;
-      name: string;
-      created_by: string;
-      created_at: Date;
-      expires_at: Date;
-      revoked_at: Date | null;
-      revoked_by: string | null;
-      last_used_at: Date | null;
-    },
-    now: Date,
-  ): ApiKeyInfo => ({
+function keyInfo(r: KeyRow, now: Date): ApiKeyInfo {
+  return {
     keyId: r.key_id,
     hospitalCode: r.hospital_code,
     hospitalName: r.hospital_name,
@@ -262,118 +244,170 @@ export function createApiKeys(db: IdentityDb, config: ApiKeyConfig = {}): ApiKey
     revokedBy: r.revoked_by,
     lastUsedAt: r.last_used_at?.toISOString() ?? null,
     status: statusOf(r, now),
-  });
+  };
+}
 
-  const selectKeys = () =>
-    db
-      .selectFrom("api_key as k")
-      .leftJoin("hospital as h", "h.code", "k.hospital_code")
-      .select([
-        "k.key_id",
-        "k.hospital_code",
-        "h.name as hospital_name",
-        "k.name",
-        "k.created_by",
-        "k.created_at",
-        "k.expires_at",
-        "k.revoked_at",
-        "k.revoked_by",
-        "k.last_used_at",
-      ]);
+const selectKeys = (db: IdentityDb) =>
+  db
+    .selectFrom("api_key as k")
+    .leftJoin("hospital as h", "h.code", "k.hospital_code")
+    .select([
+      "k.key_id",
+      "k.hospital_code",
+      "h.name as hospital_name",
+      "k.name",
+      "k.created_by",
+      "k.created_at",
+      "k.expires_at",
+      "k.revoked_at",
+      "k.revoked_by",
+      "k.last_used_at",
+    ]);
 
-  const authenticator: Authenticator = {
+/** The body digest of an authenticated signed request, filled as its body streams in. */
+interface BodyDigest {
+  declared: string;
+  hash: ReturnType<typeof createHash> | null;
+  ended: boolean;
+}
+
+/** What checking signed requests needs: the tables, the clock, the window and the master key. */
+interface SigningContext {
+  readonly db: IdentityDb;
+  readonly skew: number;
+  readonly now: () => Date;
+  readonly masterKey: () => Promise<Buffer>;
+  readonly digests: WeakMap<FastifyRequest, BodyDigest>;
+  /** When the nonces outside the window were last deleted (ms since the epoch). */
+  lastPrune: number;
+}
+
+/** The five signature headers of a request (签名请求头), each present once and well formed. */
+interface SignedHeaders {
+  readonly keyId: string;
+  readonly timestamp: string;
+  readonly nonce: string;
+  readonly contentSha: string;
+  readonly given: string;
+}
+
+function signedHeaders(request: FastifyRequest): SignedHeaders {
+  const h = {
+    keyId: header(request, KEY_ID_HEADER, "X-Yibao-Key-Id"),
+    timestamp: header(request, TIMESTAMP_HEADER, "X-Yibao-Timestamp"),
+    nonce: header(request, NONCE_HEADER, "X-Yibao-Nonce"),
+    contentSha: header(request, CONTENT_SHA256_HEADER, "X-Yibao-Content-SHA256"),
+    given: header(request, SIGNATURE_HEADER, "X-Yibao-Signature"),
+  };
+  if (!/^[0-9]{1,12}$/.test(h.timestamp))
+    throw refuse("BAD_TIMESTAMP", "X-Yibao-Timestamp 须为 Unix 时间戳（秒）");
+  if (!NONCE.test(h.nonce)) throw refuse("BAD_NONCE", "X-Yibao-Nonce 须为 16–64 位字母、数字或 . _ ~ -");
+  if (!HEX_SHA256.test(h.contentSha))
+    throw refuse("BAD_CONTENT_SHA256", "X-Yibao-Content-SHA256 须为 64 位十六进制 SHA-256 摘要");
+  return h;
+}
+
+/** The key a request names, if it is known, in force, of an existing hospital and the clock agrees. */
+async function keyInForce(ctx: SigningContext, h: SignedHeaders, now: Date) {
+  const row = KEY_ID.test(h.keyId)
+    ? await ctx.db
+        .selectFrom("api_key as k")
+        .leftJoin("hospital as h", "h.code", "k.hospital_code")
+        .select([
+          "k.key_id",
+          "k.hospital_code",
+          "k.name",
+          "k.salt",
+          "k.secret_sha256",
+          "k.expires_at",
+          "k.revoked_at",
+          "h.code as hospital_found",
+        ])
+        .where("k.key_id", "=", h.keyId)
+        .executeTakeFirst()
+    : undefined;
+  if (!row) throw refuse("UNKNOWN_KEY", "未知密钥：X-Yibao-Key-Id 不是本平台签发的接口密钥");
+  if (row.revoked_at) throw refuse("KEY_REVOKED", `密钥已吊销（${localTime(row.revoked_at)}）`);
+  if (row.expires_at.getTime() <= now.getTime())
+    throw refuse("KEY_EXPIRED", `密钥已过期（有效期至 ${localTime(row.expires_at)}）`);
+  if (!row.hospital_found) throw refuse("KEY_HOSPITAL_GONE", `密钥所属医院（${row.hospital_code}）已不存在`);
+  const drift = Math.floor(now.getTime() / 1000) - Number(h.timestamp);
+  if (Math.abs(drift) > ctx.skew) {
+    throw refuse(
+      "TIMESTAMP_OUT_OF_RANGE",
+      `时间戳超出允许范围：与服务器时间相差 ${Math.abs(drift)} 秒，允许 ±${ctx.skew} 秒，请校准时钟`,
+    );
+  }
+  return row;
+}
+
+/** Checks the request's HMAC against the key's secret, derived again from the master key. */
+async function checkSignature(
+  ctx: SigningContext,
+  request: FastifyRequest,
+  h: SignedHeaders,
+  key: { key_id: string; salt: string; secret_sha256: string },
+): Promise<void> {
+  const secret = deriveSecret(await ctx.masterKey(), key.key_id, key.salt);
+  const fp = Buffer.from(fingerprint(secret), "hex");
+  if (!timingSafeEqual(fp, Buffer.from(key.secret_sha256, "hex"))) {
+    request.log.error({ keyId: h.keyId }, "接口密钥无法验证：主密钥与签发时不同");
+    throw refuse("KEY_UNVERIFIABLE", "密钥无法验证：服务器主密钥已更换，请重新签发密钥");
+  }
+  const path = request.raw.url ?? request.url;
+  const expected = createHmac("sha256", secret)
+    .update(stringToSign(request.method, path, h.timestamp, h.nonce, h.contentSha), "utf8")
+    .digest();
+  const sent = /^[A-Za-z0-9+/]+={0,2}$/.test(h.given) ? Buffer.from(h.given, "base64") : Buffer.alloc(0);
+  if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
+    throw refuse(
+      "BAD_SIGNATURE",
+      `签名不正确：待签字符串为 方法、路径（含查询串，服务器收到的是 ${path.slice(0, 200)}）、时间戳、nonce、请求体摘要，以换行连接`,
+    );
+  }
+}
+
+/**
+ * Records the nonce, refusing one the key has used inside the window. Nonces are kept while their
+ * timestamp is inside the window: a replay after that is refused by the timestamp check.
+ */
+async function recordNonce(ctx: SigningContext, keyId: string, h: SignedHeaders, now: Date): Promise<void> {
+  if (now.getTime() - ctx.lastPrune > 60_000) {
+    ctx.lastPrune = now.getTime();
+    await ctx.db
+      .deleteFrom("api_key_nonce")
+      .where("signed_at", "<", new Date(now.getTime() - (ctx.skew + 1) * 1000))
+      .execute();
+  }
+  const fresh = await ctx.db
+    .insertInto("api_key_nonce")
+    .values({ key_id: keyId, nonce: h.nonce, signed_at: new Date(Number(h.timestamp) * 1000) })
+    .onConflict((oc) => oc.columns(["key_id", "nonce"]).doNothing())
+    .returning("nonce")
+    .executeTakeFirst();
+  if (!fresh) throw refuse("NONCE_REPLAYED", "重复的 nonce（疑似重放）：每个请求须使用新的 X-Yibao-Nonce");
+}
+
+/** The authenticator of signed requests (接口密钥签名): headers, key, clock, signature, nonce. */
+function signedRequestAuthenticator(ctx: SigningContext): Authenticator {
+  return {
     claims: (request) => request.headers[KEY_ID_HEADER] !== undefined,
 
     async authenticate(request): Promise<Principal> {
-      const keyId = header(request, KEY_ID_HEADER, "X-Yibao-Key-Id");
-      const timestamp = header(request, TIMESTAMP_HEADER, "X-Yibao-Timestamp");
-      const nonce = header(request, NONCE_HEADER, "X-Yibao-Nonce");
-      const contentSha = header(request, CONTENT_SHA256_HEADER, "X-Yibao-Content-SHA256");
-      const given = header(request, SIGNATURE_HEADER, "X-Yibao-Signature");
-      if (!/^[0-9]{1,12}$/.test(timestamp))
-        throw refuse("BAD_TIMESTAMP", "X-Yibao-Timestamp 须为 Unix 时间戳（秒）");
-      if (!NONCE.test(nonce)) throw refuse("BAD_NONCE", "X-Yibao-Nonce 须为 16–64 位字母、数字或 . _ ~ -");
-      if (!HEX_SHA256.test(contentSha))
-        throw refuse("BAD_CONTENT_SHA256", "X-Yibao-Content-SHA256 须为 64 位十六进制 SHA-256 摘要");
-
-      const row = KEY_ID.test(keyId)
-        ? await db
-            .selectFrom("api_key as k")
-            .leftJoin("hospital as h", "h.code", "k.hospital_code")
-            .select([
-              "k.key_id",
-              "k.hospital_code",
-              "k.name",
-              "k.salt",
-              "k.secret_sha256",
-              "k.expires_at",
-              "k.revoked_at",
-              "h.code as hospital_found",
-            ])
-            .where("k.key_id", "=", keyId)
-            .executeTakeFirst()
-        : undefined;
-      if (!row) throw refuse("UNKNOWN_KEY", "未知密钥：X-Yibao-Key-Id 不是本平台签发的接口密钥");
-      const now = config.now?.() ?? new Date();
-      if (row.revoked_at) throw refuse("KEY_REVOKED", `密钥已吊销（${localTime(row.revoked_at)}）`);
-      if (row.expires_at.getTime() <= now.getTime())
-        throw refuse("KEY_EXPIRED", `密钥已过期（有效期至 ${localTime(row.expires_at)}）`);
-      if (!row.hospital_found)
-        throw refuse("KEY_HOSPITAL_GONE", `密钥所属医院（${row.hospital_code}）已不存在`);
-
-      const drift = Math.floor(now.getTime() / 1000) - Number(timestamp);
-      if (Math.abs(drift) > skew) {
-        throw refuse(
-          "TIMESTAMP_OUT_OF_RANGE",
-          `时间戳超出允许范围：与服务器时间相差 ${Math.abs(drift)} 秒，允许 ±${skew} 秒，请校准时钟`,
-        );
-      }
-
-      const secret = deriveSecret(await masterKey(), row.key_id, row.salt);
-      const fp = Buffer.from(fingerprint(secret), "hex");
-      if (!timingSafeEqual(fp, Buffer.from(row.secret_sha256, "hex"))) {
-        request.log.error({ keyId }, "接口密钥无法验证：主密钥与签发时不同");
-        throw refuse("KEY_UNVERIFIABLE", "密钥无法验证：服务器主密钥已更换，请重新签发密钥");
-      }
-      const path = request.raw.url ?? request.url;
-      const expected = createHmac("sha256", secret)
-        .update(stringToSign(request.method, path, timestamp, nonce, contentSha), "utf8")
-        .digest();
-      const sent = /^[A-Za-z0-9+/]+={0,2}$/.test(given) ? Buffer.from(given, "base64") : Buffer.alloc(0);
-      if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
-        throw refuse(
-          "BAD_SIGNATURE",
-          `签名不正确：待签字符串为 方法、路径（含查询串，服务器收到的是 ${path.slice(0, 200)}）、时间戳、nonce、请求体摘要，以换行连接`,
-        );
-      }
-
-      // Nonces are kept while their timestamp is inside the window: a replay after that is refused
-      // by the timestamp check.
-      if (now.getTime() - lastPrune > 60_000) {
-        lastPrune = now.getTime();
-        await db
-          .deleteFrom("api_key_nonce")
-          .where("signed_at", "<", new Date(now.getTime() - (skew + 1) * 1000))
-          .execute();
-      }
-      const fresh = await db
-        .insertInto("api_key_nonce")
-        .values({ key_id: row.key_id, nonce, signed_at: new Date(Number(timestamp) * 1000) })
-        .onConflict((oc) => oc.columns(["key_id", "nonce"]).doNothing())
-        .returning("nonce")
-        .executeTakeFirst();
-      if (!fresh)
-        throw refuse("NONCE_REPLAYED", "重复的 nonce（疑似重放）：每个请求须使用新的 X-Yibao-Nonce");
-
-      digests.set(request, { declared: contentSha.toLowerCase(), hash: null, ended: false });
+      const h = signedHeaders(request);
+      const now = ctx.now();
+      const key = await keyInForce(ctx, h, now);
+      await checkSignature(ctx, request, h, key);
+      await recordNonce(ctx, key.key_id, h, now);
+      ctx.digests.set(request, { declared: h.contentSha.toLowerCase(), hash: null, ended: false });
       return {
         id: 0,
-        username: `key:${row.key_id}`,
-        displayName: row.name,
+        username: `key:${key.key_id}`,
+        displayName: key.name,
         role: "hospital",
-        hospitalCode: row.hospital_code,
+        hospitalCode: key.hospital_code,
         via: "apiKey",
-        keyId: row.key_id,
+        keyId: key.key_id,
         mustChangePassword: false,
       };
     },
@@ -381,12 +415,76 @@ export function createApiKeys(db: IdentityDb, config: ApiKeyConfig = {}): ApiKey
     async onResponse(request) {
       const keyId = request.principal?.keyId;
       if (!keyId) return;
-      await db.updateTable("api_key").set({ last_used_at: new Date() }).where("key_id", "=", keyId).execute();
+      await ctx.db
+        .updateTable("api_key")
+        .set({ last_used_at: new Date() })
+        .where("key_id", "=", keyId)
+        .execute();
     },
+  };
+}
+
+/** Hashes signed requests' bodies as they stream in and refuses a body that does not match. */
+function installBodyDigest(app: FastifyInstance, digests: WeakMap<FastifyRequest, BodyDigest>): void {
+  app.addHook("preParsing", async (request, _reply, payload) => {
+    const state = digests.get(request);
+    if (!state) return payload;
+    const hash = createHash("sha256");
+    state.hash = hash;
+    let received = 0;
+    const tee = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        received += chunk.length;
+        (tee as Transform & { receivedEncodedLength?: number }).receivedEncodedLength = received;
+        callback(null, chunk);
+      },
+      flush(callback) {
+        state.ended = true;
+        callback();
+      },
+    });
+    payload.on("error", (err) => tee.destroy(err));
+    return payload.pipe(tee);
+  });
+  app.addHook("preValidation", async (request: FastifyRequest, reply: FastifyReply) => {
+    const state = digests.get(request);
+    if (!state) return;
+    // A body the server did not read (none was sent, or the method takes none) counts as empty.
+    const actual = state.ended && state.hash ? state.hash.digest("hex") : EMPTY_SHA256;
+    if (actual !== state.declared) {
+      return sendError(
+        reply,
+        "BODY_DIGEST_MISMATCH",
+        "请求体摘要不符：X-Yibao-Content-SHA256 与收到的请求体的 SHA-256 不一致",
+      );
+    }
+  });
+}
+
+/** The API keys over the identity tables: issuing, revoking, listing and the request authenticator. */
+export function createApiKeys(db: IdentityDb, config: ApiKeyConfig = {}): ApiKeys {
+  let master: Promise<Buffer> | undefined;
+  const masterKey = (): Promise<Buffer> => {
+    if (config.masterKey) return Promise.resolve(Buffer.from(config.masterKey));
+    master ??= loadMasterKey(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}).catch((e) => {
+      master = undefined; // a fixed file or variable is picked up by the next request
+      throw e;
+    });
+    return master;
+  };
+  const ctx: SigningContext = {
+    db,
+    skew: config.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
+    now: () => config.now?.() ?? new Date(),
+    masterKey,
+    digests: new WeakMap(),
+    lastPrune: 0,
   };
 
   return {
-    authenticator,
+    authenticator: signedRequestAuthenticator(ctx),
+    installBodyDigest: (app) => installBodyDigest(app, ctx.digests),
 
     async issue(input) {
       const days = input.days ?? DEFAULT_KEY_DAYS;
@@ -433,55 +531,18 @@ export function createApiKeys(db: IdentityDb, config: ApiKeyConfig = {}): ApiKey
         .where("revoked_at", "is", null)
         .returning("key_id")
         .executeTakeFirst();
-      const row = await selectKeys().where("k.key_id", "=", keyId).executeTakeFirst();
+      const row = await selectKeys(db).where("k.key_id", "=", keyId).executeTakeFirst();
       if (!row) throw new HttpError("NOT_FOUND", `接口密钥不存在：${keyId}`);
       if (!updated) throw new HttpError("ALREADY_REVOKED", `密钥已吊销：${keyId}`);
-      return info(row, now);
+      return keyInfo(row, now);
     },
 
     async list(filter = {}) {
-      let q = selectKeys();
+      let q = selectKeys(db);
       if (filter.hospitalCode) q = q.where("k.hospital_code", "=", filter.hospitalCode);
       const now = new Date();
       const rows = await q.orderBy("k.created_at", "desc").orderBy("k.key_id").execute();
-      return rows.map((r) => info(r, now));
-    },
-
-    installBodyDigest(app) {
-      app.addHook("preParsing", async (request, _reply, payload) => {
-        const state = digests.get(request);
-        if (!state) return payload;
-        const hash = createHash("sha256");
-        state.hash = hash;
-        let received = 0;
-        const tee = new Transform({
-          transform(chunk: Buffer, _encoding, callback) {
-            hash.update(chunk);
-            received += chunk.length;
-            (tee as Transform & { receivedEncodedLength?: number }).receivedEncodedLength = received;
-            callback(null, chunk);
-          },
-          flush(callback) {
-            state.ended = true;
-            callback();
-          },
-        });
-        payload.on("error", (err) => tee.destroy(err));
-        return payload.pipe(tee);
-      });
-      app.addHook("preValidation", async (request: FastifyRequest, reply: FastifyReply) => {
-        const state = digests.get(request);
-        if (!state) return;
-        // A body the server did not read (none was sent, or the method takes none) counts as empty.
-        const actual = state.ended && state.hash ? state.hash.digest("hex") : EMPTY_SHA256;
-        if (actual !== state.declared) {
-          return sendError(
-            reply,
-            "BODY_DIGEST_MISMATCH",
-            "请求体摘要不符：X-Yibao-Content-SHA256 与收到的请求体的 SHA-256 不一致",
-          );
-        }
-      });
+      return rows.map((r) => keyInfo(r, now));
     },
   };
 }
