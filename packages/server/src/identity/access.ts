@@ -15,7 +15,7 @@
  */
 import fastifyCookie from "@fastify/cookie";
 import type { AsTables, UploadJournal } from "@yibao/store";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import type { ErrorCode } from "../error-catalogue.js";
 import { HttpError, sendError } from "../errors.js";
 import { refuseWhileNotReady } from "../readiness.js";
@@ -145,15 +145,227 @@ function checkOrigin(request: FastifyRequest): boolean {
   }
 }
 
+/** Deny by default: a route that does not declare who may call it is a programming error, found at start. */
+function recordRoutePolicy(app: FastifyInstance, route: RouteOptions): void {
+  const access = (route.config as { access?: unknown } | undefined)?.access;
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  const problem = policyProblem(access);
+  if (problem) throw new Error(`路由 ${methods.join(",")} ${route.url} ${problem}，服务拒绝启动`);
+  for (const method of methods) {
+    if (method === "HEAD") continue;
+    const url = route.url.length > 1 && route.url.endsWith("/") ? route.url.slice(0, -1) : route.url;
+    if (app.routePolicies.some((r) => r.method === method && r.url === url)) continue;
+    const schema = (route.schema ?? {}) as RoutePolicy["schema"];
+    app.routePolicies.push({
+      method,
+      url,
+      access: access as RouteAccess,
+      schema: { body: schema.body, querystring: schema.querystring, params: schema.params },
+    });
+  }
+}
+
+/**
+ * Who is calling: a machine authenticator that claims the request (an API key), else the session
+ * cookie with its CSRF token and origin on unsafe methods. A refusal is sent and null returned.
+ */
+async function authenticateCaller(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  access: RouteAccess,
+  options: AccessControlOptions,
+): Promise<Principal | null> {
+  const machine = (options.authenticators ?? []).find((a) => a.claims(request));
+  if (machine) {
+    let principal: Principal;
+    try {
+      principal = await machine.authenticate(request);
+    } catch (e) {
+      if (!(e instanceof HttpError)) throw e;
+      deny(reply, e.code, e.message);
+      return null;
+    }
+    if (!access.machine) {
+      deny(reply, "FORBIDDEN", "该接口不对机构接口密钥开放，请登录控制台操作");
+      return null;
+    }
+    return principal;
+  }
+  const token = request.cookies[SESSION_COOKIE];
+  const session = token
+    ? await lookupSession(options.db, token, options.sessionPolicy ?? DEFAULT_SESSION_POLICY)
+    : undefined;
+  if (!session) {
+    deny(reply, "UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
+    return null;
+  }
+  if (!SAFE.has(request.method)) {
+    const header = request.headers[CSRF_HEADER];
+    if (typeof header !== "string" || !sameSecret(header, session.csrfToken)) {
+      deny(reply, "CSRF", "请求缺少有效的防跨站令牌（X-CSRF-Token），请刷新页面后重试");
+      return null;
+    }
+    if (!checkOrigin(request)) {
+      deny(reply, "CSRF", "请求来源与服务器不一致");
+      return null;
+    }
+  }
+  request.authSession = session;
+  return principalOf(session);
+}
+
+/** The matched route's policy applied to the caller: authentication, password change, role, query scope. */
+async function checkAccess(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: AccessControlOptions,
+): Promise<FastifyReply | undefined> {
+  if (request.routeOptions.url === undefined) return; // no route matched: the not-found handler answers
+  if (refuseWhileNotReady(app.yibao.readiness, request, reply)) return reply;
+  const access = request.routeOptions.config?.access;
+  if (!access) return deny(reply, "FORBIDDEN", "该接口未声明访问策略，拒绝访问");
+  if (access.roles === "public") return;
+
+  const principal = await authenticateCaller(request, reply, access, options);
+  if (principal === null) return reply;
+  request.principal = principal;
+  if (principal.mustChangePassword && !access.beforePasswordChange) {
+    return deny(reply, "PASSWORD_CHANGE_REQUIRED", "初始密码须先修改：请修改密码后再使用其他功能");
+  }
+  if (!access.roles.includes(principal.role)) {
+    return deny(reply, "FORBIDDEN", "当前角色无权访问该功能");
+  }
+  if (principal.role === "hospital" && access.scope === "query") {
+    const q = (request.query ?? {}) as Record<string, unknown>;
+    if (q.hospital !== undefined && q.hospital !== principal.hospitalCode) {
+      return deny(reply, "FORBIDDEN", "医院账号只能查看本院数据");
+    }
+    q.hospital = principal.hospitalCode;
+    request.query = q;
+  }
+}
+
+/**
+ * Scope `setlId`: the list a hospital names must be its own, and so must every version of it (its
+ * history and refused uploads are shown with it); otherwise it does not exist for the caller.
+ */
+async function checkListScope(
+  db: IdentityDb,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  own: string,
+): Promise<FastifyReply | undefined> {
+  const setlId = (request.params as { setlId?: unknown }).setlId;
+  const row =
+    typeof setlId === "string"
+      ? await db
+          .selectFrom("settlement_list")
+          .select("hospital_code")
+          .where("setl_id", "=", setlId)
+          .executeTakeFirst()
+      : undefined;
+  const foreign =
+    row?.hospital_code === own
+      ? await db
+          .selectFrom("settlement_list_history")
+          .select("version")
+          .where("setl_id", "=", setlId as string)
+          .where("hospital_code", "<>", own)
+          .union(
+            db
+              .selectFrom("refused_upload")
+              .select("kept_version as version")
+              .where("setl_id", "=", setlId as string)
+              .where("hospital_code", "<>", own),
+          )
+          .limit(1)
+          .executeTakeFirst()
+      : undefined;
+  if (!row || row.hospital_code !== own || foreign) {
+    return deny(reply, "NOT_FOUND", `结算清单不存在：setl_id=${String(setlId ?? "")}`);
+  }
+}
+
+/**
+ * Scope `envelopes`: every uploaded message must name the caller's hospital, and on the upload
+ * route no `setl_id` may belong to another hospital already. A quick answer for the plain case;
+ * the store checks the owner again inside the transaction that writes, where no race can pass.
+ */
+async function checkUploadScope(
+  db: IdentityDb,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  own: string,
+): Promise<FastifyReply | undefined> {
+  const body = request.body;
+  const envelopes = Array.isArray(body) ? body : [body];
+  const bad = envelopes.findIndex((e) => envelopeField(e, "fixmedins_code") !== own);
+  if (bad >= 0) {
+    const code = envelopeField(envelopes[bad], "fixmedins_code");
+    return deny(
+      reply,
+      "FORBIDDEN",
+      `第 ${bad + 1} 份清单的定点医药机构编号（${typeof code === "string" ? code : "空"}）不是本院（${own}），医院账号只能上传本院清单`,
+    );
+  }
+  const ids = [
+    ...new Set(
+      envelopes.map((e) => envelopeField(e, "setl_id")).filter((x): x is string => typeof x === "string"),
+    ),
+  ];
+  if (ids.length === 0 || routePattern(request) !== "/api/v1/settlement-lists") return;
+  const taken = await db
+    .selectFrom("settlement_list")
+    .select("setl_id")
+    .where("setl_id", "in", ids)
+    .where("hospital_code", "<>", own)
+    .limit(1)
+    .executeTakeFirst();
+  if (taken) {
+    return deny(
+      reply,
+      "FORBIDDEN",
+      `结算清单 ${taken.setl_id} 已由其他医院上传，医院账号只能上传或更正本院清单`,
+    );
+  }
+}
+
+/** After the response: the API key's use, and the operation log of every change (and of every key call). */
+async function recordRequest(
+  db: IdentityDb,
+  authenticators: readonly Authenticator[],
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const user = request.principal;
+  if (!user) return; // public, or refused before authentication: nothing changed
+  const machine = user.via === "apiKey" ? authenticators.find((a) => a.claims(request)) : undefined;
+  if (machine?.onResponse) {
+    await machine
+      .onResponse(request, reply)
+      .catch((err) => request.log.error({ err }, "接口密钥使用记录失败"));
+  }
+  if (SAFE.has(request.method) && user.via !== "apiKey") return;
+  // The uploads' own transactions logged them (see `uploadJournal`); a row here would be a second one.
+  if (request.oplogJournaled && Number(request.oplogDetail?.stored ?? 0) > 0) return;
+  const access = accessOf(request);
+  await recordOperation(db, {
+    user,
+    action: access?.action ?? requestTarget(request),
+    target: requestTarget(request),
+    detail: { ...(request.oplogDetail ?? {}), ...(user.keyId ? { keyId: user.keyId } : {}) },
+    statusCode: reply.statusCode,
+    ip: request.ip,
+  }).catch((err) => request.log.error({ err }, "操作日志写入失败"));
+}
+
 /** Installs access control on the root instance: called by `buildServer` before any route exists. */
 export async function installAccessControl(
   app: FastifyInstance,
   options: AccessControlOptions,
 ): Promise<void> {
   const { db } = options;
-  const policy = options.sessionPolicy ?? DEFAULT_SESSION_POLICY;
-  const authenticators = options.authenticators ?? [];
-
   await app.register(fastifyCookie);
   app.decorateRequest("principal", null);
   app.decorateRequest("authSession", null);
@@ -161,172 +373,20 @@ export async function installAccessControl(
   app.decorateRequest("oplogJournaled", false);
   app.decorate("routePolicies", [] as RoutePolicy[]);
 
-  // Deny by default: a route that does not declare who may call it is a programming error, found at start.
-  app.addHook("onRoute", (route) => {
-    const access = (route.config as { access?: unknown } | undefined)?.access;
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const problem = policyProblem(access);
-    if (problem) throw new Error(`路由 ${methods.join(",")} ${route.url} ${problem}，服务拒绝启动`);
-    for (const method of methods) {
-      if (method === "HEAD") continue;
-      const url = route.url.length > 1 && route.url.endsWith("/") ? route.url.slice(0, -1) : route.url;
-      if (app.routePolicies.some((r) => r.method === method && r.url === url)) continue;
-      const schema = (route.schema ?? {}) as RoutePolicy["schema"];
-      app.routePolicies.push({
-        method,
-        url,
-        access: access as RouteAccess,
-        schema: { body: schema.body, querystring: schema.querystring, params: schema.params },
-      });
-    }
-  });
-
-  app.addHook("onRequest", async (request, reply) => {
-    if (request.routeOptions.url === undefined) return; // no route matched: the not-found handler answers
-    if (refuseWhileNotReady(app.yibao.readiness, request, reply)) return reply;
-    const access = request.routeOptions.config?.access;
-    if (!access) return deny(reply, "FORBIDDEN", "该接口未声明访问策略，拒绝访问");
-    if (access.roles === "public") return;
-
-    let principal: Principal;
-    const machine = authenticators.find((a) => a.claims(request));
-    if (machine) {
-      try {
-        principal = await machine.authenticate(request);
-      } catch (e) {
-        if (e instanceof HttpError) return deny(reply, e.code, e.message);
-        throw e;
-      }
-      if (!access.machine) return deny(reply, "FORBIDDEN", "该接口不对机构接口密钥开放，请登录控制台操作");
-    } else {
-      const token = request.cookies[SESSION_COOKIE];
-      const session = token ? await lookupSession(db, token, policy) : undefined;
-      if (!session) return deny(reply, "UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
-      if (!SAFE.has(request.method)) {
-        const header = request.headers[CSRF_HEADER];
-        if (typeof header !== "string" || !sameSecret(header, session.csrfToken)) {
-          return deny(reply, "CSRF", "请求缺少有效的防跨站令牌（X-CSRF-Token），请刷新页面后重试");
-        }
-        if (!checkOrigin(request)) return deny(reply, "CSRF", "请求来源与服务器不一致");
-      }
-      request.authSession = session;
-      principal = principalOf(session);
-    }
-    request.principal = principal;
-    if (principal.mustChangePassword && !access.beforePasswordChange) {
-      return deny(reply, "PASSWORD_CHANGE_REQUIRED", "初始密码须先修改：请修改密码后再使用其他功能");
-    }
-    if (!access.roles.includes(principal.role)) {
-      return deny(reply, "FORBIDDEN", "当前角色无权访问该功能");
-    }
-    if (principal.role === "hospital" && access.scope === "query") {
-      const q = (request.query ?? {}) as Record<string, unknown>;
-      if (q.hospital !== undefined && q.hospital !== principal.hospitalCode) {
-        return deny(reply, "FORBIDDEN", "医院账号只能查看本院数据");
-      }
-      q.hospital = principal.hospitalCode;
-      request.query = q;
-    }
-  });
-
+  app.addHook("onRoute", (route) => recordRoutePolicy(app, route));
+  app.addHook("onRequest", async (request, reply) => checkAccess(app, request, reply, options));
+  // A hospital reaches only its own lists and uploads only its own.
   app.addHook("preHandler", async (request, reply) => {
     const user = request.principal;
     if (user?.role !== "hospital") return;
-    const access = accessOf(request);
-    if (!access) return;
+    const scope = accessOf(request)?.scope;
     const own = user.hospitalCode ?? "";
-    if (access.scope === "setlId") {
-      const setlId = (request.params as { setlId?: unknown }).setlId;
-      const row =
-        typeof setlId === "string"
-          ? await db
-              .selectFrom("settlement_list")
-              .select("hospital_code")
-              .where("setl_id", "=", setlId)
-              .executeTakeFirst()
-          : undefined;
-      // The list's history and refused uploads are shown with it: every version must be the
-      // hospital's own too.
-      const foreign =
-        row?.hospital_code === own
-          ? await db
-              .selectFrom("settlement_list_history")
-              .select("version")
-              .where("setl_id", "=", setlId as string)
-              .where("hospital_code", "<>", own)
-              .union(
-                db
-                  .selectFrom("refused_upload")
-                  .select("kept_version as version")
-                  .where("setl_id", "=", setlId as string)
-                  .where("hospital_code", "<>", own),
-              )
-              .limit(1)
-              .executeTakeFirst()
-          : undefined;
-      if (!row || row.hospital_code !== own || foreign) {
-        return deny(reply, "NOT_FOUND", `结算清单不存在：setl_id=${String(setlId ?? "")}`);
-      }
-    } else if (access.scope === "envelopes") {
-      const body = request.body;
-      const envelopes = Array.isArray(body) ? body : [body];
-      const bad = envelopes.findIndex((e) => envelopeField(e, "fixmedins_code") !== own);
-      if (bad >= 0) {
-        const code = envelopeField(envelopes[bad], "fixmedins_code");
-        return deny(
-          reply,
-          "FORBIDDEN",
-          `第 ${bad + 1} 份清单的定点医药机构编号（${typeof code === "string" ? code : "空"}）不是本院（${own}），医院账号只能上传本院清单`,
-        );
-      }
-      // A quick answer for the plain case; the store checks the owner again inside the transaction
-      // that writes, where no race can pass.
-      const ids = [
-        ...new Set(
-          envelopes.map((e) => envelopeField(e, "setl_id")).filter((x): x is string => typeof x === "string"),
-        ),
-      ];
-      if (ids.length > 0 && routePattern(request) === "/api/v1/settlement-lists") {
-        const taken = await db
-          .selectFrom("settlement_list")
-          .select("setl_id")
-          .where("setl_id", "in", ids)
-          .where("hospital_code", "<>", own)
-          .limit(1)
-          .executeTakeFirst();
-        if (taken) {
-          return deny(
-            reply,
-            "FORBIDDEN",
-            `结算清单 ${taken.setl_id} 已由其他医院上传，医院账号只能上传或更正本院清单`,
-          );
-        }
-      }
-    }
+    if (scope === "setlId") return checkListScope(db, request, reply, own);
+    if (scope === "envelopes") return checkUploadScope(db, request, reply, own);
   });
-
-  app.addHook("onResponse", async (request, reply) => {
-    const user = request.principal;
-    if (!user) return; // public, or refused before authentication: nothing changed
-    const machine = user.via === "apiKey" ? authenticators.find((a) => a.claims(request)) : undefined;
-    if (machine?.onResponse) {
-      await machine
-        .onResponse(request, reply)
-        .catch((err) => request.log.error({ err }, "接口密钥使用记录失败"));
-    }
-    if (SAFE.has(request.method) && user.via !== "apiKey") return;
-    // The uploads' own transactions logged them (see `uploadJournal`); a row here would be a second one.
-    if (request.oplogJournaled && Number(request.oplogDetail?.stored ?? 0) > 0) return;
-    const access = accessOf(request);
-    await recordOperation(db, {
-      user,
-      action: access?.action ?? requestTarget(request),
-      target: requestTarget(request),
-      detail: { ...(request.oplogDetail ?? {}), ...(user.keyId ? { keyId: user.keyId } : {}) },
-      statusCode: reply.statusCode,
-      ip: request.ip,
-    }).catch((err) => request.log.error({ err }, "操作日志写入失败"));
-  });
+  app.addHook("onResponse", async (request, reply) =>
+    recordRequest(db, options.authenticators ?? [], request, reply),
+  );
 }
 
 /**
