@@ -4,7 +4,7 @@
 import rateLimit, { type CreateRateLimitOptions, normalizeIP } from "@fastify/rate-limit";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { verify } from "@node-rs/argon2";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { statusOf } from "../error-catalogue.js";
 import { HttpError, sendError } from "../errors.js";
@@ -19,7 +19,7 @@ import {
   setPassword,
 } from "./accounts.js";
 import { recordOperation } from "./oplog.js";
-import { type IdentityDb, ROLE_NAMES } from "./tables.js";
+import { type IdentityDb, ROLE_NAMES, type Role } from "./tables.js";
 
 export interface AuthRouteOptions {
   readonly db: IdentityDb;
@@ -39,73 +39,99 @@ export const LOGIN_FAILED_MESSAGE = "用户名或密码错误，或账号暂不�
 
 const SELF = routeAccess(PLATFORM_ROLES, "none", { beforePasswordChange: true });
 
+/** The body of a sign-in (登录). */
+const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 60 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+/** The body of a password change (修改本人密码). */
+const PasswordBody = Type.Object(
+  { oldPassword: Type.String({ maxLength: 200 }), newPassword: Type.String({ maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+/** What the console is told of the signed-in user. */
+function userView(user: {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  hospitalCode: string | null;
+}) {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    hospitalCode: user.hospitalCode,
+    roleName: ROLE_NAMES[user.role],
+  };
+}
+
+/**
+ * Sign-in throttling, in memory: per client address (`request.ip`, which honours the trusted
+ * proxy; IPv6 by its /64 network) and per username tried, whether it exists or not. The returned
+ * check counts the attempt; it answers true when the attempt may go on, else it records the
+ * refusal in the operation log and sends the 429.
+ */
+async function loginThrottle(app: FastifyInstance, db: IdentityDb, sessionPolicy: SessionPolicy) {
+  await app.register(rateLimit, { global: false });
+  const limiter = (max: number, key: (request: FastifyRequest) => string) => {
+    if (max <= 0) return null;
+    const limiterOptions: CreateRateLimitOptions & { cache: number } = {
+      max,
+      timeWindow: sessionPolicy.loginWindowMs,
+      keyGenerator: key,
+      cache: 100_000,
+    };
+    return app.createRateLimit(limiterOptions);
+  };
+  const perAddress = limiter(sessionPolicy.loginsPerAddress, (r) => `address:${normalizeIP(r.ip)}`);
+  const perAccount = limiter(
+    sessionPolicy.loginsPerAccount,
+    (r) => `account:${(r.body as { username: string }).username}`,
+  );
+  return async (request: FastifyRequest, reply: FastifyReply, username: string): Promise<boolean> => {
+    for (const [limit, reason, message] of [
+      [perAddress, "throttled-address", "本机登录尝试过于频繁"],
+      [perAccount, "throttled-account", "该账号登录尝试过于频繁"],
+    ] as const) {
+      if (!limit) continue;
+      const r = await limit(request);
+      if (r.isAllowed || !r.isExceeded) continue;
+      await recordOperation(db, {
+        user: null,
+        username,
+        action: "登录失败",
+        target: "POST /api/v1/auth/login",
+        detail: { reason },
+        statusCode: statusOf("TOO_MANY_LOGINS"),
+        ip: request.ip,
+      });
+      const seconds = Math.max(1, r.ttlInSeconds);
+      reply.header("retry-after", String(seconds));
+      sendError(reply, "TOO_MANY_LOGINS", `${message}，请 ${seconds} 秒后再试`);
+      return false;
+    }
+    return true;
+  };
+}
+
 export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox {
   const { db, sessionPolicy } = options;
   return async (app) => {
     const secure = (protocol: string) => options.secureCookie || protocol === "https";
-
-    // Sign-in throttling, in memory: per client address (`request.ip`, which honours the trusted
-    // proxy; IPv6 by its /64 network) and per username tried, whether it exists or not.
-    await app.register(rateLimit, { global: false });
-    const limiter = (max: number, key: (request: FastifyRequest) => string) => {
-      if (max <= 0) return null;
-      const limiterOptions: CreateRateLimitOptions & { cache: number } = {
-        max,
-        timeWindow: sessionPolicy.loginWindowMs,
-        keyGenerator: key,
-        cache: 100_000,
-      };
-      return app.createRateLimit(limiterOptions);
-    };
-    const perAddress = limiter(sessionPolicy.loginsPerAddress, (r) => `address:${normalizeIP(r.ip)}`);
-    const perAccount = limiter(
-      sessionPolicy.loginsPerAccount,
-      (r) => `account:${(r.body as { username: string }).username}`,
-    );
-    /** Counts the attempt; true when it may go on, else the 429 is recorded and sent. */
-    const admitted = async (
-      request: FastifyRequest,
-      reply: FastifyReply,
-      username: string,
-    ): Promise<boolean> => {
-      for (const [limit, reason, message] of [
-        [perAddress, "throttled-address", "本机登录尝试过于频繁"],
-        [perAccount, "throttled-account", "该账号登录尝试过于频繁"],
-      ] as const) {
-        if (!limit) continue;
-        const r = await limit(request);
-        if (r.isAllowed || !r.isExceeded) continue;
-        await recordOperation(db, {
-          user: null,
-          username,
-          action: "登录失败",
-          target: "POST /api/v1/auth/login",
-          detail: { reason },
-          statusCode: statusOf("TOO_MANY_LOGINS"),
-          ip: request.ip,
-        });
-        const seconds = Math.max(1, r.ttlInSeconds);
-        reply.header("retry-after", String(seconds));
-        sendError(reply, "TOO_MANY_LOGINS", `${message}，请 ${seconds} 秒后再试`);
-        return false;
-      }
-      return true;
-    };
+    const admitted = await loginThrottle(app, db, sessionPolicy);
 
     app.post(
       "/login",
       {
         config: routeAccess("public", "none"),
         bodyLimit: 4096,
-        schema: {
-          body: Type.Object(
-            {
-              username: Type.String({ minLength: 1, maxLength: 60 }),
-              password: Type.String({ minLength: 1, maxLength: 200 }),
-            },
-            { additionalProperties: false },
-          ),
-        },
+        schema: { body: LoginBody },
       },
       async (request, reply) => {
         const { username, password } = request.body;
@@ -160,17 +186,9 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
       const token = request.cookies[SESSION_COOKIE];
       const session = token ? await lookupSession(db, token, sessionPolicy) : undefined;
       if (!session) return { signedIn: false };
-      const user = session.user;
       return {
         signedIn: true,
-        user: {
-          id: user.id,
-          username: user.username,
-          displayName: user.displayName,
-          role: user.role,
-          hospitalCode: user.hospitalCode,
-          roleName: ROLE_NAMES[user.role],
-        },
+        user: userView(session.user),
         csrfToken: session.csrfToken,
         mustChangePassword: session.mustChangePassword,
       };
@@ -179,14 +197,7 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
     app.get("/me", { config: SELF }, async (request) => {
       const user = requirePrincipal(request);
       return {
-        user: {
-          id: user.id,
-          username: user.username,
-          displayName: user.displayName,
-          role: user.role,
-          hospitalCode: user.hospitalCode,
-          roleName: ROLE_NAMES[user.role],
-        },
+        user: userView(user),
         csrfToken: request.authSession?.csrfToken ?? null,
         mustChangePassword: user.mustChangePassword,
       };
@@ -196,12 +207,7 @@ export function authRoutes(options: AuthRouteOptions): FastifyPluginAsyncTypebox
       "/password",
       {
         config: { access: { ...SELF.access, action: "修改本人密码" } },
-        schema: {
-          body: Type.Object(
-            { oldPassword: Type.String({ maxLength: 200 }), newPassword: Type.String({ maxLength: 200 }) },
-            { additionalProperties: false },
-          ),
-        },
+        schema: { body: PasswordBody },
       },
       async (request) => {
         const user = requirePrincipal(request);

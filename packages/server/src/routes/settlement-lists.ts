@@ -8,7 +8,7 @@
  * - GET  /api/v1/settlement-lists/:setlId — one list with findings, history and refused uploads.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { HttpError } from "../errors.js";
 import {
@@ -54,25 +54,61 @@ const HistoryQuery = Type.Object(
 
 const SetlIdParams = Type.Object({ setlId: Type.String({ minLength: 1, maxLength: 30 }) });
 
-export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  /** The operation log's detail of an upload, and the event other areas' projections follow. */
-  const noteUpload = (
-    request: FastifyRequest,
-    envelopes: readonly unknown[],
-    stored: number,
-    extra?: Record<string, unknown>,
-  ) => {
-    request.oplogDetail = {
-      ...(extra ?? {}),
-      count: envelopes.length,
-      stored,
-      setlIds: envelopes.slice(0, 50).map((e) => {
-        const id = (e as { input?: { setlinfo?: { setl_id?: unknown } } } | null)?.input?.setlinfo?.setl_id;
-        return typeof id === "string" ? id : null;
-      }),
-    };
-    if (stored > 0) app.yibao.events.emit("listsChanged", { count: stored });
+/** The operation log's detail of an upload, and the event other areas' projections follow. */
+function noteUpload(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  envelopes: readonly unknown[],
+  stored: number,
+  extra?: Record<string, unknown>,
+): void {
+  request.oplogDetail = {
+    ...(extra ?? {}),
+    count: envelopes.length,
+    stored,
+    setlIds: envelopes.slice(0, 50).map((e) => {
+      const id = (e as { input?: { setlinfo?: { setl_id?: unknown } } } | null)?.input?.setlinfo?.setl_id;
+      return typeof id === "string" ? id : null;
+    }),
   };
+  if (stored > 0) app.yibao.events.emit("listsChanged", { count: stored });
+}
+
+type IngestResults = Awaited<ReturnType<typeof ingestLists>>;
+
+/** The answer to a batch upload: counts and each list's result; a 503 when the store kept none. */
+function batchReply(results: IngestResults) {
+  const stored = results.filter((r) => r.stored).length;
+  if (stored === 0 && results.some((r) => r.storeError)) {
+    throw new HttpError("STORE_UNAVAILABLE", "数据库暂不可用，本批清单均未保存，请稍后重试");
+  }
+  return {
+    count: results.length,
+    accepted: results.filter((r) => r.accepted).length,
+    refused: results.filter((r) => !r.accepted).length,
+    results,
+  };
+}
+
+/** A single message whose envelope is not a 4101 message: refused with each structural finding. */
+function invalidMessage(findings: readonly { field: string; message: string }[]): HttpError {
+  return new HttpError(
+    "INVALID_MESSAGE",
+    `报文结构不正确：${findings.map((f) => `${f.field} ${f.message}`).join("；")}`,
+    findings.map((f) => ({ field: f.field, message: f.message })),
+  );
+}
+
+/** The upload time the bureau states for a whole history import (`?uploadedAt=`), checked. */
+function statedUploadTime(text: string | undefined, receivedAt: Date) {
+  if (text === undefined) return undefined;
+  const field = "查询参数.uploadedAt";
+  const problem = statedUploadTimeProblem(text, field, receivedAt);
+  if (problem) throw new HttpError("INVALID_UPLOAD_TIME", problem, [{ field, message: problem }]);
+  return { at: parseUploadTime(text) as Date, text, field };
+}
+
+export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { maxListsPerRequest } = app.yibao;
   // Envelopes are checked one by one by the QC rules, so that one bad list in an array does not
   // refuse the others; the schema only fixes the outer shape.
@@ -101,28 +137,13 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const receivedAt = new Date();
       if (Array.isArray(body)) {
         const results = await ingestLists(app.yibao, body, receivedAt, request.log, uploadJournal(request));
-        const stored = results.filter((r) => r.stored).length;
-        noteUpload(request, body, stored);
-        if (stored === 0 && results.some((r) => r.storeError)) {
-          throw new HttpError("STORE_UNAVAILABLE", "数据库暂不可用，本批清单均未保存，请稍后重试");
-        }
-        return reply.send({
-          count: results.length,
-          accepted: results.filter((r) => r.accepted).length,
-          refused: results.filter((r) => !r.accepted).length,
-          results,
-        });
+        noteUpload(app, request, body, results.filter((r) => r.stored).length);
+        return reply.send(batchReply(results));
       }
       const [result] = await ingestLists(app.yibao, [body], receivedAt, request.log, uploadJournal(request));
       if (!result) throw new Error("ingestLists returned no result");
-      noteUpload(request, [body], result.stored ? 1 : 0);
-      if (result.envelopeInvalid) {
-        throw new HttpError(
-          "INVALID_MESSAGE",
-          `报文结构不正确：${result.findings.map((f) => `${f.field} ${f.message}`).join("；")}`,
-          result.findings.map((f) => ({ field: f.field, message: f.message })),
-        );
-      }
+      noteUpload(app, request, [body], result.stored ? 1 : 0);
+      if (result.envelopeInvalid) throw invalidMessage(result.findings);
       if (result.storeError)
         throw new HttpError("STORE_UNAVAILABLE", "数据库暂不可用，清单未保存，请稍后重试");
       return reply.send(result);
@@ -145,15 +166,7 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (typeError) throw typeError;
       const receivedAt = new Date();
       const statedText = request.query.uploadedAt;
-      let stated: { at: Date; text: string; field: string } | undefined;
-      if (statedText !== undefined) {
-        const problem = statedUploadTimeProblem(statedText, "查询参数.uploadedAt", receivedAt);
-        if (problem)
-          throw new HttpError("INVALID_UPLOAD_TIME", problem, [
-            { field: "查询参数.uploadedAt", message: problem },
-          ]);
-        stated = { at: parseUploadTime(statedText) as Date, text: statedText, field: "查询参数.uploadedAt" };
-      }
+      const stated = statedUploadTime(statedText, receivedAt);
       const envelopes = Array.isArray(body) ? body : [body];
       const history: HistoryEnvelope[] = envelopes.map((e) => historyEnvelope(e, stated, receivedAt));
       const detail = {
@@ -170,34 +183,16 @@ export const settlementListRoutes: FastifyPluginAsyncTypebox = async (app) => {
         uploadJournal(request, detail),
         history,
       );
-      const stored = results.filter((r) => r.stored).length;
-      noteUpload(request, envelopes, stored, detail);
+      noteUpload(app, request, envelopes, results.filter((r) => r.stored).length, detail);
       const problem = history[0]?.problem;
       if (!Array.isArray(body) && problem) {
         throw new HttpError("INVALID_UPLOAD_TIME", problem.message, [
-          {
-            field: problem.field,
-            message: problem.message,
-          },
+          { field: problem.field, message: problem.message },
         ]);
       }
       const [only] = results;
-      if (!Array.isArray(body) && only?.envelopeInvalid) {
-        throw new HttpError(
-          "INVALID_MESSAGE",
-          `报文结构不正确：${only.findings.map((f) => `${f.field} ${f.message}`).join("；")}`,
-          only.findings.map((f) => ({ field: f.field, message: f.message })),
-        );
-      }
-      if (stored === 0 && results.some((r) => r.storeError)) {
-        throw new HttpError("STORE_UNAVAILABLE", "数据库暂不可用，本批清单均未保存，请稍后重试");
-      }
-      return reply.send({
-        count: results.length,
-        accepted: results.filter((r) => r.accepted).length,
-        refused: results.filter((r) => !r.accepted).length,
-        results,
-      });
+      if (!Array.isArray(body) && only?.envelopeInvalid) throw invalidMessage(only.findings);
+      return reply.send(batchReply(results));
     },
   );
 
