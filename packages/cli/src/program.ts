@@ -49,10 +49,8 @@ function positiveInt(v: string): number {
   return n;
 }
 
-/** Builds the command tree (separate from main so tests can drive it). */
-export function program(): Command {
-  const cmd = new Command("yibao").description("医保 DRG/DIP 支付与智能审核平台命令行");
-
+/** `yibao group`: group a file of cases. */
+function registerGroupCommand(cmd: Command): void {
   cmd
     .command("group")
     .description("对病例文件分组：输入 JSONL/CSV/Excel，按输出文件扩展名写 JSONL/CSV/Excel")
@@ -90,7 +88,10 @@ export function program(): Command {
       if (verdict.message !== "") process.stderr.write(`${verdict.message}\n`);
       process.exitCode = verdict.exitCode;
     });
+}
 
+/** `yibao scheme check`: validate and load a scheme directory. */
+function registerSchemeCommands(cmd: Command): void {
   const scheme = cmd.command("scheme").description("分组方案");
   scheme
     .command("check")
@@ -119,7 +120,10 @@ export function program(): Command {
         ].join("\n"),
       );
     });
+}
 
+/** `yibao codes`: convert codes of another version to the national ones. */
+function registerCodesCommand(cmd: Command): void {
   cmd
     .command("codes")
     .description("编码版本转换：把其他版本的诊断/手术操作编码转换为医保版编码")
@@ -145,7 +149,10 @@ export function program(): Command {
       }
       if (unmapped > 0) process.exitCode = 2;
     });
+}
 
+/** `yibao serve`: the HTTP API and the web console. */
+function registerServeCommand(cmd: Command): void {
   cmd
     .command("serve")
     .description(
@@ -189,7 +196,10 @@ export function program(): Command {
         process.exit(1);
       });
     });
+}
 
+/** `yibao accounts reset-password`. */
+function registerAccountCommands(cmd: Command): void {
   const accounts = cmd.command("accounts").description("账号");
   accounts
     .command("reset-password")
@@ -213,7 +223,10 @@ export function program(): Command {
         `已重置账号 ${r.username} 的密码。新密码（只显示这一次，请妥善转交）：${r.password}\n登录后须先修改密码；该账号原有的会话已全部结束。\n`,
       );
     });
+}
 
+/** `yibao sample-list`: lists a hospital account can upload as they are. */
+function registerSampleListCommand(cmd: Command): void {
   cmd
     .command("sample-list")
     .description(
@@ -240,7 +253,10 @@ export function program(): Command {
         process.stderr.write(`已生成 ${lists.length} 份示例结算清单：${o.output}\n`);
       }
     });
+}
 
+/** `yibao import`: batch intake of lists, ordinary or history. */
+function registerImportCommand(cmd: Command): void {
   cmd
     .command("import")
     .description("批量导入结算清单（JSONL / CSV / Excel），经质控、分组后入库，并输出逐条结果")
@@ -315,7 +331,18 @@ export function program(): Command {
       );
       if (s.refused + s.invalid + s.uploadTime > 0) process.exitCode = 3;
     });
+}
 
+/** Builds the command tree (separate from main so tests can drive it). */
+export function program(): Command {
+  const cmd = new Command("yibao").description("医保 DRG/DIP 支付与智能审核平台命令行");
+  registerGroupCommand(cmd);
+  registerSchemeCommands(cmd);
+  registerCodesCommand(cmd);
+  registerServeCommand(cmd);
+  registerAccountCommands(cmd);
+  registerSampleListCommand(cmd);
+  registerImportCommand(cmd);
   return cmd;
 }
 

@@ -98,6 +98,7 @@ export interface SampleOptions {
   readonly prefix?: string;
 }
 
+// size: one 4101 message literal, its setlinfo field by field in the order of the wire spec
 /** The `n`-th generated 4101 envelope `{infno, msgid, input}`; the same n gives the same list. */
 export function sampleSettlementMessage(n: number, options: SampleOptions = {}): Record<string, unknown> {
   const today = options.today ?? new Date().toISOString().slice(0, 10);
