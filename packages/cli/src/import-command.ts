@@ -42,6 +42,7 @@ import {
   type OpenStoreOptions,
   type OriginalUpload,
   openStore,
+  type SaveOutcome,
   type SettlementListUpload,
   type UploadJournal,
 } from "@yibao/store";
@@ -265,6 +266,92 @@ async function historyOperator(db: IdentityDb, username: string): Promise<Sessio
   };
 }
 
+/** One list of the file on its way to the store: what was read, what intake made of it. */
+interface BatchEntry {
+  readonly src: SourceEnvelope;
+  readonly prepared: PreparedList;
+  readonly original?: OriginalUpload;
+  readonly timeRefused?: true;
+}
+
+/**
+ * The operation-log row of each batch of a history import, written in the batch's own transaction
+ * (no list without its row); undefined for an ordinary import.
+ */
+function historyJournal(operator: SessionUser | undefined, input: string, runId: string) {
+  return (batchSources: readonly (OriginalUpload | undefined)[]): UploadJournal | undefined =>
+    operator === undefined
+      ? undefined
+      : {
+          async write(trx, outcomes) {
+            // The batch's transaction typed with the identity tables too (Kysely's withTables: no cast).
+            await recordOperation(trx.withTables<AsTables<IdentityTables>>(), {
+              user: operator,
+              action: "历史清单导入",
+              target: `yibao import --history ${basename(input)}`,
+              detail: {
+                historyImport: true,
+                via: "cli",
+                runId,
+                committed: outcomes.length,
+                setlIds: outcomes.slice(0, 50).map((o) => o.setlId),
+                outcomes: countBy(outcomes.map((o) => o.outcome)),
+                uploadTimeSources: countSources(batchSources),
+              },
+              statusCode: null,
+              ip: "",
+            });
+          },
+        };
+}
+
+/** What became of a list: stored (inserted or replaced), refused, unreadable, or refused for its upload time. */
+function importOutcome(b: BatchEntry, o: SaveOutcome | undefined): ImportRow["outcome"] {
+  if (!o) return b.timeRefused ? "upload_time" : "invalid";
+  if (o.outcome === "refused_kept") return "refused_kept";
+  if (o.status !== "accepted" || o.outcome === "refused_foreign") return "refused";
+  return o.outcome;
+}
+
+/** A list read from the file, prepared by intake (a history list after its original upload time is checked). */
+function prepareEntry(
+  src: SourceEnvelope,
+  prepare: ReturnType<typeof createListPreparer>,
+  history: { stated: StatedUploadTime | undefined; sources: (OriginalUpload | undefined)[] } | undefined,
+): BatchEntry {
+  if (src.error) {
+    const finding = { ruleId: "IMPORT-FMT", severity: "error" as const, field: "$", message: src.error };
+    return {
+      src,
+      prepared: { setlId: null, findings: [finding], group: null, upload: null, envelopeInvalid: true },
+    };
+  }
+  if (!history) return { src, prepared: prepare(src.envelope, new Date()) };
+  const he = historyEnvelope(src.envelope, history.stated, new Date());
+  if (he.problem) {
+    const p = he.problem;
+    return {
+      src,
+      prepared: {
+        setlId: p.setlId ?? null,
+        findings: [p],
+        group: null,
+        upload: null,
+        envelopeInvalid: false,
+      },
+      timeRefused: true,
+    };
+  }
+  history.sources.push(he.upload);
+  return {
+    src,
+    prepared: prepare(he.envelope, new Date(), he.upload),
+    ...(he.upload ? { original: he.upload } : {}),
+  };
+}
+
+type StatedUploadTime = { at: Date; text: string; field: string };
+
 /** Imports every list of a file; returns the counts. */
 export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
@@ -272,7 +359,7 @@ export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
   const prepare = createListPreparer(scheme);
   const started_at = new Date();
   const h = opts.history;
-  let stated: { at: Date; text: string; field: string } | undefined;
+  let stated: StatedUploadTime | undefined;
   if (h?.uploadedAt !== undefined) {
     const problem = statedUploadTimeProblem(h.uploadedAt, "--uploaded-at", started_at);
     if (problem) throw new ImportRefused(problem);
@@ -288,42 +375,13 @@ export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
   }
   const runId = randomUUID();
   const sources: (OriginalUpload | undefined)[] = [];
-  /** The operation-log row of each batch, in the batch's own transaction (no list without its row). */
-  const journal = (batchSources: readonly (OriginalUpload | undefined)[]): UploadJournal | undefined =>
-    operator === undefined
-      ? undefined
-      : {
-          async write(trx, outcomes) {
-            // The batch's transaction typed with the identity tables too (Kysely's withTables: no cast).
-            await recordOperation(trx.withTables<AsTables<IdentityTables>>(), {
-              user: operator,
-              action: "历史清单导入",
-              target: `yibao import --history ${basename(opts.input)}`,
-              detail: {
-                historyImport: true,
-                via: "cli",
-                runId,
-                committed: outcomes.length,
-                setlIds: outcomes.slice(0, 50).map((o) => o.setlId),
-                outcomes: countBy(outcomes.map((o) => o.outcome)),
-                uploadTimeSources: countSources(batchSources),
-              },
-              statusCode: null,
-              ip: "",
-            });
-          },
-        };
+  const journal = historyJournal(operator, opts.input, runId);
   const report: ImportRow[] = [];
   const counts = { read: 0, inserted: 0, replaced: 0, refused: 0, invalid: 0, uploadTime: 0 };
   const fmt = formatOf(opts.input);
   const progress = startProgress(opts.progress, fmt === "xlsx" ? null : statSync(opts.input).size, "导入");
   const batchSize = opts.batchSize ?? 500;
-  let batch: {
-    src: SourceEnvelope;
-    prepared: PreparedList;
-    original?: OriginalUpload;
-    timeRefused?: true;
-  }[] = [];
+  let batch: BatchEntry[] = [];
   const flush = async () => {
     const uploads = batch.filter((b) => b.prepared.upload !== null);
     const j = journal(uploads.map((b) => b.original));
@@ -337,11 +395,7 @@ export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
     for (const b of batch) {
       const o = bySource.get(b);
       const findings = b.prepared.findings.map((f) => `${f.ruleId} ${f.field}: ${f.message}`).join("；");
-      let outcome: ImportRow["outcome"];
-      if (!o) outcome = b.timeRefused ? "upload_time" : "invalid";
-      else if (o.outcome === "refused_kept") outcome = "refused_kept";
-      else if (o.status !== "accepted" || o.outcome === "refused_foreign") outcome = "refused";
-      else outcome = o.outcome;
+      const outcome = importOutcome(b, o);
       if (outcome === "inserted") counts.inserted++;
       else if (outcome === "replaced") counts.replaced++;
       else if (outcome === "invalid") counts.invalid++;
@@ -373,41 +427,7 @@ export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
         const size = Buffer.byteLength(JSON.stringify(src.envelope ?? ""));
         progress.advanceBytes(size);
       } else progress.advanceRows(1);
-      if (src.error) {
-        batch.push({
-          src,
-          prepared: {
-            setlId: null,
-            findings: [{ ruleId: "IMPORT-FMT", severity: "error", field: "$", message: src.error }],
-            group: null,
-            upload: null,
-            envelopeInvalid: true,
-          },
-        });
-      } else if (h) {
-        const he = historyEnvelope(src.envelope, stated, new Date());
-        if (he.problem) {
-          const p = he.problem;
-          batch.push({
-            src,
-            prepared: {
-              setlId: p.setlId ?? null,
-              findings: [p],
-              group: null,
-              upload: null,
-              envelopeInvalid: false,
-            },
-            timeRefused: true,
-          });
-        } else {
-          sources.push(he.upload);
-          batch.push({
-            src,
-            prepared: prepare(he.envelope, new Date(), he.upload),
-            ...(he.upload ? { original: he.upload } : {}),
-          });
-        }
-      } else batch.push({ src, prepared: prepare(src.envelope, new Date()) });
+      batch.push(prepareEntry(src, prepare, h ? { stated, sources } : undefined));
       if (batch.length >= batchSize) await flush();
     }
     if (batch.length > 0) await flush();
