@@ -225,50 +225,37 @@ export async function auditPeriod(options: AuditPeriodOptions): Promise<AuditPer
   }
 }
 
-async function runJob(
-  options: AuditPeriodOptions,
-  runId: number,
-  from: string,
-  to: string,
-  libraries: AuditLibraries,
-  t0: number,
-): Promise<AuditPeriodResult> {
-  const { store, scheme } = options;
-  const db = dbOf(store);
-  const { rules } = librariesAt(periodEnd(to), libraries);
-  const total = await countAcceptedLists(store.db, { from, to });
-  // Read.
+/** The accepted lists of the range as audit stays, each with its period, and the lists that could not be read. */
+async function readRangeStays(options: AuditPeriodOptions, from: string, to: string, total: number) {
   const stays: AuditStay[] = [];
   const periodOf = new Map<string, string>();
   const errors: ReadError[] = [];
   let read = 0;
-  const staySource = options.source ?? "projection";
-  for await (const b of readPeriodStays(store, scheme, from, to, options.batchSize ?? 10_000, staySource)) {
+  const source = options.source ?? "projection";
+  for await (const b of readPeriodStays(
+    options.store,
+    options.scheme,
+    from,
+    to,
+    options.batchSize ?? 10_000,
+    source,
+  )) {
     for (const s of b.stays) stays.push(s);
     for (const [k, v] of b.periods) periodOf.set(k, v);
     for (const e of b.errors) errors.push(e);
     read += b.stays.length + b.errors.length;
     options.onProgress?.(read, total);
   }
-  const history = await readHistoryStays(
-    store,
-    scheme,
-    from,
-    minusDays(periodStart(from), lookbackDays(rules)),
-    staySource,
-  );
-  const tRead = performance.now();
+  return { stays, periodOf, errors };
+}
 
-  // Audit.
-  const all = history.stays.length === 0 ? stays : [...history.stays, ...stays];
-  const { ctx, source } = await auditContextFor(store, scheme, all, periodEnd(to), libraries);
-  const perStay = {
-    ...ctx,
-    rules: { ...ctx.rules, rules: ctx.rules.rules.filter((r) => r.check.kind !== "patient_selection") },
-  };
-  const result = runAudit(all, perStay);
+/**
+ * The findings that concern the range, each filed under the latest period of its stays (a finding
+ * on history stays only is not the range's).
+ */
+function findingsInRange(findings: readonly Finding[], periodOf: ReadonlyMap<string, string>) {
   const kept: { f: Finding; period: string }[] = [];
-  for (const f of result.findings) {
+  for (const f of findings) {
     let period: string | undefined;
     for (const id of f.stayIds) {
       const p = periodOf.get(id);
@@ -276,14 +263,11 @@ async function runJob(
     }
     if (period !== undefined) kept.push({ f, period });
   }
-  for (const f of await patientSelection(store, ctx, to)) kept.push({ f, period: to });
-  const unpriced: ReadError[] = [];
-  for (const e of result.unpriced)
-    if (periodOf.has(e.stayId)) unpriced.push({ setlId: e.stayId, message: e.message });
-  const tAudit = performance.now();
+  return kept;
+}
 
-  // Write: replace the open findings of the range, keep everything in the workflow.
-  const at = new Date().toISOString();
+/** Findings and fund loss (fen) by violation type, and the fund loss in all. */
+function tallyByType(kept: readonly { f: Finding }[]) {
   const byType: Record<string, { findings: number; fundLossFen: number }> = {};
   let fundLoss = 0;
   for (const { f } of kept) {
@@ -296,21 +280,82 @@ async function runJob(
     t.fundLossFen += f.fundLoss;
     fundLoss += f.fundLoss;
   }
-  const writeBatch = options.writeBatchSize ?? 1000;
-  const { replaced, keptDecided } = await db.transaction().execute(async (trx) => {
-    const decided = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_finding
+  return { byType, fundLoss };
+}
+
+/** Replaces the open findings of the range, keeping everything already in the workflow, in one transaction. */
+async function replaceOpenFindings(
+  store: Store,
+  range: { from: string; to: string },
+  kept: readonly { f: Finding; period: string }[],
+  runId: number,
+  writeBatch: number,
+) {
+  const { from, to } = range;
+  const at = new Date().toISOString();
+  return dbOf(store)
+    .transaction()
+    .execute(async (trx) => {
+      const decided = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_finding
       WHERE period >= ${from} AND period <= ${to} AND status <> 'open'`.execute(trx);
-    const del = await sql`DELETE FROM audit_finding f
+      const del = await sql`DELETE FROM audit_finding f
       WHERE f.period >= ${from} AND f.period <= ${to} AND f.status = 'open'
         AND NOT EXISTS (SELECT 1 FROM audit_case_event e WHERE e.finding_id = f.finding_id)`.execute(trx);
-    for (let i = 0; i < kept.length; i += writeBatch) {
-      const rows = kept.slice(i, i + writeBatch).map(({ f, period }) => toRow(f, runId, period, at));
-      await sql`INSERT INTO audit_finding
+      for (let i = 0; i < kept.length; i += writeBatch) {
+        const rows = kept.slice(i, i + writeBatch).map(({ f, period }) => toRow(f, runId, period, at));
+        await sql`INSERT INTO audit_finding
         SELECT * FROM jsonb_populate_recordset(NULL::audit_finding, ${JSON.stringify(rows)}::jsonb)
         ON CONFLICT (finding_id) DO NOTHING`.execute(trx);
-    }
-    return { replaced: Number(del.numAffectedRows ?? 0n), keptDecided: Number(decided.rows[0]?.n ?? 0) };
-  });
+      }
+      return { replaced: Number(del.numAffectedRows ?? 0n), keptDecided: Number(decided.rows[0]?.n ?? 0) };
+    });
+}
+
+async function runJob(
+  options: AuditPeriodOptions,
+  runId: number,
+  from: string,
+  to: string,
+  libraries: AuditLibraries,
+  t0: number,
+): Promise<AuditPeriodResult> {
+  const { store, scheme } = options;
+  const { rules } = librariesAt(periodEnd(to), libraries);
+  const total = await countAcceptedLists(store.db, { from, to });
+  const { stays, periodOf, errors } = await readRangeStays(options, from, to, total);
+  const history = await readHistoryStays(
+    store,
+    scheme,
+    from,
+    minusDays(periodStart(from), lookbackDays(rules)),
+    options.source ?? "projection",
+  );
+  const tRead = performance.now();
+
+  // Audit.
+  const all = history.stays.length === 0 ? stays : [...history.stays, ...stays];
+  const { ctx, source } = await auditContextFor(store, scheme, all, periodEnd(to), libraries);
+  const perStay = {
+    ...ctx,
+    rules: { ...ctx.rules, rules: ctx.rules.rules.filter((r) => r.check.kind !== "patient_selection") },
+  };
+  const result = runAudit(all, perStay);
+  const kept = findingsInRange(result.findings, periodOf);
+  for (const f of await patientSelection(store, ctx, to)) kept.push({ f, period: to });
+  const unpriced: ReadError[] = [];
+  for (const e of result.unpriced)
+    if (periodOf.has(e.stayId)) unpriced.push({ setlId: e.stayId, message: e.message });
+  const tAudit = performance.now();
+
+  // Write: replace the open findings of the range, keep everything in the workflow.
+  const { byType, fundLoss } = tallyByType(kept);
+  const { replaced, keptDecided } = await replaceOpenFindings(
+    store,
+    { from, to },
+    kept,
+    runId,
+    options.writeBatchSize ?? 1000,
+  );
 
   // Physician profile of the range.
   const profiled = await writeProfiles(
