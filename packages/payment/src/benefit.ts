@@ -252,6 +252,74 @@ function capLeft(p: BenefitPolicy, insurance: string, state: PersonYearState): n
   return cap === undefined ? Number.POSITIVE_INFINITY : Math.max(0, cap - state.fundPaid);
 }
 
+/** 床位费超标部分: the bed fee above the policy's daily cap for the ratio level, paid by the patient. */
+function bedFeeExcessOf(input: BenefitInput, atDischarge: BenefitPolicy, level: string): Fen {
+  if (input.bedFee === undefined || input.bedFee <= 0) return 0;
+  if (input.bedFee > input.costs.classA)
+    throw new SettlementError(input.id, "bedFee", "床位费不能超过甲类费用");
+  const perDay = atDischarge.bedFeeCaps.get(level);
+  if (perDay === undefined) return 0;
+  const days = input.bedDays ?? 0;
+  if (!Number.isSafeInteger(days) || days < 0) throw new SettlementError(input.id, "bedDays", "须为非负整数");
+  return Math.max(0, input.bedFee - perDay * days);
+}
+
+/**
+ * 起付线 before it is capped by the eligible amount: the class's, or for temporary remote care
+ * (异地临时外出就医) the policy's remote deductible of the level, reduced for a repeat admission in
+ * the admission year.
+ */
+function deductibleBase(input: BenefitInput, atAdmission: BenefitPolicy, admissionsBefore: number): Fen {
+  const t = input.treatment ?? "local";
+  let base: Fen;
+  if (t === "remoteTemporary" || t === "remoteUnregistered") {
+    const admLevel = classOf(atAdmission, input).ratioLevel;
+    const d = atAdmission.remote?.deductibles.get(admLevel);
+    if (d === undefined) {
+      throw new SettlementError(
+        input.id,
+        "treatment",
+        `待遇政策 ${atAdmission.id}@${atAdmission.version} 未规定${admLevel}异地临时外出就医起付线`,
+      );
+    }
+    base = d;
+  } else {
+    base = classOf(atAdmission, input).deductible;
+  }
+  return admissionsBefore >= 1 ? mulPpm(base, atAdmission.repeatAdmissionDeductible) : base;
+}
+
+/**
+ * A stay spanning years under `splitByDays`: the amount above the deductible split by the days
+ * spent in each calendar year, each part paid at the ratio and against the cap of its year's policy.
+ */
+function splitByYears(
+  input: BenefitInput,
+  policies: BenefitPolicySet,
+  above: Fen,
+  person: Readonly<Record<string, PersonYearState>>,
+): YearShare[] {
+  const first = Number(input.admissionDate.slice(0, 4));
+  const last = Number(input.dischargeDate.slice(0, 4));
+  const weights: number[] = [];
+  const start = dayNumber(input.admissionDate);
+  const end = dayNumber(input.dischargeDate);
+  for (let y = first; y <= last; y++) {
+    const from = Math.max(start, dayNumber(`${y}-01-01`));
+    const to = Math.min(end, dayNumber(`${y + 1}-01-01`));
+    weights.push(Math.max(0, to - from));
+  }
+  const parts = allocateLargestRemainder(above, weights);
+  return parts.map((part, i) => {
+    const year = String(first + i);
+    const yearEnd = year === String(last) ? input.dischargeDate : `${year}-12-31`;
+    const p = policies.at(yearEnd, input.id, "dischargeDate");
+    const f = mulPpm(part, ratioFor(p, input, classOf(p, input).ratioLevel));
+    const paid = Math.min(f, capLeft(p, input.insurance, person[year] ?? NO_STATE));
+    return { year, fund: paid, overCap: f - paid };
+  });
+}
+
 /**
  * Computes the patient share and fund payment of one stay (计算个人负担). The deductible follows
  * the policy in force on the admission date and the admissions of the admission year; the fund
@@ -275,16 +343,7 @@ export function computePatientShare(input: BenefitInput, policies: BenefitPolicy
   const level = cls.ratioLevel;
 
   const classBFirstPay = mulPpm(costs.classB, atDischarge.classBSelfPay);
-  let bedFeeExcess = 0;
-  if (input.bedFee !== undefined && input.bedFee > 0) {
-    if (input.bedFee > costs.classA) throw new SettlementError(id, "bedFee", "床位费不能超过甲类费用");
-    const perDay = atDischarge.bedFeeCaps.get(level);
-    if (perDay !== undefined) {
-      const days = input.bedDays ?? 0;
-      if (!Number.isSafeInteger(days) || days < 0) throw new SettlementError(id, "bedDays", "须为非负整数");
-      bedFeeExcess = Math.max(0, input.bedFee - perDay * days);
-    }
-  }
+  const bedFeeExcess = bedFeeExcessOf(input, atDischarge, level);
   const otherToPatient = atDischarge.otherEligible ? 0 : costs.other;
   const eligible =
     costs.classA + costs.classB - classBFirstPay - bedFeeExcess + (costs.other - otherToPatient);
@@ -308,23 +367,7 @@ export function computePatientShare(input: BenefitInput, policies: BenefitPolicy
   if (fixed !== undefined) {
     fundBeforeCap = Math.min(fixed, eligible);
   } else {
-    const t = input.treatment ?? "local";
-    let base: Fen;
-    if (t === "remoteTemporary" || t === "remoteUnregistered") {
-      const admLevel = classOf(atAdmission, input).ratioLevel;
-      const d = atAdmission.remote?.deductibles.get(admLevel);
-      if (d === undefined) {
-        throw new SettlementError(
-          id,
-          "treatment",
-          `待遇政策 ${atAdmission.id}@${atAdmission.version} 未规定${admLevel}异地临时外出就医起付线`,
-        );
-      }
-      base = d;
-    } else {
-      base = classOf(atAdmission, input).deductible;
-    }
-    if (admState.admissions >= 1) base = mulPpm(base, atAdmission.repeatAdmissionDeductible);
+    const base = deductibleBase(input, atAdmission, admState.admissions);
     deductible = Math.min(base, eligible);
     fundRatio = ratioFor(atDischarge, input, level);
     fundBeforeCap = -1; // computed per year below
@@ -335,29 +378,10 @@ export function computePatientShare(input: BenefitInput, policies: BenefitPolicy
   let fund = 0;
   let overCap = 0;
   if (admYear !== disYear && atDischarge.crossYear === "splitByDays" && fixed === undefined) {
-    // Split the amount above the deductible by the days spent in each calendar year.
-    const first = Number(admYear);
-    const last = Number(disYear);
-    const weights: number[] = [];
-    const start = dayNumber(input.admissionDate);
-    const end = dayNumber(input.dischargeDate);
-    for (let y = first; y <= last; y++) {
-      const from = Math.max(start, dayNumber(`${y}-01-01`));
-      const to = Math.min(end, dayNumber(`${y + 1}-01-01`));
-      weights.push(Math.max(0, to - from));
-    }
-    const parts = allocateLargestRemainder(above, weights);
-    for (let i = 0; i < parts.length; i++) {
-      const year = String(first + i);
-      const yearEnd = year === disYear ? input.dischargeDate : `${year}-12-31`;
-      const p = policies.at(yearEnd, id, "dischargeDate");
-      const ratio = ratioFor(p, input, classOf(p, input).ratioLevel);
-      const f = mulPpm(parts[i] as number, ratio);
-      const left = capLeft(p, input.insurance, person[year] ?? NO_STATE);
-      const paid = Math.min(f, left);
-      years.push({ year, fund: paid, overCap: f - paid });
-      fund += paid;
-      overCap += f - paid;
+    for (const y of splitByYears(input, policies, above, person)) {
+      years.push(y);
+      fund += y.fund;
+      overCap += y.overCap;
     }
   } else {
     const f = fundBeforeCap >= 0 ? fundBeforeCap : mulPpm(above, fundRatio);
