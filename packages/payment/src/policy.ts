@@ -237,19 +237,8 @@ export interface PaymentPolicy extends Versioned {
   readonly sources: readonly string[];
 }
 
-/** Validates and converts a payment policy (解析支付政策). */
-export function parsePaymentPolicy(data: unknown): PaymentPolicy {
-  const r0 = new Reader("支付政策");
-  const raw = r0.object(data, "(根)");
-  const head = readVersioned(raw, "支付政策");
-  const r = new Reader(`支付政策 ${head.id}@${head.version}`);
-  const method = raw.method;
-  if (method !== "rate" && method !== "point") r.fail("method", '须为 "rate"(费率法) 或 "point"(点数法)');
-  const rate = r.yuan(raw.rate, "rate");
-  if (rate <= 0) r.fail("rate", "费率须大于零");
-  const pointsPerRw = method === "point" ? r.integer(raw.pointsPerRw ?? 100, "pointsPerRw", 1) : 100;
-
-  const outliers = r.object(raw.outliers, "outliers");
+/** 高倍率病例: the threshold's basis, its bands by RW and how a high outlier is paid. */
+function readHighOutlier(r: Reader, outliers: Record<string, unknown>): PaymentPolicy["highOutlier"] {
   const high = r.object(outliers.high, "outliers.high");
   const highBasis = readBasis(r, high.basis, "outliers.high.basis");
   const bands = r.array(high.bands, "outliers.high.bands").map((b0, i) => {
@@ -279,6 +268,49 @@ export function parsePaymentPolicy(data: unknown): PaymentPolicy {
     highPayment = { method: "excess", ratio: r.ratio(hp.ratio, "outliers.high.payment.ratio") };
   else r.fail("outliers.high.payment.method", '须为 "items"(按项目) 或 "excess"(标准+超出部分×比例)');
 
+  return { basis: highBasis, bands, payment: highPayment as HighOutlierPayment };
+}
+
+/** 年终清算规则: what the budget covers, the surplus retained, the overspend bands shared by the fund. */
+function readClearing(r: Reader, raw: unknown): ClearingRules | null {
+  if (raw == null) return null;
+  const c = r.object(raw, "clearing");
+  const ob = r.array(c.overspendBands ?? [], "clearing.overspendBands").map((b0, i) => {
+    const b = r.object(b0, `clearing.overspendBands[${i}]`);
+    return {
+      upTo: r.optRatio(b.upTo, `clearing.overspendBands[${i}].upTo`),
+      fundShare: r.ratio(b.fundShare, `clearing.overspendBands[${i}].fundShare`),
+    };
+  });
+  for (let i = 1; i < ob.length; i++) {
+    const prev = ob[i - 1] as OverspendBand;
+    const cur = ob[i] as OverspendBand;
+    if (prev.upTo === null || (cur.upTo !== null && cur.upTo <= prev.upTo)) {
+      r.fail(`clearing.overspendBands[${i}].upTo`, "分档须按上限递增，且只有最后一档可无上限");
+    }
+  }
+  const retention = r.ratio(c.surplusRetention, "clearing.surplusRetention");
+  if (retention > PPM_ONE) r.fail("clearing.surplusRetention", "结余留用比例不能超过 1");
+  const basis = c.budgetBasis ?? "totalPayment";
+  if (basis !== "totalPayment" && basis !== "fund")
+    r.fail("clearing.budgetBasis", '须为 "totalPayment"（医保支付总额）或 "fund"（统筹基金）');
+  return { budgetBasis: basis as ClearingBudgetBasis, surplusRetention: retention, overspendBands: ob };
+}
+
+/** Validates and converts a payment policy (解析支付政策). */
+export function parsePaymentPolicy(data: unknown): PaymentPolicy {
+  const r0 = new Reader("支付政策");
+  const raw = r0.object(data, "(根)");
+  const head = readVersioned(raw, "支付政策");
+  const r = new Reader(`支付政策 ${head.id}@${head.version}`);
+  const method = raw.method;
+  if (method !== "rate" && method !== "point") r.fail("method", '须为 "rate"(费率法) 或 "point"(点数法)');
+  const rate = r.yuan(raw.rate, "rate");
+  if (rate <= 0) r.fail("rate", "费率须大于零");
+  const pointsPerRw = method === "point" ? r.integer(raw.pointsPerRw ?? 100, "pointsPerRw", 1) : 100;
+
+  const outliers = r.object(raw.outliers, "outliers");
+  const highOutlier = readHighOutlier(r, outliers);
   let lowOutlier: PaymentPolicy["lowOutlier"] = null;
   if (outliers.low != null) {
     const low = r.object(outliers.low, "outliers.low");
@@ -308,30 +340,7 @@ export function parsePaymentPolicy(data: unknown): PaymentPolicy {
   const srMode = sr.mode ?? "full";
   if (srMode !== "full" && srMode !== "given") r.fail("specialReview.mode", '须为 "full" 或 "given"');
 
-  let clearing: ClearingRules | null = null;
-  if (raw.clearing != null) {
-    const c = r.object(raw.clearing, "clearing");
-    const ob = r.array(c.overspendBands ?? [], "clearing.overspendBands").map((b0, i) => {
-      const b = r.object(b0, `clearing.overspendBands[${i}]`);
-      return {
-        upTo: r.optRatio(b.upTo, `clearing.overspendBands[${i}].upTo`),
-        fundShare: r.ratio(b.fundShare, `clearing.overspendBands[${i}].fundShare`),
-      };
-    });
-    for (let i = 1; i < ob.length; i++) {
-      const prev = ob[i - 1] as OverspendBand;
-      const cur = ob[i] as OverspendBand;
-      if (prev.upTo === null || (cur.upTo !== null && cur.upTo <= prev.upTo)) {
-        r.fail(`clearing.overspendBands[${i}].upTo`, "分档须按上限递增，且只有最后一档可无上限");
-      }
-    }
-    const retention = r.ratio(c.surplusRetention, "clearing.surplusRetention");
-    if (retention > PPM_ONE) r.fail("clearing.surplusRetention", "结余留用比例不能超过 1");
-    const basis = c.budgetBasis ?? "totalPayment";
-    if (basis !== "totalPayment" && basis !== "fund")
-      r.fail("clearing.budgetBasis", '须为 "totalPayment"（医保支付总额）或 "fund"（统筹基金）');
-    clearing = { budgetBasis: basis as ClearingBudgetBasis, surplusRetention: retention, overspendBands: ob };
-  }
+  const clearing = readClearing(r, raw.clearing);
   const levelCoefficients = r.ratioMap(raw.levelCoefficients, "levelCoefficients");
   const hospitalCoefficients = r.ratioMap(raw.hospitalCoefficients, "hospitalCoefficients");
   const qyShare = r.ratio(amb.qyShare, "ambiguous.qyShare");
@@ -347,7 +356,7 @@ export function parsePaymentPolicy(data: unknown): PaymentPolicy {
     hospitalCoefficients,
     baseGroups: new Set(r.stringList(raw.baseGroups, "baseGroups")),
     drgStandards: r.yuanMap(raw.drgStandards, "drgStandards"),
-    highOutlier: { basis: highBasis, bands, payment: highPayment as HighOutlierPayment },
+    highOutlier,
     lowOutlier,
     specialCases: readSpecialCases(r, raw.specialCases),
     qyShare,
