@@ -41,6 +41,74 @@ export interface DataTableProps<R> {
   loading?: boolean;
 }
 
+/** The rows that contain the filter text in any column, sorted by one column (nulls last). */
+function filterAndSort<R>(
+  rows: readonly R[],
+  columns: readonly Column<R>[],
+  filter: string,
+  sortKey: string | null,
+  desc: boolean,
+): R[] {
+  const f = filter.trim().toLowerCase();
+  const out = f
+    ? rows.filter((r) =>
+        columns.some((c) => {
+          const v = cell(r, c);
+          return v !== null && v !== undefined && String(v).toLowerCase().includes(f);
+        }),
+      )
+    : rows.slice();
+  const col = columns.find((c) => c.key === sortKey);
+  if (!col) return out;
+  return out.sort((a, b) => {
+    const x = cell(a, col);
+    const y = cell(b, col);
+    if (x === y) return 0;
+    if (x === null || x === undefined) return 1;
+    if (y === null || y === undefined) return -1;
+    const cmp =
+      typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "zh-CN");
+    return desc ? -cmp : cmp;
+  });
+}
+
+/** The server-side Excel export of the table's endpoint, with the table's columns and labels. */
+function exportHrefOf<R>(props: DataTableProps<R>): string | null {
+  if (!props.exportPath) return null;
+  const columns = props.columns.map((c) => ({
+    key: c.key,
+    title: c.title,
+    kind: c.time
+      ? "datetime"
+      : c.kind === "money" || c.kind === "ratio" || c.kind === "count" || c.kind === "number"
+        ? c.kind
+        : "text",
+    ...(c.labels ? { labels: c.labels } : {}),
+  }));
+  const query = new URLSearchParams({
+    path: props.exportPath,
+    filename: props.exportName ?? "导出",
+    columns: JSON.stringify(columns),
+  });
+  return `/api/v1/console/export?${query.toString()}`;
+}
+
+function Pager({ page, pages, onPage }: { page: number; pages: number; onPage: (page: number) => void }) {
+  return (
+    <div className="pager">
+      <button type="button" disabled={page === 0} onClick={() => onPage(page - 1)}>
+        上一页
+      </button>
+      <span>
+        第 {page + 1} / {pages} 页
+      </span>
+      <button type="button" disabled={page + 1 >= pages} onClick={() => onPage(page + 1)}>
+        下一页
+      </button>
+    </div>
+  );
+}
+
 /** 可排序、可筛选、可导出 Excel 的表格. */
 export function DataTable<R>(props: DataTableProps<R>) {
   const { columns, rows } = props;
@@ -49,53 +117,13 @@ export function DataTable<R>(props: DataTableProps<R>) {
   const [filter, setFilter] = useState("");
   const [page, setPage] = useState(0);
   const pageSize = props.pageSize ?? 50;
-  const shown = useMemo(() => {
-    const f = filter.trim().toLowerCase();
-    let out = f
-      ? rows.filter((r) =>
-          columns.some((c) => {
-            const v = cell(r, c);
-            return v !== null && v !== undefined && String(v).toLowerCase().includes(f);
-          }),
-        )
-      : rows.slice();
-    const col = columns.find((c) => c.key === sortKey);
-    if (col) {
-      out = out.sort((a, b) => {
-        const x = cell(a, col);
-        const y = cell(b, col);
-        if (x === y) return 0;
-        if (x === null || x === undefined) return 1;
-        if (y === null || y === undefined) return -1;
-        const cmp =
-          typeof x === "number" && typeof y === "number"
-            ? x - y
-            : String(x).localeCompare(String(y), "zh-CN");
-        return desc ? -cmp : cmp;
-      });
-    }
-    return out;
-  }, [rows, columns, filter, sortKey, desc]);
+  const shown = useMemo(
+    () => filterAndSort(rows, columns, filter, sortKey, desc),
+    [rows, columns, filter, sortKey, desc],
+  );
   const pages = Math.max(1, Math.ceil(shown.length / pageSize));
   const current = shown.slice(page * pageSize, page * pageSize + pageSize);
-  const exportHref = props.exportPath
-    ? `/api/v1/console/export?${new URLSearchParams({
-        path: props.exportPath,
-        filename: props.exportName ?? "导出",
-        columns: JSON.stringify(
-          columns.map((c) => ({
-            key: c.key,
-            title: c.title,
-            kind: c.time
-              ? "datetime"
-              : c.kind === "money" || c.kind === "ratio" || c.kind === "count" || c.kind === "number"
-                ? c.kind
-                : "text",
-            ...(c.labels ? { labels: c.labels } : {}),
-          })),
-        ),
-      }).toString()}`
-    : null;
+  const exportHref = exportHrefOf(props);
   return (
     <div className="table-box" data-testid={props.testId}>
       <div className="table-tools">
@@ -164,19 +192,7 @@ export function DataTable<R>(props: DataTableProps<R>) {
           </tbody>
         </table>
       </div>
-      {pages > 1 && (
-        <div className="pager">
-          <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>
-            上一页
-          </button>
-          <span>
-            第 {page + 1} / {pages} 页
-          </span>
-          <button type="button" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>
-            下一页
-          </button>
-        </div>
-      )}
+      {pages > 1 && <Pager page={page} pages={pages} onPage={setPage} />}
     </div>
   );
 }

@@ -14,8 +14,23 @@ interface UserRow {
   createdAt: string;
 }
 
-export function UsersPage({ meta }: { meta: Meta }) {
-  const [data, error, reload] = useLoad(() => api.get<{ rows: UserRow[] }>("/api/v1/console/users"), []);
+const ROLE_NAME = new Map([
+  ["bureau", "医保局"],
+  ["hospital", "医院"],
+  ["reviewer", "审核员"],
+  ["admin", "管理员"],
+]);
+
+/** 新建账号: user name, name, role, the hospital of a hospital account, and an initial password. */
+function NewUserForm({
+  meta,
+  onCreated,
+  onMessage,
+}: {
+  meta: Meta;
+  onCreated: () => void;
+  onMessage: (m: string | null) => void;
+}) {
   const [form, setForm] = useState({
     username: "",
     displayName: "",
@@ -23,26 +38,69 @@ export function UsersPage({ meta }: { meta: Meta }) {
     hospitalCode: "",
     password: "",
   });
-  const [message, setMessage] = useState<string | null>(null);
-  const roleName = new Map([
-    ["bureau", "医保局"],
-    ["hospital", "医院"],
-    ["reviewer", "审核员"],
-    ["admin", "管理员"],
-  ]);
   const create = async () => {
-    setMessage(null);
+    onMessage(null);
     try {
       await api.post("/api/v1/console/users", {
         ...form,
         ...(form.role === "hospital" ? {} : { hospitalCode: undefined }),
       });
-      setMessage(`已创建账号 ${form.username}`);
-      reload();
+      onMessage(`已创建账号 ${form.username}`);
+      onCreated();
     } catch (e) {
-      setMessage((e as Error).message);
+      onMessage((e as Error).message);
     }
   };
+  return (
+    <Card title="新建账号">
+      <div className="filters">
+        <input
+          placeholder="用户名"
+          value={form.username}
+          onChange={(e) => setForm({ ...form, username: e.target.value })}
+        />
+        <input
+          placeholder="姓名/名称"
+          value={form.displayName}
+          onChange={(e) => setForm({ ...form, displayName: e.target.value })}
+        />
+        <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
+          {[...ROLE_NAME].map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
+        </select>
+        {form.role === "hospital" && (
+          <select
+            value={form.hospitalCode}
+            onChange={(e) => setForm({ ...form, hospitalCode: e.target.value })}
+          >
+            <option value="">选择医院</option>
+            {meta.hospitals.map((h) => (
+              <option key={h.code} value={h.code}>
+                {h.name}
+              </option>
+            ))}
+          </select>
+        )}
+        <input
+          type="password"
+          placeholder="初始密码（≥12位，大小写字母、数字、符号至少三类）"
+          value={form.password}
+          onChange={(e) => setForm({ ...form, password: e.target.value })}
+        />
+        <button type="button" className="primary" onClick={create}>
+          创建
+        </button>
+      </div>
+    </Card>
+  );
+}
+
+export function UsersPage({ meta }: { meta: Meta }) {
+  const [data, error, reload] = useLoad(() => api.get<{ rows: UserRow[] }>("/api/v1/console/users"), []);
+  const [message, setMessage] = useState<string | null>(null);
   const resetPassword = async (u: UserRow) => {
     if (!window.confirm(`为账号 ${u.username} 生成新密码？其现有登录会话将全部结束。`)) return;
     setMessage(null);
@@ -70,7 +128,7 @@ export function UsersPage({ meta }: { meta: Meta }) {
     { key: "id", title: "编号", kind: "count" },
     { key: "username", title: "用户名" },
     { key: "displayName", title: "姓名/名称" },
-    { key: "role", title: "角色", labels: Object.fromEntries(roleName) },
+    { key: "role", title: "角色", labels: Object.fromEntries(ROLE_NAME) },
     { key: "hospitalCode", title: "所属医院" },
     {
       key: "disabled",
@@ -103,49 +161,7 @@ export function UsersPage({ meta }: { meta: Meta }) {
       </div>
       <ErrorNote error={error} />
       {message && <div className="note">{message}</div>}
-      <Card title="新建账号">
-        <div className="filters">
-          <input
-            placeholder="用户名"
-            value={form.username}
-            onChange={(e) => setForm({ ...form, username: e.target.value })}
-          />
-          <input
-            placeholder="姓名/名称"
-            value={form.displayName}
-            onChange={(e) => setForm({ ...form, displayName: e.target.value })}
-          />
-          <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
-            {[...roleName].map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-          {form.role === "hospital" && (
-            <select
-              value={form.hospitalCode}
-              onChange={(e) => setForm({ ...form, hospitalCode: e.target.value })}
-            >
-              <option value="">选择医院</option>
-              {meta.hospitals.map((h) => (
-                <option key={h.code} value={h.code}>
-                  {h.name}
-                </option>
-              ))}
-            </select>
-          )}
-          <input
-            type="password"
-            placeholder="初始密码（≥12位，大小写字母、数字、符号至少三类）"
-            value={form.password}
-            onChange={(e) => setForm({ ...form, password: e.target.value })}
-          />
-          <button type="button" className="primary" onClick={create}>
-            创建
-          </button>
-        </div>
-      </Card>
+      <NewUserForm meta={meta} onCreated={reload} onMessage={setMessage} />
       <Card title="账号列表">
         <DataTable
           columns={columns}

@@ -138,6 +138,186 @@ function SettlementSide({
   );
 }
 
+function FindingFacts({ f }: { f: FindingDetail["finding"] }) {
+  return (
+    <dl className="facts" data-testid="finding-facts">
+      <div>
+        <dt>违规类型</dt>
+        <dd>{f.violationName}</dd>
+      </div>
+      <div>
+        <dt>规则</dt>
+        <dd>
+          {f.rule_id} {f.rule_name}（{f.category}，{f.outcome}）
+        </dd>
+      </div>
+      <div>
+        <dt>医院 / 期号</dt>
+        <dd>
+          {f.hospital_code} / {f.period}
+        </dd>
+      </div>
+      <div>
+        <dt>结算清单</dt>
+        <dd>
+          {f.setl_ids.map((sid) => (
+            <span key={sid}>
+              <ListLink setlId={sid} />{" "}
+            </span>
+          ))}
+        </dd>
+      </div>
+      <div className="wide">
+        <dt>审核意见</dt>
+        <dd>{f.message}</dd>
+      </div>
+      <div className="wide">
+        <dt>证据</dt>
+        <dd>
+          {(f.evidence ?? []).map((e) => (
+            <div key={e.text}>{e.text}</div>
+          ))}
+        </dd>
+      </div>
+      <div>
+        <dt>基金损失 / 拟扣款（元）</dt>
+        <dd>
+          {yuan(f.fund_loss_fen)} / {yuan(f.deduction_fen)}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
+/** 操作留痕: every step of the case, who took it in which role, and the material filed. */
+function CaseTrail({ trail, names }: { trail: TrailEvent[]; names: AuditMeta | null }) {
+  return (
+    <table data-testid="finding-trail">
+      <thead>
+        <tr>
+          <th>时间</th>
+          <th>操作人</th>
+          <th>角色</th>
+          <th>状态变化</th>
+          <th>说明</th>
+        </tr>
+      </thead>
+      <tbody>
+        {trail.map((t) => (
+          <tr key={t.seq}>
+            <td>{dateTime(t.at)}</td>
+            <td>{t.actor}</td>
+            <td>{ROLE_NAMES[t.role] ?? t.role}</td>
+            <td>
+              {names?.caseStates[t.from] ?? t.from} → {names?.caseStates[t.to] ?? t.to}
+            </td>
+            <td>
+              {t.note}
+              {t.evidence?.map((e) => (
+                <div key={e.title} className="muted">
+                  材料「{e.title}」：{e.content}
+                </div>
+              ))}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A case action: the path under the finding, its body, and what to say when it is done. */
+type CaseAct = (url: string, body: unknown, done: string) => Promise<boolean>;
+
+/** What the signed-in role may do with the finding in its state: appeal/accept, decide, or deduct. */
+function CaseActions({ role, status, act }: { role: string; status: string; act: CaseAct }) {
+  const [text, setText] = useState("");
+  const [evidence, setEvidence] = useState("");
+  const run = async (url: string, body: unknown, done: string) => {
+    if (await act(url, body, done)) {
+      setText("");
+      setEvidence("");
+    }
+  };
+  if (role === "hospital" && status === "open") {
+    return (
+      <div className="message-input">
+        <textarea
+          aria-label="申诉理由"
+          placeholder="申诉理由（如：该诊断有病历记载与检查支持）"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <textarea
+          aria-label="申诉材料"
+          placeholder="申诉材料（病历摘要、检查报告等，可选）"
+          value={evidence}
+          onChange={(e) => setEvidence(e.target.value)}
+        />
+        <button
+          type="button"
+          className="primary"
+          disabled={text.trim() === ""}
+          onClick={() =>
+            run(
+              "appeal",
+              {
+                statement: text,
+                evidence: evidence.trim() ? [{ title: "申诉材料", content: evidence }] : [],
+              },
+              "已提交申诉，等待审核员复核",
+            )
+          }
+        >
+          提交申诉
+        </button>{" "}
+        <button type="button" onClick={() => run("accept", {}, "已认可审核结果")}>
+          认可审核结果
+        </button>
+      </div>
+    );
+  }
+  if (role === "reviewer" && status === "appealed") {
+    return (
+      <div className="message-input">
+        <textarea
+          aria-label="复核意见"
+          placeholder="复核意见"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <button
+          type="button"
+          className="primary"
+          disabled={text.trim() === ""}
+          onClick={() => run("decision", { decision: "upheld", reason: text }, "已维持审核结果")}
+        >
+          维持（申诉不成立）
+        </button>{" "}
+        <button
+          type="button"
+          disabled={text.trim() === ""}
+          onClick={() => run("decision", { decision: "overturned", reason: text }, "已撤销审核结果")}
+        >
+          撤销（申诉成立）
+        </button>
+      </div>
+    );
+  }
+  if ((role === "bureau" || role === "admin") && status === "upheld") {
+    return (
+      <button
+        type="button"
+        className="primary"
+        onClick={() => run("deduct", {}, "已登记扣款，将在年终清算中扣除")}
+      >
+        登记扣款
+      </button>
+    );
+  }
+  return null;
+}
+
 function FindingPanel({
   meta,
   id,
@@ -151,192 +331,38 @@ function FindingPanel({
 }) {
   const path = `/api/v1/audit/findings/${encodeURIComponent(id)}`;
   const [data, error, reload] = useLoad(() => api.get<FindingDetail>(path), [path]);
-  const [text, setText] = useState("");
-  const [evidence, setEvidence] = useState("");
   const [message, setMessage] = useState<string | null>(null);
-  const role = meta.user.role;
-  const act = async (url: string, body: unknown, done: string) => {
+  const act: CaseAct = async (url, body, done) => {
     setMessage(null);
     try {
       await api.post(`${path}/${url}`, body);
       setMessage(done);
-      setText("");
-      setEvidence("");
       reload();
       onChanged();
+      return true;
     } catch (e) {
       setMessage((e as Error).message);
+      return false;
     }
   };
   if (error) return <ErrorNote error={error} />;
   if (!data) return <div className="loading">加载中……</div>;
   const f = data.finding;
   const s = data.settlements;
+  const categories = names?.settlementCategories ?? {};
   return (
     <Card title={`审核发现 ${f.finding_id}`} extra={<span className="muted">{f.statusName}</span>}>
-      <dl className="facts" data-testid="finding-facts">
-        <div>
-          <dt>违规类型</dt>
-          <dd>{f.violationName}</dd>
-        </div>
-        <div>
-          <dt>规则</dt>
-          <dd>
-            {f.rule_id} {f.rule_name}（{f.category}，{f.outcome}）
-          </dd>
-        </div>
-        <div>
-          <dt>医院 / 期号</dt>
-          <dd>
-            {f.hospital_code} / {f.period}
-          </dd>
-        </div>
-        <div>
-          <dt>结算清单</dt>
-          <dd>
-            {f.setl_ids.map((sid) => (
-              <span key={sid}>
-                <ListLink setlId={sid} />{" "}
-              </span>
-            ))}
-          </dd>
-        </div>
-        <div className="wide">
-          <dt>审核意见</dt>
-          <dd>{f.message}</dd>
-        </div>
-        <div className="wide">
-          <dt>证据</dt>
-          <dd>
-            {(f.evidence ?? []).map((e) => (
-              <div key={e.text}>{e.text}</div>
-            ))}
-          </dd>
-        </div>
-        <div>
-          <dt>基金损失 / 拟扣款（元）</dt>
-          <dd>
-            {yuan(f.fund_loss_fen)} / {yuan(f.deduction_fen)}
-          </dd>
-        </div>
-      </dl>
+      <FindingFacts f={f} />
       {s && (s.original || s.corrected) && (
         <div className="grid2" data-testid="finding-settlements">
-          <SettlementSide
-            title="按上传结算"
-            stays={s.original}
-            categories={names?.settlementCategories ?? {}}
-          />
-          <SettlementSide
-            title="按更正重新结算"
-            stays={s.corrected}
-            categories={names?.settlementCategories ?? {}}
-          />
+          <SettlementSide title="按上传结算" stays={s.original} categories={categories} />
+          <SettlementSide title="按更正重新结算" stays={s.corrected} categories={categories} />
         </div>
       )}
       <h3>操作留痕</h3>
-      <table data-testid="finding-trail">
-        <thead>
-          <tr>
-            <th>时间</th>
-            <th>操作人</th>
-            <th>角色</th>
-            <th>状态变化</th>
-            <th>说明</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.trail.map((t) => (
-            <tr key={t.seq}>
-              <td>{dateTime(t.at)}</td>
-              <td>{t.actor}</td>
-              <td>{ROLE_NAMES[t.role] ?? t.role}</td>
-              <td>
-                {names?.caseStates[t.from] ?? t.from} → {names?.caseStates[t.to] ?? t.to}
-              </td>
-              <td>
-                {t.note}
-                {t.evidence?.map((e) => (
-                  <div key={e.title} className="muted">
-                    材料「{e.title}」：{e.content}
-                  </div>
-                ))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CaseTrail trail={data.trail} names={names} />
       {message && <div className="note">{message}</div>}
-      {role === "hospital" && f.status === "open" && (
-        <div className="message-input">
-          <textarea
-            aria-label="申诉理由"
-            placeholder="申诉理由（如：该诊断有病历记载与检查支持）"
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-          />
-          <textarea
-            aria-label="申诉材料"
-            placeholder="申诉材料（病历摘要、检查报告等，可选）"
-            value={evidence}
-            onChange={(e) => setEvidence(e.target.value)}
-          />
-          <button
-            type="button"
-            className="primary"
-            disabled={text.trim() === ""}
-            onClick={() =>
-              act(
-                "appeal",
-                {
-                  statement: text,
-                  evidence: evidence.trim() ? [{ title: "申诉材料", content: evidence }] : [],
-                },
-                "已提交申诉，等待审核员复核",
-              )
-            }
-          >
-            提交申诉
-          </button>{" "}
-          <button type="button" onClick={() => act("accept", {}, "已认可审核结果")}>
-            认可审核结果
-          </button>
-        </div>
-      )}
-      {role === "reviewer" && f.status === "appealed" && (
-        <div className="message-input">
-          <textarea
-            aria-label="复核意见"
-            placeholder="复核意见"
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-          />
-          <button
-            type="button"
-            className="primary"
-            disabled={text.trim() === ""}
-            onClick={() => act("decision", { decision: "upheld", reason: text }, "已维持审核结果")}
-          >
-            维持（申诉不成立）
-          </button>{" "}
-          <button
-            type="button"
-            disabled={text.trim() === ""}
-            onClick={() => act("decision", { decision: "overturned", reason: text }, "已撤销审核结果")}
-          >
-            撤销（申诉成立）
-          </button>
-        </div>
-      )}
-      {(role === "bureau" || role === "admin") && f.status === "upheld" && (
-        <button
-          type="button"
-          className="primary"
-          onClick={() => act("deduct", {}, "已登记扣款，将在年终清算中扣除")}
-        >
-          登记扣款
-        </button>
-      )}
+      <CaseActions key={`${f.finding_id}:${f.status}`} role={meta.user.role} status={f.status} act={act} />
     </Card>
   );
 }
