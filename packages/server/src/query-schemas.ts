@@ -34,3 +34,20 @@ export const OffsetParam = () => Type.Integer({ minimum: 0, maximum: MAX_OFFSET 
 
 /** A page size as an integer (1–`max`). */
 export const LimitParam = (max = 1000) => Type.Integer({ minimum: 1, maximum: max });
+
+/**
+ * The filters of a settlement-list query that every area offers alike: the list's status
+ * (已接收/已拒收), its DRG and its grouping outcome.
+ */
+export const ListFilterParams = () => ({
+  status: Type.Optional(Type.Union([Type.Literal("accepted"), Type.Literal("refused")])),
+  drg: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
+  groupStatus: Type.Optional(
+    Type.Union([
+      Type.Literal("OK"),
+      Type.Literal("AMBIGUOUS"),
+      Type.Literal("UNGROUPABLE"),
+      Type.Literal("CHECK_FAILED"),
+    ]),
+  ),
+});

@@ -7,8 +7,12 @@
  * `SEX_FEMALE`; the QC rules name the opposite, the sex that is flagged (see `@yibao/kernel/sex`).
  */
 import { SEX_FEMALE, SEX_MALE } from "@yibao/kernel/sex";
+import { DEFAULT_CODE_TABLES } from "@yibao/settlement";
 import type { KnowledgeBase } from "../rules.js";
 import { STARTER_DIAGNOSIS_SUPPORT } from "./diagnosis-support.js";
+
+const FEE_CATEGORIES = DEFAULT_CODE_TABLES.tables.med_chrgitm;
+if (FEE_CATEGORIES === undefined) throw new Error("结算清单代码表缺少医疗收费项目类别（med_chrgitm）");
 
 export const STARTER_KNOWLEDGE_BASE: KnowledgeBase = {
   id: "starter-knowledge",
@@ -65,22 +69,8 @@ export const STARTER_KNOWLEDGE_BASE: KnowledgeBase = {
   // benefit policy's 床位费支付标准 (e.g. Handan's 22/30/40 元/日), which only moves the excess to the
   // patient (高于标准的部分由个人自付).
   bedFeeCapPerDay: { "1": 20000, "2": 30000, "3": 40000 },
-  feeCategoryNames: {
-    "01": "床位费",
-    "02": "诊察费",
-    "03": "检查费",
-    "04": "化验费",
-    "05": "治疗费",
-    "06": "手术费",
-    "07": "护理费",
-    "08": "卫生材料费",
-    "09": "西药费",
-    "10": "中药饮片费",
-    "11": "中成药费",
-    "12": "一般诊疗费",
-    "13": "挂号费",
-    "14": "其他费",
-  },
+  // The national 医疗收费项目类别 table, from the settlement list's code tables (one copy of it).
+  feeCategoryNames: FEE_CATEGORIES.codes,
   diagnosisSupport: STARTER_DIAGNOSIS_SUPPORT,
   sources: ["种子 000 l.2059–2151", "种子 002 l.548–607", "种子 003 l.1134–1333", "种子 004 l.979"],
 };

@@ -1,6 +1,7 @@
 /** 清单: the lists with their QC counts and groups (filtered, paged, counted) and one list in detail. */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { HttpError } from "@yibao/server";
+import { ListFilterParams } from "@yibao/server/query-schemas";
 import { countSettlementLists, type StoreDatabase } from "@yibao/store";
 import { type Kysely, sql } from "kysely";
 import { type Static, Type } from "typebox";
@@ -15,16 +16,7 @@ const ListsQuery = Type.Object(
     hospital: Hospital,
     periodFrom: Period,
     periodTo: Period,
-    status: Type.Optional(Type.Union([Type.Literal("accepted"), Type.Literal("refused")])),
-    drg: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
-    groupStatus: Type.Optional(
-      Type.Union([
-        Type.Literal("OK"),
-        Type.Literal("AMBIGUOUS"),
-        Type.Literal("UNGROUPABLE"),
-        Type.Literal("CHECK_FAILED"),
-      ]),
-    ),
+    ...ListFilterParams(),
     ruleId: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     hasFindings: Type.Optional(Type.Union([Type.Literal("true"), Type.Literal("false")])),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),

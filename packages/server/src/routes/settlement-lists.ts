@@ -20,6 +20,7 @@ import {
 } from "../history-import.js";
 import { uploadJournal } from "../identity/access.js";
 import { codeTypeError, ingestLists } from "../intake.js";
+import { ListFilterParams } from "../query-schemas.js";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
 import { PERIOD_PATTERN, periodRange } from "./query.js";
 
@@ -31,16 +32,7 @@ const ListQuery = Type.Object(
     period: Type.Optional(Type.String({ pattern: PERIOD_PATTERN })),
     periodFrom: Type.Optional(Type.String({ pattern: PERIOD_PATTERN })),
     periodTo: Type.Optional(Type.String({ pattern: PERIOD_PATTERN })),
-    status: Type.Optional(Type.Union([Type.Literal("accepted"), Type.Literal("refused")])),
-    drg: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
-    groupStatus: Type.Optional(
-      Type.Union([
-        Type.Literal("OK"),
-        Type.Literal("AMBIGUOUS"),
-        Type.Literal("UNGROUPABLE"),
-        Type.Literal("CHECK_FAILED"),
-      ]),
-    ),
+    ...ListFilterParams(),
     limit: Type.Optional(Type.String({ pattern: DIGITS })),
     offset: Type.Optional(Type.String({ pattern: DIGITS })),
   },
