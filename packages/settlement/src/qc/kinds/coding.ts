@@ -20,6 +20,7 @@ import {
   PRINCIPAL_FLAG,
   PRINCIPAL_PROCEDURE_TYPE,
   procedureConversions,
+  type Run,
   WESTERN_DIAG_TYPE,
 } from "../run.js";
 
@@ -102,6 +103,25 @@ export const asteriskPrincipalKind: QcCheckKindModule = {
   },
 };
 
+/**
+ * Each diagnosis of the given types whose code (after the version mapping, if any) falls in one
+ * of the ranges, with the range it falls in.
+ */
+function diagnosesInRanges(
+  run: Run,
+  types: ReadonlySet<string>,
+  ranges: ReturnType<typeof rangesParam>,
+  found: (d: Diagnosis, range: NonNullable<ReturnType<typeof inRanges>>) => void,
+): void {
+  const conv = diagnosisConversions(run);
+  run.list.diagnoses.forEach((d, i) => {
+    if (!types.has(d.diagType ?? "")) return;
+    const code = effectiveCode(conv[i] ?? null, d.diagCode);
+    const range = code === null ? undefined : inRanges(code, ranges);
+    if (range) found(d, range);
+  });
+}
+
 export const sexSpecificDiagnosisKind: QcCheckKindModule = {
   kind: "sexSpecificDiagnosis",
   params: ["sex", "kind", "ranges", "diagTypes"],
@@ -113,21 +133,15 @@ export const sexSpecificDiagnosisKind: QcCheckKindModule = {
     const sexName = env.tables.get("gend")?.get(sex) ?? sex;
     return (run) => {
       if (run.list.info.gend !== sex) return;
-      const conv = diagnosisConversions(run);
-      run.list.diagnoses.forEach((d, i) => {
-        if (!types.has(d.diagType ?? "")) return;
-        const code = effectiveCode(conv[i] ?? null, d.diagCode);
-        const range = code === null ? undefined : inRanges(code, ranges);
-        if (range) {
-          emit(run, r, `diseinfo[${d.position}].diag_code`, {
-            value: showValue(d.diagCode),
-            name: d.diagName ?? "",
-            kind,
-            range: range.text,
-            sexName,
-          });
-        }
-      });
+      diagnosesInRanges(run, types, ranges, (d, range) =>
+        emit(run, r, `diseinfo[${d.position}].diag_code`, {
+          value: showValue(d.diagCode),
+          name: d.diagName ?? "",
+          kind,
+          range: range.text,
+          sexName,
+        }),
+      );
     };
   },
 };
@@ -147,22 +161,16 @@ export const ageSpecificDiagnosisKind: QcCheckKindModule = {
       const days = run.facts.ageDays;
       if (days === null) return;
       if ((min === undefined || days >= min) && (max === undefined || days <= max)) return;
-      const conv = diagnosisConversions(run);
-      run.list.diagnoses.forEach((d, i) => {
-        if (!types.has(d.diagType ?? "")) return;
-        const code = effectiveCode(conv[i] ?? null, d.diagCode);
-        const range = code === null ? undefined : inRanges(code, ranges);
-        if (range) {
-          emit(run, r, `diseinfo[${d.position}].diag_code`, {
-            value: showValue(d.diagCode),
-            name: d.diagName ?? "",
-            kind,
-            range: range.text,
-            age: ageText(days),
-            limit,
-          });
-        }
-      });
+      diagnosesInRanges(run, types, ranges, (d, range) =>
+        emit(run, r, `diseinfo[${d.position}].diag_code`, {
+          value: showValue(d.diagCode),
+          name: d.diagName ?? "",
+          kind,
+          range: range.text,
+          age: ageText(days),
+          limit,
+        }),
+      );
     };
   },
 };
