@@ -53,8 +53,8 @@ export const QC_CATEGORY_NAMES: Readonly<Record<QcCategory, string>> = {
  * The built-in checks a rule can name. The first group runs while a message is parsed (it
  * concerns the raw JSON), the rest on the parsed list.
  */
-export const QC_CHECK_KINDS = [
-  // parse phase
+/** The checks that run while a message is parsed (they concern the raw JSON). */
+const PARSE_KINDS = [
   "message",
   "infno",
   "sectionType",
@@ -66,7 +66,10 @@ export const QC_CHECK_KINDS = [
   "text",
   "range",
   "depth",
-  // list phase
+] as const;
+
+/** The checks that run on the parsed list. */
+const LIST_KINDS = [
   "length",
   "pattern",
   "required",
@@ -108,22 +111,12 @@ export const QC_CHECK_KINDS = [
   "idCardConsistency",
 ] as const;
 
+export const QC_CHECK_KINDS = [...PARSE_KINDS, ...LIST_KINDS] as const;
+
 export type QcCheckKind = (typeof QC_CHECK_KINDS)[number];
 
 /** The checks that run while parsing the raw message. */
-export const PARSE_PHASE_KINDS: ReadonlySet<QcCheckKind> = new Set<QcCheckKind>([
-  "message",
-  "infno",
-  "sectionType",
-  "jsonType",
-  "number",
-  "money",
-  "date",
-  "datetime",
-  "text",
-  "range",
-  "depth",
-]);
+export const PARSE_PHASE_KINDS: ReadonlySet<QcCheckKind> = new Set<QcCheckKind>(PARSE_KINDS);
 
 /** One quality-control rule (质控规则). */
 export interface QcRule {
