@@ -16,7 +16,7 @@ import {
   type StaySupport,
   staySupport,
 } from "./detect-stay-shared.js";
-import { type Finding, makeFinding, yuan } from "./finding.js";
+import { type Finding, stayFinding, yuan } from "./finding.js";
 import type { AuditStay, Evidence } from "./model.js";
 import { paymentStay, price, type StaySettlement, settleAs } from "./pricing.js";
 import { ruleOf } from "./rules.js";
@@ -74,11 +74,7 @@ export function detectUpcodingSecondary(s: AuditStay, ctx: AuditContext): Findin
       if (r.stage === "cc" && r.code === code)
         evidence.push({ text: `分组依据：${r.message}`, fields: { stage: "cc" } });
     }
-    return makeFinding(rule, {
-      stayIds: [s.id],
-      hospitalId: s.hospitalId,
-      physicianCode: s.physicianCode,
-      personId: s.personId,
+    return stayFinding(rule, s, {
       message: `疑似虚假或多编次要诊断 ${dxName(ctx, code)}：去除后入 ${g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
       evidence,
       pricing,
@@ -160,11 +156,7 @@ function upcodingByDetails(
     if (r.stage === "cc" && r.code !== undefined && drop.has(r.code))
       evidence.push({ text: `分组依据：${r.message}`, fields: { stage: "cc" } });
   }
-  return makeFinding(rule, {
-    stayIds: [s.id],
-    hospitalId: s.hospitalId,
-    physicianCode: s.physicianCode,
-    personId: s.personId,
+  return stayFinding(rule, s, {
     message: `疑似虚假或多编次要诊断 ${codes.map((c) => dxName(ctx, c)).join("、")}：费用明细中无${unsupported.some((u) => u.shared.length > 0) ? "该诊断本身的" : "相应"}诊疗依据，去除后入 ${g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
     evidence,
     pricing,
@@ -205,11 +197,7 @@ function principalByDetails(
   }
   if (best === null) return null;
   const pricing = price([paymentStay(s)], [paymentStay(s, { drg: best.g.drg })], ctx.settlement);
-  return makeFinding(rule, {
-    stayIds: [s.id],
-    hospitalId: s.hospitalId,
-    physicianCode: s.physicianCode,
-    personId: s.personId,
+  return stayFinding(rule, s, {
     message: `疑似升级主要诊断：主要诊断 ${dxName(ctx, pdx)} 无诊疗依据，费用明细支持近似诊断 ${dxName(ctx, best.code)}，按其入 ${best.g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
     evidence: [
       {
@@ -279,11 +267,7 @@ export function detectUpcodingPrincipal(s: AuditStay, ctx: AuditContext): Findin
   }
   if (best === null) return null;
   const pricing = price([paymentStay(s)], [paymentStay(s, { drg: best.g.drg })], ctx.settlement);
-  return makeFinding(rule, {
-    stayIds: [s.id],
-    hospitalId: s.hospitalId,
-    physicianCode: s.physicianCode,
-    personId: s.personId,
+  return stayFinding(rule, s, {
     message: `疑似升级主要诊断：主要诊断 ${dxName(ctx, pdx)} 的费用与 ${best.g.drg} 相符，按近似诊断 ${dxName(ctx, best.code)} 入 ${best.g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
     evidence: [
       {
@@ -339,11 +323,7 @@ export function detectDowncoding(s: AuditStay, ctx: AuditContext, uploaded: Stay
       }
     }
   }
-  return makeFinding(rule, {
-    stayIds: [s.id],
-    hospitalId: s.hospitalId,
-    physicianCode: s.physicianCode,
-    personId: s.personId,
+  return stayFinding(rule, s, {
     message:
       pricing === null
         ? `疑似高码低编：病例有手术费但未编码手术，需核实手术后重新分组`
@@ -366,11 +346,7 @@ export function detectQyAmbiguity(s: AuditStay, ctx: AuditContext, uploaded: Sta
     if (alt.standard === null || alt.highThreshold === null) return null;
     if (!(s.totalCost > alt.standard && s.totalCost <= alt.highThreshold)) return null;
     const pricing = price([paymentStay(s)], [paymentStay(s, { drg: g.drg })], ctx.settlement);
-    return makeFinding(rule, {
-      stayIds: [s.id],
-      hospitalId: s.hospitalId,
-      physicianCode: s.physicianCode,
-      personId: s.personId,
+    return stayFinding(rule, s, {
       message: `疑似有意歧义：手术 ${pxName(ctx, px[i] as string)} 与主要诊断 ${dxName(ctx, s.record.diagnoses[0] as string)} 不匹配，使病例进入 ${s.group.drg} 按比例结算；去除后入 ${g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
       evidence: [
         {

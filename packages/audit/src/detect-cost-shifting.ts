@@ -2,7 +2,7 @@
 
 import type { AuditContext } from "./context.js";
 import { fee, ratio } from "./detect-stay-shared.js";
-import { type Finding, makeFinding, UNPRICED_NOTE, yuan } from "./finding.js";
+import { type Finding, stayFinding, UNPRICED_NOTE, yuan } from "./finding.js";
 import type { AuditStay, DetailItem, Evidence } from "./model.js";
 import { paymentStay, priceOrNull } from "./pricing.js";
 import { ruleOf } from "./rules.js";
@@ -36,11 +36,7 @@ export function detectCostShifting(s: AuditStay, ctx: AuditContext): Finding | n
   const ownpayFinding = (shifted: number, evidence: Evidence[], message: string) => {
     const corrected = paymentStay(s, { patientShare: Math.max(0, s.patientShare - shifted) });
     const pricing = priceOrNull([paymentStay(s)], [corrected], ctx.settlement);
-    return makeFinding(rule, {
-      stayIds: [s.id],
-      hospitalId: s.hospitalId,
-      physicianCode: s.physicianCode,
-      personId: s.personId,
+    return stayFinding(rule, s, {
       message: pricing === null ? `${message}${UNPRICED_NOTE}` : message,
       evidence,
       pricing,
@@ -108,11 +104,7 @@ export function detectCostShifting(s: AuditStay, ctx: AuditContext): Finding | n
   const missing = linked ? Math.max(0, Math.min(before ?? 0, gap)) : Math.max(before ?? 0, gap);
   const corrected = paymentStay(s, { totalCost: s.totalCost + missing });
   const pricing = priceOrNull([paymentStay(s)], [corrected], ctx.settlement);
-  return makeFinding(rule, {
-    stayIds: [s.id],
-    hospitalId: s.hospitalId,
-    physicianCode: s.physicianCode,
-    personId: s.personId,
+  return stayFinding(rule, s, {
     message: `疑似住院转门诊：检查检验费用占比 ${ratio(examShare)}，低于同组均值 ${ratio(examMu)}${(before ?? 0) > 0 ? `，入院前门诊费用 ${yuan(before ?? 0)} 元` : ""}，约 ${yuan(missing)} 元可能在入院前门诊发生${pricing === null ? UNPRICED_NOTE : ""}`,
     evidence: [
       {

@@ -6,7 +6,7 @@
  */
 import { isKnownSex, SEX_NAMES } from "@yibao/kernel/sex";
 import type { AuditContext } from "./context.js";
-import { type Finding, makeFinding, UNPRICED_NOTE, yuan } from "./finding.js";
+import { type Finding, stayFinding, UNPRICED_NOTE, yuan } from "./finding.js";
 import type { AuditStay, DetailItem, Evidence } from "./model.js";
 import { paymentStay, priceOrNull, withoutCharges } from "./pricing.js";
 import { type AuditRule, type ItemKnowledge, type RuleCheck, ruleOf } from "./rules.js";
@@ -26,11 +26,7 @@ function finding(
 ): Finding {
   const pricing =
     removed > 0 ? priceOrNull([paymentStay(s)], [withoutCharges(s, removed)], ctx.settlement) : null;
-  return makeFinding(rule, {
-    stayIds: [s.id],
-    hospitalId: s.hospitalId,
-    physicianCode: s.physicianCode,
-    personId: s.personId,
+  return stayFinding(rule, s, {
     key: `${s.id}:${key}`,
     message:
       removed <= 0

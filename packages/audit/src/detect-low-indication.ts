@@ -2,7 +2,7 @@
 
 import { type AuditContext, meanCostOf } from "./context.js";
 import { catName, ratio } from "./detect-stay-shared.js";
-import { type Finding, makeFinding, UNPRICED_NOTE, yuan } from "./finding.js";
+import { type Finding, stayFinding, UNPRICED_NOTE, yuan } from "./finding.js";
 import type { AuditStay } from "./model.js";
 import { paymentStay, priceOrNull } from "./pricing.js";
 import { ruleOf } from "./rules.js";
@@ -39,11 +39,7 @@ export function detectLowIndication(s: AuditStay, ctx: AuditContext): Finding | 
           fundLoss: Math.round(full.originalFund * c.lossShare),
         };
   const cats = s.fees.filter((f) => f.amount > 0).map((f) => catName(ctx, f.category));
-  return makeFinding(rule, {
-    stayIds: [s.id],
-    hospitalId: s.hospitalId,
-    physicianCode: s.physicianCode,
-    personId: s.personId,
+  return stayFinding(rule, s, {
     message: `疑似低指征住院：住院 ${s.los} 天，费用仅为${cats.join("、")}，可在门诊治疗；${pricing === null ? UNPRICED_NOTE : `住院医保支付 ${yuan(Math.max(0, pricing.fundLoss))} 元计为损失`}`,
     evidence: [
       {

@@ -2,7 +2,7 @@
 
 import type { AuditContext } from "./context.js";
 import { catName, fee, ratio } from "./detect-stay-shared.js";
-import { type Finding, makeFinding, yuan } from "./finding.js";
+import { type Finding, stayFinding, yuan } from "./finding.js";
 import type { AuditStay } from "./model.js";
 import { paymentStay, price, type StaySettlement, withoutCharges } from "./pricing.js";
 import { ruleOf } from "./rules.js";
@@ -42,11 +42,7 @@ export function detectTierCrossing(
   const pricing = price([paymentStay(s)], [withoutCharges(s, excess)], ctx.settlement);
   const from = high ? "正常倍率" : "低倍率";
   const to = high ? "高倍率" : "正常倍率";
-  return makeFinding(rule, {
-    stayIds: [s.id],
-    hospitalId: s.hospitalId,
-    physicianCode: s.physicianCode,
-    personId: s.personId,
+  return stayFinding(rule, s, {
     message: `疑似违规收费跃迁：${catName(ctx, best)}超出同组常规 ${yuan(excess)} 元，使病例由${from}跃迁为${to}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
     evidence: [
       {

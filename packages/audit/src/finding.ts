@@ -72,3 +72,18 @@ export function yuan(fen: number): string {
   const a = Math.abs(Math.round(fen));
   return `${neg ? "-" : ""}${Math.floor(a / 100)}.${String(a % 100).padStart(2, "0")}`;
 }
+
+/** A finding on one stay (单病例发现): the stay, its hospital, physician and person are the stay's own. */
+export function stayFinding(
+  rule: AuditRule,
+  s: { id: string; hospitalId: string; physicianCode?: string | null; personId?: string | null },
+  parts: { message: string; evidence: readonly Evidence[]; pricing: Resettlement | null; key?: string },
+): Finding {
+  return makeFinding(rule, {
+    stayIds: [s.id],
+    hospitalId: s.hospitalId,
+    physicianCode: s.physicianCode ?? null,
+    personId: s.personId ?? null,
+    ...parts,
+  });
+}
