@@ -25,6 +25,15 @@ export type UploadTimeSource = "received" | "file" | "stated";
 /** A `date` column: read and written as `yyyy-MM-dd` text (no time-zone conversion). */
 export type DateText = string;
 
+/** 原始上传时间 (nullable: lists stored before it was kept have none). */
+type UploadedAtColumn = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** Where the original upload time came from. */
+type UploadTimeSourceColumn = ColumnType<
+  UploadTimeSource | null,
+  UploadTimeSource | null | undefined,
+  UploadTimeSource | null
+>;
+
 /** The typed summary columns shared by the current list and its history. */
 export interface SettlementListColumns {
   /** 结算ID. */
@@ -93,13 +102,9 @@ export interface SettlementListColumns {
    * 原始上传时间: the time the QC upload deadline was checked against — received_at for an ordinary
    * upload, the original upload time for a history import; null on lists stored before it was kept.
    */
-  uploaded_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  uploaded_at: UploadedAtColumn;
   /** Where `uploaded_at` came from (null with it). */
-  upload_time_source: ColumnType<
-    UploadTimeSource | null,
-    UploadTimeSource | null | undefined,
-    UploadTimeSource | null
-  >;
+  upload_time_source: UploadTimeSourceColumn;
   /** 版本号, 1 for the first upload of a setl_id. */
   version: number;
 }
@@ -140,12 +145,8 @@ export interface RefusedUploadTable {
   message: ColumnType<unknown, string, string>;
   received_at: ColumnType<Date, Date | string, Date | string>;
   /** The time the upload deadline was checked against (see `SettlementListColumns.uploaded_at`). */
-  uploaded_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-  upload_time_source: ColumnType<
-    UploadTimeSource | null,
-    UploadTimeSource | null | undefined,
-    UploadTimeSource | null
-  >;
+  uploaded_at: UploadedAtColumn;
+  upload_time_source: UploadTimeSourceColumn;
 }
 
 /** 定点医疗机构字典, kept up to date from uploads (name) and by the operator (level, region). */
