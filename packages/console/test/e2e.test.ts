@@ -203,6 +203,13 @@ describe("console in Chromium", () => {
     await shot(page, "32-bureau-drilldown");
     await page.click("nav >> text=质控问题");
     await page.getByTestId("qc-table").waitFor();
+    // The QC targets in force (seed 001), judged on the whole region: one line per target.
+    const targets = page.getByTestId("qc-targets");
+    await targets.waitFor();
+    expect(await targets.locator("li").allTextContents()).toEqual([
+      expect.stringMatching(/^(达标|未达标|无数据) 清单上传率/),
+      expect.stringMatching(/^(达标|未达标|无数据) 0000 组占比/),
+    ]);
     await shot(page, "33-bureau-qc");
     await page.click("nav >> text=清单查询");
     await page.getByTestId("lists-table").locator(DATA_ROWS).first().waitFor();

@@ -198,6 +198,20 @@ for (const engine of ENGINE_NAMES) {
       expect(body.total.ungrouped).toBe(1);
       expect(body.total.ungroupedShare).toBeCloseTo(1 / 9);
       expect(body.findingsByRule.length).toBeGreaterThan(0);
+      // The QC targets in force (seed 001): 1 of 9 accepted lists in 0000 = 11.1%, not under 0.3%:
+      // an alert for the hospital's period; no settled count was reported, so no upload-rate verdict.
+      const targets = body.targets as {
+        version: string;
+        total: { indicator: string; met: boolean | null; message: string }[];
+        alerts: { hospitalCode: string; indicator: string; message: string }[];
+      };
+      expect(targets.version).toBe("2024.1");
+      expect(targets.total.map((v) => [v.indicator, v.met])).toEqual([
+        ["uploadRate", null],
+        ["ungroupedShare", false],
+      ]);
+      expect(targets.total[1]?.message).toBe("0000 组占比 11.11%（1/9），目标低于 0.3%：未达标");
+      expect(targets.alerts.map((a) => [a.hospitalCode, a.indicator])).toEqual([[h, "ungroupedShare"]]);
       const bad = await t.app.inject({
         method: "GET",
         url: `/api/v1/qc/indicators?period=2024-01&periodFrom=2024-01`,

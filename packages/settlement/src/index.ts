@@ -16,6 +16,7 @@ export {
 } from "./compile.js";
 export { DEFAULT_CODE_TABLES } from "./data/code-tables.js";
 export { DEFAULT_QC_RULES } from "./data/qc-rules.js";
+export { DEFAULT_QC_TARGETS } from "./data/qc-targets.js";
 export { dayNumber, dayToIso, fullYears, parseWireDate, parseWireDateTime, toWireDateTime } from "./dates.js";
 export * from "./fields.js";
 export * from "./grouping.js";
@@ -25,6 +26,7 @@ export type * from "./model.js";
 export * from "./money.js";
 export * from "./parse.js";
 export { refusedAsPrincipal } from "./qc/kinds/clinical.js";
+export * from "./qc-targets.js";
 export * from "./rules.js";
 export * from "./serialize.js";
 export * from "./text.js";

@@ -1,121 +1,96 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  checkSettlementMessage,
-  computeQcIndicators,
-  type ListSummary,
-  summarizeList,
-} from "../src/index.js";
-import { context, validMessage } from "./helpers.js";
+import { type QcCounts, qcIndicatorsOf } from "../src/index.js";
 
-function summary(over: Partial<ListSummary>): ListSummary {
-  return {
-    hospitalCode: "H1",
-    period: "2024-03",
-    setlId: "S",
-    accepted: true,
-    drg: "GD25",
-    findings: [],
-    ...over,
-  };
-}
+const counts = (over: Partial<QcCounts>): QcCounts => ({
+  lists: 0,
+  accepted: 0,
+  refused: 0,
+  refusedReuploads: 0,
+  settledCount: null,
+  grouped: 0,
+  ambiguous: 0,
+  ungrouped: 0,
+  ...over,
+});
 
-describe("QC indicators", () => {
-  it("computes the rates of a hospital and period", () => {
-    const rows = computeQcIndicators(
-      [
-        summary({ setlId: "1" }),
-        summary({ setlId: "2", drg: "0000", findings: [{ ruleId: "QC-CODE-001", severity: "warning" }] }),
-        summary({ setlId: "3", drg: "ES33" }),
-        summary({
-          setlId: "4",
-          accepted: false,
-          drg: null,
-          findings: [
-            { ruleId: "QC-CODE-002", severity: "error" },
-            { ruleId: "QC-CODE-002", severity: "error" },
-            { ruleId: "QC-AGE-001", severity: "error" },
-          ],
-        }),
-        summary({ setlId: "5", accepted: true, drg: null }),
-        summary({ hospitalCode: "H2", setlId: "6" }),
-      ],
-      [
-        { hospitalCode: "H1", period: "2024-03", expected: 5 },
-        { hospitalCode: "H3", period: "2024-03", expected: 2 },
-      ],
+describe("QC indicators: one definition of each rate", () => {
+  it("computes each rate from its counts (hand-checked)", () => {
+    // 40 lists received of 50 settled; 32 accepted (8 refused); of the accepted, 28 in a DRG,
+    // 2 in QY, 2 in 0000.
+    const r = qcIndicatorsOf(
+      counts({
+        lists: 40,
+        accepted: 32,
+        refused: 8,
+        settledCount: 50,
+        grouped: 28,
+        ambiguous: 2,
+        ungrouped: 2,
+      }),
     );
-    expect(rows.map((r) => r.hospitalCode)).toEqual(["H1", "H2", "H3"]);
-    const h1 = rows[0];
-    expect(h1).toMatchObject({
-      expected: 5,
-      received: 5,
-      accepted: 4,
-      // 清单上传率 = received ÷ expected (the kernel's one definition): the refused list arrived too.
-      uploadRate: 1,
-      qcPassRate: 0.8,
-      grouped: 3,
-      inGroup: 2,
-      ungrouped: 1,
-      groupingRate: 2 / 3,
-      ungroupedShare: 1 / 3,
-    });
-    expect(h1?.findingsByRule).toEqual([
-      { ruleId: "QC-CODE-002", severity: "error", findings: 2, lists: 1 },
-      { ruleId: "QC-AGE-001", severity: "error", findings: 1, lists: 1 },
-      { ruleId: "QC-CODE-001", severity: "warning", findings: 1, lists: 1 },
+    expect(r.uploadRate).toBe(0.8); // 40 ÷ 50: the refused lists arrived too
+    expect(r.qcPassRate).toBe(0.8); // 32 ÷ 40
+    expect(r.groupingRate).toBe(0.9375); // (28 + 2) ÷ 32: QY counts as grouped
+    expect(r.ambiguousShare).toBe(0.0625); // 2 ÷ 32
+    expect(r.ungroupedShare).toBe(0.0625); // 2 ÷ 32, over the accepted lists
+    expect(r.lists).toBe(40);
+  });
+
+  it("a rate with a zero or unknown denominator is null, not 0 or NaN", () => {
+    const r = qcIndicatorsOf(counts({}));
+    expect([r.uploadRate, r.qcPassRate, r.groupingRate, r.ambiguousShare, r.ungroupedShare]).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
     ]);
-    expect(rows[1]).toMatchObject({ expected: null, uploadRate: null, qcPassRate: 1, groupingRate: 1 });
-    expect(rows[2]).toMatchObject({
-      expected: 2,
-      received: 0,
-      uploadRate: 0,
-      qcPassRate: null,
-      groupingRate: null,
-    });
+    // Known to be zero expected: still no rate (0 of 0).
+    expect(qcIndicatorsOf(counts({ settledCount: 0 })).uploadRate).toBeNull();
+    // Lists but no settled count: the upload rate is unknown, the rest are not.
+    const s = qcIndicatorsOf(counts({ lists: 3, accepted: 3, grouped: 3 }));
+    expect(s.uploadRate).toBeNull();
+    expect(s.qcPassRate).toBe(1);
   });
 
-  it("summarizes a checked list by hospital and month of settlement", () => {
-    const r = checkSettlementMessage(validMessage(), context());
-    if (!r.list) throw new Error("no list");
-    expect(summarizeList(r.list, r.findings, r.accepted, "GD25")).toEqual({
-      hospitalCode: "H21010200123",
-      period: "2024-03",
-      setlId: "210000H2101020012324030900042",
-      accepted: true,
-      drg: "GD25",
-      findings: [],
-    });
+  it("a sum over periods counts toward the upload rate only the periods whose settled count is known", () => {
+    // Period A: 10 lists of 10 settled; period B: 5 lists, its settled count never reported.
+    // Upload rate = 10 ÷ 10 = 100%, not 15 ÷ 10; the QC pass rate still counts all 15 lists.
+    const r = qcIndicatorsOf(counts({ lists: 15, accepted: 12, settledCount: 10, settledLists: 10 }));
+    expect(r.uploadRate).toBe(1);
+    expect(r.qcPassRate).toBe(0.8); // 12 ÷ 15
   });
 
-  it("rates stay within [0, 1] and counts add up", () => {
-    const arb = fc.record({
-      hospitalCode: fc.constantFrom("H1", "H2"),
-      period: fc.constantFrom("2024-01", "2024-02"),
-      setlId: fc.string(),
-      accepted: fc.boolean(),
-      drg: fc.constantFrom(null, "0000", "GD25", "ES33"),
-      findings: fc.array(
-        fc.record({
-          ruleId: fc.constantFrom("QC-A-001", "QC-B-002"),
-          severity: fc.constantFrom("error", "warning"),
-        }),
-      ),
-    }) as fc.Arbitrary<ListSummary>;
+  it("rates stay within [0, 1] and the accepted lists' shares add up to one", () => {
     fc.assert(
-      fc.property(fc.array(arb, { maxLength: 60 }), (sums) => {
-        const rows = computeQcIndicators(sums);
-        expect(rows.reduce((a, r) => a + r.received, 0)).toBe(sums.length);
-        for (const r of rows) {
-          for (const rate of [r.qcPassRate, r.groupingRate, r.ungroupedShare]) {
+      fc.property(
+        fc.nat(500),
+        fc.nat(500),
+        fc.nat(500),
+        fc.nat(500),
+        fc.option(fc.nat(3000), { nil: null }),
+        (grouped, ambiguous, ungrouped, refused, extra) => {
+          const accepted = grouped + ambiguous + ungrouped;
+          const lists = accepted + refused;
+          const settledCount = extra === null ? null : lists + extra;
+          const r = qcIndicatorsOf(
+            counts({ lists, accepted, refused, settledCount, grouped, ambiguous, ungrouped }),
+          );
+          for (const rate of [
+            r.uploadRate,
+            r.qcPassRate,
+            r.groupingRate,
+            r.ambiguousShare,
+            r.ungroupedShare,
+          ]) {
             if (rate !== null) expect(rate >= 0 && rate <= 1).toBe(true);
           }
-          expect(r.inGroup + r.ungrouped).toBe(r.grouped);
-          if (r.groupingRate !== null && r.ungroupedShare !== null) {
-            expect(r.groupingRate + r.ungroupedShare).toBeCloseTo(1, 12);
+          if (accepted > 0) {
+            expect((r.groupingRate ?? 0) + (r.ungroupedShare ?? 0)).toBeCloseTo(1, 12);
           }
-        }
-      }),
+        },
+      ),
     );
   });
 });

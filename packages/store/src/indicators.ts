@@ -4,7 +4,7 @@
  * ungroupable `0000` cases and findings by rule. Counts come from the database; ratios are computed
  * here and are null when their denominator is zero or unknown.
  */
-import { uploadRate } from "@yibao/kernel/rates";
+import { type QcCounts, type QcIndicators, qcIndicatorsOf } from "@yibao/settlement";
 import { type Kysely, sql } from "kysely";
 import type { FindingSeverity, StoreDatabase } from "./schema.js";
 
@@ -17,37 +17,8 @@ export interface IndicatorFilter {
   readonly periodTo?: string;
 }
 
-/** The counts behind the indicators and the indicators themselves. */
-export interface QcIndicators {
-  /** 上传清单数 (distinct setl_id). */
-  readonly lists: number;
-  /** 质控通过 (accepted) lists. */
-  readonly accepted: number;
-  readonly refused: number;
-  /** Refused re-uploads of lists whose accepted version stayed in force. */
-  readonly refusedReuploads: number;
-  /** 应上传清单数 from the settlement system; null when not reported. */
-  readonly settledCount: number | null;
-  /** Accepted lists grouped into a DRG (status OK). */
-  readonly grouped: number;
-  /** Accepted lists in an ambiguous `QY` group. */
-  readonly ambiguous: number;
-  /** Accepted lists in `0000`. */
-  readonly ungrouped: number;
-  /** 清单上传率 = lists (received, accepted or refused) / settledCount: the kernel's `uploadRate`. */
-  readonly uploadRate: number | null;
-  /** 质控通过率 = accepted / lists. */
-  readonly qcPassRate: number | null;
-  /**
-   * 入组率 = (grouped + ambiguous) / accepted: lists in a DRG other than `0000`, the ambiguous `QY`
-   * groups included — the one definition of @yibao/indicators' groupingRate (docs/indicators.md).
-   */
-  readonly groupingRate: number | null;
-  /** 歧义组占比 = ambiguous / accepted. */
-  readonly ambiguousShare: number | null;
-  /** 0000 组占比 = ungrouped / accepted. */
-  readonly ungroupedShare: number | null;
-}
+/** The counts behind the indicators and the indicators themselves: the settlement area's one definition. */
+export type { QcIndicators } from "@yibao/settlement";
 
 /** 质控问题按规则统计 over the current versions of the lists. */
 export interface FindingsByRule {
@@ -70,30 +41,6 @@ export interface QcIndicatorReport {
   readonly total: QcIndicators;
   readonly rows: QcIndicatorRow[];
   readonly findingsByRule: FindingsByRule[];
-}
-
-interface Counts {
-  lists: number;
-  accepted: number;
-  refused: number;
-  refusedReuploads: number;
-  settledCount: number | null;
-  grouped: number;
-  ambiguous: number;
-  ungrouped: number;
-}
-
-const ratio = (a: number, b: number | null): number | null => (b === null || b === 0 ? null : a / b);
-
-function indicators(c: Counts): QcIndicators {
-  return {
-    ...c,
-    uploadRate: uploadRate(c.lists, c.settledCount),
-    qcPassRate: ratio(c.accepted, c.lists),
-    groupingRate: ratio(c.grouped + c.ambiguous, c.accepted),
-    ambiguousShare: ratio(c.ambiguous, c.accepted),
-    ungroupedShare: ratio(c.ungrouped, c.accepted),
-  };
 }
 
 /** Computes the QC indicators for the filter. */
@@ -139,7 +86,10 @@ export async function qcIndicators(
       ORDER BY sum(f.findings) DESC, f.rule_id, f.severity`.execute(db);
 
   const key = (h: string, p: string) => `${h}\u0000${p}`;
-  const rows = new Map<string, Counts & { hospitalCode: string; period: string }>();
+  const rows = new Map<
+    string,
+    { -readonly [K in keyof QcCounts]: QcCounts[K] } & { hospitalCode: string; period: string }
+  >();
   const row = (h: string, p: string) => {
     let r = rows.get(key(h, p));
     if (!r) {
@@ -177,9 +127,9 @@ export async function qcIndicators(
       ? a.period.localeCompare(b.period)
       : a.hospitalCode.localeCompare(b.hospitalCode),
   );
-  const sum = (f: (c: Counts) => number) => all.reduce((acc, r) => acc + f(r), 0);
+  const sum = (f: (c: QcCounts) => number) => all.reduce((acc, r) => acc + f(r), 0);
   const settledRows = all.filter((r) => r.settledCount !== null);
-  const total: Counts = {
+  const total: QcCounts = {
     lists: sum((r) => r.lists),
     accepted: sum((r) => r.accepted),
     refused: sum((r) => r.refused),
@@ -187,20 +137,14 @@ export async function qcIndicators(
     // The upload rate is only meaningful over the hospitals and periods whose settled count is known.
     settledCount:
       settledRows.length === 0 ? null : settledRows.reduce((a, r) => a + (r.settledCount ?? 0), 0),
+    settledLists: settledRows.reduce((a, r) => a + r.lists, 0),
     grouped: sum((r) => r.grouped),
     ambiguous: sum((r) => r.ambiguous),
     ungrouped: sum((r) => r.ungrouped),
   };
-  const totalIndicators = indicators(total);
   return {
-    total: {
-      ...totalIndicators,
-      uploadRate: uploadRate(
-        settledRows.reduce((a, r) => a + r.lists, 0),
-        total.settledCount,
-      ),
-    },
-    rows: all.map((r) => ({ hospitalCode: r.hospitalCode, period: r.period, ...indicators(r) })),
+    total: qcIndicatorsOf(total),
+    rows: all.map((r) => ({ hospitalCode: r.hospitalCode, period: r.period, ...qcIndicatorsOf(r) })),
     findingsByRule: byRule.rows.map((r) => ({
       ruleId: r.rule_id,
       severity: r.severity,

@@ -23,6 +23,64 @@ interface Row {
   hospitals: number;
 }
 
+interface TargetVerdict {
+  indicator: string;
+  name: string;
+  target: string;
+  comparison: string;
+  actual: number | null;
+  met: boolean | null;
+  message: string;
+}
+
+interface TargetReport {
+  targets: {
+    version: string;
+    source: string;
+    total: TargetVerdict[];
+    alerts: (TargetVerdict & { hospitalCode: string; period: string })[];
+  };
+}
+
+const VERDICT = (met: boolean | null) => (met === null ? "无数据" : met ? "达标" : "未达标");
+
+/** 质控目标与预警: the targets in force judged on the selection, and every hospital-month that misses one. */
+function QcTargetsCard({ meta, query }: { meta: Meta; query: string }) {
+  const path = `/api/v1/qc/indicators${query}`;
+  const [data, error] = useLoad(() => api.get<TargetReport>(path), [path]);
+  const name = (code: string) => meta.hospitals.find((h) => h.code === code)?.name ?? code;
+  const t = data?.targets;
+  return (
+    <Card title="质控目标与预警" extra={t ? <span className="muted">目标版本 {t.version}</span> : null}>
+      <ErrorNote error={error} />
+      {t && (
+        <>
+          <ul className="verdicts" data-testid="qc-targets">
+            {t.total.map((v) => (
+              <li key={v.indicator} className={v.met === false ? "alert" : ""}>
+                <strong>{VERDICT(v.met)}</strong> {v.message}
+              </li>
+            ))}
+          </ul>
+          <p className="hint">{t.source}</p>
+          <DataTable
+            testId="qc-alerts"
+            columns={[
+              { key: "hospital", title: "医院", value: (r) => name(r.hospitalCode) },
+              { key: "period", title: "期号" },
+              { key: "name", title: "指标" },
+              { key: "message", title: "预警" },
+            ]}
+            rows={t.alerts}
+            rowKey={(r) => `${r.hospitalCode}|${r.period}|${r.indicator}`}
+            pageSize={10}
+          />
+        </>
+      )}
+    </Card>
+  );
+}
+
 export function QcPage({ meta }: { meta: Meta }) {
   const [range, setRange] = useState<PeriodRange>({ periodFrom: "", periodTo: "" });
   const [hospital, setHospital] = useState("");
@@ -45,6 +103,7 @@ export function QcPage({ meta }: { meta: Meta }) {
         <PeriodPicker periods={meta.periods} value={range} onChange={setRange} />
       </div>
       <ErrorNote error={error} />
+      <QcTargetsCard meta={meta} query={qs({ ...range, hospital })} />
       <Card title="按规则统计">
         <Chart
           option={{
