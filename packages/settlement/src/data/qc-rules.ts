@@ -178,8 +178,11 @@ export const DEFAULT_QC_RULES: QcRuleSet = {
       id: "QC-CODE-001",
       check: "diagnosisMapped",
       category: "coding",
-      severity: "warning",
-      message: "诊断代码「{value}」不是医保版编码，已按版本映射转换为「{mapped}」（{name}）",
+      // 清单使用非国家贯标编码不予结算 (Shenyang): a code that only maps to the national one is refused.
+      // A region that converts instead publishes this rule with severity "warning".
+      severity: "error",
+      message:
+        "诊断代码「{value}」不是国家医保版编码（按版本映射对应「{mapped}」{name}），不予结算：请以医保版编码重新上传",
       params: { diagTypes: ["1"] },
     },
     {
@@ -194,8 +197,9 @@ export const DEFAULT_QC_RULES: QcRuleSet = {
       id: "QC-CODE-003",
       check: "procedureMapped",
       category: "coding",
-      severity: "warning",
-      message: "手术操作代码「{value}」不是医保版编码，已按版本映射转换为「{mapped}」（{name}）",
+      severity: "error",
+      message:
+        "手术操作代码「{value}」不是国家医保版编码（按版本映射对应「{mapped}」{name}），不予结算：请以医保版编码重新上传",
     },
     {
       id: "QC-CODE-004",
