@@ -3,7 +3,7 @@
  * pure and run synchronously per list; storing goes through the store's group-commit queue, so the
  * lists of many concurrent requests share a few transactions.
  */
-import { type DrgScheme, type GroupResult, groupRecord, UNGROUPED_DRG } from "@yibao/grouper";
+import { type DrgScheme, type GroupResult, UNGROUPED_DRG } from "@yibao/grouper";
 import { shanghaiDateTime } from "@yibao/kernel/calendar";
 import type { SettlementList } from "@yibao/settlement/model";
 import type { QcFinding } from "@yibao/settlement/rules";
@@ -148,8 +148,8 @@ export function createListPreparer(scheme: DrgScheme): PrepareList {
     const { list, findings } = checked;
     const setlId = list?.info.setlId ?? checked.setlId;
     let group: GroupSummary | null = null;
-    if (list && checked.record) {
-      const r = groupRecord(scheme, checked.record);
+    if (list && checked.grouped) {
+      const r = checked.grouped;
       group = { drg: r.drg, drgName: r.drgName, status: r.status, mdc: r.mdc, adrg: r.adrg };
     } else if (list) {
       group = {

@@ -3,7 +3,7 @@
  * mode (医保端入库校验) and derive the grouping record.
  */
 
-import type { DrgScheme, GroupingRecord } from "@yibao/grouper";
+import { type DrgScheme, type GroupingRecord, type GroupResult, groupRecord } from "@yibao/grouper";
 import { shanghaiDateTime } from "@yibao/kernel/calendar";
 import { checkSettlementMessage } from "@yibao/settlement/check";
 import { toGroupingRecord } from "@yibao/settlement/grouping";
@@ -14,6 +14,8 @@ export interface CheckedEnvelope {
   readonly list: SettlementList | null;
   readonly findings: readonly QcFinding[];
   readonly record: GroupingRecord | null;
+  /** The list grouped by the scheme (once: the QC checks on the grouping outcome saw the same result). */
+  readonly grouped: GroupResult | null;
   /** The setl_id as sent, even when the message could not be parsed into a list. */
   readonly setlId: string | null;
   /** Not a 4101/4101A envelope at all (not an object, or no `input.setlinfo` object). */
@@ -43,18 +45,33 @@ export function chinaTime(at: Date): string {
   return shanghaiDateTime(at);
 }
 
-/** Parses and checks one envelope received at `receivedAt`, and maps it for grouping. */
+/**
+ * Parses and checks one envelope received at `receivedAt`, and groups it: the QC checks on the
+ * grouping outcome (QC-DX-010) and the intake share the one grouping of the list.
+ */
 export function checkEnvelope(envelope: unknown, scheme: DrgScheme, receivedAt: Date): CheckedEnvelope {
+  let record: GroupingRecord | null = null;
+  let grouped: GroupResult | null = null;
+  const groupOf = (list: SettlementList): GroupResult => {
+    if (grouped === null) {
+      record = toGroupingRecord(list, scheme);
+      grouped = groupRecord(scheme, record);
+    }
+    return grouped;
+  };
   const result = checkSettlementMessage(envelope, {
     mode: "bureau",
     today: chinaTime(receivedAt),
     codes: scheme,
+    groupList: groupOf,
   });
   const list = result.list ?? null;
+  if (list) groupOf(list);
   return {
     list,
     findings: result.findings,
-    record: list ? toGroupingRecord(list, scheme) : null,
+    record,
+    grouped,
     setlId: list?.info.setlId ?? rawSetlId(envelope),
     envelopeInvalid: !isEnvelope(envelope),
   };

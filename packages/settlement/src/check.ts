@@ -10,6 +10,7 @@ import { DEFAULT_QC_RULES } from "./data/qc-rules.js";
 import { dayNumber, parseWireDate, parseWireDateTime } from "./dates.js";
 import type { SettlementList } from "./model.js";
 import { parseSettlementMessage } from "./parse.js";
+import type { GroupingOutcome } from "./qc/run.js";
 import type { QcFinding, QcMode, QcRuleSet } from "./rules.js";
 
 /**
@@ -35,6 +36,11 @@ export interface QcContext {
   readonly rules?: QcRuleSet;
   /** The code-table edition; the default edition when absent. */
   readonly codeTables?: CodeTableSet;
+  /**
+   * Groups the list by the scheme in force, for the checks on its grouping outcome (e.g. QC-DX-010,
+   * a principal procedure that does not match the principal diagnosis). Absent: those checks do not run.
+   */
+  readonly groupList?: (list: SettlementList) => GroupingOutcome | null;
 }
 
 export interface CheckOptions {
@@ -74,7 +80,13 @@ export function checkSettlementList(
     context.mode,
   );
   const today = todayOf(context);
+  const groupList = context.groupList;
+  let grouped: GroupingOutcome | null | undefined;
   const run: Run = {
+    grouping: () => {
+      if (grouped === undefined) grouped = groupList ? groupList(list) : null;
+      return grouped;
+    },
     list,
     codes: context.codes,
     todayIso: today.iso,

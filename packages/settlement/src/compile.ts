@@ -16,6 +16,7 @@ export {
   type CompiledRule,
   computeFacts,
   type Facts,
+  type GroupingOutcome,
   PRINCIPAL_FLAG,
   PRINCIPAL_PROCEDURE_TYPE,
   QcConfigError,

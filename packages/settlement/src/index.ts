@@ -9,6 +9,7 @@ export {
   type CodeMaps,
   type CompiledQcRules,
   compileQcRules,
+  type GroupingOutcome,
   PRINCIPAL_FLAG,
   PRINCIPAL_PROCEDURE_TYPE,
   QcConfigError,

@@ -93,6 +93,7 @@ const LIST_KINDS = [
   "sexSpecificDiagnosis",
   "ageSpecificDiagnosis",
   "principalProcedure",
+  "principalProcedureMismatch",
   "diagnosisCount",
   "procedureCount",
   "dateOrder",

@@ -549,6 +549,16 @@ const CASES: Case[] = [
     message: edit(v, (_m, s) => (s.certno = withIdCheckChar("21010219790512002"))),
     fields: ["setlinfo.gend"],
   },
+  {
+    ruleId: "QC-DX-010",
+    // The grouping outcome is this rule's input: here the scheme's answer is given; the real grouper
+    // (Suzhou 2023, K35.800x001 + 78.6101 → GQY) is in principal-procedure-match.test.ts.
+    name: "the scheme sends the list to an ambiguous group",
+    message: v,
+    context: { groupList: () => ({ status: "AMBIGUOUS", drg: "GQY", drgName: "MDCG 歧义组" }) },
+    fields: ["oprninfo[0].oprn_oprt_code"],
+    mentions: "GQY",
+  },
 ];
 
 describe("every QC rule, broken alone, gives exactly its finding", () => {

@@ -293,6 +293,16 @@ export const DEFAULT_QC_RULES: QcRuleSet = {
       message: "诊断「{value}」重复填写（第 {first} 条已填写同一编码）",
     },
     {
+      id: "QC-DX-010",
+      check: "principalProcedureMismatch",
+      category: "diagnosis",
+      // 清单重点质控内容：主要诊断与主要手术匹配性 (seed 001): a warning the hospital reviews; the list is
+      // paid in its ambiguous group at the policy's ratio.
+      severity: "warning",
+      message:
+        "主要手术操作「{value}」（{procedureName}）与主要诊断「{diagnosis}」（{diagnosisName}）不匹配，病例进入歧义组 {drg}（{drgName}）：请核对主要诊断与主要手术操作的选择",
+    },
+    {
       id: "QC-OPR-002",
       check: "anaesthesiaMethod",
       category: "procedure",

@@ -38,8 +38,24 @@ export interface CompiledRule {
   readonly template: CompiledTemplate;
 }
 
+/**
+ * A list's grouping outcome (分组结果) as the QC checks on it see it: whether it grouped, into which
+ * DRG. `AMBIGUOUS` is an ambiguous group (歧义组 QY: the principal procedure does not belong to the
+ * principal diagnosis's MDC).
+ */
+export interface GroupingOutcome {
+  readonly status: string;
+  readonly drg: string;
+  readonly drgName: string;
+}
+
 /** Everything a list check needs for one list. */
 export interface Run {
+  /**
+   * The list's grouping outcome under the scheme in force, computed on first use; null when the
+   * context gives no grouper (then the checks on the grouping do not run).
+   */
+  readonly grouping: () => GroupingOutcome | null;
   readonly list: SettlementList;
   readonly codes: CodeMaps;
   readonly todayIso: string;

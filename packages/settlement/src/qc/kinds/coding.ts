@@ -175,6 +175,36 @@ export const ageSpecificDiagnosisKind: QcCheckKindModule = {
   },
 };
 
+/**
+ * 主要诊断与主要手术操作不匹配 (seed 001's 主要诊断与主要手术匹配性): the scheme in force sends the list to
+ * an ambiguous group (歧义组 QY), because its principal procedure belongs to no surgical group of
+ * the principal diagnosis's MDC. Judged by the grouper itself, so it holds for any scheme; reported
+ * on the principal procedure.
+ */
+export const principalProcedureMismatchKind: QcCheckKindModule = {
+  kind: "principalProcedureMismatch",
+  params: ["principalType"],
+  compile: (r) => {
+    const principalType = strParam(r.rule, "principalType", PRINCIPAL_PROCEDURE_TYPE);
+    return (run) => {
+      const procedure =
+        run.list.procedures.find((p) => p.oprnOprtType === principalType) ?? run.list.procedures[0];
+      if (procedure === undefined) return;
+      const g = run.grouping();
+      if (g?.status !== "AMBIGUOUS") return;
+      const principal = run.list.diagnoses[0];
+      emit(run, r, `oprninfo[${procedure.position}].oprn_oprt_code`, {
+        value: showValue(procedure.oprnOprtCode),
+        procedureName: procedure.oprnOprtName ?? "",
+        diagnosis: showValue(principal?.diagCode ?? null),
+        diagnosisName: principal?.diagName ?? "",
+        drg: g.drg,
+        drgName: g.drgName,
+      });
+    };
+  },
+};
+
 export const principalProcedureKind: QcCheckKindModule = {
   kind: "principalProcedure",
   params: ["principalType"],
