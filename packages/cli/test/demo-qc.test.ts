@@ -303,6 +303,43 @@ describe("the demo's QC appeal in Chromium", () => {
     return { page, errors };
   }
 
+  it("the overview's hospital chart names every hospital, each label clear of the legend and of the others", async () => {
+    const b = await open("bureau");
+    const ranking = (await b.page.evaluate(() => fetch("/api/v1/console/ranking").then((r) => r.json()))) as {
+      rows: { name: string }[];
+    };
+    const names = ranking.rows.map((r) => r.name);
+    expect(names.length).toBe(20);
+    const chart = b.page.getByTestId("hospital-chart");
+    await expect
+      .poll(async () => chart.locator("svg text").count(), { timeout: 10_000 })
+      .toBeGreaterThan(names.length);
+    await b.page.waitForTimeout(500); // the bars' animation
+    const texts = await chart.locator("svg text").evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { text: e.textContent ?? "", x: r.x, y: r.y, w: r.width, h: r.height };
+      }),
+    );
+    type Box = (typeof texts)[number];
+    const overlap = (p: Box, q: Box) =>
+      p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h && q.y < p.y + p.h;
+    const labels = texts.filter((t) => names.includes(t.text));
+    const legend = texts.filter((t) => ["CMI", "费用消耗指数", "时间消耗指数"].includes(t.text));
+    // Every hospital's whole name is drawn once, none hidden (ECharts drops labels it has no room for).
+    expect(labels.map((t) => t.text).sort()).toEqual([...names].sort());
+    expect(legend.length).toBe(3);
+    for (const l of labels) {
+      expect(l.w, l.text).toBeGreaterThan(0);
+      for (const g of legend) expect(overlap(l, g), `图例「${g.text}」遮住了「${l.text}」`).toBe(false);
+      for (const o of labels)
+        if (o !== l) expect(overlap(l, o), `「${l.text}」与「${o.text}」重叠`).toBe(false);
+    }
+    await b.page.screenshot({ path: resolve(artifacts, "bureau-overview.png"), fullPage: true });
+    expect(b.errors).toEqual([]);
+    await b.page.context().close();
+  });
+
   it("hospital2 appeals a demo finding from 质控问题, the bureau accepts it, hospital2 sees 申诉成立", async () => {
     const h = await open("hospital2");
     await h.page.click("nav >> text=质控问题");
