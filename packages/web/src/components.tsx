@@ -209,7 +209,7 @@ export function Chart({
   }, [renderer]);
   // A chart whose height follows its data (e.g. one bar row per hospital) is resized with it.
   useEffect(() => {
-    chart.current?.resize();
+    chart.current?.resize({ height });
   }, [height]);
   const empty = isEmptyChart(option);
   useEffect(() => {
