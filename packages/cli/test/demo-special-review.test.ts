@@ -71,6 +71,31 @@ async function get<T>(s: Session, url: string): Promise<T> {
 const post = (s: Session, url: string, payload: Record<string, unknown>) =>
   app.inject({ method: "POST", url, payload, headers: { cookie: s.cookie, "x-csrf-token": s.csrf } });
 
+/** The rows of a console Excel export of `path`, by column title. */
+async function exportRows(
+  s: Session,
+  path: string,
+  columns: { key: string; title: string; labels?: Record<string, string> }[],
+): Promise<Record<string, unknown>[]> {
+  const res = await app.inject({
+    url: `/api/v1/console/export?path=${encodeURIComponent(path)}&columns=${encodeURIComponent(JSON.stringify(columns))}`,
+    headers: { cookie: s.cookie },
+  });
+  expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
+  const ExcelJS = (await import("exceljs")).default;
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+  const ws = wb.worksheets[0];
+  const at = new Map<string, number>();
+  ws?.getRow(1).eachCell((cell, col) => at.set(String(cell.value), col));
+  const out: Record<string, unknown>[] = [];
+  ws?.eachRow((row, n) => {
+    if (n === 1) return;
+    out.push(Object.fromEntries(columns.map((c) => [c.key, row.getCell(at.get(c.title) ?? -1).value])));
+  });
+  return out;
+}
+
 beforeAll(async () => {
   const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
   store = await openStore({ memory: true, migrations: PLATFORM_MIGRATIONS });
@@ -178,6 +203,21 @@ describe("特病单议 in the demo", () => {
         })
       ).statusCode,
     ).toBe(403);
+
+    // The page's exports (as the console asks for them): the pending candidates, every row, and the
+    // decisions with their Chinese names.
+    const pendingRows = await exportRows(reviewer, pendingPath, [{ key: "setlId", title: "结算ID" }]);
+    expect(pendingRows.length).toBe(pending1.total);
+    const decided = await exportRows(reviewer, "/api/v1/payment/special-cases", [
+      { key: "setlId", title: "结算ID" },
+      { key: "decision", title: "审核结果", labels: { approved: "核准", rejected: "驳回" } },
+    ]);
+    expect(decided.map((d) => [d.setlId, d.decision]).sort()).toEqual(
+      [
+        [a.setlId, "核准"],
+        [r.setlId, "驳回"],
+      ].sort(),
+    );
 
     // The operation log, in Chinese, with the amounts before and after.
     const admin = await signIn("admin");
