@@ -3,7 +3,7 @@ import { loadDemoRegion } from "@yibao/cli/demo-region";
 import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
 import { createListPreparer } from "@yibao/server";
 import { openStore } from "@yibao/store";
-import { generateRegion, QC_DEFECTS, type QcDefectKind, withQcDefect } from "@yibao/synth";
+import { generateRegion, QC_DEFECTS, type QcDefectKind, qcDefectOf, withQcDefect } from "@yibao/synth";
 import { describe, expect, it } from "vitest";
 
 const SHARED = resolve(process.env.YIBAO_SHARED_DIR ?? resolve(import.meta.dirname, "../../../../shared"));
@@ -34,6 +34,35 @@ describe("the synthetic region meets the real intake", () => {
       expect(problems.slice(0, 5)).toEqual([]);
     },
   );
+
+  it("the default demo region (seed 2026, 20,000 lists): the only findings are the labelled defects, each under its rule", async () => {
+    const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
+    const prepare = createListPreparer(scheme);
+    const region = generateRegion({
+      seed: 2026,
+      stays: 20_000,
+      scheme,
+      from: "2025-01-01",
+      to: "2025-12-31",
+      inject: { rate: 0.05 },
+    });
+    const unexpected: string[] = [];
+    let defective = 0;
+    for (const s of region.stays()) {
+      const defect = qcDefectOf(2026, s.message.input.setlinfo.setl_id);
+      const m = defect ? withQcDefect(s.message, defect, 2026) : s.message;
+      const info = m.input.setlinfo;
+      const rules = prepare(m, new Date(info.dcla_time.replace(" ", "T"))).findings.map((f) => f.ruleId);
+      if (defect) defective++;
+      const want = defect ? [QC_DEFECTS[defect].ruleId] : [];
+      if (rules.join() !== want.join())
+        unexpected.push(`${info.setl_id} ${defect ?? "无缺陷"}: ${rules.join()}`);
+    }
+    expect(unexpected.slice(0, 5)).toEqual([]);
+    // 2.8% expected; a few percent drawn.
+    expect(defective / 20_000).toBeGreaterThan(0.02);
+    expect(defective / 20_000).toBeLessThan(0.035);
+  }, 120_000);
 
   it("finds each QC defect under its own rule, the errors refused, with nothing else wrong", async () => {
     const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
