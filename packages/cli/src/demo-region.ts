@@ -2,11 +2,21 @@
  * The demo region (演示地区) that `npm start` loads into an empty store: a synthetic city from
  * `@yibao/synth`, grouped with the configured scheme, received through the same intake step as the
  * HTTP API (parse → QC → group), with each list received at its own declaration time (申报时间).
+ * A few percent of the lists carry a labelled QC defect (`@yibao/synth` `withQcDefect`: late uploads,
+ * empty required fields, non-医保版 codes, money that does not balance), so that the intake refuses
+ * some and accepts some with a warning, as it would a real region's uploads.
  */
 import type { DrgScheme } from "@yibao/grouper";
 import { createListPreparer } from "@yibao/server";
 import type { SettlementListUpload, Store } from "@yibao/store";
-import { generateRegion, type SynthRegion } from "@yibao/synth";
+import {
+  DEFAULT_QC_DEFECT_SHARES,
+  generateRegion,
+  type QcDefectKind,
+  qcDefectOf,
+  type SynthRegion,
+  withQcDefect,
+} from "@yibao/synth";
 
 export interface DemoRegionOptions {
   /** PRNG seed; the same seed always gives the same region. */
@@ -18,6 +28,11 @@ export interface DemoRegionOptions {
   readonly to?: string;
   /** Share of stays with an injected, labelled irregularity (default 0.05) for the audit views. */
   readonly injectRate?: number;
+  /**
+   * Share of lists with a QC defect, by defect (default `DEFAULT_QC_DEFECT_SHARES`, 2.8% in all);
+   * `false` for none.
+   */
+  readonly qcDefects?: Readonly<Record<QcDefectKind, number>> | false;
   readonly today?: Date;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -27,6 +42,8 @@ export interface DemoRegionResult {
   readonly lists: number;
   readonly accepted: number;
   readonly hospitals: number;
+  /** Lists given a QC defect, by defect. */
+  readonly defects: Readonly<Partial<Record<QcDefectKind, number>>>;
   readonly from: string;
   readonly to: string;
 }
@@ -48,10 +65,13 @@ export async function loadDemoRegion(
   const to = opts.to ?? `${year}-12-31`;
   const existing = await store.listSettlementLists({ limit: 1 });
   if (existing.total > 0)
-    return { skipped: true, lists: existing.total, accepted: 0, hospitals: 0, from, to };
+    return { skipped: true, lists: existing.total, accepted: 0, hospitals: 0, defects: {}, from, to };
   const stays = opts.stays ?? 20_000;
+  const seed = opts.seed ?? 2026;
+  const shares = opts.qcDefects === undefined ? DEFAULT_QC_DEFECT_SHARES : opts.qcDefects;
+  const defects: Partial<Record<QcDefectKind, number>> = {};
   const region: SynthRegion = generateRegion({
-    seed: opts.seed ?? 2026,
+    seed,
     stays,
     scheme,
     from,
@@ -70,8 +90,11 @@ export async function loadDemoRegion(
     opts.onProgress?.(lists, stays);
   };
   for (const stay of region.stays()) {
-    const info = stay.message.input.setlinfo;
-    const prepared = prepare(stay.message, declaredAt(info.dcla_time, info.setl_end_date));
+    const defect = shares ? qcDefectOf(seed, stay.message.input.setlinfo.setl_id, shares) : null;
+    const message = defect ? withQcDefect(stay.message, defect, seed) : stay.message;
+    if (defect) defects[defect] = (defects[defect] ?? 0) + 1;
+    const info = message.input.setlinfo;
+    const prepared = prepare(message, declaredAt(info.dcla_time, info.setl_end_date));
     lists++;
     if (prepared.upload) {
       batch.push(prepared.upload);
@@ -102,5 +125,5 @@ export async function loadDemoRegion(
     const [hospital, period] = key.split("|") as [string, string];
     await store.setSettledCount(hospital, period, n);
   }
-  return { skipped: false, lists, accepted, hospitals: region.hospitals.length, from, to };
+  return { skipped: false, lists, accepted, hospitals: region.hospitals.length, defects, from, to };
 }

@@ -163,7 +163,7 @@ async function prepareDemo(
   if (r.skipped) say(`数据库中已有 ${r.lists} 份结算清单，不再载入演示地区`);
   else {
     say(
-      `已载入演示地区（${scheme.demo ? "演示方案" : scheme.name}）：${r.hospitals} 家医院，${r.lists} 份结算清单（入院 ${r.from} 至 ${r.to}），接收 ${r.accepted} 份`,
+      `已载入演示地区（${scheme.demo ? "演示方案" : scheme.name}）：${r.hospitals} 家医院，${r.lists} 份结算清单（入院 ${r.from} 至 ${r.to}），接收 ${r.accepted} 份、质控拒收 ${r.lists - r.accepted} 份`,
     );
   }
   say("正在结算演示地区");

@@ -142,7 +142,7 @@ beforeAll(async () => {
     plugins: platformPlugins(store, { refreshDelayMs: 50, checkIntervalMs: 0 }),
   });
   if (otherQc === undefined) {
-    // The demo lists pass QC: the other hospital uploads one late (a deadline finding) itself.
+    // The demo gave the other hospital no QC finding: it uploads one late (a deadline finding) itself.
     const h2 = await signIn("hospital2");
     const late = sampleSettlementMessage(500, {
       prefix: "XL",

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_ROWS, launchChromium, requireChromium } from "../../console/test/browser.js";
 import { loadDemoRegion } from "../src/demo-region.js";
 import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
+import { englishWords } from "./english-words.js";
 
 const REPO = resolve(import.meta.dirname, "../../..");
 const webDist = resolve(REPO, "packages/web/dist");
@@ -29,23 +30,6 @@ const PASSWORDS: Readonly<Record<string, string>> = {
   hospital: "hosp1-pass-2025",
 };
 const YEAR = 2025;
-
-/**
- * Latin words people may read in a Chinese page: abbreviations (all capitals), codes (with digits,
- * hyphens, dots, …), the accounts' usernames, and a few product names.
- */
-const ALLOWED = new Set(["Excel", "JSON", ...Object.keys(PASSWORDS)]);
-
-/** The English words of a page's text: Latin words of 3+ letters that are neither codes nor abbreviations. */
-export function englishWords(text: string): string[] {
-  const tokens = text.split(/[^A-Za-z0-9\-_./@:]+/).filter(Boolean);
-  return tokens.filter((t) => {
-    if (/[0-9\-_./@:]/.test(t)) return false; // a code, an id, a number, a path
-    if (t.length < 3) return false;
-    if (t === t.toUpperCase()) return false; // DRG, CMI, QY, ICD…
-    return !ALLOWED.has(t);
-  });
-}
 
 let store: Store;
 let app: YibaoApp;

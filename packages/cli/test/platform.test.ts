@@ -316,14 +316,36 @@ describe("platform in Chromium", () => {
     const setlId = ((await first.locator("td").first().textContent()) ?? "").trim();
     await first.click();
     await page.getByLabel("追加金额").fill("1000");
-    await page.getByLabel("核准理由").fill("罕见并发症，专家组论证通过");
+    await page.getByLabel("审核理由").fill("罕见并发症，专家组论证通过");
     await page.getByRole("button", { name: "核准", exact: true }).click();
     await page.getByText(`已核准 ${setlId}`).waitFor();
     await page.getByTestId("special-approvals").getByText(setlId).waitFor();
+    // Decided, the case leaves the pending candidates and shows under its decision.
+    const candidates = page.getByTestId("special-candidates");
+    await expect.poll(() => candidates.getByText(setlId).count()).toBe(0);
+    const approved = page.getByTestId("special-approvals").locator("tr", { hasText: setlId });
+    expect(await approved.textContent()).toContain("核准");
+    // The next candidate is rejected: it leaves the candidates too, its payment unchanged.
+    const next = candidates.locator(DATA_ROWS).first();
+    await next.waitFor();
+    const rejectedId = ((await next.locator("td").first().textContent()) ?? "").trim();
+    const before = await sql<{ f: string }>`SELECT fund_payment_fen::text AS f FROM stay_settlement
+      WHERE setl_id = ${rejectedId}`.execute(consoleDb(store));
+    await next.click();
+    await page.getByLabel("审核理由").fill("费用明细未见特殊情况，按高倍率规则支付");
+    await page.getByRole("button", { name: "驳回", exact: true }).click();
+    await page.getByText(`已驳回 ${rejectedId}`).waitFor();
+    const rejected = page.getByTestId("special-approvals").locator("tr", { hasText: rejectedId });
+    await rejected.waitFor();
+    expect(await rejected.textContent()).toContain("驳回");
+    await expect.poll(() => candidates.getByText(rejectedId).count()).toBe(0);
     await shot(page, "06-reviewer-special-case");
     const s = await sql<{ special_review_fen: number }>`SELECT special_review_fen FROM stay_settlement
       WHERE setl_id = ${setlId}`.execute(consoleDb(store));
     expect(Number(s.rows[0]?.special_review_fen)).toBe(100_000);
+    const after = await sql<{ f: string }>`SELECT fund_payment_fen::text AS f FROM stay_settlement
+      WHERE setl_id = ${rejectedId}`.execute(consoleDb(store));
+    expect(after.rows[0]?.f).toBe(before.rows[0]?.f);
   });
 
   it("hospital: its own surplus/loss by department and its clearing statement", async () => {

@@ -51,6 +51,8 @@ const DETAIL_LABELS: Record<string, string> = {
   username: "用户名",
   disabled: "已停用",
   appealId: "申诉编号",
+  seq: "质控结果序号",
+  ruleId: "规则编号",
   keyId: "接口密钥",
   historyImport: "历史清单导入",
   lists: "清单数",
@@ -75,11 +77,20 @@ const DETAIL_STATES: Record<string, string> = {
   closed: "已结案",
 };
 
+/** A QC appeal's decision (审核申诉); an audit decision's values are the states above. */
+const DETAIL_DECISIONS: Record<string, string> = {
+  accepted: "申诉成立",
+  rejected: "申诉驳回",
+};
+
 function detailValue(key: string, v: unknown): string {
   if (v === null || v === undefined) return "—";
   if (typeof v === "number" && key.endsWith("Fen")) return yuan(v);
   if (typeof v === "boolean") return v ? "是" : "否";
-  if (typeof v === "string") return key === "status" ? (DETAIL_STATES[v] ?? v) : v;
+  if (typeof v === "string") {
+    if (key === "status") return DETAIL_STATES[v] ?? v;
+    return key === "decision" ? (DETAIL_DECISIONS[v] ?? DETAIL_STATES[v] ?? v) : v;
+  }
   if (typeof v === "number") return v.toLocaleString("zh-CN");
   if (Array.isArray(v)) return v.map((x) => detailValue(key, x)).join("、");
   const o = v as Record<string, unknown>;

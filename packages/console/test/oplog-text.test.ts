@@ -37,4 +37,14 @@ describe("describeDetail", () => {
       "历史清单导入：是；清单数：3；原始上传时间来源：（文件中的上传时间：1；指定的上传日期：2）；指定的上传日期：2025-03-14；已保存：3",
     );
   });
+
+  it("says a QC appeal and its decision in Chinese (issue 15)", () => {
+    expect(describeDetail({ appealId: 7, setlId: "S1", seq: 0, ruleId: "QC-TIME-001" })).toBe(
+      "申诉编号：7；结算清单：S1；质控结果序号：0；规则编号：QC-TIME-001",
+    );
+    expect(describeDetail({ appealId: 7, decision: "accepted", setlId: "S1" })).toBe(
+      "申诉编号：7；决定：申诉成立；结算清单：S1",
+    );
+    expect(describeDetail({ decision: "rejected" })).toBe("决定：申诉驳回");
+  });
 });

@@ -33,7 +33,12 @@ export function demoPolicy(effectiveFrom: string): Record<string, unknown> {
     levelCoefficients: {},
     baseGroups: [],
     drgStandards: {},
-    outliers: EXAMPLE_OUTLIERS,
+    // 高倍率: the standard plus 90% of the cost above the threshold; an approved 特病单议 then tops the
+    // stay up to its actual cost (specialReview full), so the review changes what a hospital is paid.
+    outliers: {
+      ...EXAMPLE_OUTLIERS,
+      high: { ...EXAMPLE_OUTLIERS.high, payment: { method: "excess", ratio: "0.9" } },
+    },
     ambiguous: { qyShare: EXAMPLE_QY_SHARE, ungroupedShare: "80%" },
     exclusions: { fixedDrgs: [], newTechCap: "3‰" },
     specialReview: { mode: "full" },
@@ -42,6 +47,7 @@ export function demoPolicy(effectiveFrom: string): Record<string, unknown> {
     sources: [
       "费率由历史数据按预算(历史 DRG 病例总费用)测算",
       "高倍率 3/2.5/2 倍、低倍率 0.4 倍、QY/0000 按 80%：与种子 002 示例相同的演示取值",
+      "高倍率病例按病组支付标准 + 超出高倍率界值部分的 90% 支付；特病单议核准后按实际费用补足：演示参数，非某地实际政策",
       "结余留用 70%、超支 10% 以内医保分担 50%：演示参数，非某地实际政策",
       "清算预算为统筹基金预算（个人负担另计后按点数分配）：演示口径",
     ],

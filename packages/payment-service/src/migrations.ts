@@ -15,7 +15,8 @@
  *   settlement is idempotent.
  * - `payment_run`: every job (calibrate, settle, clear, special case) with who/when/parameters/totals;
  *   `stay_settlement_error`: the records a run could not settle, with field and rule.
- * - `special_case_approval`: 特病单议 approvals (amount in fen, converted to points on the point method).
+ * - `special_case_approval`: 特病单议 decisions, approvals (amount in fen, converted to points on the point
+ *   method) and rejections (`decision`).
  * - `audit_deduction`: 审核扣款 written by the audit service, deducted at year-end clearing.
  * - `year_clearing` + `clearing_statement`: the current clearing of a year and its per-hospital rows
  *   (replaced by a new clearing of the same year; the run keeps the parameters and totals).
@@ -376,6 +377,18 @@ export const paymentMigrations: readonly NamedMigration[] = [
     async down(db: MigrationDb) {
       await sql`ALTER TABLE stay_settlement_history DROP COLUMN IF EXISTS special_case`.execute(db);
       await sql`ALTER TABLE stay_settlement DROP COLUMN IF EXISTS special_case`.execute(db);
+    },
+  },
+  {
+    // 特病单议 decisions (issue 15): a case is approved (核准, re-settled) or rejected (驳回, settled as
+    // it was); either way it leaves the pending candidates. Rows before this migration were approvals.
+    name: "0105_special_case_decision",
+    async up(db: MigrationDb) {
+      await sql`ALTER TABLE special_case_approval ADD COLUMN decision text NOT NULL DEFAULT 'approved'
+        CHECK (decision IN ('approved', 'rejected'))`.execute(db);
+    },
+    async down(db: MigrationDb) {
+      await sql`ALTER TABLE special_case_approval DROP COLUMN IF EXISTS decision`.execute(db);
     },
   },
 ];

@@ -17,6 +17,7 @@ import {
   listSettlements,
   listSpecialCases,
   prepaidOfYear,
+  rejectSpecialCase,
 } from "./queries.js";
 import {
   getVersion,
@@ -110,6 +111,7 @@ const SettlementQuery = Type.Object(
     period: Type.Optional(Type.String({ pattern: PERIOD })),
     drg: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
     outlier: Type.Optional(Type.Union([Type.Literal("high"), Type.Literal("low"), Type.Literal("none")])),
+    review: Type.Optional(Type.Literal("pending")),
     page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   },
@@ -141,6 +143,13 @@ const SpecialCaseBody = Type.Object(
   {
     setlId: Type.String({ minLength: 1, maxLength: 60 }),
     amount: Type.Optional(Type.Union([Type.String({ pattern: YUAN }), Type.Null()])),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+  },
+  { additionalProperties: false },
+);
+const RejectBody = Type.Object(
+  {
+    setlId: Type.String({ minLength: 1, maxLength: 60 }),
     reason: Type.String({ minLength: 1, maxLength: 500 }),
   },
   { additionalProperties: false },
@@ -418,6 +427,29 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
           runId: r.runId,
           before: r.before,
           after,
+        };
+        return reply.status(201).send(r);
+      },
+    );
+    app.post(
+      "/special-cases/reject",
+      {
+        config: routeAccess(["reviewer", "bureau"], "none", "驳回特病单议"),
+        schema: { body: RejectBody },
+      },
+      async (request, reply) => {
+        const b = request.body as Static<typeof RejectBody>;
+        request.oplogDetail = { setlId: b.setlId, reason: b.reason };
+        const r = await guard(() =>
+          rejectSpecialCase(app.yibao.store, { setlId: b.setlId, reason: b.reason, actor: actorOf(request) }),
+        );
+        // Nothing is re-settled: the payment stays what it was.
+        request.oplogDetail = {
+          setlId: b.setlId,
+          hospitalCode: r.hospitalCode,
+          drg: r.drg,
+          reason: b.reason,
+          fundPaymentFen: r.fundPaymentFen,
         };
         return reply.status(201).send(r);
       },

@@ -12,6 +12,8 @@ export interface SettlementFilter {
   readonly drg?: string;
   /** 高倍率 / 低倍率 / 非异常 (the stay's outlier type). */
   readonly outlier?: "high" | "low" | "none";
+  /** `pending`: only stays without a 特病单议 decision (核准 or 驳回) in force (the review's candidates). */
+  readonly review?: "pending";
   readonly page?: number;
   readonly pageSize?: number;
 }
@@ -33,7 +35,9 @@ export async function listSettlements(store: Store, f: SettlementFilter = {}) {
   const where = sql`WHERE (${f.hospital ?? null}::text IS NULL OR hospital_code = ${f.hospital ?? null})
     AND (${f.period ?? null}::text IS NULL OR period = ${f.period ?? null})
     AND (${f.drg ?? null}::text IS NULL OR drg = ${f.drg ?? null})
-    AND (${f.outlier ?? null}::text IS NULL OR outlier = ${f.outlier ?? null})`;
+    AND (${f.outlier ?? null}::text IS NULL OR outlier = ${f.outlier ?? null})
+    AND (${f.review ?? null}::text IS NULL OR NOT EXISTS (SELECT 1 FROM special_case_approval a
+      WHERE a.setl_id = stay_settlement.setl_id AND NOT a.revoked))`;
   const db = dbOf(store);
   const total = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM stay_settlement ${where}`.execute(
     db,
@@ -99,6 +103,7 @@ export async function approveSpecialCase(store: Store, input: SpecialCaseInput) 
       `结算清单 ${input.setlId} 尚未结算，请先按期结算后再核准特病单议`,
       "NOT_SETTLED",
     );
+  await refuseDecided(store, input.setlId, "rejected");
   return withRun(store, "special_case", input.actor ?? "system", input, async (runId) => {
     await sql`INSERT INTO special_case_approval (setl_id, hospital_code, amount_fen, reason, approved_by)
       VALUES (${input.setlId}, ${String(l.hospital_code)}, ${input.amountFen ?? null}, ${input.reason}, ${input.actor ?? "system"})`.execute(
@@ -153,7 +158,63 @@ export async function approveSpecialCase(store: Store, input: SpecialCaseInput) 
   });
 }
 
-/** One approval of a special case (特病单议核准). */
+const DECISION_NAMES = { approved: "核准", rejected: "驳回" } as const;
+
+/**
+ * Refuses a decision on a case that already has one in force of the kinds given (a rejected case is
+ * not approved afterwards, a decided case not rejected): 409 naming the decision and when.
+ */
+async function refuseDecided(
+  store: Store,
+  setlId: string,
+  ...kinds: readonly ("approved" | "rejected")[]
+): Promise<void> {
+  const r = await sql<{ decision: "approved" | "rejected"; approved_at: Date }>`SELECT decision, approved_at
+    FROM special_case_approval WHERE setl_id = ${setlId} AND NOT revoked AND decision = ANY(${[...kinds]}::text[])
+    ORDER BY id DESC LIMIT 1`.execute(dbOf(store));
+  const d = r.rows[0];
+  if (d)
+    throw new PaymentInputError(
+      `结算清单 ${setlId} 的特病单议已${DECISION_NAMES[d.decision]}，不能再次审核`,
+      "CONFLICT",
+    );
+}
+
+/**
+ * Rejects a special case (驳回特病单议): recorded with its reason, the stay's settlement unchanged
+ * (returned as it stands); the case leaves the pending candidates. A case with a decision is refused.
+ */
+export async function rejectSpecialCase(
+  store: Store,
+  input: { readonly setlId: string; readonly reason: string; readonly actor?: string },
+) {
+  const db = dbOf(store);
+  const cur = await sql<{
+    hospital_code: string;
+    drg: string;
+    drg_payment_fen: number;
+    fund_payment_fen: number;
+  }>`SELECT hospital_code, drg, drg_payment_fen, fund_payment_fen FROM stay_settlement WHERE setl_id = ${input.setlId}`.execute(
+    db,
+  );
+  const c = cur.rows[0];
+  if (!c) throw new PaymentInputError(`结算清单 ${input.setlId} 尚未结算或不存在`, "NOT_FOUND");
+  await refuseDecided(store, input.setlId, "approved", "rejected");
+  const ins = await sql<{ id: number }>`INSERT INTO special_case_approval
+      (setl_id, hospital_code, amount_fen, reason, approved_by, decision)
+    VALUES (${input.setlId}, ${c.hospital_code}, NULL, ${input.reason}, ${input.actor ?? "system"}, 'rejected')
+    RETURNING id::int AS id`.execute(db);
+  return {
+    id: Number(ins.rows[0]?.id),
+    setlId: input.setlId,
+    hospitalCode: c.hospital_code,
+    drg: c.drg,
+    drgPaymentFen: Number(c.drg_payment_fen),
+    fundPaymentFen: Number(c.fund_payment_fen),
+  };
+}
+
+/** One decision on a special case (特病单议核准或驳回). */
 export interface SpecialCaseRow {
   readonly id: number;
   readonly setlId: string;
@@ -164,16 +225,19 @@ export interface SpecialCaseRow {
   readonly approvedBy: string;
   readonly approvedAt: string;
   readonly revoked: boolean;
+  /** 核准 (`approved`) or 驳回 (`rejected`); `approvedBy`/`approvedAt` are who decided and when. */
+  readonly decision: "approved" | "rejected";
 }
 
-/** Special-case approvals, newest first, optionally of one hospital. */
+/** Special-case decisions (approvals and rejections), newest first, optionally of one hospital. */
 export async function listSpecialCases(
   store: Store,
   f: { readonly hospital?: string; readonly limit?: number } = {},
 ): Promise<SpecialCaseRow[]> {
   const r =
     await sql<SpecialCaseRow>`SELECT id::int AS id, setl_id AS "setlId", hospital_code AS "hospitalCode",
-      amount_fen::bigint AS "amountFen", reason, approved_by AS "approvedBy", approved_at AS "approvedAt", revoked
+      amount_fen::bigint AS "amountFen", reason, approved_by AS "approvedBy", approved_at AS "approvedAt", revoked,
+      decision
     FROM special_case_approval
     WHERE (${f.hospital ?? null}::text IS NULL OR hospital_code = ${f.hospital ?? null})
     ORDER BY id DESC LIMIT ${f.limit ?? 500}`.execute(dbOf(store));

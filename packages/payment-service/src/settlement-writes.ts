@@ -206,7 +206,7 @@ export async function writeErrors(
     ON CONFLICT DO NOTHING`.execute(db);
 }
 
-/** Approved special cases (特病单议) by setl_id: the latest approval that is not revoked. */
+/** Approved special cases (特病单议) by setl_id: the latest approval that is not revoked (a rejection pays nothing). */
 export async function loadApprovals(
   store: Store,
   setlIds?: readonly string[],
@@ -216,7 +216,7 @@ export async function loadApprovals(
     setl_id: string;
     amount_fen: number | null;
   }>`SELECT DISTINCT ON (setl_id) setl_id, amount_fen
-    FROM special_case_approval WHERE NOT revoked ${filter} ORDER BY setl_id, approved_at DESC, id DESC`.execute(
+    FROM special_case_approval WHERE NOT revoked AND decision = 'approved' ${filter} ORDER BY setl_id, approved_at DESC, id DESC`.execute(
     dbOf(store),
   );
   return new Map(

@@ -123,6 +123,8 @@ export interface SpecialCaseApprovalTable {
   approved_by: string;
   approved_at: TimestampDefault;
   revoked: Generated<boolean>;
+  /** 核准 (`approved`, the stay re-settled) or 驳回 (`rejected`, the settlement unchanged). */
+  decision: Generated<"approved" | "rejected">;
 }
 
 /** 审核扣款, written by the audit service through `recordAuditDeductions`. */

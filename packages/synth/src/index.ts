@@ -5,6 +5,7 @@ export * from "./costs.js";
 export * from "./details.js";
 export * from "./generate.js";
 export * from "./profile.js";
+export * from "./qc-defects.js";
 export * from "./random.js";
 export * from "./region.js";
 export * from "./summary.js";

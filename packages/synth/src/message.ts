@@ -117,6 +117,9 @@ export function renderStay(
     d.uploadLagDays === 0 ? Math.min(1439, d.dscgMinute + 30 + (ids.serial % 120)) : 480 + (ids.serial % 600);
   const ageYears = d.facts.ageYears;
   const admCaty = d.departmentCode;
+  // 呼吸机使用时长 within the stay, as the ICU's time is (a split admission shortens the stay it was drawn for).
+  const stayMinutes = dscgDay * 1440 + d.dscgMinute - (d.admDay * 1440 + d.admMinute);
+  const ventHours = Math.min(d.ventHours, Math.floor((stayMinutes - 60) / 60));
 
   const diseinfo = diagnosisInfo(d, names);
   const oprninfo = procedureInfo(d, ids, names, fmt);
@@ -181,7 +184,7 @@ export function renderStay(
         tcm_dise_code: "",
         diag_code_cnt: diseinfo.length,
         oprn_oprt_code_cnt: oprninfo.length,
-        vent_used_dura: d.ventHours > 0 ? dura(d.ventHours) : "",
+        vent_used_dura: ventHours > 0 ? dura(ventHours) : "",
         pwcry_bfadm_coma_dura: "",
         pwcry_afadm_coma_dura: "",
         spga_nurscare_days: icuDays,

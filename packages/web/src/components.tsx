@@ -202,16 +202,19 @@ export function Chart({
   option,
   height = 320,
   testId,
+  renderer = "canvas",
 }: {
   option: echarts.EChartsCoreOption;
   height?: number;
   testId?: string;
+  /** `svg` draws the labels as text elements (readable by the browser tests). */
+  renderer?: "canvas" | "svg";
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   useEffect(() => {
     if (!ref.current) return;
-    chart.current = echarts.init(ref.current);
+    chart.current = echarts.init(ref.current, undefined, { renderer });
     const resize = () => chart.current?.resize();
     window.addEventListener("resize", resize);
     return () => {
@@ -219,7 +222,11 @@ export function Chart({
       chart.current?.dispose();
       chart.current = null;
     };
-  }, []);
+  }, [renderer]);
+  // A chart whose height follows its data (e.g. one bar row per hospital) is resized with it.
+  useEffect(() => {
+    chart.current?.resize({ height });
+  }, [height]);
   const empty = isEmptyChart(option);
   useEffect(() => {
     if (empty) chart.current?.clear();

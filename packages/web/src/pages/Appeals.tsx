@@ -46,11 +46,12 @@ export function AppealsPage({ meta }: { meta: Meta }) {
     },
     { key: "hospital_code", title: "医院" },
     { key: "rule_id", title: "规则" },
+    // The decision first, where it is seen without scrolling the table.
+    { key: "status", title: "状态", labels: APPEAL_STATUS },
+    { key: "decision_comment", title: "审核意见" },
     { key: "finding_message", title: "质控问题" },
     { key: "reason", title: "申诉理由" },
     { key: "filed_at", title: "提交时间", time: true },
-    { key: "status", title: "状态", labels: APPEAL_STATUS },
-    { key: "decision_comment", title: "审核意见" },
     { key: "decided_by", title: "审核人" },
     ...(canDecide
       ? [

@@ -27,6 +27,10 @@ const KPIS = [
   "recoveredFen",
 ];
 
+/** The hospital chart: room for the legend above the bars, and the height of one hospital's row (px). */
+const HOSPITAL_CHART_TOP = 40;
+const HOSPITAL_ROW = 34;
+
 export function OverviewPage({ meta }: { meta: Meta }) {
   const [range, setRange] = useState<PeriodRange>({ periodFrom: "", periodTo: "" });
   const [data, error] = useLoad(
@@ -120,17 +124,22 @@ export function OverviewPage({ meta }: { meta: Meta }) {
       </div>
       {!hospitalView && (
         <Card title="各医院 CMI 与费用消耗指数">
+          {/* One row per hospital, its whole name on the left; the legend above the bars. */}
           <Chart
-            height={360}
+            testId="hospital-chart"
+            renderer="svg"
+            height={HOSPITAL_CHART_TOP + HOSPITAL_ROW * Math.max(ranking?.rows.length ?? 0, 4)}
             option={{
-              tooltip: { trigger: "axis" },
-              legend: { data: ["CMI", "费用消耗指数", "时间消耗指数"] },
-              xAxis: {
+              tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+              legend: { type: "scroll", top: 0, data: ["CMI", "费用消耗指数", "时间消耗指数"] },
+              grid: { top: HOSPITAL_CHART_TOP, left: 8, right: 24, bottom: 8, containLabel: true },
+              yAxis: {
                 type: "category",
+                inverse: true,
                 data: ranking?.rows.map((r) => r.name) ?? [],
-                axisLabel: { rotate: 20 },
+                axisLabel: { interval: 0 },
               },
-              yAxis: { type: "value" },
+              xAxis: { type: "value" },
               series: [
                 { name: "CMI", type: "bar", data: ranking?.rows.map((r) => r.cmi) ?? [] },
                 { name: "费用消耗指数", type: "bar", data: ranking?.rows.map((r) => r.cei) ?? [] },

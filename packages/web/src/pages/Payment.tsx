@@ -40,6 +40,7 @@ interface SpecialCase {
   approvedBy: string;
   approvedAt: string;
   revoked: boolean;
+  decision: "approved" | "rejected";
 }
 
 /** Micro-points (百万分之一点, as the payment API keeps points) → points for display. */
@@ -54,12 +55,15 @@ function yuanInput(v: string): string | null {
 
 const hospitalName = (meta: Meta, code: string) => meta.hospitals.find((h) => h.code === code)?.name ?? code;
 
-/** 特病单议: high-cost outliers as candidates; a reviewer approves an addition that re-settles the stay. */
+/**
+ * 特病单议: the high-cost outliers not yet decided are the candidates; a reviewer approves (an addition
+ * that re-settles the stay) or rejects one, and it moves to the decided cases.
+ */
 export function SpecialCasesPage({ meta }: { meta: Meta }) {
   const canApprove = meta.user.role === "reviewer" || meta.user.role === "bureau";
   const [hospital, setHospital] = useState("");
   const [period, setPeriod] = useState("");
-  const candidatesPath = `/api/v1/payment/settlements${qs({ outlier: "high", hospital, period, pageSize: 500 })}`;
+  const candidatesPath = `/api/v1/payment/settlements${qs({ outlier: "high", review: "pending", hospital, period, pageSize: 500 })}`;
   const [candidates, error, reloadCandidates] = useLoad(
     () => api.get<{ total: number; items: Settlement[] }>(candidatesPath),
     [candidatesPath],
@@ -93,6 +97,21 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
       setMessage((e as Error).message);
     }
   };
+  const reject = async () => {
+    if (!selected) return;
+    setMessage(null);
+    try {
+      await api.post("/api/v1/payment/special-cases/reject", { setlId: selected.setlId, reason });
+      setMessage(`已驳回 ${selected.setlId} 的特病单议，按原结算支付`);
+      setSelected(null);
+      setAmount("");
+      setReason("");
+      reloadCandidates();
+      reloadApprovals();
+    } catch (e) {
+      setMessage((e as Error).message);
+    }
+  };
   const columns: Column<Settlement>[] = [
     { key: "setlId", title: "结算ID", render: (r) => <ListLink setlId={r.setlId} /> },
     { key: "hospitalCode", title: "医院", value: (r) => hospitalName(meta, r.hospitalCode) },
@@ -108,14 +127,16 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
     { key: "id", title: "编号", kind: "count" },
     { key: "setlId", title: "结算ID", render: (r) => <ListLink setlId={r.setlId} /> },
     { key: "hospitalCode", title: "医院", value: (r) => hospitalName(meta, r.hospitalCode) },
+    { key: "decision", title: "审核结果", labels: { approved: "核准", rejected: "驳回" } },
     {
       key: "amountFen",
       title: "核准追加（元）",
-      value: (r) => (r.amountFen === null ? "按政策补足" : yuan(r.amountFen)),
+      value: (r) =>
+        r.decision === "rejected" ? "—" : r.amountFen === null ? "按政策补足" : yuan(r.amountFen),
     },
     { key: "reason", title: "理由" },
-    { key: "approvedBy", title: "核准人" },
-    { key: "approvedAt", title: "核准时间", value: (r) => new Date(r.approvedAt).toLocaleString("zh-CN") },
+    { key: "approvedBy", title: "审核人" },
+    { key: "approvedAt", title: "审核时间", value: (r) => new Date(r.approvedAt).toLocaleString("zh-CN") },
   ];
   return (
     <div>
@@ -134,7 +155,7 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
         </span>
       </div>
       <p className="muted">
-        高倍率病例（总费用超过病组支付标准的规定倍数）可申请特病单议；核准后按支付政策追加支付（点数法下折算为点数），并立即重新结算该病例。
+        高倍率病例（总费用超过病组支付标准的规定倍数）可申请特病单议；核准后按支付政策追加支付（点数法下折算为点数），并立即重新结算该病例；驳回则按原结算支付。已审核的病例移至下方“已审核的特病单议”。
       </p>
       <ErrorNote error={error ?? approvalsError} />
       {message && <div className="note">{message}</div>}
@@ -152,13 +173,16 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
               onChange={(e) => setAmount(e.target.value)}
             />
             <input
-              aria-label="核准理由"
-              placeholder="核准理由（必填）"
+              aria-label="审核理由"
+              placeholder="审核理由（必填）"
               value={reason}
               onChange={(e) => setReason(e.target.value)}
             />
             <button type="button" className="primary" disabled={reason.trim() === ""} onClick={approve}>
               核准
+            </button>
+            <button type="button" disabled={reason.trim() === ""} onClick={reject}>
+              驳回
             </button>
             <button type="button" onClick={() => setSelected(null)}>
               取消
@@ -167,7 +191,7 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
         </Card>
       )}
       <Card
-        title={`高倍率病例（共 ${(candidates?.total ?? 0).toLocaleString("zh-CN")} 例）${canApprove ? "：点击一行核准特病单议" : ""}`}
+        title={`待审核的高倍率病例（共 ${(candidates?.total ?? 0).toLocaleString("zh-CN")} 例）${canApprove ? "：点击一行审核特病单议" : ""}`}
       >
         <DataTable
           testId="special-candidates"
@@ -177,10 +201,10 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
           rowKey={(r) => r.setlId}
           {...(canApprove ? { onRowClick: (r: Settlement) => setSelected(r) } : {})}
           exportPath={candidatesPath}
-          exportName="高倍率病例"
+          exportName="待审核的高倍率病例"
         />
       </Card>
-      <Card title="已核准的特病单议">
+      <Card title="已审核的特病单议">
         <DataTable
           testId="special-approvals"
           loading={approvals === null && approvalsError === null}
