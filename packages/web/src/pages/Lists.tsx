@@ -117,6 +117,49 @@ interface Detail {
   [k: string]: unknown;
 }
 
+/** 清单摘要: hospital, status, group, principal diagnosis and procedure, stay, money, version, upload times. */
+function ListFacts({ c }: { c: Record<string, unknown> }) {
+  return (
+    <Card title="清单摘要">
+      <dl className="facts" data-testid="list-facts">
+        <dt>医院</dt>
+        <dd>{String(c.hospital_name ?? "")}</dd>
+        <dt>清单状态</dt>
+        <dd>{LIST_STATUS[String(c.status)] ?? String(c.status)}</dd>
+        <dt>DRG</dt>
+        <dd data-testid="list-drg">
+          {String(c.drg ?? "")} {String(c.drg_name ?? "")}（{GROUP_STATUS[String(c.group_status)] ?? ""}）
+        </dd>
+        <dt>主要诊断</dt>
+        <dd>{String(c.principal_dx ?? "")}</dd>
+        <dt>主要手术</dt>
+        <dd>{String(c.principal_oprn ?? "") || "—"}</dd>
+        <dt>出院科别</dt>
+        <dd>{String(c.dscg_caty ?? "")}</dd>
+        <dt>住院天数</dt>
+        <dd>{String(c.los ?? "—")}</dd>
+        <dt>总费用</dt>
+        <dd>{yuan(Number(c.total_fee_fen ?? 0))} 元</dd>
+        <dt>基金支付</dt>
+        <dd>{yuan(Number(c.fund_pay_fen ?? 0))} 元</dd>
+        <dt>版本</dt>
+        <dd>{String(c.version ?? "")}</dd>
+        <dt>上传时间</dt>
+        <dd>{dateTime(c.received_at)}</dd>
+        {c.upload_time_source === "file" || c.upload_time_source === "stated" ? (
+          <>
+            <dt>原始上传时间</dt>
+            <dd data-testid="original-upload-time">
+              {dateTime(c.uploaded_at)}（历史清单导入，
+              {c.upload_time_source === "file" ? "取自文件" : "指定日期"}；上传时限按此时间检查）
+            </dd>
+          </>
+        ) : null}
+      </dl>
+    </Card>
+  );
+}
+
 export function ListDetailPage({ meta, setlId }: { meta: Meta; setlId: string }) {
   const [data, error, reload] = useLoad(
     () => api.get<Detail>(`/api/v1/console/lists/${encodeURIComponent(setlId)}`),
@@ -149,44 +192,7 @@ export function ListDetailPage({ meta, setlId }: { meta: Meta; setlId: string })
       {message && <div className="note">{message}</div>}
       {data && (
         <>
-          <Card title="清单摘要">
-            <dl className="facts" data-testid="list-facts">
-              <dt>医院</dt>
-              <dd>{String(c.hospital_name ?? "")}</dd>
-              <dt>清单状态</dt>
-              <dd>{LIST_STATUS[String(c.status)] ?? String(c.status)}</dd>
-              <dt>DRG</dt>
-              <dd data-testid="list-drg">
-                {String(c.drg ?? "")} {String(c.drg_name ?? "")}（{GROUP_STATUS[String(c.group_status)] ?? ""}
-                ）
-              </dd>
-              <dt>主要诊断</dt>
-              <dd>{String(c.principal_dx ?? "")}</dd>
-              <dt>主要手术</dt>
-              <dd>{String(c.principal_oprn ?? "") || "—"}</dd>
-              <dt>出院科别</dt>
-              <dd>{String(c.dscg_caty ?? "")}</dd>
-              <dt>住院天数</dt>
-              <dd>{String(c.los ?? "—")}</dd>
-              <dt>总费用</dt>
-              <dd>{yuan(Number(c.total_fee_fen ?? 0))} 元</dd>
-              <dt>基金支付</dt>
-              <dd>{yuan(Number(c.fund_pay_fen ?? 0))} 元</dd>
-              <dt>版本</dt>
-              <dd>{String(c.version ?? "")}</dd>
-              <dt>上传时间</dt>
-              <dd>{dateTime(c.received_at)}</dd>
-              {c.upload_time_source === "file" || c.upload_time_source === "stated" ? (
-                <>
-                  <dt>原始上传时间</dt>
-                  <dd data-testid="original-upload-time">
-                    {dateTime(c.uploaded_at)}（历史清单导入，
-                    {c.upload_time_source === "file" ? "取自文件" : "指定日期"}；上传时限按此时间检查）
-                  </dd>
-                </>
-              ) : null}
-            </dl>
-          </Card>
+          <ListFacts c={c} />
           <Card title={`质控结果（${findings.length} 条）`}>
             <table data-testid="findings-table">
               <thead>

@@ -59,6 +59,40 @@ const hospitalName = (meta: Meta, code: string) => meta.hospitals.find((h) => h.
  * 特病单议: the high-cost outliers not yet decided are the candidates; a reviewer approves (an addition
  * that re-settles the stay) or rejects one, and it moves to the decided cases.
  */
+/** 待审核的高倍率病例: the columns of the candidate table. */
+function candidateColumns(meta: Meta): Column<Settlement>[] {
+  return [
+    { key: "setlId", title: "结算ID", render: (r) => <ListLink setlId={r.setlId} /> },
+    { key: "hospitalCode", title: "医院", value: (r) => hospitalName(meta, r.hospitalCode) },
+    { key: "period", title: "期号" },
+    { key: "drg", title: "病组" },
+    { key: "standardFen", title: "支付标准（元）", kind: "money" },
+    { key: "totalCostFen", title: "总费用（元）", kind: "money" },
+    { key: "drgPaymentFen", title: "病组支付（元）", kind: "money" },
+    { key: "specialReviewFen", title: "已追加（元）", kind: "money" },
+    { key: "balanceFen", title: "结余/超支（元）", kind: "money" },
+  ];
+}
+
+/** 已审核的特病单议: the columns of the decisions table. */
+function decisionColumns(meta: Meta): Column<SpecialCase>[] {
+  return [
+    { key: "id", title: "编号", kind: "count" },
+    { key: "setlId", title: "结算ID", render: (r) => <ListLink setlId={r.setlId} /> },
+    { key: "hospitalCode", title: "医院", value: (r) => hospitalName(meta, r.hospitalCode) },
+    { key: "decision", title: "审核结果", labels: { approved: "核准", rejected: "驳回" } },
+    {
+      key: "amountFen",
+      title: "核准追加（元）",
+      value: (r) =>
+        r.decision === "rejected" ? "—" : r.amountFen === null ? "按政策补足" : yuan(r.amountFen),
+    },
+    { key: "reason", title: "理由" },
+    { key: "approvedBy", title: "审核人" },
+    { key: "approvedAt", title: "审核时间", value: (r) => new Date(r.approvedAt).toLocaleString("zh-CN") },
+  ];
+}
+
 export function SpecialCasesPage({ meta }: { meta: Meta }) {
   const canApprove = meta.user.role === "reviewer" || meta.user.role === "bureau";
   const [hospital, setHospital] = useState("");
@@ -77,6 +111,22 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
   const [amount, setAmount] = useState("");
   const [reason, setReason] = useState("");
   const [message, setMessage] = useState<string | null>(null);
+  /** Posts a decision on the selected case, then clears the form and reloads both lists. */
+  const decide = async (url: string, body: Record<string, unknown>, done: string) => {
+    if (!selected) return;
+    setMessage(null);
+    try {
+      await api.post(url, { setlId: selected.setlId, ...body });
+      setMessage(done);
+      setSelected(null);
+      setAmount("");
+      setReason("");
+      reloadCandidates();
+      reloadApprovals();
+    } catch (e) {
+      setMessage((e as Error).message);
+    }
+  };
   const approve = async () => {
     if (!selected) return;
     const yuanValue = amount.trim() === "" ? null : yuanInput(amount);
@@ -84,60 +134,20 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
       setMessage("追加金额须为元金额，最多两位小数");
       return;
     }
-    setMessage(null);
-    try {
-      await api.post("/api/v1/payment/special-cases", { setlId: selected.setlId, amount: yuanValue, reason });
-      setMessage(`已核准 ${selected.setlId} 的特病单议，并已重新结算`);
-      setSelected(null);
-      setAmount("");
-      setReason("");
-      reloadCandidates();
-      reloadApprovals();
-    } catch (e) {
-      setMessage((e as Error).message);
-    }
+    await decide(
+      "/api/v1/payment/special-cases",
+      { amount: yuanValue, reason },
+      `已核准 ${selected.setlId} 的特病单议，并已重新结算`,
+    );
   };
-  const reject = async () => {
-    if (!selected) return;
-    setMessage(null);
-    try {
-      await api.post("/api/v1/payment/special-cases/reject", { setlId: selected.setlId, reason });
-      setMessage(`已驳回 ${selected.setlId} 的特病单议，按原结算支付`);
-      setSelected(null);
-      setAmount("");
-      setReason("");
-      reloadCandidates();
-      reloadApprovals();
-    } catch (e) {
-      setMessage((e as Error).message);
-    }
-  };
-  const columns: Column<Settlement>[] = [
-    { key: "setlId", title: "结算ID", render: (r) => <ListLink setlId={r.setlId} /> },
-    { key: "hospitalCode", title: "医院", value: (r) => hospitalName(meta, r.hospitalCode) },
-    { key: "period", title: "期号" },
-    { key: "drg", title: "病组" },
-    { key: "standardFen", title: "支付标准（元）", kind: "money" },
-    { key: "totalCostFen", title: "总费用（元）", kind: "money" },
-    { key: "drgPaymentFen", title: "病组支付（元）", kind: "money" },
-    { key: "specialReviewFen", title: "已追加（元）", kind: "money" },
-    { key: "balanceFen", title: "结余/超支（元）", kind: "money" },
-  ];
-  const approvalColumns: Column<SpecialCase>[] = [
-    { key: "id", title: "编号", kind: "count" },
-    { key: "setlId", title: "结算ID", render: (r) => <ListLink setlId={r.setlId} /> },
-    { key: "hospitalCode", title: "医院", value: (r) => hospitalName(meta, r.hospitalCode) },
-    { key: "decision", title: "审核结果", labels: { approved: "核准", rejected: "驳回" } },
-    {
-      key: "amountFen",
-      title: "核准追加（元）",
-      value: (r) =>
-        r.decision === "rejected" ? "—" : r.amountFen === null ? "按政策补足" : yuan(r.amountFen),
-    },
-    { key: "reason", title: "理由" },
-    { key: "approvedBy", title: "审核人" },
-    { key: "approvedAt", title: "审核时间", value: (r) => new Date(r.approvedAt).toLocaleString("zh-CN") },
-  ];
+  const reject = () =>
+    decide(
+      "/api/v1/payment/special-cases/reject",
+      { reason },
+      `已驳回 ${selected?.setlId ?? ""} 的特病单议，按原结算支付`,
+    );
+  const columns = candidateColumns(meta);
+  const approvalColumns = decisionColumns(meta);
   return (
     <div>
       <div className="page-title">
