@@ -31,6 +31,85 @@ const KPIS = [
 const HOSPITAL_CHART_TOP = 40;
 const HOSPITAL_ROW = 34;
 
+/** 关键指标: one tile per indicator, its formula in the tooltip. */
+function Kpis({ meta, values }: { meta: Meta; values: Values | null }) {
+  const defs = new Map(meta.indicators.map((d) => [d.id, d]));
+  return (
+    <div className="kpis" data-testid="kpis">
+      {KPIS.map((id) => {
+        const d = defs.get(id);
+        if (!d) return null;
+        return (
+          <div className="kpi" key={id} title={d.formula}>
+            <div className="kpi-name">{d.name}</div>
+            <div className="kpi-value">
+              {formatValue(d.kind, values?.[id] ?? null)}
+              {d.unit && d.kind !== "ratio" ? <small> {d.unit}</small> : null}
+            </div>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** 月度趋势: cases and CMI, average cost and length of stay, month by month. */
+function TrendCharts({ trend }: { trend: Overview["trend"] }) {
+  return (
+    <div className="grid2">
+      <Card title="月度病例数与 CMI">
+        <Chart
+          testId="trend-chart"
+          option={{
+            tooltip: { trigger: "axis" },
+            legend: { data: ["病例数", "CMI"] },
+            xAxis: { type: "category", data: trend.map((t) => t.period) },
+            yAxis: [
+              { type: "value", name: "病例数" },
+              { type: "value", name: "CMI", scale: true },
+            ],
+            series: [
+              { name: "病例数", type: "bar", data: trend.map((t) => t.values.cases) },
+              {
+                name: "CMI",
+                type: "line",
+                yAxisIndex: 1,
+                data: trend.map((t) => t.values.cmi),
+              },
+            ],
+          }}
+        />
+      </Card>
+      <Card title="次均费用与平均住院日">
+        <Chart
+          option={{
+            tooltip: { trigger: "axis" },
+            legend: { data: ["次均费用(元)", "平均住院日"] },
+            xAxis: { type: "category", data: trend.map((t) => t.period) },
+            yAxis: [
+              { type: "value", name: "元" },
+              { type: "value", name: "天" },
+            ],
+            series: [
+              {
+                name: "次均费用(元)",
+                type: "line",
+                data: trend.map((t) => ((t.values.avgCostFen ?? 0) / 100).toFixed(2)),
+              },
+              {
+                name: "平均住院日",
+                type: "line",
+                yAxisIndex: 1,
+                data: trend.map((t) => t.values.avgLos),
+              },
+            ],
+          }}
+        />
+      </Card>
+    </div>
+  );
+}
+
 export function OverviewPage({ meta }: { meta: Meta }) {
   const [range, setRange] = useState<PeriodRange>({ periodFrom: "", periodTo: "" });
   const [data, error] = useLoad(
@@ -41,7 +120,6 @@ export function OverviewPage({ meta }: { meta: Meta }) {
     () => api.get<{ rows: (Values & { name: string })[] }>(`/api/v1/console/ranking${qs({ ...range })}`),
     [range],
   );
-  const defs = new Map(meta.indicators.map((d) => [d.id, d]));
   const hospitalView = meta.user.role === "hospital";
   const ownName = ownHospitalName(meta);
   return (
@@ -51,77 +129,13 @@ export function OverviewPage({ meta }: { meta: Meta }) {
         <PeriodPicker periods={meta.periods} value={range} onChange={setRange} />
       </div>
       <ErrorNote error={error} />
-      <div className="kpis" data-testid="kpis">
-        {KPIS.map((id) => {
-          const d = defs.get(id);
-          if (!d) return null;
-          return (
-            <div className="kpi" key={id} title={d.formula}>
-              <div className="kpi-name">{d.name}</div>
-              <div className="kpi-value">
-                {formatValue(d.kind, data?.values?.[id] ?? null)}
-                {d.unit && d.kind !== "ratio" ? <small> {d.unit}</small> : null}
-              </div>
-            </div>
-          );
-        })}
-      </div>
+      <Kpis meta={meta} values={data?.values ?? null} />
       {data?.notes.map((n) => (
         <p className="muted" key={n}>
           ※ {n}
         </p>
       ))}
-      <div className="grid2">
-        <Card title="月度病例数与 CMI">
-          <Chart
-            testId="trend-chart"
-            option={{
-              tooltip: { trigger: "axis" },
-              legend: { data: ["病例数", "CMI"] },
-              xAxis: { type: "category", data: data?.trend.map((t) => t.period) ?? [] },
-              yAxis: [
-                { type: "value", name: "病例数" },
-                { type: "value", name: "CMI", scale: true },
-              ],
-              series: [
-                { name: "病例数", type: "bar", data: data?.trend.map((t) => t.values.cases) ?? [] },
-                {
-                  name: "CMI",
-                  type: "line",
-                  yAxisIndex: 1,
-                  data: data?.trend.map((t) => t.values.cmi) ?? [],
-                },
-              ],
-            }}
-          />
-        </Card>
-        <Card title="次均费用与平均住院日">
-          <Chart
-            option={{
-              tooltip: { trigger: "axis" },
-              legend: { data: ["次均费用(元)", "平均住院日"] },
-              xAxis: { type: "category", data: data?.trend.map((t) => t.period) ?? [] },
-              yAxis: [
-                { type: "value", name: "元" },
-                { type: "value", name: "天" },
-              ],
-              series: [
-                {
-                  name: "次均费用(元)",
-                  type: "line",
-                  data: data?.trend.map((t) => ((t.values.avgCostFen ?? 0) / 100).toFixed(2)) ?? [],
-                },
-                {
-                  name: "平均住院日",
-                  type: "line",
-                  yAxisIndex: 1,
-                  data: data?.trend.map((t) => t.values.avgLos) ?? [],
-                },
-              ],
-            }}
-          />
-        </Card>
-      </div>
+      <TrendCharts trend={data?.trend ?? []} />
       {!hospitalView && (
         <Card title="各医院 CMI 与费用消耗指数">
           {/* One row per hospital, its whole name on the left; the legend above the bars. */}
