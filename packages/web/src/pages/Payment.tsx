@@ -93,6 +93,83 @@ function decisionColumns(meta: Meta): Column<SpecialCase>[] {
   ];
 }
 
+/** 核准/驳回特病单议 of the selected high outlier: an amount (or the policy's top-up) and a reason. */
+function SpecialCaseDecision({
+  meta,
+  selected,
+  onDecided,
+  onCancel,
+  onMessage,
+}: {
+  meta: Meta;
+  selected: Settlement;
+  onDecided: (done: string) => void;
+  onCancel: () => void;
+  onMessage: (m: string | null) => void;
+}) {
+  const [amount, setAmount] = useState("");
+  const [reason, setReason] = useState("");
+  /** Posts a decision on the selected case. */
+  const decide = async (url: string, body: Record<string, unknown>, done: string) => {
+    onMessage(null);
+    try {
+      await api.post(url, { setlId: selected.setlId, ...body });
+      onDecided(done);
+    } catch (e) {
+      onMessage((e as Error).message);
+    }
+  };
+  const approve = async () => {
+    const yuanValue = amount.trim() === "" ? null : yuanInput(amount);
+    if (amount.trim() !== "" && yuanValue === null) {
+      onMessage("追加金额须为元金额，最多两位小数");
+      return;
+    }
+    await decide(
+      "/api/v1/payment/special-cases",
+      { amount: yuanValue, reason },
+      `已核准 ${selected.setlId} 的特病单议，并已重新结算`,
+    );
+  };
+  const reject = () =>
+    decide(
+      "/api/v1/payment/special-cases/reject",
+      { reason },
+      `已驳回 ${selected.setlId} 的特病单议，按原结算支付`,
+    );
+  return (
+    <Card title={`核准特病单议：${selected.setlId}`}>
+      <p>
+        {hospitalName(meta, selected.hospitalCode)}，病组 {selected.drg}，总费用 {yuan(selected.totalCostFen)}{" "}
+        元，病组支付 {yuan(selected.drgPaymentFen)} 元。
+      </p>
+      <div className="inline-form">
+        <input
+          aria-label="追加金额"
+          placeholder="追加金额（元，留空按政策补足）"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+        />
+        <input
+          aria-label="审核理由"
+          placeholder="审核理由（必填）"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+        <button type="button" className="primary" disabled={reason.trim() === ""} onClick={approve}>
+          核准
+        </button>
+        <button type="button" disabled={reason.trim() === ""} onClick={reject}>
+          驳回
+        </button>
+        <button type="button" onClick={onCancel}>
+          取消
+        </button>
+      </div>
+    </Card>
+  );
+}
+
 export function SpecialCasesPage({ meta }: { meta: Meta }) {
   const canApprove = meta.user.role === "reviewer" || meta.user.role === "bureau";
   const [hospital, setHospital] = useState("");
@@ -108,44 +185,13 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
     [approvalsPath],
   );
   const [selected, setSelected] = useState<Settlement | null>(null);
-  const [amount, setAmount] = useState("");
-  const [reason, setReason] = useState("");
   const [message, setMessage] = useState<string | null>(null);
-  /** Posts a decision on the selected case, then clears the form and reloads both lists. */
-  const decide = async (url: string, body: Record<string, unknown>, done: string) => {
-    if (!selected) return;
-    setMessage(null);
-    try {
-      await api.post(url, { setlId: selected.setlId, ...body });
-      setMessage(done);
-      setSelected(null);
-      setAmount("");
-      setReason("");
-      reloadCandidates();
-      reloadApprovals();
-    } catch (e) {
-      setMessage((e as Error).message);
-    }
+  const decided = (done: string) => {
+    setMessage(done);
+    setSelected(null);
+    reloadCandidates();
+    reloadApprovals();
   };
-  const approve = async () => {
-    if (!selected) return;
-    const yuanValue = amount.trim() === "" ? null : yuanInput(amount);
-    if (amount.trim() !== "" && yuanValue === null) {
-      setMessage("追加金额须为元金额，最多两位小数");
-      return;
-    }
-    await decide(
-      "/api/v1/payment/special-cases",
-      { amount: yuanValue, reason },
-      `已核准 ${selected.setlId} 的特病单议，并已重新结算`,
-    );
-  };
-  const reject = () =>
-    decide(
-      "/api/v1/payment/special-cases/reject",
-      { reason },
-      `已驳回 ${selected?.setlId ?? ""} 的特病单议，按原结算支付`,
-    );
   const columns = candidateColumns(meta);
   const approvalColumns = decisionColumns(meta);
   return (
@@ -170,35 +216,14 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
       <ErrorNote error={error ?? approvalsError} />
       {message && <div className="note">{message}</div>}
       {selected && canApprove && (
-        <Card title={`核准特病单议：${selected.setlId}`}>
-          <p>
-            {hospitalName(meta, selected.hospitalCode)}，病组 {selected.drg}，总费用{" "}
-            {yuan(selected.totalCostFen)} 元，病组支付 {yuan(selected.drgPaymentFen)} 元。
-          </p>
-          <div className="inline-form">
-            <input
-              aria-label="追加金额"
-              placeholder="追加金额（元，留空按政策补足）"
-              value={amount}
-              onChange={(e) => setAmount(e.target.value)}
-            />
-            <input
-              aria-label="审核理由"
-              placeholder="审核理由（必填）"
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-            />
-            <button type="button" className="primary" disabled={reason.trim() === ""} onClick={approve}>
-              核准
-            </button>
-            <button type="button" disabled={reason.trim() === ""} onClick={reject}>
-              驳回
-            </button>
-            <button type="button" onClick={() => setSelected(null)}>
-              取消
-            </button>
-          </div>
-        </Card>
+        <SpecialCaseDecision
+          key={selected.setlId}
+          meta={meta}
+          selected={selected}
+          onDecided={decided}
+          onCancel={() => setSelected(null)}
+          onMessage={setMessage}
+        />
       )}
       <Card
         title={`待审核的高倍率病例（共 ${(candidates?.total ?? 0).toLocaleString("zh-CN")} 例）${canApprove ? "：点击一行审核特病单议" : ""}`}
