@@ -3,7 +3,8 @@
  * its menu (and a list's and a finding's detail); the test fails on an English word in the page's text
  * (codes, abbreviations such as DRG and names excepted), a visible native file picker (the browser's
  * "Choose File"), or any JavaScript error or console error, including the 401 a page load used to
- * log before sign-in.
+ * log before sign-in; and the overview's headline figures (区域概览 for the bureau, 本院概览 for a
+ * hospital) must be the figures the API serves, read off the page as a user reads them.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -126,6 +127,61 @@ describe("every page in Chinese, without errors", () => {
     await page.context().close();
   });
 
+  /**
+   * The overview's indicator tiles against `/api/v1/console/overview` fetched in the same session: each
+   * shown number, parsed from its text, is the API's value to the digits shown (money in 元 from fen,
+   * ratios in %, counts exactly); a missing value shows 「—」.
+   */
+  async function headlinesAgree(page: Page, role: string): Promise<number> {
+    await page.getByTestId("kpis").waitFor();
+    await settled(page);
+    const tiles = await page.locator("[data-testid=kpis] .kpi").evaluateAll((els) =>
+      els.map((e) => ({
+        name: e.querySelector(".kpi-name")?.textContent ?? "",
+        text: e.querySelector(".kpi-value")?.textContent ?? "",
+      })),
+    );
+    const [overview, meta] = await page.evaluate(async () =>
+      Promise.all([
+        fetch("/api/v1/console/overview").then((r) => r.json()),
+        fetch("/api/v1/console/meta").then((r) => r.json()),
+      ]),
+    );
+    const defs = meta.indicators as { id: string; name: string; kind: string }[];
+    const values = overview.values as Record<string, number | null>;
+    for (const t of tiles) {
+      const def = defs.find((d) => d.name === t.name);
+      expect(def, `${role} 概览指标「${t.name}」`).toBeDefined();
+      const v = values[def?.id ?? ""] ?? null;
+      const where = `${role} 概览「${t.name}」显示 ${t.text}，接口为 ${v}`;
+      if (v === null) {
+        expect(t.text.trim(), where).toBe("—");
+        continue;
+      }
+      const m = /-?[\d,]+(\.\d+)?/.exec(t.text);
+      expect(m, where).not.toBeNull();
+      const shown = Number((m?.[0] ?? "").replace(/,/g, ""));
+      switch (def?.kind) {
+        case "money": // 元 with two decimals, from fen
+          expect(Math.abs(shown * 100 - v), where).toBeLessThanOrEqual(0.5 + 1e-6);
+          break;
+        case "ratio": // percent with two decimals
+          expect(t.text, where).toContain("%");
+          expect(Math.abs(shown / 100 - v), where).toBeLessThanOrEqual(0.00005 + 1e-9);
+          break;
+        case "count":
+          expect(shown, where).toBe(v);
+          break;
+        case "statistic": // four decimals
+          expect(Math.abs(shown - v), where).toBeLessThanOrEqual(0.00005 + 1e-9);
+          break;
+        default: // at most two decimals
+          expect(Math.abs(shown - v), where).toBeLessThanOrEqual(0.005 + 1e-9);
+      }
+    }
+    return tiles.length;
+  }
+
   for (const role of ["bureau", "reviewer", "hospital", "admin"] as const) {
     it(`shows every page of ${role} in Chinese`, async () => {
       const { page, errors } = await watchedPage();
@@ -134,6 +190,10 @@ describe("every page in Chinese, without errors", () => {
       await page.fill("input[name=password]", PASSWORDS[role] ?? "");
       await page.click("button[type=submit]");
       await page.getByTestId("current-user").waitFor();
+      // The first page is the overview: its headline figures are the API's.
+      if (role === "bureau" || role === "hospital") {
+        expect(await headlinesAgree(page, role)).toBeGreaterThanOrEqual(10);
+      }
       const links = await page
         .locator("nav a")
         .evaluateAll((as) =>
