@@ -51,6 +51,7 @@ import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 import { formatOf } from "./group-command.js";
 import { startProgress } from "./progress.js";
+import { loadRegionQc } from "./region.js";
 
 const LIST_SHEETS = [
   "payinfo",
@@ -223,6 +224,8 @@ export interface ImportOptions {
   readonly batchSize?: number;
   /** A history import (`--history`). */
   readonly history?: HistoryImportOptions;
+  /** The region pack's directory: each list is checked by its QC rule edition in force. */
+  readonly region?: string;
 }
 
 export interface ImportSummary {
@@ -356,7 +359,11 @@ type StatedUploadTime = { at: Date; text: string; field: string };
 export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
   const scheme = await loadSchemeDir(opts.schemeDir);
-  const prepare = createListPreparer(scheme);
+  const region = opts.region ? loadRegionQc(opts.region) : undefined;
+  if (region && region.problems.length > 0) {
+    throw new ImportRefused(`地区配置有误：${region.problems.join("；")}`);
+  }
+  const prepare = createListPreparer(scheme, region?.qc.rules);
   const started_at = new Date();
   const h = opts.history;
   let stated: StatedUploadTime | undefined;

@@ -122,6 +122,21 @@ function registerSchemeCommands(cmd: Command): void {
     });
 }
 
+/** `yibao region check`: validate a region pack's QC editions. */
+function registerRegionCommands(cmd: Command): void {
+  const region = cmd.command("region").description("地区配置包（质控规则与质控目标的版本）");
+  region
+    .command("check")
+    .description("校验地区配置目录中的 qc-rules.json 与 qc-targets.json：每一版的结构、规则参数与生效日期")
+    .argument("<dir>", "地区配置目录")
+    .action(async (dir: string) => {
+      const { describeRegionQc, loadRegionQc } = await import("./region.js");
+      const r = loadRegionQc(dir);
+      process.stdout.write(describeRegionQc(r));
+      if (r.problems.length > 0) process.exitCode = 1;
+    });
+}
+
 /** `yibao codes`: convert codes of another version to the national ones. */
 function registerCodesCommand(cmd: Command): void {
   cmd
@@ -167,6 +182,7 @@ function registerServeCommand(cmd: Command): void {
     .option("--data-dir <dir>", "PGlite 数据目录（默认取环境变量 YIBAO_DATA_DIR，否则 ./data）")
     .option("--database-url <url>", "PostgreSQL 连接串（默认取环境变量 DATABASE_URL）")
     .option("--demo", "数据库为空时先载入演示地区（合成的医院与一年的结算清单）", false)
+    .option("--region <dir>", "地区配置目录（质控规则与质控目标的版本；默认取环境变量 YIBAO_REGION_DIR）")
     .option(
       "--log-file <path>",
       "JSON 请求日志文件（默认取环境变量 LOG_FILE，否则 <数据目录>/server.log；- 为标准输出）",
@@ -188,6 +204,7 @@ function registerServeCommand(cmd: Command): void {
         databaseUrl: o.databaseUrl,
         demo: o.demo ? (stays !== undefined ? { stays } : {}) : false,
         logFile: o.logFile,
+        region: o.region ?? process.env.YIBAO_REGION_DIR,
       });
       closeOnSignals(server);
       server.ready.catch(async (e: unknown) => {
@@ -279,6 +296,7 @@ function registerImportCommand(cmd: Command): void {
       "历史清单导入时，记录中没有上传时间的清单的原始上传时间（yyyy-MM-dd 或 yyyy-MM-dd HH:mm:ss，北京时间）",
     )
     .option("--operator <username>", "历史清单导入的操作人（医保局账号的用户名，记入操作日志）")
+    .option("--region <dir>", "地区配置目录（按出院日期适用的质控规则版本；默认取环境变量 YIBAO_REGION_DIR）")
     .action(async (o) => {
       requireInputFile(o.input);
       if (!o.history && (o.uploadedAt !== undefined || o.operator !== undefined)) {
@@ -306,6 +324,9 @@ function registerImportCommand(cmd: Command): void {
           migrations: PLATFORM_MIGRATIONS,
         },
         ...(o.report ? { report: o.report } : {}),
+        ...((o.region ?? process.env.YIBAO_REGION_DIR)
+          ? { region: o.region ?? process.env.YIBAO_REGION_DIR }
+          : {}),
         progress: o.progress && process.stderr.isTTY === true,
         ...(o.history
           ? {
@@ -318,7 +339,7 @@ function registerImportCommand(cmd: Command): void {
       });
       const s = await run.catch((e: unknown) => {
         if (!(e instanceof ImportRefused)) throw e;
-        process.stderr.write(`历史清单导入未进行：${e.message}\n`);
+        process.stderr.write(`${o.history ? "历史清单导入" : "导入"}未进行：${e.message}\n`);
         process.exitCode = 2;
         return null;
       });
@@ -339,6 +360,7 @@ export function program(): Command {
   registerGroupCommand(cmd);
   registerSchemeCommands(cmd);
   registerCodesCommand(cmd);
+  registerRegionCommands(cmd);
   registerServeCommand(cmd);
   registerAccountCommands(cmd);
   registerSampleListCommand(cmd);

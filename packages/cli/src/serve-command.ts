@@ -18,6 +18,7 @@ import { type DemoAccount, type ServerPlugin, startServer, type YibaoApp } from 
 import type { NamedMigration, Store } from "@yibao/store";
 import { type DemoRegionOptions, loadDemoRegion } from "./demo-region.js";
 import { PLATFORM_MIGRATIONS, platformPlugins } from "./platform.js";
+import { describeRegionQc, loadRegionQc } from "./region.js";
 
 export interface ServeOptions {
   readonly port?: number;
@@ -32,6 +33,8 @@ export interface ServeOptions {
   readonly log?: (line: string) => void;
   /** Where the JSON request log goes (default env LOG_FILE, else `<dataDir>/server.log`; `-`: stdout). */
   readonly logFile?: string;
+  /** The region pack's directory (its QC rule and target editions); the built-in editions without it. */
+  readonly region?: string | undefined;
 }
 
 const ROLE_LABEL: Record<DemoAccount["role"], string> = {
@@ -96,11 +99,17 @@ export async function serve(o: ServeOptions): Promise<ServingPlatform> {
   };
   let accounts: DemoAccount[] = [];
   const demo = o.demo;
+  const region = o.region ? loadRegionQc(o.region) : undefined;
+  if (region && region.problems.length > 0) {
+    throw new Error(`地区配置有误，服务未启动：\n${region.problems.join("\n")}`);
+  }
+  if (region) log(describeRegionQc(region).trimEnd());
   const server = await startServer({
     ...(o.port !== undefined ? { port: o.port } : {}),
     ...(o.host !== undefined ? { host: o.host } : {}),
     ...(logFile ? { logFile } : {}),
     schemeDir: resolveSchemeDir(o.scheme),
+    ...(region ? { qc: region.qc } : {}),
     store: {
       ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
       ...(o.dataDir ? { dataDir: o.dataDir } : {}),

@@ -4,9 +4,11 @@
  * caller the policy does not admit. Other areas (payment, audit, the web console) add themselves as
  * plugins through `buildServer`'s `plugins` option and reach the store and scheme through `app.yibao`.
  */
+
 import { EventEmitter } from "node:events";
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
 import type { DrgScheme } from "@yibao/grouper";
+import { DEFAULT_QC_TARGETS, type QcEditions, type QcTargetSet } from "@yibao/settlement";
 import type { Store } from "@yibao/store";
 import Fastify, {
   type FastifyBaseLogger,
@@ -46,6 +48,8 @@ export interface ServerContext {
   readonly events: EventEmitter<ServerEvents>;
   /** Start-up readiness: API routes answer 503 `STARTING` until it is `ready`. */
   readonly readiness: Readiness;
+  /** The region's QC target editions (质控目标), the default edition when the region gives none. */
+  readonly qcTargets: readonly QcTargetSet[];
 }
 
 /** What the core announces to other areas. */
@@ -85,8 +89,13 @@ export interface BuildServerOptions {
   readonly bodyLimit?: number;
   /** Most lists in one POST (default 2,000). */
   readonly maxListsPerRequest?: number;
-  /** Replaces the default parse → QC → group step (e.g. other QC rule editions). */
+  /** Replaces the default parse → QC → group step. */
   readonly prepareList?: PrepareList;
+  /**
+   * The region's QC editions (a region pack's `qc-rules.json` and `qc-targets.json`): each list is
+   * checked by the rule edition in force on its discharge date. Default: the built-in editions.
+   */
+  readonly qc?: Partial<QcEditions>;
   /** Further areas' plugins. */
   readonly plugins?: readonly ServerPlugin[];
   /** Session policy overrides (idle and absolute expiry, lock-out). */
@@ -161,11 +170,12 @@ export async function buildServer(options: BuildServerOptions): Promise<YibaoApp
   app.decorate("yibao", {
     store: options.store,
     scheme: options.scheme,
-    prepareList: options.prepareList ?? createListPreparer(options.scheme),
+    prepareList: options.prepareList ?? createListPreparer(options.scheme, options.qc?.rules),
     maxListsPerRequest: options.maxListsPerRequest ?? 2000,
     sessionPolicy,
     events: new EventEmitter<ServerEvents>(),
     readiness: options.readiness ?? readyNow(),
+    qcTargets: options.qc?.targets?.length ? options.qc.targets : [DEFAULT_QC_TARGETS],
   } satisfies ServerContext);
   const db = identityDb(options.store);
   await db

@@ -6,7 +6,7 @@
 import { type DrgScheme, type GroupResult, UNGROUPED_DRG } from "@yibao/grouper";
 import { shanghaiDateTime } from "@yibao/kernel/calendar";
 import type { SettlementList } from "@yibao/settlement/model";
-import type { QcFinding } from "@yibao/settlement/rules";
+import type { QcFinding, QcRuleSet } from "@yibao/settlement/rules";
 import { hasUnstorableText } from "@yibao/settlement/text";
 import { codeTypeProblems } from "@yibao/settlement/wire-types";
 import {
@@ -142,9 +142,9 @@ export function summaryColumns(
 }
 
 /** The default preparer: the settlement package's parser and QC rules (bureau mode) and the grouper. */
-export function createListPreparer(scheme: DrgScheme): PrepareList {
+export function createListPreparer(scheme: DrgScheme, qcRules?: readonly QcRuleSet[]): PrepareList {
   return (envelope, receivedAt, original) => {
-    const checked = checkEnvelope(envelope, scheme, original?.at ?? receivedAt);
+    const checked = checkEnvelope(envelope, scheme, original?.at ?? receivedAt, qcRules);
     const { list, findings } = checked;
     const setlId = list?.info.setlId ?? checked.setlId;
     let group: GroupSummary | null = null;

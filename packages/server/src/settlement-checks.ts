@@ -6,9 +6,10 @@
 import { type DrgScheme, type GroupingRecord, type GroupResult, groupRecord } from "@yibao/grouper";
 import { shanghaiDateTime } from "@yibao/kernel/calendar";
 import { checkSettlementMessage } from "@yibao/settlement/check";
+import { editionOn, judgingDate } from "@yibao/settlement/editions";
 import { toGroupingRecord } from "@yibao/settlement/grouping";
 import type { SettlementList } from "@yibao/settlement/model";
-import type { QcFinding } from "@yibao/settlement/rules";
+import type { QcFinding, QcRuleSet } from "@yibao/settlement/rules";
 
 export interface CheckedEnvelope {
   readonly list: SettlementList | null;
@@ -49,7 +50,13 @@ export function chinaTime(at: Date): string {
  * Parses and checks one envelope received at `receivedAt`, and groups it: the QC checks on the
  * grouping outcome (QC-DX-010) and the intake share the one grouping of the list.
  */
-export function checkEnvelope(envelope: unknown, scheme: DrgScheme, receivedAt: Date): CheckedEnvelope {
+export function checkEnvelope(
+  envelope: unknown,
+  scheme: DrgScheme,
+  receivedAt: Date,
+  /** The region's QC rule editions; the one in force on the list's discharge date checks it. */
+  qcRules?: readonly QcRuleSet[],
+): CheckedEnvelope {
   let record: GroupingRecord | null = null;
   let grouped: GroupResult | null = null;
   const groupOf = (list: SettlementList): GroupResult => {
@@ -59,11 +66,15 @@ export function checkEnvelope(envelope: unknown, scheme: DrgScheme, receivedAt: 
     }
     return grouped;
   };
+  const today = chinaTime(receivedAt);
+  const rules =
+    qcRules && qcRules.length > 0 ? editionOn(qcRules, judgingDate(envelope, today.slice(0, 10))) : undefined;
   const result = checkSettlementMessage(envelope, {
     mode: "bureau",
-    today: chinaTime(receivedAt),
+    today,
     codes: scheme,
     groupList: groupOf,
+    ...(rules ? { rules } : {}),
   });
   const list = result.list ?? null;
   if (list) groupOf(list);

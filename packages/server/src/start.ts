@@ -3,13 +3,17 @@
  * machine; set HOST=0.0.0.0, or a reverse proxy, to serve others),
  * DATABASE_URL or YIBAO_DATA_DIR, YIBAO_SCHEME_DIR.
  */
+
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
+import type { QcEditions } from "@yibao/settlement";
 import { type OpenStoreOptions, openStore, type Store } from "@yibao/store";
 import { buildServer, type ServerPlugin, type YibaoApp } from "./app.js";
 import { type Readiness, readyNow } from "./readiness.js";
 import { installProcessSafetyNet } from "./safety-net.js";
 
 export interface StartServerOptions {
+  /** The region's QC editions (rules and targets in force by date); default the built-in ones. */
+  readonly qc?: Partial<QcEditions>;
   readonly port?: number;
   readonly host?: string;
   readonly schemeDir?: string;
@@ -64,6 +68,7 @@ export async function startServer(
       ...(options.plugins
         ? { plugins: typeof options.plugins === "function" ? options.plugins(store) : options.plugins }
         : {}),
+      ...(options.qc ? { qc: options.qc } : {}),
     });
     installProcessSafetyNet(app.log);
     await options.beforeListen?.(app);

@@ -22,6 +22,7 @@ export { dayNumber, dayToIso, fullYears, parseWireDate, parseWireDateTime, toWir
 export * from "./fields.js";
 export * from "./grouping.js";
 export { idCardProblem, withIdCheckChar } from "./idcard.js";
+export * from "./editions.js";
 export * from "./indicators.js";
 export type * from "./model.js";
 export * from "./money.js";

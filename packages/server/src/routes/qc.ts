@@ -4,7 +4,7 @@
  * range and on each row, with an alert (预警) for every target a row misses.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { DEFAULT_QC_TARGETS, judgeQcTargets } from "@yibao/settlement";
+import { editionOn, judgeQcTargets } from "@yibao/settlement";
 import { Type } from "typebox";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
 import { PERIOD_PATTERN, periodRange } from "./query.js";
@@ -29,7 +29,10 @@ export const qcRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...(q.hospital !== undefined ? { hospital: q.hospital } : {}),
         ...periodRange(q),
       });
-      const set = DEFAULT_QC_TARGETS;
+      // The targets in force at the end of the range asked for (today when it is open-ended); the
+      // comparison with effective dates is textual, so "-31" stands for the last day of any month.
+      const end = q.periodTo ?? q.period;
+      const set = editionOn(app.yibao.qcTargets, end ? `${end}-31` : new Date().toISOString().slice(0, 10));
       return {
         ...report,
         targets: {

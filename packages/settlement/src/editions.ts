@@ -1,0 +1,41 @@
+/**
+ * 规则版本 (editions in force): a region publishes QC rules and QC targets as dated editions and
+ * never edits a released one; a list is checked by the edition in force on its discharge date (出院
+ * 日期), so loading a new edition never changes what an earlier list was checked by.
+ */
+import { editionInForce } from "./code-tables.js";
+import type { QcTargetSet } from "./qc-targets.js";
+import type { QcRuleSet } from "./rules.js";
+
+/**
+ * The edition in force on `date` (yyyy-MM-dd), by `editionInForce`; a date before every edition gets
+ * the earliest edition (the region's first rules). Throws on an empty list.
+ */
+export function editionOn<E extends { readonly effectiveDate: string }>(
+  editions: readonly E[],
+  date: string,
+): E {
+  const first = [...editions].sort((a, b) => (a.effectiveDate < b.effectiveDate ? -1 : 1))[0];
+  if (first === undefined) throw new RangeError("没有任何规则版本");
+  return editionInForce(editions, date) ?? first;
+}
+
+/**
+ * The date a message is judged by: its 出院时间 (dscg_time), else its 结算结束日期 (setl_end_date),
+ * else the upload date — read from the raw message, before it is parsed (the parse itself runs the
+ * edition's parse-phase rules).
+ */
+export function judgingDate(envelope: unknown, uploadDate: string): string {
+  const info = (envelope as { input?: { setlinfo?: Record<string, unknown> } } | null)?.input?.setlinfo;
+  for (const k of ["dscg_time", "setl_end_date"] as const) {
+    const v = info?.[k];
+    if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}/.test(v)) return v.slice(0, 10);
+  }
+  return uploadDate;
+}
+
+/** A region's QC editions (its rules and its targets), each list of editions non-empty. */
+export interface QcEditions {
+  readonly rules: readonly QcRuleSet[];
+  readonly targets: readonly QcTargetSet[];
+}
