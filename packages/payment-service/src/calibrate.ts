@@ -76,10 +76,8 @@ interface HistRow {
   procedures: string[] | null;
 }
 
-/** Runs the calibration and stores the results (new versions). */
-export async function calibrate(options: CalibrateOptions): Promise<CalibrateResult> {
-  const { store } = options;
-  const periods = periodsBetween(options.periodFrom, options.periodTo);
+/** The options' own checks (before any run is recorded). */
+function checkCalibrateOptions(options: CalibrateOptions): { minCases: number; trim: TrimRule } {
   const minCases = options.minCases ?? 5;
   if (!Number.isInteger(minCases) || minCases < 1)
     throw new PaymentInputError("minCases：最低病例数须为正整数");
@@ -93,8 +91,137 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrateRes
     if (v !== undefined && (!Number.isSafeInteger(v) || v <= 0))
       throw new PaymentInputError(`${f}：须为正整数分`);
   }
-  const trim: TrimRule = options.trim ?? { kind: "iqr", k: 1_500_000 };
+  return { minCases, trim: options.trim ?? { kind: "iqr", k: 1_500_000 } };
+}
+
+/** The history a calibration reads: every accepted list of the periods, in keyset pages of 20,000. */
+interface History {
+  readonly cases: HistoricCase[];
+  readonly dipCases: DipCase[];
+  /** Cases per DRG (non-DRG codes left out), the volumes a budget is spread over. */
+  readonly counts: Map<string, number>;
+}
+
+async function readHistory(
+  store: Store,
+  periods: readonly string[],
+  withProcedures: boolean,
+): Promise<History> {
   const db = dbOf(store);
+  const history: History = { cases: [], dipCases: [], counts: new Map() };
+  let after = "";
+  for (;;) {
+    const procs = withProcedures
+      ? sql`ARRAY(SELECT x->>'oprn_oprt_code' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(l.message->'input'->'oprninfo') = 'array'
+            THEN l.message->'input'->'oprninfo' ELSE '[]'::jsonb END) x) AS procedures`
+      : sql`NULL::text[] AS procedures`;
+    const r = await sql<HistRow>`SELECT l.setl_id, l.drg, l.total_fee_fen, l.los, l.principal_dx, ${procs}
+        FROM settlement_list l WHERE l.status = 'accepted' AND l.period = ANY(${periods}::text[]) AND l.setl_id > ${after}
+        ORDER BY l.setl_id LIMIT 20000`.execute(db);
+    for (const x of r.rows) {
+      const cost = Number(x.total_fee_fen);
+      history.cases.push({ drg: x.drg, cost, los: Math.max(0, x.los ?? 0) });
+      if (!isNonDrg(x.drg)) history.counts.set(x.drg, (history.counts.get(x.drg) ?? 0) + 1);
+      if (withProcedures && x.principal_dx) {
+        history.dipCases.push({
+          principalDiagnosis: x.principal_dx,
+          procedures: (x.procedures ?? []).filter(Boolean),
+          cost,
+        });
+      }
+    }
+    const last = r.rows[r.rows.length - 1];
+    if (r.rows.length < 20000 || !last) break;
+    after = last.setl_id;
+  }
+  return history;
+}
+
+/** The weight table as stored: named from the scheme, with its source, and the per-group calibration. */
+function weightVersionOf(
+  options: CalibrateOptions,
+  cal: ReturnType<typeof calibrateWeights>,
+  cases: number,
+  trim: TrimRule,
+  minCases: number,
+) {
+  const data = weightTableToData(cal.table);
+  const named = {
+    ...data,
+    sources: [
+      `结算清单 ${options.periodFrom}–${options.periodTo}，${cases} 例，剔除规则 ${JSON.stringify(trim)}，最低病例数 ${minCases}`,
+    ],
+    entries: data.entries.map((e) => {
+      const n = options.drgNames?.get(e.drg);
+      return n ? { ...e, name: n } : e;
+    }),
+  };
+  const calibration = {
+    overall: cal.overall,
+    flagged: cal.flagged,
+    groups: cal.groups.map((g) => ({
+      drg: g.drg,
+      cases: g.cases,
+      kept: g.kept,
+      trimmedLow: g.trimmedLow,
+      trimmedHigh: g.trimmedHigh,
+      avgCost: formatYuan(g.avgCost),
+      rw: g.rw === null ? null : formatRatio(g.rw, 4),
+      status: g.status,
+    })),
+  };
+  return { named, calibration };
+}
+
+/** Builds the DIP catalogue (DIP 病种目录) from the history and stores it as a new version. */
+async function saveDipCatalogue(
+  store: Store,
+  options: CalibrateOptions & { dip: NonNullable<CalibrateOptions["dip"]> },
+  dipCases: readonly DipCase[],
+  trim: TrimRule,
+  actor: string,
+): Promise<StoredVersion> {
+  const cat = buildDipCatalogue(dipCases, {
+    id: options.dip.id,
+    version: options.dip.version,
+    effectiveFrom: options.effectiveFrom,
+    effectiveTo: options.effectiveTo ?? null,
+    coreMinCases: options.dip.coreMinCases,
+    ...(options.dip.scale ? { scale: options.dip.scale } : {}),
+    trim,
+  });
+  return saveVersion(
+    store,
+    "dip",
+    {
+      id: cat.id,
+      version: cat.version,
+      effectiveFrom: cat.effectiveFrom,
+      effectiveTo: cat.effectiveTo ?? null,
+      name: `DIP 病种目录 ${options.periodFrom}–${options.periodTo}`,
+      scale: cat.scale,
+      coreMinCases: cat.coreMinCases,
+      reference: formatYuan(cat.reference),
+      groups: cat.groups.map((g) => ({
+        key: g.key,
+        kind: g.kind,
+        diagnosis: g.diagnosis,
+        treatment: g.treatment,
+        cases: g.cases,
+        kept: g.kept,
+        avgCost: formatYuan(g.avgCost),
+        score: formatRatio(g.score, 4),
+      })),
+    },
+    { actor },
+  );
+}
+
+/** Runs the calibration and stores the results (new versions). */
+export async function calibrate(options: CalibrateOptions): Promise<CalibrateResult> {
+  const { store } = options;
+  const periods = periodsBetween(options.periodFrom, options.periodTo);
+  const { minCases, trim } = checkCalibrateOptions(options);
   const params = {
     periodFrom: options.periodFrom,
     periodTo: options.periodTo,
@@ -106,35 +233,9 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrateRes
     rate: options.rate ?? null,
     dip: options.dip ?? null,
   };
-  return withRun(store, "calibrate", options.actor ?? "system", params, async () => {
-    const cases: HistoricCase[] = [];
-    const dipCases: DipCase[] = [];
-    const counts = new Map<string, number>();
-    let after = "";
-    for (;;) {
-      const procs = options.dip
-        ? sql`ARRAY(SELECT x->>'oprn_oprt_code' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(l.message->'input'->'oprninfo') = 'array'
-            THEN l.message->'input'->'oprninfo' ELSE '[]'::jsonb END) x) AS procedures`
-        : sql`NULL::text[] AS procedures`;
-      const r = await sql<HistRow>`SELECT l.setl_id, l.drg, l.total_fee_fen, l.los, l.principal_dx, ${procs}
-        FROM settlement_list l WHERE l.status = 'accepted' AND l.period = ANY(${periods}::text[]) AND l.setl_id > ${after}
-        ORDER BY l.setl_id LIMIT 20000`.execute(db);
-      for (const x of r.rows) {
-        const cost = Number(x.total_fee_fen);
-        cases.push({ drg: x.drg, cost, los: Math.max(0, x.los ?? 0) });
-        if (!isNonDrg(x.drg)) counts.set(x.drg, (counts.get(x.drg) ?? 0) + 1);
-        if (options.dip && x.principal_dx) {
-          dipCases.push({
-            principalDiagnosis: x.principal_dx,
-            procedures: (x.procedures ?? []).filter(Boolean),
-            cost,
-          });
-        }
-      }
-      const last = r.rows[r.rows.length - 1];
-      if (r.rows.length < 20000 || !last) break;
-      after = last.setl_id;
-    }
+  const actor = options.actor ?? "system";
+  return withRun(store, "calibrate", actor, params, async () => {
+    const { cases, dipCases, counts } = await readHistory(store, periods, options.dip !== undefined);
     if (cases.length === 0) {
       throw new PaymentInputError(
         `${options.periodFrom}–${options.periodTo} 没有已接收的结算清单，无法测算`,
@@ -154,32 +255,7 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrateRes
       minCases,
       ...(options.fallbackRw !== undefined ? { fallbackRw: options.fallbackRw } : {}),
     });
-    const data = weightTableToData(cal.table);
-    const named = {
-      ...data,
-      sources: [
-        `结算清单 ${options.periodFrom}–${options.periodTo}，${cases.length} 例，剔除规则 ${JSON.stringify(trim)}，最低病例数 ${minCases}`,
-      ],
-      entries: data.entries.map((e) => {
-        const n = options.drgNames?.get(e.drg);
-        return n ? { ...e, name: n } : e;
-      }),
-    };
-    const calibration = {
-      overall: cal.overall,
-      flagged: cal.flagged,
-      groups: cal.groups.map((g) => ({
-        drg: g.drg,
-        cases: g.cases,
-        kept: g.kept,
-        trimmedLow: g.trimmedLow,
-        trimmedHigh: g.trimmedHigh,
-        avgCost: formatYuan(g.avgCost),
-        rw: g.rw === null ? null : formatRatio(g.rw, 4),
-        status: g.status,
-      })),
-    };
-    const actor = options.actor ?? "system";
+    const { named, calibration } = weightVersionOf(options, cal, cases.length, trim, minCases);
     const weights = await saveVersion(store, "weights", named, { actor, calibration });
     let rate: Fen | null = options.rate ?? null;
     if (options.budget !== undefined) {
@@ -196,43 +272,9 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrateRes
         weights: { id: weights.id, version: weights.version },
       });
     }
-    let dip: StoredVersion | null = null;
-    if (options.dip) {
-      const cat = buildDipCatalogue(dipCases, {
-        id: options.dip.id,
-        version: options.dip.version,
-        effectiveFrom: options.effectiveFrom,
-        effectiveTo: options.effectiveTo ?? null,
-        coreMinCases: options.dip.coreMinCases,
-        ...(options.dip.scale ? { scale: options.dip.scale } : {}),
-        trim,
-      });
-      dip = await saveVersion(
-        store,
-        "dip",
-        {
-          id: cat.id,
-          version: cat.version,
-          effectiveFrom: cat.effectiveFrom,
-          effectiveTo: cat.effectiveTo ?? null,
-          name: `DIP 病种目录 ${options.periodFrom}–${options.periodTo}`,
-          scale: cat.scale,
-          coreMinCases: cat.coreMinCases,
-          reference: formatYuan(cat.reference),
-          groups: cat.groups.map((g) => ({
-            key: g.key,
-            kind: g.kind,
-            diagnosis: g.diagnosis,
-            treatment: g.treatment,
-            cases: g.cases,
-            kept: g.kept,
-            avgCost: formatYuan(g.avgCost),
-            score: formatRatio(g.score, 4),
-          })),
-        },
-        { actor },
-      );
-    }
+    const dip = options.dip
+      ? await saveDipCatalogue(store, { ...options, dip: options.dip }, dipCases, trim, actor)
+      : null;
     return {
       weights: { ...weights, data: undefined },
       policy: policy ? { ...policy, data: undefined } : null,

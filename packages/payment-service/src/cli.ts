@@ -73,9 +73,10 @@ function yuanOption(v: string, field: string): number {
   }
 }
 
-/** Adds the payment commands to the `yibao` program. */
-export function registerPaymentCommands(program: Command, options: PaymentCommandOptions = {}): void {
-  const open = opener(options.migrations ?? paymentMigrations);
+type Open = ReturnType<typeof opener>;
+
+/** `yibao examples seed-002` and `yibao examples dip`. */
+function registerPaymentExamples(program: Command, options: PaymentCommandOptions): void {
   const examples =
     program.commands.find((c) => c.name() === "examples") ??
     program.command("examples").description("运行随附示例");
@@ -110,9 +111,10 @@ export function registerPaymentCommands(program: Command, options: PaymentComman
         if (r.refused.length > 0) process.exitCode = 1;
       }),
     );
+}
 
-  const payment = program.command("payment").description("DRG 支付：测算、按期结算、年终清算、结算单导出");
-
+/** `yibao payment calibrate`: RW (and rate) from history, saved as new versions. */
+function registerCalibrate(payment: Command, open: Open): void {
   storeOptions(payment.command("calibrate").description("由历史结算清单测算病组权重(与费率)，保存为新版本"))
     .requiredOption("--period <range>", "历史期号 yyyy-MM 或 yyyy-MM..yyyy-MM")
     .requiredOption("--id <id>", "权重表编号")
@@ -151,7 +153,10 @@ export function registerPaymentCommands(program: Command, options: PaymentComman
         }
       }),
     );
+}
 
+/** `yibao payment settle`: a period's settlement run, with a progress bar on a terminal. */
+function registerSettle(payment: Command, open: Open): void {
   storeOptions(payment.command("settle").description("按期结算已接收的结算清单"))
     .requiredOption("--period <range>", "期号 yyyy-MM 或 yyyy-MM..yyyy-MM")
     .option("--policy <id[@version]>", "指定支付政策")
@@ -198,7 +203,10 @@ export function registerPaymentCommands(program: Command, options: PaymentComman
         }
       }),
     );
+}
 
+/** `yibao payment clear`: the year-end clearing. */
+function registerClear(payment: Command, open: Open): void {
   storeOptions(payment.command("clear").description("点数法年终清算"))
     .requiredOption("--year <yyyy>", "清算年度")
     .requiredOption(
@@ -233,7 +241,10 @@ export function registerPaymentCommands(program: Command, options: PaymentComman
         }
       }),
     );
+}
 
+/** `yibao payment statement`: settlement or clearing statements as Excel/CSV. */
+function registerStatement(payment: Command, open: Open): void {
   storeOptions(
     payment
       .command("statement")
@@ -265,4 +276,15 @@ export function registerPaymentCommands(program: Command, options: PaymentComman
         }
       }),
     );
+}
+
+/** Adds the payment commands to the `yibao` program. */
+export function registerPaymentCommands(program: Command, options: PaymentCommandOptions = {}): void {
+  const open = opener(options.migrations ?? paymentMigrations);
+  registerPaymentExamples(program, options);
+  const payment = program.command("payment").description("DRG 支付：测算、按期结算、年终清算、结算单导出");
+  registerCalibrate(payment, open);
+  registerSettle(payment, open);
+  registerClear(payment, open);
+  registerStatement(payment, open);
 }

@@ -232,6 +232,256 @@ export interface PaymentPluginOptions {
   readonly examplesDir?: string;
 }
 
+/** 测算 and 按期结算: the bureau's runs. */
+function runRoutes(app: FastifyInstance): void {
+  app.post(
+    "/calibrate",
+    { config: routeAccess(BUREAU, "none", "测算病组权重"), schema: { body: CalibrateBody } },
+    async (request, reply) => {
+      const b = request.body as Static<typeof CalibrateBody>;
+      const ppm = (x: number) => Math.round(x * 1_000_000);
+      const trim =
+        b.trim === undefined
+          ? undefined
+          : b.trim.kind === "none"
+            ? ({ kind: "none" } as const)
+            : b.trim.kind === "iqr"
+              ? ({ kind: "iqr", k: ppm(b.trim.k) } as const)
+              : ({ kind: "percentile", lower: ppm(b.trim.lower), upper: ppm(b.trim.upper) } as const);
+      const r = await guard(() =>
+        calibrate({
+          store: app.yibao.store,
+          periodFrom: b.periodFrom,
+          periodTo: b.periodTo,
+          id: b.id,
+          version: b.version,
+          effectiveFrom: b.effectiveFrom,
+          effectiveTo: b.effectiveTo ?? null,
+          schemeId: app.yibao.scheme.id,
+          drgNames: new Map(app.yibao.scheme.drgs.map((d) => [d.code, d.name])),
+          ...(trim ? { trim } : {}),
+          ...(b.minCases !== undefined ? { minCases: b.minCases } : {}),
+          ...(b.budget !== undefined ? { budget: fen(b.budget, "budget") } : {}),
+          ...(b.rate !== undefined ? { rate: fen(b.rate, "rate") } : {}),
+          ...(b.policy ? { policy: b.policy } : {}),
+          ...(b.dip ? { dip: b.dip } : {}),
+          actor: actorOf(request),
+        }),
+      );
+      return reply.status(201).send(r);
+    },
+  );
+
+  app.post(
+    "/settle",
+    { config: routeAccess(BUREAU, "none", "按期结算"), schema: { body: SettleBody } },
+    async (request) => {
+      const b = request.body as Static<typeof SettleBody>;
+      const range = parsePeriodRange(b.periodTo ? `${b.period}..${b.periodTo}` : b.period);
+      return guard(() =>
+        settlePeriod({
+          store: app.yibao.store,
+          period: range.from,
+          periodTo: range.to,
+          ...(b.policy ? { policy: b.policy } : {}),
+          actor: actorOf(request),
+        }),
+      );
+    },
+  );
+}
+
+/** A stay's settlement, and the list of them (a hospital sees its own). */
+function settlementRoutes(app: FastifyInstance): void {
+  app.get(
+    "/settlements",
+    { config: routeAccess(ALL, "query"), schema: { querystring: SettlementQuery } },
+    async (request) => listSettlements(app.yibao.store, request.query as Static<typeof SettlementQuery>),
+  );
+  app.get(
+    "/settlements/:setlId",
+    {
+      config: routeAccess(ALL, "setlId"),
+      schema: { params: Type.Object({ setlId: Type.String({ minLength: 1, maxLength: 60 }) }) },
+    },
+    async (request) => {
+      const { setlId } = request.params as { setlId: string };
+      const s = await getSettlement(app.yibao.store, setlId);
+      if (!s) throw new HttpError("NOT_FOUND", `结算ID ${setlId} 没有结算记录`);
+      return s;
+    },
+  );
+}
+
+/** 年终清算: the run, the years cleared, prepayments, statements and their export. */
+function clearingRoutes(app: FastifyInstance): void {
+  app.post(
+    "/clearing",
+    { config: routeAccess(BUREAU, "none", "年终清算"), schema: { body: ClearingBody } },
+    async (request, reply) => {
+      const b = request.body as Static<typeof ClearingBody>;
+      const budget = fen(b.budget, "budget");
+      request.oplogDetail = { year: b.year, budgetFen: budget };
+      const previous = await guard(() => getClearing(app.yibao.store, b.year));
+      const r = await guard(() =>
+        clearYearJob({
+          store: app.yibao.store,
+          year: b.year,
+          budget,
+          ...(b.policy ? { policy: b.policy } : {}),
+          actor: actorOf(request),
+        }),
+      );
+      request.oplogDetail = clearingChange(b.year, previous, r);
+      return reply.status(201).send(r);
+    },
+  );
+  // The years cleared so far: what the console asks before it opens a year's statements (a year not
+  // cleared yet is then no failed request).
+  app.get("/clearing", { config: routeAccess(ALL, "none") }, async () => ({
+    years: await clearedYears(app.yibao.store),
+  }));
+  app.get(
+    "/clearing/:year/prepaid",
+    { config: routeAccess(["bureau", "reviewer", "admin"], "none"), schema: { params: YearParams } },
+    async (request) => prepaidOfYear(app.yibao.store, (request.params as Static<typeof YearParams>).year),
+  );
+  app.get(
+    "/clearing/:year",
+    { config: routeAccess(ALL, "query"), schema: { params: YearParams, querystring: HospitalQuery } },
+    async (request) => {
+      const { year } = request.params as Static<typeof YearParams>;
+      const { hospital } = request.query as Static<typeof HospitalQuery>;
+      const c = await getClearing(app.yibao.store, year);
+      if (!c) throw new HttpError("NOT_CLEARED", `${year} 年尚未清算`);
+      // One hospital's statement (a hospital account always gets only its own): the region's
+      // point value and totals stay, the other hospitals' rows and deductions do not.
+      if (hospital === undefined) return c;
+      return {
+        ...c,
+        hospitals: c.hospitals.filter((h) => h.hospitalId === hospital),
+        rejectedDeductions: c.rejectedDeductions.filter((d) => d.hospitalId === hospital),
+      };
+    },
+  );
+  app.get(
+    "/clearing/:year/export",
+    { config: routeAccess(ALL, "query"), schema: { params: YearParams, querystring: ExportQuery } },
+    async (request, reply) => {
+      const { year } = request.params as Static<typeof YearParams>;
+      const q = request.query as Static<typeof ExportQuery>;
+      const format = q.format ?? "xlsx";
+      const t = await guard(() => clearingStatement(app.yibao.store, year, q.hospital));
+      const body = await render(t, format);
+      const name = `clearing-${year}${q.hospital ? `-${q.hospital}` : ""}.${format}`;
+      return reply
+        .header(
+          "content-type",
+          format === "xlsx"
+            ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            : "text/csv; charset=utf-8",
+        )
+        .header("content-disposition", `attachment; filename="${name}"`)
+        .send(body);
+    },
+  );
+}
+
+/** 特病单议: the candidates and the reviewer's decision (核准 or 驳回). */
+function specialCaseRoutes(app: FastifyInstance): void {
+  app.get(
+    "/special-cases",
+    { config: routeAccess(ALL, "query"), schema: { querystring: HospitalQuery } },
+    async (request) => ({
+      items: await listSpecialCases(app.yibao.store, request.query as Static<typeof HospitalQuery>),
+    }),
+  );
+  app.post(
+    "/special-cases",
+    {
+      config: routeAccess(["reviewer", "bureau"], "none", "核准特病单议"),
+      schema: { body: SpecialCaseBody },
+    },
+    async (request, reply) => {
+      const b = request.body as Static<typeof SpecialCaseBody>;
+      const amountFen = b.amount == null ? null : fen(b.amount, "amount");
+      request.oplogDetail = { setlId: b.setlId, amountFen, reason: b.reason };
+      const r = await guard(() =>
+        approveSpecialCase(app.yibao.store, {
+          setlId: b.setlId,
+          amountFen,
+          reason: b.reason,
+          actor: actorOf(request),
+        }),
+      );
+      const after = {
+        specialReviewFen: r.settlement.specialReviewFen,
+        points: r.settlement.points,
+        fundPaymentFen: r.settlement.fundPaymentFen,
+      };
+      request.oplogDetail = {
+        setlId: b.setlId,
+        hospitalCode: r.settlement.hospitalCode,
+        drg: r.settlement.drg,
+        amountFen,
+        reason: b.reason,
+        runId: r.runId,
+        before: r.before,
+        after,
+      };
+      return reply.status(201).send(r);
+    },
+  );
+  app.post(
+    "/special-cases/reject",
+    {
+      config: routeAccess(["reviewer", "bureau"], "none", "驳回特病单议"),
+      schema: { body: RejectBody },
+    },
+    async (request, reply) => {
+      const b = request.body as Static<typeof RejectBody>;
+      request.oplogDetail = { setlId: b.setlId, reason: b.reason };
+      const r = await guard(() =>
+        rejectSpecialCase(app.yibao.store, { setlId: b.setlId, reason: b.reason, actor: actorOf(request) }),
+      );
+      // Nothing is re-settled: the payment stays what it was.
+      request.oplogDetail = {
+        setlId: b.setlId,
+        hospitalCode: r.hospitalCode,
+        drg: r.drg,
+        reason: b.reason,
+        fundPaymentFen: r.fundPaymentFen,
+      };
+      return reply.status(201).send(r);
+    },
+  );
+}
+
+/** Audit deductions (审核扣款) recorded against a hospital's year, applied at clearing. */
+function deductionRoutes(app: FastifyInstance): void {
+  app.post(
+    "/audit-deductions",
+    { config: routeAccess(BUREAU, "none", "登记审核扣款"), schema: { body: DeductionBody } },
+    async (request, reply) => {
+      const b = request.body as Static<typeof DeductionBody>;
+      const items = b.items.map((d, i) => ({
+        hospitalCode: d.hospital,
+        year: d.year,
+        amountFen: fen(d.amount, `items[${i}].amount`),
+        reason: d.reason,
+        findingId: d.findingId ?? null,
+      }));
+      request.oplogDetail = {
+        items: items.map(({ reason: _reason, ...item }) => item),
+        amountFen: items.reduce((sum, d) => sum + d.amountFen, 0),
+      };
+      const added = await guard(() => recordAuditDeductions(app.yibao.store, items));
+      request.oplogDetail = { ...request.oplogDetail, added };
+      return reply.status(201).send({ added });
+    },
+  );
+}
+
 /** The payment routes (without prefix). */
 export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPluginAsync {
   return async (app) => {
@@ -241,242 +491,11 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
     app.get("/dip-catalogues", { config: routeAccess(ALL, "none") }, async () => ({
       items: await listVersions(app.yibao.store, "dip"),
     }));
-
-    app.post(
-      "/calibrate",
-      { config: routeAccess(BUREAU, "none", "测算病组权重"), schema: { body: CalibrateBody } },
-      async (request, reply) => {
-        const b = request.body as Static<typeof CalibrateBody>;
-        const ppm = (x: number) => Math.round(x * 1_000_000);
-        const trim =
-          b.trim === undefined
-            ? undefined
-            : b.trim.kind === "none"
-              ? ({ kind: "none" } as const)
-              : b.trim.kind === "iqr"
-                ? ({ kind: "iqr", k: ppm(b.trim.k) } as const)
-                : ({ kind: "percentile", lower: ppm(b.trim.lower), upper: ppm(b.trim.upper) } as const);
-        const r = await guard(() =>
-          calibrate({
-            store: app.yibao.store,
-            periodFrom: b.periodFrom,
-            periodTo: b.periodTo,
-            id: b.id,
-            version: b.version,
-            effectiveFrom: b.effectiveFrom,
-            effectiveTo: b.effectiveTo ?? null,
-            schemeId: app.yibao.scheme.id,
-            drgNames: new Map(app.yibao.scheme.drgs.map((d) => [d.code, d.name])),
-            ...(trim ? { trim } : {}),
-            ...(b.minCases !== undefined ? { minCases: b.minCases } : {}),
-            ...(b.budget !== undefined ? { budget: fen(b.budget, "budget") } : {}),
-            ...(b.rate !== undefined ? { rate: fen(b.rate, "rate") } : {}),
-            ...(b.policy ? { policy: b.policy } : {}),
-            ...(b.dip ? { dip: b.dip } : {}),
-            actor: actorOf(request),
-          }),
-        );
-        return reply.status(201).send(r);
-      },
-    );
-
-    app.post(
-      "/settle",
-      { config: routeAccess(BUREAU, "none", "按期结算"), schema: { body: SettleBody } },
-      async (request) => {
-        const b = request.body as Static<typeof SettleBody>;
-        const range = parsePeriodRange(b.periodTo ? `${b.period}..${b.periodTo}` : b.period);
-        return guard(() =>
-          settlePeriod({
-            store: app.yibao.store,
-            period: range.from,
-            periodTo: range.to,
-            ...(b.policy ? { policy: b.policy } : {}),
-            actor: actorOf(request),
-          }),
-        );
-      },
-    );
-
-    app.get(
-      "/settlements",
-      { config: routeAccess(ALL, "query"), schema: { querystring: SettlementQuery } },
-      async (request) => listSettlements(app.yibao.store, request.query as Static<typeof SettlementQuery>),
-    );
-    app.get(
-      "/settlements/:setlId",
-      {
-        config: routeAccess(ALL, "setlId"),
-        schema: { params: Type.Object({ setlId: Type.String({ minLength: 1, maxLength: 60 }) }) },
-      },
-      async (request) => {
-        const { setlId } = request.params as { setlId: string };
-        const s = await getSettlement(app.yibao.store, setlId);
-        if (!s) throw new HttpError("NOT_FOUND", `结算ID ${setlId} 没有结算记录`);
-        return s;
-      },
-    );
-
-    app.post(
-      "/clearing",
-      { config: routeAccess(BUREAU, "none", "年终清算"), schema: { body: ClearingBody } },
-      async (request, reply) => {
-        const b = request.body as Static<typeof ClearingBody>;
-        const budget = fen(b.budget, "budget");
-        request.oplogDetail = { year: b.year, budgetFen: budget };
-        const previous = await guard(() => getClearing(app.yibao.store, b.year));
-        const r = await guard(() =>
-          clearYearJob({
-            store: app.yibao.store,
-            year: b.year,
-            budget,
-            ...(b.policy ? { policy: b.policy } : {}),
-            actor: actorOf(request),
-          }),
-        );
-        request.oplogDetail = clearingChange(b.year, previous, r);
-        return reply.status(201).send(r);
-      },
-    );
-    // The years cleared so far: what the console asks before it opens a year's statements (a year not
-    // cleared yet is then no failed request).
-    app.get("/clearing", { config: routeAccess(ALL, "none") }, async () => ({
-      years: await clearedYears(app.yibao.store),
-    }));
-    app.get(
-      "/clearing/:year/prepaid",
-      { config: routeAccess(["bureau", "reviewer", "admin"], "none"), schema: { params: YearParams } },
-      async (request) => prepaidOfYear(app.yibao.store, (request.params as Static<typeof YearParams>).year),
-    );
-    app.get(
-      "/clearing/:year",
-      { config: routeAccess(ALL, "query"), schema: { params: YearParams, querystring: HospitalQuery } },
-      async (request) => {
-        const { year } = request.params as Static<typeof YearParams>;
-        const { hospital } = request.query as Static<typeof HospitalQuery>;
-        const c = await getClearing(app.yibao.store, year);
-        if (!c) throw new HttpError("NOT_CLEARED", `${year} 年尚未清算`);
-        // One hospital's statement (a hospital account always gets only its own): the region's
-        // point value and totals stay, the other hospitals' rows and deductions do not.
-        if (hospital === undefined) return c;
-        return {
-          ...c,
-          hospitals: c.hospitals.filter((h) => h.hospitalId === hospital),
-          rejectedDeductions: c.rejectedDeductions.filter((d) => d.hospitalId === hospital),
-        };
-      },
-    );
-    app.get(
-      "/clearing/:year/export",
-      { config: routeAccess(ALL, "query"), schema: { params: YearParams, querystring: ExportQuery } },
-      async (request, reply) => {
-        const { year } = request.params as Static<typeof YearParams>;
-        const q = request.query as Static<typeof ExportQuery>;
-        const format = q.format ?? "xlsx";
-        const t = await guard(() => clearingStatement(app.yibao.store, year, q.hospital));
-        const body = await render(t, format);
-        const name = `clearing-${year}${q.hospital ? `-${q.hospital}` : ""}.${format}`;
-        return reply
-          .header(
-            "content-type",
-            format === "xlsx"
-              ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-              : "text/csv; charset=utf-8",
-          )
-          .header("content-disposition", `attachment; filename="${name}"`)
-          .send(body);
-      },
-    );
-
-    app.get(
-      "/special-cases",
-      { config: routeAccess(ALL, "query"), schema: { querystring: HospitalQuery } },
-      async (request) => ({
-        items: await listSpecialCases(app.yibao.store, request.query as Static<typeof HospitalQuery>),
-      }),
-    );
-    app.post(
-      "/special-cases",
-      {
-        config: routeAccess(["reviewer", "bureau"], "none", "核准特病单议"),
-        schema: { body: SpecialCaseBody },
-      },
-      async (request, reply) => {
-        const b = request.body as Static<typeof SpecialCaseBody>;
-        const amountFen = b.amount == null ? null : fen(b.amount, "amount");
-        request.oplogDetail = { setlId: b.setlId, amountFen, reason: b.reason };
-        const r = await guard(() =>
-          approveSpecialCase(app.yibao.store, {
-            setlId: b.setlId,
-            amountFen,
-            reason: b.reason,
-            actor: actorOf(request),
-          }),
-        );
-        const after = {
-          specialReviewFen: r.settlement.specialReviewFen,
-          points: r.settlement.points,
-          fundPaymentFen: r.settlement.fundPaymentFen,
-        };
-        request.oplogDetail = {
-          setlId: b.setlId,
-          hospitalCode: r.settlement.hospitalCode,
-          drg: r.settlement.drg,
-          amountFen,
-          reason: b.reason,
-          runId: r.runId,
-          before: r.before,
-          after,
-        };
-        return reply.status(201).send(r);
-      },
-    );
-    app.post(
-      "/special-cases/reject",
-      {
-        config: routeAccess(["reviewer", "bureau"], "none", "驳回特病单议"),
-        schema: { body: RejectBody },
-      },
-      async (request, reply) => {
-        const b = request.body as Static<typeof RejectBody>;
-        request.oplogDetail = { setlId: b.setlId, reason: b.reason };
-        const r = await guard(() =>
-          rejectSpecialCase(app.yibao.store, { setlId: b.setlId, reason: b.reason, actor: actorOf(request) }),
-        );
-        // Nothing is re-settled: the payment stays what it was.
-        request.oplogDetail = {
-          setlId: b.setlId,
-          hospitalCode: r.hospitalCode,
-          drg: r.drg,
-          reason: b.reason,
-          fundPaymentFen: r.fundPaymentFen,
-        };
-        return reply.status(201).send(r);
-      },
-    );
-
-    app.post(
-      "/audit-deductions",
-      { config: routeAccess(BUREAU, "none", "登记审核扣款"), schema: { body: DeductionBody } },
-      async (request, reply) => {
-        const b = request.body as Static<typeof DeductionBody>;
-        const items = b.items.map((d, i) => ({
-          hospitalCode: d.hospital,
-          year: d.year,
-          amountFen: fen(d.amount, `items[${i}].amount`),
-          reason: d.reason,
-          findingId: d.findingId ?? null,
-        }));
-        request.oplogDetail = {
-          items: items.map(({ reason: _reason, ...item }) => item),
-          amountFen: items.reduce((sum, d) => sum + d.amountFen, 0),
-        };
-        const added = await guard(() => recordAuditDeductions(app.yibao.store, items));
-        request.oplogDetail = { ...request.oplogDetail, added };
-        return reply.status(201).send({ added });
-      },
-    );
-
+    runRoutes(app);
+    settlementRoutes(app);
+    clearingRoutes(app);
+    specialCaseRoutes(app);
+    deductionRoutes(app);
     app.get("/seed-002", { config: routeAccess(ALL, "none") }, async () => {
       const results = await runSeed002Dir(options.examplesDir ?? "examples/seed-002");
       return { allMatch: allMatch(results), report: formatSeed002Report(results), results };

@@ -221,6 +221,135 @@ async function priorPersonState(db: PaymentDb, period: string): Promise<Map<stri
   return m;
 }
 
+/** A run's running sums (逐例合计), error count and the first 100 errors. */
+interface RunTally {
+  done: number;
+  written: number;
+  errors: number;
+  readonly samples: RecordError[];
+  readonly byCategory: Record<string, number>;
+  readonly sources: { policy: number; list: number };
+  readonly totals: SettlementTotals;
+  points: bigint;
+}
+
+/** What settling one person's lists needs: the settler, the approved special cases, each person's year so far. */
+interface PersonSettling {
+  readonly settler: Awaited<ReturnType<typeof loadSettler>>;
+  readonly approvals: Awaited<ReturnType<typeof loadApprovals>>;
+  readonly persons: Map<string, PersonState>;
+  readonly tally: RunTally;
+}
+
+function byDischarge(a: StayInput, b: StayInput): number {
+  const da = a.dscgDate ?? "";
+  const db = b.dscgDate ?? "";
+  if (da !== db) return da < db ? -1 : 1;
+  return a.setlId < b.setlId ? -1 : 1;
+}
+
+/**
+ * Settles one person's lists of a page in discharge order (their benefit year carries from one to
+ * the next), adding each settlement to `out` and the tally, and each stay that cannot be settled to `errs`.
+ */
+function settlePerson(
+  s: PersonSettling,
+  rows: readonly ListRow[],
+  out: SettlementRow[],
+  errs: RecordError[],
+): void {
+  const t = s.tally;
+  const inputs = rows.map(inputOf).sort(byDischarge);
+  for (const x of inputs) {
+    const before = s.persons.get(x.patientKey) ?? {};
+    try {
+      const { row, person } = settleInput(s.settler, x, before, s.approvals.get(x.setlId));
+      s.persons.set(x.patientKey, person);
+      out.push(row);
+      t.totals.stays++;
+      t.totals.totalCost += row.totalCostFen;
+      t.totals.drgPayment += row.drgPaymentFen;
+      t.totals.patientShare += row.patientShareFen;
+      t.totals.fundPayment += row.fundPaymentFen;
+      t.totals.balance += row.balanceFen;
+      t.totals.specialReview += row.specialReviewFen;
+      t.points += BigInt(row.points);
+      t.byCategory[row.category] = (t.byCategory[row.category] ?? 0) + 1;
+      t.sources[row.shareSource]++;
+    } catch (e) {
+      const err =
+        e instanceof SettlementError
+          ? { setlId: x.setlId, field: e.field, message: e.message }
+          : { setlId: x.setlId, field: "(结算)", message: e instanceof Error ? e.message : String(e) };
+      errs.push(err);
+      if (t.samples.length < 100) t.samples.push(err);
+      t.errors++;
+    }
+  }
+}
+
+/**
+ * A period's accepted lists in pages of whole persons: the last person's lists of a page are held
+ * back to the next, where more of them may be. The next page is read while the caller works on this one.
+ */
+async function* personPages(db: PaymentDb, period: string, batch: number): AsyncGenerator<ListRow[]> {
+  let carry: ListRow[] = [];
+  let next: Promise<ListRow[]> | null = readPage(db, period, null, batch);
+  while (next !== null) {
+    const page: ListRow[] = await next;
+    const last = page[page.length - 1];
+    next =
+      page.length === batch && last
+        ? readPage(db, period, { key: last.patient_key, id: last.setl_id }, batch)
+        : null;
+    let rows = carry.length > 0 ? [...carry, ...page] : page;
+    carry = [];
+    if (next !== null && rows.length > 0) {
+      const lastKey = (rows[rows.length - 1] as ListRow).patient_key;
+      let cut = rows.length;
+      while (cut > 0 && (rows[cut - 1] as ListRow).patient_key === lastKey) cut--;
+      if (cut > 0) {
+        carry = rows.slice(cut);
+        rows = rows.slice(0, cut);
+      }
+    }
+    yield rows;
+  }
+}
+
+/** Settles a page person by person. */
+function settlePage(
+  s: PersonSettling,
+  rows: readonly ListRow[],
+): { out: SettlementRow[]; errs: RecordError[] } {
+  const out: SettlementRow[] = [];
+  const errs: RecordError[] = [];
+  let i = 0;
+  while (i < rows.length) {
+    let j = i + 1;
+    const key = (rows[i] as ListRow).patient_key;
+    while (j < rows.length && (rows[j] as ListRow).patient_key === key) j++;
+    settlePerson(s, rows.slice(i, j), out, errs);
+    i = j;
+  }
+  return { out, errs };
+}
+
+/** The run's exact sums must be the database's sums of what it stored. */
+async function checkStoredTotals(
+  db: PaymentDb,
+  periods: readonly string[],
+  runId: number,
+  t: SettlementTotals,
+) {
+  const stored = await storedTotals(db, periods, runId);
+  for (const k of Object.keys(t) as (keyof SettlementTotals)[]) {
+    if (String(t[k]) !== String(stored[k])) {
+      throw new Error(`结算合计校验失败：${k} 逐例合计 ${t[k]} ≠ 数据库合计 ${stored[k]}`);
+    }
+  }
+}
+
 /**
  * Settles the accepted lists of a period or a range of periods (按期结算) and records the run.
  * Record errors (a stay that cannot be settled) are stored with the run and the rest goes on.
@@ -242,93 +371,28 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
     batchSize: batch,
   };
   return withRun(store, "settle", options.actor ?? "system", params, async (runId) => {
-    const settler = await loadSettler(store, options.policy);
-    const approvals = await loadApprovals(store);
-    const persons = await priorPersonState(db, periods[0] as string);
-    const total = await countAcceptedLists(store.db, { periods });
-    let done = 0;
-    let written = 0;
-    let errors = 0;
-    const samples: RecordError[] = [];
-    const byCategory: Record<string, number> = {};
-    const sources = { policy: 0, list: 0 };
-    const t = emptyTotals();
-    let points = 0n;
-    const inflight: Promise<void>[] = [];
-
-    const settleGroup = (rows: readonly ListRow[], out: SettlementRow[], errs: RecordError[]) => {
-      const inputs = rows.map(inputOf);
-      inputs.sort((a, b) =>
-        (a.dscgDate ?? "") < (b.dscgDate ?? "")
-          ? -1
-          : (a.dscgDate ?? "") > (b.dscgDate ?? "")
-            ? 1
-            : a.setlId < b.setlId
-              ? -1
-              : 1,
-      );
-      for (const x of inputs) {
-        const before = persons.get(x.patientKey) ?? {};
-        try {
-          const { row, person } = settleInput(settler, x, before, approvals.get(x.setlId));
-          persons.set(x.patientKey, person);
-          out.push(row);
-          t.stays++;
-          t.totalCost += row.totalCostFen;
-          t.drgPayment += row.drgPaymentFen;
-          t.patientShare += row.patientShareFen;
-          t.fundPayment += row.fundPaymentFen;
-          t.balance += row.balanceFen;
-          t.specialReview += row.specialReviewFen;
-          points += BigInt(row.points);
-          byCategory[row.category] = (byCategory[row.category] ?? 0) + 1;
-          sources[row.shareSource]++;
-        } catch (e) {
-          const err =
-            e instanceof SettlementError
-              ? { setlId: x.setlId, field: e.field, message: e.message }
-              : { setlId: x.setlId, field: "(结算)", message: e instanceof Error ? e.message : String(e) };
-          errs.push(err);
-          if (samples.length < 100) samples.push(err);
-          errors++;
-        }
-      }
+    const tally: RunTally = {
+      done: 0,
+      written: 0,
+      errors: 0,
+      samples: [],
+      byCategory: {},
+      sources: { policy: 0, list: 0 },
+      totals: emptyTotals(),
+      points: 0n,
     };
-
+    const settling: PersonSettling = {
+      settler: await loadSettler(store, options.policy),
+      approvals: await loadApprovals(store),
+      persons: await priorPersonState(db, periods[0] as string),
+      tally,
+    };
+    const total = await countAcceptedLists(store.db, { periods });
+    const inflight: Promise<void>[] = [];
     for (const period of periods) {
-      let cursor: { key: string; id: string } | null = null;
-      let carry: ListRow[] = [];
-      let next: Promise<ListRow[]> | null = readPage(db, period, null, batch);
-      while (next !== null) {
-        const page: ListRow[] = await next;
-        const last = page[page.length - 1];
-        if (page.length === batch && last) {
-          cursor = { key: last.patient_key, id: last.setl_id };
-          next = readPage(db, period, cursor, batch);
-        } else next = null;
-        let rows = carry.length > 0 ? [...carry, ...page] : page;
-        carry = [];
-        if (next !== null && rows.length > 0) {
-          // Hold back the last person's lists: more of them may be on the next page.
-          const lastKey = (rows[rows.length - 1] as ListRow).patient_key;
-          let cut = rows.length;
-          while (cut > 0 && (rows[cut - 1] as ListRow).patient_key === lastKey) cut--;
-          if (cut > 0) {
-            carry = rows.slice(cut);
-            rows = rows.slice(0, cut);
-          }
-        }
-        const out: SettlementRow[] = [];
-        const errs: RecordError[] = [];
-        let i = 0;
-        while (i < rows.length) {
-          let j = i + 1;
-          const key = (rows[i] as ListRow).patient_key;
-          while (j < rows.length && (rows[j] as ListRow).patient_key === key) j++;
-          settleGroup(rows.slice(i, j), out, errs);
-          i = j;
-        }
-        done += rows.length;
+      for await (const rows of personPages(db, period, batch)) {
+        const { out, errs } = settlePage(settling, rows);
+        tally.done += rows.length;
         // Up to WRITES_IN_FLIGHT pages are written at once (their setl_ids are disjoint) while the
         // next page is read and settled.
         if (inflight.length >= WRITES_IN_FLIGHT) await inflight.shift();
@@ -336,31 +400,28 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
           // The run is recorded as done only by a later, synchronous commit, which makes every page
           // durable; a crash before it leaves an unfinished run that is simply settled again.
           await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+          // Not `tally.written += await …`: that reads the sum before the await, and pages overlap.
           const n = await writeSettlements(trx, runId, out);
-          written += n;
+          tally.written += n;
           await writeErrors(trx, runId, errs);
         });
         w.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
         inflight.push(w);
-        options.onProgress?.({ period, done, total, errors });
+        options.onProgress?.({ period, done: tally.done, total, errors: tally.errors });
       }
     }
     await Promise.all(inflight);
-    t.points = points.toString();
-    const stored = await storedTotals(db, periods, runId);
-    for (const k of Object.keys(t) as (keyof SettlementTotals)[]) {
-      if (String(t[k]) !== String(stored[k])) {
-        throw new Error(`结算合计校验失败：${k} 逐例合计 ${t[k]} ≠ 数据库合计 ${stored[k]}`);
-      }
-    }
+    const t = tally.totals;
+    t.points = tally.points.toString();
+    await checkStoredTotals(db, periods, runId, t);
     return {
       periods,
       settled: t.stays,
-      written,
-      errors,
-      errorSamples: samples,
-      byCategory,
-      shareSources: sources,
+      written: tally.written,
+      errors: tally.errors,
+      errorSamples: tally.samples,
+      byCategory: tally.byCategory,
+      shareSources: tally.sources,
       totals: t,
       milliseconds: Math.round(performance.now() - started),
     };

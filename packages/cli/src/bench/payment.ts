@@ -209,6 +209,31 @@ function cpuSince(
   return `CPU：Node ${node.toFixed(1)} 秒 + PostgreSQL ${pg.toFixed(1)} 秒`;
 }
 
+/** Step 1: the accepted lists, filled anew, or those of a schema kept by an earlier run (its settlements cleared). */
+async function prepareLists(
+  store: Awaited<ReturnType<typeof openStore>>,
+  db: Db,
+  reuse: string | undefined,
+  schema: string,
+  n: number,
+  base: number,
+  t0: number,
+): Promise<number> {
+  if (reuse !== undefined) {
+    await sql`TRUNCATE stay_settlement, stay_settlement_history, stay_settlement_error`.execute(db);
+    await sql`VACUUM ANALYZE settlement_list`.execute(db);
+    const accepted = await count(
+      db,
+      sql<{ n: string }>`SELECT count(*) AS n FROM settlement_list WHERE status = 'accepted'`,
+    );
+    log(`1. 沿用 schema ${schema}：${accepted} 份已接收清单，已清空结算结果`);
+    return accepted;
+  }
+  const accepted = (await fill(store, n, base)).accepted;
+  log(`1. 填充 ${accepted} 份已接收清单：${seconds(t0).toFixed(1)} 秒`);
+  return accepted;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -246,19 +271,7 @@ async function main(): Promise<void> {
   try {
     log(`按期结算压测：${values.reuse ? "沿用已有清单" : `${n} 份已接收清单`}，schema ${schema}`);
     const t0 = performance.now();
-    let accepted: number;
-    if (values.reuse !== undefined) {
-      await sql`TRUNCATE stay_settlement, stay_settlement_history, stay_settlement_error`.execute(db);
-      await sql`VACUUM ANALYZE settlement_list`.execute(db);
-      accepted = await count(
-        db,
-        sql<{ n: string }>`SELECT count(*) AS n FROM settlement_list WHERE status = 'accepted'`,
-      );
-      log(`1. 沿用 schema ${schema}：${accepted} 份已接收清单，已清空结算结果`);
-    } else {
-      accepted = (await fill(store, n, base)).accepted;
-      log(`1. 填充 ${accepted} 份已接收清单：${seconds(t0).toFixed(1)} 秒`);
-    }
+    const accepted = await prepareLists(store, db, values.reuse, schema, n, base, t0);
     if (interrupted) return;
     // The periods the stored lists cover (a reused schema may hold another year than the fill's).
     const range = (

@@ -286,61 +286,10 @@ interface Clearing {
   hospitals: ClearingHospital[];
 }
 
-/** 年终清算: the year's point value and each hospital's statement; the bureau runs the clearing. */
-export function ClearingPage({ meta }: { meta: Meta }) {
-  const years = [...new Set(meta.periods.map((p) => p.slice(0, 4)))].sort().reverse();
-  const [year, setYear] = useState(years[0] ?? String(new Date().getFullYear() - 1));
-  const [budget, setBudget] = useState("");
-  const [message, setMessage] = useState<string | null>(null);
-  const path = `/api/v1/payment/clearing/${year}`;
-  // Only a cleared year's statements are asked for: a year not cleared yet is no failed request.
-  const [data, error, reload] = useLoad(async () => {
-    const cleared = await api.get<{ years: { year: number }[] }>("/api/v1/payment/clearing");
-    return cleared.years.some((y) => String(y.year) === year) ? api.get<Clearing>(path) : null;
-  }, [path]);
-  const canClear = meta.user.role === "bureau" || meta.user.role === "admin";
-  // On request only (it sums the year's settlements): what was prepaid, as the budget, in the basis
-  // the policy names (the fund's prepayments for a fund budget, with the patients' share for a total).
-  const fillPrepaid = async () => {
-    setMessage(null);
-    try {
-      const p = await api.get<{
-        stays: number;
-        fundPaymentFen: number;
-        patientShareFen: number;
-        budgetBasis: "fund" | "totalPayment" | null;
-        proposedBudgetFen: number;
-      }>(`${path}/prepaid`);
-      setBudget((p.proposedBudgetFen / 100).toFixed(2));
-      const basis =
-        p.budgetBasis === "fund"
-          ? "预算口径为统筹基金，按基金预付填入"
-          : `预算口径为医保支付总额，按基金预付 ${yuan(p.fundPaymentFen)} 元与个人负担 ${yuan(p.patientShareFen)} 元之和填入`;
-      setMessage(
-        `${year} 年已结算 ${p.stays.toLocaleString("zh-CN")} 例，基金预付 ${yuan(p.fundPaymentFen)} 元；${basis}`,
-      );
-    } catch (e) {
-      setMessage((e as Error).message);
-    }
-  };
-  const clear = async () => {
-    const b = yuanInput(budget);
-    if (b === null) {
-      setMessage("年度预算须为元金额，最多两位小数");
-      return;
-    }
-    setMessage(null);
-    try {
-      await api.post("/api/v1/payment/clearing", { year: Number(year), budget: b });
-      setMessage(`${year} 年清算完成`);
-      reload();
-    } catch (e) {
-      setMessage((e as Error).message);
-    }
-  };
-  const columns: Column<ClearingHospital>[] = [
+/** The clearing statement's columns: what the hospital is paid or owes at clearing first, in sight without scrolling. */
+function clearingColumns(meta: Meta): Column<ClearingHospital>[] {
+  return [
     { key: "hospitalId", title: "医院", value: (r) => hospitalName(meta, r.hospitalId) },
-    // What the hospital is paid or owes at clearing comes first, in sight without scrolling.
     { key: "balanceDue", title: "清算应补(+)/应退(−)（元）", kind: "money" },
     { key: "cases", title: "病例数", kind: "count" },
     {
@@ -359,6 +308,157 @@ export function ClearingPage({ meta }: { meta: Meta }) {
     { key: "fundDue", title: "基金应付（元）", kind: "money" },
     { key: "prepaid", title: "已预付（元）", kind: "money" },
   ];
+}
+
+/**
+ * The bureau's clearing form: the year's budget, typed in or filled in on request (it sums the
+ * year's settlements) from what was prepaid, in the basis the policy names (the fund's prepayments
+ * for a fund budget, with the patients' share for a total).
+ */
+function ClearingForm(props: {
+  year: string;
+  cleared: boolean;
+  onMessage: (m: string | null) => void;
+  onCleared: () => void;
+}) {
+  const { year, onMessage } = props;
+  const [budget, setBudget] = useState("");
+  const fillPrepaid = async () => {
+    onMessage(null);
+    try {
+      const p = await api.get<{
+        stays: number;
+        fundPaymentFen: number;
+        patientShareFen: number;
+        budgetBasis: "fund" | "totalPayment" | null;
+        proposedBudgetFen: number;
+      }>(`/api/v1/payment/clearing/${year}/prepaid`);
+      setBudget((p.proposedBudgetFen / 100).toFixed(2));
+      const basis =
+        p.budgetBasis === "fund"
+          ? "预算口径为统筹基金，按基金预付填入"
+          : `预算口径为医保支付总额，按基金预付 ${yuan(p.fundPaymentFen)} 元与个人负担 ${yuan(p.patientShareFen)} 元之和填入`;
+      onMessage(
+        `${year} 年已结算 ${p.stays.toLocaleString("zh-CN")} 例，基金预付 ${yuan(p.fundPaymentFen)} 元；${basis}`,
+      );
+    } catch (e) {
+      onMessage((e as Error).message);
+    }
+  };
+  const clear = async () => {
+    const b = yuanInput(budget);
+    if (b === null) {
+      onMessage("年度预算须为元金额，最多两位小数");
+      return;
+    }
+    onMessage(null);
+    try {
+      await api.post("/api/v1/payment/clearing", { year: Number(year), budget: b });
+      onMessage(`${year} 年清算完成`);
+      props.onCleared();
+    } catch (e) {
+      onMessage((e as Error).message);
+    }
+  };
+  return (
+    <Card title={props.cleared ? "重新清算" : "执行清算"}>
+      <div className="inline-form">
+        <input
+          aria-label="年度预算"
+          placeholder="年度预算（元）"
+          value={budget}
+          onChange={(e) => setBudget(e.target.value)}
+          style={{ minWidth: 240 }}
+        />
+        <button type="button" onClick={fillPrepaid}>
+          按年度预付填入
+        </button>
+        <button type="button" className="primary" disabled={budget.trim() === ""} onClick={clear}>
+          按点数法清算 {year} 年
+        </button>
+      </div>
+    </Card>
+  );
+}
+
+/** The year's figures: the budget in its basis, what was shared out by points, the points and the point value. */
+function ClearingKpis({ data }: { data: Clearing }) {
+  return (
+    <div className="kpis" data-testid="clearing-kpis">
+      <div className="kpi">
+        <div className="kpi-name">
+          {data.budgetBasis === "fund" ? "年度统筹基金预算（元）" : "年度医保支付总额预算（元）"}
+        </div>
+        <div className="kpi-value">{yuan(data.budget)}</div>
+      </div>
+      <div className="kpi">
+        <div className="kpi-name">按点数分配（元）</div>
+        <div className="kpi-value">{yuan(data.pool)}</div>
+      </div>
+      <div className="kpi">
+        <div className="kpi-name">总点数</div>
+        <div className="kpi-value">{points(data.totalPoints)}</div>
+      </div>
+      <div className="kpi">
+        <div className="kpi-name">点值（元/点）</div>
+        <div className="kpi-value">{data.pointValueYuan}</div>
+      </div>
+      <div className="kpi">
+        <div className="kpi-name">支付政策</div>
+        <div className="kpi-value">
+          <small>
+            {data.policy.id}@{data.policy.version}
+          </small>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Each hospital's amount due (green) or owed back (red) at clearing. */
+function ClearingChart({ meta, rows }: { meta: Meta; rows: ClearingHospital[] }) {
+  return (
+    <Card title="各医院清算应补/应退（元）">
+      <Chart
+        testId="clearing-chart"
+        height={Math.max(240, rows.length * 22 + 60)}
+        option={{
+          tooltip: { trigger: "axis" },
+          grid: { left: 200 },
+          xAxis: { type: "value" },
+          yAxis: {
+            type: "category",
+            data: rows.map((r) => hospitalName(meta, r.hospitalId)),
+            axisLabel: { interval: 0 },
+          },
+          series: [
+            {
+              type: "bar",
+              name: "应补/应退",
+              data: rows.map((r) => ({
+                value: (r.balanceDue / 100).toFixed(2),
+                itemStyle: { color: r.balanceDue >= 0 ? "#3a9d5d" : "#d9534f" },
+              })),
+            },
+          ],
+        }}
+      />
+    </Card>
+  );
+}
+
+/** 年终清算: the year's point value and each hospital's statement; the bureau runs the clearing. */
+export function ClearingPage({ meta }: { meta: Meta }) {
+  const years = [...new Set(meta.periods.map((p) => p.slice(0, 4)))].sort().reverse();
+  const [year, setYear] = useState(years[0] ?? String(new Date().getFullYear() - 1));
+  const [message, setMessage] = useState<string | null>(null);
+  const path = `/api/v1/payment/clearing/${year}`;
+  // Only a cleared year's statements are asked for: a year not cleared yet is no failed request.
+  const [data, error, reload] = useLoad(async () => {
+    const cleared = await api.get<{ years: { year: number }[] }>("/api/v1/payment/clearing");
+    return cleared.years.some((y) => String(y.year) === year) ? api.get<Clearing>(path) : null;
+  }, [path]);
+  const canClear = meta.user.role === "bureau" || meta.user.role === "admin";
   const rows = data?.hospitals ?? [];
   return (
     <div>
@@ -375,83 +475,13 @@ export function ClearingPage({ meta }: { meta: Meta }) {
       <ErrorNote error={error} />
       {message && <div className="note">{message}</div>}
       {canClear && (
-        <Card title={data ? "重新清算" : "执行清算"}>
-          <div className="inline-form">
-            <input
-              aria-label="年度预算"
-              placeholder="年度预算（元）"
-              value={budget}
-              onChange={(e) => setBudget(e.target.value)}
-              style={{ minWidth: 240 }}
-            />
-            <button type="button" onClick={fillPrepaid}>
-              按年度预付填入
-            </button>
-            <button type="button" className="primary" disabled={budget.trim() === ""} onClick={clear}>
-              按点数法清算 {year} 年
-            </button>
-          </div>
-        </Card>
+        <ClearingForm year={year} cleared={Boolean(data)} onMessage={setMessage} onCleared={reload} />
       )}
       {data === null && <p className="muted">{year} 年尚未清算。</p>}
       {data && (
         <>
-          <div className="kpis" data-testid="clearing-kpis">
-            <div className="kpi">
-              <div className="kpi-name">
-                {data.budgetBasis === "fund" ? "年度统筹基金预算（元）" : "年度医保支付总额预算（元）"}
-              </div>
-              <div className="kpi-value">{yuan(data.budget)}</div>
-            </div>
-            <div className="kpi">
-              <div className="kpi-name">按点数分配（元）</div>
-              <div className="kpi-value">{yuan(data.pool)}</div>
-            </div>
-            <div className="kpi">
-              <div className="kpi-name">总点数</div>
-              <div className="kpi-value">{points(data.totalPoints)}</div>
-            </div>
-            <div className="kpi">
-              <div className="kpi-name">点值（元/点）</div>
-              <div className="kpi-value">{data.pointValueYuan}</div>
-            </div>
-            <div className="kpi">
-              <div className="kpi-name">支付政策</div>
-              <div className="kpi-value">
-                <small>
-                  {data.policy.id}@{data.policy.version}
-                </small>
-              </div>
-            </div>
-          </div>
-          {rows.length > 1 && (
-            <Card title="各医院清算应补/应退（元）">
-              <Chart
-                testId="clearing-chart"
-                height={Math.max(240, rows.length * 22 + 60)}
-                option={{
-                  tooltip: { trigger: "axis" },
-                  grid: { left: 200 },
-                  xAxis: { type: "value" },
-                  yAxis: {
-                    type: "category",
-                    data: rows.map((r) => hospitalName(meta, r.hospitalId)),
-                    axisLabel: { interval: 0 },
-                  },
-                  series: [
-                    {
-                      type: "bar",
-                      name: "应补/应退",
-                      data: rows.map((r) => ({
-                        value: (r.balanceDue / 100).toFixed(2),
-                        itemStyle: { color: r.balanceDue >= 0 ? "#3a9d5d" : "#d9534f" },
-                      })),
-                    },
-                  ],
-                }}
-              />
-            </Card>
-          )}
+          <ClearingKpis data={data} />
+          {rows.length > 1 && <ClearingChart meta={meta} rows={rows} />}
           <Card
             title="清算单"
             extra={
@@ -463,7 +493,7 @@ export function ClearingPage({ meta }: { meta: Meta }) {
             <DataTable
               testId="clearing-table"
               loading={data === null && error === null}
-              columns={columns}
+              columns={clearingColumns(meta)}
               rows={rows}
               rowKey={(r) => r.hospitalId}
             />
