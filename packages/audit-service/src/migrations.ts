@@ -27,6 +27,7 @@ export const AUDIT_TABLES: OwnedTables = ownedTables<AuditTables>("audit", {
   audit_case_event: true,
   audit_physician_profile: true,
   audit_list_projection: true,
+  audit_finding_cell: true,
 });
 
 /** The keys of setlinfo the conversion (`auditStayFromList`) reads; names, addresses and the rest are not kept. */
@@ -332,6 +333,20 @@ export const auditMigrations: readonly NamedMigration[] = [
       }
       await sql`DROP FUNCTION IF EXISTS audit_list_projection_upsert()`.execute(db);
       await sql`DROP FUNCTION IF EXISTS audit_list_projection_delete()`.execute(db);
+    },
+  },
+  {
+    // The audit area's read contract for other areas (AuditPublishedViews): the console's indicators
+    // read this view, not the findings table.
+    name: "0210_published_views",
+    async up(db: MigrationDb) {
+      await sql`CREATE VIEW audit_finding_cell AS
+        SELECT finding_id, hospital_code, period, setl_ids->>0 AS setl_id, updated_at FROM audit_finding`.execute(
+        db,
+      );
+    },
+    async down(db: MigrationDb) {
+      await sql`DROP VIEW IF EXISTS audit_finding_cell`.execute(db);
     },
   },
 ];

@@ -109,7 +109,23 @@ export interface AuditListProjectionTable {
 }
 
 /** Every table of the audit area. */
-export interface AuditTables {
+/**
+ * The views the audit area publishes for other areas to read (its read contract, migration 0210):
+ * the tables behind them stay its own and may change; these columns may not.
+ */
+export interface AuditPublishedViews {
+  /** 审核发现: each finding once, in its hospital and period, with its first list and last change. */
+  audit_finding_cell: {
+    finding_id: string;
+    hospital_code: string;
+    period: string;
+    /** The first list the finding names (a finding may name several, e.g. 分解住院). */
+    setl_id: string | null;
+    updated_at: Date;
+  };
+}
+
+export interface AuditTables extends AuditPublishedViews {
   audit_run: AuditRunTable;
   audit_finding: AuditFindingTable;
   audit_case_event: AuditCaseEventTable;

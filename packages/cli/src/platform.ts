@@ -5,10 +5,18 @@
  * with fewer migrations than `yibao serve` would fail on a store the server had created.
  */
 import { fileURLToPath } from "node:url";
-import { AUDIT_TABLES, type AuditTables, auditMigrations, auditPlugin } from "@yibao/audit-service";
+import {
+  AUDIT_TABLES,
+  type AuditPublishedViews,
+  type AuditTables,
+  auditMigrations,
+  auditPlugin,
+} from "@yibao/audit-service";
 import {
   CONSOLE_TABLES,
   type ConsolePluginOptions,
+  type ConsoleSources,
+  type ConsoleSourceViews,
   type ConsoleTables,
   consoleMigrations,
   consolePlugins,
@@ -16,6 +24,7 @@ import {
 import {
   estimateListPayment,
   PAYMENT_TABLES,
+  type PaymentPublishedViews,
   type PaymentTables,
   paymentMigrations,
   paymentPlugin,
@@ -77,6 +86,55 @@ export function platformDb(store: Store): PlatformDb {
   return store.db.withTables<AsTables<IdentityTables & PaymentTables & AuditTables & ConsoleTables>>();
 }
 
+/** The platform runs every area: the console's figures read payment's and audit's published views. */
+export const PLATFORM_SOURCES: ConsoleSources = { payment: true, audit: true };
+
+/** `true` when every view the console reads is published with at least the columns, of the types, it reads. */
+type Publishes<Published, Read> = {
+  [V in keyof Read]: V extends keyof Published
+    ? {
+        [C in keyof Read[V]]: C extends keyof Published[V]
+          ? Published[V][C] extends Read[V][C]
+            ? true
+            : never
+          : never;
+      }
+    : never;
+};
+/**
+ * Compile-time check of the console's read contract: a column the console reads that payment or
+ * audit stops publishing (or publishes with another type) fails to compile here.
+ */
+export const CONSOLE_SOURCES_PUBLISHED: Publishes<
+  PaymentPublishedViews & AuditPublishedViews,
+  ConsoleSourceViews
+> = {
+  payment_settled_stay: {
+    setl_id: true,
+    list_version: true,
+    hospital_code: true,
+    drg_payment_fen: true,
+    total_cost_fen: true,
+    outlier: true,
+    rw_ppm: true,
+    weights_id: true,
+    weights_version: true,
+    policy_id: true,
+    policy_version: true,
+    policy_method: true,
+    policy_rate: true,
+  },
+  payment_latest_run: { run_id: true },
+  payment_recovered_by_finding: { finding_id: true, amount_fen: true },
+  audit_finding_cell: {
+    finding_id: true,
+    hospital_code: true,
+    period: true,
+    setl_id: true,
+    updated_at: true,
+  },
+};
+
 /** The DIP worked example (`yibao examples dip`). */
 export const DIP_EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/dip", import.meta.url));
 /**
@@ -95,7 +153,12 @@ export function platformPlugins(
 ): ServerPlugin[] {
   return [
     // 试分组 estimates with the payment area's settlement, so it equals what settlement pays.
-    ...consolePlugins({ estimate: (list) => estimateListPayment(store, list), ...consoleOptions, store }),
+    ...consolePlugins({
+      estimate: (list) => estimateListPayment(store, list),
+      sources: PLATFORM_SOURCES,
+      ...consoleOptions,
+      store,
+    }),
     paymentPlugin({ examplesDir: SEED_002_EXAMPLES_DIR }),
     auditPlugin(),
   ];

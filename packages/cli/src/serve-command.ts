@@ -17,7 +17,7 @@ import { ensureDemoPayment } from "@yibao/payment-service";
 import { type DemoAccount, type ServerPlugin, startServer, type YibaoApp } from "@yibao/server";
 import type { NamedMigration, Store } from "@yibao/store";
 import { type DemoRegionOptions, loadDemoRegion } from "./demo-region.js";
-import { PLATFORM_MIGRATIONS, platformPlugins } from "./platform.js";
+import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "./platform.js";
 import { describeRegionQc, loadRegionQc } from "./region.js";
 
 export interface ServeOptions {
@@ -186,7 +186,7 @@ async function prepareDemo(
   }
   if (!r.skipped || pay.settlement || !audit.skipped) {
     say("正在汇总指标");
-    await refreshCube(consoleDb(store));
+    await refreshCube(consoleDb(store), PLATFORM_SOURCES);
   }
   const accounts = await ensureDemoAccounts(store);
   say("演示数据已就绪");

@@ -14,7 +14,7 @@ import { openStore, type Store } from "@yibao/store";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
+import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../src/platform.js";
 
 const PASSWORDS: Readonly<Record<string, string>> = {
   admin: "ops-chief-2025",
@@ -121,7 +121,7 @@ beforeAll(async () => {
   await ensureDemoAudit({ store, scheme });
   const db = consoleDb(store);
   await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  await refreshCube(db);
+  await refreshCube(db, PLATFORM_SOURCES);
   const accounts = await db.selectFrom("console_user").select(["username", "hospital_code"]).execute();
   other = accounts.find((a) => a.username === "hospital2")?.hospital_code as string;
   const o = await sql<{ setl_id: string; hospital_name: string }>`SELECT setl_id, hospital_name

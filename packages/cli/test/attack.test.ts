@@ -31,7 +31,7 @@ import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
+import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../src/platform.js";
 
 const YEAR = 2025;
 const PASSWORDS: Readonly<Record<string, string>> = {
@@ -285,7 +285,7 @@ beforeAll(async () => {
   await ensureDemoAudit({ store, scheme });
   const db = consoleDb(store);
   await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  await refreshCube(db);
+  await refreshCube(db, PLATFORM_SOURCES);
   const accounts = await db.selectFrom("console_user").select(["username", "hospital_code"]).execute();
   own = accounts.find((a) => a.username === "hospital")?.hospital_code as string;
   other = accounts.find((a) => a.username === "hospital2")?.hospital_code as string;

@@ -19,7 +19,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_ROWS, launchChromium, requireChromium } from "../../console/test/browser.js";
 import { loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
+import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../src/platform.js";
 import { englishWords } from "./english-words.js";
 
 const REPO = resolve(import.meta.dirname, "../../..");
@@ -55,7 +55,7 @@ beforeAll(async () => {
   await ensureDemoPayment({ store, scheme });
   await ensureDemoAudit({ store, scheme });
   await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  await refreshCube(consoleDb(store));
+  await refreshCube(consoleDb(store), PLATFORM_SOURCES);
   app = await buildServer({
     store,
     scheme,

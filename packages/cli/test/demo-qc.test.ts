@@ -17,7 +17,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_ROWS, launchChromium, requireChromium } from "../../console/test/browser.js";
 import { type DemoRegionResult, loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
+import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../src/platform.js";
 import { englishWords } from "./english-words.js";
 
 const REPO = resolve(import.meta.dirname, "../../..");
@@ -102,7 +102,7 @@ beforeAll(async () => {
     today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
   });
   await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  await refreshCube(consoleDb(store));
+  await refreshCube(consoleDb(store), PLATFORM_SOURCES);
   app = await buildServer({
     store,
     scheme,

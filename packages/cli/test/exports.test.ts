@@ -14,7 +14,7 @@ import { openStore, type Store } from "@yibao/store";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
+import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../src/platform.js";
 
 const PASSWORDS: Readonly<Record<string, string>> = { bureau: "fund-office-2025" };
 const YEAR = 2025;
@@ -38,7 +38,7 @@ beforeAll(async () => {
   await ensureDemoPayment({ store, scheme });
   await ensureDemoAudit({ store, scheme });
   await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  await refreshCube(consoleDb(store));
+  await refreshCube(consoleDb(store), PLATFORM_SOURCES);
   app = await buildServer({ store, scheme, plugins: platformPlugins(store, { checkIntervalMs: 0 }) });
   const res = await app.inject({
     method: "POST",

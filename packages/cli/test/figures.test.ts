@@ -17,7 +17,7 @@ import { generateRegion } from "@yibao/synth";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
+import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../src/platform.js";
 
 const REPO = resolve(import.meta.dirname, "../../..");
 const PASSWORDS: Readonly<Record<string, string>> = {
@@ -69,7 +69,7 @@ beforeAll(async () => {
   await ensureDemoPayment({ store, scheme });
   await ensureDemoAudit({ store, scheme });
   await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  await refreshCube(consoleDb(store));
+  await refreshCube(consoleDb(store), PLATFORM_SOURCES);
   app = await buildServer({
     store,
     scheme,

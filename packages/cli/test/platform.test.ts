@@ -22,7 +22,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_ROWS, launchChromium, requireChromium } from "../../console/test/browser.js";
 import { loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
+import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../src/platform.js";
 
 const REPO = resolve(import.meta.dirname, "../../..");
 const webDist = resolve(REPO, "packages/web/dist");
@@ -82,7 +82,7 @@ beforeAll(async () => {
   expect(audit.runs.reduce((n, r) => n + r.findings, 0)).toBeGreaterThan(20);
   const db = consoleDb(store);
   await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  await refreshCube(db);
+  await refreshCube(db, PLATFORM_SOURCES);
   const accounts = await db.selectFrom("console_user").select(["username", "hospital_code"]).execute();
   own = accounts.find((a) => a.username === "hospital")?.hospital_code as string;
   other = accounts.find((a) => a.username === "hospital2")?.hospital_code as string;
@@ -288,7 +288,7 @@ describe("platform in Chromium", () => {
       WHERE year = ${YEAR} AND hospital_code = ${own}`.execute(consoleDb(store));
     expect(Number(st.rows[0]?.deductions_fen)).toBeGreaterThanOrEqual(Number(finding.rows[0]?.deduction_fen));
     // The console's indicators carry the audit findings, the deduction and the settled surplus.
-    await refreshCube(consoleDb(store));
+    await refreshCube(consoleDb(store), PLATFORM_SOURCES);
     const ranking = await app.inject({
       url: "/api/v1/console/ranking",
       headers: { cookie: (await signIn("bureau")).cookie },

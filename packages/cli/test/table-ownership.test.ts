@@ -223,6 +223,24 @@ export function touches(statement: string, indexTable: ReadonlyMap<string, strin
     table: m[2] as string,
     object: m[1] as string,
   }));
+  each(new RegExp(`CREATE (?:OR REPLACE )?VIEW ${ID}`), (m) => ({
+    op: "CREATE VIEW",
+    table: m[1] as string,
+    object: null,
+  }));
+  each(new RegExp(`DROP VIEW (?:IF EXISTS )?${ID}`), (m) => ({
+    op: "DROP VIEW",
+    table: m[1] as string,
+    object: null,
+  }));
+  // A view is a read contract its area publishes: it reads only that area's tables.
+  if (/^\s*CREATE (?:OR REPLACE )?VIEW\b/i.test(s)) {
+    each(new RegExp(`\\b(?:FROM|JOIN) ${ID}`), (m) => ({
+      op: "VIEW READS",
+      table: m[1] as string,
+      object: null,
+    }));
+  }
   each(new RegExp(`\\bREFERENCES ${ID}`), (m) => ({ op: "REFERENCES", table: m[1] as string, object: null }));
   each(new RegExp(`\\bINSERT INTO ${ID}`), (m) => ({ op: "INSERT", table: m[1] as string, object: null }));
   each(new RegExp(`\\bUPDATE ${ID} SET\\b`), (m) => ({ op: "UPDATE", table: m[1] as string, object: null }));
@@ -360,6 +378,7 @@ describe("each area's migrations touch only its own tables (issue 11)", () => {
       "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN EXECUTE format('DELETE FROM %1$I.hospital'); RETURN NULL; END $$",
       "UPDATE console_user SET disabled = true",
       "CREATE TABLE x (id text REFERENCES audit_run (run_id))",
+      "CREATE VIEW payment_x AS SELECT f.finding_id FROM stay_settlement s JOIN audit_finding f ON f.setl_ids->>0 = s.setl_id",
     ];
     const payment = PLATFORM_AREAS.find((a) => a.owned.area === "payment");
     if (!payment) throw new Error("no payment area");
@@ -384,6 +403,8 @@ describe("each area's migrations touch only its own tables (issue 11)", () => {
       "UPDATE console_user",
       "CREATE TABLE x",
       "REFERENCES audit_run",
+      "CREATE VIEW payment_x",
+      "VIEW READS audit_finding",
     ]);
     // The same statements are fine for the areas that own those tables.
     expect(touches("CREATE INDEX payment_x ON stay_settlement (drg)", new Map())).toEqual([
@@ -404,7 +425,7 @@ describe("each area's migrations touch only its own tables (issue 11)", () => {
     const store = await openStore({ memory: true, migrations: PLATFORM_MIGRATIONS });
     try {
       const tables = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables
-        WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+        WHERE table_schema = current_schema() AND table_type IN ('BASE TABLE', 'VIEW')
           AND table_name NOT LIKE 'kysely_migration%' ORDER BY 1`.execute(store.db);
       const live = tables.rows.map((r) => r.name);
       expect(

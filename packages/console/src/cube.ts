@@ -8,6 +8,7 @@
  */
 import { sql } from "kysely";
 import type { ConsoleDb } from "./schema.js";
+import type { ConsoleSources } from "./sources.js";
 
 export interface CubeState {
   readonly refreshedAt: string;
@@ -16,24 +17,14 @@ export interface CubeState {
   readonly weightSource: string;
 }
 
-/** Which other areas' tables the store's schema holds (payment's settlements, audit's findings). */
-async function installedAreas(db: ConsoleDb): Promise<{ payment: boolean; audit: boolean }> {
-  const r = await sql<{ payment: boolean; audit: boolean }>`SELECT
-    to_regclass('stay_settlement') IS NOT NULL AS payment,
-    to_regclass('audit_finding') IS NOT NULL AS audit`.execute(db);
-  const payment = r.rows[0]?.payment === true;
-  // The audit area needs the payment area (its deductions live there).
-  return { payment, audit: payment && r.rows[0]?.audit === true };
-}
-
 /**
  * What the cubes are built from, as one string the freshness check compares: the lists (count and
- * latest upload), the latest settlement run and the audit findings (count and latest change) where
- * those areas are installed.
+ * latest upload), the latest payment run and the audit findings (count and latest change) where
+ * those areas are sources (read through their published views).
  */
 async function sourceSignature(
   db: ConsoleDb,
-  areas: { payment: boolean; audit: boolean },
+  areas: ConsoleSources,
 ): Promise<{ n: number; max: Date | null; signature: string }> {
   // The list count from the store's list-count summary (not a count over a million lists) and the
   // latest upload (an index look-up).
@@ -44,32 +35,31 @@ async function sourceSignature(
   const max = lists.rows[0]?.max ?? null;
   const parts = [String(n), max?.toISOString() ?? ""];
   if (areas.payment) {
-    const r = await sql<{ id: string | null }>`SELECT max(run_id)::text AS id FROM payment_run`.execute(db);
+    const r = await sql<{ id: string | null }>`SELECT run_id::text AS id FROM payment_latest_run`.execute(db);
     parts.push(`pay:${r.rows[0]?.id ?? ""}`);
   }
   if (areas.audit) {
     const r = await sql<{ n: number; at: Date | null }>`SELECT count(*)::int AS n, max(updated_at) AS at
-      FROM audit_finding`.execute(db);
+      FROM audit_finding_cell`.execute(db);
     parts.push(`audit:${r.rows[0]?.n ?? 0}:${r.rows[0]?.at?.toISOString() ?? ""}`);
   }
   return { n, max, signature: parts.join("|") };
 }
 
 /**
- * Rebuilds both cubes in one transaction. Where the payment and audit areas are installed, each cell
+ * Rebuilds both cubes in one transaction. Where the payment and audit areas are sources, each cell
  * also sums its stays' current settlements (DRG payment, cost, RW of the weight table in force,
  * outliers) and the audit findings of its hospital and period with what was deducted for them.
  */
-export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
+export async function refreshCube(db: ConsoleDb, areas: ConsoleSources): Promise<CubeState> {
   return db.transaction().execute(async (trx) => {
-    const areas = await installedAreas(trx);
     const { payment, audit } = areas;
     const settled = payment
       ? sql`ss.setl_id IS NOT NULL AND s.status = 'accepted' AS settled, coalesce(ss.drg_payment_fen, 0) AS settled_pay,
           coalesce(ss.total_cost_fen, 0) AS settled_cost, ss.outlier, ss.rw_ppm`
       : sql`false AS settled, 0 AS settled_pay, 0 AS settled_cost, NULL::text AS outlier, NULL::int AS rw_ppm`;
     const settledJoin = payment
-      ? sql`LEFT JOIN stay_settlement ss ON ss.setl_id = s.setl_id AND ss.list_version = s.version`
+      ? sql`LEFT JOIN payment_settled_stay ss ON ss.setl_id = s.setl_id AND ss.list_version = s.version`
       : sql``;
     await sql`DELETE FROM console_cube`.execute(trx);
     await sql`DELETE FROM console_cube_hd`.execute(trx);
@@ -120,9 +110,8 @@ export async function refreshCube(db: ConsoleDb): Promise<CubeState> {
           coalesce(max(s.message->'input'->'setlinfo'->>'chfpdr_name'), ''),
           f.period, coalesce(s.drg, ''), coalesce(s.group_status, ''),
           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), coalesce(sum(f.recovered), 0)
-        FROM (SELECT f.finding_id, f.hospital_code, f.period, f.setl_ids->>0 AS setl_id,
-            (SELECT coalesce(sum(d.amount_fen), 0) FROM audit_deduction d WHERE d.finding_id = f.finding_id) AS recovered
-          FROM audit_finding f) f
+        FROM (SELECT f.finding_id, f.hospital_code, f.period, f.setl_id, coalesce(d.amount_fen, 0) AS recovered
+          FROM audit_finding_cell f LEFT JOIN payment_recovered_by_finding d ON d.finding_id = f.finding_id) f
         LEFT JOIN settlement_list s ON s.setl_id = f.setl_id AND s.hospital_code = f.hospital_code
         GROUP BY 1, 2, 3, 5, 6, 7`.execute(trx);
     }
@@ -185,6 +174,7 @@ export class CubeRefresher {
   private again = false;
   constructor(
     private readonly db: ConsoleDb,
+    private readonly sources: ConsoleSources,
     private readonly delayMs = 1500,
     private readonly onError: (e: unknown) => void = () => {},
   ) {}
@@ -194,7 +184,7 @@ export class CubeRefresher {
       this.again = true;
       return this.running;
     }
-    this.running = refreshCube(this.db).finally(() => {
+    this.running = refreshCube(this.db, this.sources).finally(() => {
       this.running = null;
       if (this.again) {
         this.again = false;
@@ -224,7 +214,7 @@ export class CubeRefresher {
         .select("source_signature")
         .where("id", "=", 1)
         .executeTakeFirst(),
-      installedAreas(this.db).then((areas) => sourceSignature(this.db, areas)),
+      sourceSignature(this.db, this.sources),
     ]);
     if (!row || row.source_signature !== src.signature) await this.refresh();
   }

@@ -18,6 +18,7 @@ import type { Store } from "@yibao/store";
 import { CubeRefresher } from "./cube.js";
 import { consoleRoutes, type WhatIfEstimator } from "./routes.js";
 import { consoleDb } from "./schema.js";
+import { type ConsoleSources, checkSources, NO_SOURCES } from "./sources.js";
 import { spaPlugin } from "./spa.js";
 
 export * from "./cube.js";
@@ -25,6 +26,7 @@ export * from "./indicator-sql.js";
 export * from "./migrations.js";
 export * from "./routes.js";
 export * from "./schema.js";
+export * from "./sources.js";
 export * from "./spa.js";
 
 export interface ConsolePluginOptions {
@@ -37,18 +39,22 @@ export interface ConsolePluginOptions {
   readonly checkIntervalMs?: number;
   /** 试分组's payment estimate (the payment area's settlement); none without it. */
   readonly estimate?: WhatIfEstimator;
+  /** The areas whose published views feed the figures (default none: the lists' own figures only). */
+  readonly sources?: ConsoleSources;
 }
 
 /** The console's plugins: the console API and the SPA. */
 export function consolePlugins(options: ConsolePluginOptions): ServerPlugin[] {
   const db = consoleDb(options.store);
-  const refresher = new CubeRefresher(db, options.refreshDelayMs ?? 1500);
+  const sources = options.sources ?? NO_SOURCES;
+  const refresher = new CubeRefresher(db, sources, options.refreshDelayMs ?? 1500);
   const interval = options.checkIntervalMs ?? 60_000;
   return [
     {
       name: "console-api",
       prefix: "/api/v1/console",
       plugin: async (app) => {
+        await checkSources(db, sources);
         await refresher.check();
         const onLists = () => refresher.markDirty();
         app.yibao.events.on("listsChanged", onLists);
@@ -70,6 +76,7 @@ export function consolePlugins(options: ConsolePluginOptions): ServerPlugin[] {
             identity: identityDb(options.store),
             storeDb: options.store.db,
             refresher,
+            sources,
             estimate: options.estimate,
           }),
         );

@@ -3,7 +3,13 @@ import type { DrgScheme } from "@yibao/grouper";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { buildServer, identityMigrations, sampleSettlementMessage, type YibaoApp } from "@yibao/server";
 import { openStore, type Store } from "@yibao/store";
-import { consoleMigrations, consolePlugins, ensureDemoAccounts, refreshCube } from "../src/index.js";
+import {
+  consoleMigrations,
+  consolePlugins,
+  ensureDemoAccounts,
+  NO_SOURCES,
+  refreshCube,
+} from "../src/index.js";
 import { consoleDb } from "../src/schema.js";
 
 export const HOSPITALS = [
@@ -65,7 +71,7 @@ export async function consoleTestServer(listsPerHospital = 20, webDist?: string)
     hospitalCodes: [HOSPITALS[0].code, HOSPITALS[1].code],
     passwords: PASSWORDS,
   });
-  await refreshCube(consoleDb(store));
+  await refreshCube(consoleDb(store), NO_SOURCES);
   const app = await buildServer({
     store,
     scheme,

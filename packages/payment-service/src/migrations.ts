@@ -41,6 +41,9 @@ export const PAYMENT_TABLES: OwnedTables = ownedTables<PaymentTables>("payment",
   year_clearing: true,
   clearing_statement: true,
   payment_list_cost: true,
+  payment_settled_stay: true,
+  payment_latest_run: true,
+  payment_recovered_by_finding: true,
 });
 
 const VERSIONED = sql.raw(`
@@ -389,6 +392,29 @@ export const paymentMigrations: readonly NamedMigration[] = [
     },
     async down(db: MigrationDb) {
       await sql`ALTER TABLE special_case_approval DROP COLUMN IF EXISTS decision`.execute(db);
+    },
+  },
+  {
+    // The payment area's read contract for other areas (PaymentPublishedViews): the console's
+    // indicators read these views, not the tables behind them.
+    name: "0110_published_views",
+    async up(db: MigrationDb) {
+      await sql`CREATE VIEW payment_settled_stay AS
+        SELECT ss.setl_id, ss.list_version, ss.hospital_code, ss.drg_payment_fen, ss.total_cost_fen, ss.outlier,
+          ss.rw_ppm, ss.weights_id, ss.weights_version, ss.policy_id, ss.policy_version,
+          p.method AS policy_method, p.data->>'rate' AS policy_rate
+        FROM stay_settlement ss LEFT JOIN payment_policy p ON p.id = ss.policy_id AND p.version = ss.policy_version`.execute(
+        db,
+      );
+      await sql`CREATE VIEW payment_latest_run AS SELECT max(run_id) AS run_id FROM payment_run`.execute(db);
+      await sql`CREATE VIEW payment_recovered_by_finding AS
+        SELECT finding_id, sum(amount_fen)::bigint AS amount_fen FROM audit_deduction
+        WHERE finding_id IS NOT NULL GROUP BY finding_id`.execute(db);
+    },
+    async down(db: MigrationDb) {
+      await sql`DROP VIEW IF EXISTS payment_recovered_by_finding`.execute(db);
+      await sql`DROP VIEW IF EXISTS payment_latest_run`.execute(db);
+      await sql`DROP VIEW IF EXISTS payment_settled_stay`.execute(db);
     },
   },
 ];

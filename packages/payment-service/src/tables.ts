@@ -196,7 +196,37 @@ export interface PaymentListCostTable {
 }
 
 /** Every table of the payment area. */
-export interface PaymentTables {
+/**
+ * The views the payment area publishes for other areas to read (its read contract, migration
+ * 0110): the tables behind them stay its own and may change; these columns may not.
+ */
+export interface PaymentPublishedViews {
+  /** 结算结果: each stay's current settlement, with the policy that paid it. */
+  payment_settled_stay: {
+    setl_id: string;
+    list_version: number;
+    hospital_code: string;
+    drg_payment_fen: number;
+    total_cost_fen: number;
+    /** `high`, `low` or `normal`. */
+    outlier: string;
+    /** RW of the weight table in force that settled the stay (ppm), null for a stay paid by items. */
+    rw_ppm: number | null;
+    weights_id: string;
+    weights_version: string;
+    policy_id: string;
+    policy_version: string;
+    /** The policy's payment method (`rate` or `point`) and its rate in yuan as written, if any. */
+    policy_method: string | null;
+    policy_rate: string | null;
+  };
+  /** The latest payment run of any kind (测算、结算、清算、特病单议): payment figures changed when it did. */
+  payment_latest_run: { run_id: number | null };
+  /** 追回: what was deducted at audit (审核扣款) for each finding, fen. */
+  payment_recovered_by_finding: { finding_id: string; amount_fen: string };
+}
+
+export interface PaymentTables extends PaymentPublishedViews {
   payment_policy: PaymentPolicyTable;
   drg_weight_table: DrgWeightTableTable;
   benefit_policy: VersionedTable;

@@ -13,7 +13,7 @@ import { clearYearJob, ensureDemoPayment, getClearing, prepaidOfYear } from "@yi
 import { buildServer } from "@yibao/server";
 import { openStore } from "@yibao/store";
 import { loadDemoRegion } from "../demo-region.js";
-import { PLATFORM_MIGRATIONS, platformPlugins } from "../platform.js";
+import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../platform.js";
 
 const stays = Number(process.env.BENCH_STAYS ?? 1_000_000);
 const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -63,7 +63,7 @@ try {
   t = performance.now();
   if (process.env.BENCH_SKIP_REFRESH === "1") log("跳过指标汇总刷新（BENCH_SKIP_REFRESH=1）");
   else {
-    await refreshCube(consoleDb(store));
+    await refreshCube(consoleDb(store), PLATFORM_SOURCES);
     log(`指标汇总刷新用时 ${((performance.now() - t) / 1000).toFixed(1)} 秒`);
   }
   const passwords = { bureau: "bench-fund-office-1", hospital: "bench-ward-desk-1" };

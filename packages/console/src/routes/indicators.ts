@@ -8,6 +8,7 @@ import { Type } from "typebox";
 import { cubeState } from "../cube.js";
 import { type Dimension, queryIndicators } from "../indicator-sql.js";
 import type { ConsoleDb } from "../schema.js";
+import type { ConsoleSources } from "../sources.js";
 import {
   ALL,
   access,
@@ -26,28 +27,24 @@ import {
  */
 async function figureNotes(
   db: ConsoleDb,
+  sources: ConsoleSources,
   q: { hospital?: string | undefined; periodFrom?: string | undefined; periodTo?: string | undefined },
   counts: { paidCases: number; cases: number; auditFindings: number; recoveredFen: number } | null,
 ): Promise<string[]> {
-  const areas = await sql<{ payment: boolean; audit: boolean }>`SELECT
-    to_regclass('stay_settlement') IS NOT NULL AS payment, to_regclass('audit_finding') IS NOT NULL AS audit`.execute(
-    db,
-  );
   const notes: string[] = [];
-  if (areas.rows[0]?.payment) {
+  if (sources.payment) {
     const used = await sql<{
       weights_id: string;
       weights_version: string;
       policy_id: string;
       policy_version: string;
-      method: string;
+      method: string | null;
       rate: string | null;
       n: number;
-    }>`SELECT ss.weights_id, ss.weights_version, ss.policy_id, ss.policy_version, p.method,
-        p.data->>'rate' AS rate, count(*)::int AS n
-      FROM stay_settlement ss
+    }>`SELECT ss.weights_id, ss.weights_version, ss.policy_id, ss.policy_version, ss.policy_method AS method,
+        ss.policy_rate AS rate, count(*)::int AS n
+      FROM payment_settled_stay ss
       JOIN settlement_list l ON l.setl_id = ss.setl_id AND l.version = ss.list_version AND l.status = 'accepted'
-      LEFT JOIN payment_policy p ON p.id = ss.policy_id AND p.version = ss.policy_version
       WHERE (${q.hospital ?? null}::text IS NULL OR ss.hospital_code = ${q.hospital ?? null})
         AND (${q.periodFrom ?? null}::text IS NULL OR l.period >= ${q.periodFrom ?? null})
         AND (${q.periodTo ?? null}::text IS NULL OR l.period <= ${q.periodTo ?? null})
@@ -69,11 +66,11 @@ async function figureNotes(
       );
     }
   } else notes.push("未接入支付结算：不显示 CMI 与结余/超支");
-  if (areas.rows[0]?.audit && counts) {
+  if (sources.audit && counts) {
     notes.push(
       `审核发现问题数与追回金额来自智能审核：所选范围发现问题 ${fmtInt(counts.auditFindings)} 条，已扣款追回 ${fmtYuan(counts.recoveredFen)} 元`,
     );
-  } else if (!areas.rows[0]?.audit) notes.push("未接入智能审核：审核发现问题数与追回金额为 0");
+  } else if (!sources.audit) notes.push("未接入智能审核：审核发现问题数与追回金额为 0");
   return notes;
 }
 
@@ -93,7 +90,7 @@ const BreakdownQuery = Type.Object(
 );
 
 export function indicatorRoutes(
-  options: Pick<ConsoleRouteOptions, "db" | "storeDb">,
+  options: Pick<ConsoleRouteOptions, "db" | "storeDb" | "sources">,
 ): FastifyPluginAsyncTypebox {
   const { db, storeDb } = options;
   return async (app) => {
@@ -114,7 +111,7 @@ export function indicatorRoutes(
           counts: total?.counts ?? null,
           trend: trend.map((r) => ({ period: r.keys.period?.trim(), values: r.values })),
           cube: state,
-          notes: await figureNotes(db, q, total?.counts ?? null),
+          notes: await figureNotes(db, options.sources, q, total?.counts ?? null),
         };
       },
     );

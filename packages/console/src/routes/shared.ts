@@ -9,6 +9,7 @@ import type { Kysely } from "kysely";
 import { Type } from "typebox";
 import type { CubeRefresher } from "../cube.js";
 import { type ConsoleDb, ROLES, type Role } from "../schema.js";
+import type { ConsoleSources } from "../sources.js";
 
 /**
  * 试分组's payment estimate of a list that is not stored: the payment area's settlement code with
@@ -41,6 +42,8 @@ export interface ConsoleRouteOptions {
   /** The same connection typed with the store's tables, read only through its functions. */
   readonly storeDb: Kysely<StoreDatabase>;
   readonly refresher: CubeRefresher;
+  /** The areas whose published views feed the figures (CMI, 结余, 审核发现, 追回). */
+  readonly sources: ConsoleSources;
   /** Settles a what-if list; without it (no payment area) 试分组 gives no estimate. */
   readonly estimate?: WhatIfEstimator | undefined;
 }
