@@ -69,12 +69,11 @@ export async function refreshCube(db: ConsoleDb, areas: ConsoleSources): Promise
         low_outliers, audit_findings, recovered_fen)
       WITH stays AS (
         SELECT s.hospital_code, s.dscg_caty AS dept,
-          coalesce(s.message->'input'->'setlinfo'->>'chfpdr_code', '') AS physician,
-          coalesce(s.message->'input'->'setlinfo'->>'chfpdr_name', '') AS physician_name,
+          s.chfpdr_code AS physician, s.chfpdr_name AS physician_name,
           s.period, s.drg, s.group_status, s.status, s.total_fee_fen, s.fund_pay_fen, s.personal_pay_fen,
           coalesce(s.los, 0) AS los, s.dscg_way, ${settled},
           CASE WHEN s.status = 'accepted' AND s.dscg_way <> '5'
-                AND coalesce(s.message->'input'->'setlinfo'->>'days_rinp_flag_31', '') <> '2'
+                AND s.days_rinp_flag_31 <> '2'
                 AND s.adm_date IS NOT NULL AND s.dscg_date IS NOT NULL
             THEN (SELECT min(n.adm_date) FROM settlement_list n
                   WHERE n.patient_key = s.patient_key AND n.adm_date >= s.dscg_date
@@ -106,8 +105,7 @@ export async function refreshCube(db: ConsoleDb, areas: ConsoleSources): Promise
           lists, cases, total_cost_fen, fund_pay_fen, personal_pay_fen, los_sum, deaths, alive, readm14, readm30,
           audit_findings, recovered_fen)
         SELECT f.hospital_code, coalesce(s.dscg_caty, ''),
-          coalesce(s.message->'input'->'setlinfo'->>'chfpdr_code', ''),
-          coalesce(max(s.message->'input'->'setlinfo'->>'chfpdr_name'), ''),
+          coalesce(s.chfpdr_code, ''), coalesce(max(s.chfpdr_name), ''),
           f.period, coalesce(s.drg, ''), coalesce(s.group_status, ''),
           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), coalesce(sum(f.recovered), 0)
         FROM (SELECT f.finding_id, f.hospital_code, f.period, f.setl_id, coalesce(d.amount_fen, 0) AS recovered

@@ -123,6 +123,9 @@ export function summaryColumns(
     los: i.actIptDays,
     dscg_caty: i.dscgCaty ?? "",
     dscg_way: i.dscgWay ?? "",
+    chfpdr_code: i.chfpdrCode ?? "",
+    chfpdr_name: i.chfpdrName ?? "",
+    days_rinp_flag_31: i.daysRinpFlag31 ?? "",
     principal_dx: principalDx?.diagCode ?? "",
     principal_oprn: list.procedures[0]?.oprnOprtCode ?? "",
     // 4101A carries no fee items: the total is then what was paid.

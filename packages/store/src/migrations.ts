@@ -247,6 +247,28 @@ export const storeMigrations: readonly NamedMigration[] = [
       }
     },
   },
+  {
+    // The attending physician (主诊医师) and the 31-day readmission plan flag as summary columns, so
+    // the console's indicators (physician cube, 非计划再入院) read columns, not the 4101 JSON.
+    name: "0005_store_attending_and_readmission_plan",
+    async up(db: MigrationDb) {
+      for (const t of ["settlement_list", "settlement_list_history"]) {
+        await sql`ALTER TABLE ${sql.id(t)} ADD COLUMN chfpdr_code text NOT NULL DEFAULT '',
+          ADD COLUMN chfpdr_name text NOT NULL DEFAULT '',
+          ADD COLUMN days_rinp_flag_31 text NOT NULL DEFAULT ''`.execute(db);
+        // `->` on a message that is not an object gives NULL, so a malformed stored message reads ''.
+        await sql`UPDATE ${sql.id(t)} SET chfpdr_code = coalesce(message->'input'->'setlinfo'->>'chfpdr_code', ''),
+          chfpdr_name = coalesce(message->'input'->'setlinfo'->>'chfpdr_name', ''),
+          days_rinp_flag_31 = coalesce(message->'input'->'setlinfo'->>'days_rinp_flag_31', '')`.execute(db);
+      }
+    },
+    async down(db: MigrationDb) {
+      for (const t of ["settlement_list", "settlement_list_history"]) {
+        await sql`ALTER TABLE ${sql.id(t)} DROP COLUMN chfpdr_code, DROP COLUMN chfpdr_name,
+          DROP COLUMN days_rinp_flag_31`.execute(db);
+      }
+    },
+  },
 ];
 
 /**

@@ -70,6 +70,12 @@ export interface SettlementListColumns {
   dscg_caty: string;
   /** 离院方式. */
   dscg_way: string;
+  /** 主诊医师代码 ('' when not given). */
+  chfpdr_code: string;
+  /** 主诊医师姓名 ('' when not given). */
+  chfpdr_name: string;
+  /** 出院31天内再住院计划标志: 1 无, 2 有 ('' when not given). */
+  days_rinp_flag_31: string;
   /** 主要诊断编码. */
   principal_dx: string;
   /** 主要手术操作编码. */
