@@ -62,7 +62,7 @@ for (const engine of ["pglite", "postgres"] as Engine[]) {
         m.input.diseinfo.reverse();
         m.input.iteminfo.reverse();
         const p = prepare(m, new Date(`${m.input.setlinfo.setl_end_date}T12:00:00Z`));
-        if (p.upload === undefined) throw new Error("changed list refused by intake");
+        if (p.upload == null) throw new Error("changed list refused by intake");
         return p.upload;
       });
       const outcomes = await store.saveSettlementLists(changed);

@@ -1,4 +1,4 @@
-import { oppositeSex, SEX_FEMALE, SEX_MALE } from "@yibao/kernel/sex";
+import { type KnownSex, oppositeSex, SEX_FEMALE, SEX_MALE } from "@yibao/kernel/sex";
 import { DEFAULT_QC_RULES } from "@yibao/settlement";
 import { describe, expect, it } from "vitest";
 import { STARTER_KNOWLEDGE_BASE } from "../src/data/starter-knowledge.js";
@@ -18,7 +18,7 @@ function qcFlaggedSex(code3: string): string | undefined {
 
 describe("sex codes agree between the QC rules and the audit knowledge base (GB/T 2261.1: 1 男, 2 女)", () => {
   // Hand-picked: O80 正常分娩, C53 宫颈癌 and N70 are female-only, N40 前列腺增生 and C61 male-only.
-  const cases = [
+  const cases: { code: string; allowed: KnownSex; prefix: string }[] = [
     { code: "O80", allowed: SEX_FEMALE, prefix: "O" },
     { code: "C53", allowed: SEX_FEMALE, prefix: "C53" },
     { code: "N70", allowed: SEX_FEMALE, prefix: "N70" },

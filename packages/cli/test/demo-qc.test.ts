@@ -9,66 +9,36 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
-import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
-import { buildServer, type YibaoApp } from "@yibao/server";
-import { openStore, type Store } from "@yibao/store";
+import type { YibaoApp } from "@yibao/server";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_ROWS, launchChromium, requireChromium } from "../../console/test/browser.js";
-import { type DemoRegionResult, loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../src/platform.js";
+import type { DemoRegionResult } from "../src/demo-region.js";
+import {
+  DEMO_PASSWORDS,
+  type DemoPlatform,
+  getJson,
+  openDemoPlatform,
+  postAs,
+  REPO,
+  type Session,
+  signIn as signInAs,
+  WEB_DIST,
+} from "./demo-platform.js";
 import { englishWords } from "./english-words.js";
 
-const REPO = resolve(import.meta.dirname, "../../..");
-const webDist = resolve(REPO, "packages/web/dist");
+const webDist = WEB_DIST;
 const artifacts = resolve(REPO, "test-artifacts/demo-qc");
-const PASSWORDS: Readonly<Record<string, string>> = {
-  admin: "ops-chief-2025",
-  bureau: "fund-office-2025",
-  reviewer: "review-pass-2025",
-  hospital: "hosp1-pass-2025",
-  hospital2: "hosp2-pass-2025",
-};
 const YEAR = 2025;
 const STAYS = 1500;
 
-let store: Store;
+let platform: DemoPlatform;
 let app: YibaoApp;
 let region: DemoRegionResult;
 
-interface Session {
-  readonly cookie: string;
-  readonly csrf: string;
-}
-
-async function signIn(username: string): Promise<Session> {
-  const res = await app.inject({
-    method: "POST",
-    url: "/api/v1/auth/login",
-    payload: { username, password: PASSWORDS[username] },
-  });
-  if (res.statusCode !== 200) throw new Error(`登录失败 ${username}: ${res.statusCode} ${res.body}`);
-  return {
-    cookie: String(res.headers["set-cookie"]).split(";")[0] as string,
-    csrf: (res.json() as { csrfToken: string }).csrfToken,
-  };
-}
-
-async function get<T>(s: Session, url: string): Promise<T> {
-  const res = await app.inject({ url, headers: { cookie: s.cookie } });
-  expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBe(200);
-  return res.json() as T;
-}
-
-async function post(s: Session, url: string, payload: unknown) {
-  return app.inject({
-    method: "POST",
-    url,
-    payload: payload as Record<string, unknown>,
-    headers: { cookie: s.cookie, "x-csrf-token": s.csrf },
-  });
-}
+const signIn = (username: string) => signInAs(platform.app, username);
+const get = <T>(s: Session, url: string) => getJson<T>(platform.app, s, url);
+const post = (s: Session, url: string, payload: unknown) => postAs(platform.app, s, url, payload);
 
 interface ListRow {
   setlId: string;
@@ -92,28 +62,23 @@ interface Appeal {
 
 beforeAll(async () => {
   process.env.YIBAO_MASTER_KEY ??= randomBytes(32).toString("base64");
-  const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
-  store = await openStore({ memory: true, migrations: PLATFORM_MIGRATIONS });
-  region = await loadDemoRegion(store, scheme, {
-    stays: STAYS,
-    seed: 7,
-    from: `${YEAR}-01-01`,
-    to: `${YEAR}-12-31`,
-    today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
+  platform = await openDemoPlatform({
+    region: {
+      stays: STAYS,
+      seed: 7,
+      from: `${YEAR}-01-01`,
+      to: `${YEAR}-12-31`,
+      today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
+    },
+    payment: false,
+    audit: false,
+    console: { webDist: WEB_DIST, refreshDelayMs: 50, checkIntervalMs: 0 },
   });
-  await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  await refreshCube(consoleDb(store), PLATFORM_SOURCES);
-  app = await buildServer({
-    store,
-    scheme,
-    logger: false,
-    plugins: platformPlugins(store, { webDist, refreshDelayMs: 50, checkIntervalMs: 0 }),
-  });
+  ({ app, region } = platform);
 }, 300_000);
 
 afterAll(async () => {
-  await app?.close();
-  await store?.close();
+  await platform?.close();
 });
 
 describe("the demo's QC findings", () => {
@@ -305,7 +270,7 @@ describe("the demo's QC appeal in Chromium", () => {
     });
     await page.goto(`${base}/`);
     await page.fill("input[name=username]", username);
-    await page.fill("input[name=password]", PASSWORDS[username] ?? "");
+    await page.fill("input[name=password]", DEMO_PASSWORDS[username] ?? "");
     await page.click("button[type=submit]");
     await page.getByTestId("current-user").waitFor();
     return { page, errors };

@@ -66,7 +66,7 @@ describe("the synthetic region meets the real intake", () => {
       const p = prepare(m, new Date(info.dcla_time.replace(" ", "T")));
       const rules = p.findings.map((f) => f.ruleId);
       if (defect) defective++;
-      const want = defect ? [QC_DEFECTS[defect].ruleId] : [];
+      const want: string[] = defect ? [QC_DEFECTS[defect].ruleId] : [];
       // An injected QY case still in its ambiguous group (a bad principal code takes it out) draws QC-DX-010.
       if (s.label?.violation === "qy_ambiguity" && p.group?.status === "AMBIGUOUS") want.push("QC-DX-010");
       if (rules.sort().join() !== want.sort().join())

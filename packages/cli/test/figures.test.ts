@@ -185,7 +185,10 @@ interface Overview {
   counts: Record<string, number>;
   notes: string[];
 }
-interface Row extends Values {}
+interface Row {
+  hospital: string;
+  [key: string]: number | string | null;
+}
 
 const sum = (rows: readonly Record<string, unknown>[], key: string) =>
   rows.reduce((a, r) => a + Number(r[key] ?? 0), 0);

@@ -3,7 +3,8 @@
  * itself and tried by a hospital account against another hospital's data; sessions, CSRF, roles, the
  * operation log and password storage.
  */
-import { login, lookupSession, servedRoutes } from "@yibao/server";
+import { identityDb, login, lookupSession, servedRoutes } from "@yibao/server";
+import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleDb } from "../src/schema.js";
 import {
@@ -116,7 +117,11 @@ describe("hospital scoping on every endpoint", () => {
           url,
           headers: { cookie: hospital.cookie, "x-csrf-token": hospital.csrf },
           ...(payload !== undefined
-            ? { payload: url.includes("what-if") ? (payload as unknown[])[0] : payload }
+            ? {
+                payload: (url.includes("what-if")
+                  ? (payload as unknown[])[0]
+                  : payload) as InjectOptions["payload"],
+              }
             : {}),
         });
         tried.push(`${r.method} ${url} → ${res.statusCode}`);
@@ -305,7 +310,7 @@ describe("sessions, CSRF and roles", () => {
   });
 
   it("expires idle sessions", async () => {
-    const db = consoleDb(s.store);
+    const db = identityDb(s.store);
     const r = await login(db, "reviewer", "review-pass-2024");
     if (!r.ok) throw new Error("login failed");
     expect(await lookupSession(db, r.token)).toBeDefined();

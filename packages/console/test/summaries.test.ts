@@ -2,6 +2,8 @@
  * The pages that read the store's summary tables (QC findings by rule, the list total) answer exactly
  * what a count over the lists and findings themselves gives, also after re-uploads and refused uploads.
  */
+
+import type { InjectOptions } from "fastify";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleDb } from "../src/schema.js";
@@ -23,7 +25,7 @@ beforeAll(async () => {
   bureau = await signIn(s.app, "bureau");
   hospital = await signIn(s.app, "hospital");
   // Re-uploads: late ones (deadline finding, refused; the accepted version stays) and on-time ones.
-  const post = (payload: unknown) =>
+  const post = (payload: InjectOptions["payload"]) =>
     s.app.inject({
       method: "POST",
       url: "/api/v1/settlement-lists",

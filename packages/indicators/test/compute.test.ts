@@ -324,7 +324,7 @@ describe("readmission order ties", () => {
 
 describe("low-risk groups", () => {
   it("a DRG whose log mortality is below mean − 1 SD is low-risk", () => {
-    const stays = [];
+    const stays: ReturnType<typeof stay>[] = [];
     const add = (drg: string, cases: number, deaths: number) => {
       for (let i = 0; i < cases; i++)
         stays.push(stay({ setlId: `${drg}${i}`, drg, dischargeWay: i < deaths ? "5" : "1" }));

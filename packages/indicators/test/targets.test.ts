@@ -2,7 +2,7 @@ import { UPLOAD_RATE } from "@yibao/kernel/rates";
 import { describe, expect, it } from "vitest";
 import { compareResultSets, valuesAgree } from "../src/agree.js";
 import { formatIndicatorValue, INDICATOR_IDS, INDICATORS, indicatorDefinition } from "../src/catalogue.js";
-import { computeIndicators, indicatorValues } from "../src/compute.js";
+import { computeIndicators, emptyCounts, indicatorValues } from "../src/compute.js";
 import { compareWithTargets } from "../src/targets.js";
 import { REGION, weights } from "./fixtures.js";
 
@@ -101,7 +101,9 @@ describe("agreement of two result sets", () => {
     expect(Object.keys(fromCounts[0]?.values ?? {}).sort()).toEqual([...INDICATOR_IDS].sort());
     expect(compareResultSets(rows, fromCounts)).toEqual({ agree: true, differences: [] });
     // The exact half fen: 3 fen over 2 cases is 1.5 → 2, as the sums above would give.
-    expect(indicatorValues({ ...(rows[0]?.counts as never), totalCostFen: 3, cases: 2 }).avgCostFen).toBe(2);
+    expect(
+      indicatorValues({ ...(rows[0]?.counts ?? emptyCounts()), totalCostFen: 3, cases: 2 }).avgCostFen,
+    ).toBe(2);
   });
 
   it("counts and money must be equal, statistics within the tolerance", () => {

@@ -2,6 +2,7 @@ import { buildServer, identityMigrations, type YibaoApp } from "@yibao/server";
 import { openStore, type Store } from "@yibao/store";
 import { Command } from "commander";
 import ExcelJS from "exceljs";
+import type { InjectOptions } from "fastify";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signIn, withHeaders } from "../../server/test/helpers.js";
@@ -71,7 +72,7 @@ describe("payment API", () => {
       { method: "GET", url: `${P}/settlements?pageSize=0` },
     ] as const;
     for (const b of bad) {
-      const r = await app.inject(b as Parameters<YibaoApp["inject"]>[0] & object);
+      const r = await app.inject(b as InjectOptions);
       expect(r.statusCode, `${b.method} ${b.url} ${r.body}`).toBeGreaterThanOrEqual(400);
       expect(r.statusCode, `${b.method} ${b.url} ${r.body}`).toBeLessThan(500);
       expect(r.json().message).toMatch(/[\u4e00-\u9fa5]/);

@@ -6,7 +6,7 @@
  * and on PostgreSQL (a fresh schema: the triggers name the schema they fire in).
  */
 import { buildServer, identityMigrations, type YibaoApp } from "@yibao/server";
-import type { SettlementListData, Store } from "@yibao/store";
+import type { MigrationDb, SettlementListData, Store } from "@yibao/store";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signIn, withHeaders } from "../../server/test/helpers.js";
@@ -76,8 +76,9 @@ for (const engine of [pgliteEngine(), postgresEngine()]) {
       const db = dbOf(store);
       const m = paymentMigrations.find((x) => x.name === "0103_payment_list_times");
       expect(m).toBeDefined();
-      await m?.down?.(db);
-      await m?.up(db);
+      // Kysely is invariant in its tables: a migration step takes the untyped view of the same connection.
+      await m?.down?.(db as unknown as MigrationDb);
+      await m?.up(db as unknown as MigrationDb);
       const r = await sql<{ n: number; timed: number; differ: number }>`SELECT count(*)::int AS n,
         count(c.adm_time)::int AS timed,
         count(*) FILTER (WHERE (c.adm_time, c.dscg_time) IS DISTINCT FROM

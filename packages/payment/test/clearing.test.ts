@@ -139,6 +139,7 @@ describe("clearYear (年终清算)", () => {
           const r = clearYear({
             budget,
             rules: {
+              budgetBasis: "totalPayment",
               surplusRetention: retention,
               overspendBands: [
                 { upTo: 50_000, fundShare: share },

@@ -156,7 +156,11 @@ describe("year-end clearing (年终清算) at the overspend band edge and on hal
   const clear = (totalCost: number) =>
     clearYear({
       budget: 10_000_000,
-      rules: { surplusRetention: 700_000, overspendBands: [{ upTo: 100_000, fundShare: 500_000 }] },
+      rules: {
+        budgetBasis: "totalPayment",
+        surplusRetention: 700_000,
+        overspendBands: [{ upTo: 100_000, fundShare: 500_000 }],
+      },
       hospitals: [{ hospitalId: "A", points: 1_000_000, totalCost, patientShare: 0 }],
     }).hospitals[0];
 
@@ -417,6 +421,7 @@ describe("clearing inputs and bands beyond the first", () => {
       clearYear({
         budget: 10_000_000,
         rules: {
+          budgetBasis: "totalPayment",
           surplusRetention: 700_000,
           overspendBands: [
             { upTo: 100_000, fundShare: 500_000 },
@@ -434,7 +439,7 @@ describe("clearing inputs and bands beyond the first", () => {
   it("takes a deduction of 0 fen and refuses a negative or fractional one", () => {
     const r = clearYear({
       budget: 10_000_000,
-      rules: { surplusRetention: 700_000, overspendBands: [] },
+      rules: { budgetBasis: "totalPayment", surplusRetention: 700_000, overspendBands: [] },
       hospitals: [{ hospitalId: "A", points: 1_000_000, totalCost: 10_000_000, patientShare: 0 }],
       deductions: [
         { hospitalId: "A", amount: 0, reason: "零" },

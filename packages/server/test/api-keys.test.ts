@@ -122,7 +122,7 @@ interface SignedOptions {
   readonly headers?: Record<string, string>;
 }
 
-function signedHeaders(key: Key, method: string, url: string, o: SignedOptions = {}) {
+function signedHeaders(key: Key, method: string, url: string, o: SignedOptions = {}): Record<string, string> {
   return {
     ...signRequest({
       method,

@@ -11,10 +11,14 @@ function mutate(tree: unknown, path: readonly number[], replacement: unknown): u
   if (entries.length === 0) return replacement;
   const [head, ...rest] = path;
   const pick = (head ?? 0) % entries.length;
-  const copy: Record<string | number, unknown> = Array.isArray(tree) ? [...tree] : { ...tree };
   const [key, value] = entries[pick] as readonly [string | number, unknown];
-  copy[key] = mutate(value, rest, replacement);
-  return copy;
+  const changed = mutate(value, rest, replacement);
+  if (Array.isArray(tree)) {
+    const copy: unknown[] = [...tree];
+    copy[key as number] = changed;
+    return copy;
+  }
+  return { ...(tree as Record<string, unknown>), [key]: changed };
 }
 
 describe("fuzzing the upload endpoint", () => {

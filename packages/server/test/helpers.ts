@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { DrgScheme } from "@yibao/grouper";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { dropSchema, openStore, type Store } from "@yibao/store";
+import type { InjectOptions } from "fastify";
 import {
   type BuildServerOptions,
   buildServer,
@@ -103,7 +104,7 @@ export function withHeaders(app: YibaoApp, headers: AuthHeaders): YibaoApp {
   return new Proxy(app, {
     get(target, prop) {
       if (prop === "inject") {
-        return (opts: Parameters<YibaoApp["inject"]>[0] & object) =>
+        return (opts: InjectOptions) =>
           target.inject({
             ...opts,
             headers: { ...headers, ...((opts as { headers?: Record<string, string> }).headers ?? {}) },
