@@ -5,28 +5,19 @@
  * hospital's data that the request did not itself contain. The bodies are checked against the
  * routes' schemas: the bureau/admin answers prove they pass validation (no 400).
  */
-import { ensureDemoAudit } from "@yibao/audit-service";
-import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
-import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
-import { ensureDemoPayment } from "@yibao/payment-service";
-import { buildServer, sampleSettlementMessage, servedRoutes, type YibaoApp } from "@yibao/server";
-import { openStore, type Store } from "@yibao/store";
+
+import { consoleDb } from "@yibao/console";
+import { sampleSettlementMessage, servedRoutes, type YibaoApp } from "@yibao/server";
+import type { Store } from "@yibao/store";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../src/platform.js";
+import { type DemoPlatform, openDemoPlatform, signIn as signInAs } from "./demo-platform.js";
 
-const PASSWORDS: Readonly<Record<string, string>> = {
-  admin: "ops-chief-2025",
-  bureau: "fund-office-2025",
-  reviewer: "review-pass-2025",
-  hospital: "hosp1-pass-2025",
-  hospital2: "hosp2-pass-2025",
-};
 const ROLES = ["hospital", "reviewer", "bureau", "admin"] as const;
 type RoleName = (typeof ROLES)[number];
 const YEAR = 2025;
 
+let platform: DemoPlatform;
 let store: Store;
 let app: YibaoApp;
 let other: string;
@@ -36,18 +27,7 @@ let otherFinding: string;
 let otherQc: { setl_id: string; seq: number };
 const sessions = new Map<RoleName, { cookie: string; csrf: string }>();
 
-async function signIn(username: string) {
-  const res = await app.inject({
-    method: "POST",
-    url: "/api/v1/auth/login",
-    payload: { username, password: PASSWORDS[username] },
-  });
-  if (res.statusCode !== 200) throw new Error(`登录失败 ${username}: ${res.statusCode} ${res.body}`);
-  return {
-    cookie: String(res.headers["set-cookie"]).split(";")[0] as string,
-    csrf: (res.json() as { csrfToken: string }).csrfToken,
-  };
-}
+const signIn = (username: string) => signInAs(platform.app, username);
 
 /** A 4101 envelope of the other hospital (its code and name), not stored. */
 function otherEnvelope(n: number): Record<string, unknown> {
@@ -107,21 +87,19 @@ const CASES: Case[] = [
 ];
 
 beforeAll(async () => {
-  const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
-  store = await openStore({ memory: true, migrations: PLATFORM_MIGRATIONS });
-  await loadDemoRegion(store, scheme, {
-    stays: 1200,
-    seed: 7,
-    from: `${YEAR}-01-01`,
-    to: `${YEAR}-12-31`,
-    today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
-    injectRate: 0.08,
+  platform = await openDemoPlatform({
+    region: {
+      stays: 1200,
+      seed: 7,
+      from: `${YEAR}-01-01`,
+      to: `${YEAR}-12-31`,
+      today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
+      injectRate: 0.08,
+    },
+    console: { refreshDelayMs: 50, checkIntervalMs: 0 },
   });
-  await ensureDemoPayment({ store, scheme });
-  await ensureDemoAudit({ store, scheme });
+  ({ store, app } = platform);
   const db = consoleDb(store);
-  await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  await refreshCube(db, PLATFORM_SOURCES);
   const accounts = await db.selectFrom("console_user").select(["username", "hospital_code"]).execute();
   other = accounts.find((a) => a.username === "hospital2")?.hospital_code as string;
   const o = await sql<{ setl_id: string; hospital_name: string }>`SELECT setl_id, hospital_name
@@ -135,12 +113,6 @@ beforeAll(async () => {
     JOIN settlement_list l ON l.setl_id = f.setl_id AND l.version = f.version
     WHERE l.hospital_code = ${other} ORDER BY f.setl_id, f.seq LIMIT 1`.execute(db);
   otherQc = q.rows[0] as { setl_id: string; seq: number };
-  app = await buildServer({
-    store,
-    scheme,
-    logger: false,
-    plugins: platformPlugins(store, { refreshDelayMs: 50, checkIntervalMs: 0 }),
-  });
   if (otherQc === undefined) {
     // The demo gave the other hospital no QC finding: it uploads one late (a deadline finding) itself.
     const h2 = await signIn("hospital2");
@@ -168,8 +140,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await app?.close();
-  await store?.close();
+  await platform?.close();
 });
 
 describe("hospital-scoped POST routes with valid bodies aimed at another hospital", () => {

@@ -12,10 +12,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
-import { ensureDemoAudit } from "@yibao/audit-service";
-import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
-import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
-import { ensureDemoPayment } from "@yibao/payment-service";
+import { consoleDb } from "@yibao/console";
 import {
   buildServer,
   PLATFORM_ROLES,
@@ -26,12 +23,11 @@ import {
   servedRoutes,
   type YibaoApp,
 } from "@yibao/server";
-import { openStore, type Store } from "@yibao/store";
+import type { Store } from "@yibao/store";
 import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../src/platform.js";
+import { type DemoPlatform, openDemoPlatform, type Session, signIn as signInAs } from "./demo-platform.js";
 
 const YEAR = 2025;
 const PASSWORDS: Readonly<Record<string, string>> = {
@@ -48,6 +44,7 @@ const ACCOUNT_OF_ROLE: Readonly<Record<PlatformRole, string>> = {
   hospital: "hospital",
 };
 
+let platform: DemoPlatform;
 let store: Store;
 let app: YibaoApp;
 let base: string;
@@ -63,25 +60,12 @@ const OTHER_NUMERIC_SETL = "90000000007";
 /** Other hospital's ids never sent: finding one of them in an answer is a leak, whatever the status. */
 let canaries: string[] = [];
 
-interface Session {
-  readonly cookie: string;
-  readonly csrf: string;
-}
 const sessions = new Map<string, Session>();
 
 async function signIn(username: string): Promise<Session> {
   const known = sessions.get(username);
   if (known) return known;
-  const res = await app.inject({
-    method: "POST",
-    url: "/api/v1/auth/login",
-    payload: { username, password: PASSWORDS[username] },
-  });
-  if (res.statusCode !== 200) throw new Error(`登录失败 ${username}: ${res.statusCode} ${res.body}`);
-  const s = {
-    cookie: String(res.headers["set-cookie"]).split(";")[0] as string,
-    csrf: (res.json() as { csrfToken: string }).csrfToken,
-  };
+  const s = await signInAs(app, username, PASSWORDS[username]);
   sessions.set(username, s);
   return s;
 }
@@ -270,31 +254,23 @@ function rawRequest(target: string, method = "GET", body = ""): Promise<{ status
 }
 
 beforeAll(async () => {
-  const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
-  store = await openStore({ memory: true, migrations: PLATFORM_MIGRATIONS });
-  const region = await loadDemoRegion(store, scheme, {
-    stays: 800,
-    seed: 11,
-    from: `${YEAR}-01-01`,
-    to: `${YEAR}-12-31`,
-    today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
-    injectRate: 0.08,
+  platform = await openDemoPlatform({
+    region: {
+      stays: 800,
+      seed: 11,
+      from: `${YEAR}-01-01`,
+      to: `${YEAR}-12-31`,
+      today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
+      injectRate: 0.08,
+    },
+    passwords: PASSWORDS,
   });
-  expect(region.accepted).toBeGreaterThan(600);
-  await ensureDemoPayment({ store, scheme });
-  await ensureDemoAudit({ store, scheme });
+  ({ store, app } = platform);
+  expect(platform.region.accepted).toBeGreaterThan(600);
   const db = consoleDb(store);
-  await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  await refreshCube(db, PLATFORM_SOURCES);
   const accounts = await db.selectFrom("console_user").select(["username", "hospital_code"]).execute();
   own = accounts.find((a) => a.username === "hospital")?.hospital_code as string;
   other = accounts.find((a) => a.username === "hospital2")?.hospital_code as string;
-  app = await buildServer({
-    store,
-    scheme,
-    logger: false,
-    plugins: platformPlugins(store, { checkIntervalMs: 0 }),
-  });
   base = await app.listen({ port: 0, host: "127.0.0.1" });
   // The other hospital's all-digit list, uploaded by the bureau.
   const bureau = await signIn("bureau");
@@ -327,8 +303,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await app?.close();
-  await store?.close();
+  await platform?.close();
 });
 
 describe("deny by default", () => {
@@ -356,7 +331,7 @@ describe("deny by default", () => {
   });
 
   it("a route that declares no policy stops the server from starting", async () => {
-    const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
+    const { scheme } = platform;
     const plugin = {
       name: "careless",
       prefix: "/api/v1/careless",

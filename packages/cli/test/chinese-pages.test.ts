@@ -9,30 +9,18 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { ensureDemoAudit } from "@yibao/audit-service";
-import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
-import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
-import { ensureDemoPayment } from "@yibao/payment-service";
-import { buildServer, type YibaoApp } from "@yibao/server";
-import { openStore, type Store } from "@yibao/store";
+import type { YibaoApp } from "@yibao/server";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_ROWS, launchChromium, requireChromium } from "../../console/test/browser.js";
-import { loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../src/platform.js";
+import { type DemoPlatform, openDemoPlatform, DEMO_PASSWORDS as PASSWORDS } from "./demo-platform.js";
 import { englishWords } from "./english-words.js";
 
 const REPO = resolve(import.meta.dirname, "../../..");
 const webDist = resolve(REPO, "packages/web/dist");
-const PASSWORDS: Readonly<Record<string, string>> = {
-  admin: "ops-chief-2025",
-  bureau: "fund-office-2025",
-  reviewer: "review-pass-2025",
-  hospital: "hosp1-pass-2025",
-};
 const YEAR = 2025;
 
-let store: Store;
+let platform: DemoPlatform;
 let app: YibaoApp;
 let browser: Browser;
 let base: string;
@@ -42,33 +30,25 @@ beforeAll(async () => {
   if (!existsSync(resolve(webDist, "index.html")))
     throw new Error("请先构建控制台：npm run build -w packages/web");
   process.env.YIBAO_MASTER_KEY ??= randomBytes(32).toString("base64");
-  const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
-  store = await openStore({ memory: true, migrations: PLATFORM_MIGRATIONS });
-  await loadDemoRegion(store, scheme, {
-    stays: 500,
-    seed: 7,
-    from: `${YEAR}-01-01`,
-    to: `${YEAR}-12-31`,
-    today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
-    injectRate: 0.1,
+  platform = await openDemoPlatform({
+    region: {
+      stays: 500,
+      seed: 7,
+      from: `${YEAR}-01-01`,
+      to: `${YEAR}-12-31`,
+      today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
+      injectRate: 0.1,
+    },
+    console: { webDist, refreshDelayMs: 50, checkIntervalMs: 0 },
   });
-  await ensureDemoPayment({ store, scheme });
-  await ensureDemoAudit({ store, scheme });
-  await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  await refreshCube(consoleDb(store), PLATFORM_SOURCES);
-  app = await buildServer({
-    store,
-    scheme,
-    plugins: platformPlugins(store, { webDist, refreshDelayMs: 50, checkIntervalMs: 0 }),
-  });
+  app = platform.app;
   base = await app.listen({ host: "127.0.0.1", port: 0 });
   browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await store?.close();
+  await platform?.close();
 });
 
 /** A page whose JavaScript errors and console errors are collected. */

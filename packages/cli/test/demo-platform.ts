@@ -36,6 +36,8 @@ export interface DemoPlatformOptions {
   readonly audit?: boolean;
   /** Build the console's cube before the server starts (default true). */
   readonly cube?: boolean;
+  /** The demo accounts' passwords (default `DEMO_PASSWORDS`). */
+  readonly passwords?: Readonly<Record<string, string>>;
   /** The console's options (default: no periodic check). */
   readonly console?: Omit<ConsolePluginOptions, "store">;
 }
@@ -56,7 +58,7 @@ export async function openDemoPlatform(o: DemoPlatformOptions): Promise<DemoPlat
     const region = await loadDemoRegion(store, scheme, o.region);
     if (o.payment ?? true) await ensureDemoPayment({ store, scheme });
     if (o.audit ?? o.payment ?? true) await ensureDemoAudit({ store, scheme });
-    await ensureDemoAccounts(store, { passwords: DEMO_PASSWORDS });
+    await ensureDemoAccounts(store, { passwords: o.passwords ?? DEMO_PASSWORDS });
     if (o.cube ?? true) await refreshCube(consoleDb(store), PLATFORM_SOURCES);
     const app = await buildServer({
       store,
@@ -119,4 +121,47 @@ export function postAs(app: YibaoApp, s: Session, url: string, payload: unknown)
     payload: payload as Record<string, unknown>,
     headers: { cookie: s.cookie, "x-csrf-token": s.csrf },
   });
+}
+
+/** A column of a console Excel export, as the console asks for it. */
+export interface ExportColumn {
+  readonly key: string;
+  readonly title: string;
+  readonly kind?: string;
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * The rows of a console Excel export of `path` (`/api/v1/console/export`), keyed by column key.
+ * Columns are found by their titles (the export adds a 医院名称 column beside a hospital code); money
+ * columns (`kind: "money"`), exported in yuan, come back in fen.
+ */
+export async function exportRows(
+  app: YibaoApp,
+  s: Session,
+  path: string,
+  columns: readonly ExportColumn[],
+): Promise<Record<string, unknown>[]> {
+  const res = await app.inject({
+    url: `/api/v1/console/export?path=${encodeURIComponent(path)}&columns=${encodeURIComponent(JSON.stringify(columns))}`,
+    headers: { cookie: s.cookie },
+  });
+  expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
+  const ExcelJS = (await import("exceljs")).default;
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+  const ws = wb.worksheets[0];
+  const at = new Map<string, number>();
+  ws?.getRow(1).eachCell((cell, col) => at.set(String(cell.value), col));
+  const out: Record<string, unknown>[] = [];
+  ws?.eachRow((row, n) => {
+    if (n === 1) return;
+    const r: Record<string, unknown> = {};
+    for (const c of columns) {
+      const v = row.getCell(at.get(c.title) ?? -1).value;
+      r[c.key] = c.kind === "money" && typeof v === "number" ? Math.round(v * 100) : v;
+    }
+    out.push(r);
+  });
+  return out;
 }

@@ -6,31 +6,23 @@
  * is not decided again. The policy's arithmetic itself is pinned by hand in
  * `payment-service/test/demo-special-review.test.ts`.
  */
-import { ensureDemoAccounts } from "@yibao/console";
-import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
-import { ensureDemoPayment } from "@yibao/payment-service";
-import { buildServer, type YibaoApp } from "@yibao/server";
-import { openStore, type Store } from "@yibao/store";
+import type { YibaoApp } from "@yibao/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
+import {
+  type DemoPlatform,
+  type ExportColumn,
+  exportRows as exportRowsOf,
+  getJson,
+  openDemoPlatform,
+  postAs,
+  type Session,
+  signIn as signInAs,
+} from "./demo-platform.js";
 import { englishWords } from "./english-words.js";
 
-const PASSWORDS: Readonly<Record<string, string>> = {
-  admin: "ops-chief-2025",
-  bureau: "fund-office-2025",
-  reviewer: "review-pass-2025",
-  hospital: "hosp1-pass-2025",
-  hospital2: "hosp2-pass-2025",
-};
+let platform: DemoPlatform;
+let _app: YibaoApp;
 
-let store: Store;
-let app: YibaoApp;
-
-interface Session {
-  readonly cookie: string;
-  readonly csrf: string;
-}
 interface Settlement {
   setlId: string;
   outlier: string;
@@ -49,76 +41,31 @@ interface Decision {
   amountFen: number | null;
 }
 
-async function signIn(username: string): Promise<Session> {
-  const res = await app.inject({
-    method: "POST",
-    url: "/api/v1/auth/login",
-    payload: { username, password: PASSWORDS[username] },
-  });
-  if (res.statusCode !== 200) throw new Error(`登录失败 ${username}: ${res.statusCode} ${res.body}`);
-  return {
-    cookie: String(res.headers["set-cookie"]).split(";")[0] as string,
-    csrf: (res.json() as { csrfToken: string }).csrfToken,
-  };
-}
-
-async function get<T>(s: Session, url: string): Promise<T> {
-  const res = await app.inject({ url, headers: { cookie: s.cookie } });
-  expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBe(200);
-  return res.json() as T;
-}
-
+const signIn = (username: string) => signInAs(platform.app, username);
+const get = <T>(s: Session, url: string) => getJson<T>(platform.app, s, url);
 const post = (s: Session, url: string, payload: Record<string, unknown>) =>
-  app.inject({ method: "POST", url, payload, headers: { cookie: s.cookie, "x-csrf-token": s.csrf } });
-
-/** The rows of a console Excel export of `path`, by column title. */
-async function exportRows(
-  s: Session,
-  path: string,
-  columns: { key: string; title: string; labels?: Record<string, string> }[],
-): Promise<Record<string, unknown>[]> {
-  const res = await app.inject({
-    url: `/api/v1/console/export?path=${encodeURIComponent(path)}&columns=${encodeURIComponent(JSON.stringify(columns))}`,
-    headers: { cookie: s.cookie },
-  });
-  expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
-  const ExcelJS = (await import("exceljs")).default;
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-  const ws = wb.worksheets[0];
-  const at = new Map<string, number>();
-  ws?.getRow(1).eachCell((cell, col) => at.set(String(cell.value), col));
-  const out: Record<string, unknown>[] = [];
-  ws?.eachRow((row, n) => {
-    if (n === 1) return;
-    out.push(Object.fromEntries(columns.map((c) => [c.key, row.getCell(at.get(c.title) ?? -1).value])));
-  });
-  return out;
-}
+  postAs(platform.app, s, url, payload);
+const exportRows = (s: Session, path: string, columns: ExportColumn[]) =>
+  exportRowsOf(platform.app, s, path, columns);
 
 beforeAll(async () => {
-  const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
-  store = await openStore({ memory: true, migrations: PLATFORM_MIGRATIONS });
-  await loadDemoRegion(store, scheme, {
-    stays: 1000,
-    seed: 7,
-    from: "2025-01-01",
-    to: "2025-12-31",
-    today: new Date("2026-01-15T00:00:00Z"),
+  platform = await openDemoPlatform({
+    region: {
+      stays: 1000,
+      seed: 7,
+      from: "2025-01-01",
+      to: "2025-12-31",
+      today: new Date("2026-01-15T00:00:00Z"),
+    },
+    audit: false,
+    cube: false,
+    console: { refreshDelayMs: 50, checkIntervalMs: 0 },
   });
-  await ensureDemoPayment({ store, scheme });
-  await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  app = await buildServer({
-    store,
-    scheme,
-    logger: false,
-    plugins: platformPlugins(store, { refreshDelayMs: 50, checkIntervalMs: 0 }),
-  });
+  _app = platform.app;
 }, 300_000);
 
 afterAll(async () => {
-  await app?.close();
-  await store?.close();
+  await platform?.close();
 });
 
 describe("特病单议 in the demo", () => {

@@ -5,53 +5,35 @@
  * page; money, counts and times are numbers and dates, not text.
  */
 import { randomBytes } from "node:crypto";
-import { ensureDemoAudit } from "@yibao/audit-service";
-import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
-import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
-import { ensureDemoPayment } from "@yibao/payment-service";
-import { buildServer, servedRoutes, type YibaoApp } from "@yibao/server";
-import { openStore, type Store } from "@yibao/store";
+import { servedRoutes, type YibaoApp } from "@yibao/server";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../src/platform.js";
+import { type DemoPlatform, openDemoPlatform, signIn } from "./demo-platform.js";
 
-const PASSWORDS: Readonly<Record<string, string>> = { bureau: "fund-office-2025" };
 const YEAR = 2025;
-let store: Store;
+let platform: DemoPlatform;
 let app: YibaoApp;
 let cookie = "";
 let csrf = "";
 
 beforeAll(async () => {
   process.env.YIBAO_MASTER_KEY ??= randomBytes(32).toString("base64");
-  const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
-  store = await openStore({ memory: true, migrations: PLATFORM_MIGRATIONS });
-  await loadDemoRegion(store, scheme, {
-    stays: 600,
-    seed: 11,
-    from: `${YEAR}-01-01`,
-    to: `${YEAR}-12-31`,
-    today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
-    injectRate: 0.1,
+  platform = await openDemoPlatform({
+    region: {
+      stays: 600,
+      seed: 11,
+      from: `${YEAR}-01-01`,
+      to: `${YEAR}-12-31`,
+      today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
+      injectRate: 0.1,
+    },
   });
-  await ensureDemoPayment({ store, scheme });
-  await ensureDemoAudit({ store, scheme });
-  await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  await refreshCube(consoleDb(store), PLATFORM_SOURCES);
-  app = await buildServer({ store, scheme, plugins: platformPlugins(store, { checkIntervalMs: 0 }) });
-  const res = await app.inject({
-    method: "POST",
-    url: "/api/v1/auth/login",
-    payload: { username: "bureau", password: PASSWORDS.bureau },
-  });
-  cookie = String(res.headers["set-cookie"]).split(";")[0] as string;
-  csrf = (res.json() as { csrfToken: string }).csrfToken;
+  app = platform.app;
+  ({ cookie, csrf } = await signIn(app, "bureau"));
 }, 240_000);
 
 afterAll(async () => {
-  await app?.close();
-  await store?.close();
+  await platform?.close();
 });
 
 interface Source {

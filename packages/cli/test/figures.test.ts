@@ -6,85 +6,47 @@
  * 3. each headline figure is the same in the overview, the API that serves it elsewhere, the
  *    drill-down and the Excel export.
  */
-import { resolve } from "node:path";
-import { ensureDemoAudit } from "@yibao/audit-service";
-import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
+
+import { consoleDb } from "@yibao/console";
 import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
-import { ensureDemoPayment } from "@yibao/payment-service";
-import { buildServer, type YibaoApp } from "@yibao/server";
-import { openStore, type Store } from "@yibao/store";
+import type { YibaoApp } from "@yibao/server";
+import type { Store } from "@yibao/store";
 import { generateRegion } from "@yibao/synth";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../src/platform.js";
+import {
+  type DemoPlatform,
+  type ExportColumn,
+  exportRows as exportRowsOf,
+  getJson,
+  openDemoPlatform,
+  type Session,
+  signIn as signInAs,
+  WEB_DIST,
+} from "./demo-platform.js";
 
-const REPO = resolve(import.meta.dirname, "../../..");
-const PASSWORDS: Readonly<Record<string, string>> = {
-  admin: "ops-chief-2025",
-  bureau: "fund-office-2025",
-  reviewer: "review-pass-2025",
-  hospital: "hosp1-pass-2025",
-  hospital2: "hosp2-pass-2025",
-};
 const YEAR = 2025;
 const REGION = { stays: 1500, seed: 7, from: `${YEAR}-01-01`, to: `${YEAR}-12-31` } as const;
 
+let platform: DemoPlatform;
 let store: Store;
 let app: YibaoApp;
 let regionHospitals: number;
 
-interface Session {
-  readonly cookie: string;
-  readonly csrf: string;
-}
-
-async function signIn(username: string): Promise<Session> {
-  const res = await app.inject({
-    method: "POST",
-    url: "/api/v1/auth/login",
-    payload: { username, password: PASSWORDS[username] },
-  });
-  if (res.statusCode !== 200) throw new Error(`登录失败 ${username}: ${res.statusCode} ${res.body}`);
-  return {
-    cookie: String(res.headers["set-cookie"]).split(";")[0] as string,
-    csrf: (res.json() as { csrfToken: string }).csrfToken,
-  };
-}
-
-async function get<T>(s: Session, url: string): Promise<T> {
-  const res = await app.inject({ url, headers: { cookie: s.cookie } });
-  expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBe(200);
-  return res.json() as T;
-}
+const signIn = (username: string) => signInAs(platform.app, username);
+const get = <T>(s: Session, url: string) => getJson<T>(platform.app, s, url);
 
 beforeAll(async () => {
-  const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
-  store = await openStore({ memory: true, migrations: PLATFORM_MIGRATIONS });
-  const region = await loadDemoRegion(store, scheme, {
-    ...REGION,
-    today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
+  platform = await openDemoPlatform({
+    region: { ...REGION, today: new Date(`${YEAR + 1}-01-15T00:00:00Z`) },
+    console: { webDist: WEB_DIST, refreshDelayMs: 50, checkIntervalMs: 0 },
   });
-  regionHospitals = region.hospitals;
-  await ensureDemoPayment({ store, scheme });
-  await ensureDemoAudit({ store, scheme });
-  await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  await refreshCube(consoleDb(store), PLATFORM_SOURCES);
-  app = await buildServer({
-    store,
-    scheme,
-    logger: false,
-    plugins: platformPlugins(store, {
-      webDist: resolve(REPO, "packages/web/dist"),
-      refreshDelayMs: 50,
-      checkIntervalMs: 0,
-    }),
-  });
+  ({ store, app } = platform);
+  regionHospitals = platform.region.hospitals;
 }, 300_000);
 
 afterAll(async () => {
-  await app?.close();
-  await store?.close();
+  await platform?.close();
 });
 
 describe("hospitals", () => {
@@ -194,36 +156,8 @@ const sum = (rows: readonly Record<string, unknown>[], key: string) =>
   rows.reduce((a, r) => a + Number(r[key] ?? 0), 0);
 
 /** The rows of an Excel export of a console table, keyed by column key. */
-async function exportRows(
-  s: Session,
-  path: string,
-  columns: { key: string; title: string; kind?: string }[],
-): Promise<Record<string, unknown>[]> {
-  const res = await app.inject({
-    url: `/api/v1/console/export?path=${encodeURIComponent(path)}&columns=${encodeURIComponent(JSON.stringify(columns))}`,
-    headers: { cookie: s.cookie },
-  });
-  expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
-  const ExcelJS = (await import("exceljs")).default;
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-  const ws = wb.worksheets[0];
-  const out: Record<string, unknown>[] = [];
-  // Columns found by their titles: the export adds a 医院名称 column beside a hospital code.
-  const at = new Map<string, number>();
-  ws?.getRow(1).eachCell((cell, col) => at.set(String(cell.value), col));
-  ws?.eachRow((row, n) => {
-    if (n === 1) return;
-    const r: Record<string, unknown> = {};
-    columns.forEach((c) => {
-      const v = row.getCell(at.get(c.title) ?? -1).value;
-      // Money is exported in yuan: back to fen for the comparison.
-      r[c.key] = c.kind === "money" && typeof v === "number" ? Math.round(v * 100) : v;
-    });
-    out.push(r);
-  });
-  return out;
-}
+const exportRows = (s: Session, path: string, columns: ExportColumn[]) =>
+  exportRowsOf(platform.app, s, path, columns);
 
 /** Every current settlement through the payment API (pages of 1,000). */
 async function allSettlements(s: Session, hospital?: string) {

@@ -4,39 +4,22 @@
  * API names roles in Chinese and shows paths decoded.
  */
 import { randomBytes } from "node:crypto";
-import { ensureDemoAudit } from "@yibao/audit-service";
-import { consoleDb, ensureDemoAccounts } from "@yibao/console";
-import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
-import { ensureDemoPayment } from "@yibao/payment-service";
-import { buildServer, type YibaoApp } from "@yibao/server";
-import { openStore, type Store } from "@yibao/store";
+import { consoleDb } from "@yibao/console";
+import type { YibaoApp } from "@yibao/server";
+import type { Store } from "@yibao/store";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, platformPlugins } from "../src/platform.js";
+import { type DemoPlatform, openDemoPlatform, signIn as signInAs } from "./demo-platform.js";
 
-const PASSWORDS: Readonly<Record<string, string>> = {
-  admin: "ops-chief-2025",
-  bureau: "fund-office-2025",
-  reviewer: "review-pass-2025",
-  hospital: "hosp1-pass-2025",
-};
 const YEAR = 2025;
+let platform: DemoPlatform;
 let store: Store;
 let app: YibaoApp;
 
 type Headers = Record<string, string>;
 async function signIn(username: string): Promise<Headers> {
-  const res = await app.inject({
-    method: "POST",
-    url: "/api/v1/auth/login",
-    payload: { username, password: PASSWORDS[username] },
-  });
-  if (res.statusCode !== 200) throw new Error(`登录失败 ${username}: ${res.body}`);
-  return {
-    cookie: String(res.headers["set-cookie"]).split(";")[0] as string,
-    "x-csrf-token": (res.json() as { csrfToken: string }).csrfToken,
-  };
+  const s = await signInAs(app, username);
+  return { cookie: s.cookie, "x-csrf-token": s.csrf };
 }
 
 interface LogRow {
@@ -58,25 +41,22 @@ async function lastLog(headers: Headers, action: string): Promise<LogRow> {
 
 beforeAll(async () => {
   process.env.YIBAO_MASTER_KEY ??= randomBytes(32).toString("base64");
-  const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
-  store = await openStore({ memory: true, migrations: PLATFORM_MIGRATIONS });
-  await loadDemoRegion(store, scheme, {
-    stays: 500,
-    seed: 7,
-    from: `${YEAR}-01-01`,
-    to: `${YEAR}-12-31`,
-    today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
-    injectRate: 0.1,
+  platform = await openDemoPlatform({
+    region: {
+      stays: 500,
+      seed: 7,
+      from: `${YEAR}-01-01`,
+      to: `${YEAR}-12-31`,
+      today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
+      injectRate: 0.1,
+    },
+    cube: false,
   });
-  await ensureDemoPayment({ store, scheme });
-  await ensureDemoAudit({ store, scheme });
-  await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  app = await buildServer({ store, scheme, plugins: platformPlugins(store, { checkIntervalMs: 0 }) });
+  ({ store, app } = platform);
 }, 240_000);
 
 afterAll(async () => {
-  await app?.close();
-  await store?.close();
+  await platform?.close();
 });
 
 describe("operation log of the money-changing workflows", () => {

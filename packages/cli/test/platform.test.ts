@@ -11,31 +11,22 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { ensureDemoAudit } from "@yibao/audit-service";
-import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
-import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
-import { ensureDemoPayment } from "@yibao/payment-service";
-import { buildServer, servedRoutes, type YibaoApp } from "@yibao/server";
-import { openStore, type Store } from "@yibao/store";
+import { consoleDb, refreshCube } from "@yibao/console";
+import { servedRoutes, type YibaoApp } from "@yibao/server";
+import type { Store } from "@yibao/store";
 import { sql } from "kysely";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_ROWS, launchChromium, requireChromium } from "../../console/test/browser.js";
-import { loadDemoRegion } from "../src/demo-region.js";
-import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "../src/platform.js";
+import { PLATFORM_SOURCES } from "../src/platform.js";
+import { DEMO_PASSWORDS, type DemoPlatform, openDemoPlatform, signIn as signInAs } from "./demo-platform.js";
 
 const REPO = resolve(import.meta.dirname, "../../..");
 const webDist = resolve(REPO, "packages/web/dist");
 const artifacts = resolve(REPO, "test-artifacts/platform");
-const PASSWORDS: Readonly<Record<string, string>> = {
-  admin: "ops-chief-2025",
-  bureau: "fund-office-2025",
-  reviewer: "review-pass-2025",
-  hospital: "hosp1-pass-2025",
-  hospital2: "hosp2-pass-2025",
-};
 const YEAR = 2025;
 
+let platform: DemoPlatform;
 let store: Store;
 let app: YibaoApp;
 let own: string;
@@ -44,45 +35,28 @@ let otherName: string;
 let otherSetl: string;
 let otherFinding: string;
 
-interface Session {
-  readonly cookie: string;
-  readonly csrf: string;
-}
-
-async function signIn(username: string): Promise<Session> {
-  const res = await app.inject({
-    method: "POST",
-    url: "/api/v1/auth/login",
-    payload: { username, password: PASSWORDS[username] },
-  });
-  if (res.statusCode !== 200) throw new Error(`登录失败 ${username}: ${res.statusCode} ${res.body}`);
-  return {
-    cookie: String(res.headers["set-cookie"]).split(";")[0] as string,
-    csrf: (res.json() as { csrfToken: string }).csrfToken,
-  };
-}
+const signIn = (username: string) => signInAs(platform.app, username);
 
 /** Every route (method, url) the application serves under /api. */
 const apiRoutes = () => servedRoutes(app);
 
 beforeAll(async () => {
-  const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
-  store = await openStore({ memory: true, migrations: PLATFORM_MIGRATIONS });
-  const region = await loadDemoRegion(store, scheme, {
-    stays: 1200,
-    seed: 7,
-    from: `${YEAR}-01-01`,
-    to: `${YEAR}-12-31`,
-    today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
-    injectRate: 0.08,
+  platform = await openDemoPlatform({
+    region: {
+      stays: 1200,
+      seed: 7,
+      from: `${YEAR}-01-01`,
+      to: `${YEAR}-12-31`,
+      today: new Date(`${YEAR + 1}-01-15T00:00:00Z`),
+      injectRate: 0.08,
+    },
+    console: { webDist, refreshDelayMs: 50, checkIntervalMs: 0 },
   });
-  expect(region.accepted).toBeGreaterThan(1000);
-  await ensureDemoPayment({ store, scheme });
-  const audit = await ensureDemoAudit({ store, scheme });
-  expect(audit.runs.reduce((n, r) => n + r.findings, 0)).toBeGreaterThan(20);
+  ({ store, app } = platform);
+  expect(platform.region.accepted).toBeGreaterThan(1000);
   const db = consoleDb(store);
-  await ensureDemoAccounts(store, { passwords: PASSWORDS });
-  await refreshCube(db, PLATFORM_SOURCES);
+  const findings = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_finding`.execute(db);
+  expect(findings.rows[0]?.n).toBeGreaterThan(20);
   const accounts = await db.selectFrom("console_user").select(["username", "hospital_code"]).execute();
   own = accounts.find((a) => a.username === "hospital")?.hospital_code as string;
   other = accounts.find((a) => a.username === "hospital2")?.hospital_code as string;
@@ -94,17 +68,10 @@ beforeAll(async () => {
     WHERE hospital_code = ${other} ORDER BY finding_id LIMIT 1`.execute(db);
   otherFinding = f.rows[0]?.finding_id as string;
   expect(otherFinding, "演示数据中应有第二家医院的审核发现").toBeTruthy();
-  app = await buildServer({
-    store,
-    scheme,
-    logger: false,
-    plugins: platformPlugins(store, { webDist, refreshDelayMs: 50, checkIntervalMs: 0 }),
-  });
 }, 240_000);
 
 afterAll(async () => {
-  await app?.close();
-  await store?.close();
+  await platform?.close();
 });
 
 describe("access on every route of the platform", () => {
@@ -221,7 +188,7 @@ describe("platform in Chromium", () => {
     const page = await context.newPage();
     await page.goto(`${base}${path}`);
     await page.fill("input[name=username]", username);
-    await page.fill("input[name=password]", PASSWORDS[username] ?? "");
+    await page.fill("input[name=password]", DEMO_PASSWORDS[username] ?? "");
     await page.click("button[type=submit]");
     await page.getByTestId("current-user").waitFor();
     return page;
