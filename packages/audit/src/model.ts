@@ -2,7 +2,9 @@
  * The audit's view of one inpatient stay (审核病例) and of its findings (审核结果).
  * Money is integer fen (分); dates are ISO `YYYY-MM-DD`; day numbers count days since 1970-01-01.
  */
+
 import type { GroupingRecord, GroupStatus } from "@yibao/grouper";
+import type { DetailItem } from "@yibao/settlement";
 
 /** One 医疗收费项目类别 line of the list (iteminfo), in fen. */
 export interface FeeCategory {
@@ -19,29 +21,8 @@ export interface FeeCategory {
   readonly other: number;
 }
 
-/**
- * 费用明细 (detail item): optional item-level data for rules that need it (收费项目编码, 日期, 数量,
- * 单价). The national settlement list has only categories; hospital systems and the detail upload
- * (费用明细上传) can supply these.
- */
-export interface DetailItem {
-  /** 医保目录项目编码. */
-  readonly code: string;
-  readonly name: string;
-  /** 收费项目类别 (med_chrgitm). */
-  readonly category: string;
-  /** 费用发生日期 (ISO date). */
-  readonly date: string;
-  readonly quantity: number;
-  /** 单价 (fen). */
-  readonly unitPrice: number;
-  /** 金额 (fen) = quantity × unitPrice, rounded. */
-  readonly amount: number;
-  /** 收费项目等级 (chrgitm_lv): `01` 甲类, `02` 乙类, `03` 丙类（自费）; absent when unknown. */
-  readonly chrgitmLv?: string;
-  /** 全自费金额 (fulamt_ownpay_amt) of the line, fen; absent when unknown. */
-  readonly ownPayAmount?: number;
-}
+/** 费用明细 (detail item): the settlement package's, one definition for the audit and the generator. */
+export type { DetailItem } from "@yibao/settlement";
 
 /** The grouping as stored with the stay (分组结果). */
 export interface StayGroup {

@@ -19,6 +19,7 @@ export { DEFAULT_CODE_TABLES } from "./data/code-tables.js";
 export { DEFAULT_QC_RULES } from "./data/qc-rules.js";
 export { DEFAULT_QC_TARGETS } from "./data/qc-targets.js";
 export { dayNumber, dayToIso, fullYears, parseWireDate, parseWireDateTime, toWireDateTime } from "./dates.js";
+export type { DetailItem } from "./detail-item.js";
 export * from "./editions.js";
 export * from "./fields.js";
 export * from "./grouping.js";

@@ -4,6 +4,8 @@
  * plus the routine items of an admission, summing per 收费项目类别 exactly to the list's iteminfo
  * amounts and, within each category, its 全自费 amount exactly to the self-pay lines.
  */
+
+import type { DetailItem } from "@yibao/settlement";
 import type { DayFormatter } from "./calendar.js";
 import {
   CATALOGUE,
@@ -19,22 +21,8 @@ import {
 import { allocateExact, type FeeItem } from "./costs.js";
 import type { Rng } from "./random.js";
 
-/** One 费用明细 line; structurally the audit's `DetailItem`. Money in fen. */
-export interface DetailLine {
-  readonly code: string;
-  readonly name: string;
-  readonly category: string;
-  readonly date: string;
-  readonly quantity: number;
-  /** 单价 (fen, up to 4 decimals as the detail upload's 单价 carries decimals). */
-  readonly unitPrice: number;
-  /** 金额 (fen) = quantity × unitPrice, rounded. */
-  readonly amount: number;
-  /** 收费项目等级: 01 甲类, 02 乙类, 03 丙类（自费）. */
-  readonly chrgitmLv: string;
-  /** 全自费金额 (fen). */
-  readonly ownPayAmount: number;
-}
+/** One generated 费用明细 line: a `DetailItem` that always has its level and own-pay amount. Money in fen. */
+export type DetailLine = Required<DetailItem>;
 
 /** What the details are drawn from. */
 export interface DetailInput {
