@@ -124,15 +124,19 @@ function registerSchemeCommands(cmd: Command): void {
 
 /** `yibao region check`: validate a region pack's QC editions. */
 function registerRegionCommands(cmd: Command): void {
-  const region = cmd.command("region").description("地区配置包（质控规则与质控目标的版本）");
+  const region = cmd
+    .command("region")
+    .description("地区配置包（质控规则与目标、病组权重表、支付与待遇政策、医院信息的版本）");
   region
     .command("check")
-    .description("校验地区配置目录中的 qc-rules.json 与 qc-targets.json：每一版的结构、规则参数与生效日期")
+    .description(
+      "校验地区配置目录：qc-rules.json、qc-targets.json、weight-tables.json、payment-policy.json、benefit-policy.json 与 hospitals.tsv 的每一版",
+    )
     .argument("<dir>", "地区配置目录")
     .action(async (dir: string) => {
-      const { describeRegionQc, loadRegionQc } = await import("./region.js");
-      const r = loadRegionQc(dir);
-      process.stdout.write(describeRegionQc(r));
+      const { describeRegionPack, loadRegionPack } = await import("./region.js");
+      const r = loadRegionPack(dir);
+      process.stdout.write(describeRegionPack(r));
       if (r.problems.length > 0) process.exitCode = 1;
     });
 }

@@ -1,12 +1,14 @@
 /**
- * 地区配置包 (region pack), its QC part: a directory holding the region's QC rule editions
+ * 地区配置包 (region pack): a directory holding the region's QC rule editions
  * (`qc-rules.json`) and QC target editions (`qc-targets.json`), each file one edition or an array of
  * dated editions. Every edition is validated at load — shape, check kinds, each rule's parameters
  * (compiled once), unique effective dates — and every problem names the file, the edition and the
- * JSON path, in Chinese. A file that is absent leaves the built-in editions in force.
+ * JSON path, in Chinese. A file that is absent leaves the built-in editions in force. The payment
+ * part (weight tables, payment and benefit policies, hospitals) is read by `region-payment.ts`.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { PaymentRegionData } from "@yibao/payment-service";
 import {
   compileQcRules,
   DEFAULT_CODE_TABLES,
@@ -16,6 +18,7 @@ import {
   validateQcRuleSet,
   validateQcTargetSet,
 } from "@yibao/settlement";
+import { describeRegionPayment, loadRegionPayment } from "./region-payment.js";
 
 export const QC_RULES_FILE = "qc-rules.json";
 export const QC_TARGETS_FILE = "qc-targets.json";
@@ -102,10 +105,9 @@ export function loadRegionQc(dir: string): RegionQc {
   return { dir: root, qc, problems };
 }
 
-/** The report of `yibao region check`: each edition in force from its date, then the problems. */
-export function describeRegionQc(r: RegionQc): string {
-  const lines = [`地区配置：${r.dir}`];
-  if (!existsSync(r.dir)) return `${[...lines, ...r.problems].join("\n")}\n`;
+/** The QC lines of `yibao region check`: each edition in force from its date. */
+function regionQcLines(r: RegionQc): string[] {
+  const lines: string[] = [];
   const rules = r.qc.rules;
   if (rules === undefined) lines.push(`质控规则：未提供 ${QC_RULES_FILE}，使用内置版本`);
   else
@@ -116,6 +118,28 @@ export function describeRegionQc(r: RegionQc): string {
   else
     for (const e of [...targets].sort((a, b) => (a.effectiveDate < b.effectiveDate ? -1 : 1)))
       lines.push(`质控目标 ${e.id}@${e.version}：${e.effectiveDate} 起生效，${e.targets.length} 项目标`);
+  return lines;
+}
+
+/** A whole region pack as loaded: its QC editions, its payment data, and every problem found. */
+export interface RegionPack extends RegionQc {
+  readonly payment: PaymentRegionData | null;
+}
+
+/** Loads and validates the region pack in `dir`: the QC part and the payment part. */
+export function loadRegionPack(dir: string): RegionPack {
+  const q = loadRegionQc(dir);
+  if (!existsSync(q.dir) || !statSync(q.dir).isDirectory()) return { ...q, payment: null };
+  const problems = [...q.problems];
+  const payment = loadRegionPayment(q.dir, problems);
+  return { ...q, payment, problems };
+}
+
+/** The report of `yibao region check`: each edition in force from its date, the payment data, then the problems. */
+export function describeRegionPack(r: RegionPack): string {
+  const lines = [`地区配置：${r.dir}`];
+  if (!existsSync(r.dir)) return `${[...lines, ...r.problems].join("\n")}\n`;
+  lines.push(...regionQcLines(r), ...describeRegionPayment(r.payment));
   lines.push(r.problems.length === 0 ? "校验通过" : `发现 ${r.problems.length} 处问题：`);
   for (const p of r.problems) lines.push(`  ${p}`);
   return `${lines.join("\n")}\n`;

@@ -13,12 +13,12 @@ import { join, resolve } from "node:path";
 import { ensureDemoAudit } from "@yibao/audit-service";
 import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
 import { resolveSchemeDir } from "@yibao/grouper/load";
-import { ensureDemoPayment } from "@yibao/payment-service";
+import { ensureDemoPayment, publishPaymentRegion } from "@yibao/payment-service";
 import { type DemoAccount, type ServerPlugin, startServer, type YibaoApp } from "@yibao/server";
 import type { NamedMigration, Store } from "@yibao/store";
 import { type DemoRegionOptions, loadDemoRegion } from "./demo-region.js";
 import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "./platform.js";
-import { describeRegionQc, loadRegionQc } from "./region.js";
+import { describeRegionPack, loadRegionPack } from "./region.js";
 
 export interface ServeOptions {
   readonly port?: number;
@@ -99,11 +99,11 @@ export async function serve(o: ServeOptions): Promise<ServingPlatform> {
   };
   let accounts: DemoAccount[] = [];
   const demo = o.demo;
-  const region = o.region ? loadRegionQc(o.region) : undefined;
+  const region = o.region ? loadRegionPack(o.region) : undefined;
   if (region && region.problems.length > 0) {
     throw new Error(`地区配置有误，服务未启动：\n${region.problems.join("\n")}`);
   }
-  if (region) log(describeRegionQc(region).trimEnd());
+  if (region) log(describeRegionPack(region).trimEnd());
   const server = await startServer({
     ...(o.port !== undefined ? { port: o.port } : {}),
     ...(o.host !== undefined ? { host: o.host } : {}),
@@ -120,6 +120,13 @@ export async function serve(o: ServeOptions): Promise<ServingPlatform> {
       ...(typeof o.plugins === "function" ? o.plugins(store) : (o.plugins ?? [])),
     ],
     beforeListen: async (app) => {
+      // The pack's payment data is published before the first request (a conflict stops the start).
+      if (region?.payment) {
+        const p = await publishPaymentRegion(app.yibao.store, region.payment, "region");
+        log(
+          `地区配置包支付数据：新发布 ${p.published.length} 个版本，已发布未变 ${p.unchanged.length} 个；医院新增 ${p.hospitals.added} 家、更新 ${p.hospitals.changed} 家`,
+        );
+      }
       // A new installation still needs someone who can log in: the administrator, bureau and reviewer.
       if (!demo) accounts = await ensureDemoAccounts(app.yibao.store, { hospitalCodes: [] });
     },

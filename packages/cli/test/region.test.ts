@@ -11,7 +11,7 @@ import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
 import { createListPreparer, sampleSettlementMessage } from "@yibao/server";
 import { DEFAULT_QC_RULES } from "@yibao/settlement";
 import { afterEach, describe, expect, it } from "vitest";
-import { describeRegionQc, loadRegionQc } from "../src/region.js";
+import { describeRegionPack, loadRegionPack, loadRegionQc } from "../src/region.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -107,7 +107,7 @@ describe("region pack: QC rule and target editions", () => {
     expect(text).toMatch(/qc-rules\.json 第 2 版（test-region-qc@B）：.*QC-REGION-001/);
     expect(text).toContain("质控目标.targets[0].value：应在 0 与 100% 之间");
     expect(r.problems.length).toBeGreaterThanOrEqual(3);
-    expect(describeRegionQc(r)).toContain(`发现 ${r.problems.length} 处问题`);
+    expect(describeRegionPack(loadRegionPack(bad))).toContain(`发现 ${r.problems.length} 处问题`);
     // Two editions of one effective date: which is in force would be undecidable.
     const twice = loadRegionQc(pack({ "qc-rules.json": [EDITION_A, { ...EDITION_A, version: "A2" }] }));
     expect(twice.problems).toEqual([
@@ -120,6 +120,8 @@ describe("region pack: QC rule and target editions", () => {
   it("a pack without a file keeps the built-in edition, and says so", () => {
     const r = loadRegionQc(pack({}));
     expect(r).toMatchObject({ qc: {}, problems: [] });
-    expect(describeRegionQc(r)).toContain("质控规则：未提供 qc-rules.json，使用内置版本");
+    expect(describeRegionPack({ ...r, payment: null })).toContain(
+      "质控规则：未提供 qc-rules.json，使用内置版本",
+    );
   });
 });

@@ -11,6 +11,7 @@ export * from "./estimate.js";
 export * from "./migrations.js";
 export * from "./plugin.js";
 export * from "./queries.js";
+export * from "./region-data.js";
 export * from "./repo.js";
 export * from "./seed002.js";
 export * from "./settle-period.js";

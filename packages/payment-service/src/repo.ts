@@ -41,7 +41,7 @@ export class PaymentInputError extends Error {
 /** Kinds of versioned data and their tables. */
 export type VersionedKind = "policy" | "weights" | "benefit" | "dip";
 
-const TABLES: Record<VersionedKind, string> = {
+export const VERSIONED_TABLES: Record<VersionedKind, string> = {
   policy: "payment_policy",
   weights: "drg_weight_table",
   benefit: "benefit_policy",
@@ -141,7 +141,7 @@ export async function saveVersion(
   const { name, region } = parseKind(kind, data);
   const d = data as { id: string; version: string; effectiveFrom: string; effectiveTo?: string | null };
   const db = dbOf(store);
-  const table = sql.id(TABLES[kind]);
+  const table = sql.id(VERSIONED_TABLES[kind]);
   const existing = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${table}
     WHERE id = ${d.id} AND version = ${d.version}`.execute(db);
   if ((existing.rows[0]?.n ?? 0) > 0) {
@@ -191,7 +191,7 @@ export async function listVersions(
   kind: VersionedKind,
   withData = false,
 ): Promise<StoredVersion[]> {
-  const table = sql.id(TABLES[kind]);
+  const table = sql.id(VERSIONED_TABLES[kind]);
   const extra = kind === "policy" ? sql`, weights_id, weights_version` : sql``;
   const data = withData ? sql`data` : sql`NULL::jsonb AS data`;
   const r =
@@ -207,7 +207,7 @@ export async function getVersion(
   id: string,
   version: string,
 ): Promise<StoredVersion | undefined> {
-  const table = sql.id(TABLES[kind]);
+  const table = sql.id(VERSIONED_TABLES[kind]);
   const extra = kind === "policy" ? sql`, weights_id, weights_version` : sql``;
   const r =
     await sql<VersionRow>`SELECT id, version, name, region, effective_from, effective_to, created_by, created_at, data ${extra}

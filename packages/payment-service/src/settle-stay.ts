@@ -17,6 +17,7 @@ import {
   type SpecialReview,
   type Stay,
   type StaySettlement,
+  selectEffective,
   settleStay,
 } from "@yibao/payment";
 import type { Store } from "@yibao/store";
@@ -97,9 +98,8 @@ export class StaySettler {
     const key = `${h.benefitClass}|${insurance}|${date.slice(0, 4)}|${date}`;
     let ok = this.coverage.get(key);
     if (ok === undefined) {
-      const p = this.benefit.versions.find(
-        (v) => v.effectiveFrom <= date && (v.effectiveTo == null || date <= v.effectiveTo),
-      );
+      // The edition the core will settle by: the newest in force on the date (not the first found).
+      const p = selectEffective(this.benefit.versions, date);
       const c = p?.classes.get(h.benefitClass);
       ok = p !== undefined && c !== undefined && p.fundRatios.has(`${insurance}|${c.ratioLevel}`);
       if (this.coverage.size > 100_000) this.coverage.clear();
