@@ -2,6 +2,7 @@
  * CLI commands (命令行) of the audit area: `audit evaluate`, `audit run`, `audit findings`. `yibao`
  * adds them with `registerAuditCommands(program, { migrations })`.
  */
+
 import { yuan } from "@yibao/audit";
 import { evaluateAudit, formatEvaluation } from "@yibao/audit-eval";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
@@ -11,6 +12,7 @@ import cliProgress from "cli-progress";
 import { type Command, InvalidArgumentError } from "commander";
 import { exportFindings } from "./export.js";
 import { auditPeriod } from "./jobs.js";
+import { loadAuditLibraries } from "./libraries.js";
 import { auditMigrations } from "./migrations.js";
 import { parsePeriods } from "./read.js";
 
@@ -88,8 +90,13 @@ export function registerAuditCommands(
       .command("run")
       .description("审核一个结算期（yyyy-MM，或 yyyy-MM..yyyy-MM、yyyy）的已接收清单并保存审核发现")
       .requiredOption("--period <period>", "结算期号", period)
-      .option("--actor <name>", "操作人", "cli"),
-  ).action(async (o: StoreFlags & { period: string; actor: string }) => {
+      .option("--actor <name>", "操作人", "cli")
+      .option("--region <dir>", "地区配置目录（审核规则库与知识库的版本；默认取环境变量 YIBAO_REGION_DIR）"),
+  ).action(async (o: StoreFlags & { period: string; actor: string; region?: string }) => {
+    const regionDir = o.region ?? process.env.YIBAO_REGION_DIR;
+    const problems: string[] = [];
+    const libraries = regionDir ? loadAuditLibraries(regionDir, problems) : null;
+    if (problems.length > 0) throw new Error(`地区配置有误，未审核：\n${problems.join("\n")}`);
     const scheme = await loadSchemeDir(resolveSchemeDir(o.scheme));
     const store = await openAuditStore(o, migrations);
     const bar = process.stderr.isTTY
@@ -105,6 +112,7 @@ export function registerAuditCommands(
         scheme,
         period: o.period,
         actor: o.actor,
+        ...(libraries ? { libraries } : {}),
         onProgress: (done, total) => {
           if (bar === null) return;
           if (!started) {

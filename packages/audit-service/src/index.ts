@@ -7,6 +7,7 @@ export * from "./cli.js";
 export * from "./context.js";
 export * from "./export.js";
 export * from "./jobs.js";
+export * from "./libraries.js";
 export * from "./migrations.js";
 export * from "./precheck.js";
 export * from "./queries.js";

@@ -18,6 +18,7 @@ export * from "./model.js";
 export * from "./norms.js";
 export * from "./pricing.js";
 export * from "./profiling.js";
+export * from "./rule-data.js";
 export * from "./rules.js";
 export * from "./stay.js";
 export * from "./support.js";

@@ -7,6 +7,7 @@
 import { fileURLToPath } from "node:url";
 import {
   AUDIT_TABLES,
+  type AuditLibraries,
   type AuditPublishedViews,
   type AuditTables,
   auditMigrations,
@@ -150,6 +151,8 @@ export const SEED_002_EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/se
 export function platformPlugins(
   store: Store,
   consoleOptions: Omit<ConsolePluginOptions, "store"> = {},
+  /** The audit's rule and knowledge base editions (default the built-in ones), e.g. from a region pack. */
+  auditLibraries?: AuditLibraries,
 ): ServerPlugin[] {
   return [
     // 试分组 estimates with the payment area's settlement, so it equals what settlement pays.
@@ -160,6 +163,6 @@ export function platformPlugins(
       store,
     }),
     paymentPlugin({ examplesDir: SEED_002_EXAMPLES_DIR }),
-    auditPlugin(),
+    auditPlugin(auditLibraries ? { libraries: auditLibraries } : {}),
   ];
 }

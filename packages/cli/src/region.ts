@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { type AuditLibraries, describeAuditLibraries, loadAuditLibraries } from "@yibao/audit-service";
 import type { PaymentRegionData } from "@yibao/payment-service";
 import {
   compileQcRules,
@@ -121,25 +122,28 @@ function regionQcLines(r: RegionQc): string[] {
   return lines;
 }
 
-/** A whole region pack as loaded: its QC editions, its payment data, and every problem found. */
+/** A whole region pack as loaded: its QC editions, its payment data, its audit libraries, every problem found. */
 export interface RegionPack extends RegionQc {
   readonly payment: PaymentRegionData | null;
+  /** The built-in rule and knowledge bases with the pack's editions; null when the pack has none. */
+  readonly audit: AuditLibraries | null;
 }
 
 /** Loads and validates the region pack in `dir`: the QC part and the payment part. */
 export function loadRegionPack(dir: string): RegionPack {
   const q = loadRegionQc(dir);
-  if (!existsSync(q.dir) || !statSync(q.dir).isDirectory()) return { ...q, payment: null };
+  if (!existsSync(q.dir) || !statSync(q.dir).isDirectory()) return { ...q, payment: null, audit: null };
   const problems = [...q.problems];
   const payment = loadRegionPayment(q.dir, problems);
-  return { ...q, payment, problems };
+  const audit = loadAuditLibraries(q.dir, problems);
+  return { ...q, payment, audit, problems };
 }
 
 /** The report of `yibao region check`: each edition in force from its date, the payment data, then the problems. */
 export function describeRegionPack(r: RegionPack): string {
   const lines = [`地区配置：${r.dir}`];
   if (!existsSync(r.dir)) return `${[...lines, ...r.problems].join("\n")}\n`;
-  lines.push(...regionQcLines(r), ...describeRegionPayment(r.payment));
+  lines.push(...regionQcLines(r), ...describeRegionPayment(r.payment), ...describeAuditLibraries(r.audit));
   lines.push(r.problems.length === 0 ? "校验通过" : `发现 ${r.problems.length} 处问题：`);
   for (const p of r.problems) lines.push(`  ${p}`);
   return `${lines.join("\n")}\n`;

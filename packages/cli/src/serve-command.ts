@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ensureDemoAudit } from "@yibao/audit-service";
+import { type AuditLibraries, ensureDemoAudit } from "@yibao/audit-service";
 import { consoleDb, ensureDemoAccounts, refreshCube } from "@yibao/console";
 import { resolveSchemeDir } from "@yibao/grouper/load";
 import { ensureDemoPayment, publishPaymentRegion } from "@yibao/payment-service";
@@ -116,7 +116,7 @@ export async function serve(o: ServeOptions): Promise<ServingPlatform> {
       migrations: [...PLATFORM_MIGRATIONS, ...(o.migrations ?? [])],
     },
     plugins: (store) => [
-      ...platformPlugins(store),
+      ...platformPlugins(store, {}, region?.audit ?? undefined),
       ...(typeof o.plugins === "function" ? o.plugins(store) : (o.plugins ?? [])),
     ],
     beforeListen: async (app) => {
@@ -138,7 +138,7 @@ export async function serve(o: ServeOptions): Promise<ServingPlatform> {
               step(line);
               log(line);
             };
-            showAccounts(await prepareDemo(app, demo, say));
+            showAccounts(await prepareDemo(app, demo, say, region?.audit ?? undefined));
           },
         }
       : {}),
@@ -163,6 +163,7 @@ async function prepareDemo(
   app: YibaoApp,
   demo: DemoRegionOptions,
   say: (line: string) => void,
+  libraries: AuditLibraries | undefined,
 ): Promise<DemoAccount[]> {
   const { store, scheme } = app.yibao;
   let shown = 0;
@@ -186,7 +187,7 @@ async function prepareDemo(
   const pay = await ensureDemoPayment({ store, scheme });
   if (pay.settlement) say(`已结算演示地区 ${pay.settlement.settled} 例住院`);
   say("正在进行智能审核");
-  const audit = await ensureDemoAudit({ store, scheme });
+  const audit = await ensureDemoAudit({ store, scheme, ...(libraries ? { libraries } : {}) });
   if (!audit.skipped) {
     const findings = audit.runs.reduce((n, run) => n + run.findings, 0);
     say(`已完成演示地区智能审核：${audit.runs.length} 个结算期，审核发现 ${findings} 条`);

@@ -2,6 +2,8 @@
  * Error replies (错误应答): every problem with a request is a 4xx with a Chinese message; only a fault
  * of the server itself is a 500, and then the client sees no internals.
  */
+
+import { type FieldProblem, localizeSchemaErrors } from "@yibao/kernel/validation-zh";
 import { isDatabaseUnavailable } from "@yibao/store";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import {
@@ -12,7 +14,6 @@ import {
   errorBody,
   statusOf,
 } from "./error-catalogue.js";
-import { type FieldProblem, localizeSchemaErrors } from "./validation-zh.js";
 
 /**
  * An error a route throws on purpose: a code of the catalogue (which fixes the status) and the Chinese

@@ -2,6 +2,8 @@
  * @yibao/server: the HTTP API (Fastify) for settlement-list intake, queries and QC indicators, with
  * identity and access control in its core, and the host that other areas' plugins join.
  */
+
+export * from "@yibao/kernel/validation-zh";
 export * from "./app.js";
 export * from "./code-names.js";
 export * from "./error-catalogue.js";
@@ -18,4 +20,3 @@ export * from "./safety-net.js";
 export * from "./sample-lists.js";
 export * from "./settlement-checks.js";
 export * from "./start.js";
-export * from "./validation-zh.js";

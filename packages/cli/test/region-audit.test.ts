@@ -1,0 +1,120 @@
+/**
+ * A region pack's audit part (issue 12): rule base and knowledge base editions in `audit-rules.json`
+ * and `knowledge.json`, read with the audit core's schemas (each problem named by file, edition and
+ * field), kept beside the built-in editions so a pack edition decides only from its own date.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { STARTER_KNOWLEDGE_BASE, STARTER_RULE_BASE } from "@yibao/audit";
+import { auditPeriod, loadAuditLibraries } from "@yibao/audit-service";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describeRegionPack, loadRegionPack } from "../src/region.js";
+import { type DemoPlatform, openDemoPlatform } from "./demo-platform.js";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function pack(files: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), "yibao-region-audit-"));
+  dirs.push(dir);
+  for (const [name, data] of Object.entries(files))
+    writeFileSync(join(dir, name), typeof data === "string" ? data : JSON.stringify(data, null, 2));
+  return dir;
+}
+
+/** The built-in rules as a pack edition from 2025-07-01, every rule switched off. */
+const ALL_OFF = {
+  ...STARTER_RULE_BASE,
+  id: "pack-rules",
+  version: "2025H2",
+  effectiveFrom: "2025-07-01",
+  rules: STARTER_RULE_BASE.rules.map((r) => ({ ...r, enabled: false })),
+};
+
+describe("region pack: audit rule and knowledge editions at load", () => {
+  it("the built-in bases read back from JSON without a problem", () => {
+    const r = loadRegionPack(
+      pack({ "audit-rules.json": STARTER_RULE_BASE, "knowledge.json": STARTER_KNOWLEDGE_BASE }),
+    );
+    expect(r.problems).toEqual([]);
+    expect(r.audit?.ruleBases.length).toBe(2);
+    expect(describeRegionPack(r)).toContain("（内置）");
+  });
+
+  it("names the file, the edition, the rule and the field of every problem", () => {
+    const [first, second] = STARTER_RULE_BASE.rules;
+    if (first === undefined || second === undefined) throw new Error("starter rules");
+    const split = STARTER_RULE_BASE.rules.find((r) => r.check.kind === "split_admission");
+    if (split === undefined) throw new Error("no split-admission rule");
+    const bad = {
+      ...ALL_OFF,
+      rules: [
+        { ...first, check: { kind: "no_such_check" } },
+        { ...split, check: { ...split.check, windowDays: -1 } },
+        { ...second, outcome: "可能" },
+      ],
+    };
+    const twice = { ...ALL_OFF, version: "dup", rules: [first, first] };
+    const knowledge = {
+      ...STARTER_KNOWLEDGE_BASE,
+      diagnosisRestrictions: [{ prefix: "O80", name: "正常分娩", sex: "3" }],
+    };
+    const dir = pack({ "audit-rules.json": [bad, twice], "knowledge.json": knowledge });
+    const problems: string[] = [];
+    expect(loadAuditLibraries(dir, problems)).not.toBeNull();
+    const file = join(dir, "audit-rules.json");
+    const text = problems.join("\n");
+    expect(text).toContain(
+      `${file} 第 1 版：规则库.rules.0.check.kind：取值应为以下之一：“split_admission”、“repeated_admission”`,
+    );
+    expect(text).toContain(`${file} 第 1 版：规则库.rules.1.check（${split.id}）.windowDays：不能小于 0`);
+    expect(text).toContain(`${file} 第 1 版：规则库.rules.2.outcome：`);
+    expect(text).toContain(`${file} 第 2 版：规则库 pack-rules：规则编号 ${first.id} 重复`);
+    expect(text).toContain(`${join(dir, "knowledge.json")} 第 1 版：知识库.diagnosisRestrictions.0.sex：`);
+    expect(problems).toHaveLength(5);
+    const broken: string[] = [];
+    loadAuditLibraries(pack({ "knowledge.json": "{ not json" }), broken);
+    expect(broken[0]).toMatch(/knowledge\.json：不是合法的 JSON/);
+    expect(loadAuditLibraries(pack({}), [])).toBeNull();
+  });
+});
+
+describe("region pack: an audit rule edition from mid-year", () => {
+  let platform: DemoPlatform;
+  beforeAll(async () => {
+    platform = await openDemoPlatform({
+      region: {
+        stays: 1500,
+        seed: 7,
+        from: "2025-01-01",
+        to: "2025-12-31",
+        today: new Date("2026-01-15T00:00:00Z"),
+        injectRate: 0.1,
+      },
+      audit: false,
+      cube: false,
+    });
+  }, 240_000);
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  it("changes the findings of the periods from its date only", async () => {
+    const libraries = loadAuditLibraries(pack({ "audit-rules.json": ALL_OFF }), []);
+    if (libraries === null) throw new Error("no libraries");
+    const { store, scheme } = platform;
+    const run = (period: string, withPack: boolean) =>
+      auditPeriod({ store, scheme, period, actor: "test", ...(withPack ? { libraries } : {}) });
+    const marchBuiltIn = await run("2025-03", false);
+    const augustBuiltIn = await run("2025-08", false);
+    expect(marchBuiltIn.findings).toBeGreaterThan(0);
+    expect(augustBuiltIn.findings).toBeGreaterThan(0);
+    // Before 2025-07-01 the built-in edition is in force: the same findings.
+    expect((await run("2025-03", true)).findings).toBe(marchBuiltIn.findings);
+    // From 2025-07-01 the pack's edition, every rule off: no finding at all.
+    expect((await run("2025-08", true)).findings).toBe(0);
+  }, 240_000);
+});
