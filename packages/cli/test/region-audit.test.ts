@@ -8,9 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { STARTER_KNOWLEDGE_BASE, STARTER_RULE_BASE } from "@yibao/audit";
 import { auditPeriod, loadAuditLibraries } from "@yibao/audit-service";
+import { buildServer } from "@yibao/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { platformPlugins } from "../src/platform.js";
 import { describeRegionPack, loadRegionPack } from "../src/region.js";
-import { type DemoPlatform, openDemoPlatform } from "./demo-platform.js";
+import { type DemoPlatform, getJson, openDemoPlatform, signIn } from "./demo-platform.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -117,4 +119,38 @@ describe("region pack: an audit rule edition from mid-year", () => {
     // From 2025-07-01 the pack's edition, every rule off: no finding at all.
     expect((await run("2025-08", true)).findings).toBe(0);
   }, 240_000);
+
+  it("the audit API lists the editions and marks the one in force on the date asked", async () => {
+    const libraries = loadAuditLibraries(pack({ "audit-rules.json": ALL_OFF }), []);
+    if (libraries === null) throw new Error("no libraries");
+    const { store, scheme } = platform;
+    const app = await buildServer({
+      store,
+      scheme,
+      logger: false,
+      plugins: platformPlugins(store, { checkIntervalMs: 0 }, libraries),
+    });
+    try {
+      const s = await signIn(app, "hospital");
+      const at = async (date: string) =>
+        getJson<{
+          editions: { ruleBases: { id: string; inForce: boolean; enabled: number }[] };
+          ruleBase: { id: string };
+        }>(app, s, `/api/v1/audit/rules?date=${date}`);
+      const june = await at("2025-06-30");
+      expect(june.ruleBase.id).toBe(STARTER_RULE_BASE.id);
+      expect(june.editions.ruleBases.map((b) => [b.id, b.inForce])).toEqual([
+        [STARTER_RULE_BASE.id, true],
+        ["pack-rules", false],
+      ]);
+      const july = await at("2025-07-01");
+      expect(july.ruleBase.id).toBe("pack-rules");
+      expect(july.editions.ruleBases.map((b) => [b.id, b.inForce, b.enabled])).toEqual([
+        [STARTER_RULE_BASE.id, false, STARTER_RULE_BASE.rules.filter((r) => r.enabled).length],
+        ["pack-rules", true, 0],
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
 });

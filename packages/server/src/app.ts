@@ -8,7 +8,13 @@
 import { EventEmitter } from "node:events";
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
 import type { DrgScheme } from "@yibao/grouper";
-import { DEFAULT_QC_TARGETS, type QcEditions, type QcTargetSet } from "@yibao/settlement";
+import {
+  DEFAULT_QC_RULES,
+  DEFAULT_QC_TARGETS,
+  type QcEditions,
+  type QcRuleSet,
+  type QcTargetSet,
+} from "@yibao/settlement";
 import type { Store } from "@yibao/store";
 import Fastify, {
   type FastifyBaseLogger,
@@ -50,6 +56,8 @@ export interface ServerContext {
   readonly readiness: Readiness;
   /** The region's QC target editions (质控目标), the default edition when the region gives none. */
   readonly qcTargets: readonly QcTargetSet[];
+  /** The region's QC rule editions (质控规则), the built-in edition when the region gives none. */
+  readonly qcRules: readonly QcRuleSet[];
 }
 
 /** What the core announces to other areas. */
@@ -176,6 +184,7 @@ export async function buildServer(options: BuildServerOptions): Promise<YibaoApp
     events: new EventEmitter<ServerEvents>(),
     readiness: options.readiness ?? readyNow(),
     qcTargets: options.qc?.targets?.length ? options.qc.targets : [DEFAULT_QC_TARGETS],
+    qcRules: options.qc?.rules?.length ? options.qc.rules : [DEFAULT_QC_RULES],
   } satisfies ServerContext);
   const db = identityDb(options.store);
   await db

@@ -13,6 +13,7 @@ import { OverviewPage } from "./pages/Overview";
 import { ClearingPage, SpecialCasesPage } from "./pages/Payment";
 import { QcPage } from "./pages/Qc";
 import { RankingPage } from "./pages/Ranking";
+import { RegionPage } from "./pages/Region";
 import { UploadPage, WhatIfPage } from "./pages/Upload";
 import { navigate, usePath } from "./router";
 
@@ -35,6 +36,7 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/audit", label: "审核发现与申诉" },
         { path: "/appeals", label: "质控申诉" },
         { path: "/clearing", label: "年终清算单" },
+        { path: "/region", label: "地区配置" },
       ];
     case "reviewer":
       return [
@@ -45,6 +47,7 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/qc", label: "质控问题" },
         { path: "/lists", label: "清单查询" },
         { path: "/special-cases", label: "特病单议" },
+        { path: "/region", label: "地区配置" },
       ];
     case "admin":
       return [
@@ -54,6 +57,7 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/overview", label: "区域概览" },
         { path: "/ranking", label: "医院排名" },
         { path: "/lists", label: "清单查询" },
+        { path: "/region", label: "地区配置" },
       ];
     default:
       return [
@@ -68,6 +72,7 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/what-if", label: "试分组" },
         { path: "/oplog", label: "操作日志" },
         { path: "/api-keys", label: "机构接口密钥" },
+        { path: "/region", label: "地区配置" },
       ];
   }
 }
@@ -105,6 +110,8 @@ function page(path: string, meta: Meta): ReactNode {
       return <SpecialCasesPage meta={meta} />;
     case "/clearing":
       return <ClearingPage meta={meta} />;
+    case "/region":
+      return <RegionPage />;
     default:
       return null;
   }

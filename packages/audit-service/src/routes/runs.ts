@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { CASE_STATE_NAMES, VIOLATION_TYPE_NAMES } from "@yibao/audit";
+import { shanghaiDate } from "@yibao/kernel/calendar";
 import { CATEGORY_NAMES } from "@yibao/payment";
 import { PLATFORM_ROLES, routeAccess } from "@yibao/server";
 import { DATE_PATTERN } from "@yibao/server/query-schemas";
@@ -69,11 +70,37 @@ export function runRoutes(ctx: AuditRouteContext): FastifyPluginAsyncTypebox {
       "/rules",
       { config: routeAccess([...PLATFORM_ROLES], "none"), schema: { querystring: RulesQuery } },
       async (request) => {
-        const date = request.query.date ?? new Date().toISOString().slice(0, 10);
+        // Today in China Standard Time, not UTC (before 08:00 UTC they differ by a day).
+        const date = request.query.date ?? shanghaiDate(Date.now());
         try {
           const { rules, knowledge } = librariesAt(date, ctx.libraries);
+          const edition = (b: {
+            id: string;
+            version: string;
+            effectiveFrom: string;
+            effectiveTo: string | null;
+          }) => ({
+            id: b.id,
+            version: b.version,
+            effectiveFrom: b.effectiveFrom,
+            effectiveTo: b.effectiveTo,
+          });
           return {
             date,
+            // Every edition the deployment has (built-in and a region pack's), the one in force marked.
+            editions: {
+              ruleBases: ctx.libraries.ruleBases.map((b) => ({
+                ...edition(b),
+                rules: b.rules.length,
+                enabled: b.rules.filter((r) => r.enabled).length,
+                inForce: b === rules,
+              })),
+              knowledgeBases: ctx.libraries.knowledgeBases.map((k) => ({
+                ...edition(k),
+                items: k.items.length,
+                inForce: k === knowledge,
+              })),
+            },
             ruleBase: rules,
             knowledgeBase: {
               id: knowledge.id,

@@ -4,7 +4,8 @@
  * range and on each row, with an alert (预警) for every target a row misses.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { editionOn, judgeQcTargets } from "@yibao/settlement";
+import { shanghaiDate } from "@yibao/kernel/calendar";
+import { editionOn, judgeQcTargets, QC_CATEGORY_NAMES } from "@yibao/settlement";
 import { Type } from "typebox";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
 import { PERIOD_PATTERN, periodRange } from "./query.js";
@@ -19,7 +20,68 @@ const IndicatorQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** What a message template's variables stand for (a finding fills them in). */
+const PLACEHOLDER_ZH: Readonly<Record<string, string>> = {
+  field: "字段",
+  label: "字段名称",
+  value: "取值",
+  format: "格式",
+  expected: "应有取值",
+  max: "上限",
+  min: "下限",
+  count: "数量",
+  date: "日期",
+  name: "名称",
+  diagnosis: "诊断",
+  age: "年龄",
+};
+
+/** An edition as listed: its identity, date and size, and whether it is the one in force today. */
+function editionSummary<E extends { id: string; version: string; effectiveDate: string; source?: string }>(
+  editions: readonly E[],
+  today: string,
+  size: (e: E) => number,
+) {
+  const current = editionOn(editions, today);
+  return [...editions]
+    .sort((a, b) => (a.effectiveDate < b.effectiveDate ? -1 : 1))
+    .map((e) => ({
+      id: e.id,
+      version: e.version,
+      effectiveDate: e.effectiveDate,
+      source: e.source ?? null,
+      size: size(e),
+      inForce: e === current,
+    }));
+}
+
 export const qcRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // The region's QC rule and target editions (质控规则与质控目标的版本), and the rules of the edition in
+  // force today (China Standard Time): what a hospital's lists are checked by.
+  app.get("/editions", { config: routeAccess(PLATFORM_ROLES, "none") }, async () => {
+    const today = shanghaiDate(Date.now());
+    const rules = editionOn(app.yibao.qcRules, today);
+    return {
+      today,
+      rules: editionSummary(app.yibao.qcRules, today, (e) => e.rules.length),
+      targets: editionSummary(app.yibao.qcTargets, today, (e) => e.targets.length),
+      rulesInForce: rules.rules.map((r) => ({
+        id: r.id,
+        check: r.check,
+        category: r.category,
+        categoryName: QC_CATEGORY_NAMES[r.category],
+        severity: r.severity,
+        enabled: r.enabled !== false,
+        description: r.description ?? null,
+        // The message as a reader sees it: its variables as what they stand for, not their names.
+        message: r.message.replace(
+          /\{(\w+)\}/g,
+          (_, name: string) => `〈${PLACEHOLDER_ZH[name] ?? "参数"}〉`,
+        ),
+      })),
+    };
+  });
+
   app.get(
     "/indicators",
     { config: routeAccess(PLATFORM_ROLES, "query"), schema: { querystring: IndicatorQuery } },

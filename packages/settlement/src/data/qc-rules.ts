@@ -11,7 +11,7 @@ export const DEFAULT_QC_RULES: QcRuleSet = {
   id: "settlement-list-qc",
   version: "2024.1",
   effectiveDate: "2024-01-01",
-  source: "医疗保障基金结算清单填写规范；沈阳市结算清单质控实践（seed 001 l.387–701）",
+  source: "医疗保障基金结算清单填写规范；沈阳市结算清单质控实践（种子文档 001 第 387–701 行）",
   rules: [
     // ---- 报文结构 -------------------------------------------------------------------------
     {
@@ -20,14 +20,14 @@ export const DEFAULT_QC_RULES: QcRuleSet = {
       category: "structure",
       severity: "error",
       message: "报文结构错误（{field}）：{detail}",
-      description: "报文应为 {infno, input:{setlinfo, …}} 对象",
+      description: "报文应为含交易编号与结算清单信息（input.setlinfo）的对象",
     },
     {
       id: "QC-MSG-002",
       check: "infno",
       category: "structure",
       severity: "error",
-      message: "交易编号 infno 应为 4101 或 4101A，实际为「{value}」",
+      message: "交易编号应为 4101 或 4101A，实际为「{value}」",
     },
     {
       id: "QC-MSG-003",

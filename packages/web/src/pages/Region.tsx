@@ -1,0 +1,203 @@
+/**
+ * 地区配置: the rule and policy editions this region runs on — QC rules and targets, the audit's rule and
+ * knowledge bases, payment policies, weight tables and benefit policies — each with its effective
+ * date, the one in force today marked, and the QC and audit rules of the editions in force.
+ */
+import { api } from "../api";
+import { Card, type Column, DataTable, ErrorNote, useLoad } from "../components";
+
+interface QcEdition {
+  id: string;
+  version: string;
+  effectiveDate: string;
+  source: string | null;
+  size: number;
+  inForce: boolean;
+}
+interface QcEditions {
+  today: string;
+  rules: QcEdition[];
+  targets: QcEdition[];
+  rulesInForce: {
+    id: string;
+    categoryName: string;
+    severity: string;
+    enabled: boolean;
+    description: string | null;
+    message: string;
+  }[];
+}
+interface AuditEdition {
+  id: string;
+  version: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  inForce: boolean;
+  rules?: number;
+  enabled?: number;
+  items?: number;
+}
+interface AuditRules {
+  date: string;
+  editions: { ruleBases: AuditEdition[]; knowledgeBases: AuditEdition[] };
+  ruleBase: {
+    rules: {
+      id: string;
+      name: string;
+      category: string;
+      outcome: string;
+      enabled: boolean;
+      check: { kind: string };
+      description: string;
+    }[];
+  };
+}
+interface PaymentVersion {
+  id: string;
+  version: string;
+  name: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  createdBy: string;
+}
+
+/** Who published a version when it was not a person: the demo, a region pack, the command line. */
+const PUBLISHERS = { demo: "演示数据", region: "地区配置包", cli: "命令行", system: "系统" };
+const SEVERITY = { error: "错误（不予结算）", warning: "提示" };
+
+/** An edition's identity as written everywhere in the platform: id@version. */
+const editionOf = (r: { id: string; version: string }) => `${r.id}@${r.version}`;
+
+const qcEditionColumns: Column<QcEdition>[] = [
+  { key: "id", title: "版本标识", value: editionOf },
+  { key: "effectiveDate", title: "生效日期" },
+  { key: "size", title: "条数", kind: "count" },
+  { key: "inForce", title: "状态", value: (r) => (r.inForce ? "现行" : "") },
+  { key: "source", title: "依据" },
+];
+
+const auditEditionColumns: Column<AuditEdition>[] = [
+  { key: "id", title: "版本标识", value: editionOf },
+  { key: "effectiveFrom", title: "生效日期" },
+  { key: "effectiveTo", title: "失效日期", value: (r) => r.effectiveTo ?? "长期" },
+  { key: "inForce", title: "状态", value: (r) => (r.inForce ? "现行" : "") },
+];
+
+const paymentColumns: Column<PaymentVersion>[] = [
+  { key: "id", title: "版本标识", value: editionOf },
+  { key: "name", title: "名称" },
+  { key: "effectiveFrom", title: "生效日期" },
+  { key: "effectiveTo", title: "失效日期", value: (r) => r.effectiveTo ?? "长期" },
+  { key: "createdBy", title: "发布人", labels: PUBLISHERS },
+];
+
+/** One kind of payment data's versions, newest effective date first. */
+function PaymentVersions({ title, path, testId }: { title: string; path: string; testId: string }) {
+  const [data, error] = useLoad(() => api.get<{ items: PaymentVersion[] }>(path), [path]);
+  return (
+    <Card title={title}>
+      <ErrorNote error={error} />
+      <DataTable
+        testId={testId}
+        loading={data === null && error === null}
+        columns={paymentColumns}
+        rows={data?.items ?? []}
+        rowKey={(r) => `${r.id}@${r.version}`}
+      />
+    </Card>
+  );
+}
+
+export function RegionPage() {
+  const [qc, qcError] = useLoad(() => api.get<QcEditions>("/api/v1/qc/editions"), []);
+  const [audit, auditError] = useLoad(() => api.get<AuditRules>("/api/v1/audit/rules"), []);
+  return (
+    <div>
+      <div className="page-title">
+        <h1>地区配置</h1>
+        {qc && (
+          <span className="muted">今日 {qc.today}：各类规则与政策按生效日期适用，已发布的版本不再修改</span>
+        )}
+      </div>
+      <ErrorNote error={qcError ?? auditError} />
+      <Card title="质控规则版本">
+        <DataTable
+          testId="region-qc-rules"
+          loading={qc === null && qcError === null}
+          columns={qcEditionColumns}
+          rows={qc?.rules ?? []}
+          rowKey={(r) => `${r.id}@${r.version}`}
+        />
+      </Card>
+      <Card title="现行质控规则">
+        <DataTable
+          testId="region-qc-rules-in-force"
+          loading={qc === null && qcError === null}
+          columns={[
+            { key: "id", title: "规则编号" },
+            { key: "categoryName", title: "类别" },
+            { key: "severity", title: "处理", labels: SEVERITY },
+            { key: "enabled", title: "启用", value: (r) => (r.enabled ? "是" : "否") },
+            { key: "message", title: "说明", value: (r) => r.description ?? r.message },
+          ]}
+          rows={qc?.rulesInForce ?? []}
+          rowKey={(r) => r.id}
+        />
+      </Card>
+      <Card title="质控目标版本">
+        <DataTable
+          testId="region-qc-targets"
+          loading={qc === null && qcError === null}
+          columns={qcEditionColumns}
+          rows={qc?.targets ?? []}
+          rowKey={(r) => `${r.id}@${r.version}`}
+        />
+      </Card>
+      <Card title="审核规则库与知识库版本">
+        <DataTable
+          testId="region-audit-editions"
+          loading={audit === null && auditError === null}
+          columns={[
+            {
+              key: "kind",
+              title: "类别",
+              value: (r: AuditEdition) => (r.items === undefined ? "规则库" : "知识库"),
+            },
+            ...auditEditionColumns,
+            {
+              key: "size",
+              title: "内容",
+              value: (r: AuditEdition) =>
+                r.items === undefined ? `${r.enabled ?? 0}/${r.rules ?? 0} 条启用` : `${r.items} 个项目`,
+            },
+          ]}
+          rows={[...(audit?.editions.ruleBases ?? []), ...(audit?.editions.knowledgeBases ?? [])]}
+          rowKey={(r) => `${r.items === undefined ? "r" : "k"}${r.id}@${r.version}`}
+        />
+      </Card>
+      <Card title="现行审核规则">
+        <DataTable
+          testId="region-audit-rules"
+          loading={audit === null && auditError === null}
+          columns={[
+            { key: "id", title: "规则编号" },
+            { key: "name", title: "名称" },
+            { key: "category", title: "类别" },
+            { key: "outcome", title: "结论" },
+            { key: "enabled", title: "启用", value: (r) => (r.enabled ? "是" : "否") },
+            { key: "description", title: "说明" },
+          ]}
+          rows={audit?.ruleBase.rules ?? []}
+          rowKey={(r) => r.id}
+        />
+      </Card>
+      <PaymentVersions title="支付政策版本" path="/api/v1/payment/policies" testId="region-policies" />
+      <PaymentVersions title="病组权重表版本" path="/api/v1/payment/weight-tables" testId="region-weights" />
+      <PaymentVersions
+        title="待遇政策版本"
+        path="/api/v1/payment/benefit-policies"
+        testId="region-benefits"
+      />
+    </div>
+  );
+}
