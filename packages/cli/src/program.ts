@@ -122,7 +122,7 @@ function registerSchemeCommands(cmd: Command): void {
     });
 }
 
-/** `yibao region check`: validate a region pack's QC editions. */
+/** `yibao region check|init`: validate a region pack, or start one for a new city. */
 function registerRegionCommands(cmd: Command): void {
   const region = cmd
     .command("region")
@@ -138,6 +138,25 @@ function registerRegionCommands(cmd: Command): void {
       const r = loadRegionPack(dir);
       process.stdout.write(describeRegionPack(r));
       if (r.problems.length > 0) process.exitCode = 1;
+    });
+  region
+    .command("init")
+    .description(
+      "为新地区生成配置包：内置质控规则与目标、审核规则库与知识库、待遇政策示例及空的医院表，自指定日期起生效",
+    )
+    .argument("<dir>", "新的地区配置目录（须不存在或为空）")
+    .requiredOption("--id <id>", "地区编号（小写字母、数字或连字符，如 suzhou）")
+    .requiredOption("--name <name>", "统筹区名称")
+    .requiredOption("--from <date>", "配置包各版本的生效日期 yyyy-MM-dd")
+    .action(async (dir: string, o: { id: string; name: string; from: string }) => {
+      const { initRegionPack } = await import("./region-init.js");
+      try {
+        const files = initRegionPack(dir, o);
+        process.stdout.write(`已生成地区配置包 ${dir}：${files.join("、")}\n下一步见其中的 README.md\n`);
+      } catch (e) {
+        process.stderr.write(`错误：${(e as Error).message}\n`);
+        process.exitCode = 2;
+      }
     });
 }
 

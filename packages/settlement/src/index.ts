@@ -17,7 +17,7 @@ export {
 } from "./compile.js";
 export { DEFAULT_CODE_TABLES } from "./data/code-tables.js";
 export { DEFAULT_QC_RULES } from "./data/qc-rules.js";
-export { DEFAULT_QC_TARGETS } from "./data/qc-targets.js";
+export { DEFAULT_QC_TARGETS, DEFAULT_QC_TARGETS_DATA } from "./data/qc-targets.js";
 export { dayNumber, dayToIso, fullYears, parseWireDate, parseWireDateTime, toWireDateTime } from "./dates.js";
 export type { DetailItem } from "./detail-item.js";
 export * from "./editions.js";

@@ -6,7 +6,8 @@ import { validateQcTargetSet } from "../qc-targets.js";
  * rate at least 95%, and under 0.3% of accepted lists in 0000 (seed 001, 沈阳市 DRG 结算清单质控). A
  * region publishes its own edition (same shape), validated by `validateQcTargetSet`.
  */
-const RAW = {
+/** The default edition as a region pack writes it (`qc-targets.json`). */
+export const DEFAULT_QC_TARGETS_DATA = {
   id: "settlement-list-qc-targets",
   version: "2024.1",
   effectiveDate: "2024-01-01",
@@ -17,7 +18,7 @@ const RAW = {
   ],
 };
 
-const checked = validateQcTargetSet(RAW);
+const checked = validateQcTargetSet(DEFAULT_QC_TARGETS_DATA);
 if (!checked.set) throw new Error(`默认质控目标无效：${checked.problems.join("；")}`);
 
 export const DEFAULT_QC_TARGETS: QcTargetSet = checked.set;

@@ -1,0 +1,101 @@
+/**
+ * A new city from an empty directory (issue 12): `yibao region init` writes the built-in editions as
+ * the pack's files, renamed and dated; the pack passes `region check`, takes a hospital whose class
+ * is in its benefit policy, and starts a server. A directory that is not empty is refused.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { STARTER_RULE_BASE } from "@yibao/audit";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadRegionPack } from "../src/region.js";
+import { serve } from "../src/serve-command.js";
+
+const REPO = resolve(import.meta.dirname, "../../..");
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const tmp = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+};
+
+describe("yibao region init", () => {
+  it("writes a pack that checks clean, takes the city's hospitals and starts a server", async () => {
+    const dir = join(tmp("yibao-init-"), "jiangzhou");
+    const out = execFileSync(
+      process.execPath,
+      [
+        resolve(REPO, "bin/yibao.js"),
+        "region",
+        "init",
+        dir,
+        "--id",
+        "jiangzhou",
+        "--name",
+        "江州市",
+        "--from",
+        "2026-01-01",
+      ],
+      { encoding: "utf8" },
+    );
+    expect(out).toContain("已生成地区配置包");
+    const rules = JSON.parse(readFileSync(join(dir, "qc-rules.json"), "utf8")) as {
+      id: string;
+      effectiveDate: string;
+    };
+    expect(rules).toMatchObject({ id: "jiangzhou-qc", effectiveDate: "2026-01-01" });
+    expect(readFileSync(join(dir, "README.md"), "utf8")).toContain("# 江州市地区配置包");
+    const clean = loadRegionPack(dir);
+    expect(clean.problems).toEqual([]);
+    // The city's hospitals, one line each; the class must be one of the pack's benefit classes.
+    appendFileSync(
+      join(dir, "hospitals.tsv"),
+      "H001\t江州市人民医院\t三级\t三级综合\nH002\t江州市二院\t二级\t无此类别\n",
+    );
+    const withHospitals = loadRegionPack(dir);
+    expect(withHospitals.problems).toEqual([
+      `${join(dir, "hospitals.tsv")} 第 3 行（H002）：benefit_class「无此类别」不是配置包待遇政策中的起付线类别`,
+    ]);
+    writeFileSync(
+      join(dir, "hospitals.tsv"),
+      "code\tname\tlevel\tbenefit_class\nH001\t江州市人民医院\t三级\t三级综合\n",
+    );
+    const pack = loadRegionPack(dir);
+    expect(pack.problems).toEqual([]);
+    expect(pack.audit?.ruleBases.map((b) => b.id)).toEqual([STARTER_RULE_BASE.id, "jiangzhou-rules"]);
+    const lines: string[] = [];
+    const server = await serve({
+      port: 0,
+      host: "127.0.0.1",
+      dataDir: tmp("yibao-init-data-"),
+      region: dir,
+      log: (l) => lines.push(l),
+    });
+    await server.close();
+    expect(lines.join("\n")).toContain(
+      "地区配置包支付数据：新发布 1 个版本，已发布未变 0 个；医院新增 1 家、更新 0 家",
+    );
+  }, 120_000);
+
+  it("refuses a directory that is not empty, and a bad id or date", () => {
+    const dir = tmp("yibao-init-full-");
+    writeFileSync(join(dir, "notes.txt"), "已有文件");
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [resolve(REPO, "bin/yibao.js"), "region", "init", ...args], {
+        encoding: "utf8",
+      });
+    const full = run([dir, "--id", "x", "--name", "某市", "--from", "2026-01-01"]);
+    expect(full.status).toBe(2);
+    expect(full.stderr).toContain("不为空");
+    expect(
+      run([join(dir, "new"), "--id", "Bad Id", "--name", "某市", "--from", "2026-01-01"]).stderr,
+    ).toContain("--id");
+    expect(run([join(dir, "new2"), "--id", "ok", "--name", "某市", "--from", "2026/01/01"]).stderr).toContain(
+      "--from",
+    );
+  });
+});
