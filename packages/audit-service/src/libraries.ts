@@ -5,7 +5,6 @@
  * built-in editions stay in the libraries: an edition of the pack decides from its own date, so the
  * stays before it are audited as they were.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type DataReading,
@@ -16,6 +15,7 @@ import {
   STARTER_KNOWLEDGE_BASE,
   STARTER_RULE_BASE,
 } from "@yibao/audit";
+import { readJsonEditions } from "@yibao/server";
 import type { AuditLibraries } from "./context.js";
 
 export const AUDIT_RULES_FILE = "audit-rules.json";
@@ -26,16 +26,10 @@ function readEditions<T extends { id: string; version: string }>(
   read: (data: unknown) => DataReading<T>,
   problems: string[],
 ): T[] | null {
-  if (!existsSync(file)) return null;
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    problems.push(`${file}：不是合法的 JSON（${(e as Error).message}）`);
-    return [];
-  }
-  const raw = Array.isArray(data) ? data : [data];
-  if (raw.length === 0) problems.push(`${file}：没有任何版本`);
+  const raw = readJsonEditions(file, problems);
+  if (raw === null) return null;
+  if (raw.length === 0 && problems.every((p) => !p.startsWith(`${file}：`)))
+    problems.push(`${file}：没有任何版本`);
   const out: T[] = [];
   const seen = new Set<string>();
   raw.forEach((x, i) => {

@@ -14,6 +14,7 @@ import {
   type PaymentRegionData,
   type VersionedKind,
 } from "@yibao/payment-service";
+import { readJsonEditions } from "@yibao/server";
 
 export const PAYMENT_REGION_FILES: Readonly<Record<"weights" | "policy" | "benefit", string>> = {
   weights: "weight-tables.json",
@@ -24,28 +25,15 @@ export const HOSPITALS_FILE = "hospitals.tsv";
 /** The columns of `hospitals.tsv`, in this order, on its first line. */
 export const HOSPITAL_COLUMNS = ["code", "name", "level", "benefit_class"] as const;
 
-/** Reads a JSON file of one edition or an array of editions; null when the file is absent. */
-function readEditions(file: string, problems: string[]): unknown[] | null {
-  if (!existsSync(file)) return null;
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    problems.push(`${file}：不是合法的 JSON（${(e as Error).message}）`);
-    return [];
-  }
-  const editions = Array.isArray(data) ? data : [data];
-  if (editions.length === 0) problems.push(`${file}：没有任何版本`);
-  return editions;
-}
-
 function checkedEditions(
   dir: string,
   kind: VersionedKind & keyof typeof PAYMENT_REGION_FILES,
   problems: string[],
 ) {
   const file = join(dir, PAYMENT_REGION_FILES[kind]);
-  const editions = readEditions(file, problems) ?? [];
+  const editions = readJsonEditions(file, problems) ?? [];
+  if (existsSync(file) && editions.length === 0 && problems.every((p) => !p.startsWith(`${file}：`)))
+    problems.push(`${file}：没有任何版本`);
   const seen = new Set<string>();
   editions.forEach((e, i) => {
     const c = checkPaymentEdition(kind, e);

@@ -6,10 +6,11 @@
  * JSON path, in Chinese. A file that is absent leaves the built-in editions in force. The payment
  * part (weight tables, payment and benefit policies, hospitals) is read by `region-payment.ts`.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type AuditLibraries, describeAuditLibraries, loadAuditLibraries } from "@yibao/audit-service";
 import type { PaymentRegionData } from "@yibao/payment-service";
+import { readJsonEditions } from "@yibao/server";
 import {
   compileQcRules,
   DEFAULT_CODE_TABLES,
@@ -29,18 +30,6 @@ export interface RegionQc {
   readonly dir: string;
   readonly qc: Partial<QcEditions>;
   readonly problems: string[];
-}
-
-function readEditions(file: string, problems: string[]): unknown[] | null {
-  if (!existsSync(file)) return null;
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    problems.push(`${file}：不是合法的 JSON（${(e as Error).message}）`);
-    return [];
-  }
-  return Array.isArray(data) ? data : [data];
 }
 
 function checkDates(
@@ -68,7 +57,7 @@ export function loadRegionQc(dir: string): RegionQc {
   }
   const qc: { rules?: QcRuleSet[]; targets?: QcTargetSet[] } = {};
   const rulesFile = join(root, QC_RULES_FILE);
-  const rawRules = readEditions(rulesFile, problems);
+  const rawRules = readJsonEditions(rulesFile, problems);
   if (rawRules) {
     const rules: QcRuleSet[] = [];
     rawRules.forEach((raw, i) => {
@@ -91,7 +80,7 @@ export function loadRegionQc(dir: string): RegionQc {
     qc.rules = rules;
   }
   const targetsFile = join(root, QC_TARGETS_FILE);
-  const rawTargets = readEditions(targetsFile, problems);
+  const rawTargets = readJsonEditions(targetsFile, problems);
   if (rawTargets) {
     const targets: QcTargetSet[] = [];
     rawTargets.forEach((raw, i) => {
