@@ -7,6 +7,8 @@
  * `personal_pay_fen`). Stays whose group the policy does not price are reported per hospital (count
  * and a sample of setl_ids) and left out of the pool, never dropped silently.
  */
+
+import { readFile } from "node:fs/promises";
 import {
   DIP_CASE_TYPE_NAMES,
   type DipCatalogue,
@@ -20,7 +22,10 @@ import {
   type Fen,
   formatRational,
   formatYuan,
+  PolicyDataError,
   type Ppm,
+  parseDipPaymentPolicy,
+  parseRatio,
   type SettlementError,
   settleDipYear,
 } from "@yibao/payment";
@@ -262,6 +267,7 @@ export function formatDipYear(r: DipYearFromStore): string {
         `个人负担 ${formatYuan(h.patientPaidFen)} 元，基金应支付 ${formatYuan(h.fundFen)} 元`,
     );
   }
+  if (s.hospitals.length === 0) lines.push("没有可按 DIP 结算的病例（请检查年度、机构编号与病种分值表）");
   for (const u of r.unpriced) {
     const keys = [...u.keys].map(([k, n]) => `${k} ${n} 例`).join("、");
     lines.push(
@@ -342,4 +348,70 @@ export function dipYearStatement(r: DipYearFromStore): StatementTable {
     points: [false, false, false, false, false, false, true, false, false, false],
     rows,
   };
+}
+
+// ---- the CLI's input files -------------------------------------------------------------------------
+
+async function readJsonFile(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    throw new PaymentInputError(`${what}：无法读取文件 ${path}（${(e as Error).message}）`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new PaymentInputError(`${what}：文件 ${path} 不是合法 JSON（${(e as Error).message}）`);
+  }
+}
+
+/** Reads a DIP payment policy file; a bad policy is an input error naming the field. */
+export async function readDipPolicyFile(path: string): Promise<DipPaymentPolicy> {
+  const data = await readJsonFile(path, "--policy");
+  try {
+    return parseDipPaymentPolicy(data);
+  } catch (e) {
+    if (e instanceof PolicyDataError) throw new PaymentInputError(`--policy ${path}：${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * The DIP hospitals (DIP 结算机构): `[{code, level, coefficient}]` or `{hospitals: [...]}` (the form
+ * of `examples/dip/year.json`), the coefficient as a decimal ("0.9").
+ */
+export function parseDipHospitals(data: unknown): DipHospital[] {
+  const list =
+    typeof data === "object" && data !== null && !Array.isArray(data)
+      ? (data as Record<string, unknown>).hospitals
+      : data;
+  if (!Array.isArray(list)) throw new PaymentInputError("hospitals：应为机构数组或含 hospitals 数组的对象");
+  return list.map((h: unknown, i) => {
+    if (typeof h !== "object" || h === null) throw new PaymentInputError(`hospitals[${i}]：应为对象`);
+    const o = h as Record<string, unknown>;
+    for (const k of ["code", "level"])
+      if (typeof o[k] !== "string" || o[k] === "")
+        throw new PaymentInputError(`hospitals[${i}].${k}：应为非空字符串`);
+    let coefficient: Ppm;
+    try {
+      if (typeof o.coefficient !== "string" && typeof o.coefficient !== "number")
+        throw new Error("应为十进制数");
+      coefficient = parseRatio(o.coefficient);
+    } catch (e) {
+      throw new PaymentInputError(`hospitals[${i}].coefficient：${(e as Error).message}`);
+    }
+    return { code: o.code as string, level: o.level as string, coefficient };
+  });
+}
+
+/** Reads the DIP hospitals file. */
+export async function readDipHospitalsFile(path: string): Promise<DipHospital[]> {
+  try {
+    return parseDipHospitals(await readJsonFile(path, "--hospitals"));
+  } catch (e) {
+    if (e instanceof PaymentInputError && !e.message.startsWith("--hospitals"))
+      throw new PaymentInputError(`--hospitals ${path}：${e.message}`);
+    throw e;
+  }
 }

@@ -35,9 +35,16 @@ import { openStore, type SettlementListUpload, type Store } from "@yibao/store";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatDipExample, runDipExample } from "../src/dip-example.js";
-import { dipYearStatement, formatDipYear, settleDipYearFromStore } from "../src/dip-year.js";
+import {
+  dipYearStatement,
+  formatDipYear,
+  parseDipHospitals,
+  readDipHospitalsFile,
+  readDipPolicyFile,
+  settleDipYearFromStore,
+} from "../src/dip-year.js";
 import { paymentMigrations } from "../src/migrations.js";
-import { dbOf } from "../src/repo.js";
+import { dbOf, PaymentInputError } from "../src/repo.js";
 import { toCsv } from "../src/statements.js";
 import { demoScheme } from "./helpers.js";
 
@@ -236,5 +243,38 @@ describe("DIP year settlement from the stored lists", () => {
         hospitals: [{ code: H1, level: "一级", coefficient: 1_000_000 }],
       }),
     ).rejects.toThrow(/hospitals\[0\]\.level/);
+  });
+});
+
+describe("DIP input files (dip-clear)", () => {
+  it("names the field of a bad policy and of a bad hospital", async () => {
+    const { mkdtemp, writeFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const dir = await mkdtemp(join(tmpdir(), "dip-"));
+    const bad = join(dir, "policy.json");
+    await writeFile(
+      bad,
+      JSON.stringify({
+        id: "x",
+        version: "1",
+        effectiveFrom: "2025-01-01",
+        groupPoints: { A: "50" },
+        standardCost: { 三级: { A: "abc" } },
+        veryHighAtLeast: "2",
+        veryLowAtMost: "0.5",
+        budgetBasis: "totalCost",
+      }),
+    );
+    const err = await readDipPolicyFile(bad).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PaymentInputError);
+    expect((err as Error).message).toContain("standardCost.三级.A");
+    expect(() => parseDipHospitals([{ code: "H1", level: "三级", coefficient: "x" }])).toThrow(
+      /hospitals\[0\]\.coefficient/,
+    );
+    const year = await readDipHospitalsFile(join(import.meta.dirname, "../../../examples/dip/year.json"));
+    expect(year).toEqual([
+      { code: "H1", level: "三级", coefficient: 1_000_000 },
+      { code: "H2", level: "二级", coefficient: 900_000 },
+    ]);
   });
 });
