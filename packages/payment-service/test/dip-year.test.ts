@@ -32,8 +32,10 @@ import { join } from "node:path";
 import { formatRational, formatYuan, parseDipPaymentPolicy, parseYuan } from "@yibao/payment";
 import { createListPreparer, sampleSettlementMessage } from "@yibao/server";
 import { openStore, type SettlementListUpload, type Store } from "@yibao/store";
+import { Command } from "commander";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { registerPaymentCommands } from "../src/cli.js";
 import { formatDipExample, runDipExample } from "../src/dip-example.js";
 import {
   dipYearStatement,
@@ -53,7 +55,7 @@ const H2 = "H21010200002";
 const H3 = "H21010200003";
 
 /** The example's policy with the catalogue keys of the stored lists as its groups. */
-const policy = parseDipPaymentPolicy({
+const POLICY_DATA = {
   id: "dip-store",
   version: "2025",
   effectiveFrom: "2025-01-01",
@@ -65,7 +67,8 @@ const policy = parseDipPaymentPolicy({
   veryHighAtLeast: "2",
   veryLowAtMost: "0.5",
   budgetBasis: "totalCost",
-});
+};
+const policy = parseDipPaymentPolicy(POLICY_DATA);
 
 const hospitals = [
   { code: H1, level: "三级", coefficient: 1_000_000 },
@@ -89,8 +92,8 @@ const LISTS: readonly [string, number, string, string, string, string][] = [
 
 let store: Store;
 
-beforeAll(async () => {
-  store = await openStore({ memory: true, migrations: paymentMigrations });
+/** Stores the lists of LISTS (accepted, through the intake preparer) with the example's cost and patient share. */
+async function storeExampleLists(target: Store): Promise<void> {
   const prepare = createListPreparer(await demoScheme());
   const uploads: SettlementListUpload[] = [];
   for (const [hospitalCode, n, prefix, , , today] of LISTS) {
@@ -101,8 +104,8 @@ beforeAll(async () => {
     if (!p.upload) throw new Error(`示例清单 ${prefix}${n} 未能生成`);
     uploads.push(p.upload);
   }
-  await store.saveSettlementLists(uploads);
-  const db = dbOf(store);
+  await target.saveSettlementLists(uploads);
+  const db = dbOf(target);
   for (const [, n, prefix, cost, paid] of LISTS) {
     const id = `${prefix}${String(n).padStart(10, "0")}`;
     await sql`UPDATE settlement_list SET total_fee_fen = ${parseYuan(cost)}, personal_pay_fen = ${parseYuan(paid)}
@@ -112,6 +115,11 @@ beforeAll(async () => {
     n: number;
   }>`SELECT count(*)::int AS n FROM settlement_list WHERE status = 'accepted'`.execute(db);
   expect(accepted.rows[0]?.n).toBe(LISTS.length);
+}
+
+beforeAll(async () => {
+  store = await openStore({ memory: true, migrations: paymentMigrations });
+  await storeExampleLists(store);
 });
 afterAll(async () => store?.close());
 
@@ -277,4 +285,90 @@ describe("DIP input files (dip-clear)", () => {
       { code: "H2", level: "二级", coefficient: 900_000 },
     ]);
   });
+});
+
+describe("yibao payment dip-clear", () => {
+  it("prints the example's figures from a stored year, JSON last, and writes the per-stay statement", async () => {
+    const { mkdtemp, readFile, rm, writeFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const dir = await mkdtemp(join(tmpdir(), "dip-cli-"));
+    const dataDir = join(dir, "data");
+    const disk = await openStore({ dataDir, migrations: paymentMigrations });
+    try {
+      await storeExampleLists(disk);
+    } finally {
+      await disk.close();
+    }
+    const policyFile = join(dir, "policy.json");
+    await writeFile(policyFile, JSON.stringify(POLICY_DATA));
+    const hospitalsFile = join(dir, "hospitals.json");
+    await writeFile(
+      hospitalsFile,
+      JSON.stringify([
+        { code: H1, level: "三级", coefficient: "1.0" },
+        { code: H2, level: "二级", coefficient: "0.9" },
+      ]),
+    );
+    const csv = join(dir, "dip.csv");
+    const run = async (args: string[]): Promise<{ out: string; code: number }> => {
+      const out: string[] = [];
+      const o = vi.spyOn(process.stdout, "write").mockImplementation((x: string | Uint8Array) => {
+        out.push(String(x));
+        return true;
+      });
+      const e = vi.spyOn(process.stderr, "write").mockImplementation((x: string | Uint8Array) => {
+        out.push(String(x));
+        return true;
+      });
+      const program = new Command().exitOverride();
+      registerPaymentCommands(program);
+      process.exitCode = undefined;
+      try {
+        await program.parseAsync(["node", "yibao", "payment", "dip-clear", "--data-dir", dataDir, ...args]);
+      } finally {
+        o.mockRestore();
+        e.mockRestore();
+      }
+      const code = Number(process.exitCode ?? 0);
+      process.exitCode = undefined;
+      return { out: out.join(""), code };
+    };
+    const ok = await run([
+      "--year",
+      "2025",
+      "--policy",
+      policyFile,
+      "--hospitals",
+      hospitalsFile,
+      "--budget",
+      "95250",
+      "--output",
+      csv,
+    ]);
+    expect(ok.code).toBe(0);
+    const last = JSON.parse(ok.out.trim().split("\n").at(-1) as string);
+    expect(last.pointValue).toBe("150.00");
+    expect(last.hospitals.map((h: Record<string, string>) => [h.points, h.payment, h.fund])).toEqual([
+      ["280.0000", "42000.00", "34360.00"],
+      ["355.0000", "53250.00", "42550.00"],
+    ]);
+    expect(ok.out).toContain("点值 150.00 元/分");
+    expect(ok.out).toContain("基金应支付 34360.00 元");
+    const text = await readFile(csv, "utf8");
+    expect(text.trim().split("\n")).toHaveLength(9);
+    expect(text).toContain("HA0000000002,K80.0|51.2300,费用极高病例,25000.00,10000.00,150.000000,22500.00");
+    const bad = await run([
+      "--year",
+      "2025",
+      "--policy",
+      hospitalsFile,
+      "--hospitals",
+      hospitalsFile,
+      "--budget",
+      "95250",
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain("字段 id");
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
 });
