@@ -87,6 +87,8 @@ export interface DipYearFromStore {
   /** The stays the core refused (no standard cost for the level, bad cost), with the reason. */
   readonly refused: readonly SettlementError[];
   readonly levels: ReadonlyMap<string, string>;
+  /** DIP hospitals with no accepted list discharged in the year. */
+  readonly withoutLists: readonly string[];
 }
 
 const SAMPLE = 10;
@@ -211,8 +213,10 @@ export async function settleDipYearFromStore(
   const stays: DipStay[] = [];
   const unpriced = new Map<string, { count: number; setlIds: string[]; keys: Map<string, number> }>();
   let lists = 0;
+  const seen = new Set<string>();
   for await (const s of readYearLists(store, options.year, [...byCode.keys()], pageSize)) {
     lists++;
+    seen.add(s.hospital);
     const hospital = byCode.get(s.hospital) as DipHospital;
     const group = groupOf(s);
     if (group === null || !policy.groupPoints.has(group)) {
@@ -246,6 +250,7 @@ export async function settleDipYearFromStore(
       .map(([hospital, u]) => ({ hospital, ...u })),
     refused: settlement.refused,
     levels: new Map([...byCode].map(([code, h]) => [code, h.level])),
+    withoutLists: [...byCode.keys()].filter((c) => !seen.has(c)).sort(),
   };
 }
 
@@ -274,6 +279,8 @@ export function formatDipYear(r: DipYearFromStore): string {
       `${u.hospital} 未结算 ${u.count} 例（病种不在 DIP 分值表中：${keys}），如 ${u.setlIds.join("、")}`,
     );
   }
+  if (r.withoutLists.length > 0)
+    lines.push(`${r.year} 年没有已接收结算清单的 DIP 机构：${r.withoutLists.join("、")}`);
   for (const e of r.refused.slice(0, SAMPLE)) lines.push(`未结算：${e.message}`);
   if (r.refused.length > SAMPLE) lines.push(`另有 ${r.refused.length - SAMPLE} 例未结算`);
   lines.push(
@@ -293,6 +300,7 @@ export function formatDipYear(r: DipYearFromStore): string {
       })),
       unpriced: r.unpriced.map((u) => ({ hospital: u.hospital, count: u.count, setlIds: u.setlIds })),
       refused: r.refused.length,
+      withoutLists: r.withoutLists,
     }),
   );
   return lines.join("\n");

@@ -242,6 +242,30 @@ describe("DIP year settlement from the stored lists", () => {
     expect(toCsv(t)).toContain("H21010200002,合计,,3 例,53500.00,,355.000000,53250.00,10700.00,42550.00");
   });
 
+  it("reports stays the core refuses (no standard cost for the level) and DIP hospitals without lists", async () => {
+    const data = {
+      ...POLICY_DATA,
+      standardCost: {
+        三级: POLICY_DATA.standardCost.三级,
+        二级: { "J18.9|保守治疗": "4500.00", "K80.0|51.2300": "9000.00" },
+      },
+    };
+    const r = await settleDipYearFromStore(store, {
+      year: 2025,
+      policy: parseDipPaymentPolicy(data),
+      budgetFen: parseYuan("95250.00"),
+      hospitals: [...hospitals, { code: "H21010200009", level: "二级", coefficient: 1_000_000 }],
+    });
+    expect(r.refused.map((e) => e.message)).toEqual([expect.stringContaining("J44.1|保守治疗")]);
+    expect(r.withoutLists).toEqual(["H21010200009"]);
+    // H2's refused stay is out of the pool: 280 + 45 + 90 = 415 points share the budget.
+    expect(r.settlement.hospitals.map((h) => formatRational(h.points, 4))).toEqual(["280.0000", "135.0000"]);
+    expect(r.settlement.hospitals.reduce((n, h) => n + h.paymentFen, 0)).toBe(parseYuan("95250.00"));
+    const report = formatDipYear(r);
+    expect(report).toContain("未结算：");
+    expect(report).toContain("没有已接收结算清单的 DIP 机构：H21010200009");
+  });
+
   it("names the field of a bad input", async () => {
     await expect(
       settleDipYearFromStore(store, {
