@@ -278,13 +278,63 @@ function registerStatement(payment: Command, open: Open): void {
     );
 }
 
+/** `yibao payment dip-clear`: a DIP year paid from the stored lists, with an optional per-stay statement. */
+function registerDipClear(payment: Command, open: Open): void {
+  storeOptions(
+    payment
+      .command("dip-clear")
+      .description("DIP 年度结算：按出院年度读取已接收结算清单，按病种分值与预算点值结算各医院"),
+  )
+    .requiredOption("--year <yyyy>", "结算年度（按出院日期）")
+    .requiredOption("--policy <file>", "DIP 付费政策 JSON（病种分值、标准费用、偏差病例倍数、预算口径）")
+    .requiredOption("--hospitals <file>", "DIP 结算机构 JSON：[{code, level, coefficient}]")
+    .requiredOption("--budget <yuan>", "年度预算(元)；口径由 DIP 政策的 budgetBasis 决定")
+    .option("--output <file>", "逐例明细 .xlsx 或 .csv")
+    .action(
+      async (
+        o: StoreFlags & { year: string; policy: string; hospitals: string; budget: string; output?: string },
+      ) =>
+        run(async () => {
+          const year = Number(o.year);
+          if (!/^\d{4}$/.test(o.year))
+            throw new PaymentInputError(`--year：须为四位年份（收到「${o.year}」）`);
+          const format = o.output ? formatOf(o.output) : null;
+          const {
+            dipYearStatement,
+            formatDipYear,
+            readDipHospitalsFile,
+            readDipPolicyFile,
+            settleDipYearFromStore,
+          } = await import("./dip-year.js");
+          const policy = await readDipPolicyFile(o.policy);
+          const hospitals = await readDipHospitalsFile(o.hospitals);
+          const budgetFen = yuanOption(o.budget, "--budget");
+          const store = await open(o);
+          try {
+            const r = await settleDipYearFromStore(store, { year, policy, budgetFen, hospitals });
+            if (o.output && format) {
+              const t = dipYearStatement(r);
+              await writeFile(o.output, await render(t, format));
+              process.stdout.write(`已导出 ${t.title}：${o.output}（${t.rows.length} 行）\n`);
+            }
+            process.stdout.write(`${formatDipYear(r)}\n`);
+          } finally {
+            await store.close();
+          }
+        }),
+    );
+}
+
 /** Adds the payment commands to the `yibao` program. */
 export function registerPaymentCommands(program: Command, options: PaymentCommandOptions = {}): void {
   const open = opener(options.migrations ?? paymentMigrations);
   registerPaymentExamples(program, options);
-  const payment = program.command("payment").description("DRG 支付：测算、按期结算、年终清算、结算单导出");
+  const payment = program
+    .command("payment")
+    .description("DRG/DIP 支付：测算、按期结算、年终清算、DIP 年度结算、结算单导出");
   registerCalibrate(payment, open);
   registerSettle(payment, open);
   registerClear(payment, open);
   registerStatement(payment, open);
+  registerDipClear(payment, open);
 }

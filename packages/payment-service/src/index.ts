@@ -7,6 +7,7 @@ export * from "./calibrate.js";
 export * from "./clearing.js";
 export * from "./cli.js";
 export * from "./demo.js";
+export * from "./dip-year.js";
 export * from "./estimate.js";
 export * from "./migrations.js";
 export * from "./plugin.js";
