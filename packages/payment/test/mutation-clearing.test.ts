@@ -5,11 +5,15 @@
  */
 import { describe, expect, it } from "vitest";
 import { clearYear, selectNewTechExclusions, summarizeForClearing } from "../src/clearing.js";
-import { parsePaymentPolicy } from "../src/policy.js";
+import { type ClearingRules, parsePaymentPolicy } from "../src/policy.js";
 import { settleStay } from "../src/settle.js";
 import { context, policyData, stay } from "./fixtures.js";
 
-const rules = () => parsePaymentPolicy(policyData()).clearing;
+const rules = (): ClearingRules => {
+  const c = parsePaymentPolicy(policyData()).clearing;
+  if (c === null) throw new Error("the fixture policy has clearing rules");
+  return c;
+};
 
 describe("clearYear totals and defaults", () => {
   it("sums every column over a hospital in surplus and one in overspend", () => {
@@ -106,7 +110,7 @@ describe("clearYear refusals", () => {
   });
 
   it("a fund budget whose pool (budget + patient share) is beyond the safe integers is refused", () => {
-    const fund = { ...rules(), budgetBasis: "fund" as const };
+    const fund: ClearingRules = { ...rules(), budgetBasis: "fund" };
     // MAX_SAFE_INTEGER + 1 (the patients' 1 fen) is not a safe integer.
     expect(() => clearYear({ budget: Number.MAX_SAFE_INTEGER, rules: fund, hospitals: h })).toThrow(
       /超出可精确表示/,
