@@ -249,3 +249,20 @@ describe("advancePersonState", () => {
     });
   });
 });
+
+describe("edges found on the second run", () => {
+  it("a bed fee of 0 is not looked at further (a bad bedDays with it is not refused)", () => {
+    const r = computePatientShare(input({ bedFee: 0, bedDays: -1 }), set());
+    expect(r.bedFeeExcess).toBe(0);
+    expect(r.fund).toBe(40000); // (100000 − 50000) × 80%
+    // With a positive bed fee the bad bedDays is refused.
+    expect(errorOf(() => computePatientShare(input({ bedFee: 1, bedDays: -1 }), set()))).toBe("bedDays");
+  });
+
+  it("a fixed amount of 0 pays 0, not the eligible amount", () => {
+    const r = computePatientShare(input({ fixedCase: "零" }), set({ fixedAmountCases: { 零: "0" } }));
+    // min(0, eligible 100000) = 0: the fund pays nothing, the patient all 100000.
+    expect(r.fund).toBe(0);
+    expect(r.patient).toBe(100000);
+  });
+});

@@ -187,3 +187,30 @@ describe("patient share refusals when it cannot be computed", () => {
     expect(e.field).toBe("hospitalId");
   });
 });
+
+describe("scaled low-outlier payment when the group's average cost is 0", () => {
+  it("pays 0 instead of dividing by 0", () => {
+    const w = weightsData();
+    const ctx = createSettlementContext({
+      policies: [
+        {
+          policy: parsePaymentPolicy(
+            policyData({
+              outliers: { ...EXAMPLE_OUTLIERS, low: { multiple: "0.4", payment: { method: "scaled" } } },
+            }),
+          ),
+          weights: parseDrgWeightTable({
+            ...w,
+            entries: [...w.entries, { drg: "ZZ10", rw: "1", avgCost: "0" }],
+          }),
+        },
+      ],
+      hospitals: HOSPITALS,
+      benefit: handan(),
+    });
+    // Standard 1 × 8811 元 = 881100 fen; low threshold 0.4 × 881100 = 352440; cost 1000 < 352440.
+    const s = settleStay(stay({ drg: "ZZ10", totalCost: 1000, patientShare: 0 }), ctx);
+    expect(s.category).toBe("lowOutlier");
+    expect(s.drgPayment).toBe(0);
+  });
+});
