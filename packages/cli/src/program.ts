@@ -130,7 +130,7 @@ function registerRegionCommands(cmd: Command): void {
   region
     .command("check")
     .description(
-      "校验地区配置目录：qc-rules.json、qc-targets.json、weight-tables.json、payment-policy.json、benefit-policy.json 与 hospitals.tsv 的每一版",
+      "校验地区配置目录：qc-rules.json、qc-targets.json、weight-tables.json、payment-policy.json、benefit-policy.json、dip-policy.json 与 hospitals.tsv 的每一版",
     )
     .argument("<dir>", "地区配置目录")
     .action(async (dir: string) => {

@@ -16,14 +16,18 @@ import {
 } from "@yibao/payment-service";
 import { readJsonEditions } from "@yibao/server";
 
-export const PAYMENT_REGION_FILES: Readonly<Record<"weights" | "policy" | "benefit", string>> = {
-  weights: "weight-tables.json",
-  policy: "payment-policy.json",
-  benefit: "benefit-policy.json",
-};
+export const PAYMENT_REGION_FILES: Readonly<Record<"weights" | "policy" | "benefit" | "dipPolicy", string>> =
+  {
+    weights: "weight-tables.json",
+    policy: "payment-policy.json",
+    benefit: "benefit-policy.json",
+    dipPolicy: "dip-policy.json",
+  };
 export const HOSPITALS_FILE = "hospitals.tsv";
 /** The columns of `hospitals.tsv`, in this order, on its first line. */
 export const HOSPITAL_COLUMNS = ["code", "name", "level", "benefit_class"] as const;
+/** The optional fifth column: 支付方式 `DRG` (default when empty) or `DIP`. */
+export const PAYMENT_METHOD_COLUMN = "payment_method";
 
 function checkedEditions(
   dir: string,
@@ -69,8 +73,12 @@ function readHospitals(
     .replace(/^\uFEFF/, "")
     .split(/\r?\n/);
   const header = (lines[0] ?? "").split("\t").map((x) => x.trim());
-  if (header.join("\t") !== HOSPITAL_COLUMNS.join("\t")) {
-    problems.push(`${file} 第 1 行：表头须为 ${HOSPITAL_COLUMNS.join("<Tab>")}（收到「${lines[0] ?? ""}」）`);
+  const withMethod = [...HOSPITAL_COLUMNS, PAYMENT_METHOD_COLUMN];
+  const columns = header.length === withMethod.length ? withMethod : [...HOSPITAL_COLUMNS];
+  if (header.join("\t") !== columns.join("\t")) {
+    problems.push(
+      `${file} 第 1 行：表头须为 ${HOSPITAL_COLUMNS.join("<Tab>")}，可再加 <Tab>${PAYMENT_METHOD_COLUMN}（收到「${lines[0] ?? ""}」）`,
+    );
     return [];
   }
   const out: PaymentHospital[] = [];
@@ -79,11 +87,11 @@ function readHospitals(
     const n = i + 2;
     if (line.trim() === "") return;
     const cells = line.split("\t").map((x) => x.trim());
-    if (cells.length !== HOSPITAL_COLUMNS.length) {
-      problems.push(`${file} 第 ${n} 行：应有 ${HOSPITAL_COLUMNS.length} 列，实有 ${cells.length} 列`);
+    if (cells.length !== columns.length) {
+      problems.push(`${file} 第 ${n} 行：应有 ${columns.length} 列，实有 ${cells.length} 列`);
       return;
     }
-    const [code = "", , level = "", benefitClass = ""] = cells;
+    const [code = "", , level = "", benefitClass = "", method = ""] = cells;
     const where = `${file} 第 ${n} 行（${code || "无编码"}）`;
     if (!/^[A-Za-z0-9]{1,30}$/.test(code)) problems.push(`${where}：code 须为 1–30 位字母或数字`);
     const first = seen.get(code);
@@ -93,7 +101,15 @@ function readHospitals(
       problems.push(`${where}：level 须为 ${HOSPITAL_LEVELS.join("、")} 之一（收到「${level}」）`);
     if (benefitClass !== "" && classes !== null && !classes.has(benefitClass))
       problems.push(`${where}：benefit_class「${benefitClass}」不是配置包待遇政策中的起付线类别`);
-    out.push({ hospitalCode: code, level, benefitClass: benefitClass === "" ? null : benefitClass });
+    const paymentMethod = method.toUpperCase() === "DIP" ? "dip" : "drg";
+    if (method !== "" && method.toUpperCase() !== "DIP" && method.toUpperCase() !== "DRG")
+      problems.push(`${where}：payment_method 须为 DRG 或 DIP（收到「${method}」）`);
+    out.push({
+      hospitalCode: code,
+      level,
+      benefitClass: benefitClass === "" ? null : benefitClass,
+      paymentMethod,
+    });
   });
   return out;
 }
@@ -107,9 +123,10 @@ export function loadRegionPayment(dir: string, problems: string[]): PaymentRegio
   const weights = checkedEditions(dir, "weights", problems);
   const policies = checkedEditions(dir, "policy", problems);
   const benefits = checkedEditions(dir, "benefit", problems);
+  const dipPolicies = checkedEditions(dir, "dipPolicy", problems);
   const classes = benefits.length > 0 ? benefitClasses(benefits) : null;
   const hospitals = readHospitals(join(dir, HOSPITALS_FILE), classes, problems) ?? [];
-  return { weights, policies, benefits, hospitals };
+  return { weights, policies, benefits, dipPolicies, hospitals };
 }
 
 /** The lines of `yibao region check` for the payment part. */
@@ -127,6 +144,10 @@ export function describeRegionPayment(p: PaymentRegionData | null): string[] {
   each("weights", p.weights);
   each("policy", p.policies);
   each("benefit", p.benefits);
-  lines.push(`医院：${p.hospitals.length} 家（${HOSPITALS_FILE}）`);
+  each("dipPolicy", p.dipPolicies ?? []);
+  const dip = p.hospitals.filter((h) => h.paymentMethod === "dip").length;
+  lines.push(
+    `医院：${p.hospitals.length} 家（${HOSPITALS_FILE}）${dip > 0 ? `，其中按 DIP 付费 ${dip} 家` : ""}`,
+  );
   return lines;
 }

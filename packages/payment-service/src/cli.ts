@@ -5,29 +5,19 @@
 import { writeFile } from "node:fs/promises";
 import type { DrgScheme } from "@yibao/grouper";
 import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
-import { formatSeed002Report, formatYuan, parseYuan } from "@yibao/payment";
-import { type NamedMigration, openStore, type Store } from "@yibao/store";
+import { formatSeed002Report, formatYuan } from "@yibao/payment";
+import type { NamedMigration } from "@yibao/store";
 import cliProgress from "cli-progress";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { calibrate } from "./calibrate.js";
 import { clearYearJob } from "./clearing.js";
+import { registerDipCommands } from "./cli-dip.js";
+import { type Open, opener, run, type StoreFlags, storeOptions, yuanOption } from "./cli-shared.js";
 import { paymentMigrations } from "./migrations.js";
 import { PaymentInputError, parsePeriodRange } from "./repo.js";
 import { allMatch, runSeed002Dir } from "./seed002.js";
 import { settlePeriod } from "./settle-period.js";
 import { clearingStatement, formatOf, render, settlementStatement } from "./statements.js";
-
-interface StoreFlags {
-  databaseUrl?: string;
-  dataDir?: string;
-  scheme?: string;
-}
-
-function storeOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option("--database-url <url>", "PostgreSQL 连接串（默认环境变量 DATABASE_URL）"))
-    .addOption(new Option("--data-dir <dir>", "PGlite 数据目录（默认 YIBAO_DATA_DIR 或 ./data）"));
-}
 
 /** Options of {@link registerPaymentCommands}. */
 export interface PaymentCommandOptions {
@@ -42,38 +32,9 @@ export interface PaymentCommandOptions {
   readonly dipExamplesDir?: string;
 }
 
-function opener(migrations: readonly NamedMigration[]) {
-  return (flags: StoreFlags): Promise<Store> =>
-    openStore({
-      ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
-      ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-      migrations,
-    });
-}
-
 async function scheme(flags: StoreFlags): Promise<DrgScheme> {
   return loadSchemeDir(flags.scheme ?? process.env.YIBAO_SCHEME_DIR ?? DEMO_SCHEME_DIR);
 }
-
-/** Runs an action, printing input errors in Chinese with exit code 1. */
-async function run(f: () => Promise<void>): Promise<void> {
-  try {
-    await f();
-  } catch (e) {
-    process.stderr.write(`错误：${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = e instanceof PaymentInputError ? 2 : 1;
-  }
-}
-
-function yuanOption(v: string, field: string): number {
-  try {
-    return parseYuan(v);
-  } catch {
-    throw new PaymentInputError(`${field}：须为元金额（收到「${v}」）`);
-  }
-}
-
-type Open = ReturnType<typeof opener>;
 
 /** `yibao examples seed-002` and `yibao examples dip`. */
 function registerPaymentExamples(program: Command, options: PaymentCommandOptions): void {
@@ -278,53 +239,6 @@ function registerStatement(payment: Command, open: Open): void {
     );
 }
 
-/** `yibao payment dip-clear`: a DIP year paid from the stored lists, with an optional per-stay statement. */
-function registerDipClear(payment: Command, open: Open): void {
-  storeOptions(
-    payment
-      .command("dip-clear")
-      .description("DIP 年度结算：按出院年度读取已接收结算清单，按病种分值与预算点值结算各医院"),
-  )
-    .requiredOption("--year <yyyy>", "结算年度（按出院日期）")
-    .requiredOption("--policy <file>", "DIP 付费政策 JSON（病种分值、标准费用、偏差病例倍数、预算口径）")
-    .requiredOption("--hospitals <file>", "DIP 结算机构 JSON：[{code, level, coefficient}]")
-    .requiredOption("--budget <yuan>", "年度预算(元)；口径由 DIP 政策的 budgetBasis 决定")
-    .option("--output <file>", "逐例明细 .xlsx 或 .csv")
-    .action(
-      async (
-        o: StoreFlags & { year: string; policy: string; hospitals: string; budget: string; output?: string },
-      ) =>
-        run(async () => {
-          const year = Number(o.year);
-          if (!/^\d{4}$/.test(o.year))
-            throw new PaymentInputError(`--year：须为四位年份（收到「${o.year}」）`);
-          const format = o.output ? formatOf(o.output) : null;
-          const {
-            dipYearStatement,
-            formatDipYear,
-            readDipHospitalsFile,
-            readDipPolicyFile,
-            settleDipYearFromStore,
-          } = await import("./dip-year.js");
-          const policy = await readDipPolicyFile(o.policy);
-          const hospitals = await readDipHospitalsFile(o.hospitals);
-          const budgetFen = yuanOption(o.budget, "--budget");
-          const store = await open(o);
-          try {
-            const r = await settleDipYearFromStore(store, { year, policy, budgetFen, hospitals });
-            if (o.output && format) {
-              const t = dipYearStatement(r);
-              await writeFile(o.output, await render(t, format));
-              process.stdout.write(`已导出 ${t.title}：${o.output}（${t.rows.length} 行）\n`);
-            }
-            process.stdout.write(`${formatDipYear(r)}\n`);
-          } finally {
-            await store.close();
-          }
-        }),
-    );
-}
-
 /** Adds the payment commands to the `yibao` program. */
 export function registerPaymentCommands(program: Command, options: PaymentCommandOptions = {}): void {
   const open = opener(options.migrations ?? paymentMigrations);
@@ -336,5 +250,5 @@ export function registerPaymentCommands(program: Command, options: PaymentComman
   registerSettle(payment, open);
   registerClear(payment, open);
   registerStatement(payment, open);
-  registerDipClear(payment, open);
+  registerDipCommands(payment, open);
 }

@@ -123,7 +123,7 @@ export function catalogueOfPolicy(policy: DipPaymentPolicy): DipCatalogue {
   };
 }
 
-function checkOptions(options: DipYearOptions): Map<string, DipHospital> {
+export function checkDipOptions(options: DipYearOptions): Map<string, DipHospital> {
   const { year, policy, budgetFen, hospitals } = options;
   if (!Number.isInteger(year) || year < 1900 || year > 9999)
     throw new PaymentInputError(`year：须为四位年份（收到「${year}」）`);
@@ -155,16 +155,14 @@ interface ListRow {
   procedures: string[] | null;
 }
 
-/** The year's accepted lists of the hospitals (by discharge date), in keyset pages by setl_id. */
-async function* readYearLists(
+/** The accepted lists of the hospitals discharged in [from, to), in keyset pages by setl_id. */
+async function* readDischargedLists(
   store: Store,
-  year: number,
+  range: { readonly from: string; readonly to: string },
   hospitals: readonly string[],
   pageSize: number,
 ): AsyncGenerator<DipListStay> {
   const db = dbOf(store);
-  const from = `${year}-01-01`;
-  const to = `${year + 1}-01-01`;
   let after = "";
   for (;;) {
     const r =
@@ -172,7 +170,7 @@ async function* readYearLists(
         ARRAY(SELECT x->>'oprn_oprt_code' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(l.message->'input'->'oprninfo') = 'array'
           THEN l.message->'input'->'oprninfo' ELSE '[]'::jsonb END) x) AS procedures
         FROM settlement_list l WHERE l.status = 'accepted' AND l.hospital_code = ANY(${hospitals}::text[])
-          AND l.dscg_date >= ${from}::date AND l.dscg_date < ${to}::date AND l.setl_id > ${after}
+          AND l.dscg_date >= ${range.from}::date AND l.dscg_date < ${range.to}::date AND l.setl_id > ${after}
         ORDER BY l.setl_id LIMIT ${pageSize}`.execute(db);
     for (const x of r.rows) {
       yield {
@@ -190,34 +188,59 @@ async function* readYearLists(
   }
 }
 
-/** Settles a DIP year from the stored lists: points, the point value, each hospital's payment and fund due. */
-export async function settleDipYearFromStore(
-  store: Store,
-  options: DipYearOptions,
-): Promise<DipYearFromStore> {
-  const byCode = checkOptions(options);
-  const { policy } = options;
-  const pageSize = options.pageSize ?? 20_000;
+/** The stays of a date range grouped for DIP: those the policy prices, and those it does not. */
+export interface DipStaysOfRange {
+  readonly lists: number;
+  readonly stays: readonly DipStay[];
+  readonly unpriced: readonly DipUnpriced[];
+  /** The hospitals with at least one list in the range. */
+  readonly seen: ReadonlySet<string>;
+}
+
+/** The default grouping of a stored list: the policy catalogue's key (core, then comprehensive). */
+function catalogueGrouping(policy: DipPaymentPolicy): (s: DipListStay) => string | null {
   const catalogue = catalogueOfPolicy(policy);
-  const groupOf =
-    options.groupOf ??
-    ((s: DipListStay): string | null => {
-      if (s.principalDiagnosis.trim() === "") return null;
-      const a = dipGroup(catalogue, { principalDiagnosis: s.principalDiagnosis, procedures: s.procedures });
-      // Unmatched: the core key (诊断类目+亚目|治疗方式) names the stay best in the report.
-      return (
-        a.group?.key ??
-        `${dipDiagnosisCategory(s.principalDiagnosis)}|${dipProcedureCombination(s.procedures)}`
-      );
-    });
+  return (s) => {
+    if (s.principalDiagnosis.trim() === "") return null;
+    const a = dipGroup(catalogue, { principalDiagnosis: s.principalDiagnosis, procedures: s.procedures });
+    // Unmatched: the core key (诊断类目+亚目|治疗方式) names the stay best in the report.
+    return (
+      a.group?.key ?? `${dipDiagnosisCategory(s.principalDiagnosis)}|${dipProcedureCombination(s.procedures)}`
+    );
+  };
+}
+
+/**
+ * Reads the accepted lists of the DIP hospitals discharged in [from, to) and assigns each its DIP
+ * group; stays in groups the policy does not price are counted per hospital, never dropped silently.
+ */
+export async function collectDipStays(
+  store: Store,
+  options: {
+    readonly from: string;
+    readonly to: string;
+    readonly policy: DipPaymentPolicy;
+    readonly hospitals: ReadonlyMap<string, DipHospital>;
+    readonly groupOf?: (stay: DipListStay) => string | null;
+    readonly pageSize?: number;
+  },
+): Promise<DipStaysOfRange> {
+  const { policy, hospitals } = options;
+  const groupOf = options.groupOf ?? catalogueGrouping(policy);
   const stays: DipStay[] = [];
   const unpriced = new Map<string, { count: number; setlIds: string[]; keys: Map<string, number> }>();
   let lists = 0;
   const seen = new Set<string>();
-  for await (const s of readYearLists(store, options.year, [...byCode.keys()], pageSize)) {
+  const range = { from: options.from, to: options.to };
+  for await (const s of readDischargedLists(
+    store,
+    range,
+    [...hospitals.keys()],
+    options.pageSize ?? 20_000,
+  )) {
     lists++;
     seen.add(s.hospital);
-    const hospital = byCode.get(s.hospital) as DipHospital;
+    const hospital = hospitals.get(s.hospital) as DipHospital;
     const group = groupOf(s);
     if (group === null || !policy.groupPoints.has(group)) {
       const u = unpriced.get(s.hospital) ?? { count: 0, setlIds: [], keys: new Map<string, number>() };
@@ -237,20 +260,43 @@ export async function settleDipYearFromStore(
       patientPaidFen: s.patientPaidFen,
     });
   }
-  const settlement = settleDipYear(policy, stays, {
+  return {
+    lists,
+    stays,
+    seen,
+    unpriced: [...unpriced]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([hospital, u]) => ({ hospital, ...u })),
+  };
+}
+
+/** Settles a DIP year from the stored lists: points, the point value, each hospital's payment and fund due. */
+export async function settleDipYearFromStore(
+  store: Store,
+  options: DipYearOptions,
+): Promise<DipYearFromStore> {
+  const byCode = checkDipOptions(options);
+  const { policy } = options;
+  const c = await collectDipStays(store, {
+    from: `${options.year}-01-01`,
+    to: `${options.year + 1}-01-01`,
+    policy,
+    hospitals: byCode,
+    ...(options.groupOf ? { groupOf: options.groupOf } : {}),
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+  });
+  const settlement = settleDipYear(policy, c.stays, {
     budgetFen: options.budgetFen,
     coefficients: new Map([...byCode].map(([code, h]) => [code, h.coefficient])),
   });
   return {
     year: options.year,
-    lists,
+    lists: c.lists,
     settlement,
-    unpriced: [...unpriced]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([hospital, u]) => ({ hospital, ...u })),
+    unpriced: c.unpriced,
     refused: settlement.refused,
     levels: new Map([...byCode].map(([code, h]) => [code, h.level])),
-    withoutLists: [...byCode.keys()].filter((c) => !seen.has(c)).sort(),
+    withoutLists: [...byCode.keys()].filter((code) => !c.seen.has(code)).sort(),
   };
 }
 

@@ -7,6 +7,8 @@ export * from "./calibrate.js";
 export * from "./clearing.js";
 export * from "./cli.js";
 export * from "./demo.js";
+export * from "./dip-payment.js";
+export * from "./dip-statement.js";
 export * from "./dip-year.js";
 export * from "./estimate.js";
 export * from "./migrations.js";

@@ -44,6 +44,11 @@ export const PAYMENT_TABLES: OwnedTables = ownedTables<PaymentTables>("payment",
   payment_settled_stay: true,
   payment_latest_run: true,
   payment_recovered_by_finding: true,
+  dip_payment_policy: true,
+  dip_year_clearing: true,
+  dip_clearing_statement: true,
+  dip_stay_points: true,
+  dip_prepayment: true,
 });
 
 const VERSIONED = sql.raw(`
@@ -415,6 +420,99 @@ export const paymentMigrations: readonly NamedMigration[] = [
       await sql`DROP VIEW IF EXISTS payment_recovered_by_finding`.execute(db);
       await sql`DROP VIEW IF EXISTS payment_latest_run`.execute(db);
       await sql`DROP VIEW IF EXISTS payment_settled_stay`.execute(db);
+    },
+  },
+  {
+    // DIP payment (issue 14): the DIP payment policy as dated editions, each hospital's payment method
+    // (DRG or DIP), the year's DIP clearing with one row per hospital and one per stay (every figure
+    // traces to its stays), and the monthly prepayments the clearing nets off.
+    name: "0111_dip_payment",
+    async up(db: MigrationDb) {
+      await sql`CREATE TABLE dip_payment_policy (${VERSIONED})`.execute(db);
+      await sql`ALTER TABLE payment_hospital ADD COLUMN payment_method text NOT NULL DEFAULT 'drg'
+        CHECK (payment_method IN ('drg', 'dip'))`.execute(db);
+      await sql`ALTER TABLE payment_run DROP CONSTRAINT IF EXISTS payment_run_kind_check`.execute(db);
+      await sql`ALTER TABLE payment_run ADD CONSTRAINT payment_run_kind_check
+        CHECK (kind IN ('calibrate', 'settle', 'clear', 'special_case', 'dip_prepay', 'dip_clear'))`.execute(
+        db,
+      );
+      await sql`CREATE TABLE dip_year_clearing (
+        year integer PRIMARY KEY,
+        run_id bigint NOT NULL,
+        policy_id text NOT NULL,
+        policy_version text NOT NULL,
+        budget_fen bigint NOT NULL,
+        pool_fen bigint NOT NULL,
+        total_points text NOT NULL,
+        point_value_num numeric NOT NULL,
+        point_value_den numeric NOT NULL,
+        point_value_yuan text NOT NULL,
+        lists integer NOT NULL,
+        unpriced jsonb NOT NULL,
+        refused jsonb NOT NULL,
+        cleared_at timestamptz NOT NULL
+      )`.execute(db);
+      await sql`CREATE TABLE dip_clearing_statement (
+        year integer NOT NULL,
+        hospital_code text NOT NULL,
+        run_id bigint NOT NULL,
+        level text NOT NULL,
+        coefficient_ppm bigint NOT NULL,
+        cases integer NOT NULL,
+        unpriced integer NOT NULL,
+        points text NOT NULL,
+        total_cost_fen bigint NOT NULL,
+        payment_fen bigint NOT NULL,
+        patient_paid_fen bigint NOT NULL,
+        fund_due_fen bigint NOT NULL,
+        prepaid_fen bigint NOT NULL,
+        balance_due_fen bigint NOT NULL,
+        PRIMARY KEY (year, hospital_code)
+      )`.execute(db);
+      await sql`CREATE TABLE dip_stay_points (
+        year integer NOT NULL,
+        setl_id text NOT NULL,
+        hospital_code text NOT NULL,
+        run_id bigint NOT NULL,
+        dip_group text NOT NULL,
+        case_type text NOT NULL CHECK (case_type IN ('normal', 'veryHigh', 'veryLow')),
+        cost_fen bigint NOT NULL,
+        standard_fen bigint NOT NULL,
+        points text NOT NULL,
+        payment_fen bigint NOT NULL,
+        patient_paid_fen bigint NOT NULL,
+        fund_fen bigint NOT NULL,
+        PRIMARY KEY (year, setl_id)
+      )`.execute(db);
+      await sql`CREATE INDEX dip_stay_points_hospital ON dip_stay_points (year, hospital_code, setl_id)`.execute(
+        db,
+      );
+      await sql`CREATE TABLE dip_prepayment (
+        period text NOT NULL,
+        hospital_code text NOT NULL,
+        run_id bigint NOT NULL,
+        policy_id text NOT NULL,
+        policy_version text NOT NULL,
+        cases integer NOT NULL,
+        points text NOT NULL,
+        point_value_yuan text NOT NULL,
+        estimated_payment_fen bigint NOT NULL,
+        patient_paid_fen bigint NOT NULL,
+        estimated_fund_fen bigint NOT NULL,
+        prepayment_fen bigint NOT NULL,
+        prepaid_at timestamptz NOT NULL,
+        PRIMARY KEY (period, hospital_code)
+      )`.execute(db);
+    },
+    async down(db: MigrationDb) {
+      for (const t of ["dip_prepayment", "dip_stay_points", "dip_clearing_statement", "dip_year_clearing"])
+        await sql`DROP TABLE IF EXISTS ${sql.id(t)}`.execute(db);
+      await sql`DELETE FROM payment_run WHERE kind IN ('dip_prepay', 'dip_clear')`.execute(db);
+      await sql`ALTER TABLE payment_run DROP CONSTRAINT IF EXISTS payment_run_kind_check`.execute(db);
+      await sql`ALTER TABLE payment_run ADD CONSTRAINT payment_run_kind_check
+        CHECK (kind IN ('calibrate', 'settle', 'clear', 'special_case'))`.execute(db);
+      await sql`ALTER TABLE payment_hospital DROP COLUMN IF EXISTS payment_method`.execute(db);
+      await sql`DROP TABLE IF EXISTS dip_payment_policy`.execute(db);
     },
   },
 ];

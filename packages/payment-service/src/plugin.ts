@@ -3,13 +3,15 @@
  * Chinese message: input errors of the jobs (PaymentInputError), policy data errors
  * (PolicyDataError, naming the dataset, field and rule) and settlement errors.
  */
-import { formatSeed002Report, PolicyDataError, SettlementError } from "@yibao/payment";
-import { HttpError, PLATFORM_ROLES, type PlatformRole, routeAccess, type ServerPlugin } from "@yibao/server";
-import { DATE_PATTERN, PERIOD_PATTERN, YearParam } from "@yibao/server/query-schemas";
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
+import { formatSeed002Report } from "@yibao/payment";
+import { HttpError, routeAccess, type ServerPlugin } from "@yibao/server";
+import { DATE_PATTERN, YearParam } from "@yibao/server/query-schemas";
+import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import { type Static, Type } from "typebox";
 import { calibrate } from "./calibrate.js";
 import { clearedYears, clearYearJob, getClearing } from "./clearing.js";
+import { dipRoutes } from "./dip-routes.js";
+import { ALL, actorOf, BUREAU, fen, guard, Id, PERIOD, YUAN } from "./http.js";
 import { clearingChange } from "./oplog-detail.js";
 import {
   approveSpecialCase,
@@ -23,7 +25,6 @@ import {
   getVersion,
   KIND_NAMES,
   listVersions,
-  PaymentInputError,
   parsePeriodRange,
   recordAuditDeductions,
   saveVersion,
@@ -32,18 +33,6 @@ import {
 import { allMatch, runSeed002Dir } from "./seed002.js";
 import { settlePeriod } from "./settle-period.js";
 import { clearingStatement, render } from "./statements.js";
-
-const PERIOD = PERIOD_PATTERN;
-const YUAN = "^\\d{1,13}(\\.\\d{1,2})?$";
-const Id = Type.String({ minLength: 1, maxLength: 100 });
-
-/** Yuan string → fen (exact). */
-function fen(yuan: string, field: string): number {
-  if (!new RegExp(YUAN).test(yuan))
-    throw new PaymentInputError(`${field}：须为元金额，最多两位小数（收到「${yuan}」）`);
-  const [i, d = ""] = yuan.split(".");
-  return Number(i) * 100 + Number(d.padEnd(2, "0"));
-}
 
 const VersionBody = Type.Object(
   {
@@ -173,30 +162,7 @@ const DeductionBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** Maps job errors to HTTP errors with Chinese messages. */
-async function guard<T>(f: () => Promise<T>): Promise<T> {
-  try {
-    return await f();
-  } catch (e) {
-    if (e instanceof PaymentInputError) throw new HttpError(e.code, e.message);
-    if (e instanceof PolicyDataError) throw new HttpError("INVALID_POLICY_DATA", e.message);
-    if (e instanceof SettlementError) throw new HttpError("SETTLEMENT_ERROR", e.message);
-    if (e instanceof RangeError) throw new HttpError("INVALID_INPUT", e.message);
-    throw e;
-  }
-}
-
-/** The acting user: the principal the access layer authenticated (every non-public route has one). */
-function actorOf(request: FastifyRequest): string {
-  const user = request.principal;
-  if (!user) throw new HttpError("UNAUTHENTICATED", "未登录或会话已过期，请重新登录");
-  return user.username;
-}
-
-const ALL = PLATFORM_ROLES;
-const BUREAU: readonly PlatformRole[] = ["bureau", "admin"];
-
-function versionRoutes(app: FastifyInstance, path: string, kind: VersionedKind): void {
+export function versionRoutes(app: FastifyInstance, path: string, kind: VersionedKind): void {
   app.get(path, { config: routeAccess(ALL, "none") }, async () => ({
     items: await listVersions(app.yibao.store, kind),
   }));
@@ -491,6 +457,8 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
     app.get("/dip-catalogues", { config: routeAccess(ALL, "none") }, async () => ({
       items: await listVersions(app.yibao.store, "dip"),
     }));
+    versionRoutes(app, "/dip-policies", "dipPolicy");
+    dipRoutes(app);
     runRoutes(app);
     settlementRoutes(app);
     clearingRoutes(app);

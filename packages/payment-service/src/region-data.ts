@@ -25,6 +25,8 @@ export interface PaymentRegionData {
   readonly weights: readonly unknown[];
   readonly policies: readonly unknown[];
   readonly benefits: readonly unknown[];
+  /** DIP payment policies (DIP 付费政策), dated editions. */
+  readonly dipPolicies?: readonly unknown[];
   readonly hospitals: readonly PaymentHospital[];
 }
 
@@ -91,6 +93,7 @@ export async function publishPaymentRegion(
     ["weights", data.weights],
     ["policy", data.policies],
     ["benefit", data.benefits],
+    ["dipPolicy", data.dipPolicies ?? []],
   ];
   const problems = kinds.flatMap(([kind, editions]) =>
     editions
@@ -134,7 +137,12 @@ export async function publishPaymentRegion(
   for (const h of data.hospitals) {
     const before = known.get(h.hospitalCode);
     if (before === undefined) hospitals.added++;
-    else if (before.level !== h.level || before.benefitClass !== h.benefitClass) hospitals.changed++;
+    else if (
+      before.level !== h.level ||
+      before.benefitClass !== h.benefitClass ||
+      (before.paymentMethod ?? "drg") !== (h.paymentMethod ?? "drg")
+    )
+      hospitals.changed++;
     else {
       hospitals.unchanged++;
       continue;

@@ -10,6 +10,7 @@ import {
   type DrgWeightTable,
   type PaymentPolicy,
   parseBenefitPolicy,
+  parseDipPaymentPolicy,
   parseDrgWeightTable,
   parsePaymentPolicy,
 } from "@yibao/payment";
@@ -39,13 +40,14 @@ export class PaymentInputError extends Error {
 }
 
 /** Kinds of versioned data and their tables. */
-export type VersionedKind = "policy" | "weights" | "benefit" | "dip";
+export type VersionedKind = "policy" | "weights" | "benefit" | "dip" | "dipPolicy";
 
 export const VERSIONED_TABLES: Record<VersionedKind, string> = {
   policy: "payment_policy",
   weights: "drg_weight_table",
   benefit: "benefit_policy",
   dip: "dip_catalogue",
+  dipPolicy: "dip_payment_policy",
 };
 
 /** Chinese names of the kinds, for messages. */
@@ -54,6 +56,7 @@ export const KIND_NAMES: Record<VersionedKind, string> = {
   weights: "病组权重表",
   benefit: "待遇政策",
   dip: "DIP 病种目录",
+  dipPolicy: "DIP 付费政策",
 };
 
 /** A stored version (版本摘要). */
@@ -116,6 +119,14 @@ export function parseKind(kind: VersionedKind, data: unknown): { name: string; r
     case "benefit": {
       const b = parseBenefitPolicy(data);
       return { name: b.name, region: b.region };
+    }
+    case "dipPolicy": {
+      parseDipPaymentPolicy(data);
+      const o = data as { name?: unknown; region?: unknown };
+      return {
+        name: typeof o.name === "string" ? o.name : "",
+        region: typeof o.region === "string" ? o.region : "",
+      };
     }
     case "dip": {
       const o = data as { name?: unknown; region?: unknown };
@@ -289,20 +300,32 @@ export async function loadBenefitPolicies(store: Store): Promise<BenefitPolicy[]
   return r.rows.map((x) => parseBenefitPolicy(x.data));
 }
 
-/** 医院等级与起付线类别 (payment_hospital). */
+/** 支付方式: how a hospital's stays are paid. */
+export type PaymentMethod = "drg" | "dip";
+
+/** 医院等级、起付线类别与支付方式 (payment_hospital). */
 export interface PaymentHospital {
   readonly hospitalCode: string;
   readonly level: string;
   readonly benefitClass: string | null;
+  /** DRG (the default) or DIP. */
+  readonly paymentMethod?: PaymentMethod;
 }
 
 export async function loadPaymentHospitals(store: Store): Promise<Map<string, PaymentHospital>> {
-  const r = await sql<{ hospital_code: string; level: string; benefit_class: string | null }>`
-    SELECT hospital_code, level, benefit_class FROM payment_hospital`.execute(dbOf(store));
+  const r = await dbOf(store)
+    .selectFrom("payment_hospital")
+    .select(["hospital_code", "level", "benefit_class", "payment_method"])
+    .execute();
   return new Map(
-    r.rows.map((x) => [
+    r.map((x) => [
       x.hospital_code,
-      { hospitalCode: x.hospital_code, level: x.level, benefitClass: x.benefit_class },
+      {
+        hospitalCode: x.hospital_code,
+        level: x.level,
+        benefitClass: x.benefit_class,
+        paymentMethod: x.payment_method,
+      },
     ]),
   );
 }
@@ -310,11 +333,11 @@ export async function loadPaymentHospitals(store: Store): Promise<Map<string, Pa
 export async function savePaymentHospitals(store: Store, rows: readonly PaymentHospital[]): Promise<void> {
   const db = dbOf(store);
   for (const h of rows) {
-    await sql`INSERT INTO payment_hospital (hospital_code, level, benefit_class, updated_at)
-      VALUES (${h.hospitalCode}, ${h.level}, ${h.benefitClass}, now())
-      ON CONFLICT (hospital_code) DO UPDATE SET level = excluded.level, benefit_class = excluded.benefit_class, updated_at = now()`.execute(
-      db,
-    );
+    const method = h.paymentMethod ?? "drg";
+    await sql`INSERT INTO payment_hospital (hospital_code, level, benefit_class, payment_method, updated_at)
+      VALUES (${h.hospitalCode}, ${h.level}, ${h.benefitClass}, ${method}, now())
+      ON CONFLICT (hospital_code) DO UPDATE SET level = excluded.level, benefit_class = excluded.benefit_class,
+        payment_method = excluded.payment_method, updated_at = now()`.execute(db);
   }
 }
 

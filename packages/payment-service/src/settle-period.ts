@@ -19,6 +19,7 @@
 import { type PersonState, type PersonYearState, SettlementContext, SettlementError } from "@yibao/payment";
 import { countAcceptedLists, type Store } from "@yibao/store";
 import { sql } from "kysely";
+import { dipHospitalCodes } from "./dip-payment.js";
 import { dbOf, PaymentInputError, periodsBetween, withRun } from "./repo.js";
 import { loadSettler, type SettlementRow, type StayInput, settleInput } from "./settle-stay.js";
 import {
@@ -85,6 +86,8 @@ export interface SettlePeriodResult {
   readonly shareSources: { readonly policy: number; readonly list: number };
   /** Totals of this run's settled stays, equal to the SQL sums of the stored rows (checked). */
   readonly totals: SettlementTotals;
+  /** Accepted lists of hospitals paid by DIP (支付方式 DIP), left to the DIP prepayment and clearing. */
+  readonly leftToDip: number;
   readonly milliseconds: number;
 }
 
@@ -388,11 +391,15 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
       tally,
     };
     const total = await countAcceptedLists(store.db, { periods });
+    const dip = await dipHospitalCodes(store);
+    let leftToDip = 0;
     const inflight: Promise<void>[] = [];
     for (const period of periods) {
-      for await (const rows of personPages(db, period, batch)) {
+      for await (const page of personPages(db, period, batch)) {
+        const rows = dip.size === 0 ? page : page.filter((x) => !dip.has(x.hospital_code));
+        leftToDip += page.length - rows.length;
         const { out, errs } = settlePage(settling, rows);
-        tally.done += rows.length;
+        tally.done += page.length;
         // Up to WRITES_IN_FLIGHT pages are written at once (their setl_ids are disjoint) while the
         // next page is read and settled.
         if (inflight.length >= WRITES_IN_FLIGHT) await inflight.shift();
@@ -423,6 +430,7 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
       byCategory: tally.byCategory,
       shareSources: tally.sources,
       totals: t,
+      leftToDip,
       milliseconds: Math.round(performance.now() - started),
     };
   }).then((r) => ({ ...r, runId: r.runId }));

@@ -44,13 +44,15 @@ export interface PaymentHospitalTable {
   hospital_code: string;
   level: string;
   benefit_class: string | null;
+  /** 支付方式: paid by DRG (`drg`, the default) or DIP (`dip`) (0111). */
+  payment_method: ColumnType<"drg" | "dip", "drg" | "dip" | undefined, "drg" | "dip">;
   updated_at: TimestampDefault;
 }
 
 /** 作业记录: every calibrate, settle, clear and special-case job. */
 export interface PaymentRunTable {
   run_id: Generated<number>;
-  kind: "calibrate" | "settle" | "clear" | "special_case";
+  kind: "calibrate" | "settle" | "clear" | "special_case" | "dip_prepay" | "dip_clear";
   actor: string;
   started_at: Timestamp;
   finished_at: Timestamp | null;
@@ -195,7 +197,77 @@ export interface PaymentListCostTable {
   dscg_time: string | null;
 }
 
-/** Every table of the payment area. */
+/** DIP 年度清算 of a year (0111): the point value and what was left out. */
+export interface DipYearClearingTable {
+  year: number;
+  run_id: number;
+  policy_id: string;
+  policy_version: string;
+  budget_fen: number;
+  pool_fen: number;
+  /** Exact points as a fraction `num/den`. */
+  total_points: string;
+  point_value_num: Numeric;
+  point_value_den: Numeric;
+  point_value_yuan: string;
+  lists: number;
+  unpriced: Json;
+  refused: Json;
+  cleared_at: Timestamp;
+}
+
+/** DIP 清算单: one hospital's row of a year's DIP clearing. */
+export interface DipClearingStatementTable {
+  year: number;
+  hospital_code: string;
+  run_id: number;
+  level: string;
+  coefficient_ppm: number;
+  cases: number;
+  unpriced: number;
+  /** Points to six decimals (the exact sum is the stays' exact points). */
+  points: string;
+  total_cost_fen: number;
+  payment_fen: number;
+  patient_paid_fen: number;
+  fund_due_fen: number;
+  prepaid_fen: number;
+  balance_due_fen: number;
+}
+
+/** DIP 病例分值: one stay's points and payment in a year's DIP clearing. */
+export interface DipStayPointsTable {
+  year: number;
+  setl_id: string;
+  hospital_code: string;
+  run_id: number;
+  dip_group: string;
+  case_type: "normal" | "veryHigh" | "veryLow";
+  cost_fen: number;
+  standard_fen: number;
+  points: string;
+  payment_fen: number;
+  patient_paid_fen: number;
+  fund_fen: number;
+}
+
+/** DIP 月度预付 of a hospital's month. */
+export interface DipPrepaymentTable {
+  period: string;
+  hospital_code: string;
+  run_id: number;
+  policy_id: string;
+  policy_version: string;
+  cases: number;
+  points: string;
+  point_value_yuan: string;
+  estimated_payment_fen: number;
+  patient_paid_fen: number;
+  estimated_fund_fen: number;
+  prepayment_fen: number;
+  prepaid_at: Timestamp;
+}
+
 /**
  * The views the payment area publishes for other areas to read (its read contract, migration
  * 0110): the tables behind them stay its own and may change; these columns may not.
@@ -241,6 +313,11 @@ export interface PaymentTables extends PaymentPublishedViews {
   year_clearing: YearClearingTable;
   clearing_statement: ClearingStatementTable;
   payment_list_cost: PaymentListCostTable;
+  dip_payment_policy: VersionedTable;
+  dip_year_clearing: DipYearClearingTable;
+  dip_clearing_statement: DipClearingStatementTable;
+  dip_stay_points: DipStayPointsTable;
+  dip_prepayment: DipPrepaymentTable;
 }
 
 /** What the payment service reads and writes: the store's tables (it reads the lists) and its own. */

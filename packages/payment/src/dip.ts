@@ -12,11 +12,14 @@
  */
 import {
   allocateLargestRemainder,
+  divRoundBig,
   type Fen,
+  mulPpm,
   type Ppm,
   parseRatio,
   parseYuan,
   type Rational,
+  toSafeNumber,
 } from "./money.js";
 import { PolicyDataError, SettlementError, type Versioned } from "./versioned.js";
 
@@ -42,6 +45,34 @@ export interface DipPaymentPolicy extends Versioned {
    * the patients paid).
    */
   readonly budgetBasis: "totalCost" | "fund";
+  /**
+   * 医疗机构系数 by hospital level (等级系数), ppm; empty when the coefficients come from elsewhere
+   * (a hospitals file). A hospital named in `hospitalCoefficients` takes its own instead.
+   */
+  readonly levelCoefficients: ReadonlyMap<string, Ppm>;
+  /** 医疗机构系数 of single hospitals (机构系数), ppm, by hospital code; overrides the level's. */
+  readonly hospitalCoefficients: ReadonlyMap<string, Ppm>;
+  /**
+   * 月度预付: the 预算点值 the months are prepaid at (fen per point, exact) and the share of each
+   * month's fund due that is prepaid (预付比例); null when the policy prepays nothing.
+   */
+  readonly prepayment: DipPrepaymentTerms | null;
+}
+
+/** How the months of a DIP year are prepaid (月度预付). */
+export interface DipPrepaymentTerms {
+  /** 预算点值, fen per point, exact (e.g. 150 元/分 → 15,000/1). */
+  readonly pointValueFen: Rational;
+  /** 预付比例 of the month's fund due, ppm. */
+  readonly ratio: Ppm;
+}
+
+/**
+ * The coefficient (医疗机构系数) the policy gives a hospital: its own, else its level's, else
+ * undefined (the stay is then refused, naming the hospital).
+ */
+export function dipCoefficientOf(policy: DipPaymentPolicy, hospital: string, level: string): Ppm | undefined {
+  return policy.hospitalCoefficients.get(hospital) ?? policy.levelCoefficients.get(level);
 }
 
 /** One stay to pay by DIP (DIP 结算病例). */
@@ -256,12 +287,83 @@ export function settleDipYear(
   };
 }
 
+// ---- monthly prepayment -------------------------------------------------------------------------------
+
+/** A hospital's month under DIP prepayment (DIP 月度预付). */
+export interface DipHospitalPrepayment {
+  readonly hospital: string;
+  readonly stays: readonly DipStayPoints[];
+  readonly points: Rational;
+  /** points × 预算点值, rounded half away from zero to the fen. */
+  readonly estimatedPaymentFen: Fen;
+  readonly patientPaidFen: Fen;
+  /** estimated payment − patient paid (may be negative). */
+  readonly estimatedFundFen: Fen;
+  /** 预付金额 = estimated fund due × 预付比例, rounded half away from zero; 0 when the fund due is not positive. */
+  readonly prepaymentFen: Fen;
+}
+
+export interface DipMonthPrepayment {
+  readonly policy: DipPaymentPolicy;
+  readonly terms: DipPrepaymentTerms;
+  readonly hospitals: readonly DipHospitalPrepayment[];
+  readonly refused: readonly SettlementError[];
+}
+
+/**
+ * Prepays a month of DIP stays (月度预付): each hospital's points (as the year will count them) at
+ * the policy's 预算点值, less what the patients paid, times the 预付比例. The year-end clearing
+ * (清算点值) then pays the difference. Throws `PolicyDataError` when the policy prepays nothing.
+ */
+export function prepayDipMonth(
+  policy: DipPaymentPolicy,
+  stays: readonly DipStay[],
+  coefficients: ReadonlyMap<string, Ppm>,
+): DipMonthPrepayment {
+  const terms = policy.prepayment;
+  if (terms === null)
+    throw new PolicyDataError("DIP 付费政策", "prepayment", "该政策未规定月度预付（预算点值与预付比例）");
+  const refused: SettlementError[] = [];
+  const byHospital = new Map<string, DipStayPoints[]>();
+  for (const stay of stays) {
+    try {
+      const p = dipStayPoints(policy, stay, coefficients.get(stay.hospital));
+      const list = byHospital.get(stay.hospital);
+      if (list === undefined) byHospital.set(stay.hospital, [p]);
+      else list.push(p);
+    } catch (e) {
+      if (!(e instanceof SettlementError)) throw e;
+      refused.push(e);
+    }
+  }
+  const hospitals = [...byHospital.keys()].sort().map((hospital) => {
+    const list = byHospital.get(hospital) as DipStayPoints[];
+    const points = list.reduce((s, p) => add(s, p.points), ZERO);
+    const payment = divRoundBig(points.num * terms.pointValueFen.num, points.den * terms.pointValueFen.den);
+    const estimatedPaymentFen = toSafeNumber(payment);
+    const patientPaidFen = list.reduce((s, p) => s + p.stay.patientPaidFen, 0);
+    const estimatedFundFen = estimatedPaymentFen - patientPaidFen;
+    return {
+      hospital,
+      stays: list,
+      points,
+      estimatedPaymentFen,
+      patientPaidFen,
+      estimatedFundFen,
+      prepaymentFen: estimatedFundFen > 0 ? mulPpm(estimatedFundFen, terms.ratio) : 0,
+    };
+  });
+  return { policy, terms, hospitals, refused };
+}
+
 // ---- the policy as data ------------------------------------------------------------------------------
 
 /**
  * Reads a DIP payment policy from its JSON form: `groupPoints` {group: "50"}, `standardCost`
  * {level: {group: "5000.00" 元}}, `veryHighAtLeast` and `veryLowAtMost` as ratios ("2", "0.5"),
- * `budgetBasis`. Throws `PolicyDataError` naming the field and the rule.
+ * `budgetBasis`; optional `coefficients` {byLevel: {三级: "1.0"}, byHospital: {H2: "0.95"}} and
+ * `prepayment` {pointValue: "150.00" 元/分, ratio: "0.9"}. Throws `PolicyDataError` naming the
+ * field and the rule.
  */
 export function parseDipPaymentPolicy(data: unknown): DipPaymentPolicy {
   const name = "DIP 付费政策";
@@ -309,6 +411,31 @@ export function parseDipPaymentPolicy(data: unknown): DipPaymentPolicy {
     fail("veryHighAtLeast/veryLowAtMost", "应满足 0 < 费用极低倍数 < 1 < 费用极高倍数");
   if (o.budgetBasis !== "totalCost" && o.budgetBasis !== "fund")
     fail("budgetBasis", "应为 totalCost（医疗总费用）或 fund（统筹基金）");
+  const coefficients = (field: string, v: unknown, known?: ReadonlyMap<string, unknown>) => {
+    const m = new Map<string, Ppm>();
+    if (v === undefined) return m;
+    for (const [k, x] of Object.entries(record(field, v))) {
+      if (known !== undefined && !known.has(k))
+        fail(`${field}.${k}`, `等级「${k}」不在 standardCost 中（有：${[...known.keys()].join("、")}）`);
+      const ppm = decimal(`${field}.${k}`, x, parseRatio);
+      if (ppm <= 0) fail(`${field}.${k}`, "机构系数应为正数");
+      m.set(k, ppm);
+    }
+    return m;
+  };
+  const c = o.coefficients === undefined ? {} : record("coefficients", o.coefficients);
+  for (const k of Object.keys(c))
+    if (k !== "byLevel" && k !== "byHospital") fail(`coefficients.${k}`, "只可有 byLevel 与 byHospital");
+  let prepayment: DipPrepaymentTerms | null = null;
+  if (o.prepayment !== undefined) {
+    const pp = record("prepayment", o.prepayment);
+    const value = decimal("prepayment.pointValue", pp.pointValue, parseRatio);
+    if (value <= 0) fail("prepayment.pointValue", "预算点值（元/分）应为正数");
+    const ratio = decimal("prepayment.ratio", pp.ratio, parseRatio);
+    if (ratio <= 0 || ratio > 1_000_000) fail("prepayment.ratio", "预付比例应大于 0 且不超过 1");
+    // 元/分 in ppm → fen per point: × 100 / 10⁶.
+    prepayment = { pointValueFen: rational(BigInt(value) * 100n, 1_000_000n), ratio };
+  }
   return {
     id: o.id as string,
     version: o.version as string,
@@ -319,5 +446,8 @@ export function parseDipPaymentPolicy(data: unknown): DipPaymentPolicy {
     veryHighAtLeast,
     veryLowAtMost,
     budgetBasis: o.budgetBasis as DipPaymentPolicy["budgetBasis"],
+    levelCoefficients: coefficients("coefficients.byLevel", c.byLevel, standardCost),
+    hospitalCoefficients: coefficients("coefficients.byHospital", c.byHospital),
+    prepayment,
   };
 }

@@ -1,0 +1,565 @@
+/**
+ * DIP payment run by the bureau from what the store holds (DIP 月度预付与年度清算): the DIP payment
+ * policy in force (a dated edition of `dip_payment_policy`), the hospitals paid by DIP
+ * (`payment_hospital.payment_method = 'dip'`, with their level and the policy's coefficient), the
+ * accepted lists of those hospitals by discharge date.
+ *
+ * - Monthly prepayment (`prepayDipMonthJob`): each hospital's month at the policy's 预算点值 × 预付比例,
+ *   stored per (period, hospital); re-running a month replaces its rows.
+ * - Year clearing (`clearDipYearJob`): the year paid from its budget (清算点值), stored as the year's
+ *   clearing, one statement row per hospital (net of the year's prepayments) and one row per stay, so
+ *   every hospital figure traces to its stays; re-clearing a year replaces it.
+ * Both are recorded runs (payment_run `dip_prepay` / `dip_clear`).
+ */
+import {
+  type DipPaymentPolicy,
+  dipCoefficientOf,
+  type Fen,
+  formatRational,
+  formatYuan,
+  parseDipPaymentPolicy,
+  prepayDipMonth,
+  type Rational,
+  selectEffective,
+} from "@yibao/payment";
+import type { Store } from "@yibao/store";
+import { sql } from "kysely";
+import { collectDipStays, type DipHospital, dipPointValueYuan, settleDipYearFromStore } from "./dip-year.js";
+import { checkPeriod, dbOf, PaymentInputError, withRun } from "./repo.js";
+
+/** Which DIP policy edition: `id` (its edition in force) or `id@version`; default the one in force. */
+export interface DipPolicySelect {
+  readonly id: string;
+  readonly version?: string;
+}
+
+/**
+ * The DIP payment policy in force on `date` (the newest effective edition), or the selected one; a
+ * PaymentInputError naming what is missing otherwise.
+ */
+export async function dipPolicyInForce(
+  store: Store,
+  date: string,
+  select?: DipPolicySelect,
+): Promise<DipPaymentPolicy> {
+  const rows = await dbOf(store)
+    .selectFrom("dip_payment_policy")
+    .select(["id", "version", "data"])
+    .$if(select !== undefined, (q) => q.where("id", "=", select?.id ?? ""))
+    .$if(select?.version !== undefined, (q) => q.where("version", "=", select?.version ?? ""))
+    .execute();
+  const parsed = rows.map((r) => parseDipPaymentPolicy(r.data));
+  const chosen = select?.version !== undefined ? parsed[0] : selectEffective(parsed, date);
+  if (chosen === undefined) {
+    const what = select
+      ? `DIP 付费政策 ${select.id}${select.version ? `@${select.version}` : ""}`
+      : "DIP 付费政策";
+    throw new PaymentInputError(
+      select?.version !== undefined
+        ? `${what} 不存在`
+        : `没有在 ${date} 生效的${what}，请先保存 DIP 付费政策`,
+      "POLICY_NOT_FOUND",
+    );
+  }
+  return chosen;
+}
+
+/**
+ * The hospitals paid by DIP with their level and the policy's coefficient. A DIP hospital whose level
+ * the policy has no standard costs for, or with no coefficient, is a configuration problem named here.
+ */
+export async function dipHospitalsOf(store: Store, policy: DipPaymentPolicy): Promise<DipHospital[]> {
+  const rows = await dbOf(store)
+    .selectFrom("payment_hospital")
+    .select(["hospital_code", "level"])
+    .where("payment_method", "=", "dip")
+    .orderBy("hospital_code")
+    .execute();
+  if (rows.length === 0)
+    throw new PaymentInputError("没有按 DIP 付费的医疗机构（医院信息的支付方式均为 DRG）", "INVALID_INPUT");
+  const problems: string[] = [];
+  const out: DipHospital[] = [];
+  for (const r of rows) {
+    const coefficient = dipCoefficientOf(policy, r.hospital_code, r.level);
+    if (!policy.standardCost.has(r.level))
+      problems.push(`${r.hospital_code}：DIP 付费政策没有「${r.level}」医院的标准费用`);
+    else if (coefficient === undefined)
+      problems.push(`${r.hospital_code}：DIP 付费政策 coefficients 没有该院或「${r.level}」的机构系数`);
+    else out.push({ code: r.hospital_code, level: r.level, coefficient });
+  }
+  if (problems.length > 0)
+    throw new PaymentInputError(
+      `DIP 付费政策 ${policy.id}@${policy.version} 不能结算以下机构：${problems.join("；")}`,
+    );
+  return out;
+}
+
+/** The codes of the hospitals paid by DIP (DRG period settlement leaves their stays to DIP). */
+export async function dipHospitalCodes(store: Store): Promise<Set<string>> {
+  const rows = await dbOf(store)
+    .selectFrom("payment_hospital")
+    .select("hospital_code")
+    .where("payment_method", "=", "dip")
+    .execute();
+  return new Set(rows.map((r) => r.hospital_code));
+}
+
+function points6(r: Rational): string {
+  return formatRational(r, 6);
+}
+
+function nextMonth(period: string): string {
+  const [y, m] = period.split("-").map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+}
+
+// ---- monthly prepayment ---------------------------------------------------------------------------
+
+export interface DipPrepayOptions {
+  readonly store: Store;
+  /** yyyy-MM: the month of discharge. */
+  readonly period: string;
+  readonly policy?: DipPolicySelect;
+  readonly actor?: string;
+}
+
+/** A hospital's prepaid month as stored and returned. */
+export interface DipPrepaymentRow {
+  readonly period: string;
+  readonly hospitalCode: string;
+  readonly cases: number;
+  readonly points: string;
+  readonly pointValueYuan: string;
+  readonly estimatedPaymentFen: Fen;
+  readonly patientPaidFen: Fen;
+  readonly estimatedFundFen: Fen;
+  readonly prepaymentFen: Fen;
+}
+
+export interface DipPrepayResult {
+  readonly runId: number;
+  readonly period: string;
+  readonly policy: { readonly id: string; readonly version: string };
+  readonly lists: number;
+  readonly hospitals: readonly DipPrepaymentRow[];
+  readonly unpriced: readonly {
+    readonly hospital: string;
+    readonly count: number;
+    readonly setlIds: readonly string[];
+  }[];
+  readonly refused: readonly { readonly setlId: string; readonly field: string; readonly message: string }[];
+  readonly totalPrepaymentFen: Fen;
+}
+
+/** Prepays a month of the DIP hospitals (月度预付) and stores it, replacing that month's rows. */
+export async function prepayDipMonthJob(options: DipPrepayOptions): Promise<DipPrepayResult> {
+  const { store } = options;
+  const period = checkPeriod(options.period, "period");
+  const from = `${period}-01`;
+  const policy = await dipPolicyInForce(store, from, options.policy);
+  if (policy.prepayment === null)
+    throw new PaymentInputError(
+      `DIP 付费政策 ${policy.id}@${policy.version} 未规定月度预付（prepayment：预算点值与预付比例）`,
+    );
+  const hospitals = await dipHospitalsOf(store, policy);
+  const params = { period, policy: { id: policy.id, version: policy.version } };
+  return withRun(store, "dip_prepay", options.actor ?? "system", params, async (runId) => {
+    const byCode = new Map(hospitals.map((h) => [h.code, h]));
+    const c = await collectDipStays(store, { from, to: nextMonth(period), policy, hospitals: byCode });
+    const m = prepayDipMonth(policy, c.stays, new Map(hospitals.map((h) => [h.code, h.coefficient])));
+    const value = formatRational(
+      { num: m.terms.pointValueFen.num, den: m.terms.pointValueFen.den * 100n },
+      6,
+    );
+    const rows: DipPrepaymentRow[] = m.hospitals.map((h) => ({
+      period,
+      hospitalCode: h.hospital,
+      cases: h.stays.length,
+      points: points6(h.points),
+      pointValueYuan: value,
+      estimatedPaymentFen: h.estimatedPaymentFen,
+      patientPaidFen: h.patientPaidFen,
+      estimatedFundFen: h.estimatedFundFen,
+      prepaymentFen: h.prepaymentFen,
+    }));
+    await dbOf(store)
+      .transaction()
+      .execute(async (trx) => {
+        await trx.deleteFrom("dip_prepayment").where("period", "=", period).execute();
+        if (rows.length > 0)
+          await trx
+            .insertInto("dip_prepayment")
+            .values(
+              rows.map((r) => ({
+                period,
+                hospital_code: r.hospitalCode,
+                run_id: runId,
+                policy_id: policy.id,
+                policy_version: policy.version,
+                cases: r.cases,
+                points: r.points,
+                point_value_yuan: r.pointValueYuan,
+                estimated_payment_fen: r.estimatedPaymentFen,
+                patient_paid_fen: r.patientPaidFen,
+                estimated_fund_fen: r.estimatedFundFen,
+                prepayment_fen: r.prepaymentFen,
+                prepaid_at: new Date(),
+              })),
+            )
+            .execute();
+      });
+    const totalPrepaymentFen = rows.reduce((s, r) => s + r.prepaymentFen, 0);
+    return {
+      period,
+      policy: params.policy,
+      lists: c.lists,
+      hospitals: rows,
+      unpriced: c.unpriced.map((u) => ({ hospital: u.hospital, count: u.count, setlIds: u.setlIds })),
+      refused: m.refused.map((e) => ({ setlId: e.record, field: e.field, message: e.message })),
+      totalPrepaymentFen,
+      totals: { hospitals: rows.length, lists: c.lists, prepaymentFen: totalPrepaymentFen },
+    };
+  });
+}
+
+/** The stored prepayments of a year (or one hospital's), by period and hospital. */
+export async function dipPrepayments(
+  store: Store,
+  year: number,
+  hospital?: string,
+): Promise<DipPrepaymentRow[]> {
+  const rows = await dbOf(store)
+    .selectFrom("dip_prepayment")
+    .selectAll()
+    .where("period", ">=", `${year}-01`)
+    .where("period", "<=", `${year}-12`)
+    .$if(hospital !== undefined, (q) => q.where("hospital_code", "=", hospital ?? ""))
+    .orderBy("period")
+    .orderBy("hospital_code")
+    .execute();
+  return rows.map((r) => ({
+    period: r.period,
+    hospitalCode: r.hospital_code,
+    cases: Number(r.cases),
+    points: r.points,
+    pointValueYuan: r.point_value_yuan,
+    estimatedPaymentFen: Number(r.estimated_payment_fen),
+    patientPaidFen: Number(r.patient_paid_fen),
+    estimatedFundFen: Number(r.estimated_fund_fen),
+    prepaymentFen: Number(r.prepayment_fen),
+  }));
+}
+
+// ---- year clearing -----------------------------------------------------------------------------------
+
+export interface DipClearOptions {
+  readonly store: Store;
+  readonly year: number;
+  /** The year's budget, fen; what it covers is the policy's `budgetBasis`. */
+  readonly budgetFen: Fen;
+  readonly policy?: DipPolicySelect;
+  readonly actor?: string;
+}
+
+/** A hospital's row of a year's DIP clearing (DIP 清算单). */
+export interface DipStatementRow {
+  readonly hospitalCode: string;
+  readonly level: string;
+  readonly coefficient: string;
+  readonly cases: number;
+  readonly unpriced: number;
+  readonly points: string;
+  readonly totalCostFen: Fen;
+  readonly paymentFen: Fen;
+  readonly patientPaidFen: Fen;
+  readonly fundDueFen: Fen;
+  readonly prepaidFen: Fen;
+  /** 清算应付 = fund due − prepaid (negative: the hospital pays back). */
+  readonly balanceDueFen: Fen;
+}
+
+/** A year's DIP clearing as stored (DIP 年度清算). */
+export interface DipClearing {
+  readonly year: number;
+  readonly runId: number;
+  readonly policy: { readonly id: string; readonly version: string };
+  readonly budgetFen: Fen;
+  readonly poolFen: Fen;
+  readonly totalPoints: string;
+  /** 清算点值, 元/分 to six decimals. */
+  readonly pointValueYuan: string;
+  readonly lists: number;
+  readonly unpriced: readonly {
+    readonly hospital: string;
+    readonly count: number;
+    readonly setlIds: readonly string[];
+  }[];
+  readonly refused: readonly { readonly setlId: string; readonly field: string; readonly message: string }[];
+  readonly clearedAt: string;
+  readonly hospitals: readonly DipStatementRow[];
+}
+
+const STAY_BATCH = 2000;
+
+/** Clears a DIP year from its budget and stores the clearing, its statements and its stays. */
+export async function clearDipYearJob(options: DipClearOptions): Promise<DipClearing> {
+  const { store, year } = options;
+  if (!Number.isInteger(year) || year < 1900 || year > 9999)
+    throw new PaymentInputError(`year：须为四位年份（收到「${year}」）`);
+  const policy = await dipPolicyInForce(store, `${year}-01-01`, options.policy);
+  const hospitals = await dipHospitalsOf(store, policy);
+  const params = { year, budgetFen: options.budgetFen, policy: { id: policy.id, version: policy.version } };
+  const r = await withRun(store, "dip_clear", options.actor ?? "system", params, async (runId) => {
+    const y = await settleDipYearFromStore(store, { year, policy, budgetFen: options.budgetFen, hospitals });
+    if (y.lists === 0)
+      throw new PaymentInputError(`${year} 年没有按 DIP 付费机构的已接收结算清单（按出院日期），未清算`);
+    const s = y.settlement;
+    const prepaid = new Map<string, number>();
+    for (const p of await dipPrepayments(store, year))
+      prepaid.set(p.hospitalCode, (prepaid.get(p.hospitalCode) ?? 0) + p.prepaymentFen);
+    const unpricedOf = new Map(y.unpriced.map((u) => [u.hospital, u.count]));
+    const paid = new Map(s.hospitals.map((h) => [h.hospital, h]));
+    const statements: DipStatementRow[] = hospitals.map((hd) => {
+      const h = paid.get(hd.code);
+      const fundDueFen = h?.fundFen ?? 0;
+      const prepaidFen = prepaid.get(hd.code) ?? 0;
+      return {
+        hospitalCode: hd.code,
+        level: hd.level,
+        coefficient: formatRational({ num: BigInt(hd.coefficient), den: 1_000_000n }, 4),
+        cases: h?.stays.length ?? 0,
+        unpriced: unpricedOf.get(hd.code) ?? 0,
+        points: h ? points6(h.points) : "0.000000",
+        totalCostFen: h ? h.stays.reduce((n, p) => n + p.stay.costFen, 0) : 0,
+        paymentFen: h?.paymentFen ?? 0,
+        patientPaidFen: h?.patientPaidFen ?? 0,
+        fundDueFen,
+        prepaidFen,
+        balanceDueFen: fundDueFen - prepaidFen,
+      };
+    });
+    const db = dbOf(store);
+    const clearedAt = new Date();
+    await db.transaction().execute(async (trx) => {
+      await trx.deleteFrom("dip_stay_points").where("year", "=", year).execute();
+      await trx.deleteFrom("dip_clearing_statement").where("year", "=", year).execute();
+      await trx.deleteFrom("dip_year_clearing").where("year", "=", year).execute();
+      await trx
+        .insertInto("dip_year_clearing")
+        .values({
+          year,
+          run_id: runId,
+          policy_id: policy.id,
+          policy_version: policy.version,
+          budget_fen: s.budgetFen,
+          pool_fen: s.poolFen,
+          total_points: `${s.totalPoints.num}/${s.totalPoints.den}`,
+          point_value_num: s.pointValue.num.toString(),
+          point_value_den: s.pointValue.den.toString(),
+          point_value_yuan: dipPointValueYuan(s, 6),
+          lists: y.lists,
+          unpriced: JSON.stringify(
+            y.unpriced.map((u) => ({ hospital: u.hospital, count: u.count, setlIds: u.setlIds })),
+          ),
+          refused: JSON.stringify(
+            y.refused.map((e) => ({ setlId: e.record, field: e.field, message: e.message })),
+          ),
+          cleared_at: clearedAt,
+        })
+        .execute();
+      await trx
+        .insertInto("dip_clearing_statement")
+        .values(
+          statements.map((x) => ({
+            year,
+            hospital_code: x.hospitalCode,
+            run_id: runId,
+            level: x.level,
+            coefficient_ppm: hospitals.find((h) => h.code === x.hospitalCode)?.coefficient ?? 0,
+            cases: x.cases,
+            unpriced: x.unpriced,
+            points: x.points,
+            total_cost_fen: x.totalCostFen,
+            payment_fen: x.paymentFen,
+            patient_paid_fen: x.patientPaidFen,
+            fund_due_fen: x.fundDueFen,
+            prepaid_fen: x.prepaidFen,
+            balance_due_fen: x.balanceDueFen,
+          })),
+        )
+        .execute();
+      const stays = s.hospitals.flatMap((h) =>
+        h.stays.map((p, i) => {
+          const payment = h.stayPaymentsFen[i] as number;
+          return {
+            year,
+            setl_id: p.stay.id,
+            hospital_code: h.hospital,
+            run_id: runId,
+            dip_group: p.stay.group,
+            case_type: p.caseType,
+            cost_fen: p.stay.costFen,
+            standard_fen: p.standardFen,
+            points: points6(p.points),
+            payment_fen: payment,
+            patient_paid_fen: p.stay.patientPaidFen,
+            fund_fen: payment - p.stay.patientPaidFen,
+          };
+        }),
+      );
+      for (let i = 0; i < stays.length; i += STAY_BATCH)
+        await trx
+          .insertInto("dip_stay_points")
+          .values(stays.slice(i, i + STAY_BATCH))
+          .execute();
+    });
+    return {
+      totals: {
+        lists: y.lists,
+        stays: s.hospitals.reduce((n, h) => n + h.stays.length, 0),
+        pointValueYuan: dipPointValueYuan(s, 6),
+        fundDueFen: statements.reduce((n, x) => n + x.fundDueFen, 0),
+        balanceDueFen: statements.reduce((n, x) => n + x.balanceDueFen, 0),
+      },
+    };
+  });
+  const c = await getDipClearing(store, year);
+  if (c === undefined || c.runId !== r.runId) throw new Error(`${year} 年 DIP 清算保存后未找到`);
+  return c;
+}
+
+/** The years with a stored DIP clearing, newest first. */
+export async function dipClearedYears(store: Store): Promise<number[]> {
+  const rows = await dbOf(store)
+    .selectFrom("dip_year_clearing")
+    .select("year")
+    .orderBy("year", "desc")
+    .execute();
+  return rows.map((r) => Number(r.year));
+}
+
+/** A year's stored DIP clearing (every hospital's row), or undefined when the year is not cleared. */
+export async function getDipClearing(store: Store, year: number): Promise<DipClearing | undefined> {
+  const db = dbOf(store);
+  const c = await db.selectFrom("dip_year_clearing").selectAll().where("year", "=", year).executeTakeFirst();
+  if (c === undefined) return undefined;
+  const rows = await db
+    .selectFrom("dip_clearing_statement")
+    .selectAll()
+    .where("year", "=", year)
+    .orderBy("hospital_code")
+    .execute();
+  const [num = "0", den = "1"] = c.total_points.split("/");
+  return {
+    year,
+    runId: Number(c.run_id),
+    policy: { id: c.policy_id, version: c.policy_version },
+    budgetFen: Number(c.budget_fen),
+    poolFen: Number(c.pool_fen),
+    totalPoints: formatRational({ num: BigInt(num), den: BigInt(den) }, 6),
+    pointValueYuan: c.point_value_yuan,
+    lists: Number(c.lists),
+    unpriced: c.unpriced as DipClearing["unpriced"],
+    refused: c.refused as DipClearing["refused"],
+    clearedAt: new Date(c.cleared_at).toISOString(),
+    hospitals: rows.map((x) => ({
+      hospitalCode: x.hospital_code,
+      level: x.level,
+      coefficient: formatRational({ num: BigInt(x.coefficient_ppm), den: 1_000_000n }, 4),
+      cases: Number(x.cases),
+      unpriced: Number(x.unpriced),
+      points: x.points,
+      totalCostFen: Number(x.total_cost_fen),
+      paymentFen: Number(x.payment_fen),
+      patientPaidFen: Number(x.patient_paid_fen),
+      fundDueFen: Number(x.fund_due_fen),
+      prepaidFen: Number(x.prepaid_fen),
+      balanceDueFen: Number(x.balance_due_fen),
+    })),
+  };
+}
+
+/** One stay of a year's DIP clearing (DIP 病例分值明细). */
+export interface DipStayRow {
+  readonly setlId: string;
+  readonly hospitalCode: string;
+  readonly group: string;
+  readonly caseType: "normal" | "veryHigh" | "veryLow";
+  readonly costFen: Fen;
+  readonly standardFen: Fen;
+  readonly points: string;
+  readonly paymentFen: Fen;
+  readonly patientPaidFen: Fen;
+  readonly fundFen: Fen;
+}
+
+/** A page of a year's DIP stays (a hospital's, when given), by setl_id. */
+export async function listDipStays(
+  store: Store,
+  year: number,
+  q: { readonly hospital?: string; readonly page?: number; readonly pageSize?: number },
+): Promise<{ total: number; page: number; pageSize: number; items: DipStayRow[] }> {
+  const db = dbOf(store);
+  const page = q.page ?? 1;
+  const pageSize = q.pageSize ?? 50;
+  const base = db
+    .selectFrom("dip_stay_points")
+    .where("year", "=", year)
+    .$if(q.hospital !== undefined, (x) => x.where("hospital_code", "=", q.hospital ?? ""));
+  const total = await base.select(sql<number>`count(*)::int`.as("n")).executeTakeFirst();
+  const rows = await base
+    .selectAll()
+    .orderBy("hospital_code")
+    .orderBy("setl_id")
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .execute();
+  return {
+    total: Number(total?.n ?? 0),
+    page,
+    pageSize,
+    items: rows.map((r) => ({
+      setlId: r.setl_id,
+      hospitalCode: r.hospital_code,
+      group: r.dip_group,
+      caseType: r.case_type,
+      costFen: Number(r.cost_fen),
+      standardFen: Number(r.standard_fen),
+      points: r.points,
+      paymentFen: Number(r.payment_fen),
+      patientPaidFen: Number(r.patient_paid_fen),
+      fundFen: Number(r.fund_fen),
+    })),
+  };
+}
+
+/** A year's DIP clearing in Chinese, one line per hospital, JSON last (the CLI's output). */
+export function formatDipClearing(c: DipClearing): string {
+  const lines = [
+    `${c.year} 年 DIP 年度清算（${c.policy.id}@${c.policy.version}）：已接收结算清单 ${c.lists} 份，` +
+      `预算 ${formatYuan(c.budgetFen)} 元，按分值支付 ${formatYuan(c.poolFen)} 元，总分值 ${c.totalPoints}，清算点值 ${c.pointValueYuan} 元/分`,
+  ];
+  for (const h of c.hospitals)
+    lines.push(
+      `${h.hospitalCode}（${h.level}，系数 ${h.coefficient}）：${h.cases} 例${h.unpriced > 0 ? `（另 ${h.unpriced} 例病种无分值）` : ""}，` +
+        `分值 ${h.points}，DIP 支付 ${formatYuan(h.paymentFen)} 元，个人负担 ${formatYuan(h.patientPaidFen)} 元，` +
+        `基金应支付 ${formatYuan(h.fundDueFen)} 元，已预付 ${formatYuan(h.prepaidFen)} 元，清算应付 ${formatYuan(h.balanceDueFen)} 元`,
+    );
+  for (const e of c.refused.slice(0, 10)) lines.push(`未结算：${e.message}`);
+  lines.push(
+    JSON.stringify({
+      year: c.year,
+      pointValue: c.pointValueYuan,
+      hospitals: c.hospitals.map((h) => ({
+        hospital: h.hospitalCode,
+        stays: h.cases,
+        points: h.points,
+        payment: formatYuan(h.paymentFen),
+        fund: formatYuan(h.fundDueFen),
+        prepaid: formatYuan(h.prepaidFen),
+        balance: formatYuan(h.balanceDueFen),
+      })),
+    }),
+  );
+  return lines.join("\n");
+}
