@@ -24,7 +24,13 @@ import {
 } from "@yibao/payment";
 import type { Store } from "@yibao/store";
 import { sql } from "kysely";
-import { collectDipStays, type DipHospital, dipPointValueYuan, settleDipYearFromStore } from "./dip-year.js";
+import {
+  collectDipStays,
+  type DipHospital,
+  type DipYearFromStore,
+  dipPointValueYuan,
+  settleDipYearFromStore,
+} from "./dip-year.js";
 import { checkPeriod, dbOf, PaymentInputError, withRun } from "./repo.js";
 
 /** Which DIP policy edition: `id` (its edition in force) or `id@version`; default the one in force. */
@@ -301,6 +307,97 @@ export interface DipClearing {
 
 const STAY_BATCH = 2000;
 
+/** Replaces a year's stored DIP clearing: the year, one statement row per hospital, one row per stay. */
+async function writeDipClearing(
+  store: Store,
+  w: {
+    readonly runId: number;
+    readonly year: number;
+    readonly policy: DipPaymentPolicy;
+    readonly hospitals: readonly DipHospital[];
+    readonly y: DipYearFromStore;
+    readonly statements: readonly DipStatementRow[];
+  },
+): Promise<void> {
+  const { runId, year, policy, hospitals, y, statements } = w;
+  const s = y.settlement;
+  const db = dbOf(store);
+  const clearedAt = new Date();
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("dip_stay_points").where("year", "=", year).execute();
+    await trx.deleteFrom("dip_clearing_statement").where("year", "=", year).execute();
+    await trx.deleteFrom("dip_year_clearing").where("year", "=", year).execute();
+    await trx
+      .insertInto("dip_year_clearing")
+      .values({
+        year,
+        run_id: runId,
+        policy_id: policy.id,
+        policy_version: policy.version,
+        budget_fen: s.budgetFen,
+        pool_fen: s.poolFen,
+        total_points: `${s.totalPoints.num}/${s.totalPoints.den}`,
+        point_value_num: s.pointValue.num.toString(),
+        point_value_den: s.pointValue.den.toString(),
+        point_value_yuan: dipPointValueYuan(s, 6),
+        lists: y.lists,
+        unpriced: JSON.stringify(
+          y.unpriced.map((u) => ({ hospital: u.hospital, count: u.count, setlIds: u.setlIds })),
+        ),
+        refused: JSON.stringify(
+          y.refused.map((e) => ({ setlId: e.record, field: e.field, message: e.message })),
+        ),
+        cleared_at: clearedAt,
+      })
+      .execute();
+    await trx
+      .insertInto("dip_clearing_statement")
+      .values(
+        statements.map((x) => ({
+          year,
+          hospital_code: x.hospitalCode,
+          run_id: runId,
+          level: x.level,
+          coefficient_ppm: hospitals.find((h) => h.code === x.hospitalCode)?.coefficient ?? 0,
+          cases: x.cases,
+          unpriced: x.unpriced,
+          points: x.points,
+          total_cost_fen: x.totalCostFen,
+          payment_fen: x.paymentFen,
+          patient_paid_fen: x.patientPaidFen,
+          fund_due_fen: x.fundDueFen,
+          prepaid_fen: x.prepaidFen,
+          balance_due_fen: x.balanceDueFen,
+        })),
+      )
+      .execute();
+    const stays = s.hospitals.flatMap((h) =>
+      h.stays.map((p, i) => {
+        const payment = h.stayPaymentsFen[i] as number;
+        return {
+          year,
+          setl_id: p.stay.id,
+          hospital_code: h.hospital,
+          run_id: runId,
+          dip_group: p.stay.group,
+          case_type: p.caseType,
+          cost_fen: p.stay.costFen,
+          standard_fen: p.standardFen,
+          points: points6(p.points),
+          payment_fen: payment,
+          patient_paid_fen: p.stay.patientPaidFen,
+          fund_fen: payment - p.stay.patientPaidFen,
+        };
+      }),
+    );
+    for (let i = 0; i < stays.length; i += STAY_BATCH)
+      await trx
+        .insertInto("dip_stay_points")
+        .values(stays.slice(i, i + STAY_BATCH))
+        .execute();
+  });
+}
+
 /** Clears a DIP year from its budget and stores the clearing, its statements and its stays. */
 export async function clearDipYearJob(options: DipClearOptions): Promise<DipClearing> {
   const { store, year } = options;
@@ -338,81 +435,7 @@ export async function clearDipYearJob(options: DipClearOptions): Promise<DipClea
         balanceDueFen: fundDueFen - prepaidFen,
       };
     });
-    const db = dbOf(store);
-    const clearedAt = new Date();
-    await db.transaction().execute(async (trx) => {
-      await trx.deleteFrom("dip_stay_points").where("year", "=", year).execute();
-      await trx.deleteFrom("dip_clearing_statement").where("year", "=", year).execute();
-      await trx.deleteFrom("dip_year_clearing").where("year", "=", year).execute();
-      await trx
-        .insertInto("dip_year_clearing")
-        .values({
-          year,
-          run_id: runId,
-          policy_id: policy.id,
-          policy_version: policy.version,
-          budget_fen: s.budgetFen,
-          pool_fen: s.poolFen,
-          total_points: `${s.totalPoints.num}/${s.totalPoints.den}`,
-          point_value_num: s.pointValue.num.toString(),
-          point_value_den: s.pointValue.den.toString(),
-          point_value_yuan: dipPointValueYuan(s, 6),
-          lists: y.lists,
-          unpriced: JSON.stringify(
-            y.unpriced.map((u) => ({ hospital: u.hospital, count: u.count, setlIds: u.setlIds })),
-          ),
-          refused: JSON.stringify(
-            y.refused.map((e) => ({ setlId: e.record, field: e.field, message: e.message })),
-          ),
-          cleared_at: clearedAt,
-        })
-        .execute();
-      await trx
-        .insertInto("dip_clearing_statement")
-        .values(
-          statements.map((x) => ({
-            year,
-            hospital_code: x.hospitalCode,
-            run_id: runId,
-            level: x.level,
-            coefficient_ppm: hospitals.find((h) => h.code === x.hospitalCode)?.coefficient ?? 0,
-            cases: x.cases,
-            unpriced: x.unpriced,
-            points: x.points,
-            total_cost_fen: x.totalCostFen,
-            payment_fen: x.paymentFen,
-            patient_paid_fen: x.patientPaidFen,
-            fund_due_fen: x.fundDueFen,
-            prepaid_fen: x.prepaidFen,
-            balance_due_fen: x.balanceDueFen,
-          })),
-        )
-        .execute();
-      const stays = s.hospitals.flatMap((h) =>
-        h.stays.map((p, i) => {
-          const payment = h.stayPaymentsFen[i] as number;
-          return {
-            year,
-            setl_id: p.stay.id,
-            hospital_code: h.hospital,
-            run_id: runId,
-            dip_group: p.stay.group,
-            case_type: p.caseType,
-            cost_fen: p.stay.costFen,
-            standard_fen: p.standardFen,
-            points: points6(p.points),
-            payment_fen: payment,
-            patient_paid_fen: p.stay.patientPaidFen,
-            fund_fen: payment - p.stay.patientPaidFen,
-          };
-        }),
-      );
-      for (let i = 0; i < stays.length; i += STAY_BATCH)
-        await trx
-          .insertInto("dip_stay_points")
-          .values(stays.slice(i, i + STAY_BATCH))
-          .execute();
-    });
+    await writeDipClearing(store, { runId, year, policy, hospitals, y, statements });
     return {
       totals: {
         lists: y.lists,

@@ -26,6 +26,7 @@ import {
   emptyTotals,
   loadApprovals,
   type RecordError,
+  retireSettlementsOf,
   type SettlementTotals,
   storedTotals,
   writeErrors,
@@ -88,6 +89,8 @@ export interface SettlePeriodResult {
   readonly totals: SettlementTotals;
   /** Accepted lists of hospitals paid by DIP (支付方式 DIP), left to the DIP prepayment and clearing. */
   readonly leftToDip: number;
+  /** Earlier DRG settlements of those hospitals in the periods, moved to history by this run. */
+  readonly retiredToDip: number;
   readonly milliseconds: number;
 }
 
@@ -392,6 +395,7 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
     };
     const total = await countAcceptedLists(store.db, { periods });
     const dip = await dipHospitalCodes(store);
+    const retiredToDip = await retireSettlementsOf(db, runId, periods, [...dip]);
     let leftToDip = 0;
     const inflight: Promise<void>[] = [];
     for (const period of periods) {
@@ -431,6 +435,7 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
       shareSources: tally.sources,
       totals: t,
       leftToDip,
+      retiredToDip,
       milliseconds: Math.round(performance.now() - started),
     };
   }).then((r) => ({ ...r, runId: r.runId }));

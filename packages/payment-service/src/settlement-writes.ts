@@ -194,6 +194,30 @@ export async function writeSettlements(
   return Number(r.numAffectedRows ?? 0n);
 }
 
+/**
+ * Retires the DRG settlements of hospitals now paid by DIP in the periods (a hospital switched to DIP
+ * after its stays were settled by DRG): each current row moves to history, replaced by the run, and
+ * leaves the current settlements, so DRG totals and clearing no longer count it. Returns the rows moved.
+ */
+export async function retireSettlementsOf(
+  db: PaymentDb,
+  runId: number,
+  periods: readonly string[],
+  hospitals: readonly string[],
+): Promise<number> {
+  if (hospitals.length === 0) return 0;
+  const all = sql.raw(`${COLS.join(", ")}, run_id, settled_at`);
+  const sAll = sql.raw(`${COLS.map((c) => `s.${c}`).join(", ")}, s.run_id, s.settled_at`);
+  const r = await sql`WITH gone AS (
+      DELETE FROM stay_settlement s WHERE s.period = ANY(${[...periods]}::text[])
+        AND s.hospital_code = ANY(${[...hospitals]}::text[])
+      RETURNING ${sAll}
+    )
+    INSERT INTO stay_settlement_history (${all}, replaced_at, replaced_by_run)
+    SELECT ${sAll}, now(), ${runId}::bigint FROM gone s`.execute(db);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
 export async function writeErrors(
   db: PaymentDb,
   runId: number,

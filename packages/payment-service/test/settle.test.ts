@@ -6,7 +6,7 @@ import { clearYearJob, getClearing } from "../src/clearing.js";
 import { ensureDemoPayment } from "../src/demo.js";
 import { paymentMigrations } from "../src/migrations.js";
 import { approveSpecialCase, getSettlement, prepaidOfYear } from "../src/queries.js";
-import { dbOf, recordAuditDeductions, saveVersion } from "../src/repo.js";
+import { dbOf, recordAuditDeductions, savePaymentHospitals, saveVersion } from "../src/repo.js";
 import {
   loadSettler,
   type StayInput,
@@ -311,5 +311,46 @@ describe("period settlement over the store (PGlite)", () => {
       JOIN settlement_list l ON l.setl_id = s.setl_id
       WHERE s.period = '2023-11' AND s.category = 'death' AND l.dscg_way <> '5'`.execute(db);
     expect(others.rows[0]?.n).toBe(0);
+  });
+
+  it("a hospital paid by DIP is left to DIP: its lists are counted, not settled by DRG (issue 14)", async () => {
+    const db = dbOf(store);
+    const period = "2023-06";
+    const busiest = await sql<{ h: string; n: number }>`SELECT hospital_code AS h, count(*)::int AS n
+      FROM settlement_list WHERE period = ${period} AND status = 'accepted'
+      GROUP BY hospital_code ORDER BY n DESC, hospital_code LIMIT 1`.execute(db);
+    const { h, n } = busiest.rows[0] ?? { h: "", n: 0 };
+    expect(n).toBeGreaterThan(0);
+    const all = await sql<{ n: number }>`SELECT count(*)::int AS n FROM settlement_list
+      WHERE period = ${period} AND status = 'accepted'`.execute(db);
+    const before = await sql<{ level: string; benefit_class: string | null }>`SELECT level, benefit_class
+      FROM payment_hospital WHERE hospital_code = ${h}`.execute(db);
+    const row = before.rows[0] ?? { level: "三级", benefit_class: null };
+    await savePaymentHospitals(store, [
+      { hospitalCode: h, level: row.level, benefitClass: row.benefit_class, paymentMethod: "dip" },
+    ]);
+    try {
+      const r = await settlePeriod({ store, period, actor: "t" });
+      expect(r.leftToDip).toBe(n);
+      expect(r.settled + r.errors + r.leftToDip).toBe(all.rows[0]?.n);
+      const touched = await sql<{ n: number }>`SELECT count(*)::int AS n FROM stay_settlement
+        WHERE hospital_code = ${h} AND run_id = ${r.runId}`.execute(db);
+      expect(touched.rows[0]?.n).toBe(0);
+      // Its earlier DRG settlements of the period left the current ones for the history, not lost.
+      expect(r.retiredToDip).toBeGreaterThan(0);
+      const moved = await sql<{ n: number }>`SELECT count(*)::int AS n FROM stay_settlement_history
+        WHERE hospital_code = ${h} AND replaced_by_run = ${r.runId}`.execute(db);
+      expect(moved.rows[0]?.n).toBe(r.retiredToDip);
+      const left = await sql<{ n: number }>`SELECT count(*)::int AS n FROM stay_settlement
+        WHERE hospital_code = ${h} AND period = ${period}`.execute(db);
+      expect(left.rows[0]?.n).toBe(0);
+    } finally {
+      await savePaymentHospitals(store, [
+        { hospitalCode: h, level: row.level, benefitClass: row.benefit_class, paymentMethod: "drg" },
+      ]);
+    }
+    const back = await settlePeriod({ store, period, actor: "t" });
+    expect(back.leftToDip).toBe(0);
+    expect(back.retiredToDip).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import { OplogPage, UsersPage } from "./pages/Admin";
 import { ApiKeysPage } from "./pages/ApiKeys";
 import { AppealsPage } from "./pages/Appeals";
 import { AuditPage } from "./pages/Audit";
+import { DipClearingPage } from "./pages/DipClearing";
 import { DrilldownPage } from "./pages/Drilldown";
 import { ListDetailPage, ListsPage } from "./pages/Lists";
 import { OverviewPage } from "./pages/Overview";
@@ -36,6 +37,7 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/audit", label: "审核发现与申诉" },
         { path: "/appeals", label: "质控申诉" },
         { path: "/clearing", label: "年终清算单" },
+        { path: "/dip-clearing", label: "DIP 清算单" },
         { path: "/region", label: "地区配置" },
       ];
     case "reviewer":
@@ -69,6 +71,7 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/appeals", label: "质控申诉" },
         { path: "/special-cases", label: "特病单议" },
         { path: "/clearing", label: "年终清算" },
+        { path: "/dip-clearing", label: "DIP 清算" },
         { path: "/what-if", label: "试分组" },
         { path: "/oplog", label: "操作日志" },
         { path: "/api-keys", label: "机构接口密钥" },
@@ -110,6 +113,8 @@ function page(path: string, meta: Meta): ReactNode {
       return <SpecialCasesPage meta={meta} />;
     case "/clearing":
       return <ClearingPage meta={meta} />;
+    case "/dip-clearing":
+      return <DipClearingPage meta={meta} />;
     case "/region":
       return <RegionPage />;
     default:
