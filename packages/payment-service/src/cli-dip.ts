@@ -14,6 +14,7 @@ import {
   formatDipClearing,
   prepayDipMonthJob,
 } from "./dip-payment.js";
+import { saveDipPolicyFromCatalogue } from "./dip-policy.js";
 import { dipClearingStatement } from "./dip-statement.js";
 import { PaymentInputError, saveVersion } from "./repo.js";
 import { formatOf, render } from "./statements.js";
@@ -33,7 +34,10 @@ function yearOf(v: string): number {
 /** `yibao payment dip-policy --file`: saves a DIP payment policy edition (never editing a saved one). */
 function registerDipPolicy(payment: Command, open: Open): void {
   storeOptions(payment.command("dip-policy").description("保存 DIP 付费政策（新版本；已保存的版本不可修改）"))
-    .requiredOption("--file <file>", "DIP 付费政策 JSON")
+    .requiredOption(
+      "--file <file>",
+      "DIP 付费政策 JSON；含 fromCatalogue {id, version} 与 levelFactors 时由已测算的病种目录生成病种分值与各级标准费用",
+    )
     .action(async (o: StoreFlags & { file: string }) =>
       run(async () => {
         let data: unknown;
@@ -44,8 +48,17 @@ function registerDipPolicy(payment: Command, open: Open): void {
         }
         const store = await open(o);
         try {
-          const v = await saveVersion(store, "dipPolicy", data, { actor: "cli" });
-          process.stdout.write(`已保存 DIP 付费政策 ${v.id}@${v.version}（${v.effectiveFrom} 起生效）\n`);
+          const fromCatalogue = typeof data === "object" && data !== null && "fromCatalogue" in data;
+          if (fromCatalogue) {
+            const r = await saveDipPolicyFromCatalogue(store, data, "cli");
+            process.stdout.write(
+              `已由病种目录生成并保存 DIP 付费政策 ${r.saved.id}@${r.saved.version}（${r.saved.effectiveFrom} 起生效）：` +
+                `${r.groups} 个病种${r.skipped.length > 0 ? `，${r.skipped.length} 个病种无分值或无费用未纳入` : ""}\n`,
+            );
+          } else {
+            const v = await saveVersion(store, "dipPolicy", data, { actor: "cli" });
+            process.stdout.write(`已保存 DIP 付费政策 ${v.id}@${v.version}（${v.effectiveFrom} 起生效）\n`);
+          }
         } finally {
           await store.close();
         }

@@ -16,6 +16,7 @@ import {
   listDipStays,
   prepayDipMonthJob,
 } from "./dip-payment.js";
+import { saveDipPolicyFromCatalogue } from "./dip-policy.js";
 import { dipClearingStatement, forHospital } from "./dip-statement.js";
 import { ALL, actorOf, BUREAU, fen, guard, Id, PERIOD, YUAN } from "./http.js";
 import { render } from "./statements.js";
@@ -52,6 +53,24 @@ const ExportQuery = Type.Object(
 
 /** The DIP routes (without prefix), added by `paymentRoutes`. */
 export function dipRoutes(app: FastifyInstance): void {
+  app.post(
+    "/dip-policies/from-catalogue",
+    {
+      config: routeAccess(BUREAU, "none", "由病种目录生成 DIP 付费政策"),
+      schema: {
+        body: Type.Object(
+          { data: Type.Record(Type.String(), Type.Unknown()) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { data } = request.body as { data: Record<string, unknown> };
+      const r = await guard(() => saveDipPolicyFromCatalogue(app.yibao.store, data, actorOf(request)));
+      request.oplogDetail = { id: r.saved.id, version: r.saved.version, groups: r.groups };
+      return reply.status(201).send(r);
+    },
+  );
   app.post(
     "/dip-prepayments",
     { config: routeAccess(BUREAU, "none", "DIP 月度预付"), schema: { body: PrepayBody } },

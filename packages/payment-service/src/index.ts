@@ -8,6 +8,7 @@ export * from "./clearing.js";
 export * from "./cli.js";
 export * from "./demo.js";
 export * from "./dip-payment.js";
+export * from "./dip-policy.js";
 export * from "./dip-statement.js";
 export * from "./dip-year.js";
 export * from "./estimate.js";

@@ -27,6 +27,7 @@ import {
   listDipStays,
   prepayDipMonthJob,
 } from "../src/dip-payment.js";
+import { buildDipPolicyFromCatalogue } from "../src/dip-policy.js";
 import { dipClearingStatement } from "../src/dip-statement.js";
 import { paymentMigrations } from "../src/migrations.js";
 import { PaymentInputError, savePaymentHospitals, saveVersion } from "../src/repo.js";
@@ -90,6 +91,52 @@ describe("the DIP payment policy as dated editions", () => {
       { code: H1, level: "三级", coefficient: 1_000_000 },
       { code: H2, level: "二级", coefficient: 900_000 },
     ]);
+  });
+});
+
+describe("a DIP policy from a calibrated catalogue", () => {
+  it("takes each group's points to four decimals and its standard cost × the level factor (by hand)", async () => {
+    await saveVersion(
+      store,
+      "dip",
+      {
+        id: "cat",
+        version: "2024",
+        effectiveFrom: "2024-01-01",
+        groups: [
+          // 50.12345 points: the fifth decimal is 5 → 50.1235; 50.123449 → 50.1234.
+          { key: "A|保守治疗", avgCost: "5000.00", score: "50.12345" },
+          { key: "B|保守治疗", avgCost: "3333.33", score: "50.123449" },
+          { key: "Z|保守治疗", avgCost: "100.00", score: "0" },
+        ],
+      },
+      { actor: "t" },
+    );
+    const template = {
+      id: "from-cat",
+      version: "1",
+      effectiveFrom: "2030-01-01",
+      fromCatalogue: { id: "cat", version: "2024" },
+      levelFactors: { 三级: "1.0", 二级: "0.9" },
+      veryHighAtLeast: "2",
+      veryLowAtMost: "0.5",
+      budgetBasis: "fund",
+    };
+    const b = await buildDipPolicyFromCatalogue(store, template);
+    expect(b.data.groupPoints).toEqual({ "A|保守治疗": "50.1235", "B|保守治疗": "50.1234" });
+    // 3,333.33 × 0.9 = 2,999.997 → 3,000.00; 5,000.00 × 0.9 = 4,500.00.
+    expect(b.data.standardCost).toEqual({
+      三级: { "A|保守治疗": "5000.00", "B|保守治疗": "3333.33" },
+      二级: { "A|保守治疗": "4500.00", "B|保守治疗": "3000.00" },
+    });
+    expect(b.skipped).toEqual(["Z|保守治疗"]);
+    expect(b.data).not.toHaveProperty("fromCatalogue");
+    await expect(
+      buildDipPolicyFromCatalogue(store, { ...template, fromCatalogue: { id: "cat", version: "9" } }),
+    ).rejects.toThrow(/cat@9 不存在/);
+    await expect(
+      buildDipPolicyFromCatalogue(store, { ...template, levelFactors: { 三级: "0" } }),
+    ).rejects.toThrow(/levelFactors\.三级/);
   });
 });
 
