@@ -13,6 +13,7 @@ import { calibrate } from "./calibrate.js";
 import { clearYearJob } from "./clearing.js";
 import { registerDipCommands } from "./cli-dip.js";
 import { type Open, opener, run, type StoreFlags, storeOptions, yuanOption } from "./cli-shared.js";
+import { computeHospitalCoefficients } from "./coefficients.js";
 import { paymentMigrations } from "./migrations.js";
 import { PaymentInputError, parsePeriodRange } from "./repo.js";
 import { allMatch, runSeed002Dir } from "./seed002.js";
@@ -239,6 +240,60 @@ function registerStatement(payment: Command, open: Open): void {
     );
 }
 
+/** `yibao payment coefficients`: hospital coefficients from a base period by the policy's formula. */
+function registerCoefficients(payment: Command, open: Open): void {
+  storeOptions(
+    payment
+      .command("coefficients")
+      .description(
+        "医院系数测算：按基期已接收清单的成本、人次人头比与 CMI，用支付政策的测算公式计算各医院系数",
+      ),
+  )
+    .requiredOption("--period <yyyy-MM[..yyyy-MM]>", "基期")
+    .requiredOption("--policy <id[@version]>", "含 coefficientFormula 的支付政策")
+    .option("--save-version <version>", "另存为该政策的新版本（医院系数为测算结果）")
+    .option("--effective-from <yyyy-MM-dd>", "新版本生效日期（与 --save-version 同用）")
+    .action(
+      async (
+        o: StoreFlags & { period: string; policy: string; saveVersion?: string; effectiveFrom?: string },
+      ) =>
+        run(async () => {
+          const range = parsePeriodRange(o.period);
+          const [id = "", version] = o.policy.split("@");
+          if ((o.saveVersion === undefined) !== (o.effectiveFrom === undefined))
+            throw new PaymentInputError("--save-version 与 --effective-from 须同时给出");
+          const store = await open(o);
+          try {
+            const r = await computeHospitalCoefficients({
+              store,
+              periodFrom: range.from,
+              periodTo: range.to,
+              policy: { id, ...(version ? { version } : {}) },
+              ...(o.saveVersion && o.effectiveFrom
+                ? { save: { version: o.saveVersion, effectiveFrom: o.effectiveFrom } }
+                : {}),
+              actor: "cli",
+            });
+            process.stdout.write(
+              `医院系数测算（${r.policy.id}@${r.policy.version}，基期 ${r.periods[0]}–${r.periods[r.periods.length - 1]}，${r.cases} 例）：` +
+                `全市人次人头比 ${r.regional.admissionsPerPatient}，CMI ${r.regional.cmi}\n`,
+            );
+            for (const h of r.hospitals)
+              process.stdout.write(
+                `  ${h.hospitalCode}（${h.level}）${h.cases} 例：成本系数 ${h.costIndex}，人次人头比 ${h.admissionsPerPatient}，CMI ${h.cmi} → 医院系数 ${h.coefficient}\n`,
+              );
+            for (const s of r.skipped) process.stdout.write(`  ${s.hospitalCode} 未测算：${s.reason}\n`);
+            if (r.saved)
+              process.stdout.write(
+                `已另存为支付政策 ${r.saved.id}@${r.saved.version}（${r.saved.effectiveFrom} 起生效）\n`,
+              );
+          } finally {
+            await store.close();
+          }
+        }),
+    );
+}
+
 /** Adds the payment commands to the `yibao` program. */
 export function registerPaymentCommands(program: Command, options: PaymentCommandOptions = {}): void {
   const open = opener(options.migrations ?? paymentMigrations);
@@ -251,4 +306,5 @@ export function registerPaymentCommands(program: Command, options: PaymentComman
   registerClear(payment, open);
   registerStatement(payment, open);
   registerDipCommands(payment, open);
+  registerCoefficients(payment, open);
 }

@@ -6,6 +6,7 @@
 export * from "./calibrate.js";
 export * from "./clearing.js";
 export * from "./cli.js";
+export * from "./coefficients.js";
 export * from "./demo.js";
 export * from "./dip-payment.js";
 export * from "./dip-policy.js";

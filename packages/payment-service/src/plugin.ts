@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import { type Static, Type } from "typebox";
 import { calibrate } from "./calibrate.js";
 import { clearedYears, clearYearJob, getClearing } from "./clearing.js";
+import { computeHospitalCoefficients } from "./coefficients.js";
 import { dipRoutes } from "./dip-routes.js";
 import { ALL, actorOf, BUREAU, fen, guard, Id, PERIOD, YUAN } from "./http.js";
 import { clearingChange } from "./oplog-detail.js";
@@ -198,8 +199,46 @@ export interface PaymentPluginOptions {
   readonly examplesDir?: string;
 }
 
+const CoefficientsBody = Type.Object(
+  {
+    periodFrom: Type.String({ pattern: PERIOD }),
+    periodTo: Type.String({ pattern: PERIOD }),
+    policy: Type.Object({ id: Id, version: Type.Optional(Id) }, { additionalProperties: false }),
+    save: Type.Optional(
+      Type.Object(
+        {
+          version: Id,
+          effectiveFrom: Type.String({ pattern: DATE_PATTERN }),
+          effectiveTo: Type.Optional(Type.Union([Type.String({ pattern: DATE_PATTERN }), Type.Null()])),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** 测算 and 按期结算: the bureau's runs. */
 function runRoutes(app: FastifyInstance): void {
+  app.post(
+    "/coefficients",
+    { config: routeAccess(BUREAU, "none", "测算医院系数"), schema: { body: CoefficientsBody } },
+    async (request, reply) => {
+      const b = request.body as Static<typeof CoefficientsBody>;
+      const r = await guard(() =>
+        computeHospitalCoefficients({
+          store: app.yibao.store,
+          periodFrom: b.periodFrom,
+          periodTo: b.periodTo,
+          policy: b.policy,
+          ...(b.save ? { save: b.save } : {}),
+          actor: actorOf(request),
+        }),
+      );
+      request.oplogDetail = { policy: r.policy, saved: r.saved ? `${r.saved.id}@${r.saved.version}` : null };
+      return reply.status(r.saved ? 201 : 200).send(r);
+    },
+  );
   app.post(
     "/calibrate",
     { config: routeAccess(BUREAU, "none", "测算病组权重"), schema: { body: CalibrateBody } },

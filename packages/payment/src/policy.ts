@@ -234,6 +234,12 @@ export interface PaymentPolicy extends Versioned {
   /** 特病单议: approved cases without a stated amount are topped up to actual cost ("full") or get nothing ("given"). */
   readonly specialReviewMode: "full" | "given";
   readonly clearing: ClearingRules | null;
+  /**
+   * 医院系数测算公式 (级别+成本+人次人头比+CMI): how hospital coefficients are computed from a base
+   * period (`hospitalCoefficient`); null when the policy types them in. The regional references
+   * come from the base period itself.
+   */
+  readonly coefficientFormula: Omit<HospitalCoefficientParams, "regional"> | null;
   readonly sources: readonly string[];
 }
 
@@ -367,7 +373,40 @@ export function parsePaymentPolicy(data: unknown): PaymentPolicy {
     newTechItemMonths: r.integer(raw.newTechItemMonths ?? 12, "newTechItemMonths", 0),
     specialReviewMode: srMode as "full" | "given",
     clearing,
+    coefficientFormula: readCoefficientFormula(r, raw.coefficientFormula),
     sources: r.stringList(raw.sources, "sources"),
+  };
+}
+
+/**
+ * 医院系数测算公式: `{levelBase: {三级: "1.0", …}, weights: {level, cost, admissionsPerPatient, cmi},
+ * min?, max?}`; weights non-negative with a positive sum, min ≤ max.
+ */
+function readCoefficientFormula(r: Reader, raw: unknown): PaymentPolicy["coefficientFormula"] {
+  if (raw == null) return null;
+  const f = r.object(raw, "coefficientFormula");
+  const levelBase = r.ratioMap(f.levelBase, "coefficientFormula.levelBase");
+  if (levelBase.size === 0) r.fail("coefficientFormula.levelBase", "至少一个医院等级的基础系数");
+  const w = r.object(f.weights, "coefficientFormula.weights");
+  const weights = {
+    level: r.ratio(w.level ?? "0", "coefficientFormula.weights.level"),
+    cost: r.ratio(w.cost ?? "0", "coefficientFormula.weights.cost"),
+    admissionsPerPatient: r.ratio(w.admissionsPerPatient ?? "0", "coefficientFormula.weights.admissionsPerPatient"),
+    cmi: r.ratio(w.cmi ?? "0", "coefficientFormula.weights.cmi"),
+  };
+  for (const [k, v] of Object.entries(weights))
+    if (v < 0) r.fail(`coefficientFormula.weights.${k}`, "权重不能为负");
+  if (weights.level + weights.cost + weights.admissionsPerPatient + weights.cmi <= 0)
+    r.fail("coefficientFormula.weights", "各项权重之和须大于零");
+  const min = f.min == null ? undefined : r.ratio(f.min, "coefficientFormula.min");
+  const max = f.max == null ? undefined : r.ratio(f.max, "coefficientFormula.max");
+  if (min !== undefined && max !== undefined && min > max)
+    r.fail("coefficientFormula.min", "下限不能大于上限");
+  return {
+    levelBase: Object.fromEntries(levelBase),
+    weights,
+    ...(min !== undefined ? { min } : {}),
+    ...(max !== undefined ? { max } : {}),
   };
 }
 
