@@ -104,6 +104,7 @@ interface ListRow {
   dscg_date: string | null;
   los: number | null;
   dscg_way: string;
+  principal_dx: string | null;
   drg: string;
   total_fee_fen: number;
   personal_pay_fen: number;
@@ -135,7 +136,7 @@ async function readPage(
       c.hi_type, c.hi_setl_lv, c.class_a_fen AS class_a, c.class_b_fen AS class_b, c.self_pay_fen AS self_pay,
       c.other_fen AS other, c.bed_fee_fen AS bed_fee, c.adm_time, c.dscg_time
     FROM (SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key, l.adm_date, l.dscg_date,
-        l.los, l.dscg_way, l.drg, l.total_fee_fen, l.personal_pay_fen
+        l.los, l.dscg_way, l.drg, l.total_fee_fen, l.personal_pay_fen, l.principal_dx
       FROM settlement_list l
       WHERE l.period = ${period} AND l.status = 'accepted' ${cursor}
       ORDER BY l.patient_key, l.setl_id
@@ -207,6 +208,7 @@ function inputOf(r: ListRow): StayInput {
         ? null
         : { classA: a, classB: b, selfPay: s, other: o },
     bedFee: num(r.bed_fee),
+    principalDiagnosis: r.principal_dx,
   };
 }
 

@@ -9,6 +9,7 @@ import {
   BenefitPolicySet as BenefitSet,
   createSettlementContext,
   type Fen,
+  fixedAmountCaseOf,
   type HospitalInfo,
   type PersonState,
   type PersonYearState,
@@ -108,6 +109,13 @@ export class StaySettler {
     return ok;
   }
 
+  /** The fixed-amount case (定额支付病种) the benefit policy in force on `date` makes of a principal diagnosis. */
+  fixedCaseOf(date: string, principalDiagnosis: string | null | undefined): string | null {
+    if (this.benefit === null || !principalDiagnosis) return null;
+    const p = selectEffective(this.benefit.versions, date);
+    return p === undefined ? null : fixedAmountCaseOf(p, principalDiagnosis);
+  }
+
   settle(stay: Stay): StaySettlement {
     return settleStay(stay, this.ctx);
   }
@@ -198,6 +206,8 @@ export interface StayInput {
   readonly hiSetlLv: string | null;
   readonly costs: { classA: Fen; classB: Fen; selfPay: Fen; other: Fen } | null;
   readonly bedFee: Fen | null;
+  /** 主要诊断 (principal_dx): a fixed-amount case (定额支付, e.g. 自然分娩) is recognised from it. */
+  readonly principalDiagnosis?: string | null;
 }
 
 /**
@@ -226,6 +236,7 @@ export function settleInput(
   } else if (x.costs === null) {
     throw new SettlementError(x.setlId, "iteminfo", "清单缺少收费项目(iteminfo)，无法按待遇政策计算个人负担");
   }
+  const fixedCase = usePolicy ? settler.fixedCaseOf(x.dscgDate, x.principalDiagnosis) : null;
   const stay: Stay = {
     id: x.setlId,
     hospitalId: x.hospitalCode,
@@ -242,6 +253,7 @@ export function settleInput(
       ? { bedFee: x.bedFee, bedDays: Math.max(1, x.los) }
       : {}),
     ...(patientShare !== undefined ? { patientShare } : {}),
+    ...(fixedCase !== null ? { fixedCase } : {}),
     ...(review ? { specialReview: review } : {}),
   };
   const s = settler.settle(stay);

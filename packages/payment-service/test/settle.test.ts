@@ -1,15 +1,23 @@
-import { HANDAN_RESIDENTS_2021 } from "@yibao/payment";
+import { BenefitPolicySet, HANDAN_RESIDENTS_2021, parseBenefitPolicy } from "@yibao/payment";
 import { openStore, type Store } from "@yibao/store";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clearYearJob, getClearing } from "../src/clearing.js";
-import { ensureDemoPayment } from "../src/demo.js";
+import { DEMO_BENEFIT_POLICY, ensureDemoPayment } from "../src/demo.js";
 import { paymentMigrations } from "../src/migrations.js";
 import { approveSpecialCase, getSettlement, prepaidOfYear } from "../src/queries.js";
-import { dbOf, recordAuditDeductions, savePaymentHospitals, saveVersion } from "../src/repo.js";
+import {
+  dbOf,
+  loadPaymentHospitals,
+  loadPolicies,
+  recordAuditDeductions,
+  savePaymentHospitals,
+  saveVersion,
+} from "../src/repo.js";
 import {
   loadSettler,
   type StayInput,
+  StaySettler,
   settleInput,
   settlePeriod,
   storedTotals,
@@ -116,6 +124,66 @@ describe("period settlement over the store (PGlite)", () => {
     expect(
       settleInput(settler, input("HALF-3", "2023-04-01", "2023-04-08"), {}, undefined).row.benefitFundFen,
     ).toBe(656_000);
+  });
+
+  it("a fixed-amount case (定额支付) is recognised from the principal diagnosis the benefit policy names (issue 14)", async () => {
+    const db = dbOf(store);
+    const h = await sql<{ code: string; drg: string }>`SELECT p.hospital_code AS code, s.drg
+      FROM payment_hospital p JOIN stay_settlement s ON s.hospital_code = p.hospital_code
+      WHERE p.benefit_class = '主城区二级' AND s.category = 'normal' LIMIT 1`.execute(db);
+    const code = h.rows[0]?.code as string;
+    // Handan: 自然分娩 1,200 元, 剖腹产 2,500 元 (seed 004); the codes are this test's: O80 单胎顺产, O82 剖宫产.
+    const benefit = parseBenefitPolicy({
+      ...DEMO_BENEFIT_POLICY,
+      version: "fixed-test",
+      fixedAmountCaseDiagnoses: { 自然分娩: ["O80"], 剖腹产: ["o82"] },
+    });
+    const settler = new StaySettler(
+      await loadPolicies(store),
+      new BenefitPolicySet([benefit]),
+      await loadPaymentHospitals(store),
+    );
+    const input = (setlId: string, principalDiagnosis: string | null): StayInput => ({
+      setlId,
+      listVersion: 1,
+      hospitalCode: code,
+      period: "2023-05",
+      patientKey: `P-${setlId}`,
+      admDate: "2023-05-01",
+      dscgDate: "2023-05-04",
+      los: 3,
+      drg: h.rows[0]?.drg as string,
+      totalFee: 900_000,
+      personalPay: 0,
+      hiType: "390",
+      hiSetlLv: null,
+      costs: { classA: 900_000, classB: 0, selfPay: 0, other: 0 },
+      bedFee: null,
+      dischargeWay: null,
+      principalDiagnosis,
+    });
+    const fund = (id: string, dx: string | null) => settleInput(settler, input(id, dx), {}, undefined).row;
+    expect(fund("FX-1", "O80.000x001").benefitFundFen).toBe(120_000);
+    expect(fund("FX-2", "O82.001").benefitFundFen).toBe(250_000);
+    // Not a listed case, or no diagnosis: (9,000 − 800) × 80% = 6,560 元 as for any stay.
+    expect(fund("FX-3", "O81.000").benefitFundFen).toBe(656_000);
+    expect(fund("FX-4", null).benefitFundFen).toBe(656_000);
+    // A fixed amount above the eligible cost pays the eligible cost: 1,000 元 of 1,200.
+    const small = settleInput(
+      settler,
+      {
+        ...input("FX-5", "O80.0"),
+        totalFee: 100_000,
+        costs: { classA: 100_000, classB: 0, selfPay: 0, other: 0 },
+      },
+      {},
+      undefined,
+    );
+    expect(small.row.benefitFundFen).toBe(100_000);
+    // A case named in the codes but not among the fixed amounts is refused with the field.
+    expect(() =>
+      parseBenefitPolicy({ ...DEMO_BENEFIT_POLICY, fixedAmountCaseDiagnoses: { 无痛分娩: ["O80"] } }),
+    ).toThrow(/fixedAmountCaseDiagnoses\.无痛分娩/);
   });
 
   it("re-running a settlement is idempotent: same totals, nothing written, no history", async () => {

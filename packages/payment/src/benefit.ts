@@ -51,6 +51,12 @@ export interface BenefitPolicy extends Versioned {
   } | null;
   /** 定额支付 (e.g. 自然分娩): the fund pays this fixed amount (at most the eligible cost). */
   readonly fixedAmountCases: ReadonlyMap<string, Fen>;
+  /**
+   * Which stays are a fixed-amount case (定额支付病种认定): the principal diagnosis codes (ICD-10
+   * prefixes, e.g. O80 单胎顺产) of each case named in `fixedAmountCases`. A case without codes here is
+   * never recognised from a list (it can still be given on a stay).
+   */
+  readonly fixedAmountCaseDiagnoses: ReadonlyMap<string, readonly string[]>;
   readonly crossYear: CrossYearRule;
   readonly sources: readonly string[];
   readonly notes: readonly string[];
@@ -94,6 +100,7 @@ export function parseBenefitPolicy(data: unknown): BenefitPolicy {
   }
   const otherEligible = raw.otherEligible ?? false;
   if (typeof otherEligible !== "boolean") r.fail("otherEligible", "须为 true 或 false");
+  const fixedAmountCases = r.yuanMap(raw.fixedAmountCases, "fixedAmountCases");
   return {
     ...head,
     name: typeof raw.name === "string" ? raw.name : "",
@@ -106,11 +113,48 @@ export function parseBenefitPolicy(data: unknown): BenefitPolicy {
     otherEligible: otherEligible as boolean,
     bedFeeCaps: r.yuanMap(raw.bedFeeCaps, "bedFeeCaps"),
     remote,
-    fixedAmountCases: r.yuanMap(raw.fixedAmountCases, "fixedAmountCases"),
+    fixedAmountCases,
+    fixedAmountCaseDiagnoses: readFixedCaseDiagnoses(r, raw.fixedAmountCaseDiagnoses, fixedAmountCases),
     crossYear: crossYear as CrossYearRule,
     sources: r.stringList(raw.sources, "sources"),
     notes: r.stringList(raw.notes, "notes"),
   };
+}
+
+/** `fixedAmountCaseDiagnoses`: {case: ["O80", …]}, each case one of `fixedAmountCases`, codes non-empty. */
+function readFixedCaseDiagnoses(
+  r: Reader,
+  raw: unknown,
+  cases: ReadonlyMap<string, Fen>,
+): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  if (raw == null) return out;
+  for (const [name, codes] of Object.entries(r.object(raw, "fixedAmountCaseDiagnoses"))) {
+    const field = `fixedAmountCaseDiagnoses.${name}`;
+    if (!cases.has(name)) r.fail(field, `「${name}」不是 fixedAmountCases 中的定额支付病种`);
+    const list = r.stringList(codes, field).map((c) => c.trim().toUpperCase());
+    if (list.length === 0 || list.some((c) => c === "")) r.fail(field, "须为非空的诊断编码前缀列表");
+    out.set(name, list);
+  }
+  return out;
+}
+
+/**
+ * The fixed-amount case (定额支付病种) a principal diagnosis makes a stay under `policy`: the case
+ * whose longest code prefix matches, or null.
+ */
+export function fixedAmountCaseOf(policy: BenefitPolicy, principalDiagnosis: string): string | null {
+  const code = principalDiagnosis.trim().toUpperCase();
+  if (code === "") return null;
+  let best: string | null = null;
+  let bestLength = 0;
+  for (const [name, prefixes] of policy.fixedAmountCaseDiagnoses)
+    for (const p of prefixes)
+      if (p.length > bestLength && code.startsWith(p)) {
+        best = name;
+        bestLength = p.length;
+      }
+  return best;
 }
 
 /** 费用构成: a stay's total cost split by payment category (fen). */
