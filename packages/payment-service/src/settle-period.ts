@@ -105,6 +105,7 @@ interface ListRow {
   los: number | null;
   dscg_way: string;
   principal_dx: string | null;
+  principal_oprn: string | null;
   drg: string;
   total_fee_fen: number;
   personal_pay_fen: number;
@@ -136,7 +137,8 @@ async function readPage(
       c.hi_type, c.hi_setl_lv, c.class_a_fen AS class_a, c.class_b_fen AS class_b, c.self_pay_fen AS self_pay,
       c.other_fen AS other, c.bed_fee_fen AS bed_fee, c.adm_time, c.dscg_time
     FROM (SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key, l.adm_date, l.dscg_date,
-        l.los, l.dscg_way, l.drg, l.total_fee_fen, l.personal_pay_fen, l.principal_dx
+        l.los, l.dscg_way, l.drg, l.total_fee_fen, l.personal_pay_fen, l.principal_dx,
+        l.principal_oprn
       FROM settlement_list l
       WHERE l.period = ${period} AND l.status = 'accepted' ${cursor}
       ORDER BY l.patient_key, l.setl_id
@@ -209,6 +211,7 @@ function inputOf(r: ListRow): StayInput {
         : { classA: a, classB: b, selfPay: s, other: o },
     bedFee: num(r.bed_fee),
     principalDiagnosis: r.principal_dx,
+    principalProcedure: r.principal_oprn,
   };
 }
 

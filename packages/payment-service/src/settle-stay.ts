@@ -208,6 +208,11 @@ export interface StayInput {
   readonly bedFee: Fen | null;
   /** 主要诊断 (principal_dx): a fixed-amount case (定额支付, e.g. 自然分娩) is recognised from it. */
   readonly principalDiagnosis?: string | null;
+  /**
+   * 主要手术操作 (principal_oprn): a filed new technology (新技术项目, the policy's `newTechItems`) in its
+   * by-item period makes the stay paid by item (新技术按项目付费).
+   */
+  readonly principalProcedure?: string | null;
 }
 
 /**
@@ -254,6 +259,7 @@ export function settleInput(
       : {}),
     ...(patientShare !== undefined ? { patientShare } : {}),
     ...(fixedCase !== null ? { fixedCase } : {}),
+    ...(x.principalProcedure ? { newTechItems: [x.principalProcedure] } : {}),
     ...(review ? { specialReview: review } : {}),
   };
   const s = settler.settle(stay);

@@ -1,4 +1,9 @@
-import { BenefitPolicySet, HANDAN_RESIDENTS_2021, parseBenefitPolicy } from "@yibao/payment";
+import {
+  BenefitPolicySet,
+  HANDAN_RESIDENTS_2021,
+  parseBenefitPolicy,
+  parsePaymentPolicy,
+} from "@yibao/payment";
 import { openStore, type Store } from "@yibao/store";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +13,7 @@ import { paymentMigrations } from "../src/migrations.js";
 import { approveSpecialCase, getSettlement, prepaidOfYear } from "../src/queries.js";
 import {
   dbOf,
+  getVersion,
   loadPaymentHospitals,
   loadPolicies,
   recordAuditDeductions,
@@ -184,6 +190,58 @@ describe("period settlement over the store (PGlite)", () => {
     expect(() =>
       parseBenefitPolicy({ ...DEMO_BENEFIT_POLICY, fixedAmountCaseDiagnoses: { 无痛分娩: ["O80"] } }),
     ).toThrow(/fixedAmountCaseDiagnoses\.无痛分娩/);
+  });
+
+  it("a filed new technology as the principal procedure is paid by item in its period, not after (issue 14)", async () => {
+    const db = dbOf(store);
+    const h = await sql<{
+      code: string;
+      drg: string;
+    }>`SELECT s.hospital_code AS code, s.drg FROM stay_settlement s
+      WHERE s.category = 'normal' LIMIT 1`.execute(db);
+    const [stored] = await loadPolicies(store);
+    if (!stored) throw new Error("no policy");
+    const raw = (await getVersion(store, "policy", stored.policy.id, stored.policy.version))?.data as object;
+    // Filed 2023-01-01, paid by item for 12 months: until 2023-12-31 inclusive.
+    const policy = parsePaymentPolicy({
+      ...raw,
+      newTechItems: [{ code: "00.9901", name: "演示新技术", recordedOn: "2023-01-01" }],
+      newTechItemMonths: 12,
+    });
+    const settler = new StaySettler(
+      [{ policy, weights: stored.weights }],
+      null,
+      await loadPaymentHospitals(store),
+    );
+    const input = (setlId: string, dscgDate: string, principalProcedure: string | null): StayInput => ({
+      setlId,
+      listVersion: 1,
+      hospitalCode: h.rows[0]?.code as string,
+      period: dscgDate.slice(0, 7),
+      patientKey: `P-${setlId}`,
+      admDate: "2022-12-20",
+      dscgDate,
+      los: 5,
+      drg: h.rows[0]?.drg as string,
+      totalFee: 1_234_567,
+      personalPay: 0,
+      hiType: "390",
+      hiSetlLv: null,
+      costs: null,
+      bedFee: null,
+      dischargeWay: null,
+      principalProcedure,
+    });
+    const row = (id: string, date: string, proc: string | null) =>
+      settleInput(settler, input(id, date, proc), {}, undefined).row;
+    expect([
+      row("NT-1", "2023-01-01", "00.9901").category,
+      row("NT-1", "2023-01-01", "00.9901").drgPaymentFen,
+    ]).toEqual(["newTechItems", 1_234_567]);
+    expect(row("NT-2", "2023-12-31", "00.9901").category).toBe("newTechItems");
+    expect(row("NT-3", "2024-01-01", "00.9901").category).not.toBe("newTechItems");
+    expect(row("NT-4", "2023-06-01", "00.9902").category).not.toBe("newTechItems");
+    expect(row("NT-5", "2023-06-01", null).category).not.toBe("newTechItems");
   });
 
   it("re-running a settlement is idempotent: same totals, nothing written, no history", async () => {
