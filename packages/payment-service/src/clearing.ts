@@ -61,6 +61,8 @@ const MONEY_KEYS = [
   "balance",
   "surplusRetained",
   "surplusReturned",
+  "primaryCareSurplus",
+  "regionalReward",
   "overspend",
   "overspendCovered",
   "overspendBorne",
@@ -84,7 +86,7 @@ export function assertClearingSums(c: YearClearing): void {
   if (c.pool !== (c.budgetBasis === "fund" ? c.budget + c.totals.patientShare : c.budget))
     throw new Error(`清算合计校验失败：按点数分配的资金 ${c.pool} 与预算口径不符`);
   for (const h of c.hospitals) {
-    if (h.settled !== h.payment - h.surplusReturned + h.overspendCovered - h.deductions) {
+    if (h.settled !== h.payment - h.surplusReturned + h.overspendCovered + h.regionalReward - h.deductions) {
       throw new Error(`清算校验失败：机构 ${h.hospitalId} 清算后应得不等于各项之和`);
     }
     if (h.fundDue !== h.settled - h.patientShare || h.balanceDue !== h.fundDue - h.prepaid) {
@@ -120,6 +122,42 @@ export async function clearingPolicyOf(
     );
   }
   return policy as PaymentPolicy & { readonly clearing: ClearingRules };
+}
+
+/**
+ * What the sharing rules need of a year: each hospital's assessment factor (hospital_assessment; 1
+ * when none is recorded) and, for hospitals of the levels the policy's 基层病种 rule names, the points
+ * and cost of their stays in those DRGs.
+ */
+async function sharingInputs(
+  store: Store,
+  year: number,
+  rules: ClearingRules,
+): Promise<{
+  assessments: Map<string, number>;
+  primaryCare: Map<string, { points: bigint; totalCost: number }>;
+}> {
+  const db = dbOf(store);
+  const a = await db
+    .selectFrom("hospital_assessment")
+    .select(["hospital_code", "factor_ppm"])
+    .where("year", "=", year)
+    .execute();
+  const assessments = new Map(a.map((r) => [r.hospital_code, Number(r.factor_ppm)]));
+  const primaryCare = new Map<string, { points: bigint; totalCost: number }>();
+  const pc = rules.primaryCare;
+  if (pc) {
+    const r = await sql<{ hospital_code: string; points: string; total_cost: string }>`SELECT s.hospital_code,
+        sum(s.points)::text AS points, sum(s.total_cost_fen)::text AS total_cost
+      FROM stay_settlement s
+      JOIN settlement_list l ON l.setl_id = s.setl_id AND l.status = 'accepted' AND l.version = s.list_version
+      JOIN payment_hospital h ON h.hospital_code = s.hospital_code AND h.level = ANY(${[...pc.levels]}::text[])
+      WHERE s.period >= ${`${year}-01`} AND s.period <= ${`${year}-12`} AND s.drg = ANY(${[...pc.groups]}::text[])
+      GROUP BY s.hospital_code`.execute(db);
+    for (const x of r.rows)
+      primaryCare.set(x.hospital_code, { points: BigInt(x.points), totalCost: Number(x.total_cost) });
+  }
+  return { assessments, primaryCare };
 }
 
 /** Clears a year and stores the statements (replacing an earlier clearing of the same year). */
@@ -160,17 +198,24 @@ export async function clearYearJob(options: ClearYearOptions): Promise<ClearYear
       SELECT hospital_code, amount_fen, reason, finding_id FROM audit_deduction WHERE year = ${year} ORDER BY id`.execute(
       db,
     );
+    const sharing = await sharingInputs(store, year, policy.clearing);
     const clearing = clearYear({
       budget,
       rules: policy.clearing,
-      hospitals: rows.rows.map((r) => ({
-        hospitalId: r.hospital_code,
-        points: BigInt(r.points),
-        totalCost: Number(r.total_cost),
-        patientShare: Number(r.patient_share),
-        prepaid: Number(r.prepaid),
-        cases: r.cases,
-      })),
+      hospitals: rows.rows.map((r) => {
+        const assessment = sharing.assessments.get(r.hospital_code);
+        const primaryCare = sharing.primaryCare.get(r.hospital_code);
+        return {
+          hospitalId: r.hospital_code,
+          points: BigInt(r.points),
+          totalCost: Number(r.total_cost),
+          patientShare: Number(r.patient_share),
+          prepaid: Number(r.prepaid),
+          cases: r.cases,
+          ...(assessment !== undefined ? { assessment } : {}),
+          ...(primaryCare !== undefined ? { primaryCare } : {}),
+        };
+      }),
       deductions: deds.rows.map((d) => ({
         hospitalId: d.hospital_code,
         amount: Number(d.amount_fen),
@@ -190,6 +235,7 @@ export async function clearYearJob(options: ClearYearOptions): Promise<ClearYear
       points: clearing.totalPoints.toString(),
       pool: clearing.pool,
       budgetBasis: clearing.budgetBasis,
+      rewardPool: clearing.rewardPool,
     };
     await db.transaction().execute(async (trx) => {
       await sql`DELETE FROM clearing_statement WHERE year = ${year}`.execute(trx);
@@ -204,11 +250,14 @@ export async function clearYearJob(options: ClearYearOptions): Promise<ClearYear
       for (const h of hospitals) {
         await sql`INSERT INTO clearing_statement (year, hospital_code, run_id, cases, points, special_review_points, payment_fen,
             total_cost_fen, balance_fen, surplus_retained_fen, surplus_returned_fen, overspend_fen, overspend_covered_fen,
-            overspend_borne_fen, deductions_fen, deduction_reasons, settled_fen, patient_share_fen, fund_due_fen, prepaid_fen, balance_due_fen)
+            overspend_borne_fen, deductions_fen, deduction_reasons, settled_fen, patient_share_fen, fund_due_fen, prepaid_fen, balance_due_fen,
+            primary_care_surplus_fen, assessment_ppm, regional_reward_fen)
           VALUES (${year}, ${h.hospitalId}, ${runId}, ${h.cases}, ${h.points}::numeric, ${h.specialReviewPoints}::numeric, ${h.payment},
             ${h.totalCost}, ${h.balance}, ${h.surplusRetained}, ${h.surplusReturned}, ${h.overspend}, ${h.overspendCovered},
             ${h.overspendBorne}, ${h.deductions}, ${JSON.stringify(h.deductionReasons)}::jsonb, ${h.settled}, ${h.patientShare},
-            ${h.fundDue}, ${h.prepaid}, ${h.balanceDue})`.execute(trx);
+            ${h.fundDue}, ${h.prepaid}, ${h.balanceDue}, ${h.primaryCareSurplus}, ${h.assessment}, ${h.regionalReward})`.execute(
+          trx,
+        );
       }
       const check = await sql<
         Record<string, string>
@@ -296,6 +345,9 @@ export async function getClearing(
       balance: n(x.balance_fen),
       surplusRetained: n(x.surplus_retained_fen),
       surplusReturned: n(x.surplus_returned_fen),
+      primaryCareSurplus: n(x.primary_care_surplus_fen),
+      assessment: n(x.assessment_ppm),
+      regionalReward: n(x.regional_reward_fen),
       overspend: n(x.overspend_fen),
       overspendCovered: n(x.overspend_covered_fen),
       overspendBorne: n(x.overspend_borne_fen),

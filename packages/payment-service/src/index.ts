@@ -3,6 +3,7 @@
  * weight tables, calibration, period settlement and year-end clearing jobs over the store,
  * statements in Excel/CSV, the /api/v1/payment plugin and the CLI commands.
  */
+export * from "./assessments.js";
 export * from "./calibrate.js";
 export * from "./clearing.js";
 export * from "./cli.js";

@@ -49,6 +49,7 @@ export const PAYMENT_TABLES: OwnedTables = ownedTables<PaymentTables>("payment",
   dip_clearing_statement: true,
   dip_stay_points: true,
   dip_prepayment: true,
+  hospital_assessment: true,
 });
 
 const VERSIONED = sql.raw(`
@@ -513,6 +514,32 @@ export const paymentMigrations: readonly NamedMigration[] = [
         CHECK (kind IN ('calibrate', 'settle', 'clear', 'special_case'))`.execute(db);
       await sql`ALTER TABLE payment_hospital DROP COLUMN IF EXISTS payment_method`.execute(db);
       await sql`DROP TABLE IF EXISTS dip_payment_policy`.execute(db);
+    },
+  },
+  {
+    // Clearing with the seed's sharing rules (issue 14): each hospital's assessment factor of a year
+    // (年终考核系数), and per statement the surplus its 基层病种 made (not kept), the factor applied and
+    // its 结余共享 reward.
+    name: "0113_clearing_sharing",
+    async up(db: MigrationDb) {
+      await sql`CREATE TABLE hospital_assessment (
+        year integer NOT NULL,
+        hospital_code text NOT NULL,
+        factor_ppm bigint NOT NULL CHECK (factor_ppm >= 0),
+        note text NOT NULL DEFAULT '',
+        recorded_by text NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (year, hospital_code)
+      )`.execute(db);
+      await sql`ALTER TABLE clearing_statement
+        ADD COLUMN primary_care_surplus_fen bigint NOT NULL DEFAULT 0,
+        ADD COLUMN assessment_ppm bigint NOT NULL DEFAULT 1000000,
+        ADD COLUMN regional_reward_fen bigint NOT NULL DEFAULT 0`.execute(db);
+    },
+    async down(db: MigrationDb) {
+      await sql`ALTER TABLE clearing_statement DROP COLUMN IF EXISTS primary_care_surplus_fen,
+        DROP COLUMN IF EXISTS assessment_ppm, DROP COLUMN IF EXISTS regional_reward_fen`.execute(db);
+      await sql`DROP TABLE IF EXISTS hospital_assessment`.execute(db);
     },
   },
 ];

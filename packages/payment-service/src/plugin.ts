@@ -8,6 +8,7 @@ import { HttpError, routeAccess, type ServerPlugin } from "@yibao/server";
 import { DATE_PATTERN, YearParam } from "@yibao/server/query-schemas";
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import { type Static, Type } from "typebox";
+import { listAssessments, recordAssessments } from "./assessments.js";
 import { calibrate } from "./calibrate.js";
 import { clearedYears, clearYearJob, getClearing } from "./clearing.js";
 import { computeHospitalCoefficients } from "./coefficients.js";
@@ -462,6 +463,52 @@ function specialCaseRoutes(app: FastifyInstance): void {
   );
 }
 
+const AssessmentBody = Type.Object(
+  {
+    year: YearParam(),
+    items: Type.Array(
+      Type.Object(
+        {
+          hospital: Type.String({ minLength: 1, maxLength: 30 }),
+          factor: Type.String({ pattern: "^\\d{1,2}(\\.\\d{1,6})?$" }),
+          note: Type.Optional(Type.String({ maxLength: 500 })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 10000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** 年终考核系数: recorded by the bureau, applied at clearing; a hospital sees its own. */
+function assessmentRoutes(app: FastifyInstance): void {
+  app.post(
+    "/assessments",
+    { config: routeAccess(BUREAU, "none", "登记年终考核系数"), schema: { body: AssessmentBody } },
+    async (request, reply) => {
+      const b = request.body as Static<typeof AssessmentBody>;
+      request.oplogDetail = {
+        year: b.year,
+        items: b.items.map(({ hospital, factor }) => ({ hospital, factor })),
+      };
+      const written = await guard(() =>
+        recordAssessments(app.yibao.store, b.year, b.items, actorOf(request)),
+      );
+      return reply.status(201).send({ written });
+    },
+  );
+  app.get(
+    "/assessments/:year",
+    { config: routeAccess(ALL, "query"), schema: { params: YearParams, querystring: HospitalQuery } },
+    async (request) => {
+      const { year } = request.params as Static<typeof YearParams>;
+      const { hospital } = request.query as Static<typeof HospitalQuery>;
+      return { items: await listAssessments(app.yibao.store, year, hospital) };
+    },
+  );
+}
+
 /** Audit deductions (审核扣款) recorded against a hospital's year, applied at clearing. */
 function deductionRoutes(app: FastifyInstance): void {
   app.post(
@@ -503,6 +550,7 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
     clearingRoutes(app);
     specialCaseRoutes(app);
     deductionRoutes(app);
+    assessmentRoutes(app);
     app.get("/seed-002", { config: routeAccess(ALL, "none") }, async () => {
       const results = await runSeed002Dir(options.examplesDir ?? "examples/seed-002");
       return { allMatch: allMatch(results), report: formatSeed002Report(results), results };

@@ -179,6 +179,20 @@ export interface ClearingStatementTable {
   fund_due_fen: number;
   prepaid_fen: number;
   balance_due_fen: number;
+  /** 0113: the surplus its 基层病种 made (not kept), the assessment factor applied, its 结余共享 reward. */
+  primary_care_surplus_fen: Generated<number>;
+  assessment_ppm: Generated<number>;
+  regional_reward_fen: Generated<number>;
+}
+
+/** 年终考核系数 of a hospital for a year (0113). */
+export interface HospitalAssessmentTable {
+  year: number;
+  hospital_code: string;
+  factor_ppm: number;
+  note: Generated<string>;
+  recorded_by: string;
+  recorded_at: TimestampDefault;
 }
 
 /** The cost split of every stored list, kept by triggers on the store's lists (0101). */
@@ -318,6 +332,7 @@ export interface PaymentTables extends PaymentPublishedViews {
   dip_clearing_statement: DipClearingStatementTable;
   dip_stay_points: DipStayPointsTable;
   dip_prepayment: DipPrepaymentTable;
+  hospital_assessment: HospitalAssessmentTable;
 }
 
 /** What the payment service reads and writes: the store's tables (it reads the lists) and its own. */

@@ -7,18 +7,23 @@
  *   点值 = pool ÷ total points  (exact rational, fen per point)
  *   hospital DRG payment = the pool split by points with largest-remainder allocation, so the
  *       hospital payments add up to the budget to the fen (each is within 1 fen of points × 点值)
- *   结余 = payment − cost > 0: the hospital keeps round(结余 × surplusRetention) (结余留用), the rest
- *       returns to the fund
+ *   结余 = payment − cost > 0: the hospital keeps round((结余 − 基层病种结余) × surplusRetention ×
+ *       考核系数) (结余留用; a 三级 hospital keeps nothing its 基层病种 stays made, when the policy says
+ *       so), the rest returns to the fund
+ *   结余共享: round(Σ returned × regionalReward) goes back to the hospitals, split by each one's fund
+ *       expenditure × 考核系数 (largest remainder; 0 when the policy shares nothing)
  *   超支 = cost − payment > 0: the fund bears round(part × fundShare) of each band of the overspend
  *       (bands as shares of the payment); overspend beyond the last band is not covered (超支不补)
- *   settled = payment − returned surplus + covered overspend − audit deductions (审核扣款)
+ *   settled = payment − returned surplus + covered overspend + reward − audit deductions (审核扣款)
  *   fund due = settled − patients' share; balance due = fund due − advance payments (预拨)
  */
 import {
   allocateLargestRemainder,
+  divRoundBig,
   type Fen,
   formatRational,
   mulPpm,
+  PPM_ONE,
   type Ppm,
   type Rational,
 } from "./money.js";
@@ -37,6 +42,13 @@ export interface HospitalYearTotals {
   /** 已预拨 (monthly advance payments). */
   readonly prepaid?: Fen;
   readonly cases?: number;
+  /** 考核系数 (年终考核结果) applied to the surplus kept and the reward share; default 1 (1,000,000). */
+  readonly assessment?: Ppm;
+  /**
+   * The hospital's stays in the policy's 基层病种 when its level is one the rule names (points and
+   * cost); the surplus they make is not kept.
+   */
+  readonly primaryCare?: { readonly points: number | bigint; readonly totalCost: Fen };
 }
 
 /** An audit finding to deduct at clearing (审核扣款). */
@@ -58,6 +70,12 @@ export interface HospitalClearing {
   /** 结余留用 / 结余返还. */
   readonly surplusRetained: Fen;
   readonly surplusReturned: Fen;
+  /** Of the surplus, what its 基层病种 stays made (not kept), fen. */
+  readonly primaryCareSurplus: Fen;
+  /** 考核系数 applied (ppm). */
+  readonly assessment: Ppm;
+  /** 结余共享奖励: its share of the regional reward, fen. */
+  readonly regionalReward: Fen;
   /** 超支 / 医保分担 / 医院自担. */
   readonly overspend: Fen;
   readonly overspendCovered: Fen;
@@ -65,7 +83,7 @@ export interface HospitalClearing {
   /** 审核扣款 and its reasons. */
   readonly deductions: Fen;
   readonly deductionReasons: readonly string[];
-  /** 清算后应得 = payment − returned + covered − deductions. */
+  /** 清算后应得 = payment − returned + covered + regional reward − deductions. */
   readonly settled: Fen;
   readonly patientShare: Fen;
   /** 医保基金应付 = settled − patient share. */
@@ -89,7 +107,9 @@ export interface YearClearing {
   readonly pointValueYuan: string;
   readonly hospitals: readonly HospitalClearing[];
   /** Sums of every money column of `hospitals`. */
-  readonly totals: Omit<HospitalClearing, "hospitalId" | "deductionReasons">;
+  readonly totals: Omit<HospitalClearing, "hospitalId" | "deductionReasons" | "assessment">;
+  /** 结余共享奖励池 = round(Σ surplus returned × regionalReward). */
+  readonly rewardPool: Fen;
   /** Deductions naming a hospital that is not cleared, with the reason. */
   readonly rejectedDeductions: readonly (AuditDeduction & { readonly rule: string })[];
 }
@@ -170,16 +190,48 @@ export function clearYear(input: {
     ded.set(d.hospitalId, e);
   }
 
-  const hospitals: HospitalClearing[] = input.hospitals.map((h, i) => {
+  // First pass: each hospital's surplus kept or returned, overspend covered, before the reward.
+  const M = BigInt(PPM_ONE);
+  const first = input.hospitals.map((h, i) => {
     const payment = payments[i] as number;
     const balance = payment - h.totalCost;
     const surplus = balance > 0 ? balance : 0;
-    const retained = mulPpm(surplus, rules.surplusRetention);
+    const assessment = h.assessment ?? PPM_ONE;
+    if (!Number.isSafeInteger(assessment) || assessment < 0)
+      throw new RangeError(`机构 ${h.hospitalId} 的考核系数须为非负数`);
+    // What its 基层病种 stays made: their points at the point value, less their cost.
+    let primaryBalance = 0;
+    if (h.primaryCare !== undefined) {
+      const paid = divRoundBig(BigInt(h.primaryCare.points) * BigInt(pool), totalPoints);
+      primaryBalance = Number(paid) - h.primaryCare.totalCost;
+    }
+    const primaryCareSurplus = Math.min(surplus, Math.max(0, primaryBalance));
+    // round((surplus − 基层病种结余) × 留用比例 × 考核系数), one rounding.
+    const retained = Number(
+      divRoundBig(BigInt(surplus - primaryCareSurplus) * BigInt(rules.surplusRetention) * BigInt(assessment), M * M),
+    );
     const overspend = balance < 0 ? -balance : 0;
     const covered = overspendCovered(overspend, payment, rules);
-    const d = ded.get(h.hospitalId);
-    const deductions = d?.amount ?? 0;
-    const settled = payment - (surplus - retained) + covered - deductions;
+    const deductions = ded.get(h.hospitalId)?.amount ?? 0;
+    return { h, payment, balance, surplus, assessment, primaryCareSurplus, retained, overspend, covered, deductions };
+  });
+  // 结余共享: a share of what was returned, split by fund expenditure × 考核系数 (largest remainder).
+  let returnedTotal = 0;
+  for (const x of first) returnedTotal += x.surplus - x.retained;
+  const rewardPool = mulPpm(returnedTotal, rules.regionalReward ?? 0);
+  const weights = first.map((x) => {
+    const fund = x.payment - (x.surplus - x.retained) + x.covered - x.deductions - x.h.patientShare;
+    return BigInt(Math.max(0, fund)) * BigInt(x.assessment);
+  });
+  const rewards =
+    rewardPool > 0 && weights.some((w) => w > 0n)
+      ? allocateLargestRemainder(rewardPool, weights)
+      : first.map(() => 0);
+
+  const hospitals: HospitalClearing[] = first.map((x, i) => {
+    const { h, payment, surplus, retained, covered, deductions } = x;
+    const regionalReward = rewards[i] as number;
+    const settled = payment - (surplus - retained) + covered + regionalReward - deductions;
     const fundDue = settled - h.patientShare;
     const prepaid = h.prepaid ?? 0;
     return {
@@ -187,14 +239,17 @@ export function clearYear(input: {
       points: pts[i] as bigint,
       payment,
       totalCost: h.totalCost,
-      balance,
+      balance: x.balance,
       surplusRetained: retained,
       surplusReturned: surplus - retained,
-      overspend,
+      primaryCareSurplus: x.primaryCareSurplus,
+      assessment: x.assessment,
+      regionalReward,
+      overspend: x.overspend,
       overspendCovered: covered,
-      overspendBorne: overspend - covered,
+      overspendBorne: x.overspend - covered,
       deductions,
-      deductionReasons: d?.reasons ?? [],
+      deductionReasons: ded.get(h.hospitalId)?.reasons ?? [],
       settled,
       patientShare: h.patientShare,
       fundDue,
@@ -209,6 +264,8 @@ export function clearYear(input: {
     balance: 0,
     surplusRetained: 0,
     surplusReturned: 0,
+    primaryCareSurplus: 0,
+    regionalReward: 0,
     overspend: 0,
     overspendCovered: 0,
     overspendBorne: 0,
@@ -225,6 +282,8 @@ export function clearYear(input: {
     totals.balance += h.balance;
     totals.surplusRetained += h.surplusRetained;
     totals.surplusReturned += h.surplusReturned;
+    totals.primaryCareSurplus += h.primaryCareSurplus;
+    totals.regionalReward += h.regionalReward;
     totals.overspend += h.overspend;
     totals.overspendCovered += h.overspendCovered;
     totals.overspendBorne += h.overspendBorne;
@@ -244,6 +303,7 @@ export function clearYear(input: {
     pointValueYuan: formatRational({ num: pointValue.num, den: pointValue.den * 100n }, 6),
     hospitals,
     totals,
+    rewardPool,
     rejectedDeductions: rejected,
   };
 }

@@ -176,6 +176,17 @@ export interface ClearingRules {
   readonly surplusRetention: Ppm;
   /** 超支分担: bands of the overspend borne by the fund; overspend beyond the last band is not covered (超支不补). */
   readonly overspendBands: readonly OverspendBand[];
+  /**
+   * 基层病种结余不予留用 (seed 000 l.1403–1405): hospitals of these levels keep no surplus made on these
+   * DRGs; null when the policy names none.
+   */
+  readonly primaryCare?: { readonly groups: ReadonlySet<string>; readonly levels: ReadonlySet<string> } | null;
+  /**
+   * 结余共享 (seed 000 l.1373–1385): this share of the surplus the hospitals return to the fund is given
+   * back to them as a reward, split by each hospital's fund expenditure × its assessment factor
+   * (考核系数); 0 (or absent) when the policy shares nothing.
+   */
+  readonly regionalReward?: Ppm;
 }
 
 /** A new-technology item (新技术项目) filed with the insurer, paid by item for its first period. */
@@ -300,7 +311,24 @@ function readClearing(r: Reader, raw: unknown): ClearingRules | null {
   const basis = c.budgetBasis ?? "totalPayment";
   if (basis !== "totalPayment" && basis !== "fund")
     r.fail("clearing.budgetBasis", '须为 "totalPayment"（医保支付总额）或 "fund"（统筹基金）');
-  return { budgetBasis: basis as ClearingBudgetBasis, surplusRetention: retention, overspendBands: ob };
+  let primaryCare: ClearingRules["primaryCare"] = null;
+  if (c.primaryCare != null) {
+    const pc = r.object(c.primaryCare, "clearing.primaryCare");
+    const groups = r.stringList(pc.groups, "clearing.primaryCare.groups");
+    const levels = r.stringList(pc.levels, "clearing.primaryCare.levels");
+    if (groups.length === 0) r.fail("clearing.primaryCare.groups", "至少一个基层病种（DRG 编码）");
+    if (levels.length === 0) r.fail("clearing.primaryCare.levels", "至少一个医院等级");
+    primaryCare = { groups: new Set(groups), levels: new Set(levels) };
+  }
+  const regionalReward = r.ratio(c.regionalReward ?? "0", "clearing.regionalReward");
+  if (regionalReward > PPM_ONE) r.fail("clearing.regionalReward", "结余共享比例不能超过 1");
+  return {
+    budgetBasis: basis as ClearingBudgetBasis,
+    surplusRetention: retention,
+    overspendBands: ob,
+    primaryCare,
+    regionalReward,
+  };
 }
 
 /** Validates and converts a payment policy (解析支付政策). */

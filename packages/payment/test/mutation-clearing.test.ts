@@ -61,6 +61,8 @@ describe("clearYear totals and defaults", () => {
       balance: -10000, // 10000 − 20000
       surplusRetained: 7000,
       surplusReturned: 3000,
+      primaryCareSurplus: 0,
+      regionalReward: 0,
       overspend: 20000,
       overspendCovered: 10000,
       overspendBorne: 10000,
