@@ -4,6 +4,7 @@
  */
 import {
   CATEGORY_NAMES,
+  formatRatio,
   formatYuan,
   type PaymentCategory,
   SPECIAL_CASE_NAMES,
@@ -102,6 +103,9 @@ const CLEARING_COLUMNS: readonly Column<NamedClearingRow>[] = [
   { header: "结余(+)/超支(-)(元)", money: true, value: (h) => h.balance },
   { header: "结余留用(元)", money: true, value: (h) => h.surplusRetained },
   { header: "结余返还(元)", money: true, value: (h) => h.surplusReturned },
+  { header: "其中基层病种结余不予留用(元)", money: true, value: (h) => h.primaryCareSurplus },
+  { header: "年终考核系数", value: (h) => formatRatio(h.assessment, 2) },
+  { header: "结余共享奖励(元)", money: true, value: (h) => h.regionalReward },
   { header: "超支(元)", money: true, value: (h) => h.overspend },
   { header: "医保分担(元)", money: true, value: (h) => h.overspendCovered },
   { header: "医院自担(元)", money: true, value: (h) => h.overspendBorne },

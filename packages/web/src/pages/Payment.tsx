@@ -262,6 +262,9 @@ interface ClearingHospital {
   totalCost: number;
   balance: number;
   surplusRetained: number;
+  primaryCareSurplus: number;
+  assessment: number;
+  regionalReward: number;
   overspendBorne: number;
   overspendCovered: number;
   deductions: number;
@@ -302,6 +305,15 @@ function clearingColumns(meta: Meta): Column<ClearingHospital>[] {
     { key: "totalCost", title: "总费用（元）", kind: "money" },
     { key: "balance", title: "结余/超支（元）", kind: "money" },
     { key: "surplusRetained", title: "结余留用（元）", kind: "money" },
+    { key: "primaryCareSurplus", title: "基层病种结余不予留用（元）", kind: "money" },
+    {
+      key: "assessment",
+      title: "年终考核系数",
+      value: (r) => r.assessment / 1_000_000,
+      kind: "number",
+      digits: 2,
+    },
+    { key: "regionalReward", title: "结余共享奖励（元）", kind: "money" },
     { key: "overspendCovered", title: "超支医保分担（元）", kind: "money" },
     { key: "overspendBorne", title: "超支医院承担（元）", kind: "money" },
     { key: "deductions", title: "审核扣款（元）", kind: "money" },
