@@ -208,12 +208,26 @@ export function clearYear(input: {
     const primaryCareSurplus = Math.min(surplus, Math.max(0, primaryBalance));
     // round((surplus − 基层病种结余) × 留用比例 × 考核系数), one rounding.
     const retained = Number(
-      divRoundBig(BigInt(surplus - primaryCareSurplus) * BigInt(rules.surplusRetention) * BigInt(assessment), M * M),
+      divRoundBig(
+        BigInt(surplus - primaryCareSurplus) * BigInt(rules.surplusRetention) * BigInt(assessment),
+        M * M,
+      ),
     );
     const overspend = balance < 0 ? -balance : 0;
     const covered = overspendCovered(overspend, payment, rules);
     const deductions = ded.get(h.hospitalId)?.amount ?? 0;
-    return { h, payment, balance, surplus, assessment, primaryCareSurplus, retained, overspend, covered, deductions };
+    return {
+      h,
+      payment,
+      balance,
+      surplus,
+      assessment,
+      primaryCareSurplus,
+      retained,
+      overspend,
+      covered,
+      deductions,
+    };
   });
   // 结余共享: a share of what was returned, split by fund expenditure × 考核系数 (largest remainder).
   let returnedTotal = 0;

@@ -5,10 +5,12 @@
  * hospital's payment = its points × the point value, and the fund's due = payment − what the
  * patients paid.
  *
- * Points are exact rationals (no rounding before money); money is integer fen. The pool is split
- * over the hospitals by their exact points with the largest-remainder method, and each hospital's
- * payment over its stays the same way, so hospital payments sum to the pool and stay payments to
- * their hospital's payment, to the fen, and every figure traces to its stays.
+ * A stay's points are computed exactly (rationals), then paid to one millionth of a point (百万分之一分,
+ * rounded half away from zero, as DRG points are kept): with a real catalogue's thousands of standard
+ * costs exact sums would grow without bound. Money is integer fen. The pool is split over the
+ * hospitals by their points with the largest-remainder method, and each hospital's payment over its
+ * stays the same way, so hospital payments sum to the pool and stay payments to their hospital's
+ * payment, to the fen, and every figure traces to its stays.
  */
 import {
   allocateLargestRemainder,
@@ -106,8 +108,14 @@ export interface DipStayPoints {
   readonly standardFen: Fen;
   /** The points before the hospital coefficient. */
   readonly basePoints: Rational;
-  /** The points after the hospital coefficient: what the stay is paid by. */
+  /** The points after the hospital coefficient, exact. */
   readonly points: Rational;
+  /**
+   * The points the stay is paid by (结算分值): `points` rounded half away from zero to one millionth
+   * of a point (百万分之一分, as DRG points are kept), so that a year of a real catalogue's thousands
+   * of standards sums and splits in integers.
+   */
+  readonly microPoints: bigint;
 }
 
 /** A hospital's year under DIP (医疗机构 DIP 清算). */
@@ -152,20 +160,14 @@ function rational(num: bigint, den: bigint): Rational {
   return g > 1n ? { num: num / g, den: den / g } : { num, den };
 }
 
-function add(a: Rational, b: Rational): Rational {
-  return rational(a.num * b.den + b.num * a.den, a.den * b.den);
-}
-
 const ZERO: Rational = { num: 0n, den: 1n };
+const MICRO = 1_000_000n;
 
-/** Splits `total` fen by exact rational weights (largest remainder), the parts summing to it. */
-function allocateByRationals(total: Fen, weights: readonly Rational[]): Fen[] {
-  let common = 1n;
-  for (const w of weights) common = (common / gcd(common, w.den)) * w.den;
-  return allocateLargestRemainder(
-    total,
-    weights.map((w) => w.num * (common / w.den)),
-  );
+/** Σ of the stays' paid points (micro-points). */
+function microSum(list: readonly DipStayPoints[]): bigint {
+  let s = 0n;
+  for (const p of list) s += p.microPoints;
+  return s;
 }
 
 // ---- points --------------------------------------------------------------------------------------
@@ -213,7 +215,8 @@ export function dipStayPoints(
   } else base = rational(points, 1n);
   const basePoints = rational(base.num, base.den * BigInt(DIP_POINT_SCALE));
   const withCoefficient = rational(basePoints.num * BigInt(coefficient), basePoints.den * million);
-  return { stay, caseType, standardFen, basePoints, points: withCoefficient };
+  const microPoints = divRoundBig(withCoefficient.num * million, withCoefficient.den);
+  return { stay, caseType, standardFen, basePoints, points: withCoefficient, microPoints };
 }
 
 // ---- the year --------------------------------------------------------------------------------------
@@ -244,17 +247,18 @@ export function settleDipYear(
     }
   }
   const hospitals = [...byHospital.keys()].sort();
-  const points = hospitals.map((h) =>
-    (byHospital.get(h) as DipStayPoints[]).reduce((s, p) => add(s, p.points), ZERO),
-  );
-  const totalPoints = points.reduce(add, ZERO);
+  const micro = hospitals.map((h) => microSum(byHospital.get(h) as DipStayPoints[]));
+  const points = micro.map((m) => rational(m, MICRO));
+  let totalMicro = 0n;
+  for (const m of micro) totalMicro += m;
+  const totalPoints = rational(totalMicro, MICRO);
   let patientPaid = 0;
   for (const h of hospitals)
     for (const p of byHospital.get(h) as DipStayPoints[]) patientPaid += p.stay.patientPaidFen;
   const poolFen = policy.budgetBasis === "fund" ? budgetFen + patientPaid : budgetFen;
   const pointValue =
     totalPoints.num === 0n ? ZERO : rational(BigInt(poolFen) * totalPoints.den, totalPoints.num);
-  const payments = totalPoints.num === 0n ? hospitals.map(() => 0) : allocateByRationals(poolFen, points);
+  const payments = totalMicro === 0n ? hospitals.map(() => 0) : allocateLargestRemainder(poolFen, micro);
   return {
     policy,
     budgetFen,
@@ -276,9 +280,9 @@ export function settleDipYear(
         stayPaymentsFen:
           hospitalPoints.num === 0n
             ? list.map(() => 0)
-            : allocateByRationals(
+            : allocateLargestRemainder(
                 paymentFen,
-                list.map((p) => p.points),
+                list.map((p) => p.microPoints),
               ),
         patientPaidFen,
         fundFen: paymentFen - patientPaidFen,
@@ -338,7 +342,7 @@ export function prepayDipMonth(
   }
   const hospitals = [...byHospital.keys()].sort().map((hospital) => {
     const list = byHospital.get(hospital) as DipStayPoints[];
-    const points = list.reduce((s, p) => add(s, p.points), ZERO);
+    const points = rational(microSum(list), MICRO);
     const payment = divRoundBig(points.num * terms.pointValueFen.num, points.den * terms.pointValueFen.den);
     const estimatedPaymentFen = toSafeNumber(payment);
     const patientPaidFen = list.reduce((s, p) => s + p.stay.patientPaidFen, 0);

@@ -180,7 +180,10 @@ export interface ClearingRules {
    * 基层病种结余不予留用 (seed 000 l.1403–1405): hospitals of these levels keep no surplus made on these
    * DRGs; null when the policy names none.
    */
-  readonly primaryCare?: { readonly groups: ReadonlySet<string>; readonly levels: ReadonlySet<string> } | null;
+  readonly primaryCare?: {
+    readonly groups: ReadonlySet<string>;
+    readonly levels: ReadonlySet<string>;
+  } | null;
   /**
    * 结余共享 (seed 000 l.1373–1385): this share of the surplus the hospitals return to the fund is given
    * back to them as a reward, split by each hospital's fund expenditure × its assessment factor
@@ -419,7 +422,10 @@ function readCoefficientFormula(r: Reader, raw: unknown): PaymentPolicy["coeffic
   const weights = {
     level: r.ratio(w.level ?? "0", "coefficientFormula.weights.level"),
     cost: r.ratio(w.cost ?? "0", "coefficientFormula.weights.cost"),
-    admissionsPerPatient: r.ratio(w.admissionsPerPatient ?? "0", "coefficientFormula.weights.admissionsPerPatient"),
+    admissionsPerPatient: r.ratio(
+      w.admissionsPerPatient ?? "0",
+      "coefficientFormula.weights.admissionsPerPatient",
+    ),
     cmi: r.ratio(w.cmi ?? "0", "coefficientFormula.weights.cmi"),
   };
   for (const [k, v] of Object.entries(weights))

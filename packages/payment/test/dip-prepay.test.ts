@@ -3,7 +3,13 @@
  * their edges by hand: amounts that land on .5 fen round half away from zero, one step below does not.
  */
 import { describe, expect, it } from "vitest";
-import { dipCoefficientOf, parseDipPaymentPolicy, prepayDipMonth } from "../src/dip.js";
+import {
+  dipCoefficientOf,
+  dipStayPoints,
+  parseDipPaymentPolicy,
+  prepayDipMonth,
+  settleDipYear,
+} from "../src/dip.js";
 import { PolicyDataError } from "../src/versioned.js";
 
 const BASE = {
@@ -94,5 +100,32 @@ describe("the policy's coefficients and prepayment terms", () => {
     );
     expect(() => policy("1", "0.9", { coefficients: { other: {} } })).toThrow(/coefficients\.other/);
     expect(policy("150", "0.9").prepayment?.pointValueFen).toEqual({ num: 15_000n, den: 1n });
+  });
+});
+
+describe("a stay is paid by its points to one millionth of a point", () => {
+  const p = parseDipPaymentPolicy({ ...BASE, groupPoints: { G: "0.0001", H: "50" } });
+  it("0.0001 points × coefficient 0.005 = 0.0000005 → 0.000001 (half up); × 0.004999 → 0", () => {
+    expect(dipStayPoints(p, stay("G", 10_000, 0), 5_000).microPoints).toBe(1n);
+    expect(dipStayPoints(p, stay("G", 10_000, 0), 4_999).microPoints).toBe(0n);
+  });
+  it("exact points kept beside the paid ones: terminating decimals unchanged, a coefficient of 1/3 rounded", () => {
+    // 1,666.67 元 of a 5,000.00 元 standard (三级) is very low: 50 × 166,667 ÷ 500,000 = 16.6667 points.
+    const s = dipStayPoints(p, stay("H", 166_667, 0), 1_000_000);
+    expect(s.caseType).toBe("veryLow");
+    // 50 × 166,667 ÷ 500,000 = 16.6667 exactly; the micro-points are the same number.
+    expect(s.points).toEqual({ num: 166_667n, den: 10_000n });
+    expect(s.microPoints).toBe(16_666_700n);
+    const third = dipStayPoints(p, stay("H", 500_000, 0), 333_333);
+    // A normal stay × coefficient 0.333333: 50 × 0.333333 = 16.66665 points = 16,666,650 micro-points.
+    expect(third.microPoints).toBe(16_666_650n);
+  });
+  it("the year sums the paid points: two stays of 0.0000005 points make 0.000002, not 0.000001", () => {
+    const y = settleDipYear(p, [stay("G", 10_000, 0), { ...stay("G", 10_000, 0), id: "s2" }], {
+      budgetFen: 100,
+      coefficients: new Map([["A", 5_000]]),
+    });
+    expect(y.totalPoints).toEqual({ num: 1n, den: 500_000n });
+    expect(y.hospitals[0]?.stayPaymentsFen).toEqual([50, 50]);
   });
 });
