@@ -106,6 +106,7 @@ interface ListRow {
   dscg_way: string;
   principal_dx: string | null;
   principal_oprn: string | null;
+  insuplc: string | null;
   drg: string;
   total_fee_fen: number;
   personal_pay_fen: number;
@@ -138,7 +139,7 @@ async function readPage(
       c.other_fen AS other, c.bed_fee_fen AS bed_fee, c.adm_time, c.dscg_time
     FROM (SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key, l.adm_date, l.dscg_date,
         l.los, l.dscg_way, l.drg, l.total_fee_fen, l.personal_pay_fen, l.principal_dx,
-        l.principal_oprn
+        l.principal_oprn, l.insuplc
       FROM settlement_list l
       WHERE l.period = ${period} AND l.status = 'accepted' ${cursor}
       ORDER BY l.patient_key, l.setl_id
@@ -212,6 +213,7 @@ function inputOf(r: ListRow): StayInput {
     bedFee: num(r.bed_fee),
     principalDiagnosis: r.principal_dx,
     principalProcedure: r.principal_oprn,
+    insuredArea: r.insuplc,
   };
 }
 

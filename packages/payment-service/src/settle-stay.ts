@@ -11,6 +11,7 @@ import {
   type Fen,
   fixedAmountCaseOf,
   type HospitalInfo,
+  isLocallyInsured,
   type PersonState,
   type PersonYearState,
   type SettlementContext,
@@ -91,6 +92,13 @@ export class StaySettler {
       this.ctx = this.build();
     }
     return h;
+  }
+
+  /** True when the benefit policy in force on `date` insures people of `area` (参保地); see isLocallyInsured. */
+  insuresArea(date: string, area: string | null | undefined): boolean {
+    if (this.benefit === null || !area) return true;
+    const p = selectEffective(this.benefit.versions, date);
+    return p === undefined || isLocallyInsured(p, area);
   }
 
   /** True when the benefit policy in force on `date` covers this hospital class and insurance. */
@@ -213,6 +221,8 @@ export interface StayInput {
    * by-item period makes the stay paid by item (新技术按项目付费).
    */
   readonly principalProcedure?: string | null;
+  /** 参保地 (insuplc): someone insured elsewhere (异地就医) keeps the patient share the list reports. */
+  readonly insuredArea?: string | null;
 }
 
 /**
@@ -230,7 +240,10 @@ export function settleInput(
   if (x.dscgDate === null) throw new SettlementError(x.setlId, "dscg_date", "缺少出院日期");
   const h = settler.hospital(x.hospitalCode, x.hiSetlLv);
   const insurance = INSURANCE_NAMES[x.hiType ?? ""] ?? x.hiType ?? "城乡居民";
-  const usePolicy = keepPatientShare === undefined && settler.coveredByBenefit(h, insurance, x.dscgDate);
+  const usePolicy =
+    keepPatientShare === undefined &&
+    settler.coveredByBenefit(h, insurance, x.dscgDate) &&
+    settler.insuresArea(x.dscgDate, x.insuredArea);
   let patientShare: Fen | undefined;
   if (keepPatientShare !== undefined) patientShare = keepPatientShare;
   else if (!usePolicy) {

@@ -132,7 +132,7 @@ describe("period settlement over the store (PGlite)", () => {
     ).toBe(656_000);
   });
 
-  it("a fixed-amount case (定额支付) is recognised from the principal diagnosis the benefit policy names (issue 14)", async () => {
+  it("a fixed-amount case (定额支付) is recognised from the principal diagnosis; a patient insured elsewhere keeps the list's share (issue 14)", async () => {
     const db = dbOf(store);
     const h = await sql<{ code: string; drg: string }>`SELECT p.hospital_code AS code, s.drg
       FROM payment_hospital p JOIN stay_settlement s ON s.hospital_code = p.hospital_code
@@ -186,6 +186,29 @@ describe("period settlement over the store (PGlite)", () => {
       undefined,
     );
     expect(small.row.benefitFundFen).toBe(100_000);
+    // 异地就医: with the region's insured areas named, someone insured in 北京 (110101) keeps the share
+    // the list reports; 130402 (a 邯郸 area) and an area not given are settled by the policy.
+    const remote = new StaySettler(
+      await loadPolicies(store),
+      new BenefitPolicySet([
+        parseBenefitPolicy({ ...DEMO_BENEFIT_POLICY, version: "area-test", localInsuredAreas: ["1304"] }),
+      ]),
+      await loadPaymentHospitals(store),
+    );
+    const at = (id: string, insuredArea: string) =>
+      settleInput(remote, { ...input(id, null), personalPay: 200_000, insuredArea }, {}, undefined).row;
+    expect([at("RM-1", "130402").shareSource, at("RM-1", "130402").benefitFundFen]).toEqual([
+      "policy",
+      656_000,
+    ]);
+    expect([at("RM-2", "110101").shareSource, at("RM-2", "110101").patientShareFen]).toEqual([
+      "list",
+      200_000,
+    ]);
+    expect(at("RM-3", "").shareSource).toBe("policy");
+    expect(() => parseBenefitPolicy({ ...DEMO_BENEFIT_POLICY, localInsuredAreas: ["13a"] })).toThrow(
+      /localInsuredAreas\[0\]/,
+    );
     // A case named in the codes but not among the fixed amounts is refused with the field.
     expect(() =>
       parseBenefitPolicy({ ...DEMO_BENEFIT_POLICY, fixedAmountCaseDiagnoses: { 无痛分娩: ["O80"] } }),

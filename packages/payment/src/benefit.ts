@@ -57,6 +57,12 @@ export interface BenefitPolicy extends Versioned {
    * never recognised from a list (it can still be given on a stay).
    */
   readonly fixedAmountCaseDiagnoses: ReadonlyMap<string, readonly string[]>;
+  /**
+   * 本统筹区参保地: the administrative-area codes (or prefixes, e.g. "1304") of the people this policy
+   * insures. A stay of someone insured elsewhere (异地就医) is paid by DRG as any other, but the patient's
+   * share is the insuring region's, so it is taken from the list. Empty: everyone is taken as local.
+   */
+  readonly localInsuredAreas: readonly string[];
   readonly crossYear: CrossYearRule;
   readonly sources: readonly string[];
   readonly notes: readonly string[];
@@ -115,6 +121,7 @@ export function parseBenefitPolicy(data: unknown): BenefitPolicy {
     remote,
     fixedAmountCases,
     fixedAmountCaseDiagnoses: readFixedCaseDiagnoses(r, raw.fixedAmountCaseDiagnoses, fixedAmountCases),
+    localInsuredAreas: readAreas(r, raw.localInsuredAreas),
     crossYear: crossYear as CrossYearRule,
     sources: r.stringList(raw.sources, "sources"),
     notes: r.stringList(raw.notes, "notes"),
@@ -137,6 +144,25 @@ function readFixedCaseDiagnoses(
     out.set(name, list);
   }
   return out;
+}
+
+/** `localInsuredAreas`: 2–6 digit administrative-area codes or prefixes. */
+function readAreas(r: Reader, raw: unknown): string[] {
+  const list = r.stringList(raw, "localInsuredAreas").map((x) => x.trim());
+  list.forEach((x, i) => {
+    if (!/^\d{2,6}$/.test(x)) r.fail(`localInsuredAreas[${i}]`, "须为 2–6 位行政区划代码或其前缀");
+  });
+  return list;
+}
+
+/**
+ * Whether someone insured in `area` (参保地 insuplc) is insured by this policy's region: true when
+ * the policy names no areas, or the area is unknown (''), or it starts with one of them.
+ */
+export function isLocallyInsured(policy: BenefitPolicy, area: string): boolean {
+  const a = area.trim();
+  if (policy.localInsuredAreas.length === 0 || a === "") return true;
+  return policy.localInsuredAreas.some((p) => a.startsWith(p));
 }
 
 /**

@@ -126,6 +126,7 @@ export function summaryColumns(
     chfpdr_code: i.chfpdrCode ?? "",
     chfpdr_name: i.chfpdrName ?? "",
     days_rinp_flag_31: i.daysRinpFlag31 ?? "",
+    insuplc: i.insuplc ?? "",
     principal_dx: principalDx?.diagCode ?? "",
     principal_oprn: list.procedures[0]?.oprnOprtCode ?? "",
     // 4101A carries no fee items: the total is then what was paid.

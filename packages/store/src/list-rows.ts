@@ -24,6 +24,7 @@ export const SUMMARY_COLUMNS = [
   "chfpdr_code",
   "chfpdr_name",
   "days_rinp_flag_31",
+  "insuplc",
   "principal_dx",
   "principal_oprn",
   "total_fee_fen",

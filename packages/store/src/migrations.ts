@@ -269,6 +269,22 @@ export const storeMigrations: readonly NamedMigration[] = [
       }
     },
   },
+  {
+    // 参保地 (insuplc, the insured person's administrative area) as a summary column, so payment tells
+    // a patient insured elsewhere (异地就医) without reading the 4101 JSON.
+    name: "0006_store_insured_area",
+    async up(db: MigrationDb) {
+      for (const t of ["settlement_list", "settlement_list_history"]) {
+        await sql`ALTER TABLE ${sql.id(t)} ADD COLUMN insuplc text NOT NULL DEFAULT ''`.execute(db);
+        await sql`UPDATE ${sql.id(t)} SET insuplc = coalesce(message->'input'->'setlinfo'->>'insuplc', '')`.execute(db);
+      }
+    },
+    async down(db: MigrationDb) {
+      for (const t of ["settlement_list", "settlement_list_history"]) {
+        await sql`ALTER TABLE ${sql.id(t)} DROP COLUMN insuplc`.execute(db);
+      }
+    },
+  },
 ];
 
 /**

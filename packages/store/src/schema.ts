@@ -76,6 +76,8 @@ export interface SettlementListColumns {
   chfpdr_name: string;
   /** 出院31天内再住院计划标志: 1 无, 2 有 ('' when not given). */
   days_rinp_flag_31: string;
+  /** 参保地 (insuplc, 行政区划), '' when not given. */
+  insuplc: string;
   /** 主要诊断编码. */
   principal_dx: string;
   /** 主要手术操作编码. */

@@ -39,6 +39,7 @@ export function upload(
       chfpdr_code: "D001",
       chfpdr_name: "赵主任",
       days_rinp_flag_31: "1",
+      insuplc: "210102",
       principal_dx: "K35.800",
       principal_oprn: "47.0100",
       total_fee_fen: 1_234_567,

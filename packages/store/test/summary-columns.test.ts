@@ -64,5 +64,34 @@ for (const makeEngine of ENGINES) {
         FROM settlement_list_history WHERE setl_id = 'S-COL-1'`.execute(store.db);
       expect(history.rows).toEqual([{ code: "D210102000789", flag: "2" }]);
     });
+
+    it("migration 0006 fills 参保地 (insuplc) from each stored message; '' where the message lacks it", async () => {
+      const a = upload("S-INS-1");
+      const remote = {
+        ...a,
+        list: {
+          ...a.list,
+          insuplc: "",
+          message: { infno: "4101", input: { setlinfo: { insuplc: "110101" } } },
+        },
+      };
+      const b = upload("S-INS-2");
+      const bare = { ...b, list: { ...b.list, insuplc: "", message: { infno: "4101", input: {} } } };
+      await store.saveSettlementLists([remote, bare]);
+      const m = storeMigrations.find((x) => x.name === "0006_store_insured_area");
+      if (!m?.down) throw new Error("no 0006_store_insured_area with a down step");
+      const db = store.db as unknown as MigrationDb;
+      await m.down(db);
+      await m.up(db);
+      const rows = await sql<{
+        setl_id: string;
+        insuplc: string;
+      }>`SELECT setl_id, insuplc FROM settlement_list
+        WHERE setl_id LIKE 'S-INS-%' ORDER BY setl_id`.execute(store.db);
+      expect(rows.rows).toEqual([
+        { setl_id: "S-INS-1", insuplc: "110101" },
+        { setl_id: "S-INS-2", insuplc: "" },
+      ]);
+    });
   });
 }
