@@ -30,7 +30,7 @@ import {
   settleDipYear,
 } from "@yibao/payment";
 import type { Store } from "@yibao/store";
-import { sql } from "kysely";
+import { type QueryResult, sql } from "kysely";
 import { dbOf, PaymentInputError } from "./repo.js";
 import type { StatementTable } from "./statements.js";
 
@@ -155,7 +155,10 @@ interface ListRow {
   procedures: string[] | null;
 }
 
-/** The accepted lists of the hospitals discharged in [from, to), in keyset pages by setl_id. */
+/**
+ * The accepted lists of the hospitals discharged in [from, to), in keyset pages by setl_id; the next
+ * page is asked for before this one is handed over, so the database reads while the caller groups.
+ */
 async function* readDischargedLists(
   store: Store,
   range: { readonly from: string; readonly to: string },
@@ -163,15 +166,20 @@ async function* readDischargedLists(
   pageSize: number,
 ): AsyncGenerator<DipListStay> {
   const db = dbOf(store);
-  let after = "";
-  for (;;) {
-    const r =
-      await sql<ListRow>`SELECT l.setl_id, l.hospital_code, l.total_fee_fen, l.personal_pay_fen, l.principal_dx,
+  const page = (after: string): Promise<QueryResult<ListRow>> =>
+    sql<ListRow>`SELECT l.setl_id, l.hospital_code, l.total_fee_fen, l.personal_pay_fen, l.principal_dx,
         ARRAY(SELECT x->>'oprn_oprt_code' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(l.message->'input'->'oprninfo') = 'array'
           THEN l.message->'input'->'oprninfo' ELSE '[]'::jsonb END) x) AS procedures
         FROM settlement_list l WHERE l.status = 'accepted' AND l.hospital_code = ANY(${hospitals}::text[])
           AND l.dscg_date >= ${range.from}::date AND l.dscg_date < ${range.to}::date AND l.setl_id > ${after}
         ORDER BY l.setl_id LIMIT ${pageSize}`.execute(db);
+  let next: Promise<QueryResult<ListRow>> | null = page("");
+  while (next !== null) {
+    const r: QueryResult<ListRow> = await next;
+    const last = r.rows[r.rows.length - 1];
+    next = r.rows.length === pageSize && last ? page(last.setl_id) : null;
+    // A failed read ahead is reported when it is awaited, not as an unhandled rejection meanwhile.
+    next?.catch(() => undefined);
     for (const x of r.rows) {
       yield {
         setlId: x.setl_id,
@@ -182,9 +190,6 @@ async function* readDischargedLists(
         patientPaidFen: Number(x.personal_pay_fen),
       };
     }
-    const last = r.rows[r.rows.length - 1];
-    if (r.rows.length < pageSize || !last) break;
-    after = last.setl_id;
   }
 }
 
