@@ -50,6 +50,9 @@ export interface DipListStay {
   readonly procedures: readonly string[];
   readonly costFen: Fen;
   readonly patientPaidFen: Fen;
+  /** 年龄 (age_years) and 其他诊断, for the policy's 辅助目录. */
+  readonly ageYears?: number | null;
+  readonly secondaryDiagnoses?: readonly string[];
 }
 
 export interface DipYearOptions {
@@ -153,6 +156,8 @@ interface ListRow {
   personal_pay_fen: string | number;
   principal_dx: string;
   procedures: string[] | null;
+  age_years: number | string | null;
+  secondary: string[] | null;
 }
 
 /**
@@ -164,12 +169,18 @@ async function* readDischargedLists(
   range: { readonly from: string; readonly to: string },
   hospitals: readonly string[],
   pageSize: number,
+  withSecondary: boolean,
 ): AsyncGenerator<DipListStay> {
   const db = dbOf(store);
+  // 其他诊断 only when the policy's 辅助目录 weighs them (reading them costs a pass over every message).
+  const secondary = withSecondary
+    ? sql`ARRAY(SELECT x->>'diag_code' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(l.message->'input'->'diseinfo') = 'array'
+          THEN l.message->'input'->'diseinfo' ELSE '[]'::jsonb END) x WHERE coalesce(x->>'maindiag_flag', '') <> '1')`
+    : sql`NULL::text[]`;
   const page = (after: string): Promise<QueryResult<ListRow>> =>
-    sql<ListRow>`SELECT l.setl_id, l.hospital_code, l.total_fee_fen, l.personal_pay_fen, l.principal_dx,
+    sql<ListRow>`SELECT l.setl_id, l.hospital_code, l.total_fee_fen, l.personal_pay_fen, l.principal_dx, l.age_years,
         ARRAY(SELECT x->>'oprn_oprt_code' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(l.message->'input'->'oprninfo') = 'array'
-          THEN l.message->'input'->'oprninfo' ELSE '[]'::jsonb END) x) AS procedures
+          THEN l.message->'input'->'oprninfo' ELSE '[]'::jsonb END) x) AS procedures, ${secondary} AS secondary
         FROM settlement_list l WHERE l.status = 'accepted' AND l.hospital_code = ANY(${hospitals}::text[])
           AND l.dscg_date >= ${range.from}::date AND l.dscg_date < ${range.to}::date AND l.setl_id > ${after}
         ORDER BY l.setl_id LIMIT ${pageSize}`.execute(db);
@@ -188,6 +199,8 @@ async function* readDischargedLists(
         procedures: (x.procedures ?? []).filter((p): p is string => typeof p === "string" && p !== ""),
         costFen: Number(x.total_fee_fen),
         patientPaidFen: Number(x.personal_pay_fen),
+        ageYears: x.age_years === null ? null : Number(x.age_years),
+        secondaryDiagnoses: (x.secondary ?? []).filter((d): d is string => typeof d === "string" && d !== ""),
       };
     }
   }
@@ -237,12 +250,15 @@ export async function collectDipStays(
   let lists = 0;
   const seen = new Set<string>();
   const range = { from: options.from, to: options.to };
-  for await (const s of readDischargedLists(
+  const withSecondary = (policy.auxiliary?.cciLevels.length ?? 0) > 0;
+  const pages = readDischargedLists(
     store,
     range,
     [...hospitals.keys()],
     options.pageSize ?? 20_000,
-  )) {
+    withSecondary,
+  );
+  for await (const s of pages) {
     lists++;
     seen.add(s.hospital);
     const hospital = hospitals.get(s.hospital) as DipHospital;
@@ -263,6 +279,10 @@ export async function collectDipStays(
       group,
       costFen: s.costFen,
       patientPaidFen: s.patientPaidFen,
+      ...(s.ageYears !== undefined ? { ageYears: s.ageYears } : {}),
+      ...(s.secondaryDiagnoses && s.secondaryDiagnoses.length > 0
+        ? { secondaryDiagnoses: s.secondaryDiagnoses }
+        : {}),
     });
   }
   return {

@@ -17,6 +17,7 @@
  *     H1: 280 × 140 = 39,200.00; fund 31,560.00; − 30,924.00 = 636.00
  *     H2: 355 × 140 = 49,700.00; fund 39,000.00; − 38,295.00 = 705.00
  */
+import { formatRational, parseDipPaymentPolicy } from "@yibao/payment";
 import { openStore, type Store } from "@yibao/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -29,6 +30,7 @@ import {
 } from "../src/dip-payment.js";
 import { buildDipPolicyFromCatalogue } from "../src/dip-policy.js";
 import { dipClearingStatement } from "../src/dip-statement.js";
+import { settleDipYearFromStore } from "../src/dip-year.js";
 import { paymentMigrations } from "../src/migrations.js";
 import { PaymentInputError, savePaymentHospitals, saveVersion } from "../src/repo.js";
 import { toCsv } from "../src/statements.js";
@@ -137,6 +139,31 @@ describe("a DIP policy from a calibrated catalogue", () => {
     await expect(
       buildDipPolicyFromCatalogue(store, { ...template, levelFactors: { 三级: "0" } }),
     ).rejects.toThrow(/levelFactors\.三级/);
+  });
+});
+
+describe("the 辅助目录 reads each stored list's secondary diagnoses and age", () => {
+  // The stored J18.9 stays (H1 #1, H2 #11) carry E11.900 2型糖尿病; ages are 26, 27, 29 (H1: #1, #2, #4)
+  // and 36, 37, 39 (H2). CCI E11 = 1 → × 1.2: H1 #1 50 → 60, H2 #11 45 → 54.
+  const cci = { weights: { E11: 1 }, levels: [{ atLeast: 1, factor: "1.2" }] };
+  const year = async (age: { atLeast: number; factor: string }[]) => {
+    const p = parseDipPaymentPolicy({ ...POLICY_DATA, auxiliary: { cci, age } });
+    const r = await settleDipYearFromStore(store, {
+      year: 2025,
+      policy: p,
+      budgetFen: 9_525_000,
+      hospitals: [
+        { code: H1, level: "三级", coefficient: 1_000_000 },
+        { code: H2, level: "二级", coefficient: 900_000 },
+      ],
+    });
+    return r.settlement.hospitals.map((h) => formatRational(h.points, 4));
+  };
+  it("age 29 and over × 1.1: H1 60 + 150 + 80 × 1.1 = 298, H2 (54 + 90 + 220) × 1.1 = 400.4", async () => {
+    expect(await year([{ atLeast: 29, factor: "1.1" }])).toEqual(["298.0000", "400.4000"]);
+  });
+  it("age 30 and over × 1.1 leaves H1's 29-year-old out: 290 and 400.4", async () => {
+    expect(await year([{ atLeast: 30, factor: "1.1" }])).toEqual(["290.0000", "400.4000"]);
   });
 });
 

@@ -12,6 +12,8 @@
  * stays the same way, so hospital payments sum to the pool and stay payments to their hospital's
  * payment, to the fen, and every figure traces to its stays.
  */
+
+import { type DipAdjustment, type DipAuxiliary, dipAdjustment, parseDipAuxiliary } from "./dip-auxiliary.js";
 import {
   allocateLargestRemainder,
   divRoundBig,
@@ -59,6 +61,8 @@ export interface DipPaymentPolicy extends Versioned {
    * month's fund due that is prepaid (预付比例); null when the policy prepays nothing.
    */
   readonly prepayment: DipPrepaymentTerms | null;
+  /** 辅助目录: severity (CCI) and age adjustments of a stay's points; null when the policy has none. */
+  readonly auxiliary: DipAuxiliary | null;
 }
 
 /** How the months of a DIP year are prepaid (月度预付). */
@@ -89,6 +93,10 @@ export interface DipStay {
   readonly costFen: Fen;
   /** What the patient paid (个人负担), fen. */
   readonly patientPaidFen: Fen;
+  /** 其他诊断 codes, for the severity adjustment (辅助目录). */
+  readonly secondaryDiagnoses?: readonly string[];
+  /** 年龄 in years, for the age adjustment (辅助目录); null when not known. */
+  readonly ageYears?: number | null;
 }
 
 /** How a stay's cost compares with its group's standard (偏差类型). */
@@ -116,6 +124,8 @@ export interface DipStayPoints {
    * of standards sums and splits in integers.
    */
   readonly microPoints: bigint;
+  /** 辅助目录 adjustment applied (CCI, severity and age factors); null without an auxiliary catalogue. */
+  readonly adjustment: DipAdjustment | null;
 }
 
 /** A hospital's year under DIP (医疗机构 DIP 清算). */
@@ -214,9 +224,18 @@ export function dipStayPoints(
     base = rational(points * cost, standard);
   } else base = rational(points, 1n);
   const basePoints = rational(base.num, base.den * BigInt(DIP_POINT_SCALE));
-  const withCoefficient = rational(basePoints.num * BigInt(coefficient), basePoints.den * million);
+  const adjustment = policy.auxiliary == null ? null : dipAdjustment(policy.auxiliary, stay);
+  // × 辅助目录校正 (severity × age, ppm each) × the hospital coefficient (ppm).
+  const aux =
+    adjustment === null
+      ? million * million
+      : BigInt(adjustment.severityFactor) * BigInt(adjustment.ageFactor);
+  const withCoefficient = rational(
+    basePoints.num * BigInt(coefficient) * aux,
+    basePoints.den * million * million * million,
+  );
   const microPoints = divRoundBig(withCoefficient.num * million, withCoefficient.den);
-  return { stay, caseType, standardFen, basePoints, points: withCoefficient, microPoints };
+  return { stay, caseType, standardFen, basePoints, points: withCoefficient, microPoints, adjustment };
 }
 
 // ---- the year --------------------------------------------------------------------------------------
@@ -325,7 +344,7 @@ export function prepayDipMonth(
   coefficients: ReadonlyMap<string, Ppm>,
 ): DipMonthPrepayment {
   const terms = policy.prepayment;
-  if (terms === null)
+  if (terms == null)
     throw new PolicyDataError("DIP 付费政策", "prepayment", "该政策未规定月度预付（预算点值与预付比例）");
   const refused: SettlementError[] = [];
   const byHospital = new Map<string, DipStayPoints[]>();
@@ -453,5 +472,6 @@ export function parseDipPaymentPolicy(data: unknown): DipPaymentPolicy {
     levelCoefficients: coefficients("coefficients.byLevel", c.byLevel, standardCost),
     hospitalCoefficients: coefficients("coefficients.byHospital", c.byHospital),
     prepayment,
+    auxiliary: parseDipAuxiliary(o.auxiliary, name),
   };
 }
