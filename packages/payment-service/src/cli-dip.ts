@@ -8,12 +8,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { formatYuan } from "@yibao/payment";
 import type { Command } from "commander";
 import { type Open, run, type StoreFlags, storeOptions, yuanOption } from "./cli-shared.js";
-import {
-  clearDipYearJob,
-  type DipPolicySelect,
-  formatDipClearing,
-  prepayDipMonthJob,
-} from "./dip-payment.js";
+import { clearDipYearJob, formatDipClearing } from "./dip-clearing.js";
+import { type DipPolicySelect, prepayDipMonthJob } from "./dip-payment.js";
 import { saveDipPolicyFromCatalogue } from "./dip-policy.js";
 import { dipClearingStatement } from "./dip-statement.js";
 import { PaymentInputError, saveVersion } from "./repo.js";

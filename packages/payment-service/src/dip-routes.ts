@@ -8,14 +8,8 @@ import { HttpError, routeAccess } from "@yibao/server";
 import { YearParam } from "@yibao/server/query-schemas";
 import type { FastifyInstance } from "fastify";
 import { type Static, Type } from "typebox";
-import {
-  clearDipYearJob,
-  dipClearedYears,
-  dipPrepayments,
-  getDipClearing,
-  listDipStays,
-  prepayDipMonthJob,
-} from "./dip-payment.js";
+import { clearDipYearJob, dipClearedYears, getDipClearing, listDipStays } from "./dip-clearing.js";
+import { dipPrepayments, prepayDipMonthJob } from "./dip-payment.js";
 import { saveDipPolicyFromCatalogue } from "./dip-policy.js";
 import { dipClearingStatement, forHospital } from "./dip-statement.js";
 import { ALL, actorOf, BUREAU, fen, guard, Id, PERIOD, YUAN } from "./http.js";

@@ -4,7 +4,7 @@
  */
 import { DIP_CASE_TYPE_NAMES } from "@yibao/payment";
 import type { Store } from "@yibao/store";
-import { type DipClearing, getDipClearing, listDipStays } from "./dip-payment.js";
+import { type DipClearing, getDipClearing, listDipStays } from "./dip-clearing.js";
 import { PaymentInputError } from "./repo.js";
 import type { StatementTable } from "./statements.js";
 

@@ -9,6 +9,7 @@ export * from "./clearing.js";
 export * from "./cli.js";
 export * from "./coefficients.js";
 export * from "./demo.js";
+export * from "./dip-clearing.js";
 export * from "./dip-payment.js";
 export * from "./dip-policy.js";
 export * from "./dip-statement.js";

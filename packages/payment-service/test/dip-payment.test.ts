@@ -20,14 +20,8 @@
 import { formatRational, parseDipPaymentPolicy } from "@yibao/payment";
 import { openStore, type Store } from "@yibao/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  clearDipYearJob,
-  dipHospitalsOf,
-  dipPolicyInForce,
-  dipPrepayments,
-  listDipStays,
-  prepayDipMonthJob,
-} from "../src/dip-payment.js";
+import { clearDipYearJob, listDipStays } from "../src/dip-clearing.js";
+import { dipHospitalsOf, dipPolicyInForce, dipPrepayments, prepayDipMonthJob } from "../src/dip-payment.js";
 import { buildDipPolicyFromCatalogue } from "../src/dip-policy.js";
 import { dipClearingStatement } from "../src/dip-statement.js";
 import { settleDipYearFromStore } from "../src/dip-year.js";
