@@ -276,7 +276,9 @@ export const storeMigrations: readonly NamedMigration[] = [
     async up(db: MigrationDb) {
       for (const t of ["settlement_list", "settlement_list_history"]) {
         await sql`ALTER TABLE ${sql.id(t)} ADD COLUMN insuplc text NOT NULL DEFAULT ''`.execute(db);
-        await sql`UPDATE ${sql.id(t)} SET insuplc = coalesce(message->'input'->'setlinfo'->>'insuplc', '')`.execute(db);
+        await sql`UPDATE ${sql.id(t)} SET insuplc = coalesce(message->'input'->'setlinfo'->>'insuplc', '')`.execute(
+          db,
+        );
       }
     },
     async down(db: MigrationDb) {
