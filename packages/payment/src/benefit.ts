@@ -59,7 +59,7 @@ export interface BenefitPolicy extends Versioned {
   readonly fixedAmountCaseDiagnoses: ReadonlyMap<string, readonly string[]>;
   /**
    * 本统筹区参保地: the administrative-area codes (or prefixes, e.g. "1304") of the people this policy
-   * insures. A stay of someone insured elsewhere (异地就医) is paid by DRG as any other, but the patient's
+   * insures. A stay of someone insured elsewhere (异地就医) is paid by DRG like every other stay, but the patient's
    * share is the insuring region's, so it is taken from the list. Empty: everyone is taken as local.
    */
   readonly localInsuredAreas: readonly string[];

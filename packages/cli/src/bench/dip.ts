@@ -154,8 +154,10 @@ async function main(): Promise<void> {
     const t1 = performance.now();
     // A kept schema already prepared by an earlier run keeps its catalogue, policy and DIP hospitals.
     const prepared = await count(db, sql<{ n: string }>`SELECT count(*) AS n FROM dip_payment_policy`);
-    if (values.reuse !== undefined && prepared > 0) log("2. 沿用已保存的 DIP 病种目录、付费政策与 DIP 机构");
-    else await prepareDip(store, db, String(year));
+    if (values.reuse !== undefined && prepared > 0) {
+      await sql`UPDATE payment_hospital SET payment_method = 'dip'`.execute(db);
+      log("2. 沿用已保存的 DIP 病种目录与付费政策；全部机构改为 DIP 付费");
+    } else await prepareDip(store, db, String(year));
     log(`   准备用时 ${seconds(t1).toFixed(1)} 秒（已接收清单 ${accepted} 份）`);
 
     const c2 = await cpuSeconds(db);
