@@ -108,7 +108,8 @@ function readHospitals(
       hospitalCode: code,
       level,
       benefitClass: benefitClass === "" ? null : benefitClass,
-      paymentMethod,
+      // Without the column the hospital's method is not given (a new hospital is paid by DRG).
+      ...(columns.length > HOSPITAL_COLUMNS.length ? { paymentMethod } : {}),
     });
   });
   return out;

@@ -105,6 +105,22 @@ describe("region pack: payment data at load", () => {
       { hospitalCode: "H001", level: "三级", benefitClass: "试点高起付" },
     ]);
     expect(describeRegionPack(good)).toContain("待遇政策 pack-benefit@2025：2025-01-01 起生效");
+    // The optional fifth column names the payment method (DRG or DIP, any case; empty is DRG).
+    const methods = loadRegionPack(
+      pack({
+        "benefit-policy.json": BENEFIT,
+        "hospitals.tsv": `${TSV_HEADER}\tpayment_method\nH001\t甲医院\t三级\t试点高起付\tdip\nH002\t乙医院\t二级\t\t\nH003\t丙医院\t二级\t\tDRGS\n`,
+      }),
+    );
+    expect(methods.payment?.hospitals.map((h) => [h.hospitalCode, h.paymentMethod])).toEqual([
+      ["H001", "dip"],
+      ["H002", "drg"],
+      ["H003", "drg"],
+    ]);
+    expect(methods.problems).toEqual([
+      expect.stringContaining("第 4 行（H003）：payment_method 须为 DRG 或 DIP（收到「DRGS」）"),
+    ]);
+    expect(describeRegionPack(methods)).toContain("其中按 DIP 付费 1 家");
   });
 });
 
