@@ -140,7 +140,7 @@ export async function publishPaymentRegion(
     else if (
       before.level !== h.level ||
       before.benefitClass !== h.benefitClass ||
-      (before.paymentMethod ?? "drg") !== (h.paymentMethod ?? "drg")
+      (h.paymentMethod !== undefined && (before.paymentMethod ?? "drg") !== h.paymentMethod)
     )
       hospitals.changed++;
     else {

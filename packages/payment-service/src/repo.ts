@@ -333,11 +333,12 @@ export async function loadPaymentHospitals(store: Store): Promise<Map<string, Pa
 export async function savePaymentHospitals(store: Store, rows: readonly PaymentHospital[]): Promise<void> {
   const db = dbOf(store);
   for (const h of rows) {
-    const method = h.paymentMethod ?? "drg";
+    // Without a method a new hospital is paid by DRG and a known one keeps its method.
+    const method = h.paymentMethod ?? null;
     await sql`INSERT INTO payment_hospital (hospital_code, level, benefit_class, payment_method, updated_at)
-      VALUES (${h.hospitalCode}, ${h.level}, ${h.benefitClass}, ${method}, now())
+      VALUES (${h.hospitalCode}, ${h.level}, ${h.benefitClass}, coalesce(${method}::text, 'drg'), now())
       ON CONFLICT (hospital_code) DO UPDATE SET level = excluded.level, benefit_class = excluded.benefit_class,
-        payment_method = excluded.payment_method, updated_at = now()`.execute(db);
+        payment_method = coalesce(${method}::text, payment_hospital.payment_method), updated_at = now()`.execute(db);
   }
 }
 

@@ -82,6 +82,8 @@ describe("the DIP payment policy as dated editions", () => {
   });
 
   it("pays the hospitals whose payment method is DIP, each with its level's coefficient", async () => {
+    // Master data saved again without a method (a region pack without the column) keeps the method.
+    await savePaymentHospitals(store, [{ hospitalCode: H1, level: "三级", benefitClass: null }]);
     const p = await dipPolicyInForce(store, "2025-06-01");
     expect(await dipHospitalsOf(store, p)).toEqual([
       { code: H1, level: "三级", coefficient: 1_000_000 },
