@@ -160,6 +160,61 @@ async function sharingInputs(
   return { assessments, primaryCare };
 }
 
+/** Replaces a year's stored clearing and its statements, then checks the stored sums against the run's. */
+async function writeClearing(
+  store: Store,
+  w: {
+    readonly year: number;
+    readonly runId: number;
+    readonly policy: PaymentPolicy;
+    readonly budget: Fen;
+    readonly clearing: YearClearing;
+    readonly hospitals: readonly ClearingStatementRow[];
+    readonly totals: Record<string, number | string>;
+  },
+): Promise<void> {
+  const { year, runId, policy, budget, clearing, hospitals, totals } = w;
+  const db = dbOf(store);
+  await db.transaction().execute(async (trx) => {
+    await sql`DELETE FROM clearing_statement WHERE year = ${year}`.execute(trx);
+    await sql`DELETE FROM year_clearing WHERE year = ${year}`.execute(trx);
+    await sql`INSERT INTO year_clearing (year, run_id, policy_id, policy_version, budget_fen, total_points, point_value_num,
+        point_value_den, point_value_yuan, totals, rejected_deductions, cleared_at)
+      VALUES (${year}, ${runId}, ${policy.id}, ${policy.version}, ${budget}, ${clearing.totalPoints.toString()}::numeric,
+        ${clearing.pointValue.num.toString()}::numeric, ${clearing.pointValue.den.toString()}::numeric, ${clearing.pointValueYuan},
+        ${JSON.stringify(totals)}::jsonb, ${JSON.stringify(clearing.rejectedDeductions)}::jsonb, now())`.execute(
+      trx,
+    );
+    for (const h of hospitals) {
+      await sql`INSERT INTO clearing_statement (year, hospital_code, run_id, cases, points, special_review_points, payment_fen,
+          total_cost_fen, balance_fen, surplus_retained_fen, surplus_returned_fen, overspend_fen, overspend_covered_fen,
+          overspend_borne_fen, deductions_fen, deduction_reasons, settled_fen, patient_share_fen, fund_due_fen, prepaid_fen, balance_due_fen,
+          primary_care_surplus_fen, assessment_ppm, regional_reward_fen)
+        VALUES (${year}, ${h.hospitalId}, ${runId}, ${h.cases}, ${h.points}::numeric, ${h.specialReviewPoints}::numeric, ${h.payment},
+          ${h.totalCost}, ${h.balance}, ${h.surplusRetained}, ${h.surplusReturned}, ${h.overspend}, ${h.overspendCovered},
+          ${h.overspendBorne}, ${h.deductions}, ${JSON.stringify(h.deductionReasons)}::jsonb, ${h.settled}, ${h.patientShare},
+          ${h.fundDue}, ${h.prepaid}, ${h.balanceDue}, ${h.primaryCareSurplus}, ${h.assessment}, ${h.regionalReward})`.execute(
+        trx,
+      );
+    }
+    const check = await sql<
+      Record<string, string>
+    >`SELECT sum(payment_fen)::text AS payment, sum(settled_fen)::text AS settled,
+        sum(fund_due_fen)::text AS fund_due, sum(deductions_fen)::text AS deductions, sum(balance_due_fen)::text AS balance_due
+      FROM clearing_statement WHERE year = ${year}`.execute(trx);
+    const c = check.rows[0] ?? {};
+    for (const [k, v] of [
+      ["payment", clearing.totals.payment],
+      ["settled", clearing.totals.settled],
+      ["fund_due", clearing.totals.fundDue],
+      ["deductions", clearing.totals.deductions],
+      ["balance_due", clearing.totals.balanceDue],
+    ] as const) {
+      if (c[k] !== String(v)) throw new Error(`清算合计校验失败：${k} 数据库合计 ${c[k]} ≠ ${v}`);
+    }
+  });
+}
+
 /** Clears a year and stores the statements (replacing an earlier clearing of the same year). */
 export async function clearYearJob(options: ClearYearOptions): Promise<ClearYearResult> {
   const { store, year, budget } = options;
@@ -237,44 +292,7 @@ export async function clearYearJob(options: ClearYearOptions): Promise<ClearYear
       budgetBasis: clearing.budgetBasis,
       rewardPool: clearing.rewardPool,
     };
-    await db.transaction().execute(async (trx) => {
-      await sql`DELETE FROM clearing_statement WHERE year = ${year}`.execute(trx);
-      await sql`DELETE FROM year_clearing WHERE year = ${year}`.execute(trx);
-      await sql`INSERT INTO year_clearing (year, run_id, policy_id, policy_version, budget_fen, total_points, point_value_num,
-          point_value_den, point_value_yuan, totals, rejected_deductions, cleared_at)
-        VALUES (${year}, ${runId}, ${policy.id}, ${policy.version}, ${budget}, ${clearing.totalPoints.toString()}::numeric,
-          ${clearing.pointValue.num.toString()}::numeric, ${clearing.pointValue.den.toString()}::numeric, ${clearing.pointValueYuan},
-          ${JSON.stringify(totals)}::jsonb, ${JSON.stringify(clearing.rejectedDeductions)}::jsonb, now())`.execute(
-        trx,
-      );
-      for (const h of hospitals) {
-        await sql`INSERT INTO clearing_statement (year, hospital_code, run_id, cases, points, special_review_points, payment_fen,
-            total_cost_fen, balance_fen, surplus_retained_fen, surplus_returned_fen, overspend_fen, overspend_covered_fen,
-            overspend_borne_fen, deductions_fen, deduction_reasons, settled_fen, patient_share_fen, fund_due_fen, prepaid_fen, balance_due_fen,
-            primary_care_surplus_fen, assessment_ppm, regional_reward_fen)
-          VALUES (${year}, ${h.hospitalId}, ${runId}, ${h.cases}, ${h.points}::numeric, ${h.specialReviewPoints}::numeric, ${h.payment},
-            ${h.totalCost}, ${h.balance}, ${h.surplusRetained}, ${h.surplusReturned}, ${h.overspend}, ${h.overspendCovered},
-            ${h.overspendBorne}, ${h.deductions}, ${JSON.stringify(h.deductionReasons)}::jsonb, ${h.settled}, ${h.patientShare},
-            ${h.fundDue}, ${h.prepaid}, ${h.balanceDue}, ${h.primaryCareSurplus}, ${h.assessment}, ${h.regionalReward})`.execute(
-          trx,
-        );
-      }
-      const check = await sql<
-        Record<string, string>
-      >`SELECT sum(payment_fen)::text AS payment, sum(settled_fen)::text AS settled,
-          sum(fund_due_fen)::text AS fund_due, sum(deductions_fen)::text AS deductions, sum(balance_due_fen)::text AS balance_due
-        FROM clearing_statement WHERE year = ${year}`.execute(trx);
-      const c = check.rows[0] ?? {};
-      for (const [k, v] of [
-        ["payment", clearing.totals.payment],
-        ["settled", clearing.totals.settled],
-        ["fund_due", clearing.totals.fundDue],
-        ["deductions", clearing.totals.deductions],
-        ["balance_due", clearing.totals.balanceDue],
-      ] as const) {
-        if (c[k] !== String(v)) throw new Error(`清算合计校验失败：${k} 数据库合计 ${c[k]} ≠ ${v}`);
-      }
-    });
+    await writeClearing(store, { year, runId, policy, budget, clearing, hospitals, totals });
     return {
       year,
       policy: { id: policy.id, version: policy.version },

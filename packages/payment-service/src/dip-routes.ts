@@ -47,6 +47,12 @@ const ExportQuery = Type.Object(
 
 /** The DIP routes (without prefix), added by `paymentRoutes`. */
 export function dipRoutes(app: FastifyInstance): void {
+  dipRunRoutes(app);
+  dipReadRoutes(app);
+}
+
+/** The bureau's DIP runs: a policy from a catalogue, the monthly prepayment, the year clearing. */
+function dipRunRoutes(app: FastifyInstance): void {
   app.post(
     "/dip-policies/from-catalogue",
     {
@@ -125,6 +131,10 @@ export function dipRoutes(app: FastifyInstance): void {
       return reply.status(201).send(c);
     },
   );
+}
+
+/** The cleared years, a year's statement, its stays and its export (a hospital account sees its own). */
+function dipReadRoutes(app: FastifyInstance): void {
   app.get("/dip-clearing", { config: routeAccess(ALL, "none") }, async () => ({
     years: await dipClearedYears(app.yibao.store),
   }));

@@ -148,6 +148,107 @@ function overspendCovered(overspend: Fen, payment: Fen, rules: ClearingRules): F
   return covered;
 }
 
+/** Sums every money column of the hospitals' statements (清算合计). */
+function sumClearing(hospitals: readonly HospitalClearing[], totalPoints: bigint): YearClearing["totals"] {
+  const totals = {
+    points: totalPoints,
+    payment: 0,
+    totalCost: 0,
+    balance: 0,
+    surplusRetained: 0,
+    surplusReturned: 0,
+    primaryCareSurplus: 0,
+    regionalReward: 0,
+    overspend: 0,
+    overspendCovered: 0,
+    overspendBorne: 0,
+    deductions: 0,
+    settled: 0,
+    patientShare: 0,
+    fundDue: 0,
+    prepaid: 0,
+    balanceDue: 0,
+  };
+  for (const h of hospitals) {
+    totals.payment += h.payment;
+    totals.totalCost += h.totalCost;
+    totals.balance += h.balance;
+    totals.surplusRetained += h.surplusRetained;
+    totals.surplusReturned += h.surplusReturned;
+    totals.primaryCareSurplus += h.primaryCareSurplus;
+    totals.regionalReward += h.regionalReward;
+    totals.overspend += h.overspend;
+    totals.overspendCovered += h.overspendCovered;
+    totals.overspendBorne += h.overspendBorne;
+    totals.deductions += h.deductions;
+    totals.settled += h.settled;
+    totals.patientShare += h.patientShare;
+    totals.fundDue += h.fundDue;
+    totals.prepaid += h.prepaid;
+    totals.balanceDue += h.balanceDue;
+  }
+  return totals;
+}
+
+/** The audit deductions by hospital, and those refused (unknown hospital, bad amount) with the rule. */
+function collectDeductions(
+  deductions: readonly AuditDeduction[],
+  seen: ReadonlySet<string>,
+): { ded: Map<string, { amount: Fen; reasons: string[] }>; rejected: (AuditDeduction & { rule: string })[] } {
+  const ded = new Map<string, { amount: Fen; reasons: string[] }>();
+  const rejected: (AuditDeduction & { rule: string })[] = [];
+  for (const d of deductions) {
+    if (!seen.has(d.hospitalId)) {
+      rejected.push({ ...d, rule: `机构 ${d.hospitalId} 不在本次清算范围` });
+      continue;
+    }
+    if (!Number.isSafeInteger(d.amount) || d.amount < 0) {
+      rejected.push({ ...d, rule: "扣款金额须为非负整数分" });
+      continue;
+    }
+    const e = ded.get(d.hospitalId) ?? { amount: 0, reasons: [] };
+    e.amount += d.amount;
+    e.reasons.push(d.reason);
+    ded.set(d.hospitalId, e);
+  }
+
+  return { ded, rejected };
+}
+
+/** A hospital's clearing before the 结余共享 reward (what sharing the reward needs). */
+interface BeforeReward {
+  readonly h: HospitalYearTotals;
+  readonly payment: Fen;
+  readonly surplus: Fen;
+  readonly retained: Fen;
+  readonly covered: Fen;
+  readonly deductions: Fen;
+  readonly assessment: Ppm;
+}
+
+/**
+ * 结余共享: round(Σ returned × regionalReward), split by fund expenditure before the reward × 考核系数
+ * (largest remainder); nothing when the pool is 0 or no hospital has a positive weight.
+ */
+function shareRewards(
+  first: readonly BeforeReward[],
+  rules: ClearingRules,
+): { rewardPool: Fen; rewards: Fen[] } {
+  let returnedTotal = 0;
+  for (const x of first) returnedTotal += x.surplus - x.retained;
+  const rewardPool = mulPpm(returnedTotal, rules.regionalReward ?? 0);
+  const weights = first.map((x) => {
+    const fund = x.payment - (x.surplus - x.retained) + x.covered - x.deductions - x.h.patientShare;
+    return BigInt(Math.max(0, fund)) * BigInt(x.assessment);
+  });
+  const rewards =
+    rewardPool > 0 && weights.some((w) => w > 0n)
+      ? allocateLargestRemainder(rewardPool, weights)
+      : first.map(() => 0);
+
+  return { rewardPool, rewards };
+}
+
 /** Year-end clearing per hospital on the point method (年终清算). */
 export function clearYear(input: {
   readonly budget: Fen;
@@ -173,22 +274,7 @@ export function clearYear(input: {
   const payments = allocateLargestRemainder(pool, pts);
   const pointValue: Rational = { num: BigInt(pool) * 1_000_000n, den: totalPoints };
 
-  const ded = new Map<string, { amount: Fen; reasons: string[] }>();
-  const rejected: (AuditDeduction & { rule: string })[] = [];
-  for (const d of input.deductions ?? []) {
-    if (!seen.has(d.hospitalId)) {
-      rejected.push({ ...d, rule: `机构 ${d.hospitalId} 不在本次清算范围` });
-      continue;
-    }
-    if (!Number.isSafeInteger(d.amount) || d.amount < 0) {
-      rejected.push({ ...d, rule: "扣款金额须为非负整数分" });
-      continue;
-    }
-    const e = ded.get(d.hospitalId) ?? { amount: 0, reasons: [] };
-    e.amount += d.amount;
-    e.reasons.push(d.reason);
-    ded.set(d.hospitalId, e);
-  }
+  const { ded, rejected } = collectDeductions(input.deductions ?? [], seen);
 
   // First pass: each hospital's surplus kept or returned, overspend covered, before the reward.
   const M = BigInt(PPM_ONE);
@@ -229,18 +315,7 @@ export function clearYear(input: {
       deductions,
     };
   });
-  // 结余共享: a share of what was returned, split by fund expenditure × 考核系数 (largest remainder).
-  let returnedTotal = 0;
-  for (const x of first) returnedTotal += x.surplus - x.retained;
-  const rewardPool = mulPpm(returnedTotal, rules.regionalReward ?? 0);
-  const weights = first.map((x) => {
-    const fund = x.payment - (x.surplus - x.retained) + x.covered - x.deductions - x.h.patientShare;
-    return BigInt(Math.max(0, fund)) * BigInt(x.assessment);
-  });
-  const rewards =
-    rewardPool > 0 && weights.some((w) => w > 0n)
-      ? allocateLargestRemainder(rewardPool, weights)
-      : first.map(() => 0);
+  const { rewardPool, rewards } = shareRewards(first, rules);
 
   const hospitals: HospitalClearing[] = first.map((x, i) => {
     const { h, payment, surplus, retained, covered, deductions } = x;
@@ -271,43 +346,7 @@ export function clearYear(input: {
       balanceDue: fundDue - prepaid,
     };
   });
-  const totals = {
-    points: totalPoints,
-    payment: 0,
-    totalCost: 0,
-    balance: 0,
-    surplusRetained: 0,
-    surplusReturned: 0,
-    primaryCareSurplus: 0,
-    regionalReward: 0,
-    overspend: 0,
-    overspendCovered: 0,
-    overspendBorne: 0,
-    deductions: 0,
-    settled: 0,
-    patientShare: 0,
-    fundDue: 0,
-    prepaid: 0,
-    balanceDue: 0,
-  };
-  for (const h of hospitals) {
-    totals.payment += h.payment;
-    totals.totalCost += h.totalCost;
-    totals.balance += h.balance;
-    totals.surplusRetained += h.surplusRetained;
-    totals.surplusReturned += h.surplusReturned;
-    totals.primaryCareSurplus += h.primaryCareSurplus;
-    totals.regionalReward += h.regionalReward;
-    totals.overspend += h.overspend;
-    totals.overspendCovered += h.overspendCovered;
-    totals.overspendBorne += h.overspendBorne;
-    totals.deductions += h.deductions;
-    totals.settled += h.settled;
-    totals.patientShare += h.patientShare;
-    totals.fundDue += h.fundDue;
-    totals.prepaid += h.prepaid;
-    totals.balanceDue += h.balanceDue;
-  }
+  const totals = sumClearing(hospitals, totalPoints);
   return {
     budget,
     budgetBasis: rules.budgetBasis,
