@@ -255,6 +255,21 @@ for (const engine of [pgliteEngine(), postgresEngine()]) {
         ).rejects.toThrow("特病单议申请截止日期为 2023-06-30");
       });
 
+      it("applications at once: C's last two places go to two of four, one stay is applied for once", async () => {
+        // C: floor(62 × 5%) = 3 places, one taken by the in-time application above → 2 left.
+        const c = await staysOf(hospitals.C, "2023-07-01", "2023-12-31", 4);
+        for (const x of c) await setIcu(x.setl_id, ["10/0/0"]);
+        const same = await Promise.all([1, 2].map(() => apply(as.C, c[0]?.setl_id as string, "icu")));
+        expect(same.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+        const rest = await Promise.all(c.slice(1).map((x) => apply(as.C, x.setl_id, "icu")));
+        expect(rest.map((r) => r.statusCode).sort()).toEqual([201, 409, 409]);
+        expect(
+          rest
+            .filter((r) => r.statusCode === 409)
+            .every((r) => r.json().code === "SPECIAL_CASE_QUOTA_EXCEEDED"),
+        ).toBe(true);
+      });
+
       it("a hospital applying for another hospital's stay gets 404 with none of its data", async () => {
         const foreign = await apply(as.B, st.icu8 as string, "icu");
         expect(foreign.statusCode).toBe(404);
@@ -367,8 +382,9 @@ for (const engine of [pgliteEngine(), postgresEngine()]) {
           dbOf(store),
         );
         const ok = r.rows.filter((x) => x.status_code < 300).map((x) => x.action);
-        // A: at, above, icu8, los61, tech; B: 2 → 7 applications; 1 withdrawal; 2 decisions.
-        expect(ok.filter((a) => a === "申请特病单议").length).toBe(7);
+        // A: at, above, icu8, los61, tech; B: 2; C: 2 (its in-time one was the service's own) → 9
+        // applications; 1 withdrawal; 2 decisions.
+        expect(ok.filter((a) => a === "申请特病单议").length).toBe(9);
         expect(ok.filter((a) => a === "撤回特病单议申请").length).toBe(1);
         expect(ok.filter((a) => a === "审核特病单议申请").length).toBe(2);
         const approved = r.rows.find((x) => x.action === "审核特病单议申请" && x.detail.decision === "核准");
