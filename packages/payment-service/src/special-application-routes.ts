@@ -1,6 +1,6 @@
 /**
- * 特病单议申请 API (issue 14), under /api/v1/payment: a hospital applies for its own settled stay and
- * may withdraw a pending application; everyone sees applications (a hospital only its own); a reviewer
+ * 特病单议申请 API (issue 14), under /api/v1/payment: a hospital checks its own settled stay against the
+ * criteria, the deadline and its quota (预检), applies for it and may withdraw a pending application; everyone sees applications (a hospital only its own); a reviewer
  * or the bureau approves (the stay re-settled) or rejects one. Every step is in the operation log.
  */
 import { SPECIAL_REVIEW_CRITERION_NAMES, type SpecialReviewCriterion } from "@yibao/payment";
@@ -10,6 +10,7 @@ import { type Static, Type } from "typebox";
 import { ALL, actorOf, fen, guard, YUAN } from "./http.js";
 import {
   applySpecialCase,
+  assessStay,
   decideApplication,
   listApplications,
   withdrawApplication,
@@ -44,6 +45,10 @@ const ApplicationQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+const AssessmentQuery = Type.Object(
+  { setlId: Type.String({ minLength: 1, maxLength: 60 }) },
+  { additionalProperties: false },
+);
 const IdParams = Type.Object({ id: Type.String({ pattern: "^[0-9]{1,9}$" }) });
 const DecisionBody = Type.Object(
   {
@@ -70,6 +75,19 @@ export function specialApplicationRoutes(app: FastifyInstance): void {
     async (request) => ({
       items: await listApplications(app.yibao.store, request.query as Static<typeof ApplicationQuery>),
     }),
+  );
+
+  // 申请前预检: the hospital's own stay against each criterion, the deadline and its quota.
+  app.get(
+    "/special-case-applications/assessment",
+    { config: routeAccess(["hospital"], "handler"), schema: { querystring: AssessmentQuery } },
+    async (request) =>
+      guard(() =>
+        assessStay(app.yibao.store, {
+          setlId: (request.query as Static<typeof AssessmentQuery>).setlId,
+          hospital: ownHospital(request),
+        }),
+      ),
   );
 
   app.post(

@@ -17,6 +17,7 @@ import {
   formatRatio,
   type PaymentPolicy,
   parsePaymentPolicy,
+  SPECIAL_REVIEW_CRITERIA,
   SPECIAL_REVIEW_CRITERION_NAMES,
   type SpecialReviewCriterion,
   type SpecialReviewFacts,
@@ -28,7 +29,7 @@ import type { Store } from "@yibao/store";
 import { sql } from "kysely";
 import { approveSpecialCase, rejectSpecialCase } from "./queries.js";
 import { dbOf, PaymentInputError } from "./repo.js";
-import type { SpecialCaseApplicationStatus } from "./tables.js";
+import type { PaymentDb, SpecialCaseApplicationStatus } from "./tables.js";
 
 export const APPLICATION_STATUS_NAMES: Readonly<Record<SpecialCaseApplicationStatus, string>> = {
   pending: "待审核",
@@ -161,19 +162,48 @@ function checkCriterion(policy: PaymentPolicy, input: ApplicationInput, stay: St
   return verdict;
 }
 
-/** The deadline check: the application's Shanghai date must not be after the deadline. */
-function checkDeadline(policy: PaymentPolicy, input: ApplicationInput, stay: StayRow): string | null {
+/** The stay's application deadline (null without one) and the date of `now` in Shanghai. */
+function deadlineOf(policy: PaymentPolicy, stay: StayRow, now: Date | undefined) {
   const dl = policy.specialReview.deadline;
   if (dl === null) return null;
   const discharged = stay.dscg_date ?? `${stay.period}-01`;
-  const deadline = specialReviewDeadline(discharged, dl.daysAfterDischargeMonth);
-  const today = shanghaiDate(input.now ?? new Date());
-  if (today > deadline)
+  const date = specialReviewDeadline(discharged, dl.daysAfterDischargeMonth);
+  const today = shanghaiDate(now ?? new Date());
+  return { discharged, date, days: dl.daysAfterDischargeMonth, today, late: today > date };
+}
+
+/** The deadline check: the application's Shanghai date must not be after the deadline. */
+function checkDeadline(policy: PaymentPolicy, input: ApplicationInput, stay: StayRow): string | null {
+  const d = deadlineOf(policy, stay, input.now);
+  if (d === null) return null;
+  if (d.late)
     throw new PaymentInputError(
-      `病例 ${input.setlId} 出院于 ${discharged.slice(0, 7)}，特病单议申请截止日期为 ${deadline}（出院当月末后 ${dl.daysAfterDischargeMonth} 天），今天（${today}）已逾期`,
+      `病例 ${input.setlId} 出院于 ${d.discharged.slice(0, 7)}，特病单议申请截止日期为 ${d.date}（出院当月末后 ${d.days} 天），今天（${d.today}）已逾期`,
       "SPECIAL_CASE_DEADLINE_PASSED",
     );
-  return deadline;
+  return d.date;
+}
+
+/** A hospital's quota of the year (or period) of a stay and what is taken of it, null without a quota. */
+async function quotaUsage(db: PaymentDb, hospital: string, policy: PaymentPolicy, period: string) {
+  const quota = policy.specialReview.quota;
+  if (quota === null) return null;
+  const scope = quota.per === "period" ? period : period.slice(0, 4);
+  const c = await sql<{ cases: number; used: number }>`SELECT
+      (SELECT count(*)::int FROM stay_settlement WHERE hospital_code = ${hospital}
+        AND (period = ${scope} OR substr(period, 1, 4) = ${scope})) AS cases,
+      (SELECT count(*)::int FROM special_case_application WHERE hospital_code = ${hospital}
+        AND status IN ('pending', 'approved') AND (period = ${scope} OR substr(period, 1, 4) = ${scope})) AS used`.execute(
+    db,
+  );
+  const cases = Number(c.rows[0]?.cases ?? 0);
+  return {
+    scopeName: quota.per === "period" ? `${period} 期` : `${scope} 年`,
+    share: `${formatRatio(quota.share * 100, 0)}%`,
+    cases,
+    quota: specialReviewQuota(cases, quota.share),
+    used: Number(c.rows[0]?.used ?? 0),
+  };
 }
 
 /**
@@ -186,31 +216,20 @@ export async function applySpecialCase(store: Store, input: ApplicationInput) {
   const policy = await policyOf(store, String(stay.policy_id), String(stay.policy_version));
   const verdict = checkCriterion(policy, input, stay);
   const deadline = checkDeadline(policy, input, stay);
-  const quota = policy.specialReview.quota;
   const period = String(stay.period);
-  const scope = quota?.per === "period" ? period : period.slice(0, 4);
-  const scopeName = quota?.per === "period" ? `${period} 期` : `${scope} 年`;
   return dbOf(store)
     .transaction()
     .execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`special_case_application:${input.hospital}`}))`.execute(
         trx,
       );
+      const usage = await quotaUsage(trx, input.hospital, policy, period);
       let limit: { cases: number; quota: number; used: number } | null = null;
-      if (quota !== null) {
-        const c = await sql<{ cases: number; used: number }>`SELECT
-            (SELECT count(*)::int FROM stay_settlement WHERE hospital_code = ${input.hospital}
-              AND (period = ${scope} OR substr(period, 1, 4) = ${scope})) AS cases,
-            (SELECT count(*)::int FROM special_case_application WHERE hospital_code = ${input.hospital}
-              AND status IN ('pending', 'approved') AND (period = ${scope} OR substr(period, 1, 4) = ${scope})) AS used`.execute(
-          trx,
-        );
-        const cases = Number(c.rows[0]?.cases ?? 0);
-        const used = Number(c.rows[0]?.used ?? 0);
-        const q = specialReviewQuota(cases, quota.share);
+      if (usage !== null) {
+        const { cases, quota: q, used } = usage;
         if (used >= q)
           throw new PaymentInputError(
-            `本院 ${scopeName}已结算病例 ${cases} 例，特病单议申请限额为 ${formatRatio(quota.share * 100, 0)}%（向下取整）即 ${q} 例，已申请 ${used} 例（待审核与已核准），不能再申请`,
+            `本院 ${usage.scopeName}已结算病例 ${cases} 例，特病单议申请限额为 ${usage.share}（向下取整）即 ${q} 例，已申请 ${used} 例（待审核与已核准），不能再申请`,
             "SPECIAL_CASE_QUOTA_EXCEEDED",
           );
         limit = { cases, quota: q, used: used + 1 };
@@ -242,6 +261,56 @@ export async function applySpecialCase(store: Store, input: ApplicationInput) {
         throw new PaymentInputError(`病例 ${input.setlId} 已提交特病单议申请，不能重复申请`, "CONFLICT");
       return { id: Number(row.id), setlId: input.setlId, status: row.status, figures };
     });
+}
+
+/**
+ * 申请前预检: what the hospital sees before it applies for its own stay — each criterion against the
+ * stay (open or not, met or not, the figure), the deadline, the quota taken and any application already
+ * filed. The same checks as `applySpecialCase`, nothing written.
+ */
+export async function assessStay(
+  store: Store,
+  input: { readonly setlId: string; readonly hospital: string; readonly now?: Date },
+) {
+  const stay = await ownStay(store, input.setlId, input.hospital);
+  const policy = await policyOf(store, String(stay.policy_id), String(stay.policy_version));
+  const facts = factsOf(stay);
+  const filed = facts.procedureCodes.find((c) => policy.newTechItems.has(c)) ?? null;
+  const criteria = SPECIAL_REVIEW_CRITERIA.map((criterion) => {
+    const name = SPECIAL_REVIEW_CRITERION_NAMES[criterion];
+    const code = criterion === "newTech" ? filed : null;
+    const v = specialReviewVerdict(policy.specialReview, policy.newTechItems, criterion, facts, code);
+    if ("closed" in v)
+      return { criterion, name, open: false, eligible: false, figure: "支付政策未开放该条件" };
+    const figure =
+      criterion === "newTech" && filed === null
+        ? "结算清单的手术及操作中没有支付政策备案的新技术项目"
+        : v.figure;
+    return {
+      criterion,
+      name,
+      open: true,
+      eligible: v.eligible,
+      figure,
+      ...(code ? { newTechCode: code } : {}),
+    };
+  });
+  const existing = await sql<{
+    id: number;
+    status: SpecialCaseApplicationStatus;
+  }>`SELECT id::int AS id, status
+    FROM special_case_application WHERE setl_id = ${input.setlId} AND status <> 'withdrawn' LIMIT 1`.execute(
+    dbOf(store),
+  );
+  const d = deadlineOf(policy, stay, input.now);
+  return {
+    setlId: input.setlId,
+    policy: { id: policy.id, version: policy.version },
+    criteria,
+    deadline: d === null ? null : { date: d.date, late: d.late },
+    quota: await quotaUsage(dbOf(store), input.hospital, policy, String(stay.period)),
+    application: existing.rows[0] ?? null,
+  };
 }
 
 /** One application as the API returns it, with the stay's current settlement figures. */

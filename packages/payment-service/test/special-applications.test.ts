@@ -163,6 +163,30 @@ for (const engine of [pgliteEngine(), postgresEngine()]) {
     });
 
     describe("eligibility by the criterion claimed", () => {
+      it("预检: each criterion against the stay, no deadline in the second half-year, the quota 0 of 3", async () => {
+        const url = `${P}/assessment?setlId=${st.icu7}`;
+        const r = await app.inject({ url, headers: as.A });
+        expect(r.statusCode, r.body).toBe(200);
+        const a = r.json();
+        expect(a.policy).toEqual({ id: "demo-rate", version: "sr-h2" });
+        const icu = a.criteria.find((c: { criterion: string }) => c.criterion === "icu");
+        expect(icu).toMatchObject({
+          open: true,
+          eligible: false,
+          figure: "重症监护合计时长 7天0小时0分钟未超过 7 天",
+        });
+        expect(a.criteria.find((c: { criterion: string }) => c.criterion === "newTech")).toMatchObject({
+          open: true,
+          eligible: false,
+        });
+        expect(a.deadline).toBeNull();
+        // floor(71 × 5%) = floor(3.55) = 3, none taken yet.
+        expect(a.quota).toMatchObject({ scopeName: "2023 年", share: "5%", cases: 71, quota: 3, used: 0 });
+        expect(a.application).toBeNull();
+        expect((await app.inject({ url, headers: as.B })).statusCode).toBe(404);
+        expect((await app.inject({ url, headers: as.reviewer })).statusCode).toBe(403);
+      });
+
       it("cost ≥ 3 × standard: 29,999.99 元 refused naming the figures; 30,000.00 and 30,000.01 accepted", async () => {
         const below = await apply(as.A, st.below as string, "highCost");
         expect(below.statusCode, below.body).toBe(422);
