@@ -87,7 +87,9 @@ describe("特病单议申请 in the console", () => {
     await hospital.getByLabel("申请理由").fill("病情复杂，申请特病单议");
     await hospital.getByRole("button", { name: "提交申请" }).click();
     const refusal = hospital.locator(".card", { hasText: `申请特病单议：${normalId}` });
-    await refusal.getByText("未达到病组支付标准").waitFor();
+    // The 预检 shows the figures before the request; the refusal names them again.
+    await refusal.getByText("不符合（医疗总费用").first().waitFor();
+    await refusal.getByRole("alert").getByText("未达到病组支付标准").waitFor();
     expect(englishWords(await refusal.innerText())).toEqual([]);
     await hospital.getByRole("button", { name: "取消" }).click();
 
@@ -98,7 +100,12 @@ describe("特病单议申请 in the console", () => {
     await first.waitFor();
     const setlId = await firstCell(first);
     await first.click();
-    await hospital.getByLabel("申请条件").selectOption("highCost");
+    // The 预检 finds the cost criterion met and chooses it.
+    await hospital
+      .locator(".card", { hasText: `申请特病单议：${setlId}` })
+      .getByText("符合（医疗总费用")
+      .waitFor();
+    expect(await hospital.getByLabel("申请条件").inputValue()).toBe("highCost");
     await hospital.getByLabel("申请理由").fill("合并多器官功能衰竭，费用远超病组支付标准");
     await hospital.getByRole("button", { name: "提交申请" }).click();
     await hospital.getByText(`已提交 ${setlId} 的特病单议申请`).waitFor();

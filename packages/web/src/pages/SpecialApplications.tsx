@@ -82,6 +82,45 @@ function applicationColumns(meta: Meta): Column<Application>[] {
   ];
 }
 
+interface Assessment {
+  criteria: {
+    criterion: string;
+    name: string;
+    open: boolean;
+    eligible: boolean;
+    figure: string;
+    newTechCode?: string;
+  }[];
+  deadline: { date: string; late: boolean } | null;
+  quota: { scopeName: string; share: string; cases: number; quota: number; used: number } | null;
+  application: { id: number; status: string } | null;
+}
+
+/** 申请前预检 of the chosen stay: each criterion met or not, the deadline and the quota taken. */
+function AssessmentNote({ a }: { a: Assessment }) {
+  return (
+    <div className="muted">
+      <ul>
+        {a.criteria.map((c) => (
+          <li key={c.criterion}>
+            {c.name}：{!c.open ? "未开放" : c.eligible ? "符合" : "不符合"}（{c.figure}）
+          </li>
+        ))}
+      </ul>
+      <p>
+        {a.deadline === null
+          ? "申请期限：支付政策未设申请期限。"
+          : `申请截止日期：${a.deadline.date}${a.deadline.late ? "（已逾期）" : ""}。`}
+        {a.quota === null
+          ? "申请限额：支付政策未设限额。"
+          : `申请限额：本院 ${a.quota.scopeName}已结算病例 ${a.quota.cases} 例 × ${a.quota.share}（向下取整）= ${a.quota.quota} 例，已申请 ${a.quota.used} 例。`}
+        {a.application !== null &&
+          `该病例已提交申请（编号 ${a.application.id}，${APPLICATION_STATUS[a.application.status] ?? ""}）。`}
+      </p>
+    </div>
+  );
+}
+
 /** The application form for the stay the hospital chose. */
 function ApplicationForm({
   stay,
@@ -94,6 +133,15 @@ function ApplicationForm({
 }) {
   const [criterion, setCriterion] = useState("highCost");
   const [code, setCode] = useState("");
+  const [assessment, assessmentError] = useLoad(async () => {
+    const a = await api.get<Assessment>(`${APPLICATIONS}/assessment${qs({ setlId: stay.setlId })}`);
+    const met = a.criteria.find((c) => c.eligible);
+    if (met) {
+      setCriterion(met.criterion);
+      if (met.newTechCode) setCode(met.newTechCode);
+    }
+    return a;
+  }, [stay.setlId]);
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
   const submit = async () => {
@@ -117,7 +165,8 @@ function ApplicationForm({
         病组 {stay.drg}，支付标准 {yuan(stay.standardFen)} 元，总费用 {yuan(stay.totalCostFen)} 元，病组支付{" "}
         {yuan(stay.drgPaymentFen)} 元。
       </p>
-      <ErrorNote error={error} />
+      {assessment && <AssessmentNote a={assessment} />}
+      <ErrorNote error={error ?? assessmentError} />
       <div className="inline-form">
         <select aria-label="申请条件" value={criterion} onChange={(e) => setCriterion(e.target.value)}>
           {Object.entries(CRITERION_NAMES).map(([k, v]) => (
