@@ -25,6 +25,7 @@ let otherName: string;
 let otherSetl: string;
 let otherFinding: string;
 let otherQc: { setl_id: string; seq: number };
+let otherApplication: number;
 const sessions = new Map<RoleName, { cookie: string; csrf: string }>();
 
 const signIn = (username: string) => signInAs(platform.app, username);
@@ -77,6 +78,18 @@ const CASES: Case[] = [
     url: () => "/api/v1/console/what-if",
     body: () => otherEnvelope(2),
     status: { hospital: 403, reviewer: 200, bureau: 200, admin: 200 },
+  },
+  {
+    route: "POST /api/v1/payment/special-case-applications",
+    url: () => "/api/v1/payment/special-case-applications",
+    body: () => ({ setlId: otherSetl, criterion: "highCost", reason: "费用远超病组支付标准，申请特病单议" }),
+    status: { hospital: 404, reviewer: 403, bureau: 403, admin: 403 },
+  },
+  {
+    route: "POST /api/v1/payment/special-case-applications/:id/withdraw",
+    url: () => `/api/v1/payment/special-case-applications/${otherApplication}/withdraw`,
+    body: () => undefined,
+    status: { hospital: 404, reviewer: 403, bureau: 403, admin: 403 },
   },
   {
     route: "POST /api/v1/settlement-lists",
@@ -134,6 +147,12 @@ beforeAll(async () => {
       WHERE l.hospital_code = ${other} ORDER BY f.setl_id, f.seq LIMIT 1`.execute(db);
     otherQc = q2.rows[0] as { setl_id: string; seq: number };
   }
+  // The other hospital's pending 特病单议 application (written as the service would store it).
+  const a = await sql<{ id: number }>`INSERT INTO special_case_application (setl_id, hospital_code, period,
+      criterion, reason, figures, policy_id, policy_version, submitted_by)
+    VALUES (${otherSetl}, ${other}, ${`${YEAR}-06`}, 'highCost', '费用远超病组支付标准', '{}'::jsonb, 'demo-rate', '1',
+      'hospital2') RETURNING id::int AS id`.execute(db);
+  otherApplication = a.rows[0]?.id as number;
   expect(otherFinding, "演示数据中应有第二家医院的审核发现").toBeTruthy();
   expect(otherQc, "应有第二家医院的质控结果").toBeTruthy();
   for (const role of ROLES) sessions.set(role, await signIn(role));
@@ -157,7 +176,8 @@ describe("hospital-scoped POST routes with valid bodies aimed at another hospita
   for (const c of CASES) {
     it(`${c.route}: the status of each role, and no foreign data in any answer`, async () => {
       const before = await sql<{ n: number }>`SELECT
-          (SELECT count(*) FROM audit_case_event)::int + (SELECT count(*) FROM console_appeal)::int AS n`.execute(
+          (SELECT count(*) FROM audit_case_event)::int + (SELECT count(*) FROM console_appeal)::int
+          + (SELECT count(*) FROM special_case_application WHERE status = 'pending')::int AS n`.execute(
         consoleDb(store),
       );
       for (const role of ROLES) {
@@ -179,7 +199,8 @@ describe("hospital-scoped POST routes with valid bodies aimed at another hospita
         }
       }
       const after = await sql<{ n: number }>`SELECT
-          (SELECT count(*) FROM audit_case_event)::int + (SELECT count(*) FROM console_appeal)::int AS n`.execute(
+          (SELECT count(*) FROM audit_case_event)::int + (SELECT count(*) FROM console_appeal)::int
+          + (SELECT count(*) FROM special_case_application WHERE status = 'pending')::int AS n`.execute(
         consoleDb(store),
       );
       expect(after.rows[0]?.n, "越权请求不得改变申诉与审核数据").toBe(before.rows[0]?.n);

@@ -10,6 +10,7 @@ import type { Store } from "@yibao/store";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoPlatform, openDemoPlatform, signIn as signInAs } from "./demo-platform.js";
+import { englishWords } from "./english-words.js";
 
 const YEAR = 2025;
 let platform: DemoPlatform;
@@ -157,6 +158,57 @@ describe("operation log of the money-changing workflows", () => {
       },
     });
     expect(log.roleName).toBe("审核员");
+  });
+
+  it("特病单议申请 and its decision record the application, the criterion and figure in Chinese, the payment before and after", async () => {
+    const db = consoleDb(store);
+    const s = await sql<{ setl_id: string; hospital_code: string; fund_payment_fen: number }>`SELECT
+        s.setl_id, s.hospital_code, s.fund_payment_fen::int AS fund_payment_fen
+      FROM stay_settlement s JOIN console_user u ON u.hospital_code = s.hospital_code AND u.username = 'hospital'
+      WHERE s.outlier = 'high' AND NOT EXISTS (SELECT 1 FROM special_case_approval a WHERE a.setl_id = s.setl_id)
+      ORDER BY s.setl_id LIMIT 1`.execute(db);
+    const stay = s.rows[0];
+    expect(stay, "本院应有高倍率病例").toBeTruthy();
+    const applied = await app.inject({
+      method: "POST",
+      url: "/api/v1/payment/special-case-applications",
+      headers: await signIn("hospital"),
+      payload: { setlId: stay?.setl_id, criterion: "highCost", reason: "多器官功能衰竭，费用远超标准" },
+    });
+    expect(applied.statusCode, applied.body).toBe(201);
+    const id = (applied.json() as { id: number }).id;
+    const bureau = await signIn("bureau");
+    const a = await lastLog(bureau, "申请特病单议");
+    expect(a.detail).toMatchObject({
+      applicationId: id,
+      setlId: stay?.setl_id,
+      criterion: "费用超过病组支付标准倍数",
+      reason: "多器官功能衰竭，费用远超标准",
+    });
+    expect(String(a.detail.figure)).toContain("达到病组支付标准");
+    expect(a.roleName).toBe("医院");
+    expect(englishWords(a.detailText), a.detailText).toEqual([]);
+
+    const decided = await app.inject({
+      method: "POST",
+      url: `/api/v1/payment/special-case-applications/${id}/decision`,
+      headers: await signIn("reviewer"),
+      payload: { decision: "approved", amount: "800.00", reason: "专家组评审同意" },
+    });
+    expect(decided.statusCode, decided.body).toBe(201);
+    const d = await lastLog(bureau, "审核特病单议申请");
+    // 800.00 元 approved: the fund pays 80,000 fen more.
+    expect(d.detail).toMatchObject({
+      applicationId: id,
+      setlId: stay?.setl_id,
+      hospitalCode: stay?.hospital_code,
+      decision: "核准",
+      amountFen: 80_000,
+      before: { fundPaymentFen: stay?.fund_payment_fen },
+      after: { fundPaymentFen: Number(stay?.fund_payment_fen) + 80_000 },
+    });
+    expect(d.detailText).toContain("决定：核准");
+    expect(englishWords(d.detailText), d.detailText).toEqual([]);
   });
 
   it("年终清算 records the budget, point value and each hospital's figures before and after", async () => {

@@ -41,7 +41,20 @@ export function demoPolicy(effectiveFrom: string): Record<string, unknown> {
     },
     ambiguous: { qyShare: EXAMPLE_QY_SHARE, ungroupedShare: "80%" },
     exclusions: { fixedDrgs: [], newTechCap: "3‰" },
-    specialReview: { mode: "full" },
+    // 特病单议申请: every high outlier qualifies by cost (the demo's high thresholds are 2–3 × the
+    // standard), and long ICU or hospital stays; 5% of a hospital's cases a year. No deadline: the demo's
+    // stays are of the previous year, so any deadline after the discharge month would have passed.
+    specialReview: {
+      mode: "full",
+      criteria: {
+        highCost: { multiple: "2" },
+        icu: { overDays: 3 },
+        longStay: { overDays: 30 },
+        newTech: {},
+      },
+      quota: { share: "5%", per: "year" },
+      deadline: null,
+    },
     // The demo's clearing budget is the fund's own (the patients' share is added before sharing by points).
     clearing: { ...EXAMPLE_CLEARING, budgetBasis: "fund" },
     sources: [
@@ -49,6 +62,7 @@ export function demoPolicy(effectiveFrom: string): Record<string, unknown> {
       "高倍率 3/2.5/2 倍、低倍率 0.4 倍、QY/0000 按 80%：与种子 002 示例相同的演示取值",
       "高倍率病例按病组支付标准 + 超出高倍率界值部分的 90% 支付；特病单议核准后按实际费用补足：演示参数，非某地实际政策",
       "结余留用 70%、超支 10% 以内医保分担 50%：演示参数，非某地实际政策",
+      "特病单议申请：费用达病组支付标准 2 倍、重症监护超过 3 天或住院超过 30 天，每院每年不超过病例数的 5%，不设申请期限：演示参数，非某地实际政策",
       "清算预算为统筹基金预算（个人负担另计后按点数分配）：演示口径",
     ],
   };

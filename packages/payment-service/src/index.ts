@@ -22,5 +22,6 @@ export * from "./region-data.js";
 export * from "./repo.js";
 export * from "./seed002.js";
 export * from "./settle-period.js";
+export * from "./special-applications.js";
 export * from "./statements.js";
 export * from "./tables.js";

@@ -17,6 +17,8 @@
  *   `stay_settlement_error`: the records a run could not settle, with field and rule.
  * - `special_case_approval`: 特病单议 decisions, approvals (amount in fen, converted to points on the point
  *   method) and rejections (`decision`).
+ * - `special_case_application`: 特病单议申请 by hospitals (criterion, reason, the figures that made the
+ *   stay eligible) and their status; an approval or rejection also writes `special_case_approval`.
  * - `audit_deduction`: 审核扣款 written by the audit service, deducted at year-end clearing.
  * - `year_clearing` + `clearing_statement`: the current clearing of a year and its per-hospital rows
  *   (replaced by a new clearing of the same year; the run keeps the parameters and totals).
@@ -50,6 +52,7 @@ export const PAYMENT_TABLES: OwnedTables = ownedTables<PaymentTables>("payment",
   dip_stay_points: true,
   dip_prepayment: true,
   hospital_assessment: true,
+  special_case_application: true,
 });
 
 const VERSIONED = sql.raw(`
@@ -514,6 +517,41 @@ export const paymentMigrations: readonly NamedMigration[] = [
         CHECK (kind IN ('calibrate', 'settle', 'clear', 'special_case'))`.execute(db);
       await sql`ALTER TABLE payment_hospital DROP COLUMN IF EXISTS payment_method`.execute(db);
       await sql`DROP TABLE IF EXISTS dip_payment_policy`.execute(db);
+    },
+  },
+  {
+    // 特病单议申请 (issue 14): a hospital applies for its own settled stay under a criterion of the
+    // policy; a reviewer approves (the stay re-settled through special_case_approval) or rejects it, or
+    // the hospital withdraws it while pending. One live (not withdrawn) application per stay.
+    name: "0112_special_case_application",
+    async up(db: MigrationDb) {
+      await sql`CREATE TABLE special_case_application (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        setl_id text NOT NULL,
+        hospital_code text NOT NULL,
+        period text NOT NULL,
+        criterion text NOT NULL CHECK (criterion IN ('highCost', 'icu', 'longStay', 'newTech')),
+        new_tech_code text,
+        reason text NOT NULL,
+        figures jsonb NOT NULL,
+        policy_id text NOT NULL,
+        policy_version text NOT NULL,
+        submitted_by text NOT NULL,
+        submitted_at timestamptz NOT NULL DEFAULT now(),
+        status text NOT NULL DEFAULT 'pending'
+          CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
+        decided_by text,
+        decided_at timestamptz,
+        decision_reason text,
+        amount_fen bigint CHECK (amount_fen IS NULL OR amount_fen >= 0)
+      )`.execute(db);
+      await sql`CREATE UNIQUE INDEX special_case_application_live ON special_case_application (setl_id)
+        WHERE status <> 'withdrawn'`.execute(db);
+      await sql`CREATE INDEX special_case_application_hospital ON special_case_application
+        (hospital_code, period, status)`.execute(db);
+    },
+    async down(db: MigrationDb) {
+      await sql`DROP TABLE IF EXISTS special_case_application`.execute(db);
     },
   },
   {

@@ -34,6 +34,8 @@ import {
 } from "./repo.js";
 import { allMatch, runSeed002Dir } from "./seed002.js";
 import { settlePeriod } from "./settle-period.js";
+import { specialApplicationRoutes } from "./special-application-routes.js";
+import { settlePendingApplication } from "./special-applications.js";
 import { clearingStatement, render } from "./statements.js";
 
 const VersionBody = Type.Object(
@@ -393,7 +395,10 @@ function clearingRoutes(app: FastifyInstance): void {
   );
 }
 
-/** 特病单议: the candidates and the reviewer's decision (核准 or 驳回). */
+/**
+ * 特病单议: the candidates and the reviewer's own decision (核准 or 驳回); a pending hospital
+ * application for the stay is settled with it (the applications: special-application-routes.ts).
+ */
 function specialCaseRoutes(app: FastifyInstance): void {
   app.get(
     "/special-cases",
@@ -420,6 +425,13 @@ function specialCaseRoutes(app: FastifyInstance): void {
           actor: actorOf(request),
         }),
       );
+      await settlePendingApplication(app.yibao.store, {
+        setlId: b.setlId,
+        decision: "approved",
+        reason: b.reason,
+        amountFen,
+        actor: actorOf(request),
+      });
       const after = {
         specialReviewFen: r.settlement.specialReviewFen,
         points: r.settlement.points,
@@ -450,6 +462,12 @@ function specialCaseRoutes(app: FastifyInstance): void {
       const r = await guard(() =>
         rejectSpecialCase(app.yibao.store, { setlId: b.setlId, reason: b.reason, actor: actorOf(request) }),
       );
+      await settlePendingApplication(app.yibao.store, {
+        setlId: b.setlId,
+        decision: "rejected",
+        reason: b.reason,
+        actor: actorOf(request),
+      });
       // Nothing is re-settled: the payment stays what it was.
       request.oplogDetail = {
         setlId: b.setlId,
@@ -549,6 +567,7 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
     settlementRoutes(app);
     clearingRoutes(app);
     specialCaseRoutes(app);
+    specialApplicationRoutes(app);
     deductionRoutes(app);
     assessmentRoutes(app);
     app.get("/seed-002", { config: routeAccess(ALL, "none") }, async () => {

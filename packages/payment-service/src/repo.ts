@@ -338,7 +338,9 @@ export async function savePaymentHospitals(store: Store, rows: readonly PaymentH
     await sql`INSERT INTO payment_hospital (hospital_code, level, benefit_class, payment_method, updated_at)
       VALUES (${h.hospitalCode}, ${h.level}, ${h.benefitClass}, coalesce(${method}::text, 'drg'), now())
       ON CONFLICT (hospital_code) DO UPDATE SET level = excluded.level, benefit_class = excluded.benefit_class,
-        payment_method = coalesce(${method}::text, payment_hospital.payment_method), updated_at = now()`.execute(db);
+        payment_method = coalesce(${method}::text, payment_hospital.payment_method), updated_at = now()`.execute(
+      db,
+    );
   }
 }
 

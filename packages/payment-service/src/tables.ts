@@ -129,6 +129,34 @@ export interface SpecialCaseApprovalTable {
   decision: Generated<"approved" | "rejected">;
 }
 
+/** 特病单议申请 status: 待审核, 已核准, 已驳回, 已撤回. */
+export type SpecialCaseApplicationStatus = "pending" | "approved" | "rejected" | "withdrawn";
+
+/** 特病单议申请: a hospital's application for its own settled stay, and the reviewer's decision. */
+export interface SpecialCaseApplicationTable {
+  id: Generated<number>;
+  setl_id: string;
+  hospital_code: string;
+  /** The stay's settlement period (the quota counts per year or period of it). */
+  period: string;
+  criterion: "highCost" | "icu" | "longStay" | "newTech";
+  new_tech_code: string | null;
+  /** The hospital's reason and evidence (申请理由及依据). */
+  reason: string;
+  /** What made the stay eligible at submission: the verdict's figure text and values. */
+  figures: Json;
+  policy_id: string;
+  policy_version: string;
+  submitted_by: string;
+  submitted_at: TimestampDefault;
+  status: ColumnType<SpecialCaseApplicationStatus, SpecialCaseApplicationStatus | undefined>;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+  /** 核准追加金额 (fen); null: per the policy's special-review mode. */
+  amount_fen: number | null;
+}
+
 /** 审核扣款, written by the audit service through `recordAuditDeductions`. */
 export interface AuditDeductionTable {
   id: Generated<number>;
@@ -333,6 +361,7 @@ export interface PaymentTables extends PaymentPublishedViews {
   dip_stay_points: DipStayPointsTable;
   dip_prepayment: DipPrepaymentTable;
   hospital_assessment: HospitalAssessmentTable;
+  special_case_application: SpecialCaseApplicationTable;
 }
 
 /** What the payment service reads and writes: the store's tables (it reads the lists) and its own. */

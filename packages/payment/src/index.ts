@@ -17,5 +17,6 @@ export * from "./policy.js";
 export * from "./resettle.js";
 export * from "./seed002.js";
 export * from "./settle.js";
+export * from "./special-review.js";
 export * from "./versioned.js";
 export * from "./wire.js";

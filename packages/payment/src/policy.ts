@@ -7,6 +7,7 @@
  */
 import { type Fen, PPM_ONE, type Ppm } from "./money.js";
 import { Reader } from "./read.js";
+import { readSpecialReviewRules, type SpecialReviewRules } from "./special-review.js";
 import { readVersioned, type Versioned } from "./versioned.js";
 
 /** JSON form of a DRG weight table (病组权重表). */
@@ -247,6 +248,8 @@ export interface PaymentPolicy extends Versioned {
   readonly newTechItemMonths: number;
   /** 特病单议: approved cases without a stated amount are topped up to actual cost ("full") or get nothing ("given"). */
   readonly specialReviewMode: "full" | "given";
+  /** 特病单议申请规则: criteria, quota and deadline (defaults in special-review.ts when the policy is silent). */
+  readonly specialReview: SpecialReviewRules;
   readonly clearing: ClearingRules | null;
   /**
    * 医院系数测算公式 (级别+成本+人次人头比+CMI): how hospital coefficients are computed from a base
@@ -376,6 +379,7 @@ export function parsePaymentPolicy(data: unknown): PaymentPolicy {
   const sr = raw.specialReview == null ? {} : r.object(raw.specialReview, "specialReview");
   const srMode = sr.mode ?? "full";
   if (srMode !== "full" && srMode !== "given") r.fail("specialReview.mode", '须为 "full" 或 "given"');
+  const specialReview = readSpecialReviewRules(r, sr);
 
   const clearing = readClearing(r, raw.clearing);
   const levelCoefficients = r.ratioMap(raw.levelCoefficients, "levelCoefficients");
@@ -403,6 +407,7 @@ export function parsePaymentPolicy(data: unknown): PaymentPolicy {
     newTechItems,
     newTechItemMonths: r.integer(raw.newTechItemMonths ?? 12, "newTechItemMonths", 0),
     specialReviewMode: srMode as "full" | "given",
+    specialReview,
     clearing,
     coefficientFormula: readCoefficientFormula(r, raw.coefficientFormula),
     sources: r.stringList(raw.sources, "sources"),

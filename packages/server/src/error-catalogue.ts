@@ -80,12 +80,15 @@ export const ERROR_CATALOGUE = {
   NOT_SETTLED: { status: 409, title: "结算清单尚未结算" },
   NO_NORMS: { status: 409, title: "尚无已接收的结算清单，无法建立事前审核的常模" },
   INVALID_TRANSITION: { status: 409, title: "审核发现当前状态下不能执行该操作" },
+  SPECIAL_CASE_QUOTA_EXCEEDED: { status: 409, title: "医院的特病单议申请已达支付政策规定的限额" },
   // 413, 415, 416: the body or the range cannot be taken
   BODY_TOO_LARGE: { status: 413, title: "请求体过大" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "不支持的内容类型，应为 application/json" },
   RANGE_NOT_SATISFIABLE: { status: 416, title: "请求的范围无法满足" },
   // 422: well-formed, but the rules cannot compute it
   SETTLEMENT_ERROR: { status: 422, title: "无法按结算规则计算" },
+  SPECIAL_CASE_NOT_ELIGIBLE: { status: 422, title: "病例不符合所申请的特病单议条件" },
+  SPECIAL_CASE_DEADLINE_PASSED: { status: 422, title: "已超过特病单议的申请期限" },
   // 429: too many attempts
   TOO_MANY_LOGINS: { status: 429, title: "登录尝试过于频繁" },
   // 5xx: the server's side

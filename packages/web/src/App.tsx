@@ -15,6 +15,7 @@ import { ClearingPage, SpecialCasesPage } from "./pages/Payment";
 import { QcPage } from "./pages/Qc";
 import { RankingPage } from "./pages/Ranking";
 import { RegionPage } from "./pages/Region";
+import { HospitalSpecialCasePage } from "./pages/SpecialApplications";
 import { UploadPage, WhatIfPage } from "./pages/Upload";
 import { navigate, usePath } from "./router";
 
@@ -36,6 +37,7 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/what-if", label: "试分组" },
         { path: "/audit", label: "审核发现与申诉" },
         { path: "/appeals", label: "质控申诉" },
+        { path: "/special-cases", label: "特病单议申请" },
         { path: "/clearing", label: "年终清算单" },
         { path: "/dip-clearing", label: "DIP 清算单" },
         { path: "/region", label: "地区配置" },
@@ -110,7 +112,11 @@ function page(path: string, meta: Meta): ReactNode {
     case "/audit":
       return <AuditPage meta={meta} />;
     case "/special-cases":
-      return <SpecialCasesPage meta={meta} />;
+      return meta.user.role === "hospital" ? (
+        <HospitalSpecialCasePage meta={meta} />
+      ) : (
+        <SpecialCasesPage meta={meta} />
+      );
     case "/clearing":
       return <ClearingPage meta={meta} />;
     case "/dip-clearing":

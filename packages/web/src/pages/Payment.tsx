@@ -15,6 +15,7 @@ import {
   useLoad,
 } from "../components";
 import { yuan } from "../format";
+import { PendingApplications } from "./SpecialApplications";
 
 interface Settlement {
   setlId: string;
@@ -211,7 +212,7 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
         </span>
       </div>
       <p className="muted">
-        高倍率病例（总费用超过病组支付标准的规定倍数）可申请特病单议；核准后按支付政策追加支付（点数法下折算为点数），并立即重新结算该病例；驳回则按原结算支付。已审核的病例移至下方“已审核的特病单议”。
+        医院对符合支付政策条件的本院病例提交特病单议申请，待审核的申请连同符合条件的依据列在下方；审核人也可直接对高倍率病例核准或驳回。核准后按支付政策追加支付（点数法下折算为点数），并立即重新结算该病例；驳回则按原结算支付。已审核的病例移至下方“已审核的特病单议”。
       </p>
       <ErrorNote error={error ?? approvalsError} />
       {message && <div className="note">{message}</div>}
@@ -225,6 +226,16 @@ export function SpecialCasesPage({ meta }: { meta: Meta }) {
           onMessage={setMessage}
         />
       )}
+      <PendingApplications
+        meta={meta}
+        hospital={hospital}
+        canDecide={canApprove}
+        onDecided={(m) => {
+          setMessage(m);
+          reloadCandidates();
+          reloadApprovals();
+        }}
+      />
       <Card
         title={`待审核的高倍率病例（共 ${(candidates?.total ?? 0).toLocaleString("zh-CN")} 例）${canApprove ? "：点击一行审核特病单议" : ""}`}
       >
