@@ -95,6 +95,7 @@ describe("formatRatio", () => {
     expect(formatRatio(50)).toBe("0.00005");
     expect(formatRatio(-500_000)).toBe("-0.50");
     expect(formatRatio(2_500_000, 3)).toBe("2.500");
+    expect(formatRatio(0)).toBe("0.00"); // zero has no sign
   });
 });
 
@@ -131,6 +132,7 @@ describe("bigint division", () => {
     expect(formatRational({ num: -5n, den: 4n }, 1)).toBe("-1.3"); // −1.25 → −1.3
     expect(formatRational({ num: 7n, den: 2n }, 0)).toBe("4"); // 3.5 → 4
     expect(formatRational({ num: 1n, den: 20n }, 2)).toBe("0.05");
+    expect(formatRational({ num: 0n, den: 7n }, 2)).toBe("0.00"); // zero has no sign
   });
 });
 
