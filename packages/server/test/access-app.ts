@@ -13,6 +13,7 @@ import {
   requirePrincipal,
   uploadJournal,
 } from "../src/identity/access.js";
+import type { SessionPolicy } from "../src/identity/accounts.js";
 import type { Role } from "../src/identity/tables.js";
 import { type Readiness, readyNow } from "../src/readiness.js";
 import { PUBLIC_ROUTE, routeAccess } from "../src/route-access.js";
@@ -43,6 +44,8 @@ export interface AccessApp {
   readonly readiness: Readiness;
   /** `${method} ${status}` of each request the machine authenticator saw answered. */
   readonly keyUses: string[];
+  /** The error-level log lines. */
+  readonly logs: string[];
 }
 
 /** What a handler saw of the caller. */
@@ -55,10 +58,11 @@ function seen(request: FastifyRequest) {
   };
 }
 
-export async function accessApp(): Promise<AccessApp> {
+export async function accessApp(sessionPolicy?: SessionPolicy): Promise<AccessApp> {
   const fake = fakeIdentityDb();
   const readiness = readyNow();
   const keyUses: string[] = [];
+  const logs: string[] = [];
   // Requests with `x-test-key`: "bad" is refused, "boom" fails, "bureau" is a bureau key, any other
   // value a key of that hospital.
   const machine: Authenticator = {
@@ -70,18 +74,30 @@ export async function accessApp(): Promise<AccessApp> {
       return k === "bureau" ? keyPrincipal("bureau", null) : keyPrincipal("hospital", k);
     },
     async onResponse(r, reply) {
+      if (r.headers["x-test-key"] === "H-failing-use") throw new Error("key-use table unavailable");
       keyUses.push(`${r.method} ${reply.statusCode}`);
     },
   };
-  const app = Fastify();
+  const app = Fastify({ logger: { level: "error", stream: { write: (line: string) => logs.push(line) } } });
   app.decorate<{ readiness: Readiness }, string>("yibao", { readiness });
   // Added before access control is installed: a route with no policy at all.
   app.get("/api/undeclared", async () => "ok");
-  await installAccessControl(app, { db: fake.db, authenticators: [machine] });
+  await installAccessControl(app, {
+    db: fake.db,
+    authenticators: [machine],
+    ...(sessionPolicy ? { sessionPolicy } : {}),
+  });
   const all: Role[] = ["bureau", "hospital", "reviewer", "admin"];
   app.get("/healthz", { config: PUBLIC_ROUTE }, async () => "ok");
   app.get("/api/public-who", { config: PUBLIC_ROUTE }, async (r) => requirePrincipal(r).username);
   app.get("/api/bureau", { config: routeAccess(["bureau"], "none") }, async (r) => seen(r));
+  app.get("/api/who", { config: routeAccess(["bureau"], "none") }, async (r) => requirePrincipal(r).username);
+  app.post("/", { config: routeAccess(["bureau"], "none") }, async (r) => seen(r));
+  app.get("/api/lists", { config: routeAccess(["bureau", "hospital"], "setlId") }, async (r) => seen(r));
+  app.post("/api/stored", { config: routeAccess(["bureau"], "none") }, async (r) => {
+    r.oplogDetail = { stored: 2 };
+    return seen(r);
+  });
   app.get("/api/q", { config: routeAccess(["bureau", "hospital"], "query") }, async (r) => seen(r));
   app.get("/api/me", { config: routeAccess(all, "none", { beforePasswordChange: true }) }, async (r) =>
     seen(r),
@@ -130,8 +146,12 @@ export async function accessApp(): Promise<AccessApp> {
       return { journaled: r.oplogJournaled };
     },
   );
+  app.post("/api/journal-public", { config: PUBLIC_ROUTE }, async (r) => {
+    await fake.storeDb.transaction().execute((trx) => uploadJournal(r).write(trx, []));
+    return { journaled: r.oplogJournaled };
+  });
   await app.ready();
-  return { app, fake, readiness, keyUses };
+  return { app, fake, readiness, keyUses, logs };
 }
 
 /** Lets the onResponse hooks (operation log, key use) finish. */

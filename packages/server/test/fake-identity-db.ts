@@ -39,7 +39,12 @@ export interface FakeIdentityDb {
   readonly foreignVersions: Set<string>;
   /** The operation-log rows written, as their parameter lists (column order of `recordOperation`). */
   readonly oplog: unknown[][];
-  addSession(s: FakeSession): void;
+  /** The SQL text of every query, in order. */
+  readonly queries: string[];
+  /** The next `left` operation-log writes fail. */
+  readonly oplogFailures: { left: number };
+  /** A session; `expiresInMs` (default one hour) sets its idle expiry, the absolute one is a day. */
+  addSession(s: FakeSession, expiresInMs?: number): void;
 }
 
 export function fakeIdentityDb(): FakeIdentityDb {
@@ -47,26 +52,38 @@ export function fakeIdentityDb(): FakeIdentityDb {
   const owners = new Map<string, string>();
   const foreignVersions = new Set<string>();
   const oplog: unknown[][] = [];
+  const oplogFailures = { left: 0 };
+  const queries: string[] = [];
   const answer = (q: CompiledQuery): unknown[] => {
     const sql = q.sql;
     const p = q.parameters;
+    queries.push(sql);
     if (sql.startsWith("select") && sql.includes('"console_session" as "s"')) {
       const row = sessions.get(String(p[0]));
       return row ? [row] : [];
     }
     if (sql.startsWith('insert into "console_oplog"')) {
+      if (oplogFailures.left > 0) {
+        oplogFailures.left--;
+        throw new Error("oplog table unavailable");
+      }
       oplog.push([...p]);
       return [];
     }
-    if (sql.includes('"settlement_list_history"')) {
-      return foreignVersions.has(String(p[0])) ? [{ version: 1 }] : [];
+    // The three scope queries, exactly as the access layer must ask them (a changed column or table
+    // is a different question: the fake then finds nothing).
+    if (
+      sql ===
+      'select "version" from "settlement_list_history" where "setl_id" = $1 and "hospital_code" <> $2 union select "kept_version" as "version" from "refused_upload" where "setl_id" = $3 and "hospital_code" <> $4 limit $5'
+    ) {
+      return foreignVersions.has(String(p[0])) && p[0] === p[2] && p[1] === p[3] ? [{ version: 1 }] : [];
     }
-    if (sql.startsWith('select "hospital_code" from "settlement_list"')) {
+    if (sql === 'select "hospital_code" from "settlement_list" where "setl_id" = $1') {
       const owner = owners.get(String(p[0]));
       return owner === undefined ? [] : [{ hospital_code: owner }];
     }
-    if (sql.startsWith('select "setl_id" from "settlement_list"')) {
-      // where setl_id in ($1 … $n) and hospital_code <> $n+1 limit $n+2
+    if (sql.startsWith('select "setl_id" from "settlement_list" where "setl_id" in (')) {
+      if (!sql.endsWith(`) and "hospital_code" <> $${p.length - 1} limit $${p.length}`)) return [];
       const own = p[p.length - 2];
       const ids = p.slice(0, -2).map(String);
       const taken = ids.find((id) => owners.has(id) && owners.get(id) !== own);
@@ -101,17 +118,19 @@ export function fakeIdentityDb(): FakeIdentityDb {
   };
   const db = new Kysely<IdentityDatabase>({ dialect });
   const storeDb = new Kysely<StoreDatabase>({ dialect });
-  const far = new Date(Date.now() + 3_600_000);
+  const far = new Date(Date.now() + 86_400_000);
   return {
     db,
     storeDb,
     owners,
     foreignVersions,
     oplog,
-    addSession(s) {
+    queries,
+    oplogFailures,
+    addSession(s, expiresInMs = 3_600_000) {
       sessions.set(tokenHash(s.token), {
         csrf_token: s.csrf,
-        expires_at: far,
+        expires_at: new Date(Date.now() + expiresInMs),
         absolute_expires_at: far,
         id: s.id,
         username: `u${s.id}`,

@@ -1,11 +1,12 @@
 // Tests against the mutants of packages/server/src/identity/access.ts (issue 16, docs/mutation.md):
 // a hospital's list and upload scopes, the operation log of changes and of API-key calls, the
 // target a log line names, and the upload journal. Harness: access-app.ts (fake identity database).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type AccessApp, accessApp, H1, H2, HOST, settle } from "./access-app.js";
 
+// A fresh application per test (see mutation-access.test.ts: per-test coverage).
 let t: AccessApp;
-beforeAll(async () => {
+beforeEach(async () => {
   t = await accessApp();
   t.fake.addSession({ token: "tok-bureau", csrf: "csrf-b", id: 1, role: "bureau", hospitalCode: null });
   t.fake.addSession({ token: "tok-hosp", csrf: "csrf-h", id: 2, role: "hospital", hospitalCode: H1 });
@@ -14,13 +15,8 @@ beforeAll(async () => {
   t.fake.owners.set("S3", H1);
   t.fake.foreignVersions.add("S3");
 });
-afterAll(async () => {
+afterEach(async () => {
   await t.app.close();
-});
-beforeEach(async () => {
-  await settle();
-  t.fake.oplog.length = 0;
-  t.keyUses.length = 0;
 });
 
 const hosp = { cookie: "yibao_sid=tok-hosp", host: HOST };
@@ -34,6 +30,12 @@ describe("list scope (setlId)", () => {
       expect(r.statusCode, id).toBe(404);
       expect(r.json(), id).toMatchObject({ code: "NOT_FOUND", message: `结算清单不存在：setl_id=${id}` });
     }
+  });
+
+  it("names an empty setl_id when the route has none", async () => {
+    const r = await t.app.inject({ method: "GET", url: "/api/lists", headers: hosp });
+    expect(r.statusCode).toBe(404);
+    expect(r.json().message).toBe("结算清单不存在：setl_id=");
   });
 
   it("does not hold the bureau to it", async () => {
@@ -69,6 +71,7 @@ describe("upload scope (envelopes)", () => {
     expect(r.statusCode).toBe(403);
     expect(r.json().message).toBe("结算清单 S2 已由其他医院上传，医院账号只能上传或更正本院清单");
     expect((await upload("/api/v1/qc/check", [envelope(H1, "S2")])).statusCode).toBe(200);
+    expect(t.fake.queries.filter((q) => q.includes('"settlement_list"'))).toHaveLength(1);
   });
 
   it("accepts its own envelopes, new ones and ones without a setl_id", async () => {
@@ -76,7 +79,10 @@ describe("upload scope (envelopes)", () => {
     expect((await upload("/api/v1/settlement-lists", [envelope(H1, "S7"), envelope(H1)])).statusCode).toBe(
       200,
     );
+    t.fake.queries.length = 0;
     expect((await upload("/api/v1/settlement-lists", [envelope(H1)])).statusCode).toBe(200);
+    // No setl_id: nothing to look up.
+    expect(t.fake.queries.filter((q) => q.includes('"settlement_list"'))).toEqual([]);
   });
 
   it("does not hold a bureau key to it", async () => {
@@ -125,8 +131,32 @@ describe("operation log", () => {
 
   it("names the target with its parameters when the route has no action", async () => {
     await t.app.inject({ method: "POST", url: "/api/plain/A-1", headers: bureau });
+    await t.app.inject({ method: "POST", url: "/", headers: bureau });
     await settle();
-    expect(logged()).toMatchObject([{ action: "POST /api/plain/A-1", target: "POST /api/plain/A-1" }]);
+    expect(logged()).toMatchObject([
+      { action: "POST /api/plain/A-1", target: "POST /api/plain/A-1" },
+      { action: "POST /", target: "POST /" },
+    ]);
+  });
+
+  it("logs a change that stored lists but wrote no journal", async () => {
+    await t.app.inject({ method: "POST", url: "/api/stored", headers: bureau });
+    await settle();
+    expect(logged()).toMatchObject([{ target: "POST /api/stored", detail: { stored: 2 } }]);
+  });
+
+  it("logs, and does not fail on, a key use or operation log that cannot be written", async () => {
+    const r = await t.app.inject({
+      method: "GET",
+      url: "/api/machine",
+      headers: { "x-test-key": "H-failing-use" },
+    });
+    expect(r.statusCode).toBe(200);
+    t.fake.oplogFailures.left = 1;
+    await t.app.inject({ method: "POST", url: "/api/change", headers: bureau });
+    await settle();
+    expect(t.logs.join("")).toContain("接口密钥使用记录失败");
+    expect(t.logs.join("")).toContain("操作日志写入失败");
   });
 
   it("logs refused changes with their status, and nothing for anonymous callers", async () => {
@@ -180,7 +210,8 @@ describe("request targets and the upload journal", () => {
     expect(r.json()).toEqual({ journaled: true });
     await settle();
     // The journal row; the request's own row is skipped only when lists were stored (none here).
-    const [row] = logged();
+    const [row, own] = logged();
+    expect(own).toMatchObject({ action: "POST /api/journal", detail: { keyId: "K1" } });
     expect(row).toMatchObject({ action: "POST /api/journal", target: "POST /api/journal", status: 200 });
     expect(row?.detail).toMatchObject({
       committed: 52,
@@ -190,5 +221,12 @@ describe("request targets and the upload journal", () => {
       keyId: "K1",
     });
     expect(typeof row?.detail.requestId).toBe("string");
+  });
+
+  it("writes no journal row without a caller", async () => {
+    const r = await t.app.inject({ method: "POST", url: "/api/journal-public", payload: {} });
+    expect(r.json()).toEqual({ journaled: false });
+    await settle();
+    expect(logged()).toEqual([]);
   });
 });

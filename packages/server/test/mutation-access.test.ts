@@ -3,15 +3,18 @@
 // password-change gate and the hospital query scope, each refusal checked by status, code and
 // message. The harness (access-app.ts) runs the real access layer over a fake identity database.
 import Fastify from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { installAccessControl } from "../src/identity/access.js";
+import { DEFAULT_SESSION_POLICY } from "../src/identity/accounts.js";
 import { type Readiness, readyNow } from "../src/readiness.js";
 import { routeAccess } from "../src/route-access.js";
 import { type AccessApp, accessApp, H1, H2, HOST } from "./access-app.js";
 import { fakeIdentityDb } from "./fake-identity-db.js";
 
+// A fresh application per test (not per file): Stryker's per-test coverage must see the access
+// layer installed inside each test, or it runs too few tests against its mutants.
 let t: AccessApp;
-beforeAll(async () => {
+beforeEach(async () => {
   t = await accessApp();
   t.fake.addSession({ token: "tok-bureau", csrf: "csrf-b", id: 1, role: "bureau", hospitalCode: null });
   t.fake.addSession({ token: "tok-hosp", csrf: "csrf-h", id: 2, role: "hospital", hospitalCode: H1 });
@@ -24,7 +27,7 @@ beforeAll(async () => {
     mustChangePassword: true,
   });
 });
-afterAll(async () => {
+afterEach(async () => {
   await t.app.close();
 });
 
@@ -58,11 +61,18 @@ describe("start-up", () => {
     app.get("/api/a/", { config, schema }, async () => "ok");
     app.get("/api/a", { config }, async () => "ok");
     app.post("/", { config }, async () => "ok");
+    app.get("/api/c", { config }, async () => "ok");
+    app.post("/api/a", { config }, async () => "ok");
     await app.ready();
     expect(app.routePolicies).toEqual([
       { method: "GET", url: "/api/a", access: config.access, schema: { querystring: schema.querystring } },
       { method: "POST", url: "/", access: config.access, schema: {} },
+      { method: "GET", url: "/api/c", access: config.access, schema: {} },
+      { method: "POST", url: "/api/a", access: config.access, schema: {} },
     ]);
+    // Installed without authenticators: a request without credentials is refused, not failed.
+    const r = await app.inject({ method: "GET", url: "/api/c" });
+    expect(r.statusCode).toBe(401);
     await app.close();
   });
 });
@@ -75,10 +85,18 @@ describe("the policy of the matched route", () => {
     expect(r.json()).toMatchObject({ code: "FORBIDDEN", message: "该接口未声明访问策略，拒绝访问" });
   });
 
-  it("refuses a public route's handler that asks for the caller", async () => {
+  it("refuses a public route's handler that asks for the caller, and gives it on others", async () => {
     const r = await t.app.inject({ method: "GET", url: "/api/public-who" });
     expect(r.statusCode).toBe(401);
     expect(r.body).toContain("未登录或会话已过期，请重新登录");
+    const who = await t.app.inject({ method: "GET", url: "/api/who", headers: cookie("tok-bureau") });
+    expect(who.statusCode).toBe(200);
+    expect(who.body).toBe("u1");
+  });
+
+  it("leaves a request that matched no route to the not-found handler", async () => {
+    const r = await t.app.inject({ method: "GET", url: "/api/nope", headers: cookie("tok-bureau") });
+    expect(r.statusCode).toBe(404);
   });
 
   it("answers 503 while starting or after a failed start, API routes only", async () => {
@@ -218,6 +236,16 @@ describe("hospital query scope", () => {
     }
   });
 
+  it("leaves a hospital's query alone on routes of another scope", async () => {
+    const r = await t.app.inject({
+      method: "GET",
+      url: `/api/me?hospital=${H2}`,
+      headers: cookie("tok-hosp"),
+    });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().query).toEqual({ hospital: H2 });
+  });
+
   it("leaves a bureau's query as it is", async () => {
     const r = await t.app.inject({
       method: "GET",
@@ -237,5 +265,30 @@ describe("hospital query scope", () => {
     });
     // /api/q is not a machine route: the key is refused before the scope.
     expect(r.json().message).toBe("该接口不对机构接口密钥开放，请登录控制台操作");
+  });
+});
+
+describe("the session policy", () => {
+  it("extends a session's idle expiry by the configured idle time, not the default", async () => {
+    // Idle expiry one hour away: the default 30-minute idle time would not extend it, a two-hour one does.
+    const app = await accessApp({ ...DEFAULT_SESSION_POLICY, idleMs: 2 * 3_600_000 });
+    app.fake.addSession(
+      { token: "tok-long", csrf: "c", id: 5, role: "bureau", hospitalCode: null },
+      3_600_000,
+    );
+    try {
+      const r = await app.app.inject({ method: "GET", url: "/api/bureau", headers: cookie("tok-long") });
+      expect(r.statusCode).toBe(200);
+      expect(app.fake.queries.filter((q) => q.startsWith('update "console_session"'))).toHaveLength(1);
+    } finally {
+      await app.app.close();
+    }
+    // The default policy leaves it.
+    t.fake.addSession(
+      { token: "tok-short", csrf: "c", id: 6, role: "bureau", hospitalCode: null },
+      3_600_000,
+    );
+    await t.app.inject({ method: "GET", url: "/api/bureau", headers: cookie("tok-short") });
+    expect(t.fake.queries.filter((q) => q.startsWith('update "console_session"'))).toHaveLength(0);
   });
 });
