@@ -66,6 +66,15 @@ describe("upload scope (envelopes)", () => {
     );
   });
 
+  it("names no code for envelopes without the message parts, and does not fail on them", async () => {
+    const odd: object[] = [[null], [{}], [{ input: {} }], [{ input: { setlinfo: null } }]];
+    for (const [i, body] of odd.entries()) {
+      const r = await upload("/api/v1/qc/check", body);
+      expect(r.statusCode, String(i)).toBe(403);
+      expect(r.json().message, String(i)).toContain("定点医药机构编号（空）");
+    }
+  });
+
   it("refuses a setl_id another hospital uploaded, on the upload route only", async () => {
     const r = await upload("/api/v1/settlement-lists", [envelope(H1, "S1"), envelope(H1, "S2")]);
     expect(r.statusCode).toBe(403);
