@@ -12,7 +12,7 @@ import { clearDipYearJob, dipClearedYears, getDipClearing, listDipStays } from "
 import { dipPrepayments, prepayDipMonthJob } from "./dip-payment.js";
 import { saveDipPolicyFromCatalogue } from "./dip-policy.js";
 import { dipClearingStatement, forHospital } from "./dip-statement.js";
-import { ALL, actorOf, BUREAU, fen, guard, Id, PERIOD, YUAN } from "./http.js";
+import { ALL, actorOf, BUREAU, fen, guard, Id, PERIOD, sendStatementFile, YUAN } from "./http.js";
 import { render } from "./statements.js";
 
 const PolicySelect = Type.Object({ id: Id, version: Type.Optional(Id) }, { additionalProperties: false });
@@ -169,15 +169,7 @@ function dipReadRoutes(app: FastifyInstance): void {
         format,
       );
       const name = `dip-clearing-${year}${q.hospital ? `-${q.hospital}` : ""}.${format}`;
-      return reply
-        .header(
-          "content-type",
-          format === "xlsx"
-            ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            : "text/csv; charset=utf-8",
-        )
-        .header("content-disposition", `attachment; filename="${name}"`)
-        .send(body);
+      return sendStatementFile(reply, body, format, name);
     },
   );
 }

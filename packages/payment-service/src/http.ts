@@ -5,7 +5,7 @@
 import { PolicyDataError, SettlementError } from "@yibao/payment";
 import { HttpError, PLATFORM_ROLES, type PlatformRole } from "@yibao/server";
 import { PERIOD_PATTERN } from "@yibao/server/query-schemas";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { PaymentInputError } from "./repo.js";
 
@@ -44,3 +44,21 @@ export function actorOf(request: FastifyRequest): string {
 
 export const ALL = PLATFORM_ROLES;
 export const BUREAU: readonly PlatformRole[] = ["bureau", "admin"];
+
+/** Sends a statement file (Excel or CSV) as an attachment named `name`. */
+export function sendStatementFile(
+  reply: FastifyReply,
+  body: Buffer,
+  format: "xlsx" | "csv",
+  name: string,
+): FastifyReply {
+  return reply
+    .header(
+      "content-type",
+      format === "xlsx"
+        ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        : "text/csv; charset=utf-8",
+    )
+    .header("content-disposition", `attachment; filename="${name}"`)
+    .send(body);
+}

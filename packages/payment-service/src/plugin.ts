@@ -13,7 +13,7 @@ import { calibrate } from "./calibrate.js";
 import { clearedYears, clearYearJob, getClearing } from "./clearing.js";
 import { computeHospitalCoefficients } from "./coefficients.js";
 import { dipRoutes } from "./dip-routes.js";
-import { ALL, actorOf, BUREAU, fen, guard, Id, PERIOD, YUAN } from "./http.js";
+import { ALL, actorOf, BUREAU, fen, guard, Id, PERIOD, sendStatementFile, YUAN } from "./http.js";
 import { clearingChange } from "./oplog-detail.js";
 import {
   approveSpecialCase,
@@ -382,15 +382,7 @@ function clearingRoutes(app: FastifyInstance): void {
       const t = await guard(() => clearingStatement(app.yibao.store, year, q.hospital));
       const body = await render(t, format);
       const name = `clearing-${year}${q.hospital ? `-${q.hospital}` : ""}.${format}`;
-      return reply
-        .header(
-          "content-type",
-          format === "xlsx"
-            ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            : "text/csv; charset=utf-8",
-        )
-        .header("content-disposition", `attachment; filename="${name}"`)
-        .send(body);
+      return sendStatementFile(reply, body, format, name);
     },
   );
 }

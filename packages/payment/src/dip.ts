@@ -238,6 +238,28 @@ export function dipStayPoints(
   return { stay, caseType, standardFen, basePoints, points: withCoefficient, microPoints, adjustment };
 }
 
+/** Each stay's points, by hospital; a stay that cannot be paid is refused with its reason, the rest go on. */
+function pointsByHospital(
+  policy: DipPaymentPolicy,
+  stays: readonly DipStay[],
+  coefficients: ReadonlyMap<string, Ppm>,
+): { byHospital: Map<string, DipStayPoints[]>; refused: SettlementError[] } {
+  const refused: SettlementError[] = [];
+  const byHospital = new Map<string, DipStayPoints[]>();
+  for (const stay of stays) {
+    try {
+      const p = dipStayPoints(policy, stay, coefficients.get(stay.hospital));
+      const list = byHospital.get(stay.hospital);
+      if (list === undefined) byHospital.set(stay.hospital, [p]);
+      else list.push(p);
+    } catch (e) {
+      if (!(e instanceof SettlementError)) throw e;
+      refused.push(e);
+    }
+  }
+  return { byHospital, refused };
+}
+
 // ---- the year --------------------------------------------------------------------------------------
 
 /**
@@ -252,19 +274,7 @@ export function settleDipYear(
 ): DipYearSettlement {
   const { budgetFen, coefficients } = options;
   if (!Number.isSafeInteger(budgetFen) || budgetFen < 0) throw new RangeError("DIP 年度预算须为非负整数分");
-  const refused: SettlementError[] = [];
-  const byHospital = new Map<string, DipStayPoints[]>();
-  for (const stay of stays) {
-    try {
-      const p = dipStayPoints(policy, stay, coefficients.get(stay.hospital));
-      const list = byHospital.get(stay.hospital);
-      if (list === undefined) byHospital.set(stay.hospital, [p]);
-      else list.push(p);
-    } catch (e) {
-      if (!(e instanceof SettlementError)) throw e;
-      refused.push(e);
-    }
-  }
+  const { byHospital, refused } = pointsByHospital(policy, stays, coefficients);
   const hospitals = [...byHospital.keys()].sort();
   const micro = hospitals.map((h) => microSum(byHospital.get(h) as DipStayPoints[]));
   const points = micro.map((m) => rational(m, MICRO));
@@ -346,19 +356,7 @@ export function prepayDipMonth(
   const terms = policy.prepayment;
   if (terms == null)
     throw new PolicyDataError("DIP 付费政策", "prepayment", "该政策未规定月度预付（预算点值与预付比例）");
-  const refused: SettlementError[] = [];
-  const byHospital = new Map<string, DipStayPoints[]>();
-  for (const stay of stays) {
-    try {
-      const p = dipStayPoints(policy, stay, coefficients.get(stay.hospital));
-      const list = byHospital.get(stay.hospital);
-      if (list === undefined) byHospital.set(stay.hospital, [p]);
-      else list.push(p);
-    } catch (e) {
-      if (!(e instanceof SettlementError)) throw e;
-      refused.push(e);
-    }
-  }
+  const { byHospital, refused } = pointsByHospital(policy, stays, coefficients);
   const hospitals = [...byHospital.keys()].sort().map((hospital) => {
     const list = byHospital.get(hospital) as DipStayPoints[];
     const points = rational(microSum(list), MICRO);
