@@ -17,6 +17,7 @@ import {
 } from "@yibao/audit";
 import type { DrgScheme } from "@yibao/grouper";
 import { createSettlementContext, type SettlementContext } from "@yibao/payment/settle";
+import { dipPricingOf } from "@yibao/payment-service/dip-payment";
 import { loadPaymentHospitals, loadPolicies, PaymentInputError } from "@yibao/payment-service/repo";
 import { SETTLEMENT_LEVEL_NAMES } from "@yibao/payment-service/settle-period";
 import { type ErrorCode, statusOf } from "@yibao/server/error-catalogue";
@@ -106,10 +107,18 @@ export async function settlementContextFor(
   // Every hospital the payment area knows, also those without a stay in this batch (a precheck of a
   // hospital that had none in the latest period must still price its findings).
   for (const [id, h] of stored) if (!hospitals.has(id)) hospitals.set(id, h.level);
+  // A hospital paid by DIP is re-settled by its DIP group at the year's point value (DRG 与 DIP 并行).
+  let dip: Awaited<ReturnType<typeof dipPricingOf>> = null;
+  try {
+    dip = await dipPricingOf(store);
+  } catch (e) {
+    if (!isMissingTable(e)) throw e;
+  }
   return {
     settlement: createSettlementContext({
       policies,
       hospitals: [...hospitals].map(([id, level]) => ({ id, level })),
+      ...(dip !== null ? { dip } : {}),
     }),
     source: "stored",
   };

@@ -18,7 +18,7 @@ import {
 } from "./detect-stay-shared.js";
 import { type Finding, stayFinding, yuan } from "./finding.js";
 import type { AuditStay, Evidence } from "./model.js";
-import { paymentStay, price, type StaySettlement, settleAs } from "./pricing.js";
+import { lossText, paymentStay, priceOrNull, recodedStay, type StaySettlement, settleAs } from "./pricing.js";
 import { ruleOf } from "./rules.js";
 import { type SupportFinding, supportOf, supportRuleOf } from "./support.js";
 
@@ -52,7 +52,7 @@ export function detectUpcodingSecondary(s: AuditStay, ctx: AuditContext): Findin
     const support = (s.totalCost - mean2) / (mean - mean2);
     if (support > rule.check.maxSupport) continue;
     const level = ctx.scheme.ccLevel(code) ?? "CC";
-    const pricing = price([paymentStay(s)], [paymentStay(s, { drg: g.drg })], ctx.settlement);
+    const pricing = priceOrNull([paymentStay(s)], [recodedStay(s, g.drg, dx)], ctx.settlement);
     const evidence: Evidence[] = [
       {
         text: `次要诊断 ${dxName(ctx, code)} 为 ${level}，使病例由 ${g.drg}（权重 ${rw2.toFixed(2)}）入 ${s.group.drg}（权重 ${rw.toFixed(2)}）`,
@@ -75,7 +75,7 @@ export function detectUpcodingSecondary(s: AuditStay, ctx: AuditContext): Findin
         evidence.push({ text: `分组依据：${r.message}`, fields: { stage: "cc" } });
     }
     return stayFinding(rule, s, {
-      message: `疑似虚假或多编次要诊断 ${dxName(ctx, code)}：去除后入 ${g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+      message: `疑似虚假或多编次要诊断 ${dxName(ctx, code)}：去除后入 ${g.drg}，${lossText(pricing)}`,
       evidence,
       pricing,
     });
@@ -121,7 +121,7 @@ function upcodingByDetails(
   if (rw2 === null || rw2 >= rw) return null;
   const mean = meanCostOf(ctx, s.group.drg, s.dischargeDate, s.id);
   const mean2 = meanCostOf(ctx, g.drg, s.dischargeDate, s.id);
-  const pricing = price([paymentStay(s)], [paymentStay(s, { drg: g.drg })], ctx.settlement);
+  const pricing = priceOrNull([paymentStay(s)], [recodedStay(s, g.drg, dx)], ctx.settlement);
   const codes = unsupported.map((u) => u.code);
   const evidence: Evidence[] = [];
   for (const { code, f, shared } of unsupported) {
@@ -157,7 +157,7 @@ function upcodingByDetails(
       evidence.push({ text: `分组依据：${r.message}`, fields: { stage: "cc" } });
   }
   return stayFinding(rule, s, {
-    message: `疑似虚假或多编次要诊断 ${codes.map((c) => dxName(ctx, c)).join("、")}：费用明细中无${unsupported.some((u) => u.shared.length > 0) ? "该诊断本身的" : "相应"}诊疗依据，去除后入 ${g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+    message: `疑似虚假或多编次要诊断 ${codes.map((c) => dxName(ctx, c)).join("、")}：费用明细中无${unsupported.some((u) => u.shared.length > 0) ? "该诊断本身的" : "相应"}诊疗依据，去除后入 ${g.drg}，${lossText(pricing)}`,
     evidence,
     pricing,
   });
@@ -196,9 +196,13 @@ function principalByDetails(
       best = { code, g, rw: rw2, f };
   }
   if (best === null) return null;
-  const pricing = price([paymentStay(s)], [paymentStay(s, { drg: best.g.drg })], ctx.settlement);
+  const pricing = priceOrNull(
+    [paymentStay(s)],
+    [recodedStay(s, best.g.drg, [best.code, ...s.record.diagnoses.slice(1)])],
+    ctx.settlement,
+  );
   return stayFinding(rule, s, {
-    message: `疑似升级主要诊断：主要诊断 ${dxName(ctx, pdx)} 无诊疗依据，费用明细支持近似诊断 ${dxName(ctx, best.code)}，按其入 ${best.g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+    message: `疑似升级主要诊断：主要诊断 ${dxName(ctx, pdx)} 无诊疗依据，费用明细支持近似诊断 ${dxName(ctx, best.code)}，按其入 ${best.g.drg}，${lossText(pricing)}`,
     evidence: [
       {
         text: `主要诊断 ${dxName(ctx, pdx)} 入 ${s.group.drg}（权重 ${rw.toFixed(2)}）；知识库「${own.rule.name}」的诊疗依据（${classNames(sup.kb, own.rule.classes)}）在费用明细中均未见`,
@@ -266,9 +270,13 @@ export function detectUpcodingPrincipal(s: AuditStay, ctx: AuditContext): Findin
     }
   }
   if (best === null) return null;
-  const pricing = price([paymentStay(s)], [paymentStay(s, { drg: best.g.drg })], ctx.settlement);
+  const pricing = priceOrNull(
+    [paymentStay(s)],
+    [recodedStay(s, best.g.drg, [best.code, ...s.record.diagnoses.slice(1)])],
+    ctx.settlement,
+  );
   return stayFinding(rule, s, {
-    message: `疑似升级主要诊断：主要诊断 ${dxName(ctx, pdx)} 的费用与 ${best.g.drg} 相符，按近似诊断 ${dxName(ctx, best.code)} 入 ${best.g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+    message: `疑似升级主要诊断：主要诊断 ${dxName(ctx, pdx)} 的费用与 ${best.g.drg} 相符，按近似诊断 ${dxName(ctx, best.code)} 入 ${best.g.drg}，${lossText(pricing)}`,
     evidence: [
       {
         text: `按上传主要诊断入 ${s.group.drg}（权重 ${rw.toFixed(2)}，组均费用 ${yuan(mean)} 元），病例总费用 ${yuan(s.totalCost)} 元，仅为组均的 ${ratio(costRatio)} 倍`,
@@ -318,16 +326,20 @@ export function detectDowncoding(s: AuditStay, ctx: AuditContext, uploaded: Stay
         fields: { procedure: px, correctedDrg: g.drg, correctedRw: rw2, correctedCategory: alt.category },
       });
       if (alt.category !== "highOutlier") {
-        pricing = price([paymentStay(s)], [paymentStay(s, { drg: g.drg })], ctx.settlement);
+        pricing = priceOrNull(
+          [paymentStay(s)],
+          [recodedStay(s, g.drg, s.record.diagnoses, [px])],
+          ctx.settlement,
+        );
         corrected = g.drg;
       }
     }
   }
   return stayFinding(rule, s, {
     message:
-      pricing === null
+      corrected === ""
         ? `疑似高码低编：病例有手术费但未编码手术，需核实手术后重新分组`
-        : `疑似高码低编：漏填手术使病例入低权重组并达高倍率，按 ${corrected} 重新结算基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+        : `疑似高码低编：漏填手术使病例入低权重组并达高倍率，按 ${corrected} 重新结算${lossText(pricing)}`,
     evidence,
     pricing,
   });
@@ -345,9 +357,13 @@ export function detectQyAmbiguity(s: AuditStay, ctx: AuditContext, uploaded: Sta
     const alt = settleAs(s, g.drg, ctx.settlement);
     if (alt.standard === null || alt.highThreshold === null) return null;
     if (!(s.totalCost > alt.standard && s.totalCost <= alt.highThreshold)) return null;
-    const pricing = price([paymentStay(s)], [paymentStay(s, { drg: g.drg })], ctx.settlement);
+    const pricing = priceOrNull(
+      [paymentStay(s)],
+      [recodedStay(s, g.drg, s.record.diagnoses, rest)],
+      ctx.settlement,
+    );
     return stayFinding(rule, s, {
-      message: `疑似有意歧义：手术 ${pxName(ctx, px[i] as string)} 与主要诊断 ${dxName(ctx, s.record.diagnoses[0] as string)} 不匹配，使病例进入 ${s.group.drg} 按比例结算；去除后入 ${g.drg}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+      message: `疑似有意歧义：手术 ${pxName(ctx, px[i] as string)} 与主要诊断 ${dxName(ctx, s.record.diagnoses[0] as string)} 不匹配，使病例进入 ${s.group.drg} 按比例结算；去除后入 ${g.drg}，${lossText(pricing)}`,
       evidence: [
         {
           text: `上传入歧义组 ${s.group.drg}，按 ${uploaded.category === "ambiguous" ? "歧义组比例" : uploaded.category} 结算 ${yuan(uploaded.drgPayment)} 元`,

@@ -6,9 +6,37 @@
 import { mergeStays, type Resettlement, resettle } from "@yibao/payment/resettle";
 import { type SettlementContext, type Stay, type StaySettlement, settleStay } from "@yibao/payment/settle";
 import { SettlementError } from "@yibao/payment/versioned";
+import { yuan } from "./finding.js";
 import type { AuditStay } from "./model.js";
 
 export type { Resettlement, SettlementContext, Stay, StaySettlement };
+
+/**
+ * The stay's DIP coding (主要诊断、手术操作、其他诊断、年龄), or the corrected coding when the finding
+ * changes the codes: a hospital paid by DIP is re-settled by the DIP group these give.
+ */
+export function dipCoding(
+  s: AuditStay,
+  diagnoses: readonly string[] = s.record.diagnoses,
+  procedures: readonly string[] = s.record.procedures,
+): NonNullable<Stay["dip"]> {
+  return {
+    principalDiagnosis: diagnoses[0] ?? "",
+    procedures,
+    secondaryDiagnoses: diagnoses.slice(1),
+    ageYears: s.record.ageYears,
+  };
+}
+
+/** The stay recoded (重新编码): grouped into `drg` with these codes (its DIP coding follows them). */
+export function recodedStay(
+  s: AuditStay,
+  drg: string,
+  diagnoses: readonly string[],
+  procedures: readonly string[] = s.record.procedures,
+): Stay {
+  return paymentStay(s, { drg, dip: dipCoding(s, diagnoses, procedures) });
+}
 
 /** The payment package's stay for an audit stay, with optional corrections. */
 export function paymentStay(s: AuditStay, overrides?: Partial<Stay>): Stay {
@@ -21,6 +49,7 @@ export function paymentStay(s: AuditStay, overrides?: Partial<Stay>): Stay {
     dischargeDate: s.dischargeDate,
     los: s.los,
     patientShare: s.patientShare,
+    dip: dipCoding(s),
     // 离院方式 for the death and transfer families, 入院/出院时间 for the under-24-hours family: the
     // payment service's period settlement gives both, so that both settle a stay alike.
     ...(s.record.dischargeWay === "" ? {} : { dischargeWay: s.record.dischargeWay }),
@@ -71,6 +100,15 @@ export function priceOrNull(
     if (e instanceof SettlementError) return null;
     throw e;
   }
+}
+
+/**
+ * The loss phrase of a finding's message: `基金多支付 X 元`, or, when the corrected stay cannot be
+ * priced (e.g. under DIP its new diagnosis falls in a group without points), that it was not priced.
+ */
+export function lossText(pricing: Resettlement | null): string {
+  if (pricing === null) return "更正后的病例无法按支付政策定价，基金损失未测算";
+  return `基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`;
 }
 
 /** Settles one stay as uploaded. */

@@ -288,3 +288,43 @@ export async function calibrate(options: CalibrateOptions): Promise<CalibrateRes
     };
   });
 }
+
+/** What a DIP calibration stores: the catalogue, with the history it was built from. */
+export interface CalibrateDipResult {
+  readonly runId: number;
+  readonly catalogue: StoredVersion;
+  readonly cases: number;
+  readonly groups: number;
+}
+
+/**
+ * DIP 病种目录测算 only (`payment calibrate --method dip`): the catalogue from the periods' accepted
+ * lists (core groups by the case-count threshold, the rest pooled into comprehensive groups), stored as
+ * a new version under `options.dip`; no DRG weight table is written.
+ */
+export async function calibrateDip(
+  options: Omit<CalibrateOptions, "id" | "version"> & { dip: NonNullable<CalibrateOptions["dip"]> },
+): Promise<CalibrateDipResult> {
+  const { store } = options;
+  const periods = periodsBetween(options.periodFrom, options.periodTo);
+  const { trim } = checkCalibrateOptions({ ...options, id: options.dip.id, version: options.dip.version });
+  const actor = options.actor ?? "system";
+  const params = { periodFrom: options.periodFrom, periodTo: options.periodTo, trim, dip: options.dip };
+  return withRun(store, "calibrate", actor, params, async () => {
+    const { dipCases } = await readHistory(store, periods, true);
+    if (dipCases.length === 0)
+      throw new PaymentInputError(
+        `${options.periodFrom}–${options.periodTo} 没有已接收的结算清单，无法测算 DIP 病种目录`,
+        "NO_HISTORY",
+      );
+    const full = { ...options, id: options.dip.id, version: options.dip.version };
+    const saved = await saveDipCatalogue(store, full, dipCases, trim, actor);
+    const groups = (saved.data as { groups?: readonly unknown[] } | undefined)?.groups?.length ?? 0;
+    return {
+      catalogue: { ...saved, data: undefined },
+      cases: dipCases.length,
+      groups,
+      totals: { cases: dipCases.length, groups },
+    };
+  });
+}

@@ -62,6 +62,36 @@ function registerDipPolicy(payment: Command, open: Open): void {
     );
 }
 
+/** A month's DIP prepayment from the store, printed (`dip-prepay`, and `settle --method dip`). */
+export async function dipPrepayMonth(
+  open: Open,
+  o: StoreFlags & { period: string; dipPolicy?: string },
+): Promise<void> {
+  const policy = policySelect(o.dipPolicy);
+  const store = await open(o);
+  try {
+    const r = await prepayDipMonthJob({
+      store,
+      period: o.period,
+      ...(policy ? { policy } : {}),
+      actor: "cli",
+    });
+    process.stdout.write(
+      `${r.period} DIP 月度预付（${r.policy.id}@${r.policy.version}，作业 ${r.runId}）：清单 ${r.lists} 份，预付合计 ${formatYuan(r.totalPrepaymentFen)} 元\n`,
+    );
+    for (const h of r.hospitals)
+      process.stdout.write(
+        `  ${h.hospitalCode}：${h.cases} 例，分值 ${h.points}，预算点值 ${h.pointValueYuan} 元/分，` +
+          `预估基金应付 ${formatYuan(h.estimatedFundFen)} 元，预付 ${formatYuan(h.prepaymentFen)} 元\n`,
+      );
+    for (const u of r.unpriced)
+      process.stdout.write(`  ${u.hospital} 病种无分值 ${u.count} 例，如 ${u.setlIds.join("、")}\n`);
+    for (const e of r.refused.slice(0, 10)) process.stdout.write(`  未预付：${e.message}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
 /** `yibao payment dip-prepay --period`: a month's DIP prepayment, stored. */
 function registerDipPrepay(payment: Command, open: Open): void {
   storeOptions(
@@ -72,41 +102,62 @@ function registerDipPrepay(payment: Command, open: Open): void {
     .requiredOption("--period <yyyy-MM>", "预付月份（按出院日期）")
     .option("--dip-policy <id[@version]>", "指定 DIP 付费政策（默认该月生效的版本）")
     .action(async (o: StoreFlags & { period: string; dipPolicy?: string }) =>
-      run(async () => {
-        const policy = policySelect(o.dipPolicy);
-        const store = await open(o);
-        try {
-          const r = await prepayDipMonthJob({
-            store,
-            period: o.period,
-            ...(policy ? { policy } : {}),
-            actor: "cli",
-          });
-          process.stdout.write(
-            `${r.period} DIP 月度预付（${r.policy.id}@${r.policy.version}，作业 ${r.runId}）：清单 ${r.lists} 份，预付合计 ${formatYuan(r.totalPrepaymentFen)} 元\n`,
-          );
-          for (const h of r.hospitals)
-            process.stdout.write(
-              `  ${h.hospitalCode}：${h.cases} 例，分值 ${h.points}，预算点值 ${h.pointValueYuan} 元/分，` +
-                `预估基金应付 ${formatYuan(h.estimatedFundFen)} 元，预付 ${formatYuan(h.prepaymentFen)} 元\n`,
-            );
-          for (const u of r.unpriced)
-            process.stdout.write(`  ${u.hospital} 病种无分值 ${u.count} 例，如 ${u.setlIds.join("、")}\n`);
-          for (const e of r.refused.slice(0, 10)) process.stdout.write(`  未预付：${e.message}\n`);
-        } finally {
-          await store.close();
-        }
-      }),
+      run(() => dipPrepayMonth(open, o)),
     );
 }
 
-interface DipClearFlags extends StoreFlags {
+export interface DipClearFlags extends StoreFlags {
   year: string;
   budget: string;
   policy?: string;
   hospitals?: string;
   dipPolicy?: string;
   output?: string;
+}
+
+/** A DIP year cleared from the store, or a trial from files, printed (`dip-clear`, `clear --method dip`). */
+export async function dipClearYear(open: Open, o: DipClearFlags): Promise<void> {
+  const year = yearOf(o.year);
+  const format = o.output ? formatOf(o.output) : null;
+  const budgetFen = yuanOption(o.budget, "--budget");
+  if ((o.policy === undefined) !== (o.hospitals === undefined))
+    throw new PaymentInputError(
+      "--policy 与 --hospitals 须同时给出（试算），或都不给（按已保存的政策与医院信息清算）",
+    );
+  if (o.policy !== undefined && o.dipPolicy !== undefined)
+    throw new PaymentInputError("--dip-policy 不能与试算的 --policy 文件同用");
+  const store = await open(o);
+  try {
+    if (o.policy !== undefined && o.hospitals !== undefined) {
+      const y = await import("./dip-year.js");
+      const policy = await y.readDipPolicyFile(o.policy);
+      const hospitals = await y.readDipHospitalsFile(o.hospitals);
+      const r = await y.settleDipYearFromStore(store, { year, policy, budgetFen, hospitals });
+      if (o.output && format) {
+        const t = y.dipYearStatement(r);
+        await writeFile(o.output, await render(t, format));
+        process.stdout.write(`已导出 ${t.title}：${o.output}（${t.rows.length} 行）\n`);
+      }
+      process.stdout.write(`${y.formatDipYear(r)}\n`);
+      return;
+    }
+    const policy = policySelect(o.dipPolicy);
+    const c = await clearDipYearJob({
+      store,
+      year,
+      budgetFen,
+      ...(policy ? { policy } : {}),
+      actor: "cli",
+    });
+    if (o.output && format) {
+      const t = await dipClearingStatement(store, year, undefined);
+      await writeFile(o.output, await render(t, format));
+      process.stdout.write(`已导出 ${t.title}：${o.output}（${t.rows.length} 行）\n`);
+    }
+    process.stdout.write(`${formatDipClearing(c)}\n`);
+  } finally {
+    await store.close();
+  }
 }
 
 /** `yibao payment dip-clear`: a DIP year cleared from the store (stored), or a trial from files. */
@@ -124,51 +175,7 @@ function registerDipClear(payment: Command, open: Open): void {
     .option("--policy <file>", "试算：DIP 付费政策 JSON 文件（与 --hospitals 同用，不保存结果）")
     .option("--hospitals <file>", "试算：DIP 结算机构 JSON：[{code, level, coefficient}]")
     .option("--output <file>", "逐例明细 .xlsx 或 .csv")
-    .action(async (o: DipClearFlags) =>
-      run(async () => {
-        const year = yearOf(o.year);
-        const format = o.output ? formatOf(o.output) : null;
-        const budgetFen = yuanOption(o.budget, "--budget");
-        if ((o.policy === undefined) !== (o.hospitals === undefined))
-          throw new PaymentInputError(
-            "--policy 与 --hospitals 须同时给出（试算），或都不给（按已保存的政策与医院信息清算）",
-          );
-        if (o.policy !== undefined && o.dipPolicy !== undefined)
-          throw new PaymentInputError("--dip-policy 不能与试算的 --policy 文件同用");
-        const store = await open(o);
-        try {
-          if (o.policy !== undefined && o.hospitals !== undefined) {
-            const y = await import("./dip-year.js");
-            const policy = await y.readDipPolicyFile(o.policy);
-            const hospitals = await y.readDipHospitalsFile(o.hospitals);
-            const r = await y.settleDipYearFromStore(store, { year, policy, budgetFen, hospitals });
-            if (o.output && format) {
-              const t = y.dipYearStatement(r);
-              await writeFile(o.output, await render(t, format));
-              process.stdout.write(`已导出 ${t.title}：${o.output}（${t.rows.length} 行）\n`);
-            }
-            process.stdout.write(`${y.formatDipYear(r)}\n`);
-            return;
-          }
-          const policy = policySelect(o.dipPolicy);
-          const c = await clearDipYearJob({
-            store,
-            year,
-            budgetFen,
-            ...(policy ? { policy } : {}),
-            actor: "cli",
-          });
-          if (o.output && format) {
-            const t = await dipClearingStatement(store, year, undefined);
-            await writeFile(o.output, await render(t, format));
-            process.stdout.write(`已导出 ${t.title}：${o.output}（${t.rows.length} 行）\n`);
-          }
-          process.stdout.write(`${formatDipClearing(c)}\n`);
-        } finally {
-          await store.close();
-        }
-      }),
-    );
+    .action(async (o: DipClearFlags) => run(() => dipClearYear(open, o)));
 }
 
 /** Adds the DIP commands under `payment`. */

@@ -9,13 +9,13 @@ import { formatSeed002Report, formatYuan } from "@yibao/payment";
 import type { NamedMigration } from "@yibao/store";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { calibrate } from "./calibrate.js";
+import { calibrate, calibrateDip } from "./calibrate.js";
 import { clearYearJob } from "./clearing.js";
-import { registerDipCommands } from "./cli-dip.js";
+import { dipClearYear, dipPrepayMonth, registerDipCommands } from "./cli-dip.js";
 import { type Open, opener, run, type StoreFlags, storeOptions, yuanOption } from "./cli-shared.js";
 import { computeHospitalCoefficients } from "./coefficients.js";
 import { paymentMigrations } from "./migrations.js";
-import { PaymentInputError, parsePeriodRange } from "./repo.js";
+import { PaymentInputError, parsePeriodRange, periodsBetween } from "./repo.js";
 import { allMatch, runSeed002Dir } from "./seed002.js";
 import { settlePeriod } from "./settle-period.js";
 import { clearingStatement, formatOf, render, settlementStatement } from "./statements.js";
@@ -86,9 +86,16 @@ function registerCalibrate(payment: Command, open: Open): void {
     .option("--iqr <k>", "IQR 剔除系数 k", "1.5")
     .option("--budget <yuan>", "按预算测算费率(元)")
     .option("--scheme <dir>", "分组方案目录（默认 YIBAO_SCHEME_DIR 或演示方案）")
+    .option(
+      "--method <drg|dip>",
+      "drg：病组权重表；dip：DIP 病种目录（--id/--version 为目录的编号与版本）",
+      "drg",
+    )
+    .option("--core-min-cases <n>", "DIP 核心病种最低病例数（--method dip）", "5")
     .action(async (o: StoreFlags & Record<string, string>) =>
       run(async () => {
         const range = parsePeriodRange(o.period as string);
+        if (methodOf(o.method) === "dip") return calibrateDipCommand(open, o, range);
         const s = await scheme(o);
         const store = await open(o);
         try {
@@ -117,14 +124,55 @@ function registerCalibrate(payment: Command, open: Open): void {
     );
 }
 
+/** `--method`: drg (default) or dip, anything else refused by name. */
+function methodOf(v: string | undefined): "drg" | "dip" {
+  const m = (v ?? "drg").toLowerCase();
+  if (m !== "drg" && m !== "dip") throw new PaymentInputError(`--method：须为 drg 或 dip（收到「${v}」）`);
+  return m;
+}
+
+/** `payment calibrate --method dip`: the DIP catalogue only, stored as a new version. */
+async function calibrateDipCommand(
+  open: Open,
+  o: StoreFlags & Record<string, string>,
+  range: { from: string; to: string },
+): Promise<void> {
+  const coreMinCases = Number(o.coreMinCases);
+  if (!Number.isInteger(coreMinCases) || coreMinCases < 1)
+    throw new PaymentInputError(`--core-min-cases：须为正整数（收到「${o.coreMinCases}」）`);
+  const store = await open(o);
+  try {
+    const r = await calibrateDip({
+      store,
+      periodFrom: range.from,
+      periodTo: range.to,
+      effectiveFrom: o.effectiveFrom as string,
+      trim: { kind: "iqr", k: Math.round(Number(o.iqr) * 1_000_000) },
+      dip: { id: o.id as string, version: o.version as string, coreMinCases },
+      actor: "cli",
+    });
+    process.stdout.write(
+      `已保存 DIP 病种目录 ${r.catalogue.id}@${r.catalogue.version}：${r.cases} 例，${r.groups} 个病种（作业 ${r.runId}）\n`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
 /** `yibao payment settle`: a period's settlement run, with a progress bar on a terminal. */
 function registerSettle(payment: Command, open: Open): void {
   storeOptions(payment.command("settle").description("按期结算已接收的结算清单"))
     .requiredOption("--period <range>", "期号 yyyy-MM 或 yyyy-MM..yyyy-MM")
-    .option("--policy <id[@version]>", "指定支付政策")
-    .action(async (o: StoreFlags & { period: string; policy?: string }) =>
+    .option("--policy <id[@version]>", "指定支付政策（--method dip 时为 DIP 付费政策）")
+    .option("--method <drg|dip>", "drg：DRG 按期结算；dip：DIP 机构逐月月度预付", "drg")
+    .action(async (o: StoreFlags & { period: string; policy?: string; method?: string }) =>
       run(async () => {
         const range = parsePeriodRange(o.period);
+        if (methodOf(o.method) === "dip") {
+          for (const period of periodsBetween(range.from, range.to))
+            await dipPrepayMonth(open, { ...o, period, ...(o.policy ? { dipPolicy: o.policy } : {}) });
+          return;
+        }
         const store = await open(o);
         const bar = process.stdout.isTTY
           ? new cliProgress.SingleBar(
@@ -175,33 +223,42 @@ function registerClear(payment: Command, open: Open): void {
       "--budget <yuan>",
       "年度预算(元)；口径由支付政策的 clearing.budgetBasis 决定：fund 为统筹基金预算，totalPayment 为医保支付总额(含个人负担)",
     )
-    .option("--policy <id[@version]>", "指定支付政策(清算规则)")
-    .action(async (o: StoreFlags & { year: string; budget: string; policy?: string }) =>
-      run(async () => {
-        const store = await open(o);
-        try {
-          const [pid, pver] = (o.policy ?? "").split("@");
-          const r = await clearYearJob({
-            store,
-            year: Number(o.year),
-            budget: yuanOption(o.budget, "--budget"),
-            ...(pid ? { policy: { id: pid, ...(pver ? { version: pver } : {}) } } : {}),
-            actor: "cli",
-          });
-          process.stdout.write(
-            `${r.year} 年清算完成（作业 ${r.runId}）：${r.hospitals.length} 家机构，点值 ${r.pointValueYuan} 元/点\n`,
-          );
-          for (const h of r.hospitals) {
-            process.stdout.write(
-              `  ${h.hospitalId} 支付 ${formatYuan(h.payment)} 扣款 ${formatYuan(h.deductions)} 清算后应得 ${formatYuan(h.settled)} 补拨/扣回 ${formatYuan(h.balanceDue)}\n`,
-            );
+    .option("--policy <id[@version]>", "指定支付政策(清算规则)；--method dip 时为 DIP 付费政策")
+    .option("--method <drg|dip>", "drg：点数法年终清算；dip：DIP 年度清算（同 dip-clear）", "drg")
+    .option("--output <file>", "DIP 逐例明细 .xlsx 或 .csv（--method dip）")
+    .action(
+      async (
+        o: StoreFlags & { year: string; budget: string; policy?: string; method?: string; output?: string },
+      ) =>
+        run(async () => {
+          if (methodOf(o.method) === "dip") {
+            const { policy, method: _m, ...rest } = o;
+            return dipClearYear(open, { ...rest, ...(policy ? { dipPolicy: policy } : {}) });
           }
-          for (const d of r.rejectedDeductions)
-            process.stdout.write(`  未执行扣款 ${d.hospitalId} ${formatYuan(d.amount)}：${d.rule}\n`);
-        } finally {
-          await store.close();
-        }
-      }),
+          const store = await open(o);
+          try {
+            const [pid, pver] = (o.policy ?? "").split("@");
+            const r = await clearYearJob({
+              store,
+              year: Number(o.year),
+              budget: yuanOption(o.budget, "--budget"),
+              ...(pid ? { policy: { id: pid, ...(pver ? { version: pver } : {}) } } : {}),
+              actor: "cli",
+            });
+            process.stdout.write(
+              `${r.year} 年清算完成（作业 ${r.runId}）：${r.hospitals.length} 家机构，点值 ${r.pointValueYuan} 元/点\n`,
+            );
+            for (const h of r.hospitals) {
+              process.stdout.write(
+                `  ${h.hospitalId} 支付 ${formatYuan(h.payment)} 扣款 ${formatYuan(h.deductions)} 清算后应得 ${formatYuan(h.settled)} 补拨/扣回 ${formatYuan(h.balanceDue)}\n`,
+              );
+            }
+            for (const d of r.rejectedDeductions)
+              process.stdout.write(`  未执行扣款 ${d.hospitalId} ${formatYuan(d.amount)}：${d.rule}\n`);
+          } finally {
+            await store.close();
+          }
+        }),
     );
 }
 

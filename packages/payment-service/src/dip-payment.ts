@@ -10,7 +10,9 @@
  * - The year clearing is in dip-clearing.ts.
  */
 import {
+  createDipPricing,
   type DipPaymentPolicy,
+  type DipPricing,
   dipCoefficientOf,
   type Fen,
   formatRational,
@@ -98,6 +100,40 @@ export async function dipHospitalCodes(store: Store): Promise<Set<string>> {
     .where("payment_method", "=", "dip")
     .execute();
   return new Set(rows.map((r) => r.hospital_code));
+}
+
+/**
+ * The DIP pricing of single stays for re-settlement (audit's fund loss of a DIP hospital): every DIP
+ * policy edition, the hospitals paid by DIP with their level, and each cleared year's 清算点值 (a
+ * year not cleared yet is priced at its policy's 预算点值). Null when no hospital is paid by DIP or
+ * no DIP policy is stored.
+ */
+export async function dipPricingOf(store: Store): Promise<DipPricing | null> {
+  const db = dbOf(store);
+  const hospitals = await db
+    .selectFrom("payment_hospital")
+    .select(["hospital_code", "level"])
+    .where("payment_method", "=", "dip")
+    .execute();
+  if (hospitals.length === 0) return null;
+  const policies = (await db.selectFrom("dip_payment_policy").select("data").execute()).map((r) =>
+    parseDipPaymentPolicy(r.data),
+  );
+  if (policies.length === 0) return null;
+  const cleared = await db
+    .selectFrom("dip_year_clearing")
+    .select(["year", "point_value_num", "point_value_den"])
+    .execute();
+  return createDipPricing({
+    policies,
+    hospitals: hospitals.map((h) => ({ id: h.hospital_code, level: h.level })),
+    pointValues: new Map(
+      cleared.map((c) => [
+        String(c.year),
+        { num: BigInt(String(c.point_value_num)), den: BigInt(String(c.point_value_den)) },
+      ]),
+    ),
+  });
 }
 
 /** Points to six decimals (display and statements). */

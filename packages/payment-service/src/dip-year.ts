@@ -10,9 +10,8 @@
 
 import { readFile } from "node:fs/promises";
 import {
+  catalogueOfPolicy,
   DIP_CASE_TYPE_NAMES,
-  type DipCatalogue,
-  type DipGroup,
   type DipPaymentPolicy,
   type DipStay,
   type DipYearSettlement,
@@ -95,36 +94,6 @@ export interface DipYearFromStore {
 }
 
 const SAMPLE = 10;
-
-/** A DIP catalogue of the policy's groups, so stored lists are grouped as the catalogue does. */
-export function catalogueOfPolicy(policy: DipPaymentPolicy): DipCatalogue {
-  const groups: DipGroup[] = [...policy.groupPoints].map(([key, points]) => {
-    const parts = key.split("|");
-    const comprehensive = parts[0] === "综合" && parts.length === 3;
-    return {
-      key,
-      kind: comprehensive ? "comprehensive" : "core",
-      diagnosis: (comprehensive ? parts[1] : parts[0]) ?? key,
-      treatment: (comprehensive ? parts[2] : parts[1]) ?? "",
-      cases: 0,
-      kept: 0,
-      avgCost: 0,
-      // ten-thousandths of a point → micro-points
-      score: points * 100,
-    };
-  });
-  return {
-    id: policy.id,
-    version: policy.version,
-    effectiveFrom: policy.effectiveFrom,
-    effectiveTo: policy.effectiveTo ?? null,
-    scale: 100,
-    coreMinCases: 1,
-    reference: 0,
-    groups,
-    byKey: new Map(groups.map((g) => [g.key, g])),
-  };
-}
 
 export function checkDipOptions(options: DipYearOptions): Map<string, DipHospital> {
   const { year, policy, budgetFen, hospitals } = options;

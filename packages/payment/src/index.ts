@@ -12,6 +12,7 @@ export { EXAMPLE_CLEARING, EXAMPLE_OUTLIERS, EXAMPLE_QY_SHARE } from "./data/exa
 export { HANDAN_RESIDENTS_2021 } from "./data/handan-2021.js";
 export * from "./dip.js";
 export * from "./dip-auxiliary.js";
+export * from "./dip-stay.js";
 export * from "./money.js";
 export * from "./policy.js";
 export * from "./resettle.js";

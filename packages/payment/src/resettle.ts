@@ -149,7 +149,32 @@ export function mergeStays(
       : undefined,
     patientShare: allSplit ? undefined : stays.reduce((t, s) => t + (s.patientShare ?? 0), 0),
     newTechItems: items.size > 0 ? [...items] : undefined,
+    dip: mergedDipCoding(stays),
     ...overrides,
   };
   return merged;
+}
+
+/**
+ * The DIP coding of merged admissions: the first stay's principal diagnosis, every procedure and
+ * other diagnosis of all of them (each once, in order); the first stay's age. Undefined unless every
+ * stay has one.
+ */
+function mergedDipCoding(stays: readonly Stay[]): Stay["dip"] {
+  const codings = stays.map((s) => s.dip);
+  const first = codings[0];
+  if (first === undefined || codings.some((c) => c === undefined)) return undefined;
+  const procedures = new Set<string>();
+  const secondary = new Set<string>();
+  for (const c of codings as NonNullable<Stay["dip"]>[]) {
+    for (const p of c.procedures) procedures.add(p);
+    for (const d of [c.principalDiagnosis, ...(c.secondaryDiagnoses ?? [])])
+      if (d !== first.principalDiagnosis) secondary.add(d);
+  }
+  return {
+    principalDiagnosis: first.principalDiagnosis,
+    procedures: [...procedures],
+    secondaryDiagnoses: [...secondary],
+    ...(first.ageYears !== undefined ? { ageYears: first.ageYears } : {}),
+  };
 }

@@ -27,6 +27,7 @@ import {
   type SpecialCasePayment,
 } from "./policy.js";
 import {
+  type DipStaySettler,
   type HospitalInfo,
   type PaymentCategory,
   type Stay,
@@ -234,6 +235,11 @@ export interface SettlementContextInput {
   readonly pointValue?: Rational;
   /** Insurance type when a stay gives none (default 城乡居民). */
   readonly defaultInsurance?: string;
+  /**
+   * DIP pricing (`createDipPricing`): a stay of a hospital it pays is settled by its DIP group, not
+   * by DRG (DRG 与 DIP 并行, each hospital by the method its policy names).
+   */
+  readonly dip?: DipStaySettler;
 }
 
 /** A compiled settlement context (结算上下文): policies by date, hospitals by id, benefit policy. */
@@ -243,6 +249,7 @@ export class SettlementContext {
   readonly benefit: BenefitPolicySet | null;
   readonly pointValue: Rational | null;
   readonly defaultInsurance: string;
+  readonly dip: DipStaySettler | null;
 
   constructor(input: SettlementContextInput) {
     if (input.policies.length === 0) throw new RangeError("结算上下文至少需要一个支付政策版本");
@@ -251,6 +258,7 @@ export class SettlementContext {
     this.benefit = input.benefit ?? null;
     this.pointValue = input.pointValue ?? null;
     this.defaultInsurance = input.defaultInsurance ?? "城乡居民";
+    this.dip = input.dip ?? null;
   }
 
   /** The compiled policy in force on `date`: the latest `effectiveFrom` whose interval contains it. */
@@ -294,6 +302,7 @@ export function settleStay(stay: Stay, ctx: SettlementContext): StaySettlement {
   const hospital = ctx.hospitals.get(stay.hospitalId);
   if (hospital === undefined)
     throw new SettlementError(id, "hospitalId", `未知的定点医疗机构 ${stay.hospitalId}`);
+  if (ctx.dip?.pays(stay.hospitalId)) return ctx.dip.settle(stay, patientShareOf(stay, ctx, hospital));
   const cp = ctx.policyAt(stay.dischargeDate, id);
   const p = cp.policy;
   const drg = stay.drg;

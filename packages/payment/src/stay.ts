@@ -60,6 +60,28 @@ export interface Stay {
   /** Item codes used in the stay that may be filed new technologies (新技术项目). */
   readonly newTechItems?: readonly string[];
   readonly specialReview?: SpecialReview;
+  /**
+   * The coding DIP groups by (DIP 入组信息): a stay of a hospital paid by DIP is priced by its DIP
+   * group's points when the settlement context has a DIP pricing (`SettlementContextInput.dip`).
+   */
+  readonly dip?: DipCoding;
+}
+
+/** What a stay is grouped by under DIP (主要诊断 + 手术操作) and adjusted by (其他诊断、年龄, 辅助目录). */
+export interface DipCoding {
+  readonly principalDiagnosis: string;
+  readonly procedures: readonly string[];
+  readonly secondaryDiagnoses?: readonly string[];
+  readonly ageYears?: number | null;
+}
+
+/**
+ * A DIP pricing in a settlement context (DIP 病例定价): which hospitals it pays, and how it settles one
+ * of their stays given the patient share the settlement computed (as it does for DRG stays).
+ */
+export interface DipStaySettler {
+  pays(hospitalId: string): boolean;
+  settle(stay: Stay, share: { patientShare: Fen; benefit: PatientShare | null }): StaySettlement;
 }
 
 /**
@@ -97,7 +119,8 @@ export interface StaySettlement {
   readonly drg: string;
   readonly policyId: string;
   readonly policyVersion: string;
-  readonly method: "rate" | "point";
+  /** 费率法 / 点数法 (DRG), or `dip`: paid by the stay's DIP group points at the DIP point value. */
+  readonly method: "rate" | "point" | "dip";
   readonly category: PaymentCategory;
   /**
    * 特殊病例类别 that decided the payment, null when none applied. Paid by items it is also the
@@ -116,7 +139,9 @@ export interface StaySettlement {
   readonly lowThreshold: Fen | null;
   /** 特病单议追加. */
   readonly specialReviewAddition: Fen;
-  /** 病例点数 (micro-points), point method only. */
+  /** DIP 病种 (group key) and 偏差类型, DIP method only. */
+  readonly dip?: { readonly group: string; readonly caseType: "normal" | "veryHigh" | "veryLow" };
+  /** 病例点数 (micro-points), point and DIP methods. */
   readonly points: number | null;
   /** DRG 支付 to the hospital (point method: at the context's point value). */
   readonly drgPayment: Fen;

@@ -1,0 +1,174 @@
+/**
+ * One stay priced by DIP (DIP 单病例定价), for re-settlement: a stay of a hospital paid by DIP is
+ * grouped by its coding (主要诊断 + 手术操作, core group then comprehensive), given its points
+ * (`dipStayPoints`: deviation cases, 辅助目录, hospital coefficient) and paid points × point value.
+ * The point value is the year's 清算点值 once the year is cleared, else the policy's 预算点值
+ * (`prepayment.pointValueFen`); without either the stay cannot be priced and is refused.
+ *
+ * Audit prices a DIP hospital's fund loss with it (剔除违规因素后按 DIP 重新结算): the stay as
+ * uploaded and as corrected (other coding, charges removed, admissions merged) under the same policy
+ * and point value, fund = payment − patient share, as for DRG.
+ */
+
+import type { PatientShare } from "./benefit.js";
+import {
+  type DipCatalogue,
+  type DipGroup,
+  dipDiagnosisCategory,
+  dipGroup,
+  dipProcedureCombination,
+} from "./calibration.js";
+import { type DipPaymentPolicy, dipCoefficientOf, dipStayPoints } from "./dip.js";
+import { divRoundBig, type Fen, PPM_ONE, type Rational, toSafeNumber } from "./money.js";
+import type { DipStaySettler, Stay, StaySettlement } from "./stay.js";
+import { SettlementError } from "./versioned.js";
+
+/** A DIP catalogue of a policy's groups, so that stays group as the catalogue built them. */
+export function catalogueOfPolicy(policy: DipPaymentPolicy): DipCatalogue {
+  const groups: DipGroup[] = [...policy.groupPoints].map(([key, points]) => {
+    const parts = key.split("|");
+    const comprehensive = parts[0] === "综合" && parts.length === 3;
+    return {
+      key,
+      kind: comprehensive ? "comprehensive" : "core",
+      diagnosis: (comprehensive ? parts[1] : parts[0]) ?? key,
+      treatment: (comprehensive ? parts[2] : parts[1]) ?? "",
+      cases: 0,
+      kept: 0,
+      avgCost: 0,
+      // ten-thousandths of a point → micro-points
+      score: points * 100,
+    };
+  });
+  return {
+    id: policy.id,
+    version: policy.version,
+    effectiveFrom: policy.effectiveFrom,
+    effectiveTo: policy.effectiveTo ?? null,
+    scale: 100,
+    coreMinCases: 1,
+    reference: 0,
+    groups,
+    byKey: new Map(groups.map((g) => [g.key, g])),
+  };
+}
+
+/** What a DIP pricing is built from. */
+export interface DipPricingInput {
+  /** The DIP policy editions (selected by discharge date). */
+  readonly policies: readonly DipPaymentPolicy[];
+  /** The hospitals paid by DIP, with their level (a key of the policy's standard costs). */
+  readonly hospitals: readonly { readonly id: string; readonly level: string }[];
+  /** 清算点值 by year (`2023`), fen per point, exact; a year without one is priced at 预算点值. */
+  readonly pointValues?: ReadonlyMap<string, Rational>;
+}
+
+/** DIP pricing of single stays (DIP 病例定价), for a settlement context's `dip`. */
+export class DipPricing implements DipStaySettler {
+  private readonly editions: readonly { policy: DipPaymentPolicy; catalogue: DipCatalogue }[];
+  private readonly levels: ReadonlyMap<string, string>;
+  private readonly pointValues: ReadonlyMap<string, Rational>;
+
+  constructor(input: DipPricingInput) {
+    this.editions = input.policies.map((policy) => ({ policy, catalogue: catalogueOfPolicy(policy) }));
+    this.levels = new Map(input.hospitals.map((h) => [h.id, h.level]));
+    this.pointValues = input.pointValues ?? new Map();
+  }
+
+  pays(hospitalId: string): boolean {
+    return this.levels.has(hospitalId);
+  }
+
+  /** The edition in force on `date`: the latest `effectiveFrom` whose interval contains it. */
+  private editionAt(date: string, id: string) {
+    let best: (typeof this.editions)[number] | null = null;
+    for (const e of this.editions) {
+      const p = e.policy;
+      if (p.effectiveFrom <= date && (p.effectiveTo == null || date <= p.effectiveTo)) {
+        if (best === null || p.effectiveFrom > best.policy.effectiveFrom) best = e;
+      }
+    }
+    if (best === null) throw new SettlementError(id, "dischargeDate", `${date} 没有生效的 DIP 付费政策`);
+    return best;
+  }
+
+  /** 点值 of the stay's discharge year: 清算点值 when cleared, else 预算点值. */
+  private pointValueOf(policy: DipPaymentPolicy, date: string, id: string): Rational {
+    const pv = this.pointValues.get(date.slice(0, 4)) ?? policy.prepayment?.pointValueFen;
+    if (pv === undefined)
+      throw new SettlementError(
+        id,
+        "pointValue",
+        `${date.slice(0, 4)} 年没有 DIP 清算点值，付费政策也没有预算点值`,
+      );
+    return pv;
+  }
+
+  settle(stay: Stay, share: { patientShare: Fen; benefit: PatientShare | null }): StaySettlement {
+    const id = stay.id;
+    const level = this.levels.get(stay.hospitalId);
+    if (level === undefined) throw new SettlementError(id, "hospitalId", `${stay.hospitalId} 不按 DIP 付费`);
+    const coding = stay.dip;
+    if (coding === undefined || coding.principalDiagnosis.trim() === "")
+      throw new SettlementError(id, "dip", "缺少主要诊断，无法入 DIP 病种");
+    const { policy, catalogue } = this.editionAt(stay.dischargeDate, id);
+    const a = dipGroup(catalogue, {
+      principalDiagnosis: coding.principalDiagnosis,
+      procedures: coding.procedures,
+    });
+    if (a.group === null) {
+      const core = `${dipDiagnosisCategory(coding.principalDiagnosis)}|${dipProcedureCombination(coding.procedures)}`;
+      throw new SettlementError(id, "dip", `病种 ${core} 不在 DIP 病种分值表中（综合病种 ${a.key} 也没有）`);
+    }
+    const pts = dipStayPoints(
+      policy,
+      {
+        id,
+        hospital: stay.hospitalId,
+        hospitalLevel: level,
+        group: a.group.key,
+        costFen: stay.totalCost,
+        patientPaidFen: share.patientShare,
+        ...(coding.secondaryDiagnoses !== undefined ? { secondaryDiagnoses: coding.secondaryDiagnoses } : {}),
+        ...(coding.ageYears !== undefined ? { ageYears: coding.ageYears } : {}),
+      },
+      dipCoefficientOf(policy, stay.hospitalId, level),
+    );
+    const pv = this.pointValueOf(policy, stay.dischargeDate, id);
+    // points (micro) × fen per point, rounded half away from zero once.
+    const payment = toSafeNumber(divRoundBig(pts.microPoints * pv.num, pv.den * 1_000_000n));
+    const fund = payment - share.patientShare;
+    const coefficient = dipCoefficientOf(policy, stay.hospitalId, level) ?? PPM_ONE;
+    return {
+      id,
+      hospitalId: stay.hospitalId,
+      drg: stay.drg,
+      policyId: policy.id,
+      policyVersion: policy.version,
+      method: "dip",
+      category:
+        pts.caseType === "veryHigh" ? "highOutlier" : pts.caseType === "veryLow" ? "lowOutlier" : "normal",
+      specialCase: null,
+      outlier: pts.caseType === "veryHigh" ? "high" : pts.caseType === "veryLow" ? "low" : "none",
+      coefficient,
+      rw: null,
+      standard: pts.standardFen,
+      highThreshold: null,
+      lowThreshold: null,
+      specialReviewAddition: 0,
+      dip: { group: a.group.key, caseType: pts.caseType },
+      points: toSafeNumber(pts.microPoints),
+      drgPayment: payment,
+      totalCost: stay.totalCost,
+      patientShare: share.patientShare,
+      fundPayment: fund > 0 ? fund : 0,
+      balance: payment - stay.totalCost,
+      benefit: share.benefit,
+    };
+  }
+}
+
+/** Builds a DIP pricing (创建 DIP 病例定价). */
+export function createDipPricing(input: DipPricingInput): DipPricing {
+  return new DipPricing(input);
+}
