@@ -28,7 +28,8 @@ interface FindingRow {
 }
 
 async function findings(store: Store): Promise<FindingRow[]> {
-  const r = await sql<FindingRow>`SELECT finding_id, hospital_code, violation, fund_loss_fen::text AS fund_loss_fen,
+  const r =
+    await sql<FindingRow>`SELECT finding_id, hospital_code, violation, fund_loss_fen::text AS fund_loss_fen,
       message, settlements FROM audit_finding ORDER BY finding_id`.execute(dbOf(store));
   return r.rows;
 }
@@ -50,7 +51,8 @@ describe("audit prices a DIP hospital's findings by DIP", () => {
     const before = await findings(store);
     const splits = new Map<string, number>();
     for (const f of before)
-      if (f.violation === "split_admission") splits.set(f.hospital_code, (splits.get(f.hospital_code) ?? 0) + 1);
+      if (f.violation === "split_admission")
+        splits.set(f.hospital_code, (splits.get(f.hospital_code) ?? 0) + 1);
     const dipHospital = [...splits].sort((a, b) => b[1] - a[1])[0]?.[0];
     if (dipHospital === undefined) throw new Error("the region has no split admission");
     // DRG-priced losses differ from stay to stay: the DIP figure below is not what DRG gives.
@@ -89,11 +91,15 @@ describe("audit prices a DIP hospital's findings by DIP", () => {
       },
       { actor: "test" },
     );
-    await sql`UPDATE payment_hospital SET payment_method = 'dip' WHERE hospital_code = ${dipHospital}`.execute(db);
+    await sql`UPDATE payment_hospital SET payment_method = 'dip' WHERE hospital_code = ${dipHospital}`.execute(
+      db,
+    );
 
     await auditPeriod({ store, scheme, period: "2023" });
     const after = await findings(store);
-    const dipSplits = after.filter((f) => f.hospital_code === dipHospital && f.violation === "split_admission");
+    const dipSplits = after.filter(
+      (f) => f.hospital_code === dipHospital && f.violation === "split_admission",
+    );
     expect(dipSplits.length).toBe(splits.get(dipHospital));
     for (const f of dipSplits) {
       expect(f.fund_loss_fen).toBe("10000000");
