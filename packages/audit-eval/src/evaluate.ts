@@ -51,6 +51,13 @@ export interface Evaluation {
   readonly fundLossRecoveredShare: number | null;
   readonly injectedFundLoss: number;
   readonly recoveredFundLoss: number;
+  /**
+   * Share of the honest stays (no injected violation) named by at least one finding (误报病例占比):
+   * what a region's hospitals would be asked to explain for nothing.
+   */
+  readonly honestFlaggedShare: number | null;
+  /** Whether the stays carried their detail items (费用明细) to the audit. */
+  readonly withDetails: boolean;
   /** Findings of types the generator does not inject (选择患者, 项目规则), by type. */
   readonly uninjectedFindings: Readonly<Record<string, number>>;
   readonly findings: number;
@@ -67,6 +74,11 @@ export interface EvaluateOptions {
   readonly knowledge?: KnowledgeBase;
   /** Share of irregular episodes (default 0.1). */
   readonly rate?: number;
+  /**
+   * Give the audit each stay's detail items (default true). Without them the audit sees only the
+   * settlement list, as a bureau does for hospitals that upload no 费用明细.
+   */
+  readonly withDetails?: boolean;
 }
 
 function toStay(
@@ -88,12 +100,13 @@ export function evaluateAudit(options: EvaluateOptions): Evaluation {
     scheme,
     inject: { rate: options.rate ?? EVAL_INJECTION_RATE },
   });
+  const withDetails = options.withDetails ?? true;
   const stays: AuditStay[] = [];
   const labels = new Map<string, ViolationLabel>();
   const labelOfStay = new Map<string, ViolationLabel>();
   for (const s of region.stays()) {
     const stay = toStay(s.message, scheme, {
-      details: s.details,
+      ...(withDetails ? { details: s.details } : {}),
       outpatientBeforeAdmission: s.outpatientBeforeAdmission,
     });
     stays.push(stay);
@@ -112,11 +125,13 @@ export function evaluateAudit(options: EvaluateOptions): Evaluation {
   const fp = new Map<string, number>();
   const uninjected: Record<string, number> = {};
   const findingsByCase = new Map<string, Finding[]>();
+  const honestFlagged = new Set<string>();
   for (const f of result.findings) {
     const cases = new Set<string>();
     for (const id of f.stayIds) {
       const l = labelOfStay.get(id);
       if (l !== undefined) cases.add(l.caseId);
+      else honestFlagged.add(id);
     }
     for (const c of cases) {
       const list = findingsByCase.get(c) ?? [];
@@ -176,11 +191,14 @@ export function evaluateAudit(options: EvaluateOptions): Evaluation {
     for (const f of findingsByCase.get(l.caseId) ?? []) found = Math.max(found, f.fundLoss);
     recovered += Math.min(loss, found);
   }
+  const honest = stays.length - labelOfStay.size;
   return {
     seed,
     stays: stays.length,
     types,
     fundLossRecoveredShare: injected === 0 ? null : round4(recovered / injected),
+    honestFlaggedShare: honest === 0 ? null : round4(honestFlagged.size / honest),
+    withDetails,
     injectedFundLoss: injected,
     recoveredFundLoss: recovered,
     uninjectedFindings: uninjected,
@@ -202,7 +220,7 @@ function pct(x: number | null): string {
 export function formatEvaluation(e: Evaluation): string {
   const lines: string[] = [];
   lines.push(
-    `审核质量评估：种子 ${e.seed}，病例 ${e.stays} 例，发现 ${e.findings} 条，未定价 ${e.unpriced} 例，审核耗时 ${e.auditMillis} ms`,
+    `审核质量评估：种子 ${e.seed}，病例 ${e.stays} 例（${e.withDetails ? "含" : "不含"}费用明细），发现 ${e.findings} 条，未定价 ${e.unpriced} 例，审核耗时 ${e.auditMillis} ms`,
   );
   lines.push("违规类型\t查准率\t查全率\t命中\t误报\t漏报");
   for (const [t, q] of Object.entries(e.types)) {
@@ -217,12 +235,15 @@ export function formatEvaluation(e: Evaluation): string {
   lines.push(
     `注入基金损失 ${formatYuan(e.injectedFundLoss)} 元，追回 ${formatYuan(e.recoveredFundLoss)} 元，追回比例 ${pct(e.fundLossRecoveredShare)}`,
   );
+  lines.push(`诚信病例被误报占比 ${pct(e.honestFlaggedShare)}`);
   lines.push(
     JSON.stringify({
       seed: e.seed,
       stays: e.stays,
+      withDetails: e.withDetails,
       types: e.types,
       fundLossRecoveredShare: e.fundLossRecoveredShare,
+      honestFlaggedShare: e.honestFlaggedShare,
     }),
   );
   return lines.join("\n");

@@ -79,9 +79,10 @@ export function registerAuditCommands(
     .requiredOption("--seed <n>", "随机种子", positiveInt("--seed"))
     .requiredOption("--stays <k>", "病例数", positiveInt("--stays"))
     .option("--scheme <dir>", "分组方案目录（默认环境变量 YIBAO_SCHEME_DIR，否则演示方案）")
-    .action(async (o: { seed: number; stays: number; scheme?: string }) => {
+    .option("--no-details", "审核时不提供费用明细（只有结算清单，如未上传明细的医院）")
+    .action(async (o: { seed: number; stays: number; scheme?: string; details: boolean }) => {
       const scheme = await loadSchemeDir(resolveSchemeDir(o.scheme));
-      const e = evaluateAudit({ seed: o.seed, stays: o.stays, scheme });
+      const e = evaluateAudit({ seed: o.seed, stays: o.stays, scheme, withDetails: o.details });
       process.stdout.write(`${formatEvaluation(e)}\n`);
     });
 

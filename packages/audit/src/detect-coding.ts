@@ -41,7 +41,7 @@ export function detectUpcodingSecondary(s: AuditStay, ctx: AuditContext): Findin
   if (rw === null) return null;
   const sup = staySupport(s, ctx);
   if (sup !== null) return upcodingByDetails(s, ctx, rule, sup, counted, explained, rw);
-  if (mean === null) return null;
+  if (mean === null || (rule.check.withoutDetails ?? "abstain") === "abstain") return null;
   for (const code of counted) {
     const dx = s.record.diagnoses.filter((d, i) => i === 0 || d !== code);
     const g = regroup(ctx, s.record, dx, s.record.procedures);
@@ -244,6 +244,7 @@ export function detectUpcodingPrincipal(s: AuditStay, ctx: AuditContext): Findin
   if (mean === null || rw === null || s.totalCost <= 0) return null;
   const sup = staySupport(s, ctx);
   if (sup !== null) return principalByDetails(s, ctx, rule, sup, rw);
+  if ((rule.check.withoutDetails ?? "abstain") === "abstain") return null;
   const costRatio = s.totalCost / mean;
   if (costRatio > rule.check.maxCostRatio) return null;
   const pdx = s.record.diagnoses[0] as string;

@@ -27,6 +27,7 @@ const Strings = Type.Array(Type.String());
 const IsoDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
 const Sex = Type.Union([Type.Literal(SEX_MALE), Type.Literal(SEX_FEMALE)]);
 const strict = { additionalProperties: false } as const;
+const WithoutDetailsSchema = Type.Union([Type.Literal("abstain"), Type.Literal("cost")]);
 
 function check<K extends string, P extends Record<string, TSchema>>(kind: K, params: P) {
   return Type.Object({ kind: Type.Literal(kind), ...params }, strict);
@@ -58,11 +59,13 @@ export const RULE_CHECK_SCHEMAS = {
   upcoding_secondary: check("upcoding_secondary", {
     maxSupport: Num,
     principalEvidenceExplains: Type.Optional(Type.Boolean()),
+    withoutDetails: Type.Optional(WithoutDetailsSchema),
   }),
   upcoding_principal: check("upcoding_principal", {
     maxCostRatio: Num,
     minFitGain: Num,
     topPrincipalsPerAdrg: Count,
+    withoutDetails: Type.Optional(WithoutDetailsSchema),
   }),
   downcoding_outlier: check("downcoding_outlier", { surgeryCategory: Text, minSurgeryFee: Count }),
   cost_shifting: check("cost_shifting", {

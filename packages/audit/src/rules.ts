@@ -17,6 +17,15 @@ export type Scenario = "住院" | "门诊" | "药店";
 export type Stage = "事前" | "事中" | "事后";
 
 /** The check a rule runs, with its parameters (规则逻辑与参数). */
+/**
+ * What a coding rule does with a stay that has no detail items (无费用明细): `abstain` (the default:
+ * a coded diagnosis is not called false without evidence either way), or `cost`: judge by the cost
+ * alone (the stay's cost fits the lower group). Cost alone cannot tell an added CC from an honest
+ * inexpensive one — on a region of 20,000 stays it was right about one time in ten — so a bureau
+ * turns it on only to screen, never to deduct.
+ */
+export type WithoutDetails = "abstain" | "cost";
+
 export type RuleCheck =
   | {
       /** 分解住院: re-admission to the same hospital within `windowDays` in the same ADRG or MDC. */
@@ -77,6 +86,8 @@ export type RuleCheck =
        * another condition on their own.
        */
       readonly principalEvidenceExplains?: boolean;
+      /** Without detail items: see `WithoutDetails` (default `abstain`). */
+      readonly withoutDetails?: WithoutDetails;
     }
   | {
       /** 升级诊断: a near principal diagnosis gives a lower group that fits the cost much better. */
@@ -87,6 +98,8 @@ export type RuleCheck =
       readonly minFitGain: number;
       /** How many frequent principal diagnoses of each other ADRG of the MDC count as near codes. */
       readonly topPrincipalsPerAdrg: number;
+      /** Without detail items: see `WithoutDetails` (default `abstain`). */
+      readonly withoutDetails?: WithoutDetails;
     }
   | {
       /** 高码低编: 手术费 but no procedure code (the stay falls into a lower group, often a high outlier). */

@@ -12,7 +12,7 @@ import {
 } from "../src/detect-stay.js";
 import { settleAsUploaded } from "../src/pricing.js";
 import { selectVersion, validateRuleBase } from "../src/rules.js";
-import { context, norm, stay } from "./helpers.js";
+import { context, costScreening, norm, stay } from "./helpers.js";
 
 describe("rule base (规则库)", () => {
   it("is valid, versioned and covers every violation type", () => {
@@ -52,10 +52,12 @@ describe("rule base (规则库)", () => {
 });
 
 describe("upcoding by secondary diagnosis (虚假诊断: a secondary diagnosis the stay never treated lifts it into a CC/MCC group)", () => {
-  it("finds the unsupported CC and prices 0.37 × rate", () => {
-    const ctx = context();
+  it("finds the unsupported CC by cost alone when the rule screens by cost, and prices 0.37 × rate", () => {
+    const ctx = costScreening(context());
     const s = stay({ diagnoses: ["J15.902", "I25.901"], cost: 400_000 });
     expect(s.group.drg).toBe("ES33");
+    // By default a stay without detail items is not judged on its cost alone (the rule abstains).
+    expect(detectUpcodingSecondary(s, context())).toBeNull();
     const f = detectUpcodingSecondary(s, ctx);
     expect(f).not.toBeNull();
     expect(f?.pricing?.corrected[0]?.drg).toBe("ES35");
@@ -64,7 +66,10 @@ describe("upcoding by secondary diagnosis (虚假诊断: a secondary diagnosis t
     expect(f?.evidence[0]?.fields.diagnosis).toBe("I25.901");
   });
   it("leaves a case whose cost supports the CC", () => {
-    const f = detectUpcodingSecondary(stay({ diagnoses: ["J15.902", "I25.901"], cost: 800_000 }), context());
+    const f = detectUpcodingSecondary(
+      stay({ diagnoses: ["J15.902", "I25.901"], cost: 800_000 }),
+      costScreening(context()),
+    );
     expect(f).toBeNull();
   });
 });

@@ -157,3 +157,21 @@ export function stay(p: {
     readmissionPlanned: p.planned ?? false,
   };
 }
+
+/**
+ * The context with the coding rules' cost-only screening turned on (`withoutDetails: "cost"`): a stay
+ * without detail items is judged by its cost alone, as the seed-002 worked examples are.
+ */
+export function costScreening(ctx: AuditContext): AuditContext {
+  return {
+    ...ctx,
+    rules: {
+      ...ctx.rules,
+      rules: ctx.rules.rules.map((r) =>
+        r.check.kind === "upcoding_secondary" || r.check.kind === "upcoding_principal"
+          ? { ...r, check: { ...r.check, withoutDetails: "cost" as const } }
+          : r,
+      ),
+    },
+  };
+}

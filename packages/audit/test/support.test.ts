@@ -3,7 +3,7 @@ import { STARTER_DIAGNOSIS_SUPPORT } from "../src/data/diagnosis-support.js";
 import { detectCostShifting, detectUpcodingSecondary } from "../src/detect-stay.js";
 import type { AuditStay, DetailItem } from "../src/model.js";
 import { supportRuleOf, validateDiagnosisSupport } from "../src/support.js";
-import { context, norm, stay } from "./helpers.js";
+import { context, costScreening, norm, stay } from "./helpers.js";
 
 function item(
   code: string,
@@ -98,8 +98,9 @@ describe("upcoding by unsupported secondary diagnosis, with detail charges", () 
       item("XC10AA05Y001", "阿托伐他汀钙片", "09", 600),
     ]);
     expect(detectUpcodingSecondary(cheap, ctx)).toBeNull();
-    // Without details the cost-based check still applies.
-    expect(detectUpcodingSecondary({ ...cheap, details: undefined }, ctx)).not.toBeNull();
+    // Without details the rule abstains by default, and judges by cost when the region screens by cost.
+    expect(detectUpcodingSecondary({ ...cheap, details: undefined }, ctx)).toBeNull();
+    expect(detectUpcodingSecondary({ ...cheap, details: undefined }, costScreening(ctx))).not.toBeNull();
   });
 
   it("flags a CC whose only items are 诊疗依据 of the principal diagnosis (antibiotic of the pneumonia)", () => {

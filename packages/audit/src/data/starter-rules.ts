@@ -90,7 +90,12 @@ export const STARTER_RULE_BASE: RuleBase = {
       stages: ["事前", "事中", "事后"],
       outcome: "可疑",
       violation: "upcoding_secondary",
-      check: { kind: "upcoding_secondary", maxSupport: 0, principalEvidenceExplains: true },
+      check: {
+        kind: "upcoding_secondary",
+        maxSupport: 0,
+        principalEvidenceExplains: true,
+        withoutDetails: "abstain",
+      },
       enabled: true,
       description:
         "计入的 CC/MCC 次要诊断使病例进入更高权重组，但无相应诊疗支持：有费用明细时，明细中无该诊断的诊疗依据（仅见主要诊断的诊疗项目不算）；无明细时，费用与低权重组相当",
@@ -104,7 +109,13 @@ export const STARTER_RULE_BASE: RuleBase = {
       stages: ["事中", "事后"],
       outcome: "可疑",
       violation: "upcoding_principal",
-      check: { kind: "upcoding_principal", maxCostRatio: 0.7, minFitGain: 0.4, topPrincipalsPerAdrg: 3 },
+      check: {
+        kind: "upcoding_principal",
+        maxCostRatio: 0.7,
+        minFitGain: 0.4,
+        topPrincipalsPerAdrg: 3,
+        withoutDetails: "abstain",
+      },
       enabled: true,
       description: "主要诊断填报为更高权重组的近似诊断：换用近似诊断后入较低权重组且费用明显更相符",
       basis: "种子 002 l.508–546",
