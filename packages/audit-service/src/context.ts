@@ -10,6 +10,7 @@ import {
   calibrateSettlement,
   type KnowledgeBase,
   learnNorms,
+  shareGroupsOf,
   type RuleBase,
   STARTER_KNOWLEDGE_BASE,
   STARTER_RULE_BASE,
@@ -138,7 +139,7 @@ export async function auditContextFor(
   libraries: AuditLibraries = STARTER_LIBRARIES,
 ): Promise<{ ctx: AuditContext; source: SettlementSource }> {
   const { rules, knowledge } = librariesAt(date, libraries);
-  const norms = learnNorms(stays);
+  const norms = learnNorms(stays, { shareGroups: shareGroupsOf(rules) });
   const { settlement, source } = await settlementContextFor(store, stays, norms);
   return { ctx: { scheme, rules, knowledge, norms, settlement }, source };
 }

@@ -13,7 +13,7 @@ import { STARTER_KNOWLEDGE_BASE } from "./data/starter-knowledge.js";
 import { STARTER_RULE_BASE } from "./data/starter-rules.js";
 import type { AuditStay } from "./model.js";
 import { learnNorms } from "./norms.js";
-import type { KnowledgeBase, RuleBase } from "./rules.js";
+import { type KnowledgeBase, type RuleBase, shareGroupsOf } from "./rules.js";
 
 /**
  * Calibrates the region's payment context from its stays (权重测算): RW = the DRG's trimmed mean cost
@@ -125,6 +125,6 @@ export function contextFromStays(
   rules: RuleBase = STARTER_RULE_BASE,
   knowledge: KnowledgeBase = STARTER_KNOWLEDGE_BASE,
 ): AuditContext {
-  const norms = learnNorms(stays);
+  const norms = learnNorms(stays, { shareGroups: shareGroupsOf(rules) });
   return { scheme, rules, knowledge, norms, settlement: calibrateSettlement(stays, norms) };
 }

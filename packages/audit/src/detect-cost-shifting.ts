@@ -4,6 +4,7 @@ import type { AuditContext } from "./context.js";
 import { fee, ratio } from "./detect-stay-shared.js";
 import { type Finding, stayFinding, UNPRICED_NOTE, yuan } from "./finding.js";
 import type { AuditStay, DetailItem, Evidence } from "./model.js";
+import { quantileOf } from "./norms.js";
 import { paymentStay, priceOrNull } from "./pricing.js";
 import { ruleOf } from "./rules.js";
 
@@ -95,9 +96,12 @@ export function detectCostShifting(s: AuditStay, ctx: AuditContext): Finding | n
   const examShare = exam / s.totalCost;
   const before = s.outpatientBeforeAdmission;
   const linked = before !== undefined && rule.check.outpatientShare !== undefined;
+  const q = rule.check.outpatientExamQuantile;
+  const dist = q === undefined ? undefined : norm.shareDistributions?.get("cost_shifting");
+  const low = dist === undefined || q === undefined ? null : quantileOf(dist, q);
+  const examLimit = low ?? (rule.check.outpatientExamShareFactor ?? 1) * examMu;
   const hit = linked
-    ? before >= (rule.check.outpatientShare ?? 0) * s.totalCost &&
-      examShare < (rule.check.outpatientExamShareFactor ?? 1) * examMu
+    ? before >= (rule.check.outpatientShare ?? 0) * s.totalCost && examShare < examLimit
     : examShare < rule.check.examShareFactor * examMu || (before ?? 0) > 0;
   if (!hit) return null;
   const gap = Math.round((examMu * (s.totalCost - exam)) / (1 - examMu) - exam);

@@ -17,6 +17,26 @@ export interface DrgNorm {
   readonly categoryShare: ReadonlyMap<string, number>;
   /** Mean own-pay share (全自费占比). */
   readonly ownPayShare: number;
+  /**
+   * The distribution of each named group of fee categories' combined share (e.g. `exam` = 检查费 +
+   * 化验费), over the same stays as the means, sorted ascending: a detector reads a quantile of it
+   * (the region's own spread) instead of a fixed fraction of the mean.
+   */
+  readonly shareDistributions?: ReadonlyMap<string, Float64Array>;
+}
+
+/**
+ * The q-quantile (0–1) of a sorted distribution, by linear interpolation between the order
+ * statistics (type 7, as R and NumPy default); null for an empty one.
+ */
+export function quantileOf(sorted: Float64Array, q: number): number | null {
+  const n = sorted.length;
+  if (n === 0) return null;
+  const h = (n - 1) * Math.min(1, Math.max(0, q));
+  const lo = Math.floor(h);
+  const a = sorted[lo] as number;
+  const b = sorted[Math.min(n - 1, lo + 1)] as number;
+  return a + (h - lo) * (b - a);
 }
 
 /** 病组常模库. */
@@ -53,8 +73,14 @@ function bump(outer: Map<string, Map<string, number>>, key: string, value: strin
  */
 export function learnNorms(
   stays: readonly AuditStay[],
-  options: { topPrincipals?: number; trim?: number } = {},
+  options: {
+    topPrincipals?: number;
+    trim?: number;
+    /** Named groups of fee categories whose combined share's distribution each DRG keeps. */
+    shareGroups?: Readonly<Record<string, readonly string[]>>;
+  } = {},
 ): GroupNorms {
+  const groups = Object.entries(options.shareGroups ?? {});
   const top = options.topPrincipals ?? 5;
   const trim = options.trim ?? 2.5;
   const byDrg = new Map<string, AuditStay[]>();
@@ -94,8 +120,15 @@ export function learnNorms(
     let los = 0;
     let own = 0;
     const shares = new Map<string, number>();
+    const dist = groups.map(() => new Float64Array(list.length));
     for (const s of list) {
       if (s.totalCost <= 0 || s.totalCost < median / trim || s.totalCost > median * trim) continue;
+      for (let g = 0; g < groups.length; g++) {
+        const cats = (groups[g] as [string, readonly string[]])[1];
+        let amount = 0;
+        for (const f of s.fees) if (cats.includes(f.category)) amount += f.amount;
+        (dist[g] as Float64Array)[n] = amount / s.totalCost;
+      }
       n++;
       cost += s.totalCost;
       los += s.los;
@@ -111,6 +144,13 @@ export function learnNorms(
       meanLos: los / n,
       categoryShare: shares,
       ownPayShare: own / n,
+      ...(groups.length > 0
+        ? {
+            shareDistributions: new Map(
+              groups.map(([name], g) => [name, (dist[g] as Float64Array).slice(0, n).sort()]),
+            ),
+          }
+        : {}),
     });
   }
   const principalsByAdrg = new Map<string, string[]>();

@@ -76,6 +76,7 @@ export const RULE_CHECK_SCHEMAS = {
     coveredOwnPayShare: Type.Optional(Share),
     outpatientShare: Type.Optional(Num),
     outpatientExamShareFactor: Type.Optional(Num),
+    outpatientExamQuantile: Type.Optional(Share),
   }),
   qy_ambiguity: check("qy_ambiguity", {}),
   tier_crossing: check("tier_crossing", { minExcessShare: Share, minCases: Count }),

@@ -24,6 +24,17 @@ export type Stage = "事前" | "事中" | "事后";
  * inexpensive one — on a region of 20,000 stays it was right about one time in ten — so a bureau
  * turns it on only to screen, never to deduct.
  */
+/**
+ * The fee-category groups whose share distributions the norms must learn for these rules (e.g. the
+ * cost-shifting rule's exam and lab categories, under the rule's kind).
+ */
+export function shareGroupsOf(base: RuleBase): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = {};
+  for (const r of base.rules)
+    if (r.enabled && r.check.kind === "cost_shifting") out.cost_shifting = r.check.examCategories;
+  return out;
+}
+
 export type WithoutDetails = "abstain" | "cost";
 
 export type RuleCheck =
@@ -129,6 +140,12 @@ export type RuleCheck =
        */
       readonly outpatientShare?: number;
       readonly outpatientExamShareFactor?: number;
+      /**
+       * With linked outpatient data, the exam+lab share must instead be below this quantile (0–1) of
+       * the group's own distribution of it (the region's spread, learned with the norms), e.g. 0.1:
+       * lower than nine stays in ten of the group. Overrides `outpatientExamShareFactor`.
+       */
+      readonly outpatientExamQuantile?: number;
     }
   | {
       /** 有意歧义: QY case whose cost is above the group standard but below the high-outlier threshold. */

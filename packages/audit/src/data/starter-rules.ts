@@ -150,6 +150,7 @@ export const STARTER_RULE_BASE: RuleBase = {
         coveredOwnPayShare: 0.03,
         outpatientShare: 0.08,
         outpatientExamShareFactor: 0.8,
+        outpatientExamQuantile: 0.05,
       },
       enabled: true,
       description:
