@@ -15,6 +15,7 @@ import {
   price,
   type RuleBase,
   runAudit,
+  settleAsUploaded,
   VIOLATION_TYPE_NAMES,
 } from "@yibao/audit";
 import type { DrgScheme } from "@yibao/grouper";
@@ -61,6 +62,12 @@ export interface Evaluation {
   /** Findings of types the generator does not inject (选择患者, 项目规则), by type. */
   readonly uninjectedFindings: Readonly<Record<string, number>>;
   readonly findings: number;
+  /**
+   * Injected cases that did not come out as their type (注入未生效), left out of recall and of the
+   * false alarms: a `downcoding_outlier` whose uploaded stay is not a high outlier under the region's
+   * payment (the missing procedure cost the fund nothing, so it is not 高码低编进入高倍率).
+   */
+  readonly ineffective: Readonly<Record<string, number>>;
   /** Stays audited without prices (未定价: no weight, ungroupable, unknown hospital). */
   readonly unpriced: number;
   readonly auditMillis: number;
@@ -116,6 +123,7 @@ export function evaluateAudit(options: EvaluateOptions): Evaluation {
     }
   }
   const ctx = contextFromStays(stays, scheme, options.rules, options.knowledge);
+  const ineffective = ineffectiveCases(labels, stays, ctx);
   const t0 = performance.now();
   const result = runAudit(stays, ctx);
   const auditMillis = performance.now() - t0;
@@ -133,6 +141,8 @@ export function evaluateAudit(options: EvaluateOptions): Evaluation {
       if (l !== undefined) cases.add(l.caseId);
       else honestFlagged.add(id);
     }
+    for (const c of ineffective.keys()) cases.delete(c);
+    if (f.stayIds.some((id) => ineffective.has(labelOfStay.get(id)?.caseId ?? ""))) continue;
     for (const c of cases) {
       const list = findingsByCase.get(c) ?? [];
       list.push(f);
@@ -157,7 +167,7 @@ export function evaluateAudit(options: EvaluateOptions): Evaluation {
   const types: Record<string, TypeQuality> = {};
   for (const t of region.injectedTypes) {
     let total = 0;
-    for (const l of labels.values()) if (l.violation === t) total++;
+    for (const l of labels.values()) if (l.violation === t && !ineffective.has(l.caseId)) total++;
     const tp = matched.get(t)?.size ?? 0;
     const f = fp.get(t) ?? 0;
     types[t] = {
@@ -199,6 +209,7 @@ export function evaluateAudit(options: EvaluateOptions): Evaluation {
     fundLossRecoveredShare: injected === 0 ? null : round4(recovered / injected),
     honestFlaggedShare: honest === 0 ? null : round4(honestFlagged.size / honest),
     withDetails,
+    ineffective: countByType(ineffective),
     injectedFundLoss: injected,
     recoveredFundLoss: recovered,
     uninjectedFindings: uninjected,
@@ -206,6 +217,38 @@ export function evaluateAudit(options: EvaluateOptions): Evaluation {
     unpriced: result.unpriced.length,
     auditMillis: Math.round(auditMillis),
   };
+}
+
+/**
+ * The injected cases that are not their type as uploaded (see `Evaluation.ineffective`), by case id
+ * with their type.
+ */
+function ineffectiveCases(
+  labels: ReadonlyMap<string, ViolationLabel>,
+  stays: readonly AuditStay[],
+  ctx: ReturnType<typeof contextFromStays>,
+): Map<string, InjectedViolationType> {
+  const byId = new Map(stays.map((s) => [s.id, s]));
+  const out = new Map<string, InjectedViolationType>();
+  for (const l of labels.values()) {
+    if (l.violation !== "downcoding_outlier") continue;
+    const s = byId.get(l.setlIds[0] ?? "");
+    if (s === undefined) continue;
+    let category: string;
+    try {
+      category = settleAsUploaded(s, ctx.settlement).category;
+    } catch {
+      continue;
+    }
+    if (category !== "highOutlier") out.set(l.caseId, l.violation);
+  }
+  return out;
+}
+
+function countByType(m: ReadonlyMap<string, string>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of m.values()) out[t] = (out[t] ?? 0) + 1;
+  return out;
 }
 
 function round4(x: number): number {
@@ -235,6 +278,10 @@ export function formatEvaluation(e: Evaluation): string {
   lines.push(
     `注入基金损失 ${formatYuan(e.injectedFundLoss)} 元，追回 ${formatYuan(e.recoveredFundLoss)} 元，追回比例 ${pct(e.fundLossRecoveredShare)}`,
   );
+  for (const [t, n] of Object.entries(e.ineffective))
+    lines.push(
+      `${VIOLATION_TYPE_NAMES[t as keyof typeof VIOLATION_TYPE_NAMES] ?? t}：注入未生效 ${n} 例（上传病例未达高倍率，不计入查全率与误报）`,
+    );
   lines.push(`诚信病例被误报占比 ${pct(e.honestFlaggedShare)}`);
   lines.push(
     JSON.stringify({
@@ -244,6 +291,7 @@ export function formatEvaluation(e: Evaluation): string {
       types: e.types,
       fundLossRecoveredShare: e.fundLossRecoveredShare,
       honestFlaggedShare: e.honestFlaggedShare,
+      ineffective: e.ineffective,
     }),
   );
   return lines.join("\n");

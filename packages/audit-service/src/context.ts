@@ -10,11 +10,11 @@ import {
   calibrateSettlement,
   type KnowledgeBase,
   learnNorms,
-  shareGroupsOf,
   type RuleBase,
   STARTER_KNOWLEDGE_BASE,
   STARTER_RULE_BASE,
   selectVersion,
+  shareGroupsOf,
 } from "@yibao/audit";
 import type { DrgScheme } from "@yibao/grouper";
 import { createSettlementContext, type SettlementContext } from "@yibao/payment/settle";

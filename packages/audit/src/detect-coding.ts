@@ -301,6 +301,10 @@ export function detectDowncoding(s: AuditStay, ctx: AuditContext, uploaded: Stay
   if (rule === undefined || s.record.procedures.length > 0) return null;
   const surgery = fee(s, rule.check.surgeryCategory);
   if (surgery < rule.check.minSurgeryFee) return null;
+  // The pattern is a stay coded into a lower group where it becomes a high outlier (paid by items):
+  // a stay paid its group's standard gains nothing from a missing procedure. A 手术费 without a
+  // procedure code is common and honest elsewhere (接生费 of a vaginal delivery, bedside procedures).
+  if (uploaded.category !== "highOutlier") return null;
   const pdx = s.record.diagnoses[0] as string;
   const px = ctx.norms.procedureByPrincipal.get(pdx);
   const evidence: Evidence[] = [

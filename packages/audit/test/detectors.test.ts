@@ -90,6 +90,16 @@ describe("downcoding into a high outlier (高码低编: coded into a lower group
     expect(f?.pricing?.corrected[0]?.drg).toBe("HC25");
     expect(f?.fundLoss).toBe(611_221);
   });
+  it("flags only a high outlier: HU15 high threshold 3 × 0.64 × 8,811 = 16,917.12 yuan", () => {
+    const at = (cost: number) => {
+      const s = stay({ diagnoses: ["K81.002"], cost, fees: { "06": 300_000, "09": cost - 300_000 } });
+      return detectDowncoding(s, ctx, settleAsUploaded(s, ctx.settlement));
+    };
+    // At the threshold the stay is paid its standard: a missing procedure costs the fund nothing
+    // (as a vaginal delivery whose 接生费 is filed under 手术费); one fen over it is paid by items.
+    expect(at(1_691_712)).toBeNull();
+    expect(at(1_691_713)?.violation).toBe("downcoding_outlier");
+  });
   it("ignores a stay without surgery fee", () => {
     const s = stay({ diagnoses: ["K81.002"], cost: 1_721_460, fees: { "09": 1_721_460 } });
     expect(detectDowncoding(s, ctx, settleAsUploaded(s, ctx.settlement))).toBeNull();
