@@ -380,6 +380,88 @@ export const TREATMENTS: readonly TreatmentEntry[] = [
   { prefix: "Z38", items: ["250101015"], unsupported: 0.5 },
 ];
 
+/**
+ * What a hospital charges for a diagnosis of a chapter when the category has no entry of its own in
+ * `TREATMENTS` (the national scheme's thousands of codes): the generator's own rough clinical picture
+ * of each ICD-10 chapter (an infection gets an antibiotic or a culture, a renal condition a renal test
+ * or a diuretic, an injury an X-ray or a dressing), with a share of honest cases recorded but not
+ * treated. Chapters without an entry (mental, eye, ear, factors Z) stay without specific charges.
+ * The shares are assumptions of the generator, not published figures.
+ */
+export const CHAPTER_TREATMENTS: readonly (TreatmentEntry & { readonly to: string })[] = [
+  {
+    prefix: "A00",
+    to: "B99",
+    items: ["XJ01DD04Y001", "XJ01MA12Y001", "250404025", "XJ05AB01Y001", "250501006"],
+    unsupported: 0.05,
+  },
+  {
+    prefix: "C00",
+    to: "D48",
+    items: ["250403003", "250403001", "210300006", "270300001", "XL01BC06Y001"],
+    unsupported: 0.15,
+  },
+  {
+    prefix: "D50",
+    to: "D89",
+    items: ["250203005", "250203011", "XB03AA07Y001", "120400011", "XB03AB05Y001"],
+    unsupported: 0.08,
+  },
+  {
+    prefix: "E00",
+    to: "E90",
+    items: ["250302002", "250304011", "XA12BA01Y001", "XB05XA01Y001", "250310001"],
+    unsupported: 0.1,
+  },
+  {
+    prefix: "G00",
+    to: "G99",
+    items: ["210300001", "210400001", "310100002", "XN03AX14Y001", "340200001"],
+    unsupported: 0.06,
+  },
+  {
+    prefix: "I00",
+    to: "I99",
+    items: ["310701007", "220600001", "XC01DA14Y001", "XB01AC06Y001", "250306009", "XC03CA01Y001"],
+    unsupported: 0.06,
+  },
+  {
+    prefix: "J00",
+    to: "J99",
+    items: ["210300003", "XJ01DD04Y001", "310603005", "250102035", "XR05CB06Y001", "310603011"],
+    unsupported: 0.04,
+  },
+  {
+    prefix: "K00",
+    to: "K93",
+    items: ["XA02BC01Y002", "220301001", "310902001", "XA05BA03Y001", "250302024"],
+    unsupported: 0.06,
+  },
+  { prefix: "L00", to: "L99", items: ["XJ01DB04Y001", "XJ01FA10Y001"], unsupported: 0.1 },
+  {
+    prefix: "M00",
+    to: "M99",
+    items: ["210102008", "230500002", "XM01AE01Y001", "340200001"],
+    unsupported: 0.1,
+  },
+  {
+    prefix: "N00",
+    to: "N99",
+    items: ["250307010", "250307014", "XC03CA01Y001", "311400001"],
+    unsupported: 0.05,
+  },
+  { prefix: "O00", to: "O99", items: ["220201001", "250203066"], unsupported: 0.05 },
+  { prefix: "P00", to: "P96", items: ["311201022", "311201011", "250102035"], unsupported: 0.03 },
+  { prefix: "Q00", to: "Q99", items: ["220600001", "220201001"], unsupported: 0.2 },
+  { prefix: "R00", to: "R99", items: ["250102035", "310603005", "250203035", "210300003"], unsupported: 0.1 },
+  {
+    prefix: "S00",
+    to: "T98",
+    items: ["210102008", "210300001", "C02030301", "331501002"],
+    unsupported: 0.05,
+  },
+];
+
 /** Items most inpatients get whatever the diagnosis (入院常规), by category, with their chance. */
 export const ROUTINE: readonly (readonly [code: string, chance: number])[] = [
   ["110200001", 1],

@@ -11,6 +11,7 @@ import {
   CATALOGUE,
   CATEGORY_DEFAULT,
   type CatalogueItem,
+  CHAPTER_TREATMENTS,
   isOralName,
   ROUTINE,
   SELF_PAY,
@@ -45,6 +46,9 @@ const byPrefix = [...TREATMENTS].sort((a, b) => b.prefix.length - a.prefix.lengt
 
 function treatmentOf(code: string): TreatmentEntry | undefined {
   for (const t of byPrefix) if (code.startsWith(t.prefix)) return t;
+  // A category without an entry of its own is treated as its chapter usually is.
+  const cat = code.slice(0, 3).toUpperCase();
+  for (const t of CHAPTER_TREATMENTS) if (t.prefix <= cat && cat <= t.to) return t;
   return undefined;
 }
 
