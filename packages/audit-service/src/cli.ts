@@ -6,6 +6,7 @@
 import { yuan } from "@yibao/audit";
 import { evaluateAudit, formatEvaluation } from "@yibao/audit-eval";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
+import { isIsoDate } from "@yibao/kernel/calendar";
 import { paymentMigrations } from "@yibao/payment-service/migrations";
 import { type NamedMigration, openStore, type Store } from "@yibao/store";
 import cliProgress from "cli-progress";
@@ -15,6 +16,7 @@ import { auditPeriod } from "./jobs.js";
 import { loadAuditLibraries } from "./libraries.js";
 import { auditMigrations } from "./migrations.js";
 import { parsePeriods } from "./read.js";
+import { lapseOverdueFindings } from "./workflow.js";
 
 interface StoreFlags {
   databaseUrl?: string;
@@ -62,17 +64,8 @@ function storeOptions(cmd: Command): Command {
     .option("--scheme <dir>", "分组方案目录（默认环境变量 YIBAO_SCHEME_DIR，否则演示方案）");
 }
 
-/**
- * Adds `audit evaluate|run|findings` to the program. `migrations`: what the commands open the store
- * with (a program serving other areas too passes all of its migrations).
- */
-export function registerAuditCommands(
-  program: Command,
-  options: { readonly migrations?: readonly NamedMigration[] } = {},
-): Command {
-  const migrations = options.migrations ?? AUDIT_STORE_MIGRATIONS;
-  const audit = program.command("audit").description("智能审核：质量评估、运行审核、导出审核发现");
-
+/** `audit evaluate`: precision and recall on a generated region (last line JSON). */
+function registerEvaluate(audit: Command): void {
   audit
     .command("evaluate")
     .description("生成注入违规的合成地区并审核，报告各违规类型的查准率与查全率（末行为 JSON）")
@@ -85,6 +78,56 @@ export function registerAuditCommands(
       const e = evaluateAudit({ seed: o.seed, stays: o.stays, scheme, withDetails: o.details });
       process.stdout.write(`${formatEvaluation(e)}\n`);
     });
+}
+
+/** `audit lapse`: 逾期处理 of the open 可疑 findings past their response deadline. */
+function registerLapse(audit: Command, migrations: readonly NamedMigration[]): void {
+  storeOptions(
+    audit
+      .command("lapse")
+      .description("逾期处理：超过医院说明期限（工作日）仍未申诉或认可的可疑审核发现，按规则库的规定处理")
+      .option("--date <yyyy-MM-dd>", "按该日处理（默认今天）")
+      .option("--region <dir>", "地区配置目录（规则库版本与工作日历；默认取环境变量 YIBAO_REGION_DIR）"),
+  ).action(async (o: StoreFlags & { date?: string; region?: string }) => {
+    if (o.date !== undefined && !isIsoDate(o.date))
+      throw new Error(`--date：须为 yyyy-MM-dd（收到「${o.date}」）`);
+    const regionDir = o.region ?? process.env.YIBAO_REGION_DIR;
+    const problems: string[] = [];
+    const libraries = regionDir ? loadAuditLibraries(regionDir, problems) : null;
+    if (problems.length > 0) throw new Error(`地区配置有误，未处理：\n${problems.join("\n")}`);
+    const store = await openAuditStore(o, migrations);
+    try {
+      const r = await lapseOverdueFindings({
+        store,
+        ...(o.date ? { now: new Date(`${o.date}T12:00:00+08:00`) } : {}),
+        ...(libraries ? { libraries } : {}),
+      });
+      const lines = [
+        `逾期处理：待处理可疑发现 ${r.open} 条，逾期处理 ${r.lapsed.length} 条，处理中被他人改动而跳过 ${r.skipped} 条`,
+        ...r.lapsed.map(
+          (l) => `  ${l.findingId}\t期限 ${l.deadline}\t${l.outcome === "upheld" ? "维持（扣款）" : "撤销"}`,
+        ),
+      ];
+      process.stdout.write(`${lines.join("\n")}\n`);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+/**
+ * Adds `audit evaluate|lapse|run|findings` to the program. `migrations`: what the commands open the store
+ * with (a program serving other areas too passes all of its migrations).
+ */
+export function registerAuditCommands(
+  program: Command,
+  options: { readonly migrations?: readonly NamedMigration[] } = {},
+): Command {
+  const migrations = options.migrations ?? AUDIT_STORE_MIGRATIONS;
+  const audit = program.command("audit").description("智能审核：质量评估、运行审核、导出审核发现");
+
+  registerEvaluate(audit);
+  registerLapse(audit, migrations);
 
   storeOptions(
     audit

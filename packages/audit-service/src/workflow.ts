@@ -14,13 +14,15 @@ import {
   type CaseState,
   type Finding,
   type Role,
+  responseDeadline,
   type TrailEntry,
   WorkflowError,
 } from "@yibao/audit";
+import { shanghaiDate } from "@yibao/kernel/calendar";
 import { recordAuditDeductions } from "@yibao/payment-service/repo";
 import type { Store } from "@yibao/store";
 import { sql } from "kysely";
-import { AuditServiceError } from "./context.js";
+import { type AuditLibraries, AuditServiceError, librariesAt } from "./context.js";
 import type { FindingRow } from "./jobs.js";
 import { dbOf } from "./read.js";
 
@@ -310,4 +312,54 @@ export async function decideAndDeduct(options: {
     ids.push(r.finding_id);
   }
   return { deducted: ids.length, totalFen: total, findingIds: ids };
+}
+
+/** What a run of 逾期处理 did. */
+export interface LapseResult {
+  /** Open 可疑 findings looked at. */
+  readonly open: number;
+  /** Decided for want of an answer, by outcome, with the deadline each had. */
+  readonly lapsed: readonly { findingId: string; deadline: string; outcome: "upheld" | "overturned" }[];
+  /** Answered or changed by someone else while the run went on (left as they are). */
+  readonly skipped: number;
+}
+
+/**
+ * 逾期处理: every open 可疑 finding whose response deadline has passed on `now` (Shanghai date) is
+ * decided as the rule base in force on the day it was opened says (`response.unanswered`), by the
+ * system, with the deadline in the trail; one transaction each, guarded by the state, so a finding the
+ * hospital answers meanwhile is left alone. Findings under a rule base without a deadline wait.
+ */
+export async function lapseOverdueFindings(options: {
+  readonly store: Store;
+  readonly now?: Date;
+  readonly libraries?: AuditLibraries;
+}): Promise<LapseResult> {
+  const now = options.now ?? new Date();
+  const today = shanghaiDate(now);
+  const rows = await sql<{ finding_id: string; outcome: string; created_at: Date | string }>`SELECT
+      finding_id, outcome, created_at FROM audit_finding WHERE status = 'open' AND outcome = '可疑'
+    ORDER BY finding_id`.execute(dbOf(options.store));
+  const lapsed: { findingId: string; deadline: string; outcome: "upheld" | "overturned" }[] = [];
+  let skipped = 0;
+  for (const r of rows.rows) {
+    const openedOn = shanghaiDate(new Date(r.created_at));
+    const rules = librariesAt(openedOn, options.libraries).rules.response;
+    const deadline = responseDeadline({ outcome: "可疑" }, openedOn, rules);
+    if (rules === undefined || deadline === null || today <= deadline) continue;
+    try {
+      await actOnFinding(
+        options.store,
+        r.finding_id,
+        { type: "lapse", deadline, outcome: rules.unanswered },
+        { user: "system", role: "system" },
+        now,
+      );
+      lapsed.push({ findingId: r.finding_id, deadline, outcome: rules.unanswered });
+    } catch (e) {
+      if (!(e instanceof WorkflowError)) throw e;
+      skipped++;
+    }
+  }
+  return { open: rows.rows.length, lapsed, skipped };
 }

@@ -120,8 +120,23 @@ const Versioned = {
   effectiveTo: Type.Union([IsoDate, Type.Null()]),
 };
 
+const ResponseSchema = Type.Object(
+  {
+    workingDays: Type.Integer({ minimum: 1, maximum: 365 }),
+    unanswered: Enum(["upheld", "overturned"] as const),
+    holidays: Type.Array(IsoDate),
+    workdays: Type.Array(IsoDate),
+  },
+  strict,
+);
+
 const RuleBaseHead = Type.Object(
-  { ...Versioned, region: Type.String(), rules: Type.Array(Type.Unknown(), { minItems: 1 }) },
+  {
+    ...Versioned,
+    region: Type.String(),
+    rules: Type.Array(Type.Unknown(), { minItems: 1 }),
+    response: Type.Optional(ResponseSchema),
+  },
   strict,
 );
 

@@ -5,6 +5,7 @@
  * reasonable-use hit is 可疑 (waits for the hospital's appeal). Nothing region-specific is a literal
  * in the detectors: every number they use comes from here.
  */
+import type { WorkCalendar } from "@yibao/kernel/calendar";
 import type { KnownSex } from "@yibao/kernel/sex";
 import type { Outcome, ViolationType } from "./model.js";
 import type { DiagnosisSupportBase } from "./support.js";
@@ -214,6 +215,19 @@ export interface RuleBase {
   /** 失效日期 (inclusive), null: open-ended. */
   readonly effectiveTo: string | null;
   readonly rules: readonly AuditRule[];
+  /** 医院说明期限: absent, a 可疑 finding waits for the hospital without a deadline. */
+  readonly response?: CaseResponseRules;
+}
+
+/**
+ * 医院说明期限 (seed 000: 可疑 findings go to the hospital for explanation): the hospital has
+ * `workingDays` working days after the finding is opened to appeal or accept it; an unanswered one is
+ * then decided as `unanswered` says (`upheld`: the deduction stands; `overturned`: it is dropped),
+ * by the system, in the trail. Working days follow the region's calendar.
+ */
+export interface CaseResponseRules extends WorkCalendar {
+  readonly workingDays: number;
+  readonly unanswered: "upheld" | "overturned";
 }
 
 /** An item of the knowledge base's catalogue (医保目录项目知识). */

@@ -5,7 +5,9 @@
  * deducted directly; a suspicious finding (可疑) must wait for the appeal window or an appeal.
  * Every transition records who, when and what; an invalid transition is an error.
  */
+import { addWorkingDays } from "@yibao/kernel/calendar";
 import type { Finding } from "./finding.js";
+import type { CaseResponseRules } from "./rules.js";
 
 /** 案件状态. */
 export type CaseState = "open" | "appealed" | "upheld" | "overturned" | "deducted" | "closed";
@@ -50,6 +52,13 @@ export type CaseAction =
       readonly deduction?: number;
     }
   | { readonly type: "accept" }
+  | {
+      /** 逾期未说明: the response deadline passed with no appeal or acceptance; decided by the rule base. */
+      readonly type: "lapse";
+      /** The last day the hospital had (ISO date). */
+      readonly deadline: string;
+      readonly outcome: "upheld" | "overturned";
+    }
   | { readonly type: "deduct"; readonly clearingId: string }
   | { readonly type: "close"; readonly reason: string };
 
@@ -115,6 +124,7 @@ const ALLOWED: Readonly<Record<CaseAction["type"], { from: readonly CaseState[];
     appeal: { from: ["open"], roles: ["hospital"] },
     decide: { from: ["appealed"], roles: ["reviewer"] },
     accept: { from: ["open"], roles: ["hospital"] },
+    lapse: { from: ["open"], roles: ["system"] },
     deduct: { from: ["upheld"], roles: ["bureau", "system"] },
     close: { from: ["overturned", "deducted"], roles: ["bureau", "reviewer", "system"] },
   };
@@ -161,6 +171,13 @@ export function applyAction(c: AuditCase, action: CaseAction, actor: Actor): Aud
       next = { ...c, state: "upheld", decision: { decision: "upheld", reason: "医院认可" } };
       note = "医院认可审核结果，不申诉";
       break;
+    case "lapse": {
+      const deduction = action.outcome === "overturned" ? 0 : c.deduction;
+      const reason = `医院未在 ${action.deadline} 前申诉或认可`;
+      next = { ...c, state: action.outcome, deduction, decision: { decision: action.outcome, reason } };
+      note = `逾期未说明：${reason}，按规则${action.outcome === "upheld" ? "维持" : "撤销"}；扣款 ${(deduction / 100).toFixed(2)} 元`;
+      break;
+    }
     case "deduct":
       next = { ...c, state: "deducted", clearingId: action.clearingId };
       note = `年终清算 ${action.clearingId} 扣款 ${(c.deduction / 100).toFixed(2)} 元`;
@@ -183,7 +200,28 @@ export function applyAction(c: AuditCase, action: CaseAction, actor: Actor): Aud
 }
 
 function actionName(t: CaseAction["type"]): string {
-  return { appeal: "申诉", decide: "复核决定", accept: "认可", deduct: "清算扣款", close: "结案" }[t];
+  return {
+    appeal: "申诉",
+    decide: "复核决定",
+    accept: "认可",
+    lapse: "逾期处理",
+    deduct: "清算扣款",
+    close: "结案",
+  }[t];
+}
+
+/**
+ * The last day a hospital has to answer a finding opened on `openedOn` (ISO date, local), under the
+ * rule base's response rules; null when the rule base sets no deadline or the finding is 明确违规
+ * (a clear violation is deducted, not explained).
+ */
+export function responseDeadline(
+  finding: Pick<Finding, "outcome">,
+  openedOn: string,
+  rules: CaseResponseRules | undefined,
+): string | null {
+  if (rules === undefined || finding.outcome !== "可疑") return null;
+  return addWorkingDays(openedOn, rules.workingDays, rules);
 }
 
 /** Total deduction of the cases deducted in one clearing (清算扣款合计, fen). */

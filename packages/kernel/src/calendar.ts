@@ -219,3 +219,34 @@ export function shanghaiInstant(local: string): Date {
   const iso = local.length === 10 ? `${local}T00:00:00` : local.replace(" ", "T");
   return new Date(`${iso}+08:00`);
 }
+
+/**
+ * 工作日历: Monday to Friday are working days, except the listed holidays (法定节假日); the listed
+ * weekend days are working days (调休上班). Both lists are a region's data, by year.
+ */
+export interface WorkCalendar {
+  readonly holidays: readonly string[];
+  readonly workdays: readonly string[];
+}
+
+/** Whether `date` (ISO) is a working day of the calendar. */
+export function isWorkingDay(date: string, cal: WorkCalendar): boolean {
+  if (cal.holidays.includes(date)) return false;
+  if (cal.workdays.includes(date)) return true;
+  return weekday(dayNumber(date)) < 5;
+}
+
+/**
+ * The `n`-th working day after `date` (`date` itself not counted; n ≥ 1): the last day of a
+ * deadline of n working days that starts the day after `date`.
+ */
+export function addWorkingDays(date: string, n: number, cal: WorkCalendar): string {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`工作日数须为正整数（收到 ${n}）`);
+  let d = dayNumber(date);
+  let left = n;
+  while (left > 0) {
+    d++;
+    if (isWorkingDay(dayToIso(d), cal)) left--;
+  }
+  return dayToIso(d);
+}

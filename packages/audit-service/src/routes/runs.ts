@@ -14,6 +14,7 @@ import { Type } from "typebox";
 import { librariesAt } from "../context.js";
 import { auditPeriod } from "../jobs.js";
 import { dbOf, parsePeriods } from "../read.js";
+import { lapseOverdueFindings } from "../workflow.js";
 import { type AuditRouteContext, requireActor, toHttp } from "./shared.js";
 
 const RunBody = Type.Object(
@@ -43,6 +44,22 @@ export function runRoutes(ctx: AuditRouteContext): FastifyPluginAsyncTypebox {
           });
           ctx.precheck = null;
           return reply.code(201).send(r);
+        } catch (e) {
+          toHttp(e);
+        }
+      },
+    );
+
+    // 逾期处理: open 可疑 findings past their response deadline are decided as the rule base says.
+    app.post(
+      "/findings/lapse-overdue",
+      { config: routeAccess(["bureau", "admin"], "none", "审核逾期处理") },
+      async (request) => {
+        requireActor(request, ["bureau", "system"]);
+        try {
+          const r = await lapseOverdueFindings({ store: app.yibao.store, libraries: ctx.libraries });
+          request.oplogDetail = { open: r.open, lapsed: r.lapsed.length, skipped: r.skipped };
+          return r;
         } catch (e) {
           toHttp(e);
         }

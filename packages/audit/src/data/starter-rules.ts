@@ -13,6 +13,9 @@ export const STARTER_RULE_BASE: RuleBase = {
   version: "2024.2",
   effectiveFrom: "2020-01-01",
   effectiveTo: null,
+  // 可疑 findings: 10 working days for the hospital's explanation, an unanswered one stands. The
+  // starter calendar has weekends only: a region lists its 法定节假日 and 调休 working days.
+  response: { workingDays: 10, unanswered: "upheld", holidays: [], workdays: [] },
   rules: [
     {
       id: "DRG-01",
