@@ -13,6 +13,7 @@ export { HANDAN_RESIDENTS_2021 } from "./data/handan-2021.js";
 export * from "./dip.js";
 export * from "./dip-auxiliary.js";
 export * from "./money.js";
+export * from "./new-tech-exclusion.js";
 export * from "./policy.js";
 export * from "./resettle.js";
 export * from "./seed002.js";
