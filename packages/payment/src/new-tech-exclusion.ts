@@ -102,7 +102,11 @@ export function newTechExclusionVerdict(
   const code = newTechCode ?? filedNewTechOf(items, facts.procedureCodes);
   const tech = specialReviewVerdict(rules, items, "newTech", facts, code);
   const techFigure =
-    code === null ? "结算清单的手术及操作中没有支付政策备案的新技术项目" : "closed" in tech ? "" : tech.figure;
+    code === null
+      ? "结算清单的手术及操作中没有支付政策备案的新技术项目"
+      : "closed" in tech
+        ? ""
+        : tech.figure;
   const techOk = !("closed" in tech) && tech.eligible;
   const bar = costBar(e, facts);
   const costOk = "fen" in bar && facts.totalCost >= bar.fen;
