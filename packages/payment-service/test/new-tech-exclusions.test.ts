@@ -59,8 +59,9 @@ async function settlement(setlId: string) {
     fund_payment_fen: string;
     patient_share_fen: string;
     total_cost_fen: string;
+    points: string;
   }>`SELECT category, drg_payment_fen::text, fund_payment_fen::text, patient_share_fen::text,
-      total_cost_fen::text FROM stay_settlement WHERE setl_id = ${setlId}`.execute(dbOf(store));
+      total_cost_fen::text, points::text FROM stay_settlement WHERE setl_id = ${setlId}`.execute(dbOf(store));
   const x = r.rows[0];
   return {
     category: x?.category,
@@ -68,6 +69,7 @@ async function settlement(setlId: string) {
     fund: Number(x?.fund_payment_fen),
     patient: Number(x?.patient_share_fen),
     cost: Number(x?.total_cost_fen),
+    points: Number(x?.points),
   };
 }
 
@@ -272,12 +274,16 @@ for (const engine of [pgliteEngine(), postgresEngine()]) {
         expect(r.statusCode, r.body).toBe(201);
         const after = await settlement(st[key] as string);
         const cost = key === "at" ? 3_000_000 : 3_000_001;
+        // The cost in points (micro-points): fen × 100 points per RW × 10⁶ ÷ rate 1,000,000 fen
+        // (10,000.00 元): 3,000,000 → 300,000,000 (300 points); 3,000,001 → 300,000,100.
+        const points = key === "at" ? 300_000_000 : 300_000_100;
         expect(after).toEqual({
           category: "newTechExclusion",
           drg: cost,
           fund: cost - before.patient,
           patient: before.patient,
           cost,
+          points,
         });
         expect(r.json().application).toMatchObject({ status: "approved", drgPaymentFen: cost });
       }
