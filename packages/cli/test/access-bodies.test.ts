@@ -26,6 +26,7 @@ let otherSetl: string;
 let otherFinding: string;
 let otherQc: { setl_id: string; seq: number };
 let otherApplication: number;
+let otherExclusion: number;
 const sessions = new Map<RoleName, { cookie: string; csrf: string }>();
 
 const signIn = (username: string) => signInAs(platform.app, username);
@@ -92,6 +93,18 @@ const CASES: Case[] = [
     status: { hospital: 404, reviewer: 403, bureau: 403, admin: 403 },
   },
   {
+    route: "POST /api/v1/payment/new-tech-exclusions",
+    url: () => "/api/v1/payment/new-tech-exclusions",
+    body: () => ({ setlId: otherSetl, reason: "应用新技术，费用极高，申请新技术除外" }),
+    status: { hospital: 404, reviewer: 403, bureau: 403, admin: 403 },
+  },
+  {
+    route: "POST /api/v1/payment/new-tech-exclusions/:id/withdraw",
+    url: () => `/api/v1/payment/new-tech-exclusions/${otherExclusion}/withdraw`,
+    body: () => undefined,
+    status: { hospital: 404, reviewer: 403, bureau: 403, admin: 403 },
+  },
+  {
     route: "POST /api/v1/settlement-lists",
     url: () => "/api/v1/settlement-lists",
     body: () => [otherEnvelope(3)],
@@ -153,6 +166,16 @@ beforeAll(async () => {
     VALUES (${otherSetl}, ${other}, ${`${YEAR}-06`}, 'highCost', '费用远超病组支付标准', '{}'::jsonb, 'demo-rate', '1',
       'hospital2') RETURNING id::int AS id`.execute(db);
   otherApplication = a.rows[0]?.id as number;
+  // And its pending 新技术除外 application for another of its stays.
+  const x = await sql<{
+    id: number;
+  }>`INSERT INTO special_case_application (kind, setl_id, hospital_code, period,
+      criterion, reason, figures, policy_id, policy_version, submitted_by)
+    SELECT 'newTechExclusion', setl_id, hospital_code, ${`${YEAR}-06`}, 'newTech', '应用新技术', '{}'::jsonb,
+      'demo-rate', '1', 'hospital2'
+    FROM settlement_list WHERE hospital_code = ${other} AND setl_id <> ${otherSetl} ORDER BY setl_id LIMIT 1
+    RETURNING id::int AS id`.execute(db);
+  otherExclusion = x.rows[0]?.id as number;
   expect(otherFinding, "演示数据中应有第二家医院的审核发现").toBeTruthy();
   expect(otherQc, "应有第二家医院的质控结果").toBeTruthy();
   for (const role of ROLES) sessions.set(role, await signIn(role));

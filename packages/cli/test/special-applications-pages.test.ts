@@ -5,6 +5,8 @@
  * sees the application with the figures that make the stay eligible and approves it with an amount,
  * which re-settles the stay; the hospital then sees it approved. Under the demo policy every high
  * outlier qualifies by cost (cost ≥ 2 × the standard; the high thresholds are 2–3 × the standard).
+ * 新技术除外 is chosen on the same page; the demo policy files no new technology, so the 预检 and the
+ * refusal say so, in Chinese.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -141,5 +143,25 @@ describe("特病单议申请 in the console", () => {
     await decided.waitFor();
     expect(await decided.textContent()).toContain("已核准");
     expect(englishWords(await hospital.locator("body").innerText())).toEqual([]);
+  });
+
+  it("新技术除外: the hospital chooses the kind, the 预检 shows why a stay without a filed technology is refused", async () => {
+    const hospital = await open("hospital", "/special-cases");
+    await hospital.getByRole("heading", { name: "特病单议申请", exact: true }).waitFor();
+    await hospital.getByLabel("申请类别").selectOption("newTechExclusion");
+    await hospital.getByLabel("病例范围").selectOption("");
+    const stays = hospital.getByTestId("special-stays");
+    const first = stays.locator(DATA_ROWS).first();
+    await first.waitFor();
+    const setlId = await firstCell(first);
+    await first.click();
+    const card = hospital.locator(".card", { hasText: `申请新技术除外：${setlId}` });
+    // The demo policy files no new technology: the 预检 says so and names the 3‰ quota.
+    await card.getByText("结算清单的手术及操作中没有支付政策备案的新技术项目").first().waitFor();
+    await card.getByText("× 3‰（向下取整）").waitFor();
+    await hospital.getByLabel("申请理由").fill("应用新技术，费用极高");
+    await hospital.getByRole("button", { name: "提交申请" }).click();
+    await card.getByRole("alert").getByText("不符合新技术除外条件").waitFor();
+    expect(englishWords(await card.innerText())).toEqual([]);
   });
 });

@@ -19,6 +19,8 @@
  *   method) and rejections (`decision`).
  * - `special_case_application`: 特病单议申请 by hospitals (criterion, reason, the figures that made the
  *   stay eligible) and their status; an approval or rejection also writes `special_case_approval`.
+ *   `kind` `newTechExclusion` (新技术除外, migration 0114): the approved row itself is the exclusion the
+ *   settlement carries (within the 3‰ cap), no `special_case_approval` is written for it.
  * - `audit_deduction`: 审核扣款 written by the audit service, deducted at year-end clearing.
  * - `year_clearing` + `clearing_statement`: the current clearing of a year and its per-hospital rows
  *   (replaced by a new clearing of the same year; the run keeps the parameters and totals).
@@ -578,6 +580,20 @@ export const paymentMigrations: readonly NamedMigration[] = [
       await sql`ALTER TABLE clearing_statement DROP COLUMN IF EXISTS primary_care_surplus_fen,
         DROP COLUMN IF EXISTS assessment_ppm, DROP COLUMN IF EXISTS regional_reward_fen`.execute(db);
       await sql`DROP TABLE IF EXISTS hospital_assessment`.execute(db);
+    },
+  },
+  {
+    // 新技术除外申请 (issue 14): a second kind of application beside 特病单议, sharing the table, its
+    // one-live-application-per-stay index, withdrawal and review. An approved one takes the stay out of
+    // DRG payment (paid by actual cost) in every settlement of its period, within the policy's cap.
+    name: "0114_new_tech_exclusion_application",
+    async up(db: MigrationDb) {
+      await sql`ALTER TABLE special_case_application ADD COLUMN kind text NOT NULL DEFAULT 'specialReview'
+        CHECK (kind IN ('specialReview', 'newTechExclusion'))`.execute(db);
+    },
+    async down(db: MigrationDb) {
+      await sql`DELETE FROM special_case_application WHERE kind = 'newTechExclusion'`.execute(db);
+      await sql`ALTER TABLE special_case_application DROP COLUMN IF EXISTS kind`.execute(db);
     },
   },
 ];

@@ -1,10 +1,18 @@
-/** Reading settlements and approving special cases (结算查询、特病单议). */
+/** Reading settlements, approving special cases and new-technology exclusions (结算查询、特病单议、新技术除外). */
 import { type ClearingBudgetBasis, type Fen, type PersonState, SettlementError } from "@yibao/payment";
 import type { Store } from "@yibao/store";
 import { sql } from "kysely";
 import { clearingPolicyOf } from "./clearing.js";
+import { selectExclusionsInForce } from "./new-tech-selection.js";
 import { dbOf, PaymentInputError, withRun } from "./repo.js";
-import { loadApprovals, loadSettler, settleInput, writeSettlements } from "./settle-period.js";
+import {
+  loadApprovals,
+  loadSettler,
+  type SettlementRow,
+  type StayInput,
+  settleInput,
+  writeSettlements,
+} from "./settle-period.js";
 
 export interface SettlementFilter {
   readonly hospital?: string;
@@ -68,6 +76,98 @@ export interface SpecialCaseInput {
   readonly actor?: string;
 }
 
+/** A stay's accepted list as a `StayInput` (its cost split not needed: the patient share is kept), or 404. */
+async function listInputOf(store: Store, setlId: string): Promise<StayInput> {
+  const list = await sql<
+    Record<string, unknown>
+  >`SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key,
+      l.adm_date, l.dscg_date, l.los, l.dscg_way, l.drg, l.total_fee_fen, l.personal_pay_fen,
+      l.message->'input'->'setlinfo'->>'hi_type' AS hi_type, l.message->'input'->'setlinfo'->>'hi_setl_lv' AS hi_setl_lv,
+      t.adm_time, t.dscg_time
+    FROM settlement_list l CROSS JOIN LATERAL payment_list_times_of(l.message) t WHERE l.setl_id = ${setlId} AND l.status = 'accepted'`.execute(
+    dbOf(store),
+  );
+  const l = list.rows[0];
+  if (!l) throw new PaymentInputError(`结算清单 ${setlId} 不存在或未被接收`, "NOT_FOUND");
+  return {
+    setlId: String(l.setl_id),
+    listVersion: Number(l.version),
+    hospitalCode: String(l.hospital_code),
+    period: String(l.period),
+    patientKey: String(l.patient_key),
+    admDate: (l.adm_date as string | null) ?? null,
+    dscgDate: (l.dscg_date as string | null) ?? null,
+    los: l.los === null ? null : Number(l.los),
+    dischargeWay: (l.dscg_way as string | null) ?? null,
+    admTime: (l.adm_time as string | null) ?? null,
+    dscgTime: (l.dscg_time as string | null) ?? null,
+    drg: String(l.drg),
+    totalFee: Number(l.total_fee_fen),
+    personalPay: Number(l.personal_pay_fen),
+    hiType: (l.hi_type as string | null) ?? null,
+    hiSetlLv: (l.hi_setl_lv as string | null) ?? null,
+    costs: null,
+    bedFee: null,
+  };
+}
+
+/** The stay's current settlement figures kept or logged by a re-settlement, or NOT_SETTLED. */
+async function currentSettlement(store: Store, setlId: string, what: string) {
+  const cur = await sql<{
+    patient_share_fen: number;
+    special_review_fen: number;
+    points: number;
+    fund_payment_fen: number;
+    drg_payment_fen: number;
+    category: string;
+  }>`SELECT patient_share_fen, special_review_fen, points, fund_payment_fen, drg_payment_fen, category
+    FROM stay_settlement WHERE setl_id = ${setlId}`.execute(dbOf(store));
+  const c = cur.rows[0];
+  if (!c) throw new PaymentInputError(`结算清单 ${setlId} 尚未结算，请先按期结算后再${what}`, "NOT_SETTLED");
+  return {
+    patientShareFen: Number(c.patient_share_fen),
+    specialReviewFen: Number(c.special_review_fen),
+    points: Number(c.points),
+    fundPaymentFen: Number(c.fund_payment_fen),
+    drgPaymentFen: Number(c.drg_payment_fen),
+    category: c.category,
+  };
+}
+
+/**
+ * Re-settles one stay in run `runId` with what is in force for it — its 特病单议 approval and its 新技术除外
+ * within the cap of its year — keeping the patient share as settled; writes the row (the replaced one
+ * goes to history). `requireExclusion`: the stay must be within the cap (else 409 with the reason).
+ */
+async function resettleOne(
+  store: Store,
+  runId: number,
+  x: StayInput,
+  patientShare: Fen,
+  what: string,
+  requireExclusion = false,
+): Promise<SettlementRow> {
+  const settler = await loadSettler(store);
+  const review = (await loadApprovals(store, [x.setlId])).get(x.setlId);
+  const sel = await selectExclusionsInForce(store, settler, [x.period.slice(0, 4)]);
+  const refused = sel.refused.find((r) => r.setlId === x.setlId);
+  if (requireExclusion && refused)
+    throw new PaymentInputError(refused.reason, "NEW_TECH_EXCLUSION_QUOTA_EXCEEDED");
+  const input = sel.excluded.has(x.setlId) ? { ...x, newTechExclusion: true } : x;
+  let row: SettlementRow;
+  try {
+    row = settleInput(settler, input, {} as PersonState, review, patientShare).row;
+  } catch (e) {
+    if (e instanceof SettlementError)
+      throw new PaymentInputError(`${what}重新结算失败：${e.message}`, "SETTLEMENT_ERROR");
+    throw e;
+  }
+  await dbOf(store)
+    .transaction()
+    .execute((trx) => writeSettlements(trx, runId, [row]));
+  return row;
+}
+
 /**
  * Approves a special case (特病单议) and re-settles that stay at once: the approval adds its amount
  * (as points on the point method); the stay's patient share stays as settled. The replaced settlement
@@ -78,81 +178,57 @@ export async function approveSpecialCase(store: Store, input: SpecialCaseInput) 
   if (input.amountFen != null && (!Number.isSafeInteger(input.amountFen) || input.amountFen < 0)) {
     throw new PaymentInputError(`特病单议 ${input.setlId} amountFen：须为非负整数分`);
   }
-  const list = await sql<
-    Record<string, unknown>
-  >`SELECT l.setl_id, l.version, l.hospital_code, l.period, l.patient_key,
-      l.adm_date, l.dscg_date, l.los, l.dscg_way, l.drg, l.total_fee_fen, l.personal_pay_fen,
-      l.message->'input'->'setlinfo'->>'hi_type' AS hi_type, l.message->'input'->'setlinfo'->>'hi_setl_lv' AS hi_setl_lv,
-      t.adm_time, t.dscg_time
-    FROM settlement_list l CROSS JOIN LATERAL payment_list_times_of(l.message) t WHERE l.setl_id = ${input.setlId} AND l.status = 'accepted'`.execute(
-    db,
-  );
-  const l = list.rows[0];
-  if (!l) throw new PaymentInputError(`结算清单 ${input.setlId} 不存在或未被接收`, "NOT_FOUND");
-  const cur = await sql<{
-    patient_share_fen: number;
-    list_version: number;
-    special_review_fen: number;
-    points: number;
-    fund_payment_fen: number;
-  }>`SELECT patient_share_fen, list_version, special_review_fen, points, fund_payment_fen
-    FROM stay_settlement WHERE setl_id = ${input.setlId}`.execute(db);
-  const c = cur.rows[0];
-  if (!c)
-    throw new PaymentInputError(
-      `结算清单 ${input.setlId} 尚未结算，请先按期结算后再核准特病单议`,
-      "NOT_SETTLED",
-    );
+  const x = await listInputOf(store, input.setlId);
+  const c = await currentSettlement(store, input.setlId, "核准特病单议");
   await refuseDecided(store, input.setlId, "rejected");
   return withRun(store, "special_case", input.actor ?? "system", input, async (runId) => {
     await sql`INSERT INTO special_case_approval (setl_id, hospital_code, amount_fen, reason, approved_by)
-      VALUES (${input.setlId}, ${String(l.hospital_code)}, ${input.amountFen ?? null}, ${input.reason}, ${input.actor ?? "system"})`.execute(
+      VALUES (${input.setlId}, ${x.hospitalCode}, ${input.amountFen ?? null}, ${input.reason}, ${input.actor ?? "system"})`.execute(
       db,
     );
-    const settler = await loadSettler(store);
-    const review = (await loadApprovals(store, [input.setlId])).get(input.setlId);
-    let row: ReturnType<typeof settleInput>["row"];
-    try {
-      row = settleInput(
-        settler,
-        {
-          setlId: String(l.setl_id),
-          listVersion: Number(l.version),
-          hospitalCode: String(l.hospital_code),
-          period: String(l.period),
-          patientKey: String(l.patient_key),
-          admDate: (l.adm_date as string | null) ?? null,
-          dscgDate: (l.dscg_date as string | null) ?? null,
-          los: l.los === null ? null : Number(l.los),
-          dischargeWay: (l.dscg_way as string | null) ?? null,
-          admTime: (l.adm_time as string | null) ?? null,
-          dscgTime: (l.dscg_time as string | null) ?? null,
-          drg: String(l.drg),
-          totalFee: Number(l.total_fee_fen),
-          personalPay: Number(l.personal_pay_fen),
-          hiType: (l.hi_type as string | null) ?? null,
-          hiSetlLv: (l.hi_setl_lv as string | null) ?? null,
-          costs: null,
-          bedFee: null,
-        },
-        {} as PersonState,
-        review,
-        Number(c.patient_share_fen),
-      ).row;
-    } catch (e) {
-      if (e instanceof SettlementError)
-        throw new PaymentInputError(`特病单议重新结算失败：${e.message}`, "SETTLEMENT_ERROR");
-      throw e;
-    }
-    await db.transaction().execute((trx) => writeSettlements(trx, runId, [row]));
+    const row = await resettleOne(store, runId, x, c.patientShareFen, "特病单议");
     return {
       settlement: row,
       totals: { setlId: row.setlId, specialReviewFen: row.specialReviewFen, points: row.points },
       /** The stay's settlement before the approval (what the operation log records beside the new one). */
+      before: { specialReviewFen: c.specialReviewFen, points: c.points, fundPaymentFen: c.fundPaymentFen },
+    };
+  });
+}
+
+/**
+ * Re-settles a stay whose 新技术除外 application has just been approved (its row is `approved` already):
+ * within the cap of its year it leaves DRG payment — category 新技术除外, paid by actual cost (converted
+ * to points on the point method), the patient share as settled; over the cap the approval is refused
+ * (NEW_TECH_EXCLUSION_QUOTA_EXCEEDED, and the caller undoes it). The run records the job.
+ */
+export async function approveNewTechExclusion(
+  store: Store,
+  input: {
+    readonly setlId: string;
+    readonly applicationId: number;
+    readonly reason: string;
+    readonly actor: string;
+  },
+) {
+  const x = await listInputOf(store, input.setlId);
+  const c = await currentSettlement(store, input.setlId, "核准新技术除外");
+  const params = { kind: "newTechExclusion", ...input };
+  return withRun(store, "special_case", input.actor, params, async (runId) => {
+    const row = await resettleOne(store, runId, x, c.patientShareFen, "新技术除外", true);
+    return {
+      settlement: row,
+      totals: {
+        setlId: row.setlId,
+        category: row.category,
+        drgPaymentFen: row.drgPaymentFen,
+        points: row.points,
+      },
       before: {
-        specialReviewFen: Number(c.special_review_fen),
-        points: Number(c.points),
-        fundPaymentFen: Number(c.fund_payment_fen),
+        category: c.category,
+        drgPaymentFen: c.drgPaymentFen,
+        points: c.points,
+        fundPaymentFen: c.fundPaymentFen,
       },
     };
   });

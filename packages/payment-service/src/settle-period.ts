@@ -20,6 +20,7 @@ import { type PersonState, type PersonYearState, SettlementContext, SettlementEr
 import { countAcceptedLists, type Store } from "@yibao/store";
 import { sql } from "kysely";
 import { dipHospitalCodes } from "./dip-payment.js";
+import { type RefusedExclusion, selectExclusionsInForce } from "./new-tech-selection.js";
 import { dbOf, PaymentInputError, periodsBetween, withRun } from "./repo.js";
 import { loadSettler, type SettlementRow, type StayInput, settleInput } from "./settle-stay.js";
 import {
@@ -91,6 +92,11 @@ export interface SettlePeriodResult {
   readonly leftToDip: number;
   /** Earlier DRG settlements of those hospitals in the periods, moved to history by this run. */
   readonly retiredToDip: number;
+  /**
+   * 新技术除外: approved exclusions of the run's periods over the hospital's cap of the year (floor(cases
+   * × newTechCap), the most expensive kept), settled normally, each with the Chinese reason.
+   */
+  readonly newTechRefused: readonly RefusedExclusion[];
   readonly milliseconds: number;
 }
 
@@ -250,6 +256,8 @@ interface RunTally {
 interface PersonSettling {
   readonly settler: Awaited<ReturnType<typeof loadSettler>>;
   readonly approvals: Awaited<ReturnType<typeof loadApprovals>>;
+  /** 新技术除外 approved and within the cap: settled by actual cost. */
+  readonly excluded: ReadonlySet<string>;
   readonly persons: Map<string, PersonState>;
   readonly tally: RunTally;
 }
@@ -276,7 +284,8 @@ function settlePerson(
   for (const x of inputs) {
     const before = s.persons.get(x.patientKey) ?? {};
     try {
-      const { row, person } = settleInput(s.settler, x, before, s.approvals.get(x.setlId));
+      const input = s.excluded.has(x.setlId) ? { ...x, newTechExclusion: true } : x;
+      const { row, person } = settleInput(s.settler, input, before, s.approvals.get(x.setlId));
       s.persons.set(x.patientKey, person);
       out.push(row);
       t.totals.stays++;
@@ -394,9 +403,13 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
       totals: emptyTotals(),
       points: 0n,
     };
+    const settler = await loadSettler(store, options.policy);
+    const years = [...new Set(periods.map((p) => p.slice(0, 4)))];
+    const newTech = await selectExclusionsInForce(store, settler, years);
     const settling: PersonSettling = {
-      settler: await loadSettler(store, options.policy),
+      settler,
       approvals: await loadApprovals(store),
+      excluded: newTech.excluded,
       persons: await priorPersonState(db, periods[0] as string),
       tally,
     };
@@ -443,6 +456,7 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
       totals: t,
       leftToDip,
       retiredToDip,
+      newTechRefused: newTech.refused.filter((x) => periods.includes(x.period) && !dip.has(x.hospitalCode)),
       milliseconds: Math.round(performance.now() - started),
     };
   }).then((r) => ({ ...r, runId: r.runId }));

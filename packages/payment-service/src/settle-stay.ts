@@ -223,6 +223,8 @@ export interface StayInput {
   readonly principalProcedure?: string | null;
   /** 参保地 (insuplc): someone insured elsewhere (异地就医) keeps the patient share the list reports. */
   readonly insuredArea?: string | null;
+  /** 新技术除外: an approved exclusion within the cap (new-tech-selection.ts), paid by actual cost. */
+  readonly newTechExclusion?: boolean;
 }
 
 /**
@@ -273,6 +275,7 @@ export function settleInput(
     ...(patientShare !== undefined ? { patientShare } : {}),
     ...(fixedCase !== null ? { fixedCase } : {}),
     ...(x.principalProcedure ? { newTechItems: [x.principalProcedure] } : {}),
+    ...(x.newTechExclusion === true ? { newTechExclusion: true } : {}),
     ...(review ? { specialReview: review } : {}),
   };
   const s = settler.settle(stay);

@@ -27,9 +27,15 @@ import {
 } from "@yibao/payment";
 import type { Store } from "@yibao/store";
 import { sql } from "kysely";
-import { approveSpecialCase, rejectSpecialCase } from "./queries.js";
+import { approveNewTechExclusion, approveSpecialCase, rejectSpecialCase } from "./queries.js";
 import { dbOf, PaymentInputError } from "./repo.js";
-import type { PaymentDb, SpecialCaseApplicationStatus } from "./tables.js";
+import type { ApplicationKind, PaymentDb, SpecialCaseApplicationStatus } from "./tables.js";
+
+/** 申请类别 names: 特病单议, and 新技术除外 (new-tech-exclusions.ts), which share this workflow. */
+export const APPLICATION_KIND_NAMES: Readonly<Record<ApplicationKind, string>> = {
+  specialReview: "特病单议",
+  newTechExclusion: "新技术除外",
+};
 
 export const APPLICATION_STATUS_NAMES: Readonly<Record<SpecialCaseApplicationStatus, string>> = {
   pending: "待审核",
@@ -39,7 +45,7 @@ export const APPLICATION_STATUS_NAMES: Readonly<Record<SpecialCaseApplicationSta
 };
 
 /** A stay as the application checks see it: its settlement and the figures of its 4101 list. */
-interface StayRow {
+export interface StayRow {
   setl_id: string;
   hospital_code: string;
   period: string | null;
@@ -49,6 +55,9 @@ interface StayRow {
   standard_fen: number | null;
   policy_id: string | null;
   policy_version: string | null;
+  category: string | null;
+  hi_setl_lv: string | null;
+  drg: string | null;
   icu: unknown;
   oprn: unknown;
 }
@@ -63,7 +72,7 @@ function durationMinutes(text: unknown): number | null {
 }
 
 /** The criteria facts of a stay: ICU minutes summed over icuinfo, the procedure codes of oprninfo. */
-function factsOf(s: StayRow): SpecialReviewFacts {
+export function factsOf(s: StayRow): SpecialReviewFacts {
   const icu = Array.isArray(s.icu) ? (s.icu as Record<string, unknown>[]) : [];
   const minutes = icu.map((x) => durationMinutes(x?.scs_cutd_sum_dura)).filter((x) => x !== null);
   const oprn = Array.isArray(s.oprn) ? (s.oprn as Record<string, unknown>[]) : [];
@@ -78,9 +87,15 @@ function factsOf(s: StayRow): SpecialReviewFacts {
 }
 
 /** The hospital's own settled stay, or 404 (another hospital's stay and a missing one answer alike). */
-async function ownStay(store: Store, setlId: string, hospital: string): Promise<StayRow> {
+export async function ownStay(
+  store: Store,
+  setlId: string,
+  hospital: string,
+  kind: ApplicationKind = "specialReview",
+): Promise<StayRow> {
   const r = await sql<StayRow>`SELECT l.setl_id, l.hospital_code, s.period, l.dscg_date::text AS dscg_date,
-      l.los, s.total_cost_fen, s.standard_fen, s.policy_id, s.policy_version,
+      l.los, s.total_cost_fen, s.standard_fen, s.policy_id, s.policy_version, s.category, s.drg,
+      l.message->'input'->'setlinfo'->>'hi_setl_lv' AS hi_setl_lv,
       l.message->'input'->'icuinfo' AS icu, l.message->'input'->'oprninfo' AS oprn
     FROM settlement_list l LEFT JOIN stay_settlement s ON s.setl_id = l.setl_id
     WHERE l.setl_id = ${setlId} AND l.status = 'accepted'`.execute(dbOf(store));
@@ -88,11 +103,14 @@ async function ownStay(store: Store, setlId: string, hospital: string): Promise<
   if (!s || s.hospital_code !== hospital)
     throw new PaymentInputError(`未找到本院的结算清单 ${setlId}`, "NOT_FOUND");
   if (s.policy_id === null || s.period === null)
-    throw new PaymentInputError(`本院病例 ${setlId} 尚未结算，结算后方可申请特病单议`, "NOT_SETTLED");
+    throw new PaymentInputError(
+      `本院病例 ${setlId} 尚未结算，结算后方可申请${APPLICATION_KIND_NAMES[kind]}`,
+      "NOT_SETTLED",
+    );
   return s;
 }
 
-async function policyOf(store: Store, id: string, version: string): Promise<PaymentPolicy> {
+export async function policyOf(store: Store, id: string, version: string): Promise<PaymentPolicy> {
   const r = await sql<{
     data: unknown;
   }>`SELECT data FROM payment_policy WHERE id = ${id} AND version = ${version}`.execute(dbOf(store));
@@ -100,16 +118,23 @@ async function policyOf(store: Store, id: string, version: string): Promise<Paym
   return parsePaymentPolicy(r.rows[0].data);
 }
 
-/** Refuses a second application, or one for a stay the reviewer has already decided. */
-async function refuseRepeated(store: Store, setlId: string): Promise<void> {
+/**
+ * Refuses a second application (of either kind: a stay either leaves DRG as 新技术除外 or is reviewed
+ * as 特病单议), or one for a stay the reviewer has already decided as 特病单议.
+ */
+export async function refuseRepeated(store: Store, setlId: string): Promise<void> {
   const db = dbOf(store);
-  const a = await sql<{ id: number; status: SpecialCaseApplicationStatus; submitted_at: Date }>`SELECT
-      id::int AS id, status, submitted_at FROM special_case_application
+  const a = await sql<{
+    id: number;
+    kind: ApplicationKind;
+    status: SpecialCaseApplicationStatus;
+    submitted_at: Date;
+  }>`SELECT id::int AS id, kind, status, submitted_at FROM special_case_application
     WHERE setl_id = ${setlId} AND status <> 'withdrawn' LIMIT 1`.execute(db);
   const app = a.rows[0];
   if (app)
     throw new PaymentInputError(
-      `病例 ${setlId} 已于 ${shanghaiDate(new Date(app.submitted_at))} 提交特病单议申请（编号 ${app.id}，${APPLICATION_STATUS_NAMES[app.status]}），不能重复申请`,
+      `病例 ${setlId} 已于 ${shanghaiDate(new Date(app.submitted_at))} 提交${APPLICATION_KIND_NAMES[app.kind]}申请（编号 ${app.id}，${APPLICATION_STATUS_NAMES[app.status]}），不能重复申请`,
       "CONFLICT",
     );
   const d = await sql<{ decision: "approved" | "rejected" }>`SELECT decision FROM special_case_approval
@@ -193,7 +218,7 @@ async function quotaUsage(db: PaymentDb, hospital: string, policy: PaymentPolicy
       (SELECT count(*)::int FROM stay_settlement WHERE hospital_code = ${hospital}
         AND (period = ${scope} OR substr(period, 1, 4) = ${scope})) AS cases,
       (SELECT count(*)::int FROM special_case_application WHERE hospital_code = ${hospital}
-        AND status IN ('pending', 'approved') AND (period = ${scope} OR substr(period, 1, 4) = ${scope})) AS used`.execute(
+        AND kind = 'specialReview' AND status IN ('pending', 'approved') AND (period = ${scope} OR substr(period, 1, 4) = ${scope})) AS used`.execute(
     db,
   );
   const cases = Number(c.rows[0]?.cases ?? 0);
@@ -316,6 +341,7 @@ export async function assessStay(
 /** One application as the API returns it, with the stay's current settlement figures. */
 export interface ApplicationRow {
   readonly id: number;
+  readonly kind: ApplicationKind;
   readonly setlId: string;
   readonly hospitalCode: string;
   readonly period: string;
@@ -340,7 +366,8 @@ export interface ApplicationRow {
   readonly fundPaymentFen: Fen | null;
 }
 
-const APP_VIEW = sql.raw(`a.id::int AS id, a.setl_id AS "setlId", a.hospital_code AS "hospitalCode", a.period,
+const APP_VIEW =
+  sql.raw(`a.id::int AS id, a.kind, a.setl_id AS "setlId", a.hospital_code AS "hospitalCode", a.period,
   a.criterion, a.new_tech_code AS "newTechCode", a.reason, a.figures, a.policy_id AS "policyId",
   a.policy_version AS "policyVersion", a.submitted_by AS "submittedBy", a.submitted_at AS "submittedAt", a.status,
   a.decided_by AS "decidedBy", a.decided_at AS "decidedAt", a.decision_reason AS "decisionReason",
@@ -370,6 +397,7 @@ export async function listApplications(
   f: {
     readonly hospital?: string;
     readonly status?: SpecialCaseApplicationStatus;
+    readonly kind?: ApplicationKind;
     readonly limit?: number;
   } = {},
 ): Promise<ApplicationRow[]> {
@@ -377,76 +405,109 @@ export async function listApplications(
     FROM special_case_application a LEFT JOIN stay_settlement s ON s.setl_id = a.setl_id
     WHERE (${f.hospital ?? null}::text IS NULL OR a.hospital_code = ${f.hospital ?? null})
       AND (${f.status ?? null}::text IS NULL OR a.status = ${f.status ?? null})
+      AND (${f.kind ?? null}::text IS NULL OR a.kind = ${f.kind ?? null})
     ORDER BY a.id DESC LIMIT ${f.limit ?? 1000}`.execute(dbOf(store));
   return r.rows.map(toRow);
 }
 
-async function getApplication(store: Store, id: number): Promise<ApplicationRow | undefined> {
+/** An application of the kind given (one of the other kind is not found through this kind's routes). */
+async function getApplication(
+  store: Store,
+  id: number,
+  kind: ApplicationKind,
+): Promise<ApplicationRow | undefined> {
   const r = await sql<Record<string, unknown>>`SELECT ${APP_VIEW}
     FROM special_case_application a LEFT JOIN stay_settlement s ON s.setl_id = a.setl_id
-    WHERE a.id = ${id}`.execute(dbOf(store));
+    WHERE a.id = ${id} AND a.kind = ${kind}`.execute(dbOf(store));
   return r.rows[0] ? toRow(r.rows[0]) : undefined;
 }
 
 /** Withdraws a pending application of the hospital's own (撤回); another hospital's is 404. */
 export async function withdrawApplication(
   store: Store,
-  input: { readonly id: number; readonly hospital: string; readonly actor: string },
+  input: {
+    readonly id: number;
+    readonly hospital: string;
+    readonly actor: string;
+    readonly kind?: ApplicationKind;
+  },
 ): Promise<ApplicationRow> {
-  const cur = await getApplication(store, input.id);
+  const kind = input.kind ?? "specialReview";
+  const name = APPLICATION_KIND_NAMES[kind];
+  const cur = await getApplication(store, input.id, kind);
   if (!cur || cur.hospitalCode !== input.hospital)
-    throw new PaymentInputError(`未找到本院的特病单议申请 ${input.id}`, "NOT_FOUND");
+    throw new PaymentInputError(`未找到本院的${name}申请 ${input.id}`, "NOT_FOUND");
   const r = await sql`UPDATE special_case_application SET status = 'withdrawn', decided_by = ${input.actor},
       decided_at = now() WHERE id = ${input.id} AND status = 'pending' RETURNING id`.execute(dbOf(store));
   if (r.rows.length === 0)
     throw new PaymentInputError(
-      `特病单议申请 ${input.id} ${APPLICATION_STATUS_NAMES[cur.status]}，不能撤回`,
+      `${name}申请 ${input.id} ${APPLICATION_STATUS_NAMES[cur.status]}，不能撤回`,
       "CONFLICT",
     );
-  return (await getApplication(store, input.id)) as ApplicationRow;
+  return (await getApplication(store, input.id, kind)) as ApplicationRow;
 }
 
 export interface DecisionInput {
   readonly id: number;
   readonly decision: "approved" | "rejected";
   readonly reason: string;
-  /** 核准追加金额 (fen); absent: per the policy's special-review mode. */
+  /** 核准追加金额 (fen); absent: per the policy's special-review mode (特病单议 only). */
   readonly amountFen?: Fen | null;
   readonly actor: string;
+  /** The kind the route decides (default 特病单议); an application of the other kind is 404. */
+  readonly kind?: ApplicationKind;
+}
+
+/** What deciding a claimed application does to the stay, by kind and decision. */
+async function carryOut(store: Store, input: DecisionInput, setlId: string) {
+  const common = { setlId, reason: input.reason, actor: input.actor };
+  if (input.kind === "newTechExclusion") {
+    if (input.decision === "approved")
+      return {
+        approved: await approveNewTechExclusion(store, { ...common, applicationId: input.id }),
+        rejected: null,
+      };
+    // A rejected exclusion leaves the settlement as it is; the application row is the record.
+    const cur = await sql<{ fund: string }>`SELECT fund_payment_fen::text AS fund FROM stay_settlement
+      WHERE setl_id = ${setlId}`.execute(dbOf(store));
+    return { approved: null, rejected: { setlId, fundPaymentFen: Number(cur.rows[0]?.fund ?? 0) } };
+  }
+  return input.decision === "approved"
+    ? {
+        approved: await approveSpecialCase(store, { ...common, amountFen: input.amountFen ?? null }),
+        rejected: null,
+      }
+    : { approved: null, rejected: await rejectSpecialCase(store, common) };
 }
 
 /**
- * Decides a pending application (审核特病单议申请): the row is claimed (pending → the decision) first,
- * so two reviewers cannot both decide it; then the stay is approved and re-settled, or rejected, by the
- * same code as the reviewer's own decisions. If that fails the claim is undone.
+ * Decides a pending application (审核特病单议申请 / 审核新技术除外申请): the row is claimed (pending →
+ * the decision) first, so two reviewers cannot both decide it; then the stay is approved and
+ * re-settled, or rejected, by the same code as the reviewer's own decisions (新技术除外: re-settled
+ * by actual cost within the cap). If that fails the claim is undone.
  */
 export async function decideApplication(store: Store, input: DecisionInput) {
   const db = dbOf(store);
+  const kind = input.kind ?? "specialReview";
+  const name = APPLICATION_KIND_NAMES[kind];
+  const amount = input.decision === "approved" && kind === "specialReview" ? (input.amountFen ?? null) : null;
   const claimed = await sql<{
     setl_id: string;
   }>`UPDATE special_case_application SET status = ${input.decision},
-      decided_by = ${input.actor}, decided_at = now(), decision_reason = ${input.reason},
-      amount_fen = ${input.decision === "approved" ? (input.amountFen ?? null) : null}
-    WHERE id = ${input.id} AND status = 'pending' RETURNING setl_id`.execute(db);
+      decided_by = ${input.actor}, decided_at = now(), decision_reason = ${input.reason}, amount_fen = ${amount}
+    WHERE id = ${input.id} AND kind = ${kind} AND status = 'pending' RETURNING setl_id`.execute(db);
   const setlId = claimed.rows[0]?.setl_id;
   if (setlId === undefined) {
-    const cur = await getApplication(store, input.id);
-    if (!cur) throw new PaymentInputError(`特病单议申请 ${input.id} 不存在`, "NOT_FOUND");
+    const cur = await getApplication(store, input.id, kind);
+    if (!cur) throw new PaymentInputError(`${name}申请 ${input.id} 不存在`, "NOT_FOUND");
     throw new PaymentInputError(
-      `特病单议申请 ${input.id} ${APPLICATION_STATUS_NAMES[cur.status]}，不能再次审核`,
+      `${name}申请 ${input.id} ${APPLICATION_STATUS_NAMES[cur.status]}，不能再次审核`,
       "CONFLICT",
     );
   }
   try {
-    const common = { setlId, reason: input.reason, actor: input.actor };
-    const outcome =
-      input.decision === "approved"
-        ? {
-            approved: await approveSpecialCase(store, { ...common, amountFen: input.amountFen ?? null }),
-            rejected: null,
-          }
-        : { approved: null, rejected: await rejectSpecialCase(store, common) };
-    return { application: (await getApplication(store, input.id)) as ApplicationRow, ...outcome };
+    const outcome = await carryOut(store, { ...input, kind }, setlId);
+    return { application: (await getApplication(store, input.id, kind)) as ApplicationRow, ...outcome };
   } catch (e) {
     await sql`UPDATE special_case_application SET status = 'pending', decided_by = NULL, decided_at = NULL,
         decision_reason = NULL, amount_fen = NULL WHERE id = ${input.id}`.execute(db);
@@ -470,5 +531,5 @@ export async function settlePendingApplication(
 ): Promise<void> {
   await sql`UPDATE special_case_application SET status = ${d.decision}, decided_by = ${d.actor}, decided_at = now(),
       decision_reason = ${d.reason}, amount_fen = ${d.decision === "approved" ? (d.amountFen ?? null) : null}
-    WHERE setl_id = ${d.setlId} AND status = 'pending'`.execute(dbOf(store));
+    WHERE setl_id = ${d.setlId} AND kind = 'specialReview' AND status = 'pending'`.execute(dbOf(store));
 }

@@ -132,9 +132,14 @@ export interface SpecialCaseApprovalTable {
 /** 特病单议申请 status: 待审核, 已核准, 已驳回, 已撤回. */
 export type SpecialCaseApplicationStatus = "pending" | "approved" | "rejected" | "withdrawn";
 
+/** 申请类别: 特病单议 or 新技术除外. */
+export type ApplicationKind = "specialReview" | "newTechExclusion";
+
 /** 特病单议申请: a hospital's application for its own settled stay, and the reviewer's decision. */
 export interface SpecialCaseApplicationTable {
   id: Generated<number>;
+  /** 特病单议 (`specialReview`) or 新技术除外 (`newTechExclusion`, criterion `newTech`). */
+  kind: ColumnType<ApplicationKind, ApplicationKind | undefined>;
   setl_id: string;
   hospital_code: string;
   /** The stay's settlement period (the quota counts per year or period of it). */

@@ -14,6 +14,7 @@ export * from "./dip.js";
 export * from "./dip-auxiliary.js";
 export * from "./dip-stay.js";
 export * from "./money.js";
+export * from "./new-tech-exclusion.js";
 export * from "./policy.js";
 export * from "./resettle.js";
 export * from "./seed002.js";

@@ -6,6 +6,7 @@
  * never parses anything.
  */
 import { type Fen, PPM_ONE, type Ppm } from "./money.js";
+import { type NewTechEligibility, readNewTechEligibility } from "./new-tech-exclusion.js";
 import { Reader } from "./read.js";
 import { readSpecialReviewRules, type SpecialReviewRules } from "./special-review.js";
 import { readVersioned, type Versioned } from "./versioned.js";
@@ -243,6 +244,8 @@ export interface PaymentPolicy extends Versioned {
   readonly fixedExclusions: ReadonlySet<string>;
   /** 新技术除外病例上限: share of a hospital's cases (3‰ → 3000 ppm). */
   readonly newTechExclusionCap: Ppm;
+  /** 新技术除外申请条件 (`exclusions.newTechEligibility`, see new-tech-exclusion.ts). */
+  readonly newTechEligibility: NewTechEligibility;
   /** 新技术项目, paid by item for `newTechItemMonths` months after filing. */
   readonly newTechItems: ReadonlyMap<string, NewTechItem>;
   readonly newTechItemMonths: number;
@@ -404,6 +407,7 @@ export function parsePaymentPolicy(data: unknown): PaymentPolicy {
     ungroupedShare,
     fixedExclusions: new Set(r.stringList(excl.fixedDrgs, "exclusions.fixedDrgs")),
     newTechExclusionCap: r.ratio(excl.newTechCap ?? "3‰", "exclusions.newTechCap"),
+    newTechEligibility: readNewTechEligibility(r, excl.newTechEligibility),
     newTechItems,
     newTechItemMonths: r.integer(raw.newTechItemMonths ?? 12, "newTechItemMonths", 0),
     specialReviewMode: srMode as "full" | "given",

@@ -81,6 +81,7 @@ export const ERROR_CATALOGUE = {
   NO_NORMS: { status: 409, title: "尚无已接收的结算清单，无法建立事前审核的常模" },
   INVALID_TRANSITION: { status: 409, title: "审核发现当前状态下不能执行该操作" },
   SPECIAL_CASE_QUOTA_EXCEEDED: { status: 409, title: "医院的特病单议申请已达支付政策规定的限额" },
+  NEW_TECH_EXCLUSION_QUOTA_EXCEEDED: { status: 409, title: "医院的新技术除外已达支付政策规定的比例上限" },
   // 413, 415, 416: the body or the range cannot be taken
   BODY_TOO_LARGE: { status: 413, title: "请求体过大" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "不支持的内容类型，应为 application/json" },
@@ -89,6 +90,7 @@ export const ERROR_CATALOGUE = {
   SETTLEMENT_ERROR: { status: 422, title: "无法按结算规则计算" },
   SPECIAL_CASE_NOT_ELIGIBLE: { status: 422, title: "病例不符合所申请的特病单议条件" },
   SPECIAL_CASE_DEADLINE_PASSED: { status: 422, title: "已超过特病单议的申请期限" },
+  NEW_TECH_EXCLUSION_NOT_ELIGIBLE: { status: 422, title: "病例不符合新技术除外的申请条件" },
   // 429: too many attempts
   TOO_MANY_LOGINS: { status: 429, title: "登录尝试过于频繁" },
   // 5xx: the server's side

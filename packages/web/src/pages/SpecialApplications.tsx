@@ -2,6 +2,9 @@
  * 特病单议申请 (issue 14): a hospital chooses one of its settled stays, the criterion it claims and its
  * reason, and follows its applications (withdrawing a pending one); the reviewer's 特病单议 page lists
  * the pending applications with the figures that made each stay eligible and approves or rejects them.
+ * 新技术除外 is the second kind of application on the same pages: the hospital chooses the kind, the
+ * 预检 shows the filed new technology, the cost against the bar and the 3‰ quota; approval takes the
+ * stay out of DRG payment (paid by actual cost).
  */
 import { useState } from "react";
 import { api, type Meta, qs } from "../api";
@@ -10,6 +13,7 @@ import { yuan } from "../format";
 
 export interface Application {
   id: number;
+  kind: string;
   setlId: string;
   hospitalCode: string;
   period: string;
@@ -56,7 +60,15 @@ export const APPLICATION_STATUS: Readonly<Record<string, string>> = {
   withdrawn: "已撤回",
 };
 
+export const KIND_NAMES: Readonly<Record<string, string>> = {
+  specialReview: "特病单议",
+  newTechExclusion: "新技术除外",
+};
+
 const APPLICATIONS = "/api/v1/payment/special-case-applications";
+const EXCLUSIONS = "/api/v1/payment/new-tech-exclusions";
+/** Where an application of a kind is withdrawn and decided. */
+const pathOf = (kind: string) => (kind === "newTechExclusion" ? EXCLUSIONS : APPLICATIONS);
 
 const hospitalName = (meta: Meta, code: string) => meta.hospitals.find((h) => h.code === code)?.name ?? code;
 
@@ -67,6 +79,7 @@ function applicationColumns(meta: Meta): Column<Application>[] {
     { key: "setlId", title: "结算ID", render: (r) => <ListLink setlId={r.setlId} /> },
     { key: "hospitalCode", title: "医院", value: (r) => hospitalName(meta, r.hospitalCode) },
     { key: "status", title: "状态", labels: APPLICATION_STATUS },
+    { key: "kind", title: "类别", labels: KIND_NAMES },
     { key: "criterion", title: "申请条件", labels: CRITERION_NAMES },
     { key: "figure", title: "符合条件的依据", value: (r) => r.figures.figure ?? "—" },
     { key: "reason", title: "申请理由" },
@@ -77,7 +90,14 @@ function applicationColumns(meta: Meta): Column<Application>[] {
     {
       key: "amountFen",
       title: "核准追加（元）",
-      value: (r) => (r.status !== "approved" ? "—" : r.amountFen === null ? "按政策补足" : yuan(r.amountFen)),
+      value: (r) =>
+        r.status !== "approved"
+          ? "—"
+          : r.kind === "newTechExclusion"
+            ? "按实际费用"
+            : r.amountFen === null
+              ? "按政策补足"
+              : yuan(r.amountFen),
     },
   ];
 }
@@ -203,6 +223,88 @@ function ApplicationForm({
   );
 }
 
+interface ExclusionAssessment {
+  eligible: boolean;
+  figure: string;
+  values: { newTechCode?: string | null };
+  quota: { scopeName: string; share: string; cases: number; quota: number; used: number };
+  application: { id: number; kind: string; status: string } | null;
+}
+
+/** The 新技术除外 form for the stay the hospital chose, with its 预检. */
+function ExclusionForm({
+  stay,
+  onDone,
+  onCancel,
+}: {
+  stay: Stay;
+  onDone: (message: string) => void;
+  onCancel: () => void;
+}) {
+  const [code, setCode] = useState("");
+  const [a, assessmentError] = useLoad(async () => {
+    const r = await api.get<ExclusionAssessment>(`${EXCLUSIONS}/assessment${qs({ setlId: stay.setlId })}`);
+    if (r.values.newTechCode) setCode(r.values.newTechCode);
+    return r;
+  }, [stay.setlId]);
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const submit = async () => {
+    setError(null);
+    try {
+      await api.post(EXCLUSIONS, {
+        setlId: stay.setlId,
+        reason,
+        ...(code.trim() !== "" ? { newTechCode: code.trim() } : {}),
+      });
+      onDone(`已提交 ${stay.setlId} 的新技术除外申请，等待审核`);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <Card title={`申请新技术除外：${stay.setlId}`}>
+      <p>
+        病组 {stay.drg}，支付标准 {yuan(stay.standardFen)} 元，总费用 {yuan(stay.totalCostFen)} 元，病组支付{" "}
+        {yuan(stay.drgPaymentFen)} 元。核准后该病例退出 DRG 付费，按实际费用结算（点数法折算成点数）。
+      </p>
+      {a && (
+        <p className="muted">
+          {a.eligible ? "符合" : "不符合"}（{a.figure}）。新技术除外比例上限：本院 {a.quota.scopeName}
+          已结算病例 {a.quota.cases} 例 × {a.quota.share}（向下取整）= {a.quota.quota} 例，已申请{" "}
+          {a.quota.used} 例。
+          {a.application !== null &&
+            `该病例已提交${KIND_NAMES[a.application.kind] ?? ""}申请（编号 ${a.application.id}，${APPLICATION_STATUS[a.application.status] ?? ""}）。`}
+        </p>
+      )}
+      <ErrorNote error={error ?? assessmentError} />
+      <div className="inline-form">
+        <input
+          aria-label="新技术项目编码"
+          placeholder="新技术项目编码（医保部门备案）"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+        />
+      </div>
+      <textarea
+        aria-label="申请理由"
+        placeholder="申请理由及依据（应用的新技术、费用构成等，必填）"
+        rows={3}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+      />
+      <div className="inline-form">
+        <button type="button" className="primary" disabled={reason.trim().length < 2} onClick={submit}>
+          提交申请
+        </button>
+        <button type="button" onClick={onCancel}>
+          取消
+        </button>
+      </div>
+    </Card>
+  );
+}
+
 /** 特病单议申请 of a hospital: its stays not yet decided, the form, and its applications. */
 export function HospitalSpecialCasePage({ meta }: { meta: Meta }) {
   const [outlier, setOutlier] = useState("high");
@@ -213,17 +315,18 @@ export function HospitalSpecialCasePage({ meta }: { meta: Meta }) {
   );
   const [apps, appsError, reloadApps] = useLoad(() => api.get<{ items: Application[] }>(APPLICATIONS), []);
   const [selected, setSelected] = useState<Stay | null>(null);
+  const [kind, setKind] = useState("specialReview");
   const [message, setMessage] = useState<string | null>(null);
   const done = (m: string) => {
     setMessage(m);
     setSelected(null);
     reloadApps();
   };
-  const withdraw = async (id: number) => {
+  const withdraw = async (r: Application) => {
     setMessage(null);
     try {
-      await api.post(`${APPLICATIONS}/${id}/withdraw`, {});
-      done(`已撤回特病单议申请 ${id}`);
+      await api.post(`${pathOf(r.kind)}/${r.id}/withdraw`, {});
+      done(`已撤回${KIND_NAMES[r.kind] ?? ""}申请 ${r.id}`);
     } catch (e) {
       setMessage((e as Error).message);
     }
@@ -245,7 +348,7 @@ export function HospitalSpecialCasePage({ meta }: { meta: Meta }) {
       title: "操作",
       render: (r) =>
         r.status === "pending" ? (
-          <button type="button" onClick={() => withdraw(r.id)}>
+          <button type="button" onClick={() => withdraw(r)}>
             撤回
           </button>
         ) : (
@@ -257,6 +360,10 @@ export function HospitalSpecialCasePage({ meta }: { meta: Meta }) {
     <div>
       <div className="page-title">
         <h1>特病单议申请</h1>
+        <select aria-label="申请类别" value={kind} onChange={(e) => setKind(e.target.value)}>
+          <option value="specialReview">特病单议</option>
+          <option value="newTechExclusion">新技术除外</option>
+        </select>
         <select aria-label="病例范围" value={outlier} onChange={(e) => setOutlier(e.target.value)}>
           <option value="high">高倍率病例</option>
           <option value="">全部已结算病例</option>
@@ -264,11 +371,21 @@ export function HospitalSpecialCasePage({ meta }: { meta: Meta }) {
       </div>
       <p className="muted">
         本院已结算的病例符合支付政策规定的条件（费用达到病组支付标准的规定倍数、重症监护或住院时间超过规定天数、应用已备案的新技术）时，可在申请期限内申请特病单议；每年申请数不超过政策规定的本院病例数比例。提交后由医保部门审核，核准后重新结算该病例。
+        应用已备案新技术的极高费用病例，可改选「新技术除外」申请退出 DRG
+        付费，按实际费用结算；每年不超过本院病例数的 3‰（以支付政策为准）。
       </p>
       <ErrorNote error={staysError ?? appsError} />
       {message && <div className="note">{message}</div>}
-      {selected && (
+      {selected && kind === "specialReview" && (
         <ApplicationForm
+          key={selected.setlId}
+          stay={selected}
+          onDone={done}
+          onCancel={() => setSelected(null)}
+        />
+      )}
+      {selected && kind === "newTechExclusion" && (
+        <ExclusionForm
           key={selected.setlId}
           stay={selected}
           onDone={done}
@@ -287,7 +404,7 @@ export function HospitalSpecialCasePage({ meta }: { meta: Meta }) {
           onRowClick={(r) => setSelected(r)}
         />
       </Card>
-      <Card title="本院的特病单议申请">
+      <Card title="本院的特病单议与新技术除外申请">
         <DataTable
           testId="special-applications"
           loading={apps === null && appsError === null}
@@ -317,43 +434,48 @@ function ApplicationDecision({
   const [amount, setAmount] = useState("");
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const exclusion = app.kind === "newTechExclusion";
+  const name = KIND_NAMES[app.kind] ?? "";
   const decide = async (decision: "approved" | "rejected") => {
     setError(null);
-    const t = amount.trim().replace(/,/g, "");
+    const t = exclusion ? "" : amount.trim().replace(/,/g, "");
     if (decision === "approved" && t !== "" && !/^\d{1,13}(\.\d{1,2})?$/.test(t)) {
       setError("追加金额须为元金额，最多两位小数");
       return;
     }
     try {
-      await api.post(`${APPLICATIONS}/${app.id}/decision`, {
+      await api.post(`${pathOf(app.kind)}/${app.id}/decision`, {
         decision,
         reason,
         ...(decision === "approved" && t !== "" ? { amount: t } : {}),
       });
       onDone(
         decision === "approved"
-          ? `已核准 ${app.setlId} 的特病单议申请，并已重新结算`
-          : `已驳回 ${app.setlId} 的特病单议申请，按原结算支付`,
+          ? `已核准 ${app.setlId} 的${name}申请，并已重新结算${exclusion ? "（退出 DRG，按实际费用）" : ""}`
+          : `已驳回 ${app.setlId} 的${name}申请，按原结算支付`,
       );
     } catch (e) {
       setError((e as Error).message);
     }
   };
   return (
-    <Card title={`审核特病单议申请 ${app.id}：${app.setlId}`}>
+    <Card title={`审核${name}申请 ${app.id}：${app.setlId}`}>
       <p>
-        {hospitalName(meta, app.hospitalCode)}，病组 {app.drg ?? "—"}，按「{CRITERION_NAMES[app.criterion]}
-        」申请：
+        {hospitalName(meta, app.hospitalCode)}，病组 {app.drg ?? "—"}，
+        {exclusion ? "申请新技术除外" : `按「${CRITERION_NAMES[app.criterion]}」申请`}：
         {app.figures.figure ?? "—"}。申请理由：{app.reason}
+        {exclusion && "核准后该病例退出 DRG 付费，按实际费用结算；结算时仍受本院病例数比例上限约束。"}
       </p>
       <ErrorNote error={error} />
       <div className="inline-form">
-        <input
-          aria-label="追加金额"
-          placeholder="追加金额（元，留空按政策补足）"
-          value={amount}
-          onChange={(e) => setAmount(e.target.value)}
-        />
+        {!exclusion && (
+          <input
+            aria-label="追加金额"
+            placeholder="追加金额（元，留空按政策补足）"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+          />
+        )}
         <input
           aria-label="审核意见"
           placeholder="审核意见（必填）"
@@ -412,7 +534,7 @@ export function PendingApplications({
         />
       )}
       <Card
-        title={`待审核的特病单议申请（共 ${(data?.items.length ?? 0).toLocaleString("zh-CN")} 件）${canDecide ? "：点击一行审核" : ""}`}
+        title={`待审核的特病单议与新技术除外申请（共 ${(data?.items.length ?? 0).toLocaleString("zh-CN")} 件）${canDecide ? "：点击一行审核" : ""}`}
       >
         <DataTable
           testId="special-pending-applications"
