@@ -6,6 +6,7 @@
  */
 import { isKnownSex, SEX_NAMES } from "@yibao/kernel/sex";
 import type { AuditContext } from "./context.js";
+import { type ItemFindingMaker, paymentLimitFindings, priceCeilingFindings } from "./detect-item-limits.js";
 import { type Finding, stayFinding, UNPRICED_NOTE, yuan } from "./finding.js";
 import type { AuditStay, DetailItem, Evidence } from "./model.js";
 import { paymentStay, priceOrNull, withoutCharges } from "./pricing.js";
@@ -87,6 +88,14 @@ export function detectItemRules(s: AuditStay, ctx: AuditContext): Finding[] {
   if (qty !== undefined && bedDays > s.los + qty.check.bedDayTolerance)
     bedDayFindings(s, ctx, qty, bedDays, bedAmount, out);
   if (excl !== undefined) exclusiveItemFindings(s, ctx, excl, cat, codesByDay, out);
+  const make: ItemFindingMaker = (rule, key, message, evidence, removed) =>
+    finding(s, ctx, rule, key, message, evidence, removed);
+  const limited = ruleOf(ctx.rules, "restricted_payment");
+  if (limited !== undefined && ctx.knowledge.paymentLimits !== undefined)
+    paymentLimitFindings(s, details, ctx.knowledge.paymentLimits, limited, make, out);
+  const priced = ruleOf(ctx.rules, "price_ceiling");
+  if (priced !== undefined && ctx.knowledge.priceCeilings !== undefined)
+    priceCeilingFindings(s, details, ctx.knowledge.priceCeilings, priced, make, out);
   return out;
 }
 

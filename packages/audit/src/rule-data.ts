@@ -85,6 +85,8 @@ export const RULE_CHECK_SCHEMAS = {
   duplicate_charge: check("duplicate_charge", {}),
   quantity_limit: check("quantity_limit", { bedDayTolerance: Count }),
   exclusive_items: check("exclusive_items", {}),
+  restricted_payment: check("restricted_payment", {}),
+  price_ceiling: check("price_ceiling", {}),
 } satisfies { readonly [K in RuleCheck["kind"]]: TSchema };
 
 type CheckKind = keyof typeof RULE_CHECK_SCHEMAS;
@@ -140,6 +142,8 @@ const RuleBaseHead = Type.Object(
   strict,
 );
 
+const Selector = { codes: Type.Optional(Strings), prefixes: Type.Optional(Strings) };
+
 const Restricted = {
   sex: Type.Optional(Sex),
   minAge: Type.Optional(Count),
@@ -181,6 +185,35 @@ export const KnowledgeBaseSchema = Type.Object(
     ),
     diagnosisRestrictions: Type.Array(Type.Object({ prefix: Text, name: Text, ...Restricted }, strict)),
     exclusivePairs: Type.Array(Type.Object({ a: Text, b: Text, reason: Text }, strict)),
+    paymentLimits: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            ...Selector,
+            name: Text,
+            text: Text,
+            diagnoses: Type.Optional(Strings),
+            hospitalLevels: Type.Optional(Strings),
+            requires: Type.Optional(Type.Object(Selector, strict)),
+            maxDays: Type.Optional(Type.Integer({ minimum: 1 })),
+          },
+          strict,
+        ),
+      ),
+    ),
+    priceCeilings: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            code: Text,
+            name: Text,
+            maxPrice: Count,
+            byLevel: Type.Optional(Type.Record(Type.String(), Count)),
+          },
+          strict,
+        ),
+      ),
+    ),
     bedFeeCapPerDay: Type.Record(Type.String(), Count),
     feeCategoryNames: Type.Record(Type.String(), Type.String()),
     diagnosisSupport: Type.Optional(DiagnosisSupportSchema),

@@ -183,6 +183,14 @@ export type RuleCheck =
   | {
       /** 互斥项目: items not to be charged together on one day. */
       readonly kind: "exclusive_items";
+    }
+  | {
+      /** 限定支付范围: an item the fund pays only under conditions (knowledge `paymentLimits`) charged to it without them. */
+      readonly kind: "restricted_payment";
+    }
+  | {
+      /** 超标准收费: a unit price above the item's ceiling (knowledge `priceCeilings`). */
+      readonly kind: "price_ceiling";
     };
 
 /** One rule of the rule base (规则). */
@@ -248,6 +256,39 @@ export interface ItemKnowledge {
   readonly bedDay?: boolean;
 }
 
+/** Items named by exact code or by code prefix (e.g. the 医保药品编码 prefix of a drug class). */
+export interface ItemSelector {
+  readonly codes?: readonly string[];
+  readonly prefixes?: readonly string[];
+}
+
+/**
+ * 限定支付范围 (医保支付限定): the fund pays for the selected items only when the stay meets every
+ * condition given — one of the diagnoses coded, a hospital of one of the levels, one of the `requires`
+ * items charged in the same stay (e.g. a culture or susceptibility test before a restricted
+ * antibiotic), and at most `maxDays` days of it. Otherwise the covered part of its lines is the
+ * patient's, not the fund's.
+ */
+export interface PaymentLimit extends ItemSelector {
+  readonly name: string;
+  /** The limit as published (限定支付说明). */
+  readonly text: string;
+  /** ICD-10 code prefixes, any one coded on the list. */
+  readonly diagnoses?: readonly string[];
+  /** 医保结算等级 (hi_setl_lv) codes allowed. */
+  readonly hospitalLevels?: readonly string[];
+  readonly requires?: ItemSelector;
+  readonly maxDays?: number;
+}
+
+/** 价格上限 (政府指导价最高限价) of an item, fen per unit; by hospital level when it differs. */
+export interface PriceCeiling {
+  readonly code: string;
+  readonly name: string;
+  readonly maxPrice: number;
+  readonly byLevel?: Readonly<Record<string, number>>;
+}
+
 /** A diagnosis restriction (诊断限性别/年龄) by code prefix. */
 export interface DiagnosisRestriction {
   readonly prefix: string;
@@ -267,6 +308,10 @@ export interface KnowledgeBase {
   readonly diagnosisRestrictions: readonly DiagnosisRestriction[];
   /** 互斥项目: pairs of item codes not to be charged on the same day. */
   readonly exclusivePairs: readonly { readonly a: string; readonly b: string; readonly reason: string }[];
+  /** 限定支付范围 of drugs and items (absent: none known). */
+  readonly paymentLimits?: readonly PaymentLimit[];
+  /** 价格上限 of items (absent: none known). */
+  readonly priceCeilings?: readonly PriceCeiling[];
   /** 床位费日上限 by hospital level (fen per day). */
   readonly bedFeeCapPerDay: Readonly<Record<string, number>>;
   /** Category names (医疗收费项目类别). */

@@ -65,6 +65,24 @@ export const STARTER_KNOWLEDGE_BASE: KnowledgeBase = {
     { a: "120100002", b: "120100003", reason: "特级护理已含Ⅰ级护理内容" },
     { a: "110200001", b: "110200003", reason: "同日不应同时收取普通病房与重症监护床位费" },
   ],
+  // 限定支付范围 (EXAMPLE data, after the national 医保药品目录's 备注 of these drug classes): a region
+  // lists its own catalogue's limits.
+  paymentLimits: [
+    {
+      name: "特殊使用级抗菌药物（碳青霉烯类）",
+      prefixes: ["XJ01DH"],
+      text: "限重症感染或多重耐药菌感染，须有病原学检查（细菌培养及药敏）依据",
+      requires: { codes: ["250501001", "250501006"] },
+    },
+    {
+      name: "人血白蛋白",
+      prefixes: ["XB05AA01"],
+      text: "限抢救、重症或因肝硬化、癌症引起胸腹水的患者",
+      diagnoses: ["K70", "K71", "K72", "K74", "R18", "R57", "C"],
+    },
+  ],
+  // 价格上限: a region's 医疗服务价格 list; the starter set has none (its bed-fee ceiling is below).
+  priceCeilings: [],
   // 床位费日最高收费标准（含监护病房）by hi_setl_lv, fen per day: a price ceiling, not the
   // benefit policy's 床位费支付标准 (e.g. Handan's 22/30/40 元/日), which only moves the excess to the
   // patient (高于标准的部分由个人自付).
