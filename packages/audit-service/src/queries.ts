@@ -1,7 +1,9 @@
 /** Reading findings and physician profiles (查询). */
-import { CASE_STATE_NAMES, VIOLATION_TYPE_NAMES } from "@yibao/audit";
+import { CASE_STATE_NAMES, responseDeadline, VIOLATION_TYPE_NAMES } from "@yibao/audit";
+import { shanghaiDate } from "@yibao/kernel/calendar";
 import type { Store } from "@yibao/store";
 import { sql } from "kysely";
+import { type AuditLibraries, librariesAt } from "./context.js";
 import { dbOf } from "./read.js";
 
 export interface FindingFilter {
@@ -35,6 +37,11 @@ export interface FindingSummary {
   readonly deductionFen: number;
   readonly status: string;
   readonly statusName: string;
+  /**
+   * 说明期限: the last day the hospital has to appeal or accept an open 可疑 finding (the rule base in
+   * force on the day it was opened), null when none applies.
+   */
+  readonly responseDeadline: string | null;
 }
 
 interface SummaryRow {
@@ -52,12 +59,14 @@ interface SummaryRow {
   fund_loss_fen: number;
   deduction_fen: number;
   status: string;
+  created_at: Date | string;
 }
 
 /** Findings matching the filter, newest period first, then by fund loss; with the total count. */
 export async function readFindings(
   store: Store,
   f: FindingFilter,
+  libraries?: AuditLibraries,
 ): Promise<{ total: number; totalFundLossFen: number; items: FindingSummary[] }> {
   const db = dbOf(store);
   const from = f.period ?? f.periodFrom ?? null;
@@ -75,18 +84,27 @@ export async function readFindings(
     FROM audit_finding ${where}`.execute(db);
   const rows =
     await sql<SummaryRow>`SELECT finding_id, period, hospital_code, physician_code, setl_ids, rule_id, rule_name,
-      category, violation, outcome, message, fund_loss_fen, deduction_fen, status
+      category, violation, outcome, message, fund_loss_fen, deduction_fen, status, created_at
     FROM audit_finding ${where}
     ORDER BY period DESC, fund_loss_fen DESC, finding_id
     LIMIT ${f.limit ?? 50} OFFSET ${f.offset ?? 0}`.execute(db);
   return {
     total: Number(count.rows[0]?.n ?? 0),
     totalFundLossFen: Number(count.rows[0]?.loss ?? 0),
-    items: rows.rows.map(summaryOf),
+    items: rows.rows.map((r) => summaryOf(r, libraries)),
   };
 }
 
-export function summaryOf(r: SummaryRow): FindingSummary {
+export function summaryOf(r: SummaryRow, libraries?: AuditLibraries): FindingSummary {
+  let deadline: string | null = null;
+  if (r.status === "open" && r.outcome === "可疑") {
+    const openedOn = shanghaiDate(new Date(r.created_at));
+    deadline = responseDeadline(
+      { outcome: "可疑" },
+      openedOn,
+      librariesAt(openedOn, libraries).rules.response,
+    );
+  }
   return {
     findingId: r.finding_id,
     period: r.period,
@@ -104,6 +122,7 @@ export function summaryOf(r: SummaryRow): FindingSummary {
     deductionFen: Number(r.deduction_fen),
     status: r.status,
     statusName: CASE_STATE_NAMES[r.status as keyof typeof CASE_STATE_NAMES] ?? r.status,
+    responseDeadline: deadline,
   };
 }
 
@@ -118,7 +137,7 @@ export async function* allFindings(
   for (;;) {
     const r =
       await sql<SummaryRow>`SELECT finding_id, period, hospital_code, physician_code, setl_ids, rule_id, rule_name,
-        category, violation, outcome, message, fund_loss_fen, deduction_fen, status
+        category, violation, outcome, message, fund_loss_fen, deduction_fen, status, created_at
       FROM audit_finding
       WHERE period >= ${from} AND period <= ${to} AND finding_id > ${after}
         AND (${hospital ?? null}::text IS NULL OR hospital_code = ${hospital ?? null})

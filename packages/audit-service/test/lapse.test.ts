@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signIn, withHeaders } from "../../server/test/helpers.js";
 import { auditPeriod } from "../src/jobs.js";
 import { auditMigrations } from "../src/migrations.js";
+import { readFindings } from "../src/queries.js";
 import { dbOf } from "../src/read.js";
 import { auditPlugin } from "../src/routes.js";
 import { actOnFinding, getCase, lapseOverdueFindings } from "../src/workflow.js";
@@ -53,6 +54,14 @@ describe("逾期处理", () => {
     const open = await sql<{ finding_id: string; hospital_code: string }>`SELECT finding_id, hospital_code
       FROM audit_finding WHERE status = 'open' AND outcome = '可疑' ORDER BY finding_id`.execute(dbOf(store));
     expect(open.rows.length).toBeGreaterThan(2);
+    // The list shows each open 可疑 finding's last day; a 明确违规 one has none.
+    const listed = await readFindings(store, { status: "open", limit: 1000 });
+    const deadlines = new Set(listed.items.map((i) => `${i.outcome}|${i.responseDeadline}`));
+    expect([...deadlines].sort()).toEqual(
+      listed.items.some((i) => i.outcome === "明确违规")
+        ? ["可疑|2026-12-18", "明确违规|null"]
+        : ["可疑|2026-12-18"],
+    );
     const appealed = open.rows[0] as { finding_id: string; hospital_code: string };
     await actOnFinding(
       store,

@@ -9,7 +9,7 @@ import { OffsetParam, PERIOD_PATTERN } from "@yibao/server/query-schemas";
 import { Type } from "typebox";
 import { readFindings } from "../queries.js";
 import { getCase } from "../workflow.js";
-import { actorOf, IdParams } from "./shared.js";
+import { type AuditRouteContext, actorOf, IdParams } from "./shared.js";
 
 const FINDING_STATES = ["open", "appealed", "upheld", "overturned", "deducted", "closed"] as const;
 
@@ -28,7 +28,7 @@ const FindingsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function findingRoutes(): FastifyPluginAsyncTypebox {
+export function findingRoutes(ctx: AuditRouteContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       "/findings",
@@ -44,7 +44,7 @@ export function findingRoutes(): FastifyPluginAsyncTypebox {
         if (q.type !== undefined && !(q.type in VIOLATION_TYPE_NAMES)) {
           throw new HttpError("INVALID_REQUEST", `查询参数 type：未知的违规类型「${q.type}」`);
         }
-        return readFindings(app.yibao.store, q);
+        return readFindings(app.yibao.store, q, ctx.libraries);
       },
     );
 

@@ -43,6 +43,8 @@ interface FindingRow {
   deductionFen: number;
   status: string;
   statusName: string;
+  /** 说明期限: the last day to appeal or accept an open 可疑 finding; null when none applies. */
+  responseDeadline: string | null;
 }
 
 /** One stay's settlement as the audit priced it (原结算 / 重新结算), money in fen. */
@@ -391,6 +393,7 @@ export function AuditPage({ meta }: { meta: Meta }) {
     { key: "fundLossFen", title: "基金损失（元）", kind: "money" },
     { key: "physicianCode", title: "医师" },
     { key: "statusName", title: "状态" },
+    { key: "responseDeadline", title: "说明期限", value: (r) => r.responseDeadline ?? "—" },
   ];
   return (
     <div>
