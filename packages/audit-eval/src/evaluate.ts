@@ -141,7 +141,7 @@ export function evaluateAudit(options: EvaluateOptions): Evaluation {
       if (l !== undefined) cases.add(l.caseId);
       else honestFlagged.add(id);
     }
-    for (const c of ineffective.keys()) cases.delete(c);
+    // A finding on an injected case that did not come out as its type counts neither way.
     if (f.stayIds.some((id) => ineffective.has(labelOfStay.get(id)?.caseId ?? ""))) continue;
     for (const c of cases) {
       const list = findingsByCase.get(c) ?? [];
