@@ -21,7 +21,7 @@ import {
 import { type DipPaymentPolicy, dipCoefficientOf, dipStayPoints } from "./dip.js";
 import { divRoundBig, type Fen, PPM_ONE, type Rational, toSafeNumber } from "./money.js";
 import type { DipStaySettler, Stay, StaySettlement } from "./stay.js";
-import { SettlementError } from "./versioned.js";
+import { SettlementError, selectEffective } from "./versioned.js";
 
 /** A DIP catalogue of a policy's groups, so that stays group as the catalogue built them. */
 export function catalogueOfPolicy(policy: DipPaymentPolicy): DipCatalogue {
@@ -65,12 +65,15 @@ export interface DipPricingInput {
 
 /** DIP pricing of single stays (DIP 病例定价), for a settlement context's `dip`. */
 export class DipPricing implements DipStaySettler {
-  private readonly editions: readonly { policy: DipPaymentPolicy; catalogue: DipCatalogue }[];
+  private readonly policies: readonly DipPaymentPolicy[];
+  /** Each edition's catalogue, so stays group as the catalogue built them. */
+  private readonly catalogues: ReadonlyMap<DipPaymentPolicy, DipCatalogue>;
   private readonly levels: ReadonlyMap<string, string>;
   private readonly pointValues: ReadonlyMap<string, Rational>;
 
   constructor(input: DipPricingInput) {
-    this.editions = input.policies.map((policy) => ({ policy, catalogue: catalogueOfPolicy(policy) }));
+    this.policies = input.policies;
+    this.catalogues = new Map(input.policies.map((p) => [p, catalogueOfPolicy(p)]));
     this.levels = new Map(input.hospitals.map((h) => [h.id, h.level]));
     this.pointValues = input.pointValues ?? new Map();
   }
@@ -79,17 +82,12 @@ export class DipPricing implements DipStaySettler {
     return this.levels.has(hospitalId);
   }
 
-  /** The edition in force on `date`: the latest `effectiveFrom` whose interval contains it. */
-  private editionAt(date: string, id: string) {
-    let best: (typeof this.editions)[number] | null = null;
-    for (const e of this.editions) {
-      const p = e.policy;
-      if (p.effectiveFrom <= date && (p.effectiveTo == null || date <= p.effectiveTo)) {
-        if (best === null || p.effectiveFrom > best.policy.effectiveFrom) best = e;
-      }
-    }
-    if (best === null) throw new SettlementError(id, "dischargeDate", `${date} 没有生效的 DIP 付费政策`);
-    return best;
+  /** The edition in force on `date` (`selectEffective`) and its catalogue. */
+  private editionAt(date: string, id: string): { policy: DipPaymentPolicy; catalogue: DipCatalogue } {
+    const policy = selectEffective(this.policies, date);
+    if (policy === undefined)
+      throw new SettlementError(id, "dischargeDate", `${date} 没有生效的 DIP 付费政策`);
+    return { policy, catalogue: this.catalogues.get(policy) as DipCatalogue };
   }
 
   /** 点值 of the stay's discharge year: 清算点值 when cleared, else 预算点值. */
@@ -112,6 +110,7 @@ export class DipPricing implements DipStaySettler {
     if (coding === undefined || coding.principalDiagnosis.trim() === "")
       throw new SettlementError(id, "dip", "缺少主要诊断，无法入 DIP 病种");
     const { policy, catalogue } = this.editionAt(stay.dischargeDate, id);
+    const coefficient = dipCoefficientOf(policy, stay.hospitalId, level);
     const a = dipGroup(catalogue, {
       principalDiagnosis: coding.principalDiagnosis,
       procedures: coding.procedures,
@@ -132,13 +131,12 @@ export class DipPricing implements DipStaySettler {
         ...(coding.secondaryDiagnoses !== undefined ? { secondaryDiagnoses: coding.secondaryDiagnoses } : {}),
         ...(coding.ageYears !== undefined ? { ageYears: coding.ageYears } : {}),
       },
-      dipCoefficientOf(policy, stay.hospitalId, level),
+      coefficient,
     );
     const pv = this.pointValueOf(policy, stay.dischargeDate, id);
     // points (micro) × fen per point, rounded half away from zero once.
     const payment = toSafeNumber(divRoundBig(pts.microPoints * pv.num, pv.den * 1_000_000n));
     const fund = payment - share.patientShare;
-    const coefficient = dipCoefficientOf(policy, stay.hospitalId, level) ?? PPM_ONE;
     return {
       id,
       hospitalId: stay.hospitalId,
@@ -150,7 +148,8 @@ export class DipPricing implements DipStaySettler {
         pts.caseType === "veryHigh" ? "highOutlier" : pts.caseType === "veryLow" ? "lowOutlier" : "normal",
       specialCase: null,
       outlier: pts.caseType === "veryHigh" ? "high" : pts.caseType === "veryLow" ? "low" : "none",
-      coefficient,
+      // dipStayPoints refused the stay when the hospital has no coefficient.
+      coefficient: coefficient ?? PPM_ONE,
       rw: null,
       standard: pts.standardFen,
       highThreshold: null,
