@@ -11,12 +11,14 @@ import {
   type KnowledgeBase,
   learnNorms,
   type RuleBase,
+  responseDeadline,
   STARTER_KNOWLEDGE_BASE,
   STARTER_RULE_BASE,
   selectVersion,
   shareGroupsOf,
 } from "@yibao/audit";
 import type { DrgScheme } from "@yibao/grouper";
+import { shanghaiDate } from "@yibao/kernel/calendar";
 import { createSettlementContext, type SettlementContext } from "@yibao/payment/settle";
 import { dipPricingOf } from "@yibao/payment-service/dip-payment";
 import { loadPaymentHospitals, loadPolicies, PaymentInputError } from "@yibao/payment-service/repo";
@@ -61,6 +63,22 @@ export function librariesAt(
   if (knowledge === undefined)
     throw new AuditServiceError(`没有在 ${date} 生效的知识库`, "NO_KNOWLEDGE_BASE");
   return { rules, knowledge };
+}
+
+/**
+ * 说明期限 of a stored finding: the last day the hospital has to answer it and what an unanswered one
+ * becomes, under the rule base in force on the (Shanghai) day it was opened; null for a finding that
+ * is not an open 可疑 one or under a rule base without a deadline.
+ */
+export function storedResponseDeadline(
+  f: { readonly status: string; readonly outcome: string; readonly created_at: Date | string },
+  libraries: AuditLibraries = STARTER_LIBRARIES,
+): { readonly deadline: string; readonly unanswered: "upheld" | "overturned" } | null {
+  if (f.status !== "open" || f.outcome !== "可疑") return null;
+  const openedOn = shanghaiDate(new Date(f.created_at));
+  const rules = librariesAt(openedOn, libraries).rules.response;
+  const deadline = responseDeadline({ outcome: f.outcome }, openedOn, rules);
+  return rules === undefined || deadline === null ? null : { deadline, unanswered: rules.unanswered };
 }
 
 function latest<T extends { effectiveFrom: string }>(xs: readonly T[]): T | undefined {

@@ -1,9 +1,8 @@
 /** Reading findings and physician profiles (查询). */
-import { CASE_STATE_NAMES, responseDeadline, VIOLATION_TYPE_NAMES } from "@yibao/audit";
-import { shanghaiDate } from "@yibao/kernel/calendar";
+import { CASE_STATE_NAMES, VIOLATION_TYPE_NAMES } from "@yibao/audit";
 import type { Store } from "@yibao/store";
 import { sql } from "kysely";
-import { type AuditLibraries, librariesAt } from "./context.js";
+import { type AuditLibraries, storedResponseDeadline } from "./context.js";
 import { dbOf } from "./read.js";
 
 export interface FindingFilter {
@@ -96,15 +95,6 @@ export async function readFindings(
 }
 
 export function summaryOf(r: SummaryRow, libraries?: AuditLibraries): FindingSummary {
-  let deadline: string | null = null;
-  if (r.status === "open" && r.outcome === "可疑") {
-    const openedOn = shanghaiDate(new Date(r.created_at));
-    deadline = responseDeadline(
-      { outcome: "可疑" },
-      openedOn,
-      librariesAt(openedOn, libraries).rules.response,
-    );
-  }
   return {
     findingId: r.finding_id,
     period: r.period,
@@ -122,7 +112,7 @@ export function summaryOf(r: SummaryRow, libraries?: AuditLibraries): FindingSum
     deductionFen: Number(r.deduction_fen),
     status: r.status,
     statusName: CASE_STATE_NAMES[r.status as keyof typeof CASE_STATE_NAMES] ?? r.status,
-    responseDeadline: deadline,
+    responseDeadline: storedResponseDeadline(r, libraries)?.deadline ?? null,
   };
 }
 

@@ -14,7 +14,6 @@ import {
   type CaseState,
   type Finding,
   type Role,
-  responseDeadline,
   type TrailEntry,
   WorkflowError,
 } from "@yibao/audit";
@@ -22,7 +21,7 @@ import { shanghaiDate } from "@yibao/kernel/calendar";
 import { recordAuditDeductions } from "@yibao/payment-service/repo";
 import type { Store } from "@yibao/store";
 import { sql } from "kysely";
-import { type AuditLibraries, AuditServiceError, librariesAt } from "./context.js";
+import { type AuditLibraries, AuditServiceError, storedResponseDeadline } from "./context.js";
 import type { FindingRow } from "./jobs.js";
 import { dbOf } from "./read.js";
 
@@ -337,25 +336,28 @@ export async function lapseOverdueFindings(options: {
 }): Promise<LapseResult> {
   const now = options.now ?? new Date();
   const today = shanghaiDate(now);
-  const rows = await sql<{ finding_id: string; outcome: string; created_at: Date | string }>`SELECT
-      finding_id, outcome, created_at FROM audit_finding WHERE status = 'open' AND outcome = '可疑'
-    ORDER BY finding_id`.execute(dbOf(options.store));
+  const rows = await sql<{
+    finding_id: string;
+    status: string;
+    outcome: string;
+    created_at: Date | string;
+  }>`SELECT finding_id, status, outcome, created_at FROM audit_finding
+    WHERE status = 'open' AND outcome = '可疑' ORDER BY finding_id`.execute(dbOf(options.store));
   const lapsed: { findingId: string; deadline: string; outcome: "upheld" | "overturned" }[] = [];
   let skipped = 0;
   for (const r of rows.rows) {
-    const openedOn = shanghaiDate(new Date(r.created_at));
-    const rules = librariesAt(openedOn, options.libraries).rules.response;
-    const deadline = responseDeadline({ outcome: "可疑" }, openedOn, rules);
-    if (rules === undefined || deadline === null || today <= deadline) continue;
+    const due = storedResponseDeadline(r, options.libraries);
+    if (due === null || today <= due.deadline) continue;
+    const { deadline, unanswered } = due;
     try {
       await actOnFinding(
         options.store,
         r.finding_id,
-        { type: "lapse", deadline, outcome: rules.unanswered },
+        { type: "lapse", deadline, outcome: unanswered },
         { user: "system", role: "system" },
         now,
       );
-      lapsed.push({ findingId: r.finding_id, deadline, outcome: rules.unanswered });
+      lapsed.push({ findingId: r.finding_id, deadline, outcome: unanswered });
     } catch (e) {
       if (!(e instanceof WorkflowError)) throw e;
       skipped++;
