@@ -25,7 +25,14 @@ import type { Store } from "@yibao/store";
 import { sql } from "kysely";
 import { dbOf, PaymentInputError } from "./repo.js";
 import { loadSettler } from "./settle-stay.js";
-import { factsOf, ownStay, policyOf, refuseRepeated, type StayRow } from "./special-applications.js";
+import {
+  factsOf,
+  insertApplication,
+  ownStay,
+  policyOf,
+  refuseRepeated,
+  type StayRow,
+} from "./special-applications.js";
 import type { PaymentDb, SpecialCaseApplicationStatus } from "./tables.js";
 
 /** Categories already paid by actual cost: nothing to exclude. */
@@ -129,9 +136,9 @@ export async function applyNewTechExclusion(store: Store, input: NewTechExclusio
         ...verdict.values,
         limit: { cases: u.cases, quota: u.quota, used: u.used + 1 },
       };
-      const row = await trx
-        .insertInto("special_case_application")
-        .values({
+      const row = await insertApplication(
+        trx,
+        {
           kind: "newTechExclusion",
           setl_id: input.setlId,
           hospital_code: input.hospital,
@@ -143,17 +150,11 @@ export async function applyNewTechExclusion(store: Store, input: NewTechExclusio
           policy_id: policy.id,
           policy_version: policy.version,
           submitted_by: input.actor,
-          decided_by: null,
-          decided_at: null,
-          decision_reason: null,
-          amount_fen: null,
-        })
-        .onConflict((oc) => oc.column("setl_id").where("status", "<>", "withdrawn").doNothing())
-        .returning(["id", "status"])
-        .executeTakeFirst();
-      if (!row) throw new PaymentInputError(`病例 ${input.setlId} 已提交申请，不能重复申请`, "CONFLICT");
+        },
+        "申请",
+      );
       return {
-        id: Number(row.id),
+        id: row.id,
         kind: "newTechExclusion",
         setlId: input.setlId,
         status: row.status,

@@ -26,10 +26,15 @@ import {
   specialReviewVerdict,
 } from "@yibao/payment";
 import type { Store } from "@yibao/store";
-import { sql } from "kysely";
+import { type Insertable, sql } from "kysely";
 import { approveNewTechExclusion, approveSpecialCase, rejectSpecialCase } from "./queries.js";
 import { dbOf, PaymentInputError } from "./repo.js";
-import type { ApplicationKind, PaymentDb, SpecialCaseApplicationStatus } from "./tables.js";
+import type {
+  ApplicationKind,
+  PaymentDb,
+  SpecialCaseApplicationStatus,
+  SpecialCaseApplicationTable,
+} from "./tables.js";
 
 /** 申请类别 names: 特病单议, and 新技术除外 (new-tech-exclusions.ts), which share this workflow. */
 export const APPLICATION_KIND_NAMES: Readonly<Record<ApplicationKind, string>> = {
@@ -260,9 +265,9 @@ export async function applySpecialCase(store: Store, input: ApplicationInput) {
         limit = { cases, quota: q, used: used + 1 };
       }
       const figures = { figure: verdict.figure, ...verdict.values, deadline, limit };
-      const row = await trx
-        .insertInto("special_case_application")
-        .values({
+      const row = await insertApplication(
+        trx,
+        {
           setl_id: input.setlId,
           hospital_code: input.hospital,
           period,
@@ -274,18 +279,33 @@ export async function applySpecialCase(store: Store, input: ApplicationInput) {
           policy_version: policy.version,
           submitted_by: input.actor,
           ...(input.now ? { submitted_at: input.now } : {}),
-          decided_by: null,
-          decided_at: null,
-          decision_reason: null,
-          amount_fen: null,
-        })
-        .onConflict((oc) => oc.column("setl_id").where("status", "<>", "withdrawn").doNothing())
-        .returning(["id", "status"])
-        .executeTakeFirst();
-      if (!row)
-        throw new PaymentInputError(`病例 ${input.setlId} 已提交特病单议申请，不能重复申请`, "CONFLICT");
-      return { id: Number(row.id), setlId: input.setlId, status: row.status, figures };
+        },
+        "特病单议申请",
+      );
+      return { id: row.id, setlId: input.setlId, status: row.status, figures };
     });
+}
+
+/**
+ * Writes a new application, undecided. One live application per stay (the partial unique index): a
+ * second, of either kind, answers CONFLICT naming what was filed (`what`, e.g. 特病单议申请).
+ */
+export async function insertApplication(
+  trx: PaymentDb,
+  values: Omit<
+    Insertable<SpecialCaseApplicationTable>,
+    "decided_by" | "decided_at" | "decision_reason" | "amount_fen"
+  >,
+  what: string,
+): Promise<{ id: number; status: SpecialCaseApplicationStatus }> {
+  const row = await trx
+    .insertInto("special_case_application")
+    .values({ ...values, decided_by: null, decided_at: null, decision_reason: null, amount_fen: null })
+    .onConflict((oc) => oc.column("setl_id").where("status", "<>", "withdrawn").doNothing())
+    .returning(["id", "status"])
+    .executeTakeFirst();
+  if (!row) throw new PaymentInputError(`病例 ${values.setl_id} 已提交${what}，不能重复申请`, "CONFLICT");
+  return { id: Number(row.id), status: row.status };
 }
 
 /**
