@@ -5,9 +5,9 @@
  */
 import { groupRecord } from "@yibao/grouper";
 import { type AuditContext, rwOf } from "./context.js";
-import { type Finding, makeFinding, yuan } from "./finding.js";
+import { type Finding, makeFinding } from "./finding.js";
 import type { AuditStay } from "./model.js";
-import { mergedStay, paymentStay, priceOrNull } from "./pricing.js";
+import { lossText, mergedStay, paymentStay, priceOrNull } from "./pricing.js";
 import { ruleOf } from "./rules.js";
 
 /** Groups stays by person (参保人), each list ordered by admission. Linear apart from the per-person sorts. */
@@ -103,7 +103,7 @@ export function detectReadmissions(
           hospitalId: b.hospitalId,
           physicianCode: b.physicianCode,
           personId: b.personId,
-          message: `${isSplit ? "疑似分解住院" : "疑似重复住院"}：出院 ${gap} 天后${isSplit ? "因同一疾病" : "以不同诊断"}再次入院${pricing === null ? "" : `，合并为一次住院（${mergedDrg}）结算基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`}`,
+          message: `${isSplit ? "疑似分解住院" : "疑似重复住院"}：出院 ${gap} 天后${isSplit ? "因同一疾病" : "以不同诊断"}再次入院${pricing === null ? "" : `，合并为一次住院（${mergedDrg}）结算${lossText(pricing)}`}`,
           evidence: [
             {
               text: `第一次住院 ${a.admissionDate} 至 ${a.dischargeDate}（${a.los} 天，${a.group.drg}${rwA === null ? "" : `，权重 ${rwA.toFixed(2)}`}，主要诊断 ${a.record.diagnoses[0] ?? ""}），未申报 31 日内计划再入院`,

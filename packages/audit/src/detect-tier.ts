@@ -4,7 +4,7 @@ import type { AuditContext } from "./context.js";
 import { catName, fee, ratio } from "./detect-stay-shared.js";
 import { type Finding, stayFinding, yuan } from "./finding.js";
 import type { AuditStay } from "./model.js";
-import { paymentStay, price, type StaySettlement, withoutCharges } from "./pricing.js";
+import { lossText, paymentStay, price, type StaySettlement, withoutCharges } from "./pricing.js";
 import { ruleOf } from "./rules.js";
 
 /** 违规收费跃迁: one category's excess over the group norm moves the stay across a tier. */
@@ -43,7 +43,7 @@ export function detectTierCrossing(
   const from = high ? "正常倍率" : "低倍率";
   const to = high ? "高倍率" : "正常倍率";
   return stayFinding(rule, s, {
-    message: `疑似违规收费跃迁：${catName(ctx, best)}超出同组常规 ${yuan(excess)} 元，使病例由${from}跃迁为${to}，基金多支付 ${yuan(Math.max(0, pricing.fundLoss))} 元`,
+    message: `疑似违规收费跃迁：${catName(ctx, best)}超出同组常规 ${yuan(excess)} 元，使病例由${from}跃迁为${to}，${lossText(pricing)}`,
     evidence: [
       {
         text: `${catName(ctx, best)} 占总费用 ${ratio((s.totalCost - (s.totalCost - fee(s, best))) / s.totalCost)}，同组均值 ${ratio(norm.categoryShare.get(best) ?? 0)}，超出常规 ${yuan(excess)} 元`,
