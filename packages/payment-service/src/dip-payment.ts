@@ -67,12 +67,7 @@ export async function dipPolicyInForce(
  * the policy has no standard costs for, or with no coefficient, is a configuration problem named here.
  */
 export async function dipHospitalsOf(store: Store, policy: DipPaymentPolicy): Promise<DipHospital[]> {
-  const rows = await dbOf(store)
-    .selectFrom("payment_hospital")
-    .select(["hospital_code", "level"])
-    .where("payment_method", "=", "dip")
-    .orderBy("hospital_code")
-    .execute();
+  const rows = await dipHospitalRows(store);
   if (rows.length === 0)
     throw new PaymentInputError("没有按 DIP 付费的医疗机构（医院信息的支付方式均为 DRG）", "INVALID_INPUT");
   const problems: string[] = [];
@@ -92,14 +87,19 @@ export async function dipHospitalsOf(store: Store, policy: DipPaymentPolicy): Pr
   return out;
 }
 
+/** The hospitals whose payment method is DIP, with their level, by code. */
+function dipHospitalRows(store: Store): Promise<{ hospital_code: string; level: string }[]> {
+  return dbOf(store)
+    .selectFrom("payment_hospital")
+    .select(["hospital_code", "level"])
+    .where("payment_method", "=", "dip")
+    .orderBy("hospital_code")
+    .execute();
+}
+
 /** The codes of the hospitals paid by DIP (DRG period settlement leaves their stays to DIP). */
 export async function dipHospitalCodes(store: Store): Promise<Set<string>> {
-  const rows = await dbOf(store)
-    .selectFrom("payment_hospital")
-    .select("hospital_code")
-    .where("payment_method", "=", "dip")
-    .execute();
-  return new Set(rows.map((r) => r.hospital_code));
+  return new Set((await dipHospitalRows(store)).map((r) => r.hospital_code));
 }
 
 /**
@@ -110,11 +110,7 @@ export async function dipHospitalCodes(store: Store): Promise<Set<string>> {
  */
 export async function dipPricingOf(store: Store): Promise<DipPricing | null> {
   const db = dbOf(store);
-  const hospitals = await db
-    .selectFrom("payment_hospital")
-    .select(["hospital_code", "level"])
-    .where("payment_method", "=", "dip")
-    .execute();
+  const hospitals = await dipHospitalRows(store);
   if (hospitals.length === 0) return null;
   const policies = (await db.selectFrom("dip_payment_policy").select("data").execute()).map((r) =>
     parseDipPaymentPolicy(r.data),
