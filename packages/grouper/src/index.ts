@@ -1,4 +1,5 @@
 export { PlainLineGrouper } from "./batch.js";
+export * from "./calendar.js";
 export * from "./code-index.js";
 export * from "./group.js";
 export {

@@ -7,7 +7,7 @@
 
 import { EventEmitter } from "node:events";
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
-import type { DrgScheme } from "@yibao/grouper";
+import { type DrgScheme, SchemeCalendar } from "@yibao/grouper";
 import {
   DEFAULT_QC_RULES,
   DEFAULT_QC_TARGETS,
@@ -43,7 +43,10 @@ import { settlementListRoutes } from "./routes/settlement-lists.js";
 /** What every route can use (`app.yibao`). */
 export interface ServerContext {
   readonly store: Store;
+  /** The scheme in force today (the one the console names and estimates by). */
   readonly scheme: DrgScheme;
+  /** The region's schemes by date (分组方案切换): each list is grouped by the one in force on its date. */
+  readonly schemes: SchemeCalendar;
   /** Parse → QC → group for one 4101/4101A envelope. */
   readonly prepareList: PrepareList;
   /** Most lists accepted in one POST. */
@@ -91,6 +94,11 @@ export interface ServerPlugin {
 export interface BuildServerOptions {
   readonly store: Store;
   readonly scheme: DrgScheme;
+  /**
+   * The region's schemes by date (a region pack's `schemes.json`); default: `scheme` on every date.
+   * `scheme` should be the one of them in force today.
+   */
+  readonly schemes?: SchemeCalendar;
   /** Pino logger options, or false (default in tests) for none. */
   readonly logger?: FastifyServerOptions["logger"];
   /** Largest request body in bytes (default 32 MiB). */
@@ -175,10 +183,12 @@ export async function buildServer(options: BuildServerOptions): Promise<YibaoApp
   installErrorHandlers(app);
   installInputGuard(app);
   const sessionPolicy = { ...DEFAULT_SESSION_POLICY, ...options.sessionPolicy };
+  const schemes = options.schemes ?? SchemeCalendar.single(options.scheme);
   app.decorate("yibao", {
     store: options.store,
     scheme: options.scheme,
-    prepareList: options.prepareList ?? createListPreparer(options.scheme, options.qc?.rules),
+    schemes,
+    prepareList: options.prepareList ?? createListPreparer(schemes, options.qc?.rules),
     maxListsPerRequest: options.maxListsPerRequest ?? 2000,
     sessionPolicy,
     events: new EventEmitter<ServerEvents>(),

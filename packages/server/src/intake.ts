@@ -3,7 +3,13 @@
  * pure and run synchronously per list; storing goes through the store's group-commit queue, so the
  * lists of many concurrent requests share a few transactions.
  */
-import { type DrgScheme, type GroupResult, UNGROUPED_DRG } from "@yibao/grouper";
+import {
+  type DrgScheme,
+  type GroupResult,
+  SchemeCalendar,
+  type SchemeEdition,
+  UNGROUPED_DRG,
+} from "@yibao/grouper";
 import { shanghaiDateTime } from "@yibao/kernel/calendar";
 import type { SettlementList } from "@yibao/settlement/model";
 import type { QcFinding, QcRuleSet } from "@yibao/settlement/rules";
@@ -20,7 +26,7 @@ import {
 import type { FastifyBaseLogger } from "fastify";
 import { HttpError } from "./errors.js";
 import type { HistoryEnvelope } from "./history-import.js";
-import { checkEnvelope } from "./settlement-checks.js";
+import { checkEnvelope, chinaTime } from "./settlement-checks.js";
 
 /** 分组结果 as the API reports it. */
 export interface GroupSummary {
@@ -145,10 +151,27 @@ export function summaryColumns(
   };
 }
 
+/**
+ * The scheme that groups an envelope: the one in force on its 出院日期 or 结算日期 (the calendar's
+ * basis), read from the raw message before it is parsed; the upload date when it has neither.
+ */
+export function schemeOfEnvelope(calendar: SchemeCalendar, envelope: unknown, uploadedAt: Date): DrgScheme {
+  if (calendar.editions.length === 1) return (calendar.editions[0] as SchemeEdition).scheme;
+  const info = (envelope as { input?: { setlinfo?: Record<string, unknown> } } | null)?.input?.setlinfo;
+  const text = (k: string) => (typeof info?.[k] === "string" ? (info[k] as string) : null);
+  return calendar.on(calendar.dateOf(text("dscg_time"), text("setl_end_date"), chinaTime(uploadedAt)));
+}
+
 /** The default preparer: the settlement package's parser and QC rules (bureau mode) and the grouper. */
-export function createListPreparer(scheme: DrgScheme, qcRules?: readonly QcRuleSet[]): PrepareList {
+export function createListPreparer(
+  schemes: DrgScheme | SchemeCalendar,
+  qcRules?: readonly QcRuleSet[],
+): PrepareList {
+  const calendar = schemes instanceof SchemeCalendar ? schemes : SchemeCalendar.single(schemes);
   return (envelope, receivedAt, original) => {
-    const checked = checkEnvelope(envelope, scheme, original?.at ?? receivedAt, qcRules);
+    const uploadedAt = original?.at ?? receivedAt;
+    const scheme = schemeOfEnvelope(calendar, envelope, uploadedAt);
+    const checked = checkEnvelope(envelope, scheme, uploadedAt, qcRules);
     const { list, findings } = checked;
     const setlId = list?.info.setlId ?? checked.setlId;
     let group: GroupSummary | null = null;
