@@ -3,11 +3,13 @@
  * adds them with `registerAuditCommands(program, { migrations })`.
  */
 
+import { resolve } from "node:path";
 import { yuan } from "@yibao/audit";
 import { evaluateAudit, formatEvaluation } from "@yibao/audit-eval";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
 import { isIsoDate } from "@yibao/kernel/calendar";
 import { paymentMigrations } from "@yibao/payment-service/migrations";
+import { openRegionSchemes, readRegionSchemes } from "@yibao/server";
 import { type NamedMigration, openStore, type Store } from "@yibao/store";
 import cliProgress from "cli-progress";
 import { type Command, InvalidArgumentError } from "commander";
@@ -135,13 +137,19 @@ export function registerAuditCommands(
       .description("审核一个结算期（yyyy-MM，或 yyyy-MM..yyyy-MM、yyyy）的已接收清单并保存审核发现")
       .requiredOption("--period <period>", "结算期号", period)
       .option("--actor <name>", "操作人", "cli")
-      .option("--region <dir>", "地区配置目录（审核规则库与知识库的版本；默认取环境变量 YIBAO_REGION_DIR）"),
+      .option(
+        "--region <dir>",
+        "地区配置目录（审核规则库与知识库的版本、分组方案切换表；默认取环境变量 YIBAO_REGION_DIR）",
+      ),
   ).action(async (o: StoreFlags & { period: string; actor: string; region?: string }) => {
     const regionDir = o.region ?? process.env.YIBAO_REGION_DIR;
     const problems: string[] = [];
     const libraries = regionDir ? loadAuditLibraries(regionDir, problems) : null;
+    // A pack with schemes.json: each stay is checked under the scheme that grouped it (by its date).
+    const packSchemes = regionDir ? readRegionSchemes(resolve(regionDir), problems) : null;
+    const calendar = packSchemes ? await openRegionSchemes(packSchemes, problems) : null;
     if (problems.length > 0) throw new Error(`地区配置有误，未审核：\n${problems.join("\n")}`);
-    const scheme = await loadSchemeDir(resolveSchemeDir(o.scheme));
+    const scheme = calendar ?? (await loadSchemeDir(resolveSchemeDir(o.scheme)));
     const store = await openAuditStore(o, migrations);
     const bar = process.stderr.isTTY
       ? new cliProgress.SingleBar(

@@ -17,7 +17,7 @@ import {
   selectVersion,
   shareGroupsOf,
 } from "@yibao/audit";
-import type { DrgScheme } from "@yibao/grouper";
+import { type DrgScheme, SchemeCalendar } from "@yibao/grouper";
 import { shanghaiDate } from "@yibao/kernel/calendar";
 import { createSettlementContext, type SettlementContext } from "@yibao/payment/settle";
 import { dipPricingOf } from "@yibao/payment-service/dip-payment";
@@ -151,7 +151,7 @@ function isMissingTable(e: unknown): boolean {
 /** Builds the whole audit context of a batch of stays. */
 export async function auditContextFor(
   store: Store,
-  scheme: DrgScheme,
+  scheme: DrgScheme | SchemeCalendar,
   stays: readonly AuditStay[],
   date: string,
   libraries: AuditLibraries = STARTER_LIBRARIES,
@@ -159,5 +159,11 @@ export async function auditContextFor(
   const { rules, knowledge } = librariesAt(date, libraries);
   const norms = learnNorms(stays, { shareGroups: shareGroupsOf(rules) });
   const { settlement, source } = await settlementContextFor(store, stays, norms);
-  return { ctx: { scheme, rules, knowledge, norms, settlement }, source };
+  // With several schemes by date, a stay without one named is checked under the scheme of the date.
+  const schemes = scheme instanceof SchemeCalendar && scheme.editions.length > 1 ? scheme : undefined;
+  const current = scheme instanceof SchemeCalendar ? scheme.on(date) : scheme;
+  return {
+    ctx: { scheme: current, ...(schemes ? { schemes } : {}), rules, knowledge, norms, settlement },
+    source,
+  };
 }

@@ -15,7 +15,7 @@ import {
   runAudit,
   rwOf,
 } from "@yibao/audit";
-import type { DrgScheme } from "@yibao/grouper";
+import type { DrgScheme, SchemeCalendar } from "@yibao/grouper";
 import { acceptedPeriods, countAcceptedLists, type Store } from "@yibao/store";
 import { sql } from "kysely";
 import { type AuditLibraries, auditContextFor, librariesAt, STARTER_LIBRARIES } from "./context.js";
@@ -36,7 +36,8 @@ import {
 
 export interface AuditPeriodOptions {
   readonly store: Store;
-  readonly scheme: DrgScheme;
+  /** The scheme, or the region's schemes by date (each stay is read and checked under its own). */
+  readonly scheme: DrgScheme | SchemeCalendar;
   /** `yyyy-MM`, `yyyy-MM..yyyy-MM` or `yyyy`. */
   readonly period: string;
   /** Who started the run (操作人); default `system`. */
@@ -464,7 +465,8 @@ async function writeProfiles(
 /** Audits every period of the store once when no run exists yet (演示数据); idempotent. */
 export async function ensureDemoAudit(options: {
   readonly store: Store;
-  readonly scheme: DrgScheme;
+  /** The scheme, or the region's schemes by date (each stay is read and checked under its own). */
+  readonly scheme: DrgScheme | SchemeCalendar;
   readonly libraries?: AuditLibraries;
 }): Promise<{ skipped: boolean; runs: AuditPeriodResult[] }> {
   const db = dbOf(options.store);

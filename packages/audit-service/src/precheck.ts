@@ -4,7 +4,7 @@
  * norms and payment context come from the store's most recent periods, built once and cached.
  */
 import { type AuditContext, type AuditStay, type DetailItem, precheckList } from "@yibao/audit";
-import type { DrgScheme } from "@yibao/grouper";
+import type { DrgScheme, SchemeCalendar } from "@yibao/grouper";
 import { parseSettlementMessage } from "@yibao/settlement";
 import { latestAcceptedPeriod, patientKey, type Store } from "@yibao/store";
 import { type AuditLibraries, AuditServiceError, auditContextFor, STARTER_LIBRARIES } from "./context.js";
@@ -34,7 +34,7 @@ export interface PrecheckAnswer {
 /** Builds (and caches for `ttlMs`) the context prechecks use. */
 export function precheckContextCache(
   store: Store,
-  scheme: DrgScheme,
+  scheme: DrgScheme | SchemeCalendar,
   libraries: AuditLibraries = STARTER_LIBRARIES,
   ttlMs = 10 * 60_000,
 ): () => Promise<AuditContext> {
@@ -75,7 +75,7 @@ export function precheckContextCache(
 /** Runs the pre-upload check of one message. */
 export async function precheckMessage(
   store: Store,
-  scheme: DrgScheme,
+  scheme: DrgScheme | SchemeCalendar,
   ctx: AuditContext,
   message: unknown,
   details?: readonly DetailItem[],

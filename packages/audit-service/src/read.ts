@@ -8,7 +8,7 @@
  */
 
 import { type AuditStay, auditStayFromList } from "@yibao/audit";
-import type { DrgScheme } from "@yibao/grouper";
+import { type DrgScheme, SchemeCalendar, type SchemeEdition } from "@yibao/grouper";
 import { addDays, periodProblem } from "@yibao/kernel/calendar";
 import { parseSettlementMessage } from "@yibao/settlement";
 import type { Store } from "@yibao/store";
@@ -97,12 +97,22 @@ export interface ReadError {
   readonly message: string;
 }
 
+/**
+ * The scheme options of a stay: one scheme, or the region's calendar (a list is then read under the
+ * scheme in force on its date, as the intake grouped it).
+ */
+export function stayScheme(s: DrgScheme | SchemeCalendar): { scheme: DrgScheme; schemes?: SchemeCalendar } {
+  if (!(s instanceof SchemeCalendar)) return { scheme: s };
+  const newest = (s.editions[s.editions.length - 1] as SchemeEdition).scheme;
+  return s.editions.length > 1 ? { scheme: newest, schemes: s } : { scheme: newest };
+}
+
 /** Converts one row; returns the stay or the error. */
-function toStay(row: StayRow, scheme: DrgScheme): AuditStay | ReadError {
+function toStay(row: StayRow, scheme: DrgScheme | SchemeCalendar): AuditStay | ReadError {
   try {
     if (isCompactProjection(row.m)) {
       return auditStayFromList(listFromProjection(row.m), {
-        scheme,
+        ...stayScheme(scheme),
         group: { status: row.group_status, drg: row.drg, mdc: row.mdc, adrg: row.adrg },
       });
     }
@@ -114,7 +124,7 @@ function toStay(row: StayRow, scheme: DrgScheme): AuditStay | ReadError {
       };
     }
     return auditStayFromList(parsed.list, {
-      scheme,
+      ...stayScheme(scheme),
       group: { status: row.group_status, drg: row.drg, mdc: row.mdc, adrg: row.adrg },
     });
   } catch (e) {
@@ -136,7 +146,7 @@ export interface StayBatch {
  */
 export async function* readPeriodStays(
   store: Store,
-  scheme: DrgScheme,
+  scheme: DrgScheme | SchemeCalendar,
   from: string,
   to: string,
   batchSize = 5000,
@@ -167,7 +177,7 @@ export async function* readPeriodStays(
   }
 }
 
-function convert(rows: readonly StayRow[], scheme: DrgScheme): StayBatch {
+function convert(rows: readonly StayRow[], scheme: DrgScheme | SchemeCalendar): StayBatch {
   const stays: AuditStay[] = [];
   const errors: ReadError[] = [];
   const periods = new Map<string, string>();
@@ -188,7 +198,7 @@ function convert(rows: readonly StayRow[], scheme: DrgScheme): StayBatch {
  */
 export async function readHistoryStays(
   store: Store,
-  scheme: DrgScheme,
+  scheme: DrgScheme | SchemeCalendar,
   before: string,
   since: string,
   source: StaySource = "projection",
@@ -226,7 +236,7 @@ export async function readLightStays(
 /** The accepted lists of one patient discharged on or after `since` (a precheck's history). */
 export async function readPatientStays(
   store: Store,
-  scheme: DrgScheme,
+  scheme: DrgScheme | SchemeCalendar,
   patient: string,
   since: string,
   exceptSetlId: string,

@@ -5,7 +5,7 @@
  */
 import { SettlementError } from "@yibao/payment/versioned";
 import type { SettlementList } from "@yibao/settlement";
-import type { AuditContext } from "./context.js";
+import { type AuditContext, stayContext } from "./context.js";
 import { detectItemRules } from "./detect-items.js";
 import { detectPatientSelection, detectReadmissions, staysByPerson } from "./detect-population.js";
 import {
@@ -56,10 +56,11 @@ export function rulesAtStage(base: RuleBase, stage: Stage): RuleBase {
  */
 export function auditOneStay(
   s: AuditStay,
-  ctx: AuditContext,
+  context: AuditContext,
   out: Finding[],
   unpriced: UnpricedStay[],
 ): boolean {
+  const ctx = stayContext(context, s);
   for (const f of detectItemRules(s, ctx)) out.push(f);
   let uploaded: ReturnType<typeof settleAsUploaded> | null = null;
   try {
@@ -106,7 +107,11 @@ export interface PrecheckInput {
 /** 事前提醒: the rule hits of one settlement list before upload, with the rules of stage 事前. */
 export function precheckList(input: PrecheckInput, ctx: AuditContext): AuditResult {
   const stage = { ...ctx, rules: rulesAtStage(ctx.rules, "事前") };
-  const stay = auditStayFromList(input.list, { scheme: ctx.scheme, details: input.details });
+  const stay = auditStayFromList(input.list, {
+    scheme: ctx.scheme,
+    ...(ctx.schemes ? { schemes: ctx.schemes } : {}),
+    details: input.details,
+  });
   const findings: Finding[] = [];
   const unpriced: UnpricedStay[] = [];
   auditOneStay(stay, stage, findings, unpriced);

@@ -1,11 +1,15 @@
 /** 审核上下文: everything an audit run reads, all of it data. */
-import type { DrgScheme } from "@yibao/grouper";
+import type { DrgScheme, SchemeCalendar } from "@yibao/grouper";
+import type { AuditStay } from "./model.js";
 import type { GroupNorms } from "./norms.js";
 import type { SettlementContext } from "./pricing.js";
 import type { KnowledgeBase, RuleBase } from "./rules.js";
 
 export interface AuditContext {
+  /** The scheme of a stay that names none (the one in force at the end of the range audited). */
   readonly scheme: DrgScheme;
+  /** The region's schemes by date (分组方案切换), when it has several: a stay is checked under its own. */
+  readonly schemes?: SchemeCalendar;
   /** The rule base in force for the period audited. */
   readonly rules: RuleBase;
   readonly knowledge: KnowledgeBase;
@@ -27,6 +31,31 @@ export function meanCostOf(ctx: AuditContext, drg: string, date: string, record:
   if (n !== undefined) return n.meanCost;
   const w = ctx.settlement.policyAt(date, record).weights.byDrg.get(drg);
   return w?.avgCost ?? null;
+}
+
+/** The scheme that grouped the stay: its own when the context knows it, else the context's. */
+export function schemeOf(ctx: AuditContext, stay: AuditStay): DrgScheme {
+  if (stay.schemeId === undefined || stay.schemeId === ctx.scheme.id) return ctx.scheme;
+  return ctx.schemes?.byId(stay.schemeId) ?? ctx.scheme;
+}
+
+const perScheme = new WeakMap<AuditContext, Map<string, AuditContext>>();
+
+/** The context a stay is checked in: the context itself, with the stay's own scheme when it differs. */
+export function stayContext(ctx: AuditContext, stay: AuditStay): AuditContext {
+  const scheme = schemeOf(ctx, stay);
+  if (scheme === ctx.scheme) return ctx;
+  let m = perScheme.get(ctx);
+  if (m === undefined) {
+    m = new Map();
+    perScheme.set(ctx, m);
+  }
+  let c = m.get(scheme.id);
+  if (c === undefined) {
+    c = { ...ctx, scheme };
+    m.set(scheme.id, c);
+  }
+  return c;
 }
 
 const categoryIndex = new WeakMap<DrgScheme, Map<string, string[]>>();

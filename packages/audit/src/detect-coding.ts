@@ -358,7 +358,8 @@ export function detectQyAmbiguity(s: AuditStay, ctx: AuditContext, uploaded: Sta
   for (let i = 0; i < px.length; i++) {
     const rest = px.filter((_, j) => j !== i);
     const g = regroup(ctx, s.record, s.record.diagnoses, rest);
-    if (g.status !== "OK") continue;
+    // A group without a weight cannot be priced: the removal proves nothing, try the next procedure.
+    if (g.status !== "OK" || rwOf(ctx, g.drg, s.dischargeDate, s.id) === null) continue;
     const alt = settleAs(s, g.drg, ctx.settlement);
     if (alt.standard === null || alt.highThreshold === null) return null;
     if (!(s.totalCost > alt.standard && s.totalCost <= alt.highThreshold)) return null;

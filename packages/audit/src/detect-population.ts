@@ -4,7 +4,7 @@
  * hospital and period.
  */
 import { groupRecord } from "@yibao/grouper";
-import { type AuditContext, rwOf } from "./context.js";
+import { type AuditContext, rwOf, schemeOf } from "./context.js";
 import { type Finding, makeFinding } from "./finding.js";
 import type { AuditStay } from "./model.js";
 import { lossText, mergedStay, paymentStay, priceOrNull } from "./pricing.js";
@@ -39,7 +39,7 @@ function mergeAndGroup(ctx: AuditContext, stays: readonly AuditStay[]): string {
   const dx = [...new Set([main.record.diagnoses[0] as string, ...stays.flatMap((s) => s.record.diagnoses)])];
   const px = [...new Set([...main.record.procedures, ...stays.flatMap((s) => s.record.procedures)])];
   const los = stays.reduce((t, s) => t + s.los, 0);
-  const g = groupRecord(ctx.scheme, {
+  const g = groupRecord(schemeOf(ctx, stays[stays.length - 1] as AuditStay), {
     ...main.record,
     id: stays.map((s) => s.id).join("+"),
     diagnoses: dx,

@@ -61,6 +61,11 @@ export interface AuditStay {
   /** The grouping record (codes, age, sex) the stay was grouped with. */
   readonly record: GroupingRecord;
   readonly group: StayGroup;
+  /**
+   * The id of the scheme that grouped the stay (分组方案), when the region has several by date: the
+   * coding checks regroup and read CC/MCC levels under that scheme.
+   */
+  readonly schemeId?: string;
   /** 医疗总费用. */
   readonly totalCost: number;
   /** 个人负担 as settled (total − fund payments). */

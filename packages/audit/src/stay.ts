@@ -1,6 +1,6 @@
 /** From a settlement list (医保结算清单) to the audit's stay (审核病例). */
 
-import { type DrgScheme, groupRecord } from "@yibao/grouper";
+import { type DrgScheme, groupRecord, type SchemeCalendar } from "@yibao/grouper";
 import { clockSeconds } from "@yibao/kernel/calendar";
 import { dayNumber, type SettlementList, toGroupingRecord } from "@yibao/settlement";
 import type { AuditStay, DetailItem, FeeCategory, StayGroup } from "./model.js";
@@ -10,6 +10,11 @@ export interface StayOptions {
   /** The grouping as stored; when absent the list is grouped with `scheme`. */
   readonly group?: StayGroup;
   readonly scheme?: DrgScheme;
+  /**
+   * The region's schemes by date: when given, the list's scheme is the one in force on its date (as
+   * the intake chose it), and the stay names it.
+   */
+  readonly schemes?: SchemeCalendar;
   readonly details?: readonly DetailItem[];
   readonly outpatientBeforeAdmission?: number;
 }
@@ -53,12 +58,14 @@ export function auditStayFromList(list: SettlementList, options: StayOptions = {
   }
   let fund = 0;
   for (const p of list.fundPayments) fund += p.fundPayamt ?? 0;
-  const record = toGroupingRecord(list, options.scheme);
+  const cal = options.schemes;
+  const scheme =
+    cal && cal.editions.length > 1 ? cal.on(cal.dateOf(dscg, info.setlEndDate, dscg)) : options.scheme;
+  const record = toGroupingRecord(list, scheme);
   let group = options.group;
   if (group === undefined) {
-    if (options.scheme === undefined)
-      throw new StayInputError(`清单 ${id}：未给出分组结果，也未给出分组方案`);
-    const g = groupRecord(options.scheme, record);
+    if (scheme === undefined) throw new StayInputError(`清单 ${id}：未给出分组结果，也未给出分组方案`);
+    const g = groupRecord(scheme, record);
     group = { status: g.status, drg: g.drg, mdc: g.mdc, adrg: g.adrg };
   }
   const admissionDate = adm.slice(0, 10);
@@ -80,6 +87,7 @@ export function auditStayFromList(list: SettlementList, options: StayOptions = {
     los: record.los,
     record,
     group,
+    ...(cal && cal.editions.length > 1 && scheme ? { schemeId: scheme.id } : {}),
     totalCost: total,
     patientShare: Math.max(0, Math.min(total, total - fund)),
     ownPay: info.psnOwnpay ?? 0,

@@ -51,7 +51,7 @@ import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 import { formatOf } from "./group-command.js";
 import { startProgress } from "./progress.js";
-import { loadRegionQc } from "./region.js";
+import { openRegionPack } from "./region.js";
 
 const LIST_SHEETS = [
   "payinfo",
@@ -358,12 +358,15 @@ type StatedUploadTime = { at: Date; text: string; field: string };
 /** Imports every list of a file; returns the counts. */
 export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
-  const scheme = await loadSchemeDir(opts.schemeDir);
-  const region = opts.region ? loadRegionQc(opts.region) : undefined;
+  const region = opts.region ? await openRegionPack(opts.region) : undefined;
   if (region && region.problems.length > 0) {
     throw new ImportRefused(`地区配置有误：${region.problems.join("；")}`);
   }
-  const prepare = createListPreparer(scheme, region?.qc.rules);
+  // A pack with schemes.json groups each list by the scheme in force on its date.
+  const prepare = createListPreparer(
+    region?.calendar ?? (await loadSchemeDir(opts.schemeDir)),
+    region?.qc.rules,
+  );
   const started_at = new Date();
   const h = opts.history;
   let stated: StatedUploadTime | undefined;

@@ -130,12 +130,12 @@ function registerRegionCommands(cmd: Command): void {
   region
     .command("check")
     .description(
-      "校验地区配置目录：qc-rules.json、qc-targets.json、weight-tables.json、payment-policy.json、benefit-policy.json、dip-policy.json 与 hospitals.tsv 的每一版",
+      "校验地区配置目录：schemes.json（及其中每个分组方案）、qc-rules.json、qc-targets.json、weight-tables.json、payment-policy.json、benefit-policy.json、dip-policy.json 与 hospitals.tsv 的每一版",
     )
     .argument("<dir>", "地区配置目录")
     .action(async (dir: string) => {
-      const { describeRegionPack, loadRegionPack } = await import("./region.js");
-      const r = loadRegionPack(dir);
+      const { describeRegionPack, openRegionPack } = await import("./region.js");
+      const r = await openRegionPack(dir);
       process.stdout.write(describeRegionPack(r));
       if (r.problems.length > 0) process.exitCode = 1;
     });

@@ -4,13 +4,21 @@
  * dated editions. Every edition is validated at load — shape, check kinds, each rule's parameters
  * (compiled once), unique effective dates — and every problem names the file, the edition and the
  * JSON path, in Chinese. A file that is absent leaves the built-in editions in force. The payment
- * part (weight tables, payment and benefit policies, hospitals) is read by `region-payment.ts`.
+ * part (weight tables, payment and benefit policies, hospitals) is read by `region-payment.ts`, the
+ * grouping schemes by date (`schemes.json`) by `@yibao/server`'s `region-schemes.ts`.
  */
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type AuditLibraries, describeAuditLibraries, loadAuditLibraries } from "@yibao/audit-service";
+import type { SchemeCalendar } from "@yibao/grouper";
 import type { PaymentRegionData } from "@yibao/payment-service";
-import { readJsonEditions } from "@yibao/server";
+import {
+  describeRegionSchemes,
+  openRegionSchemes,
+  type RegionSchemes,
+  readJsonEditions,
+  readRegionSchemes,
+} from "@yibao/server";
 import {
   compileQcRules,
   DEFAULT_CODE_TABLES,
@@ -116,22 +124,38 @@ export interface RegionPack extends RegionQc {
   readonly payment: PaymentRegionData | null;
   /** The built-in rule and knowledge bases with the pack's editions; null when the pack has none. */
   readonly audit: AuditLibraries | null;
+  /** `schemes.json` as read; null when the pack has none. */
+  readonly schemes: RegionSchemes | null;
+  /** The schemes by date once loaded ({@link openRegionPack}); null before, or without `schemes.json`. */
+  readonly calendar?: SchemeCalendar | null;
 }
 
-/** Loads and validates the region pack in `dir`: the QC part and the payment part. */
+/** Loads and validates the region pack in `dir`, except the schemes' own files ({@link openRegionPack}). */
 export function loadRegionPack(dir: string): RegionPack {
   const q = loadRegionQc(dir);
-  if (!existsSync(q.dir) || !statSync(q.dir).isDirectory()) return { ...q, payment: null, audit: null };
+  if (!existsSync(q.dir) || !statSync(q.dir).isDirectory())
+    return { ...q, payment: null, audit: null, schemes: null };
   const problems = [...q.problems];
   const payment = loadRegionPayment(q.dir, problems);
   const audit = loadAuditLibraries(q.dir, problems);
-  return { ...q, payment, audit, problems };
+  const schemes = readRegionSchemes(q.dir, problems);
+  return { ...q, payment, audit, schemes, problems };
+}
+
+/** Loads and validates the whole region pack in `dir`, its grouping schemes included. */
+export async function openRegionPack(dir: string): Promise<RegionPack> {
+  const r = loadRegionPack(dir);
+  if (r.schemes === null) return { ...r, calendar: null };
+  const problems = [...r.problems];
+  const calendar = await openRegionSchemes(r.schemes, problems);
+  return { ...r, calendar, problems };
 }
 
 /** The report of `yibao region check`: each edition in force from its date, the payment data, then the problems. */
 export function describeRegionPack(r: RegionPack): string {
   const lines = [`地区配置：${r.dir}`];
   if (!existsSync(r.dir)) return `${[...lines, ...r.problems].join("\n")}\n`;
+  lines.push(...describeRegionSchemes(r.schemes, r.calendar ?? null));
   lines.push(...regionQcLines(r), ...describeRegionPayment(r.payment), ...describeAuditLibraries(r.audit));
   lines.push(r.problems.length === 0 ? "校验通过" : `发现 ${r.problems.length} 处问题：`);
   for (const p of r.problems) lines.push(`  ${p}`);

@@ -18,7 +18,7 @@ import { type DemoAccount, type ServerPlugin, startServer, type YibaoApp } from 
 import type { NamedMigration, Store } from "@yibao/store";
 import { type DemoRegionOptions, loadDemoRegion } from "./demo-region.js";
 import { PLATFORM_MIGRATIONS, PLATFORM_SOURCES, platformPlugins } from "./platform.js";
-import { describeRegionPack, loadRegionPack } from "./region.js";
+import { describeRegionPack, openRegionPack } from "./region.js";
 
 export interface ServeOptions {
   readonly port?: number;
@@ -99,7 +99,7 @@ export async function serve(o: ServeOptions): Promise<ServingPlatform> {
   };
   let accounts: DemoAccount[] = [];
   const demo = o.demo;
-  const region = o.region ? loadRegionPack(o.region) : undefined;
+  const region = o.region ? await openRegionPack(o.region) : undefined;
   if (region && region.problems.length > 0) {
     throw new Error(`地区配置有误，服务未启动：\n${region.problems.join("\n")}`);
   }
@@ -109,6 +109,7 @@ export async function serve(o: ServeOptions): Promise<ServingPlatform> {
     ...(o.host !== undefined ? { host: o.host } : {}),
     ...(logFile ? { logFile } : {}),
     schemeDir: resolveSchemeDir(o.scheme),
+    ...(region?.calendar ? { schemes: region.calendar } : {}),
     ...(region ? { qc: region.qc } : {}),
     store: {
       ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
@@ -187,7 +188,11 @@ async function prepareDemo(
   const pay = await ensureDemoPayment({ store, scheme });
   if (pay.settlement) say(`已结算演示地区 ${pay.settlement.settled} 例住院`);
   say("正在进行智能审核");
-  const audit = await ensureDemoAudit({ store, scheme, ...(libraries ? { libraries } : {}) });
+  const audit = await ensureDemoAudit({
+    store,
+    scheme: app.yibao.schemes,
+    ...(libraries ? { libraries } : {}),
+  });
   if (!audit.skipped) {
     const findings = audit.runs.reduce((n, run) => n + run.findings, 0);
     say(`已完成演示地区智能审核：${audit.runs.length} 个结算期，审核发现 ${findings} 条`);

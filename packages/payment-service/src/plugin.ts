@@ -265,8 +265,9 @@ function runRoutes(app: FastifyInstance): void {
           version: b.version,
           effectiveFrom: b.effectiveFrom,
           effectiveTo: b.effectiveTo ?? null,
-          schemeId: app.yibao.scheme.id,
-          drgNames: new Map(app.yibao.scheme.drgs.map((d) => [d.code, d.name])),
+          // The table is for the scheme in force from its first day (分组方案切换).
+          schemeId: app.yibao.schemes.on(b.effectiveFrom).id,
+          drgNames: new Map(app.yibao.schemes.on(b.effectiveFrom).drgs.map((d) => [d.code, d.name])),
           ...(trim ? { trim } : {}),
           ...(b.minCases !== undefined ? { minCases: b.minCases } : {}),
           ...(b.budget !== undefined ? { budget: fen(b.budget, "budget") } : {}),

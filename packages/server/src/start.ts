@@ -4,7 +4,9 @@
  * DATABASE_URL or YIBAO_DATA_DIR, YIBAO_SCHEME_DIR.
  */
 
+import type { SchemeCalendar } from "@yibao/grouper";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
+import { shanghaiDateTime } from "@yibao/kernel/calendar";
 import type { QcEditions } from "@yibao/settlement";
 import { type OpenStoreOptions, openStore, type Store } from "@yibao/store";
 import { buildServer, type ServerPlugin, type YibaoApp } from "./app.js";
@@ -17,6 +19,11 @@ export interface StartServerOptions {
   readonly port?: number;
   readonly host?: string;
   readonly schemeDir?: string;
+  /**
+   * The region's schemes by date (a region pack's `schemes.json`); when given, `schemeDir` is not
+   * read and the scheme in force today is the server's current one.
+   */
+  readonly schemes?: SchemeCalendar;
   readonly store?: OpenStoreOptions;
   /** Further areas' plugins, or a function building them from the opened store. */
   readonly plugins?: readonly ServerPlugin[] | ((store: Store) => readonly ServerPlugin[]);
@@ -51,13 +58,16 @@ export async function startServer(
   const port = options.port ?? Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT 不合法：${env.PORT}`);
   const host = options.host ?? env.HOST ?? "127.0.0.1";
-  const scheme = await loadSchemeDir(resolveSchemeDir(options.schemeDir, env));
+  const scheme = options.schemes
+    ? options.schemes.on(shanghaiDateTime(new Date()))
+    : await loadSchemeDir(resolveSchemeDir(options.schemeDir, env));
   const store = await openStore(options.store ?? {}, env);
   const readiness: Readiness = options.warmUp ? { state: "starting", step: "正在准备" } : readyNow();
   try {
     const app = await buildServer({
       store,
       scheme,
+      ...(options.schemes ? { schemes: options.schemes } : {}),
       readiness,
       logger: {
         level: options.logLevel ?? env.LOG_LEVEL ?? "info",

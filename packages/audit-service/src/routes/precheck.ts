@@ -48,11 +48,11 @@ export function precheckRoutes(ctx: AuditRouteContext): FastifyPluginAsyncTypebo
           throw new HttpError("FORBIDDEN", "医院账号只能预审本院的结算清单");
         }
         try {
-          ctx.precheck ??= precheckContextCache(app.yibao.store, app.yibao.scheme, ctx.libraries);
+          ctx.precheck ??= precheckContextCache(app.yibao.store, app.yibao.schemes, ctx.libraries);
           const context = await ctx.precheck();
           return await precheckMessage(
             app.yibao.store,
-            app.yibao.scheme,
+            app.yibao.schemes,
             context,
             request.body.message,
             request.body.details,

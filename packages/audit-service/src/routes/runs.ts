@@ -37,7 +37,7 @@ export function runRoutes(ctx: AuditRouteContext): FastifyPluginAsyncTypebox {
           parsePeriods(request.body.period);
           const r = await auditPeriod({
             store: app.yibao.store,
-            scheme: app.yibao.scheme,
+            scheme: app.yibao.schemes,
             period: request.body.period,
             actor: actor.user,
             libraries: ctx.libraries,

@@ -1,0 +1,236 @@
+/**
+ * Several schemes side by side (分组方案切换, issue 12): a region pack's `schemes.json` names the
+ * schemes in force by date. Two packs over the same lists — one switching on 2026-07-01 by discharge
+ * date with the built-in QC rules, the other on 2026-06-15 by settlement date with a QC edition of
+ * its own from 2026-07-01 — give the groups and QC outcomes each pack's dates imply; the store keeps
+ * which scheme grouped each list, and the audit checks each stay under that scheme.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readPeriodStays } from "@yibao/audit-service";
+import { DEMO_SCHEME_DIR } from "@yibao/grouper/load";
+import { createListPreparer, type SettlementListUpload, sampleSettlementMessage } from "@yibao/server";
+import { DEFAULT_QC_RULES } from "@yibao/settlement";
+import { openStore } from "@yibao/store";
+import { afterAll, describe, expect, it } from "vitest";
+import { describeRegionPack, openRegionPack } from "../src/region.js";
+
+const root = mkdtempSync(join(tmpdir(), "yibao-schemes-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/**
+ * The demo scheme twice: `demo-old` as shipped, and `demo-new` where 脑缺血性疾患 (BR2) is one group,
+ * BR21, whatever the complications (so a BR23/BR25 stay of the old scheme is BR21 under the new).
+ */
+function writeSchemes(dir: string): void {
+  cpSync(DEMO_SCHEME_DIR, join(dir, "schemes", "demo-old"), { recursive: true });
+  const next = join(dir, "schemes", "demo-new");
+  cpSync(DEMO_SCHEME_DIR, next, { recursive: true });
+  const s = JSON.parse(readFileSync(join(next, "scheme.json"), "utf8"));
+  s.name = "演示方案（新版）";
+  s.drgs = s.drgs.filter((d: { code: string }) => d.code !== "BR23" && d.code !== "BR25");
+  for (const d of s.drgs) if (d.code === "BR21") d.when = { always: true };
+  for (const a of s.adrgs) if (a.code === "BR2") a.drgs = ["BR21"];
+  writeFileSync(join(next, "scheme.json"), JSON.stringify(s));
+}
+
+function pack(name: string, files: Record<string, unknown>): string {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  writeSchemes(dir);
+  for (const [file, data] of Object.entries(files))
+    writeFileSync(join(dir, file), JSON.stringify(data, null, 2));
+  return dir;
+}
+
+/** Pack B's QC edition from 2026-07-01: 参保地 must be a Suzhou (3205xx) code; the samples say 210102. */
+const QC_B = [
+  { ...DEFAULT_QC_RULES, id: "pack-b-qc", version: "1", effectiveDate: "2020-01-01" },
+  {
+    ...DEFAULT_QC_RULES,
+    id: "pack-b-qc",
+    version: "2",
+    effectiveDate: "2026-07-01",
+    rules: [
+      ...DEFAULT_QC_RULES.rules,
+      {
+        id: "QC-REGION-001",
+        check: "pattern",
+        category: "format",
+        severity: "error",
+        message: "{label}（{field}）应为本统筹区{format}，实际为「{value}」",
+        params: {
+          checks: [{ fields: ["setlinfo.insuplc"], regex: "^3205\\d{2}$", format: "苏州市区划代码" }],
+        },
+      },
+    ],
+  },
+];
+
+const packA = pack("a", {
+  "schemes.json": {
+    schemes: [
+      { dir: "schemes/demo-old", effectiveDate: "2025-01-01" },
+      { dir: "schemes/demo-new", effectiveDate: "2026-07-01" },
+    ],
+  },
+});
+const packB = pack("b", {
+  "schemes.json": {
+    dateBasis: "settlement",
+    schemes: [
+      { dir: "schemes/demo-old", effectiveDate: "2025-01-01" },
+      { dir: "schemes/demo-new", effectiveDate: "2026-06-15" },
+    ],
+  },
+  "qc-rules.json": QC_B,
+});
+
+/**
+ * The 脑梗死 sample (template 5 of `sampleSettlementMessage`, n = 5 + 10k) discharged on `dscg` at
+ * 10:00 and settled that day; `setlEnd` moves the settlement date alone.
+ */
+function stroke(k: number, dscg: string, setlEnd?: string): Record<string, unknown> {
+  const n = 5 + 10 * k;
+  const today = new Date(Date.parse(`${dscg}T00:00:00Z`) + (1 + (n % 5)) * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  const m = sampleSettlementMessage(n, { today, prefix: `S${dscg.replaceAll("-", "")}-` });
+  const info = (m as { input: { setlinfo: Record<string, unknown> } }).input.setlinfo;
+  expect(String(info.dscg_time).slice(0, 10)).toBe(dscg);
+  if (setlEnd) info.setl_end_date = setlEnd;
+  return m;
+}
+
+/** Uploaded the morning after settlement, well within the 8-day deadline. */
+function at(m: Record<string, unknown>): Date {
+  const end = String((m as { input: { setlinfo: { setl_end_date: string } } }).input.setlinfo.setl_end_date);
+  return new Date(Date.parse(`${end}T09:00:00+08:00`) + 86_400_000);
+}
+
+describe("region pack: grouping schemes by date (schemes.json)", () => {
+  it("loads and describes each scheme with its date and basis", async () => {
+    const a = await openRegionPack(packA);
+    expect(a.problems).toEqual([]);
+    expect(a.calendar?.editions.map((e) => [e.scheme.id, e.effectiveDate])).toEqual([
+      ["demo-old", "2025-01-01"],
+      ["demo-new", "2026-07-01"],
+    ]);
+    const text = describeRegionPack(a);
+    expect(text).toContain("分组方案 demo-old（演示方案）：2025-01-01 起生效，按出院日期");
+    expect(text).toContain("分组方案 demo-new（演示方案）：2026-07-01 起生效，按出院日期，61 个病组");
+    expect((await openRegionPack(packB)).calendar?.basis).toBe("settlement");
+  });
+
+  it("groups the same lists by each pack's switch date: the day before, on it, after", async () => {
+    const a = await openRegionPack(packA);
+    const b = await openRegionPack(packB);
+    const prepA = createListPreparer(a.calendar ?? DEMO_SCHEME_DIR, a.qc.rules);
+    const prepB = createListPreparer(b.calendar ?? DEMO_SCHEME_DIR, b.qc.rules);
+    const outcome = (prep: typeof prepA, m: Record<string, unknown>) => {
+      const p = prep(m, at(m));
+      return {
+        scheme: p.upload?.list.scheme_id ?? null,
+        drg: p.group?.drg,
+        qc: p.findings.map((f) => f.ruleId),
+      };
+    };
+    const june14 = stroke(0, "2026-06-14");
+    const june15 = stroke(1, "2026-06-15");
+    const june30 = stroke(2, "2026-06-30");
+    const july1 = stroke(3, "2026-07-01");
+    // Pack A: by discharge date, switch on 07-01, built-in QC.
+    expect(outcome(prepA, june30)).toEqual({ scheme: "demo-old", drg: "BR25", qc: [] });
+    expect(outcome(prepA, july1)).toEqual({ scheme: "demo-new", drg: "BR21", qc: [] });
+    // Pack B: by settlement date, switch on 06-15; its own QC edition refuses from 07-01 only.
+    expect(outcome(prepB, june14).scheme).toBe("demo-old");
+    expect(outcome(prepB, june15)).toEqual({ scheme: "demo-new", drg: "BR21", qc: [] });
+    expect(outcome(prepB, june30)).toEqual({ scheme: "demo-new", drg: "BR21", qc: [] });
+    expect(outcome(prepB, july1).qc).toEqual(["QC-REGION-001"]);
+    // Discharged on 06-14 but settled on 06-15: pack B goes by the settlement date, pack A by discharge.
+    const settledLater = stroke(4, "2026-06-14", "2026-06-15");
+    expect(outcome(prepB, settledLater).scheme).toBe("demo-new");
+    expect(outcome(prepA, settledLater).scheme).toBe("demo-old");
+  });
+
+  it("keeps which scheme grouped each list, and the audit reads each stay under it", async () => {
+    const a = await openRegionPack(packA);
+    if (!a.calendar) throw new Error("pack A has no calendar");
+    const prep = createListPreparer(a.calendar, a.qc.rules);
+    const store = await openStore({ memory: true });
+    try {
+      const uploads = [stroke(0, "2026-06-29"), stroke(1, "2026-06-30"), stroke(2, "2026-07-01")]
+        .map((m) => prep(m, at(m)).upload)
+        .filter((u): u is SettlementListUpload => u !== null);
+      expect(uploads).toHaveLength(3);
+      await store.saveSettlementLists(uploads);
+      const stored = await store.db
+        .selectFrom("settlement_list")
+        .select(["dscg_date", "scheme_id", "drg"])
+        .orderBy("dscg_date")
+        .execute();
+      expect(stored.map((r) => [String(r.dscg_date).slice(0, 10), r.scheme_id, r.drg])).toEqual([
+        ["2026-06-29", "demo-old", "BR25"],
+        ["2026-06-30", "demo-old", "BR25"],
+        ["2026-07-01", "demo-new", "BR21"],
+      ]);
+      const read = [];
+      for await (const batch of readPeriodStays(store, a.calendar, "2026-06", "2026-07", 100, "message")) {
+        expect(batch.errors).toEqual([]);
+        read.push(...batch.stays);
+      }
+      expect(read.map((s) => [s.dischargeDate, s.schemeId, s.group.drg]).sort()).toEqual([
+        ["2026-06-29", "demo-old", "BR25"],
+        ["2026-06-30", "demo-old", "BR25"],
+        ["2026-07-01", "demo-new", "BR21"],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("names every problem of schemes.json by file and path, in Chinese", async () => {
+    const bad = pack("bad", {
+      "schemes.json": {
+        dateBasis: "admission",
+        extra: 1,
+        schemes: [
+          { dir: "schemes/demo-old", effectiveDate: "2025-1-1" },
+          { dir: "schemes/none", effectiveDate: "2026-01-01" },
+          { dir: "schemes/demo-new", effectiveDate: "2026-07-01", name: "x" },
+          "schemes/demo-new",
+        ],
+      },
+    });
+    const r = await openRegionPack(bad);
+    const f = join(bad, "schemes.json");
+    expect(r.calendar).toBeNull();
+    expect(r.problems).toEqual([
+      `${f} $.extra：未知字段`,
+      `${f} $.dateBasis：应为 "discharge"（按出院日期）或 "settlement"（按结算日期）`,
+      `${f} $.schemes[0].effectiveDate：应为生效日期 yyyy-MM-dd，实际为 "2025-1-1"`,
+      `${f} $.schemes[1].dir：分组方案目录不存在：${join(bad, "schemes", "none")}`,
+      `${f} $.schemes[2].name：未知字段`,
+      `${f} $.schemes[3]：应为对象 {"dir": 方案目录, "effectiveDate": 生效日期}`,
+    ]);
+    expect(describeRegionPack(r)).toContain("发现 6 处问题");
+
+    const same = pack("same", {
+      "schemes.json": [
+        { dir: "schemes/demo-old", effectiveDate: "2026-01-01" },
+        { dir: "schemes/demo-new", effectiveDate: "2026-01-01" },
+      ],
+    });
+    expect((await openRegionPack(same)).problems).toEqual([
+      `${join(same, "schemes.json")}：分组方案 demo-old 与 demo-new 的生效日期同为 2026-01-01，无法确定哪一个生效`,
+    ]);
+
+    const broken = pack("broken", {
+      "schemes.json": [{ dir: "schemes/demo-new", effectiveDate: "2026-01-01" }],
+    });
+    writeFileSync(join(broken, "schemes", "demo-new", "scheme.json"), '{"mdcOrder": "A"}');
+    const [problem] = (await openRegionPack(broken)).problems;
+    expect(problem).toMatch(/schemes\.json：分组方案 .*demo-new 无效/);
+  });
+});
