@@ -10,9 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readPeriodStays } from "@yibao/audit-service";
 import { DEMO_SCHEME_DIR } from "@yibao/grouper/load";
-import { createListPreparer, type SettlementListUpload, sampleSettlementMessage } from "@yibao/server";
+import { createListPreparer, sampleSettlementMessage } from "@yibao/server";
 import { DEFAULT_QC_RULES } from "@yibao/settlement";
-import { openStore } from "@yibao/store";
+import { openStore, type SettlementListUpload } from "@yibao/store";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeRegionPack, openRegionPack } from "../src/region.js";
 
@@ -126,8 +126,9 @@ describe("region pack: grouping schemes by date (schemes.json)", () => {
   it("groups the same lists by each pack's switch date: the day before, on it, after", async () => {
     const a = await openRegionPack(packA);
     const b = await openRegionPack(packB);
-    const prepA = createListPreparer(a.calendar ?? DEMO_SCHEME_DIR, a.qc.rules);
-    const prepB = createListPreparer(b.calendar ?? DEMO_SCHEME_DIR, b.qc.rules);
+    if (!a.calendar || !b.calendar) throw new Error("a pack has no calendar");
+    const prepA = createListPreparer(a.calendar, a.qc.rules);
+    const prepB = createListPreparer(b.calendar, b.qc.rules);
     const outcome = (prep: typeof prepA, m: Record<string, unknown>) => {
       const p = prep(m, at(m));
       return {
