@@ -377,6 +377,66 @@ function registerImportCommand(cmd: Command): void {
     });
 }
 
+const PERIOD_RANGE = /^(\d{4}-(0[1-9]|1[0-2]))(\.\.(\d{4}-(0[1-9]|1[0-2])))?$/;
+
+/** `yibao regroup`: regroup a range under a newer scheme edition, with the diff report; `--apply` writes it. */
+function registerRegroupCommand(cmd: Command): void {
+  cmd
+    .command("regroup")
+    .description(
+      "按新的分组方案版本重新分组已接收的清单：报告病组变化与 DRG 支付变化；加 --apply 写入并记入重新分组日志",
+    )
+    .requiredOption("--period <period>", "结算期号 yyyy-MM 或 yyyy-MM..yyyy-MM")
+    .option(
+      "--region <dir>",
+      "地区配置目录（按 schemes.json 中各清单日期适用的分组方案；默认取环境变量 YIBAO_REGION_DIR）",
+    )
+    .addOption(schemeOption())
+    .option("--apply", "写入数据库（默认只试算）", false)
+    .option("--operator <name>", "操作人（记入重新分组日志）", "cli")
+    .option("--reason <text>", "原因（记入重新分组日志）", "分组方案版本更新")
+    .option("--report <file>", "逐份变化明细（.csv）")
+    .option("--data-dir <dir>", "PGlite 数据目录（默认取环境变量 YIBAO_DATA_DIR，否则 ./data）")
+    .option("--database-url <url>", "PostgreSQL 连接串（默认取环境变量 DATABASE_URL）")
+    .action(async (o) => {
+      const m = PERIOD_RANGE.exec(o.period);
+      const from = m?.[1];
+      const to = m?.[4] ?? from;
+      if (!from || !to || to < from) {
+        process.stderr.write(`结算期号应为 yyyy-MM 或 yyyy-MM..yyyy-MM（起不晚于止），实际为 ${o.period}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const [{ formatRegroup, RegroupRefused, regroupLists }, { PLATFORM_MIGRATIONS }] = await Promise.all([
+        import("./regroup-command.js"),
+        import("./platform.js"),
+      ]);
+      const region = o.region ?? process.env.YIBAO_REGION_DIR;
+      const schemeDir = o.scheme ?? process.env.YIBAO_SCHEME_DIR;
+      const r = await regroupLists({
+        from,
+        to,
+        ...(region ? { region } : {}),
+        ...(schemeDir ? { schemeDir: resolveSchemeDir(schemeDir) } : {}),
+        apply: o.apply,
+        operator: o.operator,
+        reason: o.reason,
+        ...(o.report ? { report: o.report } : {}),
+        store: {
+          ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
+          ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+          migrations: PLATFORM_MIGRATIONS,
+        },
+      }).catch((e: unknown) => {
+        if (!(e instanceof RegroupRefused)) throw e;
+        process.stderr.write(`重新分组未进行：${e.message}\n`);
+        process.exitCode = 2;
+        return null;
+      });
+      if (r !== null) process.stdout.write(formatRegroup(r, { from, to, apply: o.apply }));
+    });
+}
+
 /** Builds the command tree (separate from main so tests can drive it). */
 export function program(): Command {
   const cmd = new Command("yibao").description("医保 DRG/DIP 支付与智能审核平台命令行");
@@ -388,6 +448,7 @@ export function program(): Command {
   registerAccountCommands(cmd);
   registerSampleListCommand(cmd);
   registerImportCommand(cmd);
+  registerRegroupCommand(cmd);
   return cmd;
 }
 

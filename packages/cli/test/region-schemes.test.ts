@@ -5,35 +5,19 @@
  * its own from 2026-07-01 — give the groups and QC outcomes each pack's dates imply; the store keeps
  * which scheme grouped each list, and the audit checks each stay under that scheme.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readPeriodStays } from "@yibao/audit-service";
-import { DEMO_SCHEME_DIR } from "@yibao/grouper/load";
-import { createListPreparer, sampleSettlementMessage } from "@yibao/server";
+import { createListPreparer } from "@yibao/server";
 import { DEFAULT_QC_RULES } from "@yibao/settlement";
 import { openStore, type SettlementListUpload } from "@yibao/store";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeRegionPack, openRegionPack } from "../src/region.js";
+import { at, stroke, writeSchemes } from "./two-schemes.js";
 
 const root = mkdtempSync(join(tmpdir(), "yibao-schemes-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/**
- * The demo scheme twice: `demo-old` as shipped, and `demo-new` where 脑缺血性疾患 (BR2) is one group,
- * BR21, whatever the complications (so a BR23/BR25 stay of the old scheme is BR21 under the new).
- */
-function writeSchemes(dir: string): void {
-  cpSync(DEMO_SCHEME_DIR, join(dir, "schemes", "demo-old"), { recursive: true });
-  const next = join(dir, "schemes", "demo-new");
-  cpSync(DEMO_SCHEME_DIR, next, { recursive: true });
-  const s = JSON.parse(readFileSync(join(next, "scheme.json"), "utf8"));
-  s.name = "演示方案（新版）";
-  s.drgs = s.drgs.filter((d: { code: string }) => d.code !== "BR23" && d.code !== "BR25");
-  for (const d of s.drgs) if (d.code === "BR21") d.when = { always: true };
-  for (const a of s.adrgs) if (a.code === "BR2") a.drgs = ["BR21"];
-  writeFileSync(join(next, "scheme.json"), JSON.stringify(s));
-}
 
 function pack(name: string, files: Record<string, unknown>): string {
   const dir = join(root, name);
@@ -86,28 +70,6 @@ const packB = pack("b", {
   },
   "qc-rules.json": QC_B,
 });
-
-/**
- * The 脑梗死 sample (template 5 of `sampleSettlementMessage`, n = 5 + 10k) discharged on `dscg` at
- * 10:00 and settled that day; `setlEnd` moves the settlement date alone.
- */
-function stroke(k: number, dscg: string, setlEnd?: string): Record<string, unknown> {
-  const n = 5 + 10 * k;
-  const today = new Date(Date.parse(`${dscg}T00:00:00Z`) + (1 + (n % 5)) * 86_400_000)
-    .toISOString()
-    .slice(0, 10);
-  const m = sampleSettlementMessage(n, { today, prefix: `S${dscg.replaceAll("-", "")}-` });
-  const info = (m as { input: { setlinfo: Record<string, unknown> } }).input.setlinfo;
-  expect(String(info.dscg_time).slice(0, 10)).toBe(dscg);
-  if (setlEnd) info.setl_end_date = setlEnd;
-  return m;
-}
-
-/** Uploaded the morning after settlement, well within the 8-day deadline. */
-function at(m: Record<string, unknown>): Date {
-  const end = String((m as { input: { setlinfo: { setl_end_date: string } } }).input.setlinfo.setl_end_date);
-  return new Date(Date.parse(`${end}T09:00:00+08:00`) + 86_400_000);
-}
 
 describe("region pack: grouping schemes by date (schemes.json)", () => {
   it("loads and describes each scheme with its date and basis", async () => {

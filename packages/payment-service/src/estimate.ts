@@ -58,6 +58,17 @@ export async function estimateListPayment(
   store: Store,
   list: SettlementListData,
 ): Promise<PaymentEstimate | null> {
+  const estimate = await createListEstimator(store);
+  return estimate === null ? null : estimate(list);
+}
+
+/**
+ * One estimator over many lists (the policies read once), e.g. for a regrouping's report: each call
+ * settles a list as {@link estimateListPayment} does. Null when no payment policy is stored.
+ */
+export async function createListEstimator(
+  store: Store,
+): Promise<((list: SettlementListData) => Promise<PaymentEstimate>) | null> {
   let settler: StaySettler;
   try {
     settler = await loadSettler(store);
@@ -65,6 +76,17 @@ export async function estimateListPayment(
     if (e instanceof PaymentInputError && e.code === "POLICY_NOT_FOUND") return null;
     throw e;
   }
+  return (list) => estimateWith(store, settler, list);
+}
+
+/** The error an estimate throws when the stay cannot be settled (no policy in force, DRG without weight). */
+export { SettlementError as EstimateError } from "@yibao/payment";
+
+async function estimateWith(
+  store: Store,
+  settler: StaySettler,
+  list: SettlementListData,
+): Promise<PaymentEstimate> {
   const cost = await sql<{
     hi_type: string | null;
     hi_setl_lv: string | null;

@@ -16,6 +16,7 @@ export * from "./query-schemas.js";
 export * from "./readiness.js";
 export * from "./region-files.js";
 export * from "./region-schemes.js";
+export * from "./regroup.js";
 export * from "./route-access.js";
 export * from "./route-list.js";
 export * from "./safety-net.js";

@@ -94,6 +94,8 @@ export const STORE_TABLES: OwnedTables = ownedTables<StoreTables>("store", {
   settlement_list_count: true,
   qc_finding_count: true,
   refused_upload_count: true,
+  regroup_run: true,
+  regroup_change: true,
 });
 
 /** The store's own migrations. */
@@ -285,6 +287,42 @@ export const storeMigrations: readonly NamedMigration[] = [
       for (const t of ["settlement_list", "settlement_list_history"]) {
         await sql`ALTER TABLE ${sql.id(t)} DROP COLUMN insuplc`.execute(db);
       }
+    },
+  },
+  {
+    // 重新分组: an explicit regrouping under another scheme edition, logged with every list it moved.
+    name: "0007_store_regroup_log",
+    async up(db: MigrationDb) {
+      await sql`CREATE TABLE regroup_run (
+        run_id serial PRIMARY KEY,
+        applied_at timestamptz NOT NULL DEFAULT now(),
+        operator text NOT NULL,
+        reason text NOT NULL,
+        period_from char(7) NOT NULL,
+        period_to char(7) NOT NULL,
+        lists integer NOT NULL,
+        changed integer NOT NULL,
+        applied integer NOT NULL,
+        payment_before_fen bigint,
+        payment_after_fen bigint,
+        summary jsonb NOT NULL
+      )`.execute(db);
+      await sql`CREATE TABLE regroup_change (
+        run_id integer NOT NULL REFERENCES regroup_run (run_id),
+        setl_id text NOT NULL,
+        version integer NOT NULL,
+        from_scheme text NOT NULL,
+        from_status text NOT NULL,
+        from_drg text NOT NULL,
+        to_scheme text NOT NULL,
+        to_status text NOT NULL,
+        to_drg text NOT NULL,
+        PRIMARY KEY (run_id, setl_id)
+      )`.execute(db);
+    },
+    async down(db: MigrationDb) {
+      await sql`DROP TABLE regroup_change`.execute(db);
+      await sql`DROP TABLE regroup_run`.execute(db);
     },
   },
 ];

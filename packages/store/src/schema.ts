@@ -216,6 +216,43 @@ export interface RefusedUploadCountTable {
 }
 
 /**
+ * 重新分组批次: one explicit regrouping of stored lists under another scheme edition (分组方案切换),
+ * with who did it, why, and what it moved (payment estimated before and after by settlement's code).
+ */
+export interface RegroupRunTable {
+  run_id: Generated<number>;
+  applied_at: Generated<Date>;
+  operator: string;
+  reason: string;
+  period_from: string;
+  period_to: string;
+  /** Lists read. */
+  lists: number;
+  /** Lists whose group or scheme the plan changed. */
+  changed: number;
+  /** Of those, the ones written (a list re-uploaded since the plan is left as it is). */
+  applied: number;
+  /** DRG payment of the changed lists before and after, fen; null when none could be priced. */
+  payment_before_fen: string | number | bigint | null;
+  payment_after_fen: string | number | bigint | null;
+  /** The report as the command printed it (transitions, per hospital). */
+  summary: unknown;
+}
+
+/** 重新分组明细: one list's grouping before and after a regrouping. */
+export interface RegroupChangeTable {
+  run_id: number;
+  setl_id: string;
+  version: number;
+  from_scheme: string;
+  from_status: StoredGroupStatus;
+  from_drg: string;
+  to_scheme: string;
+  to_status: StoredGroupStatus;
+  to_drg: string;
+}
+
+/**
  * Every table of the store's own migrations (the store area's tables). Other areas add theirs
  * (`IdentityTables`, `PaymentTables`, `AuditTables`, `ConsoleTables`); the platform composes them.
  */
@@ -229,6 +266,8 @@ export interface StoreTables {
   settlement_list_count: SettlementListCountTable;
   qc_finding_count: QcFindingCountTable;
   refused_upload_count: RefusedUploadCountTable;
+  regroup_run: RegroupRunTable;
+  regroup_change: RegroupChangeTable;
 }
 
 /** The store's database as Kysely sees it: its own tables only. */
