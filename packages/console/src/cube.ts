@@ -1,7 +1,7 @@
 /**
  * 指标汇总 (indicator cubes): the stored lists summed per hospital × department × physician × DRG ×
- * period × group status (`console_cube`) and per hospital × DRG × period × status (`console_cube_hd`),
- * with each stay's readmission gap computed once at refresh. Every indicator of @yibao/indicators is
+ * period × group status × scheme (`console_cube`) and per hospital × DRG × period × status × scheme
+ * (`console_cube_hd`), with each stay's readmission gap computed once at refresh. Every indicator of @yibao/indicators is
  * a sum over these cells, so pages query tens of thousands of cells instead of a million stays.
  * CMI and surplus come from the payment area's settlements: each settled stay's RW is the one of the
  * weight table in force that settlement used, its payment what settlement paid (nothing is re-derived).
@@ -64,13 +64,13 @@ export async function refreshCube(db: ConsoleDb, areas: ConsoleSources): Promise
     await sql`DELETE FROM console_cube`.execute(trx);
     await sql`DELETE FROM console_cube_hd`.execute(trx);
     await sql`INSERT INTO console_cube (hospital_code, dept, physician, physician_name, period, drg, group_status,
-        lists, cases, total_cost_fen, fund_pay_fen, personal_pay_fen, los_sum, deaths, alive, readm14, readm30,
+        scheme_id, lists, cases, total_cost_fen, fund_pay_fen, personal_pay_fen, los_sum, deaths, alive, readm14, readm30,
         settled_cases, settled_payment_fen, settled_cost_fen, settled_weighted, settled_rw_ppm, high_outliers,
         low_outliers, audit_findings, recovered_fen)
       WITH stays AS (
         SELECT s.hospital_code, s.dscg_caty AS dept,
           s.chfpdr_code AS physician, s.chfpdr_name AS physician_name,
-          s.period, s.drg, s.group_status, s.status, s.total_fee_fen, s.fund_pay_fen, s.personal_pay_fen,
+          s.period, s.drg, s.group_status, s.scheme_id, s.status, s.total_fee_fen, s.fund_pay_fen, s.personal_pay_fen,
           coalesce(s.los, 0) AS los, s.dscg_way, ${settled},
           CASE WHEN s.status = 'accepted' AND s.dscg_way <> '5'
                 AND s.days_rinp_flag_31 <> '2'
@@ -81,7 +81,7 @@ export async function refreshCube(db: ConsoleDb, areas: ConsoleSources): Promise
                       > (s.adm_date, s.dscg_date, s.setl_id COLLATE "C")) - s.dscg_date
           END AS gap
         FROM settlement_list s ${settledJoin})
-      SELECT hospital_code, dept, physician, max(physician_name), period, drg, group_status,
+      SELECT hospital_code, dept, physician, max(physician_name), period, drg, group_status, scheme_id,
         count(*), count(*) FILTER (WHERE status = 'accepted'),
         coalesce(sum(total_fee_fen) FILTER (WHERE status = 'accepted'), 0),
         coalesce(sum(fund_pay_fen) FILTER (WHERE status = 'accepted'), 0),
@@ -96,32 +96,32 @@ export async function refreshCube(db: ConsoleDb, areas: ConsoleSources): Promise
         coalesce(sum(rw_ppm) FILTER (WHERE settled), 0),
         count(*) FILTER (WHERE settled AND outlier = 'high'), count(*) FILTER (WHERE settled AND outlier = 'low'),
         0, 0
-      FROM stays GROUP BY hospital_code, dept, physician, period, drg, group_status`.execute(trx);
+      FROM stays GROUP BY hospital_code, dept, physician, period, drg, group_status, scheme_id`.execute(trx);
     if (audit) {
       // Every audit finding counts once, in its own hospital and period (as the audit queue counts it),
       // in the department, physician and DRG of its first list when that list is the hospital's; the
       // cells it adds hold no lists. Recovered (追回) = what was deducted for it.
       await sql`INSERT INTO console_cube (hospital_code, dept, physician, physician_name, period, drg, group_status,
-          lists, cases, total_cost_fen, fund_pay_fen, personal_pay_fen, los_sum, deaths, alive, readm14, readm30,
+          scheme_id, lists, cases, total_cost_fen, fund_pay_fen, personal_pay_fen, los_sum, deaths, alive, readm14, readm30,
           audit_findings, recovered_fen)
         SELECT f.hospital_code, coalesce(s.dscg_caty, ''),
           coalesce(s.chfpdr_code, ''), coalesce(max(s.chfpdr_name), ''),
-          f.period, coalesce(s.drg, ''), coalesce(s.group_status, ''),
+          f.period, coalesce(s.drg, ''), coalesce(s.group_status, ''), coalesce(s.scheme_id, ''),
           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), coalesce(sum(f.recovered), 0)
         FROM (SELECT f.finding_id, f.hospital_code, f.period, f.setl_id, coalesce(d.amount_fen, 0) AS recovered
           FROM audit_finding_cell f LEFT JOIN payment_recovered_by_finding d ON d.finding_id = f.finding_id) f
         LEFT JOIN settlement_list s ON s.setl_id = f.setl_id AND s.hospital_code = f.hospital_code
-        GROUP BY 1, 2, 3, 5, 6, 7`.execute(trx);
+        GROUP BY 1, 2, 3, 5, 6, 7, 8`.execute(trx);
     }
-    await sql`INSERT INTO console_cube_hd (hospital_code, period, drg, group_status, lists, cases, total_cost_fen,
+    await sql`INSERT INTO console_cube_hd (hospital_code, period, drg, group_status, scheme_id, lists, cases, total_cost_fen,
         fund_pay_fen, personal_pay_fen, los_sum, deaths, alive, readm14, readm30,
         settled_cases, settled_payment_fen, settled_cost_fen, settled_weighted, settled_rw_ppm, high_outliers,
         low_outliers, audit_findings, recovered_fen)
-      SELECT hospital_code, period, drg, group_status, sum(lists), sum(cases), sum(total_cost_fen),
+      SELECT hospital_code, period, drg, group_status, scheme_id, sum(lists), sum(cases), sum(total_cost_fen),
         sum(fund_pay_fen), sum(personal_pay_fen), sum(los_sum), sum(deaths), sum(alive), sum(readm14), sum(readm30),
         sum(settled_cases), sum(settled_payment_fen), sum(settled_cost_fen), sum(settled_weighted),
         sum(settled_rw_ppm), sum(high_outliers), sum(low_outliers), sum(audit_findings), sum(recovered_fen)
-      FROM console_cube GROUP BY hospital_code, period, drg, group_status`.execute(trx);
+      FROM console_cube GROUP BY hospital_code, period, drg, group_status, scheme_id`.execute(trx);
     // Fresh statistics, so the pages' queries are planned for the new cells.
     await sql`ANALYZE console_cube`.execute(trx);
     await sql`ANALYZE console_cube_hd`.execute(trx);

@@ -139,3 +139,48 @@ export async function queryIndicators(db: ConsoleDb, q: IndicatorQuery): Promise
     };
   });
 }
+
+/** 分组方案的 CMI: the CMI of the stays one scheme grouped, within one row of the dimensions. */
+export interface SchemeCmiRow {
+  readonly keys: Readonly<Record<string, string>>;
+  readonly schemeId: string;
+  /** Settled stays with a relative weight (the CMI's denominator). */
+  readonly weightedCases: number;
+  readonly totalWeight: number;
+  readonly cmi: number | null;
+}
+
+/**
+ * CMI per grouping scheme (分组方案切换): each scheme's relative weights measure its own groups, so
+ * a range whose lists two schemes grouped has one CMI per scheme rather than a mixed one. Rows by
+ * `dims` then scheme; schemes without a weighted stay are left out.
+ */
+export async function queryCmiBySchemes(db: ConsoleDb, q: IndicatorQuery): Promise<SchemeCmiRow[]> {
+  const fine = q.dims.some((d) => d === "dept" || d === "physician");
+  const table = sql.table(fine ? "console_cube" : "console_cube_hd");
+  const cols = q.dims.map((d) => sql.ref(`c.${DIM_COLUMN[d]}`));
+  const selectKeys = q.dims.map((d) => sql`${sql.ref(`c.${DIM_COLUMN[d]}`)} AS ${sql.id(`k_${d}`)}`);
+  const hospitalFilter = q.hospital ? sql`AND c.hospital_code = ${q.hospital}` : sql``;
+  const result = await sql<Record<string, unknown>>`
+    SELECT ${sql.join([...selectKeys, sql`c.scheme_id`])},
+      sum(c.settled_weighted)::float8 AS weighted_cases,
+      (sum(c.settled_rw_ppm) / 1000000.0)::float8 AS total_weight
+    FROM ${table} c
+    WHERE ${periodFilter("c", q.periodFrom, q.periodTo)} ${hospitalFilter}
+    GROUP BY ${sql.join([...cols, sql`c.scheme_id`])}
+    HAVING sum(c.settled_weighted) > 0
+    ORDER BY ${sql.join([...cols, sql`c.scheme_id`])}`.execute(db);
+  return result.rows.map((r) => {
+    const keys: Record<string, string> = {};
+    for (const d of q.dims) keys[d] = String(r[`k_${d}`] ?? "");
+    const weightedCases = Number(r.weighted_cases ?? 0);
+    const totalWeight = Number(r.total_weight ?? 0);
+    return {
+      keys,
+      schemeId: String(r.scheme_id ?? ""),
+      weightedCases,
+      totalWeight,
+      cmi: weightedCases > 0 ? totalWeight / weightedCases : null,
+    };
+  });
+}

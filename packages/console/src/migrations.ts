@@ -186,4 +186,20 @@ export const consoleMigrations: readonly NamedMigration[] = [
       }
     },
   },
+  {
+    // 分组方案切换 (issue 12): each cell also keeps the scheme that grouped its lists, so CMI compares
+    // like with like. The cubes are rebuilt at the next freshness check (the signature is cleared).
+    name: "0306_console_cube_scheme",
+    async up(db: MigrationDb) {
+      for (const t of ["console_cube", "console_cube_hd"]) {
+        await sql`ALTER TABLE ${sql.id(t)} ADD COLUMN scheme_id text NOT NULL DEFAULT ''`.execute(db);
+      }
+      await sql`UPDATE console_cube_state SET source_signature = ''`.execute(db);
+    },
+    async down(db: MigrationDb) {
+      for (const t of ["console_cube", "console_cube_hd"]) {
+        await sql`ALTER TABLE ${sql.id(t)} DROP COLUMN scheme_id`.execute(db);
+      }
+    },
+  },
 ];

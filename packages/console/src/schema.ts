@@ -37,6 +37,8 @@ interface CubeMeasures {
   period: string;
   drg: string;
   group_status: string;
+  /** The scheme that grouped the cell's lists (`settlement_list.scheme_id`); '' for audit-only cells. */
+  scheme_id: string;
   /** Lists received (accepted + refused). */
   lists: number;
   /** Accepted lists = cases. */
@@ -70,7 +72,7 @@ interface CubeMeasures {
   recovered_fen: number;
 }
 
-/** Fine cube: hospital × department × physician × DRG × period × group status. */
+/** Fine cube: hospital × department × physician × DRG × period × group status × scheme. */
 export interface ConsoleCubeTable extends CubeMeasures {
   hospital_code: string;
   dept: string;
@@ -78,7 +80,7 @@ export interface ConsoleCubeTable extends CubeMeasures {
   physician_name: string;
 }
 
-/** Coarse cube: hospital × DRG × period × group status (region views). */
+/** Coarse cube: hospital × DRG × period × group status × scheme (region views). */
 export interface ConsoleCubeHdTable extends CubeMeasures {
   hospital_code: string;
 }

@@ -122,7 +122,7 @@ function page(path: string, meta: Meta): ReactNode {
     case "/dip-clearing":
       return <DipClearingPage meta={meta} />;
     case "/region":
-      return <RegionPage />;
+      return <RegionPage meta={meta} />;
     default:
       return null;
   }

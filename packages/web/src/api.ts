@@ -83,12 +83,33 @@ export interface IndicatorDef {
   kind: "count" | "money" | "ratio" | "statistic";
 }
 
+/** A grouping scheme in force from a date; `inForce` marks today's. */
+export interface SchemeEdition {
+  id: string;
+  name: string;
+  demo: boolean;
+  effectiveDate: string;
+  inForce: boolean;
+}
+
+/** One scheme's CMI where the lists of a range were grouped by more than one scheme. */
+export interface SchemeCmi {
+  schemeId: string;
+  schemeName: string;
+  cases: number;
+  cmi: number | null;
+}
+
 export interface Meta {
   user: User;
   indicators: IndicatorDef[];
   hospitals: { code: string; name: string; level: string | null }[];
   periods: string[];
   scheme: { id: string; name: string; demo: boolean };
+  /** The region's grouping schemes by date (分组方案切换), oldest first. */
+  schemes: SchemeEdition[];
+  /** Which date of a list decides its scheme: 出院日期 or 结算日期. */
+  schemeDateBasis: "discharge" | "settlement";
   cube: { refreshedAt: string; sourceCount: number; weightSource: string } | null;
 }
 

@@ -6,7 +6,7 @@ import { listHospitals } from "@yibao/store";
 import { sql } from "kysely";
 import { Type } from "typebox";
 import { cubeState } from "../cube.js";
-import { type Dimension, queryIndicators } from "../indicator-sql.js";
+import { type Dimension, type IndicatorQuery, queryCmiBySchemes, queryIndicators } from "../indicator-sql.js";
 import type { ConsoleDb } from "../schema.js";
 import type { ConsoleSources } from "../sources.js";
 import {
@@ -19,6 +19,8 @@ import {
   Hospital,
   Period,
   ScopedPeriod,
+  schemeNameOf,
+  schemeOrder,
 } from "./shared.js";
 
 /**
@@ -74,6 +76,43 @@ async function figureNotes(
   return notes;
 }
 
+/** One scheme's CMI as the API reports it: the scheme, its weighted stays and their CMI. */
+export interface SchemeCmi {
+  readonly schemeId: string;
+  readonly schemeName: string;
+  /** Settled stays with a relative weight (the CMI's denominator). */
+  readonly cases: number;
+  readonly cmi: number | null;
+}
+
+/**
+ * CMI per grouping scheme for each row of `q.dims` (keyed by the dimensions' values joined by `|`),
+ * schemes in calendar order. One scheme's relative weights do not measure another's groups, so where
+ * two schemes grouped a row's lists the pages show one CMI per scheme instead of a mixed one.
+ */
+async function cmiBySchemes(
+  db: ConsoleDb,
+  schemes: Parameters<typeof schemeNameOf>[0],
+  q: IndicatorQuery,
+): Promise<Map<string, SchemeCmi[]>> {
+  const rows = await queryCmiBySchemes(db, q);
+  const out = new Map<string, SchemeCmi[]>();
+  for (const r of rows) {
+    const key = q.dims.map((d) => r.keys[d] ?? "").join("|");
+    const list = out.get(key) ?? [];
+    list.push({
+      schemeId: r.schemeId,
+      schemeName: schemeNameOf(schemes, r.schemeId),
+      cases: r.weightedCases,
+      cmi: r.cmi,
+    });
+    out.set(key, list);
+  }
+  for (const list of out.values())
+    list.sort((a, b) => schemeOrder(schemes, a.schemeId) - schemeOrder(schemes, b.schemeId));
+  return out;
+}
+
 const BreakdownQuery = Type.Object(
   {
     hospital: Hospital,
@@ -100,15 +139,17 @@ export function indicatorRoutes(
       async (request) => {
         const q = request.query;
         checkRange(q);
-        const [[total], trend, state] = await Promise.all([
+        const [[total], trend, state, bySchemes] = await Promise.all([
           queryIndicators(db, { dims: [], ...q }),
           queryIndicators(db, { dims: ["period"], ...q }),
           cubeState(db),
+          cmiBySchemes(db, app.yibao.schemes, { dims: [], ...q }),
         ]);
         return {
           hospital: q.hospital ?? null,
           values: total?.values ?? null,
           counts: total?.counts ?? null,
+          cmiBySchemes: bySchemes.get("") ?? [],
           trend: trend.map((r) => ({ period: r.keys.period?.trim(), values: r.values })),
           cube: state,
           notes: await figureNotes(db, options.sources, q, total?.counts ?? null),
@@ -122,9 +163,10 @@ export function indicatorRoutes(
       async (request) => {
         const q = request.query;
         checkRange(q);
-        const [found, hospitals] = await Promise.all([
+        const [found, hospitals, bySchemes] = await Promise.all([
           queryIndicators(db, { dims: ["hospital"], ...q }),
           listHospitals(storeDb, { code: q.hospital }),
+          cmiBySchemes(db, app.yibao.schemes, { dims: ["hospital"], ...q }),
         ]);
         const names = new Map(hospitals.map((h) => [h.code, h]));
         // Every registered hospital is listed, one without stays in the range with zeros.
@@ -144,6 +186,7 @@ export function indicatorRoutes(
               name: names.get(code)?.name ?? code,
               level: names.get(code)?.level ?? null,
               ...r.values,
+              cmiBySchemes: bySchemes.get(code) ?? [],
             };
           }),
         };
@@ -163,7 +206,6 @@ export function indicatorRoutes(
           periodFrom: q.periodFrom,
           periodTo: q.periodTo,
         });
-        const drgNames = new Map(app.yibao.scheme.drgs.map((d) => [d.code, d.name]));
         return {
           hospital: q.hospital ?? null,
           dim: q.dim,
@@ -173,7 +215,7 @@ export function indicatorRoutes(
               key === "" && q.dim !== "period"
                 ? "（未关联清单的审核发现）"
                 : q.dim === "drg"
-                  ? (drgNames.get(key) ?? (key === "0000" ? "未入组" : key))
+                  ? (app.yibao.schemes.drgName(key) ?? (key === "0000" ? "未入组" : key))
                   : q.dim === "physician"
                     ? r.physicianName || key
                     : q.dim === "dept"

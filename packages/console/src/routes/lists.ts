@@ -6,7 +6,16 @@ import { countSettlementLists, type StoreDatabase } from "@yibao/store";
 import { type Kysely, sql } from "kysely";
 import { type Static, Type } from "typebox";
 import type { ConsoleDb } from "../schema.js";
-import { ALL, access, type ConsoleRouteOptions, checkRange, Digits, Hospital, Period } from "./shared.js";
+import {
+  ALL,
+  access,
+  type ConsoleRouteOptions,
+  checkRange,
+  Digits,
+  Hospital,
+  Period,
+  schemeNameOf,
+} from "./shared.js";
 
 /** Lists filtered by department, rule or text are counted up to this many. */
 export const LIST_COUNT_CAP = 10_000;
@@ -120,6 +129,7 @@ function listPage(base: Lists, limit: number, offset: number) {
       "s.drg",
       "s.drg_name as drgName",
       "s.group_status as groupStatus",
+      "s.scheme_id as schemeId",
       "s.status",
       "s.total_fee_fen as totalFeeFen",
       "s.los",
@@ -169,7 +179,12 @@ export function listRoutes(options: Pick<ConsoleRouteOptions, "db" | "storeDb">)
           totalCapped: !countable && n > LIST_COUNT_CAP,
           limit,
           offset,
-          rows: items.map((r) => ({ ...r, period: r.period.trim() })),
+          // 分组方案: the scheme that grouped each list (a region may switch schemes on a date).
+          rows: items.map((r) => ({
+            ...r,
+            period: r.period.trim(),
+            schemeName: schemeNameOf(app.yibao.schemes, r.schemeId),
+          })),
         };
       },
     );
@@ -197,8 +212,10 @@ export function listRoutes(options: Pick<ConsoleRouteOptions, "db" | "storeDb">)
           .orderBy("seq")
           .execute();
         const { message: _message, ...list } = detail.list as typeof detail.list & { message?: unknown };
+        const schemeId = detail.list.scheme_id;
         return {
           list,
+          scheme: { id: schemeId, name: schemeNameOf(app.yibao.schemes, schemeId) },
           findings,
           history: detail.history.length,
           refusedUploads: detail.refusedUploads.length,

@@ -2,7 +2,7 @@
  * What the console's route modules share: the options they are built with, the access policy
  * helper, the period checks and query schemas, and number and path formatting.
  */
-import { HttpError, type IdentityDb, type RouteAccess, routeAccess } from "@yibao/server";
+import { HttpError, type IdentityDb, type RouteAccess, routeAccess, type ServerContext } from "@yibao/server";
 import { PERIOD_PATTERN } from "@yibao/server/query-schemas";
 import type { SettlementListData, StoreDatabase } from "@yibao/store";
 import type { Kysely } from "kysely";
@@ -74,6 +74,27 @@ export function checkRange(q: { periodFrom?: string | undefined; periodTo?: stri
   if (q.periodFrom && q.periodTo && q.periodFrom > q.periodTo) {
     throw new HttpError("INVALID_REQUEST", `起始期号（${q.periodFrom}）晚于截止期号（${q.periodTo}）`);
   }
+}
+
+/** The region's schemes by date, as the server holds them. */
+type Schemes = ServerContext["schemes"];
+
+/**
+ * A scheme's name as the console shows it: its name, marked as a demo once (its name may already say
+ * so), as the web's `schemeLabel` does; a scheme the calendar no longer has, by its id.
+ */
+export function schemeLabel(scheme: { name: string; demo: boolean }): string {
+  return scheme.demo && !scheme.name.includes("演示") ? `${scheme.name}（演示方案）` : scheme.name;
+}
+export function schemeNameOf(schemes: Schemes, id: string): string {
+  const scheme = schemes.byId(id);
+  return scheme ? schemeLabel(scheme) : id;
+}
+
+/** Position of a scheme in the calendar (oldest first); one it no longer has comes last. */
+export function schemeOrder(schemes: Schemes, id: string): number {
+  const i = schemes.editions.findIndex((e) => e.scheme.id === id);
+  return i < 0 ? schemes.editions.length : i;
 }
 
 export const fmtInt = (n: number) => n.toLocaleString("zh-CN");

@@ -15,6 +15,7 @@ interface ListRow {
   drg: string;
   drgName: string;
   groupStatus: string;
+  schemeName: string;
   status: string;
   totalFeeFen: number;
   los: number | null;
@@ -51,6 +52,7 @@ export function ListsPage({ meta }: { meta: Meta }) {
     { key: "drg", title: "DRG" },
     { key: "drgName", title: "病组名称" },
     { key: "groupStatus", title: "分组状态", labels: GROUP_STATUS },
+    { key: "schemeName", title: "分组方案" },
     { key: "status", title: "清单状态", labels: LIST_STATUS },
     { key: "totalFeeFen", title: "总费用(元)", kind: "money" },
     { key: "los", title: "住院天数", kind: "count" },
@@ -112,13 +114,14 @@ export function ListsPage({ meta }: { meta: Meta }) {
 
 interface Detail {
   list: Record<string, unknown>;
+  scheme: { id: string; name: string };
   findings: { seq: number; ruleId: string; severity: string; field: string; message: string }[];
   appeals: { id: number; seq: number; status: string; reason: string; decision_comment: string | null }[];
   [k: string]: unknown;
 }
 
-/** 清单摘要: hospital, status, group, principal diagnosis and procedure, stay, money, version, upload times. */
-function ListFacts({ c }: { c: Record<string, unknown> }) {
+/** 清单摘要: hospital, status, group and the scheme that grouped it, principal diagnosis and procedure, stay, money, version, upload times. */
+function ListFacts({ c, scheme }: { c: Record<string, unknown>; scheme: Detail["scheme"] }) {
   return (
     <Card title="清单摘要">
       <dl className="facts" data-testid="list-facts">
@@ -130,6 +133,8 @@ function ListFacts({ c }: { c: Record<string, unknown> }) {
         <dd data-testid="list-drg">
           {String(c.drg ?? "")} {String(c.drg_name ?? "")}（{GROUP_STATUS[String(c.group_status)] ?? ""}）
         </dd>
+        <dt>分组方案</dt>
+        <dd data-testid="list-scheme">{scheme.name}</dd>
         <dt>主要诊断</dt>
         <dd>{String(c.principal_dx ?? "")}</dd>
         <dt>主要手术</dt>
@@ -192,7 +197,7 @@ export function ListDetailPage({ meta, setlId }: { meta: Meta; setlId: string })
       {message && <div className="note">{message}</div>}
       {data && (
         <>
-          <ListFacts c={c} />
+          <ListFacts c={c} scheme={data.scheme} />
           <Card title={`质控结果（${findings.length} 条）`}>
             <table data-testid="findings-table">
               <thead>

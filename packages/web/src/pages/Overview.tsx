@@ -1,11 +1,13 @@
 /** 区域概览 / 本院概览: key indicators, monthly trend, hospital comparison. */
 import { useState } from "react";
-import { api, type Meta, qs, type Values } from "../api";
+import { api, type Meta, qs, type SchemeCmi, type Values } from "../api";
 import { Card, Chart, ErrorNote, PeriodPicker, type PeriodRange, useLoad } from "../components";
 import { formatValue, ownHospitalName } from "../format";
 
 interface Overview {
   values: Values | null;
+  /** CMI per grouping scheme: more than one where several schemes grouped the range's lists. */
+  cmiBySchemes: SchemeCmi[];
   trend: { period: string; values: Values }[];
   notes: string[];
   cube: { refreshedAt: string } | null;
@@ -31,8 +33,12 @@ const KPIS = [
 const HOSPITAL_CHART_TOP = 40;
 const HOSPITAL_ROW = 34;
 
-/** 关键指标: one tile per indicator, its formula in the tooltip. */
-function Kpis({ meta, values }: { meta: Meta; values: Values | null }) {
+/**
+ * 关键指标: one tile per indicator, its formula in the tooltip. Where several schemes grouped the
+ * range's lists the CMI tile shows one line per scheme (their weights are not comparable), not a
+ * mixed CMI.
+ */
+function Kpis({ meta, values, bySchemes }: { meta: Meta; values: Values | null; bySchemes: SchemeCmi[] }) {
   const defs = new Map(meta.indicators.map((d) => [d.id, d]));
   return (
     <div className="kpis" data-testid="kpis">
@@ -42,10 +48,21 @@ function Kpis({ meta, values }: { meta: Meta; values: Values | null }) {
         return (
           <div className="kpi" key={id} title={d.formula}>
             <div className="kpi-name">{d.name}</div>
-            <div className="kpi-value">
-              {formatValue(d.kind, values?.[id] ?? null)}
-              {d.unit && d.kind !== "ratio" ? <small> {d.unit}</small> : null}
-            </div>
+            {id === "cmi" && bySchemes.length > 1 ? (
+              <div className="kpi-schemes" data-testid="cmi-by-schemes">
+                {bySchemes.map((b) => (
+                  <div key={b.schemeId}>
+                    <small>{b.schemeName}</small> {formatValue(d.kind, b.cmi)}
+                    <small>（{b.cases.toLocaleString("zh-CN")} 例）</small>
+                  </div>
+                ))}
+              </div>
+            ) : (
+              <div className="kpi-value">
+                {formatValue(d.kind, values?.[id] ?? null)}
+                {d.unit && d.kind !== "ratio" ? <small> {d.unit}</small> : null}
+              </div>
+            )}
           </div>
         );
       })}
@@ -129,7 +146,7 @@ export function OverviewPage({ meta }: { meta: Meta }) {
         <PeriodPicker periods={meta.periods} value={range} onChange={setRange} />
       </div>
       <ErrorNote error={error} />
-      <Kpis meta={meta} values={data?.values ?? null} />
+      <Kpis meta={meta} values={data?.values ?? null} bySchemes={data?.cmiBySchemes ?? []} />
       {data?.notes.map((n) => (
         <p className="muted" key={n}>
           ※ {n}

@@ -1,6 +1,6 @@
 /** 医院排名: every hospital's indicators; click a row for the drill-down. */
 import { useState } from "react";
-import { api, type Meta, qs, type Values } from "../api";
+import { api, type Meta, qs, type SchemeCmi, type Values } from "../api";
 import {
   Card,
   Chart,
@@ -11,10 +11,25 @@ import {
   type PeriodRange,
   useLoad,
 } from "../components";
+import { formatValue } from "../format";
 import { navigate } from "../router";
 import { indicatorColumns } from "./indicatorColumns";
 
-type Row = Values & { hospital: string; name: string };
+type Row = Values & { hospital: string; name: string; cmiBySchemes: SchemeCmi[] };
+
+/** A hospital's CMI: one line per scheme where several schemes grouped its lists of the range. */
+function cmiCell(r: Row) {
+  if (r.cmiBySchemes.length <= 1) return formatValue("statistic", r.cmi ?? null, 4);
+  return (
+    <span data-testid="ranking-cmi-by-schemes">
+      {r.cmiBySchemes.map((b) => (
+        <div key={b.schemeId}>
+          {b.schemeName}：{formatValue("statistic", b.cmi, 4)}
+        </div>
+      ))}
+    </span>
+  );
+}
 
 export function RankingPage({ meta }: { meta: Meta }) {
   const [range, setRange] = useState<PeriodRange>({ periodFrom: "", periodTo: "" });
@@ -23,7 +38,7 @@ export function RankingPage({ meta }: { meta: Meta }) {
   const columns: Column<Row>[] = [
     { key: "hospital", title: "医院编码" },
     { key: "name", title: "医院名称" },
-    ...indicatorColumns<Row>(meta),
+    ...indicatorColumns<Row>(meta).map((c) => (c.key === "cmi" ? { ...c, render: cmiCell } : c)),
   ];
   const rows = data?.rows ?? [];
   const sorted = [...rows].sort((a, b) => (b.cmi ?? 0) - (a.cmi ?? 0));

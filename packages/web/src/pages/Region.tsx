@@ -1,10 +1,11 @@
 /**
- * 地区配置: the rule and policy editions this region runs on — QC rules and targets, the audit's rule and
+ * 地区配置: the rule and policy editions this region runs on — grouping schemes, QC rules and targets, the audit's rule and
  * knowledge bases, payment policies, weight tables and benefit policies — each with its effective
  * date, the one in force today marked, and the QC and audit rules of the editions in force.
  */
-import { api } from "../api";
+import { api, type Meta, type SchemeEdition } from "../api";
 import { Card, type Column, DataTable, ErrorNote, useLoad } from "../components";
+import { schemeLabel } from "../format";
 
 interface QcEdition {
   id: string;
@@ -83,6 +84,31 @@ const auditEditionColumns: Column<AuditEdition>[] = [
   { key: "inForce", title: "状态", value: (r) => (r.inForce ? "现行" : "") },
 ];
 
+/** Which date of a list decides its scheme. */
+const SCHEME_BASIS = { discharge: "按出院日期", settlement: "按结算日期" };
+/** The effective date of a region's only scheme (`SchemeCalendar.single`): in force on every date. */
+const ALWAYS = "0001-01-01";
+
+/** 分组方案: each edition, its effective date, the date that decides a list's scheme, today's marked. */
+function SchemeEditions({ meta }: { meta: Meta }) {
+  const columns: Column<SchemeEdition>[] = [
+    { key: "id", title: "方案标识" },
+    { key: "name", title: "名称", value: schemeLabel },
+    {
+      key: "effectiveDate",
+      title: "生效日期",
+      value: (r) => (r.effectiveDate <= ALWAYS ? "—" : r.effectiveDate),
+    },
+    { key: "basis", title: "适用依据", value: () => SCHEME_BASIS[meta.schemeDateBasis] },
+    { key: "inForce", title: "状态", value: (r) => (r.inForce ? "现行" : "") },
+  ];
+  return (
+    <Card title="分组方案">
+      <DataTable testId="region-schemes" columns={columns} rows={meta.schemes} rowKey={(r) => r.id} />
+    </Card>
+  );
+}
+
 const paymentColumns: Column<PaymentVersion>[] = [
   { key: "id", title: "版本标识", value: editionOf },
   { key: "name", title: "名称" },
@@ -108,7 +134,7 @@ function PaymentVersions({ title, path, testId }: { title: string; path: string;
   );
 }
 
-export function RegionPage() {
+export function RegionPage({ meta }: { meta: Meta }) {
   const [qc, qcError] = useLoad(() => api.get<QcEditions>("/api/v1/qc/editions"), []);
   const [audit, auditError] = useLoad(() => api.get<AuditRules>("/api/v1/audit/rules"), []);
   return (
@@ -120,6 +146,7 @@ export function RegionPage() {
         )}
       </div>
       <ErrorNote error={qcError ?? auditError} />
+      <SchemeEditions meta={meta} />
       <Card title="质控规则版本">
         <DataTable
           testId="region-qc-rules"
