@@ -28,12 +28,14 @@ async function sourceSignature(
 ): Promise<{ n: number; max: Date | null; signature: string }> {
   // The list count from the store's list-count summary (not a count over a million lists) and the
   // latest upload (an index look-up).
-  const lists = await sql<{ n: number; max: Date | null }>`SELECT
+  // A regrouping (重新分组) changes groups without an upload: its last run counts too.
+  const lists = await sql<{ n: number; max: Date | null; regroup: number | null }>`SELECT
     (SELECT coalesce(sum(lists), 0) FROM settlement_list_count)::int AS n,
-    (SELECT max(received_at) FROM settlement_list) AS max`.execute(db);
+    (SELECT max(received_at) FROM settlement_list) AS max,
+    (SELECT max(run_id) FROM regroup_run) AS regroup`.execute(db);
   const n = lists.rows[0]?.n ?? 0;
   const max = lists.rows[0]?.max ?? null;
-  const parts = [String(n), max?.toISOString() ?? ""];
+  const parts = [String(n), max?.toISOString() ?? "", `regroup:${lists.rows[0]?.regroup ?? ""}`];
   if (areas.payment) {
     const r = await sql<{ id: string | null }>`SELECT run_id::text AS id FROM payment_latest_run`.execute(db);
     parts.push(`pay:${r.rows[0]?.id ?? ""}`);
