@@ -391,7 +391,10 @@ function registerRegroupCommand(cmd: Command): void {
       "--region <dir>",
       "地区配置目录（按 schemes.json 中各清单日期适用的分组方案；默认取环境变量 YIBAO_REGION_DIR）",
     )
-    .addOption(schemeOption())
+    .option(
+      "--scheme <dir>",
+      "按此分组方案重新分组全部清单（默认取环境变量 YIBAO_SCHEME_DIR；地区配置有 schemes.json 时不用）",
+    )
     .option("--apply", "写入数据库（默认只试算）", false)
     .option("--operator <name>", "操作人（记入重新分组日志）", "cli")
     .option("--reason <text>", "原因（记入重新分组日志）", "分组方案版本更新")
