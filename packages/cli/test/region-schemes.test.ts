@@ -189,6 +189,12 @@ describe("region pack: grouping schemes by date (schemes.json)", () => {
       `${join(same, "schemes.json")}：分组方案 demo-old 与 demo-new 的生效日期同为 2026-01-01，无法确定哪一个生效`,
     ]);
 
+    const notJson = pack("not-json", {});
+    writeFileSync(join(notJson, "schemes.json"), "{ schemes: [");
+    const nj = await openRegionPack(notJson);
+    expect(nj.calendar).toBeNull();
+    expect(nj.problems).toEqual([expect.stringMatching(/schemes\.json：不是合法的 JSON/)]);
+
     const broken = pack("broken", {
       "schemes.json": [{ dir: "schemes/demo-new", effectiveDate: "2026-01-01" }],
     });

@@ -12,7 +12,7 @@
  * `discharge` (出院日期, the default) or `settlement` (结算日期). The file may also be the bare array.
  * Without the file the pack groups by the scheme given with `--scheme` / `YIBAO_SCHEME_DIR`.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   SchemeCalendar,
@@ -22,6 +22,7 @@ import {
   SchemeError,
 } from "@yibao/grouper";
 import { loadSchemeDir } from "@yibao/grouper/load";
+import { ABSENT, NOT_JSON, readPackJson } from "./region-files.js";
 
 export const SCHEMES_FILE = "schemes.json";
 
@@ -72,14 +73,9 @@ function entryOf(raw: unknown, at: string, root: string, problems: string[]): Re
 /** Reads and checks `schemes.json` in the pack `root`; null when the pack has none. */
 export function readRegionSchemes(root: string, problems: string[]): RegionSchemes | null {
   const file = join(root, SCHEMES_FILE);
-  if (!existsSync(file)) return null;
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    problems.push(`${file}：不是合法的 JSON（${(e as Error).message}）`);
-    return { file, basis: "discharge", entries: [] };
-  }
+  const data = readPackJson(file, problems);
+  if (data === ABSENT) return null;
+  if (data === NOT_JSON) return { file, basis: "discharge", entries: [] };
   const obj = Array.isArray(data) ? { schemes: data } : data;
   if (typeof obj !== "object" || obj === null) {
     problems.push(`${file}：应为 {"dateBasis": …, "schemes": [...]} 或分组方案数组`);
