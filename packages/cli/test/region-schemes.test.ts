@@ -5,7 +5,7 @@
  * its own from 2026-07-01 — give the groups and QC outcomes each pack's dates imply; the store keeps
  * which scheme grouped each list, and the audit checks each stay under that scheme.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readPeriodStays } from "@yibao/audit-service";
@@ -14,6 +14,7 @@ import { DEFAULT_QC_RULES } from "@yibao/settlement";
 import { openStore, type SettlementListUpload } from "@yibao/store";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeRegionPack, openRegionPack } from "../src/region.js";
+import { serve } from "../src/serve-command.js";
 import { at, stroke, writeSchemes } from "./two-schemes.js";
 
 const root = mkdtempSync(join(tmpdir(), "yibao-schemes-"));
@@ -202,4 +203,27 @@ describe("region pack: grouping schemes by date (schemes.json)", () => {
     const [problem] = (await openRegionPack(broken)).problems;
     expect(problem).toMatch(/schemes\.json：分组方案 .*demo-new 无效/);
   });
+
+  it("serve --region starts on the pack's calendar, and refuses a broken schemes.json before anything is written", async () => {
+    const lines: string[] = [];
+    const server = await serve({
+      port: 0,
+      host: "127.0.0.1",
+      dataDir: join(root, "serve-a"),
+      region: packA,
+      log: (l) => lines.push(l),
+    });
+    await server.close();
+    expect(lines.join("\n")).toContain("分组方案 demo-new（演示方案）：2026-07-01 起生效，按出院日期");
+    const broken = pack("serve-broken", {
+      "schemes.json": [{ dir: "schemes/none", effectiveDate: "2026-01-01" }],
+    });
+    await expect(
+      serve({ port: 0, dataDir: join(root, "serve-b"), region: broken, log: () => {} }),
+    ).rejects.toThrow(
+      /地区配置有误，服务未启动：\n.*schemes\.json \$\.schemes\[0\]\.dir：分组方案目录不存在/,
+    );
+    expect(existsSync(join(root, "serve-a", "PG_VERSION"))).toBe(true);
+    expect(existsSync(join(root, "serve-b", "PG_VERSION"))).toBe(false);
+  }, 120_000);
 });
