@@ -31,6 +31,7 @@ import {
   identityDb,
   type PreparedList,
   parseUploadTime,
+  QcEditionBook,
   recordOperation,
   type SessionUser,
   statedUploadTimeProblem,
@@ -362,11 +363,7 @@ export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
   if (region && region.problems.length > 0) {
     throw new ImportRefused(`地区配置有误：${region.problems.join("；")}`);
   }
-  // A pack with schemes.json groups each list by the scheme in force on its date.
-  const prepare = createListPreparer(
-    region?.calendar ?? (await loadSchemeDir(opts.schemeDir)),
-    region?.qc.rules,
-  );
+  const schemes = region?.calendar ?? (await loadSchemeDir(opts.schemeDir));
   const started_at = new Date();
   const h = opts.history;
   let stated: StatedUploadTime | undefined;
@@ -377,7 +374,12 @@ export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
   }
   const store = await openStore(opts.store);
   let operator: SessionUser | undefined;
+  // The QC editions the server checks by: the pack's (or built-in) and those the bureau published.
+  const qc = new QcEditionBook(store.db, region?.qc);
+  // A pack with schemes.json groups each list by the scheme in force on its date.
+  const prepare = createListPreparer(schemes, () => qc.rules);
   try {
+    await qc.load();
     if (h) operator = await historyOperator(identityDb(store), h.operator);
   } catch (e) {
     await store.close();

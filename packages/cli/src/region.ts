@@ -20,12 +20,10 @@ import {
   readRegionSchemes,
 } from "@yibao/server";
 import {
-  compileQcRules,
-  DEFAULT_CODE_TABLES,
+  checkQcRuleEdition,
   type QcEditions,
   type QcRuleSet,
   type QcTargetSet,
-  validateQcRuleSet,
   validateQcTargetSet,
 } from "@yibao/settlement";
 import { describeRegionPayment, loadRegionPayment } from "./region-payment.js";
@@ -70,18 +68,9 @@ export function loadRegionQc(dir: string): RegionQc {
     const rules: QcRuleSet[] = [];
     rawRules.forEach((raw, i) => {
       const where = `${rulesFile} 第 ${i + 1} 版`;
-      const v = validateQcRuleSet(raw);
-      if (!v.ruleSet) {
-        for (const p of v.problems) problems.push(`${where}：${p}`);
-        return;
-      }
-      try {
-        compileQcRules(v.ruleSet, DEFAULT_CODE_TABLES, "bureau");
-        compileQcRules(v.ruleSet, DEFAULT_CODE_TABLES, "hospital");
-        rules.push(v.ruleSet);
-      } catch (e) {
-        problems.push(`${where}（${v.ruleSet.id}@${v.ruleSet.version}）：${(e as Error).message}`);
-      }
+      const v = checkQcRuleEdition(raw);
+      if (v.ruleSet) rules.push(v.ruleSet);
+      else for (const p of v.problems) problems.push(`${where}${v.label ? `（${v.label}）` : ""}：${p}`);
     });
     if (rawRules.length === 0) problems.push(`${rulesFile}：没有任何规则版本`);
     checkDates(rulesFile, rules, problems);

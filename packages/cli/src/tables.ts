@@ -3,6 +3,7 @@
  * their Chinese headers).
  */
 import { createReadStream } from "node:fs";
+import { excelCellText } from "@yibao/server";
 import { parse } from "csv-parse";
 import ExcelJS from "exceljs";
 
@@ -73,7 +74,7 @@ export async function* readExcelRecords(path: string): AsyncGenerator<{ line: nu
   for await (const sheet of reader) {
     let headers: string[] | null = null;
     for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-      const values = (row.values as unknown[]).slice(1).map((v) => cellText(v));
+      const values = (row.values as unknown[]).slice(1).map((v) => excelCellText(v));
       if (headers === null) {
         headers = values;
         continue;
@@ -87,15 +88,4 @@ export async function* readExcelRecords(path: string): AsyncGenerator<{ line: nu
     }
     return;
   }
-}
-
-function cellText(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "object") {
-    const o = v as { text?: unknown; result?: unknown; richText?: { text: string }[] };
-    if (o.richText) return o.richText.map((t) => t.text).join("");
-    if (o.text !== undefined) return String(o.text);
-    if (o.result !== undefined) return String(o.result);
-  }
-  return String(v);
 }

@@ -8,13 +8,7 @@
 import { EventEmitter } from "node:events";
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
 import { type DrgScheme, SchemeCalendar } from "@yibao/grouper";
-import {
-  DEFAULT_QC_RULES,
-  DEFAULT_QC_TARGETS,
-  type QcEditions,
-  type QcRuleSet,
-  type QcTargetSet,
-} from "@yibao/settlement";
+import type { QcEditions, QcRuleSet, QcTargetSet } from "@yibao/settlement";
 import type { Store } from "@yibao/store";
 import Fastify, {
   type FastifyBaseLogger,
@@ -35,6 +29,7 @@ import { authRoutes } from "./identity/auth-routes.js";
 import { identityDb } from "./identity/tables.js";
 import { installInputGuard } from "./input-guard.js";
 import { createListPreparer, type PrepareList } from "./intake.js";
+import { QcEditionBook } from "./qc-editions.js";
 import { type Readiness, readyNow } from "./readiness.js";
 import { healthRoutes } from "./routes/health.js";
 import { qcRoutes } from "./routes/qc.js";
@@ -61,6 +56,8 @@ export interface ServerContext {
   readonly qcTargets: readonly QcTargetSet[];
   /** The region's QC rule editions (质控规则), the built-in edition when the region gives none. */
   readonly qcRules: readonly QcRuleSet[];
+  /** Both, with the editions the bureau published since start and who published them. */
+  readonly qcEditions: QcEditionBook;
 }
 
 /** What the core announces to other areas. */
@@ -184,18 +181,29 @@ export async function buildServer(options: BuildServerOptions): Promise<YibaoApp
   installInputGuard(app);
   const sessionPolicy = { ...DEFAULT_SESSION_POLICY, ...options.sessionPolicy };
   const schemes = options.schemes ?? SchemeCalendar.single(options.scheme);
+  const qcEditions = new QcEditionBook(options.store.db, options.qc);
+  await qcEditions.load();
   app.decorate("yibao", {
     store: options.store,
     scheme: options.scheme,
     schemes,
-    prepareList: options.prepareList ?? createListPreparer(schemes, options.qc?.rules),
+    prepareList: options.prepareList ?? createListPreparer(schemes, () => qcEditions.rules),
     maxListsPerRequest: options.maxListsPerRequest ?? 2000,
     sessionPolicy,
     events: new EventEmitter<ServerEvents>(),
     readiness: options.readiness ?? readyNow(),
-    qcTargets: options.qc?.targets?.length ? options.qc.targets : [DEFAULT_QC_TARGETS],
-    qcRules: options.qc?.rules?.length ? options.qc.rules : [DEFAULT_QC_RULES],
+    get qcTargets() {
+      return qcEditions.targets;
+    },
+    get qcRules() {
+      return qcEditions.rules;
+    },
+    qcEditions,
   } satisfies ServerContext);
+  // Editions published by another process are taken up within a second (one small query at most).
+  app.addHook("onRequest", async () => {
+    await qcEditions.refreshIfStale();
+  });
   const db = identityDb(options.store);
   await db
     .selectFrom("console_user")

@@ -46,6 +46,8 @@ export const ERROR_CATALOGUE = {
   NO_HISTORY: { status: 400, title: "所选期间没有已接收的结算清单，无法测算" },
   NO_CLEARING_RULES: { status: 400, title: "支付政策没有年终清算规则" },
   NOTHING_SETTLED: { status: 400, title: "该年没有已结算的病例，无法清算" },
+  INVALID_EDITION: { status: 400, title: "规则版本不合法（附每条问题），或生效日期早于今天" },
+  INVALID_WORKBOOK: { status: 400, title: "上传的 Excel 工作簿无法读取或缺少所需的列" },
   // 401: who is calling is not established
   UNAUTHENTICATED: { status: 401, title: "未登录或会话已过期" },
   LOGIN_FAILED: { status: 401, title: "用户名或密码不正确（或账号不可用）" },
@@ -77,6 +79,7 @@ export const ERROR_CATALOGUE = {
   CONFLICT: { status: 409, title: "与现有数据冲突（如重名、重复提交）" },
   ALREADY_REVOKED: { status: 409, title: "接口密钥已吊销" },
   VERSION_EXISTS: { status: 409, title: "该版本已存在，版本一经保存不可修改" },
+  EDITION_DATE_TAKEN: { status: 409, title: "该生效日期已有另一个规则版本" },
   NOT_SETTLED: { status: 409, title: "结算清单尚未结算" },
   NO_NORMS: { status: 409, title: "尚无已接收的结算清单，无法建立事前审核的常模" },
   INVALID_TRANSITION: { status: 409, title: "审核发现当前状态下不能执行该操作" },

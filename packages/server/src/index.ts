@@ -12,6 +12,8 @@ export * from "./history-import.js";
 export * from "./identity/index.js";
 export * from "./input-guard.js";
 export * from "./intake.js";
+export * from "./qc-editions.js";
+export * from "./qc-excel.js";
 export * from "./query-schemas.js";
 export * from "./readiness.js";
 export * from "./region-files.js";

@@ -165,13 +165,15 @@ export function schemeOfEnvelope(calendar: SchemeCalendar, envelope: unknown, up
 /** The default preparer: the settlement package's parser and QC rules (bureau mode) and the grouper. */
 export function createListPreparer(
   schemes: DrgScheme | SchemeCalendar,
-  qcRules?: readonly QcRuleSet[],
+  /** The QC rule editions, or where to read them (they change when the bureau publishes one). */
+  qcRules?: readonly QcRuleSet[] | (() => readonly QcRuleSet[]),
 ): PrepareList {
   const calendar = schemes instanceof SchemeCalendar ? schemes : SchemeCalendar.single(schemes);
+  const rulesNow = typeof qcRules === "function" ? qcRules : () => qcRules;
   return (envelope, receivedAt, original) => {
     const uploadedAt = original?.at ?? receivedAt;
     const scheme = schemeOfEnvelope(calendar, envelope, uploadedAt);
-    const checked = checkEnvelope(envelope, scheme, uploadedAt, qcRules);
+    const checked = checkEnvelope(envelope, scheme, uploadedAt, rulesNow());
     const { list, findings } = checked;
     const setlId = list?.info.setlId ?? checked.setlId;
     let group: GroupSummary | null = null;

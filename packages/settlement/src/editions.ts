@@ -4,8 +4,10 @@
  * 日期), so loading a new edition never changes what an earlier list was checked by.
  */
 import { editionInForce } from "./code-tables.js";
+import { compileQcRules } from "./compile.js";
+import { DEFAULT_CODE_TABLES } from "./data/code-tables.js";
 import type { QcTargetSet } from "./qc-targets.js";
-import type { QcRuleSet } from "./rules.js";
+import { type QcRuleSet, validateQcRuleSet } from "./rules.js";
 
 /**
  * The edition in force on `date` (yyyy-MM-dd), by `editionInForce`; a date before every edition gets
@@ -38,4 +40,26 @@ export function judgingDate(envelope: unknown, uploadDate: string): string {
 export interface QcEditions {
   readonly rules: readonly QcRuleSet[];
   readonly targets: readonly QcTargetSet[];
+}
+
+/**
+ * Checks a QC rule edition as a region pack or the bureau gives it: its shape and check kinds
+ * (`validateQcRuleSet`), then every rule's parameters by compiling it in both modes. The rule set as
+ * accepted, or every problem in Chinese.
+ */
+export function checkQcRuleEdition(raw: unknown): {
+  ruleSet?: QcRuleSet;
+  problems: string[];
+  /** `id@version` of an edition whose shape is right but whose rules do not compile. */
+  label?: string;
+} {
+  const v = validateQcRuleSet(raw);
+  if (!v.ruleSet) return { problems: v.problems };
+  try {
+    compileQcRules(v.ruleSet, DEFAULT_CODE_TABLES, "bureau");
+    compileQcRules(v.ruleSet, DEFAULT_CODE_TABLES, "hospital");
+  } catch (e) {
+    return { problems: [(e as Error).message], label: `${v.ruleSet.id}@${v.ruleSet.version}` };
+  }
+  return { ruleSet: v.ruleSet, problems: [] };
 }

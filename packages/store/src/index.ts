@@ -23,6 +23,7 @@ export * from "./indicators.js";
 export * from "./migrations.js";
 export * from "./open.js";
 export * from "./ports.js";
+export * from "./published-editions.js";
 export * from "./regroup.js";
 export * from "./schema.js";
 export * from "./settlement-lists.js";

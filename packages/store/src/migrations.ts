@@ -96,6 +96,7 @@ export const STORE_TABLES: OwnedTables = ownedTables<StoreTables>("store", {
   refused_upload_count: true,
   regroup_run: true,
   regroup_change: true,
+  published_edition: true,
 });
 
 /** The store's own migrations. */
@@ -323,6 +324,30 @@ export const storeMigrations: readonly NamedMigration[] = [
     async down(db: MigrationDb) {
       await sql`DROP TABLE regroup_change`.execute(db);
       await sql`DROP TABLE regroup_run`.execute(db);
+    },
+  },
+  {
+    // 规则版本发布: dated editions of regional rule tables published by the bureau, never updated.
+    name: "0008_store_published_edition",
+    async up(db: MigrationDb) {
+      await sql`CREATE TABLE published_edition (
+        seq serial NOT NULL UNIQUE,
+        kind text NOT NULL,
+        edition_id text NOT NULL,
+        version text NOT NULL,
+        effective_date char(10) NOT NULL,
+        data jsonb NOT NULL,
+        content text NOT NULL,
+        source text NOT NULL,
+        actor text NOT NULL,
+        reason text NOT NULL,
+        published_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (kind, edition_id, version),
+        UNIQUE (kind, effective_date)
+      )`.execute(db);
+    },
+    async down(db: MigrationDb) {
+      await sql`DROP TABLE published_edition`.execute(db);
     },
   },
 ];

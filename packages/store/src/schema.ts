@@ -253,6 +253,31 @@ export interface RegroupChangeTable {
 }
 
 /**
+ * 规则版本发布记录: a dated edition of a regional rule table published by the bureau through the API
+ * or an Excel import (QC rules and targets, the audit's rule and knowledge bases), with who, when and
+ * why (the audit trail). Never updated: a change is a new edition with its own version.
+ */
+export interface PublishedEditionTable {
+  /** Sequence of publication (a change of the table is seen as a new maximum). */
+  seq: Generated<number>;
+  /** What the edition holds, e.g. `qc-rules`, `qc-targets`, `audit-rules`, `knowledge`. */
+  kind: string;
+  edition_id: string;
+  version: string;
+  /** 生效日期 `yyyy-MM-dd`. */
+  effective_date: string;
+  /** The edition as its area's validator accepted it. */
+  data: unknown;
+  /** The edition's content key (canonical JSON of `data` without its dates and version). */
+  content: string;
+  /** `api` (JSON) or `excel` (an uploaded workbook). */
+  source: string;
+  actor: string;
+  reason: string;
+  published_at: Generated<Date>;
+}
+
+/**
  * Every table of the store's own migrations (the store area's tables). Other areas add theirs
  * (`IdentityTables`, `PaymentTables`, `AuditTables`, `ConsoleTables`); the platform composes them.
  */
@@ -268,6 +293,7 @@ export interface StoreTables {
   refused_upload_count: RefusedUploadCountTable;
   regroup_run: RegroupRunTable;
   regroup_change: RegroupChangeTable;
+  published_edition: PublishedEditionTable;
 }
 
 /** The store's database as Kysely sees it: its own tables only. */

@@ -7,7 +7,9 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { shanghaiDate } from "@yibao/kernel/calendar";
 import { editionOn, judgeQcTargets, QC_CATEGORY_NAMES } from "@yibao/settlement";
 import { Type } from "typebox";
+import type { EditionProvenance } from "../qc-editions.js";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
+import { qcEditionRoutes } from "./qc-editions.js";
 import { PERIOD_PATTERN, periodRange } from "./query.js";
 
 const IndicatorQuery = Type.Object(
@@ -36,11 +38,15 @@ const PLACEHOLDER_ZH: Readonly<Record<string, string>> = {
   age: "年龄",
 };
 
-/** An edition as listed: its identity, date and size, and whether it is the one in force today. */
+/**
+ * An edition as listed: its identity, date and size, whether it is the one in force today, and where
+ * it came from (built in, the region pack, or published by whom, when and why).
+ */
 function editionSummary<E extends { id: string; version: string; effectiveDate: string; source?: string }>(
   editions: readonly E[],
   today: string,
   size: (e: E) => number,
+  provenance: (e: E) => EditionProvenance,
 ) {
   const current = editionOn(editions, today);
   return [...editions]
@@ -52,19 +58,32 @@ function editionSummary<E extends { id: string; version: string; effectiveDate: 
       source: e.source ?? null,
       size: size(e),
       inForce: e === current,
+      ...provenance(e),
     }));
 }
 
 export const qcRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(qcEditionRoutes);
   // The region's QC rule and target editions (质控规则与质控目标的版本), and the rules of the edition in
   // force today (China Standard Time): what a hospital's lists are checked by.
   app.get("/editions", { config: routeAccess(PLATFORM_ROLES, "none") }, async () => {
     const today = shanghaiDate(Date.now());
-    const rules = editionOn(app.yibao.qcRules, today);
+    const rules = editionOn(app.yibao.qcEditions.rules, today);
+    const book = app.yibao.qcEditions;
     return {
       today,
-      rules: editionSummary(app.yibao.qcRules, today, (e) => e.rules.length),
-      targets: editionSummary(app.yibao.qcTargets, today, (e) => e.targets.length),
+      rules: editionSummary(
+        book.rules,
+        today,
+        (e) => e.rules.length,
+        (e) => book.provenance("rules", e),
+      ),
+      targets: editionSummary(
+        book.targets,
+        today,
+        (e) => e.targets.length,
+        (e) => book.provenance("targets", e),
+      ),
       rulesInForce: rules.rules.map((r) => ({
         id: r.id,
         check: r.check,
