@@ -6,6 +6,7 @@
 export * from "@yibao/kernel/validation-zh";
 export * from "./app.js";
 export * from "./code-names.js";
+export * from "./edition-shelf.js";
 export * from "./error-catalogue.js";
 export * from "./errors.js";
 export * from "./history-import.js";
@@ -21,6 +22,7 @@ export * from "./region-schemes.js";
 export * from "./regroup.js";
 export * from "./route-access.js";
 export * from "./route-list.js";
+export * from "./routes/edition-routes.js";
 export * from "./safety-net.js";
 export * from "./sample-lists.js";
 export * from "./settlement-checks.js";

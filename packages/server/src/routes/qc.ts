@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { shanghaiDate } from "@yibao/kernel/calendar";
 import { editionOn, judgeQcTargets, QC_CATEGORY_NAMES } from "@yibao/settlement";
 import { Type } from "typebox";
-import type { EditionProvenance } from "../qc-editions.js";
+import type { EditionProvenance } from "../edition-shelf.js";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
 import { qcEditionRoutes } from "./qc-editions.js";
 import { PERIOD_PATTERN, periodRange } from "./query.js";
@@ -76,13 +76,13 @@ export const qcRoutes: FastifyPluginAsyncTypebox = async (app) => {
         book.rules,
         today,
         (e) => e.rules.length,
-        (e) => book.provenance("rules", e),
+        (e) => book.rulesShelf.provenance(e),
       ),
       targets: editionSummary(
         book.targets,
         today,
         (e) => e.targets.length,
-        (e) => book.provenance("targets", e),
+        (e) => book.targetsShelf.provenance(e),
       ),
       rulesInForce: rules.rules.map((r) => ({
         id: r.id,
