@@ -16,6 +16,7 @@ import { type Command, InvalidArgumentError } from "commander";
 import { exportFindings } from "./export.js";
 import { auditPeriod } from "./jobs.js";
 import { loadAuditLibraries } from "./libraries.js";
+import { publishedLibraries } from "./library-editions.js";
 import { auditMigrations } from "./migrations.js";
 import { parsePeriods } from "./read.js";
 import { lapseOverdueFindings } from "./workflow.js";
@@ -102,7 +103,7 @@ function registerLapse(audit: Command, migrations: readonly NamedMigration[]): v
       const r = await lapseOverdueFindings({
         store,
         ...(o.date ? { now: new Date(`${o.date}T12:00:00+08:00`) } : {}),
-        ...(libraries ? { libraries } : {}),
+        libraries: await publishedLibraries(store.db, libraries),
       });
       const lines = [
         `逾期处理：待处理可疑发现 ${r.open} 条，逾期处理 ${r.lapsed.length} 条，处理中被他人改动而跳过 ${r.skipped} 条`,
@@ -164,7 +165,7 @@ export function registerAuditCommands(
         scheme,
         period: o.period,
         actor: o.actor,
-        ...(libraries ? { libraries } : {}),
+        libraries: await publishedLibraries(store.db, libraries),
         onProgress: (done, total) => {
           if (bar === null) return;
           if (!started) {

@@ -8,6 +8,7 @@ export * from "./context.js";
 export * from "./export.js";
 export * from "./jobs.js";
 export * from "./libraries.js";
+export * from "./library-editions.js";
 export * from "./migrations.js";
 export * from "./precheck.js";
 export * from "./queries.js";

@@ -7,8 +7,9 @@
  * The acting user is the principal the server's access layer authenticated (`request.principal`).
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { ServerPlugin } from "@yibao/server";
+import { editionRoutes, type ServerPlugin } from "@yibao/server";
 import { type AuditLibraries, STARTER_LIBRARIES } from "./context.js";
+import { AuditLibraryBook } from "./library-editions.js";
 import { caseRoutes } from "./routes/cases.js";
 import { findingRoutes } from "./routes/findings.js";
 import { precheckRoutes } from "./routes/precheck.js";
@@ -19,6 +20,7 @@ import type { AuditRouteContext } from "./routes/shared.js";
 export { actorOf } from "./routes/shared.js";
 
 export interface AuditPluginOptions {
+  /** The built-in editions with a region pack's (default: the built-in ones). */
   readonly libraries?: AuditLibraries;
 }
 
@@ -33,7 +35,32 @@ const RESOURCES = [
 
 function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const ctx: AuditRouteContext = { libraries: options.libraries ?? STARTER_LIBRARIES, precheck: null };
+    // The rule and knowledge bases: the pack's (or built-in) and those the bureau published since.
+    const book = new AuditLibraryBook(
+      app.yibao.store.db,
+      options.libraries ?? STARTER_LIBRARIES,
+      options.libraries !== undefined,
+    );
+    await book.load();
+    let seen = book.libraries;
+    const ctx: AuditRouteContext = {
+      get libraries() {
+        return book.libraries;
+      },
+      book,
+      precheck: null,
+    };
+    // Editions published by another process are taken up within a second; the pre-upload check's
+    // cached context was built on the old ones and is dropped.
+    app.addHook("onRequest", async () => {
+      await book.refreshIfStale();
+      if (book.libraries !== seen) {
+        seen = book.libraries;
+        ctx.precheck = null;
+      }
+    });
+    editionRoutes(app, "/rule-bases", book.rulesShelf);
+    editionRoutes(app, "/knowledge-bases", book.knowledgeShelf);
     for (const resource of RESOURCES) await app.register(resource(ctx));
   };
 }

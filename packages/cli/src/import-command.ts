@@ -25,13 +25,13 @@ import { shanghaiDateTime } from "@yibao/kernel/calendar";
 import {
   countSources,
   createListPreparer,
+  createQcEditionBook,
   historyEnvelope,
   type IdentityDb,
   type IdentityTables,
   identityDb,
   type PreparedList,
   parseUploadTime,
-  QcEditionBook,
   recordOperation,
   type SessionUser,
   statedUploadTimeProblem,
@@ -375,7 +375,7 @@ export async function importLists(opts: ImportOptions): Promise<ImportSummary> {
   const store = await openStore(opts.store);
   let operator: SessionUser | undefined;
   // The QC editions the server checks by: the pack's (or built-in) and those the bureau published.
-  const qc = new QcEditionBook(store.db, region?.qc);
+  const qc = createQcEditionBook(store.db, region?.qc);
   // A pack with schemes.json groups each list by the scheme in force on its date.
   const prepare = createListPreparer(schemes, () => qc.rules);
   try {

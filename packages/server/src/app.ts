@@ -29,7 +29,7 @@ import { authRoutes } from "./identity/auth-routes.js";
 import { identityDb } from "./identity/tables.js";
 import { installInputGuard } from "./input-guard.js";
 import { createListPreparer, type PrepareList } from "./intake.js";
-import { QcEditionBook } from "./qc-editions.js";
+import { createQcEditionBook, type QcEditionBook } from "./qc-editions.js";
 import { type Readiness, readyNow } from "./readiness.js";
 import { healthRoutes } from "./routes/health.js";
 import { qcRoutes } from "./routes/qc.js";
@@ -181,7 +181,7 @@ export async function buildServer(options: BuildServerOptions): Promise<YibaoApp
   installInputGuard(app);
   const sessionPolicy = { ...DEFAULT_SESSION_POLICY, ...options.sessionPolicy };
   const schemes = options.schemes ?? SchemeCalendar.single(options.scheme);
-  const qcEditions = new QcEditionBook(options.store.db, options.qc);
+  const qcEditions = createQcEditionBook(options.store.db, options.qc);
   await qcEditions.load();
   app.decorate("yibao", {
     store: options.store,

@@ -57,7 +57,35 @@ export interface PublishMeta {
   readonly source: "api" | "excel";
 }
 
-export class EditionShelf<E> {
+/**
+ * A shelf of one table's editions (an interface, so that the type is structural: a test compiled from
+ * the sources and a package compiled from `dist` see the same type).
+ */
+export interface EditionShelf<E> {
+  readonly kind: EditionKind<E>;
+  /** Every edition: the base ones, then the published ones. */
+  readonly all: readonly E[];
+  /** Where `edition` (one of this shelf's, by id and version) came from, and who published it. */
+  provenance(edition: E): EditionProvenance;
+  /** Reads the published editions again when they changed; throws when a stored one no longer validates. */
+  load(): Promise<void>;
+  /** {@link load} when the last check is older than `maxAgeMs`; a failure keeps what was read. */
+  refreshIfStale(maxAgeMs?: number): Promise<void>;
+  /** Publishes a new edition from its input form (kept as given). */
+  publish(raw: unknown, meta: PublishMeta, today?: string): Promise<PublishOutcome<E>>;
+}
+
+/** A shelf of `kind` holding `base` (non-empty, from the region pack or built in) and the published editions. */
+export function createEditionShelf<E>(
+  db: Kysely<StoreTables>,
+  kind: EditionKind<E>,
+  base: readonly E[],
+  baseOrigin: "built-in" | "pack",
+): EditionShelf<E> {
+  return new Shelf(db, kind, base, baseOrigin);
+}
+
+class Shelf<E> implements EditionShelf<E> {
   readonly kind: EditionKind<E>;
   readonly #db: Kysely<StoreTables>;
   readonly #base: readonly E[];

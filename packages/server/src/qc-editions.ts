@@ -16,7 +16,7 @@ import {
 } from "@yibao/settlement";
 import type { StoreTables } from "@yibao/store";
 import type { Kysely } from "kysely";
-import { type EditionKind, EditionShelf } from "./edition-shelf.js";
+import { createEditionShelf, type EditionKind, type EditionShelf } from "./edition-shelf.js";
 
 /** The two QC tables a bureau publishes editions of. */
 export type QcEditionKind = "rules" | "targets";
@@ -56,39 +56,44 @@ export const QC_TARGET_EDITIONS: EditionKind<QcTargetSet> = {
   stamp,
 };
 
-export class QcEditionBook {
+/** The QC rule and target editions of a server: two shelves. */
+export interface QcEditionBook {
   readonly rulesShelf: EditionShelf<QcRuleSet>;
   readonly targetsShelf: EditionShelf<QcTargetSet>;
-
-  /** `base`: the region pack's editions (either list may be absent or empty: the built-in one is used). */
-  constructor(db: Kysely<StoreTables>, base?: Partial<QcEditions>) {
-    this.rulesShelf = base?.rules?.length
-      ? new EditionShelf(db, QC_RULE_EDITIONS, base.rules, "pack")
-      : new EditionShelf(db, QC_RULE_EDITIONS, [DEFAULT_QC_RULES], "built-in");
-    this.targetsShelf = base?.targets?.length
-      ? new EditionShelf(db, QC_TARGET_EDITIONS, base.targets, "pack")
-      : new EditionShelf(db, QC_TARGET_EDITIONS, [DEFAULT_QC_TARGETS], "built-in");
-  }
-
   /** The rule editions in force by date: the base ones, then the published ones. */
-  get rules(): readonly QcRuleSet[] {
-    return this.rulesShelf.all;
-  }
-
+  readonly rules: readonly QcRuleSet[];
   /** The target editions in force by date. */
-  get targets(): readonly QcTargetSet[] {
-    return this.targetsShelf.all;
-  }
-
+  readonly targets: readonly QcTargetSet[];
   /** Reads the published editions of both tables again when they changed. */
-  async load(): Promise<void> {
-    await this.rulesShelf.load();
-    await this.targetsShelf.load();
-  }
-
+  load(): Promise<void>;
   /** {@link load} when the last check is older than `maxAgeMs`; a failure keeps what was read. */
-  async refreshIfStale(maxAgeMs = 1000): Promise<void> {
-    await this.rulesShelf.refreshIfStale(maxAgeMs);
-    await this.targetsShelf.refreshIfStale(maxAgeMs);
-  }
+  refreshIfStale(maxAgeMs?: number): Promise<void>;
+}
+
+/** `base`: the region pack's editions (either list may be absent or empty: the built-in one is used). */
+export function createQcEditionBook(db: Kysely<StoreTables>, base?: Partial<QcEditions>): QcEditionBook {
+  const rulesShelf = base?.rules?.length
+    ? createEditionShelf(db, QC_RULE_EDITIONS, base.rules, "pack")
+    : createEditionShelf(db, QC_RULE_EDITIONS, [DEFAULT_QC_RULES], "built-in");
+  const targetsShelf = base?.targets?.length
+    ? createEditionShelf(db, QC_TARGET_EDITIONS, base.targets, "pack")
+    : createEditionShelf(db, QC_TARGET_EDITIONS, [DEFAULT_QC_TARGETS], "built-in");
+  return {
+    rulesShelf,
+    targetsShelf,
+    get rules() {
+      return rulesShelf.all;
+    },
+    get targets() {
+      return targetsShelf.all;
+    },
+    async load() {
+      await rulesShelf.load();
+      await targetsShelf.load();
+    },
+    async refreshIfStale(maxAgeMs = 1000) {
+      await rulesShelf.refreshIfStale(maxAgeMs);
+      await targetsShelf.refreshIfStale(maxAgeMs);
+    },
+  };
 }

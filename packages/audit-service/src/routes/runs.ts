@@ -104,18 +104,21 @@ export function runRoutes(ctx: AuditRouteContext): FastifyPluginAsyncTypebox {
           });
           return {
             date,
-            // Every edition the deployment has (built-in and a region pack's), the one in force marked.
+            // Every edition the deployment has (built-in, a region pack's, published), the one in force
+            // marked, with who published it, when and why.
             editions: {
               ruleBases: ctx.libraries.ruleBases.map((b) => ({
                 ...edition(b),
                 rules: b.rules.length,
                 enabled: b.rules.filter((r) => r.enabled).length,
                 inForce: b === rules,
+                ...ctx.book.rulesShelf.provenance(b),
               })),
               knowledgeBases: ctx.libraries.knowledgeBases.map((k) => ({
                 ...edition(k),
                 items: k.items.length,
                 inForce: k === knowledge,
+                ...ctx.book.knowledgeShelf.provenance(k),
               })),
             },
             ruleBase: rules,

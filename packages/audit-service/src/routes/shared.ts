@@ -9,12 +9,16 @@ import { HttpError } from "@yibao/server";
 import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { type AuditLibraries, AuditServiceError } from "../context.js";
+import type { AuditLibraryBook } from "../library-editions.js";
 import type { precheckContextCache } from "../precheck.js";
 import type { CaseActor } from "../workflow.js";
 
 /** The state the audit resources of one server share. */
 export interface AuditRouteContext {
+  /** The editions in force (the book's, published ones included). */
   readonly libraries: AuditLibraries;
+  /** The editions with who published them. */
+  readonly book: AuditLibraryBook;
   /** The pre-upload check's context, built on first use and dropped when a run changes the norms. */
   precheck: ReturnType<typeof precheckContextCache> | null;
 }
