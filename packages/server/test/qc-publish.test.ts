@@ -208,6 +208,32 @@ describe("who may publish", () => {
     expect((await publish({ edition: edition("X-anon", TOMORROW), reason: "匿名" }, t.raw)).statusCode).toBe(
       401,
     );
+    // The access decision is on the matched route, not the URL text: a percent-encoded path is the same route.
+    const hospital = withHeaders(t.raw, await signIn(t.raw, t.store, "hospital", "H21010200001"));
+    for (const url of [
+      "/api/v1/qc/editions/%72ules",
+      "/api/v1/qc/editions/rules/",
+      "/api/v1/qc/editions/rules/%69mport",
+    ]) {
+      const r = await hospital.inject({
+        method: "POST",
+        url,
+        payload: { edition: edition("X-enc", TOMORROW), reason: "x" },
+      });
+      expect([403, 404], url).toContain(r.statusCode);
+    }
+    // Wrong types are 400 with a Chinese message, never 5xx.
+    for (const body of [
+      { edition: [], reason: "x" },
+      { edition: "x", reason: "x" },
+      { edition: {}, reason: 1 },
+      { edition: {}, reason: "x".repeat(501) },
+      [],
+    ]) {
+      const r = await publish(body);
+      expect(r.statusCode, JSON.stringify(body).slice(0, 40)).toBe(400);
+      expect(String(r.json().message)).toMatch(/[\u4e00-\u9fff]/);
+    }
     const rows = await t.store.db
       .selectFrom("published_edition")
       .select("version")
