@@ -11,6 +11,7 @@ import {
   UNGROUPED_DRG,
 } from "@yibao/grouper";
 import { shanghaiDateTime } from "@yibao/kernel/calendar";
+import { envelopeDates } from "@yibao/settlement/editions";
 import type { SettlementList } from "@yibao/settlement/model";
 import type { QcFinding, QcRuleSet } from "@yibao/settlement/rules";
 import { hasUnstorableText } from "@yibao/settlement/text";
@@ -157,9 +158,8 @@ export function summaryColumns(
  */
 export function schemeOfEnvelope(calendar: SchemeCalendar, envelope: unknown, uploadedAt: Date): DrgScheme {
   if (calendar.editions.length === 1) return (calendar.editions[0] as SchemeEdition).scheme;
-  const info = (envelope as { input?: { setlinfo?: Record<string, unknown> } } | null)?.input?.setlinfo;
-  const text = (k: string) => (typeof info?.[k] === "string" ? (info[k] as string) : null);
-  return calendar.on(calendar.dateOf(text("dscg_time"), text("setl_end_date"), chinaTime(uploadedAt)));
+  const d = envelopeDates(envelope);
+  return calendar.on(calendar.dateOf(d.discharge, d.settlement, chinaTime(uploadedAt)));
 }
 
 /** The default preparer: the settlement package's parser and QC rules (bureau mode) and the grouper. */

@@ -23,17 +23,27 @@ export function editionOn<E extends { readonly effectiveDate: string }>(
 }
 
 /**
+ * The 出院日期 (from dscg_time) and 结算结束日期 (setl_end_date) of a raw 4101 message, `yyyy-MM-dd`,
+ * read before it is parsed (the parse itself runs an edition's parse-phase rules); null when absent
+ * or not a date. The one reader of a raw message's dates for choosing an edition (QC rules here, the
+ * grouping scheme in the intake).
+ */
+export function envelopeDates(envelope: unknown): { discharge: string | null; settlement: string | null } {
+  const info = (envelope as { input?: { setlinfo?: Record<string, unknown> } } | null)?.input?.setlinfo;
+  const date = (k: string) => {
+    const v = info?.[k];
+    return typeof v === "string" && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null;
+  };
+  return { discharge: date("dscg_time"), settlement: date("setl_end_date") };
+}
+
+/**
  * The date a message is judged by: its 出院时间 (dscg_time), else its 结算结束日期 (setl_end_date),
- * else the upload date — read from the raw message, before it is parsed (the parse itself runs the
- * edition's parse-phase rules).
+ * else the upload date.
  */
 export function judgingDate(envelope: unknown, uploadDate: string): string {
-  const info = (envelope as { input?: { setlinfo?: Record<string, unknown> } } | null)?.input?.setlinfo;
-  for (const k of ["dscg_time", "setl_end_date"] as const) {
-    const v = info?.[k];
-    if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}/.test(v)) return v.slice(0, 10);
-  }
-  return uploadDate;
+  const d = envelopeDates(envelope);
+  return d.discharge ?? d.settlement ?? uploadDate;
 }
 
 /** A region's QC editions (its rules and its targets), each list of editions non-empty. */
