@@ -160,7 +160,7 @@ export async function auditContextFor(
   const norms = learnNorms(stays, { shareGroups: shareGroupsOf(rules) });
   const { settlement, source } = await settlementContextFor(store, stays, norms);
   // With several schemes by date, a stay without one named is checked under the scheme of the date.
-  const schemes = scheme instanceof SchemeCalendar && scheme.editions.length > 1 ? scheme : undefined;
+  const schemes = scheme instanceof SchemeCalendar && scheme.switches ? scheme : undefined;
   const current = scheme instanceof SchemeCalendar ? scheme.on(date) : scheme;
   return {
     ctx: { scheme: current, ...(schemes ? { schemes } : {}), rules, knowledge, norms, settlement },

@@ -8,7 +8,7 @@
  */
 
 import { type AuditStay, auditStayFromList } from "@yibao/audit";
-import { type DrgScheme, SchemeCalendar, type SchemeEdition } from "@yibao/grouper";
+import { type DrgScheme, SchemeCalendar } from "@yibao/grouper";
 import { addDays, periodProblem } from "@yibao/kernel/calendar";
 import { parseSettlementMessage } from "@yibao/settlement";
 import type { Store } from "@yibao/store";
@@ -103,8 +103,7 @@ export interface ReadError {
  */
 export function stayScheme(s: DrgScheme | SchemeCalendar): { scheme: DrgScheme; schemes?: SchemeCalendar } {
   if (!(s instanceof SchemeCalendar)) return { scheme: s };
-  const newest = (s.editions[s.editions.length - 1] as SchemeEdition).scheme;
-  return s.editions.length > 1 ? { scheme: newest, schemes: s } : { scheme: newest };
+  return s.switches ? { scheme: s.newest, schemes: s } : { scheme: s.newest };
 }
 
 /** Converts one row; returns the stay or the error. */

@@ -59,8 +59,7 @@ export function auditStayFromList(list: SettlementList, options: StayOptions = {
   let fund = 0;
   for (const p of list.fundPayments) fund += p.fundPayamt ?? 0;
   const cal = options.schemes;
-  const scheme =
-    cal && cal.editions.length > 1 ? cal.on(cal.dateOf(dscg, info.setlEndDate, dscg)) : options.scheme;
+  const scheme = cal?.switches ? cal.on(cal.dateOf(dscg, info.setlEndDate, dscg)) : options.scheme;
   const record = toGroupingRecord(list, scheme);
   let group = options.group;
   if (group === undefined) {
@@ -87,7 +86,7 @@ export function auditStayFromList(list: SettlementList, options: StayOptions = {
     los: record.los,
     record,
     group,
-    ...(cal && cal.editions.length > 1 && scheme ? { schemeId: scheme.id } : {}),
+    ...(cal?.switches && scheme ? { schemeId: scheme.id } : {}),
     totalCost: total,
     patientShare: Math.max(0, Math.min(total, total - fund)),
     ownPay: info.psnOwnpay ?? 0,

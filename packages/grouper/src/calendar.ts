@@ -56,6 +56,16 @@ export class SchemeCalendar {
     this.#byId = byId;
   }
 
+  /** True when the region has more than one scheme (a switch date): a list's date then decides. */
+  get switches(): boolean {
+    return this.editions.length > 1;
+  }
+
+  /** The newest scheme (the last edition). */
+  get newest(): DrgScheme {
+    return (this.editions[this.editions.length - 1] as SchemeEdition).scheme;
+  }
+
   /** A region with one scheme, in force on every date. */
   static single(scheme: DrgScheme): SchemeCalendar {
     return new SchemeCalendar([{ scheme, effectiveDate: "0001-01-01" }]);

@@ -64,5 +64,12 @@ describe("SchemeCalendar (分组方案切换)", () => {
     expect(one.on("2099-12-31")).toBe(old);
     expect(one.drgName(old.drgs[0]?.code ?? "")).toBe(old.drgs[0]?.name);
     expect(one.drgName("ZZ99")).toBeUndefined();
+    expect(one.switches).toBe(false);
+    expect(one.newest).toBe(old);
+  });
+
+  it("a calendar of two switches, and its newest scheme is the later one whatever the order given", () => {
+    expect(cal.switches).toBe(true);
+    expect(cal.newest).toBe(next);
   });
 });

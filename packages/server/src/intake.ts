@@ -3,13 +3,7 @@
  * pure and run synchronously per list; storing goes through the store's group-commit queue, so the
  * lists of many concurrent requests share a few transactions.
  */
-import {
-  type DrgScheme,
-  type GroupResult,
-  SchemeCalendar,
-  type SchemeEdition,
-  UNGROUPED_DRG,
-} from "@yibao/grouper";
+import { type DrgScheme, type GroupResult, SchemeCalendar, UNGROUPED_DRG } from "@yibao/grouper";
 import { shanghaiDateTime } from "@yibao/kernel/calendar";
 import { envelopeDates } from "@yibao/settlement/editions";
 import type { SettlementList } from "@yibao/settlement/model";
@@ -157,7 +151,7 @@ export function summaryColumns(
  * basis), read from the raw message before it is parsed; the upload date when it has neither.
  */
 export function schemeOfEnvelope(calendar: SchemeCalendar, envelope: unknown, uploadedAt: Date): DrgScheme {
-  if (calendar.editions.length === 1) return (calendar.editions[0] as SchemeEdition).scheme;
+  if (!calendar.switches) return calendar.newest;
   const d = envelopeDates(envelope);
   return calendar.on(calendar.dateOf(d.discharge, d.settlement, chinaTime(uploadedAt)));
 }
