@@ -9,7 +9,7 @@
 import { writeFileSync } from "node:fs";
 import type { DrgScheme, SchemeCalendar } from "@yibao/grouper";
 import { loadSchemeDir } from "@yibao/grouper/load";
-import { createListEstimator, EstimateError } from "@yibao/payment-service";
+import { createListEstimator } from "@yibao/payment-service";
 import { planRegroup, type RegroupProblem } from "@yibao/server";
 import {
   applyRegroup,
@@ -82,15 +82,6 @@ export async function regroupLists(o: RegroupOptions): Promise<RegroupReport> {
   const store = await openStore(o.store);
   try {
     const estimate = await createListEstimator(store);
-    const price = async (row: RegroupSource, drg: string, status: RegroupSource["group_status"]) => {
-      if (estimate === null) return null;
-      try {
-        return (await estimate({ ...row, drg, group_status: status })).paymentFen;
-      } catch (e) {
-        if (e instanceof EstimateError) return null;
-        throw e;
-      }
-    };
     let lists = 0;
     const lines: RegroupLine[] = [];
     const problems: RegroupProblem[] = [];
@@ -99,14 +90,18 @@ export async function regroupLists(o: RegroupOptions): Promise<RegroupReport> {
       const plan = planRegroup(target, rows);
       problems.push(...plan.problems);
       const byId = new Map(rows.map((r) => [r.setl_id, r]));
+      // The DRG payment before and after, the list's costs read once (null: not priced).
+      const priceBoth = async (row: RegroupSource, from: string, to: string) => {
+        const [before, after] = estimate ? await estimate.underGroups(row, [from, to]) : [null, null];
+        return { before: before ?? null, after: after ?? null };
+      };
       for (const change of plan.changes) {
         const row = byId.get(change.setlId) as RegroupSource;
         lines.push({
           change,
           hospital: row.hospital_code,
           period: row.period,
-          before: await price(row, change.from.drg, change.from.groupStatus),
-          after: await price(row, change.to.drg, change.to.groupStatus),
+          ...(await priceBoth(row, change.from.drg, change.to.drg)),
         });
       }
     }

@@ -8,6 +8,7 @@
 import {
   CATEGORY_NAMES,
   type PaymentCategory,
+  SettlementError,
   SPECIAL_CASE_NAMES,
   type SpecialCaseFamily,
 } from "@yibao/payment";
@@ -62,13 +63,22 @@ export async function estimateListPayment(
   return estimate === null ? null : estimate(list);
 }
 
+/** One estimator over many lists (the policies read once). */
+export interface ListEstimator {
+  /** Settles a list as {@link estimateListPayment} does; throws `EstimateError` when it cannot. */
+  (list: SettlementListData): Promise<PaymentEstimate>;
+  /**
+   * The DRG payment (fen) of one list under each of `drgs` (e.g. its grouping before and after a
+   * regrouping), its costs read once; null for a DRG under which it cannot be settled.
+   */
+  underGroups(list: SettlementListData, drgs: readonly string[]): Promise<(number | null)[]>;
+}
+
 /**
- * One estimator over many lists (the policies read once), e.g. for a regrouping's report: each call
- * settles a list as {@link estimateListPayment} does. Null when no payment policy is stored.
+ * One estimator over many lists (the policies read once), e.g. for a regrouping's report. Null when
+ * no payment policy is stored.
  */
-export async function createListEstimator(
-  store: Store,
-): Promise<((list: SettlementListData) => Promise<PaymentEstimate>) | null> {
+export async function createListEstimator(store: Store): Promise<ListEstimator | null> {
   let settler: StaySettler;
   try {
     settler = await loadSettler(store);
@@ -76,17 +86,27 @@ export async function createListEstimator(
     if (e instanceof PaymentInputError && e.code === "POLICY_NOT_FOUND") return null;
     throw e;
   }
-  return (list) => estimateWith(store, settler, list);
+  const estimator = async (list: SettlementListData) => estimateOf(settler, await stayInputOf(store, list));
+  return Object.assign(estimator, {
+    async underGroups(list: SettlementListData, drgs: readonly string[]) {
+      const x = await stayInputOf(store, list);
+      return drgs.map((drg) => {
+        try {
+          return settleInput(settler, { ...x, drg }, {}, undefined).row.drgPaymentFen;
+        } catch (e) {
+          if (e instanceof SettlementError) return null;
+          throw e;
+        }
+      });
+    },
+  });
 }
 
 /** The error an estimate throws when the stay cannot be settled (no policy in force, DRG without weight). */
 export { SettlementError as EstimateError } from "@yibao/payment";
 
-async function estimateWith(
-  store: Store,
-  settler: StaySettler,
-  list: SettlementListData,
-): Promise<PaymentEstimate> {
+/** The stay as settlement reads it: the list's columns and the costs and times of its message. */
+async function stayInputOf(store: Store, list: SettlementListData): Promise<StayInput> {
   const cost = await sql<{
     hi_type: string | null;
     hi_setl_lv: string | null;
@@ -127,6 +147,10 @@ async function estimateWith(
         : { classA: a, classB: b, selfPay: s, other: o },
     bedFee: n(c?.bed_fee_fen),
   };
+  return x;
+}
+
+function estimateOf(settler: StaySettler, x: StayInput): PaymentEstimate {
   const { row } = settleInput(settler, x, {}, undefined);
   const policy = settler.policyAt(x.dscgDate as string, x.setlId).policy;
   return {
