@@ -16,6 +16,7 @@ export * from "./dip-statement.js";
 export * from "./dip-year.js";
 export * from "./estimate.js";
 export * from "./hospital-data.js";
+export * from "./hospital-editions.js";
 export * from "./migrations.js";
 export * from "./plugin.js";
 export * from "./queries.js";
