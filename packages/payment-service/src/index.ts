@@ -17,6 +17,7 @@ export * from "./dip-year.js";
 export * from "./estimate.js";
 export * from "./hospital-data.js";
 export * from "./hospital-editions.js";
+export * from "./hospital-excel.js";
 export * from "./migrations.js";
 export * from "./plugin.js";
 export * from "./queries.js";
