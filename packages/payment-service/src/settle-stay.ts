@@ -87,11 +87,21 @@ export class StaySettler {
     });
   }
 
-  /** The context of the span of dates holding `date` ("" : before any edition). */
+  /**
+   * The context of a span of dates (`epoch`: its first day, "" before any edition), built once with
+   * every hospital whose master data is in force in it; a hospital without any is added on first sight.
+   */
   private slot(epoch: string): ContextSlot {
     let s = this.slots.get(epoch);
     if (s === undefined) {
       const hospitals = new Map<string, HospitalInfo>();
+      if (epoch !== "")
+        for (const [code, ph] of this.editions.inForce(epoch))
+          hospitals.set(code, {
+            id: code,
+            level: ph.level,
+            ...(ph.benefitClass ? { benefitClass: ph.benefitClass } : {}),
+          });
       s = { ctx: this.build(hospitals), hospitals };
       this.slots.set(epoch, s);
     }
@@ -110,9 +120,8 @@ export class StaySettler {
     const s = this.slot(this.editions.epochOf(date));
     let h = s.hospitals.get(code);
     if (h === undefined) {
-      const ph = this.editions.on(code, date);
-      const level = ph?.level ?? SETTLEMENT_LEVEL_NAMES[settlementLevel ?? ""] ?? settlementLevel ?? "";
-      h = { id: code, level, ...(ph?.benefitClass ? { benefitClass: ph.benefitClass } : {}) };
+      // No master data in force on the date (the slot holds every hospital that has some).
+      h = { id: code, level: SETTLEMENT_LEVEL_NAMES[settlementLevel ?? ""] ?? settlementLevel ?? "" };
       s.hospitals.set(code, h);
       s.ctx = this.build(s.hospitals);
     }
