@@ -5,10 +5,11 @@
  * Rules of an edition: its effective date is today or later in China (北京时间) — a released edition is
  * never edited and the past never changes; every row is checked (code, level one of HOSPITAL_LEVELS,
  * benefit class one of the stored benefit policies' 起付线类别 or empty, payment method DRG or DIP, the
- * hospital known to the store or to payment, or else named: then it is a new hospital, registered in
- * the store's hospital dictionary); a row identical to the master data in force on that date is a
- * no-op (re-importing the same file changes nothing). Every problem names the row (JSON index or Excel
- * line), the column and the rule; one bad row refuses the whole edition, and nothing is written.
+ * hospital in the store's hospital dictionary, or named by the row: then it is registered there — a
+ * hospital only a region pack gave, with master data but not in the dictionary yet, may go unnamed); a
+ * row identical to the master data in force on that date is a no-op (re-importing the same file changes
+ * nothing). Every problem names the row (JSON index or Excel line), the column and the rule; one bad
+ * row refuses the whole edition, and nothing is written.
  */
 import { isIsoDate } from "@yibao/kernel/calendar";
 import type { Store } from "@yibao/store";
@@ -65,8 +66,10 @@ export interface EditionContext {
   readonly levels: readonly string[];
   /** The 起付线类别 the stored benefit policies know (empty: none stored). */
   readonly benefitClasses: ReadonlySet<string>;
-  /** Hospitals the store or payment already knows. */
+  /** Hospitals in the store's hospital dictionary (定点医疗机构字典). */
   readonly knownCodes: ReadonlySet<string>;
+  /** Hospitals with master data already (a region pack's hospital may not be in the dictionary yet). */
+  readonly paymentCodes?: ReadonlySet<string>;
   /** Each hospital's master data in force on the edition's effective date. */
   readonly inForce: ReadonlyMap<string, PaymentHospital>;
 }
@@ -79,7 +82,7 @@ export interface EditionProblem {
 
 /** A row that changes its hospital's master data. */
 export interface EditionChange extends NewHospitalEdition {
-  /** A hospital new to the store: its name (registered with the edition); null otherwise. */
+  /** A hospital not in the store's dictionary, named by the row: its name (registered with the edition). */
   readonly newName: string | null;
 }
 
@@ -134,7 +137,7 @@ export function planHospitalEdition(
     const name = (r.name ?? "").trim();
     if (name.length > MAX_NAME) add("name", `医院名称不超过 ${MAX_NAME} 个字符`);
     const known = ctx.knownCodes.has(code);
-    if (!known && name === "" && CODE.test(code))
+    if (!known && name === "" && CODE.test(code) && !ctx.paymentCodes?.has(code))
       add("name", `医院编码 ${code} 不在定点医疗机构字典中：新增医院须填写医院名称`);
     const level = r.level.trim();
     if (!ctx.levels.includes(level))
@@ -156,7 +159,7 @@ export function planHospitalEdition(
       unchanged.push(code);
       return;
     }
-    changes.push({ ...row, effectiveFrom, newName: known ? null : name });
+    changes.push({ ...row, effectiveFrom, newName: known || name === "" ? null : name });
   });
   return { problems, changes: problems.length > 0 ? [] : changes, unchanged };
 }
@@ -225,12 +228,13 @@ export async function saveHospitalEdition(
     codes.length === 0
       ? []
       : await db.selectFrom("hospital").select("code").where("code", "in", codes).execute();
-  const knownCodes = new Set([...inStore.map((r) => r.code), ...editions.codes()]);
+  const knownCodes = new Set(inStore.map((r) => r.code));
   const plan = planHospitalEdition(req.effectiveFrom, req.rows, req.labels ?? JSON_LABELS, {
     today,
     levels: HOSPITAL_LEVELS,
     benefitClasses: await storedBenefitClasses(store),
     knownCodes,
+    paymentCodes: new Set(editions.codes()),
     inForce: isIsoDate(req.effectiveFrom) ? editions.inForce(req.effectiveFrom) : new Map(),
   });
   if (plan.problems.length > 0) throw new HospitalEditionError(plan.problems);

@@ -149,6 +149,24 @@ describe("the rules of a new edition (planHospitalEdition)", () => {
     expect(p.changes[0]).toMatchObject({ hospitalCode: "H009", paymentMethod: "dip", newName: "新医院" });
   });
 
+  it("a hospital only a region pack gave (master data, not in the dictionary) may go unnamed; named, it is registered", () => {
+    const ctx = { ...CTX, paymentCodes: new Set(["PACK01"]) };
+    const unnamed = planHospitalEdition("2026-06-15", [row({ code: "PACK01" })], JSON_LABELS, ctx);
+    expect(unnamed.problems).toEqual([]);
+    expect(unnamed.changes[0]?.newName).toBeNull();
+    const named = planHospitalEdition(
+      "2026-06-15",
+      [row({ code: "PACK01", name: "配置包医院" })],
+      JSON_LABELS,
+      ctx,
+    );
+    expect(named.changes[0]?.newName).toBe("配置包医院");
+    // A hospital the dictionary has keeps its name there: the row's name is not a rename.
+    expect(
+      planHospitalEdition("2026-06-15", [row({ name: "别名" })], JSON_LABELS, CTX).changes[0]?.newName,
+    ).toBeNull();
+  });
+
   it("without a stored benefit policy a benefit class must be empty", () => {
     const p = planHospitalEdition("2026-06-15", [row()], JSON_LABELS, { ...CTX, benefitClasses: new Set() });
     expect(p.problems.map((x) => x.message)).toEqual([
