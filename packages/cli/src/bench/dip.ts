@@ -61,7 +61,7 @@ async function allToDip(store: Awaited<ReturnType<typeof openStore>>): Promise<v
   );
 }
 
-async function prepareDip(store: Awaited<ReturnType<typeof openStore>>, db: Db, year: string): Promise<void> {
+async function prepareDip(store: Awaited<ReturnType<typeof openStore>>, year: string): Promise<void> {
   await ensureDemoPayment({ store, scheme: await loadSchemeDir(DEMO_SCHEME_DIR), skipSettle: true });
   const cal = await calibrate({
     store,
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     if (values.reuse !== undefined && prepared > 0) {
       await allToDip(store);
       log("2. 沿用已保存的 DIP 病种目录与付费政策；全部机构改为 DIP 付费");
-    } else await prepareDip(store, db, String(year));
+    } else await prepareDip(store, String(year));
     log(`   准备用时 ${seconds(t1).toFixed(1)} 秒（已接收清单 ${accepted} 份）`);
 
     const c2 = await cpuSeconds(db);
