@@ -2,7 +2,8 @@
  * A region pack's payment part (issue 12): weight tables, payment and benefit policies as dated
  * editions and the hospitals' master data in `hospitals.tsv`, validated at load naming the file, the
  * edition or line and the field; published once into the store, a released edition never edited;
- * and a hospital with a benefit class that only the pack defines is paid by it — no TypeScript.
+ * and a hospital with a benefit class that only the pack defines is paid by it from the day the pack
+ * changes it (an edition in force from today, never rewriting the past) — no TypeScript.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,8 +15,12 @@ import {
   ensureDemoPayment,
   listVersions,
   loadPaymentHospitals,
+  loadSettler,
   publishPaymentRegion,
+  type StayInput,
+  settleInput,
   settlePeriod,
+  todayInChina,
 } from "@yibao/payment-service";
 import { openStore, type Store } from "@yibao/store";
 import { sql } from "kysely";
@@ -191,7 +196,7 @@ describe("region pack: payment data in the store", () => {
     expect((await listVersions(store, "policy")).some((p) => p.version === "2025b")).toBe(false);
   });
 
-  it("a benefit class only the pack defines decides the fund's share of that hospital's stays", async () => {
+  it("a benefit class only the pack defines decides the fund's share of that hospital's stays from the day the pack changes it", async () => {
     const db = platformDb(store);
     const fundOf = async () =>
       (
@@ -213,15 +218,48 @@ describe("region pack: payment data in the store", () => {
     const p = await publishPaymentRegion(store, r.payment, "region");
     expect(p.published).toEqual(["待遇政策 pack-benefit@2025"]);
     expect(p.hospitals.changed).toBe(1);
+    // The changed row is an edition in force from today (北京时间), never rewriting the past: the
+    // stays of 2025 keep the class they were paid with.
+    const today = todayInChina();
+    expect((await loadPaymentHospitals(store, today)).get(hospital)?.benefitClass).toBe("试点高起付");
+    expect((await loadPaymentHospitals(store, "2025-12-31")).get(hospital)?.benefitClass).not.toBe(
+      "试点高起付",
+    );
     const run = await settlePeriod({ store, period: "2025-01", periodTo: "2025-12", actor: "test" });
-    // Every stay is still paid by a benefit policy: the hospital's new class is the newest edition's
-    // (with two editions in force, the newer decides — the older one does not know this class).
     expect(run.errors).toBe(0);
     expect(run.shareSources.list).toBe(0);
-    const after = await fundOf();
-    // A deductible of 1,000,000 元 is above any stay's cost: the benefit policy leaves the fund nothing.
-    expect(after?.n).toBe(before?.n);
-    expect(after?.paid).toBe(0);
+    expect(await fundOf()).toEqual(before);
+    // A stay discharged today is paid with the new class: a deductible of 1,000,000 元 is above its
+    // cost, so the benefit policy leaves the fund nothing; discharged on 2025-12-31, the old class pays.
+    const drg = await sql<{ drg: string }>`SELECT drg FROM stay_settlement
+      WHERE hospital_code = ${hospital} AND category = 'normal' ORDER BY setl_id LIMIT 1`.execute(db);
+    const settler = await loadSettler(store);
+    const stay = (dscgDate: string): StayInput => ({
+      setlId: `PACK-${dscgDate}`,
+      listVersion: 1,
+      hospitalCode: hospital,
+      period: dscgDate.slice(0, 7),
+      patientKey: `P-PACK-${dscgDate}`,
+      admDate: dscgDate,
+      dscgDate,
+      los: 1,
+      drg: drg.rows[0]?.drg as string,
+      totalFee: 900_000,
+      personalPay: 0,
+      hiType: "390",
+      hiSetlLv: null,
+      costs: { classA: 900_000, classB: 0, selfPay: 0, other: 0 },
+      bedFee: null,
+      dischargeWay: null,
+    });
+    expect(settleInput(settler, stay(today), {}, undefined).row.benefitFundFen).toBe(0);
+    expect(settleInput(settler, stay("2025-12-31"), {}, undefined).row.benefitFundFen).toBeGreaterThan(0);
+    // Loading the same pack again writes nothing.
+    expect((await publishPaymentRegion(store, r.payment, "region")).hospitals).toEqual({
+      added: 0,
+      changed: 0,
+      unchanged: 1,
+    });
   });
 });
 

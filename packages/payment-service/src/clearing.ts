@@ -126,8 +126,9 @@ export async function clearingPolicyOf(
 
 /**
  * What the sharing rules need of a year: each hospital's assessment factor (hospital_assessment; 1
- * when none is recorded) and, for hospitals of the levels the policy's 基层病种 rule names, the points
- * and cost of their stays in those DRGs.
+ * when none is recorded) and, for hospitals of the levels the policy's 基层病种 rule names (the level
+ * of the master-data edition in force on 31 December of the year), the points and cost of their stays
+ * in those DRGs.
  */
 async function sharingInputs(
   store: Store,
@@ -151,7 +152,10 @@ async function sharingInputs(
         sum(s.points)::text AS points, sum(s.total_cost_fen)::text AS total_cost
       FROM stay_settlement s
       JOIN settlement_list l ON l.setl_id = s.setl_id AND l.status = 'accepted' AND l.version = s.list_version
-      JOIN payment_hospital h ON h.hospital_code = s.hospital_code AND h.level = ANY(${[...pc.levels]}::text[])
+      JOIN (SELECT DISTINCT ON (hospital_code) hospital_code, level FROM payment_hospital_edition
+          WHERE effective_from <= ${`${year}-12-31`}::date
+          ORDER BY hospital_code, effective_from DESC, edition_id DESC) h
+        ON h.hospital_code = s.hospital_code AND h.level = ANY(${[...pc.levels]}::text[])
       WHERE s.period >= ${`${year}-01`} AND s.period <= ${`${year}-12`} AND s.drg = ANY(${[...pc.groups]}::text[])
       GROUP BY s.hospital_code`.execute(db);
     for (const x of r.rows)

@@ -4,8 +4,10 @@
  * the region's own values over the same lists, put through the policy's `coefficientFormula`
  * (级别+成本+人次人头比+CMI, the payment core's `hospitalCoefficient`). The CMI uses the RW of the weight
  * table the policy pays by. Optionally saved as a new dated edition of the policy whose
- * `hospitalCoefficients` are the computed ones (never editing the released edition).
+ * `hospitalCoefficients` are the computed ones (never editing the released edition). Each hospital's
+ * level is its master-data edition in force on the base period's last day.
  */
+import { periodEnd } from "@yibao/kernel/calendar";
 import {
   formatRatio,
   type HospitalHistoricCase,
@@ -117,7 +119,8 @@ export async function computeHospitalCoefficients(options: CoefficientOptions): 
       `${periods[0]}–${periods[periods.length - 1]} 没有已接收结算清单，无法测算医院系数`,
     );
   const ind = hospitalIndicators(cases, weights);
-  const levels = await loadPaymentHospitals(store);
+  // Each hospital's level in force on the base period's last day.
+  const levels = await loadPaymentHospitals(store, periodEnd(periods[periods.length - 1] as string));
   const rows: CoefficientRow[] = [];
   const skipped: { hospitalCode: string; reason: string }[] = [];
   for (const h of ind.hospitals) {

@@ -177,7 +177,7 @@ export async function ensureDemoPayment(options: {
       level: SETTLEMENT_LEVEL_NAMES[h.lv ?? ""] ?? h.lv ?? "",
       benefitClass: demoBenefitClass(h.lv ?? "", h.hospital_name),
     }));
-  await savePaymentHospitals(store, add);
+  await savePaymentHospitals(store, add, { actor: "demo", reason: "演示数据：按清单医保结算等级设定" });
   const pending = await sql<{ p: string | null }>`SELECT min(l.period) AS p FROM settlement_list l
     LEFT JOIN stay_settlement s ON s.setl_id = l.setl_id AND s.list_version = l.version
     WHERE l.status = 'accepted' AND s.setl_id IS NULL`.execute(db);

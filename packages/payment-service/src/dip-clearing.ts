@@ -11,6 +11,7 @@ import { sql } from "kysely";
 import {
   type DipPolicySelect,
   dipHospitalsOf,
+  dipPaysOn,
   dipPolicyInForce,
   dipPrepayments,
   points6,
@@ -188,10 +189,17 @@ export async function clearDipYearJob(options: DipClearOptions): Promise<DipClea
   if (!Number.isInteger(year) || year < 1900 || year > 9999)
     throw new PaymentInputError(`year：须为四位年份（收到「${year}」）`);
   const policy = await dipPolicyInForce(store, `${year}-01-01`, options.policy);
-  const hospitals = await dipHospitalsOf(store, policy);
+  const hospitals = await dipHospitalsOf(store, policy, { from: `${year}-01-01`, to: `${year + 1}-01-01` });
+  const paysOn = await dipPaysOn(store);
   const params = { year, budgetFen: options.budgetFen, policy: { id: policy.id, version: policy.version } };
   const r = await withRun(store, "dip_clear", options.actor ?? "system", params, async (runId) => {
-    const y = await settleDipYearFromStore(store, { year, policy, budgetFen: options.budgetFen, hospitals });
+    const y = await settleDipYearFromStore(store, {
+      year,
+      policy,
+      budgetFen: options.budgetFen,
+      hospitals,
+      paysOn,
+    });
     if (y.lists === 0)
       throw new PaymentInputError(`${year} 年没有按 DIP 付费机构的已接收结算清单（按出院日期），未清算`);
     const s = y.settlement;

@@ -1,14 +1,16 @@
 /**
  * DIP payment run by the bureau from what the store holds (DIP 月度预付与年度清算): the DIP payment
- * policy in force (a dated edition of `dip_payment_policy`), the hospitals paid by DIP
- * (`payment_hospital.payment_method = 'dip'`, with their level and the policy's coefficient), the
- * accepted lists of those hospitals by discharge date.
+ * policy in force (a dated edition of `dip_payment_policy`), the hospitals paid by DIP in the month or
+ * year (their master-data editions, with their level and the policy's coefficient; see
+ * hospital-data.ts for which edition decides), the accepted lists of those hospitals by discharge date,
+ * each taken only when its hospital was paid by DIP on that date.
  *
  * - Monthly prepayment (`prepayDipMonthJob`): each hospital's month at the policy's 预算点值 × 预付比例,
  *   stored per (period, hospital); re-running a month replaces its rows. A recorded run (payment_run
  *   `dip_prepay`).
  * - The year clearing is in dip-clearing.ts.
  */
+import { addDays } from "@yibao/kernel/calendar";
 import {
   createDipPricing,
   type DipPaymentPolicy,
@@ -23,6 +25,7 @@ import {
 } from "@yibao/payment";
 import type { Store } from "@yibao/store";
 import { collectDipStays, type DipHospital } from "./dip-year.js";
+import { loadHospitalEditions, todayInChina } from "./hospital-data.js";
 import { checkPeriod, dbOf, PaymentInputError, withRun } from "./repo.js";
 
 /** Which DIP policy edition: `id` (its edition in force) or `id@version`; default the one in force. */
@@ -62,23 +65,38 @@ export async function dipPolicyInForce(
   return chosen;
 }
 
+/** A range of discharge dates [from, to) (yyyy-MM-dd): a month or a year of DIP payment. */
+export interface DipRange {
+  readonly from: string;
+  readonly to: string;
+}
+
 /**
- * The hospitals paid by DIP with their level and the policy's coefficient. A DIP hospital whose level
- * the policy has no standard costs for, or with no coefficient, is a configuration problem named here.
+ * The hospitals paid by DIP on some day of `range` (default: today in China), each at the level of its
+ * last DIP edition in force in the range (for a year: the edition in force on 31 December when it is
+ * still paid by DIP then), with the policy's coefficient. A DIP hospital whose level the policy has no
+ * standard costs for, or with no coefficient, is a configuration problem named here.
  */
-export async function dipHospitalsOf(store: Store, policy: DipPaymentPolicy): Promise<DipHospital[]> {
-  const rows = await dipHospitalRows(store);
+export async function dipHospitalsOf(
+  store: Store,
+  policy: DipPaymentPolicy,
+  range?: DipRange,
+): Promise<DipHospital[]> {
+  const editions = await loadHospitalEditions(store);
+  const today = todayInChina();
+  const r = range ?? { from: today, to: addDays(today, 1) };
+  const rows = editions.dipInRange(r.from, r.to);
   if (rows.length === 0)
     throw new PaymentInputError("没有按 DIP 付费的医疗机构（医院信息的支付方式均为 DRG）", "INVALID_INPUT");
   const problems: string[] = [];
   const out: DipHospital[] = [];
-  for (const r of rows) {
-    const coefficient = dipCoefficientOf(policy, r.hospital_code, r.level);
-    if (!policy.standardCost.has(r.level))
-      problems.push(`${r.hospital_code}：DIP 付费政策没有「${r.level}」医院的标准费用`);
+  for (const h of rows) {
+    const coefficient = dipCoefficientOf(policy, h.hospitalCode, h.level);
+    if (!policy.standardCost.has(h.level))
+      problems.push(`${h.hospitalCode}：DIP 付费政策没有「${h.level}」医院的标准费用`);
     else if (coefficient === undefined)
-      problems.push(`${r.hospital_code}：DIP 付费政策 coefficients 没有该院或「${r.level}」的机构系数`);
-    else out.push({ code: r.hospital_code, level: r.level, coefficient });
+      problems.push(`${h.hospitalCode}：DIP 付费政策 coefficients 没有该院或「${h.level}」的机构系数`);
+    else out.push({ code: h.hospitalCode, level: h.level, coefficient });
   }
   if (problems.length > 0)
     throw new PaymentInputError(
@@ -87,7 +105,16 @@ export async function dipHospitalsOf(store: Store, policy: DipPaymentPolicy): Pr
   return out;
 }
 
-/** The hospitals whose payment method is DIP, with their level, by code. */
+/** Whether a stay of `hospital` discharged on `date` is paid by DIP (its hospital's edition then). */
+export async function dipPaysOn(store: Store): Promise<(hospital: string, date: string) => boolean> {
+  const editions = await loadHospitalEditions(store);
+  return (hospital, date) => editions.paidByDip(hospital, date);
+}
+
+/**
+ * The hospitals whose payment method is DIP today, with their level, by code (`payment_hospital`, the
+ * projection of today's editions: the audit re-prices single stays with it).
+ */
 function dipHospitalRows(store: Store): Promise<{ hospital_code: string; level: string }[]> {
   return dbOf(store)
     .selectFrom("payment_hospital")
@@ -95,11 +122,6 @@ function dipHospitalRows(store: Store): Promise<{ hospital_code: string; level: 
     .where("payment_method", "=", "dip")
     .orderBy("hospital_code")
     .execute();
-}
-
-/** The codes of the hospitals paid by DIP (DRG period settlement leaves their stays to DIP). */
-export async function dipHospitalCodes(store: Store): Promise<Set<string>> {
-  return new Set((await dipHospitalRows(store)).map((r) => r.hospital_code));
 }
 
 /**
@@ -190,11 +212,13 @@ export async function prepayDipMonthJob(options: DipPrepayOptions): Promise<DipP
     throw new PaymentInputError(
       `DIP 付费政策 ${policy.id}@${policy.version} 未规定月度预付（prepayment：预算点值与预付比例）`,
     );
-  const hospitals = await dipHospitalsOf(store, policy);
+  const to = nextMonth(period);
+  const hospitals = await dipHospitalsOf(store, policy, { from, to });
+  const paysOn = await dipPaysOn(store);
   const params = { period, policy: { id: policy.id, version: policy.version } };
   return withRun(store, "dip_prepay", options.actor ?? "system", params, async (runId) => {
     const byCode = new Map(hospitals.map((h) => [h.code, h]));
-    const c = await collectDipStays(store, { from, to: nextMonth(period), policy, hospitals: byCode });
+    const c = await collectDipStays(store, { from, to, policy, hospitals: byCode, paysOn });
     const m = prepayDipMonth(policy, c.stays, new Map(hospitals.map((h) => [h.code, h.coefficient])));
     const value = formatRational(
       { num: m.terms.pointValueFen.num, den: m.terms.pointValueFen.den * 100n },

@@ -52,6 +52,8 @@ export interface DipListStay {
   /** 年龄 (age_years) and 其他诊断, for the policy's 辅助目录. */
   readonly ageYears?: number | null;
   readonly secondaryDiagnoses?: readonly string[];
+  /** 出院日期 (yyyy-MM-dd). */
+  readonly dischargeDate?: string;
 }
 
 export interface DipYearOptions {
@@ -68,6 +70,11 @@ export interface DipYearOptions {
   readonly groupOf?: (stay: DipListStay) => string | null;
   /** Rows per keyset page (default 20,000). */
   readonly pageSize?: number;
+  /**
+   * Whether a stay of the hospital discharged on the date is paid by DIP (its master-data edition
+   * then); a stay it is not is left out (paid by DRG). Default: every stay of the hospitals.
+   */
+  readonly paysOn?: (hospital: string, dischargeDate: string) => boolean;
 }
 
 /** A hospital's stays left out because the policy prices no group for them (未入组/无分值病例). */
@@ -121,6 +128,7 @@ export function checkDipOptions(options: DipYearOptions): Map<string, DipHospita
 interface ListRow {
   setl_id: string;
   hospital_code: string;
+  dscg_date: string;
   total_fee_fen: string | number;
   personal_pay_fen: string | number;
   principal_dx: string;
@@ -147,7 +155,7 @@ async function* readDischargedLists(
           THEN l.message->'input'->'diseinfo' ELSE '[]'::jsonb END) x WHERE coalesce(x->>'maindiag_flag', '') <> '1')`
     : sql`NULL::text[]`;
   const page = (after: string): Promise<QueryResult<ListRow>> =>
-    sql<ListRow>`SELECT l.setl_id, l.hospital_code, l.total_fee_fen, l.personal_pay_fen, l.principal_dx, l.age_years,
+    sql<ListRow>`SELECT l.setl_id, l.hospital_code, l.dscg_date, l.total_fee_fen, l.personal_pay_fen, l.principal_dx, l.age_years,
         ARRAY(SELECT x->>'oprn_oprt_code' FROM jsonb_array_elements(CASE WHEN jsonb_typeof(l.message->'input'->'oprninfo') = 'array'
           THEN l.message->'input'->'oprninfo' ELSE '[]'::jsonb END) x) AS procedures, ${secondary} AS secondary
         FROM settlement_list l WHERE l.status = 'accepted' AND l.hospital_code = ANY(${hospitals}::text[])
@@ -170,6 +178,7 @@ async function* readDischargedLists(
         patientPaidFen: Number(x.personal_pay_fen),
         ageYears: x.age_years === null ? null : Number(x.age_years),
         secondaryDiagnoses: (x.secondary ?? []).filter((d): d is string => typeof d === "string" && d !== ""),
+        dischargeDate: x.dscg_date,
       };
     }
   }
@@ -210,6 +219,8 @@ export async function collectDipStays(
     readonly hospitals: ReadonlyMap<string, DipHospital>;
     readonly groupOf?: (stay: DipListStay) => string | null;
     readonly pageSize?: number;
+    /** See `DipYearOptions.paysOn`. */
+    readonly paysOn?: (hospital: string, dischargeDate: string) => boolean;
   },
 ): Promise<DipStaysOfRange> {
   const { policy, hospitals } = options;
@@ -228,6 +239,7 @@ export async function collectDipStays(
     withSecondary,
   );
   for await (const s of pages) {
+    if (options.paysOn && !options.paysOn(s.hospital, s.dischargeDate ?? "")) continue;
     lists++;
     seen.add(s.hospital);
     const hospital = hospitals.get(s.hospital) as DipHospital;
@@ -278,6 +290,7 @@ export async function settleDipYearFromStore(
     hospitals: byCode,
     ...(options.groupOf ? { groupOf: options.groupOf } : {}),
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    ...(options.paysOn ? { paysOn: options.paysOn } : {}),
   });
   const settlement = settleDipYear(policy, c.stays, {
     budgetFen: options.budgetFen,

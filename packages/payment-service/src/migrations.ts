@@ -7,8 +7,10 @@
  *   used to select a version (region, effective_from, effective_to). A policy version may name the
  *   weight table it uses (`weights_id`/`weights_version`); without one, the weight table in force on
  *   the policy's effective date is used.
- * - `payment_hospital`: 医院等级 and 起付线类别 per hospital (data, not code). Without a row the level
- *   comes from the list's 医保结算等级 (hi_setl_lv) and the patient share from the list.
+ * - `payment_hospital_edition` (0115): 医院等级, 起付线类别 and 支付方式 per hospital as dated editions
+ *   (append-only; a stay is paid with the edition in force on its discharge date), and
+ *   `payment_hospital`, the projection of the edition in force today. Without a row the level comes
+ *   from the list's 医保结算等级 (hi_setl_lv) and the patient share from the list.
  * - `stay_settlement`: the current settlement of every setl_id (one row). A settlement that changes
  *   (new list version, other policy version, other amounts) moves the old row to
  *   `stay_settlement_history` in the same statement; an unchanged re-run writes nothing, so re-running a
@@ -27,6 +29,7 @@
  */
 import { type MigrationDb, type NamedMigration, type OwnedTables, ownedTables } from "@yibao/store";
 import { sql } from "kysely";
+import { laterPaymentMigrations } from "./later-migrations.js";
 import type { PaymentTables } from "./tables.js";
 
 /** The tables the payment migrations own (`audit_deduction` is payment's: the audit writes it through `recordAuditDeductions`). */
@@ -55,6 +58,7 @@ export const PAYMENT_TABLES: OwnedTables = ownedTables<PaymentTables>("payment",
   dip_prepayment: true,
   hospital_assessment: true,
   special_case_application: true,
+  payment_hospital_edition: true,
 });
 
 const VERSIONED = sql.raw(`
@@ -521,79 +525,5 @@ export const paymentMigrations: readonly NamedMigration[] = [
       await sql`DROP TABLE IF EXISTS dip_payment_policy`.execute(db);
     },
   },
-  {
-    // 特病单议申请 (issue 14): a hospital applies for its own settled stay under a criterion of the
-    // policy; a reviewer approves (the stay re-settled through special_case_approval) or rejects it, or
-    // the hospital withdraws it while pending. One live (not withdrawn) application per stay.
-    name: "0112_special_case_application",
-    async up(db: MigrationDb) {
-      await sql`CREATE TABLE special_case_application (
-        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        setl_id text NOT NULL,
-        hospital_code text NOT NULL,
-        period text NOT NULL,
-        criterion text NOT NULL CHECK (criterion IN ('highCost', 'icu', 'longStay', 'newTech')),
-        new_tech_code text,
-        reason text NOT NULL,
-        figures jsonb NOT NULL,
-        policy_id text NOT NULL,
-        policy_version text NOT NULL,
-        submitted_by text NOT NULL,
-        submitted_at timestamptz NOT NULL DEFAULT now(),
-        status text NOT NULL DEFAULT 'pending'
-          CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
-        decided_by text,
-        decided_at timestamptz,
-        decision_reason text,
-        amount_fen bigint CHECK (amount_fen IS NULL OR amount_fen >= 0)
-      )`.execute(db);
-      await sql`CREATE UNIQUE INDEX special_case_application_live ON special_case_application (setl_id)
-        WHERE status <> 'withdrawn'`.execute(db);
-      await sql`CREATE INDEX special_case_application_hospital ON special_case_application
-        (hospital_code, period, status)`.execute(db);
-    },
-    async down(db: MigrationDb) {
-      await sql`DROP TABLE IF EXISTS special_case_application`.execute(db);
-    },
-  },
-  {
-    // Clearing with the seed's sharing rules (issue 14): each hospital's assessment factor of a year
-    // (年终考核系数), and per statement the surplus its 基层病种 made (not kept), the factor applied and
-    // its 结余共享 reward.
-    name: "0113_clearing_sharing",
-    async up(db: MigrationDb) {
-      await sql`CREATE TABLE hospital_assessment (
-        year integer NOT NULL,
-        hospital_code text NOT NULL,
-        factor_ppm bigint NOT NULL CHECK (factor_ppm >= 0),
-        note text NOT NULL DEFAULT '',
-        recorded_by text NOT NULL,
-        recorded_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (year, hospital_code)
-      )`.execute(db);
-      await sql`ALTER TABLE clearing_statement
-        ADD COLUMN primary_care_surplus_fen bigint NOT NULL DEFAULT 0,
-        ADD COLUMN assessment_ppm bigint NOT NULL DEFAULT 1000000,
-        ADD COLUMN regional_reward_fen bigint NOT NULL DEFAULT 0`.execute(db);
-    },
-    async down(db: MigrationDb) {
-      await sql`ALTER TABLE clearing_statement DROP COLUMN IF EXISTS primary_care_surplus_fen,
-        DROP COLUMN IF EXISTS assessment_ppm, DROP COLUMN IF EXISTS regional_reward_fen`.execute(db);
-      await sql`DROP TABLE IF EXISTS hospital_assessment`.execute(db);
-    },
-  },
-  {
-    // 新技术除外申请 (issue 14): a second kind of application beside 特病单议, sharing the table, its
-    // one-live-application-per-stay index, withdrawal and review. An approved one takes the stay out of
-    // DRG payment (paid by actual cost) in every settlement of its period, within the policy's cap.
-    name: "0114_new_tech_exclusion_application",
-    async up(db: MigrationDb) {
-      await sql`ALTER TABLE special_case_application ADD COLUMN kind text NOT NULL DEFAULT 'specialReview'
-        CHECK (kind IN ('specialReview', 'newTechExclusion'))`.execute(db);
-    },
-    async down(db: MigrationDb) {
-      await sql`DELETE FROM special_case_application WHERE kind = 'newTechExclusion'`.execute(db);
-      await sql`ALTER TABLE special_case_application DROP COLUMN IF EXISTS kind`.execute(db);
-    },
-  },
+  ...laterPaymentMigrations,
 ];

@@ -47,7 +47,7 @@ async function highThresholdOf(store: Store, s: StayRow): Promise<number | null>
   if (s.standard_fen === null || s.drg === null || s.dscg_date === null) return null;
   try {
     const settler = await loadSettler(store);
-    const h = settler.hospital(s.hospital_code, s.hi_setl_lv);
+    const h = settler.hospital(s.hospital_code, s.hi_setl_lv, s.dscg_date);
     return settler.policyAt(s.dscg_date, s.setl_id).groupTerms(h, s.drg, s.setl_id).high;
   } catch {
     return null;

@@ -13,6 +13,7 @@ import { calibrate } from "./calibrate.js";
 import { clearedYears, clearYearJob, getClearing } from "./clearing.js";
 import { computeHospitalCoefficients } from "./coefficients.js";
 import { dipRoutes } from "./dip-routes.js";
+import { hospitalRoutes } from "./hospital-routes.js";
 import { ALL, actorOf, BUREAU, fen, guard, Id, PERIOD, sendStatementFile, YUAN } from "./http.js";
 import { clearingChange } from "./oplog-detail.js";
 import {
@@ -556,6 +557,7 @@ export function paymentRoutes(options: PaymentPluginOptions = {}): FastifyPlugin
     }));
     versionRoutes(app, "/dip-policies", "dipPolicy");
     dipRoutes(app);
+    hospitalRoutes(app);
     runRoutes(app);
     settlementRoutes(app);
     clearingRoutes(app);

@@ -1,6 +1,8 @@
 /**
  * A region pack's payment data (地区配置包 · 支付部分) published into the store: weight tables, payment
- * policies and benefit policies as dated editions, and the hospitals' master data (医院等级、起付线类别).
+ * policies and benefit policies as dated editions, and the hospitals' master data (医院等级、起付线类别、
+ * 支付方式) as master-data editions (a new hospital in force since always, a changed one from today:
+ * `savePaymentHospitals`).
  * An edition already published with the same content is left as it is; one published with other
  * content is a conflict (a released edition is never edited: the pack must give it a new version):
  * then nothing at all is written. Everything the pack holds is validated before anything is written.
@@ -10,7 +12,6 @@ import { sql } from "kysely";
 import {
   dbOf,
   KIND_NAMES,
-  loadPaymentHospitals,
   type PaymentHospital,
   parseKind,
   savePaymentHospitals,
@@ -131,24 +132,7 @@ export async function publishPaymentRegion(
     await saveVersion(store, kind, e, { actor, ...(weights ? { weights } : {}) });
     out.published.push(checkPaymentEdition(kind, e).label);
   }
-  const known = await loadPaymentHospitals(store);
-  const hospitals = { added: 0, changed: 0, unchanged: 0 };
-  const write: PaymentHospital[] = [];
-  for (const h of data.hospitals) {
-    const before = known.get(h.hospitalCode);
-    if (before === undefined) hospitals.added++;
-    else if (
-      before.level !== h.level ||
-      before.benefitClass !== h.benefitClass ||
-      (h.paymentMethod !== undefined && (before.paymentMethod ?? "drg") !== h.paymentMethod)
-    )
-      hospitals.changed++;
-    else {
-      hospitals.unchanged++;
-      continue;
-    }
-    write.push(h);
-  }
-  await savePaymentHospitals(store, write);
+  // Idempotent: a row the pack gave before writes nothing; a change is an edition in force from today.
+  const hospitals = await savePaymentHospitals(store, data.hospitals, { actor });
   return { ...out, hospitals };
 }

@@ -300,49 +300,12 @@ export async function loadBenefitPolicies(store: Store): Promise<BenefitPolicy[]
   return r.rows.map((x) => parseBenefitPolicy(x.data));
 }
 
-/** 支付方式: how a hospital's stays are paid. */
-export type PaymentMethod = "drg" | "dip";
-
-/** 医院等级、起付线类别与支付方式 (payment_hospital). */
-export interface PaymentHospital {
-  readonly hospitalCode: string;
-  readonly level: string;
-  readonly benefitClass: string | null;
-  /** DRG (the default) or DIP. */
-  readonly paymentMethod?: PaymentMethod;
-}
-
-export async function loadPaymentHospitals(store: Store): Promise<Map<string, PaymentHospital>> {
-  const r = await dbOf(store)
-    .selectFrom("payment_hospital")
-    .select(["hospital_code", "level", "benefit_class", "payment_method"])
-    .execute();
-  return new Map(
-    r.map((x) => [
-      x.hospital_code,
-      {
-        hospitalCode: x.hospital_code,
-        level: x.level,
-        benefitClass: x.benefit_class,
-        paymentMethod: x.payment_method,
-      },
-    ]),
-  );
-}
-
-export async function savePaymentHospitals(store: Store, rows: readonly PaymentHospital[]): Promise<void> {
-  const db = dbOf(store);
-  for (const h of rows) {
-    // Without a method a new hospital is paid by DRG and a known one keeps its method.
-    const method = h.paymentMethod ?? null;
-    await sql`INSERT INTO payment_hospital (hospital_code, level, benefit_class, payment_method, updated_at)
-      VALUES (${h.hospitalCode}, ${h.level}, ${h.benefitClass}, coalesce(${method}::text, 'drg'), now())
-      ON CONFLICT (hospital_code) DO UPDATE SET level = excluded.level, benefit_class = excluded.benefit_class,
-        payment_method = coalesce(${method}::text, payment_hospital.payment_method), updated_at = now()`.execute(
-      db,
-    );
-  }
-}
+export {
+  loadPaymentHospitals,
+  type PaymentHospital,
+  type PaymentMethod,
+  savePaymentHospitals,
+} from "./hospital-data.js";
 
 /** Starts a run (作业记录) and returns its id. */
 export async function startRun(store: Store, kind: string, actor: string, params: unknown): Promise<number> {

@@ -19,7 +19,6 @@
 import { type PersonState, type PersonYearState, SettlementContext, SettlementError } from "@yibao/payment";
 import { countAcceptedLists, type Store } from "@yibao/store";
 import { sql } from "kysely";
-import { dipHospitalCodes } from "./dip-payment.js";
 import { type RefusedExclusion, selectExclusionsInForce } from "./new-tech-selection.js";
 import { dbOf, PaymentInputError, periodsBetween, withRun } from "./repo.js";
 import { loadSettler, type SettlementRow, type StayInput, settleInput } from "./settle-stay.js";
@@ -414,13 +413,22 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
       tally,
     };
     const total = await countAcceptedLists(store.db, { periods });
-    const dip = await dipHospitalCodes(store);
-    const retiredToDip = await retireSettlementsOf(db, runId, periods, [...dip]);
+    // A stay is left to DIP when its hospital is paid by DIP on its discharge date.
+    const spans = settler.dipSpans();
+    const retiredToDip = await retireSettlementsOf(db, runId, periods, spans);
     let leftToDip = 0;
+    // 新技术除外 refused over the cap but left to DIP are not this run's to report.
+    const refusedIds = new Set(newTech.refused.map((x) => x.setlId));
+    const refusedToDip = new Set<string>();
+    const leaveToDip = (x: ListRow): boolean => {
+      const dip = settler.paidByDip(x.hospital_code, x.dscg_date);
+      if (dip && refusedIds.has(x.setl_id)) refusedToDip.add(x.setl_id);
+      return dip;
+    };
     const inflight: Promise<void>[] = [];
     for (const period of periods) {
       for await (const page of personPages(db, period, batch)) {
-        const rows = dip.size === 0 ? page : page.filter((x) => !dip.has(x.hospital_code));
+        const rows = spans.length === 0 ? page : page.filter((x) => !leaveToDip(x));
         leftToDip += page.length - rows.length;
         const { out, errs } = settlePage(settling, rows);
         tally.done += page.length;
@@ -456,7 +464,9 @@ export async function settlePeriod(options: SettlePeriodOptions): Promise<Settle
       totals: t,
       leftToDip,
       retiredToDip,
-      newTechRefused: newTech.refused.filter((x) => periods.includes(x.period) && !dip.has(x.hospitalCode)),
+      newTechRefused: newTech.refused.filter(
+        (x) => periods.includes(x.period) && !refusedToDip.has(x.setlId),
+      ),
       milliseconds: Math.round(performance.now() - started),
     };
   }).then((r) => ({ ...r, runId: r.runId }));

@@ -23,13 +23,8 @@ import {
   settleStay,
 } from "@yibao/payment";
 import type { Store } from "@yibao/store";
-import {
-  loadBenefitPolicies,
-  loadPaymentHospitals,
-  loadPolicies,
-  type PaymentHospital,
-  type PolicyWithWeights,
-} from "./repo.js";
+import { HospitalEditions, loadHospitalEditions, type PaymentHospital } from "./hospital-data.js";
+import { loadBenefitPolicies, loadPolicies, type PolicyWithWeights } from "./repo.js";
 
 /** 医保结算等级 code (hi_setl_lv) → level name used by policies. */
 export const SETTLEMENT_LEVEL_NAMES: Readonly<Record<string, string>> = {
@@ -56,42 +51,91 @@ function advanceSimple(state: PersonState, admYear: string, dscgYear: string, fu
   return next;
 }
 
+/** A settlement context and the hospitals added to it so far. */
+interface ContextSlot {
+  ctx: SettlementContext;
+  readonly hospitals: Map<string, HospitalInfo>;
+}
+
 /**
  * Settles stays against policies and state: the part of period settlement that needs no database,
- * shared with single-stay re-settlement (特病单议).
+ * shared with single-stay re-settlement (特病单议). A hospital is settled with its master data in force
+ * on the stay's discharge date (医院主数据版本): one settlement context per span of dates in which no
+ * hospital's master data changes (`HospitalEditions.epochOf`).
  */
 export class StaySettler {
-  private ctx: SettlementContext;
-  private readonly hospitals = new Map<string, HospitalInfo>();
+  private readonly slots = new Map<string, ContextSlot>();
   private readonly coverage = new Map<string, boolean>();
+  private readonly editions: HospitalEditions;
 
   constructor(
     private readonly policies: readonly PolicyWithWeights[],
     private readonly benefit: BenefitPolicySet | null,
-    private readonly paymentHospitals: ReadonlyMap<string, PaymentHospital>,
+    /** The hospitals' dated editions; a plain map is master data in force since always. */
+    hospitals: HospitalEditions | ReadonlyMap<string, PaymentHospital>,
   ) {
-    this.ctx = this.build();
+    this.editions = hospitals instanceof HospitalEditions ? hospitals : HospitalEditions.since(hospitals);
+    // Built now, so a policy the core cannot compile is refused before any stay.
+    this.slot("");
   }
 
-  private build(): SettlementContext {
+  private build(hospitals: ReadonlyMap<string, HospitalInfo>): SettlementContext {
     return createSettlementContext({
       policies: this.policies,
-      hospitals: [...this.hospitals.values()],
+      hospitals: [...hospitals.values()],
       ...(this.benefit ? { benefit: this.benefit } : {}),
     });
   }
 
-  /** The hospital as payment sees it; adds it to the context on first sight. */
-  hospital(code: string, settlementLevel: string | null): HospitalInfo {
-    let h = this.hospitals.get(code);
+  /**
+   * The context of a span of dates (`epoch`: its first day, "" before any edition), built once with
+   * every hospital whose master data is in force in it; a hospital without any is added on first sight.
+   */
+  private slot(epoch: string): ContextSlot {
+    let s = this.slots.get(epoch);
+    if (s === undefined) {
+      const hospitals = new Map<string, HospitalInfo>();
+      if (epoch !== "")
+        for (const [code, ph] of this.editions.inForce(epoch))
+          hospitals.set(code, {
+            id: code,
+            level: ph.level,
+            ...(ph.benefitClass ? { benefitClass: ph.benefitClass } : {}),
+          });
+      s = { ctx: this.build(hospitals), hospitals };
+      this.slots.set(epoch, s);
+    }
+    return s;
+  }
+
+  private contextOn(date: string): SettlementContext {
+    return this.slot(this.editions.epochOf(date)).ctx;
+  }
+
+  /**
+   * The hospital as payment sees it on `date` (its master data in force then; without any, the level
+   * of the list's 医保结算等级); adds it to that date's context on first sight.
+   */
+  hospital(code: string, settlementLevel: string | null, date: string): HospitalInfo {
+    const s = this.slot(this.editions.epochOf(date));
+    let h = s.hospitals.get(code);
     if (h === undefined) {
-      const ph = this.paymentHospitals.get(code);
-      const level = ph?.level ?? SETTLEMENT_LEVEL_NAMES[settlementLevel ?? ""] ?? settlementLevel ?? "";
-      h = { id: code, level, ...(ph?.benefitClass ? { benefitClass: ph.benefitClass } : {}) };
-      this.hospitals.set(code, h);
-      this.ctx = this.build();
+      // No master data in force on the date (the slot holds every hospital that has some).
+      h = { id: code, level: SETTLEMENT_LEVEL_NAMES[settlementLevel ?? ""] ?? settlementLevel ?? "" };
+      s.hospitals.set(code, h);
+      s.ctx = this.build(s.hospitals);
     }
     return h;
+  }
+
+  /** True when the hospital is paid by DIP on `date` (its stays are then left to DIP). */
+  paidByDip(code: string, date: string | null): boolean {
+    return this.editions.paidByDip(code, date);
+  }
+
+  /** The spans of dates in which hospitals were paid by DIP. */
+  dipSpans(): ReturnType<HospitalEditions["dipSpans"]> {
+    return this.editions.dipSpans();
   }
 
   /** True when the benefit policy in force on `date` insures people of `area` (参保地); see isLocallyInsured. */
@@ -124,22 +168,23 @@ export class StaySettler {
     return p === undefined ? null : fixedAmountCaseOf(p, principalDiagnosis);
   }
 
+  /** Settles a stay in the context of its discharge date (its hospital added by `hospital` first). */
   settle(stay: Stay): StaySettlement {
-    return settleStay(stay, this.ctx);
+    return settleStay(stay, this.contextOn(stay.dischargeDate));
   }
 
   /** Points of a money amount under the policy in force on `date` (折算点数). */
   toPoints(fen: Fen, date: string, record: string): number {
-    return this.ctx.policyAt(date, record).toPoints(fen);
+    return this.contextOn(date).policyAt(date, record).toPoints(fen);
   }
 
   /** The payment policy in force on `date` with its weight table (the rate, the RW of each DRG). */
   policyAt(date: string, record: string): ReturnType<SettlementContext["policyAt"]> {
-    return this.ctx.policyAt(date, record);
+    return this.contextOn(date).policyAt(date, record);
   }
 
   weightsOf(date: string, record: string): { id: string; version: string } {
-    const w = this.ctx.policyAt(date, record).weights;
+    const w = this.contextOn(date).policyAt(date, record).weights;
     return { id: w.id, version: w.version };
   }
 }
@@ -151,7 +196,7 @@ export async function loadSettler(
 ): Promise<StaySettler> {
   const policies = await loadPolicies(store, policy ?? {});
   const benefits = await loadBenefitPolicies(store);
-  const hospitals = await loadPaymentHospitals(store);
+  const hospitals = await loadHospitalEditions(store);
   return new StaySettler(policies, benefits.length > 0 ? new BenefitSet(benefits) : null, hospitals);
 }
 
@@ -240,7 +285,7 @@ export function settleInput(
 ): { row: SettlementRow; person: PersonState } {
   if (x.admDate === null) throw new SettlementError(x.setlId, "adm_date", "缺少入院日期");
   if (x.dscgDate === null) throw new SettlementError(x.setlId, "dscg_date", "缺少出院日期");
-  const h = settler.hospital(x.hospitalCode, x.hiSetlLv);
+  const h = settler.hospital(x.hospitalCode, x.hiSetlLv, x.dscgDate);
   const insurance = INSURANCE_NAMES[x.hiType ?? ""] ?? x.hiType ?? "城乡居民";
   const usePolicy =
     keepPatientShare === undefined &&

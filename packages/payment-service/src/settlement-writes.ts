@@ -6,6 +6,7 @@
 import type { Fen, SpecialReview } from "@yibao/payment";
 import type { Store } from "@yibao/store";
 import { sql } from "kysely";
+import type { DipSpan } from "./hospital-data.js";
 import { dbOf } from "./repo.js";
 import type { SettlementRow } from "./settle-stay.js";
 import type { PaymentDb } from "./tables.js";
@@ -195,22 +196,27 @@ export async function writeSettlements(
 }
 
 /**
- * Retires the DRG settlements of hospitals now paid by DIP in the periods (a hospital switched to DIP
- * after its stays were settled by DRG): each current row moves to history, replaced by the run, and
- * leaves the current settlements, so DRG totals and clearing no longer count it. Returns the rows moved.
+ * Retires the DRG settlements in the periods of stays discharged while their hospital was paid by DIP
+ * (`spans`: a hospital switched to DIP after its stays were settled by DRG): each current row moves to
+ * history, replaced by the run, and leaves the current settlements, so DRG totals and clearing no
+ * longer count it. Returns the rows moved.
  */
 export async function retireSettlementsOf(
   db: PaymentDb,
   runId: number,
   periods: readonly string[],
-  hospitals: readonly string[],
+  spans: readonly DipSpan[],
 ): Promise<number> {
-  if (hospitals.length === 0) return 0;
+  if (spans.length === 0) return 0;
   const all = sql.raw(`${COLS.join(", ")}, run_id, settled_at`);
   const sAll = sql.raw(`${COLS.map((c) => `s.${c}`).join(", ")}, s.run_id, s.settled_at`);
-  const r = await sql`WITH gone AS (
+  const r = await sql`WITH dip AS (
+      SELECT * FROM unnest(${spans.map((x) => x.hospitalCode)}::text[], ${spans.map((x) => x.from)}::date[],
+        ${spans.map((x) => x.to)}::date[]) AS d(hospital_code, date_from, date_to)
+    ), gone AS (
       DELETE FROM stay_settlement s WHERE s.period = ANY(${[...periods]}::text[])
-        AND s.hospital_code = ANY(${[...hospitals]}::text[])
+        AND EXISTS (SELECT 1 FROM dip d WHERE d.hospital_code = s.hospital_code
+          AND s.dscg_date >= d.date_from AND (d.date_to IS NULL OR s.dscg_date < d.date_to))
       RETURNING ${sAll}
     )
     INSERT INTO stay_settlement_history (${all}, replaced_at, replaced_by_run)

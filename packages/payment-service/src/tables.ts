@@ -39,7 +39,10 @@ export interface DrgWeightTableTable extends VersionedTable {
   calibration: ColumnType<unknown, string | null, string | null>;
 }
 
-/** 医院等级与起付线类别. */
+/**
+ * 医院等级、起付线类别与支付方式 in force today: the projection of `payment_hospital_edition` (0115),
+ * kept in step whenever an edition is written and when a region pack is loaded.
+ */
 export interface PaymentHospitalTable {
   hospital_code: string;
   level: string;
@@ -47,6 +50,24 @@ export interface PaymentHospitalTable {
   /** 支付方式: paid by DRG (`drg`, the default) or DIP (`dip`) (0111). */
   payment_method: ColumnType<"drg" | "dip", "drg" | "dip" | undefined, "drg" | "dip">;
   updated_at: TimestampDefault;
+}
+
+/**
+ * 医院主数据版本 (0115): every dated edition of a hospital's master data, append-only. The edition in
+ * force on a date is the one with the latest `effective_from` on or before it, and of two with the
+ * same date the later saved (`edition_id`). `effective_from` 0001-01-01 means "since always".
+ */
+export interface PaymentHospitalEditionTable {
+  edition_id: Generated<number>;
+  hospital_code: string;
+  effective_from: string;
+  level: string;
+  benefit_class: string | null;
+  payment_method: "drg" | "dip";
+  actor: string;
+  reason: string;
+  source: "pack" | "api" | "excel";
+  created_at: TimestampDefault;
 }
 
 /** 作业记录: every calibrate, settle, clear and special-case job. */
@@ -367,6 +388,7 @@ export interface PaymentTables extends PaymentPublishedViews {
   dip_prepayment: DipPrepaymentTable;
   hospital_assessment: HospitalAssessmentTable;
   special_case_application: SpecialCaseApplicationTable;
+  payment_hospital_edition: PaymentHospitalEditionTable;
 }
 
 /** What the payment service reads and writes: the store's tables (it reads the lists) and its own. */

@@ -151,6 +151,7 @@ describe("hospital coefficients from a base period", () => {
       }),
     ).rejects.toThrow(/没有已接收结算清单/);
     await sql`DELETE FROM payment_hospital WHERE hospital_code = ${H3}`.execute(dbOf(store));
+    await sql`DELETE FROM payment_hospital_edition WHERE hospital_code = ${H3}`.execute(dbOf(store));
     const r = await computeHospitalCoefficients({
       store,
       periodFrom: "2025-01",

@@ -9,6 +9,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clearYearJob, getClearing } from "../src/clearing.js";
 import { DEMO_BENEFIT_POLICY, ensureDemoPayment } from "../src/demo.js";
+import { SINCE_ALWAYS, writeHospitalEditions } from "../src/hospital-data.js";
 import { paymentMigrations } from "../src/migrations.js";
 import { approveSpecialCase, getSettlement, prepaidOfYear } from "../src/queries.js";
 import {
@@ -17,7 +18,6 @@ import {
   loadPaymentHospitals,
   loadPolicies,
   recordAuditDeductions,
-  savePaymentHospitals,
   saveVersion,
 } from "../src/repo.js";
 import {
@@ -475,9 +475,23 @@ describe("period settlement over the store (PGlite)", () => {
     const before = await sql<{ level: string; benefit_class: string | null }>`SELECT level, benefit_class
       FROM payment_hospital WHERE hospital_code = ${h}`.execute(db);
     const row = before.rows[0] ?? { level: "三级", benefit_class: null };
-    await savePaymentHospitals(store, [
-      { hospitalCode: h, level: row.level, benefitClass: row.benefit_class, paymentMethod: "dip" },
-    ]);
+    // The hospital paid by DIP since always (an edition written below the API's date rule), then back to
+    // DRG by a later edition of the same date (of two, the later saved decides).
+    const edition = (paymentMethod: "drg" | "dip") =>
+      writeHospitalEditions(
+        db,
+        [
+          {
+            hospitalCode: h,
+            effectiveFrom: SINCE_ALWAYS,
+            level: row.level,
+            benefitClass: row.benefit_class,
+            paymentMethod,
+          },
+        ],
+        { actor: "t", reason: "测试", source: "api" },
+      );
+    await edition("dip");
     try {
       const r = await settlePeriod({ store, period, actor: "t" });
       expect(r.leftToDip).toBe(n);
@@ -494,9 +508,7 @@ describe("period settlement over the store (PGlite)", () => {
         WHERE hospital_code = ${h} AND period = ${period}`.execute(db);
       expect(left.rows[0]?.n).toBe(0);
     } finally {
-      await savePaymentHospitals(store, [
-        { hospitalCode: h, level: row.level, benefitClass: row.benefit_class, paymentMethod: "drg" },
-      ]);
+      await edition("drg");
     }
     const back = await settlePeriod({ store, period, actor: "t" });
     expect(back.leftToDip).toBe(0);

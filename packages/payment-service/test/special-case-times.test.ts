@@ -128,6 +128,7 @@ for (const engine of [pgliteEngine(), postgresEngine()]) {
       );
       // The patient share then comes from the list (个人支付), so the fund payment is worked out by hand.
       await sql`DELETE FROM payment_hospital`.execute(db);
+      await sql`DELETE FROM payment_hospital_edition`.execute(db);
       // A: 2023-05-01 08:00:00 → 2023-05-02 07:59:59 = 86 399 s < 86 400: under 24 hours.
       await setStay(a.setl_id, {
         adm: "2023-05-01 08:00:00",

@@ -27,8 +27,12 @@ import {
   calibrate,
   clearDipYearJob,
   ensureDemoPayment,
+  loadPaymentHospitals,
+  paymentDb,
   prepayDipMonthJob,
+  SINCE_ALWAYS,
   saveDipPolicyFromCatalogue,
+  writeHospitalEditions,
 } from "@yibao/payment-service";
 import { dropSchema, openStore } from "@yibao/store";
 import { sql } from "kysely";
@@ -47,7 +51,17 @@ import {
 } from "./pay-common.js";
 
 /** Step 2: the catalogue from the year, a policy from it, every hospital paid by DIP. */
-async function prepareDip(store: Awaited<ReturnType<typeof openStore>>, db: Db, year: string): Promise<void> {
+/** Every hospital paid by DIP from the start: the bench's master-data edition, in force since always. */
+async function allToDip(store: Awaited<ReturnType<typeof openStore>>): Promise<void> {
+  const drg = [...(await loadPaymentHospitals(store)).values()].filter((h) => h.paymentMethod !== "dip");
+  await writeHospitalEditions(
+    paymentDb(store),
+    drg.map((h) => ({ ...h, effectiveFrom: SINCE_ALWAYS, paymentMethod: "dip" as const })),
+    { actor: "bench", reason: "基准测试：全部机构改为 DIP 付费", source: "api" },
+  );
+}
+
+async function prepareDip(store: Awaited<ReturnType<typeof openStore>>, year: string): Promise<void> {
   await ensureDemoPayment({ store, scheme: await loadSchemeDir(DEMO_SCHEME_DIR), skipSettle: true });
   const cal = await calibrate({
     store,
@@ -79,7 +93,7 @@ async function prepareDip(store: Awaited<ReturnType<typeof openStore>>, db: Db, 
     },
     "bench",
   );
-  await sql`UPDATE payment_hospital SET payment_method = 'dip'`.execute(db);
+  await allToDip(store);
   log(
     `2. DIP 病种目录 ${cal.dip.id}@${cal.dip.version}（${cal.cases} 例测算），付费政策 ${policy.saved.id}@${policy.saved.version}：` +
       `${policy.groups} 个病种，${policy.skipped.length} 个无分值；全部机构改为 DIP 付费`,
@@ -155,9 +169,9 @@ async function main(): Promise<void> {
     // A kept schema already prepared by an earlier run keeps its catalogue, policy and DIP hospitals.
     const prepared = await count(db, sql<{ n: string }>`SELECT count(*) AS n FROM dip_payment_policy`);
     if (values.reuse !== undefined && prepared > 0) {
-      await sql`UPDATE payment_hospital SET payment_method = 'dip'`.execute(db);
+      await allToDip(store);
       log("2. 沿用已保存的 DIP 病种目录与付费政策；全部机构改为 DIP 付费");
-    } else await prepareDip(store, db, String(year));
+    } else await prepareDip(store, String(year));
     log(`   准备用时 ${seconds(t1).toFixed(1)} 秒（已接收清单 ${accepted} 份）`);
 
     const c2 = await cpuSeconds(db);
