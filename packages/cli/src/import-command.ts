@@ -26,6 +26,7 @@ import {
   countSources,
   createListPreparer,
   createQcEditionBook,
+  excelCellText,
   historyEnvelope,
   type IdentityDb,
   type IdentityTables,
@@ -129,15 +130,7 @@ async function* csvEnvelopes(path: string): AsyncGenerator<SourceEnvelope> {
 }
 
 function cellValue(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return "";
-  if (v instanceof Date) return v.toISOString().slice(0, 19).replace("T", " ");
-  if (typeof v === "object") {
-    const o = v as { text?: unknown; result?: unknown; richText?: { text: string }[] };
-    if (o.richText) return o.richText.map((t) => t.text).join("");
-    if (o.text !== undefined) return String(o.text);
-    if (o.result !== undefined) return String(o.result);
-  }
-  return String(v);
+  return excelCellText(v, "dateTime");
 }
 
 function sheetRows(ws: ExcelJS.Worksheet): { line: number; row: Record<string, string> }[] {

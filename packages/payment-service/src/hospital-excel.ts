@@ -5,6 +5,7 @@
  * payment_method are read too), one hospital per line. A file that is not base64, not an .xlsx, or
  * without a needed column is refused naming it; a row's problems name its Excel line number.
  */
+import { excelCellText } from "@yibao/server";
 import ExcelJS from "exceljs";
 import type {
   EditionColumn,
@@ -93,11 +94,9 @@ export function decodeBase64(text: string): Buffer | null {
   return Buffer.from(s, "base64");
 }
 
-/** The text of a cell as shown (numbers as written, rich text joined), trimmed. */
+/** The text of a cell as shown (rich text joined, formula results), trimmed. */
 function cellText(cell: ExcelJS.Cell): string {
-  const v = cell.value;
-  if (v === null || v === undefined) return "";
-  return String(cell.text ?? "").trim();
+  return excelCellText(cell.value).trim();
 }
 
 function headerKey(text: string): EditionColumn | null {

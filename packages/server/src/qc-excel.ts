@@ -26,10 +26,15 @@ const SEVERITY_ZH = { error: "错误", warning: "警告" } as const;
 const MODE_ZH = { bureau: "医保局", hospital: "医院" } as const;
 const CATEGORY_BY_NAME = new Map(Object.entries(QC_CATEGORY_NAMES).map(([k, v]) => [v, k]));
 
-/** The text of a cell as a person sees it (rich text, hyperlinks and formula results included). */
-export function excelCellText(v: unknown): string {
+/**
+ * The text of a cell as a person sees it (rich text, hyperlinks and formula results included); a date
+ * cell as `yyyy-MM-dd`, or `yyyy-MM-dd HH:mm:ss` with `dates: "dateTime"` (exceljs gives the wall-clock
+ * value as UTC).
+ */
+export function excelCellText(v: unknown, dates: "date" | "dateTime" = "date"): string {
   if (v === null || v === undefined) return "";
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (v instanceof Date)
+    return dates === "date" ? v.toISOString().slice(0, 10) : v.toISOString().slice(0, 19).replace("T", " ");
   if (typeof v === "object") {
     const o = v as { text?: unknown; result?: unknown; richText?: { text: string }[] };
     if (o.richText) return o.richText.map((t) => t.text).join("");
