@@ -10,6 +10,7 @@
  */
 import { dipDiagnosisCategory, dipProcedureCombination } from "@yibao/payment";
 import { ensureDemoPayment } from "@yibao/payment-service/demo";
+import { SINCE_ALWAYS, writeHospitalEditions } from "@yibao/payment-service/hospital-data";
 import { dbOf as paymentDb, saveVersion } from "@yibao/payment-service/repo";
 import type { Store } from "@yibao/store";
 import { sql } from "kysely";
@@ -71,8 +72,8 @@ describe("audit prices a DIP hospital's findings by DIP", () => {
     const keys = new Set<string>();
     for (const l of lists.rows)
       if (l.pdx) keys.add(`${dipDiagnosisCategory(l.pdx)}|${dipProcedureCombination(l.px ?? [])}`);
-    const level = await sql<{ level: string }>`SELECT level FROM payment_hospital
-      WHERE hospital_code = ${dipHospital}`.execute(db);
+    const level = await sql<{ level: string; benefit_class: string | null }>`SELECT level, benefit_class
+      FROM payment_hospital WHERE hospital_code = ${dipHospital}`.execute(db);
     const lv = level.rows[0]?.level as string;
     await saveVersion(
       store,
@@ -91,8 +92,20 @@ describe("audit prices a DIP hospital's findings by DIP", () => {
       },
       { actor: "test" },
     );
-    await sql`UPDATE payment_hospital SET payment_method = 'dip' WHERE hospital_code = ${dipHospital}`.execute(
+    // The hospital is paid by DIP since always: a master-data edition of that date saved after the
+    // one in force (of two editions of one date the later saved wins).
+    await writeHospitalEditions(
       db,
+      [
+        {
+          hospitalCode: dipHospital,
+          effectiveFrom: SINCE_ALWAYS,
+          level: lv,
+          benefitClass: level.rows[0]?.benefit_class ?? null,
+          paymentMethod: "dip",
+        },
+      ],
+      { actor: "test", reason: "按 DIP 付费", source: "api" },
     );
 
     await auditPeriod({ store, scheme, period: "2023" });

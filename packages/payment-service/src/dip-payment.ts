@@ -112,27 +112,33 @@ export async function dipPaysOn(store: Store): Promise<(hospital: string, date: 
 }
 
 /**
- * The hospitals whose payment method is DIP today, with their level, by code (`payment_hospital`, the
- * projection of today's editions: the audit re-prices single stays with it).
+ * The spans of discharge dates in which each hospital was paid by DIP, with its level in each (one per
+ * edition date of its master data): the audit re-prices a single stay by the data of its date.
  */
-function dipHospitalRows(store: Store): Promise<{ hospital_code: string; level: string }[]> {
-  return dbOf(store)
-    .selectFrom("payment_hospital")
-    .select(["hospital_code", "level"])
-    .where("payment_method", "=", "dip")
-    .orderBy("hospital_code")
-    .execute();
+async function dipHospitalSpans(
+  store: Store,
+): Promise<{ id: string; level: string; from: string; until: string | null }[]> {
+  const editions = await loadHospitalEditions(store);
+  const out: { id: string; level: string; from: string; until: string | null }[] = [];
+  for (const code of editions.codes()) {
+    const starts = [...new Set(editions.editionsOf(code).map((e) => e.effectiveFrom))];
+    starts.forEach((from, i) => {
+      const e = editions.editionOn(code, from);
+      if (e?.paymentMethod === "dip") out.push({ id: code, level: e.level, from, until: starts[i + 1] ?? null });
+    });
+  }
+  return out;
 }
 
 /**
  * The DIP pricing of single stays for re-settlement (audit's fund loss of a DIP hospital): every DIP
- * policy edition, the hospitals paid by DIP with their level, and each cleared year's 清算点值 (a
+ * policy edition, the hospitals paid by DIP with their level in each span of discharge dates, and each cleared year's 清算点值 (a
  * year not cleared yet is priced at its policy's 预算点值). Null when no hospital is paid by DIP or
  * no DIP policy is stored.
  */
 export async function dipPricingOf(store: Store): Promise<DipPricing | null> {
   const db = dbOf(store);
-  const hospitals = await dipHospitalRows(store);
+  const hospitals = await dipHospitalSpans(store);
   if (hospitals.length === 0) return null;
   const policies = (await db.selectFrom("dip_payment_policy").select("data").execute()).map((r) =>
     parseDipPaymentPolicy(r.data),
@@ -144,7 +150,7 @@ export async function dipPricingOf(store: Store): Promise<DipPricing | null> {
     .execute();
   return createDipPricing({
     policies,
-    hospitals: hospitals.map((h) => ({ id: h.hospital_code, level: h.level })),
+    hospitals,
     pointValues: new Map(
       cleared.map((c) => [
         String(c.year),

@@ -57,8 +57,17 @@ export function catalogueOfPolicy(policy: DipPaymentPolicy): DipCatalogue {
 export interface DipPricingInput {
   /** The DIP policy editions (selected by discharge date). */
   readonly policies: readonly DipPaymentPolicy[];
-  /** The hospitals paid by DIP, with their level (a key of the policy's standard costs). */
-  readonly hospitals: readonly { readonly id: string; readonly level: string }[];
+  /**
+   * The hospitals paid by DIP, with their level (a key of the policy's standard costs); `from`
+   * (inclusive) and `until` (exclusive), discharge dates `yyyy-MM-dd`, bound a span of master data
+   * (absent: always). A hospital may have several spans.
+   */
+  readonly hospitals: readonly {
+    readonly id: string;
+    readonly level: string;
+    readonly from?: string;
+    readonly until?: string | null;
+  }[];
   /** 清算点值 by year (`2023`), fen per point, exact; a year without one is priced at 预算点值. */
   readonly pointValues?: ReadonlyMap<string, Rational>;
 }
@@ -68,18 +77,32 @@ export class DipPricing implements DipStaySettler {
   private readonly policies: readonly DipPaymentPolicy[];
   /** Each edition's catalogue, so stays group as the catalogue built them. */
   private readonly catalogues: ReadonlyMap<DipPaymentPolicy, DipCatalogue>;
-  private readonly levels: ReadonlyMap<string, string>;
+  private readonly spans: ReadonlyMap<string, readonly { level: string; from: string; until: string | null }[]>;
   private readonly pointValues: ReadonlyMap<string, Rational>;
 
   constructor(input: DipPricingInput) {
     this.policies = input.policies;
     this.catalogues = new Map(input.policies.map((p) => [p, catalogueOfPolicy(p)]));
-    this.levels = new Map(input.hospitals.map((h) => [h.id, h.level]));
+    const spans = new Map<string, { level: string; from: string; until: string | null }[]>();
+    for (const h of input.hospitals) {
+      const span = { level: h.level, from: h.from ?? "", until: h.until ?? null };
+      const list = spans.get(h.id);
+      if (list) list.push(span);
+      else spans.set(h.id, [span]);
+    }
+    this.spans = spans;
     this.pointValues = input.pointValues ?? new Map();
   }
 
-  pays(hospitalId: string): boolean {
-    return this.levels.has(hospitalId);
+  /** True when `hospitalId` is paid by DIP for a stay discharged on `date` (any date when absent). */
+  pays(hospitalId: string, date?: string): boolean {
+    return date === undefined ? this.spans.has(hospitalId) : this.levelOn(hospitalId, date) !== undefined;
+  }
+
+  /** The hospital's level in its DIP span holding `date`, or undefined when it is not paid by DIP then. */
+  private levelOn(hospitalId: string, date: string): string | undefined {
+    const day = date.slice(0, 10);
+    return this.spans.get(hospitalId)?.find((s) => s.from <= day && (s.until === null || day < s.until))?.level;
   }
 
   /** The edition in force on `date` (`selectEffective`) and its catalogue. */
@@ -104,8 +127,9 @@ export class DipPricing implements DipStaySettler {
 
   settle(stay: Stay, share: { patientShare: Fen; benefit: PatientShare | null }): StaySettlement {
     const id = stay.id;
-    const level = this.levels.get(stay.hospitalId);
-    if (level === undefined) throw new SettlementError(id, "hospitalId", `${stay.hospitalId} 不按 DIP 付费`);
+    const level = this.levelOn(stay.hospitalId, stay.dischargeDate);
+    if (level === undefined)
+      throw new SettlementError(id, "hospitalId", `${stay.hospitalId} 在 ${stay.dischargeDate} 不按 DIP 付费`);
     const coding = stay.dip;
     if (coding === undefined || coding.principalDiagnosis.trim() === "")
       throw new SettlementError(id, "dip", "缺少主要诊断，无法入 DIP 病种");

@@ -80,7 +80,8 @@ export interface DipCoding {
  * of their stays given the patient share the settlement computed (as it does for DRG stays).
  */
 export interface DipStaySettler {
-  pays(hospitalId: string): boolean;
+  /** True when `hospitalId` is paid by DIP for a stay discharged on `date`. */
+  pays(hospitalId: string, date: string): boolean;
   settle(stay: Stay, share: { patientShare: Fen; benefit: PatientShare | null }): StaySettlement;
 }
 

@@ -140,6 +140,44 @@ describe("a DIP hospital's stay is priced by its DIP group", () => {
   });
 });
 
+describe("a hospital's DIP spans by discharge date (its master-data editions)", () => {
+  // H2 is paid by DIP as 二级 from 2021-03-01 until 2021-07-01, then as 三级 from 2021-09-01 on; in
+  // between (July and August) by DRG.
+  const ctx = context(
+    {},
+    {
+      dip: createDipPricing({
+        policies: [parseDipPaymentPolicy(DIP)],
+        hospitals: [
+          { id: "H2", level: "二级", from: "2021-03-01", until: "2021-07-01" },
+          { id: "H2", level: "三级", from: "2021-09-01", until: null },
+        ],
+      }),
+    },
+  );
+  // KD15 is in the DRG weight table: a stay outside the spans is settled by DRG (method "rate").
+  const on = (date: string) =>
+    settleStay(dipStay("J18.900", [], "4000", "800", { dischargeDate: date, drg: "KD15" }), ctx);
+
+  it("DIP from the first day of a span, not the day before", () => {
+    expect(on("2021-02-28").method).toBe("rate");
+    expect(on("2021-03-01").method).toBe("dip");
+  });
+
+  it("the end is exclusive: the day before is DIP at the span's level, the day itself is DRG", () => {
+    // 二级: 50 points × 0.9 = 45 points × 150 = 6,750.00.
+    const last = on("2021-06-30");
+    expect([last.method, last.points, last.drgPayment]).toEqual(["dip", 45_000_000, yuan("6750")]);
+    expect(on("2021-07-01").method).toBe("rate");
+    expect(on("2021-08-31").method).toBe("rate");
+  });
+
+  it("a later span prices at its own level: 三级, 50 points × 1 = 50 points × 150 = 7,500.00", () => {
+    const s = on("2021-09-01");
+    expect([s.method, s.points, s.drgPayment]).toEqual(["dip", 50_000_000, yuan("7500")]);
+  });
+});
+
 describe("fund loss under DIP (re-settlement)", () => {
   const ctx = ctxWith();
 
