@@ -6,12 +6,20 @@ export function setCsrfToken(token: string): void {
   csrfToken = token;
 }
 
+/** One problem of a refused request (e.g. a workbook's cell, by row and column), in Chinese. */
+export interface ErrorDetail {
+  field: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
     /** The server's error code (e.g. `STARTING` while the platform is still being prepared). */
     readonly code?: string,
+    /** Every problem the server found, where it lists them. */
+    readonly details: readonly ErrorDetail[] = [],
   ) {
     super(message);
   }
@@ -41,10 +49,16 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
     data = null;
   }
   if (!res.ok) {
-    const body = data as { message?: string; code?: string } | null;
+    const body = data as { message?: string; code?: string; details?: unknown } | null;
     const message = body?.message ?? `请求失败（${res.status}）`;
     if (res.status === 401) window.dispatchEvent(new CustomEvent("yibao:unauthenticated"));
-    throw new ApiError(res.status, message, body?.code);
+    const details = Array.isArray(body?.details)
+      ? (body.details as unknown[]).filter(
+          (d): d is ErrorDetail =>
+            typeof d === "object" && d !== null && typeof (d as ErrorDetail).message === "string",
+        )
+      : [];
+    throw new ApiError(res.status, message, body?.code, details);
   }
   return data as T;
 }

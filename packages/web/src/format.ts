@@ -48,6 +48,21 @@ export function dateTime(v: unknown): string {
   return d.toLocaleString("zh-CN", { hour12: false });
 }
 
+/** An instant in China Standard Time (Asia/Shanghai), whatever the browser's own time zone. */
+export function chinaDateTime(v: unknown): string {
+  if (typeof v !== "string") return "—";
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) return v;
+  return d.toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
+}
+
+/** A calendar date (yyyy-MM-dd) `n` days later (or earlier). */
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
 /** A count with thousands separators (20,000). */
 export function count(n: number | null | undefined): string {
   return n === null || n === undefined ? "—" : n.toLocaleString("zh-CN");

@@ -1,20 +1,15 @@
 /**
  * 地区配置: the rule and policy editions this region runs on — grouping schemes, QC rules and targets, the audit's rule and
  * knowledge bases, payment policies, weight tables and benefit policies — each with its effective
- * date, the one in force today marked, and the QC and audit rules of the editions in force.
+ * date, the one in force today marked, and the QC and audit rules of the editions in force. The QC
+ * editions show who published each, when and why; the bureau and administrators publish a new QC
+ * rule edition here from an Excel rule table (QcEditions.tsx).
  */
 import { api, type Meta, type SchemeEdition } from "../api";
 import { Card, type Column, DataTable, ErrorNote, useLoad } from "../components";
 import { schemeLabel } from "../format";
+import { mayPublishQc, PublishQcRules, type QcEdition, QcEditionTable } from "./QcEditions";
 
-interface QcEdition {
-  id: string;
-  version: string;
-  effectiveDate: string;
-  source: string | null;
-  size: number;
-  inForce: boolean;
-}
 interface QcEditions {
   today: string;
   rules: QcEdition[];
@@ -68,14 +63,6 @@ const SEVERITY = { error: "错误（不予结算）", warning: "提示" };
 
 /** An edition's identity as written everywhere in the platform: id@version. */
 const editionOf = (r: { id: string; version: string }) => `${r.id}@${r.version}`;
-
-const qcEditionColumns: Column<QcEdition>[] = [
-  { key: "id", title: "版本标识", value: editionOf },
-  { key: "effectiveDate", title: "生效日期" },
-  { key: "size", title: "条数", kind: "count" },
-  { key: "inForce", title: "状态", value: (r) => (r.inForce ? "现行" : "") },
-  { key: "source", title: "依据" },
-];
 
 const auditEditionColumns: Column<AuditEdition>[] = [
   { key: "id", title: "版本标识", value: editionOf },
@@ -135,7 +122,7 @@ function PaymentVersions({ title, path, testId }: { title: string; path: string;
 }
 
 export function RegionPage({ meta }: { meta: Meta }) {
-  const [qc, qcError] = useLoad(() => api.get<QcEditions>("/api/v1/qc/editions"), []);
+  const [qc, qcError, reloadQc] = useLoad(() => api.get<QcEditions>("/api/v1/qc/editions"), []);
   const [audit, auditError] = useLoad(() => api.get<AuditRules>("/api/v1/audit/rules"), []);
   return (
     <div>
@@ -147,15 +134,19 @@ export function RegionPage({ meta }: { meta: Meta }) {
       </div>
       <ErrorNote error={qcError ?? auditError} />
       <SchemeEditions meta={meta} />
-      <Card title="质控规则版本">
-        <DataTable
-          testId="region-qc-rules"
-          loading={qc === null && qcError === null}
-          columns={qcEditionColumns}
-          rows={qc?.rules ?? []}
-          rowKey={(r) => `${r.id}@${r.version}`}
+      <QcEditionTable
+        kind="rules"
+        editions={qc?.rules ?? []}
+        today={qc?.today ?? ""}
+        loading={qc === null && qcError === null}
+      />
+      {qc && mayPublishQc(meta) && (
+        <PublishQcRules
+          today={qc.today}
+          inForceId={qc.rules.find((e) => e.inForce)?.id ?? ""}
+          onPublished={reloadQc}
         />
-      </Card>
+      )}
       <Card title="现行质控规则">
         <DataTable
           testId="region-qc-rules-in-force"
@@ -171,15 +162,12 @@ export function RegionPage({ meta }: { meta: Meta }) {
           rowKey={(r) => r.id}
         />
       </Card>
-      <Card title="质控目标版本">
-        <DataTable
-          testId="region-qc-targets"
-          loading={qc === null && qcError === null}
-          columns={qcEditionColumns}
-          rows={qc?.targets ?? []}
-          rowKey={(r) => `${r.id}@${r.version}`}
-        />
-      </Card>
+      <QcEditionTable
+        kind="targets"
+        editions={qc?.targets ?? []}
+        today={qc?.today ?? ""}
+        loading={qc === null && qcError === null}
+      />
       <Card title="审核规则库与知识库版本">
         <DataTable
           testId="region-audit-editions"
