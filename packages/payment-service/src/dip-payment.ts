@@ -124,7 +124,8 @@ async function dipHospitalSpans(
     const starts = [...new Set(editions.editionsOf(code).map((e) => e.effectiveFrom))];
     starts.forEach((from, i) => {
       const e = editions.editionOn(code, from);
-      if (e?.paymentMethod === "dip") out.push({ id: code, level: e.level, from, until: starts[i + 1] ?? null });
+      if (e?.paymentMethod === "dip")
+        out.push({ id: code, level: e.level, from, until: starts[i + 1] ?? null });
     });
   }
   return out;

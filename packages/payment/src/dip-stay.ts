@@ -77,7 +77,10 @@ export class DipPricing implements DipStaySettler {
   private readonly policies: readonly DipPaymentPolicy[];
   /** Each edition's catalogue, so stays group as the catalogue built them. */
   private readonly catalogues: ReadonlyMap<DipPaymentPolicy, DipCatalogue>;
-  private readonly spans: ReadonlyMap<string, readonly { level: string; from: string; until: string | null }[]>;
+  private readonly spans: ReadonlyMap<
+    string,
+    readonly { level: string; from: string; until: string | null }[]
+  >;
   private readonly pointValues: ReadonlyMap<string, Rational>;
 
   constructor(input: DipPricingInput) {
@@ -102,7 +105,8 @@ export class DipPricing implements DipStaySettler {
   /** The hospital's level in its DIP span holding `date`, or undefined when it is not paid by DIP then. */
   private levelOn(hospitalId: string, date: string): string | undefined {
     const day = date.slice(0, 10);
-    return this.spans.get(hospitalId)?.find((s) => s.from <= day && (s.until === null || day < s.until))?.level;
+    return this.spans.get(hospitalId)?.find((s) => s.from <= day && (s.until === null || day < s.until))
+      ?.level;
   }
 
   /** The edition in force on `date` (`selectEffective`) and its catalogue. */
@@ -129,7 +133,11 @@ export class DipPricing implements DipStaySettler {
     const id = stay.id;
     const level = this.levelOn(stay.hospitalId, stay.dischargeDate);
     if (level === undefined)
-      throw new SettlementError(id, "hospitalId", `${stay.hospitalId} 在 ${stay.dischargeDate} 不按 DIP 付费`);
+      throw new SettlementError(
+        id,
+        "hospitalId",
+        `${stay.hospitalId} 在 ${stay.dischargeDate} 不按 DIP 付费`,
+      );
     const coding = stay.dip;
     if (coding === undefined || coding.principalDiagnosis.trim() === "")
       throw new SettlementError(id, "dip", "缺少主要诊断，无法入 DIP 病种");

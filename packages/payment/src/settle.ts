@@ -302,7 +302,8 @@ export function settleStay(stay: Stay, ctx: SettlementContext): StaySettlement {
   const hospital = ctx.hospitals.get(stay.hospitalId);
   if (hospital === undefined)
     throw new SettlementError(id, "hospitalId", `未知的定点医疗机构 ${stay.hospitalId}`);
-  if (ctx.dip?.pays(stay.hospitalId, stay.dischargeDate)) return ctx.dip.settle(stay, patientShareOf(stay, ctx, hospital));
+  if (ctx.dip?.pays(stay.hospitalId, stay.dischargeDate))
+    return ctx.dip.settle(stay, patientShareOf(stay, ctx, hospital));
   const cp = ctx.policyAt(stay.dischargeDate, id);
   const p = cp.policy;
   const drg = stay.drg;

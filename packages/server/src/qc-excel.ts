@@ -137,8 +137,9 @@ function ruleOfRow(cells: Readonly<Record<ColumnKey, string>>, row: number, prob
   if (cells.params !== "") {
     try {
       rule.params = JSON.parse(cells.params);
-    } catch (e) {
-      problems.push(`第 ${row} 行「参数」：不是合法的 JSON（${(e as Error).message}）`);
+    } catch {
+      // The parser's own message is English: say what a bureau can act on instead.
+      problems.push(`第 ${row} 行「参数」：不是合法的 JSON（请检查括号、引号与逗号是否成对、完整）`);
     }
   }
   return rule;
