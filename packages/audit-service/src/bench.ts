@@ -131,9 +131,9 @@ try {
       SELECT ${sql.raw(select)} FROM (SELECT *, ${k}::int AS k FROM settlement_list
         WHERE position('~' IN setl_id) = 0 ORDER BY setl_id LIMIT ${limit}) s`.execute(db);
     await sql`INSERT INTO audit_list_projection
-        (setl_id, version, status, period, patient_key, dscg_date, group_status, drg, mdc, adrg, m)
+        (setl_id, version, status, period, patient_key, dscg_date, group_status, drg, mdc, adrg, m, scheme_id)
       SELECT setl_id || '~' || k, version, status, period, patient_key || '~' || k, dscg_date, group_status,
-        drg, mdc, adrg, ${sql.raw(copiedM)}
+        drg, mdc, adrg, ${sql.raw(copiedM)}, scheme_id
       FROM (SELECT *, ${k}::int AS k FROM audit_list_projection
         WHERE position('~' IN setl_id) = 0 ORDER BY setl_id LIMIT ${limit}) p`.execute(db);
     if (k % 10 === 0 || k === copies - 1)

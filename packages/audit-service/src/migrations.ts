@@ -115,6 +115,38 @@ export const AUDIT_PROJECTION_FUNCTION_SQL = `SELECT CASE WHEN jsonb_typeof(x.in
 const PROJECTION_COLUMNS =
   "setl_id, version, status, period, patient_key, dscg_date, group_status, drg, mdc, adrg, m";
 
+/** The projection's columns from 0211 on: with the scheme that grouped the list. */
+const PROJECTION_COLUMNS_0211 = `${PROJECTION_COLUMNS}, scheme_id`;
+
+/**
+ * The statement trigger function keeping the projection (0202): the new rows of `settlement_list`
+ * upserted, a list whose setl_id changed removed. `withScheme` (0211 on) keeps `scheme_id` too.
+ */
+function projectionUpsertFunction(withScheme: boolean) {
+  const cols = sql.raw(withScheme ? PROJECTION_COLUMNS_0211 : PROJECTION_COLUMNS);
+  const scheme = sql.raw(withScheme ? ", scheme_id" : "");
+  const setScheme = sql.raw(withScheme ? ", scheme_id = EXCLUDED.scheme_id" : "");
+  return sql`CREATE OR REPLACE FUNCTION audit_list_projection_upsert() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP = 'UPDATE' THEN
+        -- A list whose setl_id changed leaves its old projection row behind.
+        EXECUTE format('DELETE FROM %1$I.audit_list_projection p USING audit_old_lists o
+          WHERE p.setl_id = o.setl_id
+            AND NOT EXISTS (SELECT 1 FROM audit_new_lists n WHERE n.setl_id = o.setl_id)', TG_TABLE_SCHEMA);
+      END IF;
+      EXECUTE format('INSERT INTO %1$I.audit_list_projection (${cols})
+        SELECT setl_id, version, status, period, patient_key, dscg_date, group_status, drg, mdc, adrg,
+          %1$I.audit_projection_message(message)${scheme}
+        FROM audit_new_lists
+        ON CONFLICT (setl_id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status,
+          period = EXCLUDED.period, patient_key = EXCLUDED.patient_key, dscg_date = EXCLUDED.dscg_date,
+          group_status = EXCLUDED.group_status, drg = EXCLUDED.drg, mdc = EXCLUDED.mdc,
+          adrg = EXCLUDED.adrg, m = EXCLUDED.m${setScheme}', TG_TABLE_SCHEMA);
+      RETURN NULL;
+    END
+  $$`;
+}
+
 /** The audit service's migrations; pass them to `openStore({ migrations })`. */
 export const auditMigrations: readonly NamedMigration[] = [
   {
@@ -288,25 +320,7 @@ export const auditMigrations: readonly NamedMigration[] = [
     async up(db: MigrationDb) {
       await sql`DROP TRIGGER audit_list_projection_sync ON settlement_list`.execute(db);
       await sql`DROP FUNCTION audit_list_projection_sync()`.execute(db);
-      await sql`CREATE FUNCTION audit_list_projection_upsert() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF TG_OP = 'UPDATE' THEN
-            -- A list whose setl_id changed leaves its old projection row behind.
-            EXECUTE format('DELETE FROM %1$I.audit_list_projection p USING audit_old_lists o
-              WHERE p.setl_id = o.setl_id
-                AND NOT EXISTS (SELECT 1 FROM audit_new_lists n WHERE n.setl_id = o.setl_id)', TG_TABLE_SCHEMA);
-          END IF;
-          EXECUTE format('INSERT INTO %1$I.audit_list_projection (${sql.raw(PROJECTION_COLUMNS)})
-            SELECT setl_id, version, status, period, patient_key, dscg_date, group_status, drg, mdc, adrg,
-              %1$I.audit_projection_message(message)
-            FROM audit_new_lists
-            ON CONFLICT (setl_id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status,
-              period = EXCLUDED.period, patient_key = EXCLUDED.patient_key, dscg_date = EXCLUDED.dscg_date,
-              group_status = EXCLUDED.group_status, drg = EXCLUDED.drg, mdc = EXCLUDED.mdc,
-              adrg = EXCLUDED.adrg, m = EXCLUDED.m', TG_TABLE_SCHEMA);
-          RETURN NULL;
-        END
-      $$`.execute(db);
+      await projectionUpsertFunction(false).execute(db);
       await sql`CREATE FUNCTION audit_list_projection_delete() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           EXECUTE format('DELETE FROM %1$I.audit_list_projection p USING audit_old_lists o
@@ -347,6 +361,22 @@ export const auditMigrations: readonly NamedMigration[] = [
     },
     async down(db: MigrationDb) {
       await sql`DROP VIEW IF EXISTS audit_finding_cell`.execute(db);
+    },
+  },
+  {
+    // The scheme that grouped each list (分组方案, kept by the intake and by an applied regrouping), so
+    // the audit checks a stay under the scheme its stored group came from, not the one its date
+    // would choose today (they differ after `yibao regroup --scheme` moves lists off the calendar).
+    name: "0211_audit_list_projection_scheme",
+    async up(db: MigrationDb) {
+      await sql`ALTER TABLE audit_list_projection ADD COLUMN scheme_id text`.execute(db);
+      await sql`UPDATE audit_list_projection p SET scheme_id = l.scheme_id
+        FROM settlement_list l WHERE l.setl_id = p.setl_id`.execute(db);
+      await projectionUpsertFunction(true).execute(db);
+    },
+    async down(db: MigrationDb) {
+      await projectionUpsertFunction(false).execute(db);
+      await sql`ALTER TABLE audit_list_projection DROP COLUMN IF EXISTS scheme_id`.execute(db);
     },
   },
 ];

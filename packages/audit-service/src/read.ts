@@ -70,12 +70,12 @@ function sourceSql(source: StaySource): { cols: RawBuilder<unknown>; from: RawBu
   return source === "message"
     ? {
         cols: sql.raw(
-          `setl_id, period, patient_key, group_status, drg, mdc, adrg, ${AUDIT_SLIM_MESSAGE_SQL} AS m`,
+          `setl_id, period, patient_key, group_status, drg, mdc, adrg, scheme_id, ${AUDIT_SLIM_MESSAGE_SQL} AS m`,
         ),
         from: MESSAGE_FROM,
       }
     : {
-        cols: sql.raw("setl_id, period, patient_key, group_status, drg, mdc, adrg, m"),
+        cols: sql.raw("setl_id, period, patient_key, group_status, drg, mdc, adrg, scheme_id, m"),
         from: sql.raw("audit_list_projection"),
       };
 }
@@ -88,6 +88,7 @@ interface StayRow {
   drg: string;
   mdc: string | null;
   adrg: string | null;
+  scheme_id: string | null;
   m: unknown;
 }
 
@@ -99,7 +100,7 @@ export interface ReadError {
 
 /**
  * The scheme options of a stay: one scheme, or the region's calendar (a list is then read under the
- * scheme in force on its date, as the intake grouped it).
+ * scheme that grouped it, as stored, or the one in force on its date when the calendar lacks it).
  */
 export function stayScheme(s: DrgScheme | SchemeCalendar): { scheme: DrgScheme; schemes?: SchemeCalendar } {
   if (!(s instanceof SchemeCalendar)) return { scheme: s };
@@ -112,6 +113,7 @@ function toStay(row: StayRow, scheme: DrgScheme | SchemeCalendar): AuditStay | R
     if (isCompactProjection(row.m)) {
       return auditStayFromList(listFromProjection(row.m), {
         ...stayScheme(scheme),
+        schemeId: row.scheme_id,
         group: { status: row.group_status, drg: row.drg, mdc: row.mdc, adrg: row.adrg },
       });
     }
@@ -124,6 +126,7 @@ function toStay(row: StayRow, scheme: DrgScheme | SchemeCalendar): AuditStay | R
     }
     return auditStayFromList(parsed.list, {
       ...stayScheme(scheme),
+      schemeId: row.scheme_id,
       group: { status: row.group_status, drg: row.drg, mdc: row.mdc, adrg: row.adrg },
     });
   } catch (e) {

@@ -106,6 +106,8 @@ export interface AuditListProjectionTable {
   mdc: string | null;
   adrg: string | null;
   m: Json;
+  /** The scheme that grouped the list (分组方案; null before migration 0211 filled it). */
+  scheme_id: string | null;
 }
 
 /** Every table of the audit area. */

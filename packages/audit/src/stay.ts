@@ -15,6 +15,12 @@ export interface StayOptions {
    * the intake chose it), and the stay names it.
    */
   readonly schemes?: SchemeCalendar;
+  /**
+   * The scheme that grouped the list, as stored (分组方案): with `schemes`, the stay is checked under
+   * it when the calendar holds it (a list an explicit regrouping moved to another edition than its
+   * date's), else under the scheme of its date.
+   */
+  readonly schemeId?: string | null;
   readonly details?: readonly DetailItem[];
   readonly outpatientBeforeAdmission?: number;
 }
@@ -59,7 +65,10 @@ export function auditStayFromList(list: SettlementList, options: StayOptions = {
   let fund = 0;
   for (const p of list.fundPayments) fund += p.fundPayamt ?? 0;
   const cal = options.schemes;
-  const scheme = cal?.switches ? cal.on(cal.dateOf(dscg, info.setlEndDate, dscg)) : options.scheme;
+  const stored = cal?.switches && options.schemeId ? cal.byId(options.schemeId) : undefined;
+  const scheme = cal?.switches
+    ? (stored ?? cal.on(cal.dateOf(dscg, info.setlEndDate, dscg)))
+    : options.scheme;
   const record = toGroupingRecord(list, scheme);
   let group = options.group;
   if (group === undefined) {

@@ -13,6 +13,7 @@ import { createListPreparer } from "@yibao/server";
 import { DEFAULT_QC_RULES } from "@yibao/settlement";
 import { openStore, type SettlementListUpload } from "@yibao/store";
 import { afterAll, describe, expect, it } from "vitest";
+import { PLATFORM_MIGRATIONS } from "../src/platform.js";
 import { describeRegionPack, openRegionPack } from "../src/region.js";
 import { serve } from "../src/serve-command.js";
 import { at, stroke, writeSchemes } from "./two-schemes.js";
@@ -149,6 +150,48 @@ describe("region pack: grouping schemes by date (schemes.json)", () => {
         ["2026-06-30", "demo-old", "BR25"],
         ["2026-07-01", "demo-new", "BR21"],
       ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("audits a list under the scheme stored with it when a regrouping moved it off its date's edition", async () => {
+    const a = await openRegionPack(packA);
+    if (!a.calendar) throw new Error("pack A has no calendar");
+    const prep = createListPreparer(a.calendar, a.qc.rules);
+    const store = await openStore({ memory: true, migrations: PLATFORM_MIGRATIONS });
+    try {
+      const uploads = [stroke(0, "2026-06-29"), stroke(1, "2026-06-30")]
+        .map((m) => prep(m, at(m)).upload)
+        .filter((u): u is SettlementListUpload => u !== null);
+      await store.saveSettlementLists(uploads);
+      // As `yibao regroup --scheme demo-new --apply` leaves it: the 06-30 list grouped by the new edition.
+      await store.db
+        .updateTable("settlement_list")
+        .set({ scheme_id: "demo-new", drg: "BR21" })
+        .where("dscg_date", "=", "2026-06-30")
+        .execute();
+      for (const source of ["projection", "message"] as const) {
+        const read = [];
+        for await (const batch of readPeriodStays(store, a.calendar, "2026-06", "2026-06", 100, source)) {
+          expect(batch.errors).toEqual([]);
+          read.push(...batch.stays);
+        }
+        expect(read.map((s) => [s.dischargeDate, s.schemeId, s.group.drg]).sort()).toEqual([
+          ["2026-06-29", "demo-old", "BR25"],
+          ["2026-06-30", "demo-new", "BR21"],
+        ]);
+      }
+      // A scheme the calendar does not hold: the stay falls back to the scheme of its date.
+      await store.db
+        .updateTable("settlement_list")
+        .set({ scheme_id: "chs-drg-1.1" })
+        .where("dscg_date", "=", "2026-06-30")
+        .execute();
+      const fallback = [];
+      for await (const batch of readPeriodStays(store, a.calendar, "2026-06", "2026-06"))
+        fallback.push(...batch.stays.map((s) => s.schemeId));
+      expect(fallback).toEqual(["demo-old", "demo-old"]);
     } finally {
       await store.close();
     }
