@@ -10,6 +10,7 @@ import {
   calibrateSettlement,
   type KnowledgeBase,
   learnNorms,
+  learnNormsByScheme,
   type RuleBase,
   responseDeadline,
   STARTER_KNOWLEDGE_BASE,
@@ -157,13 +158,24 @@ export async function auditContextFor(
   libraries: AuditLibraries = STARTER_LIBRARIES,
 ): Promise<{ ctx: AuditContext; source: SettlementSource }> {
   const { rules, knowledge } = librariesAt(date, libraries);
-  const norms = learnNorms(stays, { shareGroups: shareGroupsOf(rules) });
+  const options = { shareGroups: shareGroupsOf(rules) };
+  const norms = learnNorms(stays, options);
   const { settlement, source } = await settlementContextFor(store, stays, norms);
-  // With several schemes by date, a stay without one named is checked under the scheme of the date.
+  // With several schemes by date, a stay without one named is checked under the scheme of the date,
+  // and each stay is compared with the norms of its own scheme's stays.
   const schemes = scheme instanceof SchemeCalendar && scheme.switches ? scheme : undefined;
   const current = scheme instanceof SchemeCalendar ? scheme.on(date) : scheme;
+  const normsByScheme = schemes ? learnNormsByScheme(stays, options) : undefined;
   return {
-    ctx: { scheme: current, ...(schemes ? { schemes } : {}), rules, knowledge, norms, settlement },
+    ctx: {
+      scheme: current,
+      ...(schemes ? { schemes } : {}),
+      rules,
+      knowledge,
+      norms,
+      ...(normsByScheme ? { normsByScheme } : {}),
+      settlement,
+    },
     source,
   };
 }

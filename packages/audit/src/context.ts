@@ -1,7 +1,7 @@
 /** 审核上下文: everything an audit run reads, all of it data. */
 import type { DrgScheme, SchemeCalendar } from "@yibao/grouper";
 import type { AuditStay } from "./model.js";
-import type { GroupNorms } from "./norms.js";
+import { EMPTY_NORMS, type GroupNorms } from "./norms.js";
 import type { SettlementContext } from "./pricing.js";
 import type { KnowledgeBase, RuleBase } from "./rules.js";
 
@@ -17,6 +17,11 @@ export interface AuditContext {
   readonly settlement: SettlementContext;
   /** Group norms learned from the region's history. */
   readonly norms: GroupNorms;
+  /**
+   * The norms of each scheme edition apart (`learnNormsByScheme`), when the stays name their schemes:
+   * a stay is then compared with the stays of its own scheme only (a scheme with none: no norms).
+   */
+  readonly normsByScheme?: ReadonlyMap<string, GroupNorms>;
 }
 
 /** 相对权重 of a DRG under the policy in force on `date` (1.0 = 1), null when unknown. */
@@ -41,10 +46,13 @@ export function schemeOf(ctx: AuditContext, stay: AuditStay): DrgScheme {
 
 const perScheme = new WeakMap<AuditContext, Map<string, AuditContext>>();
 
-/** The context a stay is checked in: the context itself, with the stay's own scheme when it differs. */
+/**
+ * The context a stay is checked in: the context itself, or with the stay's own scheme when it
+ * differs and that scheme's own norms when they are kept apart.
+ */
 export function stayContext(ctx: AuditContext, stay: AuditStay): AuditContext {
   const scheme = schemeOf(ctx, stay);
-  if (scheme === ctx.scheme) return ctx;
+  if (scheme === ctx.scheme && ctx.normsByScheme === undefined) return ctx;
   let m = perScheme.get(ctx);
   if (m === undefined) {
     m = new Map();
@@ -52,7 +60,8 @@ export function stayContext(ctx: AuditContext, stay: AuditStay): AuditContext {
   }
   let c = m.get(scheme.id);
   if (c === undefined) {
-    c = { ...ctx, scheme };
+    const norms = ctx.normsByScheme ? (ctx.normsByScheme.get(scheme.id) ?? EMPTY_NORMS) : ctx.norms;
+    c = { ...ctx, scheme, norms };
     m.set(scheme.id, c);
   }
   return c;

@@ -161,3 +161,35 @@ export function learnNorms(
   for (const [mdc, set] of adrgsByMdc) mdcs.set(mdc, [...set].sort());
   return { drgs, principalsByAdrg, procedureByPrincipal, adrgsByMdc: mdcs };
 }
+
+/** Norms learnt from no stays: every detector reading them abstains. */
+export const EMPTY_NORMS: GroupNorms = {
+  drgs: new Map(),
+  principalsByAdrg: new Map(),
+  procedureByPrincipal: new Map(),
+  adrgsByMdc: new Map(),
+};
+
+/**
+ * The norms of each scheme edition (分组方案) apart, when the stays name the scheme that grouped them
+ * (a region that switched schemes): a DRG code, an ADRG or an MDC of one edition is not the group of
+ * the same code in another, so a stay is compared only with stays grouped like it. Undefined when no
+ * stay names its scheme (one scheme: the norms of all stays are those of that scheme).
+ */
+export function learnNormsByScheme(
+  stays: readonly AuditStay[],
+  options: Parameters<typeof learnNorms>[1] = {},
+): ReadonlyMap<string, GroupNorms> | undefined {
+  const parts = new Map<string, AuditStay[]>();
+  for (const s of stays) {
+    if (s.schemeId === undefined) continue;
+    let part = parts.get(s.schemeId);
+    if (part === undefined) {
+      part = [];
+      parts.set(s.schemeId, part);
+    }
+    part.push(s);
+  }
+  if (parts.size === 0) return undefined;
+  return new Map([...parts].map(([id, part]) => [id, learnNorms(part, options)]));
+}

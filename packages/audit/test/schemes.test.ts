@@ -9,6 +9,7 @@ import { DEMO_SCHEME_DIR, readSchemeFiles } from "@yibao/grouper/load";
 import { describe, expect, it } from "vitest";
 import { runAudit } from "../src/audit.js";
 import { schemeOf, stayContext } from "../src/context.js";
+import { learnNorms, learnNormsByScheme } from "../src/norms.js";
 import { context, scheme, stay } from "./helpers.js";
 
 const files = await readSchemeFiles(DEMO_SCHEME_DIR);
@@ -54,5 +55,39 @@ describe("the audit checks each stay under its own scheme", () => {
     // price: no finding, and the run goes on (it used to stop on the unpriced group).
     const other = runAudit([{ ...s, schemeId: "demo-new" }, s], ctx);
     expect(other.findings.map((x) => [x.stayIds[0], x.pricing?.corrected[0]?.drg])).toEqual([[s.id, "BR25"]]);
+  });
+
+  it("compares a stay with the norms of its own scheme's stays: the same code of another edition is not its group", () => {
+    // BR21 in the old scheme (with MCC) costs about 20,000 yuan; in the new one (every BR2 stay) 10,000.
+    const old = [1_900_000, 2_000_000, 2_100_000].map((cost, i) => ({
+      ...stay({ id: `O${i}`, diagnoses: ["I63.903"], cost }),
+      group: { status: "OK" as const, drg: "BR21", mdc: "B", adrg: "BR2" },
+      schemeId: scheme.id,
+    }));
+    const young = [900_000, 1_000_000, 1_100_000, 1_000_000].map((cost, i) => ({
+      ...stay({ id: `N${i}`, diagnoses: ["I63.903"], cost }),
+      group: { status: "OK" as const, drg: "BR21", mdc: "B", adrg: "BR2" },
+      schemeId: "demo-new",
+    }));
+    const all = [...old, ...young];
+    const mixed = learnNorms(all);
+    // Mixed (all within the trim, median 11,000 × / ÷ 2.5): (19,000 + 20,000 + 21,000 + 9,000 + 10,000
+    // + 11,000 + 10,000) / 7 = 14,285.714… yuan.
+    expect(mixed.drgs.get("BR21")?.meanCost).toBe(1_428_571);
+    const apart = learnNormsByScheme(all);
+    const withApart = { ...ctx, norms: mixed, ...(apart ? { normsByScheme: apart } : {}) };
+    expect(stayContext(withApart, young[0] as (typeof young)[number]).norms.drgs.get("BR21")?.meanCost).toBe(
+      1_000_000,
+    );
+    expect(stayContext(withApart, old[0] as (typeof old)[number]).norms.drgs.get("BR21")?.meanCost).toBe(
+      2_000_000,
+    );
+    // A scheme no stay of the history was grouped by has no norms (its detectors abstain), not the mix.
+    const only = learnNormsByScheme(old);
+    const ctxOld = { ...ctx, norms: learnNorms(old), ...(only ? { normsByScheme: only } : {}) };
+    expect(stayContext(ctxOld, young[0] as (typeof young)[number]).norms.drgs.size).toBe(0);
+    // Stays that name no scheme (one scheme): no split, the context itself.
+    const plain = all.map(({ schemeId: _, ...rest }) => rest);
+    expect(learnNormsByScheme(plain)).toBeUndefined();
   });
 });
