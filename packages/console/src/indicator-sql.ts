@@ -1,7 +1,8 @@
 /**
  * The indicators of @yibao/indicators (docs/indicators.md §3, §6) as SQL sums over the cubes: each row
  * returns the fields of `IndicatorCounts`, turned into values by the same `indicatorValues`. Region
- * baselines (per-DRG average cost and stay) and low-risk groups come from all hospitals in the period.
+ * baselines (per-DRG average cost and stay) and low-risk groups come from all hospitals in the period,
+ * per scheme and DRG code (a code of one scheme edition is not the group of the same code in another).
  * CMI, surplus or loss: from the payment area's current settlements only (each settled stay's RW of
  * the weight table in force, its actual DRG payment); stays not settled count in neither. Audit
  * findings and recovered amounts come from the audit area through the cubes.
@@ -54,15 +55,17 @@ export async function queryIndicators(db: ConsoleDb, q: IndicatorQuery): Promise
   const ok = sql`c.group_status = 'OK'`;
   const result = await sql<Record<string, unknown>>`
     WITH baseline AS (
-      SELECT drg, sum(total_cost_fen)::float8 / sum(cases) AS avg_cost, sum(los_sum)::float8 / sum(cases) AS avg_los
+      SELECT scheme_id, drg, sum(total_cost_fen)::float8 / sum(cases) AS avg_cost,
+        sum(los_sum)::float8 / sum(cases) AS avg_los
       FROM console_cube_hd b WHERE group_status = 'OK' AND ${periodFilter("b", q.periodFrom, q.periodTo)}
-      GROUP BY drg HAVING sum(cases) > 0),
+      GROUP BY scheme_id, drg HAVING sum(cases) > 0),
     mortality AS (
-      SELECT drg, ln(sum(deaths)::float8 / sum(cases)) AS x
+      SELECT scheme_id, drg, ln(sum(deaths)::float8 / sum(cases)) AS x
       FROM console_cube_hd m WHERE group_status = 'OK' AND ${periodFilter("m", q.periodFrom, q.periodTo)}
-      GROUP BY drg HAVING sum(deaths) > 0),
+      GROUP BY scheme_id, drg HAVING sum(deaths) > 0),
     stats AS (SELECT avg(x) AS mu, stddev_pop(x) AS sd, count(*) AS n FROM mortality),
-    low_risk AS (SELECT drg FROM mortality, stats WHERE n >= 2 AND x < mu - sd - ${LOW_RISK_MARGIN}::float8)
+    low_risk AS (
+      SELECT scheme_id, drg FROM mortality, stats WHERE n >= 2 AND x < mu - sd - ${LOW_RISK_MARGIN}::float8)
     SELECT ${sql.join([...selectKeys, sql`1 AS one`])} ${physicianName},
       coalesce(sum(c.lists), 0)::float8 AS lists,
       coalesce(sum(c.cases), 0)::float8 AS cases,
@@ -71,7 +74,7 @@ export async function queryIndicators(db: ConsoleDb, q: IndicatorQuery): Promise
       coalesce(sum(c.cases) FILTER (WHERE c.group_status IN ('UNGROUPABLE', 'CHECK_FAILED')), 0)::float8 AS ungrouped_cases,
       coalesce(sum(c.settled_weighted), 0)::float8 AS weighted_cases,
       (coalesce(sum(c.settled_rw_ppm), 0) / 1000000.0)::float8 AS total_weight,
-      count(DISTINCT c.drg) FILTER (WHERE c.settled_weighted > 0)::float8 AS drg_count,
+      count(DISTINCT (c.scheme_id, c.drg)) FILTER (WHERE c.settled_weighted > 0)::float8 AS drg_count,
       coalesce(sum(c.total_cost_fen), 0)::float8 AS total_cost_fen,
       coalesce(sum(c.fund_pay_fen), 0)::float8 AS fund_pay_fen,
       coalesce(sum(c.personal_pay_fen), 0)::float8 AS patient_share_fen,
@@ -91,8 +94,8 @@ export async function queryIndicators(db: ConsoleDb, q: IndicatorQuery): Promise
       coalesce(sum(c.cases) FILTER (WHERE ${ok} AND lr.drg IS NOT NULL), 0)::float8 AS low_risk_cases,
       coalesce(sum(c.deaths) FILTER (WHERE ${ok} AND lr.drg IS NOT NULL), 0)::float8 AS low_risk_deaths
     FROM ${table} c
-    LEFT JOIN baseline b ON b.drg = c.drg
-    LEFT JOIN low_risk lr ON lr.drg = c.drg
+    LEFT JOIN baseline b ON b.scheme_id = c.scheme_id AND b.drg = c.drg
+    LEFT JOIN low_risk lr ON lr.scheme_id = c.scheme_id AND lr.drg = c.drg
     WHERE ${periodFilter("c", q.periodFrom, q.periodTo)} ${hospitalFilter}
     ${groupCols.length > 0 ? sql`GROUP BY ${sql.join(groupCols)}` : sql``}
     ${groupCols.length > 0 ? sql`ORDER BY ${sql.join(groupCols)}` : sql``}

@@ -11,7 +11,13 @@ import { buildServer, identityMigrations, type YibaoApp } from "@yibao/server";
 import { openStore, type Store } from "@yibao/store";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consoleMigrations, consolePlugins, ensureDemoAccounts, refreshCube } from "../src/index.js";
+import {
+  consoleMigrations,
+  consolePlugins,
+  ensureDemoAccounts,
+  queryIndicators,
+  refreshCube,
+} from "../src/index.js";
 import { consoleDb } from "../src/schema.js";
 import { DATA_ROWS, launchChromium, requireChromium } from "./browser.js";
 import { HOSPITALS, PASSWORDS, type Session, sampleList, signIn } from "./helpers.js";
@@ -203,6 +209,38 @@ describe("分组方案切换 in the console", () => {
     expect(by.get(HOSPITALS[1].code)?.cmiBySchemes).toEqual([
       { schemeId: "demo-b", schemeName: B_LABEL, cases: 1, cmi: 0.7 },
     ]);
+  });
+});
+
+describe("region baselines per scheme (费用消耗指数)", () => {
+  it("compares a stay's cost with its own scheme's group, not with the same code of the other edition", async () => {
+    // BR21 under demo-a: H1 one stay of 30,000, H2 one of 30,000 → baseline 30,000 yuan. Under demo-b:
+    // H1 one stay of 10,000, H2 three of 30,000 in all → baseline 10,000. Per scheme every stay costs its
+    // baseline: CEI 1 for both hospitals. By code alone the baseline would be 100,000 / 6 = 16,666.67 and
+    // H1's CEI (30,000 / 16,666.67 + 10,000 / 16,666.67) / 2 = 1.2.
+    const cell = (hospital: string, scheme: string, cases: number, costYuan: number) => sql`
+      INSERT INTO console_cube_hd (hospital_code, period, drg, group_status, scheme_id, lists, cases,
+        total_cost_fen, fund_pay_fen, personal_pay_fen, los_sum, deaths, alive, readm14, readm30)
+      VALUES (${hospital}, '2024-01', 'BR21', 'OK', ${scheme}, ${cases}, ${cases}, ${costYuan * 100}, 0, 0,
+        ${cases * 10}, 0, ${cases}, 0, 0)`;
+    const db = consoleDb(store);
+    for (const c of [
+      cell("CEI-H1", "demo-a", 1, 30_000),
+      cell("CEI-H2", "demo-a", 1, 30_000),
+      cell("CEI-H1", "demo-b", 1, 10_000),
+      cell("CEI-H2", "demo-b", 3, 30_000),
+    ])
+      await c.execute(db);
+    const rows = await queryIndicators(db, {
+      dims: ["hospital"],
+      periodFrom: "2024-01",
+      periodTo: "2024-01",
+    });
+    expect(rows.map((r) => [r.keys.hospital, r.counts.ceiCases, r.values.cei])).toEqual([
+      ["CEI-H1", 2, 1],
+      ["CEI-H2", 4, 1],
+    ]);
+    await sql`DELETE FROM console_cube_hd WHERE period = '2024-01'`.execute(db);
   });
 });
 

@@ -3,7 +3,7 @@
  * their average cost and stay, and the DRGs whose mortality is low against the others.
  */
 
-import { checkStay, DEATH_DISCHARGE_WAY, type StaySummary } from "./stay.js";
+import { checkStay, DEATH_DISCHARGE_WAY, drgGroupKey, type StaySummary } from "./stay.js";
 
 /** 全区病组基准: the region's average cost and stay of one DRG. */
 export interface DrgBaseline {
@@ -36,11 +36,13 @@ export interface DrgStats {
   deaths: number;
 }
 
+/** Adds a stay to the sums of its group (keyed by `drgGroupKey`: per scheme when the stay names one). */
 export function addDrgStats(acc: Map<string, DrgStats>, s: StaySummary): void {
-  let a = acc.get(s.drg);
+  const key = drgGroupKey(s);
+  let a = acc.get(key);
   if (a === undefined) {
     a = { cases: 0, cost: 0, los: 0, deaths: 0 };
-    acc.set(s.drg, a);
+    acc.set(key, a);
   }
   a.cases++;
   a.cost += s.totalCostFen;

@@ -17,7 +17,7 @@ import {
 } from "./baselines.js";
 import type { IndicatorId } from "./catalogue.js";
 import { readmissionGaps } from "./readmission.js";
-import { checkStay, DEATH_DISCHARGE_WAY, type StayError, type StaySummary } from "./stay.js";
+import { checkStay, DEATH_DISCHARGE_WAY, drgGroupKey, type StayError, type StaySummary } from "./stay.js";
 
 export {
   type ComputedDrgBaseline,
@@ -74,8 +74,9 @@ export interface IndicatorOptions {
   /** 相对权重 of a DRG code in the scheme in force; undefined when the DRG has none. */
   readonly weights: (drg: string) => number | undefined;
   /**
-   * 全区病组基准 for the consumption indices; computed from the in-period stays (all hospitals,
-   * regardless of `include`) when not given.
+   * 全区病组基准 for the consumption indices, keyed by `drgGroupKey` (the DRG code, or `scheme/DRG`
+   * for stays that name their scheme); computed from the in-period stays (all hospitals, regardless
+   * of `include`) when not given.
    */
   readonly regionBaselines?: ReadonlyMap<string, DrgBaseline> | undefined;
   /** 统计期 range `yyyy-MM`, inclusive: stays outside are not counted (but may be readmissions). */
@@ -342,13 +343,14 @@ export function computeIndicators(stays: readonly StaySummary[], opts: Indicator
     c.totalLos += s.los;
     if (s.groupStatus === "OK") {
       c.groupedCases++;
+      const group = drgGroupKey(s);
       const rw = s.rw ?? opts.weights(s.drg);
       if (rw !== undefined) {
         c.weightedCases++;
         c.totalWeight += rw;
-        row.drgs.add(s.drg);
+        row.drgs.add(group);
       }
-      const b = baselines.get(s.drg);
+      const b = baselines.get(group);
       if (b !== undefined) {
         if (b.avgCostFen > 0) {
           c.ceiSum += s.totalCostFen / b.avgCostFen;
@@ -359,7 +361,7 @@ export function computeIndicators(stays: readonly StaySummary[], opts: Indicator
           c.teiCases++;
         }
       }
-      if (lowRisk.has(s.drg)) {
+      if (lowRisk.has(group)) {
         c.lowRiskCases++;
         if (s.dischargeWay === DEATH_DISCHARGE_WAY) c.lowRiskDeaths++;
       }

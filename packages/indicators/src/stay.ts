@@ -25,6 +25,12 @@ export interface StaySummary {
   readonly drg: string;
   /** 分组状态 from the grouper. */
   readonly groupStatus: GroupStatus;
+  /**
+   * 分组方案: the scheme edition that grouped the stay, when the region has several. A DRG code of
+   * one edition is not the group of the same code in another: region baselines and low-risk groups
+   * are per scheme and code (`drgGroupKey`).
+   */
+  readonly schemeId?: string | undefined;
   /** 相对权重 (RW) of the stay's DRG when already known; otherwise `weights(drg)` is asked. */
   readonly rw?: number | undefined;
   /** 医疗总费用 (分). */
@@ -119,4 +125,12 @@ export function checkStay(s: StaySummary, days: { adm: number; dscg: number }): 
   days.adm = adm;
   days.dscg = dscg;
   return null;
+}
+
+/**
+ * The key of a stay's group for baselines, low-risk groups and the count of groups: the DRG code,
+ * prefixed by the scheme (`scheme/DRG`) when the stay names one (no DRG code holds a slash).
+ */
+export function drgGroupKey(s: Pick<StaySummary, "drg" | "schemeId">): string {
+  return s.schemeId ? `${s.schemeId}/${s.drg}` : s.drg;
 }

@@ -63,7 +63,8 @@ beforeAll(async () => {
   await db.exec(`
     create table stay_summary (
       setl_id text primary key, hospital text not null, department text not null, physician text not null,
-      person_id text not null, drg text not null, group_status text not null, rw double precision,
+      person_id text not null, drg text not null, scheme_id text not null, group_status text not null,
+      rw double precision,
       total_cost_fen bigint not null, fund_pay_fen bigint not null, patient_share_fen bigint not null,
       drg_payment_fen bigint, los integer not null, adm_date date not null, dscg_date date not null,
       dscg_way text not null, planned_readmission boolean not null, period text not null,
@@ -87,6 +88,7 @@ async function load(stays: readonly StaySummary[]): Promise<void> {
     physician: s.physician,
     person_id: s.personId,
     drg: s.drg,
+    scheme_id: s.schemeId ?? "",
     group_status: s.groupStatus,
     rw: s.rw ?? null,
     total_cost_fen: s.totalCostFen,
@@ -144,7 +146,7 @@ describe("the reference SQL of docs/indicators.md", () => {
     );
   });
 
-  it("agrees on random regions with shared persons, deaths, QY, 0000, late lists and ties", async () => {
+  it("agrees on random regions with shared persons, deaths, QY, 0000, late lists, ties and two schemes", async () => {
     const BASE = 19_723;
     const arb = fc.array(
       fc.record({
@@ -162,6 +164,7 @@ describe("the reference SQL of docs/indicators.md", () => {
         uploaded: fc.constantFrom(true, true, false),
         qc: fc.constantFrom(true, false, undefined),
         rw: fc.option(fc.constantFrom(0.7, 1.3), { nil: undefined, freq: 4 }),
+        scheme: fc.constantFrom(undefined, undefined, "old", "new"),
       }),
       { minLength: 1, maxLength: 60 },
     );
@@ -174,6 +177,7 @@ describe("the reference SQL of docs/indicators.md", () => {
         personId: `p${r.person}`,
         drg: r.status === "OK" ? r.drg : r.status === "AMBIGUOUS" ? "AQY" : "0000",
         groupStatus: r.status as StaySummary["groupStatus"],
+        ...(r.scheme !== undefined ? { schemeId: r.scheme } : {}),
         rw: r.rw,
         totalCostFen: r.cost,
         fundPayFen: r.cost - Math.floor(r.cost / 4),
