@@ -148,7 +148,8 @@ function registerRegionCommands(cmd: Command): void {
     .requiredOption("--id <id>", "地区编号（小写字母、数字或连字符，如 suzhou）")
     .requiredOption("--name <name>", "统筹区名称")
     .requiredOption("--from <date>", "配置包各版本的生效日期 yyyy-MM-dd")
-    .action(async (dir: string, o: { id: string; name: string; from: string }) => {
+    .option("--pooling-region <code>", "统筹区编码（6 位行政区划代码，如 320500）")
+    .action(async (dir: string, o: { id: string; name: string; from: string; poolingRegion?: string }) => {
       const { initRegionPack } = await import("./region-init.js");
       try {
         const files = initRegionPack(dir, o);

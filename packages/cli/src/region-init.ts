@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { STARTER_KNOWLEDGE_BASE, STARTER_RULE_BASE } from "@yibao/audit";
 import { DEMO_BENEFIT_POLICY } from "@yibao/payment-service";
+import { REGION_INFO_FILE } from "@yibao/server";
 import { DEFAULT_QC_RULES, DEFAULT_QC_TARGETS_DATA } from "@yibao/settlement";
 import { QC_RULES_FILE, QC_TARGETS_FILE } from "./region.js";
 import { HOSPITAL_COLUMNS, HOSPITALS_FILE, PAYMENT_REGION_FILES } from "./region-payment.js";
@@ -20,6 +21,8 @@ export interface RegionInitOptions {
   readonly name: string;
   /** The first day the pack's editions are in force (`yyyy-MM-dd`). */
   readonly from: string;
+  /** 统筹区编码 (6 digits), written into `region.json` when given. */
+  readonly poolingRegion?: string | undefined;
 }
 
 /** Writes a new region pack into `dir`, which must be absent or empty; returns the files written. */
@@ -28,11 +31,18 @@ export function initRegionPack(dir: string, o: RegionInitOptions): string[] {
   if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(o.id))
     throw new Error(`--id：须为小写字母、数字或连字符（收到「${o.id}」）`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(o.from)) throw new Error(`--from：须为 yyyy-MM-dd（收到「${o.from}」）`);
+  if (o.poolingRegion !== undefined && !/^\d{6}$/.test(o.poolingRegion))
+    throw new Error(`--pooling-region：须为 6 位统筹区编码（收到「${o.poolingRegion}」）`);
   if (existsSync(root) && readdirSync(root).length > 0)
     throw new Error(`目录 ${root} 不为空：请给出一个新目录`);
   mkdirSync(root, { recursive: true });
   const version = o.from.slice(0, 4);
   const files: Record<string, unknown> = {
+    [REGION_INFO_FILE]: {
+      id: o.id,
+      name: o.name,
+      ...(o.poolingRegion !== undefined ? { poolingRegion: o.poolingRegion } : {}),
+    },
     [QC_RULES_FILE]: { ...DEFAULT_QC_RULES, id: `${o.id}-qc`, version, effectiveDate: o.from },
     [QC_TARGETS_FILE]: {
       ...DEFAULT_QC_TARGETS_DATA,

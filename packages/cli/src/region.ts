@@ -13,10 +13,13 @@ import { type AuditLibraries, describeAuditLibraries, loadAuditLibraries } from 
 import type { SchemeCalendar } from "@yibao/grouper";
 import type { PaymentRegionData } from "@yibao/payment-service";
 import {
+  describeRegionInfo,
   describeRegionSchemes,
   openRegionSchemes,
+  type RegionInfo,
   type RegionSchemes,
   readJsonEditions,
+  readRegionInfo,
   readRegionSchemes,
 } from "@yibao/server";
 import {
@@ -110,6 +113,8 @@ function regionQcLines(r: RegionQc): string[] {
 
 /** A whole region pack as loaded: its QC editions, its payment data, its audit libraries, every problem found. */
 export interface RegionPack extends RegionQc {
+  /** 地区信息 (`region.json`); null when the pack has none. */
+  readonly region: RegionInfo | null;
   readonly payment: PaymentRegionData | null;
   /** The built-in rule and knowledge bases with the pack's editions; null when the pack has none. */
   readonly audit: AuditLibraries | null;
@@ -123,12 +128,13 @@ export interface RegionPack extends RegionQc {
 export function loadRegionPack(dir: string): RegionPack {
   const q = loadRegionQc(dir);
   if (!existsSync(q.dir) || !statSync(q.dir).isDirectory())
-    return { ...q, payment: null, audit: null, schemes: null };
+    return { ...q, region: null, payment: null, audit: null, schemes: null };
   const problems = [...q.problems];
+  const region = readRegionInfo(q.dir, problems);
   const payment = loadRegionPayment(q.dir, problems);
   const audit = loadAuditLibraries(q.dir, problems);
   const schemes = readRegionSchemes(q.dir, problems);
-  return { ...q, payment, audit, schemes, problems };
+  return { ...q, region, payment, audit, schemes, problems };
 }
 
 /** Loads and validates the whole region pack in `dir`, its grouping schemes included. */
@@ -144,6 +150,7 @@ export async function openRegionPack(dir: string): Promise<RegionPack> {
 export function describeRegionPack(r: RegionPack): string {
   const lines = [`地区配置：${r.dir}`];
   if (!existsSync(r.dir)) return `${[...lines, ...r.problems].join("\n")}\n`;
+  lines.push(...describeRegionInfo(r.region));
   lines.push(...describeRegionSchemes(r.schemes, r.calendar ?? null));
   lines.push(...regionQcLines(r), ...describeRegionPayment(r.payment), ...describeAuditLibraries(r.audit));
   lines.push(r.problems.length === 0 ? "校验通过" : `发现 ${r.problems.length} 处问题：`);

@@ -111,6 +111,7 @@ export async function serve(o: ServeOptions): Promise<ServingPlatform> {
     schemeDir: resolveSchemeDir(o.scheme),
     ...(region?.calendar ? { schemes: region.calendar } : {}),
     ...(region ? { qc: region.qc } : {}),
+    ...(region?.region ? { region: region.region } : {}),
     store: {
       ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}),
       ...(o.dataDir ? { dataDir: o.dataDir } : {}),

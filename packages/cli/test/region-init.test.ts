@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { STARTER_RULE_BASE } from "@yibao/audit";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadRegionPack } from "../src/region.js";
+import { describeRegionPack, loadRegionPack } from "../src/region.js";
 import { serve } from "../src/serve-command.js";
 
 const REPO = resolve(import.meta.dirname, "../../..");
@@ -39,10 +39,17 @@ describe("yibao region init", () => {
         "江州市",
         "--from",
         "2026-01-01",
+        "--pooling-region",
+        "320800",
       ],
       { encoding: "utf8" },
     );
     expect(out).toContain("已生成地区配置包");
+    expect(JSON.parse(readFileSync(join(dir, "region.json"), "utf8"))).toEqual({
+      id: "jiangzhou",
+      name: "江州市",
+      poolingRegion: "320800",
+    });
     const rules = JSON.parse(readFileSync(join(dir, "qc-rules.json"), "utf8")) as {
       id: string;
       effectiveDate: string;
@@ -79,7 +86,28 @@ describe("yibao region init", () => {
     expect(lines.join("\n")).toContain(
       "地区配置包支付数据：新发布 1 个版本，已发布未变 0 个；医院新增 1 家、更新 0 家",
     );
+    expect(lines.join("\n")).toContain("地区：江州市（jiangzhou，统筹区编码 320800）");
   }, 120_000);
+
+  it("names every problem of region.json by file and JSON path", () => {
+    const dir = tmp("yibao-region-info-");
+    const file = join(dir, "region.json");
+    writeFileSync(file, JSON.stringify({ id: "Jiang Zhou", name: " ", poolingRegion: 320800, zone: "UTC" }));
+    expect(loadRegionPack(dir).problems).toEqual([
+      `${file} $.zone：未知字段`,
+      `${file} $.id：应为小写字母、数字或连字符（至多 40 个），实际为 "Jiang Zhou"`,
+      `${file} $.name：应为 1–50 个字的统筹区名称，实际为 " "`,
+      `${file} $.poolingRegion：应为 6 位统筹区编码（行政区划代码），实际为 320800`,
+    ]);
+    writeFileSync(file, "[]");
+    expect(loadRegionPack(dir).problems).toEqual([
+      `${file}：应为对象 {"id": 地区标识, "name": 统筹区名称, "poolingRegion": 统筹区编码}`,
+    ]);
+    writeFileSync(file, JSON.stringify({ id: "jz", name: "江州市" }));
+    const ok = loadRegionPack(dir);
+    expect([ok.problems, ok.region]).toEqual([[], { id: "jz", name: "江州市", poolingRegion: null }]);
+    expect(describeRegionPack(ok)).toContain("地区：江州市（jz）");
+  });
 
   it("refuses a directory that is not empty, and a bad id or date", () => {
     const dir = tmp("yibao-init-full-");
@@ -97,5 +125,18 @@ describe("yibao region init", () => {
     expect(run([join(dir, "new2"), "--id", "ok", "--name", "某市", "--from", "2026/01/01"]).stderr).toContain(
       "--from",
     );
+    expect(
+      run([
+        join(dir, "new3"),
+        "--id",
+        "ok",
+        "--name",
+        "某市",
+        "--from",
+        "2026-01-01",
+        "--pooling-region",
+        "3208",
+      ]).stderr,
+    ).toContain("--pooling-region：须为 6 位统筹区编码（收到「3208」）");
   });
 });

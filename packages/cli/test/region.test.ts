@@ -120,7 +120,7 @@ describe("region pack: QC rule and target editions", () => {
   it("a pack without a file keeps the built-in edition, and says so", () => {
     const r = loadRegionQc(pack({}));
     expect(r).toMatchObject({ qc: {}, problems: [] });
-    expect(describeRegionPack({ ...r, payment: null, audit: null, schemes: null })).toContain(
+    expect(describeRegionPack({ ...r, region: null, payment: null, audit: null, schemes: null })).toContain(
       "质控规则：未提供 qc-rules.json，使用内置版本",
     );
   });

@@ -109,6 +109,7 @@ beforeAll(async () => {
     store,
     scheme: b,
     schemes: calendar,
+    region: { id: "jiangzhou", name: "江州市", poolingRegion: "320800" },
     logger: false,
     plugins: consolePlugins({ store, sources: PAYMENT, checkIntervalMs: 0 }),
   });
@@ -158,8 +159,10 @@ describe("分组方案切换 in the console", () => {
       scheme: { id: string };
       schemes: { id: string; name: string; demo: boolean; effectiveDate: string; inForce: boolean }[];
       schemeDateBasis: string;
+      region: unknown;
     }>("/api/v1/console/meta");
     expect(meta.scheme.id).toBe("demo-b");
+    expect(meta.region).toEqual({ id: "jiangzhou", name: "江州市", poolingRegion: "320800" });
     expect(meta.schemes).toEqual([
       { id: "demo-a", name: schemes.a.name, demo: true, effectiveDate: "2025-01-01", inForce: false },
       { id: "demo-b", name: B_NAME, demo: true, effectiveDate: "2025-07-01", inForce: true },
@@ -257,6 +260,7 @@ describe("分组方案切换 in Chromium", () => {
       await page.click("button[type=submit]");
       const cmi = page.getByTestId("cmi-by-schemes");
       await cmi.waitFor();
+      await expect(page.getByTestId("brand").textContent()).resolves.toBe("江州市医保平台");
       const lines = (await cmi.locator("> div").allInnerTexts()).map((t) => t.replace(/\s+/g, " "));
       expect(lines).toEqual([`${A_LABEL} 1.2000（2 例）`, `${B_LABEL} 1.2333（3 例）`]);
       await page.click("nav >> text=地区配置");

@@ -80,6 +80,8 @@ export const DEMO_BENEFIT_POLICY = {
   version: "2021-demo",
   name: "演示待遇政策（邯郸城乡居民待遇，另加演示假设）",
   classes: [...HANDAN_RESIDENTS_2021.classes, { class: "三级综合", deductible: "1000", ratioLevel: "三级" }],
+  // 险种类型 → the insurance of fundRatios it is paid as: 310 职工基本医疗保险, 390 城乡居民基本医疗保险.
+  insuranceTypes: { "310": "职工基本医疗保险", "390": "城乡居民" },
   fundRatios: [
     ...HANDAN_RESIDENTS_2021.fundRatios,
     { insurance: "职工基本医疗保险", level: "一级及以下", ratio: "95%" },

@@ -35,7 +35,6 @@ import {
 import type { PaymentDb } from "./tables.js";
 
 export {
-  INSURANCE_NAMES,
   loadSettler,
   SETTLEMENT_LEVEL_NAMES,
   type SettlementRow,

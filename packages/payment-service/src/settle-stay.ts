@@ -8,6 +8,7 @@ import {
   type BenefitPolicySet,
   BenefitPolicySet as BenefitSet,
   createSettlementContext,
+  DEFAULT_INSURANCE_TYPES,
   type Fen,
   fixedAmountCaseOf,
   type HospitalInfo,
@@ -34,12 +35,9 @@ export const SETTLEMENT_LEVEL_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** 险种类型 code (hi_type) → insurance name used by benefit policies. */
-export const INSURANCE_NAMES: Readonly<Record<string, string>> = {
-  "310": "职工基本医疗保险",
-  "390": "城乡居民",
-};
 
 const NO_YEAR: PersonYearState = { admissions: 0, fundPaid: 0 };
+const DEFAULT_TYPES: ReadonlyMap<string, string> = new Map(Object.entries(DEFAULT_INSURANCE_TYPES));
 
 /** The state after a stay whose patient share came from the list: one admission, fund by discharge year. */
 function advanceSimple(state: PersonState, admYear: string, dscgYear: string, fund: Fen): PersonState {
@@ -136,6 +134,17 @@ export class StaySettler {
   /** The spans of dates in which hospitals were paid by DIP. */
   dipSpans(): ReturnType<HospitalEditions["dipSpans"]> {
     return this.editions.dipSpans();
+  }
+
+  /**
+   * The insurance a stay of 险种类型 `hiType` is paid as under the benefit policy in force on `date`
+   * (its `insuranceTypes`); the code itself when the policy does not name it, 城乡居民 when the list
+   * gives no type (as before the table was data).
+   */
+  insuranceOf(hiType: string | null, date: string): string {
+    if (hiType === null || hiType === "") return "城乡居民";
+    const p = this.benefit === null ? undefined : selectEffective(this.benefit.versions, date);
+    return (p?.insuranceTypes ?? DEFAULT_TYPES).get(hiType) ?? hiType;
   }
 
   /** True when the benefit policy in force on `date` insures people of `area` (参保地); see isLocallyInsured. */
@@ -286,7 +295,7 @@ export function settleInput(
   if (x.admDate === null) throw new SettlementError(x.setlId, "adm_date", "缺少入院日期");
   if (x.dscgDate === null) throw new SettlementError(x.setlId, "dscg_date", "缺少出院日期");
   const h = settler.hospital(x.hospitalCode, x.hiSetlLv, x.dscgDate);
-  const insurance = INSURANCE_NAMES[x.hiType ?? ""] ?? x.hiType ?? "城乡居民";
+  const insurance = settler.insuranceOf(x.hiType, x.dscgDate);
   const usePolicy =
     keepPatientShare === undefined &&
     settler.coveredByBenefit(h, insurance, x.dscgDate) &&

@@ -132,6 +132,62 @@ describe("period settlement over the store (PGlite)", () => {
     ).toBe(656_000);
   });
 
+  it("the benefit policy's 险种类型 table decides which insurance a list's insutype is paid as (data, not code)", async () => {
+    const db = dbOf(store);
+    const h = await sql<{ code: string; drg: string }>`SELECT p.hospital_code AS code, s.drg
+      FROM payment_hospital p JOIN stay_settlement s ON s.hospital_code = p.hospital_code
+      WHERE p.benefit_class = '主城区二级' AND s.category = 'normal' LIMIT 1`.execute(db);
+    const code = h.rows[0]?.code as string;
+    const stay = (hiType: string): StayInput => ({
+      setlId: `TYPE-${hiType}`,
+      listVersion: 1,
+      hospitalCode: code,
+      period: "2023-05",
+      patientKey: `P-TYPE-${hiType}`,
+      admDate: "2023-05-01",
+      dscgDate: "2023-05-08",
+      los: 7,
+      drg: h.rows[0]?.drg as string,
+      totalFee: 900_000,
+      personalPay: 123_456,
+      hiType,
+      hiSetlLv: null,
+      costs: { classA: 900_000, classB: 0, selfPay: 0, other: 0 },
+      bedFee: null,
+      dischargeWay: null,
+    });
+    const policies = await loadPolicies(store, {});
+    const hospitals = await loadPaymentHospitals(store);
+    const local = parseBenefitPolicy({
+      ...DEMO_BENEFIT_POLICY,
+      id: "types",
+      version: "1",
+      effectiveFrom: "2021-01-01",
+      // A local 险种 code (391) paid as 城乡居民 by this edition only.
+      insuranceTypes: { "310": "职工基本医疗保险", "390": "城乡居民", "391": "城乡居民" },
+    });
+    const withTable = new StaySettler(policies, new BenefitPolicySet([local]), hospitals);
+    const demo = new StaySettler(
+      policies,
+      new BenefitPolicySet([parseBenefitPolicy(DEMO_BENEFIT_POLICY)]),
+      hospitals,
+    );
+    // 主城区二级, 城乡居民: (9,000 − 800) × 80% = 6,560 元 to the fund.
+    const paid = settleInput(withTable, stay("391"), {}, undefined).row;
+    expect([paid.shareSource, paid.benefitFundFen]).toEqual(["policy", 656_000]);
+    // The demo's table does not name 391: the list's own patient share (1,234.56 元) stands.
+    const kept = settleInput(demo, stay("391"), {}, undefined).row;
+    expect([kept.shareSource, kept.patientShareFen]).toEqual(["list", 123_456]);
+    expect(settleInput(demo, stay("390"), {}, undefined).row.benefitFundFen).toBe(656_000);
+    // A table naming an insurance without a fund ratio, or a code that is not three digits, is refused.
+    expect(() =>
+      parseBenefitPolicy({ ...DEMO_BENEFIT_POLICY, insuranceTypes: { "392": "城乡居民大病保险" } }),
+    ).toThrow("insuranceTypes.392：险种「城乡居民大病保险」在 fundRatios 中没有支付比例");
+    expect(() =>
+      parseBenefitPolicy({ ...DEMO_BENEFIT_POLICY, insuranceTypes: { "39": "城乡居民" } }),
+    ).toThrow("insuranceTypes.39：险种类型代码须为 3 位数字");
+  });
+
   it("a fixed-amount case (定额支付) is recognised from the principal diagnosis; a patient insured elsewhere keeps the list's share (issue 14)", async () => {
     const db = dbOf(store);
     const h = await sql<{ code: string; drg: string }>`SELECT p.hospital_code AS code, s.drg

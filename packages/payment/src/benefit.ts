@@ -33,6 +33,11 @@ export interface BenefitPolicy extends Versioned {
   readonly classes: ReadonlyMap<string, { readonly deductible: Fen; readonly ratioLevel: string }>;
   /** `${insurance}|${ratioLevel}` → 统筹基金支付比例. */
   readonly fundRatios: ReadonlyMap<string, Ppm>;
+  /**
+   * 险种类型 (the list's `insutype` code, e.g. 310, 390) → the insurance of `fundRatios` a stay of that
+   * type is paid as. A code not in it is paid by no rule of this policy (the list's own share stands).
+   */
+  readonly insuranceTypes: ReadonlyMap<string, string>;
   /** 第二次及以后住院起付线 as a share of the base (50% → 500000). */
   readonly repeatAdmissionDeductible: Ppm;
   /** 年度最高支付限额 by insurance type; absent: no cap. */
@@ -91,6 +96,7 @@ export function parseBenefitPolicy(data: unknown): BenefitPolicy {
     if (ratio > PPM_ONE) r.fail(`fundRatios[${i}].ratio`, "支付比例不能超过 100%");
     fundRatios.set(key, ratio);
   });
+  const insuranceTypes = readInsuranceTypes(r, raw.insuranceTypes, fundRatios);
   let remote: BenefitPolicy["remote"] = null;
   if (raw.remote != null) {
     const rm = r.object(raw.remote, "remote");
@@ -113,6 +119,7 @@ export function parseBenefitPolicy(data: unknown): BenefitPolicy {
     region: typeof raw.region === "string" ? raw.region : "",
     classes,
     fundRatios,
+    insuranceTypes,
     repeatAdmissionDeductible: r.ratio(raw.repeatAdmissionDeductible ?? "1", "repeatAdmissionDeductible"),
     annualCaps: r.yuanMap(raw.annualCaps, "annualCaps"),
     classBSelfPay: r.ratio(raw.classBSelfPay ?? "0", "classBSelfPay"),
@@ -142,6 +149,34 @@ function readFixedCaseDiagnoses(
     const list = r.stringList(codes, field).map((c) => c.trim().toUpperCase());
     if (list.length === 0 || list.some((c) => c === "")) r.fail(field, "须为非空的诊断编码前缀列表");
     out.set(name, list);
+  }
+  return out;
+}
+
+/**
+ * The 险种类型 mapping of an edition that gives none (editions written before the field existed were
+ * paid by it): 310 职工基本医疗保险 → 职工基本医疗保险, 390 城乡居民基本医疗保险 → 城乡居民.
+ */
+export const DEFAULT_INSURANCE_TYPES: Readonly<Record<string, string>> = {
+  "310": "职工基本医疗保险",
+  "390": "城乡居民",
+};
+
+/** `insuranceTypes`: {"390": "城乡居民", …}, each code three digits, each insurance one of `fundRatios`. */
+function readInsuranceTypes(
+  r: Reader,
+  raw: unknown,
+  fundRatios: ReadonlyMap<string, Ppm>,
+): Map<string, string> {
+  if (raw == null) return new Map(Object.entries(DEFAULT_INSURANCE_TYPES));
+  const insurances = new Set([...fundRatios.keys()].map((k) => k.slice(0, k.lastIndexOf("|"))));
+  const out = new Map<string, string>();
+  for (const [code, name] of Object.entries(r.object(raw, "insuranceTypes"))) {
+    const field = `insuranceTypes.${code}`;
+    if (!/^\d{3}$/.test(code)) r.fail(field, `险种类型代码须为 3 位数字（收到「${code}」）`);
+    const insurance = r.string(name, field);
+    if (!insurances.has(insurance)) r.fail(field, `险种「${insurance}」在 fundRatios 中没有支付比例`);
+    out.set(code, insurance);
   }
   return out;
 }

@@ -31,6 +31,7 @@ import { installInputGuard } from "./input-guard.js";
 import { createListPreparer, type PrepareList } from "./intake.js";
 import { createQcEditionBook, type QcEditionBook } from "./qc-editions.js";
 import { type Readiness, readyNow } from "./readiness.js";
+import type { RegionInfo } from "./region-info.js";
 import { healthRoutes } from "./routes/health.js";
 import { qcRoutes } from "./routes/qc.js";
 import { settlementListRoutes } from "./routes/settlement-lists.js";
@@ -58,6 +59,8 @@ export interface ServerContext {
   readonly qcRules: readonly QcRuleSet[];
   /** Both, with the editions the bureau published since start and who published them. */
   readonly qcEditions: QcEditionBook;
+  /** 地区信息 of the region pack (`region.json`); null when the deployment has none. */
+  readonly region: RegionInfo | null;
 }
 
 /** What the core announces to other areas. */
@@ -109,6 +112,8 @@ export interface BuildServerOptions {
    * checked by the rule edition in force on its discharge date. Default: the built-in editions.
    */
   readonly qc?: Partial<QcEditions>;
+  /** 地区信息 of the region pack (`region.json`). */
+  readonly region?: RegionInfo | null;
   /** Further areas' plugins. */
   readonly plugins?: readonly ServerPlugin[];
   /** Session policy overrides (idle and absolute expiry, lock-out). */
@@ -192,6 +197,7 @@ export async function buildServer(options: BuildServerOptions): Promise<YibaoApp
     sessionPolicy,
     events: new EventEmitter<ServerEvents>(),
     readiness: options.readiness ?? readyNow(),
+    region: options.region ?? null,
     get qcTargets() {
       return qcEditions.targets;
     },

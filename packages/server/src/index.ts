@@ -18,6 +18,7 @@ export * from "./qc-excel.js";
 export * from "./query-schemas.js";
 export * from "./readiness.js";
 export * from "./region-files.js";
+export * from "./region-info.js";
 export * from "./region-schemes.js";
 export * from "./regroup.js";
 export * from "./route-access.js";

@@ -11,11 +11,14 @@ import type { QcEditions } from "@yibao/settlement";
 import { type OpenStoreOptions, openStore, type Store } from "@yibao/store";
 import { buildServer, type ServerPlugin, type YibaoApp } from "./app.js";
 import { type Readiness, readyNow } from "./readiness.js";
+import type { RegionInfo } from "./region-info.js";
 import { installProcessSafetyNet } from "./safety-net.js";
 
 export interface StartServerOptions {
   /** The region's QC editions (rules and targets in force by date); default the built-in ones. */
   readonly qc?: Partial<QcEditions>;
+  /** 地区信息 of the region pack (`region.json`). */
+  readonly region?: RegionInfo | null;
   readonly port?: number;
   readonly host?: string;
   readonly schemeDir?: string;
@@ -79,6 +82,7 @@ export async function startServer(
         ? { plugins: typeof options.plugins === "function" ? options.plugins(store) : options.plugins }
         : {}),
       ...(options.qc ? { qc: options.qc } : {}),
+      ...(options.region ? { region: options.region } : {}),
     });
     installProcessSafetyNet(app.log);
     await options.beforeListen?.(app);

@@ -315,7 +315,9 @@ export function App() {
   return (
     <div className="shell">
       <aside>
-        <div className="brand">医保平台</div>
+        <div className="brand" data-testid="brand">
+          {meta.region ? `${meta.region.name}医保平台` : "医保平台"}
+        </div>
         <nav>
           {items.map((m) => (
             <a

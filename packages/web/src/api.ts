@@ -124,6 +124,8 @@ export interface Meta {
   schemes: SchemeEdition[];
   /** Which date of a list decides its scheme: 出院日期 or 结算日期. */
   schemeDateBasis: "discharge" | "settlement";
+  /** 地区信息 of the region pack (`region.json`); null without one. */
+  region: { id: string; name: string; poolingRegion: string | null } | null;
   cube: { refreshedAt: string; sourceCount: number; weightSource: string } | null;
 }
 

@@ -42,6 +42,7 @@ export function metaRoutes(options: Pick<ConsoleRouteOptions, "db" | "storeDb">)
         scheme: { id: app.yibao.scheme.id, name: app.yibao.scheme.name, demo: app.yibao.scheme.demo },
         schemes: schemeEditions(app.yibao.schemes, shanghaiDate(new Date())),
         schemeDateBasis: app.yibao.schemes.basis,
+        region: app.yibao.region,
         cube: state,
       };
     });
