@@ -50,13 +50,15 @@ export async function tableWorkbook<K extends string>(
   sheet.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.width }));
   sheet.getRow(1).font = { bold: true };
   sheet.views = [{ state: "frozen", ySplit: 1 }];
-  for (const r of rows) sheet.addRow(r);
+  // A blank field is an empty cell, not an empty string.
+  for (const r of rows)
+    sheet.addRow(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === "" ? null : v])));
   const m = wb.addWorksheet(EDITION_META_SHEET);
   m.columns = [
     { header: "项目", key: "k", width: 16 },
     { header: "内容", key: "v", width: 60 },
   ];
-  for (const [k, v] of meta) m.addRow({ k, v });
+  for (const [k, v] of meta) m.addRow({ k, v: v === "" ? null : v });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -141,6 +143,29 @@ export function jsonCell(text: string, where: string, problems: string[]): unkno
     problems.push(`${where}：不是合法的 JSON（请检查括号、引号与逗号是否成对、完整）`);
     return undefined;
   }
+}
+
+/** The items of a list cell, separated by 、 , ， ; ； or blanks. */
+export function listCell(text: string): string[] {
+  return text
+    .split(/[、,，;；\s]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+/** A cell naming one of `zh`'s values by its code or its Chinese name: the code, else the text as it is. */
+export function enumCell<T extends string>(text: string, zh: Readonly<Record<T, string>>): T | string {
+  const hit = (Object.entries(zh) as [T, string][]).find(([k, v]) => text === k || text === v);
+  return hit ? hit[0] : text;
+}
+
+/** A 是/否 cell: undefined when blank, or (with a problem at `where`) when it is neither. */
+export function booleanCell(text: string, where: string, problems: string[]): boolean | undefined {
+  if (text === "") return undefined;
+  if (["是", "启用", "true", "TRUE", "1"].includes(text)) return true;
+  if (["否", "停用", "false", "FALSE", "0"].includes(text)) return false;
+  problems.push(`${where}：应为 是 或 否，而不是 ${JSON.stringify(text)}`);
+  return undefined;
 }
 
 /**

@@ -4,7 +4,15 @@
  * row and column; the edition read is then validated exactly as a JSON edition is.
  */
 import { QC_CATEGORY_NAMES, type QcRuleSet } from "@yibao/settlement";
-import { type ExcelColumn, jsonCell, readTableWorkbook, tableWorkbook } from "./excel-table.js";
+import {
+  booleanCell,
+  type ExcelColumn,
+  enumCell,
+  jsonCell,
+  listCell,
+  readTableWorkbook,
+  tableWorkbook,
+} from "./excel-table.js";
 
 /** The sheet of the rules, and its columns: header → field. */
 export const QC_RULES_SHEET = "质控规则";
@@ -65,37 +73,21 @@ export interface QcRulesSheet {
   readonly problems: readonly string[];
 }
 
-const enumOf = <T extends string>(text: string, zh: Readonly<Record<T, string>>): T | string => {
-  const hit = (Object.entries(zh) as [T, string][]).find(([k, v]) => text === k || text === v);
-  return hit ? hit[0] : text;
-};
-
-function listOf(text: string): string[] {
-  return text
-    .split(/[、,，;；\s]+/)
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-}
-
 /** One rule row → a rule object as JSON would give it; problems name the row and the column. */
 function ruleOfRow(cells: Readonly<Record<ColumnKey, string>>, row: number, problems: string[]) {
   const rule: Record<string, unknown> = {
     id: cells.id,
     check: cells.check,
     category: CATEGORY_BY_NAME.get(cells.category) ?? cells.category,
-    severity: enumOf(cells.severity, SEVERITY_ZH),
+    severity: enumCell(cells.severity, SEVERITY_ZH),
     message: cells.message,
   };
-  if (cells.enabled !== "") {
-    // 是 is the default (a rule runs unless switched off), so it is not written.
-    if (["是", "启用", "true", "TRUE", "1"].includes(cells.enabled)) {
-    } else if (["否", "停用", "false", "FALSE", "0"].includes(cells.enabled)) rule.enabled = false;
-    else problems.push(`第 ${row} 行「启用」：应为 是 或 否，而不是 ${JSON.stringify(cells.enabled)}`);
-  }
-  if (cells.modes !== "") rule.modes = listOf(cells.modes).map((m) => enumOf(m, MODE_ZH));
+  // 是 is the default (a rule runs unless switched off), so it is not written.
+  if (booleanCell(cells.enabled, `第 ${row} 行「启用」`, problems) === false) rule.enabled = false;
+  if (cells.modes !== "") rule.modes = listCell(cells.modes).map((m) => enumCell(m, MODE_ZH));
   if (cells.severityByMode !== "") {
     const byMode: Record<string, string> = {};
-    for (const part of listOf(cells.severityByMode)) {
+    for (const part of listCell(cells.severityByMode)) {
       const [m, s] = part.split(/[:：]/);
       if (m === undefined || s === undefined) {
         problems.push(
@@ -103,7 +95,7 @@ function ruleOfRow(cells: Readonly<Record<ColumnKey, string>>, row: number, prob
         );
         continue;
       }
-      byMode[enumOf(m.trim(), MODE_ZH)] = enumOf(s.trim(), SEVERITY_ZH);
+      byMode[enumCell(m.trim(), MODE_ZH)] = enumCell(s.trim(), SEVERITY_ZH);
     }
     rule.severityByMode = byMode;
   }
