@@ -2,7 +2,9 @@
  * 智能审核接口 (audit API) under /api/v1/audit: a registry of one plugin per resource (`routes/`):
  * runs and the rule base in force, findings with both settlements and the trail, the case workflow
  * (申诉 → 复核 → 扣款), the pre-upload check (事前审核) for hospital systems and the physician
- * profile. Every bad request is a 4xx with a Chinese message; every route states who may call it.
+ * profile, and the rule and knowledge base editions (published as JSON; the rule base as Excel too,
+ * `routes/rule-base-excel.ts`). Every bad request is a 4xx with a Chinese message; every route states
+ * who may call it.
  *
  * The acting user is the principal the server's access layer authenticated (`request.principal`).
  */
@@ -14,6 +16,7 @@ import { caseRoutes } from "./routes/cases.js";
 import { findingRoutes } from "./routes/findings.js";
 import { precheckRoutes } from "./routes/precheck.js";
 import { profileRoutes } from "./routes/profile.js";
+import { ruleBaseExcelRoutes } from "./routes/rule-base-excel.js";
 import { runRoutes } from "./routes/runs.js";
 import type { AuditRouteContext } from "./routes/shared.js";
 
@@ -61,6 +64,7 @@ function routes(options: AuditPluginOptions): FastifyPluginAsyncTypebox {
     });
     editionRoutes(app, "/rule-bases", book.rulesShelf);
     editionRoutes(app, "/knowledge-bases", book.knowledgeShelf);
+    await app.register(ruleBaseExcelRoutes(book.rulesShelf));
     for (const resource of RESOURCES) await app.register(resource(ctx));
   };
 }

@@ -1,7 +1,13 @@
 /** A real console server on in-memory PGlite with the demo scheme, stored sample lists and demo accounts. */
 import type { DrgScheme } from "@yibao/grouper";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
-import { buildServer, identityMigrations, sampleSettlementMessage, type YibaoApp } from "@yibao/server";
+import {
+  buildServer,
+  identityMigrations,
+  type ServerPlugin,
+  sampleSettlementMessage,
+  type YibaoApp,
+} from "@yibao/server";
 import { openStore, type Store } from "@yibao/store";
 import {
   consoleMigrations,
@@ -50,8 +56,15 @@ export interface ConsoleTestServer {
   close(): Promise<void>;
 }
 
-/** Stores `listsPerHospital` lists for each hospital (over a few months), builds the server. */
-export async function consoleTestServer(listsPerHospital = 20, webDist?: string): Promise<ConsoleTestServer> {
+/**
+ * Stores `listsPerHospital` lists for each hospital (over a few months), builds the server (with the
+ * console's plugins and `extraPlugins`, e.g. the audit area's).
+ */
+export async function consoleTestServer(
+  listsPerHospital = 20,
+  webDist?: string,
+  extraPlugins: readonly ServerPlugin[] = [],
+): Promise<ConsoleTestServer> {
   const scheme = await demoScheme();
   const store = await openStore({ memory: true, migrations: [...identityMigrations, ...consoleMigrations] });
   const app0 = await buildServer({ store, scheme });
@@ -75,12 +88,15 @@ export async function consoleTestServer(listsPerHospital = 20, webDist?: string)
   const app = await buildServer({
     store,
     scheme,
-    plugins: consolePlugins({
-      store,
-      refreshDelayMs: 50,
-      checkIntervalMs: 0,
-      ...(webDist ? { webDist } : {}),
-    }),
+    plugins: [
+      ...consolePlugins({
+        store,
+        refreshDelayMs: 50,
+        checkIntervalMs: 0,
+        ...(webDist ? { webDist } : {}),
+      }),
+      ...extraPlugins,
+    ],
   });
   return {
     app,

@@ -9,6 +9,7 @@ export * from "./code-names.js";
 export * from "./edition-shelf.js";
 export * from "./error-catalogue.js";
 export * from "./errors.js";
+export * from "./excel-table.js";
 export * from "./history-import.js";
 export * from "./identity/index.js";
 export * from "./input-guard.js";

@@ -4,12 +4,14 @@
  * - `GET {path}/:id/:version`: one edition whole, with who published it, when and why (any role);
  * - `POST {path}` (医保局、管理员): a new edition as JSON `{edition, reason}`: 201 published, 200 when
  *   the same edition is already there (nothing written), 400/409 with every problem when refused.
- * Each publication is also written to the operation log (the route's action).
+ * Each publication is also written to the operation log (the route's action). A table kept as an Excel
+ * workbook (QC rules, the audit rule base) adds an export and an import route with the pieces below.
  */
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { Type } from "typebox";
 import { type EditionShelf, publicationReply, publisherOf } from "../edition-shelf.js";
 import { HttpError } from "../errors.js";
+import { DATE_PATTERN } from "../query-schemas.js";
 import { PLATFORM_ROLES, type PlatformRole, routeAccess } from "../route-access.js";
 
 /** Who may publish an edition: the bureau and the administrator. */
@@ -22,7 +24,47 @@ export const PublicationReason = Type.String({
   maxLength: 500,
   description: "发布原因（记入版本记录）",
 });
-const EditionParams = Type.Object({ id: Id, version: Id }, { additionalProperties: false });
+export const EditionParams = Type.Object({ id: Id, version: Id }, { additionalProperties: false });
+
+/** Up to 8 MiB of workbook, base64-encoded. */
+const MAX_WORKBOOK_BASE64 = Math.ceil((8 * 1024 * 1024) / 3) * 4;
+
+/**
+ * The fields of an Excel import's body: the edition's id (else the workbook's 「版本」 sheet's), its
+ * version, first day in force, the reason, and the workbook as base64.
+ */
+export const EDITION_IMPORT_FIELDS = {
+  id: Type.Optional(Id),
+  version: Id,
+  effectiveDate: Type.String({ pattern: DATE_PATTERN }),
+  reason: PublicationReason,
+  file: Type.String({
+    minLength: 4,
+    maxLength: MAX_WORKBOOK_BASE64,
+    pattern: "^[A-Za-z0-9+/]*={0,2}$",
+    description: "Excel 工作簿（.xlsx）的 Base64 编码",
+  }),
+};
+
+/** Sends a workbook as a download named `name` (`fallback`: the ASCII name for old clients). */
+export function sendWorkbook(reply: FastifyReply, fallback: string, name: string, bytes: Buffer) {
+  return reply
+    .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    .header(
+      "content-disposition",
+      `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    )
+    .send(bytes);
+}
+
+/** A workbook refused before validation (400 `INVALID_WORKBOOK`), every problem listed. */
+export function workbookRefused(table: string, problems: readonly string[]): HttpError {
+  return new HttpError(
+    "INVALID_WORKBOOK",
+    `${table}未导入：${problems[0] ?? "工作簿不合法"}`,
+    problems.map((message) => ({ field: "file", message })),
+  );
+}
 const PublishBody = Type.Object(
   {
     edition: Type.Record(Type.String(), Type.Unknown(), {

@@ -14,28 +14,21 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { publicationReply, publisherOf } from "../edition-shelf.js";
 import { HttpError } from "../errors.js";
-import { problemsByRow, qcRulesWorkbook, readQcRulesWorkbook } from "../qc-excel.js";
-import { DATE_PATTERN } from "../query-schemas.js";
+import { problemsByRow } from "../excel-table.js";
+import { qcRulesWorkbook, readQcRulesWorkbook } from "../qc-excel.js";
 import { PLATFORM_ROLES, routeAccess } from "../route-access.js";
-import { EDITION_PUBLISHERS, editionRoutes, findEdition, PublicationReason } from "./edition-routes.js";
+import {
+  EDITION_IMPORT_FIELDS,
+  EDITION_PUBLISHERS,
+  EditionParams,
+  editionRoutes,
+  findEdition,
+  sendWorkbook,
+  workbookRefused,
+} from "./edition-routes.js";
 
-const Id = Type.String({ minLength: 1, maxLength: 64 });
-/** Up to 8 MiB of workbook, base64-encoded. */
-const MAX_WORKBOOK_BASE64 = Math.ceil((8 * 1024 * 1024) / 3) * 4;
 const ImportBody = Type.Object(
-  {
-    id: Type.Optional(Id),
-    version: Id,
-    effectiveDate: Type.String({ pattern: DATE_PATTERN }),
-    source: Type.Optional(Type.String({ maxLength: 200 })),
-    reason: PublicationReason,
-    file: Type.String({
-      minLength: 4,
-      maxLength: MAX_WORKBOOK_BASE64,
-      pattern: "^[A-Za-z0-9+/]*={0,2}$",
-      description: "Excel 工作簿（.xlsx）的 Base64 编码",
-    }),
-  },
+  { ...EDITION_IMPORT_FIELDS, source: Type.Optional(Type.String({ maxLength: 200 })) },
   { additionalProperties: false },
 );
 
@@ -48,18 +41,12 @@ export const qcEditionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     "/editions/rules/:id/:version/export",
     {
       config: routeAccess(PLATFORM_ROLES, "none"),
-      schema: { params: Type.Object({ id: Id, version: Id }, { additionalProperties: false }) },
+      schema: { params: EditionParams },
     },
     async (request, reply) => {
       const e = findEdition(book.rulesShelf, request.params.id, request.params.version);
       const name = `质控规则_${e.id}_${e.version}.xlsx`;
-      return reply
-        .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .header(
-          "content-disposition",
-          `attachment; filename="qc-rules.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
-        )
-        .send(await qcRulesWorkbook(e));
+      return sendWorkbook(reply, "qc-rules.xlsx", name, await qcRulesWorkbook(e));
     },
   );
 
@@ -72,12 +59,7 @@ export const qcEditionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const b = request.body;
       const sheet = await readQcRulesWorkbook(Buffer.from(b.file, "base64"));
-      if (sheet.problems.length > 0)
-        throw new HttpError(
-          "INVALID_WORKBOOK",
-          `质控规则表未导入：${sheet.problems[0]}`,
-          sheet.problems.map((message) => ({ field: "file", message })),
-        );
+      if (sheet.problems.length > 0) throw workbookRefused("质控规则表", sheet.problems);
       const id = b.id ?? sheet.id;
       if (!id)
         throw new HttpError(

@@ -2,12 +2,15 @@
  * 地区配置: the rule and policy editions this region runs on — grouping schemes, QC rules and targets, the audit's rule and
  * knowledge bases, payment policies, weight tables and benefit policies — each with its effective
  * date, the one in force today marked, and the QC and audit rules of the editions in force. The QC
- * editions show who published each, when and why; the bureau and administrators publish a new QC
- * rule edition here from an Excel rule table (QcEditions.tsx).
+ * and audit editions show who published each, when and why; the bureau and administrators publish a
+ * new QC rule edition (QcEditions.tsx) or audit rule base edition (AuditEditions.tsx) here from an
+ * Excel rule table.
  */
 import { api, type Meta, type SchemeEdition } from "../api";
 import { Card, type Column, DataTable, ErrorNote, useLoad } from "../components";
 import { schemeLabel } from "../format";
+import { AUDIT_RULES_TABLE, type AuditEdition, AuditEditionTable } from "./AuditEditions";
+import { mayPublishEditions, PublishFromExcel } from "./ExcelPublish";
 import { mayPublishQc, PublishQcRules, type QcEdition, QcEditionTable } from "./QcEditions";
 
 interface QcEditions {
@@ -22,16 +25,6 @@ interface QcEditions {
     description: string | null;
     message: string;
   }[];
-}
-interface AuditEdition {
-  id: string;
-  version: string;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  inForce: boolean;
-  rules?: number;
-  enabled?: number;
-  items?: number;
 }
 interface AuditRules {
   date: string;
@@ -63,13 +56,6 @@ const SEVERITY = { error: "错误（不予结算）", warning: "提示" };
 
 /** An edition's identity as written everywhere in the platform: id@version. */
 const editionOf = (r: { id: string; version: string }) => `${r.id}@${r.version}`;
-
-const auditEditionColumns: Column<AuditEdition>[] = [
-  { key: "id", title: "版本标识", value: editionOf },
-  { key: "effectiveFrom", title: "生效日期" },
-  { key: "effectiveTo", title: "失效日期", value: (r) => r.effectiveTo ?? "长期" },
-  { key: "inForce", title: "状态", value: (r) => (r.inForce ? "现行" : "") },
-];
 
 /** Which date of a list decides its scheme. */
 const SCHEME_BASIS = { discharge: "按出院日期", settlement: "按结算日期" };
@@ -123,7 +109,7 @@ function PaymentVersions({ title, path, testId }: { title: string; path: string;
 
 export function RegionPage({ meta }: { meta: Meta }) {
   const [qc, qcError, reloadQc] = useLoad(() => api.get<QcEditions>("/api/v1/qc/editions"), []);
-  const [audit, auditError] = useLoad(() => api.get<AuditRules>("/api/v1/audit/rules"), []);
+  const [audit, auditError, reloadAudit] = useLoad(() => api.get<AuditRules>("/api/v1/audit/rules"), []);
   return (
     <div>
       <div className="page-title">
@@ -168,28 +154,26 @@ export function RegionPage({ meta }: { meta: Meta }) {
         today={qc?.today ?? ""}
         loading={qc === null && qcError === null}
       />
-      <Card title="审核规则库与知识库版本">
-        <DataTable
-          testId="region-audit-editions"
-          loading={audit === null && auditError === null}
-          columns={[
-            {
-              key: "kind",
-              title: "类别",
-              value: (r: AuditEdition) => (r.items === undefined ? "规则库" : "知识库"),
-            },
-            ...auditEditionColumns,
-            {
-              key: "size",
-              title: "内容",
-              value: (r: AuditEdition) =>
-                r.items === undefined ? `${r.enabled ?? 0}/${r.rules ?? 0} 条启用` : `${r.items} 个项目`,
-            },
-          ]}
-          rows={[...(audit?.editions.ruleBases ?? []), ...(audit?.editions.knowledgeBases ?? [])]}
-          rowKey={(r) => `${r.items === undefined ? "r" : "k"}${r.id}@${r.version}`}
+      <AuditEditionTable
+        kind="ruleBases"
+        editions={audit?.editions.ruleBases ?? []}
+        today={audit?.date ?? ""}
+        loading={audit === null && auditError === null}
+      />
+      {audit && mayPublishEditions(meta) && (
+        <PublishFromExcel
+          table={AUDIT_RULES_TABLE}
+          today={audit.date}
+          inForceId={audit.editions.ruleBases.find((e) => e.inForce)?.id ?? ""}
+          onPublished={reloadAudit}
         />
-      </Card>
+      )}
+      <AuditEditionTable
+        kind="knowledgeBases"
+        editions={audit?.editions.knowledgeBases ?? []}
+        today={audit?.date ?? ""}
+        loading={audit === null && auditError === null}
+      />
       <Card title="现行审核规则">
         <DataTable
           testId="region-audit-rules"
