@@ -125,10 +125,10 @@ interface ImportReply {
 }
 
 /** A published edition's news, or a refusal with every problem the server named. */
-type Outcome = { ok: true; text: string } | { ok: false; message: string; problems: string[] };
+export type Outcome = { ok: true; text: string } | { ok: false; message: string; problems: string[] };
 
 /** A file's bytes as base64 (FileReader: the data URL without its `data:…;base64,` head). */
-function base64Of(file: File): Promise<string> {
+export function base64Of(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => {
@@ -196,21 +196,28 @@ async function publishRules(
   }
 }
 
-function OutcomeNote({ outcome }: { outcome: Outcome | null }) {
+/** A form's outcome: `{testId}-result`, or `{testId}-error` with its list `{testId}-problems`. */
+export function OutcomeNote({
+  outcome,
+  testId = "qc-publish",
+}: {
+  outcome: Outcome | null;
+  testId?: string;
+}) {
   if (!outcome) return null;
   if (outcome.ok)
     return (
-      <div className="note" role="status" data-testid="qc-publish-result">
+      <div className="note" role="status" data-testid={`${testId}-result`}>
         {outcome.text}
       </div>
     );
   return (
-    <div className="error" role="alert" data-testid="qc-publish-error">
+    <div className="error" role="alert" data-testid={`${testId}-error`}>
       <div>{outcome.message}</div>
       {outcome.problems.length > 0 && (
         <>
           <div>共 {outcome.problems.length} 个问题：</div>
-          <ul className="problems" data-testid="qc-publish-problems">
+          <ul className="problems" data-testid={`${testId}-problems`}>
             {outcome.problems.map((p, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: the server's list shown as it came, never reordered; two problems may read alike
               <li key={i}>{p}</li>
