@@ -1,8 +1,14 @@
 /** A real console server on in-memory PGlite with the demo scheme, stored sample lists and demo accounts. */
 import type { DrgScheme } from "@yibao/grouper";
 import { loadSchemeDir, resolveSchemeDir } from "@yibao/grouper/load";
-import { buildServer, identityMigrations, sampleSettlementMessage, type YibaoApp } from "@yibao/server";
-import { openStore, type Store } from "@yibao/store";
+import {
+  buildServer,
+  identityMigrations,
+  type ServerPlugin,
+  sampleSettlementMessage,
+  type YibaoApp,
+} from "@yibao/server";
+import { type NamedMigration, openStore, type Store } from "@yibao/store";
 import {
   consoleMigrations,
   consolePlugins,
@@ -50,10 +56,26 @@ export interface ConsoleTestServer {
   close(): Promise<void>;
 }
 
-/** Stores `listsPerHospital` lists for each hospital (over a few months), builds the server. */
-export async function consoleTestServer(listsPerHospital = 20, webDist?: string): Promise<ConsoleTestServer> {
+/** Another area's tables and API beside the console's (e.g. the payment service's). */
+export interface ExtraArea {
+  readonly migrations: readonly NamedMigration[];
+  readonly plugins: readonly ServerPlugin[];
+}
+
+/**
+ * Stores `listsPerHospital` lists for each hospital (over a few months), builds the server (with
+ * `extra`'s migrations and plugins when given).
+ */
+export async function consoleTestServer(
+  listsPerHospital = 20,
+  webDist?: string,
+  extra?: ExtraArea,
+): Promise<ConsoleTestServer> {
   const scheme = await demoScheme();
-  const store = await openStore({ memory: true, migrations: [...identityMigrations, ...consoleMigrations] });
+  const store = await openStore({
+    memory: true,
+    migrations: [...identityMigrations, ...consoleMigrations, ...(extra?.migrations ?? [])],
+  });
   const app0 = await buildServer({ store, scheme });
   // Store the lists through the real intake path (parse, QC, group, save).
   const months = ["2025-01-20", "2025-02-20", "2025-03-20"];
@@ -75,12 +97,15 @@ export async function consoleTestServer(listsPerHospital = 20, webDist?: string)
   const app = await buildServer({
     store,
     scheme,
-    plugins: consolePlugins({
-      store,
-      refreshDelayMs: 50,
-      checkIntervalMs: 0,
-      ...(webDist ? { webDist } : {}),
-    }),
+    plugins: [
+      ...consolePlugins({
+        store,
+        refreshDelayMs: 50,
+        checkIntervalMs: 0,
+        ...(webDist ? { webDist } : {}),
+      }),
+      ...(extra?.plugins ?? []),
+    ],
   });
   return {
     app,
