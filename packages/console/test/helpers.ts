@@ -8,7 +8,7 @@ import {
   sampleSettlementMessage,
   type YibaoApp,
 } from "@yibao/server";
-import { openStore, type Store } from "@yibao/store";
+import { type NamedMigration, openStore, type Store } from "@yibao/store";
 import {
   consoleMigrations,
   consolePlugins,
@@ -56,17 +56,26 @@ export interface ConsoleTestServer {
   close(): Promise<void>;
 }
 
+/** Another area's tables and API beside the console's (e.g. the payment service's). */
+export interface ExtraArea {
+  readonly migrations: readonly NamedMigration[];
+  readonly plugins: readonly ServerPlugin[];
+}
+
 /**
- * Stores `listsPerHospital` lists for each hospital (over a few months), builds the server (with the
- * console's plugins and `extraPlugins`, e.g. the audit area's).
+ * Stores `listsPerHospital` lists for each hospital (over a few months), builds the server (with
+ * `extra`'s migrations and plugins when given).
  */
 export async function consoleTestServer(
   listsPerHospital = 20,
   webDist?: string,
-  extraPlugins: readonly ServerPlugin[] = [],
+  extra?: ExtraArea,
 ): Promise<ConsoleTestServer> {
   const scheme = await demoScheme();
-  const store = await openStore({ memory: true, migrations: [...identityMigrations, ...consoleMigrations] });
+  const store = await openStore({
+    memory: true,
+    migrations: [...identityMigrations, ...consoleMigrations, ...(extra?.migrations ?? [])],
+  });
   const app0 = await buildServer({ store, scheme });
   // Store the lists through the real intake path (parse, QC, group, save).
   const months = ["2025-01-20", "2025-02-20", "2025-03-20"];
@@ -95,7 +104,7 @@ export async function consoleTestServer(
         checkIntervalMs: 0,
         ...(webDist ? { webDist } : {}),
       }),
-      ...extraPlugins,
+      ...(extra?.plugins ?? []),
     ],
   });
   return {

@@ -89,12 +89,21 @@ function dateOf(on: string | undefined): string {
   return on;
 }
 
-/** The rows in force on `on` with each hospital's name (of `hospital` only, when given). */
+/** A row in force on a date, with the edition it comes from (its date and audit trail). */
+type RowOn = HospitalExportRow &
+  Pick<HospitalEdition, "effectiveFrom" | "editionId" | "source" | "actor" | "createdAt"> & {
+    sinceAlways: boolean;
+  };
+
+/**
+ * The rows in force on `on` with each hospital's name (of `hospital` only, when given), each with
+ * where its edition came from, who saved it and when (the table of the console's 医院主数据 page).
+ */
 async function rowsOn(app: FastifyInstance, editions: HospitalEditions, on: string, hospital?: string) {
   const names = new Map(
     (await listHospitals(app.yibao.store.db, { code: hospital ?? null })).map((h) => [h.code, h.name]),
   );
-  const out: (HospitalExportRow & { effectiveFrom: string; editionId: number })[] = [];
+  const out: RowOn[] = [];
   for (const code of editions.codes()) {
     if (hospital !== undefined && code !== hospital) continue;
     const e = editions.editionOn(code, on);
@@ -106,7 +115,11 @@ async function rowsOn(app: FastifyInstance, editions: HospitalEditions, on: stri
       benefitClass: e.benefitClass,
       paymentMethod: methodName(e.paymentMethod),
       effectiveFrom: e.effectiveFrom,
+      sinceAlways: e.effectiveFrom === SINCE_ALWAYS,
       editionId: e.editionId,
+      source: e.source,
+      actor: e.actor,
+      createdAt: e.createdAt,
     });
   }
   return out;

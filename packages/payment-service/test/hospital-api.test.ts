@@ -91,6 +91,11 @@ type Row = {
   level: string;
   benefitClass: string | null;
   paymentMethod: string;
+  effectiveFrom: string;
+  sinceAlways: boolean;
+  source: string;
+  actor: string;
+  createdAt: string;
 };
 const rowsOf = async (app: YibaoApp, query = "") => {
   const r = await app.inject({ method: "GET", url: `${P}/hospitals${query}` });
@@ -167,11 +172,27 @@ describe("hospital master data: editions through the API", () => {
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ changed: 0, unchanged: 1 });
     expect(await editions(H3)).toBe(2);
-    expect((await rowsOf(bureau, `?on=${YESTERDAY}`)).find((r) => r.code === H3)?.level).toBe("二级");
-    expect((await rowsOf(bureau)).find((r) => r.code === H3)).toMatchObject({
+    // Each row says which edition it comes from: its date, origin, who saved it and when.
+    expect((await rowsOf(bureau, `?on=${YESTERDAY}`)).find((r) => r.code === H3)).toMatchObject({
+      level: "二级",
+      effectiveFrom: SINCE_ALWAYS,
+      sinceAlways: true,
+      source: "pack",
+      actor: "region",
+    });
+    const today = (await rowsOf(bureau)).find((r) => r.code === H3);
+    expect(today).toMatchObject({
       level: "三级",
       benefitClass: "三级综合",
+      effectiveFrom: TODAY,
+      sinceAlways: false,
+      source: "api",
     });
+    expect(today?.actor).toMatch(/^bureau-/);
+    expect(Date.now() - Date.parse(today?.createdAt ?? "")).toBeLessThan(600_000);
+    expect((await rowsOf(hospital)).map((r) => [r.code, r.level, r.source, r.effectiveFrom])).toEqual([
+      [H3, "三级", "api", TODAY],
+    ]);
 
     const settler = await loadSettler(store);
     const before = settleInput(settler, stay(YESTERDAY), {}, undefined).row;

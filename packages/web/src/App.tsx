@@ -9,6 +9,7 @@ import { AppealsPage } from "./pages/Appeals";
 import { AuditPage } from "./pages/Audit";
 import { DipClearingPage } from "./pages/DipClearing";
 import { DrilldownPage } from "./pages/Drilldown";
+import { HospitalsPage } from "./pages/Hospitals";
 import { ListDetailPage, ListsPage } from "./pages/Lists";
 import { OverviewPage } from "./pages/Overview";
 import { ClearingPage, SpecialCasesPage } from "./pages/Payment";
@@ -41,6 +42,7 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/clearing", label: "年终清算单" },
         { path: "/dip-clearing", label: "DIP 清算单" },
         { path: "/region", label: "地区配置" },
+        { path: "/hospital-data", label: "医院主数据" },
       ];
     case "reviewer":
       return [
@@ -52,6 +54,7 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/lists", label: "清单查询" },
         { path: "/special-cases", label: "特病单议" },
         { path: "/region", label: "地区配置" },
+        { path: "/hospital-data", label: "医院主数据" },
       ];
     case "admin":
       return [
@@ -62,6 +65,7 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/ranking", label: "医院排名" },
         { path: "/lists", label: "清单查询" },
         { path: "/region", label: "地区配置" },
+        { path: "/hospital-data", label: "医院主数据" },
       ];
     default:
       return [
@@ -78,6 +82,7 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/oplog", label: "操作日志" },
         { path: "/api-keys", label: "机构接口密钥" },
         { path: "/region", label: "地区配置" },
+        { path: "/hospital-data", label: "医院主数据" },
       ];
   }
 }
@@ -123,6 +128,8 @@ function page(path: string, meta: Meta): ReactNode {
       return <DipClearingPage meta={meta} />;
     case "/region":
       return <RegionPage meta={meta} />;
+    case "/hospital-data":
+      return <HospitalsPage meta={meta} />;
     default:
       return null;
   }

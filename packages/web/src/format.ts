@@ -56,6 +56,18 @@ export function chinaDateTime(v: unknown): string {
   return d.toLocaleString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
 }
 
+/** Today's date in China (yyyy-MM-dd, Asia/Shanghai), whatever the browser's own time zone. */
+export function chinaToday(now: Date = new Date()): string {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: "Asia/Shanghai",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(now);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
 /** A calendar date (yyyy-MM-dd) `n` days later (or earlier). */
 export function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
