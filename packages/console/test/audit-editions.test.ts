@@ -46,7 +46,7 @@ beforeAll(async () => {
     await vite.build({ root: webDir, logLevel: "warn", configFile: resolve(webDir, "vite.config.ts") });
   }
   process.env.YIBAO_MASTER_KEY ??= randomBytes(32).toString("base64");
-  server = await consoleTestServer(5, webDist, [auditPlugin()]);
+  server = await consoleTestServer(5, webDist, { migrations: [], plugins: [auditPlugin()] });
   base = await server.app.listen({ host: "127.0.0.1", port: 0 });
   browser = await launchChromium();
 });
@@ -142,7 +142,7 @@ describe("审核规则库版本 on 地区配置 in Chromium", () => {
     // starter-rules.ts: starter@2024.2 from 2020-01-01, open-ended, 17 rules all enabled.
     expect(await rowsOf(page, RULE_BASES)).toEqual([
       [
-        "starter",
+        "starter@2024.2",
         "2024.2",
         "2020-01-01",
         "长期",
@@ -209,7 +209,7 @@ describe("审核规则库版本 on 地区配置 in Chromium", () => {
     expect(rows[0]?.[5]).toBe("现行");
     const row = rows[1] ?? [];
     expect(row.slice(0, 8)).toEqual([
-      "starter",
+      `starter@${VERSION}`,
       VERSION,
       TOMORROW,
       "长期",

@@ -36,7 +36,8 @@ type Kind = "ruleBases" | "knowledgeBases";
 
 function columns(kind: Kind, today: string): Column<AuditEdition>[] {
   const cols: Column<AuditEdition>[] = [
-    { key: "id", title: "版本编号" },
+    // Named as messages name an edition (id@version): an id alone may read as an English word.
+    { key: "id", title: "版本编号", value: (r) => `${r.id}@${r.version}` },
     { key: "version", title: "版本号" },
     { key: "effectiveFrom", title: "生效日期" },
     { key: "effectiveTo", title: "失效日期", value: (r) => r.effectiveTo ?? "长期" },

@@ -43,10 +43,10 @@ interface ImportReply {
 }
 
 /** A published edition's news, or a refusal with every problem the server named. */
-type Outcome = { ok: true; text: string } | { ok: false; message: string; problems: string[] };
+export type Outcome = { ok: true; text: string } | { ok: false; message: string; problems: string[] };
 
 /** A file's bytes as base64 (FileReader: the data URL without its `data:…;base64,` head). */
-function base64Of(file: File): Promise<string> {
+export function base64Of(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => {
@@ -115,7 +115,7 @@ async function publish(
   }
 }
 
-function OutcomeNote({ outcome, testId }: { outcome: Outcome | null; testId: string }) {
+export function OutcomeNote({ outcome, testId }: { outcome: Outcome | null; testId: string }) {
   if (!outcome) return null;
   if (outcome.ok)
     return (

@@ -9,7 +9,7 @@ import { useState } from "react";
 import { ApiError, api, type ErrorDetail, type Meta } from "../api";
 import { Card } from "../components";
 import { addDays } from "../format";
-import { base64Of, type Outcome, OutcomeNote } from "./QcEditions";
+import { base64Of, type Outcome, OutcomeNote } from "./ExcelPublish";
 
 export const HOSPITALS_API = "/api/v1/payment/hospitals";
 
