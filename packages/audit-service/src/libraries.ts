@@ -15,6 +15,7 @@ import {
   STARTER_KNOWLEDGE_BASE,
   STARTER_RULE_BASE,
 } from "@yibao/audit";
+import { canonicalJson } from "@yibao/kernel/editions";
 import { readJsonEditions } from "@yibao/server";
 import type { AuditLibraries } from "./context.js";
 
@@ -55,9 +56,33 @@ export function loadAuditLibraries(dir: string, problems: string[]): AuditLibrar
   const knowledge = readEditions<KnowledgeBase>(join(dir, KNOWLEDGE_FILE), readKnowledgeBase, problems);
   if (rules === null && knowledge === null) return null;
   return {
-    ruleBases: [STARTER_RULE_BASE, ...(rules ?? [])],
-    knowledgeBases: [STARTER_KNOWLEDGE_BASE, ...(knowledge ?? [])],
+    ruleBases: [STARTER_RULE_BASE, ...besideBuiltIn(STARTER_RULE_BASE, rules, AUDIT_RULES_FILE, problems)],
+    knowledgeBases: [
+      STARTER_KNOWLEDGE_BASE,
+      ...besideBuiltIn(STARTER_KNOWLEDGE_BASE, knowledge, KNOWLEDGE_FILE, problems),
+    ],
   };
+}
+
+/**
+ * A pack's editions beside the built-in one: an edition with the built-in's id and version is the
+ * built-in itself when its content is the same (the demo region pack, a copy of the built-ins), and a
+ * problem when it differs (a released edition is never edited).
+ */
+function besideBuiltIn<T extends { id: string; version: string }>(
+  builtIn: T,
+  editions: readonly T[] | null,
+  file: string,
+  problems: string[],
+): T[] {
+  return (editions ?? []).filter((e) => {
+    if (e.id !== builtIn.id || e.version !== builtIn.version) return true;
+    if (canonicalJson(e) !== canonicalJson(builtIn))
+      problems.push(
+        `${file}：${e.id}@${e.version} 与内置版本同号而内容不同：已发布的版本不可修改，请使用新版本号`,
+      );
+    return false;
+  });
 }
 
 /** The lines of `yibao region check` for the audit part. */

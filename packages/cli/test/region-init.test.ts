@@ -4,10 +4,11 @@
  * is in its benefit policy, and starts a server. A directory that is not empty is refused.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { STARTER_RULE_BASE } from "@yibao/audit";
+import { DEFAULT_QC_RULES } from "@yibao/settlement";
 import { afterEach, describe, expect, it } from "vitest";
 import { describeRegionPack, loadRegionPack } from "../src/region.js";
 import { serve } from "../src/serve-command.js";
@@ -88,6 +89,45 @@ describe("yibao region init", () => {
     );
     expect(lines.join("\n")).toContain("地区：江州市（jiangzhou，统筹区编码 320800）");
   }, 120_000);
+
+  it("the shipped demo region pack (regions/demo) holds the built-in editions and checks clean", () => {
+    const demo = resolve(REPO, "regions/demo");
+    const r = spawnSync(process.execPath, [resolve(REPO, "bin/yibao.js"), "region", "check", demo], {
+      encoding: "utf8",
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("地区：演示地区（demo）");
+    expect(r.stdout).toContain("校验通过");
+    // The built-in editions are the pack's files, read by the packages (no TypeScript copy of them).
+    const file = (name: string) => JSON.parse(readFileSync(join(demo, name), "utf8"));
+    expect(file("qc-rules.json")).toEqual(JSON.parse(JSON.stringify(DEFAULT_QC_RULES)));
+    expect(file("audit-rules.json")).toEqual(JSON.parse(JSON.stringify(STARTER_RULE_BASE)));
+    expect(file("audit-rules.json").rules).toHaveLength(17);
+    expect(file("qc-rules.json").rules.find((x: { id: string }) => x.id === "QC-TIME-001").params).toEqual({
+      deadlineDays: 8,
+    });
+    // A copy whose split-admission window is edited under the same version: a released edition edited.
+    const copy = join(tmp("yibao-demo-copy-"), "demo");
+    cpSync(demo, copy, { recursive: true });
+    const rules = file("audit-rules.json");
+    rules.rules[0].check.windowDays = 10;
+    writeFileSync(join(copy, "audit-rules.json"), JSON.stringify(rules));
+    expect(loadRegionPack(copy).problems).toEqual([
+      "audit-rules.json：starter@2024.2 与内置版本同号而内容不同：已发布的版本不可修改，请使用新版本号",
+    ]);
+    // The same change as a new version from a date is the region's own edition.
+    writeFileSync(
+      join(copy, "audit-rules.json"),
+      JSON.stringify({ ...rules, version: "2026.1", effectiveFrom: "2026-01-01" }),
+    );
+    const edited = loadRegionPack(copy);
+    expect(edited.problems).toEqual([]);
+    expect(edited.audit?.ruleBases.map((b) => `${b.id}@${b.version}`)).toEqual([
+      "starter@2024.2",
+      "starter@2026.1",
+    ]);
+  });
 
   it("names every problem of region.json by file and JSON path", () => {
     const dir = tmp("yibao-region-info-");

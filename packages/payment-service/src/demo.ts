@@ -4,8 +4,9 @@
  * and deductible classes, and settles every period not yet settled. Idempotent.
  */
 
+import { createRequire } from "node:module";
 import type { DrgScheme } from "@yibao/grouper";
-import { EXAMPLE_CLEARING, EXAMPLE_OUTLIERS, EXAMPLE_QY_SHARE, HANDAN_RESIDENTS_2021 } from "@yibao/payment";
+import { EXAMPLE_CLEARING, EXAMPLE_OUTLIERS, EXAMPLE_QY_SHARE, parseBenefitPolicy } from "@yibao/payment";
 import { acceptedPeriodRange, type Store } from "@yibao/store";
 import { sql } from "kysely";
 import { calibrate } from "./calibrate.js";
@@ -68,32 +69,29 @@ export function demoPolicy(effectiveFrom: string): Record<string, unknown> {
   };
 }
 
+/** A benefit policy edition as its file holds it (the format `parseBenefitPolicy` reads). */
+export interface BenefitPolicyData {
+  readonly id: string;
+  readonly version: string;
+  readonly classes: readonly {
+    readonly class: string;
+    readonly deductible: string;
+    readonly ratioLevel: string;
+  }[];
+  readonly [field: string]: unknown;
+}
+
 /**
  * The demo's benefit policy (演示待遇政策): the Handan residents' policy of 2021 (`HANDAN_RESIDENTS_2021`)
  * as it is, and what that policy does not state, so that every demo stay is settled by policy rather than by the patient
  * share its list reports: a 三级综合 class and the employees' fund ratios. Those figures are demo
- * assumptions, each stated in `notes`; a real region loads its own policy.
+ * assumptions, each stated in `notes`; a real region loads its own policy. It is data: `benefit-policy.json`
+ * of the demo region pack (`regions/demo`, `@yibao/region-demo`), parsed by the payment core at load.
  */
-export const DEMO_BENEFIT_POLICY = {
-  ...HANDAN_RESIDENTS_2021,
-  id: "demo-benefit",
-  version: "2021-demo",
-  name: "演示待遇政策（邯郸城乡居民待遇，另加演示假设）",
-  classes: [...HANDAN_RESIDENTS_2021.classes, { class: "三级综合", deductible: "1000", ratioLevel: "三级" }],
-  // 险种类型 → the insurance of fundRatios it is paid as: 310 职工基本医疗保险, 390 城乡居民基本医疗保险.
-  insuranceTypes: { "310": "职工基本医疗保险", "390": "城乡居民" },
-  fundRatios: [
-    ...HANDAN_RESIDENTS_2021.fundRatios,
-    { insurance: "职工基本医疗保险", level: "一级及以下", ratio: "95%" },
-    { insurance: "职工基本医疗保险", level: "二级", ratio: "90%" },
-    { insurance: "职工基本医疗保险", level: "三级", ratio: "85%" },
-  ],
-  notes: [
-    ...HANDAN_RESIDENTS_2021.notes,
-    "演示假设：三级综合定点医疗机构起付线 1000 元，按三级支付比例（种子未给出）。",
-    "演示假设：职工基本医疗保险统筹基金支付比例 一级及以下 95%、二级 90%、三级 85%，起付线同上（种子未给出职工待遇）。",
-  ],
-} as const;
+export const DEMO_BENEFIT_POLICY: BenefitPolicyData = createRequire(import.meta.url)(
+  "@yibao/region-demo/benefit-policy.json",
+);
+parseBenefitPolicy(DEMO_BENEFIT_POLICY);
 
 /** Deductible class (起付线类别) of a demo hospital under the demo benefit policy. */
 export function demoBenefitClass(level: string, name: string): string | null {
