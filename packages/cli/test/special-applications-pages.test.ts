@@ -150,6 +150,8 @@ describe("特病单议申请 in the console", () => {
     await hospital.getByRole("heading", { name: "特病单议申请", exact: true }).waitFor();
     await hospital.getByLabel("申请类别").selectOption("newTechExclusion");
     await hospital.getByLabel("病例范围").selectOption("");
+    // The list is fetched again for the new kind and scope: a row clicked before it arrives is replaced.
+    await hospital.waitForLoadState("networkidle");
     const stays = hospital.getByTestId("special-stays");
     const first = stays.locator(DATA_ROWS).first();
     await first.waitFor();
@@ -157,7 +159,11 @@ describe("特病单议申请 in the console", () => {
     await first.click();
     const card = hospital.locator(".card", { hasText: `申请新技术除外：${setlId}` });
     // The demo policy files no new technology: the 预检 says so and names the 3‰ quota.
-    await card.getByText("结算清单的手术及操作中没有支付政策备案的新技术项目").first().waitFor();
+    // The 预检 settles the stay with the region's whole payment context: slow on a loaded machine.
+    await card
+      .getByText("结算清单的手术及操作中没有支付政策备案的新技术项目")
+      .first()
+      .waitFor({ timeout: 90_000 });
     await card.getByText("× 3‰（向下取整）").waitFor();
     await hospital.getByLabel("申请理由").fill("应用新技术，费用极高");
     await hospital.getByRole("button", { name: "提交申请" }).click();
