@@ -5,9 +5,8 @@
  * edition is never edited: a change is a new version with a new effective date, today or later.
  */
 import { Card, type Column, DataTable } from "../components";
-import { chinaDateTime } from "../format";
 import type { ExcelTable } from "./ExcelPublish";
-import { inForceText, ORIGINS, type QcEditionOrigin } from "./QcEditions";
+import { excelColumn, inForceText, ORIGINS, publicationColumns, type QcEditionOrigin } from "./QcEditions";
 
 /** A rule base (`rules`, `enabled`) or knowledge base (`items`) edition as `/api/v1/audit/rules` lists it. */
 export interface AuditEdition {
@@ -46,28 +45,9 @@ function columns(kind: Kind, today: string): Column<AuditEdition>[] {
       : { key: "items", title: "项目数", kind: "count" },
     { key: "inForce", title: "是否现行", value: (r) => inForceText(r, r.effectiveFrom, today) },
     { key: "origin", title: "来源", labels: ORIGINS },
-    { key: "actor", title: "发布人" },
-    {
-      key: "publishedAt",
-      title: "发布时间",
-      value: (r) => (r.publishedAt ? chinaDateTime(r.publishedAt) : null),
-    },
-    {
-      key: "reason",
-      title: "发布原因",
-      render: (r) => (r.reason ? <span className="cell-wrap">{r.reason}</span> : "—"),
-    },
+    ...publicationColumns<AuditEdition>(),
   ];
-  if (kind === "ruleBases")
-    cols.push({
-      key: "excel",
-      title: "操作",
-      render: (r) => (
-        <a className="button" href={ruleBaseExcelPath(r)} download>
-          下载 Excel
-        </a>
-      ),
-    });
+  if (kind === "ruleBases") cols.push(excelColumn(ruleBaseExcelPath));
   return cols;
 }
 

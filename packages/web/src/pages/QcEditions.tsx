@@ -57,6 +57,22 @@ function editionColumns(kind: "rules" | "targets", today: string): Column<QcEdit
       title: "依据",
       render: (r) => (r.source ? <span className="cell-wrap">{r.source}</span> : "—"),
     },
+    ...publicationColumns<QcEdition>(),
+  ];
+  if (kind === "rules") columns.push(excelColumn(ruleEditionExcelPath));
+  return columns;
+}
+
+/** What an edition's audit trail shows: who published it, when (China time) and why. */
+interface Published {
+  actor: string | null;
+  reason: string | null;
+  publishedAt: string | null;
+}
+
+/** The audit-trail columns of an edition table: 发布人, 发布时间, 发布原因. */
+export function publicationColumns<T extends Published>(): Column<T>[] {
+  return [
     { key: "actor", title: "发布人" },
     {
       key: "publishedAt",
@@ -69,17 +85,19 @@ function editionColumns(kind: "rules" | "targets", today: string): Column<QcEdit
       render: (r) => (r.reason ? <span className="cell-wrap">{r.reason}</span> : "—"),
     },
   ];
-  if (kind === "rules")
-    columns.push({
-      key: "excel",
-      title: "操作",
-      render: (r) => (
-        <a className="button" href={ruleEditionExcelPath(r)} download>
-          下载 Excel
-        </a>
-      ),
-    });
-  return columns;
+}
+
+/** The 操作 column: the edition's table as Excel. */
+export function excelColumn<T>(path: (row: T) => string): Column<T> {
+  return {
+    key: "excel",
+    title: "操作",
+    render: (r) => (
+      <a className="button" href={path(r)} download>
+        下载 Excel
+      </a>
+    ),
+  };
 }
 
 /** 质控规则版本 or 质控目标版本: oldest first, as the server lists them. */
