@@ -37,13 +37,17 @@ const ALL_OFF = {
 };
 
 describe("region pack: audit rule and knowledge editions at load", () => {
-  it("the built-in bases read back from JSON without a problem", () => {
+  it("the built-in bases read back from JSON without a problem, and are the built-ins themselves", () => {
     const r = loadRegionPack(
       pack({ "audit-rules.json": STARTER_RULE_BASE, "knowledge.json": STARTER_KNOWLEDGE_BASE }),
     );
     expect(r.problems).toEqual([]);
-    expect(r.audit?.ruleBases.length).toBe(2);
-    expect(describeRegionPack(r)).toContain("（内置）");
+    // Same id, version and content as the built-in: one edition, not the same one twice.
+    expect(r.audit?.ruleBases).toEqual([STARTER_RULE_BASE]);
+    expect(r.audit?.knowledgeBases).toEqual([STARTER_KNOWLEDGE_BASE]);
+    expect(describeRegionPack(r)).toContain(
+      "审核规则库 starter@2024.2：2020-01-01 起生效，17 条启用（内置）",
+    );
   });
 
   it("names the file, the edition, the rule and the field of every problem", () => {
