@@ -96,8 +96,11 @@ export async function readTableWorkbook<K extends string>(
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-  } catch (e) {
-    return refused(`文件不是可读取的 Excel 工作簿（.xlsx）：${(e as Error).message}`);
+  } catch {
+    // The reader's own message is English (e.g. jszip's "Can't find end of central directory"): not shown.
+    return refused(
+      "文件不是可读取的 Excel 工作簿（.xlsx）：请确认上传的是 .xlsx 文件（不是 .xls、.csv 或改了扩展名的文件）",
+    );
   }
   const sheet = wb.getWorksheet(sheetName) ?? wb.worksheets[0];
   if (sheet === undefined) return refused("工作簿没有工作表");

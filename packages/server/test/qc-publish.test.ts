@@ -361,6 +361,14 @@ describe("the rule table in Excel", () => {
     });
     expect(notXlsx.statusCode).toBe(400);
     expect(notXlsx.json().code).toBe("INVALID_WORKBOOK");
+    // In Chinese only: the zip reader's English message ("Can't find end of central directory") is not shown.
+    expect(notXlsx.json().details).toEqual([
+      {
+        field: "file",
+        message:
+          "文件不是可读取的 Excel 工作簿（.xlsx）：请确认上传的是 .xlsx 文件（不是 .xls、.csv 或改了扩展名的文件）",
+      },
+    ]);
     const notBase64 = await importRules({
       id: "x",
       version: "1",
