@@ -34,9 +34,8 @@ export const SETTLEMENT_LEVEL_NAMES: Readonly<Record<string, string>> = {
   "3": "三级",
 };
 
-/** 险种类型 code (hi_type) → insurance name used by benefit policies. */
-
 const NO_YEAR: PersonYearState = { admissions: 0, fundPaid: 0 };
+/** 险种类型 → insurance of a benefit edition that gives no table (`DEFAULT_INSURANCE_TYPES`). */
 const DEFAULT_TYPES: ReadonlyMap<string, string> = new Map(Object.entries(DEFAULT_INSURANCE_TYPES));
 
 /** The state after a stay whose patient share came from the list: one admission, fund by discharge year. */
@@ -138,11 +137,11 @@ export class StaySettler {
 
   /**
    * The insurance a stay of 险种类型 `hiType` is paid as under the benefit policy in force on `date`
-   * (its `insuranceTypes`); the code itself when the policy does not name it, 城乡居民 when the list
-   * gives no type (as before the table was data).
+   * (its `insuranceTypes`); the code itself when the policy does not name it (an empty code is paid by
+   * no rule), 城乡居民 when the list gives no type at all (as before the table was data).
    */
   insuranceOf(hiType: string | null, date: string): string {
-    if (hiType === null || hiType === "") return "城乡居民";
+    if (hiType === null) return "城乡居民";
     const p = this.benefit === null ? undefined : selectEffective(this.benefit.versions, date);
     return (p?.insuranceTypes ?? DEFAULT_TYPES).get(hiType) ?? hiType;
   }
