@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { identityMigrations, type RunningServer, startServer } from "../src/index.js";
 
 /** A warm-up the test lets finish (or fail) when it chooses. */
@@ -115,9 +115,15 @@ describe("a server that listens before it is ready", () => {
       await get(server, "/healthz");
       await server.close();
       server = undefined;
-      const lines = readFileSync(logFile, "utf8").trim().split("\n");
-      const urls = lines.map((l) => (JSON.parse(l) as { req?: { url?: string } }).req?.url);
-      expect(urls).toContain("/healthz");
+      // The file is written asynchronously (pino's destination): the request's line arrives shortly after.
+      await vi.waitFor(
+        () => {
+          const lines = readFileSync(logFile, "utf8").trim().split("\n");
+          const urls = lines.map((l) => (JSON.parse(l) as { req?: { url?: string } }).req?.url);
+          expect(urls).toContain("/healthz");
+        },
+        { timeout: 10_000, interval: 100 },
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
