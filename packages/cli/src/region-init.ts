@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { STARTER_KNOWLEDGE_BASE, STARTER_RULE_BASE } from "@yibao/audit";
 import { DEMO_BENEFIT_POLICY } from "@yibao/payment-service";
-import { REGION_INFO_FILE } from "@yibao/server";
+import { POOLING_REGION_PATTERN, REGION_ID_PATTERN, REGION_INFO_FILE } from "@yibao/server";
 import { DEFAULT_QC_RULES, DEFAULT_QC_TARGETS_DATA } from "@yibao/settlement";
 import { QC_RULES_FILE, QC_TARGETS_FILE } from "./region.js";
 import { HOSPITAL_COLUMNS, HOSPITALS_FILE, PAYMENT_REGION_FILES } from "./region-payment.js";
@@ -28,10 +28,9 @@ export interface RegionInitOptions {
 /** Writes a new region pack into `dir`, which must be absent or empty; returns the files written. */
 export function initRegionPack(dir: string, o: RegionInitOptions): string[] {
   const root = resolve(dir);
-  if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(o.id))
-    throw new Error(`--id：须为小写字母、数字或连字符（收到「${o.id}」）`);
+  if (!REGION_ID_PATTERN.test(o.id)) throw new Error(`--id：须为小写字母、数字或连字符（收到「${o.id}」）`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(o.from)) throw new Error(`--from：须为 yyyy-MM-dd（收到「${o.from}」）`);
-  if (o.poolingRegion !== undefined && !/^\d{6}$/.test(o.poolingRegion))
+  if (o.poolingRegion !== undefined && !POOLING_REGION_PATTERN.test(o.poolingRegion))
     throw new Error(`--pooling-region：须为 6 位统筹区编码（收到「${o.poolingRegion}」）`);
   if (existsSync(root) && readdirSync(root).length > 0)
     throw new Error(`目录 ${root} 不为空：请给出一个新目录`);

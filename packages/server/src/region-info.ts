@@ -21,6 +21,11 @@ export interface RegionInfo {
   readonly poolingRegion: string | null;
 }
 
+/** A region's id: lower-case letters, digits and hyphens, at most 40, not starting with a hyphen. */
+export const REGION_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+/** 统筹区编码: the six digits of an administrative-area code. */
+export const POOLING_REGION_PATTERN = /^\d{6}$/;
+
 const FIELDS = new Set(["id", "name", "poolingRegion"]);
 
 /** Reads `region.json` of the pack in `dir`: null when absent or with a problem (added to `problems`). */
@@ -37,11 +42,14 @@ export function readRegionInfo(dir: string, problems: string[]): RegionInfo | nu
   const raw = data as Record<string, unknown>;
   for (const k of Object.keys(raw)) if (!FIELDS.has(k)) at(`$.${k}`, "未知字段");
   const { id, name, poolingRegion } = raw;
-  if (typeof id !== "string" || !/^[a-z0-9][a-z0-9-]{0,39}$/.test(id))
+  if (typeof id !== "string" || !REGION_ID_PATTERN.test(id))
     at("$.id", `应为小写字母、数字或连字符（至多 40 个），实际为 ${JSON.stringify(id ?? null)}`);
   if (typeof name !== "string" || name.trim() === "" || name.length > 50)
     at("$.name", `应为 1–50 个字的统筹区名称，实际为 ${JSON.stringify(name ?? null)}`);
-  if (poolingRegion !== undefined && (typeof poolingRegion !== "string" || !/^\d{6}$/.test(poolingRegion)))
+  if (
+    poolingRegion !== undefined &&
+    (typeof poolingRegion !== "string" || !POOLING_REGION_PATTERN.test(poolingRegion))
+  )
     at("$.poolingRegion", `应为 6 位统筹区编码（行政区划代码），实际为 ${JSON.stringify(poolingRegion)}`);
   if (found.length > 0) {
     problems.push(...found);
