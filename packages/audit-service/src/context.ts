@@ -10,7 +10,7 @@ import {
   calibrateSettlement,
   type KnowledgeBase,
   learnNorms,
-  learnNormsByScheme,
+  learnNormsWithSchemes,
   type RuleBase,
   responseDeadline,
   STARTER_KNOWLEDGE_BASE,
@@ -159,13 +159,14 @@ export async function auditContextFor(
 ): Promise<{ ctx: AuditContext; source: SettlementSource }> {
   const { rules, knowledge } = librariesAt(date, libraries);
   const options = { shareGroups: shareGroupsOf(rules) };
-  const norms = learnNorms(stays, options);
-  const { settlement, source } = await settlementContextFor(store, stays, norms);
   // With several schemes by date, a stay without one named is checked under the scheme of the date,
   // and each stay is compared with the norms of its own scheme's stays.
   const schemes = scheme instanceof SchemeCalendar && scheme.switches ? scheme : undefined;
+  const learnt = schemes ? learnNormsWithSchemes(stays, options) : undefined;
+  const norms = learnt?.norms ?? learnNorms(stays, options);
+  const normsByScheme = learnt?.byScheme;
+  const { settlement, source } = await settlementContextFor(store, stays, norms);
   const current = scheme instanceof SchemeCalendar ? scheme.on(date) : scheme;
-  const normsByScheme = schemes ? learnNormsByScheme(stays, options) : undefined;
   return {
     ctx: {
       scheme: current,

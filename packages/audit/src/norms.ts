@@ -193,3 +193,18 @@ export function learnNormsByScheme(
   if (parts.size === 0) return undefined;
   return new Map([...parts].map(([id, part]) => [id, learnNorms(part, options)]));
 }
+
+/**
+ * The norms of all stays and, when they name their schemes, of each scheme apart
+ * ({@link learnNormsByScheme}), each learnt once: when every stay names the same scheme (a range
+ * within one edition) the norms of that scheme are those of all stays.
+ */
+export function learnNormsWithSchemes(
+  stays: readonly AuditStay[],
+  options: Parameters<typeof learnNorms>[1] = {},
+): { readonly norms: GroupNorms; readonly byScheme: ReadonlyMap<string, GroupNorms> | undefined } {
+  const byScheme = learnNormsByScheme(stays, options);
+  const [only] = byScheme?.size === 1 ? byScheme.values() : [];
+  const all = only !== undefined && stays.every((s) => s.schemeId !== undefined) ? only : undefined;
+  return { norms: all ?? learnNorms(stays, options), byScheme };
+}

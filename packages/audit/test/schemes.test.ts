@@ -9,7 +9,7 @@ import { DEMO_SCHEME_DIR, readSchemeFiles } from "@yibao/grouper/load";
 import { describe, expect, it } from "vitest";
 import { runAudit } from "../src/audit.js";
 import { schemeOf, stayContext } from "../src/context.js";
-import { learnNorms, learnNormsByScheme } from "../src/norms.js";
+import { learnNorms, learnNormsByScheme, learnNormsWithSchemes } from "../src/norms.js";
 import { context, scheme, stay } from "./helpers.js";
 
 const files = await readSchemeFiles(DEMO_SCHEME_DIR);
@@ -86,6 +86,13 @@ describe("the audit checks each stay under its own scheme", () => {
     const only = learnNormsByScheme(old);
     const ctxOld = { ...ctx, norms: learnNorms(old), ...(only ? { normsByScheme: only } : {}) };
     expect(stayContext(ctxOld, young[0] as (typeof young)[number]).norms.drgs.size).toBe(0);
+    // Learnt once: two schemes give the mix and each apart; one scheme's stays give one set of norms.
+    const both = learnNormsWithSchemes(all);
+    expect(both.norms.drgs.get("BR21")?.meanCost).toBe(1_428_571);
+    expect(both.byScheme?.get("demo-new")?.drgs.get("BR21")?.meanCost).toBe(1_000_000);
+    const one = learnNormsWithSchemes(old);
+    expect(one.norms.drgs.get("BR21")?.meanCost).toBe(2_000_000);
+    expect(one.byScheme?.get(scheme.id)).toBe(one.norms);
     // Stays that name no scheme (one scheme): no split, the context itself.
     const plain = all.map(({ schemeId: _, ...rest }) => rest);
     expect(learnNormsByScheme(plain)).toBeUndefined();
