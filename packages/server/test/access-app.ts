@@ -4,7 +4,7 @@
  */
 import type { SaveOutcome } from "@yibao/store";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
-import { HttpError } from "../src/errors.js";
+import { HttpError, installErrorHandlers } from "../src/errors.js";
 import {
   type Authenticator,
   installAccessControl,
@@ -80,6 +80,8 @@ export async function accessApp(sessionPolicy?: SessionPolicy): Promise<AccessAp
   };
   const app = Fastify({ logger: { level: "error", stream: { write: (line: string) => logs.push(line) } } });
   app.decorate<{ readiness: Readiness }, string>("yibao", { readiness });
+  // The platform's own error handlers: a fault answers 500 with no internals, and is logged.
+  installErrorHandlers(app);
   // Added before access control is installed: a route with no policy at all.
   app.get("/api/undeclared", async () => "ok");
   await installAccessControl(app, {

@@ -50,6 +50,34 @@ const envelope = (code: unknown, setlId?: string) => ({
   input: { setlinfo: { fixmedins_code: code, ...(setlId === undefined ? {} : { setl_id: setlId }) } },
 });
 
+describe("a hospital account without a hospital code", () => {
+  // The identity tables refuse such an account (CHECK on app_user); access control refuses it too,
+  // whatever the scope, rather than treat a missing code as a hospital of its own.
+  beforeEach(() => {
+    t.fake.addSession({ token: "tok-nocode", csrf: "c", id: 7, role: "hospital", hospitalCode: null });
+    t.fake.addSession({ token: "tok-empty", csrf: "c", id: 8, role: "hospital", hospitalCode: "" });
+  });
+
+  it("is refused on every scope, reads included", async () => {
+    for (const token of ["tok-nocode", "tok-empty"]) {
+      for (const url of ["/api/lists/S1", "/api/q", "/api/me", "/api/lists"]) {
+        const r = await t.app.inject({
+          method: "GET",
+          url,
+          headers: { cookie: `yibao_sid=${token}`, host: HOST },
+        });
+        expect(r.statusCode, `${token} ${url}`).toBe(403);
+        expect(r.json()).toMatchObject({ code: "FORBIDDEN", message: "医院账号未关联医疗机构，无权访问" });
+      }
+    }
+  });
+
+  it("leaves the bureau, which has no hospital, alone", async () => {
+    const r = await t.app.inject({ method: "GET", url: "/api/lists/S2", headers: bureau });
+    expect(r.statusCode).toBe(200);
+  });
+});
+
 describe("upload scope (envelopes)", () => {
   const upload = (url: string, payload: object) =>
     t.app.inject({ method: "POST", url, headers: { "x-test-key": H1, host: HOST }, payload });
@@ -164,8 +192,12 @@ describe("operation log", () => {
     t.fake.oplogFailures.left = 1;
     await t.app.inject({ method: "POST", url: "/api/change", headers: bureau });
     await settle();
-    expect(t.logs.join("")).toContain("接口密钥使用记录失败");
-    expect(t.logs.join("")).toContain("操作日志写入失败");
+    // Each log line carries the error that caused it.
+    const lines = t.logs.map((l) => JSON.parse(l));
+    expect(lines.find((l) => l.msg === "接口密钥使用记录失败")?.err?.message).toBe(
+      "key-use table unavailable",
+    );
+    expect(lines.find((l) => l.msg === "操作日志写入失败")?.err?.message).toBe("oplog table unavailable");
   });
 
   it("logs refused changes with their status, and nothing for anonymous callers", async () => {

@@ -217,6 +217,12 @@ describe("API keys", () => {
     expect(r.json()).toMatchObject({ code: "UNAUTHENTICATED", message: "接口密钥无效" });
     const boom = await t.app.inject({ method: "GET", url: "/api/machine", headers: key("boom") });
     expect(boom.statusCode).toBe(500);
+    // A fault of the authenticator goes to the error handler: no internals reach the caller, and
+    // the error is logged with its cause.
+    expect(boom.json()).toMatchObject({ code: "INTERNAL_ERROR" });
+    expect(boom.body).not.toContain("认证服务故障");
+    const line = t.logs.map((l) => JSON.parse(l)).find((l) => l.msg === "请求处理失败");
+    expect(line?.err?.message).toBe("认证服务故障");
   });
 });
 

@@ -236,6 +236,10 @@ async function checkAccess(
   if (!access.roles.includes(principal.role)) {
     return deny(reply, "FORBIDDEN", "当前角色无权访问该功能");
   }
+  // Deny by default: a hospital account must name its hospital, or no scope below could hold it.
+  if (principal.role === "hospital" && !principal.hospitalCode) {
+    return deny(reply, "FORBIDDEN", "医院账号未关联医疗机构，无权访问");
+  }
   if (principal.role === "hospital" && access.scope === "query") {
     const q = (request.query ?? {}) as Record<string, unknown>;
     if (q.hospital !== undefined && q.hospital !== principal.hospitalCode) {
@@ -378,9 +382,10 @@ export async function installAccessControl(
   // A hospital reaches only its own lists and uploads only its own.
   app.addHook("preHandler", async (request, reply) => {
     const user = request.principal;
-    if (user?.role !== "hospital") return;
+    // A hospital principal without a hospital code was refused on request (checkAccess).
+    if (user?.role !== "hospital" || user.hospitalCode === null) return;
     const scope = accessOf(request)?.scope;
-    const own = user.hospitalCode ?? "";
+    const own = user.hospitalCode;
     if (scope === "setlId") return checkListScope(db, request, reply, own);
     if (scope === "envelopes") return checkUploadScope(db, request, reply, own);
   });
