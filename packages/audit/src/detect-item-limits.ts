@@ -7,10 +7,11 @@
  *   item in the same stay), or on the days beyond `maxDays`.
  * - 超标准收费: (单价 − 上限) × 数量 over the lines priced above the item's ceiling for the hospital's level.
  */
+import { covered, selectorText, selects } from "./detect-item-charges.js";
 import type { Finding } from "./finding.js";
 import { yuan } from "./finding.js";
 import type { AuditStay, DetailItem, Evidence } from "./model.js";
-import type { AuditRule, ItemSelector, PaymentLimit, PriceCeiling } from "./rules.js";
+import type { AuditRule, PaymentLimit, PriceCeiling } from "./rules.js";
 
 /** How a finding is made for a stay (the item rules' shared maker: key, message, evidence, amount removed). */
 export type ItemFindingMaker = (
@@ -20,18 +21,6 @@ export type ItemFindingMaker = (
   evidence: Evidence[],
   removed: number,
 ) => Finding;
-
-function selects(sel: ItemSelector, code: string): boolean {
-  if (sel.codes?.includes(code)) return true;
-  for (const p of sel.prefixes ?? []) if (code.startsWith(p)) return true;
-  return false;
-}
-
-/** The covered (fund-payable) part of a line: 甲类/乙类 amount less what the patient paid in full. */
-function covered(d: DetailItem): number {
-  if (d.chrgitmLv !== "01" && d.chrgitmLv !== "02") return 0;
-  return Math.max(0, d.amount - (d.ownPayAmount ?? 0));
-}
 
 /** Which conditions of the limit the stay fails (Chinese, each with the figure). */
 function unmet(limit: PaymentLimit, s: AuditStay, details: readonly DetailItem[]): string[] {
@@ -44,9 +33,7 @@ function unmet(limit: PaymentLimit, s: AuditStay, details: readonly DetailItem[]
     out.push(`医疗机构等级 ${s.hospitalLevel || "未知"} 不在 ${limit.hospitalLevels.join("、")} 之列`);
   const req = limit.requires;
   if (req !== undefined && !details.some((d) => selects(req, d.code)))
-    out.push(
-      `本次住院未收取 ${[...(req.codes ?? []), ...(req.prefixes ?? []).map((p) => `${p}*`)].join("、")}`,
-    );
+    out.push(`本次住院未收取 ${selectorText(req)}`);
   return out;
 }
 

@@ -6,6 +6,12 @@
  */
 import { isKnownSex, SEX_NAMES } from "@yibao/kernel/sex";
 import type { AuditContext } from "./context.js";
+import {
+  bundleFindings,
+  frequencyLimitFindings,
+  selfPayFindings,
+  substitutionFindings,
+} from "./detect-item-charges.js";
 import { type ItemFindingMaker, paymentLimitFindings, priceCeilingFindings } from "./detect-item-limits.js";
 import { type Finding, stayFinding, UNPRICED_NOTE, yuan } from "./finding.js";
 import type { AuditStay, DetailItem, Evidence } from "./model.js";
@@ -96,7 +102,29 @@ export function detectItemRules(s: AuditStay, ctx: AuditContext): Finding[] {
   const priced = ruleOf(ctx.rules, "price_ceiling");
   if (priced !== undefined && ctx.knowledge.priceCeilings !== undefined)
     priceCeilingFindings(s, details, ctx.knowledge.priceCeilings, priced, make, out);
+  chargeRuleFindings(details, ctx, make, out);
   return out;
+}
+
+/** The charge rules that read the knowledge base's frequencies, bundles, substitutions and self-pay items. */
+function chargeRuleFindings(
+  details: readonly DetailItem[],
+  ctx: AuditContext,
+  make: ItemFindingMaker,
+  out: Finding[],
+): void {
+  const kb = ctx.knowledge;
+  const frequency = ruleOf(ctx.rules, "frequency_limit");
+  if (frequency !== undefined && kb.frequencyLimits !== undefined)
+    frequencyLimitFindings(details, kb.frequencyLimits, frequency, make, out);
+  const bundled = ruleOf(ctx.rules, "bundled_items");
+  if (bundled !== undefined && kb.bundles !== undefined)
+    bundleFindings(details, kb.bundles, bundled, make, out);
+  const swapped = ruleOf(ctx.rules, "item_substitution");
+  if (swapped !== undefined && kb.substitutions !== undefined)
+    substitutionFindings(details, kb.substitutions, swapped, make, out);
+  const selfPay = ruleOf(ctx.rules, "fund_paid_self_pay");
+  if (selfPay !== undefined) selfPayFindings(details, kb.selfPayItems ?? [], selfPay, make, out);
 }
 
 /** Diagnoses restricted by sex or age (性别/年龄限定诊断). */

@@ -87,6 +87,10 @@ export const RULE_CHECK_SCHEMAS = {
   exclusive_items: check("exclusive_items", {}),
   restricted_payment: check("restricted_payment", {}),
   price_ceiling: check("price_ceiling", {}),
+  frequency_limit: check("frequency_limit", {}),
+  bundled_items: check("bundled_items", {}),
+  item_substitution: check("item_substitution", {}),
+  fund_paid_self_pay: check("fund_paid_self_pay", {}),
 } satisfies { readonly [K in RuleCheck["kind"]]: TSchema };
 
 type CheckKind = keyof typeof RULE_CHECK_SCHEMAS;
@@ -214,6 +218,49 @@ export const KnowledgeBaseSchema = Type.Object(
         ),
       ),
     ),
+    frequencyLimits: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            ...Selector,
+            name: Text,
+            text: Text,
+            maxUnits: Type.Number({ exclusiveMinimum: 0 }),
+            perDays: Type.Optional(Type.Integer({ minimum: 1 })),
+          },
+          strict,
+        ),
+      ),
+    ),
+    bundles: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Text,
+            text: Text,
+            bundle: Type.Object(Selector, strict),
+            components: Type.Object(Selector, strict),
+          },
+          strict,
+        ),
+      ),
+    ),
+    substitutions: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Text,
+            text: Text,
+            billed: Type.Object(Selector, strict),
+            markers: Type.Object(Selector, strict),
+            actual: Text,
+            scope: Type.Union([Type.Literal("day"), Type.Literal("stay")]),
+          },
+          strict,
+        ),
+      ),
+    ),
+    selfPayItems: Type.Optional(Type.Array(Type.Object({ ...Selector, name: Text, text: Text }, strict))),
     bedFeeCapPerDay: Type.Record(Type.String(), Count),
     feeCategoryNames: Type.Record(Type.String(), Type.String()),
     diagnosisSupport: Type.Optional(DiagnosisSupportSchema),

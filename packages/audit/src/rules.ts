@@ -191,6 +191,22 @@ export type RuleCheck =
   | {
       /** 超标准收费: a unit price above the item's ceiling (knowledge `priceCeilings`). */
       readonly kind: "price_ceiling";
+    }
+  | {
+      /** 超限定频次: more units of an item than allowed per stay or per days (knowledge `frequencyLimits`). */
+      readonly kind: "frequency_limit";
+    }
+  | {
+      /** 项目内涵重复收费: a component charged on a day its bundle is charged (knowledge `bundles`). */
+      readonly kind: "bundled_items";
+    }
+  | {
+      /** 串换项目: a catalogue item billed beside a marker of another, unpaid service (knowledge `substitutions`). */
+      readonly kind: "item_substitution";
+    }
+  | {
+      /** 违规支付: an amount the patient bears in full charged to the fund (丙类 lines, knowledge `selfPayItems`). */
+      readonly kind: "fund_paid_self_pay";
     };
 
 /** One rule of the rule base (规则). */
@@ -289,6 +305,47 @@ export interface PriceCeiling {
   readonly byLevel?: Readonly<Record<string, number>>;
 }
 
+/**
+ * 限定频次: at most `maxUnits` units of the selected items charged to the fund per stay, or, with
+ * `perDays`, within any `perDays` consecutive days (e.g. 1 per stay, or 2 in any 7 days).
+ */
+export interface FrequencyLimit extends ItemSelector {
+  readonly name: string;
+  /** The limit as published. */
+  readonly text: string;
+  readonly maxUnits: number;
+  readonly perDays?: number;
+}
+
+/** 项目内涵: a bundle item whose price includes the components, which are not charged beside it that day. */
+export interface ItemBundle {
+  readonly name: string;
+  /** The 项目内涵 as published. */
+  readonly text: string;
+  readonly bundle: ItemSelector;
+  readonly components: ItemSelector;
+}
+
+/**
+ * 串换项目: `billed` charged to the fund on the same day (`scope` "day") or in the same stay ("stay") as
+ * one of `markers`, items that show the service done was `actual`, which the fund does not pay.
+ */
+export interface ItemSubstitution {
+  readonly name: string;
+  readonly text: string;
+  readonly billed: ItemSelector;
+  readonly markers: ItemSelector;
+  /** The service the markers show (e.g. 种植牙). */
+  readonly actual: string;
+  readonly scope: "day" | "stay";
+}
+
+/** Items the patient always bears in full (不予支付), whatever their 收费项目等级 says. */
+export interface SelfPayItems extends ItemSelector {
+  readonly name: string;
+  readonly text: string;
+}
+
 /** A diagnosis restriction (诊断限性别/年龄) by code prefix. */
 export interface DiagnosisRestriction {
   readonly prefix: string;
@@ -312,6 +369,14 @@ export interface KnowledgeBase {
   readonly paymentLimits?: readonly PaymentLimit[];
   /** 价格上限 of items (absent: none known). */
   readonly priceCeilings?: readonly PriceCeiling[];
+  /** 限定频次 of items (absent: none known). */
+  readonly frequencyLimits?: readonly FrequencyLimit[];
+  /** 项目内涵 (absent: none known). */
+  readonly bundles?: readonly ItemBundle[];
+  /** 串换项目 patterns (absent: none known). */
+  readonly substitutions?: readonly ItemSubstitution[];
+  /** 不予支付 (self-pay) items beyond the 丙类 lines (absent: none). */
+  readonly selfPayItems?: readonly SelfPayItems[];
   /** 床位费日上限 by hospital level (fen per day). */
   readonly bedFeeCapPerDay: Readonly<Record<string, number>>;
   /** Category names (医疗收费项目类别). */

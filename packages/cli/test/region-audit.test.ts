@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { STARTER_KNOWLEDGE_BASE, STARTER_RULE_BASE } from "@yibao/audit";
 import { auditPeriod, loadAuditLibraries } from "@yibao/audit-service";
-import { buildServer } from "@yibao/server";
+import { buildServer, sampleSettlementMessage } from "@yibao/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { platformPlugins } from "../src/platform.js";
 import { describeRegionPack, loadRegionPack } from "../src/region.js";
-import { type DemoPlatform, getJson, openDemoPlatform, signIn } from "./demo-platform.js";
+import { type DemoPlatform, getJson, openDemoPlatform, postAs, signIn } from "./demo-platform.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -123,6 +123,118 @@ describe("region pack: an audit rule edition from mid-year", () => {
     // From 2025-07-01 the pack's edition, every rule off: no finding at all.
     expect((await run("2025-08", true)).findings).toBe(0);
   }, 240_000);
+
+  it("a pack edition brings the charge rule families (频次、内涵、串换、违规支付) to the pre-upload check", async () => {
+    const extra = (id: string, name: string, kind: string, outcome: "明确违规" | "可疑") => ({
+      ...STARTER_RULE_BASE.rules[0],
+      id,
+      name,
+      category: outcome === "明确违规" ? "政策类" : "管理类",
+      outcome,
+      violation: "item_rule",
+      // A pre-upload check runs the rules of stage 事前 only.
+      stages: ["事前", "事中", "事后"],
+      check: { kind },
+      description: name,
+      basis: "地区规则",
+    });
+    const rules = {
+      ...ALL_OFF,
+      rules: [
+        ...ALL_OFF.rules,
+        extra("ZC-07", "超限定频次", "frequency_limit", "明确违规"),
+        extra("ZC-08", "项目内涵重复收费", "bundled_items", "明确违规"),
+        extra("GL-01", "串换项目", "item_substitution", "可疑"),
+        extra("ZC-09", "违规支付", "fund_paid_self_pay", "明确违规"),
+      ],
+    };
+    const knowledge = {
+      ...STARTER_KNOWLEDGE_BASE,
+      id: "pack-knowledge",
+      version: "2025H2",
+      effectiveFrom: "2025-07-01",
+      frequencyLimits: [{ name: "血型鉴定", codes: ["260000001"], text: "每次住院限 1 次", maxUnits: 1 }],
+      bundles: [
+        {
+          name: "特级护理内涵",
+          text: "特级护理含吸痰护理",
+          bundle: { codes: ["120100002"] },
+          components: { codes: ["120400006"] },
+        },
+      ],
+      substitutions: [
+        {
+          name: "种植牙串换牙拔除术",
+          text: "种植牙不属医保支付范围",
+          billed: { codes: ["310516001"] },
+          markers: { prefixes: ["C1404"] },
+          actual: "种植牙",
+          scope: "day",
+        },
+      ],
+    };
+    const problems: string[] = [];
+    const libraries = loadAuditLibraries(
+      pack({ "audit-rules.json": rules, "knowledge.json": knowledge }),
+      problems,
+    );
+    expect(problems).toEqual([]);
+    const detail = (code: string, amount: number, lv: string, ownPay = 0, date = "2025-12-20") => ({
+      code,
+      name: `项目${code}`,
+      category: "05",
+      date,
+      quantity: 1,
+      unitPrice: amount,
+      amount,
+      chrgitmLv: lv,
+      ownPayAmount: ownPay,
+    });
+    // Worked by hand: 血型鉴定 twice at 20.00 → 20.00; 吸痰护理 15.00 beside 特级护理 → 15.00;
+    // 牙拔除术 80.00 (20.00 own pay) beside an implant → 60.00; a 丙类 line 50.00 with 30.00 own pay → 20.00.
+    const details = [
+      detail("260000001", 2_000, "01", 0, "2025-12-19"),
+      detail("260000001", 2_000, "01"),
+      detail("120100002", 12_000, "01"),
+      detail("120400006", 1_500, "01"),
+      detail("C14040001", 300_000, "03", 300_000),
+      detail("310516001", 8_000, "02", 2_000),
+      detail("X0001", 5_000, "03", 3_000),
+    ];
+    const message = sampleSettlementMessage(3, { prefix: "PC", today: "2025-12-28" });
+    const { store, scheme } = platform;
+    const hitsWith = async (libs: typeof libraries) => {
+      const app = await buildServer({
+        store,
+        scheme,
+        logger: false,
+        plugins: platformPlugins(store, { checkIntervalMs: 0 }, libs ?? undefined),
+      });
+      try {
+        const s = await signIn(app, "bureau");
+        const r = await postAs(app, s, "/api/v1/audit/precheck", { message, details });
+        expect(r.statusCode, r.body).toBe(200);
+        return r.json() as {
+          hits: { ruleId: string; outcome: string; evidence: { fields: Record<string, unknown> }[] }[];
+          intercept: boolean;
+        };
+      } finally {
+        await app.close();
+      }
+    };
+    const withPack = await hitsWith(libraries);
+    const byRule = new Map(withPack.hits.map((h) => [h.ruleId, h]));
+    expect([...byRule.keys()].sort()).toEqual(["GL-01", "ZC-07", "ZC-08", "ZC-09"]);
+    expect(byRule.get("ZC-07")?.evidence[0]?.fields.coveredAmount).toBe(2_000);
+    expect(byRule.get("ZC-08")?.evidence[0]?.fields.coveredAmount).toBe(1_500);
+    expect(byRule.get("GL-01")?.evidence[0]?.fields.coveredAmount).toBe(6_000);
+    expect(byRule.get("GL-01")?.outcome).toBe("可疑");
+    expect(byRule.get("ZC-09")?.evidence[0]?.fields.fundCharged).toBe(2_000);
+    expect(withPack.intercept).toBe(true);
+    // The built-in edition has none of these rules: the same list and details raise none of them.
+    const builtIn = await hitsWith(null);
+    expect(builtIn.hits.filter((h) => ["GL-01", "ZC-07", "ZC-08", "ZC-09"].includes(h.ruleId))).toEqual([]);
+  }, 120_000);
 
   it("the audit API lists the editions and marks the one in force on the date asked", async () => {
     const libraries = loadAuditLibraries(pack({ "audit-rules.json": ALL_OFF }), []);
