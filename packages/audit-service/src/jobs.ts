@@ -11,6 +11,7 @@ import {
   meanCostOf,
   physicianIndicators,
   profilePhysicians,
+  profilingConfigOf,
   ruleOf,
   runAudit,
   rwOf,
@@ -431,13 +432,15 @@ async function writeProfiles(
   await sql`DELETE FROM audit_physician_profile WHERE period = ${periodLabel}`.execute(db);
   // k-means needs more physicians than clusters; a region that small has no profile.
   if (indicators.length < 8) return 0;
-  const r = profilePhysicians(indicators);
+  const r = profilePhysicians(indicators, profilingConfigOf(ctx.rules.profiling));
   const watch = new Set(r.watchList);
   const model = {
     kept: r.kept,
     dropped: r.dropped,
     weights: r.weights,
+    clusters: r.clusters,
     suspiciousCluster: r.suspiciousCluster,
+    alertQuartiles: r.alertQuartiles,
     cr: r.ahp.cr,
   };
   const rows = r.profiles.map((p) => ({

@@ -379,4 +379,17 @@ export const auditMigrations: readonly NamedMigration[] = [
       await sql`ALTER TABLE audit_list_projection DROP COLUMN IF EXISTS scheme_id`.execute(db);
     },
   },
+  {
+    // 医师画像 as the Shanghai model has it: only the physicians of the suspect cluster get an alert
+    // level; the others are profiled without one.
+    name: "0212_physician_profile_alert_suspects_only",
+    async up(db: MigrationDb) {
+      await sql`ALTER TABLE audit_physician_profile ALTER COLUMN alert DROP NOT NULL`.execute(db);
+    },
+    async down(db: MigrationDb) {
+      // Profiles are derived: the next audit run of a period writes them again.
+      await sql`DELETE FROM audit_physician_profile WHERE alert IS NULL`.execute(db);
+      await sql`ALTER TABLE audit_physician_profile ALTER COLUMN alert SET NOT NULL`.execute(db);
+    },
+  },
 ];

@@ -147,17 +147,18 @@ export async function readProfile(store: Store, period: string) {
     indicator_values: Record<string, number>;
     cluster: number;
     score: number;
-    alert: string;
+    alert: string | null;
     rank: number;
     watch: boolean;
     model: unknown;
   }>`SELECT physician_code, cases, indicator_values, cluster, score, alert, rank, watch, model
     FROM audit_physician_profile WHERE period = ${period} ORDER BY rank`.execute(dbOf(store));
   const alerts: Record<string, number> = { 红色: 0, 橙色: 0, 黄色: 0 };
-  for (const p of r.rows) alerts[p.alert] = (alerts[p.alert] ?? 0) + 1;
+  for (const p of r.rows) if (p.alert !== null) alerts[p.alert] = (alerts[p.alert] ?? 0) + 1;
   return {
     period,
     physicians: r.rows.length,
+    /** Alert counts, of the suspect cluster's physicians (the others have no alert). */
     alerts,
     /** 重点关注名单: who to look at first. */
     watchList: r.rows.filter((p) => p.watch).map((p) => p.physician_code),

@@ -87,7 +87,8 @@ export interface AuditPhysicianProfileTable {
   indicator_values: Json;
   cluster: number;
   score: number;
-  alert: "红色" | "橙色" | "黄色";
+  /** Null for a physician outside the suspect cluster (migration 0212). */
+  alert: "红色" | "橙色" | "黄色" | null;
   rank: number;
   watch: boolean;
   model: Json;

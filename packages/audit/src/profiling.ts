@@ -2,10 +2,12 @@
  * 医保医师画像 (physician profiling) after the Shanghai model of data mining for fund supervision: per-physician
  * indicators, z-score standardisation, dropping correlated indicators (|r| > 0.4, keeping the more
  * relevant one), k-means clustering with deterministic seeding, AHP weights from a pairwise
- * comparison matrix (consistency ratio < 0.1), composite scores and red/orange/yellow alerts by
- * quartile, with the physicians to look at first.
+ * comparison matrix (consistency ratio < 0.1), composite scores, the suspect cluster (疑点医生簇: the
+ * cluster with the highest mean score) and, for its physicians only, red/orange/yellow alerts by the
+ * quartiles of that cluster's scores, with the physicians to look at first.
  */
 import type { AuditStay } from "./model.js";
+import type { ProfilingParameters } from "./rules.js";
 
 /** Indicator names (画像指标). */
 export const PROFILE_INDICATORS = [
@@ -308,7 +310,13 @@ export interface ProfilingConfig {
   /** AHP pairwise comparison matrix over `relevance` (same order). */
   readonly pairwise: readonly (readonly number[])[];
   readonly maxAbsCorrelation: number;
+  /** K of k-means, at most (the Shanghai model clusters its physicians into 15). */
   readonly clusters: number;
+  /**
+   * Physicians per cluster, at least on average: fewer physicians than `clusters` × this use fewer
+   * clusters (floor(physicians ÷ this), at least one), so no cluster is a handful of physicians.
+   */
+  readonly minPhysiciansPerCluster: number;
 }
 
 /** Default model: pairwise judgements of the supervising experts (示例判断矩阵). */
@@ -333,8 +341,22 @@ export const DEFAULT_PROFILING_CONFIG: ProfilingConfig = {
     [1 / 5, 1 / 4, 1 / 3, 1 / 3, 1 / 2, 1, 1],
   ],
   maxAbsCorrelation: 0.4,
-  clusters: 4,
+  clusters: 15,
+  minPhysiciansPerCluster: 5,
 };
+
+/** The model a rule base sets: its `profiling` parameters over the defaults. */
+export function profilingConfigOf(
+  parameters: ProfilingParameters | undefined,
+  base: ProfilingConfig = DEFAULT_PROFILING_CONFIG,
+): ProfilingConfig {
+  return { ...base, ...parameters };
+}
+
+/** The number of clusters used for `physicians` physicians under `config`. */
+export function clusterCount(physicians: number, config: ProfilingConfig): number {
+  return Math.max(1, Math.min(config.clusters, Math.floor(physicians / config.minPhysiciansPerCluster)));
+}
 
 /** One physician's profile (医师画像). */
 export interface PhysicianProfile {
@@ -343,7 +365,8 @@ export interface PhysicianProfile {
   readonly values: Readonly<Record<ProfileIndicator, number>>;
   readonly cluster: number;
   readonly score: number;
-  readonly alert: AlertLevel;
+  /** 预警级别, for the physicians of the suspect cluster only (null for the others). */
+  readonly alert: AlertLevel | null;
   /** 1 = look first. */
   readonly rank: number;
 }
@@ -355,10 +378,14 @@ export interface ProfilingResult {
   readonly ahp: AhpResult;
   /** Weight per kept indicator (renormalised AHP weights). */
   readonly weights: Readonly<Partial<Record<ProfileIndicator, number>>>;
+  /** How many clusters were formed (`clusterCount`). */
+  readonly clusters: number;
   /** The cluster with the highest mean score (疑点医生簇). */
   readonly suspiciousCluster: number;
+  /** The quartiles of the suspect cluster's scores that set its alerts (Q1, Q3). */
+  readonly alertQuartiles: readonly [number, number];
   readonly profiles: readonly PhysicianProfile[];
-  /** 重点关注名单: red alerts in the suspicious cluster first, then other red alerts, by score. */
+  /** 重点关注名单: the red alerts (all in the suspect cluster), highest score first. */
   readonly watchList: readonly string[];
 }
 
@@ -384,13 +411,11 @@ export function profilePhysicians(
   const weights: Partial<Record<ProfileIndicator, number>> = {};
   for (const j of keptIdx) weights[ind[j] as ProfileIndicator] = (ahp.weights[j] as number) / wSum;
   const points = z.map((r) => keptIdx.map((j) => r[j] as number));
-  const km = kMeans(points, config.clusters);
+  const k = clusterCount(input.length, config);
+  const km = kMeans(points, k);
   const scores = points.map((p) =>
     keptIdx.reduce((t, j, c) => t + (weights[ind[j] as ProfileIndicator] as number) * (p[c] as number), 0),
   );
-  const sorted = [...scores].sort((a, b) => a - b);
-  const q1 = quantile(sorted, 0.25);
-  const q3 = quantile(sorted, 0.75);
   const clusterMean = new Map<number, { s: number; n: number }>();
   km.labels.forEach((c, i) => {
     const m = clusterMean.get(c) ?? { s: 0, n: 0 };
@@ -401,6 +426,10 @@ export function profilePhysicians(
   let suspicious = 0;
   let bestMean = Number.NEGATIVE_INFINITY;
   for (const [c, m] of clusterMean) if (m.s / m.n > bestMean) [suspicious, bestMean] = [c, m.s / m.n];
+  // Alerts are for the suspect cluster only, by the quartiles of its own scores.
+  const suspectScores = scores.filter((_, i) => km.labels[i] === suspicious).sort((a, b) => a - b);
+  const q1 = quantile(suspectScores, 0.25);
+  const q3 = quantile(suspectScores, 0.75);
   const order = input
     .map((_, i) => i)
     .sort(
@@ -415,13 +444,21 @@ export function profilePhysicians(
     values: p.values,
     cluster: km.labels[i] as number,
     score: scores[i] as number,
-    alert: alertLevel(scores[i] as number, q1, q3),
+    alert: km.labels[i] === suspicious ? alertLevel(scores[i] as number, q1, q3) : null,
     rank: rank.get(i) as number,
   }));
-  const red = order.filter((i) => profiles[i]?.alert === "红色");
-  const watchList = [
-    ...red.filter((i) => profiles[i]?.cluster === suspicious),
-    ...red.filter((i) => profiles[i]?.cluster !== suspicious),
-  ].map((i) => (profiles[i] as PhysicianProfile).physician);
-  return { kept, dropped, ahp, weights, suspiciousCluster: suspicious, profiles, watchList };
+  const watchList = order
+    .filter((i) => profiles[i]?.alert === "红色")
+    .map((i) => (profiles[i] as PhysicianProfile).physician);
+  return {
+    kept,
+    dropped,
+    ahp,
+    weights,
+    clusters: k,
+    suspiciousCluster: suspicious,
+    alertQuartiles: [q1, q3],
+    profiles,
+    watchList,
+  };
 }

@@ -142,6 +142,16 @@ const RuleBaseHead = Type.Object(
     region: Type.String(),
     rules: Type.Array(Type.Unknown(), { minItems: 1 }),
     response: Type.Optional(ResponseSchema),
+    profiling: Type.Optional(
+      Type.Object(
+        {
+          clusters: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          minPhysiciansPerCluster: Type.Optional(Type.Integer({ minimum: 1 })),
+          maxAbsCorrelation: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
+        },
+        strict,
+      ),
+    ),
   },
   strict,
 );

@@ -241,6 +241,18 @@ export interface RuleBase {
   readonly rules: readonly AuditRule[];
   /** 医院说明期限: absent, a 可疑 finding waits for the hospital without a deadline. */
   readonly response?: CaseResponseRules;
+  /** 医师画像模型参数 the region sets (absent: the defaults of `DEFAULT_PROFILING_CONFIG`). */
+  readonly profiling?: ProfilingParameters;
+}
+
+/** The physician profile's parameters a region sets in its rule base (医师画像模型参数). */
+export interface ProfilingParameters {
+  /** K of k-means at most (the Shanghai model: 15). */
+  readonly clusters?: number;
+  /** Physicians per cluster at least, on average. */
+  readonly minPhysiciansPerCluster?: number;
+  /** |r| above which the less relevant of two indicators is dropped (the Shanghai model: 0.4). */
+  readonly maxAbsCorrelation?: number;
 }
 
 /**

@@ -1,14 +1,19 @@
 import { describe, expect, it } from "vitest";
+import { STARTER_RULE_BASE } from "../src/data/starter-rules.js";
 import {
   ahpWeights,
   alertLevel,
+  clusterCount,
+  DEFAULT_PROFILING_CONFIG,
   dropCorrelated,
   kMeans,
   type PhysicianIndicators,
   profilePhysicians,
+  profilingConfigOf,
   quantile,
   standardize,
 } from "../src/profiling.js";
+import { readRuleBase } from "../src/rule-data.js";
 
 describe("physician profiling math", () => {
   it("k-means separates a known two-cluster set deterministically", () => {
@@ -104,5 +109,83 @@ describe("physician profiling math", () => {
     expect(r.ahp.consistent).toBe(true);
     expect(r.watchList[0]).toBe("DX");
     expect(r.profiles.find((p) => p.physician === "DX")?.alert).toBe("红色");
+  });
+});
+
+describe("the Shanghai model's suspect cluster (seed 001: alerts for the 疑点医生簇 only)", () => {
+  const ordinary = (i: number): PhysicianIndicators => ({
+    physician: `N${String(i).padStart(2, "0")}`,
+    cases: 40,
+    values: {
+      cmi: 0.9 + (i % 5) * 0.05,
+      avgCost: 7000 + (i % 7) * 400,
+      avgLos: 6 + (i % 4) * 0.5,
+      costIndex: 0.9 + (i % 6) * 0.04,
+      ownPayShare: 0.04 + (i % 3) * 0.01,
+      readmissionRate: 0.01 + (i % 4) * 0.005,
+      findingRate: 0.01 + (i % 5) * 0.004,
+    },
+  });
+  const suspect = (i: number): PhysicianIndicators => ({
+    physician: `S${i}`,
+    cases: 40,
+    values: {
+      cmi: 0.8,
+      avgCost: 12_000 + i,
+      avgLos: 9,
+      costIndex: 1.6 + i * 0.001,
+      ownPayShare: 0.12,
+      readmissionRate: 0.12,
+      findingRate: 0.3 + i * 0.001,
+    },
+  });
+  const input = [...Array.from({ length: 15 }, (_, i) => ordinary(i)), ...[0, 1, 2, 3, 4].map(suspect)];
+
+  it("20 physicians, 5 per cluster at least: 4 clusters; the five planted suspects are the suspect cluster", () => {
+    const r = profilePhysicians(input);
+    expect(r.clusters).toBe(4);
+    const suspects = r.profiles.filter((p) => p.cluster === r.suspiciousCluster).map((p) => p.physician);
+    expect(suspects.sort()).toEqual(["S0", "S1", "S2", "S3", "S4"]);
+  });
+
+  it("only the suspect cluster is graded, by its own quartiles: of five scores, 2 red, 2 orange, 1 yellow", () => {
+    const r = profilePhysicians(input);
+    for (const p of r.profiles) expect(p.alert === null, p.physician).toBe(p.cluster !== r.suspiciousCluster);
+    const graded = r.profiles.filter((p) => p.alert !== null).sort((a, b) => a.score - b.score);
+    // Type-7 quartiles of five sorted scores sit on the 2nd and 4th: yellow, orange, orange, red, red.
+    expect(graded.map((p) => p.alert)).toEqual(["黄色", "橙色", "橙色", "红色", "红色"]);
+    expect(r.alertQuartiles).toEqual([graded[1]?.score, graded[3]?.score]);
+    expect(r.watchList).toEqual([graded[4]?.physician, graded[3]?.physician]);
+  });
+
+  it("the cluster count: at most `clusters`, at least 5 physicians a cluster on average, never below one", () => {
+    const config = DEFAULT_PROFILING_CONFIG;
+    expect(config.clusters).toBe(15);
+    expect(clusterCount(74, config)).toBe(14);
+    expect(clusterCount(75, config)).toBe(15);
+    expect(clusterCount(76, config)).toBe(15);
+    expect(clusterCount(9, config)).toBe(1);
+    expect(clusterCount(10, config)).toBe(2);
+    expect(clusterCount(4, config)).toBe(1);
+    expect(clusterCount(40, profilingConfigOf({ clusters: 3 }))).toBe(3);
+    expect(clusterCount(40, profilingConfigOf({ minPhysiciansPerCluster: 20 }))).toBe(2);
+  });
+
+  it("one cluster grades everyone: the whole population's quartiles", () => {
+    const r = profilePhysicians(input, profilingConfigOf({ clusters: 1 }));
+    expect(r.clusters).toBe(1);
+    expect(r.profiles.every((p) => p.alert !== null)).toBe(true);
+    expect(r.profiles.filter((p) => p.alert === "红色")).toHaveLength(5);
+  });
+
+  it("a rule base sets the parameters as data, checked at load", () => {
+    const ok = readRuleBase({
+      ...STARTER_RULE_BASE,
+      profiling: { clusters: 15, minPhysiciansPerCluster: 5 },
+    });
+    expect(ok.problems).toEqual([]);
+    const bad = readRuleBase({ ...STARTER_RULE_BASE, profiling: { clusters: 0, maxAbsCorrelation: 1.5 } });
+    expect(bad.problems.join("\n")).toMatch(/profiling\.clusters/);
+    expect(bad.problems.join("\n")).toMatch(/profiling\.maxAbsCorrelation/);
   });
 });

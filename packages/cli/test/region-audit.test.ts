@@ -236,6 +236,44 @@ describe("region pack: an audit rule edition from mid-year", () => {
     expect(builtIn.hits.filter((h) => ["GL-01", "ZC-07", "ZC-08", "ZC-09"].includes(h.ruleId))).toEqual([]);
   }, 120_000);
 
+  it("the stored physician profile grades the suspect cluster only (医师画像)", async () => {
+    const { store, scheme } = platform;
+    await auditPeriod({ store, scheme, period: "2025", actor: "test" });
+    const app = await buildServer({
+      store,
+      scheme,
+      logger: false,
+      plugins: platformPlugins(store, { checkIntervalMs: 0 }),
+    });
+    try {
+      const s = await signIn(app, "bureau");
+      const p = await getJson<{
+        physicians: number;
+        alerts: Record<string, number>;
+        watchList: string[];
+        model: { clusters: number; suspiciousCluster: number; alertQuartiles: [number, number] };
+        profiles: { physician: string; cluster: number; score: number; alert: string | null }[];
+      }>(app, s, "/api/v1/audit/physicians/profile?period=2025-01..2025-12");
+      expect(p.physicians).toBeGreaterThanOrEqual(10);
+      // At most 15 clusters, at least 5 physicians a cluster on average (the defaults).
+      expect(p.model.clusters).toBe(Math.max(1, Math.min(15, Math.floor(p.physicians / 5))));
+      const suspects = p.profiles.filter((x) => x.cluster === p.model.suspiciousCluster);
+      expect(suspects.length).toBeGreaterThan(0);
+      for (const x of p.profiles)
+        expect(x.alert !== null, x.physician).toBe(x.cluster === p.model.suspiciousCluster);
+      const [q1, q3] = p.model.alertQuartiles;
+      for (const x of suspects)
+        expect(x.alert, x.physician).toBe(x.score >= q3 ? "红色" : x.score >= q1 ? "橙色" : "黄色");
+      const count = (a: string) => suspects.filter((x) => x.alert === a).length;
+      expect(p.alerts).toEqual({ 红色: count("红色"), 橙色: count("橙色"), 黄色: count("黄色") });
+      expect(new Set(p.watchList)).toEqual(
+        new Set(suspects.filter((x) => x.alert === "红色").map((x) => x.physician)),
+      );
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
+
   it("the audit API lists the editions and marks the one in force on the date asked", async () => {
     const libraries = loadAuditLibraries(pack({ "audit-rules.json": ALL_OFF }), []);
     if (libraries === null) throw new Error("no libraries");
