@@ -5,7 +5,7 @@
  * payment_method are read too), one hospital per line. A file that is not base64, not an .xlsx, or
  * without a needed column is refused naming it; a row's problems name its Excel line number.
  */
-import { excelCellText } from "@yibao/server";
+import { checkWorkbookExpansion, excelCellText, workbookTooLargeMessage } from "@yibao/server";
 import ExcelJS from "exceljs";
 import type {
   EditionColumn,
@@ -147,6 +147,11 @@ export async function readHospitalWorkbook(base64: string): Promise<ReadWorkbook
   // An .xlsx is a zip: it starts with "PK\x03\x04".
   if (bytes.length < 4 || bytes.readUInt32LE(0) !== 0x04034b50)
     return refused([{ field: FILE, message: "不是 Excel（.xlsx）文件；请另存为 .xlsx 后再导入" }]);
+  const corrupt = [{ field: FILE, message: "Excel（.xlsx）文件已损坏或无法读取" }];
+  // A few megabytes can inflate to gigabytes inside the reader: the archive is measured first.
+  const expansion = checkWorkbookExpansion(bytes);
+  if (expansion === "too-large") return refused([{ field: FILE, message: workbookTooLargeMessage() }]);
+  if (expansion === "unreadable") return refused(corrupt);
   const wb = new ExcelJS.Workbook();
   try {
     // exceljs types its input as an ArrayBuffer (its own `Buffer`): hand it exactly the file's bytes.
@@ -154,7 +159,7 @@ export async function readHospitalWorkbook(base64: string): Promise<ReadWorkbook
       bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
     );
   } catch {
-    return refused([{ field: FILE, message: "Excel（.xlsx）文件已损坏或无法读取" }]);
+    return refused(corrupt);
   }
   const ws = wb.worksheets[0];
   if (ws === undefined) return refused([{ field: FILE, message: "Excel 文件中没有工作表" }]);

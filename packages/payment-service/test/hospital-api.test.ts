@@ -7,11 +7,12 @@
  * DIP prepayment takes a hospital's stays only from the day it is paid by DIP.
  */
 import { addDays } from "@yibao/kernel/calendar";
-import { buildServer, identityMigrations, type YibaoApp } from "@yibao/server";
+import { buildServer, identityMigrations, workbookTooLargeMessage, type YibaoApp } from "@yibao/server";
 import { openStore, type Store } from "@yibao/store";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signIn, withHeaders } from "../../server/test/helpers.js";
+import { filler, zip } from "../../server/test/zip-archive.js";
 import { DEMO_BENEFIT_POLICY, demoPolicy } from "../src/demo.js";
 import { dipHospitalsOf, dipPolicyInForce, prepayDipMonthJob } from "../src/dip-payment.js";
 import {
@@ -401,6 +402,9 @@ describe("hospital master data in Excel", () => {
       Buffer.from("PK\u0003\u0004 broken zip").toString("base64"),
       "file：Excel（.xlsx）文件已损坏或无法读取",
     );
+    // A zip bomb: 65 KiB that would inflate to 65 MiB is refused before any reader inflates it.
+    const bomb = zip([{ name: "xl/worksheets/sheet1.xml", content: filler(65 * 1024 * 1024) }]);
+    await refused(bomb.toString("base64"), `file：${workbookTooLargeMessage()}`);
     await refused(
       await workbookBase64([
         ["医院编码", "医院名称", "医院等级", "起付线类别"],

@@ -6,6 +6,7 @@
  * file that is not a workbook is one problem, never a throw.
  */
 import ExcelJS from "exceljs";
+import { checkWorkbookExpansion, workbookTooLargeMessage } from "./xlsx-guard.js";
 
 /**
  * The text of a cell as a person sees it (rich text, hyperlinks and formula results included); a date
@@ -93,14 +94,18 @@ export async function readTableWorkbook<K extends string>(
   columns: readonly ExcelColumn<K>[],
   required: readonly K[],
 ): Promise<ReadTable<K>> {
+  const unreadable =
+    "文件不是可读取的 Excel 工作簿（.xlsx）：请确认上传的是 .xlsx 文件（不是 .xls、.csv 或改了扩展名的文件）";
+  // A few megabytes can inflate to gigabytes inside the reader: the archive is measured first.
+  const expansion = checkWorkbookExpansion(bytes);
+  if (expansion === "too-large") return refused(workbookTooLargeMessage());
+  if (expansion === "unreadable") return refused(unreadable);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {
     // The reader's own message is English (e.g. jszip's "Can't find end of central directory"): not shown.
-    return refused(
-      "文件不是可读取的 Excel 工作簿（.xlsx）：请确认上传的是 .xlsx 文件（不是 .xls、.csv 或改了扩展名的文件）",
-    );
+    return refused(unreadable);
   }
   const sheet = wb.getWorksheet(sheetName) ?? wb.worksheets[0];
   if (sheet === undefined) return refused("工作簿没有工作表");

@@ -29,3 +29,4 @@ export * from "./safety-net.js";
 export * from "./sample-lists.js";
 export * from "./settlement-checks.js";
 export * from "./start.js";
+export * from "./xlsx-guard.js";
