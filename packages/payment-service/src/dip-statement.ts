@@ -5,8 +5,9 @@
 import { DIP_CASE_TYPE_NAMES } from "@yibao/payment";
 import type { Store } from "@yibao/store";
 import { type DipClearing, getDipClearing, listDipStays } from "./dip-clearing.js";
+import { DIP_STAY_COLUMNS } from "./dip-year.js";
 import { PaymentInputError } from "./repo.js";
-import type { StatementTable } from "./statements.js";
+import { type StatementTable, tableHeads } from "./statements.js";
 
 /** A year's clearing as one hospital sees it: the region's figures, its own row, its own left-out stays. */
 export function forHospital(c: DipClearing, hospital: string | undefined): DipClearing {
@@ -66,22 +67,11 @@ export async function dipClearingStatement(
   }
   return {
     title: `${year}年度DIP清算明细（清算点值 ${c.pointValueYuan} 元/分）`,
-    headers: [
-      "定点医疗机构编号",
-      "结算清单号",
-      "DIP病种",
-      "病例类型",
-      "医疗总费用(元)",
-      "病种标准费用(元)",
-      "病例分值",
-      "DIP支付(元)",
-      "个人负担(元)",
-      "基金应支付(元)",
-      "已预付(元)",
-      "清算应付(元)",
-    ],
-    money: [false, false, false, false, true, true, false, true, true, true, true, true],
-    points: [false, false, false, false, false, false, true, false, false, false, false, false],
+    ...tableHeads([
+      ...DIP_STAY_COLUMNS,
+      { header: "已预付(元)", money: true },
+      { header: "清算应付(元)", money: true },
+    ]),
     rows,
   };
 }

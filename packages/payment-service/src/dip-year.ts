@@ -31,7 +31,7 @@ import {
 import type { Store } from "@yibao/store";
 import { type QueryResult, sql } from "kysely";
 import { dbOf, PaymentInputError } from "./repo.js";
-import type { StatementTable } from "./statements.js";
+import { type ColumnHead, type StatementTable, tableHeads } from "./statements.js";
 
 /** A hospital paid by DIP (DIP 结算机构): code, level (a key of the policy's standard costs), coefficient. */
 export interface DipHospital {
@@ -360,6 +360,20 @@ export function formatDipYear(r: DipYearFromStore): string {
 }
 
 /** The statement: one row per stay (so every hospital figure traces to its stays), then a total per hospital. */
+/** The columns of a DIP statement's stay rows (DIP结算明细), shared by the year's and the clearing's. */
+export const DIP_STAY_COLUMNS: readonly ColumnHead[] = [
+  { header: "定点医疗机构编号" },
+  { header: "结算清单号" },
+  { header: "DIP病种" },
+  { header: "病例类型" },
+  { header: "医疗总费用(元)", money: true },
+  { header: "病种标准费用(元)", money: true },
+  { header: "病例分值", points: true },
+  { header: "DIP支付(元)", money: true },
+  { header: "个人负担(元)", money: true },
+  { header: "基金应支付(元)", money: true },
+];
+
 export function dipYearStatement(r: DipYearFromStore): StatementTable {
   const s = r.settlement;
   const rows: (string | number)[][] = [];
@@ -393,20 +407,7 @@ export function dipYearStatement(r: DipYearFromStore): StatementTable {
   }
   return {
     title: `${r.year}年度DIP结算明细（点值 ${dipPointValueYuan(s, 6)} 元/分）`,
-    headers: [
-      "定点医疗机构编号",
-      "结算清单号",
-      "DIP病种",
-      "病例类型",
-      "医疗总费用(元)",
-      "病种标准费用(元)",
-      "病例分值",
-      "DIP支付(元)",
-      "个人负担(元)",
-      "基金应支付(元)",
-    ],
-    money: [false, false, false, false, true, true, false, true, true, true],
-    points: [false, false, false, false, false, false, true, false, false, false],
+    ...tableHeads(DIP_STAY_COLUMNS),
     rows,
   };
 }

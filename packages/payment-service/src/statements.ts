@@ -36,6 +36,24 @@ export interface StatementTable {
   readonly rows: readonly (readonly (string | number)[])[];
 }
 
+/** A column's header and kind, for a table whose rows are built elsewhere. */
+export interface ColumnHead {
+  readonly header: string;
+  readonly money?: boolean;
+  readonly points?: boolean;
+}
+
+/** The headers and column kinds of `heads`, as a `StatementTable` holds them. */
+export function tableHeads(
+  heads: readonly ColumnHead[],
+): Pick<StatementTable, "headers" | "money" | "points"> {
+  return {
+    headers: heads.map((c) => c.header),
+    money: heads.map((c) => c.money === true),
+    points: heads.map((c) => c.points === true),
+  };
+}
+
 function table<T>(
   title: string,
   cols: readonly Column<T>[],
