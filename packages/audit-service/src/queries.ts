@@ -3,6 +3,7 @@ import { CASE_STATE_NAMES, VIOLATION_TYPE_NAMES } from "@yibao/audit";
 import type { Store } from "@yibao/store";
 import { sql } from "kysely";
 import { type AuditLibraries, storedResponseDeadline } from "./context.js";
+import type { FindingRow } from "./jobs.js";
 import { dbOf } from "./read.js";
 
 export interface FindingFilter {
@@ -43,23 +44,24 @@ export interface FindingSummary {
   readonly responseDeadline: string | null;
 }
 
-interface SummaryRow {
-  finding_id: string;
-  period: string;
-  hospital_code: string;
-  physician_code: string | null;
-  setl_ids: string[];
-  rule_id: string;
-  rule_name: string;
-  category: string;
-  violation: string;
-  outcome: string;
-  message: string;
-  fund_loss_fen: number;
-  deduction_fen: number;
-  status: string;
-  created_at: Date | string;
-}
+/** The columns of a stored finding a summary reads (the row as the driver gives it back). */
+type SummaryRow = Pick<
+  FindingRow,
+  | "finding_id"
+  | "period"
+  | "hospital_code"
+  | "physician_code"
+  | "setl_ids"
+  | "rule_id"
+  | "rule_name"
+  | "category"
+  | "violation"
+  | "outcome"
+  | "message"
+  | "fund_loss_fen"
+  | "deduction_fen"
+  | "status"
+> & { created_at: Date | string };
 
 /** Findings matching the filter, newest period first, then by fund loss; with the total count. */
 export async function readFindings(
