@@ -48,12 +48,12 @@ import {
   type SettlementListUpload,
   type UploadJournal,
 } from "@yibao/store";
-import { parse } from "csv-parse";
 import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 import { formatOf } from "./group-command.js";
 import { startProgress } from "./progress.js";
 import { openRegionPack } from "./region.js";
+import { csvRows } from "./tables.js";
 
 const LIST_SHEETS = [
   "payinfo",
@@ -95,14 +95,8 @@ function parseLine(text: string, line: number): SourceEnvelope {
 }
 
 async function* csvEnvelopes(path: string): AsyncGenerator<SourceEnvelope> {
-  const parser = createReadStream(path).pipe(
-    parse({ columns: true, bom: true, info: true, skip_empty_lines: true }),
-  );
-  for await (const item of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>) {
-    const { infno, [UPLOAD_TIME_FIELD]: at, [UPLOAD_TIME_HEADER]: atZh, ...cols } = item.record;
+  for await (const item of csvRows(path)) {
+    const { infno, [UPLOAD_TIME_FIELD]: at, [UPLOAD_TIME_HEADER]: atZh, ...cols } = item.row;
     const uploadedAt = at || atZh;
     const setlinfo: Record<string, string> = {};
     const input: Record<string, unknown> = { setlinfo };
@@ -112,14 +106,14 @@ async function* csvEnvelopes(path: string): AsyncGenerator<SourceEnvelope> {
         try {
           input[k] = v.trim() === "" ? [] : JSON.parse(v);
         } catch {
-          error = `第 ${item.info.lines} 行：列 ${k} 不是合法的 JSON 数组`;
+          error = `第 ${item.line} 行：列 ${k} 不是合法的 JSON 数组`;
         }
       } else if (v !== "") setlinfo[k] = v;
     }
     yield error
-      ? { line: item.info.lines, envelope: null, error }
+      ? { line: item.line, envelope: null, error }
       : {
-          line: item.info.lines,
+          line: item.line,
           envelope: {
             infno: infno || "4101",
             input,

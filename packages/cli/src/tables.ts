@@ -55,8 +55,11 @@ export function rowToRecord(row: Readonly<Record<string, unknown>>): Record<stri
   return out;
 }
 
-/** Rows of a CSV file with a header line, with their 1-based line numbers. */
-export async function* readCsvRecords(path: string): AsyncGenerator<{ line: number; value: unknown }> {
+/**
+ * The rows of a CSV file with a header line (UTF-8, a BOM allowed, blank lines skipped) as column →
+ * text, with the 1-based line number each row ends on.
+ */
+export async function* csvRows(path: string): AsyncGenerator<{ line: number; row: Record<string, string> }> {
   const parser = createReadStream(path).pipe(
     parse({ columns: true, bom: true, info: true, skip_empty_lines: true }),
   );
@@ -64,8 +67,13 @@ export async function* readCsvRecords(path: string): AsyncGenerator<{ line: numb
     record: Record<string, string>;
     info: { lines: number };
   }>) {
-    yield { line: item.info.lines, value: rowToRecord(item.record) };
+    yield { line: item.info.lines, row: item.record };
   }
+}
+
+/** Rows of a CSV file with a header line, with their 1-based line numbers. */
+export async function* readCsvRecords(path: string): AsyncGenerator<{ line: number; value: unknown }> {
+  for await (const { line, row } of csvRows(path)) yield { line, value: rowToRecord(row) };
 }
 
 /** Rows of the first worksheet of an Excel file, the first row being the header. */
