@@ -141,14 +141,17 @@ export function judgeQcTargets(counts: QcCounts, set: QcTargetSet): QcTargetVerd
     const { numerator, denominator } = parts[t.indicator];
     const name = QC_RATE_NAMES[t.indicator];
     const goal = `${COMPARISON_TEXT[t.comparison]} ${t.text}`;
+    const measured = {
+      indicator: t.indicator,
+      name,
+      comparison: t.comparison,
+      target: t.text,
+      numerator,
+      denominator,
+    };
     if (denominator === null || denominator === 0) {
       return {
-        indicator: t.indicator,
-        name,
-        comparison: t.comparison,
-        target: t.text,
-        numerator,
-        denominator,
+        ...measured,
         actual: null,
         met: null,
         message: `${name}无数据（分母为${denominator === null ? "未知" : "零"}），目标${goal}`,
@@ -157,12 +160,7 @@ export function judgeQcTargets(counts: QcCounts, set: QcTargetSet): QcTargetVerd
     const met = holds(compare(numerator, denominator, t.value), t.comparison);
     const actual = numerator / denominator;
     return {
-      indicator: t.indicator,
-      name,
-      comparison: t.comparison,
-      target: t.text,
-      numerator,
-      denominator,
+      ...measured,
       actual,
       met,
       message: `${name} ${percent(actual)}（${numerator}/${denominator}），目标${goal}：${met ? "达标" : "未达标"}`,
