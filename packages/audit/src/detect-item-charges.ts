@@ -54,12 +54,12 @@ function itemNames(lines: readonly DetailItem[]): string[] {
 /** Quantities carry at most four decimals (计量单位 of the detail upload): scaled to integers. */
 const QTY_SCALE = 10_000;
 
-/** The covered part of `units` of a line's `quantity`: round(covered × units ÷ quantity), half up. */
+/**
+ * The covered part of `units` of a line's `quantity` (0 < units ≤ quantity): round(covered × units ÷
+ * quantity), half up; all of it when units = quantity.
+ */
 function coveredShare(d: DetailItem, units: number): number {
-  const q = Math.round(d.quantity * QTY_SCALE);
-  const u = Math.round(units * QTY_SCALE);
-  if (q <= 0 || u >= q) return covered(d);
-  return mulDivRound(covered(d), u, q);
+  return mulDivRound(covered(d), Math.round(units * QTY_SCALE), Math.round(d.quantity * QTY_SCALE));
 }
 
 /**
@@ -251,20 +251,15 @@ export function selfPayFindings(
   make: ItemFindingMaker,
   out: Finding[],
 ): void {
-  const groups: { name: string; text: string; lines: DetailItem[] }[] = [
-    { name: "丙类（全自费）项目", text: "丙类项目费用由个人全额负担", lines: [] },
-    ...selfPay.map((s) => ({ name: s.name, text: s.text, lines: [] as DetailItem[] })),
-  ];
+  const tier3 = { name: "丙类（全自费）项目", text: "丙类项目费用由个人全额负担", lines: [] as DetailItem[] };
+  const listed = selfPay.map((s) => ({ selector: s, name: s.name, text: s.text, lines: [] as DetailItem[] }));
   for (const d of details) {
     if (fundCharged(d) <= 0) continue;
     // A line counts once: as 丙类 first, else under the first list that names it.
-    if (d.chrgitmLv === "03") groups[0]?.lines.push(d);
-    else {
-      const i = selfPay.findIndex((s) => selects(s, d.code));
-      if (i >= 0) groups[i + 1]?.lines.push(d);
-    }
+    const g = d.chrgitmLv === "03" ? tier3 : listed.find((l) => selects(l.selector, d.code));
+    g?.lines.push(d);
   }
-  for (const g of groups) {
+  for (const g of [tier3, ...listed]) {
     if (g.lines.length === 0) continue;
     const removed = g.lines.reduce((t, d) => t + fundCharged(d), 0);
     out.push(

@@ -264,3 +264,119 @@ describe("the rules are data", () => {
     expect(bad.problems.join("\n")).toMatch(/substitutions\.0\.scope/);
   });
 });
+
+describe("each family's message and evidence, word for word, and the order and selection of lines", () => {
+  const one = (details: DetailItem[], knowledge: KnowledgeBase = KNOWLEDGE) => {
+    const f = audit(details, knowledge);
+    expect(f).toHaveLength(1);
+    return f[0] as NonNullable<(typeof f)[0]>;
+  };
+
+  it("超限定频次: the later line is over, by date and then by upload order, at its own amount", () => {
+    const t = (date: string, amount: number) => line("260000001", amount, { category: "04", date });
+    // Uploaded out of order: 05-02 (40.00) first, then 05-01 (30.00); 05-02 is the one over.
+    const f = one([t("2023-05-02", 4_000), t("2023-05-01", 3_000)]);
+    expect(f.message).toBe(
+      "血型鉴定超限定频次（每次住院限 1 次）：每次住院限 1，收取 2，超出 1，医保支付部分 40.00 元不应由基金支付；涉及金额 40.00 元",
+    );
+    expect(f.evidence[0]?.text).toBe(
+      "血型鉴定 2 条明细共 2；每次住院最多 1；超出 1 的医保目录内金额 40.00 元",
+    );
+    expect(f.evidence[0]?.fields.items).toEqual(["项目260000001（260000001）"]);
+    // Two on one day: the second uploaded (25.00) is over, not the first (35.00).
+    expect(one([t("2023-05-01", 3_500), t("2023-05-01", 2_500)]).evidence[0]?.fields.coveredAmount).toBe(
+      2_500,
+    );
+    // A line of no quantity neither counts nor is named.
+    const zero = line("260000001", 3_000, { category: "04", quantity: 0 });
+    expect(one([t("2023-05-01", 3_000), zero, t("2023-05-02", 3_000)]).evidence[0]?.text).toContain(
+      "2 条明细共 2",
+    );
+  });
+
+  it("项目内涵: the message names the bundle and the components, the evidence the selectors and dates", () => {
+    const kb: KnowledgeBase = {
+      ...KNOWLEDGE,
+      bundles: [
+        {
+          name: "重症监护内涵",
+          text: "重症监护含心电监测",
+          bundle: { prefixes: ["3316"] },
+          components: { codes: ["310701008"], prefixes: ["31070200"] },
+        },
+      ],
+    };
+    const icu = (date: string, quantity = 1) => line("331600001", 20_000, { date, quantity });
+    const ecg = (date: string) => line("310701008", 800, { date });
+    const other = (date: string) => line("250101001", 500, { date });
+    const f = one([icu("2023-05-04"), ecg("2023-05-04"), other("2023-05-04"), icu("2023-05-05")], kb);
+    expect(f.message).toBe(
+      "重症监护内涵：项目331600001（331600001）已含项目310701008（310701008），同日另行收取 1 日，医保支付部分 8.00 元属重复收费（重症监护含心电监测）；涉及金额 8.00 元",
+    );
+    expect(f.evidence[0]?.text).toBe(
+      "2023-05-04 同日收取 3316* 及其内涵项目 310701008、31070200*：1 条明细，医保目录内金额 8.00 元",
+    );
+    expect(f.evidence[0]?.fields).toMatchObject({ dates: ["2023-05-04"], lines: 1, coveredAmount: 800 });
+    // A bundle line of no quantity is not a bundle charged.
+    expect(audit([icu("2023-05-04", 0), ecg("2023-05-04")], kb)).toEqual([]);
+  });
+
+  it("串换项目: the message and evidence, day and stay wording; markers of no quantity and self-paid billed lines are left", () => {
+    const implant = (date: string, quantity = 1) =>
+      line("C14040001", 300_000, { category: "08", date, chrgitmLv: "03", quantity });
+    const extraction = (date: string, extra: Partial<DetailItem> = {}) =>
+      line("310516001", 8_000, { date, ownPayAmount: 2_000, ...extra });
+    const f = one([implant("2023-05-04"), extraction("2023-05-04")]);
+    expect(f.message).toBe(
+      "种植牙串换牙拔除术：同日收取项目C14040001（C14040001），提示实际提供的是种植牙，却按项目310516001（310516001）由医保支付 60.00 元（种植牙不属医保支付范围）；涉及金额 60.00 元",
+    );
+    expect(f.evidence[0]?.text).toBe(
+      "同日有 C1404* 1 条，医保目录内项目 310516001 1 条，医保目录内金额 60.00 元",
+    );
+    const [sub] = KNOWLEDGE.substitutions ?? [];
+    if (sub === undefined) throw new Error("no substitution");
+    const stayWide: KnowledgeBase = { ...KNOWLEDGE, substitutions: [{ ...sub, scope: "stay" }] };
+    expect(one([implant("2023-05-03"), extraction("2023-05-04")], stayWide).message).toContain(
+      "同次住院收取",
+    );
+    expect(audit([implant("2023-05-04", 0), extraction("2023-05-04")])).toEqual([]);
+    expect(audit([extraction("2023-05-04")], stayWide)).toEqual([]);
+    expect(audit([implant("2023-05-04"), extraction("2023-05-04", { ownPayAmount: 8_000 })])).toEqual([]);
+    // A line both billed item and marker is a marker, not a billed item.
+    const both: KnowledgeBase = {
+      ...KNOWLEDGE,
+      substitutions: [{ ...sub, billed: { prefixes: ["C1404", "310516"] } }],
+    };
+    expect(
+      one([line("C14040001", 5_000, { chrgitmLv: "02" }), extraction("2023-05-04")], both).evidence[0]
+        ?.fields,
+    ).toMatchObject({
+      lines: 1,
+      coveredAmount: 6_000,
+    });
+  });
+
+  it("违规支付: the message and evidence of each group; a line counts under the first list naming it", () => {
+    const kb: KnowledgeBase = {
+      ...KNOWLEDGE,
+      selfPayItems: [
+        { name: "就诊卡工本费", text: "不予支付", prefixes: ["ZF"] },
+        { name: "生活用品", text: "生活用品不予支付", prefixes: ["ZF", "SH"] },
+      ],
+    };
+    const f = audit(
+      [
+        line("X1", 5_000, { chrgitmLv: "03", ownPayAmount: 3_000 }),
+        line("ZF0001", 1_000, { ownPayAmount: 0 }),
+        line("SH0001", 600, { ownPayAmount: 100 }),
+      ],
+      kb,
+    );
+    expect(f.map((x) => x.message)).toEqual([
+      "违规支付：丙类（全自费）项目项目X1（X1）应由患者全额负担，却有 20.00 元纳入医保基金支付（丙类项目费用由个人全额负担）；涉及金额 20.00 元",
+      "违规支付：就诊卡工本费项目ZF0001（ZF0001）应由患者全额负担，却有 10.00 元纳入医保基金支付（不予支付）；涉及金额 10.00 元",
+      "违规支付：生活用品项目SH0001（SH0001）应由患者全额负担，却有 5.00 元纳入医保基金支付（生活用品不予支付）；涉及金额 5.00 元",
+    ]);
+    expect(f[0]?.evidence[0]?.text).toBe("1 条明细的全自费金额低于金额，差额合计 20.00 元");
+  });
+});
