@@ -70,15 +70,18 @@ function coveredShare(d: DetailItem, units: number): number {
 function unitsOver(limit: FrequencyLimit, lines: readonly DetailItem[]): { d: DetailItem; over: number }[] {
   const ordered = lines.map((d, i) => ({ d, i, day: dayNumber(d.date) }));
   ordered.sort((a, b) => a.day - b.day || a.i - b.i);
+  // The units taken inside the window, oldest first, and their sum: a line's window only moves forward.
   const taken: { day: number; units: number }[] = [];
+  let first = 0;
+  let used = 0;
   const out: { d: DetailItem; over: number }[] = [];
   for (const { d, day } of ordered) {
     const from = limit.perDays === undefined ? Number.NEGATIVE_INFINITY : day - limit.perDays + 1;
-    let used = 0;
-    for (const t of taken) if (t.day >= from) used += t.units;
-    const allowed = Math.max(0, limit.maxUnits - used);
-    const units = Math.min(d.quantity, allowed);
+    for (; first < taken.length && (taken[first] as { day: number }).day < from; first++)
+      used -= (taken[first] as { units: number }).units;
+    const units = Math.min(d.quantity, Math.max(0, limit.maxUnits - used));
     taken.push({ day, units });
+    used += units;
     if (d.quantity > units) out.push({ d, over: d.quantity - units });
   }
   return out;
