@@ -210,20 +210,25 @@ function ProfileSummary({ profile, names }: { profile: Profile; names: Record<st
       {m && (
         <dl className="facts" data-testid="profile-model">
           <div className="wide">
-            <dt>入模指标及 AHP 权重</dt>
+            <dt>AHP 权重</dt>
             <dd data-testid="profile-weights">
               {m.kept.map((k) => `${name(k)} ${formatValue("ratio", m.weights[k] ?? null, 1)}`).join("，")}
             </dd>
           </div>
           <div className="wide">
-            <dt>剔除的相关指标（|r| &gt; 0.4）</dt>
-            <dd data-testid="profile-dropped">{m.dropped.length ? m.dropped.map(name).join("，") : "无"}</dd>
+            <dt>剔除指标</dt>
+            <dd>
+              <span data-testid="profile-dropped">
+                {m.dropped.length ? m.dropped.map(name).join("，") : "无"}
+              </span>
+              <span className="muted">（与入模指标相关，|r| &gt; 0.4）</span>
+            </dd>
           </div>
           <div className="wide">
-            <dt>预警分界（疑点医生簇得分四分位数）</dt>
+            <dt>预警分界</dt>
             <dd>
-              Q1 = {formatValue("statistic", m.alertQuartiles[0])}，Q3 ={" "}
-              {formatValue("statistic", m.alertQuartiles[1])}：得分不低于 Q3 为红色，不低于 Q1
+              疑点医生簇得分四分位数 Q1 = {formatValue("statistic", m.alertQuartiles[0])}，Q3 ={" "}
+              {formatValue("statistic", m.alertQuartiles[1])}：不低于 Q3 为红色预警，不低于 Q1
               为橙色，其余为黄色
             </dd>
           </div>
@@ -339,11 +344,11 @@ function ProfileChart({ profile }: { profile: Profile }) {
             formatter: (p: { name: string; value: [string, number]; seriesName: string }) =>
               `医师 ${p.name}<br/>${p.value[0]}，综合得分 ${p.value[1].toFixed(4)}<br/>${p.seriesName}`,
           },
-          legend: { top: 28 },
-          grid: { top: 70, left: 60, right: 24, bottom: 40 },
+          legend: { bottom: 0 },
+          grid: { top: 56, left: 60, right: 24, bottom: 64 },
           xAxis: {
             type: "category",
-            name: "聚类",
+            axisLine: { onZero: false },
             data: Array.from({ length: clusters }, (_, c) => clusterName(c)),
           },
           yAxis: { type: "value", name: "综合得分", scale: true },
