@@ -413,7 +413,7 @@ export function PhysiciansPage({ meta }: { meta: Meta }) {
           {current.none}
         </div>
       )}
-      {period && !current && !error && <div className="loading">加载中…</div>}
+      {(period ? !current : !listed) && !error && !listError && <div className="loading">加载中…</div>}
       {profile && (
         <>
           <p className="muted" data-testid="profile-period">
