@@ -177,3 +177,27 @@ export async function readProfile(store: Store, period: string) {
     })),
   };
 }
+
+/**
+ * The periods (or ranges) that have a physician profile, with how many physicians each profiles and
+ * when its audit finished: the latest audit first (the console opens its profile by default).
+ */
+export async function readProfilePeriods(store: Store) {
+  const r = await sql<{
+    period: string;
+    physicians: number;
+    run_id: number;
+    finished_at: Date | string | null;
+  }>`
+    SELECT p.period, p.physicians, p.run_id, r.finished_at
+    FROM (SELECT period, count(*)::int AS physicians, max(run_id) AS run_id
+          FROM audit_physician_profile GROUP BY period) p
+    LEFT JOIN audit_run r ON r.run_id = p.run_id
+    ORDER BY p.run_id DESC, p.period DESC`.execute(dbOf(store));
+  return r.rows.map((p) => ({
+    period: p.period,
+    physicians: p.physicians,
+    runId: Number(p.run_id),
+    auditedAt: p.finished_at === null ? null : new Date(p.finished_at).toISOString(),
+  }));
+}

@@ -13,6 +13,7 @@ import { HospitalsPage } from "./pages/Hospitals";
 import { ListDetailPage, ListsPage } from "./pages/Lists";
 import { OverviewPage } from "./pages/Overview";
 import { ClearingPage, SpecialCasesPage } from "./pages/Payment";
+import { PhysiciansPage } from "./pages/Physicians";
 import { QcPage } from "./pages/Qc";
 import { RankingPage } from "./pages/Ranking";
 import { RegionPage } from "./pages/Region";
@@ -47,6 +48,7 @@ function menu(meta: Meta): MenuItem[] {
     case "reviewer":
       return [
         { path: "/audit", label: "审核队列" },
+        { path: "/physicians", label: "医师画像" },
         { path: "/appeals", label: "质控申诉" },
         { path: "/overview", label: "区域概览" },
         { path: "/ranking", label: "医院排名" },
@@ -64,6 +66,7 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/overview", label: "区域概览" },
         { path: "/ranking", label: "医院排名" },
         { path: "/lists", label: "清单查询" },
+        { path: "/physicians", label: "医师画像" },
         { path: "/region", label: "地区配置" },
         { path: "/hospital-data", label: "医院主数据" },
       ];
@@ -74,6 +77,7 @@ function menu(meta: Meta): MenuItem[] {
         { path: "/qc", label: "质控问题" },
         { path: "/lists", label: "清单查询" },
         { path: "/audit", label: "智能审核" },
+        { path: "/physicians", label: "医师画像" },
         { path: "/appeals", label: "质控申诉" },
         { path: "/special-cases", label: "特病单议" },
         { path: "/clearing", label: "年终清算" },
@@ -116,6 +120,9 @@ function page(path: string, meta: Meta): ReactNode {
       return <ApiKeysPage meta={meta} />;
     case "/audit":
       return <AuditPage meta={meta} />;
+    case "/physicians":
+      // The bureau's and its reviewers' view (the API refuses a hospital account too).
+      return meta.user.role === "hospital" ? null : <PhysiciansPage meta={meta} />;
     case "/special-cases":
       return meta.user.role === "hospital" ? (
         <HospitalSpecialCasePage meta={meta} />

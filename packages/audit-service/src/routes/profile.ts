@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { HttpError, routeAccess } from "@yibao/server";
 import { Type } from "typebox";
-import { readProfile } from "../queries.js";
+import { readProfile, readProfilePeriods } from "../queries.js";
 import { parsePeriods } from "../read.js";
 import { toHttp } from "./shared.js";
 
@@ -13,6 +13,13 @@ const ProfileQuery = Type.Object(
 
 export function profileRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
+    // The periods that have a profile, the latest audit first: the console's period picker.
+    app.get(
+      "/physicians/profile/periods",
+      { config: routeAccess(["bureau", "reviewer", "admin"], "none") },
+      async () => ({ items: await readProfilePeriods(app.yibao.store) }),
+    );
+
     app.get(
       "/physicians/profile",
       { config: routeAccess(["bureau", "reviewer", "admin"], "none"), schema: { querystring: ProfileQuery } },

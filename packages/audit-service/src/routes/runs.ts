@@ -1,10 +1,10 @@
 /**
  * 审核运行与规则 (runs and rules): start an audit of a period, list the runs, the names the console
- * shows (violation types, case states, settlement categories) and the rule and knowledge bases in
- * force on a date.
+ * shows (violation types, case states, settlement categories, physician profile indicators) and the
+ * rule and knowledge bases in force on a date.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { CASE_STATE_NAMES, VIOLATION_TYPE_NAMES } from "@yibao/audit";
+import { CASE_STATE_NAMES, PROFILE_INDICATOR_NAMES, VIOLATION_TYPE_NAMES } from "@yibao/audit";
 import { shanghaiDate } from "@yibao/kernel/calendar";
 import { CATEGORY_NAMES } from "@yibao/payment";
 import { PLATFORM_ROLES, routeAccess } from "@yibao/server";
@@ -72,6 +72,8 @@ export function runRoutes(ctx: AuditRouteContext): FastifyPluginAsyncTypebox {
       outcomes: ["明确违规", "可疑"],
       // The priced settlements' categories (结算类别), shown beside each finding.
       settlementCategories: CATEGORY_NAMES,
+      // 医师画像's indicators (id → Chinese name), as the profile's values name them.
+      profileIndicators: PROFILE_INDICATOR_NAMES,
     }));
 
     app.get("/runs", { config: routeAccess(["bureau", "reviewer", "admin"], "none") }, async () => {
