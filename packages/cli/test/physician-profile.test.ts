@@ -13,6 +13,7 @@ import { resolve } from "node:path";
 import type { YibaoApp } from "@yibao/server";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATA_ROWS, launchChromium, requireChromium } from "../../console/test/browser.js";
 import {
   type DemoPlatform,
   getJson,
@@ -20,8 +21,7 @@ import {
   DEMO_PASSWORDS as PASSWORDS,
   postAs,
   signIn,
-} from "../../cli/test/demo-platform.js";
-import { DATA_ROWS, launchChromium, requireChromium } from "./browser.js";
+} from "./demo-platform.js";
 
 const webDir = resolve(import.meta.dirname, "../../web");
 const webDist = resolve(webDir, "dist");
