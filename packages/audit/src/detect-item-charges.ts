@@ -68,8 +68,9 @@ function coveredShare(d: DetailItem, units: number): number {
  * own date. Returns the lines with units over, and those units.
  */
 function unitsOver(limit: FrequencyLimit, lines: readonly DetailItem[]): { d: DetailItem; over: number }[] {
-  const ordered = lines.map((d, i) => ({ d, i, day: dayNumber(d.date) }));
-  ordered.sort((a, b) => a.day - b.day || a.i - b.i);
+  // Array.prototype.sort is stable: lines of one day keep their upload order.
+  const ordered = lines.map((d) => ({ d, day: dayNumber(d.date) }));
+  ordered.sort((a, b) => a.day - b.day);
   // The units taken inside the window, oldest first, and their sum: a line's window only moves forward.
   const taken: { day: number; units: number }[] = [];
   let first = 0;

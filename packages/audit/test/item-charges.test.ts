@@ -380,3 +380,56 @@ describe("each family's message and evidence, word for word, and the order and s
     expect(f[0]?.evidence[0]?.text).toBe("1 条明细的全自费金额低于金额，差额合计 20.00 元");
   });
 });
+
+describe("finding ids and many items", () => {
+  it("each family's finding id names the rule, the stay and the table entry", () => {
+    const f = audit([
+      line("260000001", 2_000, { date: "2023-05-01" }),
+      line("260000001", 2_000),
+      line("120100002", 12_000),
+      line("120400006", 1_500),
+      line("C14040001", 300_000, { chrgitmLv: "03" }),
+      line("310516001", 8_000),
+      line("ZF0001", 1_000, { ownPayAmount: 0 }),
+      line("X1", 5_000, { chrgitmLv: "03", ownPayAmount: 0 }),
+    ]);
+    expect(f.map((x) => x.id)).toEqual([
+      `ZC-07:${S.id}:frequency:血型鉴定`,
+      `ZC-08:${S.id}:bundle:特级护理内涵`,
+      `GL-01:${S.id}:substitution:种植牙串换牙拔除术`,
+      `ZC-09:${S.id}:selfpay:丙类（全自费）项目`,
+      `ZC-09:${S.id}:selfpay:就诊卡工本费`,
+    ]);
+  });
+
+  it("several items are joined with 、 and at most six are named", () => {
+    const kb: KnowledgeBase = {
+      ...KNOWLEDGE,
+      bundles: [{ name: "包", text: "内涵", bundle: { prefixes: ["B"] }, components: { prefixes: ["C"] } }],
+      substitutions: [
+        {
+          name: "换",
+          text: "串换",
+          billed: { prefixes: ["P"] },
+          markers: { prefixes: ["M"] },
+          actual: "某项目",
+          scope: "day",
+        },
+      ],
+    };
+    const codes = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => line(`${prefix}${i + 1}`, 100));
+    const [bundle] = audit([...codes("B", 2), ...codes("C", 7)], kb);
+    expect(bundle?.message).toContain("项目B1（B1）、项目B2（B2）已含项目C1（C1）、项目C2（C2）、");
+    expect(bundle?.evidence[0]?.fields.items).toHaveLength(6);
+    expect(bundle?.evidence[0]?.fields.lines).toBe(7);
+    const [swap] = audit([...codes("M", 2), ...codes("P", 2)], kb);
+    expect(swap?.message).toContain(
+      "同日收取项目M1（M1）、项目M2（M2），提示实际提供的是某项目，却按项目P1（P1）、项目P2（P2）由医保支付",
+    );
+    const [paid] = audit(
+      Array.from({ length: 2 }, (_, i) => line(`Y${i}`, 100, { chrgitmLv: "03", ownPayAmount: 0 })),
+    );
+    expect(paid?.message).toContain("丙类（全自费）项目项目Y0（Y0）、项目Y1（Y1）应由患者全额负担");
+  });
+});
