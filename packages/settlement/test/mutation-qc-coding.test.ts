@@ -234,6 +234,18 @@ describe("ageSpecificDiagnosis (QC-DX-006)", () => {
     expect(hits(year, r({ maxAgeDays: 364 }), { codes })).toEqual([
       "diseinfo[0].diag_code P07.300|早产儿|年龄专用|P00-P96|1 岁|0–364 天",
     ]);
+    year.input.setlinfo.brdy = "2023-03-05"; // 365 days (2024-02-29 between): not yet a year
+    year.input.setlinfo.age = 0;
+    expect(hits(year, r({ maxAgeDays: 364 }), { codes })).toEqual([
+      "diseinfo[0].diag_code P07.300|早产儿|年龄专用|P00-P96|365 天|0–364 天",
+    ]);
+    const one = withDiagnoses([dx("P07.300", "早产儿", "1", "1")]);
+    one.input.setlinfo.adm_time = "2023-03-04 09:15:00";
+    one.input.setlinfo.brdy = "2022-03-04"; // 365 days: exactly one year
+    one.input.setlinfo.age = 1;
+    expect(hits(one, r({ maxAgeDays: 364 }), { codes })).toEqual([
+      "diseinfo[0].diag_code P07.300|早产儿|年龄专用|P00-P96|1 岁|0–364 天",
+    ]);
     year.input.setlinfo.brdy = "2023-03-06"; // 364 days
     expect(hits(year, r({ minAgeDays: 365 }), { codes })).toEqual([
       "diseinfo[0].diag_code P07.300|早产儿|年龄专用|P00-P96|364 天|365–",
@@ -251,7 +263,9 @@ describe("ageSpecificDiagnosis (QC-DX-006)", () => {
     delete m.input.setlinfo.nwb_age;
     m.input.setlinfo.age = 2; // ⌊2 × 365.25⌋ = 730 days
     expect(hits(m, r({ maxAgeDays: 730 }), { codes })).toEqual([]);
-    expect(hits(m, r({ maxAgeDays: 729 }), { codes }).map((h) => h.split("|").at(-1))).toEqual(["0–729 天"]);
+    expect(hits(m, r({ maxAgeDays: 729 }), { codes })).toEqual([
+      "diseinfo[0].diag_code P07.300|早产儿|年龄专用|P00-P96|2 岁|0–729 天",
+    ]);
     delete m.input.setlinfo.age;
     expect(hits(m, r({ maxAgeDays: 0 }), { codes })).toEqual([]);
   });

@@ -252,12 +252,16 @@ describe("codes and values shown", () => {
     expect(show("x".repeat(61))).toBe(`${"x".repeat(60)}…`);
   });
 
-  it("ageText: days under 365, else full years of 365.25 days", () => {
-    expect(ageText(0)).toBe("0 天");
-    expect(ageText(364)).toBe("364 天");
-    expect(ageText(366)).toBe("1 岁");
-    expect(ageText(16368)).toBe("44 岁");
-    expect(ageText(731)).toBe("2 岁");
+  it("ageText: completed years from one year on, else days", () => {
+    expect(ageText(0, null)).toBe("0 天");
+    expect(ageText(364, null)).toBe("364 天");
+    expect(ageText(365, null)).toBe("365 天"); // 365 / 365.25 < 1
+    expect(ageText(366, null)).toBe("1 岁");
+    expect(ageText(16368, null)).toBe("44 岁");
+    expect(ageText(731, null)).toBe("2 岁");
+    expect(ageText(365, 1)).toBe("1 岁"); // 2022-03-04 → 2023-03-04
+    expect(ageText(365, 0)).toBe("365 天"); // 2023-03-05 → 2024-03-04
+    expect(ageText(730, 2)).toBe("2 岁");
   });
 });
 
