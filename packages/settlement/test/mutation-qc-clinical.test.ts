@@ -421,3 +421,14 @@ describe("anaesthesiaMethod (QC-OPR-002)", () => {
     }
   });
 });
+
+describe("anaesthesiaMethod names a procedure without name", () => {
+  it("with an empty name", () => {
+    const m = validMessage();
+    m.input.oprninfo[0].oprn_oprt_code = "86.0100";
+    delete m.input.oprninfo[0].oprn_oprt_name;
+    delete m.input.oprninfo[0].anst_way;
+    const r = rule("anaesthesiaMethod", { procedureRanges: ["86"] }, ["value", "name"]);
+    expect(hits(m, r, { codes })).toEqual(["oprninfo[0].anst_way 86.0100|"]);
+  });
+});

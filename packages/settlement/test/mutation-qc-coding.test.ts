@@ -3,6 +3,7 @@
 // names are written by hand. The valid fixture: born 1979-05-12, admitted 2024-03-04 (16 368 days,
 // 44 full years), male; diagnoses K35.800x001 (principal) and I10.x05; one procedure 47.0100 (type 1).
 // The newborn fixture: born 2024-02-20, admitted 2024-03-04 at 13 days.
+import { CodeDictionary, CodeVersionMap } from "@yibao/codes";
 import { describe, expect, it } from "vitest";
 import {
   compileQcRules,
@@ -366,5 +367,84 @@ describe("declared counts (QC-CNT-001/002)", () => {
     delete m.input.setlinfo.diag_code_cnt;
     delete m.input.setlinfo.oprn_oprt_code_cnt;
     expect(hits(m, [d, p], { codes })).toEqual([]);
+  });
+});
+
+describe("rows with a value missing, and unusual editions", () => {
+  it("the conversion kinds pass rows without code; a long code is shown shortened", () => {
+    const m = withDiagnoses([
+      dx("K35.800x001", "急性阑尾炎", "1", "1"),
+      dx(null, "某病"),
+      dx(`Q${"9".repeat(69)}`, "某病"),
+    ]);
+    m.input.oprninfo.push({ ...m.input.oprninfo[0], oprn_oprt_type: "2" });
+    delete m.input.oprninfo[1].oprn_oprt_code;
+    m.input.setlinfo.oprn_oprt_code_cnt = 2;
+    const rules = [
+      rule("diagnosisMapped", undefined, ["value"]),
+      rule("diagnosisUnmapped", undefined, ["value"]),
+      rule("procedureMapped", undefined, ["value"]),
+      rule("procedureUnmapped", undefined, ["value"]),
+    ];
+    expect(hits(m, rules, { codes })).toEqual([`diseinfo[2].diag_code Q${"9".repeat(59)}…`]);
+  });
+
+  it("a mapped code missing from the dictionary is named without a name", () => {
+    const dict = new CodeDictionary("diagnosis", [["K35.800x001", "急性阑尾炎"]]);
+    const odd = { ...codes, diagnosisMap: new CodeVersionMap(dict, new Map([["A04-old", "I10.x05"]])) };
+    const m = withDiagnoses([dx("K35.800x001", "急性阑尾炎", "1", "1"), dx("A04-old", "高血压")]);
+    expect(hits(m, rule("diagnosisMapped", undefined, ["value", "mapped", "name"]), { codes: odd })).toEqual([
+      "diseinfo[1].diag_code A04-old|I10.x05|",
+    ]);
+  });
+
+  it("sex- and age-specific diagnoses: no name, no type, and the sex without a code table", () => {
+    const m = withDiagnoses([
+      dx("K35.800x001", "急性阑尾炎", "1", "1"),
+      dx("O80.000", null, null),
+      dx("P07.300", null),
+    ]);
+    const sex = rule("sexSpecificDiagnosis", { sex: "1", ranges: ["O00-O9A"], diagTypes: [""] }, [
+      "value",
+      "name",
+    ]);
+    expect(hits(m, sex, { codes })).toEqual(["diseinfo[1].diag_code O80.000|"]);
+    const age = rule("ageSpecificDiagnosis", { ranges: ["P00-P96"], maxAgeDays: 28 }, ["value", "name"]);
+    expect(hits(m, age, { codes })).toEqual(["diseinfo[2].diag_code P07.300|"]);
+    const { gend: _gend, ...rest } = DEFAULT_CODE_TABLES.tables;
+    const noGend = { ...DEFAULT_CODE_TABLES, tables: rest };
+    const named = rule("sexSpecificDiagnosis", { sex: "1", ranges: ["K35"] }, ["sexName"]);
+    expect(hits(validMessage(), named, { codes, codeTables: noGend })).toEqual(["diseinfo[0].diag_code 1"]);
+  });
+
+  it("ageSpecificDiagnosis looks at the types given, and not at a list without any age", () => {
+    const m = withDiagnoses([dx("K35.800x001", "急性阑尾炎", "1", "1"), dx("P07.300", "早产儿", "2")]);
+    const tcm = rule("ageSpecificDiagnosis", { ranges: ["P00-P96"], maxAgeDays: 28, diagTypes: ["2"] }, [
+      "value",
+    ]);
+    expect(hits(m, tcm, { codes })).toEqual(["diseinfo[1].diag_code P07.300"]);
+    const none = withDiagnoses([dx("P07.300", "早产儿", "1", "1")], newbornMessage);
+    delete none.input.setlinfo.brdy;
+    delete none.input.setlinfo.nwb_age;
+    expect(
+      hits(none, rule("ageSpecificDiagnosis", { ranges: ["P00-P96"], minAgeDays: 1 }), { codes }),
+    ).toEqual([]);
+  });
+
+  it("ageSpecificDiagnosis without birth date or 年龄 shows 400 days of 年龄不足1周岁的年龄(天) as 1 岁", () => {
+    const m = withDiagnoses([dx("P07.300", "早产儿", "1", "1")], newbornMessage);
+    delete m.input.setlinfo.brdy;
+    m.input.setlinfo.nwb_age = 400;
+    expect(
+      hits(m, rule("ageSpecificDiagnosis", { ranges: ["P00-P96"], maxAgeDays: 365 }, ["age"]), { codes }),
+    ).toEqual(["diseinfo[0].diag_code 1 岁"]);
+  });
+
+  it("principalProcedureMismatch names a procedure without name, and a list without diagnoses", () => {
+    const ambiguous = (): GroupingOutcome => ({ status: "AMBIGUOUS", drg: "QY", drgName: "歧义组" });
+    const m = withDiagnoses([]);
+    delete m.input.oprninfo[0].oprn_oprt_name;
+    const r = rule("principalProcedureMismatch", undefined, ["procedureName", "diagnosis", "diagnosisName"]);
+    expect(hits(m, r, { codes, groupList: ambiguous })).toEqual(["oprninfo[0].oprn_oprt_code |null|"]);
   });
 });

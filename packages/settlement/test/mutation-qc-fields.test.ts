@@ -286,3 +286,17 @@ describe("codeTable (QC-DICT-001)", () => {
     expect(compile(r)).not.toThrow();
   });
 });
+
+describe("field checks: message types and malformed parameters", () => {
+  it("asks the always-required fields of a 4101A list too", () => {
+    const m = as4101A(validMessage());
+    delete m.input.setlinfo.psn_name;
+    expect(hits(m, rule("required", undefined, ["label"]))).toEqual(["setlinfo.psn_name 人员姓名"]);
+  });
+
+  it("refuses a check that is not an object", () => {
+    expect(compile(rule("pattern", { checks: [undefined] }))).toThrow(
+      new QcConfigError("质控规则 T-pattern 的参数 checks 应为数组 [{fields, regex, format}]"),
+    );
+  });
+});
