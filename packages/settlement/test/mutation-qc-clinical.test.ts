@@ -432,3 +432,14 @@ describe("anaesthesiaMethod names a procedure without name", () => {
     expect(hits(m, r, { codes })).toEqual(["oprninfo[0].anst_way 86.0100|"]);
   });
 });
+
+describe("daysWithinStay without the admission date", () => {
+  it("does not count from the discharge date alone, even before 1970 (day numbers below 0)", () => {
+    const m = validMessage();
+    delete m.input.setlinfo.act_ipt_days;
+    delete m.input.setlinfo.adm_time;
+    m.input.setlinfo.dscg_time = "1969-12-30 10:00:00";
+    const r = rule("daysWithinStay", { fields: ["setlinfo.lv1_nurscare_days"] }, ["value", "los"]);
+    expect(hits(m, r)).toEqual([]);
+  });
+});
