@@ -22,6 +22,8 @@ const RULE_CODE = {
   ],
   payment: [
     "packages/payment/src/settle.ts",
+    // The stay's times (住院时长, under 24 hours, 住院天数, months), split out of settle.ts.
+    "packages/payment/src/stay-time.ts",
     "packages/payment/src/dip.ts",
     "packages/payment/src/benefit.ts",
     "packages/payment/src/money.ts",

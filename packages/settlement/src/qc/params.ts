@@ -120,8 +120,13 @@ export function show(v: string): string {
   return v.length === 19 && v.charCodeAt(10) === 84 ? toWireDateTime(v) : showValue(v);
 }
 
-export function ageText(days: number): string {
-  return days < 365 ? `${days} 天` : `${Math.floor(days / 365.25)} 岁`;
+/**
+ * An age as a message shows it: completed years (`years`, else days / 365.25) from one year on,
+ * else days.
+ */
+export function ageText(days: number, years: number | null): string {
+  const y = years ?? Math.floor(days / 365.25);
+  return y < 1 ? `${days} 天` : `${y} 岁`;
 }
 
 export function skipped(run: Run, path: string): boolean {

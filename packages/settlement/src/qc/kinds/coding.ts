@@ -160,6 +160,8 @@ export const ageSpecificDiagnosisKind: QcCheckKindModule = {
     return (run) => {
       const days = run.facts.ageDays;
       if (days === null) return;
+      const age = run.list.info.age;
+      const years = run.facts.computedAgeYears ?? (age === null ? null : Math.floor(age));
       if ((min === undefined || days >= min) && (max === undefined || days <= max)) return;
       diagnosesInRanges(run, types, ranges, (d, range) =>
         emit(run, r, `diseinfo[${d.position}].diag_code`, {
@@ -167,7 +169,7 @@ export const ageSpecificDiagnosisKind: QcCheckKindModule = {
           name: d.diagName ?? "",
           kind,
           range: range.text,
-          age: ageText(days),
+          age: ageText(days, years),
           limit,
         }),
       );
