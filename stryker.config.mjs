@@ -38,6 +38,7 @@ const RULE_CODE = {
     "packages/audit/src/detect-tier.ts",
     "packages/audit/src/detect-items.ts",
     "packages/audit/src/detect-item-limits.ts",
+    "packages/audit/src/detect-item-charges.ts",
     "packages/audit/src/detect-population.ts",
     "packages/audit/src/rules.ts",
   ],
