@@ -189,3 +189,118 @@ describe("CodeIndex payloads and growth", () => {
     }
   });
 });
+
+describe("CodeIndex lookups that must not read or write past their codes", () => {
+  it("the empty code can be held (unpacked) and found", () => {
+    const index = CodeIndex.of(["", "A"]);
+    expect(index.get("")).toBe(0);
+    expect(index.get("A")).toBe(1);
+    const b = bytesOf("xAx");
+    expect(index.idAt(index.findAscii(b, 1, 1))).toBe(0);
+    expect(index.idAt(index.findAscii(b, 1, 2))).toBe(1);
+  });
+
+  it("a character above U+00FF after the fourth or eighth one makes a code unpacked", () => {
+    const codes = ["ABCD\u0100", "ABCDEFGH\u0100", "ABCDEFG\u0100H", "ABCDEFGHIJK\u0100"];
+    const index = CodeIndex.of(codes);
+    codes.forEach((c, i) => {
+      expect(index.get(c)).toBe(i);
+    });
+    const out = new Int32Array(codes.length);
+    index.findAll(codes, 0, out, 0);
+    expect([...out].map((s) => index.idAt(s))).toEqual([0, 1, 2, 3]);
+    expect(index.get("ABCD\u0101")).toBe(-1);
+    expect(index.get("ABCDEFGH")).toBe(-1);
+  });
+
+  it("rounds write exactly one slot per code", () => {
+    const index = CodeIndex.of(["A", "B", "LONG-CODE-NUMBER-1"]);
+    const out = new Int32Array(8).fill(-7);
+    index.findAll(["A", "B", "LONG-CODE-NUMBER-1"], 1, out, 2);
+    expect(out[0]).toBe(-7);
+    expect(out[1]).toBe(-7);
+    expect(index.idAt(out[2] as number)).toBe(1);
+    expect(index.idAt(out[3] as number)).toBe(2);
+    expect([...out.subarray(4)]).toEqual([-7, -7, -7, -7]);
+    const bytes = bytesOf("ABLONG-CODE-NUMBER-1");
+    const ranges = Int32Array.of(0, 1, 1, 2, 2, 20);
+    const byBytes = new Int32Array(6).fill(-7);
+    index.findAllAscii(bytes, ranges, 3, byBytes);
+    expect([...byBytes.subarray(0, 3)].map((s) => index.idAt(s))).toEqual([0, 1, 2]);
+    expect([...byBytes.subarray(3)]).toEqual([-7, -7, -7]);
+  });
+
+  it("codes sharing their first (and last) packed words are told apart in a crowded table", () => {
+    // 12 codes in 16 slots: long probe runs through codes that differ only in one packed word.
+    const w1 = Array.from({ length: 12 }, (_, i) => `ABCD${String.fromCharCode(65 + i)}`);
+    const w2 = Array.from({ length: 12 }, (_, i) => `ABCDEFGH${String.fromCharCode(65 + i)}`);
+    for (const held of [w1, w2]) {
+      const index = CodeIndex.of(held);
+      held.forEach((c, i) => {
+        expect(index.get(c)).toBe(i);
+        const b = bytesOf(c);
+        expect(index.findAscii(b, 0, b.length)).toBe(index.find(c));
+      });
+      for (let i = 12; i < 26; i++) {
+        const miss = `${(held[0] as string).slice(0, -1)}${String.fromCharCode(65 + i)}`;
+        expect(index.find(miss)).toBe(-1);
+        const b = bytesOf(miss);
+        expect(index.findAscii(b, 0, b.length)).toBe(-1);
+      }
+    }
+  });
+
+  it("every code of many small tables, whatever its first slot (slot 0 too), by string and bytes", () => {
+    let slotZero = 0;
+    for (let j = 0; j < 50; j++) {
+      const codes = Array.from({ length: 12 }, (_, i) => `J${j}.${i}`);
+      const index = CodeIndex.of(codes);
+      const bytes = bytesOf(codes.join(""));
+      const ranges = new Int32Array(codes.length * 2);
+      let at = 0;
+      codes.forEach((c, i) => {
+        ranges[2 * i] = at;
+        ranges[2 * i + 1] = at + c.length;
+        expect(index.findAscii(bytes, at, at + c.length)).toBe(index.find(c));
+        at += c.length;
+        if (index.find(c) === 0) slotZero++;
+      });
+      const out = new Int32Array(codes.length);
+      index.findAllAscii(bytes, ranges, codes.length, out);
+      expect([...out].map((s) => index.idAt(s))).toEqual(codes.map((_, i) => i));
+      const pair = new Int32Array(2);
+      index.findPair(codes[0] as string, codes[11] as string, pair);
+      expect([index.idAt(pair[0] as number), index.idAt(pair[1] as number)]).toEqual([0, 11]);
+    }
+    expect(slotZero).toBeGreaterThan(0);
+  });
+});
+
+describe("unpacked codes whose hashes collide", () => {
+  // Two codes of 14 characters with the same 32-bit hash (found by a search over WIDE-<9 digits>,
+  // replaying the index's murmur3 mixing): only the comparison of the characters tells them apart.
+  const A = "WIDE-000151453";
+  const B = "WIDE-000217520";
+
+  it("holding one, the other is not found, by string or by bytes", () => {
+    const index = CodeIndex.of([A]);
+    expect(index.get(A)).toBe(0);
+    expect(index.get(B)).toBe(-1);
+    const b = bytesOf(`(${B})`);
+    expect(index.findAscii(b, 1, b.length - 1)).toBe(-1);
+    const a = bytesOf(`(${A})`);
+    expect(index.idAt(index.findAscii(a, 1, a.length - 1))).toBe(0);
+  });
+
+  it("holding both, each is found as itself", () => {
+    const index = CodeIndex.of([A, B]);
+    for (const [c, id] of [
+      [A, 0],
+      [B, 1],
+    ] as const) {
+      const b = bytesOf(c);
+      expect(index.idAt(index.findAscii(b, 0, b.length))).toBe(id);
+      expect(index.get(c)).toBe(id);
+    }
+  });
+});
