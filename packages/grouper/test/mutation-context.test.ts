@@ -3,9 +3,24 @@
 // keeping nothing, and the secondary codes added only when a condition needs them — severity up to the
 // first MCC, then the rest for a condition on every diagnosis, and the procedures on their own.
 import { describe, expect, it } from "vitest";
+import { CodeIndex } from "../src/code-index.js";
 import { groupRecord, recordContext } from "../src/group.js";
-import { compilePredicate, RecordContext, severityOf } from "../src/scheme.js";
-import { type CcRow, holds, oneCondition, rec } from "./mutation-scheme.js";
+import {
+  addDiagnosis,
+  addProcedure,
+  beginRecord,
+  compilePredicate,
+  completeContext,
+  completeDiagnoses,
+  completeProcedures,
+  completeSeverity,
+  deferSecondaries,
+  RecordContext,
+  releaseRecord,
+  severityOf,
+} from "../src/scheme.js";
+import type { GroupingRecord } from "../src/types.js";
+import { type CcRow, holds, oneCondition, reasonsOf, rec } from "./mutation-scheme.js";
 
 const CC: CcRow[] = [
   { code: "M01.000", level: "MCC", table: "T1" },
@@ -135,5 +150,145 @@ describe("secondary codes added when a condition needs them", () => {
     const r = rec(["A03.000", "M01.000", "B01.000"], ["10.0000", "30.0000"]);
     expect(groupRecord(s, r, { explain: true }).drg).toBe("ZA11");
     expect(groupRecord(s, r).drg).toBe("ZA11");
+  });
+});
+
+describe("the context's steps, one by one (as a reader of raw records uses them)", () => {
+  const s = () => withCc({ anyDxIn: "LC" });
+  /** A context with the principal codes in and the secondary ones pending. */
+  function started(r: GroupingRecord) {
+    const scheme = s();
+    const c = scheme.compiled;
+    const ctx = new RecordContext();
+    beginRecord(c, ctx, r.sex, r.ageYears, r.ageDays, r.birthWeight, r.los);
+    if (r.diagnoses.length > 0) addDiagnosis(c, ctx, c.codeIds.find(r.diagnoses[0] as string));
+    if (r.procedures.length > 0) addProcedure(c, ctx, c.codeIds.find(r.procedures[0] as string));
+    deferSecondaries(ctx, r);
+    return { scheme, ctx };
+  }
+
+  it("nothing is pending for a record with one code of each", () => {
+    const { ctx } = started(rec(["A03.000"], ["10.0000"]));
+    expect([ctx.pending, ctx.dxPending, ctx.pxPending]).toEqual([null, false, false]);
+    const none = started(rec(["A03.000"], []));
+    expect([none.ctx.pending, none.ctx.dxPending, none.ctx.pxPending]).toEqual([null, false, false]);
+  });
+
+  it("severity stops at the first MCC and leaves the rest pending; the rest completes it", () => {
+    const r = rec(["A03.000", "K01.000", "M01.000", "B01.000", "C01.000"], ["10.0000", "30.0000"]);
+    const { scheme, ctx } = started(r);
+    expect([ctx.pending, ctx.dxPending, ctx.pxPending]).toEqual([r, true, true]);
+    completeSeverity(ctx);
+    expect([ctx.severity, ctx.dxCount, ctx.dxPending, ctx.pending]).toEqual([2, 3, true, r]);
+    completeDiagnoses(ctx);
+    expect([ctx.dxCount, ctx.dxPending, ctx.pxPending, ctx.pending]).toEqual([5, false, true, r]);
+    expect(compilePredicate(scheme.compiled, { anyDxIn: "LC" })(ctx)).toBe(true);
+    completeProcedures(ctx);
+    expect([ctx.pxCount, ctx.pxPending, ctx.pending]).toEqual([2, false, null]);
+    completeContext(ctx);
+    expect([ctx.dxCount, ctx.pxCount]).toEqual([5, 2]);
+  });
+
+  it("severity that needs every diagnosis marks them all in; procedures first, then diagnoses", () => {
+    const r = rec(["A03.000", "K01.000", "X00.000"], ["10.0000", "30.0000"]);
+    const { ctx } = started(r);
+    completeProcedures(ctx);
+    expect([ctx.pxCount, ctx.pxPending, ctx.dxPending, ctx.pending]).toEqual([2, false, true, r]);
+    completeSeverity(ctx);
+    expect([ctx.severity, ctx.dxCount, ctx.dxPending, ctx.pending]).toEqual([1, 3, false, null]);
+    completeSeverity(ctx);
+    completeDiagnoses(ctx);
+    expect(ctx.dxCount).toBe(3);
+  });
+
+  it("diagnoses only: completing them drops the record", () => {
+    const r = rec(["A03.000", "K01.000"], []);
+    const { ctx } = started(r);
+    expect([ctx.dxPending, ctx.pxPending, ctx.pending]).toEqual([true, false, r]);
+    completeDiagnoses(ctx);
+    expect([ctx.dxCount, ctx.dxPending, ctx.pending]).toEqual([2, false, null]);
+    const p = started(rec(["A03.000"], ["10.0000", "20.0000"]));
+    completeProcedures(p.ctx);
+    expect([p.ctx.pxCount, p.ctx.pxPending, p.ctx.pending]).toEqual([2, false, null]);
+    const q = started(rec(["A03.000", "M01.000", "B01.000"], []));
+    completeSeverity(q.ctx);
+    expect([q.ctx.dxCount, q.ctx.dxPending, q.ctx.pending]).toEqual([2, true, q.ctx.pending]);
+    expect(q.ctx.pending).not.toBeNull();
+    const t = started(rec(["A03.000", "K01.000"], ["10.0000", "20.0000"]));
+    completeSeverity(t.ctx);
+    expect([t.ctx.dxCount, t.ctx.dxPending, t.ctx.pxPending, t.ctx.pending === null]).toEqual([
+      2,
+      false,
+      true,
+      false,
+    ]);
+  });
+
+  it("releaseRecord drops the record and what was pending", () => {
+    const r = rec(["A03.000", "K01.000"], ["10.0000", "20.0000"]);
+    const { ctx } = started(r);
+    ctx.record = r;
+    releaseRecord(ctx);
+    expect([ctx.pending, ctx.record, ctx.dxPending, ctx.pxPending]).toEqual([null, null, false, false]);
+  });
+
+  it("a context reused after a record with three summary words keeps none of its bits", () => {
+    // 70 summarised lists: three words of summary, more than a fresh context holds.
+    const lists: Record<string, string[]> = { LA: ["A01.000"], PX1: ["10.0000"], or_procedures: ["10.0000"] };
+    for (let i = 0; i < 70; i++) lists[`S${i}`] = [`S${i}.000`, `${i}.5`];
+    const others = Array.from({ length: 67 }, (_, i) => ({ not: { anyDxIn: `S${i + 1}` } }));
+    const p = { all: [{ anyDxIn: "S69" }, { anyPxIn: "S68" }, { not: { anyDxIn: "S0" } }, ...others] };
+    const scheme = oneCondition(p, { lists });
+    expect(scheme.compiled.summaryWords).toBe(3);
+    expect(holds(scheme, rec(["A03.000", "S69.000"], ["10.0000", "68.5"]))).toBe(true);
+    expect(holds(scheme, rec(["A03.000", "S69.000"], ["10.0000", "67.5"]))).toBe(false);
+    expect(holds(scheme, rec(["A03.000", "S68.000"], ["10.0000", "68.5"]))).toBe(false);
+    expect(holds(scheme, rec(["A03.000", "S69.000", "S0.000"], ["10.0000", "68.5"]))).toBe(false);
+    const ctx = recordContext(scheme, rec(["S69.000"], ["68.5"]));
+    expect(ctx.dxLists.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("a code in slot 0 of the code index", () => {
+  // The only code of the scheme, chosen so that it lands in slot 0 of a table of 16 slots.
+  const q = Array.from({ length: 500 }, (_, i) => `Q${i}.000`).find((c) => CodeIndex.of([c]).find(c) === 0);
+  const scheme = (p: unknown) =>
+    oneCondition(p, {
+      lists: { L: [q as string] },
+      cc: [{ code: q as string, level: "MCC", table: "" }],
+    });
+
+  it("exists", () => {
+    expect(q).toBeDefined();
+    expect(scheme({ always: true }).compiled.codeIds.find(q as string)).toBe(0);
+  });
+
+  it("counts as a diagnosis, a procedure and an MCC like any other code", () => {
+    const c = q as string;
+    expect(holds(scheme({ pdxIn: "L" }), rec([c]))).toBe(true);
+    expect(holds(scheme({ anyDxIn: "L" }), rec(["A00.000", c]))).toBe(true);
+    expect(holds(scheme({ ppxIn: "L" }), rec(["A00.000"], [c]))).toBe(true);
+    expect(holds(scheme({ anyPxIn: "L" }), rec(["A00.000"], ["00.0", c]))).toBe(true);
+    expect(holds(scheme({ hasMcc: true }), rec(["A00.000", c]))).toBe(true);
+    expect(holds(scheme({ hasMcc: true }), rec(["A00.000", "B00.000"]))).toBe(false);
+    expect(holds(scheme({ traumaDiagnosesAtLeast: { min: 2, lists: ["L"] } }), rec([c, "A00.000", c]))).toBe(
+      true,
+    );
+  });
+
+  it("is explained once as an MCC, and an unknown code not at all", () => {
+    const c = q as string;
+    expect(reasonsOf(scheme({ always: true }), rec(["A00.000", c, "B00.000"]))).toBe(
+      [
+        `次要诊断 ${c} 为 MCC，计入`,
+        "病例伴严重并发症或合并症（MCC）",
+        "进入 MDCZ：无附加条件",
+        "入 ADRG ZA1：无附加条件",
+        "入 DRG ZA11 ZA11 名：无附加条件",
+      ].join("\n"),
+    );
+    expect(reasonsOf(scheme({ always: true }), rec(["A00.000", "B00.000"])).split("\n")[0]).toBe(
+      "病例无计入的 CC/MCC",
+    );
   });
 });
