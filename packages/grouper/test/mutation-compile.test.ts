@@ -3,7 +3,7 @@
 // rows whose hashes collide, and the compiled scheme's switches.
 import { describe, expect, it } from "vitest";
 import { RowSet } from "../src/compile-logic.js";
-import { splitGate } from "../src/scheme.js";
+import { type CompiledAdrg, splitGate } from "../src/scheme.js";
 import type { Predicate } from "../src/scheme-source.js";
 import { adrg, build, drg, group, LISTS, oneCondition, rec } from "./mutation-scheme.js";
 
@@ -175,5 +175,87 @@ describe("the compiled scheme", () => {
     expect(group(s, rec(["A01.000"], ["20.0000"])).drg).toBe("XB11");
     expect(group(s, rec(["B01.000"], ["10.0000"])).drg).toBe("YA11");
     expect(group(s, rec(["C01.000"], ["10.0000"])).drg).toBe("0000");
+  });
+});
+
+describe("plans and outcomes at the edges of the code tables", () => {
+  it("QY works when or_procedures is the first list", () => {
+    const s = build({
+      json: {
+        mdcOrder: ["Z"],
+        mdcs: [{ code: "Z", when: { pdxIn: "LA" }, adrgs: ["ZA1", "QY"] }],
+        adrgs: [adrg("ZA1", "Z", { ppxIn: "PX1" }, ["ZA11"])],
+        drgs: [drg("ZA11", { always: true })],
+        lists: { or_procedures: ["20.0000"], LA: ["A01.000"], PX1: ["10.0000"] },
+      },
+    });
+    expect(s.compiled.orList).toBe(0);
+    expect(group(s, rec(["A01.000"], ["40.0000", "20.0000"]))).toMatchObject({
+      status: "AMBIGUOUS",
+      drg: "ZQY",
+    });
+    expect(group(s, rec(["A01.000"], ["10.0000"])).drg).toBe("ZA11");
+    expect(group(s, rec(["A01.000"], ["40.0000"])).drg).toBe("0000");
+  });
+
+  it("a record without a principal procedure or with an unknown one passes no gate on it", () => {
+    // The second code interned (id 1) is a procedure of the gate list PX, the second diagnosis of LA.
+    const s = build({
+      json: {
+        mdcOrder: ["Z", "Y"],
+        mdcs: [
+          { code: "Z", when: { always: true }, adrgs: ["ZA1", "ZB1"] },
+          { code: "Y", when: { pdxIn: "LA" }, adrgs: ["YA1"] },
+        ],
+        adrgs: [
+          adrg("ZA1", "Z", { ppxIn: "PX" }, ["ZA11"]),
+          adrg("ZB1", "Z", { sex: "2" }, ["ZB11"]),
+          adrg("YA1", "Y", { always: true }, ["YA11"]),
+        ],
+        drgs: [drg("ZA11", { always: true }), drg("ZB11", { always: true }), drg("YA11", { always: true })],
+        lists: { PX: ["10.0000", "20.0000"], LA: ["A01.000", "A02.000"] },
+      },
+    });
+    expect(s.compiled.codeIds.get("20.0000")).toBe(1);
+    expect(group(s, rec(["A03.000"], ["20.0000"])).drg).toBe("ZA11");
+    expect(group(s, rec(["A03.000"], [])).drg).toBe("0000");
+    expect(group(s, rec(["A03.000"], ["99.9"])).drg).toBe("0000");
+    expect(group(s, rec(["A03.000"], [], { sex: "2" })).drg).toBe("ZB11");
+    expect(group(s, rec(["A02.000"], [])).drg).toBe("YA11");
+    expect(group(s, rec(["A99.000"], [])).drg).toBe("0000");
+  });
+
+  it("a condition that is `always` is not compiled; ADRG entries are of kind adrg", () => {
+    const s = oneCondition({ always: true });
+    expect(s.compiled.mdcs[0]?.test).toBeNull();
+    expect(s.compiled.entries[0]).toMatchObject({ kind: "adrg", code: "ZA1", test: null });
+    const e = s.compiled.entries[0] as CompiledAdrg;
+    expect(e.drgs.map((d) => d.test)).toEqual([null, null]);
+  });
+
+  it("a severity table for DRGs on hasMcc, hasCcOrMcc and always only", () => {
+    const table = (ws: unknown[]) => {
+      const s = build({
+        json: {
+          mdcOrder: ["Z"],
+          mdcs: [{ code: "Z", when: { always: true }, adrgs: ["ZA1"] }],
+          adrgs: [adrg("ZA1", "Z", { always: true }, ["ZA11", "ZA13", "ZA15"].slice(0, ws.length))],
+          drgs: ws.map((w, i) => drg(["ZA11", "ZA13", "ZA15"][i] as string, w)),
+          lists: LISTS,
+        },
+      });
+      const e = s.compiled.entries[0] as CompiledAdrg;
+      return e.bySeverity?.map((o) => o?.drg ?? null) ?? null;
+    };
+    expect(table([{ hasMcc: true }, { hasCcOrMcc: true }, { always: true }])).toEqual([
+      "ZA15",
+      "ZA13",
+      "ZA11",
+    ]);
+    expect(table([{ hasCcOrMcc: true }, { always: true }])).toEqual(["ZA13", "ZA11", "ZA11"]);
+    expect(table([{ always: true }, { hasMcc: true }])).toEqual(["ZA11", "ZA11", "ZA11"]);
+    expect(table([{ hasMcc: true }])).toEqual([null, null, "ZA11"]);
+    expect(table([{ hasMcc: true }, { not: { hasMcc: true } }])).toBeNull();
+    expect(table([{ sex: "1" }])).toBeNull();
   });
 });

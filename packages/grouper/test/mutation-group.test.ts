@@ -587,3 +587,36 @@ describe("an MDC whose remaining condition fails", () => {
     );
   });
 });
+
+describe("the explanation's stages", () => {
+  it("an ADRG without a DRG is an adrg reason; the newborn note is a check reason", () => {
+    const s = walkScheme();
+    const g = groupRecord(s, rec(["B01.000", "K01.000"]), { explain: true });
+    expect(g.reasons?.find((x) => x.message.endsWith("继续查找"))).toEqual({
+      stage: "adrg",
+      code: "BA1",
+      message: "ADRG BA1 下无 DRG 条件成立，继续查找",
+    });
+    const off = build({
+      json: {
+        checks: { newbornBirthWeight: false },
+        mdcOrder: ["Z"],
+        mdcs: [{ code: "Z", when: { always: true }, adrgs: ["ZA1"] }],
+        adrgs: [adrg("ZA1", "Z", { always: true }, ["ZA11"])],
+        drgs: [drg("ZA11", { always: true })],
+        lists: LISTS,
+      },
+    });
+    const baby = groupRecord(off, rec(["A01.000"], [], { ageYears: 0, ageDays: 28 }), { explain: true });
+    expect(baby.reasons?.[0]?.stage).toBe("check");
+    expect(baby.reasons?.[1]).toEqual({ stage: "cc", message: "病例无计入的 CC/MCC" });
+  });
+
+  it("QY names an OR procedure that comes fifth", () => {
+    const s = walkScheme();
+    const r = rec(["A01.000"], ["40.0000", "40.0000", "99.1", "99.2", "20.0000"], { los: 11 });
+    expect(groupRecord(s, r, { explain: true }).reasons?.at(-1)?.message).toBe(
+      "此前的手术 ADRG 均不符合，但手术操作 20.0000 为有效手术操作：歧义组 AQY",
+    );
+  });
+});

@@ -4,6 +4,8 @@
 // holds and to ZA13 when not; the expected values follow from the semantics in
 // /work/shared/schemes/README.md and docs/scheme-format.md.
 import { describe, expect, it } from "vitest";
+import { describePredicate } from "../src/predicates/index.js";
+import { compilePredicate } from "../src/scheme.js";
 import { type CcRow, holds, LISTS, oneCondition, reasonsOf, rec } from "./mutation-scheme.js";
 
 describe("ageYears", () => {
@@ -464,5 +466,25 @@ describe("code prefixes", () => {
       "有手术操作以 3、4 开头（40.0000（操作四））",
     );
     expect(reasonsOf(p, rec(["A03.000"], ["35.1"]))).toContain("有手术操作以 3、4 开头（35.1）");
+  });
+});
+
+describe("the registry of condition kinds", () => {
+  it("compiling refuses an unknown list and an unknown kind; describing an unknown kind gives its JSON", () => {
+    const s = oneCondition({ always: true });
+    expect(() => compilePredicate(s.compiled, { pdxIn: "NOPE" })).toThrow("unknown list NOPE");
+    expect(() => compilePredicate(s.compiled, { bogus: 1 } as never)).toThrow(
+      'unsupported predicate {"bogus":1}',
+    );
+    expect(describePredicate(s, { bogus: 1 } as never, rec(["A03.000"]))).toBe('{"bogus":1}');
+  });
+
+  it("an empty principal procedure is described as none", () => {
+    const s = oneCondition({ not: { ppxIn: "PX1" } });
+    expect(reasonsOf(s, rec(["A03.000"], ["", "10.0000"]))).toContain(
+      "非（主要手术操作 （无） 属于列表 PX1）",
+    );
+    const t = oneCondition({ not: { ppxPrefix: ["1"] } });
+    expect(reasonsOf(t, rec(["A03.000"], ["", "10.0000"]))).toContain("非（主要手术操作 （无） 以 1 开头）");
   });
 });

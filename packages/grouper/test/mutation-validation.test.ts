@@ -2,7 +2,7 @@
 // logic.ts, patient.ts, issue 16, docs/mutation.md): every refusal of a condition's value at load, with
 // the file, the JSON path and the message, and the values at the edge that are accepted.
 import { describe, expect, it } from "vitest";
-import { SchemeError } from "../src/scheme-source.js";
+import { SchemeError, validateSchemeSource } from "../src/scheme-source.js";
 import { oneCondition } from "./mutation-scheme.js";
 
 const AT = "scheme.json $.drgs[0](ZA11).when";
@@ -137,5 +137,26 @@ describe("flags, sex, lists of strings and logic", () => {
     expect(problems({ dischargeWay: ["1", "2", "3", "4", "5", "9"] })).toBeNull();
     expect(problems({ dept: ["A", "B"] })).toBeNull();
     expect(problems({ all: [{ sex: "2" }] })).toBeNull();
+  });
+});
+
+describe("bounds that JSON cannot write, given as an object", () => {
+  it("Infinity and NaN are not numbers of a bound", () => {
+    const source = (p: unknown) => ({
+      mdcOrder: ["Z"],
+      mdcs: [{ code: "Z", when: { always: true }, adrgs: ["ZA1"] }],
+      adrgs: [{ code: "ZA1", mdc: "Z", when: { always: true }, drgs: ["ZA11"], fallbackToAdrg: false }],
+      drgs: [{ code: "ZA11", name: "ZA11 名", adrg: "ZA1", when: p }],
+      lists: {},
+    });
+    const messages = (p: unknown) =>
+      validateSchemeSource(source(p)).problems.map((x) => `${x.path}: ${x.message}`);
+    expect(messages({ ageYears: { max: Number.POSITIVE_INFINITY } })).toEqual([
+      "$.drgs[0](ZA11).when.ageYears.max: 应为数值",
+    ]);
+    expect(messages({ birthWeight: { min: Number.NaN } })).toEqual([
+      "$.drgs[0](ZA11).when.birthWeight.min: 应为数值",
+    ]);
+    expect(messages({ ageDays: { max: 28 } })).toEqual([]);
   });
 });
