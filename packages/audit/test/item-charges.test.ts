@@ -252,6 +252,25 @@ describe("the rules are data", () => {
     const off: RuleBase = { ...RULES, rules: RULES.rules.map((r) => ({ ...r, enabled: false })) };
     const two = [line("260000001", 2_000, { date: "2023-05-01" }), line("260000001", 2_000)];
     expect(audit(two, KNOWLEDGE, off)).toEqual([]);
+    // Lines that each family would flag, with every rule off: nothing.
+    const all = [
+      ...two,
+      line("120100002", 12_000),
+      line("120400006", 1_500),
+      line("C14040001", 300_000, { chrgitmLv: "03" }),
+      line("310516001", 8_000),
+      line("ZF0001", 1_000, { ownPayAmount: 0 }),
+      line("X1", 5_000, { chrgitmLv: "03", ownPayAmount: 0 }),
+    ];
+    expect(audit(all, KNOWLEDGE)).toHaveLength(5);
+    expect(audit(all, KNOWLEDGE, off)).toEqual([]);
+    // Without the self-pay list the 丙类 line is still found, the listed item is not.
+    const noList: KnowledgeBase = { ...KNOWLEDGE, selfPayItems: undefined } as unknown as KnowledgeBase;
+    expect(
+      audit(all, noList)
+        .filter((f) => f.ruleId === "ZC-09")
+        .map((f) => f.evidence[0]?.fields.group),
+    ).toEqual(["丙类（全自费）项目"]);
     expect(audit(two, STARTER_KNOWLEDGE_BASE)).toEqual([]);
   });
 
