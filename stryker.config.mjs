@@ -28,6 +28,10 @@ const RULE_CODE = {
     "packages/payment/src/benefit.ts",
     "packages/payment/src/money.ts",
     "packages/payment/src/clearing.ts",
+    "packages/payment/src/dip-stay.ts",
+    "packages/payment/src/dip-auxiliary.ts",
+    "packages/payment/src/new-tech-exclusion.ts",
+    "packages/payment/src/special-review.ts",
   ],
   audit: [
     // detect-stay.ts only re-exports the per-stay detector families: mutate the families.
