@@ -7,6 +7,7 @@ import { STARTER_KNOWLEDGE_BASE } from "../src/data/starter-knowledge.js";
 import { STARTER_RULE_BASE } from "../src/data/starter-rules.js";
 import type { AuditStay, FeeCategory } from "../src/model.js";
 import type { DrgNorm, GroupNorms } from "../src/norms.js";
+import type { RuleCheck } from "../src/rules.js";
 
 export const scheme: DrgScheme = await loadSchemeDir(DEMO_SCHEME_DIR);
 
@@ -21,6 +22,47 @@ const WEIGHTS: Record<string, [string, number]> = {
   KD15: ["1.26", 1110186],
   DA15: ["2.08", 1832688],
 };
+
+/**
+ * The payment policy of the seed-002 worked examples (rate 8811 yuan; high outliers from 3× paid by
+ * items, low outliers under 0.4× at cost; QY at 80%), under `id`, with `over` merged in.
+ */
+export function examplePolicy(id: string, over: Record<string, unknown> = {}) {
+  return parsePaymentPolicy({
+    id,
+    version: "1",
+    effectiveFrom: "2020-01-01",
+    method: "rate",
+    rate: "8811",
+    outliers: {
+      high: { bands: [{ maxRw: null, multiple: "3" }], payment: { method: "items", ratio: "1" } },
+      low: { multiple: "0.4", payment: { method: "actualCost" } },
+    },
+    ambiguous: { qyShare: "80%" },
+    ...over,
+  });
+}
+
+/** The context with the rules of one kind given other parameters (or turned off with `null`). */
+export function withCheck(
+  ctx: AuditContext,
+  kind: RuleCheck["kind"],
+  check: Partial<RuleCheck> | null,
+): AuditContext {
+  return {
+    ...ctx,
+    rules: {
+      ...ctx.rules,
+      rules: ctx.rules.rules.map((r) =>
+        r.check.kind !== kind
+          ? r
+          : check === null
+            ? { ...r, enabled: false }
+            : { ...r, check: { ...r.check, ...check } as RuleCheck },
+      ),
+    },
+  };
+}
 
 export function norm(
   drg: string,
@@ -42,17 +84,7 @@ export function context(
   over: Partial<GroupNorms> = {},
   policyOver: Record<string, unknown> = {},
 ): AuditContext {
-  const policy = parsePaymentPolicy({
-    id: "seed-002",
-    version: "1",
-    effectiveFrom: "2020-01-01",
-    method: "rate",
-    rate: "8811",
-    outliers: {
-      high: { bands: [{ maxRw: null, multiple: "3" }], payment: { method: "items", ratio: "1" } },
-      low: { multiple: "0.4", payment: { method: "actualCost" } },
-    },
-    ambiguous: { qyShare: "80%" },
+  const policy = examplePolicy("seed-002", {
     // The examples quote these two standards in yuan rather than as weight × rate.
     drgStandards: { HC25: "11102.39", BR25: "10159.74" },
     ...policyOver,

@@ -7,7 +7,7 @@
  * per test.
  */
 import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
-import { parseDrgWeightTable, parsePaymentPolicy } from "@yibao/payment/policy";
+import { parseDrgWeightTable } from "@yibao/payment/policy";
 import { createSettlementContext } from "@yibao/payment/settle";
 import { describe, expect, it } from "vitest";
 import type { AuditContext } from "../src/context.js";
@@ -16,8 +16,7 @@ import { STARTER_RULE_BASE } from "../src/data/starter-rules.js";
 import { detectQyAmbiguity, detectUpcodingPrincipal, detectUpcodingSecondary } from "../src/detect-stay.js";
 import type { AuditStay, DetailItem } from "../src/model.js";
 import { settleAsUploaded } from "../src/pricing.js";
-import type { RuleCheck } from "../src/rules.js";
-import { context, stay } from "./helpers.js";
+import { context, examplePolicy, stay, withCheck } from "./helpers.js";
 
 const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
 
@@ -27,18 +26,7 @@ function ctxOf(
   mdc: [string, string[]][] = [],
   principals: [string, string[]][] = [],
 ): AuditContext {
-  const policy = parsePaymentPolicy({
-    id: "mut-coding-2",
-    version: "1",
-    effectiveFrom: "2020-01-01",
-    method: "rate",
-    rate: "8811",
-    outliers: {
-      high: { bands: [{ maxRw: null, multiple: "3" }], payment: { method: "items", ratio: "1" } },
-      low: { multiple: "0.4", payment: { method: "actualCost" } },
-    },
-    ambiguous: { qyShare: "80%" },
-  });
+  const policy = examplePolicy("mut-coding-2");
   const table = parseDrgWeightTable({
     id: "mut-coding-2-weights",
     version: "1",
@@ -62,18 +50,6 @@ function ctxOf(
       principalsByAdrg: new Map(principals),
       procedureByPrincipal: new Map(),
       adrgsByMdc: new Map(mdc),
-    },
-  };
-}
-
-function withCheck(ctx: AuditContext, kind: RuleCheck["kind"], check: Partial<RuleCheck>): AuditContext {
-  return {
-    ...ctx,
-    rules: {
-      ...ctx.rules,
-      rules: ctx.rules.rules.map((r) =>
-        r.check.kind === kind ? { ...r, check: { ...r.check, ...check } as RuleCheck } : r,
-      ),
     },
   };
 }

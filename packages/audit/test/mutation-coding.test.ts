@@ -23,8 +23,7 @@ import {
 import type { AuditStay, DetailItem } from "../src/model.js";
 import type { DrgNorm } from "../src/norms.js";
 import { settleAsUploaded } from "../src/pricing.js";
-import type { RuleCheck } from "../src/rules.js";
-import { context, norm, stay } from "./helpers.js";
+import { context, examplePolicy, norm, stay, withCheck } from "./helpers.js";
 
 const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
 
@@ -45,18 +44,7 @@ function codingContext(
     ["ES3", ["J18.900"]],
   ],
 ): AuditContext {
-  const policy = parsePaymentPolicy({
-    id: "mut-coding",
-    version: "1",
-    effectiveFrom: "2020-01-01",
-    method: "rate",
-    rate: "8811",
-    outliers: {
-      high: { bands: [{ maxRw: null, multiple: "3" }], payment: { method: "items", ratio: "1" } },
-      low: { multiple: "0.4", payment: { method: "actualCost" } },
-    },
-    ambiguous: { qyShare: "80%" },
-  });
+  const policy = examplePolicy("mut-coding");
   const weights = parseDrgWeightTable({
     id: "mut-coding-weights",
     version: "1",
@@ -80,26 +68,6 @@ function codingContext(
       principalsByAdrg: new Map(principals),
       procedureByPrincipal: new Map(),
       adrgsByMdc: new Map([["E", adrgsE]]),
-    },
-  };
-}
-
-function withCheck(
-  ctx: AuditContext,
-  kind: RuleCheck["kind"],
-  check: Partial<RuleCheck> | null,
-): AuditContext {
-  return {
-    ...ctx,
-    rules: {
-      ...ctx.rules,
-      rules: ctx.rules.rules.map((r) =>
-        r.check.kind !== kind
-          ? r
-          : check === null
-            ? { ...r, enabled: false }
-            : { ...r, check: { ...r.check, ...check } as RuleCheck },
-      ),
     },
   };
 }

@@ -6,7 +6,7 @@
  * by category with a missing principal; hospitals in code order. Weights: RW × 8811 元.
  */
 import { DEMO_SCHEME_DIR, loadSchemeDir } from "@yibao/grouper/load";
-import { parseDrgWeightTable, parsePaymentPolicy } from "@yibao/payment/policy";
+import { parseDrgWeightTable } from "@yibao/payment/policy";
 import { createSettlementContext } from "@yibao/payment/settle";
 import { describe, expect, it } from "vitest";
 import type { AuditContext } from "../src/context.js";
@@ -23,8 +23,8 @@ import {
 import type { AuditStay, DetailItem } from "../src/model.js";
 import type { DrgNorm } from "../src/norms.js";
 import { settleAsUploaded } from "../src/pricing.js";
-import type { KnowledgeBase, RuleCheck } from "../src/rules.js";
-import { context, norm, stay } from "./helpers.js";
+import type { KnowledgeBase } from "../src/rules.js";
+import { context, examplePolicy, norm, stay, withCheck } from "./helpers.js";
 
 const scheme = await loadSchemeDir(DEMO_SCHEME_DIR);
 const SUPPORT = STARTER_KNOWLEDGE_BASE.diagnosisSupport;
@@ -40,18 +40,7 @@ function ctxOf(
     knowledge?: KnowledgeBase;
   } = {},
 ): AuditContext {
-  const policy = parsePaymentPolicy({
-    id: "mut-kb",
-    version: "1",
-    effectiveFrom: "2020-01-01",
-    method: "rate",
-    rate: "8811",
-    outliers: {
-      high: { bands: [{ maxRw: null, multiple: "3" }], payment: { method: "items", ratio: "1" } },
-      low: { multiple: "0.4", payment: { method: "actualCost" } },
-    },
-    ambiguous: { qyShare: "80%" },
-  });
+  const policy = examplePolicy("mut-kb");
   const table = parseDrgWeightTable({
     id: "mut-kb-weights",
     version: "1",
@@ -71,26 +60,6 @@ function ctxOf(
       principalsByAdrg: new Map(p.principals ?? []),
       procedureByPrincipal: new Map(),
       adrgsByMdc: new Map(p.mdc ?? []),
-    },
-  };
-}
-
-function withCheck(
-  ctx: AuditContext,
-  kind: RuleCheck["kind"],
-  check: Partial<RuleCheck> | null,
-): AuditContext {
-  return {
-    ...ctx,
-    rules: {
-      ...ctx.rules,
-      rules: ctx.rules.rules.map((r) =>
-        r.check.kind !== kind
-          ? r
-          : check === null
-            ? { ...r, enabled: false }
-            : { ...r, check: { ...r.check, ...check } as RuleCheck },
-      ),
     },
   };
 }

@@ -9,29 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { AuditContext } from "../src/context.js";
 import { detectPatientSelection, detectReadmissions, staysByPerson } from "../src/detect-population.js";
 import type { AuditStay } from "../src/model.js";
-import type { RuleCheck } from "../src/rules.js";
-import { context, stay } from "./helpers.js";
-
-/** The context with the rules of one kind given other parameters (or turned off with `null`). */
-function withCheck(
-  ctx: AuditContext,
-  kind: RuleCheck["kind"],
-  check: Partial<RuleCheck> | null,
-): AuditContext {
-  return {
-    ...ctx,
-    rules: {
-      ...ctx.rules,
-      rules: ctx.rules.rules.map((r) =>
-        r.check.kind !== kind
-          ? r
-          : check === null
-            ? { ...r, enabled: false }
-            : { ...r, check: { ...r.check, ...check } as RuleCheck },
-      ),
-    },
-  };
-}
+import { context, stay, withCheck } from "./helpers.js";
 
 describe("staysByPerson", () => {
   it("orders each person's stays by admission day, then by id", () => {

@@ -12,28 +12,7 @@ import { detectCostShifting, detectLowIndication, detectTierCrossing } from "../
 import { UNPRICED_NOTE } from "../src/finding.js";
 import type { AuditStay, DetailItem } from "../src/model.js";
 import { settleAsUploaded } from "../src/pricing.js";
-import type { RuleCheck } from "../src/rules.js";
-import { context, norm, stay } from "./helpers.js";
-
-function withCheck(
-  ctx: AuditContext,
-  kind: RuleCheck["kind"],
-  check: Partial<RuleCheck> | null,
-): AuditContext {
-  return {
-    ...ctx,
-    rules: {
-      ...ctx.rules,
-      rules: ctx.rules.rules.map((r) =>
-        r.check.kind !== kind
-          ? r
-          : check === null
-            ? { ...r, enabled: false }
-            : { ...r, check: { ...r.check, ...check } as RuleCheck },
-      ),
-    },
-  };
-}
+import { context, norm, stay, withCheck } from "./helpers.js";
 
 const covered = (code: string, amount: number, ownPay: number): DetailItem => ({
   code,

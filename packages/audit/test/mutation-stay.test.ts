@@ -20,29 +20,8 @@ import {
 } from "../src/detect-stay-shared.js";
 import type { AuditStay, DetailItem } from "../src/model.js";
 import { settleAsUploaded } from "../src/pricing.js";
-import type { RuleCheck } from "../src/rules.js";
 import { supportOf } from "../src/support.js";
-import { context, norm, stay } from "./helpers.js";
-
-function withCheck(
-  ctx: AuditContext,
-  kind: RuleCheck["kind"],
-  check: Partial<RuleCheck> | null,
-): AuditContext {
-  return {
-    ...ctx,
-    rules: {
-      ...ctx.rules,
-      rules: ctx.rules.rules.map((r) =>
-        r.check.kind !== kind
-          ? r
-          : check === null
-            ? { ...r, enabled: false }
-            : { ...r, check: { ...r.check, ...check } as RuleCheck },
-      ),
-    },
-  };
-}
+import { context, norm, stay, withCheck } from "./helpers.js";
 
 describe("low-indication admission: message, evidence, ADRGs and the loss share", () => {
   const ctx = context();
