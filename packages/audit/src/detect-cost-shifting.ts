@@ -2,7 +2,7 @@
 
 import type { AuditContext } from "./context.js";
 import { fee, ratio } from "./detect-stay-shared.js";
-import { type Finding, stayFinding, UNPRICED_NOTE, yuan } from "./finding.js";
+import { type Finding, itemNames, stayFinding, UNPRICED_NOTE, yuan } from "./finding.js";
 import type { AuditStay, DetailItem, Evidence } from "./model.js";
 import { quantileOf } from "./norms.js";
 import { paymentStay, priceOrNull } from "./pricing.js";
@@ -45,7 +45,7 @@ export function detectCostShifting(s: AuditStay, ctx: AuditContext): Finding | n
   };
   if (covered !== null) {
     if (covered.amount >= (rule.check.coveredOwnPayShare ?? 0) * s.totalCost && covered.amount > 0) {
-      const names = [...new Set(covered.lines.map((d) => `${d.name}（${d.code}）`))].slice(0, 6);
+      const names = itemNames(covered.lines);
       return ownpayFinding(
         covered.amount,
         [

@@ -17,7 +17,7 @@
 import { dayNumber } from "@yibao/kernel/calendar";
 import { mulDivRound } from "@yibao/kernel/money";
 import type { ItemFindingMaker } from "./detect-item-limits.js";
-import { type Finding, yuan } from "./finding.js";
+import { type Finding, itemNames, yuan } from "./finding.js";
 import type { DetailItem } from "./model.js";
 import type {
   AuditRule,
@@ -44,11 +44,6 @@ export function covered(d: DetailItem): number {
 /** A selector as people read it: codes, then prefixes with `*`. */
 export function selectorText(sel: ItemSelector): string {
   return [...(sel.codes ?? []), ...(sel.prefixes ?? []).map((p) => `${p}*`)].join("、");
-}
-
-/** The distinct names of lines (at most six), for the evidence. */
-function itemNames(lines: readonly DetailItem[]): string[] {
-  return [...new Set(lines.map((d) => `${d.name}（${d.code}）`))].slice(0, 6);
 }
 
 /** Quantities carry at most four decimals (计量单位 of the detail upload): scaled to integers. */

@@ -8,8 +8,7 @@
  * - 超标准收费: (单价 − 上限) × 数量 over the lines priced above the item's ceiling for the hospital's level.
  */
 import { covered, selectorText, selects } from "./detect-item-charges.js";
-import type { Finding } from "./finding.js";
-import { yuan } from "./finding.js";
+import { type Finding, itemNames, yuan } from "./finding.js";
 import type { AuditStay, DetailItem, Evidence } from "./model.js";
 import type { AuditRule, PaymentLimit, PriceCeiling } from "./rules.js";
 
@@ -71,7 +70,7 @@ export function paymentLimitFindings(
             fields: {
               limit: limit.name,
               lines: charged.length,
-              items: [...new Set(charged.map((d) => `${d.name}（${d.code}）`))].slice(0, 6),
+              items: itemNames(charged),
               coveredAmount: removed,
               unmet: failed,
             },

@@ -66,6 +66,11 @@ export function makeFinding(
 /** Said of a finding on a stay that cannot be priced (未定价): the rule holds, the loss is not measured. */
 export const UNPRICED_NOTE = "（该病例无法结算定价，如病组无权重，基金损失未测算）";
 
+/** The distinct items of detail lines as 名称（编码）, at most six, for a finding's evidence. */
+export function itemNames(lines: readonly { readonly name: string; readonly code: string }[]): string[] {
+  return [...new Set(lines.map((d) => `${d.name}（${d.code}）`))].slice(0, 6);
+}
+
 /** Formats fen as yuan with two decimals (元). */
 export function yuan(fen: number): string {
   const neg = fen < 0;
