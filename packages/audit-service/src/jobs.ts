@@ -430,7 +430,8 @@ async function writeProfiles(
   );
   const db = dbOf(store);
   await sql`DELETE FROM audit_physician_profile WHERE period = ${periodLabel}`.execute(db);
-  // k-means needs more physicians than clusters; a region that small has no profile.
+  // Under 8 physicians (of enough cases each) quartiles and clusters say nothing: no profile. Above
+  // it the number of clusters follows the physicians (`clusterCount`).
   if (indicators.length < 8) return 0;
   const r = profilePhysicians(indicators, profilingConfigOf(ctx.rules.profiling));
   const watch = new Set(r.watchList);
