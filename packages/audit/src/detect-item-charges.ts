@@ -46,39 +46,41 @@ export function selectorText(sel: ItemSelector): string {
   return [...(sel.codes ?? []), ...(sel.prefixes ?? []).map((p) => `${p}*`)].join("、");
 }
 
-/** Quantities carry at most four decimals (计量单位 of the detail upload): scaled to integers. */
+/**
+ * Quantities carry at most four decimals (计量单位 of the detail upload): they are counted in
+ * ten-thousandths of a unit, as integers, so that 0.1 + 0.2 is 0.3 and no remainder of binary floating
+ * point is ever "over" a limit.
+ */
 const QTY_SCALE = 10_000;
 
-/**
- * The covered part of `units` of a line's `quantity` (0 < units ≤ quantity): round(covered × units ÷
- * quantity), half up; all of it when units = quantity.
- */
-function coveredShare(d: DetailItem, units: number): number {
-  return mulDivRound(covered(d), Math.round(units * QTY_SCALE), Math.round(d.quantity * QTY_SCALE));
+/** A quantity in ten-thousandths of a unit. */
+function scaled(quantity: number): number {
+  return Math.round(quantity * QTY_SCALE);
 }
 
 /**
- * The units of each line beyond the limit: lines in date order (upload order within a day), each
- * taking what the limit leaves in its window — the whole stay, or the `perDays` days ending on its
- * own date. Returns the lines with units over, and those units.
+ * The units of each line beyond the limit, in ten-thousandths: lines in date order (upload order within
+ * a day), each taking what the limit leaves in its window — the whole stay, or the `perDays` days ending
+ * on its own date.
  */
 function unitsOver(limit: FrequencyLimit, lines: readonly DetailItem[]): { d: DetailItem; over: number }[] {
   // Array.prototype.sort is stable: lines of one day keep their upload order.
-  const ordered = lines.map((d) => ({ d, day: dayNumber(d.date) }));
+  const ordered = lines.map((d) => ({ d, day: dayNumber(d.date), qty: scaled(d.quantity) }));
   ordered.sort((a, b) => a.day - b.day);
+  const max = scaled(limit.maxUnits);
   // The units taken inside the window, oldest first, and their sum: a line's window only moves forward.
   const taken: { day: number; units: number }[] = [];
   let first = 0;
   let used = 0;
   const out: { d: DetailItem; over: number }[] = [];
-  for (const { d, day } of ordered) {
+  for (const { d, day, qty } of ordered) {
     const from = limit.perDays === undefined ? Number.NEGATIVE_INFINITY : day - limit.perDays + 1;
     for (; first < taken.length && (taken[first] as { day: number }).day < from; first++)
       used -= (taken[first] as { units: number }).units;
-    const units = Math.min(d.quantity, Math.max(0, limit.maxUnits - used));
+    const units = Math.min(qty, Math.max(0, max - used));
     taken.push({ day, units });
     used += units;
-    if (d.quantity > units) out.push({ d, over: d.quantity - units });
+    if (qty > units) out.push({ d, over: qty - units });
   }
   return out;
 }
@@ -92,19 +94,21 @@ export function frequencyLimitFindings(
   out: Finding[],
 ): void {
   for (const limit of limits) {
-    // Units the patient paid in full are not the fund's concern: only covered lines count.
-    const lines = details.filter((d) => selects(limit, d.code) && d.quantity > 0 && covered(d) > 0);
+    // Units the patient paid in full are not the fund's concern: only covered lines count, and a
+    // quantity under a ten-thousandth of a unit is none.
+    const lines = details.filter((d) => selects(limit, d.code) && scaled(d.quantity) > 0 && covered(d) > 0);
     const over = unitsOver(limit, lines);
     if (over.length === 0) continue;
-    const units = over.reduce((t, o) => t + Math.round(o.over * QTY_SCALE), 0) / QTY_SCALE;
-    const removed = over.reduce((t, o) => t + coveredShare(o.d, o.over), 0);
+    const units = over.reduce((t, o) => t + o.over, 0) / QTY_SCALE;
+    // Each line's units over at its own price: round(covered × over ÷ quantity), half up.
+    const removed = over.reduce((t, o) => t + mulDivRound(covered(o.d), o.over, scaled(o.d.quantity)), 0);
     const window =
       limit.perDays === undefined
         ? "每次住院"
         : limit.perDays === 1
           ? "每日"
           : `任意连续 ${limit.perDays} 日内`;
-    const charged = lines.reduce((t, d) => t + Math.round(d.quantity * QTY_SCALE), 0) / QTY_SCALE;
+    const charged = lines.reduce((t, d) => t + scaled(d.quantity), 0) / QTY_SCALE;
     out.push(
       make(
         rule,
@@ -155,7 +159,7 @@ export function bundleFindings(
     const bundleLines: DetailItem[] = [];
     const dates: string[] = [];
     for (const [date, lines] of days) {
-      const bl = lines.filter((d) => selects(b.bundle, d.code) && d.quantity > 0);
+      const bl = lines.filter((d) => selects(b.bundle, d.code) && scaled(d.quantity) > 0);
       if (bl.length === 0) continue;
       // A line both bundle and component is the bundle.
       const comp = lines.filter((d) => !bl.includes(d) && selects(b.components, d.code) && covered(d) > 0);
@@ -199,7 +203,7 @@ export function substitutionFindings(
   out: Finding[],
 ): void {
   for (const sub of substitutions) {
-    const markers = details.filter((d) => selects(sub.markers, d.code) && d.quantity > 0);
+    const markers = details.filter((d) => selects(sub.markers, d.code) && scaled(d.quantity) > 0);
     if (markers.length === 0) continue;
     const markerDates = new Set(markers.map((d) => d.date));
     const billed = details.filter(

@@ -455,3 +455,23 @@ describe("finding ids and many items", () => {
     expect(paid?.message).toContain("丙类（全自费）项目项目Y0（Y0）、项目Y1（Y1）应由患者全额负担");
   });
 });
+
+describe("fractional quantities are counted exactly (in ten-thousandths of a unit)", () => {
+  const kb = (maxUnits: number): KnowledgeBase => ({
+    ...KNOWLEDGE,
+    frequencyLimits: [{ name: "某药", codes: ["XF1"], text: "限量", maxUnits }],
+  });
+  const dose = (quantity: number, amount: number, date = "2023-05-04") =>
+    line("XF1", amount, { quantity, unitPrice: amount / quantity, date });
+
+  it("0.1 + 0.2 units under a limit of 0.3: nothing over (no binary floating-point remainder)", () => {
+    expect(audit([dose(0.1, 100), dose(0.2, 200)], kb(0.3))).toEqual([]);
+    // 0.1 + 0.2 + 0.0001 is one ten-thousandth over: the third line, 0.0001 of a unit at 1 fen, in full.
+    const f = audit([dose(0.1, 100), dose(0.2, 200), dose(0.0001, 1)], kb(0.3));
+    expect(f[0]?.evidence[0]?.fields).toMatchObject({ unitsOver: 0.0001, coveredAmount: 1 });
+  });
+
+  it("a quantity below a ten-thousandth is no quantity: it neither counts nor is priced", () => {
+    expect(audit([dose(1, 1_000), dose(0.00001, 1_000)], kb(1))).toEqual([]);
+  });
+});
