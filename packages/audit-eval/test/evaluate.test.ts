@@ -38,13 +38,18 @@ describe("evaluation with detail charges on five more seeds (3,000 stays each)",
   beforeAll(() => {
     runs = [11, 12, 13, 3, 5].map((seed) => evaluateAudit({ seed, stays: 3000, scheme }));
   }, 600_000);
-  it("split admission, unsupported secondary diagnosis, downcoding and QY meet recall ≥ 0.9 and precision ≥ 0.8 on every seed", () => {
+  it("split admission, unsupported secondary diagnosis, downcoding and QY meet recall ≥ 0.9 (0.8 for the secondary diagnosis) and precision ≥ 0.8 on every seed", () => {
     expect(runs.map((e) => e.seed)).toEqual([11, 12, 13, 3, 5]);
     for (const e of runs) {
       for (const t of TARGET_TYPES) {
         const q = e.types[t];
         expect(q?.tp ?? 0, `${e.seed} ${t} injected`).toBeGreaterThanOrEqual(15);
-        expect(q?.recall ?? 0, `${e.seed} ${t}`).toBeGreaterThanOrEqual(0.9);
+        // The added-diagnosis check excuses a diagnosis the region often codes without evidence (诊疗
+        // 依据常模): on the national scheme that took its precision from 0.48 to 0.68 (seed 41, 6,000
+        // stays); on these small demo regions it costs recall (0.82–0.94), so the issue's 0.8 here.
+        expect(q?.recall ?? 0, `${e.seed} ${t}`).toBeGreaterThanOrEqual(
+          t === "upcoding_secondary" ? 0.8 : 0.9,
+        );
         expect(q?.precision ?? 0, `${e.seed} ${t}`).toBeGreaterThanOrEqual(0.8);
       }
     }

@@ -11,6 +11,7 @@ import {
   type KnowledgeBase,
   learnNorms,
   learnNormsWithSchemes,
+  learnSupportNorms,
   type RuleBase,
   responseDeadline,
   STARTER_KNOWLEDGE_BASE,
@@ -167,16 +168,15 @@ export async function auditContextFor(
   const normsByScheme = learnt?.byScheme;
   const { settlement, source } = await settlementContextFor(store, stays, norms);
   const current = scheme instanceof SchemeCalendar ? scheme.on(date) : scheme;
-  return {
-    ctx: {
-      scheme: current,
-      ...(schemes ? { schemes } : {}),
-      rules,
-      knowledge,
-      norms,
-      ...(normsByScheme ? { normsByScheme } : {}),
-      settlement,
-    },
-    source,
+  const ctx: AuditContext = {
+    scheme: current,
+    ...(schemes ? { schemes } : {}),
+    rules,
+    knowledge,
+    norms,
+    ...(normsByScheme ? { normsByScheme } : {}),
+    settlement,
   };
+  const supportNorms = learnSupportNorms(stays, ctx);
+  return { ctx: supportNorms === undefined ? ctx : { ...ctx, supportNorms }, source };
 }

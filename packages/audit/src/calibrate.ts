@@ -14,6 +14,7 @@ import { STARTER_RULE_BASE } from "./data/starter-rules.js";
 import type { AuditStay } from "./model.js";
 import { learnNorms } from "./norms.js";
 import { type KnowledgeBase, type RuleBase, shareGroupsOf } from "./rules.js";
+import { learnSupportNorms } from "./support-norms.js";
 
 /**
  * Calibrates the region's payment context from its stays (权重测算): RW = the DRG's trimmed mean cost
@@ -126,5 +127,13 @@ export function contextFromStays(
   knowledge: KnowledgeBase = STARTER_KNOWLEDGE_BASE,
 ): AuditContext {
   const norms = learnNorms(stays, { shareGroups: shareGroupsOf(rules) });
-  return { scheme, rules, knowledge, norms, settlement: calibrateSettlement(stays, norms) };
+  const ctx: AuditContext = {
+    scheme,
+    rules,
+    knowledge,
+    norms,
+    settlement: calibrateSettlement(stays, norms),
+  };
+  const supportNorms = learnSupportNorms(stays, ctx);
+  return supportNorms === undefined ? ctx : { ...ctx, supportNorms };
 }

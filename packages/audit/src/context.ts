@@ -4,6 +4,7 @@ import type { AuditStay } from "./model.js";
 import { EMPTY_NORMS, type GroupNorms } from "./norms.js";
 import type { SettlementContext } from "./pricing.js";
 import type { KnowledgeBase, RuleBase } from "./rules.js";
+import type { SupportNorms } from "./support-norms.js";
 
 export interface AuditContext {
   /** The scheme of a stay that names none (the one in force at the end of the range audited). */
@@ -22,6 +23,12 @@ export interface AuditContext {
    * a stay is then compared with the stays of its own scheme only (a scheme with none: no norms).
    */
   readonly normsByScheme?: ReadonlyMap<string, GroupNorms>;
+  /**
+   * 诊疗依据常模 learnt from the region's stays with detail items (`learnSupportNorms`): how often a
+   * diagnosis is coded without its supporting items where it did not decide the group. Absent: the
+   * detectors reading it abstain where it would be needed.
+   */
+  readonly supportNorms?: SupportNorms;
 }
 
 /** 相对权重 of a DRG under the policy in force on `date` (1.0 = 1), null when unknown. */

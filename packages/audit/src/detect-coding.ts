@@ -19,8 +19,10 @@ import {
 import { type Finding, stayFinding, yuan } from "./finding.js";
 import type { AuditStay, Evidence } from "./model.js";
 import { lossText, paymentStay, priceOrNull, recodedStay, type StaySettlement, settleAs } from "./pricing.js";
+import { supportedAlternative } from "./principal-swap.js";
 import { ruleOf } from "./rules.js";
 import { type SupportFinding, supportOf, supportRuleOf } from "./support.js";
+import { unexplainedShare, unsupportedShare } from "./support-norms.js";
 
 /** 虚假诊断/多编诊断: a counted CC/MCC raises the group, but the cost fits the lower group. */
 export function detectUpcodingSecondary(s: AuditStay, ctx: AuditContext): Finding | null {
@@ -83,6 +85,133 @@ export function detectUpcodingSecondary(s: AuditStay, ctx: AuditContext): Findin
   return null;
 }
 
+/** The region's habit of coding a principal diagnosis's rule without 诊疗依据 (诊疗依据常模), as read. */
+interface Habit {
+  readonly share: number;
+  readonly cases: number;
+  readonly unsupported: number;
+  readonly ceiling: number;
+}
+
+/**
+ * Whether a principal diagnosis of support rule `key` without evidence is unusual in the region:
+ * null when the check sets no ceiling or the region has too few such diagnoses to learn its habit
+ * (then the knowledge base's category rules judge alone, as without norms), false when the region
+ * codes them without evidence, unexplained by a swap, more often than the ceiling (abstain), else
+ * the habit read.
+ */
+function principalHabit(
+  ctx: AuditContext,
+  key: string,
+  check: { readonly maxBaselineUnsupported?: number; readonly minBaselineCases?: number },
+): Habit | null | false {
+  const ceiling = check.maxBaselineUnsupported;
+  if (ceiling === undefined) return null;
+  const norms = ctx.supportNorms;
+  if (norms === undefined) return null;
+  const h = unsupportedShare(norms.principal.get(key), check.minBaselineCases ?? 30, "unexplained");
+  if (h === null) return null;
+  if (h.share > ceiling) return false;
+  return { ...h, ceiling };
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function habitEvidence(h: Habit, ruleName: string): Evidence {
+  return {
+    text: `诊疗依据常模：本地区主要诊断属「${ruleName}」者 ${h.cases} 例，无诊疗依据的 ${h.unsupported} 例（${pct(h.share)}，不超过 ${pct(h.ceiling)}），缺少依据不属常见`,
+    fields: {
+      baselineCases: h.cases,
+      baselineUnsupported: h.unsupported,
+      baselineShare: ratio4(h.share),
+      ceiling: h.ceiling,
+    },
+  };
+}
+
+/**
+ * The region's excess of secondary diagnoses of a rule without 诊疗依据 where they decide the group
+ * (u of them) over where they do not (p): the share of the deciding ones without evidence that the
+ * region's habit does not explain, (u − p) ÷ (u × (1 − p)).
+ */
+interface Excess {
+  readonly share: number;
+  readonly baseCases: number;
+  readonly baseUnsupported: number;
+  readonly decidingCases: number;
+  readonly decidingUnsupported: number;
+  /** Whether the excess alone suffices, or the cost must also fit the lower group. */
+  readonly needsCost: boolean;
+  /** `none`: no item of the rule's classes; `shared`: only items that are the principal's evidence too. */
+  readonly kind: "none" | "shared";
+}
+
+/**
+ * How a secondary diagnosis of support rule `key` without evidence is judged: null when the check
+ * reads no habit or the region has too few codings to learn it (missing evidence counts as such, as
+ * without norms), false when it is not judged (an excess below the lower threshold), else the
+ * excess read.
+ */
+function secondaryExcess(
+  ctx: AuditContext,
+  key: string,
+  kind: "none" | "shared",
+  check: {
+    readonly minUnexplainedShare?: number;
+    readonly minUnexplainedShareWithCost?: number;
+    readonly minBaselineCases?: number;
+  },
+): Excess | null | false {
+  const alone = check.minUnexplainedShare;
+  if (alone === undefined) return null;
+  const norms = ctx.supportNorms;
+  const base =
+    norms === undefined
+      ? null
+      : unsupportedShare(norms.secondary.get(key), check.minBaselineCases ?? 30, kind);
+  const deciding = norms === undefined ? null : unsupportedShare(norms.deciding.get(key), 1, kind);
+  if (base === null || deciding === null) return null;
+  // A stay judged outside the history (a precheck) is itself one deciding coding without evidence.
+  const decidingUnsupported = Math.max(1, deciding.unsupported);
+  const decidingCases = Math.max(deciding.cases, decidingUnsupported);
+  const share = unexplainedShare(base.share, decidingUnsupported / decidingCases);
+  const withCost = check.minUnexplainedShareWithCost ?? alone;
+  if (share < Math.min(alone, withCost)) return false;
+  return {
+    share,
+    baseCases: base.cases,
+    baseUnsupported: base.unsupported,
+    decidingCases,
+    decidingUnsupported,
+    needsCost: share < alone,
+    kind,
+  };
+}
+
+function excessEvidence(e: Excess, ruleName: string): Evidence {
+  const p = e.baseUnsupported / e.baseCases;
+  const u = e.decidingUnsupported / e.decidingCases;
+  const what = e.kind === "none" ? "无诊疗依据" : "仅见主要诊断的诊疗依据";
+  return {
+    text: `诊疗依据常模：本地区次要诊断属「${ruleName}」者，未影响分组时 ${e.baseCases} 例中${what} ${e.baseUnsupported} 例（${pct(p)}），使病例入更高组时 ${e.decidingCases} 例中${what} ${e.decidingUnsupported} 例（${pct(u)}）；后者超出常模的部分约占 ${pct(e.share)}${e.needsCost ? "，须费用亦与低权重组相符" : ""}`,
+    fields: {
+      baselineCases: e.baseCases,
+      baselineUnsupported: e.baseUnsupported,
+      decidingCases: e.decidingCases,
+      decidingUnsupported: e.decidingUnsupported,
+      excessShare: ratio4(e.share),
+      needsCost: e.needsCost,
+      evidenceKind: e.kind,
+    },
+  };
+}
+
+function ratio4(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
+
 /**
  * 虚假/多编诊断 by the knowledge base: the counted CC/MCCs with none of their supporting item classes
  * among the detail charges are removed together; when the stay then groups into a lower-weight DRG,
@@ -99,33 +228,50 @@ function upcodingByDetails(
 ): Finding | null {
   const pdx = s.record.diagnoses[0] as string;
   const principal = rule.check.principalEvidenceExplains === true ? supportRuleOf(sup.kb, pdx) : null;
-  const unsupported: { code: string; f: SupportFinding; shared: readonly string[] }[] = [];
+  let unsupported: { code: string; f: SupportFinding; shared: readonly string[]; excess: Excess | null }[] =
+    [];
   for (const code of counted) {
     const f = supportOf(sup.kb, code, sup.present);
     if (f === null) continue;
-    if (!f.supported) unsupported.push({ code, f, shared: [] });
+    let shared: readonly string[] | null = null;
+    if (!f.supported) shared = [];
     else if (
       principal !== null &&
       principal.key !== f.rule.key &&
       f.presentClasses.every((k) => principal.classes.includes(k))
     )
       // Every item found for it is also 诊疗依据 of the principal diagnosis: no evidence of its own.
-      unsupported.push({ code, f, shared: f.presentClasses });
+      shared = f.presentClasses;
+    if (shared === null) continue;
+    const excess = secondaryExcess(ctx, f.rule.key, shared.length === 0 ? "none" : "shared", rule.check);
+    if (excess === false) continue;
+    unsupported.push({ code, f, shared, excess });
   }
-  if (unsupported.length === 0) return null;
-  const drop = new Set(unsupported.map((u) => u.code));
-  const dx = s.record.diagnoses.filter((d, i) => i === 0 || !drop.has(d));
-  const g = regroup(ctx, s.record, dx, s.record.procedures);
-  if (g.status !== "OK" || g.drg === s.group.drg) return null;
-  const rw2 = rwOf(ctx, g.drg, s.dischargeDate, s.id);
-  if (rw2 === null || rw2 >= rw) return null;
   const mean = meanCostOf(ctx, s.group.drg, s.dischargeDate, s.id);
-  const mean2 = meanCostOf(ctx, g.drg, s.dischargeDate, s.id);
+  let lower = lowerGroup(s, ctx, unsupported, rw);
+  const needsCost = (u: (typeof unsupported)[number]): boolean =>
+    u.excess !== null && (u.excess.needsCost || u.shared.length > 0);
+  if (lower !== null && unsupported.some(needsCost)) {
+    // A diagnosis the region often codes without evidence, or one whose items are all also those of
+    // the principal diagnosis (a sepsis treated with the pneumonia's antibiotics), counts only when
+    // the cost fits the lower group too: its position between the two averages at most `maxSupport`.
+    const position =
+      mean === null || lower.mean2 === null || mean <= lower.mean2
+        ? null
+        : (s.totalCost - lower.mean2) / (mean - lower.mean2);
+    if (position === null || position > rule.check.maxSupport) {
+      unsupported = unsupported.filter((u) => !needsCost(u));
+      lower = lowerGroup(s, ctx, unsupported, rw);
+    }
+  }
+  if (lower === null) return null;
+  const { dx, g, rw2, mean2 } = lower;
   const pricing = priceOrNull([paymentStay(s)], [recodedStay(s, g.drg, dx)], ctx.settlement);
   const codes = unsupported.map((u) => u.code);
   const evidence: Evidence[] = [];
-  for (const { code, f, shared } of unsupported) {
+  for (const { code, f, shared, excess } of unsupported) {
     const level = ctx.scheme.ccLevel(code) ?? "CC";
+    if (excess !== null) evidence.push(excessEvidence(excess, f.rule.name));
     evidence.push({
       text:
         shared.length === 0
@@ -153,7 +299,7 @@ function upcodingByDetails(
     });
   }
   for (const r of explained.reasons ?? []) {
-    if (r.stage === "cc" && r.code !== undefined && drop.has(r.code))
+    if (r.stage === "cc" && r.code !== undefined && codes.includes(r.code))
       evidence.push({ text: `分组依据：${r.message}`, fields: { stage: "cc" } });
   }
   return stayFinding(rule, s, {
@@ -161,6 +307,23 @@ function upcodingByDetails(
     evidence,
     pricing,
   });
+}
+
+/** The group without the given secondary diagnoses, when it is OK, another DRG and of lower weight. */
+function lowerGroup(
+  s: AuditStay,
+  ctx: AuditContext,
+  removed: readonly { readonly code: string }[],
+  rw: number,
+): { dx: string[]; g: GroupResult; rw2: number; mean2: number | null } | null {
+  if (removed.length === 0) return null;
+  const drop = new Set(removed.map((u) => u.code));
+  const dx = s.record.diagnoses.filter((d, i) => i === 0 || !drop.has(d));
+  const g = regroup(ctx, s.record, dx, s.record.procedures);
+  if (g.status !== "OK" || g.drg === s.group.drg) return null;
+  const rw2 = rwOf(ctx, g.drg, s.dischargeDate, s.id);
+  if (rw2 === null || rw2 >= rw) return null;
+  return { dx, g, rw2, mean2: meanCostOf(ctx, g.drg, s.dischargeDate, s.id) };
 }
 
 /**
@@ -177,24 +340,15 @@ function principalByDetails(
 ): Finding | null {
   const pdx = s.record.diagnoses[0] as string;
   const own = supportOf(sup.kb, pdx, sup.present);
-  if (own === null || own.supported || own.rule.source !== "diagnosis") return null;
-  const near = nearPrincipals(s, ctx, rule.check.topPrincipalsPerAdrg);
-  let best: { code: string; g: GroupResult; rw: number; f: SupportFinding } | null = null;
-  for (const code of near) {
-    if (s.record.diagnoses.includes(code)) continue;
-    const f = supportOf(sup.kb, code, sup.present);
-    if (f === null || !f.supported || f.rule.source !== "diagnosis" || f.rule.key === own.rule.key) continue;
-    const g = regroup(ctx, s.record, [code, ...s.record.diagnoses.slice(1)], s.record.procedures);
-    if (g.status !== "OK") continue;
-    const rw2 = rwOf(ctx, g.drg, s.dischargeDate, s.id);
-    if (rw2 === null || rw2 >= rw) continue;
-    if (
-      best === null ||
-      f.presentClasses.length > best.f.presentClasses.length ||
-      (f.presentClasses.length === best.f.presentClasses.length && rw2 > best.rw)
-    )
-      best = { code, g, rw: rw2, f };
-  }
+  if (own === null || own.supported) return null;
+  const habit = principalHabit(ctx, own.rule.key, rule.check);
+  // Without the region's habit only a category rule is specific enough to read absence as evidence.
+  if (habit === false || (habit === null && own.rule.source !== "diagnosis")) return null;
+  const mean = meanCostOf(ctx, s.group.drg, s.dischargeDate, s.id);
+  const best = supportedAlternative(s, ctx, sup, own, rw, {
+    topPerAdrg: rule.check.topPrincipalsPerAdrg,
+    chapters: habit !== null,
+  });
   if (best === null) return null;
   const pricing = priceOrNull(
     [paymentStay(s)],
@@ -215,24 +369,23 @@ function principalByDetails(
           nearDrg: best.g.drg,
           nearRw: best.rw,
           presentClasses: best.f.presentClasses,
+          ownClasses: best.own,
           items: best.f.items.map((d) => d.code),
         },
       },
+      ...(habit === null ? [] : [habitEvidence(habit, own.rule.name)]),
+      ...(habit === null || mean === null ? [] : [fitEvidence(ctx, s, best.g.drg, mean)]),
     ],
     pricing,
   });
 }
 
-function nearPrincipals(s: AuditStay, ctx: AuditContext, topPerAdrg: number): Set<string> {
-  const pdx = s.record.diagnoses[0] as string;
-  const near = new Set<string>(diagnosesByCategory(ctx.scheme).get(pdx.slice(0, 3)) ?? []);
-  for (const adrg of ctx.norms.adrgsByMdc.get(s.group.mdc ?? "") ?? []) {
-    if (adrg === s.group.adrg) continue;
-    const top = ctx.norms.principalsByAdrg.get(adrg) ?? [];
-    for (let i = 0; i < top.length && i < topPerAdrg; i++) near.add(top[i] as string);
-  }
-  near.delete(pdx);
-  return near;
+function fitEvidence(ctx: AuditContext, s: AuditStay, nearDrg: string, mean: number): Evidence {
+  const mean2 = meanCostOf(ctx, nearDrg, s.dischargeDate, s.id) as number;
+  return {
+    text: `病例总费用 ${yuan(s.totalCost)} 元：${nearDrg} 组均 ${yuan(mean2)} 元，${s.group.drg} 组均 ${yuan(mean)} 元，费用与近似诊断的病组更相符`,
+    fields: { totalCost: s.totalCost, nearMeanCost: mean2, meanCost: mean },
+  };
 }
 
 /** 升级诊断: a near principal diagnosis gives a lower-weight group that fits the cost much better. */

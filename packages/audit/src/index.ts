@@ -22,4 +22,5 @@ export * from "./rule-data.js";
 export * from "./rules.js";
 export * from "./stay.js";
 export * from "./support.js";
+export * from "./support-norms.js";
 export * from "./workflow.js";

@@ -60,12 +60,17 @@ export const RULE_CHECK_SCHEMAS = {
     maxSupport: Num,
     principalEvidenceExplains: Type.Optional(Type.Boolean()),
     withoutDetails: Type.Optional(WithoutDetailsSchema),
+    minUnexplainedShare: Type.Optional(Share),
+    minUnexplainedShareWithCost: Type.Optional(Share),
+    minBaselineCases: Type.Optional(Count),
   }),
   upcoding_principal: check("upcoding_principal", {
     maxCostRatio: Num,
     minFitGain: Num,
     topPrincipalsPerAdrg: Count,
     withoutDetails: Type.Optional(WithoutDetailsSchema),
+    maxBaselineUnsupported: Type.Optional(Share),
+    minBaselineCases: Type.Optional(Count),
   }),
   downcoding_outlier: check("downcoding_outlier", { surgeryCategory: Text, minSurgeryFee: Count }),
   cost_shifting: check("cost_shifting", {

@@ -100,6 +100,24 @@ export type RuleCheck =
       readonly principalEvidenceExplains?: boolean;
       /** Without detail items: see `WithoutDetails` (default `abstain`). */
       readonly withoutDetails?: WithoutDetails;
+      /**
+       * With detail items, the region's habit (诊疗依据常模): of the region's codings of the rule's
+       * diagnoses that decided the group without 诊疗依据, the share in excess of how often the same
+       * diagnoses lack evidence where they do not decide it, (u − p) ÷ (u × (1 − p)). Missing
+       * evidence counts on its own when that share is at least this (e.g. 0.8). Absent: missing
+       * evidence counts whatever the region's habit.
+       */
+      readonly minUnexplainedShare?: number;
+      /**
+       * A lower excess share (e.g. 0.3) at which missing evidence counts when the cost also fits the
+       * lower group (its position ≤ `maxSupport`); below it the diagnosis is not judged.
+       */
+      readonly minUnexplainedShareWithCost?: number;
+      /**
+       * Fewest non-deciding codings in the region for its habit to be known (default 30); fewer:
+       * missing evidence counts as such, as for a region without norms.
+       */
+      readonly minBaselineCases?: number;
     }
   | {
       /** 升级诊断: a near principal diagnosis gives a lower group that fits the cost much better. */
@@ -112,6 +130,17 @@ export type RuleCheck =
       readonly topPrincipalsPerAdrg: number;
       /** Without detail items: see `WithoutDetails` (default `abstain`). */
       readonly withoutDetails?: WithoutDetails;
+      /**
+       * With detail items: the uploaded principal diagnosis counts as without 诊疗依据 only when the
+       * region's principal diagnoses of its rule lack evidence at most this often (诊疗依据常模); then a
+       * chapter rule (章节) is evidence too. Absent: only a category rule (类目) is, whatever the habit.
+       */
+      readonly maxBaselineUnsupported?: number;
+      /**
+       * Fewest such principal diagnoses in the region for its habit to be known (default 30); fewer:
+       * only a category rule judges, as for a region without norms.
+       */
+      readonly minBaselineCases?: number;
     }
   | {
       /** 高码低编: 手术费 but no procedure code (the stay falls into a lower group, often a high outlier). */

@@ -89,7 +89,7 @@ const BLOOD_GAS = item("250102035", "血气分析", "04", 8_000);
 const withDetails = (s: AuditStay, details: DetailItem[]): AuditStay => ({ ...s, details });
 
 describe("upcoding by a secondary diagnosis, judged by cost (ES33 with I25.901, ES35 without)", () => {
-  const ctx = withCheck(context(), "upcoding_secondary", { withoutDetails: "cost" });
+  const ctx = withCheck(context(), "upcoding_secondary", { withoutDetails: "cost", maxSupport: 0 });
   const at = (cost: number, c: AuditContext = ctx) =>
     detectUpcodingSecondary(stay({ id: "US", diagnoses: ["J15.902", "I25.901"], cost }), c);
   it("a cost at the lower group's mean (support 0 = maxSupport) is unsupported: message and evidence", () => {
@@ -429,6 +429,8 @@ describe("upcoding by the principal diagnosis, judged by detail items", () => {
           nearDrg: "ET25",
           nearRw: 0.8,
           presentClasses: ["bronchodilator"],
+          // None of them is 诊疗依据 of a coded secondary diagnosis (the stay has none).
+          ownClasses: ["bronchodilator"],
           items: ["XR03AC02Y001"],
         },
       },
