@@ -121,7 +121,7 @@ function pct(x: number): string {
 
 function habitEvidence(h: Habit, ruleName: string): Evidence {
   return {
-    text: `诊疗依据常模：本地区主要诊断属「${ruleName}」者 ${h.cases} 例，无诊疗依据的 ${h.unsupported} 例（${pct(h.share)}，不超过 ${pct(h.ceiling)}），缺少依据不属常见`,
+    text: `诊疗依据常模：本地区主要诊断属「${ruleName}」者 ${h.cases} 例，无诊疗依据且无近似诊断可解释的 ${h.unsupported} 例（${pct(h.share)}，不超过 ${pct(h.ceiling)}），缺少依据不属常见`,
     fields: {
       baselineCases: h.cases,
       baselineUnsupported: h.unsupported,
