@@ -7,7 +7,7 @@
  * with its 结算ID and the batch goes on.
  */
 
-import { type AuditStay, auditStayFromList } from "@yibao/audit";
+import { type AuditStay, auditStayFromList, StringPool } from "@yibao/audit";
 import { type DrgScheme, SchemeCalendar } from "@yibao/grouper";
 import { addDays, periodProblem } from "@yibao/kernel/calendar";
 import { parseSettlementMessage } from "@yibao/settlement";
@@ -108,11 +108,16 @@ export function stayScheme(s: DrgScheme | SchemeCalendar): { scheme: DrgScheme; 
 }
 
 /** Converts one row; returns the stay or the error. */
-function toStay(row: StayRow, scheme: DrgScheme | SchemeCalendar): AuditStay | ReadError {
+function toStay(
+  row: StayRow,
+  scheme: DrgScheme | SchemeCalendar,
+  strings: StringPool,
+): AuditStay | ReadError {
   try {
     if (isCompactProjection(row.m)) {
       return auditStayFromList(listFromProjection(row.m), {
         ...stayScheme(scheme),
+        strings,
         schemeId: row.scheme_id,
         group: { status: row.group_status, drg: row.drg, mdc: row.mdc, adrg: row.adrg },
       });
@@ -126,6 +131,7 @@ function toStay(row: StayRow, scheme: DrgScheme | SchemeCalendar): AuditStay | R
     }
     return auditStayFromList(parsed.list, {
       ...stayScheme(scheme),
+      strings,
       schemeId: row.scheme_id,
       group: { status: row.group_status, drg: row.drg, mdc: row.mdc, adrg: row.adrg },
     });
@@ -165,6 +171,8 @@ export async function* readPeriodStays(
       LIMIT ${batchSize}`
       .execute(db)
       .then((r) => r.rows);
+  // One pool for the whole read: a year of stays repeats its codes, dates and names.
+  const strings = new StringPool();
   let pending = fetch(null);
   for (;;) {
     const rows = await pending;
@@ -174,21 +182,25 @@ export async function* readPeriodStays(
         ? fetch({ period: last.period, key: last.patient_key, id: last.setl_id })
         : Promise.resolve([]);
     if (rows.length === 0) return;
-    yield convert(rows, scheme);
+    yield convert(rows, scheme, strings);
     if (rows.length < batchSize) return;
   }
 }
 
-function convert(rows: readonly StayRow[], scheme: DrgScheme | SchemeCalendar): StayBatch {
+function convert(
+  rows: readonly StayRow[],
+  scheme: DrgScheme | SchemeCalendar,
+  strings: StringPool = new StringPool(),
+): StayBatch {
   const stays: AuditStay[] = [];
   const errors: ReadError[] = [];
   const periods = new Map<string, string>();
   for (const row of rows) {
-    const s = toStay(row, scheme);
+    const s = toStay(row, scheme, strings);
     if ("setlId" in s) errors.push(s);
     else {
       stays.push(s);
-      periods.set(s.id, row.period);
+      periods.set(s.id, strings.get(row.period));
     }
   }
   return { stays, periods, errors };

@@ -10,15 +10,9 @@ import type { DetailItem } from "@yibao/settlement";
 export interface FeeCategory {
   /** med_chrgitm, e.g. `06` 手术费. */
   readonly category: string;
+  /** 金额 of the category (fen). The 甲类/乙类/全自费 split stays in the stored list: no check reads it
+   * per category, and a year of a region's stays holds ten of these each. */
   readonly amount: number;
-  /** 甲类. */
-  readonly classA: number;
-  /** 乙类. */
-  readonly classB: number;
-  /** 全自费. */
-  readonly ownPay: number;
-  /** 其他. */
-  readonly other: number;
 }
 
 /** 费用明细 (detail item): the settlement package's, one definition for the audit and the generator. */

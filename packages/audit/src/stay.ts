@@ -23,7 +23,41 @@ export interface StayOptions {
   readonly schemeId?: string | null;
   readonly details?: readonly DetailItem[];
   readonly outpatientBeforeAdmission?: number;
+  /**
+   * One copy of each repeated value (codes, dates, hospital, department, physician, fee category,
+   * group) across the stays converted with the same pool: a year of a region's stays repeats a few
+   * thousand values a million times.
+   */
+  readonly strings?: StringPool;
 }
+
+/**
+ * 字符串池: the first copy of each string seen, for the stays of one read (never shared between reads,
+ * so nothing outlives the job that made it).
+ */
+export class StringPool {
+  readonly #strings = new Map<string, string>();
+  /** The pooled copy of `s`. */
+  get<T extends string>(s: T): T {
+    const known = this.#strings.get(s);
+    if (known !== undefined) return known as T;
+    this.#strings.set(s, s);
+    return s;
+  }
+  /** The pooled copy of `s`, or null. */
+  orNull<T extends string>(s: T | null): T | null {
+    return s === null ? null : this.get(s);
+  }
+  /** Distinct strings held. */
+  get size(): number {
+    return this.#strings.size;
+  }
+}
+
+const SAME = {
+  get: <T extends string>(s: T): T => s,
+  orNull: <T extends string>(s: T | null): T | null => s,
+};
 
 /** A list that cannot be audited (无法审核的清单): names the list and the field. */
 export class StayInputError extends Error {
@@ -48,19 +82,13 @@ export function auditStayFromList(list: SettlementList, options: StayOptions = {
   if (adm === null || dscg === null) throw new StayInputError(`清单 ${id}：缺少入院或出院时间`);
   const personId = info.certno ?? info.hiNo;
   if (personId === null) throw new StayInputError(`清单 ${id}：缺少证件号码和医保编号`);
+  const pool = options.strings ?? SAME;
   const fees: FeeCategory[] = [];
   let total = 0;
   for (const f of list.feeItems) {
     const amount = f.amt ?? 0;
     total += amount;
-    fees.push({
-      category: f.medChrgitm ?? "14",
-      amount,
-      classA: f.claaSumfee ?? 0,
-      classB: f.clabAmt ?? 0,
-      ownPay: f.fulamtOwnpayAmt ?? 0,
-      other: f.othAmt ?? 0,
-    });
+    fees.push({ category: pool.get(f.medChrgitm ?? "14"), amount });
   }
   let fund = 0;
   for (const p of list.fundPayments) fund += p.fundPayamt ?? 0;
@@ -69,24 +97,42 @@ export function auditStayFromList(list: SettlementList, options: StayOptions = {
   const scheme = cal?.switches
     ? (stored ?? cal.on(cal.dateOf(dscg, info.setlEndDate, dscg)))
     : options.scheme;
-  const record = toGroupingRecord(list, scheme);
+  const read = toGroupingRecord(list, scheme);
+  const record =
+    options.strings === undefined
+      ? read
+      : {
+          ...read,
+          sex: pool.get(read.sex),
+          dept: pool.get(read.dept),
+          dischargeWay: pool.get(read.dischargeWay),
+          diagnoses: read.diagnoses.map((c) => pool.get(c)),
+          procedures: read.procedures.map((c) => pool.get(c)),
+        };
   let group = options.group;
   if (group === undefined) {
     if (scheme === undefined) throw new StayInputError(`清单 ${id}：未给出分组结果，也未给出分组方案`);
     const g = groupRecord(scheme, record);
     group = { status: g.status, drg: g.drg, mdc: g.mdc, adrg: g.adrg };
+  } else if (options.strings !== undefined) {
+    group = {
+      status: group.status,
+      drg: pool.get(group.drg),
+      mdc: pool.orNull(group.mdc),
+      adrg: pool.orNull(group.adrg),
+    };
   }
-  const admissionDate = adm.slice(0, 10);
-  const dischargeDate = dscg.slice(0, 10);
-  const admissionTime = clockTime(adm);
-  const dischargeTime = clockTime(dscg);
+  const admissionDate = pool.get(adm.slice(0, 10));
+  const dischargeDate = pool.get(dscg.slice(0, 10));
+  const admissionTime = pool.orNull(clockTime(adm));
+  const dischargeTime = pool.orNull(clockTime(dscg));
   const stay: AuditStay = {
     id,
     personId,
-    hospitalId: info.fixmedinsCode ?? "",
-    hospitalLevel: info.hiSetlLv ?? "",
-    deptCode: info.dscgCaty ?? "",
-    physicianCode: info.chfpdrCode ?? "",
+    hospitalId: pool.get(info.fixmedinsCode ?? ""),
+    hospitalLevel: pool.get(info.hiSetlLv ?? ""),
+    deptCode: pool.get(info.dscgCaty ?? ""),
+    physicianCode: pool.get(info.chfpdrCode ?? ""),
     admissionDate,
     dischargeDate,
     ...(admissionTime !== null && dischargeTime !== null ? { admissionTime, dischargeTime } : {}),

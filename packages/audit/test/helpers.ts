@@ -125,14 +125,7 @@ export function context(
 let serial = 0;
 
 export function fees(parts: Record<string, number>): FeeCategory[] {
-  return Object.entries(parts).map(([category, amount]) => ({
-    category,
-    amount,
-    classA: amount,
-    classB: 0,
-    ownPay: 0,
-    other: 0,
-  }));
+  return Object.entries(parts).map(([category, amount]) => ({ category, amount }));
 }
 
 /** A hand-made stay, grouped with the demo scheme. Money in fen. */

@@ -190,9 +190,9 @@ describe("bed fee beyond its daily cap (ZC-04, 床位费日上限 400.00 元 at 
     const split = {
       ...s,
       fees: [
-        { category: "01", amount: 60_000, classA: 60_000, classB: 0, ownPay: 0, other: 0 },
-        { category: "02", amount: 30_000, classA: 30_000, classB: 0, ownPay: 0, other: 0 },
-        { category: "01", amount: 60_001, classA: 60_001, classB: 0, ownPay: 0, other: 0 },
+        { category: "01", amount: 60_000 },
+        { category: "02", amount: 30_000 },
+        { category: "01", amount: 60_001 },
       ],
     };
     expect(detectItemRules(split, ctx)[0]?.evidence[0]?.fields.bedFee).toBe(120_001);
